@@ -1,0 +1,92 @@
+// slowpath-cli: run the system-call path headless and print what happened.
+//
+//   slowpath-cli run [--era v3.13|rfc] [--syscall NAME|NUMBER]
+//                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
+//
+// Exit status: 0 when the run was made (whatever its outcome), 1 when the
+// guest could not be loaded, 2 for a bad command line.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "slowpath/era.h"
+#include "slowpath/report.h"
+#include "slowpath/session.h"
+#include "slowpath/syscalls.h"
+
+namespace slowpath {
+
+int run_command(const RunOptions& o) {
+    Scenario s;
+    if (auto era = parse_era(o.era)) s.era = *era;
+    else throw UsageError("unknown era '" + o.era + "' (v3.13 or rfc)");
+    if (auto nr = parse_syscall(o.syscall)) s.syscall_nr = *nr;
+    else throw UsageError("unknown syscall '" + o.syscall + "'");
+    for (const auto& text : o.injections) {
+        try {
+            s.injections.push_back(parse_injection(text));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--inject ") + e.what());
+        }
+    }
+    if (o.max_steps == 0) throw UsageError("--max-steps must be at least 1");
+    s.max_steps = o.max_steps;
+    s.bad_pointer = o.bad_pointer;
+    s.user_program = o.program;
+    s.user_args = o.program_args;
+
+    Session session(s);
+    if (o.json) std::cout << report_json(session).dump(2) << "\n";
+    else std::cout << report_text(session);
+    return 0;
+}
+
+}  // namespace slowpath
+
+int main(int argc, char** argv) {
+    using namespace slowpath;
+    CLI::App app{"slowpath-cli: the x86-64 system-call path, run and traced in an emulator"};
+    app.require_subcommand(1);
+
+    RunOptions run;
+    CLI::App* run_cmd = app.add_subcommand("run", "run the demo (or a static program) and trace its syscalls");
+    run_cmd->add_option("--era", run.era, "v3.13 or rfc")->capture_default_str();
+    run_cmd->add_option("--syscall", run.syscall, "the syscall the demo makes: a name or a number")
+        ->capture_default_str();
+    run_cmd->add_option("--inject", run.injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
+    run_cmd->add_option("--max-steps", run.max_steps, "stop after this many instructions")->capture_default_str();
+    run_cmd->add_flag("--json", run.json, "print one JSON object");
+    run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");
+    run_cmd->add_option("--program", run.program, "a static x86-64 Linux ELF to run instead of the demo");
+    run_cmd->add_option("--args", run.program_args, "arguments for --program")->expected(0, -1);
+
+    WalkOptions walk;
+    CLI::App* walk_cmd = add_walk_command(app, walk);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        return 2;
+    }
+    try {
+        if (*run_cmd) return run_command(run);
+        if (walk_cmd && *walk_cmd) return walk_command(walk);
+    } catch (const UsageError& e) {
+        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        return 2;
+    } catch (const LoadError& e) {
+        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}

@@ -1,0 +1,149 @@
+// Decoders: guest memory turned into the things a person wants to see.
+// They read the machine; they never change it.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slowpath {
+
+class Machine;
+
+// ---- pt_regs ---------------------------------------------------------------
+enum class SlotState : uint8_t {
+    Valid,     // holds this syscall's value
+    NotSaved,  // not written on this path yet (partial frame, rest not saved)
+    Unfixed,   // a top-of-stack slot not yet filled by FIXUP_TOP_OF_STACK
+};
+std::string_view slot_state_name(SlotState state);
+
+struct PtRegsSlot {
+    std::string_view name;  // "r15" ... "ss"
+    int offset = 0;         // from the frame base
+    uint64_t addr = 0;
+    uint64_t value = 0;
+    SlotState state = SlotState::NotSaved;
+};
+
+struct PtRegsView {
+    bool present = false;    // false in user mode before the first syscall frame exists
+    uint64_t base = 0;       // address of r15 (frame base)
+    uint32_t valid_mask = 0; // bit i = slot i
+    std::vector<PtRegsSlot> slots;  // 21 slots in memory order (r15 first)
+};
+
+// Slot names in pt_regs order and their offsets.
+const std::vector<std::string_view>& pt_regs_slot_names();
+int pt_regs_slot_index(std::string_view name);  // -1 if unknown
+uint32_t valid_mask_partial_frame();   // args, orig_rax, rip
+uint32_t valid_mask_rest();            // r15..rbx
+uint32_t valid_mask_top_of_stack();    // rcx cs eflags rsp ss
+uint32_t valid_mask_full();
+
+PtRegsView decode_pt_regs(const Machine& m, uint64_t base, uint32_t valid_mask);
+
+// ---- kernel stack ----------------------------------------------------------
+enum class StackWordKind : uint8_t {
+    PtRegs,         // a pt_regs slot
+    ReturnAddress,  // pushed by a call: points just after a call instruction
+    SavedFramePointer,
+    Data,           // anything else between rsp and the frame
+    ThreadInfo,     // the thread_info at the stack base
+};
+
+struct StackWord {
+    uint64_t addr = 0;
+    uint64_t value = 0;
+    StackWordKind kind = StackWordKind::Data;
+    std::string label;        // "pt_regs.rip", "return to sysret_careful+0x1d", "saved rbp"
+    SlotState state = SlotState::Valid;  // for pt_regs slots
+};
+
+struct StackFrameInfo {
+    std::string function;  // "do_signal", "pt_regs", "entry code"
+    uint64_t low = 0, high = 0;  // [low, high)
+};
+
+struct KernelStackView {
+    bool present = false;
+    uint64_t stack_base = 0;  // lowest address (thread_info lives here)
+    uint64_t stack_top = 0;   // highest address + 1
+    uint64_t rsp = 0;         // the CPU's rsp if it is on this stack, else 0
+    uint64_t frame_base = 0;  // pt_regs base
+    std::vector<StackWord> words;  // from min(rsp, frame_base) up to stack_top, lowest first
+    std::vector<StackFrameInfo> frames;  // innermost first
+};
+
+KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask);
+
+// ---- user stack and signal frames -------------------------------------------
+struct UserStackView {
+    uint64_t rsp = 0;
+    std::vector<StackWord> words;        // from rsp upwards (a bounded window)
+    bool has_sigframe = false;
+    uint64_t sigframe = 0;               // address of struct rt_sigframe
+    int signo = 0;
+    struct Field {
+        std::string name;   // "pretcode", "uc.uc_mcontext.rip", "info.si_signo"
+        uint64_t addr = 0;
+        int size = 8;
+        uint64_t value = 0;
+    };
+    std::vector<Field> sigframe_fields;
+};
+
+UserStackView decode_user_stack(const Machine& m, uint64_t user_rsp, size_t max_words = 48);
+std::vector<UserStackView::Field> decode_sigframe(const Machine& m, uint64_t frame);
+
+// ---- thread_info flags -------------------------------------------------------
+struct TifView {
+    bool present = false;
+    uint64_t thread_info = 0;
+    uint32_t flags = 0;
+    struct Bit {
+        int bit;
+        std::string_view name;
+        bool set;
+    };
+    std::vector<Bit> bits;  // every known flag, by bit number
+};
+
+TifView decode_tif(const Machine& m);
+
+// ---- the guest kernel's bookkeeping (struct sp_kernel_state) --------------------
+struct KernelStateView {
+    bool present = false;
+    unsigned halt_reason = 0;
+    int exit_code = 0;
+    unsigned killed_by = 0;
+    std::string console;
+    bool audit_enabled = false;
+    struct Audit {
+        unsigned kind, nr;
+        int64_t value;
+        bool success;
+    };
+    std::vector<Audit> audit;
+    bool tracer_attached = false;
+    struct TracerStop {
+        unsigned kind, nr;
+        int64_t value;
+    };
+    std::vector<TracerStop> tracer_stops;
+    struct Switch {
+        unsigned from, to;
+    };
+    std::vector<Switch> switches;
+    unsigned task_work_queued = 0, task_work_runs = 0;
+    unsigned mce_notify_runs = 0, uprobe_runs = 0, user_return_notifier_runs = 0;
+    unsigned signals_delivered = 0, tracepoint_hits = 0;
+    uint64_t sigframe_addr = 0;
+    unsigned sigframe_signo = 0;
+    uint64_t pending_signals = 0, blocked_signals = 0;
+    uint64_t oops_vector = 0, oops_rip = 0, oops_cr2 = 0;
+};
+
+KernelStateView decode_kernel_state(const Machine& m);
+
+}  // namespace slowpath

@@ -1,0 +1,129 @@
+// A scenario run in the machine, recorded, and replayable at any step.
+//
+// Creating a Session loads the guest, boots it and runs the whole scenario
+// to its end (exit, livelock, fault or step limit), recording the trace and
+// periodic checkpoints. Moving around (step, step back, next label, seek)
+// restores the nearest checkpoint and replays, so every step is the real
+// machine state, backwards as well as forwards. Changing the scenario at the
+// current step (inject now, edit a register) drops the recorded future and
+// runs it again from here.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slowpath/decode.h"
+#include "slowpath/era.h"
+#include "slowpath/machine.h"
+#include "slowpath/trace.h"
+
+namespace slowpath {
+
+enum class InjectWhen : uint8_t {
+    Entry,  // just before the focus syscall's SYSCALL instruction
+    Exit,   // after the focus syscall's handler returned, before the exit checks
+    Now,    // at a given step (Injection::step)
+};
+std::string_view inject_when_name(InjectWhen when);
+
+struct Injection {
+    int bit = 0;  // TIF bit
+    InjectWhen when = InjectWhen::Exit;
+    uint64_t step = 0;  // for Now
+};
+// "SIGPENDING@exit", "tif_need_resched@entry": throws std::invalid_argument
+// with a one-line reason for an unknown flag or time.
+Injection parse_injection(std::string_view text);
+std::string injection_text(const Injection& injection);  // "SIGPENDING@exit"
+
+// A change to the machine state made at a step, as a tracer or a teacher would.
+struct Edit {
+    uint64_t step = 0;
+    std::string target;  // "rax".."r15", "rip", "rflags", or "pt_regs.<slot>" (e.g. "pt_regs.rip")
+    uint64_t value = 0;
+};
+
+struct Scenario {
+    Era era = Era::V3_13;
+    long syscall_nr = 39;  // getpid
+    bool bad_pointer = false;  // the demo passes an unmapped user pointer (write, rt_sigaction...)
+    std::vector<Injection> injections;
+    std::vector<Edit> edits;
+    uint64_t max_steps = 2'000'000;
+    unsigned livelock_bound = 32;  // same check, same flags, this many times in one exit
+    unsigned demo_repeat = 0;      // > 0: the demo just makes the syscall this many times (speed runs)
+    std::string user_program;      // path of a static x86-64 ELF; empty: the built-in demo
+    std::vector<std::string> user_args;  // argv[1..] for a user program
+};
+
+class SessionImpl;
+
+class Session {
+   public:
+    // Throws LoadError for missing or broken guest images.
+    explicit Session(Scenario scenario);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    const Scenario& scenario() const;
+    const Trace& trace() const;
+    const Machine& machine() const;  // the machine at step()
+
+    uint64_t step() const;
+    uint64_t last_step() const { return trace().last_step(); }
+    void seek(uint64_t step);  // clamped to [0, last_step]
+
+    // Navigation. Each moves the machine and returns the new step; when there
+    // is nowhere to go it stays and returns the current step.
+    uint64_t step_forward(uint64_t count = 1);
+    uint64_t step_back(uint64_t count = 1);
+    uint64_t step_over();         // a call runs to its return; otherwise one step
+    uint64_t step_out();          // run until the current C function returns
+    uint64_t next_label();        // the next Label event
+    uint64_t prev_label();
+    uint64_t next_event();        // the next event of any kind at a later step
+    uint64_t prev_event();
+    uint64_t run_to_decision();   // the next Decision event (sysret or iret chosen)
+    uint64_t run_to_ring3();      // the next step that runs at CPL 3 after ring 0
+    uint64_t run_to_end();
+    std::optional<uint64_t> run_to_label(std::string_view label);  // next time it is reached
+    std::optional<uint64_t> run_to_event(EventKind kind);          // next event of that kind
+    std::optional<uint64_t> run_to_address(uint64_t addr);          // next time rip == addr
+
+    // Change the future from the current step, then run it again.
+    void inject_now(int tif_bit);
+    void edit_now(const std::string& target, uint64_t value);  // throws std::invalid_argument
+
+    // Decoded views of the machine at step().
+    uint32_t frame_valid_mask() const;  // bit i: pt_regs slot i holds a value for this frame
+    PtRegsView pt_regs() const;
+    KernelStackView kernel_stack() const;
+    UserStackView user_stack() const;
+    TifView tif() const;
+    KernelStateView kernel_state() const;
+    std::string console() const;  // what the guest has written so far
+    int current_syscall() const;  // index into trace().syscalls, -1 in user mode
+    std::string where() const;    // "sysret_check+0x7 (entry_64.S:412)"
+
+    // Changes since the previous step (registers and pt_regs slots that differ).
+    CpuState previous_cpu() const;
+
+   private:
+    std::unique_ptr<SessionImpl> impl_;
+};
+
+// Runs a scenario to the end with no trace, for speed measurements.
+// Returns the number of guest instructions run (0 when not counted).
+struct UntracedResult {
+    Outcome outcome = Outcome::Running;
+    int exit_code = 0;
+    std::string console;
+};
+UntracedResult run_untraced(const Scenario& scenario);
+
+}  // namespace slowpath

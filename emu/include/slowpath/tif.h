@@ -1,0 +1,31 @@
+// thread_info flag names and masks (v3.13 numbering), for decoding and parsing.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slowpath {
+
+struct TifFlagInfo {
+    int bit;
+    std::string_view name;       // without the TIF_ prefix: "SIGPENDING"
+    std::string_view short_help; // one line: what it means
+    std::string_view cause;      // what sets it in a real kernel (and what injection does here)
+    bool injectable;             // slowpath can inject it with its real cause
+};
+
+const std::vector<TifFlagInfo>& tif_flags();
+const TifFlagInfo* tif_flag(int bit);
+std::optional<int> parse_tif(std::string_view name);  // case-insensitive, "TIF_" prefix optional
+std::string tif_names(uint32_t flags);                // "SIGPENDING|NEED_RESCHED", "0" when none
+
+struct TifMaskInfo {
+    std::string_view name;  // "_TIF_ALLWORK_MASK"
+    uint32_t value;
+};
+const std::vector<TifMaskInfo>& tif_masks();
+std::string tif_mask_name(uint32_t value);  // a known mask's name, or a flag list
+
+}  // namespace slowpath

@@ -1,0 +1,110 @@
+// The event trace: what happened at which instruction, recorded while the
+// machine runs. A step is one executed guest instruction; event.step is the
+// number of instructions executed before the event (so the state at step N
+// is the state just before the (N+1)th instruction).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slowpath {
+
+enum class EventKind : uint8_t {
+    SyscallEntry,  // CPU: the SYSCALL instruction (a: nr, user rip, user rsp, rflags)
+    Swapgs,        // swapgs executed (a: new GS base, new KERNEL_GS_BASE)
+    StackSwitch,   // rsp moved to the kernel stack (a: old rsp, new rsp)
+    Label,         // a label of the entry code was reached (name)
+    Call,          // a C function was entered (name; a: rdi rsi rdx rcx; text names the params)
+    Return,        // a C function called from the entry code returned (name; a0: rax)
+    TifCheck,      // a work check (name: where; a: mask, flags, result, note kind)
+    FrameState,    // the pt_regs frame changed shape (name: SAVE_REST...; a0: valid-slot mask)
+    Schedule,      // schedule() switched tasks (a: from pid, to pid)
+    SignalDelivered,  // a signal frame was built (a: signo, frame address, handler)
+    SignalReturn,     // rt_sigreturn restored a frame (a0: frame address)
+    Audit,            // an audit record (a: kind 1 entry / 2 exit, nr, value)
+    TracerStop,       // the simulated tracer saw a stop (a: kind, nr, value)
+    TaskWork,         // queued task work ran
+    Notifier,         // MCE, uprobe or user-return notifier ran (name)
+    Tracepoint,       // a syscall tracepoint fired
+    HandlerReturn,    // the syscall's handler returned; its value is in pt_regs->ax (a0)
+    Inject,           // host: a flag was injected with its cause (name; a: bit, when)
+    Edit,             // host: a register or pt_regs slot was changed (name; a: old, new)
+    Sysret,           // CPU: sysretq (a: rip, rsp, rflags)
+    Iret,             // CPU: iretq (a: rip, cs, rflags, rsp)
+    Fault,            // CPU: an exception was delivered (a: vector, error code, cr2, rip)
+    Decision,         // the exit path committed to sysret (a0=1) or iret (a0=2); text says why
+    Exit,             // the guest's last task exited (a0: exit code)
+    Oops,             // the guest kernel hit an unexpected fault (a: vector, rip, cr2)
+    Livelock,         // an exit check keeps looping without progress (name: flags)
+    StepLimit,        // the run hit --max-steps
+};
+
+std::string_view event_kind_name(EventKind kind);  // "syscall-entry", "label", ...
+
+struct Event {
+    uint64_t step = 0;
+    EventKind kind = EventKind::Label;
+    bool by_cpu = false;     // performed by the host on the CPU's behalf
+    bool from_entry = false; // Call/Return: called directly from the entry code
+    uint64_t rip = 0;        // where the guest was
+    int syscall = -1;        // index into Trace::syscalls, -1 outside any syscall
+    std::string name;        // label, function, flag list...
+    std::array<uint64_t, 4> a{};
+    std::string text;        // one readable line
+};
+
+enum class ExitKind : uint8_t { None, Sysret, Iret };
+std::string_view exit_kind_name(ExitKind kind);  // "sysret", "iret", "none"
+
+struct TifCheckRecord {
+    std::string where;  // label or function holding the check
+    uint32_t mask = 0;
+    uint32_t flags = 0;
+    uint32_t result = 0;
+    uint64_t step = 0;
+};
+
+// One system call from its SYSCALL instruction to its return to ring 3.
+struct SyscallRecord {
+    long nr = -1;
+    std::string name;
+    bool has_ret = false;
+    int64_t ret = 0;                 // rax as user mode got it back
+    std::vector<std::string> path;   // entry-code labels and the C functions they called, in order
+    ExitKind exit = ExitKind::None;
+    std::vector<TifCheckRecord> tif_checks;
+    uint64_t entry_step = 0;         // the step of the SYSCALL instruction
+    uint64_t return_step = 0;        // the first step back in ring 3 (0 if none)
+    uint64_t user_rip = 0;           // address of the SYSCALL instruction
+    uint64_t user_rsp = 0;           // user rsp at the SYSCALL
+    bool is_focus = false;
+    size_t first_event = 0, end_event = 0;  // [first, end) in Trace::events
+};
+
+enum class Outcome : uint8_t { Running, Exited, Livelock, Fault, StepLimit };
+std::string_view outcome_name(Outcome outcome);  // "exited", "livelock", "fault", "step-limit"
+
+struct StepRecord {  // what was about to execute at step N
+    uint64_t rip = 0;
+    uint64_t rsp = 0;
+    uint8_t cpl = 0;
+    int32_t syscall = -1;
+};
+
+struct Trace {
+    std::vector<Event> events;      // sorted by step
+    std::vector<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
+    std::vector<SyscallRecord> syscalls;
+    int focus = -1;                 // index of the focus syscall, -1 if it never ran
+    Outcome outcome = Outcome::Running;
+    int exit_code = 0;
+    std::string outcome_detail;     // livelock flag names, fault description, ...
+
+    uint64_t last_step() const { return steps.empty() ? 0 : steps.size() - 1; }
+    // Index of the first event with event.step >= step.
+    size_t first_event_at_or_after(uint64_t step) const;
+};
+
+}  // namespace slowpath

@@ -1,0 +1,147 @@
+#include "cpu_context.h"
+
+#include <cstring>
+#include <string>
+
+namespace slowpath {
+namespace {
+
+constexpr uint32_t kHfCplMask = 3;
+constexpr uint32_t kHfLma = 1u << 14;
+constexpr uint32_t kHfCs64 = 1u << 15;
+
+// CPUX86State.segs[] entries follow hflags and hflags2; each is
+// {u32 selector; u64 base; u32 limit; u32 flags} padded to 24 bytes.
+struct SegCache {
+    uint32_t selector, pad;
+    uint64_t base;
+    uint32_t limit, flags;
+};
+constexpr long kSegsAfterHflags = 8;
+constexpr int kSegEs = 0, kSegCs = 1, kSegSs = 2;
+
+void check(uc_err err, const char* what) {
+    if (err != UC_ERR_OK) throw std::runtime_error(std::string(what) + ": " + uc_strerror(err));
+}
+
+uint64_t reg(uc_engine* uc, int id) {
+    uint64_t v = 0;
+    check(uc_reg_read(uc, id, &v), "uc_reg_read");
+    return v;
+}
+
+}  // namespace
+
+unsigned char* CpuContext::bytes() { return reinterpret_cast<unsigned char*>(scratch_); }
+void CpuContext::save() { check(uc_context_save(uc_, scratch_), "uc_context_save"); }
+void CpuContext::restore() { check(uc_context_restore(uc_, scratch_), "uc_context_restore"); }
+
+CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
+    check(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");
+    size_ = uc_context_size(uc_);
+
+    // hflags: find the register file by two planted values; hflags sits
+    // after regs[16], eip, eflags, cc_dst, cc_src, cc_src2, cc_op, df.
+    uint64_t rax = reg(uc_, UC_X86_REG_RAX), rbx = reg(uc_, UC_X86_REG_RBX);
+    const uint64_t mark_a = 0x1122334455667788ULL, mark_b = 0x99aabbccddeeff00ULL;
+    check(uc_reg_write(uc_, UC_X86_REG_RAX, &mark_a), "uc_reg_write");
+    check(uc_reg_write(uc_, UC_X86_REG_RBX, &mark_b), "uc_reg_write");
+    save();
+    for (size_t i = 0; i + 200 <= size_; i++) {
+        uint64_t a, b;
+        std::memcpy(&a, bytes() + i, 8);
+        std::memcpy(&b, bytes() + i + 24, 8);
+        if (a == mark_a && b == mark_b) {
+            uint32_t hf;
+            std::memcpy(&hf, bytes() + i + 176, 4);
+            if ((hf & kHfLma) && (hf & kHfCs64)) hflags_ = static_cast<long>(i + 176);
+            break;
+        }
+    }
+    check(uc_reg_write(uc_, UC_X86_REG_RAX, &rax), "uc_reg_write");
+    check(uc_reg_write(uc_, UC_X86_REG_RBX, &rbx), "uc_reg_write");
+    if (hflags_ < 0) throw std::runtime_error("Unicorn context layout not recognised (hflags)");
+
+    // The CS selector cache must agree with the CS register.
+    SegCache cs;
+    std::memcpy(&cs, bytes() + hflags_ + kSegsAfterHflags + kSegCs * sizeof(SegCache), sizeof cs);
+    if (cs.selector != (reg(uc_, UC_X86_REG_CS) & 0xffff))
+        throw std::runtime_error("Unicorn context layout not recognised (segment caches)");
+
+    save();
+    uc_x86_msr efer_msr{0xC0000080, 0};
+    check(uc_reg_read(uc_, UC_X86_REG_MSR, &efer_msr), "read EFER");
+    uint64_t dr6 = reg(uc_, UC_X86_REG_DR6), dr7 = reg(uc_, UC_X86_REG_DR7);
+    for (size_t i = static_cast<size_t>(hflags_); i + 16 <= size_; i += 8) {
+        uint64_t a, b;
+        std::memcpy(&a, bytes() + i, 8);
+        std::memcpy(&b, bytes() + i + 8, 8);
+        if (efer_ < 0 && a == efer_msr.value && i < static_cast<size_t>(hflags_) + 600)
+            efer_ = static_cast<long>(i);
+        if (a == dr6 && b == dr7 && i > 4000 && old_exception_ < 0) {
+            // error_code, exception_is_int, exception_next_eip, dr[8],
+            // four breakpoint pointers, old_exception.
+            long dr0 = static_cast<long>(i) - 48;
+            error_code_ = dr0 - 16;
+            old_exception_ = dr0 + 64 + 32;
+        }
+    }
+    if (efer_ < 0 || old_exception_ < 0)
+        throw std::runtime_error("Unicorn context layout not recognised (efer/old_exception)");
+    int32_t oe;
+    std::memcpy(&oe, bytes() + old_exception_, 4);
+    if (oe != -1) throw std::runtime_error("Unicorn context layout not recognised (old_exception)");
+}
+
+CpuContext::~CpuContext() {
+    if (scratch_) uc_context_free(scratch_);
+}
+
+int CpuContext::cpl() {
+    save();
+    uint32_t hf;
+    std::memcpy(&hf, bytes() + hflags_, 4);
+    return static_cast<int>(hf & kHfCplMask);
+}
+
+void CpuContext::set_efer(uint64_t efer) {
+    save();
+    std::memcpy(bytes() + efer_, &efer, 8);
+    restore();
+}
+
+void CpuContext::clear_old_exception() {
+    save();
+    int32_t none = -1;
+    std::memcpy(bytes() + old_exception_, &none, 4);
+    restore();
+}
+
+uint32_t CpuContext::error_code() {
+    save();
+    uint32_t v;
+    std::memcpy(&v, bytes() + error_code_, 4);
+    return v;
+}
+
+void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
+    save();
+    unsigned char* segs = bytes() + hflags_ + kSegsAfterHflags;
+    // Flat 64-bit code, DPL 0: G L P S code readable accessed.
+    SegCache cs{static_cast<uint32_t>(kernel_cs & 0xfffc), 0, 0, 0xffffffff, 0xa09b00};
+    // SYSCALL loads SS = STAR.SYSCALL_CS + 8 as flat data; an interrupt in
+    // 64-bit mode loads the null selector.
+    SegCache ss = null_ss ? SegCache{0, 0, 0, 0, 0}
+                          : SegCache{static_cast<uint32_t>((kernel_cs + 8) & 0xfffc), 0, 0,
+                                     0xffffffff, 0xc09300};
+    std::memcpy(segs + kSegCs * sizeof(SegCache), &cs, sizeof cs);
+    std::memcpy(segs + kSegSs * sizeof(SegCache), &ss, sizeof ss);
+    (void)kSegEs;
+    uint32_t hf;
+    std::memcpy(&hf, bytes() + hflags_, 4);
+    hf &= ~kHfCplMask;
+    std::memcpy(bytes() + hflags_, &hf, 4);
+    restore();
+}
+
+}  // namespace slowpath

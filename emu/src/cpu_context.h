@@ -1,0 +1,43 @@
+// Surgery on Unicorn 2.0.1's saved CPU context, for the CPU state that the
+// public API cannot set: the current privilege level with its CS/SS
+// descriptor caches (SYSCALL and exception delivery change CPL), EFER.SCE
+// (refused by wrmsr because the emulated CPUID lacks SYSCALL), and the
+// "exception in flight" marker (left set, the next fault would become #DF).
+//
+// The context image is a copy of QEMU's CPUX86State. Fields are found by
+// planting known values through the API and searching for them, and each
+// offset is checked against an API-readable value before it is trusted.
+#pragma once
+#include <unicorn/unicorn.h>
+
+#include <cstdint>
+#include <stdexcept>
+
+namespace slowpath {
+
+class CpuContext {
+   public:
+    explicit CpuContext(uc_engine* uc);  // throws std::runtime_error if the layout is not recognised
+    ~CpuContext();
+    CpuContext(const CpuContext&) = delete;
+    CpuContext& operator=(const CpuContext&) = delete;
+
+    int cpl();
+    void set_efer(uint64_t efer);
+    void clear_old_exception();
+    uint32_t error_code();
+    // CPL 0 with a flat 64-bit kernel CS; SS as SYSCALL loads it (kernel
+    // data) or as a 64-bit interrupt gate does (the null selector).
+    void enter_ring0(uint16_t kernel_cs, bool null_ss);
+
+   private:
+    uc_engine* uc_;
+    uc_context* scratch_ = nullptr;
+    size_t size_ = 0;
+    long hflags_ = -1, efer_ = -1, old_exception_ = -1, error_code_ = -1;
+    unsigned char* bytes();
+    void save();
+    void restore();
+};
+
+}  // namespace slowpath

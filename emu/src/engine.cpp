@@ -1,0 +1,699 @@
+#include "engine.h"
+
+#include <slowpath/abi.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstddef>
+#include <cstring>
+#include <stdexcept>
+
+#include "slowpath/decode.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+
+namespace slowpath {
+
+namespace abi = slowpath::abi;
+
+namespace {
+
+constexpr uint64_t kPage = SP_PAGE_SIZE;
+constexpr uint64_t kRflagsTF = 1u << 8, kRflagsIF = 1u << 9, kRflagsNT = 1u << 14,
+                   kRflagsRF = 1u << 16, kRflagsVM = 1u << 17;
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
+    return buf;
+}
+
+void check(uc_err err, const std::string& what) {
+    if (err != UC_ERR_OK) throw std::runtime_error(what + ": " + uc_strerror(err));
+}
+
+bool vector_has_error_code(uint32_t v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
+
+const char* vector_name(uint32_t v) {
+    switch (v) {
+        case 0: return "#DE divide error";
+        case 1: return "#DB debug";
+        case 3: return "#BP breakpoint";
+        case 6: return "#UD invalid opcode";
+        case 8: return "#DF double fault";
+        case 13: return "#GP general protection";
+        case 14: return "#PF page fault";
+        default: return "exception";
+    }
+}
+
+std::string signal_name(unsigned sig) {
+    static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",
+                                  "SIGTRAP", "SIGABRT", "SIGBUS",  "SIGFPE",  "SIGKILL",
+                                  "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
+                                  "SIGTERM"};
+    if (sig < sizeof names / sizeof names[0]) return names[sig];
+    return "signal " + std::to_string(sig);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// Construction: load the images, lay out RAM, install the hooks.
+
+Engine::Engine(const Scenario& scenario, Options options)
+    : scenario_(scenario), options_(options) {
+    const EraInfo& era = era_info(scenario.era);
+    kernel_ = std::make_unique<GuestImage>(GuestImage::load(guest_path(std::string(era.kernel_image))));
+    std::string user_path =
+        scenario.user_program.empty() ? guest_path("demo.elf") : scenario.user_program;
+    user_ = std::make_unique<GuestImage>(GuestImage::load(user_path));
+    load_and_boot(scenario);
+}
+
+Engine::~Engine() {
+    for (auto& c : checkpoints_)
+        if (c.cpu) uc_context_free(c.cpu);
+    if (uc_) uc_close(uc_);
+}
+
+uint64_t Engine::symbol(const char* name) const {
+    auto addr = kernel_->symbol_addr(name);
+    if (!addr) throw LoadError(kernel_->path() + ": the kernel image has no symbol '" + name + "'");
+    return *addr;
+}
+
+uint64_t Engine::reg(int id) const {
+    uint64_t v = 0;
+    uc_reg_read(uc_, id, &v);
+    return v;
+}
+
+void Engine::set_reg(int id, uint64_t value) { check(uc_reg_write(uc_, id, &value), "uc_reg_write"); }
+
+void Engine::load_and_boot(const Scenario& scenario) {
+    for (const auto& seg : user_->segments())
+        if (seg.vaddr < SP_USER_BASE || seg.vaddr + seg.memsz > SP_USER_STACK_TOP - SP_USER_STACK_SIZE)
+            throw LoadError(user_->path() + ": a segment at " + hex(seg.vaddr) +
+                            " lies outside user memory [" + hex(SP_USER_BASE) + ", " +
+                            hex(SP_USER_STACK_TOP - SP_USER_STACK_SIZE) + ")");
+    for (const auto& seg : kernel_->segments())
+        if (seg.vaddr + seg.memsz > SP_USER_BASE)
+            throw LoadError(kernel_->path() + ": a kernel segment reaches into user memory");
+
+    inject_fn_ = symbol("slowpath_inject");
+    inject_stack_ = symbol("inject_stack_top");
+    inject_return_ = symbol("inject_return");
+    machine_halt_ = symbol("machine_halt");
+    sp_state_ = symbol("sp_state");
+    sp_percpu_ = symbol("sp_percpu");
+    symbol("system_call");
+    if (auto r = kernel_->section_range(".entry.text")) entry_text_ = *r;
+    else throw LoadError(kernel_->path() + ": the kernel image has no .entry.text section");
+    if (auto r = kernel_->section_range(".text")) kernel_text_ = *r;
+    if (auto f = user_->symbol_addr("focus_syscall")) focus_user_addr_ = *f;
+    for (const auto& n : kernel_->notes()) notes_by_addr_[n.addr].push_back(n);
+
+    check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
+    check(uc_mem_map(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL), "uc_mem_map");
+    ctx_ = std::make_unique<CpuContext>(uc_);
+
+    for (const GuestImage* img : {kernel_.get(), user_.get()})
+        for (const auto& seg : img->segments())
+            if (!seg.bytes.empty())
+                check(uc_mem_write(uc_, seg.vaddr, seg.bytes.data(), seg.bytes.size()),
+                      img->path() + ": loading a segment");
+
+    // Boot parameters: what an ELF loader would have found out for exec.
+    abi::sp_boot_params params{};
+    params.magic = SP_BOOT_MAGIC;
+    params.user_entry = user_->entry();
+    params.user_brk = user_->brk();
+    params.user_phdr = user_->phdr_addr();
+    params.user_phnum = user_->phnum();
+    params.user_phent = user_->phent();
+    params.random[0] = 0x736c6f7770617468ULL;
+    params.random[1] = 0x0123456789abcdefULL;
+    std::vector<std::string> argv;
+    if (scenario.user_program.empty()) {
+        if (scenario.demo_repeat)
+            argv = {"demo", "bench", std::to_string(scenario.syscall_nr), std::to_string(scenario.demo_repeat)};
+        else
+            argv = {"demo", std::to_string(scenario.syscall_nr)};
+        if (scenario.bad_pointer) argv.push_back("badptr");
+    } else {
+        std::string base = scenario.user_program.substr(scenario.user_program.find_last_of('/') + 1);
+        argv.push_back(base);
+        for (const auto& a : scenario.user_args) argv.push_back(a);
+    }
+    std::vector<std::string> envp = {"TERM=dumb"};
+    size_t pos = 0;
+    for (const auto* list : {&argv, &envp})
+        for (const auto& s : *list) {
+            if (pos + s.size() + 1 > sizeof params.strings)
+                throw std::invalid_argument("the program's arguments are too long");
+            std::memcpy(params.strings + pos, s.c_str(), s.size() + 1);
+            pos += s.size() + 1;
+        }
+    params.argc = static_cast<uint32_t>(argv.size());
+    params.envc = static_cast<uint32_t>(envp.size());
+    check(uc_mem_write(uc_, SP_BOOT_PARAMS, &params, sizeof params), "writing boot parameters");
+
+    set_reg(UC_X86_REG_RIP, kernel_->entry());
+    set_reg(UC_X86_REG_RDI, SP_BOOT_PARAMS);
+    set_reg(UC_X86_REG_RSP, SP_BOOT_PARAMS);
+    // EFER.SCE: wrmsr cannot set it (the emulated CPUID has no SYSCALL bit),
+    // and sysretq #UDs without it. The guest's own wrmsr leaves it alone.
+    uc_x86_msr efer{SP_MSR_EFER, 0};
+    check(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
+    ctx_->set_efer(efer.value | 1);
+
+    install_hooks();
+    dirty_since_.assign(SP_RAM_SIZE / kPage, 0);
+    if (options_.trace) {
+        for (const auto& inj : scenario.injections)
+            if (inj.when == InjectWhen::Now) actions_.push_back({inj.step, false, inj.bit, InjectWhen::Now, "", 0});
+        for (const auto& e : scenario.edits) actions_.push_back({e.step, true, 0, InjectWhen::Now, e.target, e.value});
+        std::stable_sort(actions_.begin(), actions_.end(),
+                         [](const Action& a, const Action& b) { return a.step < b.step; });
+    }
+}
+
+void Engine::install_hooks() {
+    check(uc_hook_add(uc_, &hooks_[0], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall),
+                      this, 1, 0, UC_X86_INS_SYSCALL),
+          "hook syscall");
+    check(uc_hook_add(uc_, &hooks_[1], UC_HOOK_INTR, reinterpret_cast<void*>(&Engine::on_intr), this, 1, 0),
+          "hook interrupts");
+    check(uc_hook_add(uc_, &hooks_[2], UC_HOOK_INSN_INVALID,
+                      reinterpret_cast<void*>(&Engine::on_invalid), this, 1, 0),
+          "hook invalid instructions");
+    if (options_.trace) {
+        check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), this, 1, 0),
+              "hook code");
+        check(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Engine::on_write),
+                          this, 1, 0),
+              "hook memory writes");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Machine view
+
+CpuState Engine::cpu() const {
+    CpuState s;
+    static const int gpr_ids[GPR_COUNT] = {
+        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP, UC_X86_REG_RBP,
+        UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+        UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
+    for (int i = 0; i < GPR_COUNT; i++) s.gpr[i] = reg(gpr_ids[i]);
+    s.rip = reg(UC_X86_REG_RIP);
+    s.rflags = reg(UC_X86_REG_RFLAGS);
+    s.cs = static_cast<uint16_t>(reg(UC_X86_REG_CS));
+    s.ss = static_cast<uint16_t>(reg(UC_X86_REG_SS));
+    s.ds = static_cast<uint16_t>(reg(UC_X86_REG_DS));
+    s.es = static_cast<uint16_t>(reg(UC_X86_REG_ES));
+    s.fs = static_cast<uint16_t>(reg(UC_X86_REG_FS));
+    s.gs = static_cast<uint16_t>(reg(UC_X86_REG_GS));
+    s.cr0 = reg(UC_X86_REG_CR0);
+    s.cr2 = reg(UC_X86_REG_CR2);
+    s.cr3 = reg(UC_X86_REG_CR3);
+    s.cr4 = reg(UC_X86_REG_CR4);
+    auto msr = [&](uint32_t id) {
+        uc_x86_msr m{id, 0};
+        uc_reg_read(uc_, UC_X86_REG_MSR, &m);
+        return m.value;
+    };
+    s.efer = msr(SP_MSR_EFER);
+    s.star = msr(SP_MSR_STAR);
+    s.lstar = msr(SP_MSR_LSTAR);
+    s.fmask = msr(SP_MSR_FMASK);
+    s.fs_base = msr(0xC0000100);
+    s.gs_base = msr(SP_MSR_GS_BASE);
+    s.kernel_gs_base = msr(SP_MSR_KERNEL_GS_BASE);
+    s.cpl = ctx_->cpl();
+    return s;
+}
+
+bool Engine::read(uint64_t addr, void* out, size_t size) const {
+    if (addr >= SP_RAM_SIZE || size > SP_RAM_SIZE - addr) return false;
+    return uc_mem_read(uc_, addr, out, size) == UC_ERR_OK;
+}
+
+uint64_t Engine::pt_regs_base() const {
+    uint64_t kernel_stack = read_u64(sp_percpu_ + SP_PERCPU_kernel_stack);
+    if (!kernel_stack) return 0;
+    return kernel_stack + SP_KERNEL_STACK_OFFSET - SP_FRAME_SIZE;
+}
+
+// ---------------------------------------------------------------------------
+// Memory tracking for time travel
+
+void Engine::mark_dirty(uint64_t addr, uint64_t size) {
+    if (!size || addr >= SP_RAM_SIZE) return;
+    uint64_t last = std::min<uint64_t>(addr + size - 1, SP_RAM_SIZE - 1);
+    for (uint64_t page = addr / kPage; page <= last / kPage; page++) {
+        if (dirty_since_[page]) continue;
+        dirty_since_[page] = 1;
+        dirty_list_.push_back(page);
+        if (!base_pages_.count(page)) {
+            // First write ever: the page still holds what it held at step 0.
+            std::vector<uint8_t> bytes(kPage);
+            uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
+            base_pages_.emplace(page, std::move(bytes));
+        }
+    }
+}
+
+void Engine::on_write(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
+    static_cast<Engine*>(self)->mark_dirty(addr, static_cast<uint64_t>(size));
+}
+
+void Engine::write_guest(uint64_t addr, const void* data, size_t size) {
+    if (options_.trace) mark_dirty(addr, size);
+    check(uc_mem_write(uc_, addr, data, size), "writing guest memory at " + hex(addr));
+}
+
+void Engine::take_checkpoint() {
+    Checkpoint c;
+    c.step = host_.step;
+    check(uc_context_alloc(uc_, &c.cpu), "uc_context_alloc");
+    check(uc_context_save(uc_, c.cpu), "uc_context_save");
+    c.host = host_;
+    size_t index = checkpoints_.size();
+    for (uint64_t page : dirty_list_) {
+        std::vector<uint8_t> bytes(kPage);
+        uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
+        versions_[page].emplace_back(index, std::move(bytes));
+        dirty_since_[page] = 0;
+    }
+    dirty_list_.clear();
+    checkpoints_.push_back(std::move(c));
+}
+
+void Engine::restore_checkpoint(size_t index) {
+    const Checkpoint& c = checkpoints_.at(index);
+    check(uc_context_restore(uc_, c.cpu), "uc_context_restore");
+    host_ = c.host;
+    for (const auto& [page, base] : base_pages_) {
+        const std::vector<uint8_t>* bytes = &base;
+        auto it = versions_.find(page);
+        if (it != versions_.end())
+            for (const auto& [at, contents] : it->second)
+                if (at <= index) bytes = &contents;
+        uc_mem_write(uc_, page * kPage, bytes->data(), kPage);
+    }
+    for (uint64_t page : dirty_list_) dirty_since_[page] = 0;
+    dirty_list_.clear();
+    // Pages restored above count as written since this checkpoint only if
+    // they differ from it, and they do not: the next checkpoint starts clean.
+    actions_applied_at_ = UINT64_MAX;
+}
+
+void Engine::truncate_after(uint64_t step) {
+    // Keep checkpoints at or before `step`, drop the page versions of the rest.
+    size_t keep = 0;
+    while (keep < checkpoints_.size() && checkpoints_[keep].step <= step) keep++;
+    for (size_t i = keep; i < checkpoints_.size(); i++) uc_context_free(checkpoints_[i].cpu);
+    checkpoints_.resize(keep);
+    for (auto& [page, list] : versions_)
+        list.erase(std::remove_if(list.begin(), list.end(),
+                                  [&](const auto& v) { return v.first >= keep; }),
+                   list.end());
+    auto& ev = trace_.events;
+    ev.erase(std::remove_if(ev.begin(), ev.end(), [&](const Event& e) { return e.step >= step; }),
+             ev.end());
+    if (trace_.steps.size() > step) trace_.steps.resize(step);
+    trace_.syscalls.clear();
+    trace_.outcome = Outcome::Running;
+    trace_.outcome_detail.clear();
+    trace_.exit_code = 0;
+    actions_.erase(std::remove_if(actions_.begin(), actions_.end(),
+                                  [&](const Action& a) {
+                                      return a.step > step ||
+                                             (a.step == step && a.origin != InjectWhen::Now);
+                                  }),
+                   actions_.end());
+}
+
+// ---------------------------------------------------------------------------
+// Running
+
+void Engine::record_to_end() {
+    recording_ = true;
+    while (!finished()) run_until(UINT64_MAX - 1, true);
+    recording_ = false;
+}
+
+void Engine::seek(uint64_t target) {
+    if (!options_.trace) return;
+    target = std::min<uint64_t>(target, trace_.last_step());
+    // Restore when going back, or when a checkpoint lies between here and there.
+    size_t best = 0;
+    for (size_t i = 0; i < checkpoints_.size() && checkpoints_[i].step <= target; i++) best = i;
+    if (target < host_.step || (checkpoints_[best].step > host_.step))
+        restore_checkpoint(best);
+    bool was = recording_;
+    recording_ = false;
+    run_until(target, true);
+    recording_ = was;
+}
+
+void Engine::add_action_now(Action action) {
+    uint64_t s = host_.step;
+    action.step = s;
+    action.origin = InjectWhen::Now;
+    truncate_after(s);
+    size_t best = 0;
+    for (size_t i = 0; i < checkpoints_.size() && checkpoints_[i].step <= s; i++) best = i;
+    restore_checkpoint(best);
+    run_until(s, false);  // arrive at s without applying its actions
+    auto pos = std::upper_bound(actions_.begin(), actions_.end(), s,
+                                [](uint64_t st, const Action& a) { return st < a.step; });
+    actions_.insert(pos, std::move(action));
+    record_to_end();
+}
+
+void Engine::apply_actions_at(uint64_t step) {
+    // Index loop: an injection may add nothing, but apply_action must not
+    // see a reallocated vector.
+    for (size_t i = 0; i < actions_.size(); i++) {
+        if (actions_[i].step != step) continue;
+        Action a = actions_[i];
+        apply_action(a);
+        if (finished()) return;
+    }
+}
+
+void Engine::apply_action(const Action& a) {
+    if (a.origin == InjectWhen::Entry) host_.entry_fired = true;
+    if (a.origin == InjectWhen::Exit) host_.exit_fired = true;
+    if (a.is_edit) edit(a.target, a.value);
+    else inject(a.bit);
+    if (!finished())
+        emit(a.is_edit ? EventKind::Edit : EventKind::Inject, reg(UC_X86_REG_RIP),
+             a.is_edit ? a.target : std::string(tif_flag(a.bit) ? tif_flag(a.bit)->name : "?"),
+             {static_cast<uint64_t>(a.bit), static_cast<uint64_t>(a.origin), a.value, 0},
+             a.is_edit ? "edit " + a.target + " = " + hex(a.value)
+                       : "inject " + std::string(tif_flag(a.bit) ? tif_flag(a.bit)->name : "?") + " @" +
+                             std::string(inject_when_name(a.origin)) + ": " +
+                             std::string(tif_flag(a.bit) ? tif_flag(a.bit)->cause : ""));
+}
+
+void Engine::run_until(uint64_t target, bool apply_at_target) {
+    while (!finished()) {
+        if (recording_ && host_.step % kCheckpointInterval == 0 &&
+            (checkpoints_.empty() || checkpoints_.back().step < host_.step))
+            take_checkpoint();
+        if (actions_applied_at_ != host_.step && (host_.step < target || apply_at_target)) {
+            actions_applied_at_ = host_.step;
+            apply_actions_at(host_.step);
+            if (finished()) return;
+        }
+        if (host_.step >= target) return;
+        if (!run_slice(target)) return;
+    }
+}
+
+bool Engine::run_slice(uint64_t target) {
+    stop_target_ = target;
+    if (recording_) stop_target_ = std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
+    next_action_step_ = UINT64_MAX;
+    for (const auto& a : actions_)
+        if (a.step > host_.step) {
+            next_action_step_ = a.step;
+            break;
+        }
+    stop_reason_ = StopReason::None;
+    uint64_t start_step = host_.step;
+    uc_err err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
+    if (fault_.pending) {
+        fault_.pending = false;
+        deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
+                      fault_.cr2);
+        return !finished();
+    }
+    switch (stop_reason_) {
+        case StopReason::Target:
+        case StopReason::Action:
+            return true;
+        case StopReason::Limit:
+            finish(Outcome::StepLimit, "stopped after " + std::to_string(host_.step) + " instructions (--max-steps)");
+            return false;
+        case StopReason::Halt:
+            halt_next_ = false;
+            finish(halt_outcome_, halt_detail_);
+            return false;
+        default:
+            break;
+    }
+    if (err != UC_ERR_OK) {
+        finish(Outcome::Fault, std::string("the emulator stopped: ") + uc_strerror(err) + " at " +
+                                   describe(reg(UC_X86_REG_RIP)));
+        return false;
+    }
+    (void)start_step;
+    check_halt();
+    return !finished();
+}
+
+void Engine::check_halt() {
+    uint32_t reason = read_u32(sp_state_ + offsetof(abi::sp_kernel_state, halt_reason));
+    int32_t code = static_cast<int32_t>(read_u32(sp_state_ + offsetof(abi::sp_kernel_state, exit_code)));
+    uint32_t killed = read_u32(sp_state_ + offsetof(abi::sp_kernel_state, killed_by));
+    if (reason == SP_HALT_EXITED && !killed) {
+        trace_.exit_code = code;
+        finish(Outcome::Exited, "exited with status " + std::to_string(code));
+    } else if (reason == SP_HALT_EXITED) {
+        trace_.exit_code = code;
+        finish(Outcome::Fault, "the program was killed by " + signal_name(killed));
+    } else if (reason == SP_HALT_OOPS) {
+        uint64_t vec = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_vector));
+        uint64_t rip = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_rip));
+        uint64_t cr2 = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_cr2));
+        finish(Outcome::Fault, std::string("kernel oops: ") + vector_name(static_cast<uint32_t>(vec)) +
+                                   " at " + describe(rip) + (vec == 14 ? " (address " + hex(cr2) + ")" : ""));
+    } else {
+        finish(Outcome::Fault, "the guest stopped at " + describe(reg(UC_X86_REG_RIP)) +
+                                   " without exiting");
+    }
+}
+
+void Engine::finish(Outcome outcome, const std::string& detail) {
+    if (finished()) return;
+    trace_.outcome = outcome;
+    trace_.outcome_detail = detail;
+    EventKind kind = outcome == Outcome::Exited      ? EventKind::Exit
+                     : outcome == Outcome::Livelock  ? EventKind::Livelock
+                     : outcome == Outcome::StepLimit ? EventKind::StepLimit
+                                                     : EventKind::Oops;
+    if (recording_ || !options_.trace) {
+        std::string name(outcome_name(outcome));
+        std::array<uint64_t, 4> a = {static_cast<uint64_t>(trace_.exit_code), 0, 0, 0};
+        if (outcome == Outcome::Livelock) {
+            name = tif_names(livelock_flags_);
+            a = {livelock_flags_, 0, 0, 0};
+        }
+        emit(kind, reg(UC_X86_REG_RIP), name, a, detail);
+        if (options_.trace && trace_.steps.size() == host_.step)
+            trace_.steps.push_back({reg(UC_X86_REG_RIP), reg(UC_X86_REG_RSP),
+                                    static_cast<uint8_t>(host_.cpl), host_.syscall});
+        trace_.focus = host_.focus;
+        build_syscall_records(trace_);
+    }
+}
+
+void Engine::run_untraced() {
+    while (!finished()) {
+        stop_target_ = UINT64_MAX;
+        stop_reason_ = StopReason::None;
+        uc_err err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
+        if (fault_.pending) {
+            fault_.pending = false;
+            deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
+                          fault_.cr2);
+            continue;
+        }
+        if (err != UC_ERR_OK) {
+            finish(Outcome::Fault, std::string("the emulator stopped: ") + uc_strerror(err));
+            break;
+        }
+        check_halt();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The CPU work Unicorn leaves to us
+
+void Engine::on_syscall(uc_engine*, void* self) {
+    auto* e = static_cast<Engine*>(self);
+    uint64_t rip = e->reg(UC_X86_REG_RIP), rflags = e->reg(UC_X86_REG_RFLAGS);
+    uint64_t nr = e->reg(UC_X86_REG_RAX), rsp = e->reg(UC_X86_REG_RSP);
+    auto msr = [&](uint32_t id) {
+        uc_x86_msr m{id, 0};
+        uc_reg_read(e->uc_, UC_X86_REG_MSR, &m);
+        return m.value;
+    };
+    uint64_t star = msr(SP_MSR_STAR), lstar = msr(SP_MSR_LSTAR), fmask = msr(SP_MSR_FMASK);
+
+    int index = e->host_.syscalls++;
+    e->host_.syscall = index;
+    e->host_.loops.clear();
+    bool focus = e->host_.focus < 0 &&
+                 (e->focus_user_addr_ ? rip == e->focus_user_addr_
+                                      : static_cast<long>(nr) == e->scenario_.syscall_nr);
+    if (focus) e->host_.focus = index;
+    if (e->options_.trace)
+        e->emit(EventKind::SyscallEntry, rip, syscall_name(static_cast<long>(nr)),
+                {nr, rip, rsp, rflags},
+                "SYSCALL " + syscall_name(static_cast<long>(nr)) + ": rcx <- " + hex(rip + 2) +
+                    ", r11 <- rflags " + hex(rflags) + ", CS " + hex((star >> 32) & 0xfffc) +
+                    ", CPL 0, rip <- LSTAR",
+                true, e->host_.step - 1);
+
+    // The architectural SYSCALL, as the CPU does it.
+    e->ctx_->enter_ring0(static_cast<uint16_t>((star >> 32) & 0xffff), false);
+    e->host_.cpl = 0;
+    e->set_reg(UC_X86_REG_RCX, rip + 2);
+    e->set_reg(UC_X86_REG_R11, rflags);
+    e->set_reg(UC_X86_REG_RFLAGS, rflags & ~fmask & ~kRflagsRF);
+    // Unicorn adds the instruction's length after the hook returns.
+    e->set_reg(UC_X86_REG_RIP, lstar - 2);
+}
+
+void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
+    auto* e = static_cast<Engine*>(self);
+    e->fault_.pending = true;
+    e->fault_.vector = intno;
+    e->fault_.rip = e->reg(UC_X86_REG_RIP);
+    e->fault_.cr2 = e->reg(UC_X86_REG_CR2);
+    e->fault_.error = vector_has_error_code(intno) ? e->ctx_->error_code() : 0;
+    uc_emu_stop(uc);
+}
+
+bool Engine::on_invalid(uc_engine* uc, void* self) {
+    auto* e = static_cast<Engine*>(self);
+    e->fault_.pending = true;
+    e->fault_.vector = 6;
+    e->fault_.rip = e->reg(UC_X86_REG_RIP);
+    e->fault_.cr2 = 0;
+    e->fault_.error = 0;
+    uc_emu_stop(uc);
+    return false;
+}
+
+void Engine::deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32_t error, uint64_t cr2) {
+    ctx_->clear_old_exception();
+    if (injecting_) {
+        injection_failed_ = true;
+        return;
+    }
+    uc_x86_mmr idtr{}, tr{};
+    uc_reg_read(uc_, UC_X86_REG_IDTR, &idtr);
+    uc_reg_read(uc_, UC_X86_REG_TR, &tr);
+    uint64_t gate[2] = {0, 0};
+    if (vector * 16 + 15 > idtr.limit || !read(idtr.base + vector * 16, gate, sizeof gate) ||
+        !((gate[0] >> 47) & 1)) {
+        finish(Outcome::Fault, std::string(vector_name(vector)) + " at " + describe(rip) +
+                                   " and the IDT has no gate for it (triple fault)");
+        return;
+    }
+    uint64_t handler = (gate[0] & 0xffff) | (((gate[0] >> 48) & 0xffff) << 16) | (gate[1] << 32);
+    unsigned ist = (gate[0] >> 32) & 7;
+    unsigned type = (gate[0] >> 40) & 0xf;
+
+    int old_cpl = host_.cpl;
+    uint64_t old_rsp = reg(UC_X86_REG_RSP), old_rflags = reg(UC_X86_REG_RFLAGS);
+    uint64_t old_cs = reg(UC_X86_REG_CS) & 0xffff, old_ss = reg(UC_X86_REG_SS) & 0xffff;
+    uint64_t rsp = old_rsp;
+    if (old_cpl == 3) rsp = read_u64(tr.base + 4);  // TSS.RSP0
+    if (ist) rsp = read_u64(tr.base + 0x24 + (ist - 1) * 8);
+    rsp &= ~uint64_t(15);
+    uint64_t frame[6] = {rip, old_cs, old_rflags, old_rsp, old_ss, 0};
+    std::vector<uint64_t> pushed;
+    if (has_error) pushed.push_back(error);
+    for (int i = 0; i < 5; i++) pushed.push_back(frame[i]);
+    rsp -= pushed.size() * 8;
+    if (rsp < SP_KERNEL_BASE / 2 || rsp >= SP_USER_BASE) {
+        finish(Outcome::Fault, std::string(vector_name(vector)) + " at " + describe(rip) +
+                                   " with no usable kernel stack (" + hex(rsp) + ")");
+        return;
+    }
+    write_guest(rsp, pushed.data(), pushed.size() * 8);
+    if (old_cpl != 0) ctx_->enter_ring0(SP_KERNEL_CS, true);
+    host_.cpl = 0;
+    uint64_t rflags = old_rflags & ~(kRflagsTF | kRflagsNT | kRflagsRF | kRflagsVM);
+    if (type == 0xE) rflags &= ~kRflagsIF;
+    set_reg(UC_X86_REG_RSP, rsp);
+    set_reg(UC_X86_REG_RFLAGS, rflags);
+    set_reg(UC_X86_REG_RIP, handler);
+    if (options_.trace)
+        emit(EventKind::Fault, rip, vector_name(vector), {vector, error, cr2, rip},
+             std::string(vector_name(vector)) + " at " + describe(rip) +
+                 (vector == 14 ? " (address " + hex(cr2) + ", error " + hex(error) + ")" : "") +
+                 ": the CPU pushes an exception frame" + (old_cpl == 3 ? " on TSS.RSP0" : "") +
+                 " and enters " + describe(handler),
+             true, host_.step - 1);
+}
+
+// The host calls the guest's slowpath_inject(bit) on a stack of its own, so
+// the flag is raised by its real cause (a queued signal, a woken task...)
+// and nothing of the interrupted context changes but memory.
+void Engine::inject(int bit) {
+    uc_context* saved = nullptr;
+    check(uc_context_alloc(uc_, &saved), "uc_context_alloc");
+    check(uc_context_save(uc_, saved), "uc_context_save");
+    if (host_.cpl != 0) {
+        ctx_->enter_ring0(SP_KERNEL_CS, false);
+        // The guest's C code reaches per-CPU data through %gs, as after swapgs.
+        uc_x86_msr kgs{SP_MSR_KERNEL_GS_BASE, 0};
+        uc_reg_read(uc_, UC_X86_REG_MSR, &kgs);
+        uc_x86_msr gs{SP_MSR_GS_BASE, kgs.value};
+        uc_reg_write(uc_, UC_X86_REG_MSR, &gs);
+    }
+    uint64_t rsp = (inject_stack_ & ~uint64_t(15)) - 8;
+    write_guest(rsp, &inject_return_, 8);
+    set_reg(UC_X86_REG_RSP, rsp);
+    set_reg(UC_X86_REG_RDI, static_cast<uint64_t>(bit));
+    set_reg(UC_X86_REG_RFLAGS, 0x2);
+    injecting_ = true;
+    injection_failed_ = false;
+    inject_steps_ = 0;
+    uc_err err = uc_emu_start(uc_, inject_fn_, 0, 0, 0);
+    injecting_ = false;
+    uint64_t stopped_at = reg(UC_X86_REG_RIP);
+    if (fault_.pending) {
+        fault_.pending = false;
+        ctx_->clear_old_exception();
+        injection_failed_ = true;
+    }
+    uc_context_restore(uc_, saved);
+    uc_context_free(saved);
+    if (err != UC_ERR_OK || injection_failed_ || stopped_at != inject_return_ + 1)
+        finish(Outcome::Fault, "injecting " + tif_names(1u << bit) + " failed in the guest at " +
+                                   describe(stopped_at));
+}
+
+void Engine::edit(const std::string& target, uint64_t value) {
+    static const std::pair<const char*, int> regs[] = {
+        {"rax", UC_X86_REG_RAX}, {"rbx", UC_X86_REG_RBX}, {"rcx", UC_X86_REG_RCX}, {"rdx", UC_X86_REG_RDX},
+        {"rsi", UC_X86_REG_RSI}, {"rdi", UC_X86_REG_RDI}, {"rbp", UC_X86_REG_RBP}, {"rsp", UC_X86_REG_RSP},
+        {"r8", UC_X86_REG_R8},   {"r9", UC_X86_REG_R9},   {"r10", UC_X86_REG_R10}, {"r11", UC_X86_REG_R11},
+        {"r12", UC_X86_REG_R12}, {"r13", UC_X86_REG_R13}, {"r14", UC_X86_REG_R14}, {"r15", UC_X86_REG_R15},
+        {"rip", UC_X86_REG_RIP}, {"rflags", UC_X86_REG_RFLAGS}};
+    for (const auto& [name, id] : regs)
+        if (target == name) {
+            set_reg(id, value);
+            return;
+        }
+    if (target.rfind("pt_regs.", 0) == 0) {
+        int slot = pt_regs_slot_index(target.substr(8));
+        uint64_t base = pt_regs_base();
+        if (slot < 0 || !base) throw std::invalid_argument("cannot edit " + target);
+        write_guest(base + static_cast<uint64_t>(slot) * 8, &value, 8);
+        return;
+    }
+    throw std::invalid_argument("unknown edit target '" + target + "'");
+}
+
+}  // namespace slowpath

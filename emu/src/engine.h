@@ -1,0 +1,205 @@
+// The engine: a Unicorn machine running the guest, recording what it does,
+// and able to go back to any recorded step.
+//
+// Unicorn 2.0.1 leaves three things of system code to us, and the engine
+// does each exactly as the CPU would, marking them as CPU work in the trace:
+// the SYSCALL instruction (a hook only), the change of privilege level it
+// makes, and exception delivery through the guest's IDT. Everything else is
+// guest instructions at the right CPL: swapgs, sysretq and iretq included.
+#pragma once
+#include <unicorn/unicorn.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cpu_context.h"
+#include "slowpath/machine.h"
+#include "slowpath/session.h"
+#include "slowpath/trace.h"
+
+namespace slowpath {
+
+// A change applied on arrival at a step: an injection or an edit.
+struct Action {
+    uint64_t step = 0;
+    bool is_edit = false;
+    int bit = 0;
+    InjectWhen origin = InjectWhen::Now;
+    std::string target;  // edits
+    uint64_t value = 0;
+};
+
+// What the engine knows about one guest address (filled lazily).
+struct AddrInfo {
+    const Symbol* label = nullptr;     // a label of the entry code starting here
+    const Symbol* function = nullptr;  // a C function starting here
+    std::vector<Note> notes;
+    enum Insn : uint8_t { Other, Swapgs, Sysret, Iret, Hlt, Syscall } insn = Other;
+};
+
+struct CallFrame {
+    uint64_t return_addr = 0;
+    uint64_t rsp_after = 0;  // rsp once the callee has returned
+    const Symbol* function = nullptr;
+    bool from_entry = false;
+};
+
+struct LoopCounter {
+    uint32_t mask = 0, flags = 0, count = 0;
+};
+
+// Host-side state, saved in every checkpoint with the CPU and memory.
+struct HostState {
+    uint64_t step = 0;
+    int cpl = 0;
+    int syscall = -1;    // index of the syscall in progress
+    int syscalls = 0;    // syscalls started so far
+    int focus = -1;
+    uint32_t frame_valid = 0;
+    std::vector<CallFrame> calls;
+    std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
+    bool entry_fired = false, exit_fired = false;
+};
+
+// Rebuilds Trace::syscalls from Trace::events.
+void build_syscall_records(Trace& trace);
+
+struct Checkpoint {
+    uint64_t step = 0;
+    uc_context* cpu = nullptr;
+    HostState host;
+};
+
+class Engine : public Machine {
+   public:
+    struct Options {
+        bool trace = true;  // false: no per-instruction hooks (speed runs)
+    };
+    Engine(const Scenario& scenario, Options options);
+    ~Engine() override;
+
+    // Machine
+    CpuState cpu() const override;
+    bool read(uint64_t addr, void* out, size_t size) const override;
+    const GuestImage& kernel() const override { return *kernel_; }
+    const GuestImage& user() const override { return *user_; }
+
+    const Trace& trace() const { return trace_; }
+    const HostState& host() const { return host_; }
+    uint64_t step() const { return host_.step; }
+    bool finished() const { return trace_.outcome != Outcome::Running; }
+
+    // Record from the frontier until the run ends.
+    void record_to_end();
+    // Move to a recorded step (restore a checkpoint, replay).
+    void seek(uint64_t step);
+    // Add an action at the current step and record the future again.
+    void add_action_now(Action action);
+
+    uint64_t pt_regs_base() const;  // the current task's frame base
+    uint64_t symbol(const char* name) const;
+
+    // Speed runs: run to the end with no trace; returns the outcome.
+    void run_untraced();
+
+   private:
+    enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
+
+    void load_and_boot(const Scenario& scenario);
+    void install_hooks();
+    void run_until(uint64_t target, bool apply_at_target);
+    bool run_slice(uint64_t target);  // one uc_emu_start; false when the machine cannot go on
+    void apply_actions_at(uint64_t step);
+    void apply_action(const Action& action);
+    void inject(int bit);
+    void edit(const std::string& target, uint64_t value);
+    void deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32_t error, uint64_t cr2);
+    void finish(Outcome outcome, const std::string& detail);
+    void check_halt();
+
+    // hooks
+    static void on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
+    static void on_syscall(uc_engine* uc, void* self);
+    static void on_intr(uc_engine* uc, uint32_t intno, void* self);
+    static bool on_invalid(uc_engine* uc, void* self);
+    static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                         void* self);
+    void process(uint64_t addr, uint32_t size);
+    AddrInfo& info_at(uint64_t addr, uint32_t size);
+    void emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
+              std::string text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);
+    void on_note(const Note& note, uint64_t addr);
+    void on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp);
+    void on_function_return(const CallFrame& frame, uint64_t addr);
+    void on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags,
+                      uint32_t result);
+    void on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rsp);
+    std::string decision_reason(bool sysret) const;
+
+    // memory and checkpoints
+    void mark_dirty(uint64_t addr, uint64_t size);
+    void take_checkpoint();
+    void restore_checkpoint(size_t index);
+    void write_guest(uint64_t addr, const void* data, size_t size);
+    void truncate_after(uint64_t step);
+
+    uint64_t reg(int id) const;
+    void set_reg(int id, uint64_t value);
+
+    Scenario scenario_;
+    Options options_;
+    std::unique_ptr<GuestImage> kernel_, user_;
+    uc_engine* uc_ = nullptr;
+    std::unique_ptr<CpuContext> ctx_;
+    HostState host_;
+    Trace trace_;
+    std::vector<Action> actions_;  // sorted by step
+    bool recording_ = false;
+    uint64_t stop_target_ = UINT64_MAX;
+    StopReason stop_reason_ = StopReason::None;
+    uint64_t next_action_step_ = UINT64_MAX;
+    uint64_t actions_applied_at_ = UINT64_MAX;  // actions of this step already applied
+    bool halt_next_ = false;  // stop on arrival at the next instruction (livelock)
+    Outcome halt_outcome_ = Outcome::Running;
+    std::string halt_detail_;
+    uint32_t livelock_flags_ = 0;
+    bool injecting_ = false;
+    bool injection_failed_ = false;
+    uint64_t inject_steps_ = 0;
+    struct PendingFault {
+        bool pending = false;
+        uint32_t vector = 0;
+        uint32_t error = 0;
+        uint64_t rip = 0;
+        uint64_t cr2 = 0;
+    } fault_;
+
+    std::unordered_map<uint64_t, AddrInfo> addr_info_;
+    std::map<uint64_t, std::vector<Note>> notes_by_addr_;
+    std::pair<uint64_t, uint64_t> entry_text_{0, 0};
+    std::pair<uint64_t, uint64_t> kernel_text_{0, 0};
+    uint64_t focus_user_addr_ = 0;
+    uint64_t inject_fn_ = 0, inject_stack_ = 0, inject_return_ = 0, machine_halt_ = 0;
+    uint64_t sp_state_ = 0, sp_percpu_ = 0;
+    uint64_t syscall_insn_rip_ = 0;  // RIP of the syscall in flight (hook)
+
+    // Time travel: checkpoints every kCheckpointInterval steps; page
+    // versions are stored per checkpoint for the pages written since the
+    // one before; base_pages_ holds each page as it was at step 0.
+    static constexpr uint64_t kCheckpointInterval = 2048;
+    std::vector<Checkpoint> checkpoints_;
+    std::vector<uint8_t> dirty_since_;  // per page: written since the last checkpoint
+    std::vector<uint64_t> dirty_list_;
+    std::unordered_map<uint64_t, std::vector<uint8_t>> base_pages_;
+    // page -> (checkpoint index, contents), ascending by index
+    std::unordered_map<uint64_t, std::vector<std::pair<size_t, std::vector<uint8_t>>>> versions_;
+
+    uc_hook hooks_[5] = {};
+};
+
+}  // namespace slowpath

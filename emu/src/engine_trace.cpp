@@ -1,0 +1,450 @@
+// The engine's per-instruction work: turning what the guest executes into
+// events (labels, calls, checks, frame changes, exits) and deciding when a
+// run must stop (targets, injections, livelock, the step limit).
+#include <slowpath/abi.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstddef>
+#include <cstring>
+
+#include "engine.h"
+#include "slowpath/decode.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+
+namespace slowpath {
+
+namespace abi = slowpath::abi;
+
+namespace {
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
+    return buf;
+}
+
+}  // namespace
+
+void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
+    auto* e = static_cast<Engine*>(self);
+    if (e->injecting_) {
+        if (++e->inject_steps_ > 1'000'000) {
+            e->injection_failed_ = true;
+            uc_emu_stop(uc);
+        }
+        return;
+    }
+    HostState& h = e->host_;
+    if (e->halt_next_ && e->recording_) {
+        e->stop_reason_ = StopReason::Halt;
+        uc_emu_stop(uc);
+        return;
+    }
+    // Every stop happens on arrival, before the instruction is processed or
+    // run, so resuming processes it exactly once.
+    if (h.step >= e->stop_target_) {
+        e->stop_reason_ = StopReason::Target;
+        uc_emu_stop(uc);
+        return;
+    }
+    if (h.step == e->next_action_step_) {
+        e->stop_reason_ = StopReason::Action;
+        uc_emu_stop(uc);
+        return;
+    }
+    if (e->recording_) {
+        if (h.step >= e->scenario_.max_steps) {
+            e->stop_reason_ = StopReason::Limit;
+            uc_emu_stop(uc);
+            return;
+        }
+        // Injections tied to the focus syscall become actions at this step.
+        bool at_entry = !h.entry_fired && h.cpl == 3 &&
+                        (e->focus_user_addr_ ? addr == e->focus_user_addr_
+                                             : h.focus < 0 && e->info_at(addr, size).insn == AddrInfo::Syscall &&
+                                                   static_cast<long>(e->reg(UC_X86_REG_RAX)) ==
+                                                       e->scenario_.syscall_nr);
+        bool at_exit = false;
+        if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0) {
+            auto it = e->notes_by_addr_.find(addr);
+            if (it != e->notes_by_addr_.end())
+                for (const auto& n : it->second)
+                    if (n.kind == SP_NOTE_HANDLER_RETURNED) at_exit = true;
+        }
+        bool added = false;
+        for (const auto& inj : e->scenario_.injections) {
+            if ((at_entry && inj.when == InjectWhen::Entry) || (at_exit && inj.when == InjectWhen::Exit)) {
+                Action a;
+                a.step = h.step;
+                a.bit = inj.bit;
+                a.origin = inj.when;
+                auto pos = std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
+                                            [](uint64_t st, const Action& x) { return st < x.step; });
+                e->actions_.insert(pos, a);
+                added = true;
+            }
+        }
+        if (at_entry) h.entry_fired = true;
+        if (at_exit) h.exit_fired = true;
+        if (added && e->actions_applied_at_ == h.step) e->actions_applied_at_ = UINT64_MAX;
+        if (added) {
+            e->stop_reason_ = StopReason::Action;
+            uc_emu_stop(uc);
+            return;
+        }
+    }
+    e->process(addr, size);
+    h.step++;
+}
+
+AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
+    auto it = addr_info_.find(addr);
+    if (it != addr_info_.end()) return it->second;
+    AddrInfo info;
+    if (addr >= SP_KERNEL_BASE && addr < SP_USER_BASE) {
+        if (const Symbol* s = kernel_->symbol_at(addr)) {
+            if (addr >= entry_text_.first && addr < entry_text_.second) info.label = s;
+            else if (s->is_function) info.function = s;
+        }
+        auto n = notes_by_addr_.find(addr);
+        if (n != notes_by_addr_.end()) info.notes = n->second;
+    }
+    uint8_t b[4] = {0, 0, 0, 0};
+    uc_mem_read(uc_, addr, b, std::min<uint32_t>(size, 4));
+    if (size == 3 && b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xf8) info.insn = AddrInfo::Swapgs;
+    else if (size == 3 && b[0] == 0x48 && b[1] == 0x0f && b[2] == 0x07) info.insn = AddrInfo::Sysret;
+    else if (size == 2 && b[0] == 0x48 && b[1] == 0xcf) info.insn = AddrInfo::Iret;
+    else if (size == 1 && b[0] == 0xf4) info.insn = AddrInfo::Hlt;
+    else if (size == 2 && b[0] == 0x0f && b[1] == 0x05) info.insn = AddrInfo::Syscall;
+    return addr_info_.emplace(addr, std::move(info)).first->second;
+}
+
+void Engine::emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
+                  std::string text, bool by_cpu, uint64_t step_override) {
+    if (!recording_) return;
+    Event e;
+    e.step = step_override == UINT64_MAX ? host_.step : step_override;
+    e.kind = kind;
+    e.by_cpu = by_cpu;
+    e.rip = rip;
+    e.syscall = host_.syscall;
+    e.name = std::move(name);
+    e.a = a;
+    e.text = std::move(text);
+    trace_.events.push_back(std::move(e));
+}
+
+void Engine::process(uint64_t addr, uint32_t size) {
+    HostState& h = host_;
+    uint64_t rsp = reg(UC_X86_REG_RSP);
+    if (recording_) trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
+
+    // A call that has come back: the instruction after it, with the stack as before the call.
+    while (!h.calls.empty()) {
+        const CallFrame& top = h.calls.back();
+        if (top.return_addr == addr && top.rsp_after == rsp) {
+            CallFrame done = top;
+            h.calls.pop_back();
+            on_function_return(done, addr);
+            break;
+        }
+        if (rsp > top.rsp_after) h.calls.pop_back();  // unwound without a ret (stack switch, iret)
+        else break;
+    }
+
+    AddrInfo& info = info_at(addr, size);
+    if (info.label)
+        emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, info.label->name);
+    if (info.function) on_function_entry(*info.function, addr, rsp);
+    for (const Note& n : info.notes) on_note(n, addr);
+    switch (info.insn) {
+        case AddrInfo::Swapgs: {
+            uc_x86_msr gs{SP_MSR_GS_BASE, 0}, kgs{SP_MSR_KERNEL_GS_BASE, 0};
+            uc_reg_read(uc_, UC_X86_REG_MSR, &gs);
+            uc_reg_read(uc_, UC_X86_REG_MSR, &kgs);
+            emit(EventKind::Swapgs, addr, "swapgs", {kgs.value, gs.value, 0, 0},
+                 "swapgs: GS base " + hex(gs.value) + " <-> KERNEL_GS_BASE " + hex(kgs.value));
+            break;
+        }
+        case AddrInfo::Sysret:
+        case AddrInfo::Iret:
+            on_exit_instruction(info.insn, addr, rsp);
+            break;
+        default:
+            break;
+    }
+}
+
+void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
+    uint64_t ret = read_u64(rsp);
+    bool from_entry = ret >= entry_text_.first && ret < entry_text_.second;
+    host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
+    if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
+    uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX), reg(UC_X86_REG_RCX)};
+    std::string text = fn.name + "(";
+    const FunctionParams* params = kernel_->params_of(fn.name);
+    size_t nargs = params ? std::min<size_t>(params->names.size(), 4) : 0;
+    for (size_t i = 0; i < nargs; i++) {
+        if (i) text += ", ";
+        text += params->names[i] + "=" + hex(args[i]);
+    }
+    if (params && params->names.size() > 4) text += ", ...";
+    text += ")";
+    if (recording_) {
+        emit(EventKind::Call, addr, fn.name, {args[0], args[1], args[2], args[3]}, text);
+        trace_.events.back().from_entry = from_entry;
+    }
+    if (fn.name == "sys_rt_sigreturn") {
+        uint64_t frame = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, sigframe_addr));
+        emit(EventKind::SignalReturn, addr, "rt_sigreturn", {frame, 0, 0, 0},
+             "rt_sigreturn: restore every register from the signal frame at " + hex(frame));
+    }
+}
+
+void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
+    const std::string& name = frame.function->name;
+    uint64_t rax = reg(UC_X86_REG_RAX);
+    if (frame.from_entry && recording_) {
+        emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, name + " returned " + hex(rax));
+        trace_.events.back().from_entry = true;
+    }
+    if (!recording_) return;
+    auto field = [&](size_t off) { return sp_state_ + off; };
+    if (name == "context_switch") {
+        uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, switch_count)));
+        if (n) {
+            uint64_t rec = field(offsetof(abi::sp_kernel_state, switches)) +
+                           ((n - 1) % SP_MAX_RECORDS) * sizeof(abi::sp_switch_record);
+            uint32_t from = read_u32(rec), to = read_u32(rec + 4);
+            emit(EventKind::Schedule, addr, "context_switch", {from, to, 0, 0},
+                 "context switch: pid " + std::to_string(from) + " -> pid " + std::to_string(to));
+        }
+    } else if (name == "setup_rt_frame") {
+        uint64_t at = read_u64(field(offsetof(abi::sp_kernel_state, sigframe_addr)));
+        uint32_t sig = read_u32(field(offsetof(abi::sp_kernel_state, sigframe_signo)));
+        if (at)
+            emit(EventKind::SignalDelivered, addr, "signal", {sig, at, 0, 0},
+                 "signal " + std::to_string(sig) + " delivered: rt_sigframe at " + hex(at) +
+                     " on the user stack, return to the handler");
+    } else if (name == "__audit_syscall_entry" || name == "__audit_syscall_exit") {
+        uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, audit_count)));
+        if (n) {
+            uint64_t rec = field(offsetof(abi::sp_kernel_state, audit)) +
+                           ((n - 1) % SP_MAX_RECORDS) * sizeof(abi::sp_audit_record);
+            abi::sp_audit_record r{};
+            read(rec, &r, sizeof r);
+            emit(EventKind::Audit, addr, name, {r.kind, r.nr, static_cast<uint64_t>(r.value), r.success},
+                 std::string(r.kind == 1 ? "audit entry record: " : "audit exit record: ") +
+                     syscall_name(r.nr) + (r.kind == 2 ? " = " + std::to_string(r.value) : ""));
+        }
+    } else if (name == "ptrace_report_syscall") {
+        uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, tracer_stop_count)));
+        if (n) {
+            uint64_t rec = field(offsetof(abi::sp_kernel_state, tracer_stops)) +
+                           ((n - 1) % SP_MAX_RECORDS) * sizeof(abi::sp_tracer_stop);
+            abi::sp_tracer_stop r{};
+            read(rec, &r, sizeof r);
+            static const char* kinds[] = {"?", "syscall-entry stop", "syscall-exit stop", "single-step report"};
+            emit(EventKind::TracerStop, addr, "tracer", {r.kind, r.nr, static_cast<uint64_t>(r.value), 0},
+                 std::string("tracer: ") + kinds[r.kind < 4 ? r.kind : 0] + " in " + syscall_name(r.nr));
+        }
+    } else if (name == "task_work_run") {
+        emit(EventKind::TaskWork, addr, "task_work_run",
+             {read_u32(field(offsetof(abi::sp_kernel_state, task_work_runs))), 0, 0, 0},
+             "task work ran before the return to user mode");
+    } else if (name == "mce_notify_process" || name == "uprobe_notify_resume" ||
+               name == "fire_user_return_notifiers") {
+        emit(EventKind::Notifier, addr, name, {0, 0, 0, 0}, name + " ran");
+    } else if (name == "trace_sys_enter" || name == "trace_sys_exit") {
+        emit(EventKind::Tracepoint, addr, name, {0, 0, 0, 0}, name + " tracepoint fired");
+    }
+}
+
+void Engine::on_note(const Note& note, uint64_t addr) {
+    HostState& h = host_;
+    auto thread_flags = [&]() {
+        uint64_t ks = read_u64(sp_percpu_ + SP_PERCPU_kernel_stack);
+        return read_u32(ks - (SP_THREAD_SIZE - SP_KERNEL_STACK_OFFSET) + SP_TI_flags);
+    };
+    auto frame_event = [&](const char* what, uint32_t mask) {
+        h.frame_valid = mask;
+        emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, std::string(what) + ": pt_regs slots now valid " + hex(mask));
+    };
+    switch (note.kind) {
+        case SP_NOTE_TIF_CHECK: {
+            uint32_t mask = static_cast<uint32_t>(reg(UC_X86_REG_RDI));
+            on_tif_check(note, addr, mask, thread_flags(), static_cast<uint32_t>(reg(UC_X86_REG_RDX)));
+            break;
+        }
+        case SP_NOTE_TIF_BITTEST: {
+            uint32_t work = static_cast<uint32_t>(reg(UC_X86_REG_RDX));
+            on_tif_check(note, addr, note.arg, work, work & note.arg);
+            break;
+        }
+        case SP_NOTE_TIF_MEMTEST: {
+            uint32_t flags = thread_flags();
+            on_tif_check(note, addr, note.arg, flags, flags & note.arg);
+            break;
+        }
+        case SP_NOTE_STACK_SWITCH: {
+            uint64_t old_rsp = read_u64(sp_percpu_ + SP_PERCPU_old_rsp);
+            emit(EventKind::StackSwitch, addr, "stack switch", {old_rsp, reg(UC_X86_REG_RSP), 0, 0},
+                 "user rsp " + hex(old_rsp) + " parked in old_rsp; rsp <- kernel_stack " +
+                     hex(reg(UC_X86_REG_RSP)));
+            break;
+        }
+        case SP_NOTE_PARTIAL_FRAME: frame_event("SAVE_ARGS", valid_mask_partial_frame()); break;
+        case SP_NOTE_SAVE_REST: frame_event("SAVE_REST", h.frame_valid | valid_mask_rest()); break;
+        case SP_NOTE_RESTORE_REST: frame_event("RESTORE_REST", h.frame_valid & ~valid_mask_rest()); break;
+        case SP_NOTE_FIXUP_TOS:
+            frame_event("FIXUP_TOP_OF_STACK", h.frame_valid | valid_mask_top_of_stack());
+            break;
+        case SP_NOTE_RESTORE_TOS: frame_event("RESTORE_TOP_OF_STACK", h.frame_valid); break;
+        case SP_NOTE_FRAME_GONE: frame_event("RESTORE_ARGS", 0); break;
+        case SP_NOTE_FULL_FRAME:
+            // Only a frame at the top of the task's stack is the syscall's
+            // pt_regs; an exception taken inside the kernel nests deeper.
+            if (reg(UC_X86_REG_RSP) == pt_regs_base()) frame_event("full pt_regs", valid_mask_full());
+            break;
+        case SP_NOTE_HANDLER_RETURNED: {
+            uint64_t base = pt_regs_base();
+            int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
+            emit(EventKind::HandlerReturn, addr, syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
+                 {static_cast<uint64_t>(value), 0, 0, 0},
+                 "the handler returned " + std::to_string(value) + " (stored in pt_regs->ax)");
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags, uint32_t result) {
+    const Symbol* where = kernel_->symbol_containing(addr);
+    std::string name = where ? where->name : hex(addr);
+    emit(EventKind::TifCheck, addr, name, {mask, flags, result, note.kind},
+         name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " + tif_names(result) +
+             (result ? " -> work" : " -> none"));
+    // Livelock guard: the same check seeing the same flags again and again
+    // on one exit means nothing clears the flag that keeps us looping.
+    LoopCounter& c = host_.loops[addr];
+    if (c.count && c.mask == mask && c.flags == flags) {
+        c.count++;
+    } else {
+        c = {mask, flags, 1};
+    }
+    if (result && c.count > scenario_.livelock_bound && recording_ && !halt_next_) {
+        std::string flag = tif_names(result);
+        // Let this instruction run, then stop on arrival at the next one.
+        halt_next_ = true;
+        halt_outcome_ = Outcome::Livelock;
+        halt_detail_ = "livelock: " + name + " saw " + flag + " " + std::to_string(c.count) +
+                       " times in one exit and nothing clears " + flag;
+        livelock_flags_ = result;
+    }
+}
+
+void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rsp) {
+    HostState& h = host_;
+    if (insn == AddrInfo::Sysret) {
+        uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
+        if (h.syscall >= 0)
+            emit(EventKind::Decision, addr, "sysret", {1, 0, 0, 0}, decision_reason(true));
+        emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)},
+             "sysretq: rip <- rcx " + hex(rcx) + ", rflags <- r11 " + hex(r11) + ", CS 0x33 SS 0x2b, CPL 3",
+             true);
+        h.cpl = 3;
+    } else {
+        uint64_t frame[5] = {0, 0, 0, 0, 0};
+        read(rsp, frame, sizeof frame);
+        int new_cpl = static_cast<int>(frame[1] & 3);
+        if (new_cpl == 3 && h.syscall >= 0)
+            emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0}, decision_reason(false));
+        emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]},
+             "iretq: rip " + hex(frame[0]) + ", cs " + hex(frame[1]) + ", rflags " + hex(frame[2]) +
+                 ", rsp " + hex(frame[3]) + ", ss " + hex(frame[4]) + " from the stack, CPL " +
+                 std::to_string(new_cpl),
+             true);
+        h.cpl = new_cpl;
+    }
+    if (h.cpl == 3) {
+        h.syscall = -1;
+        h.calls.clear();
+        h.loops.clear();
+        h.frame_valid = 0;
+    }
+}
+
+// Why this exit takes sysret or iret, told from what happened on the way.
+std::string Engine::decision_reason(bool sysret) const {
+    const auto& ev = trace_.events;
+    size_t first = ev.size();
+    while (first > 0 && !(ev[first - 1].kind == EventKind::SyscallEntry && ev[first - 1].syscall == host_.syscall))
+        first--;
+    bool schedule = false, audit_exit = false, signal = false, task_work = false, tracer = false,
+         tracesys = false, sysret_audit = false, slowpath = false, sigreturn = false, joined_iret = false;
+    int64_t slowpath_ret = 0;
+    uint32_t work_seen = 0;
+    std::string notifier;
+    for (size_t i = first > 0 ? first - 1 : 0; i < ev.size(); i++) {
+        const Event& e = ev[i];
+        switch (e.kind) {
+            case EventKind::Schedule: schedule = true; break;
+            case EventKind::Audit: audit_exit |= e.a[0] == 2; break;
+            case EventKind::SignalDelivered: signal = true; break;
+            case EventKind::TaskWork: task_work = true; break;
+            case EventKind::TracerStop: tracer = true; break;
+            case EventKind::Notifier: notifier = e.name; break;
+            case EventKind::SignalReturn: sigreturn = true; break;
+            case EventKind::TifCheck:
+                if (e.name == "sysret_check" || e.name == "int_with_check") work_seen |= static_cast<uint32_t>(e.a[2]);
+                break;
+            case EventKind::Label:
+                tracesys |= e.name == "tracesys";
+                sysret_audit |= e.name == "sysret_audit";
+                joined_iret |= e.name == "int_check_syscall_exit_work" || e.name == "sysret_using_iret";
+                break;
+            case EventKind::Return:
+                if (e.name == "syscall_exit_slowpath") {
+                    slowpath = true;
+                    slowpath_ret = static_cast<int64_t>(static_cast<int32_t>(e.a[0]));
+                }
+                break;
+            default: break;
+        }
+    }
+    std::vector<std::string> work;
+    if (schedule) work.push_back("rescheduled");
+    if (audit_exit) work.push_back("audit exit recorded");
+    if (tracer) work.push_back("tracer stop");
+    if (task_work) work.push_back("task work run");
+    if (!notifier.empty()) work.push_back(notifier);
+    if (signal) work.push_back("signal delivered");
+    std::string did;
+    for (size_t i = 0; i < work.size(); i++) did += (i ? ", " : "") + work[i];
+
+    if (sysret) {
+        if (slowpath)
+            return "syscall_exit_slowpath() did its work (" + (did.empty() ? std::string("nothing") : did) +
+                   ") and returned 0: user registers intact, sysret is still fine";
+        if (sysret_audit) return "audit exit recorded by the asm fast path (sysret_audit): registers intact, sysret";
+        if (schedule) return "rescheduled and back at sysret_check with no work left: registers intact, sysret";
+        return "no work flags at sysret_check: the fast sysret";
+    }
+    if (sigreturn) return "rt_sigreturn rewrote every register from the signal frame: only iret restores them all";
+    if (slowpath && slowpath_ret)
+        return "syscall_exit_slowpath() returned " + std::to_string(slowpath_ret) +
+               (signal ? ": a signal was delivered, user registers changed, must use iret"
+                       : ": registers may have changed, must use iret");
+    if (tracesys)
+        return "entry work went through tracesys: a tracer may have changed any register, so the exit uses iret" +
+               (did.empty() ? std::string() : " (" + did + ")");
+    if (joined_iret)
+        return "work " + tif_names(work_seen) + " at sysret_careful is neither a reschedule nor audit: v3.13 "
+               "joins the iret path" + (did.empty() ? std::string() : " (" + did + ")");
+    return "left through the iret path" + (did.empty() ? std::string() : " (" + did + ")");
+}
+
+}  // namespace slowpath

@@ -1,0 +1,290 @@
+// Loads a guest ELF with libelf (segments, symbols, sections, notes) and
+// libdw (line table, parameter names), so the app can show source lines and
+// name the arguments of every C call.
+#include "slowpath/guest_image.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+#include <slowpath/abi.h>
+
+namespace slowpath {
+namespace {
+
+struct FileCloser {
+    int fd;
+    ~FileCloser() {
+        if (fd >= 0) close(fd);
+    }
+};
+struct ElfCloser {
+    Elf* elf;
+    ~ElfCloser() {
+        if (elf) elf_end(elf);
+    }
+};
+
+[[noreturn]] void fail(const std::string& path, const std::string& why) {
+    throw LoadError(path + ": " + why);
+}
+
+std::string die_name(Dwarf_Die* die) {
+    const char* n = dwarf_diename(die);
+    return n ? n : "";
+}
+
+// Formal parameter names of every subprogram in one compile unit.
+void collect_params(Dwarf_Die* cu, std::map<std::string, FunctionParams>& out) {
+    Dwarf_Die child;
+    if (dwarf_child(cu, &child) != 0) return;
+    do {
+        if (dwarf_tag(&child) != DW_TAG_subprogram) continue;
+        std::string name = die_name(&child);
+        if (name.empty() || out.count(name)) continue;
+        FunctionParams params;
+        Dwarf_Die p;
+        if (dwarf_child(&child, &p) == 0) {
+            do {
+                if (dwarf_tag(&p) == DW_TAG_formal_parameter) params.names.push_back(die_name(&p));
+            } while (dwarf_siblingof(&p, &p) == 0);
+        }
+        out[name] = std::move(params);
+    } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+void load_dwarf(Elf* elf, std::vector<SourceLine>& lines,
+                std::map<std::string, FunctionParams>& params) {
+    Dwarf* dw = dwarf_begin_elf(elf, DWARF_C_READ, nullptr);
+    if (!dw) return;  // no debug info: the app still runs, without source lines
+    Dwarf_Off off = 0, next;
+    size_t header_size;
+    while (dwarf_nextcu(dw, off, &next, &header_size, nullptr, nullptr, nullptr) == 0) {
+        Dwarf_Die cu;
+        if (dwarf_offdie(dw, off + header_size, &cu)) {
+            Dwarf_Lines* dl;
+            size_t n;
+            if (dwarf_getsrclines(&cu, &dl, &n) == 0) {
+                for (size_t i = 0; i < n; i++) {
+                    Dwarf_Line* l = dwarf_onesrcline(dl, i);
+                    Dwarf_Addr addr;
+                    int lineno;
+                    bool end_seq = false;
+                    if (!l || dwarf_lineaddr(l, &addr) || dwarf_lineno(l, &lineno)) continue;
+                    dwarf_lineendsequence(l, &end_seq);
+                    const char* src = dwarf_linesrc(l, nullptr, nullptr);
+                    if (end_seq || !src || lineno <= 0) continue;
+                    lines.push_back({addr, src, lineno});
+                }
+            }
+            collect_params(&cu, params);
+        }
+        off = next;
+    }
+    dwarf_end(dw);
+    std::stable_sort(lines.begin(), lines.end(),
+                     [](const SourceLine& a, const SourceLine& b) { return a.addr < b.addr; });
+}
+
+}  // namespace
+
+GuestImage GuestImage::load(const std::string& path) {
+    GuestImage img;
+    img.path_ = path;
+    if (elf_version(EV_CURRENT) == EV_NONE) fail(path, "libelf is unusable");
+    FileCloser fd{open(path.c_str(), O_RDONLY)};
+    if (fd.fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    ElfCloser e{elf_begin(fd.fd, ELF_C_READ, nullptr)};
+    if (!e.elf || elf_kind(e.elf) != ELF_K_ELF) fail(path, "not an ELF file");
+    GElf_Ehdr eh;
+    if (!gelf_getehdr(e.elf, &eh)) fail(path, "unreadable ELF header");
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64) fail(path, "not a 64-bit ELF");
+    if (eh.e_machine != EM_X86_64) fail(path, "not an x86-64 ELF (e_machine " + std::to_string(eh.e_machine) + ")");
+    if (eh.e_type != ET_EXEC)
+        fail(path, "not a static executable (ET_EXEC); build with -static -no-pie");
+    img.entry_ = eh.e_entry;
+
+    size_t phnum = 0;
+    if (elf_getphdrnum(e.elf, &phnum) != 0) fail(path, "unreadable program headers");
+    size_t file_size = 0;
+    const char* raw = elf_rawfile(e.elf, &file_size);
+    if (!raw) fail(path, "unreadable file contents");
+    img.phnum_ = static_cast<uint32_t>(phnum);
+    img.phent_ = eh.e_phentsize;
+    for (size_t i = 0; i < phnum; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(e.elf, static_cast<int>(i), &ph)) fail(path, "unreadable program header");
+        if (ph.p_type == PT_INTERP) fail(path, "dynamically linked; build with -static");
+        if (ph.p_type == PT_PHDR) img.phdr_addr_ = ph.p_vaddr;
+        if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
+        if (ph.p_offset + ph.p_filesz > file_size || ph.p_filesz > ph.p_memsz)
+            fail(path, "truncated: a segment lies beyond the end of the file");
+        if (ph.p_vaddr + ph.p_memsz > SP_RAM_SIZE || ph.p_vaddr < SP_KERNEL_BASE)
+            fail(path, "a segment at " + std::to_string(ph.p_vaddr) +
+                           " does not fit the guest's 16 MiB identity map");
+        Segment s;
+        s.vaddr = ph.p_vaddr;
+        s.memsz = ph.p_memsz;
+        s.bytes.assign(raw + ph.p_offset, raw + ph.p_offset + ph.p_filesz);
+        s.writable = ph.p_flags & PF_W;
+        s.executable = ph.p_flags & PF_X;
+        if (!img.phdr_addr_ && ph.p_offset == 0 && eh.e_phoff < ph.p_filesz)
+            img.phdr_addr_ = ph.p_vaddr + eh.e_phoff;
+        img.brk_ = std::max(img.brk_, (ph.p_vaddr + ph.p_memsz + SP_PAGE_SIZE - 1) &
+                                          ~uint64_t(SP_PAGE_SIZE - 1));
+        img.segments_.push_back(std::move(s));
+    }
+    if (img.segments_.empty()) fail(path, "no loadable segments");
+
+    size_t shstrndx = 0;
+    if (elf_getshdrstrndx(e.elf, &shstrndx) != 0) fail(path, "unreadable section names");
+    std::vector<std::string> section_names;
+    for (Elf_Scn* scn = elf_nextscn(e.elf, nullptr); scn; scn = elf_nextscn(e.elf, scn)) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh)) fail(path, "unreadable section header");
+        const char* name = elf_strptr(e.elf, shstrndx, sh.sh_name);
+        std::string sname = name ? name : "";
+        size_t index = elf_ndxscn(scn);
+        if (section_names.size() <= index) section_names.resize(index + 1);
+        section_names[index] = sname;
+        if (sh.sh_flags & SHF_ALLOC) img.sections_[sname] = {sh.sh_addr, sh.sh_addr + sh.sh_size};
+        if (sname == ".slowpath_notes") {
+            Elf_Data* d = elf_getdata(scn, nullptr);
+            if (!d || !d->d_buf) fail(path, "unreadable .slowpath_notes");
+            size_t count = d->d_size / sizeof(abi::sp_note);
+            for (size_t k = 0; k < count; k++) {
+                abi::sp_note n;
+                std::memcpy(&n, static_cast<const char*>(d->d_buf) + k * sizeof n, sizeof n);
+                img.notes_.push_back({n.addr, n.kind, n.arg});
+            }
+        }
+    }
+    for (Elf_Scn* scn = elf_nextscn(e.elf, nullptr); scn; scn = elf_nextscn(e.elf, scn)) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB) continue;
+        Elf_Data* d = elf_getdata(scn, nullptr);
+        if (!d || sh.sh_entsize == 0) continue;
+        size_t count = sh.sh_size / sh.sh_entsize;
+        for (size_t k = 0; k < count; k++) {
+            GElf_Sym sym;
+            if (!gelf_getsym(d, static_cast<int>(k), &sym)) continue;
+            int type = GELF_ST_TYPE(sym.st_info);
+            if (type != STT_FUNC && type != STT_NOTYPE && type != STT_OBJECT) continue;
+            if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE) continue;
+            const char* name = elf_strptr(e.elf, sh.sh_link, sym.st_name);
+            if (!name || !*name || name[0] == '$' || std::strncmp(name, ".L", 2) == 0) continue;
+            Symbol s;
+            s.name = name;
+            s.addr = sym.st_value;
+            s.size = sym.st_size;
+            s.is_function = type == STT_FUNC;
+            s.is_global = GELF_ST_BIND(sym.st_info) != STB_LOCAL;
+            if (sym.st_shndx < section_names.size()) s.section = section_names[sym.st_shndx];
+            if (s.section.empty()) continue;
+            img.symbols_.push_back(std::move(s));
+        }
+    }
+    // Sort by address; at one address prefer functions, then globals, so a
+    // lookup names `system_call` rather than a local alias.
+    std::sort(img.symbols_.begin(), img.symbols_.end(), [](const Symbol& a, const Symbol& b) {
+        if (a.addr != b.addr) return a.addr < b.addr;
+        if (a.is_function != b.is_function) return a.is_function;
+        if (a.is_global != b.is_global) return a.is_global;
+        return a.name < b.name;
+    });
+    std::sort(img.notes_.begin(), img.notes_.end(),
+              [](const Note& a, const Note& b) { return a.addr < b.addr; });
+    load_dwarf(e.elf, img.lines_, img.params_);
+    return img;
+}
+
+std::optional<uint64_t> GuestImage::symbol_addr(const std::string& name) const {
+    if (const Symbol* s = symbol_named(name)) return s->addr;
+    return std::nullopt;
+}
+
+const Symbol* GuestImage::symbol_named(const std::string& name) const {
+    const Symbol* found = nullptr;
+    for (const auto& s : symbols_)
+        if (s.name == name && (!found || (s.is_global && !found->is_global))) found = &s;
+    return found;
+}
+
+const Symbol* GuestImage::symbol_at(uint64_t addr) const {
+    auto it = std::lower_bound(symbols_.begin(), symbols_.end(), addr,
+                               [](const Symbol& s, uint64_t a) { return s.addr < a; });
+    if (it != symbols_.end() && it->addr == addr) return &*it;
+    return nullptr;
+}
+
+const Symbol* GuestImage::symbol_containing(uint64_t addr) const {
+    auto it = std::upper_bound(symbols_.begin(), symbols_.end(), addr,
+                               [](uint64_t a, const Symbol& s) { return a < s.addr; });
+    if (it == symbols_.begin()) return nullptr;
+    --it;
+    // Walk back to the preferred symbol at this address (the sort put it first).
+    uint64_t at = it->addr;
+    while (it != symbols_.begin() && std::prev(it)->addr == at) --it;
+    if (it->is_function && it->size && addr >= it->addr + it->size) {
+        // Past the end of a sized function: only name it if nothing better.
+        return addr - it->addr < 0x1000 ? &*it : nullptr;
+    }
+    return &*it;
+}
+
+std::string GuestImage::describe(uint64_t addr) const {
+    const Symbol* s = symbol_containing(addr);
+    char buf[64];
+    if (!s) {
+        std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(addr));
+        return buf;
+    }
+    if (addr == s->addr) return s->name;
+    std::snprintf(buf, sizeof buf, "+%#llx", static_cast<unsigned long long>(addr - s->addr));
+    return s->name + buf;
+}
+
+const SourceLine* GuestImage::line_for(uint64_t addr) const {
+    auto it = std::upper_bound(lines_.begin(), lines_.end(), addr,
+                               [](uint64_t a, const SourceLine& l) { return a < l.addr; });
+    if (it == lines_.begin()) return nullptr;
+    --it;
+    if (addr - it->addr > 0x400) return nullptr;
+    return &*it;
+}
+
+std::vector<uint64_t> GuestImage::addrs_for_line(const std::string& file, int line) const {
+    std::vector<uint64_t> out;
+    for (const auto& l : lines_)
+        if (l.line == line && l.file == file) out.push_back(l.addr);
+    return out;
+}
+
+std::optional<std::pair<uint64_t, uint64_t>> GuestImage::section_range(
+    const std::string& name) const {
+    auto it = sections_.find(name);
+    if (it == sections_.end()) return std::nullopt;
+    return it->second;
+}
+
+const FunctionParams* GuestImage::params_of(const std::string& function) const {
+    auto it = params_.find(function);
+    return it == params_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> GuestImage::source_files() const {
+    std::vector<std::string> files;
+    for (const auto& l : lines_) files.push_back(l.file);
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    return files;
+}
+
+}  // namespace slowpath

@@ -1,0 +1,102 @@
+#include "slowpath/report.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <sstream>
+
+#include "slowpath/tif.h"
+
+namespace slowpath {
+
+namespace {
+
+std::string hex(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
+    return buf;
+}
+
+}  // namespace
+
+nlohmann::json report_json(const Session& session) {
+    const Trace& t = session.trace();
+    using nlohmann::json;
+    json j;
+    j["era"] = std::string(era_info(session.scenario().era).name);
+    j["outcome"] = std::string(outcome_name(t.outcome));
+    j["detail"] = t.outcome_detail;
+    j["exit_code"] = t.exit_code;
+    j["steps"] = t.last_step();
+    j["stdout"] = session.kernel_state().console;
+    json injections = json::array();
+    for (const auto& inj : session.scenario().injections) injections.push_back(injection_text(inj));
+    j["injections"] = injections;
+    json calls = json::array();
+    for (const auto& r : t.syscalls) {
+        json c;
+        c["nr"] = r.nr;
+        c["name"] = r.name;
+        c["ret"] = r.has_ret ? json(r.ret) : json(nullptr);
+        c["path"] = r.path;
+        c["exit"] = r.exit == ExitKind::None ? json(nullptr) : json(std::string(exit_kind_name(r.exit)));
+        json checks = json::array();
+        for (const auto& k : r.tif_checks)
+            checks.push_back({{"where", k.where},
+                              {"mask", k.mask},
+                              {"mask_name", tif_mask_name(k.mask)},
+                              {"flags", k.flags},
+                              {"flags_names", tif_names(k.flags)},
+                              {"result", k.result},
+                              {"result_names", tif_names(k.result)},
+                              {"step", k.step}});
+        c["tif_checks"] = checks;
+        c["entry_step"] = r.entry_step;
+        c["return_step"] = r.return_step ? json(r.return_step) : json(nullptr);
+        c["user_rip"] = hex(r.user_rip);
+        for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
+            if (t.events[i].kind == EventKind::Decision) c["why"] = t.events[i].text;
+        calls.push_back(c);
+    }
+    j["syscalls"] = calls;
+    j["focus"] = t.focus >= 0 ? json(t.focus) : json(nullptr);
+    return j;
+}
+
+std::string report_text(const Session& session) {
+    const Trace& t = session.trace();
+    std::ostringstream out;
+    out << "era " << era_info(session.scenario().era).name << ": " << era_info(session.scenario().era).title
+        << "\n";
+    for (size_t k = 0; k < t.syscalls.size(); k++) {
+        const SyscallRecord& r = t.syscalls[k];
+        out << "\n" << (r.is_focus ? "* " : "  ") << "syscall #" << k << ": " << r.name << " (" << r.nr
+            << ")";
+        if (r.has_ret) out << " = " << r.ret;
+        out << "  -> " << exit_kind_name(r.exit) << "\n";
+        for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++) {
+            const Event& e = t.events[i];
+            switch (e.kind) {
+                case EventKind::Call:
+                    if (!e.from_entry) continue;
+                    break;
+                case EventKind::Return:
+                case EventKind::FrameState:
+                    if (e.kind == EventKind::Return && e.name != "syscall_exit_slowpath") continue;
+                    break;
+                default:
+                    break;
+            }
+            char step[32];
+            std::snprintf(step, sizeof step, "%8" PRIu64 "  ", e.step);
+            out << "    " << step << (e.by_cpu ? "[cpu] " : "      ") << e.text << "\n";
+        }
+    }
+    out << "\noutcome: " << outcome_name(t.outcome);
+    if (!t.outcome_detail.empty()) out << " (" << t.outcome_detail << ")";
+    out << ", " << t.last_step() << " instructions\n";
+    std::string console = session.kernel_state().console;
+    if (!console.empty()) out << "\nprogram output:\n" << console;
+    return out.str();
+}
+
+}  // namespace slowpath

@@ -1,0 +1,280 @@
+#include "slowpath/session.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+
+#include "engine.h"
+#include "slowpath/tif.h"
+
+namespace slowpath {
+
+std::string_view inject_when_name(InjectWhen when) {
+    switch (when) {
+        case InjectWhen::Entry: return "entry";
+        case InjectWhen::Exit: return "exit";
+        case InjectWhen::Now: return "now";
+    }
+    return "?";
+}
+
+Injection parse_injection(std::string_view text) {
+    auto at = text.find('@');
+    if (at == std::string_view::npos)
+        throw std::invalid_argument("'" + std::string(text) + "': expected FLAG@entry or FLAG@exit");
+    std::string_view flag = text.substr(0, at), when = text.substr(at + 1);
+    auto bit = parse_tif(flag);
+    if (!bit) throw std::invalid_argument("unknown TIF flag '" + std::string(flag) + "'");
+    const TifFlagInfo* info = tif_flag(*bit);
+    if (!info || !info->injectable)
+        throw std::invalid_argument("TIF_" + std::string(info ? info->name : flag) +
+                                    " cannot be injected (no cause to simulate)");
+    std::string w(when);
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Injection inj;
+    inj.bit = *bit;
+    if (w == "entry") inj.when = InjectWhen::Entry;
+    else if (w == "exit") inj.when = InjectWhen::Exit;
+    else throw std::invalid_argument("unknown injection time '" + std::string(when) + "' (entry or exit)");
+    return inj;
+}
+
+std::string injection_text(const Injection& injection) {
+    const TifFlagInfo* info = tif_flag(injection.bit);
+    std::string s = info ? std::string(info->name) : "bit" + std::to_string(injection.bit);
+    s += "@";
+    s += inject_when_name(injection.when);
+    if (injection.when == InjectWhen::Now) s += ":" + std::to_string(injection.step);
+    return s;
+}
+
+class SessionImpl {
+   public:
+    explicit SessionImpl(Scenario s) : scenario(std::move(s)), engine(scenario, Engine::Options{true}) {
+        engine.record_to_end();
+        engine.seek(0);
+    }
+    Scenario scenario;
+    Engine engine;
+    // Registers one step back, for "what changed", computed on demand.
+    mutable uint64_t prev_for_step = UINT64_MAX;
+    mutable CpuState prev_cpu;
+};
+
+Session::Session(Scenario scenario) : impl_(std::make_unique<SessionImpl>(std::move(scenario))) {}
+Session::~Session() = default;
+
+const Scenario& Session::scenario() const { return impl_->scenario; }
+const Trace& Session::trace() const { return impl_->engine.trace(); }
+const Machine& Session::machine() const { return impl_->engine; }
+uint64_t Session::step() const { return impl_->engine.step(); }
+
+void Session::seek(uint64_t step) { impl_->engine.seek(step); }
+
+uint64_t Session::step_forward(uint64_t count) {
+    seek(std::min(last_step(), step() + count));
+    return step();
+}
+
+uint64_t Session::step_back(uint64_t count) {
+    seek(step() > count ? step() - count : 0);
+    return step();
+}
+
+uint64_t Session::step_over() {
+    const auto& steps = trace().steps;
+    uint64_t s = step();
+    if (s + 1 >= steps.size()) return s;
+    // A call pushes a return address: rsp drops by 8 at the next step. Run
+    // until the stack is back where it was (and we are past the call).
+    uint64_t rsp = steps[s].rsp;
+    if (steps[s + 1].rsp + 8 == rsp && steps[s + 1].cpl == steps[s].cpl) {
+        for (uint64_t k = s + 2; k < steps.size(); k++)
+            if (steps[k].rsp >= rsp || steps[k].cpl != steps[s].cpl) {
+                seek(k);
+                return step();
+            }
+    }
+    return step_forward(1);
+}
+
+uint64_t Session::step_out() {
+    const auto& steps = trace().steps;
+    uint64_t s = step();
+    if (s >= steps.size()) return s;
+    // The current function returns when rsp rises above its return address.
+    for (uint64_t k = s + 1; k < steps.size(); k++)
+        if (steps[k].rsp > steps[s].rsp + 8 || steps[k].cpl != steps[s].cpl) {
+            seek(k);
+            return step();
+        }
+    return run_to_end();
+}
+
+static std::optional<uint64_t> next_matching(const Trace& t, uint64_t after,
+                                             const std::function<bool(const Event&)>& pred) {
+    for (size_t i = t.first_event_at_or_after(after + 1); i < t.events.size(); i++)
+        if (pred(t.events[i])) return t.events[i].step;
+    return std::nullopt;
+}
+
+static std::optional<uint64_t> prev_matching(const Trace& t, uint64_t before,
+                                             const std::function<bool(const Event&)>& pred) {
+    size_t i = t.first_event_at_or_after(before);
+    while (i > 0) {
+        --i;
+        if (t.events[i].step < before && pred(t.events[i])) return t.events[i].step;
+    }
+    return std::nullopt;
+}
+
+uint64_t Session::next_label() {
+    if (auto s = next_matching(trace(), step(), [](const Event& e) { return e.kind == EventKind::Label; }))
+        seek(*s);
+    return step();
+}
+
+uint64_t Session::prev_label() {
+    if (auto s = prev_matching(trace(), step(), [](const Event& e) { return e.kind == EventKind::Label; }))
+        seek(*s);
+    return step();
+}
+
+uint64_t Session::next_event() {
+    if (auto s = next_matching(trace(), step(), [](const Event&) { return true; })) seek(*s);
+    return step();
+}
+
+uint64_t Session::prev_event() {
+    if (auto s = prev_matching(trace(), step(), [](const Event&) { return true; })) seek(*s);
+    return step();
+}
+
+uint64_t Session::run_to_decision() {
+    if (auto s = run_to_event(EventKind::Decision)) return *s;
+    return step();
+}
+
+uint64_t Session::run_to_ring3() {
+    const auto& steps = trace().steps;
+    uint64_t s = step();
+    // Leave ring 3 first if we are in it, then find the next return to it.
+    uint64_t k = s;
+    while (k < steps.size() && steps[k].cpl == 3) k++;
+    while (k < steps.size() && steps[k].cpl != 3) k++;
+    if (k < steps.size()) seek(k);
+    return step();
+}
+
+uint64_t Session::run_to_end() {
+    seek(last_step());
+    return step();
+}
+
+std::optional<uint64_t> Session::run_to_label(std::string_view label) {
+    auto s = next_matching(trace(), step(),
+                           [&](const Event& e) { return e.kind == EventKind::Label && e.name == label; });
+    if (s) seek(*s);
+    return s;
+}
+
+std::optional<uint64_t> Session::run_to_event(EventKind kind) {
+    auto s = next_matching(trace(), step(), [&](const Event& e) { return e.kind == kind; });
+    if (s) seek(*s);
+    return s;
+}
+
+std::optional<uint64_t> Session::run_to_address(uint64_t addr) {
+    const auto& steps = trace().steps;
+    for (uint64_t k = step() + 1; k < steps.size(); k++)
+        if (steps[k].rip == addr) {
+            seek(k);
+            return k;
+        }
+    return std::nullopt;
+}
+
+void Session::inject_now(int tif_bit) {
+    const TifFlagInfo* info = tif_flag(tif_bit);
+    if (!info || !info->injectable) throw std::invalid_argument("this flag cannot be injected");
+    Action a;
+    a.bit = tif_bit;
+    impl_->engine.add_action_now(a);
+    impl_->prev_for_step = UINT64_MAX;
+}
+
+void Session::edit_now(const std::string& target, uint64_t value) {
+    bool known = target == "rip" || target == "rflags";
+    for (int i = 0; i < GPR_COUNT; i++) known |= target == gpr_name(i);
+    if (target.rfind("pt_regs.", 0) == 0) known = pt_regs_slot_index(target.substr(8)) >= 0;
+    if (!known) throw std::invalid_argument("unknown register or pt_regs slot '" + target + "'");
+    Action a;
+    a.is_edit = true;
+    a.target = target;
+    a.value = value;
+    impl_->engine.add_action_now(a);
+    impl_->prev_for_step = UINT64_MAX;
+}
+
+uint32_t Session::frame_valid_mask() const { return impl_->engine.host().frame_valid; }
+
+PtRegsView Session::pt_regs() const {
+    if (impl_->engine.host().cpl == 3 && frame_valid_mask() == 0) return {};
+    return decode_pt_regs(machine(), impl_->engine.pt_regs_base(), frame_valid_mask());
+}
+
+KernelStackView Session::kernel_stack() const { return decode_kernel_stack(machine(), frame_valid_mask()); }
+
+UserStackView Session::user_stack() const {
+    // In the kernel the user's rsp lives in old_rsp (syscall) or in pt_regs.
+    uint64_t rsp = machine().cpu().gpr[RSP];
+    if (impl_->engine.host().cpl != 3) {
+        const auto& steps = trace().steps;
+        for (uint64_t k = step(); k-- > 0;)
+            if (steps[k].cpl == 3) {
+                rsp = steps[k].rsp;
+                break;
+            }
+    }
+    return decode_user_stack(machine(), rsp);
+}
+
+TifView Session::tif() const { return decode_tif(machine()); }
+KernelStateView Session::kernel_state() const { return decode_kernel_state(machine()); }
+std::string Session::console() const { return kernel_state().console; }
+int Session::current_syscall() const { return impl_->engine.host().syscall; }
+
+std::string Session::where() const {
+    uint64_t rip = machine().cpu().rip;
+    std::string s = machine().describe(rip);
+    if (const SourceLine* l = machine().line_for(rip)) {
+        std::string file = l->file;
+        if (auto slash = file.find_last_of('/'); slash != std::string::npos) file = file.substr(slash + 1);
+        s += " (" + file + ":" + std::to_string(l->line) + ")";
+    }
+    return s;
+}
+
+CpuState Session::previous_cpu() const {
+    uint64_t s = step();
+    if (s == 0) return machine().cpu();
+    if (impl_->prev_for_step != s) {
+        impl_->engine.seek(s - 1);
+        impl_->prev_cpu = impl_->engine.cpu();
+        impl_->engine.seek(s);
+        impl_->prev_for_step = s;
+    }
+    return impl_->prev_cpu;
+}
+
+UntracedResult run_untraced(const Scenario& scenario) {
+    Engine engine(scenario, Engine::Options{false});
+    engine.run_untraced();
+    UntracedResult r;
+    r.outcome = engine.trace().outcome;
+    r.exit_code = engine.trace().exit_code;
+    r.console = decode_kernel_state(engine).console;
+    return r;
+}
+
+}  // namespace slowpath

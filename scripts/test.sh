@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds (a normal and a sanitizer build) and
+# runs every test: unit, scenario, CLI, walkthrough and, under Xvfb, GUI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+
+bash scripts/setup.sh
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs")
+
+# The emulator core under AddressSanitizer and UBSan (the GUI is covered above).
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLOWPATH_SANITIZE=ON -DSLOWPATH_GUI=OFF \
+  -DSLOWPATH_BENCH=OFF
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs")
