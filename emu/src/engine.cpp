@@ -188,6 +188,9 @@ void Engine::install_hooks() {
     check(uc_hook_add(uc_, &hooks_[2], UC_HOOK_INSN_INVALID,
                       reinterpret_cast<void*>(&Engine::on_invalid), this, 1, 0),
           "hook invalid instructions");
+    check(uc_hook_add(uc_, &hooks_[5], UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(&Engine::on_unmapped),
+                      this, 1, 0),
+          "hook unmapped memory");
     if (options_.trace) {
         check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), this, 1, 0),
               "hook code");
@@ -381,7 +384,7 @@ void Engine::apply_actions_at(uint64_t step) {
         if (actions_[i].step != step) continue;
         Action a = actions_[i];
         apply_action(a);
-        if (finished()) return;
+        if (halted()) return;
     }
 }
 
@@ -401,14 +404,15 @@ void Engine::apply_action(const Action& a) {
 }
 
 void Engine::run_until(uint64_t target, bool apply_at_target) {
-    while (!finished()) {
+    // Replays stop at their target; only a recording run ends with the guest.
+    while (!halted()) {
         if (recording_ && host_.step % kCheckpointInterval == 0 &&
             (checkpoints_.empty() || checkpoints_.back().step < host_.step))
             take_checkpoint();
         if (actions_applied_at_ != host_.step && (host_.step < target || apply_at_target)) {
             actions_applied_at_ = host_.step;
             apply_actions_at(host_.step);
-            if (finished()) return;
+            if (halted()) return;
         }
         if (host_.step >= target) return;
         if (!run_slice(target)) return;
@@ -427,11 +431,12 @@ bool Engine::run_slice(uint64_t target) {
     stop_reason_ = StopReason::None;
     uint64_t start_step = host_.step;
     uc_err err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
+    if (take_unmapped_as_fault()) err = UC_ERR_OK;
     if (fault_.pending) {
         fault_.pending = false;
         deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
                       fault_.cr2);
-        return !finished();
+        return !halted();
     }
     switch (stop_reason_) {
         case StopReason::Target:
@@ -453,8 +458,9 @@ bool Engine::run_slice(uint64_t target) {
         return false;
     }
     (void)start_step;
+    if (!recording_) return false;  // a replay never runs past the recorded end
     check_halt();
-    return !finished();
+    return !halted();
 }
 
 void Engine::check_halt() {
@@ -499,6 +505,7 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
             trace_.steps.push_back({reg(UC_X86_REG_RIP), reg(UC_X86_REG_RSP),
                                     static_cast<uint8_t>(host_.cpl), host_.syscall});
         trace_.focus = host_.focus;
+        trace_.console = decode_kernel_state(*this).console;
         build_syscall_records(trace_);
     }
 }
@@ -508,6 +515,7 @@ void Engine::run_untraced() {
         stop_target_ = UINT64_MAX;
         stop_reason_ = StopReason::None;
         uc_err err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
+        if (take_unmapped_as_fault()) err = UC_ERR_OK;
         if (fault_.pending) {
             fault_.pending = false;
             deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
@@ -569,6 +577,43 @@ void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
     e->fault_.cr2 = e->reg(UC_X86_REG_CR2);
     e->fault_.error = vector_has_error_code(intno) ? e->ctx_->error_code() : 0;
     uc_emu_stop(uc);
+}
+
+// Unicorn reports an access outside guest RAM as "unmapped" even when the
+// guest's page tables do not map the address either. The CPU would raise a
+// page fault there, so that is what the guest gets.
+bool Engine::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64_t, void* self) {
+    auto* e = static_cast<Engine*>(self);
+    e->unmapped_.pending = true;
+    e->unmapped_.addr = addr;
+    e->unmapped_.rip = e->reg(UC_X86_REG_RIP);
+    uint32_t err = 0;
+    if (type == UC_MEM_WRITE_UNMAPPED) err |= 2;
+    if (type == UC_MEM_FETCH_UNMAPPED) err |= 16;
+    if (e->host_.cpl == 3) err |= 4;
+    e->unmapped_.error = err;
+    return false;
+}
+
+bool Engine::guest_maps(uint64_t addr) {
+    uint64_t table = reg(UC_X86_REG_CR3) & ~uint64_t(0xfff);
+    if (!(reg(UC_X86_REG_CR0) & (1ull << 31))) return false;
+    for (int level = 3; level >= 0; level--) {
+        uint64_t entry = read_u64(table + ((addr >> (12 + 9 * level)) & 511) * 8);
+        if (!(entry & 1)) return false;
+        if (level > 0 && (entry & 0x80)) return true;  // a large page
+        table = entry & 0x000ffffffffff000ull;
+    }
+    return true;
+}
+
+bool Engine::take_unmapped_as_fault() {
+    if (!unmapped_.pending) return false;
+    unmapped_.pending = false;
+    if (guest_maps(unmapped_.addr)) return false;  // mapped by the guest, absent in RAM: a real error
+    set_reg(UC_X86_REG_CR2, unmapped_.addr);
+    fault_ = {true, 14, unmapped_.error, unmapped_.rip, unmapped_.addr};
+    return true;
 }
 
 bool Engine::on_invalid(uc_engine* uc, void* self) {

@@ -93,6 +93,7 @@ class Engine : public Machine {
     const HostState& host() const { return host_; }
     uint64_t step() const { return host_.step; }
     bool finished() const { return trace_.outcome != Outcome::Running; }
+    bool halted() const { return (recording_ || !options_.trace) && finished(); }
 
     // Record from the frontier until the run ends.
     void record_to_end();
@@ -127,6 +128,10 @@ class Engine : public Machine {
     static void on_syscall(uc_engine* uc, void* self);
     static void on_intr(uc_engine* uc, uint32_t intno, void* self);
     static bool on_invalid(uc_engine* uc, void* self);
+    static bool on_unmapped(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                            void* self);
+    bool guest_maps(uint64_t addr);  // walks the guest's page tables
+    bool take_unmapped_as_fault();
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
     void process(uint64_t addr, uint32_t size);
@@ -178,6 +183,12 @@ class Engine : public Machine {
         uint64_t rip = 0;
         uint64_t cr2 = 0;
     } fault_;
+    struct Unmapped {
+        bool pending = false;
+        uint64_t addr = 0;
+        uint32_t error = 0;  // #PF error code bits: write, user, fetch
+        uint64_t rip = 0;
+    } unmapped_;
 
     std::unordered_map<uint64_t, AddrInfo> addr_info_;
     std::map<uint64_t, std::vector<Note>> notes_by_addr_;
@@ -199,7 +210,7 @@ class Engine : public Machine {
     // page -> (checkpoint index, contents), ascending by index
     std::unordered_map<uint64_t, std::vector<std::pair<size_t, std::vector<uint8_t>>>> versions_;
 
-    uc_hook hooks_[5] = {};
+    uc_hook hooks_[6] = {};
 };
 
 }  // namespace slowpath

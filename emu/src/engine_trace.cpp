@@ -268,9 +268,15 @@ void Engine::on_note(const Note& note, uint64_t addr) {
         uint64_t ks = read_u64(sp_percpu_ + SP_PERCPU_kernel_stack);
         return read_u32(ks - (SP_THREAD_SIZE - SP_KERNEL_STACK_OFFSET) + SP_TI_flags);
     };
-    auto frame_event = [&](const char* what, uint32_t mask) {
+    // Frame notes speak of the syscall's pt_regs at the top of the task's
+    // stack; the same macros in an exception taken inside the kernel work
+    // on a nested frame further down and leave the syscall's frame alone.
+    auto frame_event = [&](const char* what, uint32_t mask, const char* text) {
+        uint64_t base = pt_regs_base(), rsp = reg(UC_X86_REG_RSP);
+        bool on_stack = rsp >= base + SP_FRAME_SIZE - SP_THREAD_SIZE && rsp < base + SP_FRAME_SIZE;
+        if (on_stack && rsp + 8 < base) return;
         h.frame_valid = mask;
-        emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, std::string(what) + ": pt_regs slots now valid " + hex(mask));
+        emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, std::string(what) + ": " + text);
     };
     switch (note.kind) {
         case SP_NOTE_TIF_CHECK: {
@@ -295,18 +301,28 @@ void Engine::on_note(const Note& note, uint64_t addr) {
                      hex(reg(UC_X86_REG_RSP)));
             break;
         }
-        case SP_NOTE_PARTIAL_FRAME: frame_event("SAVE_ARGS", valid_mask_partial_frame()); break;
-        case SP_NOTE_SAVE_REST: frame_event("SAVE_REST", h.frame_valid | valid_mask_rest()); break;
-        case SP_NOTE_RESTORE_REST: frame_event("RESTORE_REST", h.frame_valid & ~valid_mask_rest()); break;
-        case SP_NOTE_FIXUP_TOS:
-            frame_event("FIXUP_TOP_OF_STACK", h.frame_valid | valid_mask_top_of_stack());
+        case SP_NOTE_PARTIAL_FRAME:
+            frame_event("SAVE_ARGS", valid_mask_partial_frame(),
+                        "partial pt_regs: args, orig_rax and rip saved; rcx, the rest and the top of stack are not");
             break;
-        case SP_NOTE_RESTORE_TOS: frame_event("RESTORE_TOP_OF_STACK", h.frame_valid); break;
-        case SP_NOTE_FRAME_GONE: frame_event("RESTORE_ARGS", 0); break;
+        case SP_NOTE_SAVE_REST:
+            frame_event("SAVE_REST", h.frame_valid | valid_mask_rest(), "rbx rbp r12-r15 saved: a full frame");
+            break;
+        case SP_NOTE_RESTORE_REST:
+            frame_event("RESTORE_REST", h.frame_valid & ~valid_mask_rest(), "rbx rbp r12-r15 reloaded, back to a partial frame");
+            break;
+        case SP_NOTE_FIXUP_TOS:
+            frame_event("FIXUP_TOP_OF_STACK", h.frame_valid | valid_mask_top_of_stack(),
+                        "rsp ss cs eflags filled in, rcx = -1: an iret frame exists");
+            break;
+        case SP_NOTE_RESTORE_TOS:
+            frame_event("RESTORE_TOP_OF_STACK", h.frame_valid, "old_rsp and r11 taken back from the frame");
+            break;
+        case SP_NOTE_FRAME_GONE:
+            frame_event("RESTORE_ARGS", 0, "registers reloaded, the frame is popped");
+            break;
         case SP_NOTE_FULL_FRAME:
-            // Only a frame at the top of the task's stack is the syscall's
-            // pt_regs; an exception taken inside the kernel nests deeper.
-            if (reg(UC_X86_REG_RSP) == pt_regs_base()) frame_event("full pt_regs", valid_mask_full());
+            frame_event("full pt_regs", valid_mask_full(), "every slot holds a value");
             break;
         case SP_NOTE_HANDLER_RETURNED: {
             uint64_t base = pt_regs_base();

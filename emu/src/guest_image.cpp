@@ -36,8 +36,11 @@ struct ElfCloser {
     throw LoadError(path + ": " + why);
 }
 
+// The name of a DIE, following DW_AT_abstract_origin/specification (the
+// concrete copy of an optimised function refers back to its declaration).
 std::string die_name(Dwarf_Die* die) {
-    const char* n = dwarf_diename(die);
+    Dwarf_Attribute attr;
+    const char* n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
     return n ? n : "";
 }
 
@@ -48,7 +51,9 @@ void collect_params(Dwarf_Die* cu, std::map<std::string, FunctionParams>& out) {
     do {
         if (dwarf_tag(&child) != DW_TAG_subprogram) continue;
         std::string name = die_name(&child);
-        if (name.empty() || out.count(name)) continue;
+        if (name.empty()) continue;
+        auto known = out.find(name);
+        if (known != out.end() && !known->second.names.empty()) continue;
         FunctionParams params;
         Dwarf_Die p;
         if (dwarf_child(&child, &p) == 0) {

@@ -27,7 +27,7 @@ nlohmann::json report_json(const Session& session) {
     j["detail"] = t.outcome_detail;
     j["exit_code"] = t.exit_code;
     j["steps"] = t.last_step();
-    j["stdout"] = session.kernel_state().console;
+    j["stdout"] = t.console;
     json injections = json::array();
     for (const auto& inj : session.scenario().injections) injections.push_back(injection_text(inj));
     j["injections"] = injections;
@@ -94,7 +94,7 @@ std::string report_text(const Session& session) {
     out << "\noutcome: " << outcome_name(t.outcome);
     if (!t.outcome_detail.empty()) out << " (" << t.outcome_detail << ")";
     out << ", " << t.last_step() << " instructions\n";
-    std::string console = session.kernel_state().console;
+    const std::string& console = t.console;
     if (!console.empty()) out << "\nprogram output:\n" << console;
     return out.str();
 }

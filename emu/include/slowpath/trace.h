@@ -101,6 +101,7 @@ struct Trace {
     Outcome outcome = Outcome::Running;
     int exit_code = 0;
     std::string outcome_detail;     // livelock flag names, fault description, ...
+    std::string console;            // everything the guest wrote, at the end of the run
 
     uint64_t last_step() const { return steps.empty() ? 0 : steps.size() - 1; }
     // Index of the first event with event.step >= step.

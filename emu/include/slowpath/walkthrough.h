@@ -1,0 +1,305 @@
+// Walkthroughs: a scripted lesson that is also a test (see docs/walkthroughs.md).
+//
+// A walkthrough file (YAML) names a title, the era or eras it runs in, the
+// demo program's syscall, and a list of steps: set up the scenario, move the
+// machine, say something, point at a panel, ask a question, expect a state,
+// take a screenshot. load_walkthrough() checks the whole file before anything
+// runs and reports every problem as "file:line:column: reason". A WalkRunner
+// then plays one era's steps against a Session, one step at a time, so the
+// command line and the GUI run the very same lesson.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slowpath/decode.h"
+#include "slowpath/era.h"
+#include "slowpath/session.h"
+#include "slowpath/trace.h"
+
+namespace slowpath {
+
+// ---- names a walkthrough may use ---------------------------------------------
+
+// Panel ids the GUI highlights for `point: {panel: ...}`.
+const std::vector<std::string_view>& walkthrough_panels();
+// Registers an expectation or a point may name ("rax".."r15", "rip", "rflags", "cs"...).
+const std::vector<std::string_view>& walkthrough_registers();
+
+// ---- problems in a file --------------------------------------------------------
+
+struct Diagnostic {
+    std::string file;
+    int line = 0;    // 1-based; 0 when the file could not be read at all
+    int column = 0;  // 1-based
+    std::string message;
+    std::string text() const;  // "file:line:column: message"
+};
+
+// Thrown by load_walkthrough with every problem found in the file, in order.
+class WalkthroughError : public std::runtime_error {
+   public:
+    explicit WalkthroughError(std::vector<Diagnostic> diagnostics);
+    const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+
+   private:
+    std::vector<Diagnostic> diagnostics_;
+};
+
+// ---- the parsed file -------------------------------------------------------------
+
+enum class StepKind : uint8_t { Setup, Move, Say, Point, Ask, Expect, Shoot };
+std::string_view step_kind_name(StepKind kind);  // "setup", "move", ...
+
+struct SetupStep {
+    bool restart = false;  // back to the header's program first (drops earlier injections)
+    std::optional<Era> era;
+    std::optional<long> syscall_nr;
+    std::optional<bool> bad_pointer;
+    std::vector<int> inject;  // TIF bits
+    InjectWhen inject_when = InjectWhen::Exit;
+    std::vector<std::pair<std::string, uint64_t>> edits;  // target ("rcx", "pt_regs.rip"), value
+
+    // Changes the scenario itself (so the run must start again from step 0).
+    bool changes_scenario() const;
+    // Acts on the machine at the current step (inject now, edit).
+    bool acts_now() const;
+};
+
+enum class MoveKind : uint8_t {
+    Steps,     // count instructions forward
+    Back,      // count instructions back
+    Label,     // the next time an entry-code label is reached (name)
+    Focus,     // the focus syscall's SYSCALL instruction
+    Event,     // the next event of a kind (optionally with a name)
+    Ring3,     // the next return to user mode
+    End,       // the end of the run
+    Over,      // step over a call
+    Out,       // run until the current C function returns
+};
+
+struct MoveStep {
+    MoveKind kind = MoveKind::Steps;
+    uint64_t count = 1;
+    std::string name;                      // Label: the label; Event: optional event name filter
+    EventKind event = EventKind::Label;    // Event
+};
+
+struct PointTarget {
+    std::string kind;  // "panel", "flag", "label", "field", "register"
+    std::string name;  // "tif", "SIGPENDING", "sysret_check", "pt_regs.rcx", "rcx"
+    std::string text() const { return kind + ":" + name; }
+};
+
+struct Question {
+    std::string question;
+    std::vector<std::string> choices;
+    size_t answer = 0;  // index into choices
+    std::string explanation;
+};
+
+// A test on one value: op against value, after an optional mask; or a
+// pt_regs slot's state; or whether a 64-bit address is canonical.
+struct ValueTest {
+    enum class Op : uint8_t { Any, Eq, Ne, Lt, Le, Gt, Ge };
+    Op op = Op::Any;
+    int64_t value = 0;           // the number, or the offset from `symbol`
+    std::string symbol;          // "focus_syscall" in `eq: focus_syscall+2`: its address at run time
+    std::optional<uint64_t> mask;
+    std::optional<SlotState> state;  // pt_regs slots only
+    std::optional<bool> canonical;
+
+    // op and canonical only (state is checked by the caller); a `symbol`
+    // must have been resolved into value first (WalkRunner does).
+    bool test(uint64_t v) const;
+    std::string text() const;  // "== 0x27", "& 0x200 != 0", "== focus_syscall+2", "is canonical"
+};
+
+// Which syscall an expectation about exit, return value, route or counts means.
+struct SyscallSelector {
+    enum class Kind : uint8_t { Focus, Current, All, Index, Name };
+    Kind kind = Kind::Focus;
+    int index = -1;
+    std::string name;
+    std::string text() const;  // "the focus syscall", "the current syscall", "rt_sigreturn"
+};
+
+struct Expectation {
+    enum class Kind : uint8_t {
+        At,         // the code is at (or in) a label or function now
+        Ring,       // the CPU's privilege level now
+        Exit,       // how the selected syscall left: sysret, iret, none
+        Ret,        // the selected syscall's return value
+        Register,   // a CPU register now
+        PtRegs,     // a pt_regs slot now (value and/or state)
+        TifSet,     // a TIF flag is set now
+        TifClear,   // a TIF flag is clear now
+        Route,      // the selected syscall's route so far (labels and C calls)
+        Labels,     // the same, labels only
+        Console,    // what the program has written so far
+        Outcome,    // how the whole run ended
+        Returned,   // the last value a C function called from the entry code returned
+        Count,      // how many events of a kind (or calls/labels of a name) so far
+        Sigframe,   // a signal frame on the user stack
+    };
+    enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console
+
+    Kind kind = Kind::At;
+    int line = 0, column = 0;
+    std::string name;                 // label, register, slot, flag, function, event kind...
+    std::string count_of;             // Count: "" (all events of `name`), or a call/label name
+    ValueTest value;                  // Ret, Register, PtRegs, Returned, Count, Sigframe (signo)
+    ExitKind exit = ExitKind::None;   // Exit
+    Outcome outcome = Outcome::Exited;  // Outcome
+    Match match = Match::Contains;
+    std::vector<std::string> names;   // Route, Labels
+    std::string text;                 // Console
+    int ring = 0;                     // Ring
+    bool present = true;              // Sigframe
+    SyscallSelector syscall;          // Exit, Ret, Route, Labels, Count
+
+    std::string describe() const;     // one line: what must hold
+};
+
+struct Step {
+    StepKind kind = StepKind::Say;
+    int line = 0, column = 0;
+    bool skipped = false;  // `only:` leaves this era out (the step keeps its index)
+
+    SetupStep setup;
+    MoveStep move;
+    std::string text;  // say: narration (light Markdown); shoot: file name
+    std::vector<PointTarget> points;
+    Question question;
+    std::vector<Expectation> expectations;
+
+    std::string describe() const;  // one line: "move to label sysret_check", "expect 3 things"...
+};
+
+// The steps as they play in one era. Every era has the same number of
+// steps, so step i means the same place in the lesson in each era.
+struct EraPlan {
+    Era era = Era::V3_13;
+    std::vector<Step> steps;
+};
+
+struct Walkthrough {
+    std::string path;
+    std::string title;
+    std::string summary;
+    Scenario program;  // era, syscall, bad pointer, step limit from the header
+    std::vector<EraPlan> plans;  // one per era, in the file's order
+
+    size_t step_count() const { return plans.empty() ? 0 : plans.front().steps.size(); }
+};
+
+struct LoadOptions {
+    // Check label and function names against the era's kernel ELF when it
+    // can be loaded (otherwise against the labels slowpath's eras define).
+    bool use_kernel_symbols = true;
+};
+
+// Reads and checks a walkthrough; throws WalkthroughError with every problem.
+Walkthrough load_walkthrough(const std::string& path, const LoadOptions& options = {});
+// The same from text in memory; `name` stands for the file in diagnostics.
+Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
+                              const LoadOptions& options = {});
+
+// ---- narration: the light Markdown of `say` --------------------------------------
+
+struct NarrationSpan {
+    std::string text;
+    bool bold = false;
+    bool code = false;
+};
+struct NarrationLine {
+    enum class Kind : uint8_t { Paragraph, Bullet, Numbered, Blank };
+    Kind kind = Kind::Paragraph;
+    int number = 0;  // Numbered
+    std::vector<NarrationSpan> spans;
+};
+// **bold**, `code`, "- " / "* " bullets, "1. " numbered items; other text as is.
+std::vector<NarrationLine> parse_narration(const std::string& text);
+// The same as plain text (markers dropped, bullets kept as "- ").
+std::string narration_plain(const std::string& text);
+
+// ---- running ----------------------------------------------------------------------
+
+struct CheckResult {
+    std::string what;    // the expectation, in words
+    bool passed = false;
+    std::string detail;  // what was found when it failed (or a note when it passed)
+    int line = 0, column = 0;
+};
+
+struct StepResult {
+    size_t index = 0;
+    StepKind kind = StepKind::Say;
+    int line = 0;
+    bool skipped = false;
+    std::string description;  // Step::describe()
+    std::string narration;    // say: the Markdown text
+    std::vector<PointTarget> points;
+    const Question* question = nullptr;  // ask: points into the Walkthrough
+    std::string screenshot;              // shoot: file name
+    std::vector<CheckResult> checks;     // expect, and a move or setup that could not be done
+    std::string note;                    // what a setup or move did ("run restarted...")
+    bool restarted = false;              // this step started a new run
+    uint64_t machine_step = 0;           // the machine's step after this step
+    std::string where;                   // Session::where() after this step
+
+    bool passed() const;
+};
+
+// Plays one era of a walkthrough. Steps run in order; going back means
+// starting again (run_to), which is exact because runs are deterministic.
+class WalkRunner {
+   public:
+    // The walkthrough must outlive the runner.
+    WalkRunner(const Walkthrough& walkthrough, size_t plan_index = 0);
+    ~WalkRunner();
+    WalkRunner(const WalkRunner&) = delete;
+    WalkRunner& operator=(const WalkRunner&) = delete;
+
+    const Walkthrough& walkthrough() const { return walkthrough_; }
+    Era era() const { return plan().era; }
+    const EraPlan& plan() const { return walkthrough_.plans[plan_index_]; }
+    size_t size() const { return plan().steps.size(); }
+    size_t position() const { return position_; }  // index of the next step to run
+    bool done() const { return position_ >= size(); }
+
+    // Runs the next step. Throws LoadError if the guest cannot be loaded.
+    StepResult run_next();
+    std::vector<StepResult> run_all();
+    // Back to the start: no step run, no machine yet.
+    void restart();
+    // Starts again and runs the first `count` steps (the GUI's previous/next).
+    std::vector<StepResult> run_to(size_t count);
+
+    // The scenario the next run will use (or the current run uses).
+    const Scenario& scenario() const { return scenario_; }
+    // The machine, created on demand from the scenario so far; the GUI can
+    // show it between steps. Never null after this call.
+    Session& session();
+    const Session* session_if_started() const { return session_.get(); }
+
+   private:
+    void apply_setup(const Step& step, StepResult& result);
+    void apply_move(const Step& step, StepResult& result);
+    CheckResult check(const Expectation& e);
+    int select_syscall(const SyscallSelector& selector, std::string* why);
+    std::vector<std::pair<std::string, bool>> route_so_far(int syscall) const;  // name, is_label
+
+    const Walkthrough& walkthrough_;
+    size_t plan_index_ = 0;
+    size_t position_ = 0;
+    Scenario scenario_;
+    std::unique_ptr<Session> session_;
+    bool used_ = false;  // a move, expectation or action has seen this run
+};
+
+}  // namespace slowpath
