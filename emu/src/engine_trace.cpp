@@ -155,12 +155,13 @@ void Engine::process(uint64_t addr, uint32_t size) {
     }
 
     AddrInfo& info = info_at(addr, size);
-    if (info.label)
+    if (info.label && recording_)
         emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, info.label->name);
     if (info.function) on_function_entry(*info.function, addr, rsp);
     for (const Note& n : info.notes) on_note(n, addr);
     switch (info.insn) {
         case AddrInfo::Swapgs: {
+            if (!recording_) break;
             uc_x86_msr gs{SP_MSR_GS_BASE, 0}, kgs{SP_MSR_KERNEL_GS_BASE, 0};
             uc_reg_read(uc_, UC_X86_REG_MSR, &gs);
             uc_reg_read(uc_, UC_X86_REG_MSR, &kgs);
@@ -182,6 +183,7 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     bool from_entry = ret >= entry_text_.first && ret < entry_text_.second;
     host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
     if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
+    if (!recording_) return;
     uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX), reg(UC_X86_REG_RCX)};
     std::string text = fn.name + "(";
     const FunctionParams* params = kernel_->params_of(fn.name);
@@ -204,13 +206,13 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
 }
 
 void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
+    if (!recording_) return;
     const std::string& name = frame.function->name;
     uint64_t rax = reg(UC_X86_REG_RAX);
-    if (frame.from_entry && recording_) {
+    if (frame.from_entry) {
         emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, name + " returned " + hex(rax));
         trace_.events.back().from_entry = true;
     }
-    if (!recording_) return;
     auto field = [&](size_t off) { return sp_state_ + off; };
     if (name == "context_switch") {
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, switch_count)));
@@ -276,7 +278,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
         bool on_stack = rsp >= base + SP_FRAME_SIZE - SP_THREAD_SIZE && rsp < base + SP_FRAME_SIZE;
         if (on_stack && rsp + 8 < base) return;
         h.frame_valid = mask;
-        emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, std::string(what) + ": " + text);
+        if (recording_) emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, std::string(what) + ": " + text);
     };
     switch (note.kind) {
         case SP_NOTE_TIF_CHECK: {
@@ -295,6 +297,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             break;
         }
         case SP_NOTE_STACK_SWITCH: {
+            if (!recording_) break;
             uint64_t old_rsp = read_u64(sp_percpu_ + SP_PERCPU_old_rsp);
             emit(EventKind::StackSwitch, addr, "stack switch", {old_rsp, reg(UC_X86_REG_RSP), 0, 0},
                  "user rsp " + hex(old_rsp) + " parked in old_rsp; rsp <- kernel_stack " +
@@ -325,6 +328,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             frame_event("full pt_regs", valid_mask_full(), "every slot holds a value");
             break;
         case SP_NOTE_HANDLER_RETURNED: {
+            if (!recording_) break;
             uint64_t base = pt_regs_base();
             int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
             emit(EventKind::HandlerReturn, addr, syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
@@ -338,11 +342,6 @@ void Engine::on_note(const Note& note, uint64_t addr) {
 }
 
 void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags, uint32_t result) {
-    const Symbol* where = kernel_->symbol_containing(addr);
-    std::string name = where ? where->name : hex(addr);
-    emit(EventKind::TifCheck, addr, name, {mask, flags, result, note.kind},
-         name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " + tif_names(result) +
-             (result ? " -> work" : " -> none"));
     // Livelock guard: the same check seeing the same flags again and again
     // on one exit means nothing clears the flag that keeps us looping.
     LoopCounter& c = host_.loops[addr];
@@ -351,7 +350,13 @@ void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32
     } else {
         c = {mask, flags, 1};
     }
-    if (result && c.count > scenario_.livelock_bound && recording_ && !halt_next_) {
+    if (!recording_) return;
+    const Symbol* where = kernel_->symbol_containing(addr);
+    std::string name = where ? where->name : hex(addr);
+    emit(EventKind::TifCheck, addr, name, {mask, flags, result, note.kind},
+         name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " + tif_names(result) +
+             (result ? " -> work" : " -> none"));
+    if (result && c.count > scenario_.livelock_bound && !halt_next_) {
         std::string flag = tif_names(result);
         // Let this instruction run, then stop on arrival at the next one.
         halt_next_ = true;
@@ -366,9 +371,10 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
     HostState& h = host_;
     if (insn == AddrInfo::Sysret) {
         uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
-        if (h.syscall >= 0)
+        if (h.syscall >= 0 && recording_)
             emit(EventKind::Decision, addr, "sysret", {1, 0, 0, 0}, decision_reason(true));
-        emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)},
+        if (recording_)
+            emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)},
              "sysretq: rip <- rcx " + hex(rcx) + ", rflags <- r11 " + hex(r11) + ", CS 0x33 SS 0x2b, CPL 3",
              true);
         h.cpl = 3;
@@ -376,9 +382,10 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         uint64_t frame[5] = {0, 0, 0, 0, 0};
         read(rsp, frame, sizeof frame);
         int new_cpl = static_cast<int>(frame[1] & 3);
-        if (new_cpl == 3 && h.syscall >= 0)
+        if (new_cpl == 3 && h.syscall >= 0 && recording_)
             emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0}, decision_reason(false));
-        emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]},
+        if (recording_)
+            emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]},
              "iretq: rip " + hex(frame[0]) + ", cs " + hex(frame[1]) + ", rflags " + hex(frame[2]) +
                  ", rsp " + hex(frame[3]) + ", ss " + hex(frame[4]) + " from the stack, CPL " +
                  std::to_string(new_cpl),

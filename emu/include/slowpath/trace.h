@@ -4,6 +4,7 @@
 // is the state just before the (N+1)th instruction).
 #pragma once
 #include <array>
+#include <deque>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -94,8 +95,9 @@ struct StepRecord {  // what was about to execute at step N
 };
 
 struct Trace {
-    std::vector<Event> events;      // sorted by step
-    std::vector<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
+    // Deques: a long run grows them by millions without copying what is there.
+    std::deque<Event> events;      // sorted by step
+    std::deque<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
     std::vector<SyscallRecord> syscalls;
     int focus = -1;                 // index of the focus syscall, -1 if it never ran
     Outcome outcome = Outcome::Running;
