@@ -1,0 +1,74 @@
+/*
+ * The CPU's own tables: GDT, IDT, TSS and the page tables. Built in C by
+ * boot/setup.c, loaded into the CPU by boot/head_64.S.
+ */
+#ifndef GUEST_DESC_H
+#define GUEST_DESC_H
+
+#include "kernel.h"
+
+/* The operand of lgdt/lidt. */
+struct desc_ptr {
+    u16 size;
+    u64 address;
+} __packed;
+
+/* A 64-bit interrupt gate (16 bytes). */
+struct gate_struct {
+    u16 offset_low;
+    u16 segment;
+    u8 ist;
+    u8 type_attr; /* present, DPL, type 0xE = interrupt gate */
+    u16 offset_middle;
+    u32 offset_high;
+    u32 zero;
+} __packed;
+
+/* The 64-bit TSS: only rsp0 (the stack for entries from user mode) and
+ * the I/O bitmap offset matter here. */
+struct tss_struct {
+    u32 reserved1;
+    u64 sp0;
+    u64 sp1;
+    u64 sp2;
+    u64 reserved2;
+    u64 ist[7];
+    u32 reserved3;
+    u32 reserved4;
+    u16 reserved5;
+    u16 io_bitmap_base;
+} __packed;
+_Static_assert(sizeof(struct tss_struct) == 104, "hardware TSS is 104 bytes");
+
+#define GDT_ENTRIES 16
+#define IDT_ENTRIES 256
+
+extern u64 gdt_page[GDT_ENTRIES];
+extern struct gate_struct idt_table[IDT_ENTRIES];
+extern struct tss_struct init_tss;
+extern struct desc_ptr early_gdt_descr;
+extern struct desc_ptr idt_descr;
+extern u64 init_level4_pgt[512];
+
+static inline void load_sp0(u64 sp0)
+{
+    init_tss.sp0 = sp0;
+}
+
+static inline u64 read_cr2(void)
+{
+    u64 v;
+    asm volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+
+static inline void wrmsrl(u32 msr, u64 val)
+{
+    asm volatile("wrmsr" : : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
+}
+
+#define MSR_FS_BASE 0xC0000100
+
+void x86_64_start_kernel(struct sp_boot_params *params);
+
+#endif /* GUEST_DESC_H */

@@ -1,0 +1,82 @@
+/*
+ * struct pt_regs: the saved user registers at the top of a task's kernel
+ * stack, in the order the entry code writes them (see abi.h for offsets).
+ */
+#ifndef GUEST_PTRACE_H
+#define GUEST_PTRACE_H
+
+#include "kernel.h"
+
+struct pt_regs {
+    /* Saved only when a slow path needs a full frame (SAVE_REST). */
+    u64 r15;
+    u64 r14;
+    u64 r13;
+    u64 r12;
+    u64 bp;
+    u64 bx;
+    /* The partial frame: what a C function may clobber (SAVE_ARGS). */
+    u64 r11;
+    u64 r10;
+    u64 r9;
+    u64 r8;
+    u64 ax;
+    u64 cx;
+    u64 dx;
+    u64 si;
+    u64 di;
+    /* The system call number, or the error code of an exception, or -1. */
+    u64 orig_ax;
+    /* What an interrupt pushes ("top of stack"). */
+    u64 ip;
+    u64 cs;
+    u64 flags;
+    u64 sp;
+    u64 ss;
+};
+
+_Static_assert(offsetof(struct pt_regs, r11) == SP_R11, "pt_regs layout");
+_Static_assert(offsetof(struct pt_regs, ax) == SP_RAX, "pt_regs layout");
+_Static_assert(offsetof(struct pt_regs, orig_ax) == SP_ORIG_RAX, "pt_regs layout");
+_Static_assert(offsetof(struct pt_regs, ip) == SP_RIP, "pt_regs layout");
+_Static_assert(offsetof(struct pt_regs, ss) == SP_SS, "pt_regs layout");
+_Static_assert(sizeof(struct pt_regs) == SP_FRAME_SIZE, "pt_regs layout");
+
+#define X86_EFLAGS_CF 0x00000001
+#define X86_EFLAGS_PF 0x00000004
+#define X86_EFLAGS_AF 0x00000010
+#define X86_EFLAGS_ZF 0x00000040
+#define X86_EFLAGS_SF 0x00000080
+#define X86_EFLAGS_TF 0x00000100
+#define X86_EFLAGS_IF 0x00000200
+#define X86_EFLAGS_DF 0x00000400
+#define X86_EFLAGS_OF 0x00000800
+#define X86_EFLAGS_RF 0x00010000
+#define X86_EFLAGS_AC 0x00040000
+
+static inline bool user_mode(const struct pt_regs *regs)
+{
+    return (regs->cs & 3) == 3;
+}
+
+/* ptrace.c: the slow entry and exit hooks of the system-call path. */
+long syscall_trace_enter(struct pt_regs *regs);
+void syscall_trace_leave(struct pt_regs *regs);
+void ptrace_report_syscall(struct pt_regs *regs, u32 kind);
+void trace_sys_enter(struct pt_regs *regs, long id);
+void trace_sys_exit(struct pt_regs *regs, long ret);
+extern bool syscall_tracepoints_enabled;
+
+/* audit.c */
+#define AUDIT_ARCH_X86_64 0xC000003E
+void __audit_syscall_entry(int arch, int major, unsigned long a1, unsigned long a2,
+                           unsigned long a3, unsigned long a4);
+void __audit_syscall_exit(int success, long return_code);
+void audit_syscall_exit(struct pt_regs *regs);
+void audit_attach(void);
+
+/* The exit work of both eras. */
+void do_notify_resume(struct pt_regs *regs, void *unused, u32 thread_info_flags);
+int syscall_exit_slowpath(struct pt_regs *regs, u32 thread_info_flags); /* rfc only */
+
+#endif /* GUEST_PTRACE_H */

@@ -1,0 +1,169 @@
+/*
+ * Tasks, their kernel stacks and thread_info, the per-CPU area and the
+ * scheduler. One CPU, two tasks: the user program "demo" (pid 1) and a
+ * kernel thread "kworker/0:1" (pid 2) that only runs when woken.
+ */
+#ifndef GUEST_SCHED_H
+#define GUEST_SCHED_H
+
+#include "kernel.h"
+#include "ptrace.h"
+#include "signal.h"
+
+/* thread_info lives at the lowest address of each kernel stack. Its
+ * flags word is what every work check of the entry code reads. */
+struct thread_info {
+    struct task_struct *task;
+    void *exec_domain; /* unused; keeps flags at the offset v3.13 has */
+    u32 flags;         /* TIF_* */
+    u32 status;        /* TS_* (TS_COMPAT is never set: no 32-bit tasks) */
+    u32 cpu;
+    s32 preempt_count;
+    u64 addr_limit;
+};
+_Static_assert(offsetof(struct thread_info, task) == SP_TI_task, "thread_info layout");
+_Static_assert(offsetof(struct thread_info, flags) == SP_TI_flags, "thread_info layout");
+_Static_assert(offsetof(struct thread_info, status) == SP_TI_status, "thread_info layout");
+_Static_assert(offsetof(struct thread_info, cpu) == SP_TI_cpu, "thread_info layout");
+
+union thread_union {
+    struct thread_info info;
+    u64 stack[SP_THREAD_SIZE / 8];
+};
+
+/* What switch_to must remember of a task that is not running. */
+struct thread_struct {
+    u64 sp;     /* kernel rsp while switched out (first: switch_to.S uses offset 0) */
+    u64 sp0;    /* top of the kernel stack, for TSS.RSP0 */
+    u64 usersp; /* the per-CPU old_rsp belongs to the task */
+    u64 fs;     /* FS base (arch_prctl) */
+    u64 trap_nr, error_code, cr2; /* the last fault, for sigcontext */
+};
+
+struct callback_head {
+    struct callback_head *next;
+    void (*func)(struct callback_head *head);
+};
+
+#define TASK_RUNNING 0
+#define TASK_INTERRUPTIBLE 1
+
+struct task_struct {
+    struct thread_struct thread;
+    union thread_union *stack;
+    s32 pid;
+    s32 tgid;
+    long state;
+    char comm[16];
+
+    /* Signals: one pending bit per signal (no real-time queueing) and the
+     * siginfo of the pending instance. */
+    sigset_t pending;
+    sigset_t blocked;
+    struct k_sigaction action[_NSIG];
+    siginfo_t pending_info[_NSIG];
+
+    struct callback_head *task_works; /* task_work_add() */
+    u32 mce_pending;                  /* machine-check records to report */
+    u32 uprobe_hit;                   /* a probed instruction was hit */
+    bool audit_context;               /* audit is watching this task */
+    bool audit_in_syscall;            /* an entry record awaits its exit */
+    u32 audit_major;                  /* the syscall number of that entry */
+
+    u64 start_brk, brk;               /* program break (sys_brk) */
+    void (*kthread_fn)(void);         /* kernel threads: what they run */
+};
+_Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
+
+/* The per-CPU area. swapgs makes %gs point at it in the entry code; C code
+ * (single CPU) simply uses the symbol. */
+struct x86_percpu {
+    u64 kernel_stack;                 /* top of current's stack - KERNEL_STACK_OFFSET */
+    u64 old_rsp;                      /* user rsp during a system call */
+    struct task_struct *current_task;
+    s32 irq_count;                    /* -1: not in an interrupt */
+    u32 pad;
+};
+_Static_assert(offsetof(struct x86_percpu, kernel_stack) == SP_PERCPU_kernel_stack, "percpu");
+_Static_assert(offsetof(struct x86_percpu, old_rsp) == SP_PERCPU_old_rsp, "percpu");
+_Static_assert(offsetof(struct x86_percpu, current_task) == SP_PERCPU_current_task, "percpu");
+_Static_assert(offsetof(struct x86_percpu, irq_count) == SP_PERCPU_irq_count, "percpu");
+
+extern struct x86_percpu sp_percpu;
+#define current (sp_percpu.current_task)
+
+extern struct task_struct init_task;    /* pid 1, runs the user program */
+extern struct task_struct kworker_task; /* pid 2, a kernel thread */
+
+static inline struct thread_info *task_thread_info(struct task_struct *t)
+{
+    return &t->stack->info;
+}
+static inline u64 task_stack_top(struct task_struct *t)
+{
+    return (u64)t->stack + SP_THREAD_SIZE;
+}
+/* The user registers of a task sit at the very top of its stack. */
+static inline struct pt_regs *task_pt_regs(struct task_struct *t)
+{
+    return (struct pt_regs *)(task_stack_top(t) - sizeof(struct pt_regs));
+}
+
+/*
+ * Flag updates are single locked instructions: the host may inject work
+ * between any two instructions, and a plain load-modify-store here could
+ * lose a flag set in between.
+ */
+static inline void set_ti_thread_flag(struct thread_info *ti, int flag)
+{
+    asm volatile("lock btsl %1, %0" : "+m"(ti->flags) : "Ir"(flag) : "memory");
+}
+static inline void clear_ti_thread_flag(struct thread_info *ti, int flag)
+{
+    asm volatile("lock btrl %1, %0" : "+m"(ti->flags) : "Ir"(flag) : "memory");
+}
+static inline bool test_ti_thread_flag(struct thread_info *ti, int flag)
+{
+    return (*(volatile u32 *)&ti->flags >> flag) & 1;
+}
+static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int flag)
+{
+    bool was_set;
+    asm volatile("lock btrl %2, %0" : "+m"(ti->flags), "=@ccc"(was_set) : "Ir"(flag) : "memory");
+    return was_set;
+}
+#define set_tsk_thread_flag(t, f) set_ti_thread_flag(task_thread_info(t), f)
+#define clear_tsk_thread_flag(t, f) clear_ti_thread_flag(task_thread_info(t), f)
+#define test_tsk_thread_flag(t, f) test_ti_thread_flag(task_thread_info(t), f)
+#define set_thread_flag(f) set_tsk_thread_flag(current, f)
+#define clear_thread_flag(f) clear_tsk_thread_flag(current, f)
+#define test_thread_flag(f) test_tsk_thread_flag(current, f)
+#define test_and_clear_thread_flag(f) test_and_clear_ti_thread_flag(task_thread_info(current), f)
+
+/* sched.c */
+void schedule(void);
+void context_switch(struct task_struct *prev, struct task_struct *next);
+int wake_up_process(struct task_struct *t);
+void sched_init(void);
+void set_current_task(struct task_struct *t);
+
+/* switch_to.S: save prev's callee-saved registers and stack pointer,
+ * resume next where it stopped; returns prev, on next's stack. */
+struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
+
+/* resume_work.c: the work behind the notify flags. */
+int task_work_add(struct task_struct *t, struct callback_head *work);
+void task_work_run(void);
+void tracehook_notify_resume(struct pt_regs *regs);
+void mce_notify_process(void);
+void uprobe_notify_resume(struct pt_regs *regs);
+void fire_user_return_notifiers(void);
+void mce_queue_for(struct task_struct *t);
+void uprobe_hit(struct task_struct *t);
+void user_return_notifier_register_demo(void);
+struct callback_head *task_work_alloc_demo(void);
+
+/* sys.c */
+__noreturn void do_exit(long code);
+
+#endif /* GUEST_SCHED_H */

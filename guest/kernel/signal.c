@@ -1,0 +1,540 @@
+/*
+ * Signals: sending (kill, tkill, tgkill, faults, the injector), blocking
+ * (rt_sigprocmask), handlers (rt_sigaction), delivery on the way back to
+ * user mode (do_signal, setup_rt_frame) and the return from a handler
+ * (rt_sigreturn).
+ *
+ * One pending bit per signal number, like Linux's non-real-time signals:
+ * a second instance of a pending signal is merged into the first.
+ */
+#include "sched.h"
+#include "uaccess.h"
+
+/* ---- the frame a handler runs on (x86-64 user ABI) --------------------------- */
+
+/* Registers as the handler sees them in uc_mcontext. */
+struct sigcontext {
+    u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    u64 di, si, bp, bx, dx, ax, cx, sp;
+    u64 ip;
+    u64 flags;
+    u16 cs, gs, fs, __pad0; /* later kernels keep ss in __pad0; v3.13 did not */
+    u64 err;
+    u64 trapno;
+    u64 oldmask;
+    u64 cr2;
+    u64 fpstate; /* no FPU state is saved: 0 */
+    u64 reserved1[8];
+};
+_Static_assert(sizeof(struct sigcontext) == 256, "sigcontext is 256 bytes");
+
+typedef struct {
+    u64 ss_sp;
+    s32 ss_flags;
+    s32 __pad;
+    u64 ss_size;
+} stack_t;
+#define SS_DISABLE 2
+
+struct ucontext {
+    u64 uc_flags;
+    u64 uc_link;
+    stack_t uc_stack;
+    struct sigcontext uc_mcontext;
+    sigset_t uc_sigmask;
+};
+
+struct rt_sigframe {
+    u64 pretcode; /* the handler's return address: sa_restorer */
+    struct ucontext uc;
+    siginfo_t info;
+};
+_Static_assert(offsetof(struct rt_sigframe, uc.uc_mcontext) == 48, "rt_sigframe layout");
+_Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
+
+/* The flag bits a signal handler may change through sigreturn. */
+#define FIX_EFLAGS                                                                        \
+    (X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF |     \
+     X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
+
+/* ---- bookkeeping ----------------------------------------------------------------- */
+
+/* The host shows the user task's signal sets: mirror them on every change. */
+void sync_signal_state(struct task_struct *t)
+{
+    if (t == &init_task) {
+        sp_state.pending_signals = t->pending;
+        sp_state.blocked_signals = t->blocked;
+    }
+}
+
+static bool valid_signal(long sig)
+{
+    return (unsigned long)sig <= _NSIG;
+}
+
+/* Signals whose default action is to do nothing. */
+static bool sig_default_ignore(int sig)
+{
+    return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+/* Stop signals: without job control (no parent, no shell) they are
+ * treated as ignored. */
+static bool sig_default_stop(int sig)
+{
+    return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static bool sig_handler_ignored(u64 handler, int sig)
+{
+    return handler == SIG_IGN || (handler == SIG_DFL && sig_default_ignore(sig));
+}
+
+/* An ignored signal is dropped at once, unless it is blocked: the handler
+ * might change before it is unblocked. Kernel threads ignore signals. */
+static bool sig_ignored(struct task_struct *t, int sig)
+{
+    if (t->kthread_fn)
+        return true;
+    if (t->blocked & sigmask(sig))
+        return false;
+    return sig_handler_ignored(t->action[sig - 1].handler, sig);
+}
+
+/* TIF_SIGPENDING means "something deliverable is pending". */
+static void recalc_sigpending_tsk(struct task_struct *t)
+{
+    if (t->pending & ~t->blocked)
+        set_tsk_thread_flag(t, TIF_SIGPENDING);
+    else
+        clear_tsk_thread_flag(t, TIF_SIGPENDING);
+}
+
+void recalc_sigpending(void)
+{
+    recalc_sigpending_tsk(current);
+}
+
+static void set_current_blocked(sigset_t set)
+{
+    current->blocked = set & ~SIG_UNCATCHABLE;
+    recalc_sigpending();
+    sync_signal_state(current);
+}
+
+/* ---- sending --------------------------------------------------------------------- */
+
+int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
+{
+    if (sig_ignored(t, sig))
+        return 0;
+    if (t->pending & sigmask(sig))
+        return 0; /* already pending: merged */
+    t->pending_info[sig - 1] = *info;
+    t->pending |= sigmask(sig);
+    /* signal_wake_up: only a signal it can take now interrupts the task. */
+    if (!(t->blocked & sigmask(sig)))
+        set_tsk_thread_flag(t, TIF_SIGPENDING);
+    sync_signal_state(t);
+    return 0;
+}
+
+/* A signal the task cannot refuse (a fault it caused): unblock it and undo
+ * SIG_IGN, so it is either handled or fatal. */
+int force_sig_info(int sig, const siginfo_t *info, struct task_struct *t)
+{
+    struct k_sigaction *ka = &t->action[sig - 1];
+    bool blocked = t->blocked & sigmask(sig);
+    if (blocked || ka->handler == SIG_IGN) {
+        ka->handler = SIG_DFL;
+        if (blocked) {
+            t->blocked &= ~sigmask(sig);
+            recalc_sigpending_tsk(t);
+        }
+    }
+    return send_signal(sig, info, t);
+}
+
+void force_sig(int sig, struct task_struct *t)
+{
+    siginfo_t info = {.si_signo = sig, .si_code = SI_KERNEL};
+    force_sig_info(sig, &info, t);
+}
+
+void force_sig_fault(int sig, int code, u64 addr, struct task_struct *t)
+{
+    siginfo_t info = {.si_signo = sig, .si_code = code};
+    info.fields.fault.addr = addr;
+    force_sig_info(sig, &info, t);
+}
+
+/* A handler could not be set up: the task gets SIGSEGV, and if that was
+ * the signal being set up, without a handler this time. */
+static void force_sigsegv(int sig, struct task_struct *t)
+{
+    if (sig == SIGSEGV)
+        t->action[SIGSEGV - 1].handler = SIG_DFL;
+    force_sig(SIGSEGV, t);
+}
+
+/* Which task does a pid name? Only our two exist. */
+static struct task_struct *find_task_by_pid(long pid)
+{
+    if (pid == init_task.pid)
+        return &init_task;
+    if (pid == kworker_task.pid)
+        return &kworker_task;
+    return NULL;
+}
+
+static int send_checked(int sig, siginfo_t *info, struct task_struct *t)
+{
+    if (!valid_signal(sig))
+        return -EINVAL;
+    if (sig == 0)
+        return 0; /* only "may I signal it?", and root may */
+    return send_signal(sig, info, t);
+}
+
+static void fill_user_info(siginfo_t *info, int sig, int code)
+{
+    memset(info, 0, sizeof(*info));
+    info->si_signo = sig;
+    info->si_code = code;
+    info->fields.kill.pid = current->tgid;
+    info->fields.kill.uid = 0;
+}
+
+noinline long sys_kill(long pid, long sig)
+{
+    siginfo_t info;
+    fill_user_info(&info, (int)sig, SI_USER);
+    if (pid > 0) {
+        struct task_struct *t = find_task_by_pid(pid);
+        return t ? send_checked((int)sig, &info, t) : -ESRCH;
+    }
+    /* Process group 1 (pid 0 = the caller's own) holds only the user task;
+     * pid -1 means everybody but init and the caller: nobody here. */
+    if (pid == 0 || pid == -(long)init_task.pid)
+        return send_checked((int)sig, &info, &init_task);
+    return -ESRCH;
+}
+
+static long do_tkill(long tgid, long pid, long sig)
+{
+    siginfo_t info;
+    fill_user_info(&info, (int)sig, SI_TKILL);
+    struct task_struct *t = find_task_by_pid(pid);
+    if (!t || (tgid > 0 && t->tgid != tgid))
+        return -ESRCH;
+    return send_checked((int)sig, &info, t);
+}
+
+noinline long sys_tkill(long pid, long sig)
+{
+    if (pid <= 0)
+        return -EINVAL;
+    return do_tkill(0, pid, sig);
+}
+
+noinline long sys_tgkill(long tgid, long pid, long sig)
+{
+    if (pid <= 0 || tgid <= 0)
+        return -EINVAL;
+    return do_tkill(tgid, pid, sig);
+}
+
+/* ---- handlers and masks ---------------------------------------------------------- */
+
+noinline long sys_rt_sigaction(long sig, const struct k_sigaction __user *act,
+                               struct k_sigaction __user *oact, size_t sigsetsize)
+{
+    struct k_sigaction new_ka, old_ka;
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    if (act && copy_from_user(&new_ka, act, sizeof(new_ka)))
+        return -EFAULT;
+    if (!valid_signal(sig) || sig < 1 || (act && (sigmask(sig) & SIG_UNCATCHABLE)))
+        return -EINVAL;
+
+    struct task_struct *t = current;
+    struct k_sigaction *k = &t->action[sig - 1];
+    old_ka = *k;
+    if (act) {
+        new_ka.mask &= ~SIG_UNCATCHABLE;
+        *k = new_ka;
+        /* Ignoring a signal discards an instance already pending. */
+        if (sig_handler_ignored(k->handler, (int)sig)) {
+            t->pending &= ~sigmask(sig);
+            recalc_sigpending();
+            sync_signal_state(t);
+        }
+    }
+    if (oact && copy_to_user(oact, &old_ka, sizeof(old_ka)))
+        return -EFAULT;
+    return 0;
+}
+
+noinline long sys_rt_sigprocmask(long how, const sigset_t __user *nset, sigset_t __user *oset,
+                                 size_t sigsetsize)
+{
+    sigset_t old = current->blocked, set;
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    if (nset) {
+        if (copy_from_user(&set, nset, sizeof(set)))
+            return -EFAULT;
+        set &= ~SIG_UNCATCHABLE;
+        switch (how) {
+        case SIG_BLOCK:
+            set_current_blocked(old | set);
+            break;
+        case SIG_UNBLOCK:
+            set_current_blocked(old & ~set);
+            break;
+        case SIG_SETMASK:
+            set_current_blocked(set);
+            break;
+        default:
+            return -EINVAL;
+        }
+    }
+    if (oset && copy_to_user(oset, &old, sizeof(old)))
+        return -EFAULT;
+    return 0;
+}
+
+/* Pending and blocked: the signals waiting for an unblock. */
+noinline long sys_rt_sigpending(sigset_t __user *uset, size_t sigsetsize)
+{
+    if (sigsetsize > sizeof(sigset_t))
+        return -EINVAL;
+    sigset_t set = current->pending & current->blocked;
+    if (copy_to_user(uset, &set, sigsetsize))
+        return -EFAULT;
+    return 0;
+}
+
+/* ---- delivery -------------------------------------------------------------------- */
+
+/* Signals the task caused itself (faults) go first, then the lowest number. */
+#define SYNCHRONOUS_MASK \
+    (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGFPE))
+
+static int dequeue_signal(struct task_struct *t, siginfo_t *info)
+{
+    sigset_t ready = t->pending & ~t->blocked;
+    if (!ready)
+        return 0;
+    if (ready & SYNCHRONOUS_MASK)
+        ready &= SYNCHRONOUS_MASK;
+    int sig = __builtin_ctzll(ready) + 1;
+    t->pending &= ~sigmask(sig);
+    *info = t->pending_info[sig - 1];
+    recalc_sigpending();
+    sync_signal_state(t);
+    return sig;
+}
+
+/* Kill the whole process: the default action of most signals. */
+__noreturn void do_group_exit_by_signal(int sig)
+{
+    do_exit(sig); /* exit status = signal number, as wait() reports it */
+}
+
+/* Find a signal to act on; run default actions on the way. Returns 0 when
+ * nothing needs a handler. */
+static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
+{
+    for (;;) {
+        int sig = dequeue_signal(current, info);
+        if (!sig)
+            return 0;
+        /* A traced task shows each signal to its tracer first. The simulated
+         * tracer keeps the SIGTRAPs of its own single-stepping and passes
+         * every other signal on, as a debugger or strace does. */
+        if (sp_state.tracer_attached && sig == SIGTRAP)
+            continue;
+        struct k_sigaction *ka = &current->action[sig - 1];
+        if (ka->handler == SIG_IGN)
+            continue;
+        if (ka->handler != SIG_DFL) {
+            *ka_out = *ka;
+            if (ka->flags & SA_RESETHAND)
+                ka->handler = SIG_DFL; /* one-shot handler */
+            return sig;
+        }
+        if (sig_default_ignore(sig) || sig_default_stop(sig))
+            continue;
+        do_group_exit_by_signal(sig);
+    }
+}
+
+static u64 align_sigframe(u64 sp)
+{
+    /* A handler is entered as if called: rsp + 8 is 16-byte aligned. */
+    return (sp & ~15ULL) - 8;
+}
+
+static u64 get_sigframe(struct pt_regs *regs, size_t frame_size)
+{
+    u64 sp = regs->sp - 128; /* skip the interrupted code's red zone */
+    return align_sigframe(sp - frame_size);
+}
+
+/* Build the rt_sigframe on the user stack and point the registers at the
+ * handler. Returns 0, or -EFAULT if the frame cannot be written. */
+noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
+                            struct pt_regs *regs)
+{
+    u64 frame_addr = get_sigframe(regs, sizeof(struct rt_sigframe));
+    struct rt_sigframe __user *frame = (struct rt_sigframe __user *)frame_addr;
+    struct rt_sigframe kf;
+    struct task_struct *t = current;
+
+    memset(&kf, 0, offsetof(struct rt_sigframe, info));
+    if (!(ka->flags & SA_RESTORER))
+        return -EFAULT; /* x86-64 has no default return trampoline */
+    kf.pretcode = ka->restorer;
+    kf.uc.uc_flags = 0; /* no extended FPU state follows */
+    kf.uc.uc_link = 0;
+    kf.uc.uc_stack.ss_flags = SS_DISABLE; /* no sigaltstack */
+
+    struct sigcontext *sc = &kf.uc.uc_mcontext;
+    sc->r8 = regs->r8;
+    sc->r9 = regs->r9;
+    sc->r10 = regs->r10;
+    sc->r11 = regs->r11;
+    sc->r12 = regs->r12;
+    sc->r13 = regs->r13;
+    sc->r14 = regs->r14;
+    sc->r15 = regs->r15;
+    sc->di = regs->di;
+    sc->si = regs->si;
+    sc->bp = regs->bp;
+    sc->bx = regs->bx;
+    sc->dx = regs->dx;
+    sc->ax = regs->ax;
+    sc->cx = regs->cx;
+    sc->sp = regs->sp;
+    sc->ip = regs->ip;
+    sc->flags = regs->flags;
+    sc->cs = (u16)regs->cs;
+    sc->err = t->thread.error_code;
+    sc->trapno = t->thread.trap_nr;
+    sc->oldmask = oldset;
+    sc->cr2 = t->thread.cr2;
+    sc->fpstate = 0;
+    kf.uc.uc_sigmask = oldset;
+
+    if (copy_to_user(frame, &kf, offsetof(struct rt_sigframe, info)))
+        return -EFAULT;
+    if ((ka->flags & SA_SIGINFO) && copy_to_user(&frame->info, info, sizeof(*info)))
+        return -EFAULT;
+
+    /* Enter the handler: handler(signo, &info, &uc), returning to pretcode. */
+    regs->di = sig;
+    regs->ax = 0; /* for handlers declared without a prototype */
+    regs->si = (u64)&frame->info;
+    regs->dx = (u64)&frame->uc;
+    regs->ip = ka->handler;
+    regs->sp = frame_addr;
+    regs->cs = SP_USER_CS;
+    regs->ss = SP_USER_DS;
+
+    sp_state.sigframe_addr = frame_addr;
+    sp_state.sigframe_signo = sig;
+    sp_state.signals_delivered++;
+    return 0;
+}
+
+void tracehook_signal_handler(struct pt_regs *regs, bool stepping); /* ptrace.c */
+
+static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, struct pt_regs *regs)
+{
+    /*
+     * Linux first fixes up a system call that was interrupted (-ERESTART*
+     * return values: restart it or make it fail with -EINTR). No system
+     * call of this kernel sleeps, so none ever returns those; that step is
+     * left out.
+     */
+    sigset_t oldset = current->blocked;
+    bool stepping = test_thread_flag(TIF_SINGLESTEP);
+    if (setup_rt_frame(sig, ka, info, oldset, regs) < 0) {
+        force_sigsegv(sig, current);
+        return;
+    }
+    /* The handler starts with a clean direction flag and no trap flag. */
+    regs->flags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
+
+    /* While the handler runs, block what it asked for, and the signal
+     * itself unless SA_NODEFER. */
+    sigset_t blocked = oldset | ka->mask;
+    if (!(ka->flags & SA_NODEFER))
+        blocked |= sigmask(sig);
+    set_current_blocked(blocked);
+
+    tracehook_signal_handler(regs, stepping);
+}
+
+noinline void do_signal(struct pt_regs *regs)
+{
+    siginfo_t info;
+    struct k_sigaction ka;
+    int sig = get_signal_to_deliver(&info, &ka);
+    if (sig)
+        handle_signal(sig, &info, &ka, regs);
+}
+
+/* ---- back from a handler ----------------------------------------------------------- */
+
+static void signal_fault(void)
+{
+    force_sig(SIGSEGV, current);
+}
+
+/*
+ * Called by stub_rt_sigreturn with the full frame. The handler returned to
+ * sa_restorer, which popped pretcode (the `ret`) and made this call: the
+ * frame starts 8 bytes below the user rsp.
+ */
+noinline long sys_rt_sigreturn(struct pt_regs *regs)
+{
+    u64 frame_addr = regs->sp - 8;
+    const struct rt_sigframe __user *frame = (const struct rt_sigframe __user *)frame_addr;
+    struct ucontext uc;
+
+    if (copy_from_user(&uc, &frame->uc, sizeof(uc))) {
+        signal_fault();
+        return 0;
+    }
+    set_current_blocked(uc.uc_sigmask);
+
+    const struct sigcontext *sc = &uc.uc_mcontext;
+    regs->r8 = sc->r8;
+    regs->r9 = sc->r9;
+    regs->r10 = sc->r10;
+    regs->r11 = sc->r11;
+    regs->r12 = sc->r12;
+    regs->r13 = sc->r13;
+    regs->r14 = sc->r14;
+    regs->r15 = sc->r15;
+    regs->di = sc->di;
+    regs->si = sc->si;
+    regs->bp = sc->bp;
+    regs->bx = sc->bx;
+    regs->dx = sc->dx;
+    regs->cx = sc->cx;
+    regs->sp = sc->sp;
+    regs->ip = sc->ip;
+    regs->cs = sc->cs | 3; /* never back to kernel mode */
+    /* Only the arithmetic and a few control flags are the user's to set. */
+    regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc->flags & FIX_EFLAGS);
+    /* Not inside a system call any more: nothing to restart. */
+    regs->orig_ax = -1;
+
+    sp_state.sigframe_addr = 0; /* the handler's frame is finished */
+    /* The restored rax becomes the "return value", so it survives. */
+    return sc->ax;
+}

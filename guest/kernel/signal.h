@@ -1,0 +1,110 @@
+/*
+ * Signals: numbers, the kernel's struct sigaction and siginfo (x86-64
+ * layouts, as user space sees them), and the functions that queue and
+ * deliver them.
+ */
+#ifndef GUEST_SIGNAL_H
+#define GUEST_SIGNAL_H
+
+#include "kernel.h"
+
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGSTKFLT 16
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGWINCH 28
+#define _NSIG 64
+
+#define SIG_DFL 0UL
+#define SIG_IGN 1UL
+
+#define SA_SIGINFO 0x00000004UL
+#define SA_ONSTACK 0x08000000UL
+#define SA_RESTART 0x10000000UL
+#define SA_NODEFER 0x40000000UL
+#define SA_RESETHAND 0x80000000UL
+#define SA_RESTORER 0x04000000UL
+
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+/* si_code values */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_TKILL (-6)
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define ILL_ILLOPN 2
+#define FPE_INTDIV 1
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
+#define BUS_ADRALN 1
+
+/* One bit per signal: bit (signo - 1), as the kernel and sp_state use. */
+typedef u64 sigset_t;
+#define sigmask(sig) (1ULL << ((sig) - 1))
+/* The two signals nobody may catch, block or ignore. */
+#define SIG_UNCATCHABLE (sigmask(SIGKILL) | sigmask(SIGSTOP))
+
+/* struct sigaction as rt_sigaction passes it on x86-64. */
+struct k_sigaction {
+    u64 handler;  /* SIG_DFL, SIG_IGN or a user address */
+    u64 flags;    /* SA_* */
+    u64 restorer; /* user code that calls rt_sigreturn */
+    sigset_t mask;
+};
+
+/* siginfo_t: 128 bytes; the union starts at offset 16. */
+typedef struct siginfo {
+    s32 si_signo;
+    s32 si_errno;
+    s32 si_code;
+    s32 __pad0;
+    union {
+        s32 _pad[28];
+        struct {
+            s32 pid;
+            u32 uid;
+        } kill;
+        struct {
+            u64 addr;
+        } fault;
+    } fields;
+} siginfo_t;
+_Static_assert(sizeof(siginfo_t) == 128, "siginfo is 128 bytes");
+
+struct task_struct;
+struct pt_regs;
+
+int send_signal(int sig, const siginfo_t *info, struct task_struct *t);
+int force_sig_info(int sig, const siginfo_t *info, struct task_struct *t);
+void force_sig(int sig, struct task_struct *t);
+void force_sig_fault(int sig, int code, u64 addr, struct task_struct *t);
+void recalc_sigpending(void);
+void do_signal(struct pt_regs *regs);
+int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
+                   struct pt_regs *regs);
+void sync_signal_state(struct task_struct *t);
+__noreturn void do_group_exit_by_signal(int sig);
+
+#endif /* GUEST_SIGNAL_H */

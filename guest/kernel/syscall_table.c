@@ -1,0 +1,37 @@
+/*
+ * The system call table: system_call_fastpath jumps through it with the
+ * number in rax. Every entry not named here is sys_ni_syscall.
+ *
+ * rt_sigreturn goes through an assembly stub (entry_64.S): it needs the
+ * complete pt_regs, which the fast path does not build.
+ */
+#include "syscalls.h"
+
+typedef long (*sys_call_ptr_t)(void);
+
+extern char stub_rt_sigreturn[];
+
+/* void (*)(void) is the generic function-pointer type: no mismatch warning. */
+#define SYSCALL(nr, fn) [nr] = (sys_call_ptr_t)(void (*)(void))(fn)
+
+const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
+    [0 ... __NR_syscall_max] = sys_ni_syscall,
+    SYSCALL(__NR_write, sys_write),
+    SYSCALL(__NR_brk, sys_brk),
+    SYSCALL(__NR_rt_sigaction, sys_rt_sigaction),
+    SYSCALL(__NR_rt_sigprocmask, sys_rt_sigprocmask),
+    SYSCALL(__NR_rt_sigreturn, stub_rt_sigreturn),
+    SYSCALL(__NR_ioctl, sys_ioctl),
+    SYSCALL(__NR_writev, sys_writev),
+    SYSCALL(__NR_sched_yield, sys_sched_yield),
+    SYSCALL(__NR_getpid, sys_getpid),
+    SYSCALL(__NR_exit, sys_exit),
+    SYSCALL(__NR_kill, sys_kill),
+    SYSCALL(__NR_rt_sigpending, sys_rt_sigpending),
+    SYSCALL(__NR_arch_prctl, sys_arch_prctl),
+    SYSCALL(__NR_gettid, sys_gettid),
+    SYSCALL(__NR_tkill, sys_tkill),
+    SYSCALL(__NR_set_tid_address, sys_set_tid_address),
+    SYSCALL(__NR_exit_group, sys_exit_group),
+    SYSCALL(__NR_tgkill, sys_tgkill),
+};

@@ -1,0 +1,56 @@
+/*
+ * System call numbers (x86-64) and the handlers this kernel implements.
+ * Every other number in the table leads to sys_ni_syscall (-ENOSYS).
+ */
+#ifndef GUEST_SYSCALLS_H
+#define GUEST_SYSCALLS_H
+
+#include "ptrace.h"
+#include "signal.h"
+#include "uaccess.h"
+
+#define __NR_write 1
+#define __NR_brk 12
+#define __NR_rt_sigaction 13
+#define __NR_rt_sigprocmask 14
+#define __NR_rt_sigreturn 15
+#define __NR_ioctl 16
+#define __NR_writev 20
+#define __NR_sched_yield 24
+#define __NR_getpid 39
+#define __NR_exit 60
+#define __NR_kill 62
+#define __NR_rt_sigpending 127
+#define __NR_arch_prctl 158
+#define __NR_gettid 186
+#define __NR_tkill 200
+#define __NR_set_tid_address 218
+#define __NR_exit_group 231
+#define __NR_tgkill 234
+#define __NR_syscall_max 313 /* v3.13: the last number is 313 (finit_module) */
+
+struct iovec;
+
+long sys_ni_syscall(void);
+long sys_write(unsigned long fd, const char __user *buf, size_t count);
+long sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen);
+long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg);
+long sys_brk(u64 brk);
+long sys_rt_sigaction(long sig, const struct k_sigaction __user *act,
+                      struct k_sigaction __user *oact, size_t sigsetsize);
+long sys_rt_sigprocmask(long how, const sigset_t __user *nset, sigset_t __user *oset,
+                        size_t sigsetsize);
+long sys_rt_sigpending(sigset_t __user *uset, size_t sigsetsize);
+long sys_rt_sigreturn(struct pt_regs *regs);
+long sys_sched_yield(void);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_exit(long error_code);
+long sys_exit_group(long error_code);
+long sys_kill(long pid, long sig);
+long sys_tkill(long pid, long sig);
+long sys_tgkill(long tgid, long pid, long sig);
+long sys_arch_prctl(long code, u64 addr);
+long sys_set_tid_address(u64 tidptr);
+
+#endif /* GUEST_SYSCALLS_H */

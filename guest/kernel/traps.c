@@ -1,0 +1,173 @@
+/*
+ * Exception handlers, called by the entry stubs of entry_64.S with a full
+ * pt_regs and the error code (0 if the vector has none).
+ *
+ * From user mode, a fault becomes a signal for the task; it is delivered
+ * (or kills the task) on the way back, by the exit work. From kernel mode,
+ * a fault is fine only at an instruction listed in the exception table
+ * (user-memory access); anything else is a kernel bug: an oops, which
+ * stops the machine.
+ */
+#include "desc.h"
+#include "sched.h"
+#include "uaccess.h"
+
+#define X86_TRAP_DE 0
+#define X86_TRAP_DB 1
+#define X86_TRAP_NMI 2
+#define X86_TRAP_BP 3
+#define X86_TRAP_OF 4
+#define X86_TRAP_BR 5
+#define X86_TRAP_UD 6
+#define X86_TRAP_NM 7
+#define X86_TRAP_DF 8
+#define X86_TRAP_OLD_MF 9
+#define X86_TRAP_TS 10
+#define X86_TRAP_NP 11
+#define X86_TRAP_SS 12
+#define X86_TRAP_GP 13
+#define X86_TRAP_PF 14
+#define X86_TRAP_SPURIOUS 15
+#define X86_TRAP_MF 16
+#define X86_TRAP_AC 17
+#define X86_TRAP_MC 18
+#define X86_TRAP_XF 19
+
+/* Page-fault error code bits. */
+#define PF_PROT 0x1  /* the page was present: a protection violation */
+#define PF_WRITE 0x2
+#define PF_USER 0x4  /* the access came from user mode */
+
+__noreturn void die(const char *why, struct pt_regs *regs, long error_code, u64 vector)
+{
+    (void)why;
+    (void)error_code;
+    sp_state.oops_vector = vector;
+    sp_state.oops_rip = regs ? regs->ip : (u64)__builtin_return_address(0);
+    sp_state.oops_cr2 = vector == X86_TRAP_PF ? read_cr2() : 0;
+    sp_state.halt_reason = SP_HALT_OOPS;
+    machine_halt();
+}
+
+static void do_trap(int trapnr, int signr, const char *str, struct pt_regs *regs, long error_code,
+                    int si_code, u64 addr)
+{
+    if (user_mode(regs)) {
+        current->thread.error_code = error_code;
+        current->thread.trap_nr = trapnr;
+        force_sig_fault(signr, si_code, addr, current);
+        return;
+    }
+    if (!fixup_exception(regs))
+        die(str, regs, error_code, trapnr);
+}
+
+#define DO_ERROR(trapnr, signr, str, name, si_code, addr)                 \
+    noinline void do_##name(struct pt_regs *regs, long error_code)        \
+    {                                                                     \
+        do_trap(trapnr, signr, str, regs, error_code, si_code, addr);     \
+    }
+
+DO_ERROR(X86_TRAP_DE, SIGFPE, "divide error", divide_error, FPE_INTDIV, regs->ip)
+DO_ERROR(X86_TRAP_OF, SIGSEGV, "overflow", overflow, SI_KERNEL, 0)
+DO_ERROR(X86_TRAP_BR, SIGSEGV, "bounds", bounds, SI_KERNEL, 0)
+DO_ERROR(X86_TRAP_UD, SIGILL, "invalid opcode", invalid_op, ILL_ILLOPN, regs->ip)
+DO_ERROR(X86_TRAP_OLD_MF, SIGFPE, "coprocessor segment overrun", coprocessor_segment_overrun,
+         SI_KERNEL, 0)
+DO_ERROR(X86_TRAP_TS, SIGSEGV, "invalid TSS", invalid_TSS, SI_KERNEL, 0)
+DO_ERROR(X86_TRAP_NP, SIGBUS, "segment not present", segment_not_present, SI_KERNEL, 0)
+DO_ERROR(X86_TRAP_SS, SIGBUS, "stack segment", stack_segment, SI_KERNEL, 0)
+DO_ERROR(X86_TRAP_AC, SIGBUS, "alignment check", alignment_check, BUS_ADRALN, 0)
+DO_ERROR(X86_TRAP_MF, SIGFPE, "coprocessor error", coprocessor_error, SI_KERNEL, regs->ip)
+DO_ERROR(X86_TRAP_XF, SIGFPE, "SIMD coprocessor error", simd_coprocessor_error, SI_KERNEL,
+         regs->ip)
+DO_ERROR(X86_TRAP_BP, SIGTRAP, "int3", int3, TRAP_BRKPT, regs->ip)
+
+/* CR0.TS is never set (no lazy FPU switching), so this cannot happen. */
+noinline void do_device_not_available(struct pt_regs *regs, long error_code)
+{
+    die("device not available", regs, error_code, X86_TRAP_NM);
+}
+
+noinline void do_double_fault(struct pt_regs *regs, long error_code)
+{
+    die("double fault", regs, error_code, X86_TRAP_DF);
+}
+
+noinline void do_machine_check(struct pt_regs *regs, long error_code)
+{
+    die("machine check", regs, error_code, X86_TRAP_MC);
+}
+
+noinline void do_spurious_interrupt_bug(struct pt_regs *regs, long error_code)
+{
+    (void)regs;
+    (void)error_code;
+}
+
+noinline void do_nmi(struct pt_regs *regs, long error_code)
+{
+    (void)regs;
+    (void)error_code;
+}
+
+/* #DB from user mode: a single step or a hardware breakpoint. In the
+ * kernel there is nothing to report. */
+noinline void do_debug(struct pt_regs *regs, long error_code)
+{
+    if (user_mode(regs)) {
+        current->thread.trap_nr = X86_TRAP_DB;
+        current->thread.error_code = error_code;
+        force_sig_fault(SIGTRAP, TRAP_TRACE, regs->ip, current);
+    }
+}
+
+extern char irq_return[];
+
+noinline void do_general_protection(struct pt_regs *regs, long error_code)
+{
+    if (!user_mode(regs)) {
+        if (fixup_exception(regs))
+            return;
+        /*
+         * The iretq back to user mode refused the user frame (a
+         * non-canonical rip, a bad selector) after rt_sigreturn or a
+         * tracer changed it. Linux replays the fault as if it happened in
+         * user mode; the task would get SIGSEGV with registers it cannot
+         * run with. We end it with SIGSEGV right away.
+         */
+        if (regs->ip == (u64)irq_return)
+            do_group_exit_by_signal(SIGSEGV);
+        die("general protection fault", regs, error_code, X86_TRAP_GP);
+    }
+    current->thread.error_code = error_code;
+    current->thread.trap_nr = X86_TRAP_GP;
+    force_sig(SIGSEGV, current);
+}
+
+noinline void do_page_fault(struct pt_regs *regs, long error_code)
+{
+    u64 address = read_cr2();
+
+    if (!(error_code & PF_USER)) {
+        /* The kernel touched a user address for a user (copy_from_user
+         * and friends): resume at the fixup, which returns -EFAULT. */
+        if (fixup_exception(regs))
+            return;
+        die("page fault", regs, error_code, X86_TRAP_PF);
+    }
+
+    /* No memory is ever paged in on demand here: every user fault is a bad
+     * access, and the task gets SIGSEGV. */
+    current->thread.cr2 = address;
+    current->thread.error_code = error_code;
+    current->thread.trap_nr = X86_TRAP_PF;
+    force_sig_fault(SIGSEGV, (error_code & PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR, address, current);
+}
+
+/* Interrupt vectors 20-255: no device raises them in this machine. Linux
+ * would acknowledge the interrupt and log the stray vector. */
+noinline void do_IRQ(struct pt_regs *regs)
+{
+    (void)regs;
+}
