@@ -610,6 +610,9 @@ bool Engine::guest_maps(uint64_t addr) {
 bool Engine::take_unmapped_as_fault() {
     if (!unmapped_.pending) return false;
     unmapped_.pending = false;
+    // Without a code hook Unicorn reports the start of the block, not the
+    // faulting instruction: a speed run stops rather than guess.
+    if (!options_.trace) return false;
     if (guest_maps(unmapped_.addr)) return false;  // mapped by the guest, absent in RAM: a real error
     set_reg(UC_X86_REG_CR2, unmapped_.addr);
     fault_ = {true, 14, unmapped_.error, unmapped_.rip, unmapped_.addr};

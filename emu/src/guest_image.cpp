@@ -50,6 +50,11 @@ void collect_params(Dwarf_Die* cu, std::map<std::string, FunctionParams>& out) {
     if (dwarf_child(cu, &child) != 0) return;
     do {
         if (dwarf_tag(&child) != DW_TAG_subprogram) continue;
+        // A prototype (in a table of handlers, say) may leave its parameters unnamed.
+        bool is_declaration = false;
+        Dwarf_Attribute decl;
+        if (dwarf_attr(&child, DW_AT_declaration, &decl)) dwarf_formflag(&decl, &is_declaration);
+        if (is_declaration) continue;
         std::string name = die_name(&child);
         if (name.empty()) continue;
         auto known = out.find(name);

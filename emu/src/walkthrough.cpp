@@ -278,7 +278,8 @@ class Parser {
     std::vector<Diagnostic> diagnostics_;
     std::set<std::tuple<int, int, std::string>> seen_;
     std::vector<Era> eras_;
-    Era era_ = Era::V3_13;  // the era whose plan is being parsed
+    Era plan_era_ = Era::V3_13;  // the era whose plan is being parsed (era maps, only:)
+    Era era_ = Era::V3_13;       // the era the run is in at this step (names are checked against it)
 };
 
 void Parser::error(const YAML::Mark& mark, const std::string& message) {
@@ -306,14 +307,14 @@ YAML::Node Parser::for_era(const YAML::Node& n) {
             error(kv.first, "era map names " + kv.first.Scalar() + ", which this walkthrough does not run in");
             continue;
         }
-        if (e == era_) {
+        if (e == plan_era_) {
             found.reset(kv.second);  // rebind: assignment would rewrite the document
             have = true;
         }
     }
     if (!have) {
-        error(n, "era map has no value for " + std::string(era_info(era_).name) +
-                     " (write `" + std::string(era_info(era_).name) + ": ~` to leave it out)");
+        error(n, "era map has no value for " + std::string(era_info(plan_era_).name) +
+                     " (write `" + std::string(era_info(plan_era_).name) + ": ~` to leave it out)");
         return YAML::Node(YAML::NodeType::Null);
     }
     return found;
@@ -534,11 +535,16 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         return w;
     }
     for (Era era : eras_) {
-        era_ = era;
+        plan_era_ = era_ = era;
         EraPlan plan;
         plan.era = era;
         for (const auto& s : steps) {
             auto parsed = step(s);
+            // A setup that changes the era makes later names that era's.
+            if (parsed && !parsed->skipped && parsed->kind == StepKind::Setup) {
+                if (parsed->setup.era) era_ = *parsed->setup.era;
+                else if (parsed->setup.restart) era_ = plan_era_;
+            }
             plan.steps.push_back(parsed ? *parsed : Step{});
         }
         w.plans.push_back(std::move(plan));
@@ -598,7 +604,7 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
             if (!e) continue;
             if (std::find(eras_.begin(), eras_.end(), *e) == eras_.end())
                 error(item, "only: " + item.Scalar() + " is not one of this walkthrough's eras");
-            if (*e == era_) for_this_era = true;
+            if (*e == plan_era_) for_this_era = true;
         }
         if (!for_this_era) st.skipped = true;
     }
@@ -994,6 +1000,7 @@ std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::st
 std::optional<int64_t> Parser::number_or_symbol(const YAML::Node& raw, const std::string& what, ValueTest& t) {
     const YAML::Node n = for_era(raw);
     if (n.IsScalar()) {
+        t.written = n.Scalar();
         if (auto v = parse_integer(n.Scalar())) return v;
         if (symbol_value(n, n.Scalar(), t)) return t.value;
     }
@@ -1435,8 +1442,7 @@ std::string ValueTest::text() const {
     if (op != Op::Any) {
         static const char* ops[] = {"", "==", "!=", "<", "<=", ">", ">="};
         std::string s = mask ? "& " + hex(*mask) + " " : "";
-        std::string v = number(value);
-        if (!symbol.empty()) v = symbol + (value > 0 ? "+" + v : value < 0 ? v : "");
+        std::string v = written.empty() ? number(value) : written;
         parts.push_back(s + ops[static_cast<int>(op)] + " " + v);
     }
     return join(parts, " and ");
@@ -1777,6 +1783,9 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
     if (!s.acts_now()) return;
     Session& session = this->session();
     used_ = true;
+    // inject_now/edit_now record the new future to its end; stay where the
+    // change was made, with the change applied.
+    const uint64_t at = session.step();
     std::vector<std::string> done;
     if (s.inject_when == InjectWhen::Now)
         for (int bit : s.inject) {
@@ -1795,8 +1804,9 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
             r.checks.push_back({"edit " + target, false, e.what(), step.line, step.column});
         }
     }
+    session.seek(at);
     if (!done.empty())
-        r.note = (r.note.empty() ? "" : r.note + "; ") + join(done) + " at step " + std::to_string(session.step());
+        r.note = (r.note.empty() ? "" : r.note + "; ") + join(done) + " at step " + std::to_string(at);
 }
 
 void WalkRunner::apply_move(const Step& step, StepResult& r) {

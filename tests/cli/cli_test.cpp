@@ -17,7 +17,12 @@ struct Result {
 };
 
 Result run_cli(const std::string& args) {
-    std::string err_file = testing::TempDir() + "cli_stderr.txt";
+    // One file per test: ctest runs tests in parallel.
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : name)
+        if (c == '/') c = '_';
+    std::string err_file = testing::TempDir() + "cli_stderr_" + name + ".txt";
     std::string cmd = std::string(SLOWPATH_CLI) + " " + args + " 2>" + err_file;
     Result r;
     FILE* p = popen(cmd.c_str(), "r");
@@ -112,7 +117,7 @@ INSTANTIATE_TEST_SUITE_P(
                     BadArgs{"run --no-such-option", "no-such-option"}, BadArgs{"", "subcommand"}));
 
 TEST(Cli, BrokenProgramIsOneLineNamingTheFile) {
-    std::string path = testing::TempDir() + "not-an-elf";
+    std::string path = testing::TempDir() + "slowpath-cli-not-an-elf";
     std::ofstream(path) << "#!/bin/sh\necho hello\n";
     Result r = run_cli("run --program " + path);
     EXPECT_EQ(r.status, 1);

@@ -109,6 +109,7 @@ struct ValueTest {
     Op op = Op::Any;
     int64_t value = 0;           // the number, or the offset from `symbol`
     std::string symbol;          // "focus_syscall" in `eq: focus_syscall+2`: its address at run time
+    std::string written;         // the value as the file spells it ("0x33", "-ENOSYS"), for messages
     std::optional<uint64_t> mask;
     std::optional<SlotState> state;  // pt_regs slots only
     std::optional<bool> canonical;
