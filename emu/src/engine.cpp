@@ -553,11 +553,7 @@ void Engine::on_syscall(uc_engine*, void* self) {
     if (focus) e->host_.focus = index;
     if (e->options_.trace)
         e->emit(EventKind::SyscallEntry, rip, syscall_name(static_cast<long>(nr)),
-                {nr, rip, rsp, rflags},
-                "SYSCALL " + syscall_name(static_cast<long>(nr)) + ": rcx <- " + hex(rip + 2) +
-                    ", r11 <- rflags " + hex(rflags) + ", CS " + hex((star >> 32) & 0xfffc) +
-                    ", CPL 0, rip <- LSTAR",
-                true, e->host_.step - 1);
+                {nr, rip, rsp, rflags}, {}, true, e->host_.step - 1);
 
     // The architectural SYSCALL, as the CPU does it.
     e->ctx_->enter_ring0(static_cast<uint16_t>((star >> 32) & 0xffff), false);

@@ -156,7 +156,7 @@ void Engine::process(uint64_t addr, uint32_t size) {
 
     AddrInfo& info = info_at(addr, size);
     if (info.label && recording_)
-        emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, info.label->name);
+        emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, {});
     if (info.function) on_function_entry(*info.function, addr, rsp);
     for (const Note& n : info.notes) on_note(n, addr);
     switch (info.insn) {
@@ -165,8 +165,7 @@ void Engine::process(uint64_t addr, uint32_t size) {
             uc_x86_msr gs{SP_MSR_GS_BASE, 0}, kgs{SP_MSR_KERNEL_GS_BASE, 0};
             uc_reg_read(uc_, UC_X86_REG_MSR, &gs);
             uc_reg_read(uc_, UC_X86_REG_MSR, &kgs);
-            emit(EventKind::Swapgs, addr, "swapgs", {kgs.value, gs.value, 0, 0},
-                 "swapgs: GS base " + hex(gs.value) + " <-> KERNEL_GS_BASE " + hex(kgs.value));
+            emit(EventKind::Swapgs, addr, "swapgs", {kgs.value, gs.value, 0, 0}, {});
             break;
         }
         case AddrInfo::Sysret:
@@ -210,7 +209,7 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
     const std::string& name = frame.function->name;
     uint64_t rax = reg(UC_X86_REG_RAX);
     if (frame.from_entry) {
-        emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, name + " returned " + hex(rax));
+        emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, {});
         trace_.events.back().from_entry = true;
     }
     auto field = [&](size_t off) { return sp_state_ + off; };
@@ -278,7 +277,8 @@ void Engine::on_note(const Note& note, uint64_t addr) {
         bool on_stack = rsp >= base + SP_FRAME_SIZE - SP_THREAD_SIZE && rsp < base + SP_FRAME_SIZE;
         if (on_stack && rsp + 8 < base) return;
         h.frame_valid = mask;
-        if (recording_) emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, std::string(what) + ": " + text);
+        (void)text;  // describe_event() says what each macro did
+        if (recording_) emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, {});
     };
     switch (note.kind) {
         case SP_NOTE_TIF_CHECK: {
@@ -299,9 +299,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
         case SP_NOTE_STACK_SWITCH: {
             if (!recording_) break;
             uint64_t old_rsp = read_u64(sp_percpu_ + SP_PERCPU_old_rsp);
-            emit(EventKind::StackSwitch, addr, "stack switch", {old_rsp, reg(UC_X86_REG_RSP), 0, 0},
-                 "user rsp " + hex(old_rsp) + " parked in old_rsp; rsp <- kernel_stack " +
-                     hex(reg(UC_X86_REG_RSP)));
+            emit(EventKind::StackSwitch, addr, "stack switch", {old_rsp, reg(UC_X86_REG_RSP), 0, 0}, {});
             break;
         }
         case SP_NOTE_PARTIAL_FRAME:
@@ -332,8 +330,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             uint64_t base = pt_regs_base();
             int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
             emit(EventKind::HandlerReturn, addr, syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
-                 {static_cast<uint64_t>(value), 0, 0, 0},
-                 "the handler returned " + std::to_string(value) + " (stored in pt_regs->ax)");
+                 {static_cast<uint64_t>(value), 0, 0, 0}, {});
             break;
         }
         default:
@@ -353,9 +350,7 @@ void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32
     if (!recording_) return;
     const Symbol* where = kernel_->symbol_containing(addr);
     std::string name = where ? where->name : hex(addr);
-    emit(EventKind::TifCheck, addr, name, {mask, flags, result, note.kind},
-         name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " + tif_names(result) +
-             (result ? " -> work" : " -> none"));
+    emit(EventKind::TifCheck, addr, name, {mask, flags, result, note.kind}, {});
     if (result && c.count > scenario_.livelock_bound && !halt_next_) {
         std::string flag = tif_names(result);
         // Let this instruction run, then stop on arrival at the next one.
@@ -374,9 +369,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (h.syscall >= 0 && recording_)
             emit(EventKind::Decision, addr, "sysret", {1, 0, 0, 0}, decision_reason(true));
         if (recording_)
-            emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)},
-             "sysretq: rip <- rcx " + hex(rcx) + ", rflags <- r11 " + hex(r11) + ", CS 0x33 SS 0x2b, CPL 3",
-             true);
+            emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {}, true);
         h.cpl = 3;
     } else {
         uint64_t frame[5] = {0, 0, 0, 0, 0};
@@ -385,11 +378,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (new_cpl == 3 && h.syscall >= 0 && recording_)
             emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0}, decision_reason(false));
         if (recording_)
-            emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]},
-             "iretq: rip " + hex(frame[0]) + ", cs " + hex(frame[1]) + ", rflags " + hex(frame[2]) +
-                 ", rsp " + hex(frame[3]) + ", ss " + hex(frame[4]) + " from the stack, CPL " +
-                 std::to_string(new_cpl),
-             true);
+            emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {}, true);
         h.cpl = new_cpl;
     }
     if (h.cpl == 3) {

@@ -88,7 +88,7 @@ std::string report_text(const Session& session) {
             }
             char step[32];
             std::snprintf(step, sizeof step, "%8" PRIu64 "  ", e.step);
-            out << "    " << step << (e.by_cpu ? "[cpu] " : "      ") << e.text << "\n";
+            out << "    " << step << (e.by_cpu ? "[cpu] " : "      ") << describe_event(e) << "\n";
         }
     }
     out << "\noutcome: " << outcome_name(t.outcome);

@@ -1,9 +1,13 @@
 #include "slowpath/trace.h"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
 
 #include "engine.h"
 #include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
 
 namespace slowpath {
 
@@ -55,6 +59,59 @@ std::string_view outcome_name(Outcome outcome) {
         case Outcome::Fault: return "fault";
         case Outcome::StepLimit: return "step-limit";
         default: return "running";
+    }
+}
+
+static std::string format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+static std::string format(const char* fmt, ...) {
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+static const char* frame_change(const std::string& macro) {
+    if (macro == "SAVE_ARGS") return "partial pt_regs: args, orig_rax and rip saved; rcx, the rest and the top of stack are not";
+    if (macro == "SAVE_REST") return "rbx rbp r12-r15 saved: a full frame";
+    if (macro == "RESTORE_REST") return "rbx rbp r12-r15 reloaded, back to a partial frame";
+    if (macro == "FIXUP_TOP_OF_STACK") return "rsp ss cs eflags filled in, rcx = -1: an iret frame exists";
+    if (macro == "RESTORE_TOP_OF_STACK") return "old_rsp and r11 taken back from the frame";
+    if (macro == "RESTORE_ARGS") return "registers reloaded, the frame is popped";
+    return "every slot holds a value";
+}
+
+std::string describe_event(const Event& e) {
+    if (!e.text.empty()) return e.text;
+    const auto& a = e.a;
+    switch (e.kind) {
+        case EventKind::SyscallEntry:
+            return format("SYSCALL %s: rcx <- %#" PRIx64 ", r11 <- rflags %#" PRIx64
+                          ", CS/SS from STAR, CPL 0, rip <- LSTAR",
+                          e.name.c_str(), a[1] + 2, a[3]);
+        case EventKind::Swapgs:
+            return format("swapgs: GS base %#" PRIx64 " <-> KERNEL_GS_BASE %#" PRIx64, a[1], a[0]);
+        case EventKind::StackSwitch:
+            return format("user rsp %#" PRIx64 " parked in old_rsp; rsp <- kernel_stack %#" PRIx64, a[0], a[1]);
+        case EventKind::TifCheck: {
+            uint32_t mask = static_cast<uint32_t>(a[0]), flags = static_cast<uint32_t>(a[1]),
+                     result = static_cast<uint32_t>(a[2]);
+            return e.name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " + tif_names(result) +
+                   (result ? " -> work" : " -> none");
+        }
+        case EventKind::FrameState: return e.name + ": " + frame_change(e.name);
+        case EventKind::HandlerReturn:
+            return format("the handler returned %" PRId64 " (stored in pt_regs->ax)", static_cast<int64_t>(a[0]));
+        case EventKind::Return: return format("%s returned %#" PRIx64, e.name.c_str(), a[0]);
+        case EventKind::Sysret:
+            return format("sysretq: rip <- rcx %#" PRIx64 ", rflags <- r11 %#" PRIx64 ", CS 0x33 SS 0x2b, CPL 3",
+                          a[0], a[2]);
+        case EventKind::Iret:
+            return format("iretq: rip %#" PRIx64 ", cs %#" PRIx64 ", rflags %#" PRIx64 ", rsp %#" PRIx64
+                          " from the stack, CPL %d",
+                          a[0], a[1], a[2], a[3], static_cast<int>(a[1] & 3));
+        default: return e.name;
     }
 }
 

@@ -24,28 +24,36 @@ namespace slowpath {
 // ---- names ---------------------------------------------------------------------
 
 const std::vector<std::string_view>& walkthrough_panels() {
-    static const std::vector<std::string_view> panels = {
-        "controls", "code", "path", "stack", "regs", "tif", "user", "events", "compare", "narration"};
+    static const std::vector<std::string_view> panels = {"controls", "code",     "path", "stack",
+                                                         "regs",     "tif",      "user", "events",
+                                                         "compare",  "narration"};
     return panels;
 }
 
 const std::vector<std::string_view>& walkthrough_registers() {
     static const std::vector<std::string_view> regs = {
-        "rax", "rcx", "rdx", "rbx", "rsp",    "rbp", "rsi", "rdi",     "r8",      "r9",
-        "r10", "r11", "r12", "r13", "r14",    "r15", "rip", "rflags",  "cs",      "ss",
-        "cpl", "cr2", "fs_base", "gs_base", "kernel_gs_base"};
+        "rax", "rcx", "rdx", "rbx", "rsp",     "rbp",     "rsi",           "rdi", "r8",
+        "r9",  "r10", "r11", "r12", "r13",     "r14",     "r15",           "rip", "rflags",
+        "cs",  "ss",  "cpl", "cr2", "fs_base", "gs_base", "kernel_gs_base"};
     return regs;
 }
 
 std::string_view step_kind_name(StepKind kind) {
     switch (kind) {
-        case StepKind::Setup: return "setup";
-        case StepKind::Move: return "move";
-        case StepKind::Say: return "say";
-        case StepKind::Point: return "point";
-        case StepKind::Ask: return "ask";
-        case StepKind::Expect: return "expect";
-        case StepKind::Shoot: return "shoot";
+        case StepKind::Setup:
+            return "setup";
+        case StepKind::Move:
+            return "move";
+        case StepKind::Say:
+            return "say";
+        case StepKind::Point:
+            return "point";
+        case StepKind::Ask:
+            return "ask";
+        case StepKind::Expect:
+            return "expect";
+        case StepKind::Shoot:
+            return "shoot";
     }
     return "?";
 }
@@ -84,9 +92,9 @@ bool is_canonical(uint64_t v) {
 // errno values a walkthrough may name ("-ENOSYS").
 const std::map<std::string, int64_t>& errno_names() {
     static const std::map<std::string, int64_t> names = {
-        {"EPERM", 1},   {"ENOENT", 2},  {"ESRCH", 3},   {"EINTR", 4},   {"EIO", 5},
-        {"EBADF", 9},   {"EAGAIN", 11}, {"ENOMEM", 12}, {"EFAULT", 14}, {"EINVAL", 22},
-        {"ENOSYS", 38}, {"ERESTARTSYS", 512}};
+        {"EPERM", 1},   {"ENOENT", 2},  {"ESRCH", 3},   {"EINTR", 4},
+        {"EIO", 5},     {"EBADF", 9},   {"EAGAIN", 11}, {"ENOMEM", 12},
+        {"EFAULT", 14}, {"EINVAL", 22}, {"ENOSYS", 38}, {"ERESTARTSYS", 512}};
     return names;
 }
 
@@ -117,10 +125,14 @@ std::optional<int64_t> parse_integer(std::string text) {
         }
         for (char c : body) {
             int d;
-            if (c >= '0' && c <= '9') d = c - '0';
-            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-            else return std::nullopt;
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                d = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                d = c - 'A' + 10;
+            else
+                return std::nullopt;
             if (d >= base) return std::nullopt;
             if (magnitude > (UINT64_MAX - static_cast<uint64_t>(d)) / static_cast<uint64_t>(base))
                 return std::nullopt;
@@ -163,29 +175,53 @@ struct EraSymbols {
 // What the eras define when their kernel image is not at hand.
 EraSymbols builtin_symbols(Era era) {
     EraSymbols s;
-    s.labels = {"system_call",           "system_call_after_swapgs",
-                "system_call_fastpath",  "ret_from_sys_call",
-                "sysret_check",          "sysret_careful",
-                "badsys",                "auditsys",
-                "tracesys",              "int_ret_from_sys_call",
-                "int_with_check",        "int_careful",
-                "int_very_careful",      "int_signal",
-                "int_restore_rest",      "retint_swapgs",
-                "restore_args",          "irq_return",
-                "stub_rt_sigreturn",     "retint_check",
-                "retint_careful",        "retint_signal",
-                "common_interrupt",      "ret_from_intr"};
+    s.labels = {"system_call",
+                "system_call_after_swapgs",
+                "system_call_fastpath",
+                "ret_from_sys_call",
+                "sysret_check",
+                "sysret_careful",
+                "badsys",
+                "auditsys",
+                "tracesys",
+                "int_ret_from_sys_call",
+                "int_with_check",
+                "int_careful",
+                "int_very_careful",
+                "int_signal",
+                "int_restore_rest",
+                "retint_swapgs",
+                "restore_args",
+                "irq_return",
+                "stub_rt_sigreturn",
+                "retint_check",
+                "retint_careful",
+                "retint_signal",
+                "common_interrupt",
+                "ret_from_intr"};
     if (era == Era::V3_13) {
         s.labels.insert({"sysret_signal", "sysret_audit", "int_check_syscall_exit_work"});
     } else {
         s.labels.insert("sysret_using_iret");
     }
-    s.functions = {"schedule",           "do_notify_resume",     "do_signal",
-                   "setup_rt_frame",     "syscall_trace_enter",  "syscall_trace_leave",
-                   "__audit_syscall_entry", "__audit_syscall_exit", "task_work_run",
-                   "mce_notify_process", "uprobe_notify_resume", "fire_user_return_notifiers",
-                   "context_switch",     "sys_getpid",           "sys_write",
-                   "sys_kill",           "sys_rt_sigreturn",     "sys_exit_group",
+    s.functions = {"schedule",
+                   "do_notify_resume",
+                   "do_signal",
+                   "setup_rt_frame",
+                   "syscall_trace_enter",
+                   "syscall_trace_leave",
+                   "__audit_syscall_entry",
+                   "__audit_syscall_exit",
+                   "task_work_run",
+                   "mce_notify_process",
+                   "uprobe_notify_resume",
+                   "fire_user_return_notifiers",
+                   "context_switch",
+                   "sys_getpid",
+                   "sys_write",
+                   "sys_kill",
+                   "sys_rt_sigreturn",
+                   "sys_exit_group",
                    "ptrace_report_syscall"};
     if (era == Era::Rfc) s.functions.insert("syscall_exit_slowpath");
     s.user = {"_start", "main", "focus_call", "focus_syscall", "__restore_rt", "on_sigusr1"};
@@ -202,14 +238,17 @@ const EraSymbols& era_symbols(Era era, bool use_kernel) {
     EraSymbols s = builtin_symbols(era);
     if (use_kernel) {
         try {
-            GuestImage image = GuestImage::load(guest_path(std::string(era_info(era).kernel_image)));
+            GuestImage image =
+                GuestImage::load(guest_path(std::string(era_info(era).kernel_image)));
             auto entry = image.section_range(".entry.text");
             EraSymbols from_elf;
             for (const Symbol& sym : image.symbols()) {
                 bool in_entry = entry ? sym.addr >= entry->first && sym.addr < entry->second
                                       : sym.section == ".entry.text";
-                if (in_entry) from_elf.labels.insert(sym.name);
-                else if (sym.is_function) from_elf.functions.insert(sym.name);
+                if (in_entry)
+                    from_elf.labels.insert(sym.name);
+                else if (sym.is_function)
+                    from_elf.functions.insert(sym.name);
             }
             if (!from_elf.labels.empty()) {
                 s.labels = std::move(from_elf.labels);
@@ -234,7 +273,7 @@ const EraSymbols& era_symbols(Era era, bool use_kernel) {
 const char* const kStepKinds[] = {"setup", "move", "say", "point", "ask", "expect", "shoot"};
 
 class Parser {
-   public:
+ public:
     Parser(std::string file, LoadOptions options) : file_(std::move(file)), options_(options) {}
 
     Walkthrough parse(const YAML::Node& root);
@@ -242,7 +281,7 @@ class Parser {
     void error(const YAML::Node& at, const std::string& message) { error(at.Mark(), message); }
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
-   private:
+ private:
     // Era maps: a map whose keys are all era names gives one value per era.
     bool is_era_map(const YAML::Node& n) const;
     // The node for the era being parsed; a null node means "nothing for this era".
@@ -252,7 +291,8 @@ class Parser {
     std::optional<int64_t> integer(const YAML::Node& n, const std::string& what);
     std::optional<bool> boolean(const YAML::Node& n, const std::string& what);
     std::optional<std::vector<std::string>> text_list(const YAML::Node& n, const std::string& what);
-    bool map_with(const YAML::Node& n, const std::string& what, const std::vector<std::string>& keys);
+    bool map_with(const YAML::Node& n, const std::string& what,
+                  const std::vector<std::string>& keys);
     bool require(const YAML::Node& map, const char* key, const std::string& what);
 
     std::optional<Era> era_name(const YAML::Node& n);
@@ -261,7 +301,8 @@ class Parser {
     bool function(const YAML::Node& n, const std::string& name);
     bool symbol(const YAML::Node& n, const std::string& name, bool user_too = false);
     bool symbol_value(const YAML::Node& n, const std::string& text, ValueTest& t);
-    std::optional<int64_t> number_or_symbol(const YAML::Node& n, const std::string& what, ValueTest& t);
+    std::optional<int64_t> number_or_symbol(const YAML::Node& n, const std::string& what,
+                                            ValueTest& t);
 
     std::optional<Step> step(const YAML::Node& n);
     bool setup(const YAML::Node& n, SetupStep& out);
@@ -269,7 +310,8 @@ class Parser {
     bool point(const YAML::Node& n, std::vector<PointTarget>& out);
     bool ask(const YAML::Node& n, Question& out);
     bool expect(const YAML::Node& n, std::vector<Expectation>& out);
-    std::optional<ValueTest> value_test(const YAML::Node& n, const std::string& what, bool allow_state);
+    std::optional<ValueTest> value_test(const YAML::Node& n, const std::string& what,
+                                        bool allow_state);
     std::optional<SyscallSelector> selector(const YAML::Node& n);
     bool match_list(const YAML::Node& n, const std::string& what, bool labels_only, Expectation& e);
 
@@ -279,7 +321,7 @@ class Parser {
     std::set<std::tuple<int, int, std::string>> seen_;
     std::vector<Era> eras_;
     Era plan_era_ = Era::V3_13;  // the era whose plan is being parsed (era maps, only:)
-    Era era_ = Era::V3_13;       // the era the run is in at this step (names are checked against it)
+    Era era_ = Era::V3_13;  // the era the run is in at this step (names are checked against it)
 };
 
 void Parser::error(const YAML::Mark& mark, const std::string& message) {
@@ -304,7 +346,8 @@ YAML::Node Parser::for_era(const YAML::Node& n) {
     for (const auto& kv : n) {
         Era e = *parse_era(kv.first.Scalar());
         if (std::find(eras_.begin(), eras_.end(), e) == eras_.end()) {
-            error(kv.first, "era map names " + kv.first.Scalar() + ", which this walkthrough does not run in");
+            error(kv.first, "era map names " + kv.first.Scalar() +
+                                ", which this walkthrough does not run in");
             continue;
         }
         if (e == plan_era_) {
@@ -313,8 +356,8 @@ YAML::Node Parser::for_era(const YAML::Node& n) {
         }
     }
     if (!have) {
-        error(n, "era map has no value for " + std::string(era_info(plan_era_).name) +
-                     " (write `" + std::string(era_info(plan_era_).name) + ": ~` to leave it out)");
+        error(n, "era map has no value for " + std::string(era_info(plan_era_).name) + " (write `" +
+                     std::string(era_info(plan_era_).name) + ": ~` to leave it out)");
         return YAML::Node(YAML::NodeType::Null);
     }
     return found;
@@ -351,7 +394,8 @@ std::optional<bool> Parser::boolean(const YAML::Node& raw, const std::string& wh
     return std::nullopt;
 }
 
-std::optional<std::vector<std::string>> Parser::text_list(const YAML::Node& raw, const std::string& what) {
+std::optional<std::vector<std::string>> Parser::text_list(const YAML::Node& raw,
+                                                          const std::string& what) {
     const YAML::Node n = for_era(raw);
     std::vector<std::string> out;
     if (n.IsScalar()) {
@@ -376,7 +420,8 @@ std::optional<std::vector<std::string>> Parser::text_list(const YAML::Node& raw,
 }
 
 // A map whose keys are all among `keys`; an unknown key is an error.
-bool Parser::map_with(const YAML::Node& n, const std::string& what, const std::vector<std::string>& keys) {
+bool Parser::map_with(const YAML::Node& n, const std::string& what,
+                      const std::vector<std::string>& keys) {
     if (!n.IsMap()) {
         error(n, what + " must be a map with some of: " + join(keys));
         return false;
@@ -385,7 +430,8 @@ bool Parser::map_with(const YAML::Node& n, const std::string& what, const std::v
     for (const auto& kv : n) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-            error(kv.first, "unknown key '" + key + "' in " + what + " (expected one of: " + join(keys) + ")");
+            error(kv.first, "unknown key '" + key + "' in " + what +
+                                " (expected one of: " + join(keys) + ")");
             ok = false;
         }
     }
@@ -426,8 +472,10 @@ std::optional<int> Parser::flag(const YAML::Node& n, bool must_inject) {
 bool Parser::label(const YAML::Node& n, const std::string& name) {
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
     if (s.labels.count(name)) return true;
-    std::string why = s.functions.count(name) ? " (" + name + " is a C function: use `to: call`)" : "";
-    error(n, "unknown label '" + name + "' in the " + std::string(era_info(era_).name) + " entry code" + why);
+    std::string why =
+        s.functions.count(name) ? " (" + name + " is a C function: use `to: call`)" : "";
+    error(n, "unknown label '" + name + "' in the " + std::string(era_info(era_).name) +
+                 " entry code" + why);
     return false;
 }
 
@@ -435,7 +483,8 @@ bool Parser::function(const YAML::Node& n, const std::string& name) {
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
     if (s.functions.count(name)) return true;
     std::string why = s.labels.count(name) ? " (" + name + " is an entry-code label)" : "";
-    error(n, "unknown function '" + name + "' in the " + std::string(era_info(era_).name) + " kernel" + why);
+    error(n, "unknown function '" + name + "' in the " + std::string(era_info(era_).name) +
+                 " kernel" + why);
     return false;
 }
 
@@ -443,8 +492,8 @@ bool Parser::symbol(const YAML::Node& n, const std::string& name, bool user_too)
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
     if (s.labels.count(name) || s.functions.count(name)) return true;
     if (user_too && s.user.count(name)) return true;
-    error(n, "unknown label or function '" + name + "' in the " + std::string(era_info(era_).name) + " kernel" +
-                 (user_too ? " or the demo program" : ""));
+    error(n, "unknown label or function '" + name + "' in the " + std::string(era_info(era_).name) +
+                 " kernel" + (user_too ? " or the demo program" : ""));
     return false;
 }
 
@@ -458,7 +507,8 @@ bool Parser::symbol_value(const YAML::Node& n, const std::string& text, ValueTes
         if (!o) return false;
         offset = text[split] == '-' ? -*o : *o;
     }
-    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+        return false;
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
     if (!s.labels.count(name) && !s.functions.count(name) && !s.user.count(name)) {
         error(n, "unknown symbol '" + name + "' (not a number, nor a kernel or demo symbol)");
@@ -498,7 +548,8 @@ Walkthrough Parser::parse(const YAML::Node& root) {
                 if (auto e = era_name(item)) {
                     if (std::find(eras_.begin(), eras_.end(), *e) != eras_.end())
                         error(item, "era " + item.Scalar() + " is listed twice");
-                    else eras_.push_back(*e);
+                    else
+                        eras_.push_back(*e);
                 }
         }
     } else {
@@ -511,16 +562,20 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         if (map_with(p, "program", {"syscall", "bad_pointer", "max_steps"})) {
             if (require(p, "syscall", "program")) {
                 if (auto s = text(p["syscall"], "program syscall")) {
-                    if (auto nr = parse_syscall(*s)) w.program.syscall_nr = *nr;
-                    else error(p["syscall"], "unknown syscall '" + *s + "'");
+                    if (auto nr = parse_syscall(*s))
+                        w.program.syscall_nr = *nr;
+                    else
+                        error(p["syscall"], "unknown syscall '" + *s + "'");
                 }
             }
             if (p["bad_pointer"])
                 if (auto b = boolean(p["bad_pointer"], "bad_pointer")) w.program.bad_pointer = *b;
             if (p["max_steps"]) {
                 auto m = integer(p["max_steps"], "max_steps");
-                if (m && *m <= 0) error(p["max_steps"], "max_steps must be at least 1");
-                else if (m) w.program.max_steps = static_cast<uint64_t>(*m);
+                if (m && *m <= 0)
+                    error(p["max_steps"], "max_steps must be at least 1");
+                else if (m)
+                    w.program.max_steps = static_cast<uint64_t>(*m);
             }
         }
     }
@@ -534,6 +589,9 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         error(steps, "steps must be a list of steps");
         return w;
     }
+    // With no valid era the steps are still checked (as v3.13) for their own problems.
+    const bool check_only = eras_.empty();
+    if (check_only) eras_.push_back(Era::V3_13);
     for (Era era : eras_) {
         plan_era_ = era_ = era;
         EraPlan plan;
@@ -542,11 +600,14 @@ Walkthrough Parser::parse(const YAML::Node& root) {
             auto parsed = step(s);
             // A setup that changes the era makes later names that era's.
             if (parsed && !parsed->skipped && parsed->kind == StepKind::Setup) {
-                if (parsed->setup.era) era_ = *parsed->setup.era;
-                else if (parsed->setup.restart) era_ = plan_era_;
+                if (parsed->setup.era)
+                    era_ = *parsed->setup.era;
+                else if (parsed->setup.restart)
+                    era_ = plan_era_;
             }
             plan.steps.push_back(parsed ? *parsed : Step{});
         }
+        if (check_only) break;
         w.plans.push_back(std::move(plan));
     }
     return w;
@@ -567,15 +628,16 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
     for (const auto& kv : n) {
         std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
         if (key == "only") continue;
-        bool known = std::find(std::begin(kStepKinds), std::end(kStepKinds), key) != std::end(kStepKinds);
+        bool known =
+            std::find(std::begin(kStepKinds), std::end(kStepKinds), key) != std::end(kStepKinds);
         if (!known) {
             error(kv.first, "unknown step kind '" + key + "' (expected one of: " + kinds + ")");
             ok = false;
             continue;
         }
         if (!kind_name.empty()) {
-            error(kv.first, "a step has one kind: '" + kind_name + "' and '" + key +
-                                "' belong in two steps");
+            error(kv.first,
+                  "a step has one kind: '" + kind_name + "' and '" + key + "' belong in two steps");
             ok = false;
             continue;
         }
@@ -622,15 +684,27 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
 
     bool parsed = true;
     switch (st.kind) {
-        case StepKind::Setup: parsed = setup(v, st.setup); break;
-        case StepKind::Move: parsed = move(v, st.move); break;
-        case StepKind::Say:
-            if (auto t = text(v, "say")) st.text = *t;
-            else parsed = false;
+        case StepKind::Setup:
+            parsed = setup(v, st.setup);
             break;
-        case StepKind::Point: parsed = point(v, st.points); break;
-        case StepKind::Ask: parsed = ask(v, st.question); break;
-        case StepKind::Expect: parsed = expect(v, st.expectations); break;
+        case StepKind::Move:
+            parsed = move(v, st.move);
+            break;
+        case StepKind::Say:
+            if (auto t = text(v, "say"))
+                st.text = *t;
+            else
+                parsed = false;
+            break;
+        case StepKind::Point:
+            parsed = point(v, st.points);
+            break;
+        case StepKind::Ask:
+            parsed = ask(v, st.question);
+            break;
+        case StepKind::Expect:
+            parsed = expect(v, st.expectations);
+            break;
         case StepKind::Shoot: {
             const YAML::Node file = v.IsMap() ? v["file"] : v;
             if (v.IsMap()) map_with(v, "shoot", {"file"});
@@ -652,19 +726,23 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
 }
 
 bool Parser::setup(const YAML::Node& n, SetupStep& out) {
-    if (!map_with(n, "setup", {"restart", "era", "syscall", "bad_pointer", "inject", "at", "edit"})) return false;
+    if (!map_with(n, "setup", {"restart", "era", "syscall", "bad_pointer", "inject", "at", "edit"}))
+        return false;
     if (n.size() == 0) {
         error(n, "setup has nothing to set");
         return false;
     }
     bool ok = true;
     if (n["restart"]) {
-        if (auto b = boolean(n["restart"], "restart")) out.restart = *b;
-        else ok = false;
+        if (auto b = boolean(n["restart"], "restart"))
+            out.restart = *b;
+        else
+            ok = false;
     }
     if (n["era"]) {
         if (eras_.size() > 1) {
-            error(n["era"], "this walkthrough runs once per era (eras:); a step cannot choose the era");
+            error(n["era"],
+                  "this walkthrough runs once per era (eras:); a step cannot choose the era");
             ok = false;
         } else if (auto e = era_name(for_era(n["era"]))) {
             out.era = *e;
@@ -674,7 +752,8 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
     }
     if (n["syscall"]) {
         if (auto s = text(n["syscall"], "syscall")) {
-            if (auto nr = parse_syscall(*s)) out.syscall_nr = *nr;
+            if (auto nr = parse_syscall(*s))
+                out.syscall_nr = *nr;
             else {
                 error(n["syscall"], "unknown syscall '" + *s + "'");
                 ok = false;
@@ -682,8 +761,10 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
         }
     }
     if (n["bad_pointer"]) {
-        if (auto b = boolean(n["bad_pointer"], "bad_pointer")) out.bad_pointer = *b;
-        else ok = false;
+        if (auto b = boolean(n["bad_pointer"], "bad_pointer"))
+            out.bad_pointer = *b;
+        else
+            ok = false;
     }
     if (n["inject"]) {
         if (auto flags = text_list(n["inject"], "inject")) {
@@ -695,8 +776,10 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
                 nodes.push_back(list);
             }
             for (const auto& item : nodes) {
-                if (auto bit = flag(item, true)) out.inject.push_back(*bit);
-                else ok = false;
+                if (auto bit = flag(item, true))
+                    out.inject.push_back(*bit);
+                else
+                    ok = false;
             }
         } else {
             ok = false;
@@ -706,9 +789,12 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
             ok = false;
         } else if (auto when = text(n["at"], "at")) {
             std::string w = lower(*when);
-            if (w == "entry") out.inject_when = InjectWhen::Entry;
-            else if (w == "exit") out.inject_when = InjectWhen::Exit;
-            else if (w == "now") out.inject_when = InjectWhen::Now;
+            if (w == "entry")
+                out.inject_when = InjectWhen::Entry;
+            else if (w == "exit")
+                out.inject_when = InjectWhen::Exit;
+            else if (w == "now")
+                out.inject_when = InjectWhen::Now;
             else {
                 error(n["at"], "unknown injection time '" + *when + "' (entry, exit or now)");
                 ok = false;
@@ -721,14 +807,16 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
     if (n["edit"]) {
         const YAML::Node edits = for_era(n["edit"]);
         if (!edits.IsMap() || edits.size() == 0) {
-            error(n["edit"], "edit must be a map of target: value, e.g. {pt_regs.rip: 0x800000000000}");
+            error(n["edit"],
+                  "edit must be a map of target: value, e.g. {pt_regs.rip: 0x800000000000}");
             ok = false;
         } else {
             for (const auto& kv : edits) {
                 std::string target = kv.first.IsScalar() ? kv.first.Scalar() : "?";
                 bool known = target == "rip" || target == "rflags";
                 for (int i = 0; i < GPR_COUNT; i++) known |= target == gpr_name(i);
-                if (target.rfind("pt_regs.", 0) == 0) known = pt_regs_slot_index(target.substr(8)) >= 0;
+                if (target.rfind("pt_regs.", 0) == 0)
+                    known = pt_regs_slot_index(target.substr(8)) >= 0;
                 if (!known) {
                     error(kv.first, "cannot edit '" + target +
                                         "' (a register rax..r15, rip, rflags, or pt_regs.<slot>)");
@@ -737,7 +825,8 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
                 }
                 if (auto v = integer(kv.second, "edit value"))
                     out.edits.emplace_back(target, static_cast<uint64_t>(*v));
-                else ok = false;
+                else
+                    ok = false;
             }
         }
     }
@@ -745,7 +834,8 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
 }
 
 bool Parser::move(const YAML::Node& raw, MoveStep& out) {
-    const std::string targets = "focus, ring3, end, over, out, or an event kind (" + event_kind_list() + ")";
+    const std::string targets =
+        "focus, ring3, end, over, out, or an event kind (" + event_kind_list() + ")";
     const YAML::Node& n = raw;
     YAML::Node to_node(raw);
     std::string to;
@@ -753,9 +843,11 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
         to = n.Scalar();
     } else {
         if (!map_with(n, "move", {"steps", "back", "label", "to", "name", "count"})) return false;
-        int forms = (n["steps"] ? 1 : 0) + (n["back"] ? 1 : 0) + (n["label"] ? 1 : 0) + (n["to"] ? 1 : 0);
+        int forms =
+            (n["steps"] ? 1 : 0) + (n["back"] ? 1 : 0) + (n["label"] ? 1 : 0) + (n["to"] ? 1 : 0);
         if (forms != 1) {
-            error(n, forms ? "move takes one of steps, back, label or to" : "move needs steps, back, label or to");
+            error(n, forms ? "move takes one of steps, back, label or to"
+                           : "move needs steps, back, label or to");
             return false;
         }
         if (n["count"]) {
@@ -775,7 +867,8 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
                 error(v, "the number of steps must be at least 1");
                 return false;
             }
-            if (n["count"]) error(n["count"], "count goes with label or to; write the number of steps");
+            if (n["count"])
+                error(n["count"], "count goes with label or to; write the number of steps");
             out.kind = n["steps"] ? MoveKind::Steps : MoveKind::Back;
             out.count = static_cast<uint64_t>(*c);
             if (n["name"]) error(n["name"], "'name' goes with 'to'");
@@ -794,11 +887,16 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
         to = *t;
         to_node.reset(n["to"]);
     }
-    if (to == "focus") out.kind = MoveKind::Focus;
-    else if (to == "ring3") out.kind = MoveKind::Ring3;
-    else if (to == "end") out.kind = MoveKind::End;
-    else if (to == "over") out.kind = MoveKind::Over;
-    else if (to == "out") out.kind = MoveKind::Out;
+    if (to == "focus")
+        out.kind = MoveKind::Focus;
+    else if (to == "ring3")
+        out.kind = MoveKind::Ring3;
+    else if (to == "end")
+        out.kind = MoveKind::End;
+    else if (to == "over")
+        out.kind = MoveKind::Over;
+    else if (to == "out")
+        out.kind = MoveKind::Out;
     else if (auto k = parse_event_kind(to)) {
         out.kind = MoveKind::Event;
         out.event = *k;
@@ -859,7 +957,8 @@ bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
                     const auto& panels = walkthrough_panels();
                     if (std::find(panels.begin(), panels.end(), name) == panels.end()) {
                         std::vector<std::string> list(panels.begin(), panels.end());
-                        error(item, "unknown panel '" + name + "' (expected one of: " + join(list) + ")");
+                        error(item,
+                              "unknown panel '" + name + "' (expected one of: " + join(list) + ")");
                         ok = false;
                         continue;
                     }
@@ -876,9 +975,11 @@ bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
                         continue;
                     }
                 } else if (kind == "field") {
-                    bool known = name.rfind("pt_regs.", 0) == 0 && pt_regs_slot_index(name.substr(8)) >= 0;
+                    bool known =
+                        name.rfind("pt_regs.", 0) == 0 && pt_regs_slot_index(name.substr(8)) >= 0;
                     if (!known) {
-                        error(item, "unknown field '" + name + "' (pt_regs.<slot>, e.g. pt_regs.rcx)");
+                        error(item,
+                              "unknown field '" + name + "' (pt_regs.<slot>, e.g. pt_regs.rcx)");
                         ok = false;
                         continue;
                     }
@@ -903,10 +1004,13 @@ bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
 
 bool Parser::ask(const YAML::Node& n, Question& out) {
     if (!map_with(n, "ask", {"question", "choices", "answer", "explain"})) return false;
-    bool ok = require(n, "question", "ask") & require(n, "choices", "ask") & require(n, "answer", "ask");
+    bool ok =
+        require(n, "question", "ask") & require(n, "choices", "ask") & require(n, "answer", "ask");
     if (!ok) return false;
-    if (auto q = text(n["question"], "question")) out.question = *q;
-    else ok = false;
+    if (auto q = text(n["question"], "question"))
+        out.question = *q;
+    else
+        ok = false;
     auto choices = text_list(n["choices"], "choices");
     if (!choices) return false;
     if (choices->size() < 2) {
@@ -926,13 +1030,16 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
         ok = false;
     }
     if (n["explain"]) {
-        if (auto e = text(n["explain"], "explain")) out.explanation = *e;
-        else ok = false;
+        if (auto e = text(n["explain"], "explain"))
+            out.explanation = *e;
+        else
+            ok = false;
     }
     return ok;
 }
 
-std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::string& what, bool allow_state) {
+std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::string& what,
+                                            bool allow_state) {
     const YAML::Node n = for_era(raw);
     ValueTest t;
     if (n.IsScalar()) {
@@ -946,9 +1053,9 @@ std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::st
     if (allow_state) keys.push_back("state");
     if (!map_with(n, what, keys)) return std::nullopt;
     bool ok = true;
-    const std::pair<const char*, ValueTest::Op> ops[] = {{"eq", ValueTest::Op::Eq}, {"ne", ValueTest::Op::Ne},
-                                                         {"lt", ValueTest::Op::Lt}, {"le", ValueTest::Op::Le},
-                                                         {"gt", ValueTest::Op::Gt}, {"ge", ValueTest::Op::Ge}};
+    const std::pair<const char*, ValueTest::Op> ops[] = {
+        {"eq", ValueTest::Op::Eq}, {"ne", ValueTest::Op::Ne}, {"lt", ValueTest::Op::Lt},
+        {"le", ValueTest::Op::Le}, {"gt", ValueTest::Op::Gt}, {"ge", ValueTest::Op::Ge}};
     for (const auto& [key, op] : ops) {
         if (!n[key]) continue;
         if (t.op != ValueTest::Op::Any) {
@@ -964,25 +1071,33 @@ std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::st
         }
     }
     if (n["mask"]) {
-        if (auto m = integer(n["mask"], what + " mask")) t.mask = static_cast<uint64_t>(*m);
-        else ok = false;
+        if (auto m = integer(n["mask"], what + " mask"))
+            t.mask = static_cast<uint64_t>(*m);
+        else
+            ok = false;
         if (t.op == ValueTest::Op::Any) {
             error(n["mask"], "a mask needs a comparison (eq or ne)");
             ok = false;
         }
     }
     if (n["canonical"]) {
-        if (auto b = boolean(n["canonical"], "canonical")) t.canonical = *b;
-        else ok = false;
+        if (auto b = boolean(n["canonical"], "canonical"))
+            t.canonical = *b;
+        else
+            ok = false;
     }
     if (n["state"]) {
         if (auto s = text(n["state"], "state")) {
             std::string v = lower(*s);
-            if (v == "valid") t.state = SlotState::Valid;
-            else if (v == "not-saved" || v == "not saved") t.state = SlotState::NotSaved;
-            else if (v == "not-fixed" || v == "not fixed up" || v == "unfixed") t.state = SlotState::Unfixed;
+            if (v == "valid")
+                t.state = SlotState::Valid;
+            else if (v == "not-saved" || v == "not saved")
+                t.state = SlotState::NotSaved;
+            else if (v == "not-fixed" || v == "not fixed up" || v == "unfixed")
+                t.state = SlotState::Unfixed;
             else {
-                error(n["state"], "unknown slot state '" + *s + "' (valid, not-saved or not-fixed)");
+                error(n["state"],
+                      "unknown slot state '" + *s + "' (valid, not-saved or not-fixed)");
                 ok = false;
             }
         } else {
@@ -997,7 +1112,8 @@ std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::st
     return t;
 }
 
-std::optional<int64_t> Parser::number_or_symbol(const YAML::Node& raw, const std::string& what, ValueTest& t) {
+std::optional<int64_t> Parser::number_or_symbol(const YAML::Node& raw, const std::string& what,
+                                                ValueTest& t) {
     const YAML::Node n = for_era(raw);
     if (n.IsScalar()) {
         t.written = n.Scalar();
@@ -1015,9 +1131,12 @@ std::optional<SyscallSelector> Parser::selector(const YAML::Node& raw) {
         return std::nullopt;
     }
     std::string v = n.Scalar();
-    if (v == "focus") s.kind = SyscallSelector::Kind::Focus;
-    else if (v == "current") s.kind = SyscallSelector::Kind::Current;
-    else if (v == "all") s.kind = SyscallSelector::Kind::All;
+    if (v == "focus")
+        s.kind = SyscallSelector::Kind::Focus;
+    else if (v == "current")
+        s.kind = SyscallSelector::Kind::Current;
+    else if (v == "all")
+        s.kind = SyscallSelector::Kind::All;
     else if (!v.empty() && std::isdigit(static_cast<unsigned char>(v[0]))) {
         auto i = parse_integer(v);
         if (!i || *i < 0 || *i > 100000) {
@@ -1036,14 +1155,18 @@ std::optional<SyscallSelector> Parser::selector(const YAML::Node& raw) {
     return s;
 }
 
-bool Parser::match_list(const YAML::Node& raw, const std::string& what, bool labels_only, Expectation& e) {
+bool Parser::match_list(const YAML::Node& raw, const std::string& what, bool labels_only,
+                        Expectation& e) {
     const YAML::Node n = for_era(raw);
     YAML::Node list(n);
     e.match = Expectation::Match::Contains;
     if (n.IsMap()) {
         if (!map_with(n, what, {"contains", "equals", "excludes"})) return false;
         if (n.size() != 1) {
-            error(n, what + " takes one of contains, equals or excludes (write two expectations for more)");
+            error(
+                n,
+                what +
+                    " takes one of contains, equals or excludes (write two expectations for more)");
             return false;
         }
         std::string key = n.begin()->first.Scalar();
@@ -1081,8 +1204,8 @@ bool Parser::match_list(const YAML::Node& raw, const std::string& what, bool lab
 
 bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
     if (!map_with(n, "expect",
-                  {"at", "ring", "exit", "ret", "register", "pt_regs", "tif", "route", "labels", "console",
-                   "outcome", "returned", "count", "sigframe", "syscall"}))
+                  {"at", "ring", "exit", "ret", "register", "pt_regs", "tif", "route", "labels",
+                   "console", "outcome", "returned", "count", "sigframe", "syscall"}))
         return false;
     bool ok = true;
     SyscallSelector sel;
@@ -1133,9 +1256,12 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
                 ok = false;
                 continue;
             }
-            if (*x == "sysret") e.exit = ExitKind::Sysret;
-            else if (*x == "iret") e.exit = ExitKind::Iret;
-            else if (*x == "none") e.exit = ExitKind::None;
+            if (*x == "sysret")
+                e.exit = ExitKind::Sysret;
+            else if (*x == "iret")
+                e.exit = ExitKind::Iret;
+            else if (*x == "none")
+                e.exit = ExitKind::None;
             else {
                 error(v, "unknown exit '" + *x + "' (sysret, iret or none)");
                 ok = false;
@@ -1226,7 +1352,8 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
                     Expectation x = e;
                     x.line = item.Mark().line + 1;
                     x.column = item.Mark().column + 1;
-                    x.kind = std::string(which) == "set" ? Expectation::Kind::TifSet : Expectation::Kind::TifClear;
+                    x.kind = std::string(which) == "set" ? Expectation::Kind::TifSet
+                                                         : Expectation::Kind::TifClear;
                     x.name = std::string(tif_flag(*bit)->name);
                     add(x);
                 }
@@ -1295,7 +1422,8 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
                 std::string kind = item.first.IsScalar() ? item.first.Scalar() : "?";
                 auto k = parse_event_kind(kind);
                 if (!k) {
-                    error(item.first, "unknown event kind '" + kind + "' (expected one of: " + event_kind_list() + ")");
+                    error(item.first, "unknown event kind '" + kind +
+                                          "' (expected one of: " + event_kind_list() + ")");
                     ok = false;
                     continue;
                 }
@@ -1309,11 +1437,13 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
                                     *k == EventKind::Return || *k == EventKind::TifCheck;
                 bool test_map = false;
                 if (val.IsMap())
-                    for (const char* op : {"eq", "ne", "lt", "le", "gt", "ge"}) test_map |= val[op].IsDefined();
+                    for (const char* op : {"eq", "ne", "lt", "le", "gt", "ge"})
+                        test_map |= val[op].IsDefined();
                 if (val.IsMap() && !test_map) {
                     if (!by_name_kind) {
-                        error(item.second, "count " + kind + " must be a number (a map of name: number "
-                                           "only for call, return, label and check)");
+                        error(item.second, "count " + kind +
+                                               " must be a number (a map of name: number "
+                                               "only for call, return, label and check)");
                         ok = false;
                         continue;
                     }
@@ -1384,7 +1514,8 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
     if (ok && out.size() == before && !n.IsNull()) {
         bool all_left_out = true;
         for (const auto& kv : n)
-            if (kv.first.Scalar() != "syscall" && !(is_era_map(kv.second) && for_era(kv.second).IsNull()))
+            if (kv.first.Scalar() != "syscall" &&
+                !(is_era_map(kv.second) && for_era(kv.second).IsNull()))
                 all_left_out = false;
         if (!all_left_out) {
             error(n, "expect has nothing to check");
@@ -1417,20 +1548,29 @@ bool SetupStep::changes_scenario() const {
            (!inject.empty() && inject_when != InjectWhen::Now);
 }
 
-bool SetupStep::acts_now() const { return (!inject.empty() && inject_when == InjectWhen::Now) || !edits.empty(); }
+bool SetupStep::acts_now() const {
+    return (!inject.empty() && inject_when == InjectWhen::Now) || !edits.empty();
+}
 
 bool ValueTest::test(uint64_t v) const {
     if (canonical && is_canonical(v) != *canonical) return false;
     uint64_t x = mask ? (v & *mask) : v;
     int64_t s = static_cast<int64_t>(x);
     switch (op) {
-        case Op::Any: return true;
-        case Op::Eq: return x == static_cast<uint64_t>(value);
-        case Op::Ne: return x != static_cast<uint64_t>(value);
-        case Op::Lt: return s < value;
-        case Op::Le: return s <= value;
-        case Op::Gt: return s > value;
-        case Op::Ge: return s >= value;
+        case Op::Any:
+            return true;
+        case Op::Eq:
+            return x == static_cast<uint64_t>(value);
+        case Op::Ne:
+            return x != static_cast<uint64_t>(value);
+        case Op::Lt:
+            return s < value;
+        case Op::Le:
+            return s <= value;
+        case Op::Gt:
+            return s > value;
+        case Op::Ge:
+            return s >= value;
     }
     return false;
 }
@@ -1450,11 +1590,16 @@ std::string ValueTest::text() const {
 
 std::string SyscallSelector::text() const {
     switch (kind) {
-        case Kind::Focus: return "the focus syscall";
-        case Kind::Current: return "the current syscall";
-        case Kind::All: return "all syscalls";
-        case Kind::Index: return "syscall #" + std::to_string(index);
-        case Kind::Name: return name;
+        case Kind::Focus:
+            return "the focus syscall";
+        case Kind::Current:
+            return "the current syscall";
+        case Kind::All:
+            return "all syscalls";
+        case Kind::Index:
+            return "syscall #" + std::to_string(index);
+        case Kind::Name:
+            return name;
     }
     return "?";
 }
@@ -1462,35 +1607,50 @@ std::string SyscallSelector::text() const {
 std::string Expectation::describe() const {
     const std::string who = syscall.text();
     switch (kind) {
-        case Kind::At: return "at " + name;
-        case Kind::Ring: return "in ring " + std::to_string(ring);
+        case Kind::At:
+            return "at " + name;
+        case Kind::Ring:
+            return "in ring " + std::to_string(ring);
         case Kind::Exit:
             if (exit == ExitKind::None) return who + " never returns to user mode";
             return who + " leaves by " + std::string(exit_kind_name(exit));
-        case Kind::Ret: return who + " returns " + value.text();
-        case Kind::Register: return name + " " + value.text();
-        case Kind::PtRegs: return "pt_regs." + name + " " + value.text();
-        case Kind::TifSet: return "TIF_" + name + " is set";
-        case Kind::TifClear: return "TIF_" + name + " is clear";
+        case Kind::Ret:
+            return who + " returns " + value.text();
+        case Kind::Register:
+            return name + " " + value.text();
+        case Kind::PtRegs:
+            return "pt_regs." + name + " " + value.text();
+        case Kind::TifSet:
+            return "TIF_" + name + " is set";
+        case Kind::TifClear:
+            return "TIF_" + name + " is clear";
         case Kind::Route:
         case Kind::Labels: {
             std::string what = kind == Kind::Route ? "route" : "labels";
             switch (match) {
-                case Match::Contains: return what + " of " + who + " so far passes " + join(names, " -> ");
-                case Match::Equals: return what + " of " + who + " so far is exactly " + join(names, " -> ");
-                case Match::Excludes: return what + " of " + who + " so far has none of " + join(names);
+                case Match::Contains:
+                    return what + " of " + who + " so far passes " + join(names, " -> ");
+                case Match::Equals:
+                    return what + " of " + who + " so far is exactly " + join(names, " -> ");
+                case Match::Excludes:
+                    return what + " of " + who + " so far has none of " + join(names);
             }
             return what;
         }
         case Kind::Console:
             switch (match) {
-                case Match::Contains: return "console shows \"" + text + "\"";
-                case Match::Equals: return "console is exactly \"" + text + "\"";
-                case Match::Excludes: return "console does not show \"" + text + "\"";
+                case Match::Contains:
+                    return "console shows \"" + text + "\"";
+                case Match::Equals:
+                    return "console is exactly \"" + text + "\"";
+                case Match::Excludes:
+                    return "console does not show \"" + text + "\"";
             }
             return "console";
-        case Kind::Outcome: return "the run ends: " + std::string(outcome_name(outcome));
-        case Kind::Returned: return name + "() returned " + value.text();
+        case Kind::Outcome:
+            return "the run ends: " + std::string(outcome_name(outcome));
+        case Kind::Returned:
+            return name + "() returned " + value.text();
         case Kind::Count: {
             std::string what = count_of.empty() ? name + " events" : name + " " + count_of;
             std::string scope = syscall.kind == SyscallSelector::Kind::All ? "the run" : who;
@@ -1511,52 +1671,67 @@ std::string Step::describe() const {
             if (setup.restart) parts.push_back("start again from the program");
             if (setup.era) parts.push_back("era " + std::string(era_info(*setup.era).name));
             if (setup.syscall_nr) parts.push_back("syscall " + syscall_name(*setup.syscall_nr));
-            if (setup.bad_pointer) parts.push_back(*setup.bad_pointer ? "bad pointer" : "good pointer");
+            if (setup.bad_pointer)
+                parts.push_back(*setup.bad_pointer ? "bad pointer" : "good pointer");
             if (!setup.inject.empty()) {
                 std::vector<std::string> flags;
                 for (int bit : setup.inject) flags.push_back(tif_names(1u << bit));
                 parts.push_back("inject " + join(flags, " ") + " at " +
                                 std::string(inject_when_name(setup.inject_when)));
             }
-            for (const auto& [target, value] : setup.edits) parts.push_back("edit " + target + " = " + hex(value));
+            for (const auto& [target, value] : setup.edits)
+                parts.push_back("edit " + target + " = " + hex(value));
             return "setup: " + join(parts);
         }
         case StepKind::Move: {
             std::string times = move.count > 1 ? " (" + std::to_string(move.count) + " times)" : "";
             switch (move.kind) {
                 case MoveKind::Steps:
-                    return "move " + std::to_string(move.count) + " instruction" + (move.count > 1 ? "s" : "");
+                    return "move " + std::to_string(move.count) + " instruction" +
+                           (move.count > 1 ? "s" : "");
                 case MoveKind::Back:
-                    return "move back " + std::to_string(move.count) + " instruction" + (move.count > 1 ? "s" : "");
-                case MoveKind::Label: return "move to label " + move.name + times;
-                case MoveKind::Focus: return "move to the focus syscall";
+                    return "move back " + std::to_string(move.count) + " instruction" +
+                           (move.count > 1 ? "s" : "");
+                case MoveKind::Label:
+                    return "move to label " + move.name + times;
+                case MoveKind::Focus:
+                    return "move to the focus syscall";
                 case MoveKind::Event:
                     return "move to the next " + std::string(event_kind_name(move.event)) +
                            (move.name.empty() ? "" : " " + move.name) + " event" + times;
-                case MoveKind::Ring3: return "move to ring 3" + times;
-                case MoveKind::End: return "move to the end";
-                case MoveKind::Over: return "step over" + times;
-                case MoveKind::Out: return "step out" + times;
+                case MoveKind::Ring3:
+                    return "move to ring 3" + times;
+                case MoveKind::End:
+                    return "move to the end";
+                case MoveKind::Over:
+                    return "step over" + times;
+                case MoveKind::Out:
+                    return "step out" + times;
             }
             return "move";
         }
-        case StepKind::Say: return "say";
+        case StepKind::Say:
+            return "say";
         case StepKind::Point: {
             std::vector<std::string> t;
             for (const auto& p : points) t.push_back(p.text());
             return "point at " + join(t);
         }
-        case StepKind::Ask: return "ask: " + question.question;
+        case StepKind::Ask:
+            return "ask: " + question.question;
         case StepKind::Expect:
-            return "expect " + std::to_string(expectations.size()) + " thing" + (expectations.size() == 1 ? "" : "s");
-        case StepKind::Shoot: return "shoot " + text;
+            return "expect " + std::to_string(expectations.size()) + " thing" +
+                   (expectations.size() == 1 ? "" : "s");
+        case StepKind::Shoot:
+            return "shoot " + text;
     }
     return "?";
 }
 
 // ---- loading ------------------------------------------------------------------------------
 
-Walkthrough parse_walkthrough(const std::string& text, const std::string& name, const LoadOptions& options) {
+Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
+                              const LoadOptions& options) {
     Parser parser(name, options);
     YAML::Node root;
     try {
@@ -1636,7 +1811,8 @@ std::vector<NarrationLine> parse_narration(const std::string& text) {
     std::istringstream in(text);
     std::string raw;
     while (std::getline(in, raw)) {
-        while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\r' || raw.back() == '\t')) raw.pop_back();
+        while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\r' || raw.back() == '\t'))
+            raw.pop_back();
         NarrationLine line;
         size_t i = raw.find_first_not_of(' ');
         if (i == std::string::npos) {
@@ -1645,7 +1821,12 @@ std::vector<NarrationLine> parse_narration(const std::string& text) {
             continue;
         }
         std::string body = raw.substr(i);
-        if (body.size() > 2 && (body[0] == '-' || body[0] == '*') && body[1] == ' ') {
+        bool in_item = !lines.empty() && (lines.back().kind == NarrationLine::Kind::Bullet ||
+                                          lines.back().kind == NarrationLine::Kind::Numbered ||
+                                          lines.back().continues);
+        if (i > 0 && in_item) {
+            line.continues = true;
+        } else if (body.size() > 2 && (body[0] == '-' || body[0] == '*') && body[1] == ' ') {
             line.kind = NarrationLine::Kind::Bullet;
             body = body.substr(2);
         } else {
@@ -1668,10 +1849,17 @@ std::string narration_plain(const std::string& text) {
     std::string out;
     for (const auto& line : parse_narration(text)) {
         switch (line.kind) {
-            case NarrationLine::Kind::Blank: break;
-            case NarrationLine::Kind::Bullet: out += "- "; break;
-            case NarrationLine::Kind::Numbered: out += std::to_string(line.number) + ". "; break;
-            case NarrationLine::Kind::Paragraph: break;
+            case NarrationLine::Kind::Blank:
+                break;
+            case NarrationLine::Kind::Bullet:
+                out += "- ";
+                break;
+            case NarrationLine::Kind::Numbered:
+                out += std::to_string(line.number) + ". ";
+                break;
+            case NarrationLine::Kind::Paragraph:
+                if (line.continues) out += "  ";
+                break;
         }
         for (const auto& span : line.spans) out += span.text;
         out += "\n";
@@ -1687,7 +1875,8 @@ bool StepResult::passed() const {
 
 WalkRunner::WalkRunner(const Walkthrough& walkthrough, size_t plan_index)
     : walkthrough_(walkthrough), plan_index_(plan_index) {
-    if (plan_index_ >= walkthrough_.plans.size()) throw std::out_of_range("no such era in this walkthrough");
+    if (plan_index_ >= walkthrough_.plans.size())
+        throw std::out_of_range("no such era in this walkthrough");
     restart();
 }
 
@@ -1730,17 +1919,29 @@ StepResult WalkRunner::run_next() {
     r.description = step.describe();
     if (!step.skipped) {
         switch (step.kind) {
-            case StepKind::Setup: apply_setup(step, r); break;
-            case StepKind::Move: apply_move(step, r); break;
-            case StepKind::Say: r.narration = step.text; break;
-            case StepKind::Point: r.points = step.points; break;
-            case StepKind::Ask: r.question = &step.question; break;
+            case StepKind::Setup:
+                apply_setup(step, r);
+                break;
+            case StepKind::Move:
+                apply_move(step, r);
+                break;
+            case StepKind::Say:
+                r.narration = step.text;
+                break;
+            case StepKind::Point:
+                r.points = step.points;
+                break;
+            case StepKind::Ask:
+                r.question = &step.question;
+                break;
             case StepKind::Expect:
                 session();
                 used_ = true;
                 for (const auto& e : step.expectations) r.checks.push_back(check(e));
                 break;
-            case StepKind::Shoot: r.screenshot = step.text; break;
+            case StepKind::Shoot:
+                r.screenshot = step.text;
+                break;
         }
     }
     if (session_) {
@@ -1772,8 +1973,9 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
             r.restarted = true;
             std::vector<std::string> injections;
             for (const auto& inj : scenario_.injections) injections.push_back(injection_text(inj));
-            r.note = "the run starts again from step 0: era " + std::string(era_info(scenario_.era).name) +
-                     ", syscall " + syscall_name(scenario_.syscall_nr) +
+            r.note = "the run starts again from step 0: era " +
+                     std::string(era_info(scenario_.era).name) + ", syscall " +
+                     syscall_name(scenario_.syscall_nr) +
                      (scenario_.bad_pointer ? ", bad pointer" : "") +
                      (injections.empty() ? "" : ", inject " + join(injections));
         }
@@ -1793,7 +1995,8 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
                 session.inject_now(bit);
                 done.push_back("injected " + tif_names(1u << bit));
             } catch (const std::exception& e) {
-                r.checks.push_back({"inject " + tif_names(1u << bit) + " now", false, e.what(), step.line, step.column});
+                r.checks.push_back({"inject " + tif_names(1u << bit) + " now", false, e.what(),
+                                    step.line, step.column});
             }
         }
     for (const auto& [target, value] : s.edits) {
@@ -1806,7 +2009,8 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
     }
     session.seek(at);
     if (!done.empty())
-        r.note = (r.note.empty() ? "" : r.note + "; ") + join(done) + " at step " + std::to_string(at);
+        r.note =
+            (r.note.empty() ? "" : r.note + "; ") + join(done) + " at step " + std::to_string(at);
 }
 
 void WalkRunner::apply_move(const Step& step, StepResult& r) {
@@ -1832,7 +2036,8 @@ void WalkRunner::apply_move(const Step& step, StepResult& r) {
         case MoveKind::Label:
             for (uint64_t i = 0; i < m.count; i++)
                 if (!s.run_to_label(m.name)) {
-                    fail("label " + m.name + " is not reached after step " + std::to_string(s.step()));
+                    fail("label " + m.name + " is not reached after step " +
+                         std::to_string(s.step()));
                     break;
                 }
             break;
@@ -1854,8 +2059,9 @@ void WalkRunner::apply_move(const Step& step, StepResult& r) {
                     }
                 }
                 if (!found) {
-                    fail("no " + std::string(event_kind_name(m.event)) + (m.name.empty() ? "" : " " + m.name) +
-                         " event after step " + std::to_string(s.step()));
+                    fail("no " + std::string(event_kind_name(m.event)) +
+                         (m.name.empty() ? "" : " " + m.name) + " event after step " +
+                         std::to_string(s.step()));
                     break;
                 }
                 s.seek(*found);
@@ -1871,7 +2077,9 @@ void WalkRunner::apply_move(const Step& step, StepResult& r) {
                 }
             }
             break;
-        case MoveKind::End: s.run_to_end(); break;
+        case MoveKind::End:
+            s.run_to_end();
+            break;
         case MoveKind::Over:
             for (uint64_t i = 0; i < m.count; i++) s.step_over();
             break;
@@ -1900,7 +2108,8 @@ int WalkRunner::select_syscall(const SyscallSelector& sel, std::string* why) {
             *why = "no syscall has started yet";
             return -1;
         }
-        case SyscallSelector::Kind::All: return -1;
+        case SyscallSelector::Kind::All:
+            return -1;
         case SyscallSelector::Kind::Index:
             if (sel.index < count) return sel.index;
             *why = "the run made only " + std::to_string(count) + " syscalls";
@@ -1910,8 +2119,10 @@ int WalkRunner::select_syscall(const SyscallSelector& sel, std::string* why) {
             for (int i = 0; i < count; i++) {
                 const SyscallRecord& rec = t.syscalls[static_cast<size_t>(i)];
                 if (rec.name != sel.name) continue;
-                if (rec.entry_step <= now) latest = i;
-                else if (next < 0) next = i;
+                if (rec.entry_step <= now)
+                    latest = i;
+                else if (next < 0)
+                    next = i;
             }
             if (latest >= 0) return latest;
             if (next >= 0) return next;
@@ -1933,13 +2144,16 @@ std::vector<std::pair<std::string, bool>> WalkRunner::route_so_far(int syscall) 
         const Event& e = t.events[i];
         if (e.step > now) break;
         if (e.syscall != syscall) continue;
-        if (e.kind == EventKind::Label) route.emplace_back(e.name, true);
-        else if (e.kind == EventKind::Call && e.from_entry) route.emplace_back(e.name, false);
+        if (e.kind == EventKind::Label)
+            route.emplace_back(e.name, true);
+        else if (e.kind == EventKind::Call && e.from_entry)
+            route.emplace_back(e.name, false);
     }
     return route;
 }
 
-static bool is_subsequence(const std::vector<std::string>& needle, const std::vector<std::string>& hay) {
+static bool is_subsequence(const std::vector<std::string>& needle,
+                           const std::vector<std::string>& hay) {
     size_t j = 0;
     for (size_t i = 0; i < hay.size() && j < needle.size(); i++)
         if (hay[i] == needle[j]) j++;
@@ -2007,11 +2221,13 @@ CheckResult WalkRunner::check(const Expectation& e) {
             std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
             if (e.kind == Expectation::Kind::Exit) {
                 c.passed = rec.exit == e.exit;
-                c.detail = who + (rec.exit == ExitKind::None ? " never returned to user mode"
-                                                              : " left by " + std::string(exit_kind_name(rec.exit)));
+                c.detail = who + (rec.exit == ExitKind::None
+                                      ? " never returned to user mode"
+                                      : " left by " + std::string(exit_kind_name(rec.exit)));
             } else {
                 c.passed = rec.has_ret && value.test(static_cast<uint64_t>(rec.ret));
-                c.detail = rec.has_ret ? who + " returned " + number(rec.ret) : who + " never returned";
+                c.detail =
+                    rec.has_ret ? who + " returned " + number(rec.ret) : who + " never returned";
             }
             break;
         }
@@ -2030,9 +2246,11 @@ CheckResult WalkRunner::check(const Expectation& e) {
             }
             const PtRegsSlot& ps = view.slots[static_cast<size_t>(slot)];
             bool state_ok = !value.state || ps.state == *value.state;
-            bool value_ok = (value.op == ValueTest::Op::Any && !value.canonical) || value.test(ps.value);
+            bool value_ok =
+                (value.op == ValueTest::Op::Any && !value.canonical) || value.test(ps.value);
             c.passed = state_ok && value_ok;
-            c.detail = "pt_regs." + e.name + " = " + hex(ps.value) + " (" + std::string(slot_state_name(ps.state)) + ")";
+            c.detail = "pt_regs." + e.name + " = " + hex(ps.value) + " (" +
+                       std::string(slot_state_name(ps.state)) + ")";
             break;
         }
         case Expectation::Kind::TifSet:
@@ -2041,7 +2259,8 @@ CheckResult WalkRunner::check(const Expectation& e) {
             auto bit = parse_tif(e.name);
             bool set = tif.present && bit && (tif.flags >> *bit) & 1u;
             c.passed = tif.present && (e.kind == Expectation::Kind::TifSet ? set : !set);
-            c.detail = tif.present ? "flags " + tif_names(tif.flags) : "no thread_info at this step";
+            c.detail =
+                tif.present ? "flags " + tif_names(tif.flags) : "no thread_info at this step";
             break;
         }
         case Expectation::Kind::Route:
@@ -2055,23 +2274,35 @@ CheckResult WalkRunner::check(const Expectation& e) {
             for (const auto& [name, is_label] : route_so_far(k))
                 if (e.kind == Expectation::Kind::Route || is_label) route.push_back(name);
             switch (e.match) {
-                case Expectation::Match::Contains: c.passed = is_subsequence(e.names, route); break;
-                case Expectation::Match::Equals: c.passed = e.names == route; break;
+                case Expectation::Match::Contains:
+                    c.passed = is_subsequence(e.names, route);
+                    break;
+                case Expectation::Match::Equals:
+                    c.passed = e.names == route;
+                    break;
                 case Expectation::Match::Excludes:
-                    c.passed = std::none_of(e.names.begin(), e.names.end(), [&](const std::string& n) {
-                        return std::find(route.begin(), route.end(), n) != route.end();
-                    });
+                    c.passed =
+                        std::none_of(e.names.begin(), e.names.end(), [&](const std::string& n) {
+                            return std::find(route.begin(), route.end(), n) != route.end();
+                        });
                     break;
             }
-            c.detail = "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
+            c.detail =
+                "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
             break;
         }
         case Expectation::Kind::Console: {
             std::string console = s.console();
             switch (e.match) {
-                case Expectation::Match::Contains: c.passed = console.find(e.text) != std::string::npos; break;
-                case Expectation::Match::Equals: c.passed = console == e.text; break;
-                case Expectation::Match::Excludes: c.passed = console.find(e.text) == std::string::npos; break;
+                case Expectation::Match::Contains:
+                    c.passed = console.find(e.text) != std::string::npos;
+                    break;
+                case Expectation::Match::Equals:
+                    c.passed = console == e.text;
+                    break;
+                case Expectation::Match::Excludes:
+                    c.passed = console.find(e.text) == std::string::npos;
+                    break;
             }
             std::string shown = console;
             for (char& ch : shown)
@@ -2096,9 +2327,11 @@ CheckResult WalkRunner::check(const Expectation& e) {
             }
             // C functions return int or long: compare either width.
             uint64_t raw = last->a[0];
-            uint64_t as_int = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(raw)));
+            uint64_t as_int =
+                static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(raw)));
             c.passed = value.test(raw) || value.test(as_int);
-            c.detail = e.name + "() returned " + number(static_cast<int64_t>(as_int)) + " (rax " + hex(raw) + ")";
+            c.detail = e.name + "() returned " + number(static_cast<int64_t>(as_int)) + " (rax " +
+                       hex(raw) + ")";
             break;
         }
         case Expectation::Kind::Count: {
@@ -2125,9 +2358,11 @@ CheckResult WalkRunner::check(const Expectation& e) {
         }
         case Expectation::Kind::Sigframe: {
             UserStackView us = s.user_stack();
-            bool signo_ok = value.op == ValueTest::Op::Any || value.test(static_cast<uint64_t>(us.signo));
+            bool signo_ok =
+                value.op == ValueTest::Op::Any || value.test(static_cast<uint64_t>(us.signo));
             c.passed = us.has_sigframe == e.present && (!e.present || signo_ok);
-            c.detail = us.has_sigframe ? "signal frame at " + hex(us.sigframe) + " for signal " + std::to_string(us.signo)
+            c.detail = us.has_sigframe ? "signal frame at " + hex(us.sigframe) + " for signal " +
+                                             std::to_string(us.signo)
                                        : "no signal frame (user rsp " + hex(us.rsp) + ")";
             break;
         }

@@ -53,8 +53,13 @@ struct Event {
     int syscall = -1;        // index into Trace::syscalls, -1 outside any syscall
     std::string name;        // label, function, flag list...
     std::array<uint64_t, 4> a{};
-    std::string text;        // one readable line
+    std::string text;        // set for rare kinds; use describe_event() for any event
 };
+
+// One readable line for an event. Frequent kinds (labels, checks, frame
+// changes, swapgs...) are described from their fields on demand, so a long
+// recording does not carry a string per event.
+std::string describe_event(const Event& event);
 
 enum class ExitKind : uint8_t { None, Sysret, Iret };
 std::string_view exit_kind_name(ExitKind kind);  // "sysret", "iret", "none"
@@ -72,7 +77,7 @@ struct SyscallRecord {
     long nr = -1;
     std::string name;
     bool has_ret = false;
-    int64_t ret = 0;                 // rax as user mode got it back
+    int64_t ret = 0;                 // the handler's return value (pt_regs->ax), what user mode gets back
     std::vector<std::string> path;   // entry-code labels and the C functions they called, in order
     ExitKind exit = ExitKind::None;
     std::vector<TifCheckRecord> tif_checks;

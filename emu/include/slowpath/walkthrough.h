@@ -42,11 +42,11 @@ struct Diagnostic {
 
 // Thrown by load_walkthrough with every problem found in the file, in order.
 class WalkthroughError : public std::runtime_error {
-   public:
+ public:
     explicit WalkthroughError(std::vector<Diagnostic> diagnostics);
     const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
-   private:
+ private:
     std::vector<Diagnostic> diagnostics_;
 };
 
@@ -71,22 +71,22 @@ struct SetupStep {
 };
 
 enum class MoveKind : uint8_t {
-    Steps,     // count instructions forward
-    Back,      // count instructions back
-    Label,     // the next time an entry-code label is reached (name)
-    Focus,     // the focus syscall's SYSCALL instruction
-    Event,     // the next event of a kind (optionally with a name)
-    Ring3,     // the next return to user mode
-    End,       // the end of the run
-    Over,      // step over a call
-    Out,       // run until the current C function returns
+    Steps,  // count instructions forward
+    Back,   // count instructions back
+    Label,  // the next time an entry-code label is reached (name)
+    Focus,  // the focus syscall's SYSCALL instruction
+    Event,  // the next event of a kind (optionally with a name)
+    Ring3,  // the next return to user mode
+    End,    // the end of the run
+    Over,   // step over a call
+    Out,    // run until the current C function returns
 };
 
 struct MoveStep {
     MoveKind kind = MoveKind::Steps;
     uint64_t count = 1;
-    std::string name;                      // Label: the label; Event: optional event name filter
-    EventKind event = EventKind::Label;    // Event
+    std::string name;                    // Label: the label; Event: optional event name filter
+    EventKind event = EventKind::Label;  // Event
 };
 
 struct PointTarget {
@@ -107,9 +107,9 @@ struct Question {
 struct ValueTest {
     enum class Op : uint8_t { Any, Eq, Ne, Lt, Le, Gt, Ge };
     Op op = Op::Any;
-    int64_t value = 0;           // the number, or the offset from `symbol`
-    std::string symbol;          // "focus_syscall" in `eq: focus_syscall+2`: its address at run time
-    std::string written;         // the value as the file spells it ("0x33", "-ENOSYS"), for messages
+    int64_t value = 0;    // the number, or the offset from `symbol`
+    std::string symbol;   // "focus_syscall" in `eq: focus_syscall+2`: its address at run time
+    std::string written;  // the value as the file spells it ("0x33", "-ENOSYS"), for messages
     std::optional<uint64_t> mask;
     std::optional<SlotState> state;  // pt_regs slots only
     std::optional<bool> canonical;
@@ -131,39 +131,39 @@ struct SyscallSelector {
 
 struct Expectation {
     enum class Kind : uint8_t {
-        At,         // the code is at (or in) a label or function now
-        Ring,       // the CPU's privilege level now
-        Exit,       // how the selected syscall left: sysret, iret, none
-        Ret,        // the selected syscall's return value
-        Register,   // a CPU register now
-        PtRegs,     // a pt_regs slot now (value and/or state)
-        TifSet,     // a TIF flag is set now
-        TifClear,   // a TIF flag is clear now
-        Route,      // the selected syscall's route so far (labels and C calls)
-        Labels,     // the same, labels only
-        Console,    // what the program has written so far
-        Outcome,    // how the whole run ended
-        Returned,   // the last value a C function called from the entry code returned
-        Count,      // how many events of a kind (or calls/labels of a name) so far
-        Sigframe,   // a signal frame on the user stack
+        At,        // the code is at (or in) a label or function now
+        Ring,      // the CPU's privilege level now
+        Exit,      // how the selected syscall left: sysret, iret, none
+        Ret,       // the selected syscall's return value
+        Register,  // a CPU register now
+        PtRegs,    // a pt_regs slot now (value and/or state)
+        TifSet,    // a TIF flag is set now
+        TifClear,  // a TIF flag is clear now
+        Route,     // the selected syscall's route so far (labels and C calls)
+        Labels,    // the same, labels only
+        Console,   // what the program has written so far
+        Outcome,   // how the whole run ended
+        Returned,  // the last value a C function called from the entry code returned
+        Count,     // how many events of a kind (or calls/labels of a name) so far
+        Sigframe,  // a signal frame on the user stack
     };
     enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console
 
     Kind kind = Kind::At;
     int line = 0, column = 0;
-    std::string name;                 // label, register, slot, flag, function, event kind...
-    std::string count_of;             // Count: "" (all events of `name`), or a call/label name
-    ValueTest value;                  // Ret, Register, PtRegs, Returned, Count, Sigframe (signo)
-    ExitKind exit = ExitKind::None;   // Exit
+    std::string name;                   // label, register, slot, flag, function, event kind...
+    std::string count_of;               // Count: "" (all events of `name`), or a call/label name
+    ValueTest value;                    // Ret, Register, PtRegs, Returned, Count, Sigframe (signo)
+    ExitKind exit = ExitKind::None;     // Exit
     Outcome outcome = Outcome::Exited;  // Outcome
     Match match = Match::Contains;
-    std::vector<std::string> names;   // Route, Labels
-    std::string text;                 // Console
-    int ring = 0;                     // Ring
-    bool present = true;              // Sigframe
-    SyscallSelector syscall;          // Exit, Ret, Route, Labels, Count
+    std::vector<std::string> names;  // Route, Labels
+    std::string text;                // Console
+    int ring = 0;                    // Ring
+    bool present = true;             // Sigframe
+    SyscallSelector syscall;         // Exit, Ret, Route, Labels, Count
 
-    std::string describe() const;     // one line: what must hold
+    std::string describe() const;  // one line: what must hold
 };
 
 struct Step {
@@ -192,7 +192,7 @@ struct Walkthrough {
     std::string path;
     std::string title;
     std::string summary;
-    Scenario program;  // era, syscall, bad pointer, step limit from the header
+    Scenario program;            // era, syscall, bad pointer, step limit from the header
     std::vector<EraPlan> plans;  // one per era, in the file's order
 
     size_t step_count() const { return plans.empty() ? 0 : plans.front().steps.size(); }
@@ -220,10 +220,12 @@ struct NarrationSpan {
 struct NarrationLine {
     enum class Kind : uint8_t { Paragraph, Bullet, Numbered, Blank };
     Kind kind = Kind::Paragraph;
-    int number = 0;  // Numbered
+    int number = 0;          // Numbered
+    bool continues = false;  // an indented line that continues the list item above
     std::vector<NarrationSpan> spans;
 };
-// **bold**, `code`, "- " / "* " bullets, "1. " numbered items; other text as is.
+// **bold**, `code`, "- " / "* " bullets, "1. " numbered items (indented lines
+// below an item continue it); other text as is. Markers do not span lines.
 std::vector<NarrationLine> parse_narration(const std::string& text);
 // The same as plain text (markers dropped, bullets kept as "- ").
 std::string narration_plain(const std::string& text);
@@ -231,7 +233,7 @@ std::string narration_plain(const std::string& text);
 // ---- running ----------------------------------------------------------------------
 
 struct CheckResult {
-    std::string what;    // the expectation, in words
+    std::string what;  // the expectation, in words
     bool passed = false;
     std::string detail;  // what was found when it failed (or a note when it passed)
     int line = 0, column = 0;
@@ -259,7 +261,7 @@ struct StepResult {
 // Plays one era of a walkthrough. Steps run in order; going back means
 // starting again (run_to), which is exact because runs are deterministic.
 class WalkRunner {
-   public:
+ public:
     // The walkthrough must outlive the runner.
     WalkRunner(const Walkthrough& walkthrough, size_t plan_index = 0);
     ~WalkRunner();
@@ -288,7 +290,7 @@ class WalkRunner {
     Session& session();
     const Session* session_if_started() const { return session_.get(); }
 
-   private:
+ private:
     void apply_setup(const Step& step, StepResult& result);
     void apply_move(const Step& step, StepResult& result);
     CheckResult check(const Expectation& e);

@@ -1,0 +1,87 @@
+// The JSON report tells the same story as the derived routes.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "route_match.h"
+#include "slowpath/report.h"
+#include "slowpath/session.h"
+
+namespace slowpath {
+namespace {
+
+using testing::join;
+using testing::Names;
+
+Names labels_of(const nlohmann::json& record) {
+    Names path;
+    for (const auto& p : record.at("path")) path.push_back(p.get<std::string>());
+    return testing::only_labels(path);
+}
+
+const nlohmann::json& focus_record(const nlohmann::json& j) {
+    const int focus = j.at("focus").get<int>();
+    EXPECT_GE(focus, 0);
+    return j.at("syscalls").at(static_cast<size_t>(focus));
+}
+
+TEST(Report, PlainGetpidOnV313) {
+    Scenario sc;
+    sc.era = Era::V3_13;
+    Session s(sc);
+    const nlohmann::json j = report_json(s);
+    EXPECT_EQ(j.at("era"), "v3.13");
+    EXPECT_EQ(j.at("outcome"), "exited");
+    EXPECT_EQ(j.at("exit_code"), 0);
+    const std::string out = j.at("stdout").get<std::string>();
+    EXPECT_NE(out.find("demo: getpid returned 1"), std::string::npos) << out;
+
+    const auto& f = focus_record(j);
+    EXPECT_EQ(f.at("nr"), 39);
+    EXPECT_EQ(f.at("name"), "getpid");
+    EXPECT_EQ(f.at("ret"), 1);
+    EXPECT_EQ(f.at("exit"), "sysret");
+    EXPECT_EQ(join(labels_of(f)),
+              "system_call system_call_after_swapgs system_call_fastpath ret_from_sys_call "
+              "sysret_check");
+    ASSERT_TRUE(f.at("tif_checks").is_array());
+    EXPECT_FALSE(f.at("tif_checks").empty());
+
+    // Every syscall record has the contract's fields.
+    for (const auto& rec : j.at("syscalls")) {
+        for (const char* key : {"nr", "name", "ret", "path", "exit", "tif_checks"})
+            EXPECT_TRUE(rec.contains(key)) << key << " missing in " << rec.dump();
+    }
+}
+
+TEST(Report, SignalOnRfcLeavesByIret) {
+    Scenario sc;
+    sc.era = Era::Rfc;
+    sc.injections = {parse_injection("SIGPENDING@exit")};
+    Session s(sc);
+    const nlohmann::json j = report_json(s);
+    EXPECT_EQ(j.at("era"), "rfc");
+    EXPECT_EQ(j.at("outcome"), "exited");
+    const auto& f = focus_record(j);
+    EXPECT_EQ(f.at("exit"), "iret");
+    EXPECT_EQ(join(labels_of(f)),
+              "system_call system_call_after_swapgs system_call_fastpath ret_from_sys_call "
+              "sysret_check sysret_careful sysret_using_iret int_with_check retint_swapgs "
+              "restore_args irq_return");
+    const std::string out = j.at("stdout").get<std::string>();
+    EXPECT_NE(out.find("demo: SIGUSR1 handler ran"), std::string::npos) << out;
+}
+
+TEST(Report, RfcTraceAtExitIsALivelockWithNoExit) {
+    Scenario sc;
+    sc.era = Era::Rfc;
+    sc.injections = {parse_injection("SYSCALL_TRACE@exit")};
+    Session s(sc);
+    const nlohmann::json j = report_json(s);
+    EXPECT_EQ(j.at("outcome"), "livelock");
+    const auto& f = focus_record(j);
+    EXPECT_TRUE(f.at("exit").is_null()) << f.at("exit").dump();
+}
+
+}  // namespace
+}  // namespace slowpath

@@ -1,0 +1,655 @@
+// The syscall exit path, era by era: each scenario runs the demo in the
+// emulator and checks the focus syscall against the route derived from the
+// v3.13 sources and the 2014 RFC (see EXPECTATIONS.md beside this file).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "route_match.h"
+#include "slowpath/era.h"
+#include "slowpath/session.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/trace.h"
+#include "user/demo.h"
+
+namespace slowpath {
+namespace {
+
+using testing::Names;
+using testing::join;
+using testing::only_labels;
+
+// System call numbers of the demo's focus syscalls (x86-64 ABI).
+constexpr long NR_WRITE = 1;
+constexpr long NR_RT_SIGRETURN = 15;
+constexpr long NR_GETPID = 39;
+constexpr long NR_KILL = 62;
+constexpr long NR_EXIT_GROUP = 231;
+constexpr long NR_BAD = 500;  // beyond __NR_syscall_max
+
+constexpr int64_t ENOSYS_ = 38;
+constexpr int64_t EFAULT_ = 14;
+
+const char* const kHandlerLine = "demo: SIGUSR1 handler ran";
+
+// Route pieces, named as in entry_64.S.
+const Names kEntry = {"system_call", "system_call_after_swapgs"};
+const Names kFast = {"system_call_fastpath"};
+const Names kRet = {"ret_from_sys_call"};
+const Names kIret = {"retint_swapgs", "restore_args", "irq_return"};
+
+Names cat(std::initializer_list<Names> parts) {
+    Names out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+// v3.13: from sysret_signal into the iret path for DO_NOTIFY work.
+const Names kV313Notify = {"sysret_check", "sysret_careful", "sysret_signal",
+                           "int_check_syscall_exit_work", "int_signal", "int_restore_rest",
+                           "int_with_check"};
+// v3.13: from sysret_signal into the iret path for exit work (trace leave).
+const Names kV313ExitWork = {"sysret_check", "sysret_careful", "sysret_signal",
+                             "int_check_syscall_exit_work", "int_restore_rest", "int_with_check"};
+// v3.13: audit fast exit.
+const Names kV313Audit = {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit",
+                          "sysret_check"};
+// RFC: the C slow path said sysret is still fine.
+const Names kRfcSysret = {"sysret_check", "sysret_careful", "sysret_check"};
+// RFC: the C slow path delivered a signal.
+const Names kRfcIret = {"sysret_check", "sysret_careful", "sysret_using_iret", "int_with_check"};
+
+struct Expected {
+    std::string name;  // test name
+    Era era;
+    long nr = NR_GETPID;
+    bool bad_pointer = false;
+    std::vector<std::string> inject;  // "FLAG@exit"
+    // Route of the focus syscall, entry-code labels only.
+    Names labels;
+    // For livelocks: `labels` is the prefix and this repeats after it.
+    Names cycle;
+    Names calls;      // C functions that must appear in the path, in this order
+    Names forbidden;  // C functions that must not appear
+    ExitKind exit = ExitKind::Sysret;
+    Outcome outcome = Outcome::Exited;
+    std::optional<int64_t> ret = 1;  // getpid: the demo is pid 1
+    bool signal = false;             // SIGUSR1 is delivered to the demo's handler
+    std::string livelock_flag;
+};
+
+// gtest prints a parameter on failure; the test name says it all.
+void PrintTo(const Expected& e, std::ostream* os) {
+    *os << (e.era == Era::V3_13 ? "v3.13 " : "rfc ") << e.name;
+}
+
+std::vector<Expected> scenarios() {
+    const Era V = Era::V3_13, R = Era::Rfc;
+    std::vector<Expected> s;
+    auto add = [&](Expected e) { s.push_back(std::move(e)); };
+
+    // ---- no work -------------------------------------------------------------
+    for (Era era : {V, R}) {
+        Expected e;
+        e.name = "getpid";
+        e.era = era;
+        e.labels = cat({kEntry, kFast, kRet, {"sysret_check"}});
+        e.calls = {"sys_getpid"};
+        e.forbidden = {"do_notify_resume", "syscall_exit_slowpath", "schedule"};
+        add(e);
+    }
+
+    // ---- SIGPENDING at exit: iret in both eras, the handler runs --------------
+    {
+        Expected e;
+        e.name = "SIGPENDING_at_exit";
+        e.era = V;
+        e.inject = {"SIGPENDING@exit"};
+        e.labels = cat({kEntry, kFast, kRet, kV313Notify, kIret});
+        e.calls = {"sys_getpid", "do_notify_resume"};
+        e.exit = ExitKind::Iret;
+        e.signal = true;
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcIret, kIret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        add(e);
+    }
+
+    // ---- NEED_RESCHED at exit: schedule, back to sysret_check, sysret -----------
+    {
+        Expected e;
+        e.name = "NEED_RESCHED_at_exit";
+        e.era = V;
+        e.inject = {"NEED_RESCHED@exit"};
+        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful", "sysret_check"}});
+        e.calls = {"sys_getpid", "schedule"};
+        e.forbidden = {"do_notify_resume"};
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcSysret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        add(e);
+    }
+
+    // ---- DO_NOTIFY flags other than SIGPENDING: iret in v3.13, sysret in the RFC
+    for (const char* flag : {"NOTIFY_RESUME", "MCE_NOTIFY", "USER_RETURN_NOTIFY"}) {
+        Expected e;
+        e.name = std::string(flag) + "_at_exit";
+        e.era = V;
+        e.inject = {std::string(flag) + "@exit"};
+        e.labels = cat({kEntry, kFast, kRet, kV313Notify, kIret});
+        e.calls = {"sys_getpid", "do_notify_resume"};
+        e.exit = ExitKind::Iret;
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcSysret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        e.forbidden = {"do_notify_resume"};
+        e.exit = ExitKind::Sysret;
+        add(e);
+    }
+
+    // ---- SYSCALL_AUDIT at exit: the audit fast path / the C slow path -----------
+    {
+        Expected e;
+        e.name = "SYSCALL_AUDIT_at_exit";
+        e.era = V;
+        e.inject = {"SYSCALL_AUDIT@exit"};
+        e.labels = cat({kEntry, kFast, kRet, kV313Audit});
+        e.calls = {"sys_getpid", "__audit_syscall_exit"};
+        e.forbidden = {"do_notify_resume", "syscall_trace_leave"};
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcSysret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        e.forbidden = {"do_notify_resume"};
+        add(e);
+    }
+
+    // ---- persistent exit-work flags: iret in v3.13, livelock in the RFC ---------
+    for (const char* flag : {"SYSCALL_TRACE", "SINGLESTEP", "SYSCALL_TRACEPOINT"}) {
+        Expected e;
+        e.name = std::string(flag) + "_at_exit";
+        e.era = V;
+        e.inject = {std::string(flag) + "@exit"};
+        e.labels = cat({kEntry, kFast, kRet, kV313ExitWork, kIret});
+        e.calls = {"sys_getpid", "syscall_trace_leave"};
+        e.exit = ExitKind::Iret;
+        if (std::string(flag) == "SINGLESTEP") {
+            // syscall_trace_leave -> tracehook_report_syscall_exit(regs, step=1)
+            // forces a SIGTRAP instead of a syscall-exit stop. SIGPENDING is in
+            // the narrowed edi, so one more round delivers it through
+            // do_notify_resume (the tracer takes it and resumes without it).
+            e.labels = cat({kEntry, kFast, kRet, kV313ExitWork,
+                            {"int_careful", "int_very_careful", "int_check_syscall_exit_work",
+                             "int_signal", "int_restore_rest", "int_with_check"},
+                            kIret});
+            e.calls = {"sys_getpid", "syscall_trace_leave", "do_notify_resume"};
+        } else {
+            e.forbidden = {"do_notify_resume"};
+        }
+        add(e);
+
+        Expected r;
+        r.name = e.name;
+        r.era = R;
+        r.inject = e.inject;
+        if (std::string(flag) == "SINGLESTEP") {
+            // The forced SIGTRAP breaks the RFC's loop: the first call only
+            // raises it (its flags snapshot lacks SIGPENDING) and returns 0;
+            // the second sees SIGPENDING, runs do_signal and returns 1. The
+            // iret path then masks SINGLESTEP after one more trace-leave,
+            // whose new SIGTRAP is taken by do_notify_resume.
+            r.labels = cat({kEntry, kFast, kRet,
+                            {"sysret_check", "sysret_careful", "sysret_check", "sysret_careful",
+                             "sysret_using_iret", "int_with_check", "int_careful",
+                             "int_very_careful", "int_restore_rest", "int_with_check",
+                             "int_careful", "int_very_careful", "int_signal", "int_restore_rest",
+                             "int_with_check"},
+                            kIret});
+            r.calls = {"sys_getpid", "syscall_exit_slowpath", "syscall_exit_slowpath",
+                       "syscall_trace_leave", "do_notify_resume"};
+            r.exit = ExitKind::Iret;
+        } else {
+            // Persistent, in ALLWORK & ~AUDIT, and nothing clears it.
+            r.labels = cat({kEntry, kFast, kRet});
+            r.cycle = {"sysret_check", "sysret_careful"};
+            r.calls = {"sys_getpid", "syscall_exit_slowpath", "syscall_exit_slowpath"};
+            r.exit = ExitKind::None;
+            r.outcome = Outcome::Livelock;
+            r.ret = std::nullopt;
+            r.livelock_flag = flag;
+        }
+        add(r);
+    }
+
+    // ---- UPROBE at exit: not in v3.13's _TIF_DO_NOTIFY_MASK -> int_with_check
+    // loops forever; the RFC's C function handles it and sysrets.
+    {
+        Expected e;
+        e.name = "UPROBE_at_exit";
+        e.era = V;
+        e.inject = {"UPROBE@exit"};
+        e.labels = cat({kEntry, kFast, kRet,
+                        {"sysret_check", "sysret_careful", "sysret_signal",
+                         "int_check_syscall_exit_work", "int_signal", "int_restore_rest"}});
+        e.cycle = {"int_with_check",   "int_careful", "int_very_careful", "int_check_syscall_exit_work",
+                   "int_signal", "int_restore_rest"};
+        e.calls = {"sys_getpid"};
+        e.forbidden = {"do_notify_resume", "syscall_trace_leave"};
+        e.exit = ExitKind::None;
+        e.outcome = Outcome::Livelock;
+        e.ret = std::nullopt;
+        e.livelock_flag = "UPROBE";
+        add(e);
+
+        Expected r;
+        r.name = e.name;
+        r.era = R;
+        r.inject = e.inject;
+        r.labels = cat({kEntry, kFast, kRet, kRfcSysret});
+        r.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        add(r);
+    }
+
+    // ---- entry work ----------------------------------------------------------------
+    {
+        Expected e;
+        e.name = "SYSCALL_AUDIT_at_entry";
+        e.era = V;
+        e.inject = {"SYSCALL_AUDIT@entry"};
+        e.labels = cat({kEntry, {"tracesys", "auditsys"}, kFast, kRet, kV313Audit});
+        e.calls = {"__audit_syscall_entry", "sys_getpid", "__audit_syscall_exit"};
+        e.forbidden = {"syscall_trace_enter", "do_notify_resume"};
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, {"tracesys", "auditsys"}, kFast, kRet, kRfcSysret});
+        e.calls = {"__audit_syscall_entry", "sys_getpid", "syscall_exit_slowpath"};
+        add(e);
+    }
+    {
+        Expected e;
+        e.name = "SYSCALL_TRACE_at_entry";
+        e.era = V;
+        e.inject = {"SYSCALL_TRACE@entry"};
+        e.labels = cat({kEntry,
+                        {"tracesys", "int_ret_from_sys_call", "int_with_check", "int_careful",
+                         "int_very_careful", "int_check_syscall_exit_work", "int_restore_rest",
+                         "int_with_check"},
+                        kIret});
+        e.calls = {"syscall_trace_enter", "sys_getpid", "syscall_trace_leave"};
+        e.forbidden = {"do_notify_resume"};
+        e.exit = ExitKind::Iret;
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry,
+                        {"tracesys", "int_ret_from_sys_call", "int_with_check", "int_careful",
+                         "int_very_careful", "int_restore_rest", "int_with_check"},
+                        kIret});
+        e.forbidden = {"do_notify_resume", "syscall_exit_slowpath"};
+        add(e);
+    }
+
+    // ---- combinations -------------------------------------------------------------
+    {
+        Expected e;
+        e.name = "SIGPENDING_and_SYSCALL_AUDIT_at_exit";
+        e.era = V;
+        e.inject = {"SIGPENDING@exit", "SYSCALL_AUDIT@exit"};
+        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful", "sysret_signal",
+                                             "sysret_audit"},
+                        kV313Notify, kIret});
+        e.calls = {"sys_getpid", "__audit_syscall_exit", "do_notify_resume"};
+        e.exit = ExitKind::Iret;
+        e.signal = true;
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcIret, kIret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        add(e);
+    }
+    {
+        Expected e;
+        e.name = "NEED_RESCHED_and_SIGPENDING_at_exit";
+        e.era = V;
+        e.inject = {"NEED_RESCHED@exit", "SIGPENDING@exit"};
+        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful"}, kV313Notify, kIret});
+        e.calls = {"sys_getpid", "schedule", "do_notify_resume"};
+        e.exit = ExitKind::Iret;
+        e.signal = true;
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcIret, kIret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        add(e);
+    }
+    {
+        Expected e;
+        e.name = "SYSCALL_AUDIT_and_NOTIFY_RESUME_at_exit";
+        e.era = V;
+        e.inject = {"SYSCALL_AUDIT@exit", "NOTIFY_RESUME@exit"};
+        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful", "sysret_signal",
+                                             "sysret_audit"},
+                        kV313Notify, kIret});
+        e.calls = {"sys_getpid", "__audit_syscall_exit", "do_notify_resume"};
+        e.exit = ExitKind::Iret;
+        add(e);
+        e.era = R;
+        e.labels = cat({kEntry, kFast, kRet, kRfcSysret});
+        e.calls = {"sys_getpid", "syscall_exit_slowpath"};
+        e.forbidden = {"do_notify_resume"};
+        e.exit = ExitKind::Sysret;
+        add(e);
+    }
+
+    // ---- other syscalls --------------------------------------------------------------
+    for (Era era : {V, R}) {
+        Expected bad;
+        bad.name = "bad_syscall_number";
+        bad.era = era;
+        bad.nr = NR_BAD;
+        bad.labels = cat({kEntry, kFast, {"badsys"}, kRet, {"sysret_check"}});
+        bad.ret = -ENOSYS_;
+        add(bad);
+
+        Expected wr;
+        wr.name = "write_bad_pointer";
+        wr.era = era;
+        wr.nr = NR_WRITE;
+        wr.bad_pointer = true;
+        // The copy from the bad pointer faults in ring 0: page_fault ->
+        // error_entry (kernel space: no swapgs) -> do_page_fault, which finds
+        // the exception-table fixup -> error_exit -> retint_kernel (an alias
+        // of retint_restore_args without CONFIG_PREEMPT) -> iretq to the
+        // fixup, which makes the copy fail with -EFAULT.
+        wr.labels = cat({kEntry, kFast,
+                         {"page_fault", "error_entry", "error_kernelspace", "error_sti",
+                          "error_exit", "retint_restore_args", "restore_args", "irq_return"},
+                         kRet, {"sysret_check"}});
+        wr.calls = {"sys_write", "do_page_fault"};
+        wr.ret = -EFAULT_;
+        add(wr);
+
+        // kill(0, SIGUSR1) raises the signal itself: the exit check finds
+        // SIGPENDING exactly as if it had been injected.
+        Expected k;
+        k.name = "kill_self_SIGUSR1";
+        k.era = era;
+        k.nr = NR_KILL;
+        k.labels = era == V ? cat({kEntry, kFast, kRet, kV313Notify, kIret})
+                            : cat({kEntry, kFast, kRet, kRfcIret, kIret});
+        k.calls = era == V ? Names{"sys_kill", "do_notify_resume"}
+                           : Names{"sys_kill", "syscall_exit_slowpath"};
+        k.exit = ExitKind::Iret;
+        k.ret = 0;
+        k.signal = true;
+        add(k);
+
+        Expected ex;
+        ex.name = "exit_group";
+        ex.era = era;
+        ex.nr = NR_EXIT_GROUP;
+        ex.labels = cat({kEntry, kFast});
+        ex.calls = {"sys_exit_group"};
+        ex.exit = ExitKind::None;
+        ex.ret = std::nullopt;
+        add(ex);
+    }
+    return s;
+}
+
+Scenario make_scenario(const Expected& e) {
+    Scenario sc;
+    sc.era = e.era;
+    sc.syscall_nr = e.nr;
+    sc.bad_pointer = e.bad_pointer;
+    for (const auto& text : e.inject) sc.injections.push_back(parse_injection(text));
+    return sc;
+}
+
+std::string test_name(const Expected& e) {
+    return std::string(e.era == Era::V3_13 ? "v3_13_" : "rfc_") + e.name;
+}
+
+size_t count_of(const Names& path, const std::string& name) {
+    return static_cast<size_t>(std::count(path.begin(), path.end(), name));
+}
+
+class ScenarioTest : public ::testing::TestWithParam<Expected> {};
+
+TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
+    const Expected& e = GetParam();
+    Session s(make_scenario(e));
+    const Trace& t = s.trace();
+
+    ASSERT_GE(t.focus, 0) << "the focus syscall never ran; outcome " << outcome_name(t.outcome)
+                          << ": " << t.outcome_detail;
+    ASSERT_LT(static_cast<size_t>(t.focus), t.syscalls.size());
+    const SyscallRecord& f = t.syscalls[t.focus];
+    EXPECT_TRUE(f.is_focus);
+    EXPECT_EQ(f.nr, e.nr);
+    const std::string where = "path: " + join(f.path);
+
+    // The labels, strictly.
+    const Names labels = only_labels(f.path);
+    if (!e.cycle.empty()) {
+        EXPECT_TRUE(testing::matches_cycle(labels, e.labels, e.cycle, 2))
+            << "expected " << join(e.labels) << " then (" << join(e.cycle) << ")...\n"
+            << "labels:   " << join(labels) << "\n" << where;
+    } else {
+        EXPECT_EQ(join(labels), join(e.labels)) << where;
+    }
+
+    // The C work, in order; and the work that must not happen.
+    EXPECT_TRUE(testing::is_subsequence(e.calls, f.path))
+        << "expected calls in order: " << join(e.calls) << "\n" << where;
+    for (const auto& name : e.forbidden)
+        EXPECT_EQ(count_of(f.path, name), 0u) << name << " must not run\n" << where;
+
+    // How it left, and how the run ended.
+    EXPECT_EQ(exit_kind_name(f.exit), exit_kind_name(e.exit)) << where;
+    EXPECT_EQ(outcome_name(t.outcome), outcome_name(e.outcome)) << t.outcome_detail;
+    if (e.outcome == Outcome::Livelock) {
+        EXPECT_TRUE(testing::names_flag(t.outcome_detail, e.livelock_flag))
+            << "livelock detail should name " << e.livelock_flag << ": " << t.outcome_detail;
+        EXPECT_EQ(f.return_step, 0u);
+        // The handler did return; whatever is recorded must be its value.
+        if (f.has_ret) {
+            EXPECT_EQ(f.ret, 1);
+        }
+    }
+    if (e.outcome == Outcome::Exited) {
+        EXPECT_EQ(t.exit_code, 0) << t.outcome_detail;
+    }
+
+    // Exactly one return to ring 3 of the expected kind belongs to the focus
+    // syscall (the handler's and rt_sigreturn's exits are their own, and a
+    // fault's iretq back into the kernel is no exit).
+    size_t sysrets = 0, irets = 0;
+    for (const Event& ev : t.events) {
+        if (ev.syscall != t.focus) continue;
+        if (ev.kind == EventKind::Sysret) sysrets++;
+        if (ev.kind == EventKind::Iret && (ev.a[1] & 3) == 3) irets++;
+    }
+    EXPECT_EQ(sysrets, e.exit == ExitKind::Sysret ? 1u : 0u);
+    EXPECT_EQ(irets, e.exit == ExitKind::Iret ? 1u : 0u);
+
+    // The signal handler ran exactly when a signal was pending.
+    s.seek(s.last_step());
+    ASSERT_EQ(s.step(), s.last_step());
+    const std::string console = s.console();
+    EXPECT_EQ(console.find(kHandlerLine) != std::string::npos, e.signal) << "console:\n" << console;
+
+    if (!e.ret) {
+        // The focus syscall never came back, so the demo cannot report it.
+        EXPECT_EQ(console.find(" returned "), std::string::npos) << console;
+        return;
+    }
+
+    // The return value as ring 3 got it, and the demo's own report of it.
+    ASSERT_TRUE(f.has_ret) << where;
+    EXPECT_EQ(f.ret, *e.ret);
+    const std::string report =
+        std::string("demo: ") + syscall_name(e.nr) + " returned " + std::to_string(*e.ret);
+    EXPECT_NE(console.find(report), std::string::npos)
+        << "expected \"" << report << "\" in the console:\n" << console;
+
+    // The demo checks its own registers after the syscall, too.
+    EXPECT_NE(console.find("demo: callee-saved registers intact"), std::string::npos) << console;
+
+    // The syscall instruction is the demo's focus_syscall.
+    const auto focus_addr = s.machine().user().symbol_addr("focus_syscall");
+    ASSERT_TRUE(focus_addr) << "the demo has no focus_syscall symbol";
+    EXPECT_EQ(f.user_rip, *focus_addr);
+
+    // Ring 3 resumes after the syscall with its callee-saved registers and stack.
+    ASSERT_NE(f.return_step, 0u);
+    s.seek(f.return_step);
+    ASSERT_EQ(s.step(), f.return_step);
+    const CpuState c = s.machine().cpu();
+    EXPECT_EQ(c.cpl, 3);
+    EXPECT_EQ(c.cs, 0x33);
+    EXPECT_EQ(c.ss, 0x2b);
+    EXPECT_EQ(c.rip, f.user_rip + 2) << "syscall is two bytes long";
+    EXPECT_EQ(c.gpr[RSP], f.user_rsp);
+    EXPECT_EQ(static_cast<int64_t>(c.gpr[RAX]), *e.ret);
+    EXPECT_EQ(c.gpr[RBX], uint64_t(DEMO_RBX));
+    EXPECT_EQ(c.gpr[RBP], uint64_t(DEMO_RBP));
+    EXPECT_EQ(c.gpr[R12], uint64_t(DEMO_R12));
+    EXPECT_EQ(c.gpr[R13], uint64_t(DEMO_R13));
+    EXPECT_EQ(c.gpr[R14], uint64_t(DEMO_R14));
+    EXPECT_EQ(c.gpr[R15], uint64_t(DEMO_R15));
+    // The instruction before was the kernel's exit instruction, at ring 0.
+    ASSERT_LT(f.return_step, t.steps.size());
+    EXPECT_EQ(t.steps[f.return_step - 1].cpl, 0);
+
+    if (!e.signal) return;
+
+    // The delivered signal: the handler's rt_sigreturn leaves through
+    // int_ret_from_sys_call by iret, back to just after the focus syscall.
+    const SyscallRecord* sigreturn = nullptr;
+    for (size_t i = t.focus + 1; i < t.syscalls.size() && !sigreturn; i++)
+        if (t.syscalls[i].nr == NR_RT_SIGRETURN) sigreturn = &t.syscalls[i];
+    ASSERT_NE(sigreturn, nullptr) << "no rt_sigreturn after the focus syscall";
+    EXPECT_TRUE(testing::is_subsequence(
+        cat({{"int_ret_from_sys_call", "int_with_check"}, kIret}), sigreturn->path))
+        << "rt_sigreturn path: " << join(sigreturn->path);
+    EXPECT_EQ(exit_kind_name(sigreturn->exit), "iret");
+    ASSERT_LT(sigreturn->return_step, t.steps.size());
+    EXPECT_EQ(t.steps[sigreturn->return_step].rip, f.user_rip + 2);
+    EXPECT_GE(f.return_step, sigreturn->return_step);
+}
+
+INSTANTIATE_TEST_SUITE_P(Eras, ScenarioTest, ::testing::ValuesIn(scenarios()),
+                         [](const ::testing::TestParamInfo<Expected>& info) {
+                             return test_name(info.param);
+                         });
+
+// Side effects that the routes above promise. -------------------------------------
+
+const SyscallRecord& focus_of(const Session& s) {
+    const Trace& t = s.trace();
+    if (t.focus < 0) throw std::runtime_error("no focus syscall");
+    return t.syscalls[t.focus];
+}
+
+class EraTest : public ::testing::TestWithParam<Era> {};
+
+TEST_P(EraTest, AuditAtEntryRecordsEntryAndExitOfGetpid) {
+    Scenario sc;
+    sc.era = GetParam();
+    sc.injections = {parse_injection("SYSCALL_AUDIT@entry")};
+    Session s(sc);
+    s.seek(s.last_step());
+    const KernelStateView k = s.kernel_state();
+    ASSERT_TRUE(k.present);
+    bool entry = false, exit = false;
+    for (const auto& a : k.audit) {
+        if (a.nr != NR_GETPID) continue;
+        if (a.kind == 1) entry = true;
+        if (a.kind == 2 && a.value == 1 && a.success) exit = true;
+    }
+    EXPECT_TRUE(entry) << "no audit entry record for getpid";
+    EXPECT_TRUE(exit) << "no successful audit exit record for getpid returning 1";
+}
+
+TEST_P(EraTest, TraceAtEntryStopsTheTracerAtEntryAndExit) {
+    Scenario sc;
+    sc.era = GetParam();
+    sc.injections = {parse_injection("SYSCALL_TRACE@entry")};
+    Session s(sc);
+    s.seek(s.last_step());
+    const KernelStateView k = s.kernel_state();
+    ASSERT_TRUE(k.present);
+    EXPECT_TRUE(k.tracer_attached);
+    bool entry = false, exit = false;
+    for (const auto& stop : k.tracer_stops) {
+        if (stop.nr != NR_GETPID) continue;
+        if (stop.kind == 1) entry = true;
+        if (stop.kind == 2 && stop.value == 1) exit = true;
+    }
+    EXPECT_TRUE(entry);
+    EXPECT_TRUE(exit);
+}
+
+TEST_P(EraTest, NeedReschedSwitchesAwayAndBack) {
+    Scenario sc;
+    sc.era = GetParam();
+    sc.injections = {parse_injection("NEED_RESCHED@exit")};
+    Session s(sc);
+    const SyscallRecord& f = focus_of(s);
+    size_t schedules = 0;
+    for (const Event& ev : s.trace().events)
+        if (ev.kind == EventKind::Schedule && ev.step >= f.entry_step && ev.step < f.return_step)
+            schedules++;
+    EXPECT_GE(schedules, 1u) << "schedule() switched no task during the focus exit";
+    // The flag was cleared by schedule(): the last check before sysret saw no work.
+    ASSERT_FALSE(f.tif_checks.empty());
+    EXPECT_EQ(f.tif_checks.back().result, 0u);
+}
+
+TEST_P(EraTest, SignalFrameIsBuiltForTheHandler) {
+    // signal.c: the handler gets rdi = signo, rax = 0, and a stack aligned as
+    // at a function entry (round down to 16, minus 8) below the red zone.
+    Scenario sc;
+    sc.era = GetParam();
+    sc.injections = {parse_injection("SIGPENDING@exit")};
+    Session s(sc);
+    const SyscallRecord& f = focus_of(s);
+    // The first ring-3 step after the focus syscall is the handler's entry.
+    uint64_t handler_step = 0;
+    for (uint64_t i = f.entry_step + 1; i < s.trace().steps.size(); i++)
+        if (s.trace().steps[i].cpl == 3) {
+            handler_step = i;
+            break;
+        }
+    ASSERT_NE(handler_step, 0u);
+    s.seek(handler_step);
+    const CpuState c = s.machine().cpu();
+    EXPECT_NE(c.rip, f.user_rip + 2) << "returned to the caller, not to the handler";
+    EXPECT_EQ(c.gpr[RDI], 10u) << "SIGUSR1";
+    EXPECT_EQ(c.gpr[RAX], 0u);
+    EXPECT_EQ((c.gpr[RSP] + 8) % 16, 0u);
+    EXPECT_LT(c.gpr[RSP], f.user_rsp - 128) << "the frame must sit below the red zone";
+    const UserStackView u = s.user_stack();
+    EXPECT_TRUE(u.has_sigframe);
+    EXPECT_EQ(u.signo, 10);
+    EXPECT_EQ(u.sigframe, c.gpr[RSP]);
+    // struct rt_sigframe { pretcode; struct ucontext uc (304 bytes); siginfo info; }
+    EXPECT_EQ(c.gpr[RDX], c.gpr[RSP] + 8) << "rdx = &frame->uc";
+    EXPECT_EQ(c.gpr[RSI], c.gpr[RSP] + 8 + 304) << "rsi = &frame->info";
+}
+
+INSTANTIATE_TEST_SUITE_P(Eras, EraTest, ::testing::Values(Era::V3_13, Era::Rfc),
+                         [](const ::testing::TestParamInfo<Era>& info) {
+                             return std::string(info.param == Era::V3_13 ? "v3_13" : "rfc");
+                         });
+
+}  // namespace
+}  // namespace slowpath

@@ -1,0 +1,235 @@
+// GuestImage::load: the real guest images, and every kind of bad file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "slowpath/guest_image.h"
+#include "slowpath/session.h"
+
+namespace slowpath {
+namespace {
+
+std::vector<char> read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::vector<char>(std::istreambuf_iterator<char>(in), {});
+}
+
+// A scratch file, removed when the test ends.
+class TempFile {
+   public:
+    explicit TempFile(const std::vector<char>& bytes) {
+        char tmpl[] = "/tmp/slowpath-unit-XXXXXX";
+        int fd = mkstemp(tmpl);
+        if (fd < 0) throw std::runtime_error("mkstemp failed");
+        path_ = tmpl;
+        size_t done = 0;
+        while (done < bytes.size()) {
+            ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
+            if (n <= 0) break;
+            done += static_cast<size_t>(n);
+        }
+        close(fd);
+    }
+    ~TempFile() { std::remove(path_.c_str()); }
+    const std::string& path() const { return path_; }
+
+   private:
+    std::string path_;
+};
+
+// The error names the file first and fits on one line.
+void expect_load_error(const std::string& path) {
+    try {
+        GuestImage::load(path);
+        ADD_FAILURE() << "loaded " << path;
+    } catch (const LoadError& e) {
+        const std::string what = e.what();
+        EXPECT_EQ(what.rfind(path, 0), 0u) << what;
+        EXPECT_GT(what.size(), path.size() + 2) << "no reason given: " << what;
+        EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "not a LoadError: " << e.what();
+    }
+}
+
+const std::string kKernelV313 = "kernel-v3.13.elf";
+const std::string kKernelRfc = "kernel-rfc.elf";
+const std::string kDemo = "demo.elf";
+
+std::vector<char> real_kernel() {
+    auto bytes = read_all(guest_path(kKernelV313));
+    if (bytes.size() < 64) throw std::runtime_error("guest image missing: " + guest_path(kKernelV313));
+    return bytes;
+}
+
+TEST(GuestImageBadInput, MissingFile) { expect_load_error("/nonexistent/slowpath/kernel.elf"); }
+
+TEST(GuestImageBadInput, Directory) { expect_load_error("/tmp"); }
+
+TEST(GuestImageBadInput, EmptyFile) {
+    TempFile f({});
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, TextFile) {
+    const std::string text = "this is not an ELF file\njust some text\n";
+    TempFile f(std::vector<char>(text.begin(), text.end()));
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, ElfMagicOnly) {
+    TempFile f({0x7f, 'E', 'L', 'F'});
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, TruncatedKernel) {
+    const auto bytes = real_kernel();
+    for (size_t keep : {size_t(16), size_t(63), size_t(64), size_t(200), size_t(4096),
+                        bytes.size() / 2, bytes.size() - 1}) {
+        if (keep >= bytes.size()) continue;
+        TempFile f(std::vector<char>(bytes.begin(), bytes.begin() + static_cast<long>(keep)));
+        SCOPED_TRACE("kept " + std::to_string(keep) + " of " + std::to_string(bytes.size()));
+        // Cutting the tail may leave every loadable segment whole (the
+        // section and symbol tables sit after them); then loading may work,
+        // but it must never crash or half-load.
+        try {
+            GuestImage img = GuestImage::load(f.path());
+            EXPECT_GE(keep, bytes.size() / 2) << "a header-sized stub loaded";
+            EXPECT_FALSE(img.segments().empty());
+        } catch (const LoadError& e) {
+            const std::string what = e.what();
+            EXPECT_EQ(what.rfind(f.path(), 0), 0u) << what;
+            EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+        }
+    }
+    // Too short for the program headers: always an error.
+    TempFile stub(std::vector<char>(bytes.begin(), bytes.begin() + 64));
+    expect_load_error(stub.path());
+}
+
+TEST(GuestImageBadInput, NotX86_64) {
+    auto bytes = real_kernel();
+    const uint16_t aarch64 = 183;  // EM_AARCH64, at e_machine (offset 18)
+    std::memcpy(bytes.data() + 18, &aarch64, 2);
+    TempFile f(bytes);
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, I386Machine) {
+    auto bytes = real_kernel();
+    const uint16_t i386 = 3;  // EM_386
+    std::memcpy(bytes.data() + 18, &i386, 2);
+    TempFile f(bytes);
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, ThirtyTwoBitClass) {
+    auto bytes = real_kernel();
+    bytes[4] = 1;  // EI_CLASS = ELFCLASS32: the rest no longer parses as intended
+    TempFile f(bytes);
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, BigEndianData) {
+    auto bytes = real_kernel();
+    bytes[5] = 2;  // EI_DATA = ELFDATA2MSB
+    TempFile f(bytes);
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, ProgramHeadersPointPastTheEnd) {
+    auto bytes = real_kernel();
+    const uint64_t far = 0x7fffffff00ull;  // e_phoff, offset 32
+    std::memcpy(bytes.data() + 32, &far, 8);
+    TempFile f(bytes);
+    expect_load_error(f.path());
+}
+
+TEST(GuestImageBadInput, HostDynamicExecutable) {
+    // A PIE, dynamically linked host program is no guest.
+    for (const char* p : {"/bin/sh", "/bin/true", "/usr/bin/env"}) {
+        if (access(p, R_OK) == 0) {
+            expect_load_error(p);
+            return;
+        }
+    }
+    GTEST_SKIP() << "no readable host executable";
+}
+
+TEST(GuestImageBadInput, SessionWithBadUserProgramThrowsLoadError) {
+    const std::string text = "#!/bin/sh\necho not a guest\n";
+    TempFile f(std::vector<char>(text.begin(), text.end()));
+    Scenario sc;
+    sc.user_program = f.path();
+    try {
+        Session s(sc);
+        ADD_FAILURE() << "a session started with a text file as its program";
+    } catch (const LoadError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind(f.path(), 0), 0u) << e.what();
+    }
+}
+
+// ---- the real images ---------------------------------------------------------------
+
+void expect_common_kernel(const GuestImage& img) {
+    EXPECT_NE(img.entry(), 0u);
+    EXPECT_FALSE(img.segments().empty());
+    EXPECT_FALSE(img.notes().empty()) << "the entry code is annotated";
+    EXPECT_FALSE(img.lines().empty()) << "built with line tables";
+    for (const char* sym :
+         {"system_call", "system_call_after_swapgs", "system_call_fastpath", "ret_from_sys_call",
+          "sysret_check", "sysret_careful", "badsys", "auditsys", "tracesys",
+          "int_ret_from_sys_call", "int_with_check", "int_careful", "int_very_careful",
+          "int_signal", "int_restore_rest", "retint_swapgs", "restore_args", "irq_return",
+          "do_notify_resume", "schedule", "sp_state"}) {
+        EXPECT_TRUE(img.symbol_addr(sym)) << sym << " missing";
+    }
+    const auto sc = img.symbol_addr("system_call");
+    ASSERT_TRUE(sc);
+    ASSERT_NE(img.symbol_at(*sc), nullptr);
+    EXPECT_EQ(img.symbol_at(*sc)->name, "system_call");
+    EXPECT_EQ(img.describe(*sc), "system_call");
+    EXPECT_EQ(img.describe(*sc + 1), "system_call+0x1");
+    // Sorted by address, as promised.
+    for (size_t i = 1; i < img.symbols().size(); i++)
+        EXPECT_LE(img.symbols()[i - 1].addr, img.symbols()[i].addr);
+    for (size_t i = 1; i < img.notes().size(); i++)
+        EXPECT_LE(img.notes()[i - 1].addr, img.notes()[i].addr);
+}
+
+TEST(GuestImageReal, KernelV313) {
+    const GuestImage img = GuestImage::load(guest_path(kKernelV313));
+    expect_common_kernel(img);
+    // The v3.13-only labels of the exit path.
+    for (const char* sym : {"sysret_signal", "sysret_audit", "int_check_syscall_exit_work"})
+        EXPECT_TRUE(img.symbol_addr(sym)) << sym;
+    EXPECT_FALSE(img.symbol_addr("syscall_exit_slowpath"));
+    EXPECT_FALSE(img.symbol_addr("sysret_using_iret"));
+}
+
+TEST(GuestImageReal, KernelRfc) {
+    const GuestImage img = GuestImage::load(guest_path(kKernelRfc));
+    expect_common_kernel(img);
+    EXPECT_TRUE(img.symbol_addr("syscall_exit_slowpath"));
+    EXPECT_TRUE(img.symbol_addr("sysret_using_iret"));
+    // The RFC deletes these labels.
+    for (const char* sym : {"sysret_signal", "sysret_audit", "int_check_syscall_exit_work"})
+        EXPECT_FALSE(img.symbol_addr(sym)) << sym << " should be gone in the RFC";
+}
+
+TEST(GuestImageReal, Demo) {
+    const GuestImage img = GuestImage::load(guest_path(kDemo));
+    EXPECT_NE(img.entry(), 0u);
+    EXPECT_FALSE(img.segments().empty());
+    EXPECT_TRUE(img.symbol_addr("focus_syscall"));
+    EXPECT_GE(img.segments().front().vaddr, 0x400000u) << "user code lives in user pages";
+}
+
+}  // namespace
+}  // namespace slowpath
