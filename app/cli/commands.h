@@ -12,7 +12,7 @@ namespace slowpath {
 
 // A bad command line: one line on stderr, exit status 2.
 class UsageError : public std::runtime_error {
-   public:
+ public:
     using std::runtime_error::runtime_error;
 };
 
@@ -31,8 +31,9 @@ int run_command(const RunOptions& options);
 struct WalkOptions {
     std::vector<std::string> files;
     bool json = false;
+    bool quiet = false;  // only failures and the summary
 };
-// Registers `walk`; returns nullptr while walkthroughs are not built in.
+// Registers `walk` (walkthroughs run headless).
 CLI::App* add_walk_command(CLI::App& app, WalkOptions& options);
 int walk_command(const WalkOptions& options);
 

@@ -489,7 +489,8 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
     if (finished()) return;
     trace_.outcome = outcome;
     trace_.outcome_detail = detail;
-    EventKind kind = outcome == Outcome::Exited      ? EventKind::Exit
+    bool killed = outcome == Outcome::Fault && detail.rfind("the program was killed", 0) == 0;
+    EventKind kind = outcome == Outcome::Exited || killed ? EventKind::Exit
                      : outcome == Outcome::Livelock  ? EventKind::Livelock
                      : outcome == Outcome::StepLimit ? EventKind::StepLimit
                                                      : EventKind::Oops;

@@ -139,6 +139,8 @@ class Engine : public Machine {
     void emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
               std::string text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);
     void on_note(const Note& note, uint64_t addr);
+    bool frame_note(const Note& note);
+    static const char* frame_macro(uint32_t kind);
     void on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp);
     void on_function_return(const CallFrame& frame, uint64_t addr);
     void on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags,

@@ -37,6 +37,10 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
         return;
     }
     HostState& h = e->host_;
+    if (auto it = e->notes_by_addr_.find(addr); it != e->notes_by_addr_.end())
+        for (const Note& n : it->second)
+            if ((n.kind >= SP_NOTE_PARTIAL_FRAME && n.kind <= SP_NOTE_FRAME_GONE) || n.kind == SP_NOTE_FULL_FRAME)
+                e->frame_note(n);
     if (e->halt_next_ && e->recording_) {
         e->stop_reason_ = StopReason::Halt;
         uc_emu_stop(uc);
@@ -263,22 +267,46 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
     }
 }
 
+const char* Engine::frame_macro(uint32_t kind) {
+    switch (kind) {
+        case SP_NOTE_PARTIAL_FRAME: return "SAVE_ARGS";
+        case SP_NOTE_SAVE_REST: return "SAVE_REST";
+        case SP_NOTE_RESTORE_REST: return "RESTORE_REST";
+        case SP_NOTE_FIXUP_TOS: return "FIXUP_TOP_OF_STACK";
+        case SP_NOTE_RESTORE_TOS: return "RESTORE_TOP_OF_STACK";
+        case SP_NOTE_FRAME_GONE: return "RESTORE_ARGS";
+        default: return "full pt_regs";
+    }
+}
+
+// A frame note sits on the instruction after its macro: on arrival there
+// the slots already hold their values, so the shape changes on arrival
+// (applying a note twice changes nothing). Frame notes speak of the
+// syscall's pt_regs at the top of the task's stack; the same macros in an
+// exception taken inside the kernel work on a nested frame further down
+// and leave the syscall's frame alone. Returns false for such a note.
+bool Engine::frame_note(const Note& note) {
+    uint64_t base = pt_regs_base(), rsp = reg(UC_X86_REG_RSP);
+    bool on_stack = rsp >= base + SP_FRAME_SIZE - SP_THREAD_SIZE && rsp < base + SP_FRAME_SIZE;
+    if (on_stack && rsp + 8 < base) return false;
+    uint32_t& mask = host_.frame_valid;
+    switch (note.kind) {
+        case SP_NOTE_PARTIAL_FRAME: mask = valid_mask_partial_frame(); break;
+        case SP_NOTE_SAVE_REST: mask |= valid_mask_rest(); break;
+        case SP_NOTE_RESTORE_REST: mask &= ~valid_mask_rest(); break;
+        case SP_NOTE_FIXUP_TOS: mask |= valid_mask_top_of_stack(); break;
+        case SP_NOTE_FRAME_GONE: mask = 0; break;
+        case SP_NOTE_FULL_FRAME: mask = valid_mask_full(); break;
+        default: break;
+    }
+    return true;
+}
+
 void Engine::on_note(const Note& note, uint64_t addr) {
     HostState& h = host_;
     auto thread_flags = [&]() {
         uint64_t ks = read_u64(sp_percpu_ + SP_PERCPU_kernel_stack);
         return read_u32(ks - (SP_THREAD_SIZE - SP_KERNEL_STACK_OFFSET) + SP_TI_flags);
-    };
-    // Frame notes speak of the syscall's pt_regs at the top of the task's
-    // stack; the same macros in an exception taken inside the kernel work
-    // on a nested frame further down and leave the syscall's frame alone.
-    auto frame_event = [&](const char* what, uint32_t mask, const char* text) {
-        uint64_t base = pt_regs_base(), rsp = reg(UC_X86_REG_RSP);
-        bool on_stack = rsp >= base + SP_FRAME_SIZE - SP_THREAD_SIZE && rsp < base + SP_FRAME_SIZE;
-        if (on_stack && rsp + 8 < base) return;
-        h.frame_valid = mask;
-        (void)text;  // describe_event() says what each macro did
-        if (recording_) emit(EventKind::FrameState, addr, what, {mask, 0, 0, 0}, {});
     };
     switch (note.kind) {
         case SP_NOTE_TIF_CHECK: {
@@ -303,27 +331,14 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             break;
         }
         case SP_NOTE_PARTIAL_FRAME:
-            frame_event("SAVE_ARGS", valid_mask_partial_frame(),
-                        "partial pt_regs: args, orig_rax and rip saved; rcx, the rest and the top of stack are not");
-            break;
         case SP_NOTE_SAVE_REST:
-            frame_event("SAVE_REST", h.frame_valid | valid_mask_rest(), "rbx rbp r12-r15 saved: a full frame");
-            break;
         case SP_NOTE_RESTORE_REST:
-            frame_event("RESTORE_REST", h.frame_valid & ~valid_mask_rest(), "rbx rbp r12-r15 reloaded, back to a partial frame");
-            break;
         case SP_NOTE_FIXUP_TOS:
-            frame_event("FIXUP_TOP_OF_STACK", h.frame_valid | valid_mask_top_of_stack(),
-                        "rsp ss cs eflags filled in, rcx = -1: an iret frame exists");
-            break;
         case SP_NOTE_RESTORE_TOS:
-            frame_event("RESTORE_TOP_OF_STACK", h.frame_valid, "old_rsp and r11 taken back from the frame");
-            break;
         case SP_NOTE_FRAME_GONE:
-            frame_event("RESTORE_ARGS", 0, "registers reloaded, the frame is popped");
-            break;
         case SP_NOTE_FULL_FRAME:
-            frame_event("full pt_regs", valid_mask_full(), "every slot holds a value");
+            if (frame_note(note) && recording_)
+                emit(EventKind::FrameState, addr, frame_macro(note.kind), {h.frame_valid, 0, 0, 0}, {});
             break;
         case SP_NOTE_HANDLER_RETURNED: {
             if (!recording_) break;

@@ -250,7 +250,9 @@ const Symbol* GuestImage::symbol_containing(uint64_t addr) const {
 }
 
 std::string GuestImage::describe(uint64_t addr) const {
-    const Symbol* s = symbol_containing(addr);
+    bool inside = false;
+    for (const auto& seg : segments_) inside |= addr >= seg.vaddr && addr < seg.vaddr + seg.memsz;
+    const Symbol* s = inside ? symbol_containing(addr) : nullptr;
     char buf[64];
     if (!s) {
         std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(addr));

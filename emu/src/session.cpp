@@ -199,7 +199,9 @@ void Session::inject_now(int tif_bit) {
     if (!info || !info->injectable) throw std::invalid_argument("this flag cannot be injected");
     Action a;
     a.bit = tif_bit;
+    uint64_t here = step();
     impl_->engine.add_action_now(a);
+    impl_->engine.seek(here);  // stay where the change was made
     impl_->prev_for_step = UINT64_MAX;
 }
 
@@ -212,7 +214,9 @@ void Session::edit_now(const std::string& target, uint64_t value) {
     a.is_edit = true;
     a.target = target;
     a.value = value;
+    uint64_t here = step();
     impl_->engine.add_action_now(a);
+    impl_->engine.seek(here);
     impl_->prev_for_step = UINT64_MAX;
 }
 

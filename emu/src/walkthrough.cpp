@@ -286,6 +286,8 @@ class Parser {
     bool is_era_map(const YAML::Node& n) const;
     // The node for the era being parsed; a null node means "nothing for this era".
     YAML::Node for_era(const YAML::Node& n);
+    // An era map without this era: already reported, so say nothing more about it.
+    bool lacks_era(const YAML::Node& n) const;
 
     std::optional<std::string> text(const YAML::Node& n, const std::string& what);
     std::optional<int64_t> integer(const YAML::Node& n, const std::string& what);
@@ -363,10 +365,17 @@ YAML::Node Parser::for_era(const YAML::Node& n) {
     return found;
 }
 
+bool Parser::lacks_era(const YAML::Node& n) const {
+    if (!is_era_map(n)) return false;
+    for (const auto& kv : n)
+        if (*parse_era(kv.first.Scalar()) == plan_era_) return false;
+    return true;
+}
+
 std::optional<std::string> Parser::text(const YAML::Node& raw, const std::string& what) {
     const YAML::Node n = for_era(raw);
     if (!n.IsScalar()) {
-        error(raw, what + " must be text");
+        if (!lacks_era(raw)) error(raw, what + " must be text");
         return std::nullopt;
     }
     return n.Scalar();
@@ -375,7 +384,7 @@ std::optional<std::string> Parser::text(const YAML::Node& raw, const std::string
 std::optional<int64_t> Parser::integer(const YAML::Node& raw, const std::string& what) {
     const YAML::Node n = for_era(raw);
     if (!n.IsScalar()) {
-        error(raw, what + " must be a number");
+        if (!lacks_era(raw)) error(raw, what + " must be a number");
         return std::nullopt;
     }
     auto v = parse_integer(n.Scalar());
@@ -390,7 +399,7 @@ std::optional<bool> Parser::boolean(const YAML::Node& raw, const std::string& wh
         if (s == "true" || s == "yes" || s == "on") return true;
         if (s == "false" || s == "no" || s == "off") return false;
     }
-    error(raw, what + " must be true or false");
+    if (!lacks_era(raw)) error(raw, what + " must be true or false");
     return std::nullopt;
 }
 
@@ -403,7 +412,7 @@ std::optional<std::vector<std::string>> Parser::text_list(const YAML::Node& raw,
         return out;
     }
     if (!n.IsSequence()) {
-        error(raw, what + " must be a name or a list of names");
+        if (!lacks_era(raw)) error(raw, what + " must be a name or a list of names");
         return std::nullopt;
     }
     bool ok = true;
@@ -1512,7 +1521,7 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
         }
     }
     if (ok && out.size() == before && !n.IsNull()) {
-        bool all_left_out = true;
+        bool all_left_out = n.size() > (n["syscall"] ? 1u : 0u);
         for (const auto& kv : n)
             if (kv.first.Scalar() != "syscall" &&
                 !(is_era_map(kv.second) && for_era(kv.second).IsNull()))

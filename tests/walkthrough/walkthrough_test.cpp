@@ -1,0 +1,445 @@
+// Walkthroughs: the loader's diagnostics (broken files, exact positions and
+// reasons), the per-era plans, the narration parser, and the runner against
+// the real machine.
+#include "slowpath/walkthrough.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace slowpath {
+namespace {
+
+const std::string kBroken = WALKTHROUGH_BROKEN_DIR;
+const std::string kAssets = WALKTHROUGH_ASSETS_DIR;
+const std::string kDocs = WALKTHROUGH_DOCS;
+
+// Names are checked against the built-in lists, so these tests do not
+// depend on a built guest.
+LoadOptions builtin_names() {
+    LoadOptions o;
+    o.use_kernel_symbols = false;
+    return o;
+}
+
+// The diagnostics of a file that must not load, as "line:column: message".
+std::vector<std::string> problems(const std::string& file) {
+    try {
+        load_walkthrough(kBroken + "/" + file, builtin_names());
+    } catch (const WalkthroughError& e) {
+        std::vector<std::string> out;
+        for (const auto& d : e.diagnostics()) {
+            EXPECT_EQ(d.file, kBroken + "/" + file);
+            out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " +
+                          d.message);
+        }
+        return out;
+    }
+    ADD_FAILURE() << file << " loaded without a problem";
+    return {};
+}
+
+Walkthrough parse(const std::string& text, const LoadOptions& options = builtin_names()) {
+    return parse_walkthrough(text, "test.yaml", options);
+}
+
+std::vector<std::string> parse_problems(const std::string& text) {
+    try {
+        parse(text);
+    } catch (const WalkthroughError& e) {
+        std::vector<std::string> out;
+        for (const auto& d : e.diagnostics()) out.push_back(d.text());
+        return out;
+    }
+    return {};
+}
+
+using Lines = std::vector<std::string>;
+
+// ---- broken files ------------------------------------------------------------------
+
+TEST(WalkthroughLoad, UnknownStepKind) {
+    EXPECT_EQ(
+        problems("unknown-step.yaml"),
+        Lines{"6:5: unknown step kind 'dance' (expected one of: setup, move, say, point, ask, "
+              "expect, shoot)"});
+}
+
+TEST(WalkthroughLoad, BadFlagName) {
+    EXPECT_EQ(problems("bad-flag.yaml"), Lines{"5:21: unknown TIF flag 'SIGPENDNG'"});
+}
+
+TEST(WalkthroughLoad, BadLabel) {
+    EXPECT_EQ(problems("bad-label.yaml"),
+              Lines{"8:14: unknown label 'sysret_chek' in the v3.13 entry code"});
+}
+
+TEST(WalkthroughLoad, BadLabelAgainstTheKernelImage) {
+    // The same answer when the names come from the era's kernel ELF (or,
+    // without a built guest, from the built-in list).
+    try {
+        load_walkthrough(kBroken + "/bad-label.yaml");
+        ADD_FAILURE() << "loaded";
+    } catch (const WalkthroughError& e) {
+        ASSERT_EQ(e.diagnostics().size(), 1u);
+        EXPECT_EQ(
+            e.diagnostics()[0].text(),
+            kBroken + "/bad-label.yaml:8:14: unknown label 'sysret_chek' in the v3.13 entry code");
+    }
+}
+
+TEST(WalkthroughLoad, LabelOfAnotherEra) {
+    EXPECT_EQ(problems("label-not-in-era.yaml"),
+              Lines{"6:19: unknown label 'sysret_audit' in the rfc entry code"});
+}
+
+TEST(WalkthroughLoad, MissingField) {
+    EXPECT_EQ(problems("missing-field.yaml"), Lines{"6:7: ask is missing 'answer'"});
+}
+
+TEST(WalkthroughLoad, WrongType) {
+    EXPECT_EQ(problems("wrong-type.yaml"), Lines{"5:19: steps must be a number, not 'many'"});
+}
+
+TEST(WalkthroughLoad, MalformedYaml) {
+    EXPECT_EQ(problems("malformed.yaml"), Lines{"4:6: YAML syntax: end of map flow not found"});
+}
+
+TEST(WalkthroughLoad, IncompleteEraMap) {
+    EXPECT_EQ(problems("era-map-incomplete.yaml"),
+              Lines{"7:13: era map has no value for rfc (write `rfc: ~` to leave it out)"});
+}
+
+TEST(WalkthroughLoad, EveryProblemIsReportedInFileOrder) {
+    EXPECT_EQ(
+        problems("many-errors.yaml"),
+        (Lines{
+            "3:6: unknown era 'v3.14' (v3.13 or rfc)", "4:20: unknown syscall 'getpidd'",
+            "6:20: unknown panel 'tiff' (expected one of: controls, code, path, stack, regs, tif, "
+            "user, events, compare, narration)",
+            "7:38: unknown TIF flag 'FOO'", "7:51: ring must be 0 or 3",
+            "8:21: TIF_SECCOMP cannot be injected (slowpath has no cause to simulate for it)",
+            "9:51: the answer 'c' is not one of the choices",
+            "10:16: unknown move target 'somewhere' (expected focus, ring3, end, over, out, or an "
+            "event kind (check, syscall, syscall-entry, swapgs, stack-switch, label, call, return, "
+            "tif-check, frame, schedule, signal, sigreturn, audit, tracer-stop, task-work, "
+            "notifier, "
+            "tracepoint, handler-return, inject, edit, sysret, iret, fault, decision, exit, oops, "
+            "livelock, step-limit))"}));
+}
+
+TEST(WalkthroughLoad, MissingFile) {
+    try {
+        load_walkthrough(kBroken + "/no-such-file.yaml");
+        ADD_FAILURE() << "loaded";
+    } catch (const WalkthroughError& e) {
+        ASSERT_EQ(e.diagnostics().size(), 1u);
+        EXPECT_EQ(e.diagnostics()[0].text(), kBroken + "/no-such-file.yaml: cannot open the file");
+    }
+}
+
+TEST(WalkthroughLoad, SmallerMistakes) {
+    const std::string head = "title: t\nera: v3.13\nprogram: {syscall: getpid}\nsteps:\n";
+    EXPECT_EQ(parse_problems(head + "  - say: a\n    move: end\n"),
+              Lines{"test.yaml:6:5: a step has one kind: 'say' and 'move' belong in two steps"});
+    EXPECT_EQ(parse_problems(head + "  - move: {steps: 2, colour: red}\n"),
+              Lines{"test.yaml:5:22: unknown key 'colour' in move (expected one of: steps, back, "
+                    "label, to, "
+                    "name, count)"});
+    EXPECT_EQ(parse_problems(head + "  - expect: {register: {rzz: 1}}\n"),
+              Lines{"test.yaml:5:25: unknown register 'rzz'"});
+    EXPECT_EQ(parse_problems(head + "  - expect: {pt_regs: {rcx: {state: lost}}}\n"),
+              Lines{"test.yaml:5:37: unknown slot state 'lost' (valid, not-saved or not-fixed)"});
+    EXPECT_EQ(parse_problems(head + "  - setup: {inject: SIGPENDING}\n"),
+              Lines{"test.yaml:5:12: setup with inject is missing 'at' (entry, exit or now)"});
+    EXPECT_EQ(parse_problems(head + "  - setup: {edit: {cr3: 0}}\n"),
+              Lines{"test.yaml:5:20: cannot edit 'cr3' (a register rax..r15, rip, rflags, or "
+                    "pt_regs.<slot>)"});
+    EXPECT_EQ(parse_problems(head + "  - expect: {ret: {eq: no_such_symbol}}\n"),
+              Lines{"test.yaml:5:24: unknown symbol 'no_such_symbol' (not a number, nor a kernel "
+                    "or demo symbol)"});
+    EXPECT_EQ(parse_problems(head + "  - move: {to: call, name: sysret_check}\n"),
+              Lines{"test.yaml:5:28: unknown function 'sysret_check' in the v3.13 kernel "
+                    "(sysret_check is an "
+                    "entry-code label)"});
+    EXPECT_EQ(parse_problems("title: t\nera: v3.13\nprogram: {syscall: getpid}\n"),
+              Lines{"test.yaml:1:1: the walkthrough is missing 'steps'"});
+    EXPECT_EQ(parse_problems("title: t\neras: [v3.13, rfc]\nprogram: {syscall: getpid}\nsteps:\n"
+                             "  - setup: {era: rfc}\n"),
+              Lines{"test.yaml:5:18: this walkthrough runs once per era (eras:); a step cannot "
+                    "choose the era"});
+}
+
+// ---- plans, eras, values ------------------------------------------------------------
+
+TEST(WalkthroughLoad, OnePlanPerEraWithEraMapsResolved) {
+    Walkthrough w = parse(R"(
+title: Two eras
+eras: [v3.13, rfc]
+program: {syscall: getpid}
+steps:
+  - say: {v3.13: old, rfc: new}
+  - expect:
+      exit: {v3.13: iret, rfc: sysret}
+      returned: {v3.13: ~, rfc: {syscall_exit_slowpath: 0}}
+  - say: only in the RFC
+    only: rfc
+  - move: {label: {v3.13: sysret_signal, rfc: sysret_using_iret}}
+)");
+    ASSERT_EQ(w.plans.size(), 2u);
+    EXPECT_EQ(w.step_count(), 4u);
+    const EraPlan& v = w.plans[0];
+    const EraPlan& r = w.plans[1];
+    EXPECT_EQ(v.era, Era::V3_13);
+    EXPECT_EQ(r.era, Era::Rfc);
+    EXPECT_EQ(v.steps[0].text, "old");
+    EXPECT_EQ(r.steps[0].text, "new");
+    ASSERT_EQ(v.steps[1].expectations.size(), 1u);
+    EXPECT_EQ(v.steps[1].expectations[0].exit, ExitKind::Iret);
+    ASSERT_EQ(r.steps[1].expectations.size(), 2u);
+    EXPECT_EQ(r.steps[1].expectations[0].exit, ExitKind::Sysret);
+    EXPECT_EQ(r.steps[1].expectations[1].kind, Expectation::Kind::Returned);
+    EXPECT_TRUE(v.steps[2].skipped);
+    EXPECT_FALSE(r.steps[2].skipped);
+    EXPECT_EQ(v.steps[3].move.name, "sysret_signal");
+    EXPECT_EQ(r.steps[3].move.name, "sysret_using_iret");
+    EXPECT_EQ(r.steps[3].line, 12);
+}
+
+TEST(WalkthroughLoad, ValuesAndDescriptions) {
+    Walkthrough w = parse(R"(
+title: Values
+era: v3.13
+program: {syscall: 500, bad_pointer: true, max_steps: 100000}
+steps:
+  - expect:
+      ret: -ENOSYS
+      register: {rcx: focus_syscall+2, rflags: {mask: 0x200, ne: 0}}
+      pt_regs: {rip: {canonical: false}, rcx: {state: not-fixed}}
+      count: {call: {schedule: 1}, audit: {ge: 2}}
+      syscall: rt_sigreturn
+)");
+    EXPECT_EQ(w.program.syscall_nr, 500);
+    EXPECT_TRUE(w.program.bad_pointer);
+    EXPECT_EQ(w.program.max_steps, 100000u);
+    const auto& e = w.plans[0].steps[0].expectations;
+    ASSERT_EQ(e.size(), 7u);
+    EXPECT_EQ(e[0].value.value, -38);
+    EXPECT_EQ(e[0].describe(), "rt_sigreturn returns == -ENOSYS");
+    EXPECT_EQ(e[1].value.symbol, "focus_syscall");
+    EXPECT_EQ(e[1].value.value, 2);
+    EXPECT_EQ(e[2].describe(), "rflags & 0x200 != 0");
+    EXPECT_TRUE(e[2].value.test(0x202));
+    EXPECT_FALSE(e[2].value.test(0x2));
+    EXPECT_EQ(e[3].describe(), "pt_regs.rip is not canonical");
+    EXPECT_TRUE(e[3].value.test(0x800000000000));
+    EXPECT_FALSE(e[3].value.test(0x7fffffffe000));
+    EXPECT_FALSE(e[3].value.test(0xffff800000000000));  // kernel half: canonical
+    EXPECT_EQ(e[4].value.state, SlotState::Unfixed);
+    EXPECT_EQ(e[5].count_of, "schedule");
+    EXPECT_EQ(e[6].describe(), "audit events in rt_sigreturn so far >= 2");
+}
+
+// ---- narration -------------------------------------------------------------------------
+
+TEST(Narration, BoldCodeAndLists) {
+    auto lines = parse_narration("Some **bold** and `code`.\n\n- one\n- `two`\n3. three\n");
+    ASSERT_EQ(lines.size(), 5u);
+    EXPECT_EQ(lines[0].kind, NarrationLine::Kind::Paragraph);
+    ASSERT_EQ(lines[0].spans.size(), 5u);
+    EXPECT_EQ(lines[0].spans[1].text, "bold");
+    EXPECT_TRUE(lines[0].spans[1].bold);
+    EXPECT_EQ(lines[0].spans[3].text, "code");
+    EXPECT_TRUE(lines[0].spans[3].code);
+    EXPECT_EQ(lines[1].kind, NarrationLine::Kind::Blank);
+    EXPECT_EQ(lines[2].kind, NarrationLine::Kind::Bullet);
+    EXPECT_EQ(lines[4].kind, NarrationLine::Kind::Numbered);
+    EXPECT_EQ(lines[4].number, 3);
+    EXPECT_EQ(narration_plain("Some **bold** and `code`.\n- one\n"),
+              "Some bold and code.\n- one\n");
+    // A lone marker is text.
+    EXPECT_EQ(narration_plain("2 ** 3 is 8"), "2 ** 3 is 8\n");
+    // An indented line continues the list item above it.
+    auto item = parse_narration("- first line\n  and more\nafter\n");
+    ASSERT_EQ(item.size(), 3u);
+    EXPECT_TRUE(item[1].continues);
+    EXPECT_FALSE(item[2].continues);
+    EXPECT_EQ(narration_plain("- first line\n  and more\n"), "- first line\n  and more\n");
+}
+
+// ---- the shipped walkthroughs load --------------------------------------------------------
+
+TEST(ShippedWalkthroughs, AllLoadAndAtLeastTenExist) {
+    std::vector<std::string> files;
+    if (DIR* d = opendir(kAssets.c_str())) {
+        while (dirent* e = readdir(d)) {
+            std::string name = e->d_name;
+            if (name.size() > 5 && name.substr(name.size() - 5) == ".yaml") files.push_back(name);
+        }
+        closedir(d);
+    }
+    EXPECT_GE(files.size(), 10u);
+    for (const auto& f : files) {
+        try {
+            Walkthrough w = load_walkthrough(kAssets + "/" + f);
+            EXPECT_FALSE(w.title.empty()) << f;
+            EXPECT_GT(w.step_count(), 5u) << f;
+        } catch (const WalkthroughError& e) {
+            ADD_FAILURE() << e.what();
+        }
+    }
+}
+
+// ---- the documentation's example is a working walkthrough ---------------------------------
+
+TEST(Documentation, CompleteExampleLoadsAndPasses) {
+    std::ifstream in(kDocs);
+    ASSERT_TRUE(in) << kDocs;
+    std::string line, yaml;
+    bool inside = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("## ", 0) == 0) {
+            if (inside) break;
+            inside = line == "## A complete example";
+            continue;
+        }
+        if (!inside) continue;
+        if (line.rfind("    ", 0) == 0)
+            yaml += line.substr(4) + "\n";
+        else if (line.empty())
+            yaml += "\n";
+    }
+    ASSERT_FALSE(yaml.empty()) << "no example found in " << kDocs;
+    Walkthrough w = parse_walkthrough(yaml, "docs example");
+    ASSERT_EQ(w.plans.size(), 2u);
+    for (size_t p = 0; p < w.plans.size(); p++) {
+        WalkRunner runner(w, p);
+        size_t checks = 0;
+        for (const auto& r : runner.run_all())
+            for (const auto& c : r.checks) {
+                checks++;
+                EXPECT_TRUE(c.passed) << "line " << r.line << ": " << c.what << ": " << c.detail;
+            }
+        EXPECT_GT(checks, 8u);
+    }
+}
+
+// ---- running against the machine ------------------------------------------------------------
+
+const char* const kGetpid = R"(
+title: getpid
+eras: [v3.13, rfc]
+program: {syscall: getpid}
+steps:
+  - say: hello
+  - move: {to: focus}
+  - expect: {ring: 3, register: {rax: 39, rcx: {ne: 0}}}
+  - move: {label: sysret_check}
+  - expect: {at: sysret_check, pt_regs: {rax: 1}, labels: {contains: [system_call, ret_from_sys_call]}}
+  - move: {to: decision}
+  - expect: {exit: sysret, ret: 1, register: {rcx: focus_syscall+2}}
+  - expect: {exit: iret}
+  - move: {label: tracesys}
+  - move: {to: end}
+  - expect: {outcome: exited, console: "getpid returned 1"}
+)";
+
+TEST(WalkRunner, RunsStepsAndReportsPassAndFail) {
+    Walkthrough w = parse(kGetpid);
+    for (size_t p = 0; p < w.plans.size(); p++) {
+        WalkRunner runner(w, p);
+        std::vector<StepResult> results = runner.run_all();
+        ASSERT_EQ(results.size(), w.step_count());
+        EXPECT_EQ(results[0].narration, "hello");
+        for (size_t i : {2u, 4u, 6u, 10u}) {
+            EXPECT_TRUE(results[i].passed()) << "step " << i << ": " << results[i].checks[0].what
+                                             << ": " << results[i].checks[0].detail;
+        }
+        // A wrong expectation fails with what was found.
+        ASSERT_EQ(results[7].checks.size(), 1u);
+        EXPECT_FALSE(results[7].checks[0].passed);
+        EXPECT_EQ(results[7].checks[0].what, "the focus syscall leaves by iret");
+        EXPECT_EQ(results[7].checks[0].detail, "getpid (syscall #1) left by sysret");
+        EXPECT_EQ(results[7].checks[0].line, 13);
+        // A move that cannot be made fails too, and stays put.
+        ASSERT_EQ(results[8].checks.size(), 1u);
+        EXPECT_FALSE(results[8].checks[0].passed);
+        EXPECT_EQ(results[8].machine_step, results[6].machine_step);
+    }
+}
+
+TEST(WalkRunner, RunToIsDeterministic) {
+    Walkthrough w = parse(kGetpid);
+    WalkRunner runner(w, 0);
+    auto first = runner.run_to(6);
+    ASSERT_EQ(first.size(), 6u);
+    uint64_t step = runner.session().step();
+    std::string where = runner.session().where();
+    runner.run_to(2);
+    EXPECT_EQ(runner.position(), 2u);
+    auto again = runner.run_to(6);
+    EXPECT_EQ(runner.session().step(), step);
+    EXPECT_EQ(runner.session().where(), where);
+    EXPECT_EQ(again.back().machine_step, first.back().machine_step);
+}
+
+TEST(WalkRunner, SetupAfterAMoveStartsAgainAndInjectNowActsHere) {
+    Walkthrough w = parse(R"(
+title: setups
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - setup: {inject: NEED_RESCHED, at: exit}
+  - move: {to: focus}
+  - expect: {exit: sysret, count: {schedule: 0}}
+  - move: {to: call, name: schedule}
+  - setup: {inject: SIGPENDING, at: now}
+  - expect: {tif: {set: [SIGPENDING]}, at: schedule, exit: iret}
+  - setup: {restart: true, era: rfc, inject: NOTIFY_RESUME, at: exit}
+  - move: {to: focus}
+  - move: {to: decision}
+  - expect: {exit: sysret, returned: {syscall_exit_slowpath: 0}, count: {task-work: 1}}
+)");
+    WalkRunner runner(w, 0);
+    auto results = runner.run_all();
+    ASSERT_EQ(results.size(), 10u);
+    for (const auto& r : results)
+        for (const auto& c : r.checks)
+            EXPECT_TRUE(c.passed) << "line " << r.line << ": " << c.what << ": " << c.detail;
+    EXPECT_FALSE(results[0].restarted);  // before the first move: just the scenario
+    EXPECT_FALSE(results[4].restarted);  // inject now acts at the current step
+    EXPECT_EQ(results[4].machine_step, results[3].machine_step);
+    EXPECT_TRUE(results[6].restarted);
+    EXPECT_EQ(runner.scenario().era, Era::Rfc);
+    ASSERT_EQ(runner.scenario().injections.size(), 1u);
+}
+
+TEST(WalkRunner, PointAskAndShootPassThrough) {
+    Walkthrough w = parse(R"(
+title: gui things
+era: rfc
+program: {syscall: getpid}
+steps:
+  - point: {panel: [tif, path], flag: need_resched, field: pt_regs.rcx, label: sysret_using_iret}
+  - ask: {question: "sysret or iret?", choices: [sysret, iret], answer: iret, explain: "**signals**"}
+  - shoot: picture.png
+)");
+    WalkRunner runner(w, 0);
+    auto results = runner.run_all();
+    ASSERT_EQ(results.size(), 3u);
+    std::vector<std::string> points;
+    for (const auto& p : results[0].points) points.push_back(p.text());
+    EXPECT_EQ(points, (Lines{"panel:tif", "panel:path", "flag:NEED_RESCHED", "field:pt_regs.rcx",
+                             "label:sysret_using_iret"}));
+    ASSERT_NE(results[1].question, nullptr);
+    EXPECT_EQ(results[1].question->answer, 1u);
+    EXPECT_EQ(results[2].screenshot, "picture.png");
+    EXPECT_EQ(runner.session_if_started(), nullptr);  // nothing needed the machine
+}
+
+}  // namespace
+}  // namespace slowpath
