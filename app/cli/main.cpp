@@ -20,10 +20,14 @@ namespace slowpath {
 
 int run_command(const RunOptions& o) {
     Scenario s;
-    if (auto era = parse_era(o.era)) s.era = *era;
-    else throw UsageError("unknown era '" + o.era + "' (v3.13 or rfc)");
-    if (auto nr = parse_syscall(o.syscall)) s.syscall_nr = *nr;
-    else throw UsageError("unknown syscall '" + o.syscall + "'");
+    if (auto era = parse_era(o.era))
+        s.era = *era;
+    else
+        throw UsageError("unknown era '" + o.era + "' (v3.13 or rfc)");
+    if (auto nr = parse_syscall(o.syscall))
+        s.syscall_nr = *nr;
+    else
+        throw UsageError("unknown syscall '" + o.syscall + "'");
     for (const auto& text : o.injections) {
         try {
             s.injections.push_back(parse_injection(text));
@@ -38,8 +42,10 @@ int run_command(const RunOptions& o) {
     s.user_args = o.program_args;
 
     Session session(s);
-    if (o.json) std::cout << report_json(session).dump(2) << "\n";
-    else std::cout << report_text(session);
+    if (o.json)
+        std::cout << report_json(session).dump(2) << "\n";
+    else
+        std::cout << report_text(session);
     return 0;
 }
 
@@ -51,15 +57,19 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     RunOptions run;
-    CLI::App* run_cmd = app.add_subcommand("run", "run the demo (or a static program) and trace its syscalls");
+    CLI::App* run_cmd =
+        app.add_subcommand("run", "run the demo (or a static program) and trace its syscalls");
     run_cmd->add_option("--era", run.era, "v3.13 or rfc")->capture_default_str();
     run_cmd->add_option("--syscall", run.syscall, "the syscall the demo makes: a name or a number")
         ->capture_default_str();
-    run_cmd->add_option("--inject", run.injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
-    run_cmd->add_option("--max-steps", run.max_steps, "stop after this many instructions")->capture_default_str();
+    run_cmd->add_option("--inject", run.injections,
+                        "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
+    run_cmd->add_option("--max-steps", run.max_steps, "stop after this many instructions")
+        ->capture_default_str();
     run_cmd->add_flag("--json", run.json, "print one JSON object");
     run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");
-    run_cmd->add_option("--program", run.program, "a static x86-64 Linux ELF to run instead of the demo");
+    run_cmd->add_option("--program", run.program,
+                        "a static x86-64 Linux ELF to run instead of the demo");
     run_cmd->add_option("--args", run.program_args, "arguments for --program")->expected(0, -1);
 
     WalkOptions walk;

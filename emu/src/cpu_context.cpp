@@ -32,9 +32,15 @@ uint64_t reg(uc_engine* uc, int id) {
 
 }  // namespace
 
-unsigned char* CpuContext::bytes() { return reinterpret_cast<unsigned char*>(scratch_); }
-void CpuContext::save() { check(uc_context_save(uc_, scratch_), "uc_context_save"); }
-void CpuContext::restore() { check(uc_context_restore(uc_, scratch_), "uc_context_restore"); }
+unsigned char* CpuContext::bytes() {
+    return reinterpret_cast<unsigned char*>(scratch_);
+}
+void CpuContext::save() {
+    check(uc_context_save(uc_, scratch_), "uc_context_save");
+}
+void CpuContext::restore() {
+    check(uc_context_restore(uc_, scratch_), "uc_context_restore");
+}
 
 CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
     check(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");

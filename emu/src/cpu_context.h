@@ -16,8 +16,9 @@
 namespace slowpath {
 
 class CpuContext {
-   public:
-    explicit CpuContext(uc_engine* uc);  // throws std::runtime_error if the layout is not recognised
+ public:
+    explicit CpuContext(
+        uc_engine* uc);  // throws std::runtime_error if the layout is not recognised
     ~CpuContext();
     CpuContext(const CpuContext&) = delete;
     CpuContext& operator=(const CpuContext&) = delete;
@@ -30,7 +31,7 @@ class CpuContext {
     // data) or as a 64-bit interrupt gate does (the null selector).
     void enter_ring0(uint16_t kernel_cs, bool null_ss);
 
-   private:
+ private:
     uc_engine* uc_;
     uc_context* scratch_ = nullptr;
     size_t size_ = 0;

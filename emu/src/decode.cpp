@@ -36,11 +36,11 @@ bool after_call(const Machine& m, uint64_t addr) {
     if (addr < SP_KERNEL_BASE || addr >= SP_USER_BASE) return false;
     uint8_t b[7] = {};
     if (!m.read(addr - 7, b, sizeof b)) return false;
-    if (b[2] == 0xe8) return true;                                  // call rel32
+    if (b[2] == 0xe8) return true;                                                // call rel32
     if (b[5] == 0xff && ((b[6] >> 3) & 7) == 2 && (b[6] >> 6) == 3) return true;  // call *%reg
-    if (b[4] == 0xff && ((b[5] >> 3) & 7) == 2) return true;        // call *disp8(...)
-    if (b[0] == 0xff && ((b[1] >> 3) & 7) == 2) return true;        // call *disp32(...)
-    if (b[1] == 0xff && ((b[2] >> 3) & 7) == 2) return true;        // call *table(,%rax,8)
+    if (b[4] == 0xff && ((b[5] >> 3) & 7) == 2) return true;  // call *disp8(...)
+    if (b[0] == 0xff && ((b[1] >> 3) & 7) == 2) return true;  // call *disp32(...)
+    if (b[1] == 0xff && ((b[2] >> 3) & 7) == 2) return true;  // call *table(,%rax,8)
     return false;
 }
 
@@ -48,17 +48,20 @@ bool after_call(const Machine& m, uint64_t addr) {
 
 std::string_view slot_state_name(SlotState state) {
     switch (state) {
-        case SlotState::Valid: return "valid";
-        case SlotState::NotSaved: return "not saved";
-        case SlotState::Unfixed: return "not fixed up";
+        case SlotState::Valid:
+            return "valid";
+        case SlotState::NotSaved:
+            return "not saved";
+        case SlotState::Unfixed:
+            return "not fixed up";
     }
     return "?";
 }
 
 const std::vector<std::string_view>& pt_regs_slot_names() {
     static const std::vector<std::string_view> names = {
-        "r15", "r14", "r13", "r12", "rbp", "rbx", "r11", "r10", "r9", "r8",  "rax",
-        "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss"};
+        "r15", "r14", "r13", "r12", "rbp",      "rbx", "r11", "r10",    "r9",  "r8", "rax",
+        "rcx", "rdx", "rsi", "rdi", "orig_rax", "rip", "cs",  "eflags", "rsp", "ss"};
     return names;
 }
 
@@ -74,11 +77,18 @@ int pt_regs_slot_index(std::string_view name) {
 }
 
 uint32_t valid_mask_partial_frame() {
-    return bits({SP_R11, SP_R10, SP_R9, SP_R8, SP_RAX, SP_RDX, SP_RSI, SP_RDI, SP_ORIG_RAX, SP_RIP});
+    return bits(
+        {SP_R11, SP_R10, SP_R9, SP_R8, SP_RAX, SP_RDX, SP_RSI, SP_RDI, SP_ORIG_RAX, SP_RIP});
 }
-uint32_t valid_mask_rest() { return bits({SP_R15, SP_R14, SP_R13, SP_R12, SP_RBP, SP_RBX}); }
-uint32_t valid_mask_top_of_stack() { return bits({SP_RCX, SP_CS, SP_EFLAGS, SP_RSP, SP_SS}); }
-uint32_t valid_mask_full() { return (1u << (SP_FRAME_SIZE / 8)) - 1; }
+uint32_t valid_mask_rest() {
+    return bits({SP_R15, SP_R14, SP_R13, SP_R12, SP_RBP, SP_RBX});
+}
+uint32_t valid_mask_top_of_stack() {
+    return bits({SP_RCX, SP_CS, SP_EFLAGS, SP_RSP, SP_SS});
+}
+uint32_t valid_mask_full() {
+    return (1u << (SP_FRAME_SIZE / 8)) - 1;
+}
 
 PtRegsView decode_pt_regs(const Machine& m, uint64_t base, uint32_t valid_mask) {
     PtRegsView v;
@@ -93,9 +103,12 @@ PtRegsView decode_pt_regs(const Machine& m, uint64_t base, uint32_t valid_mask) 
         s.offset = static_cast<int>(i * 8);
         s.addr = base + i * 8;
         s.value = m.read_u64(s.addr);
-        if (valid_mask & (1u << i)) s.state = SlotState::Valid;
-        else if (valid_mask_top_of_stack() & (1u << i)) s.state = SlotState::Unfixed;
-        else s.state = SlotState::NotSaved;
+        if (valid_mask & (1u << i))
+            s.state = SlotState::Valid;
+        else if (valid_mask_top_of_stack() & (1u << i))
+            s.state = SlotState::Unfixed;
+        else
+            s.state = SlotState::NotSaved;
         v.slots.push_back(s);
     }
     return v;
@@ -148,7 +161,8 @@ KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask) {
         }
         v.words.push_back(std::move(w));
     }
-    if (frame_low < v.frame_base) v.frames.push_back({current.empty() ? "entry code" : current, frame_low, v.frame_base});
+    if (frame_low < v.frame_base)
+        v.frames.push_back({current.empty() ? "entry code" : current, frame_low, v.frame_base});
     v.frames.push_back({"pt_regs", v.frame_base, v.stack_top});
     return v;
 }
@@ -162,8 +176,10 @@ std::vector<UserStackView::Field> decode_sigframe(const Machine& m, uint64_t fra
         x.name = std::move(name);
         x.addr = frame + off;
         x.size = size;
-        if (size == 8) x.value = m.read_u64(x.addr);
-        else if (size == 4) x.value = m.read_u32(x.addr);
+        if (size == 8)
+            x.value = m.read_u64(x.addr);
+        else if (size == 4)
+            x.value = m.read_u32(x.addr);
         else {
             uint16_t v = 0;
             m.read(x.addr, &v, 2);
@@ -208,12 +224,14 @@ UserStackView decode_user_stack(const Machine& m, uint64_t user_rsp, size_t max_
     const Symbol* state = m.kernel().symbol_named("sp_state");
     if (state) {
         v.sigframe = m.read_u64(state->addr + offsetof(abi::sp_kernel_state, sigframe_addr));
-        v.signo = static_cast<int>(m.read_u32(state->addr + offsetof(abi::sp_kernel_state, sigframe_signo)));
+        v.signo = static_cast<int>(
+            m.read_u32(state->addr + offsetof(abi::sp_kernel_state, sigframe_signo)));
         v.has_sigframe = v.sigframe != 0;
     }
     if (v.has_sigframe) v.sigframe_fields = decode_sigframe(m, v.sigframe);
     if (user_rsp < SP_USER_BASE || user_rsp >= SP_USER_STACK_TOP) return v;
-    for (uint64_t a = user_rsp & ~uint64_t(7); a < SP_USER_STACK_TOP && v.words.size() < max_words; a += 8) {
+    for (uint64_t a = user_rsp & ~uint64_t(7); a < SP_USER_STACK_TOP && v.words.size() < max_words;
+         a += 8) {
         StackWord w;
         w.addr = a;
         w.value = m.read_u64(a);
@@ -224,7 +242,8 @@ UserStackView decode_user_stack(const Machine& m, uint64_t user_rsp, size_t max_
                     break;
                 }
         }
-        if (w.label.empty() && w.value >= SP_USER_BASE && w.value < SP_USER_STACK_TOP - SP_USER_STACK_SIZE) {
+        if (w.label.empty() && w.value >= SP_USER_BASE &&
+            w.value < SP_USER_STACK_TOP - SP_USER_STACK_SIZE) {
             if (const Symbol* s = m.user().symbol_containing(w.value)) {
                 if (s->is_function) w.label = "-> " + m.describe(w.value);
             }
@@ -241,7 +260,8 @@ TifView decode_tif(const Machine& m) {
     v.present = true;
     v.thread_info = ti;
     v.flags = m.read_u32(ti + SP_TI_flags);
-    for (const auto& f : tif_flags()) v.bits.push_back({f.bit, f.name, ((v.flags >> f.bit) & 1u) != 0});
+    for (const auto& f : tif_flags())
+        v.bits.push_back({f.bit, f.name, ((v.flags >> f.bit) & 1u) != 0});
     return v;
 }
 
@@ -258,10 +278,12 @@ KernelStateView decode_kernel_state(const Machine& m) {
     v.console.assign(st->console, std::min<uint64_t>(st->console_len, SP_CONSOLE_SIZE));
     v.audit_enabled = st->audit_enabled;
     for (uint32_t i = 0; i < std::min<uint32_t>(st->audit_count, SP_MAX_RECORDS); i++)
-        v.audit.push_back({st->audit[i].kind, st->audit[i].nr, st->audit[i].value, st->audit[i].success != 0});
+        v.audit.push_back(
+            {st->audit[i].kind, st->audit[i].nr, st->audit[i].value, st->audit[i].success != 0});
     v.tracer_attached = st->tracer_attached;
     for (uint32_t i = 0; i < std::min<uint32_t>(st->tracer_stop_count, SP_MAX_RECORDS); i++)
-        v.tracer_stops.push_back({st->tracer_stops[i].kind, st->tracer_stops[i].nr, st->tracer_stops[i].value});
+        v.tracer_stops.push_back(
+            {st->tracer_stops[i].kind, st->tracer_stops[i].nr, st->tracer_stops[i].value});
     for (uint32_t i = 0; i < std::min<uint32_t>(st->switch_count, SP_MAX_RECORDS); i++)
         v.switches.push_back({st->switches[i].from_pid, st->switches[i].to_pid});
     v.task_work_queued = st->task_work_queued;

@@ -32,26 +32,35 @@ void check(uc_err err, const std::string& what) {
     if (err != UC_ERR_OK) throw std::runtime_error(what + ": " + uc_strerror(err));
 }
 
-bool vector_has_error_code(uint32_t v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
+bool vector_has_error_code(uint32_t v) {
+    return v == 8 || (v >= 10 && v <= 14) || v == 17;
+}
 
 const char* vector_name(uint32_t v) {
     switch (v) {
-        case 0: return "#DE divide error";
-        case 1: return "#DB debug";
-        case 3: return "#BP breakpoint";
-        case 6: return "#UD invalid opcode";
-        case 8: return "#DF double fault";
-        case 13: return "#GP general protection";
-        case 14: return "#PF page fault";
-        default: return "exception";
+        case 0:
+            return "#DE divide error";
+        case 1:
+            return "#DB debug";
+        case 3:
+            return "#BP breakpoint";
+        case 6:
+            return "#UD invalid opcode";
+        case 8:
+            return "#DF double fault";
+        case 13:
+            return "#GP general protection";
+        case 14:
+            return "#PF page fault";
+        default:
+            return "exception";
     }
 }
 
 std::string signal_name(unsigned sig) {
-    static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",
-                                  "SIGTRAP", "SIGABRT", "SIGBUS",  "SIGFPE",  "SIGKILL",
-                                  "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM",
-                                  "SIGTERM"};
+    static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP",
+                                  "SIGABRT", "SIGBUS",  "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV",
+                                  "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
     if (sig < sizeof names / sizeof names[0]) return names[sig];
     return "signal " + std::to_string(sig);
 }
@@ -61,10 +70,10 @@ std::string signal_name(unsigned sig) {
 // ---------------------------------------------------------------------------
 // Construction: load the images, lay out RAM, install the hooks.
 
-Engine::Engine(const Scenario& scenario, Options options)
-    : scenario_(scenario), options_(options) {
+Engine::Engine(const Scenario& scenario, Options options) : scenario_(scenario), options_(options) {
     const EraInfo& era = era_info(scenario.era);
-    kernel_ = std::make_unique<GuestImage>(GuestImage::load(guest_path(std::string(era.kernel_image))));
+    kernel_ =
+        std::make_unique<GuestImage>(GuestImage::load(guest_path(std::string(era.kernel_image))));
     std::string user_path =
         scenario.user_program.empty() ? guest_path("demo.elf") : scenario.user_program;
     user_ = std::make_unique<GuestImage>(GuestImage::load(user_path));
@@ -89,11 +98,14 @@ uint64_t Engine::reg(int id) const {
     return v;
 }
 
-void Engine::set_reg(int id, uint64_t value) { check(uc_reg_write(uc_, id, &value), "uc_reg_write"); }
+void Engine::set_reg(int id, uint64_t value) {
+    check(uc_reg_write(uc_, id, &value), "uc_reg_write");
+}
 
 void Engine::load_and_boot(const Scenario& scenario) {
     for (const auto& seg : user_->segments())
-        if (seg.vaddr < SP_USER_BASE || seg.vaddr + seg.memsz > SP_USER_STACK_TOP - SP_USER_STACK_SIZE)
+        if (seg.vaddr < SP_USER_BASE ||
+            seg.vaddr + seg.memsz > SP_USER_STACK_TOP - SP_USER_STACK_SIZE)
             throw LoadError(user_->path() + ": a segment at " + hex(seg.vaddr) +
                             " lies outside user memory [" + hex(SP_USER_BASE) + ", " +
                             hex(SP_USER_STACK_TOP - SP_USER_STACK_SIZE) + ")");
@@ -108,8 +120,10 @@ void Engine::load_and_boot(const Scenario& scenario) {
     sp_state_ = symbol("sp_state");
     sp_percpu_ = symbol("sp_percpu");
     symbol("system_call");
-    if (auto r = kernel_->section_range(".entry.text")) entry_text_ = *r;
-    else throw LoadError(kernel_->path() + ": the kernel image has no .entry.text section");
+    if (auto r = kernel_->section_range(".entry.text"))
+        entry_text_ = *r;
+    else
+        throw LoadError(kernel_->path() + ": the kernel image has no .entry.text section");
     if (auto r = kernel_->section_range(".text")) kernel_text_ = *r;
     if (auto f = user_->symbol_addr("focus_syscall")) focus_user_addr_ = *f;
     for (const auto& n : kernel_->notes()) notes_by_addr_[n.addr].push_back(n);
@@ -137,12 +151,14 @@ void Engine::load_and_boot(const Scenario& scenario) {
     std::vector<std::string> argv;
     if (scenario.user_program.empty()) {
         if (scenario.demo_repeat)
-            argv = {"demo", "bench", std::to_string(scenario.syscall_nr), std::to_string(scenario.demo_repeat)};
+            argv = {"demo", "bench", std::to_string(scenario.syscall_nr),
+                    std::to_string(scenario.demo_repeat)};
         else
             argv = {"demo", std::to_string(scenario.syscall_nr)};
         if (scenario.bad_pointer) argv.push_back("badptr");
     } else {
-        std::string base = scenario.user_program.substr(scenario.user_program.find_last_of('/') + 1);
+        std::string base =
+            scenario.user_program.substr(scenario.user_program.find_last_of('/') + 1);
         argv.push_back(base);
         for (const auto& a : scenario.user_args) argv.push_back(a);
     }
@@ -172,8 +188,10 @@ void Engine::load_and_boot(const Scenario& scenario) {
     dirty_since_.assign(SP_RAM_SIZE / kPage, 0);
     if (options_.trace) {
         for (const auto& inj : scenario.injections)
-            if (inj.when == InjectWhen::Now) actions_.push_back({inj.step, false, inj.bit, InjectWhen::Now, "", 0});
-        for (const auto& e : scenario.edits) actions_.push_back({e.step, true, 0, InjectWhen::Now, e.target, e.value});
+            if (inj.when == InjectWhen::Now)
+                actions_.push_back({inj.step, false, inj.bit, InjectWhen::Now, "", 0});
+        for (const auto& e : scenario.edits)
+            actions_.push_back({e.step, true, 0, InjectWhen::Now, e.target, e.value});
         std::stable_sort(actions_.begin(), actions_.end(),
                          [](const Action& a, const Action& b) { return a.step < b.step; });
     }
@@ -183,19 +201,21 @@ void Engine::install_hooks() {
     check(uc_hook_add(uc_, &hooks_[0], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall),
                       this, 1, 0, UC_X86_INS_SYSCALL),
           "hook syscall");
-    check(uc_hook_add(uc_, &hooks_[1], UC_HOOK_INTR, reinterpret_cast<void*>(&Engine::on_intr), this, 1, 0),
+    check(uc_hook_add(uc_, &hooks_[1], UC_HOOK_INTR, reinterpret_cast<void*>(&Engine::on_intr),
+                      this, 1, 0),
           "hook interrupts");
     check(uc_hook_add(uc_, &hooks_[2], UC_HOOK_INSN_INVALID,
                       reinterpret_cast<void*>(&Engine::on_invalid), this, 1, 0),
           "hook invalid instructions");
-    check(uc_hook_add(uc_, &hooks_[5], UC_HOOK_MEM_UNMAPPED, reinterpret_cast<void*>(&Engine::on_unmapped),
-                      this, 1, 0),
+    check(uc_hook_add(uc_, &hooks_[5], UC_HOOK_MEM_UNMAPPED,
+                      reinterpret_cast<void*>(&Engine::on_unmapped), this, 1, 0),
           "hook unmapped memory");
     if (options_.trace) {
-        check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code), this, 1, 0),
-              "hook code");
-        check(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&Engine::on_write),
+        check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code),
                           this, 1, 0),
+              "hook code");
+        check(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE,
+                          reinterpret_cast<void*>(&Engine::on_write), this, 1, 0),
               "hook memory writes");
     }
 }
@@ -206,8 +226,9 @@ void Engine::install_hooks() {
 CpuState Engine::cpu() const {
     CpuState s;
     static const int gpr_ids[GPR_COUNT] = {
-        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX, UC_X86_REG_RSP, UC_X86_REG_RBP,
-        UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
+        UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
+        UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
         UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
     for (int i = 0; i < GPR_COUNT; i++) s.gpr[i] = reg(gpr_ids[i]);
     s.rip = reg(UC_X86_REG_RIP);
@@ -354,8 +375,7 @@ void Engine::seek(uint64_t target) {
     // Restore when going back, or when a checkpoint lies between here and there.
     size_t best = 0;
     for (size_t i = 0; i < checkpoints_.size() && checkpoints_[i].step <= target; i++) best = i;
-    if (target < host_.step || (checkpoints_[best].step > host_.step))
-        restore_checkpoint(best);
+    if (target < host_.step || (checkpoints_[best].step > host_.step)) restore_checkpoint(best);
     bool was = recording_;
     recording_ = false;
     run_until(target, true);
@@ -391,15 +411,17 @@ void Engine::apply_actions_at(uint64_t step) {
 void Engine::apply_action(const Action& a) {
     if (a.origin == InjectWhen::Entry) host_.entry_fired = true;
     if (a.origin == InjectWhen::Exit) host_.exit_fired = true;
-    if (a.is_edit) edit(a.target, a.value);
-    else inject(a.bit);
+    if (a.is_edit)
+        edit(a.target, a.value);
+    else
+        inject(a.bit);
     if (!finished())
         emit(a.is_edit ? EventKind::Edit : EventKind::Inject, reg(UC_X86_REG_RIP),
              a.is_edit ? a.target : std::string(tif_flag(a.bit) ? tif_flag(a.bit)->name : "?"),
              {static_cast<uint64_t>(a.bit), static_cast<uint64_t>(a.origin), a.value, 0},
              a.is_edit ? "edit " + a.target + " = " + hex(a.value)
-                       : "inject " + std::string(tif_flag(a.bit) ? tif_flag(a.bit)->name : "?") + " @" +
-                             std::string(inject_when_name(a.origin)) + ": " +
+                       : "inject " + std::string(tif_flag(a.bit) ? tif_flag(a.bit)->name : "?") +
+                             " @" + std::string(inject_when_name(a.origin)) + ": " +
                              std::string(tif_flag(a.bit) ? tif_flag(a.bit)->cause : ""));
 }
 
@@ -421,7 +443,9 @@ void Engine::run_until(uint64_t target, bool apply_at_target) {
 
 bool Engine::run_slice(uint64_t target) {
     stop_target_ = target;
-    if (recording_) stop_target_ = std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
+    if (recording_)
+        stop_target_ =
+            std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
     next_action_step_ = UINT64_MAX;
     for (const auto& a : actions_)
         if (a.step > host_.step) {
@@ -443,7 +467,8 @@ bool Engine::run_slice(uint64_t target) {
         case StopReason::Action:
             return true;
         case StopReason::Limit:
-            finish(Outcome::StepLimit, "stopped after " + std::to_string(host_.step) + " instructions (--max-steps)");
+            finish(Outcome::StepLimit,
+                   "stopped after " + std::to_string(host_.step) + " instructions (--max-steps)");
             return false;
         case StopReason::Halt:
             halt_next_ = false;
@@ -465,7 +490,8 @@ bool Engine::run_slice(uint64_t target) {
 
 void Engine::check_halt() {
     uint32_t reason = read_u32(sp_state_ + offsetof(abi::sp_kernel_state, halt_reason));
-    int32_t code = static_cast<int32_t>(read_u32(sp_state_ + offsetof(abi::sp_kernel_state, exit_code)));
+    int32_t code =
+        static_cast<int32_t>(read_u32(sp_state_ + offsetof(abi::sp_kernel_state, exit_code)));
     uint32_t killed = read_u32(sp_state_ + offsetof(abi::sp_kernel_state, killed_by));
     if (reason == SP_HALT_EXITED && !killed) {
         trace_.exit_code = code;
@@ -477,11 +503,12 @@ void Engine::check_halt() {
         uint64_t vec = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_vector));
         uint64_t rip = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_rip));
         uint64_t cr2 = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_cr2));
-        finish(Outcome::Fault, std::string("kernel oops: ") + vector_name(static_cast<uint32_t>(vec)) +
-                                   " at " + describe(rip) + (vec == 14 ? " (address " + hex(cr2) + ")" : ""));
+        finish(Outcome::Fault,
+               std::string("kernel oops: ") + vector_name(static_cast<uint32_t>(vec)) + " at " +
+                   describe(rip) + (vec == 14 ? " (address " + hex(cr2) + ")" : ""));
     } else {
-        finish(Outcome::Fault, "the guest stopped at " + describe(reg(UC_X86_REG_RIP)) +
-                                   " without exiting");
+        finish(Outcome::Fault,
+               "the guest stopped at " + describe(reg(UC_X86_REG_RIP)) + " without exiting");
     }
 }
 
@@ -491,9 +518,9 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
     trace_.outcome_detail = detail;
     bool killed = outcome == Outcome::Fault && detail.rfind("the program was killed", 0) == 0;
     EventKind kind = outcome == Outcome::Exited || killed ? EventKind::Exit
-                     : outcome == Outcome::Livelock  ? EventKind::Livelock
-                     : outcome == Outcome::StepLimit ? EventKind::StepLimit
-                                                     : EventKind::Oops;
+                     : outcome == Outcome::Livelock       ? EventKind::Livelock
+                     : outcome == Outcome::StepLimit      ? EventKind::StepLimit
+                                                          : EventKind::Oops;
     if (recording_ || !options_.trace) {
         std::string name(outcome_name(outcome));
         std::array<uint64_t, 4> a = {static_cast<uint64_t>(trace_.exit_code), 0, 0, 0};
@@ -519,8 +546,8 @@ void Engine::run_untraced() {
         if (take_unmapped_as_fault()) err = UC_ERR_OK;
         if (fault_.pending) {
             fault_.pending = false;
-            deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
-                          fault_.cr2);
+            deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector),
+                          fault_.error, fault_.cr2);
             continue;
         }
         if (err != UC_ERR_OK) {
@@ -610,7 +637,8 @@ bool Engine::take_unmapped_as_fault() {
     // Without a code hook Unicorn reports the start of the block, not the
     // faulting instruction: a speed run stops rather than guess.
     if (!options_.trace) return false;
-    if (guest_maps(unmapped_.addr)) return false;  // mapped by the guest, absent in RAM: a real error
+    if (guest_maps(unmapped_.addr))
+        return false;  // mapped by the guest, absent in RAM: a real error
     set_reg(UC_X86_REG_CR2, unmapped_.addr);
     fault_ = {true, 14, unmapped_.error, unmapped_.rip, unmapped_.addr};
     return true;
@@ -627,7 +655,8 @@ bool Engine::on_invalid(uc_engine* uc, void* self) {
     return false;
 }
 
-void Engine::deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32_t error, uint64_t cr2) {
+void Engine::deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32_t error,
+                           uint64_t cr2) {
     ctx_->clear_old_exception();
     if (injecting_) {
         injection_failed_ = true;
@@ -721,11 +750,12 @@ void Engine::inject(int bit) {
 
 void Engine::edit(const std::string& target, uint64_t value) {
     static const std::pair<const char*, int> regs[] = {
-        {"rax", UC_X86_REG_RAX}, {"rbx", UC_X86_REG_RBX}, {"rcx", UC_X86_REG_RCX}, {"rdx", UC_X86_REG_RDX},
-        {"rsi", UC_X86_REG_RSI}, {"rdi", UC_X86_REG_RDI}, {"rbp", UC_X86_REG_RBP}, {"rsp", UC_X86_REG_RSP},
-        {"r8", UC_X86_REG_R8},   {"r9", UC_X86_REG_R9},   {"r10", UC_X86_REG_R10}, {"r11", UC_X86_REG_R11},
-        {"r12", UC_X86_REG_R12}, {"r13", UC_X86_REG_R13}, {"r14", UC_X86_REG_R14}, {"r15", UC_X86_REG_R15},
-        {"rip", UC_X86_REG_RIP}, {"rflags", UC_X86_REG_RFLAGS}};
+        {"rax", UC_X86_REG_RAX}, {"rbx", UC_X86_REG_RBX}, {"rcx", UC_X86_REG_RCX},
+        {"rdx", UC_X86_REG_RDX}, {"rsi", UC_X86_REG_RSI}, {"rdi", UC_X86_REG_RDI},
+        {"rbp", UC_X86_REG_RBP}, {"rsp", UC_X86_REG_RSP}, {"r8", UC_X86_REG_R8},
+        {"r9", UC_X86_REG_R9},   {"r10", UC_X86_REG_R10}, {"r11", UC_X86_REG_R11},
+        {"r12", UC_X86_REG_R12}, {"r13", UC_X86_REG_R13}, {"r14", UC_X86_REG_R14},
+        {"r15", UC_X86_REG_R15}, {"rip", UC_X86_REG_RIP}, {"rflags", UC_X86_REG_RFLAGS}};
     for (const auto& [name, id] : regs)
         if (target == name) {
             set_reg(id, value);

@@ -57,8 +57,8 @@ struct LoopCounter {
 struct HostState {
     uint64_t step = 0;
     int cpl = 0;
-    int syscall = -1;    // index of the syscall in progress
-    int syscalls = 0;    // syscalls started so far
+    int syscall = -1;  // index of the syscall in progress
+    int syscalls = 0;  // syscalls started so far
     int focus = -1;
     uint32_t frame_valid = 0;
     std::vector<CallFrame> calls;
@@ -76,7 +76,7 @@ struct Checkpoint {
 };
 
 class Engine : public Machine {
-   public:
+ public:
     struct Options {
         bool trace = true;  // false: no per-instruction hooks (speed runs)
     };
@@ -108,7 +108,7 @@ class Engine : public Machine {
     // Speed runs: run to the end with no trace; returns the outcome.
     void run_untraced();
 
-   private:
+ private:
     enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
 
     void load_and_boot(const Scenario& scenario);

@@ -39,7 +39,8 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
     HostState& h = e->host_;
     if (auto it = e->notes_by_addr_.find(addr); it != e->notes_by_addr_.end())
         for (const Note& n : it->second)
-            if ((n.kind >= SP_NOTE_PARTIAL_FRAME && n.kind <= SP_NOTE_FRAME_GONE) || n.kind == SP_NOTE_FULL_FRAME)
+            if ((n.kind >= SP_NOTE_PARTIAL_FRAME && n.kind <= SP_NOTE_FRAME_GONE) ||
+                n.kind == SP_NOTE_FULL_FRAME)
                 e->frame_note(n);
     if (e->halt_next_ && e->recording_) {
         e->stop_reason_ = StopReason::Halt;
@@ -65,11 +66,12 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
             return;
         }
         // Injections tied to the focus syscall become actions at this step.
-        bool at_entry = !h.entry_fired && h.cpl == 3 &&
-                        (e->focus_user_addr_ ? addr == e->focus_user_addr_
-                                             : h.focus < 0 && e->info_at(addr, size).insn == AddrInfo::Syscall &&
-                                                   static_cast<long>(e->reg(UC_X86_REG_RAX)) ==
-                                                       e->scenario_.syscall_nr);
+        bool at_entry =
+            !h.entry_fired && h.cpl == 3 &&
+            (e->focus_user_addr_
+                 ? addr == e->focus_user_addr_
+                 : h.focus < 0 && e->info_at(addr, size).insn == AddrInfo::Syscall &&
+                       static_cast<long>(e->reg(UC_X86_REG_RAX)) == e->scenario_.syscall_nr);
         bool at_exit = false;
         if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0) {
             auto it = e->notes_by_addr_.find(addr);
@@ -79,13 +81,15 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
         }
         bool added = false;
         for (const auto& inj : e->scenario_.injections) {
-            if ((at_entry && inj.when == InjectWhen::Entry) || (at_exit && inj.when == InjectWhen::Exit)) {
+            if ((at_entry && inj.when == InjectWhen::Entry) ||
+                (at_exit && inj.when == InjectWhen::Exit)) {
                 Action a;
                 a.step = h.step;
                 a.bit = inj.bit;
                 a.origin = inj.when;
-                auto pos = std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
-                                            [](uint64_t st, const Action& x) { return st < x.step; });
+                auto pos =
+                    std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
+                                     [](uint64_t st, const Action& x) { return st < x.step; });
                 e->actions_.insert(pos, a);
                 added = true;
             }
@@ -109,19 +113,26 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
     AddrInfo info;
     if (addr >= SP_KERNEL_BASE && addr < SP_USER_BASE) {
         if (const Symbol* s = kernel_->symbol_at(addr)) {
-            if (addr >= entry_text_.first && addr < entry_text_.second) info.label = s;
-            else if (s->is_function) info.function = s;
+            if (addr >= entry_text_.first && addr < entry_text_.second)
+                info.label = s;
+            else if (s->is_function)
+                info.function = s;
         }
         auto n = notes_by_addr_.find(addr);
         if (n != notes_by_addr_.end()) info.notes = n->second;
     }
     uint8_t b[4] = {0, 0, 0, 0};
     uc_mem_read(uc_, addr, b, std::min<uint32_t>(size, 4));
-    if (size == 3 && b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xf8) info.insn = AddrInfo::Swapgs;
-    else if (size == 3 && b[0] == 0x48 && b[1] == 0x0f && b[2] == 0x07) info.insn = AddrInfo::Sysret;
-    else if (size == 2 && b[0] == 0x48 && b[1] == 0xcf) info.insn = AddrInfo::Iret;
-    else if (size == 1 && b[0] == 0xf4) info.insn = AddrInfo::Hlt;
-    else if (size == 2 && b[0] == 0x0f && b[1] == 0x05) info.insn = AddrInfo::Syscall;
+    if (size == 3 && b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xf8)
+        info.insn = AddrInfo::Swapgs;
+    else if (size == 3 && b[0] == 0x48 && b[1] == 0x0f && b[2] == 0x07)
+        info.insn = AddrInfo::Sysret;
+    else if (size == 2 && b[0] == 0x48 && b[1] == 0xcf)
+        info.insn = AddrInfo::Iret;
+    else if (size == 1 && b[0] == 0xf4)
+        info.insn = AddrInfo::Hlt;
+    else if (size == 2 && b[0] == 0x0f && b[1] == 0x05)
+        info.insn = AddrInfo::Syscall;
     return addr_info_.emplace(addr, std::move(info)).first->second;
 }
 
@@ -154,8 +165,10 @@ void Engine::process(uint64_t addr, uint32_t size) {
             on_function_return(done, addr);
             break;
         }
-        if (rsp > top.rsp_after) h.calls.pop_back();  // unwound without a ret (stack switch, iret)
-        else break;
+        if (rsp > top.rsp_after)
+            h.calls.pop_back();  // unwound without a ret (stack switch, iret)
+        else
+            break;
     }
 
     AddrInfo& info = info_at(addr, size);
@@ -187,7 +200,8 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
     if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
     if (!recording_) return;
-    uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX), reg(UC_X86_REG_RCX)};
+    uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX),
+                        reg(UC_X86_REG_RCX)};
     std::string text = fn.name + "(";
     const FunctionParams* params = kernel_->params_of(fn.name);
     size_t nargs = params ? std::min<size_t>(params->names.size(), 4) : 0;
@@ -240,7 +254,8 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
                            ((n - 1) % SP_MAX_RECORDS) * sizeof(abi::sp_audit_record);
             abi::sp_audit_record r{};
             read(rec, &r, sizeof r);
-            emit(EventKind::Audit, addr, name, {r.kind, r.nr, static_cast<uint64_t>(r.value), r.success},
+            emit(EventKind::Audit, addr, name,
+                 {r.kind, r.nr, static_cast<uint64_t>(r.value), r.success},
                  std::string(r.kind == 1 ? "audit entry record: " : "audit exit record: ") +
                      syscall_name(r.nr) + (r.kind == 2 ? " = " + std::to_string(r.value) : ""));
         }
@@ -251,9 +266,12 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
                            ((n - 1) % SP_MAX_RECORDS) * sizeof(abi::sp_tracer_stop);
             abi::sp_tracer_stop r{};
             read(rec, &r, sizeof r);
-            static const char* kinds[] = {"?", "syscall-entry stop", "syscall-exit stop", "single-step report"};
-            emit(EventKind::TracerStop, addr, "tracer", {r.kind, r.nr, static_cast<uint64_t>(r.value), 0},
-                 std::string("tracer: ") + kinds[r.kind < 4 ? r.kind : 0] + " in " + syscall_name(r.nr));
+            static const char* kinds[] = {"?", "syscall-entry stop", "syscall-exit stop",
+                                          "single-step report"};
+            emit(EventKind::TracerStop, addr, "tracer",
+                 {r.kind, r.nr, static_cast<uint64_t>(r.value), 0},
+                 std::string("tracer: ") + kinds[r.kind < 4 ? r.kind : 0] + " in " +
+                     syscall_name(r.nr));
         }
     } else if (name == "task_work_run") {
         emit(EventKind::TaskWork, addr, "task_work_run",
@@ -269,13 +287,20 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
 
 const char* Engine::frame_macro(uint32_t kind) {
     switch (kind) {
-        case SP_NOTE_PARTIAL_FRAME: return "SAVE_ARGS";
-        case SP_NOTE_SAVE_REST: return "SAVE_REST";
-        case SP_NOTE_RESTORE_REST: return "RESTORE_REST";
-        case SP_NOTE_FIXUP_TOS: return "FIXUP_TOP_OF_STACK";
-        case SP_NOTE_RESTORE_TOS: return "RESTORE_TOP_OF_STACK";
-        case SP_NOTE_FRAME_GONE: return "RESTORE_ARGS";
-        default: return "full pt_regs";
+        case SP_NOTE_PARTIAL_FRAME:
+            return "SAVE_ARGS";
+        case SP_NOTE_SAVE_REST:
+            return "SAVE_REST";
+        case SP_NOTE_RESTORE_REST:
+            return "RESTORE_REST";
+        case SP_NOTE_FIXUP_TOS:
+            return "FIXUP_TOP_OF_STACK";
+        case SP_NOTE_RESTORE_TOS:
+            return "RESTORE_TOP_OF_STACK";
+        case SP_NOTE_FRAME_GONE:
+            return "RESTORE_ARGS";
+        default:
+            return "full pt_regs";
     }
 }
 
@@ -291,13 +316,26 @@ bool Engine::frame_note(const Note& note) {
     if (on_stack && rsp + 8 < base) return false;
     uint32_t& mask = host_.frame_valid;
     switch (note.kind) {
-        case SP_NOTE_PARTIAL_FRAME: mask = valid_mask_partial_frame(); break;
-        case SP_NOTE_SAVE_REST: mask |= valid_mask_rest(); break;
-        case SP_NOTE_RESTORE_REST: mask &= ~valid_mask_rest(); break;
-        case SP_NOTE_FIXUP_TOS: mask |= valid_mask_top_of_stack(); break;
-        case SP_NOTE_FRAME_GONE: mask = 0; break;
-        case SP_NOTE_FULL_FRAME: mask = valid_mask_full(); break;
-        default: break;
+        case SP_NOTE_PARTIAL_FRAME:
+            mask = valid_mask_partial_frame();
+            break;
+        case SP_NOTE_SAVE_REST:
+            mask |= valid_mask_rest();
+            break;
+        case SP_NOTE_RESTORE_REST:
+            mask &= ~valid_mask_rest();
+            break;
+        case SP_NOTE_FIXUP_TOS:
+            mask |= valid_mask_top_of_stack();
+            break;
+        case SP_NOTE_FRAME_GONE:
+            mask = 0;
+            break;
+        case SP_NOTE_FULL_FRAME:
+            mask = valid_mask_full();
+            break;
+        default:
+            break;
     }
     return true;
 }
@@ -311,7 +349,8 @@ void Engine::on_note(const Note& note, uint64_t addr) {
     switch (note.kind) {
         case SP_NOTE_TIF_CHECK: {
             uint32_t mask = static_cast<uint32_t>(reg(UC_X86_REG_RDI));
-            on_tif_check(note, addr, mask, thread_flags(), static_cast<uint32_t>(reg(UC_X86_REG_RDX)));
+            on_tif_check(note, addr, mask, thread_flags(),
+                         static_cast<uint32_t>(reg(UC_X86_REG_RDX)));
             break;
         }
         case SP_NOTE_TIF_BITTEST: {
@@ -327,7 +366,8 @@ void Engine::on_note(const Note& note, uint64_t addr) {
         case SP_NOTE_STACK_SWITCH: {
             if (!recording_) break;
             uint64_t old_rsp = read_u64(sp_percpu_ + SP_PERCPU_old_rsp);
-            emit(EventKind::StackSwitch, addr, "stack switch", {old_rsp, reg(UC_X86_REG_RSP), 0, 0}, {});
+            emit(EventKind::StackSwitch, addr, "stack switch", {old_rsp, reg(UC_X86_REG_RSP), 0, 0},
+                 {});
             break;
         }
         case SP_NOTE_PARTIAL_FRAME:
@@ -338,13 +378,15 @@ void Engine::on_note(const Note& note, uint64_t addr) {
         case SP_NOTE_FRAME_GONE:
         case SP_NOTE_FULL_FRAME:
             if (frame_note(note) && recording_)
-                emit(EventKind::FrameState, addr, frame_macro(note.kind), {h.frame_valid, 0, 0, 0}, {});
+                emit(EventKind::FrameState, addr, frame_macro(note.kind), {h.frame_valid, 0, 0, 0},
+                     {});
             break;
         case SP_NOTE_HANDLER_RETURNED: {
             if (!recording_) break;
             uint64_t base = pt_regs_base();
             int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
-            emit(EventKind::HandlerReturn, addr, syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
+            emit(EventKind::HandlerReturn, addr,
+                 syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
                  {static_cast<uint64_t>(value), 0, 0, 0}, {});
             break;
         }
@@ -353,7 +395,8 @@ void Engine::on_note(const Note& note, uint64_t addr) {
     }
 }
 
-void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags, uint32_t result) {
+void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags,
+                          uint32_t result) {
     // Livelock guard: the same check seeing the same flags again and again
     // on one exit means nothing clears the flag that keeps us looping.
     LoopCounter& c = host_.loops[addr];
@@ -384,7 +427,8 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (h.syscall >= 0 && recording_)
             emit(EventKind::Decision, addr, "sysret", {1, 0, 0, 0}, decision_reason(true));
         if (recording_)
-            emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {}, true);
+            emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
+                 true);
         h.cpl = 3;
     } else {
         uint64_t frame[5] = {0, 0, 0, 0, 0};
@@ -393,7 +437,8 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (new_cpl == 3 && h.syscall >= 0 && recording_)
             emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0}, decision_reason(false));
         if (recording_)
-            emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {}, true);
+            emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},
+                 true);
         h.cpl = new_cpl;
     }
     if (h.cpl == 3) {
@@ -408,30 +453,48 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
 std::string Engine::decision_reason(bool sysret) const {
     const auto& ev = trace_.events;
     size_t first = ev.size();
-    while (first > 0 && !(ev[first - 1].kind == EventKind::SyscallEntry && ev[first - 1].syscall == host_.syscall))
+    while (first > 0 && !(ev[first - 1].kind == EventKind::SyscallEntry &&
+                          ev[first - 1].syscall == host_.syscall))
         first--;
     bool schedule = false, audit_exit = false, signal = false, task_work = false, tracer = false,
-         tracesys = false, sysret_audit = false, slowpath = false, sigreturn = false, joined_iret = false;
+         tracesys = false, sysret_audit = false, slowpath = false, sigreturn = false,
+         joined_iret = false;
     int64_t slowpath_ret = 0;
     uint32_t work_seen = 0;
     std::string notifier;
     for (size_t i = first > 0 ? first - 1 : 0; i < ev.size(); i++) {
         const Event& e = ev[i];
         switch (e.kind) {
-            case EventKind::Schedule: schedule = true; break;
-            case EventKind::Audit: audit_exit |= e.a[0] == 2; break;
-            case EventKind::SignalDelivered: signal = true; break;
-            case EventKind::TaskWork: task_work = true; break;
-            case EventKind::TracerStop: tracer = true; break;
-            case EventKind::Notifier: notifier = e.name; break;
-            case EventKind::SignalReturn: sigreturn = true; break;
+            case EventKind::Schedule:
+                schedule = true;
+                break;
+            case EventKind::Audit:
+                audit_exit |= e.a[0] == 2;
+                break;
+            case EventKind::SignalDelivered:
+                signal = true;
+                break;
+            case EventKind::TaskWork:
+                task_work = true;
+                break;
+            case EventKind::TracerStop:
+                tracer = true;
+                break;
+            case EventKind::Notifier:
+                notifier = e.name;
+                break;
+            case EventKind::SignalReturn:
+                sigreturn = true;
+                break;
             case EventKind::TifCheck:
-                if (e.name == "sysret_check" || e.name == "int_with_check") work_seen |= static_cast<uint32_t>(e.a[2]);
+                if (e.name == "sysret_check" || e.name == "int_with_check")
+                    work_seen |= static_cast<uint32_t>(e.a[2]);
                 break;
             case EventKind::Label:
                 tracesys |= e.name == "tracesys";
                 sysret_audit |= e.name == "sysret_audit";
-                joined_iret |= e.name == "int_check_syscall_exit_work" || e.name == "sysret_using_iret";
+                joined_iret |=
+                    e.name == "int_check_syscall_exit_work" || e.name == "sysret_using_iret";
                 break;
             case EventKind::Return:
                 if (e.name == "syscall_exit_slowpath") {
@@ -439,7 +502,8 @@ std::string Engine::decision_reason(bool sysret) const {
                     slowpath_ret = static_cast<int64_t>(static_cast<int32_t>(e.a[0]));
                 }
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     std::vector<std::string> work;
@@ -454,23 +518,33 @@ std::string Engine::decision_reason(bool sysret) const {
 
     if (sysret) {
         if (slowpath)
-            return "syscall_exit_slowpath() did its work (" + (did.empty() ? std::string("nothing") : did) +
+            return "syscall_exit_slowpath() did its work (" +
+                   (did.empty() ? std::string("nothing") : did) +
                    ") and returned 0: user registers intact, sysret is still fine";
-        if (sysret_audit) return "audit exit recorded by the asm fast path (sysret_audit): registers intact, sysret";
-        if (schedule) return "rescheduled and back at sysret_check with no work left: registers intact, sysret";
+        if (sysret_audit)
+            return "audit exit recorded by the asm fast path (sysret_audit): registers intact, "
+                   "sysret";
+        if (schedule)
+            return "rescheduled and back at sysret_check with no work left: registers intact, "
+                   "sysret";
         return "no work flags at sysret_check: the fast sysret";
     }
-    if (sigreturn) return "rt_sigreturn rewrote every register from the signal frame: only iret restores them all";
+    if (sigreturn)
+        return "rt_sigreturn rewrote every register from the signal frame: only iret restores them "
+               "all";
     if (slowpath && slowpath_ret)
         return "syscall_exit_slowpath() returned " + std::to_string(slowpath_ret) +
                (signal ? ": a signal was delivered, user registers changed, must use iret"
                        : ": registers may have changed, must use iret");
     if (tracesys)
-        return "entry work went through tracesys: a tracer may have changed any register, so the exit uses iret" +
+        return "entry work went through tracesys: a tracer may have changed any register, so the "
+               "exit uses iret" +
                (did.empty() ? std::string() : " (" + did + ")");
     if (joined_iret)
-        return "work " + tif_names(work_seen) + " at sysret_careful is neither a reschedule nor audit: v3.13 "
-               "joins the iret path" + (did.empty() ? std::string() : " (" + did + ")");
+        return "work " + tif_names(work_seen) +
+               " at sysret_careful is neither a reschedule nor audit: v3.13 "
+               "joins the iret path" +
+               (did.empty() ? std::string() : " (" + did + ")");
     return "left through the iret path" + (did.empty() ? std::string() : " (" + did + ")");
 }
 

@@ -8,13 +8,12 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <slowpath/abi.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
-
-#include <slowpath/abi.h>
 
 namespace slowpath {
 namespace {
@@ -116,7 +115,8 @@ GuestImage GuestImage::load(const std::string& path) {
     GElf_Ehdr eh;
     if (!gelf_getehdr(e.elf, &eh)) fail(path, "unreadable ELF header");
     if (eh.e_ident[EI_CLASS] != ELFCLASS64) fail(path, "not a 64-bit ELF");
-    if (eh.e_machine != EM_X86_64) fail(path, "not an x86-64 ELF (e_machine " + std::to_string(eh.e_machine) + ")");
+    if (eh.e_machine != EM_X86_64)
+        fail(path, "not an x86-64 ELF (e_machine " + std::to_string(eh.e_machine) + ")");
     if (eh.e_type != ET_EXEC)
         fail(path, "not a static executable (ET_EXEC); build with -static -no-pie");
     img.entry_ = eh.e_entry;
@@ -147,8 +147,8 @@ GuestImage GuestImage::load(const std::string& path) {
         s.executable = ph.p_flags & PF_X;
         if (!img.phdr_addr_ && ph.p_offset == 0 && eh.e_phoff < ph.p_filesz)
             img.phdr_addr_ = ph.p_vaddr + eh.e_phoff;
-        img.brk_ = std::max(img.brk_, (ph.p_vaddr + ph.p_memsz + SP_PAGE_SIZE - 1) &
-                                          ~uint64_t(SP_PAGE_SIZE - 1));
+        img.brk_ = std::max(
+            img.brk_, (ph.p_vaddr + ph.p_memsz + SP_PAGE_SIZE - 1) & ~uint64_t(SP_PAGE_SIZE - 1));
         img.segments_.push_back(std::move(s));
     }
     if (img.segments_.empty()) fail(path, "no loadable segments");

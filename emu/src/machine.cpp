@@ -13,7 +13,7 @@ std::string_view gpr_name(int gpr) {
 
 std::string rflags_names(uint64_t rflags) {
     static const std::pair<int, const char*> bits[] = {
-        {0, "CF"}, {2, "PF"}, {4, "AF"}, {6, "ZF"}, {7, "SF"},   {8, "TF"},  {9, "IF"},
+        {0, "CF"},  {2, "PF"},  {4, "AF"},  {6, "ZF"},  {7, "SF"},  {8, "TF"}, {9, "IF"},
         {10, "DF"}, {11, "OF"}, {14, "NT"}, {16, "RF"}, {17, "VM"}, {18, "AC"}};
     std::string out;
     for (const auto& [bit, name] : bits)

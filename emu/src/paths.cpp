@@ -30,7 +30,9 @@ std::string source_dir() {
     return is_dir(env) ? env : SLOWPATH_SOURCE_ROOT;
 }
 
-std::string assets_dir() { return source_dir() + "/assets"; }
+std::string assets_dir() {
+    return source_dir() + "/assets";
+}
 
 std::string guest_dir() {
     std::string env = env_or_empty("SLOWPATH_GUEST_DIR");
@@ -40,6 +42,8 @@ std::string guest_dir() {
     return assets_dir() + "/guest";
 }
 
-std::string guest_path(const std::string& file) { return guest_dir() + "/" + file; }
+std::string guest_path(const std::string& file) {
+    return guest_dir() + "/" + file;
+}
 
 }  // namespace slowpath

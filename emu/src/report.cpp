@@ -38,7 +38,8 @@ nlohmann::json report_json(const Session& session) {
         c["name"] = r.name;
         c["ret"] = r.has_ret ? json(r.ret) : json(nullptr);
         c["path"] = r.path;
-        c["exit"] = r.exit == ExitKind::None ? json(nullptr) : json(std::string(exit_kind_name(r.exit)));
+        c["exit"] =
+            r.exit == ExitKind::None ? json(nullptr) : json(std::string(exit_kind_name(r.exit)));
         json checks = json::array();
         for (const auto& k : r.tif_checks)
             checks.push_back({{"where", k.where},
@@ -65,11 +66,12 @@ nlohmann::json report_json(const Session& session) {
 std::string report_text(const Session& session) {
     const Trace& t = session.trace();
     std::ostringstream out;
-    out << "era " << era_info(session.scenario().era).name << ": " << era_info(session.scenario().era).title
-        << "\n";
+    out << "era " << era_info(session.scenario().era).name << ": "
+        << era_info(session.scenario().era).title << "\n";
     for (size_t k = 0; k < t.syscalls.size(); k++) {
         const SyscallRecord& r = t.syscalls[k];
-        out << "\n" << (r.is_focus ? "* " : "  ") << "syscall #" << k << ": " << r.name << " (" << r.nr
+        out << "\n"
+            << (r.is_focus ? "* " : "  ") << "syscall #" << k << ": " << r.name << " (" << r.nr
             << ")";
         if (r.has_ret) out << " = " << r.ret;
         out << "  -> " << exit_kind_name(r.exit) << "\n";

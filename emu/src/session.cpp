@@ -11,9 +11,12 @@ namespace slowpath {
 
 std::string_view inject_when_name(InjectWhen when) {
     switch (when) {
-        case InjectWhen::Entry: return "entry";
-        case InjectWhen::Exit: return "exit";
-        case InjectWhen::Now: return "now";
+        case InjectWhen::Entry:
+            return "entry";
+        case InjectWhen::Exit:
+            return "exit";
+        case InjectWhen::Now:
+            return "now";
     }
     return "?";
 }
@@ -21,7 +24,8 @@ std::string_view inject_when_name(InjectWhen when) {
 Injection parse_injection(std::string_view text) {
     auto at = text.find('@');
     if (at == std::string_view::npos)
-        throw std::invalid_argument("'" + std::string(text) + "': expected FLAG@entry or FLAG@exit");
+        throw std::invalid_argument("'" + std::string(text) +
+                                    "': expected FLAG@entry or FLAG@exit");
     std::string_view flag = text.substr(0, at), when = text.substr(at + 1);
     auto bit = parse_tif(flag);
     if (!bit) throw std::invalid_argument("unknown TIF flag '" + std::string(flag) + "'");
@@ -33,9 +37,13 @@ Injection parse_injection(std::string_view text) {
     for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     Injection inj;
     inj.bit = *bit;
-    if (w == "entry") inj.when = InjectWhen::Entry;
-    else if (w == "exit") inj.when = InjectWhen::Exit;
-    else throw std::invalid_argument("unknown injection time '" + std::string(when) + "' (entry or exit)");
+    if (w == "entry")
+        inj.when = InjectWhen::Entry;
+    else if (w == "exit")
+        inj.when = InjectWhen::Exit;
+    else
+        throw std::invalid_argument("unknown injection time '" + std::string(when) +
+                                    "' (entry or exit)");
     return inj;
 }
 
@@ -49,8 +57,9 @@ std::string injection_text(const Injection& injection) {
 }
 
 class SessionImpl {
-   public:
-    explicit SessionImpl(Scenario s) : scenario(std::move(s)), engine(scenario, Engine::Options{true}) {
+ public:
+    explicit SessionImpl(Scenario s)
+        : scenario(std::move(s)), engine(scenario, Engine::Options{true}) {
         engine.record_to_end();
         engine.seek(0);
     }
@@ -64,12 +73,22 @@ class SessionImpl {
 Session::Session(Scenario scenario) : impl_(std::make_unique<SessionImpl>(std::move(scenario))) {}
 Session::~Session() = default;
 
-const Scenario& Session::scenario() const { return impl_->scenario; }
-const Trace& Session::trace() const { return impl_->engine.trace(); }
-const Machine& Session::machine() const { return impl_->engine; }
-uint64_t Session::step() const { return impl_->engine.step(); }
+const Scenario& Session::scenario() const {
+    return impl_->scenario;
+}
+const Trace& Session::trace() const {
+    return impl_->engine.trace();
+}
+const Machine& Session::machine() const {
+    return impl_->engine;
+}
+uint64_t Session::step() const {
+    return impl_->engine.step();
+}
 
-void Session::seek(uint64_t step) { impl_->engine.seek(step); }
+void Session::seek(uint64_t step) {
+    impl_->engine.seek(step);
+}
 
 uint64_t Session::step_forward(uint64_t count) {
     seek(std::min(last_step(), step() + count));
@@ -129,13 +148,15 @@ static std::optional<uint64_t> prev_matching(const Trace& t, uint64_t before,
 }
 
 uint64_t Session::next_label() {
-    if (auto s = next_matching(trace(), step(), [](const Event& e) { return e.kind == EventKind::Label; }))
+    if (auto s = next_matching(trace(), step(),
+                               [](const Event& e) { return e.kind == EventKind::Label; }))
         seek(*s);
     return step();
 }
 
 uint64_t Session::prev_label() {
-    if (auto s = prev_matching(trace(), step(), [](const Event& e) { return e.kind == EventKind::Label; }))
+    if (auto s = prev_matching(trace(), step(),
+                               [](const Event& e) { return e.kind == EventKind::Label; }))
         seek(*s);
     return step();
 }
@@ -172,8 +193,9 @@ uint64_t Session::run_to_end() {
 }
 
 std::optional<uint64_t> Session::run_to_label(std::string_view label) {
-    auto s = next_matching(trace(), step(),
-                           [&](const Event& e) { return e.kind == EventKind::Label && e.name == label; });
+    auto s = next_matching(trace(), step(), [&](const Event& e) {
+        return e.kind == EventKind::Label && e.name == label;
+    });
     if (s) seek(*s);
     return s;
 }
@@ -220,14 +242,18 @@ void Session::edit_now(const std::string& target, uint64_t value) {
     impl_->prev_for_step = UINT64_MAX;
 }
 
-uint32_t Session::frame_valid_mask() const { return impl_->engine.host().frame_valid; }
+uint32_t Session::frame_valid_mask() const {
+    return impl_->engine.host().frame_valid;
+}
 
 PtRegsView Session::pt_regs() const {
     if (impl_->engine.host().cpl == 3 && frame_valid_mask() == 0) return {};
     return decode_pt_regs(machine(), impl_->engine.pt_regs_base(), frame_valid_mask());
 }
 
-KernelStackView Session::kernel_stack() const { return decode_kernel_stack(machine(), frame_valid_mask()); }
+KernelStackView Session::kernel_stack() const {
+    return decode_kernel_stack(machine(), frame_valid_mask());
+}
 
 UserStackView Session::user_stack() const {
     // In the kernel the user's rsp lives in old_rsp (syscall) or in pt_regs.
@@ -243,17 +269,26 @@ UserStackView Session::user_stack() const {
     return decode_user_stack(machine(), rsp);
 }
 
-TifView Session::tif() const { return decode_tif(machine()); }
-KernelStateView Session::kernel_state() const { return decode_kernel_state(machine()); }
-std::string Session::console() const { return kernel_state().console; }
-int Session::current_syscall() const { return impl_->engine.host().syscall; }
+TifView Session::tif() const {
+    return decode_tif(machine());
+}
+KernelStateView Session::kernel_state() const {
+    return decode_kernel_state(machine());
+}
+std::string Session::console() const {
+    return kernel_state().console;
+}
+int Session::current_syscall() const {
+    return impl_->engine.host().syscall;
+}
 
 std::string Session::where() const {
     uint64_t rip = machine().cpu().rip;
     std::string s = machine().describe(rip);
     if (const SourceLine* l = machine().line_for(rip)) {
         std::string file = l->file;
-        if (auto slash = file.find_last_of('/'); slash != std::string::npos) file = file.substr(slash + 1);
+        if (auto slash = file.find_last_of('/'); slash != std::string::npos)
+            file = file.substr(slash + 1);
         s += " (" + file + ":" + std::to_string(l->line) + ")";
     }
     return s;

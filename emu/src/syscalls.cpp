@@ -385,7 +385,8 @@ std::string syscall_name(long nr) {
 
 std::optional<long> parse_syscall(std::string_view text) {
     if (text.empty()) return std::nullopt;
-    if (std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (std::all_of(text.begin(), text.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
         if (text.size() > 6) return std::nullopt;
         return std::strtol(std::string(text).c_str(), nullptr, 10);
     }

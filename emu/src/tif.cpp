@@ -11,7 +11,8 @@ namespace slowpath {
 const std::vector<TifFlagInfo>& tif_flags() {
     static const std::vector<TifFlagInfo> flags = {
         {TIF_SYSCALL_TRACE, "SYSCALL_TRACE", "a tracer wants to stop at syscall entry and exit",
-         "ptrace(PTRACE_SYSCALL) by a debugger or strace; here the simulated tracer attaches", true},
+         "ptrace(PTRACE_SYSCALL) by a debugger or strace; here the simulated tracer attaches",
+         true},
         {TIF_NOTIFY_RESUME, "NOTIFY_RESUME", "work to do before returning to user mode",
          "task_work_add(), e.g. a deferred fput or a key-change callback; here a task-work item "
          "is queued",
@@ -61,8 +62,10 @@ static std::string upper(std::string_view s) {
 
 std::optional<int> parse_tif(std::string_view name) {
     std::string n = upper(name);
-    if (n.rfind("_TIF_", 0) == 0) n.erase(0, 5);
-    else if (n.rfind("TIF_", 0) == 0) n.erase(0, 4);
+    if (n.rfind("_TIF_", 0) == 0)
+        n.erase(0, 5);
+    else if (n.rfind("TIF_", 0) == 0)
+        n.erase(0, 4);
     for (const auto& f : tif_flags())
         if (n == f.name) return f.bit;
     return std::nullopt;
@@ -74,8 +77,10 @@ std::string tif_names(uint32_t flags) {
     for (int bit = 0; bit < 32; bit++) {
         if (!(flags & (1u << bit))) continue;
         if (!out.empty()) out += '|';
-        if (const auto* f = tif_flag(bit)) out += f->name;
-        else out += "bit" + std::to_string(bit);
+        if (const auto* f = tif_flag(bit))
+            out += f->name;
+        else
+            out += "bit" + std::to_string(bit);
     }
     return out;
 }

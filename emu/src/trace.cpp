@@ -13,52 +13,87 @@ namespace slowpath {
 
 std::string_view event_kind_name(EventKind kind) {
     switch (kind) {
-        case EventKind::SyscallEntry: return "syscall-entry";
-        case EventKind::Swapgs: return "swapgs";
-        case EventKind::StackSwitch: return "stack-switch";
-        case EventKind::Label: return "label";
-        case EventKind::Call: return "call";
-        case EventKind::Return: return "return";
-        case EventKind::TifCheck: return "tif-check";
-        case EventKind::FrameState: return "frame";
-        case EventKind::Schedule: return "schedule";
-        case EventKind::SignalDelivered: return "signal";
-        case EventKind::SignalReturn: return "sigreturn";
-        case EventKind::Audit: return "audit";
-        case EventKind::TracerStop: return "tracer-stop";
-        case EventKind::TaskWork: return "task-work";
-        case EventKind::Notifier: return "notifier";
-        case EventKind::Tracepoint: return "tracepoint";
-        case EventKind::HandlerReturn: return "handler-return";
-        case EventKind::Inject: return "inject";
-        case EventKind::Edit: return "edit";
-        case EventKind::Sysret: return "sysret";
-        case EventKind::Iret: return "iret";
-        case EventKind::Fault: return "fault";
-        case EventKind::Decision: return "decision";
-        case EventKind::Exit: return "exit";
-        case EventKind::Oops: return "oops";
-        case EventKind::Livelock: return "livelock";
-        case EventKind::StepLimit: return "step-limit";
+        case EventKind::SyscallEntry:
+            return "syscall-entry";
+        case EventKind::Swapgs:
+            return "swapgs";
+        case EventKind::StackSwitch:
+            return "stack-switch";
+        case EventKind::Label:
+            return "label";
+        case EventKind::Call:
+            return "call";
+        case EventKind::Return:
+            return "return";
+        case EventKind::TifCheck:
+            return "tif-check";
+        case EventKind::FrameState:
+            return "frame";
+        case EventKind::Schedule:
+            return "schedule";
+        case EventKind::SignalDelivered:
+            return "signal";
+        case EventKind::SignalReturn:
+            return "sigreturn";
+        case EventKind::Audit:
+            return "audit";
+        case EventKind::TracerStop:
+            return "tracer-stop";
+        case EventKind::TaskWork:
+            return "task-work";
+        case EventKind::Notifier:
+            return "notifier";
+        case EventKind::Tracepoint:
+            return "tracepoint";
+        case EventKind::HandlerReturn:
+            return "handler-return";
+        case EventKind::Inject:
+            return "inject";
+        case EventKind::Edit:
+            return "edit";
+        case EventKind::Sysret:
+            return "sysret";
+        case EventKind::Iret:
+            return "iret";
+        case EventKind::Fault:
+            return "fault";
+        case EventKind::Decision:
+            return "decision";
+        case EventKind::Exit:
+            return "exit";
+        case EventKind::Oops:
+            return "oops";
+        case EventKind::Livelock:
+            return "livelock";
+        case EventKind::StepLimit:
+            return "step-limit";
     }
     return "?";
 }
 
 std::string_view exit_kind_name(ExitKind kind) {
     switch (kind) {
-        case ExitKind::Sysret: return "sysret";
-        case ExitKind::Iret: return "iret";
-        default: return "none";
+        case ExitKind::Sysret:
+            return "sysret";
+        case ExitKind::Iret:
+            return "iret";
+        default:
+            return "none";
     }
 }
 
 std::string_view outcome_name(Outcome outcome) {
     switch (outcome) {
-        case Outcome::Exited: return "exited";
-        case Outcome::Livelock: return "livelock";
-        case Outcome::Fault: return "fault";
-        case Outcome::StepLimit: return "step-limit";
-        default: return "running";
+        case Outcome::Exited:
+            return "exited";
+        case Outcome::Livelock:
+            return "livelock";
+        case Outcome::Fault:
+            return "fault";
+        case Outcome::StepLimit:
+            return "step-limit";
+        default:
+            return "running";
     }
 }
 
@@ -73,10 +108,13 @@ static std::string format(const char* fmt, ...) {
 }
 
 static const char* frame_change(const std::string& macro) {
-    if (macro == "SAVE_ARGS") return "partial pt_regs: args, orig_rax and rip saved; rcx, the rest and the top of stack are not";
+    if (macro == "SAVE_ARGS")
+        return "partial pt_regs: args, orig_rax and rip saved; rcx, the rest and the top of stack "
+               "are not";
     if (macro == "SAVE_REST") return "rbx rbp r12-r15 saved: a full frame";
     if (macro == "RESTORE_REST") return "rbx rbp r12-r15 reloaded, back to a partial frame";
-    if (macro == "FIXUP_TOP_OF_STACK") return "rsp ss cs eflags filled in, rcx = -1: an iret frame exists";
+    if (macro == "FIXUP_TOP_OF_STACK")
+        return "rsp ss cs eflags filled in, rcx = -1: an iret frame exists";
     if (macro == "RESTORE_TOP_OF_STACK") return "old_rsp and r11 taken back from the frame";
     if (macro == "RESTORE_ARGS") return "registers reloaded, the frame is popped";
     return "every slot holds a value";
@@ -93,25 +131,31 @@ std::string describe_event(const Event& e) {
         case EventKind::Swapgs:
             return format("swapgs: GS base %#" PRIx64 " <-> KERNEL_GS_BASE %#" PRIx64, a[1], a[0]);
         case EventKind::StackSwitch:
-            return format("user rsp %#" PRIx64 " parked in old_rsp; rsp <- kernel_stack %#" PRIx64, a[0], a[1]);
+            return format("user rsp %#" PRIx64 " parked in old_rsp; rsp <- kernel_stack %#" PRIx64,
+                          a[0], a[1]);
         case EventKind::TifCheck: {
             uint32_t mask = static_cast<uint32_t>(a[0]), flags = static_cast<uint32_t>(a[1]),
                      result = static_cast<uint32_t>(a[2]);
-            return e.name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " + tif_names(result) +
-                   (result ? " -> work" : " -> none");
+            return e.name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " +
+                   tif_names(result) + (result ? " -> work" : " -> none");
         }
-        case EventKind::FrameState: return e.name + ": " + frame_change(e.name);
+        case EventKind::FrameState:
+            return e.name + ": " + frame_change(e.name);
         case EventKind::HandlerReturn:
-            return format("the handler returned %" PRId64 " (stored in pt_regs->ax)", static_cast<int64_t>(a[0]));
-        case EventKind::Return: return format("%s returned %#" PRIx64, e.name.c_str(), a[0]);
+            return format("the handler returned %" PRId64 " (stored in pt_regs->ax)",
+                          static_cast<int64_t>(a[0]));
+        case EventKind::Return:
+            return format("%s returned %#" PRIx64, e.name.c_str(), a[0]);
         case EventKind::Sysret:
-            return format("sysretq: rip <- rcx %#" PRIx64 ", rflags <- r11 %#" PRIx64 ", CS 0x33 SS 0x2b, CPL 3",
+            return format("sysretq: rip <- rcx %#" PRIx64 ", rflags <- r11 %#" PRIx64
+                          ", CS 0x33 SS 0x2b, CPL 3",
                           a[0], a[2]);
         case EventKind::Iret:
-            return format("iretq: rip %#" PRIx64 ", cs %#" PRIx64 ", rflags %#" PRIx64 ", rsp %#" PRIx64
-                          " from the stack, CPL %d",
+            return format("iretq: rip %#" PRIx64 ", cs %#" PRIx64 ", rflags %#" PRIx64
+                          ", rsp %#" PRIx64 " from the stack, CPL %d",
                           a[0], a[1], a[2], a[3], static_cast<int>(a[1] & 3));
-        default: return e.name;
+        default:
+            return e.name;
     }
 }
 
@@ -144,12 +188,15 @@ void build_syscall_records(Trace& trace) {
         SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
         r.end_event = i + 1;
         switch (e.kind) {
-            case EventKind::Label: r.path.push_back(e.name); break;
+            case EventKind::Label:
+                r.path.push_back(e.name);
+                break;
             case EventKind::Call:
                 if (e.from_entry) r.path.push_back(e.name);
                 break;
             case EventKind::TifCheck:
-                r.tif_checks.push_back({e.name, static_cast<uint32_t>(e.a[0]), static_cast<uint32_t>(e.a[1]),
+                r.tif_checks.push_back({e.name, static_cast<uint32_t>(e.a[0]),
+                                        static_cast<uint32_t>(e.a[1]),
                                         static_cast<uint32_t>(e.a[2]), e.step});
                 break;
             case EventKind::HandlerReturn:
@@ -170,14 +217,16 @@ void build_syscall_records(Trace& trace) {
                     r.return_step = e.step + 1;
                 }
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     // After a signal the syscall's own return site is reached later, by
     // rt_sigreturn's iret: that is where user mode gets its registers back.
     for (size_t k = 0; k < trace.syscalls.size(); k++) {
         SyscallRecord& r = trace.syscalls[k];
-        if (r.exit != ExitKind::Iret || !r.return_step || r.return_step >= trace.steps.size()) continue;
+        if (r.exit != ExitKind::Iret || !r.return_step || r.return_step >= trace.steps.size())
+            continue;
         if (trace.steps[r.return_step].rip == r.user_rip + 2) continue;
         for (uint64_t s = r.return_step; s < trace.steps.size(); s++)
             if (trace.steps[s].rip == r.user_rip + 2 && trace.steps[s].cpl == 3 &&

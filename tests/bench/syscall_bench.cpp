@@ -40,8 +40,10 @@ BENCHMARK(BM_NativeGetpid);
 
 void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
     auto run = [&](unsigned n) {
-        if (traced) slowpath::Session session(bench_scenario(era, n));
-        else slowpath::run_untraced(bench_scenario(era, n));
+        if (traced)
+            slowpath::Session session(bench_scenario(era, n));
+        else
+            slowpath::run_untraced(bench_scenario(era, n));
     };
     for (auto _ : state) {
         double base = seconds([&] { run(1); });
@@ -50,13 +52,30 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
     }
 }
 
-void BM_GuestGetpid_v3_13_Untraced(benchmark::State& s) { guest_getpid(s, slowpath::Era::V3_13, false); }
-void BM_GuestGetpid_v3_13_Traced(benchmark::State& s) { guest_getpid(s, slowpath::Era::V3_13, true); }
-void BM_GuestGetpid_Rfc_Untraced(benchmark::State& s) { guest_getpid(s, slowpath::Era::Rfc, false); }
-void BM_GuestGetpid_Rfc_Traced(benchmark::State& s) { guest_getpid(s, slowpath::Era::Rfc, true); }
-BENCHMARK(BM_GuestGetpid_v3_13_Untraced)->UseManualTime()->Iterations(5)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_GuestGetpid_v3_13_Traced)->UseManualTime()->Iterations(5)->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_GuestGetpid_Rfc_Untraced)->UseManualTime()->Iterations(5)->Unit(benchmark::kNanosecond);
+void BM_GuestGetpid_v3_13_Untraced(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::V3_13, false);
+}
+void BM_GuestGetpid_v3_13_Traced(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::V3_13, true);
+}
+void BM_GuestGetpid_Rfc_Untraced(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::Rfc, false);
+}
+void BM_GuestGetpid_Rfc_Traced(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::Rfc, true);
+}
+BENCHMARK(BM_GuestGetpid_v3_13_Untraced)
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_GuestGetpid_v3_13_Traced)
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kNanosecond);
+BENCHMARK(BM_GuestGetpid_Rfc_Untraced)
+    ->UseManualTime()
+    ->Iterations(5)
+    ->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_GuestGetpid_Rfc_Traced)->UseManualTime()->Iterations(5)->Unit(benchmark::kNanosecond);
 
 // Time travel: from the last step of a long run back to its first, and to

@@ -106,15 +106,16 @@ TEST_P(CliBadInput, OneLineErrorAndStatus2) {
     EXPECT_TRUE(r.out.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Errors, CliBadInput,
-    testing::Values(BadArgs{"run --era v2.6", "v2.6"}, BadArgs{"run --syscall frobnicate", "frobnicate"},
-                    BadArgs{"run --inject SIGWHATEVER@exit", "SIGWHATEVER"},
-                    BadArgs{"run --inject SIGPENDING@later", "later"},
-                    BadArgs{"run --inject SIGPENDING", "SIGPENDING"},
-                    BadArgs{"run --inject SECCOMP@exit", "SECCOMP"},
-                    BadArgs{"run --max-steps 0", "max-steps"},
-                    BadArgs{"run --no-such-option", "no-such-option"}, BadArgs{"", "subcommand"}));
+INSTANTIATE_TEST_SUITE_P(Errors, CliBadInput,
+                         testing::Values(BadArgs{"run --era v2.6", "v2.6"},
+                                         BadArgs{"run --syscall frobnicate", "frobnicate"},
+                                         BadArgs{"run --inject SIGWHATEVER@exit", "SIGWHATEVER"},
+                                         BadArgs{"run --inject SIGPENDING@later", "later"},
+                                         BadArgs{"run --inject SIGPENDING", "SIGPENDING"},
+                                         BadArgs{"run --inject SECCOMP@exit", "SECCOMP"},
+                                         BadArgs{"run --max-steps 0", "max-steps"},
+                                         BadArgs{"run --no-such-option", "no-such-option"},
+                                         BadArgs{"", "subcommand"}));
 
 TEST(Cli, BrokenProgramIsOneLineNamingTheFile) {
     std::string path = testing::TempDir() + "slowpath-cli-not-an-elf";

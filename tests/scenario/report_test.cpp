@@ -1,10 +1,11 @@
 // The JSON report tells the same story as the derived routes.
+#include "slowpath/report.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "route_match.h"
-#include "slowpath/report.h"
 #include "slowpath/session.h"
 
 namespace slowpath {

@@ -20,8 +20,8 @@
 namespace slowpath {
 namespace {
 
-using testing::Names;
 using testing::join;
+using testing::Names;
 using testing::only_labels;
 
 // System call numbers of the demo's focus syscalls (x86-64 ABI).
@@ -50,12 +50,13 @@ Names cat(std::initializer_list<Names> parts) {
 }
 
 // v3.13: from sysret_signal into the iret path for DO_NOTIFY work.
-const Names kV313Notify = {"sysret_check", "sysret_careful", "sysret_signal",
-                           "int_check_syscall_exit_work", "int_signal", "int_restore_rest",
-                           "int_with_check"};
+const Names kV313Notify = {
+    "sysret_check", "sysret_careful",   "sysret_signal", "int_check_syscall_exit_work",
+    "int_signal",   "int_restore_rest", "int_with_check"};
 // v3.13: from sysret_signal into the iret path for exit work (trace leave).
-const Names kV313ExitWork = {"sysret_check", "sysret_careful", "sysret_signal",
-                             "int_check_syscall_exit_work", "int_restore_rest", "int_with_check"};
+const Names kV313ExitWork = {"sysret_check",     "sysret_careful",
+                             "sysret_signal",    "int_check_syscall_exit_work",
+                             "int_restore_rest", "int_with_check"};
 // v3.13: audit fast exit.
 const Names kV313Audit = {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit",
                           "sysret_check"};
@@ -186,7 +187,10 @@ std::vector<Expected> scenarios() {
             // forces a SIGTRAP instead of a syscall-exit stop. SIGPENDING is in
             // the narrowed edi, so one more round delivers it through
             // do_notify_resume (the tracer takes it and resumes without it).
-            e.labels = cat({kEntry, kFast, kRet, kV313ExitWork,
+            e.labels = cat({kEntry,
+                            kFast,
+                            kRet,
+                            kV313ExitWork,
                             {"int_careful", "int_very_careful", "int_check_syscall_exit_work",
                              "int_signal", "int_restore_rest", "int_with_check"},
                             kIret});
@@ -206,13 +210,15 @@ std::vector<Expected> scenarios() {
             // the second sees SIGPENDING, runs do_signal and returns 1. The
             // iret path then masks SINGLESTEP after one more trace-leave,
             // whose new SIGTRAP is taken by do_notify_resume.
-            r.labels = cat({kEntry, kFast, kRet,
-                            {"sysret_check", "sysret_careful", "sysret_check", "sysret_careful",
-                             "sysret_using_iret", "int_with_check", "int_careful",
-                             "int_very_careful", "int_restore_rest", "int_with_check",
-                             "int_careful", "int_very_careful", "int_signal", "int_restore_rest",
-                             "int_with_check"},
-                            kIret});
+            r.labels =
+                cat({kEntry,
+                     kFast,
+                     kRet,
+                     {"sysret_check", "sysret_careful", "sysret_check", "sysret_careful",
+                      "sysret_using_iret", "int_with_check", "int_careful", "int_very_careful",
+                      "int_restore_rest", "int_with_check", "int_careful", "int_very_careful",
+                      "int_signal", "int_restore_rest", "int_with_check"},
+                     kIret});
             r.calls = {"sys_getpid", "syscall_exit_slowpath", "syscall_exit_slowpath",
                        "syscall_trace_leave", "do_notify_resume"};
             r.exit = ExitKind::Iret;
@@ -236,11 +242,14 @@ std::vector<Expected> scenarios() {
         e.name = "UPROBE_at_exit";
         e.era = V;
         e.inject = {"UPROBE@exit"};
-        e.labels = cat({kEntry, kFast, kRet,
+        e.labels = cat({kEntry,
+                        kFast,
+                        kRet,
                         {"sysret_check", "sysret_careful", "sysret_signal",
                          "int_check_syscall_exit_work", "int_signal", "int_restore_rest"}});
-        e.cycle = {"int_with_check",   "int_careful", "int_very_careful", "int_check_syscall_exit_work",
-                   "int_signal", "int_restore_rest"};
+        e.cycle = {"int_with_check",   "int_careful",
+                   "int_very_careful", "int_check_syscall_exit_work",
+                   "int_signal",       "int_restore_rest"};
         e.calls = {"sys_getpid"};
         e.forbidden = {"do_notify_resume", "syscall_trace_leave"};
         e.exit = ExitKind::None;
@@ -302,9 +311,12 @@ std::vector<Expected> scenarios() {
         e.name = "SIGPENDING_and_SYSCALL_AUDIT_at_exit";
         e.era = V;
         e.inject = {"SIGPENDING@exit", "SYSCALL_AUDIT@exit"};
-        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful", "sysret_signal",
-                                             "sysret_audit"},
-                        kV313Notify, kIret});
+        e.labels = cat({kEntry,
+                        kFast,
+                        kRet,
+                        {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit"},
+                        kV313Notify,
+                        kIret});
         e.calls = {"sys_getpid", "__audit_syscall_exit", "do_notify_resume"};
         e.exit = ExitKind::Iret;
         e.signal = true;
@@ -319,7 +331,8 @@ std::vector<Expected> scenarios() {
         e.name = "NEED_RESCHED_and_SIGPENDING_at_exit";
         e.era = V;
         e.inject = {"NEED_RESCHED@exit", "SIGPENDING@exit"};
-        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful"}, kV313Notify, kIret});
+        e.labels =
+            cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful"}, kV313Notify, kIret});
         e.calls = {"sys_getpid", "schedule", "do_notify_resume"};
         e.exit = ExitKind::Iret;
         e.signal = true;
@@ -334,9 +347,12 @@ std::vector<Expected> scenarios() {
         e.name = "SYSCALL_AUDIT_and_NOTIFY_RESUME_at_exit";
         e.era = V;
         e.inject = {"SYSCALL_AUDIT@exit", "NOTIFY_RESUME@exit"};
-        e.labels = cat({kEntry, kFast, kRet, {"sysret_check", "sysret_careful", "sysret_signal",
-                                             "sysret_audit"},
-                        kV313Notify, kIret});
+        e.labels = cat({kEntry,
+                        kFast,
+                        kRet,
+                        {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit"},
+                        kV313Notify,
+                        kIret});
         e.calls = {"sys_getpid", "__audit_syscall_exit", "do_notify_resume"};
         e.exit = ExitKind::Iret;
         add(e);
@@ -368,10 +384,12 @@ std::vector<Expected> scenarios() {
         // the exception-table fixup -> error_exit -> retint_kernel (an alias
         // of retint_restore_args without CONFIG_PREEMPT) -> iretq to the
         // fixup, which makes the copy fail with -EFAULT.
-        wr.labels = cat({kEntry, kFast,
+        wr.labels = cat({kEntry,
+                         kFast,
                          {"page_fault", "error_entry", "error_kernelspace", "error_sti",
                           "error_exit", "retint_restore_args", "restore_args", "irq_return"},
-                         kRet, {"sysret_check"}});
+                         kRet,
+                         {"sysret_check"}});
         wr.calls = {"sys_write", "do_page_fault"};
         wr.ret = -EFAULT_;
         add(wr);
@@ -441,14 +459,16 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     if (!e.cycle.empty()) {
         EXPECT_TRUE(testing::matches_cycle(labels, e.labels, e.cycle, 2))
             << "expected " << join(e.labels) << " then (" << join(e.cycle) << ")...\n"
-            << "labels:   " << join(labels) << "\n" << where;
+            << "labels:   " << join(labels) << "\n"
+            << where;
     } else {
         EXPECT_EQ(join(labels), join(e.labels)) << where;
     }
 
     // The C work, in order; and the work that must not happen.
     EXPECT_TRUE(testing::is_subsequence(e.calls, f.path))
-        << "expected calls in order: " << join(e.calls) << "\n" << where;
+        << "expected calls in order: " << join(e.calls) << "\n"
+        << where;
     for (const auto& name : e.forbidden)
         EXPECT_EQ(count_of(f.path, name), 0u) << name << " must not run\n" << where;
 
@@ -498,7 +518,8 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     const std::string report =
         std::string("demo: ") + syscall_name(e.nr) + " returned " + std::to_string(*e.ret);
     EXPECT_NE(console.find(report), std::string::npos)
-        << "expected \"" << report << "\" in the console:\n" << console;
+        << "expected \"" << report << "\" in the console:\n"
+        << console;
 
     // The demo checks its own registers after the syscall, too.
     EXPECT_NE(console.find("demo: callee-saved registers intact"), std::string::npos) << console;
@@ -537,8 +558,8 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     for (size_t i = t.focus + 1; i < t.syscalls.size() && !sigreturn; i++)
         if (t.syscalls[i].nr == NR_RT_SIGRETURN) sigreturn = &t.syscalls[i];
     ASSERT_NE(sigreturn, nullptr) << "no rt_sigreturn after the focus syscall";
-    EXPECT_TRUE(testing::is_subsequence(
-        cat({{"int_ret_from_sys_call", "int_with_check"}, kIret}), sigreturn->path))
+    EXPECT_TRUE(testing::is_subsequence(cat({{"int_ret_from_sys_call", "int_with_check"}, kIret}),
+                                        sigreturn->path))
         << "rt_sigreturn path: " << join(sigreturn->path);
     EXPECT_EQ(exit_kind_name(sigreturn->exit), "iret");
     ASSERT_LT(sigreturn->return_step, t.steps.size());

@@ -1,6 +1,8 @@
 // Decoders: pt_regs layout and validity, checked against calling.h of v3.13
 // on a fake machine, then on the real guest at points of the exit path
 // where the sources say what the frame must look like.
+#include "slowpath/decode.h"
+
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -8,7 +10,6 @@
 #include <vector>
 
 #include "slowpath/abi.h"
-#include "slowpath/decode.h"
 #include "slowpath/machine.h"
 #include "slowpath/session.h"
 
@@ -17,7 +18,7 @@ namespace {
 
 // Guest memory as a flat buffer at `base`; nothing else.
 class FakeMachine : public Machine {
-   public:
+ public:
     FakeMachine(uint64_t base, size_t size) : base_(base), mem_(size, 0) {}
     CpuState cpu() const override { return cpu_; }
     bool read(uint64_t addr, void* out, size_t size) const override {
@@ -31,15 +32,15 @@ class FakeMachine : public Machine {
     void put_u64(uint64_t addr, uint64_t v) { std::memcpy(mem_.data() + (addr - base_), &v, 8); }
     CpuState cpu_;
 
-   private:
+ private:
     uint64_t base_;
     std::vector<uint8_t> mem_;
     GuestImage image_;
 };
 
-const char* const kSlots[] = {"r15", "r14", "r13", "r12", "rbp",      "rbx", "r11",
-                              "r10", "r9",  "r8",  "rax", "rcx",      "rdx", "rsi",
-                              "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss"};
+const char* const kSlots[] = {"r15", "r14",      "r13", "r12", "rbp",    "rbx", "r11",
+                              "r10", "r9",       "r8",  "rax", "rcx",    "rdx", "rsi",
+                              "rdi", "orig_rax", "rip", "cs",  "eflags", "rsp", "ss"};
 
 uint32_t bits(std::initializer_list<const char*> names) {
     uint32_t m = 0;
@@ -145,7 +146,9 @@ const SyscallRecord& focus(const Session& s) {
     return t.syscalls[t.focus];
 }
 
-uint64_t slot(const PtRegsView& v, const char* name) { return v.slots.at(pt_regs_slot_index(name)).value; }
+uint64_t slot(const PtRegsView& v, const char* name) {
+    return v.slots.at(pt_regs_slot_index(name)).value;
+}
 
 class EraDecodeTest : public ::testing::TestWithParam<Era> {};
 

@@ -1,4 +1,6 @@
 // GuestImage::load: the real guest images, and every kind of bad file.
+#include "slowpath/guest_image.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "slowpath/guest_image.h"
 #include "slowpath/session.h"
 
 namespace slowpath {
@@ -22,7 +23,7 @@ std::vector<char> read_all(const std::string& path) {
 
 // A scratch file, removed when the test ends.
 class TempFile {
-   public:
+ public:
     explicit TempFile(const std::vector<char>& bytes) {
         char tmpl[] = "/tmp/slowpath-unit-XXXXXX";
         int fd = mkstemp(tmpl);
@@ -39,7 +40,7 @@ class TempFile {
     ~TempFile() { std::remove(path_.c_str()); }
     const std::string& path() const { return path_; }
 
-   private:
+ private:
     std::string path_;
 };
 
@@ -64,13 +65,18 @@ const std::string kDemo = "demo.elf";
 
 std::vector<char> real_kernel() {
     auto bytes = read_all(guest_path(kKernelV313));
-    if (bytes.size() < 64) throw std::runtime_error("guest image missing: " + guest_path(kKernelV313));
+    if (bytes.size() < 64)
+        throw std::runtime_error("guest image missing: " + guest_path(kKernelV313));
     return bytes;
 }
 
-TEST(GuestImageBadInput, MissingFile) { expect_load_error("/nonexistent/slowpath/kernel.elf"); }
+TEST(GuestImageBadInput, MissingFile) {
+    expect_load_error("/nonexistent/slowpath/kernel.elf");
+}
 
-TEST(GuestImageBadInput, Directory) { expect_load_error("/tmp"); }
+TEST(GuestImageBadInput, Directory) {
+    expect_load_error("/tmp");
+}
 
 TEST(GuestImageBadInput, EmptyFile) {
     TempFile f({});
@@ -182,12 +188,27 @@ void expect_common_kernel(const GuestImage& img) {
     EXPECT_FALSE(img.segments().empty());
     EXPECT_FALSE(img.notes().empty()) << "the entry code is annotated";
     EXPECT_FALSE(img.lines().empty()) << "built with line tables";
-    for (const char* sym :
-         {"system_call", "system_call_after_swapgs", "system_call_fastpath", "ret_from_sys_call",
-          "sysret_check", "sysret_careful", "badsys", "auditsys", "tracesys",
-          "int_ret_from_sys_call", "int_with_check", "int_careful", "int_very_careful",
-          "int_signal", "int_restore_rest", "retint_swapgs", "restore_args", "irq_return",
-          "do_notify_resume", "schedule", "sp_state"}) {
+    for (const char* sym : {"system_call",
+                            "system_call_after_swapgs",
+                            "system_call_fastpath",
+                            "ret_from_sys_call",
+                            "sysret_check",
+                            "sysret_careful",
+                            "badsys",
+                            "auditsys",
+                            "tracesys",
+                            "int_ret_from_sys_call",
+                            "int_with_check",
+                            "int_careful",
+                            "int_very_careful",
+                            "int_signal",
+                            "int_restore_rest",
+                            "retint_swapgs",
+                            "restore_args",
+                            "irq_return",
+                            "do_notify_resume",
+                            "schedule",
+                            "sp_state"}) {
         EXPECT_TRUE(img.symbol_addr(sym)) << sym << " missing";
     }
     const auto sc = img.symbol_addr("system_call");

@@ -117,16 +117,24 @@ void expect_rejected(const std::string& text, const std::string& mentions) {
     }
 }
 
-TEST(Injection, RejectsUnknownFlag) { expect_rejected("BOGUS@exit", "BOGUS"); }
-TEST(Injection, RejectsUnknownTime) { expect_rejected("SIGPENDING@later", "later"); }
-TEST(Injection, RejectsMissingAt) { expect_rejected("SIGPENDING", ""); }
+TEST(Injection, RejectsUnknownFlag) {
+    expect_rejected("BOGUS@exit", "BOGUS");
+}
+TEST(Injection, RejectsUnknownTime) {
+    expect_rejected("SIGPENDING@later", "later");
+}
+TEST(Injection, RejectsMissingAt) {
+    expect_rejected("SIGPENDING", "");
+}
 TEST(Injection, RejectsEmptyParts) {
     expect_rejected("", "");
     expect_rejected("@exit", "");
     expect_rejected("SIGPENDING@", "");
     expect_rejected("@", "");
 }
-TEST(Injection, RejectsTwoTimes) { expect_rejected("SIGPENDING@exit@entry", ""); }
+TEST(Injection, RejectsTwoTimes) {
+    expect_rejected("SIGPENDING@exit@entry", "");
+}
 
 }  // namespace
 }  // namespace slowpath

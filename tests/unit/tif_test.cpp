@@ -1,11 +1,12 @@
 // thread_info flag names and the v3.13 masks.
+#include "slowpath/tif.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
 
 #include "slowpath/abi.h"
-#include "slowpath/tif.h"
 
 namespace slowpath {
 namespace {
@@ -51,10 +52,10 @@ TEST(TifFlags, TableMatchesV313Numbering) {
     const struct {
         int bit;
         const char* name;
-    } v313[] = {{0, "SYSCALL_TRACE"}, {1, "NOTIFY_RESUME"},  {2, "SIGPENDING"},
-                {3, "NEED_RESCHED"},  {4, "SINGLESTEP"},     {6, "SYSCALL_EMU"},
-                {7, "SYSCALL_AUDIT"}, {8, "SECCOMP"},        {10, "MCE_NOTIFY"},
-                {11, "USER_RETURN_NOTIFY"}, {12, "UPROBE"},  {19, "NOHZ"},
+    } v313[] = {{0, "SYSCALL_TRACE"},       {1, "NOTIFY_RESUME"}, {2, "SIGPENDING"},
+                {3, "NEED_RESCHED"},        {4, "SINGLESTEP"},    {6, "SYSCALL_EMU"},
+                {7, "SYSCALL_AUDIT"},       {8, "SECCOMP"},       {10, "MCE_NOTIFY"},
+                {11, "USER_RETURN_NOTIFY"}, {12, "UPROBE"},       {19, "NOHZ"},
                 {28, "SYSCALL_TRACEPOINT"}};
     for (const auto& f : v313) {
         const TifFlagInfo* info = tif_flag(f.bit);
@@ -69,9 +70,9 @@ TEST(TifFlags, TableMatchesV313Numbering) {
 }
 
 TEST(TifFlags, EveryWorkFlagTheScenariosUseIsInjectable) {
-    for (const char* name : {"SIGPENDING", "NEED_RESCHED", "NOTIFY_RESUME", "SYSCALL_AUDIT",
-                             "SYSCALL_TRACE", "SINGLESTEP", "SYSCALL_TRACEPOINT", "MCE_NOTIFY",
-                             "USER_RETURN_NOTIFY", "UPROBE"}) {
+    for (const char* name :
+         {"SIGPENDING", "NEED_RESCHED", "NOTIFY_RESUME", "SYSCALL_AUDIT", "SYSCALL_TRACE",
+          "SINGLESTEP", "SYSCALL_TRACEPOINT", "MCE_NOTIFY", "USER_RETURN_NOTIFY", "UPROBE"}) {
         auto bit = parse_tif(name);
         ASSERT_TRUE(bit) << name;
         const TifFlagInfo* info = tif_flag(*bit);
@@ -88,9 +89,9 @@ TEST(TifMasks, MatchTheirV313Definitions) {
                            _TIF_SECCOMP | _TIF_SINGLESTEP | _TIF_SYSCALL_TRACEPOINT | _TIF_NOHZ;
     const uint32_t exit = _TIF_SYSCALL_TRACE | _TIF_SYSCALL_AUDIT | _TIF_SINGLESTEP |
                           _TIF_SYSCALL_TRACEPOINT | _TIF_NOHZ;
-    const uint32_t work = 0x0000FFFFu & ~uint32_t(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_AUDIT |
-                                                  _TIF_SINGLESTEP | _TIF_SECCOMP |
-                                                  _TIF_SYSCALL_EMU);
+    const uint32_t work =
+        0x0000FFFFu & ~uint32_t(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_AUDIT | _TIF_SINGLESTEP |
+                                _TIF_SECCOMP | _TIF_SYSCALL_EMU);
     const uint32_t allwork =
         (0x0000FFFFu & ~uint32_t(_TIF_SECCOMP)) | _TIF_SYSCALL_TRACEPOINT | _TIF_NOHZ;
     // v3.13 leaves UPROBE out of this one.

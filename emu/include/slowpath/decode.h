@@ -27,18 +27,18 @@ struct PtRegsSlot {
 };
 
 struct PtRegsView {
-    bool present = false;    // false in user mode before the first syscall frame exists
-    uint64_t base = 0;       // address of r15 (frame base)
-    uint32_t valid_mask = 0; // bit i = slot i
+    bool present = false;           // false in user mode before the first syscall frame exists
+    uint64_t base = 0;              // address of r15 (frame base)
+    uint32_t valid_mask = 0;        // bit i = slot i
     std::vector<PtRegsSlot> slots;  // 21 slots in memory order (r15 first)
 };
 
 // Slot names in pt_regs order and their offsets.
 const std::vector<std::string_view>& pt_regs_slot_names();
 int pt_regs_slot_index(std::string_view name);  // -1 if unknown
-uint32_t valid_mask_partial_frame();   // args, orig_rax, rip
-uint32_t valid_mask_rest();            // r15..rbx
-uint32_t valid_mask_top_of_stack();    // rcx cs eflags rsp ss
+uint32_t valid_mask_partial_frame();            // args, orig_rax, rip
+uint32_t valid_mask_rest();                     // r15..rbx
+uint32_t valid_mask_top_of_stack();             // rcx cs eflags rsp ss
 uint32_t valid_mask_full();
 
 PtRegsView decode_pt_regs(const Machine& m, uint64_t base, uint32_t valid_mask);
@@ -48,30 +48,30 @@ enum class StackWordKind : uint8_t {
     PtRegs,         // a pt_regs slot
     ReturnAddress,  // pushed by a call: points just after a call instruction
     SavedFramePointer,
-    Data,           // anything else between rsp and the frame
-    ThreadInfo,     // the thread_info at the stack base
+    Data,        // anything else between rsp and the frame
+    ThreadInfo,  // the thread_info at the stack base
 };
 
 struct StackWord {
     uint64_t addr = 0;
     uint64_t value = 0;
     StackWordKind kind = StackWordKind::Data;
-    std::string label;        // "pt_regs.rip", "return to sysret_careful+0x1d", "saved rbp"
+    std::string label;  // "pt_regs.rip", "return to sysret_careful+0x1d", "saved rbp"
     SlotState state = SlotState::Valid;  // for pt_regs slots
 };
 
 struct StackFrameInfo {
-    std::string function;  // "do_signal", "pt_regs", "entry code"
+    std::string function;        // "do_signal", "pt_regs", "entry code"
     uint64_t low = 0, high = 0;  // [low, high)
 };
 
 struct KernelStackView {
     bool present = false;
-    uint64_t stack_base = 0;  // lowest address (thread_info lives here)
-    uint64_t stack_top = 0;   // highest address + 1
-    uint64_t rsp = 0;         // the CPU's rsp if it is on this stack, else 0
-    uint64_t frame_base = 0;  // pt_regs base
-    std::vector<StackWord> words;  // from min(rsp, frame_base) up to stack_top, lowest first
+    uint64_t stack_base = 0;             // lowest address (thread_info lives here)
+    uint64_t stack_top = 0;              // highest address + 1
+    uint64_t rsp = 0;                    // the CPU's rsp if it is on this stack, else 0
+    uint64_t frame_base = 0;             // pt_regs base
+    std::vector<StackWord> words;        // from min(rsp, frame_base) up to stack_top, lowest first
     std::vector<StackFrameInfo> frames;  // innermost first
 };
 
@@ -80,12 +80,12 @@ KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask);
 // ---- user stack and signal frames -------------------------------------------
 struct UserStackView {
     uint64_t rsp = 0;
-    std::vector<StackWord> words;        // from rsp upwards (a bounded window)
+    std::vector<StackWord> words;  // from rsp upwards (a bounded window)
     bool has_sigframe = false;
-    uint64_t sigframe = 0;               // address of struct rt_sigframe
+    uint64_t sigframe = 0;  // address of struct rt_sigframe
     int signo = 0;
     struct Field {
-        std::string name;   // "pretcode", "uc.uc_mcontext.rip", "info.si_signo"
+        std::string name;  // "pretcode", "uc.uc_mcontext.rip", "info.si_signo"
         uint64_t addr = 0;
         int size = 8;
         uint64_t value = 0;

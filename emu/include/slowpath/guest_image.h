@@ -12,7 +12,7 @@ namespace slowpath {
 // Thrown for anything wrong with a file the user or the build gave us.
 // what() is one line and starts with the file name.
 class LoadError : public std::runtime_error {
-   public:
+ public:
     using std::runtime_error::runtime_error;
 };
 
@@ -30,7 +30,7 @@ struct Symbol {
     uint64_t size = 0;
     bool is_function = false;  // STT_FUNC
     bool is_global = false;
-    std::string section;       // ".entry.text", ".text", ...
+    std::string section;  // ".entry.text", ".text", ...
 };
 
 struct Note {  // one struct sp_note from .slowpath_notes
@@ -50,7 +50,7 @@ struct FunctionParams {  // formal parameter names of a C function, from DWARF
 };
 
 class GuestImage {
-   public:
+ public:
     // Throws LoadError("<path>: <reason>") for a missing, truncated or
     // non-x86-64 ELF, or one without the segments the machine needs.
     static GuestImage load(const std::string& path);
@@ -68,16 +68,17 @@ class GuestImage {
 
     std::optional<uint64_t> symbol_addr(const std::string& name) const;
     const Symbol* symbol_named(const std::string& name) const;
-    const Symbol* symbol_at(uint64_t addr) const;          // a symbol starting exactly here
-    const Symbol* symbol_containing(uint64_t addr) const;  // nearest symbol at or below (function or label)
-    std::string describe(uint64_t addr) const;             // "sysret_check+0x7"
-    const SourceLine* line_for(uint64_t addr) const;       // nearest line entry at or below
+    const Symbol* symbol_at(uint64_t addr) const;  // a symbol starting exactly here
+    const Symbol* symbol_containing(
+        uint64_t addr) const;                   // nearest symbol at or below (function or label)
+    std::string describe(uint64_t addr) const;  // "sysret_check+0x7"
+    const SourceLine* line_for(uint64_t addr) const;  // nearest line entry at or below
     std::vector<uint64_t> addrs_for_line(const std::string& file, int line) const;
     std::optional<std::pair<uint64_t, uint64_t>> section_range(const std::string& name) const;
     const FunctionParams* params_of(const std::string& function) const;
     std::vector<std::string> source_files() const;  // every file named in the line table
 
-   private:
+ private:
     std::string path_;
     uint64_t entry_ = 0;
     std::vector<Segment> segments_;

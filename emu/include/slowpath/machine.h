@@ -11,7 +11,25 @@
 
 namespace slowpath {
 
-enum Gpr { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15, GPR_COUNT };
+enum Gpr {
+    RAX,
+    RCX,
+    RDX,
+    RBX,
+    RSP,
+    RBP,
+    RSI,
+    RDI,
+    R8,
+    R9,
+    R10,
+    R11,
+    R12,
+    R13,
+    R14,
+    R15,
+    GPR_COUNT
+};
 std::string_view gpr_name(int gpr);  // "rax" ... "r15"
 
 struct CpuState {
@@ -30,7 +48,7 @@ class MachineImpl;
 
 // Read-only view of the machine for decoders and front ends.
 class Machine {
-   public:
+ public:
     virtual ~Machine() = default;
     virtual CpuState cpu() const = 0;
     // False if any byte is outside guest RAM.

@@ -49,21 +49,21 @@ struct Edit {
 
 struct Scenario {
     Era era = Era::V3_13;
-    long syscall_nr = 39;  // getpid
+    long syscall_nr = 39;      // getpid
     bool bad_pointer = false;  // the demo passes an unmapped user pointer (write, rt_sigaction...)
     std::vector<Injection> injections;
     std::vector<Edit> edits;
     uint64_t max_steps = 2'000'000;
     unsigned livelock_bound = 32;  // same check, same flags, this many times in one exit
-    unsigned demo_repeat = 0;      // > 0: the demo just makes the syscall this many times (speed runs)
-    std::string user_program;      // path of a static x86-64 ELF; empty: the built-in demo
+    unsigned demo_repeat = 0;  // > 0: the demo just makes the syscall this many times (speed runs)
+    std::string user_program;  // path of a static x86-64 ELF; empty: the built-in demo
     std::vector<std::string> user_args;  // argv[1..] for a user program
 };
 
 class SessionImpl;
 
 class Session {
-   public:
+ public:
     // Throws LoadError for missing or broken guest images.
     explicit Session(Scenario scenario);
     ~Session();
@@ -82,18 +82,18 @@ class Session {
     // is nowhere to go it stays and returns the current step.
     uint64_t step_forward(uint64_t count = 1);
     uint64_t step_back(uint64_t count = 1);
-    uint64_t step_over();         // a call runs to its return; otherwise one step
-    uint64_t step_out();          // run until the current C function returns
-    uint64_t next_label();        // the next Label event
+    uint64_t step_over();   // a call runs to its return; otherwise one step
+    uint64_t step_out();    // run until the current C function returns
+    uint64_t next_label();  // the next Label event
     uint64_t prev_label();
-    uint64_t next_event();        // the next event of any kind at a later step
+    uint64_t next_event();  // the next event of any kind at a later step
     uint64_t prev_event();
-    uint64_t run_to_decision();   // the next Decision event (sysret or iret chosen)
-    uint64_t run_to_ring3();      // the next step that runs at CPL 3 after ring 0
+    uint64_t run_to_decision();  // the next Decision event (sysret or iret chosen)
+    uint64_t run_to_ring3();     // the next step that runs at CPL 3 after ring 0
     uint64_t run_to_end();
     std::optional<uint64_t> run_to_label(std::string_view label);  // next time it is reached
     std::optional<uint64_t> run_to_event(EventKind kind);          // next event of that kind
-    std::optional<uint64_t> run_to_address(uint64_t addr);          // next time rip == addr
+    std::optional<uint64_t> run_to_address(uint64_t addr);         // next time rip == addr
 
     // Change the future from the current step, then run it again.
     void inject_now(int tif_bit);
@@ -113,7 +113,7 @@ class Session {
     // Changes since the previous step (registers and pt_regs slots that differ).
     CpuState previous_cpu() const;
 
-   private:
+ private:
     std::unique_ptr<SessionImpl> impl_;
 };
 

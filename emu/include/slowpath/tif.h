@@ -10,10 +10,10 @@ namespace slowpath {
 
 struct TifFlagInfo {
     int bit;
-    std::string_view name;       // without the TIF_ prefix: "SIGPENDING"
-    std::string_view short_help; // one line: what it means
-    std::string_view cause;      // what sets it in a real kernel (and what injection does here)
-    bool injectable;             // slowpath can inject it with its real cause
+    std::string_view name;        // without the TIF_ prefix: "SIGPENDING"
+    std::string_view short_help;  // one line: what it means
+    std::string_view cause;       // what sets it in a real kernel (and what injection does here)
+    bool injectable;              // slowpath can inject it with its real cause
 };
 
 const std::vector<TifFlagInfo>& tif_flags();

@@ -4,8 +4,8 @@
 // is the state just before the (N+1)th instruction).
 #pragma once
 #include <array>
-#include <deque>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,15 +13,15 @@
 namespace slowpath {
 
 enum class EventKind : uint8_t {
-    SyscallEntry,  // CPU: the SYSCALL instruction (a: nr, user rip, user rsp, rflags)
-    Swapgs,        // swapgs executed (a: new GS base, new KERNEL_GS_BASE)
-    StackSwitch,   // rsp moved to the kernel stack (a: old rsp, new rsp)
-    Label,         // a label of the entry code was reached (name)
-    Call,          // a C function was entered (name; a: rdi rsi rdx rcx; text names the params)
-    Return,        // a C function called from the entry code returned (name; a0: rax)
-    TifCheck,      // a work check (name: where; a: mask, flags, result, note kind)
-    FrameState,    // the pt_regs frame changed shape (name: SAVE_REST...; a0: valid-slot mask)
-    Schedule,      // schedule() switched tasks (a: from pid, to pid)
+    SyscallEntry,     // CPU: the SYSCALL instruction (a: nr, user rip, user rsp, rflags)
+    Swapgs,           // swapgs executed (a: new GS base, new KERNEL_GS_BASE)
+    StackSwitch,      // rsp moved to the kernel stack (a: old rsp, new rsp)
+    Label,            // a label of the entry code was reached (name)
+    Call,             // a C function was entered (name; a: rdi rsi rdx rcx; text names the params)
+    Return,           // a C function called from the entry code returned (name; a0: rax)
+    TifCheck,         // a work check (name: where; a: mask, flags, result, note kind)
+    FrameState,       // the pt_regs frame changed shape (name: SAVE_REST...; a0: valid-slot mask)
+    Schedule,         // schedule() switched tasks (a: from pid, to pid)
     SignalDelivered,  // a signal frame was built (a: signo, frame address, handler)
     SignalReturn,     // rt_sigreturn restored a frame (a0: frame address)
     Audit,            // an audit record (a: kind 1 entry / 2 exit, nr, value)
@@ -47,13 +47,13 @@ std::string_view event_kind_name(EventKind kind);  // "syscall-entry", "label", 
 struct Event {
     uint64_t step = 0;
     EventKind kind = EventKind::Label;
-    bool by_cpu = false;     // performed by the host on the CPU's behalf
-    bool from_entry = false; // Call/Return: called directly from the entry code
-    uint64_t rip = 0;        // where the guest was
-    int syscall = -1;        // index into Trace::syscalls, -1 outside any syscall
-    std::string name;        // label, function, flag list...
+    bool by_cpu = false;      // performed by the host on the CPU's behalf
+    bool from_entry = false;  // Call/Return: called directly from the entry code
+    uint64_t rip = 0;         // where the guest was
+    int syscall = -1;         // index into Trace::syscalls, -1 outside any syscall
+    std::string name;         // label, function, flag list...
     std::array<uint64_t, 4> a{};
-    std::string text;        // set for rare kinds; use describe_event() for any event
+    std::string text;  // set for rare kinds; use describe_event() for any event
 };
 
 // One readable line for an event. Frequent kinds (labels, checks, frame
@@ -77,14 +77,14 @@ struct SyscallRecord {
     long nr = -1;
     std::string name;
     bool has_ret = false;
-    int64_t ret = 0;                 // the handler's return value (pt_regs->ax), what user mode gets back
-    std::vector<std::string> path;   // entry-code labels and the C functions they called, in order
+    int64_t ret = 0;  // the handler's return value (pt_regs->ax), what user mode gets back
+    std::vector<std::string> path;  // entry-code labels and the C functions they called, in order
     ExitKind exit = ExitKind::None;
     std::vector<TifCheckRecord> tif_checks;
-    uint64_t entry_step = 0;         // the step of the SYSCALL instruction
-    uint64_t return_step = 0;        // the first step back in ring 3 (0 if none)
-    uint64_t user_rip = 0;           // address of the SYSCALL instruction
-    uint64_t user_rsp = 0;           // user rsp at the SYSCALL
+    uint64_t entry_step = 0;   // the step of the SYSCALL instruction
+    uint64_t return_step = 0;  // the first step back in ring 3 (0 if none)
+    uint64_t user_rip = 0;     // address of the SYSCALL instruction
+    uint64_t user_rsp = 0;     // user rsp at the SYSCALL
     bool is_focus = false;
     size_t first_event = 0, end_event = 0;  // [first, end) in Trace::events
 };
@@ -104,11 +104,11 @@ struct Trace {
     std::deque<Event> events;      // sorted by step
     std::deque<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
     std::vector<SyscallRecord> syscalls;
-    int focus = -1;                 // index of the focus syscall, -1 if it never ran
+    int focus = -1;  // index of the focus syscall, -1 if it never ran
     Outcome outcome = Outcome::Running;
     int exit_code = 0;
-    std::string outcome_detail;     // livelock flag names, fault description, ...
-    std::string console;            // everything the guest wrote, at the end of the run
+    std::string outcome_detail;  // livelock flag names, fault description, ...
+    std::string console;         // everything the guest wrote, at the end of the run
 
     uint64_t last_step() const { return steps.empty() ? 0 : steps.size() - 1; }
     // Index of the first event with event.step >= step.
