@@ -1,0 +1,272 @@
+#include "model/commands.h"
+
+#include <cctype>
+#include <stdexcept>
+
+#include "model/model.h"
+#include "slowpath/era.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+std::string trim(std::string_view text) {
+    size_t a = 0, b = text.size();
+    while (a < b && std::isspace(static_cast<unsigned char>(text[a]))) a++;
+    while (b > a && std::isspace(static_cast<unsigned char>(text[b - 1]))) b--;
+    return std::string(text.substr(a, b - a));
+}
+
+std::vector<std::string> split_words(const std::string& text) {
+    std::vector<std::string> words;
+    std::string word;
+    for (char c : text) {
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            if (!word.empty()) words.push_back(std::move(word));
+            word.clear();
+        } else {
+            word += c;
+        }
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    return words;
+}
+
+const CommandInfo* find_command(const std::string& verb) {
+    for (const CommandInfo& info : command_table())
+        if (verb == info.verb) return &info;
+    return nullptr;
+}
+
+bool parse_u64(const std::string& text, uint64_t& out) {
+    if (text.empty()) return false;
+    try {
+        size_t used = 0;
+        out = std::stoull(text, &used, 0);
+        return used == text.size();
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+uint64_t parse_u64_or_throw(const std::string& text, const char* what) {
+    uint64_t value = 0;
+    if (!parse_u64(text, value))
+        throw std::invalid_argument(std::string("'") + text + "' is not a " + what);
+    return value;
+}
+
+std::optional<bool> parse_switch(const std::string& word, bool current) {
+    if (word == "on" || word == "yes" || word == "1" || word == "true") return true;
+    if (word == "off" || word == "no" || word == "0" || word == "false") return false;
+    if (word == "toggle") return !current;
+    return std::nullopt;
+}
+
+std::optional<EventKind> parse_event_kind(const std::string& word) {
+    for (int k = 0; k <= static_cast<int>(EventKind::StepLimit); k++) {
+        auto kind = static_cast<EventKind>(k);
+        if (word == event_kind_name(kind)) return kind;
+    }
+    return std::nullopt;
+}
+
+// "SIGPENDING entry" / "SIGPENDING@entry" / "SIGPENDING now" -> (bit, when)
+struct InjectArgs {
+    int bit = 0;
+    InjectWhen when = InjectWhen::Exit;
+};
+InjectArgs parse_inject_args(const std::vector<std::string>& args) {
+    std::string text = args[0];
+    if (args.size() > 1) text += "@" + args[1];
+    if (text.find('@') == std::string::npos) text += "@exit";
+    size_t at = text.find('@');
+    std::string when = text.substr(at + 1);
+    for (char& c : when) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (when == "now") {
+        auto bit = parse_tif(text.substr(0, at));
+        if (!bit) throw std::invalid_argument("'" + text.substr(0, at) + "' is not a TIF flag");
+        return {*bit, InjectWhen::Now};
+    }
+    Injection injection = parse_injection(text);  // throws with a one-line reason
+    return {injection.bit, injection.when};
+}
+
+// Checks the arguments of a model command without running it.
+void validate(const Command& command) {
+    const std::string& v = command.verb;
+    const auto& a = command.args;
+    if ((v == "step" || v == "back") && !a.empty()) parse_u64_or_throw(a[0], "step count");
+    if (v == "seek") parse_u64_or_throw(a[0], "step number");
+    if (v == "era" && !parse_era(a[0])) throw std::invalid_argument("'" + a[0] + "' is not an era");
+    if (v == "syscall" && !parse_syscall(a[0]))
+        throw std::invalid_argument("'" + a[0] + "' is not a syscall");
+    if ((v == "inject" || v == "uninject")) parse_inject_args(a);
+    if (v == "event" && !parse_event_kind(a[0]))
+        throw std::invalid_argument("'" + a[0] + "' is not an event kind");
+    if (v == "edit") parse_u64_or_throw(a[1], "value");
+    if ((v == "compare" || v == "bad-pointer") && !parse_switch(a[0], false))
+        throw std::invalid_argument("'" + a[0] + "': expected on, off or toggle");
+    if (v == "wait" && !a.empty()) parse_u64_or_throw(a[0], "frame count");
+    if (v == "toggle-flag" && !parse_tif(a[0]))
+        throw std::invalid_argument("'" + a[0] + "' is not a TIF flag");
+    if (v == "inject-when" && a[0] != "entry" && a[0] != "exit")
+        throw std::invalid_argument("'" + a[0] + "': expected entry or exit");
+}
+
+}  // namespace
+
+const std::vector<CommandInfo>& command_table() {
+    static const std::vector<CommandInfo> table = {
+        {"step", 0, 1, false, "step [N]: run N instructions (default 1)"},
+        {"back", 0, 1, false, "back [N]: go back N instructions"},
+        {"over", 0, 0, false, "over: step over a call"},
+        {"out", 0, 0, false, "out: run until the current C function returns"},
+        {"next-label", 0, 0, false, "next-label: run to the next label of the entry code"},
+        {"prev-label", 0, 0, false, "prev-label: go back to the previous label"},
+        {"next-event", 0, 0, false, "next-event: run to the next event"},
+        {"prev-event", 0, 0, false, "prev-event: go back to the previous event"},
+        {"decision", 0, 0, false, "decision: run to the sysret/iret decision"},
+        {"ring3", 0, 0, false, "ring3: run until the CPU is back in user mode"},
+        {"end", 0, 0, false, "end: run to the end of the program"},
+        {"reset", 0, 0, false, "reset: back to the focus syscall's SYSCALL instruction"},
+        {"seek", 1, 1, false, "seek STEP: go to a step"},
+        {"label", 1, 1, false, "label NAME: run until the label is reached"},
+        {"event", 1, 1, false, "event KIND: run to the next event of a kind (e.g. decision)"},
+        {"era", 1, 1, false, "era v3.13|rfc"},
+        {"syscall", 1, 1, false, "syscall NAME|NUMBER"},
+        {"bad-pointer", 1, 1, false, "bad-pointer on|off: pass an unmapped user pointer"},
+        {"inject", 1, 2, false, "inject FLAG entry|exit|now"},
+        {"uninject", 1, 2, false, "uninject FLAG entry|exit"},
+        {"clear-injections", 0, 0, false, "clear-injections"},
+        {"edit", 2, 2, false, "edit TARGET VALUE: set a register or pt_regs.<slot> now"},
+        {"compare", 1, 1, false, "compare on|off|toggle: v3.13 beside rfc"},
+        {"theme", 1, 1, true, "theme dark|light|toggle"},
+        {"presenter", 1, 1, true, "presenter on|off|toggle: large fonts"},
+        {"animate", 1, 1, true, "animate on|off|toggle"},
+        {"zoom", 1, 1, true, "zoom FACTOR: text size (1 = normal)"},
+        {"play", 0, 0, true, "play"},
+        {"pause", 0, 0, true, "pause"},
+        {"toggle-play", 0, 0, true, "toggle-play"},
+        {"speed", 1, 1, true, "speed N: play N moves per second"},
+        {"play-unit", 1, 1, true, "play-unit step|label|event"},
+        {"help", 0, 1, true, "help [on|off|toggle]"},
+        {"point", 1, 1, true, "point PANEL[:ITEM]: highlight a panel, field, flag or label"},
+        {"unpoint", 0, 0, true, "unpoint"},
+        {"wait", 0, 1, true, "wait [FRAMES]: draw frames (animations finish)"},
+        {"screenshot", 1, 1, true, "screenshot FILE.png"},
+        {"dump", 1, 1, true, "dump FILE.json: write what the panels show"},
+        {"quit", 0, 0, true, "quit"},
+        {"faster", 0, 0, true, "faster: play faster"},
+        {"slower", 0, 0, true, "slower: play slower"},
+        {"cycle-play-unit", 0, 0, true, "cycle-play-unit: play by step, label or event"},
+        {"cycle-era", 0, 0, true, "cycle-era: switch to the other era"},
+        {"inject-when", 1, 1, true, "inject-when entry|exit: what the flag chips and keys do"},
+        {"cycle-when", 0, 0, true, "cycle-when: flag chips inject at entry or at exit"},
+        {"toggle-flag", 1, 1, true, "toggle-flag FLAG: inject it at the chosen time, or stop"},
+        {"zoom-in", 0, 0, true, "zoom-in: larger text"},
+        {"zoom-out", 0, 0, true, "zoom-out: smaller text"},
+        {"zoom-reset", 0, 0, true, "zoom-reset: normal text size"},
+        {"snapshot", 0, 0, true, "snapshot: save a screenshot in the current directory"},
+        {"escape", 0, 0, true, "escape: close help, stop pointing"},
+        {"press", 1, 1, true,
+         "press KEY: a key press as the keyboard sends it (Right, shift+N, F1, 1)"},
+    };
+    return table;
+}
+
+bool is_window_command(const std::string& verb) {
+    const CommandInfo* info = find_command(verb);
+    return info && info->for_window;
+}
+
+std::vector<Command> parse_commands(std::string_view script) {
+    std::vector<Command> commands;
+    std::string current;
+    auto flush = [&] {
+        std::string text = trim(current);
+        current.clear();
+        if (text.empty()) return;
+        std::vector<std::string> words = split_words(text);
+        Command command;
+        command.verb = words[0];
+        command.args.assign(words.begin() + 1, words.end());
+        command.text = text;
+        const CommandInfo* info = find_command(command.verb);
+        if (!info) throw std::invalid_argument("'" + command.verb + "': unknown command");
+        int n = static_cast<int>(command.args.size());
+        if (n < info->min_args || n > info->max_args)
+            throw std::invalid_argument("'" + text + "': usage: " + info->usage);
+        validate(command);
+        commands.push_back(std::move(command));
+    };
+    bool in_comment = false;
+    for (char c : script) {
+        if (c == '\n') {
+            in_comment = false;
+            flush();
+        } else if (in_comment) {
+            continue;
+        } else if (c == '#') {
+            in_comment = true;
+        } else if (c == ';') {
+            flush();
+        } else {
+            current += c;
+        }
+    }
+    flush();
+    return commands;
+}
+
+std::string run_model_command(Model& model, const Command& command) {
+    const std::string& v = command.verb;
+    const auto& a = command.args;
+    try {
+        validate(command);
+        model.set_status("");
+        if (auto nav = parse_nav(v)) {
+            uint64_t count = a.empty() ? 1 : parse_u64_or_throw(a[0], "step count");
+            model.nav(*nav, count);
+        } else if (v == "seek") {
+            model.seek(parse_u64_or_throw(a[0], "step number"));
+        } else if (v == "label") {
+            if (!model.run_to_label(a[0])) return a[0] + " is not reached again in this run";
+        } else if (v == "event") {
+            if (!model.run_to_event(*parse_event_kind(a[0])))
+                return "no " + a[0] + " event after this step";
+        } else if (v == "era") {
+            model.set_era(*parse_era(a[0]));
+        } else if (v == "syscall") {
+            model.set_syscall(*parse_syscall(a[0]));
+        } else if (v == "bad-pointer") {
+            model.set_bad_pointer(*parse_switch(a[0], model.scenario().bad_pointer));
+        } else if (v == "inject") {
+            InjectArgs args = parse_inject_args(a);
+            if (args.when == InjectWhen::Now)
+                model.inject_now(args.bit);
+            else
+                model.set_injection(args.bit, args.when, true);
+        } else if (v == "uninject") {
+            InjectArgs args = parse_inject_args(a);
+            if (args.when == InjectWhen::Now) return "an injection made now cannot be undone";
+            model.set_injection(args.bit, args.when, false);
+        } else if (v == "clear-injections") {
+            model.clear_injections();
+        } else if (v == "edit") {
+            model.edit_now(a[0], parse_u64_or_throw(a[1], "value"));
+        } else if (v == "compare") {
+            model.set_compare(*parse_switch(a[0], model.comparing()));
+        } else {
+            return "'" + v + "' is not a model command";
+        }
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    if (model.status_is_error()) return model.status();
+    return "";
+}
+
+}  // namespace slowpath::gui

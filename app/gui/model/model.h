@@ -1,0 +1,87 @@
+// The app's model: the scenario being shown, its pane, the partner pane of
+// compare mode (same scenario, the other era), and every move the user can
+// make. Buttons, keys, the command line's --commands and (later) walkthroughs
+// all go through here, so they behave the same.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/pane.h"
+#include "slowpath/session.h"
+
+namespace slowpath::gui {
+
+enum class Nav {
+    Step,
+    Back,
+    Over,
+    Out,
+    NextLabel,
+    PrevLabel,
+    NextEvent,
+    PrevEvent,
+    Decision,
+    Ring3,
+    End,
+    Reset,  // back to the start position (the focus syscall's SYSCALL)
+};
+
+class Model {
+ public:
+    explicit Model(const Scenario& initial);
+
+    Pane& primary() { return primary_; }
+    const Pane& primary() const { return primary_; }
+    Pane* partner() { return comparing_ ? &partner_ : nullptr; }
+    const Pane* partner() const { return comparing_ ? &partner_ : nullptr; }
+    bool comparing() const { return comparing_; }
+    // The panes in era order (v3.13 first), for side-by-side drawing.
+    std::vector<Pane*> panes_by_era();
+
+    const Scenario& scenario() const { return primary_.scenario(); }
+
+    // ---- the scenario ----
+    void set_compare(bool on);
+    void set_era(Era era);
+    void set_syscall(long nr);
+    void set_bad_pointer(bool on);
+    bool injected(int bit, InjectWhen when) const;
+    void set_injection(int bit, InjectWhen when, bool on);
+    void clear_injections();
+    // Reloads every pane with a scenario, keeping the current step number.
+    void reload(const Scenario& scenario);
+
+    // ---- moving ----
+    void nav(Nav op, uint64_t count = 1);
+    void seek(uint64_t step);
+    bool run_to_label(const std::string& label);
+    bool run_to_event(EventKind kind);
+    void inject_now(int bit);
+    void edit_now(const std::string& target, uint64_t value);
+
+    // ---- the line under the controls ----
+    const std::string& status() const { return status_; }
+    bool status_is_error() const { return status_error_; }
+    void set_status(std::string text, bool error = false);
+
+    // Changes whenever anything a panel shows may have changed.
+    uint64_t generation() const { return primary_.generation() + partner_.generation() + edits_; }
+
+ private:
+    Scenario partner_scenario(const Scenario& base) const;
+    void note(const std::string& message);
+
+    Pane primary_;
+    Pane partner_;
+    bool comparing_ = false;
+    std::string status_;
+    bool status_error_ = false;
+    uint64_t edits_ = 0;
+};
+
+std::string nav_name(Nav op);  // "step", "next-label", ...
+std::optional<Nav> parse_nav(const std::string& word);
+
+}  // namespace slowpath::gui

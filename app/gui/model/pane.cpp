@@ -1,0 +1,137 @@
+#include "model/pane.h"
+
+#include <algorithm>
+#include <exception>
+
+namespace slowpath::gui {
+
+int shown_syscall_at(const Trace& trace, uint64_t step) {
+    int shown = -1;
+    for (size_t i = 0; i < trace.syscalls.size(); i++) {
+        if (trace.syscalls[i].entry_step > step) break;
+        shown = static_cast<int>(i);
+    }
+    return shown;
+}
+
+Snapshot take_snapshot(const Session& session) {
+    Snapshot snap;
+    snap.valid = true;
+    snap.step = session.step();
+    snap.last_step = session.last_step();
+    snap.cpu = session.machine().cpu();
+    snap.prev_cpu = session.previous_cpu();
+    snap.pt_regs = session.pt_regs();
+    snap.kernel_stack = session.kernel_stack();
+    snap.user_stack = session.user_stack();
+    snap.tif = session.tif();
+    snap.kernel_state = session.kernel_state();
+    snap.console = session.console();
+    snap.where = session.where();
+    snap.running_syscall = session.current_syscall();
+
+    const Trace& trace = session.trace();
+    snap.shown_syscall =
+        snap.running_syscall >= 0 ? snap.running_syscall : shown_syscall_at(trace, snap.step);
+    snap.next_event = trace.first_event_at_or_after(snap.step);
+
+    // Events at exactly this step have happened (or are happening) as far as
+    // the viewer is concerned: the label is where rip is now.
+    size_t seen_end = snap.next_event;
+    while (seen_end < trace.events.size() && trace.events[seen_end].step <= snap.step) seen_end++;
+
+    for (size_t i = seen_end; i-- > 0;) {
+        if (trace.events[i].kind == EventKind::Label) {
+            snap.last_label = i;
+            snap.label = trace.events[i].name;
+            break;
+        }
+    }
+
+    if (snap.shown_syscall >= 0 && snap.shown_syscall < static_cast<int>(trace.syscalls.size())) {
+        const SyscallRecord& record = trace.syscalls[snap.shown_syscall];
+        size_t end = std::min(record.end_event, seen_end);
+        for (size_t i = record.first_event; i < end && i < trace.events.size(); i++) {
+            const Event& event = trace.events[i];
+            switch (event.kind) {
+                case EventKind::Label:
+                case EventKind::Call:
+                    snap.route.push_back({event.name, event.kind, event.step, i});
+                    break;
+                case EventKind::Decision:
+                    snap.decision = i;
+                    break;
+                case EventKind::Sysret:
+                case EventKind::Iret:
+                    snap.exit_event = i;
+                    break;
+                default:
+                    break;
+            }
+        }
+        for (const TifCheckRecord& check : record.tif_checks)
+            if (check.step <= snap.step) snap.checks.push_back(check);
+    }
+    return snap;
+}
+
+const Scenario& Pane::scenario() const {
+    return session_ ? session_->scenario() : requested_;
+}
+
+uint64_t Pane::start_step() const {
+    if (!session_) return 0;
+    const Trace& trace = session_->trace();
+    if (trace.focus >= 0 && trace.focus < static_cast<int>(trace.syscalls.size()))
+        return trace.syscalls[trace.focus].entry_step;
+    return 0;
+}
+
+void Pane::load(const Scenario& scenario, std::optional<uint64_t> step) {
+    requested_ = scenario;
+    error_.clear();
+    session_.reset();
+    try {
+        session_ = std::make_unique<Session>(scenario);
+        session_->seek(step ? *step : start_step());
+        now_ = take_snapshot(*session_);
+    } catch (const std::exception& e) {
+        session_.reset();
+        error_ = e.what();
+        if (error_.empty()) error_ = "the machine could not be started";
+        now_ = Snapshot{};
+    }
+    before_ = now_;
+    generation_++;
+    trace_revision_++;
+}
+
+std::string Pane::move(const std::function<void(Session&)>& action, bool rewrites_trace) {
+    if (!session_) return error_.empty() ? "no machine" : error_;
+    std::string message;
+    Snapshot previous = now_;
+    try {
+        action(*session_);
+    } catch (const std::exception& e) {
+        message = e.what();
+        if (message.empty()) message = "the machine refused that";
+    }
+    try {
+        now_ = take_snapshot(*session_);
+    } catch (const std::exception& e) {
+        message = std::string("cannot decode this step: ") + e.what();
+    }
+    before_ = std::move(previous);
+    generation_++;
+    if (rewrites_trace) trace_revision_++;
+    return message;
+}
+
+void Pane::refresh() {
+    if (!session_) return;
+    before_ = now_;
+    now_ = take_snapshot(*session_);
+    generation_++;
+}
+
+}  // namespace slowpath::gui

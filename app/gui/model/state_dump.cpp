@@ -1,0 +1,177 @@
+#include "model/state_dump.h"
+
+#include "model/path_graph.h"
+#include "slowpath/era.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+
+namespace slowpath::gui {
+
+using nlohmann::json;
+
+const char* stack_word_kind_name(StackWordKind kind) {
+    switch (kind) {
+        case StackWordKind::PtRegs:
+            return "pt_regs";
+        case StackWordKind::ReturnAddress:
+            return "return-address";
+        case StackWordKind::SavedFramePointer:
+            return "saved-rbp";
+        case StackWordKind::Data:
+            return "data";
+        case StackWordKind::ThreadInfo:
+            return "thread_info";
+    }
+    return "?";
+}
+
+namespace {
+
+json registers_json(const CpuState& cpu) {
+    json regs = json::object();
+    for (int i = 0; i < GPR_COUNT; i++) regs[std::string(gpr_name(i))] = cpu.gpr[i];
+    regs["rip"] = cpu.rip;
+    regs["rflags"] = cpu.rflags;
+    regs["rflags_names"] = rflags_names(cpu.rflags);
+    regs["cs"] = cpu.cs;
+    regs["ss"] = cpu.ss;
+    regs["cpl"] = cpu.cpl;
+    regs["gs_base"] = cpu.gs_base;
+    regs["kernel_gs_base"] = cpu.kernel_gs_base;
+    regs["star"] = cpu.star;
+    regs["lstar"] = cpu.lstar;
+    regs["fmask"] = cpu.fmask;
+    return regs;
+}
+
+json scenario_json(const Scenario& s) {
+    json injections = json::array();
+    for (const Injection& i : s.injections) injections.push_back(injection_text(i));
+    return {{"era", std::string(era_info(s.era).name)},
+            {"syscall", s.syscall_nr},
+            {"syscall_name", syscall_name(s.syscall_nr)},
+            {"bad_pointer", s.bad_pointer},
+            {"injections", injections}};
+}
+
+}  // namespace
+
+json dump_pane(const Pane& pane) {
+    json out;
+    out["scenario"] = scenario_json(pane.scenario());
+    if (!pane.ok()) {
+        out["error"] = pane.error();
+        return out;
+    }
+    out["error"] = nullptr;
+    const Snapshot& s = pane.now();
+    const Trace& trace = *pane.trace();
+    out["step"] = s.step;
+    out["last_step"] = s.last_step;
+    out["start_step"] = pane.start_step();
+    out["rip"] = s.cpu.rip;
+    out["cpl"] = s.cpu.cpl;
+    out["where"] = s.where;
+    out["label"] = s.label;
+    out["outcome"] = std::string(outcome_name(trace.outcome));
+    out["running_syscall"] = s.running_syscall;
+    out["shown_syscall"] = s.shown_syscall;
+    out["registers"] = registers_json(s.cpu);
+
+    json changed = json::array();
+    for (int i = 0; i < GPR_COUNT; i++)
+        if (s.cpu.gpr[i] != s.prev_cpu.gpr[i]) changed.push_back(std::string(gpr_name(i)));
+    out["changed_registers"] = changed;
+
+    json slots = json::array();
+    for (const PtRegsSlot& slot : s.pt_regs.slots)
+        slots.push_back({{"name", std::string(slot.name)},
+                         {"offset", slot.offset},
+                         {"addr", slot.addr},
+                         {"value", slot.value},
+                         {"state", std::string(slot_state_name(slot.state))}});
+    out["pt_regs"] = {{"present", s.pt_regs.present},
+                      {"base", s.pt_regs.base},
+                      {"valid_mask", s.pt_regs.valid_mask},
+                      {"slots", slots}};
+
+    json words = json::array();
+    for (const StackWord& w : s.kernel_stack.words)
+        words.push_back({{"addr", w.addr},
+                         {"value", w.value},
+                         {"kind", stack_word_kind_name(w.kind)},
+                         {"label", w.label},
+                         {"state", std::string(slot_state_name(w.state))}});
+    json frames = json::array();
+    for (const StackFrameInfo& f : s.kernel_stack.frames)
+        frames.push_back({{"function", f.function}, {"low", f.low}, {"high", f.high}});
+    out["kernel_stack"] = {{"present", s.kernel_stack.present},
+                           {"rsp", s.kernel_stack.rsp},
+                           {"frame_base", s.kernel_stack.frame_base},
+                           {"stack_top", s.kernel_stack.stack_top},
+                           {"words", words},
+                           {"frames", frames}};
+
+    json set = json::array();
+    for (const auto& bit : s.tif.bits)
+        if (bit.set) set.push_back(std::string(bit.name));
+    out["tif"] = {{"present", s.tif.present}, {"flags", s.tif.flags}, {"set", set}};
+
+    json checks = json::array();
+    for (const TifCheckRecord& c : s.checks)
+        checks.push_back({{"where", c.where},
+                          {"mask", c.mask},
+                          {"mask_name", tif_mask_name(c.mask)},
+                          {"flags", c.flags},
+                          {"result", c.result},
+                          {"step", c.step}});
+    out["checks"] = checks;
+
+    json path = json::array();
+    for (const RouteStep& r : s.route) path.push_back(r.name);
+    out["path"] = path;
+
+    PathGraph graph = make_path_graph(pane.scenario().era);
+    LitRoute lit = light_route(graph, s, trace);
+    json lit_nodes = json::array();
+    for (int v : lit.visits) lit_nodes.push_back(graph.nodes[v].name);
+    out["graph"] = {{"lit", lit_nodes},
+                    {"current", lit.current >= 0 ? json(graph.nodes[lit.current].name) : json()}};
+
+    if (s.decision) {
+        const Event& e = trace.events[*s.decision];
+        out["decision"] = {
+            {"exit", e.a[0] == 1 ? "sysret" : "iret"}, {"why", e.text}, {"step", e.step}};
+    } else {
+        out["decision"] = nullptr;
+    }
+    if (s.exit_event) {
+        const Event& e = trace.events[*s.exit_event];
+        out["exit"] = e.kind == EventKind::Sysret ? "sysret" : "iret";
+    } else {
+        out["exit"] = nullptr;
+    }
+    out["console"] = s.console;
+
+    json fields = json::array();
+    for (const auto& f : s.user_stack.sigframe_fields)
+        fields.push_back({{"name", f.name}, {"addr", f.addr}, {"value", f.value}});
+    out["user_stack"] = {{"rsp", s.user_stack.rsp},
+                         {"has_sigframe", s.user_stack.has_sigframe},
+                         {"sigframe", s.user_stack.sigframe},
+                         {"signo", s.user_stack.signo},
+                         {"sigframe_fields", fields}};
+    out["events_at_or_after"] = s.next_event;
+    return out;
+}
+
+json dump_model(const Model& model) {
+    json out = dump_pane(model.primary());
+    out["comparing"] = model.comparing();
+    if (const Pane* partner = model.partner()) out["compare"] = dump_pane(*partner);
+    out["status"] = model.status();
+    out["status_is_error"] = model.status_is_error();
+    return out;
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,148 @@
+#include "options.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "slowpath/era.h"
+#include "slowpath/syscalls.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+// CLI11 messages can span lines; the contract is one line.
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r') c = ' ';
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    return text;
+}
+
+bool parse_size(const std::string& text, int& w, int& h) {
+    char x = 0;
+    std::istringstream in(text);
+    if (!(in >> w >> x >> h) || (x != 'x' && x != 'X')) return false;
+    return w >= 320 && h >= 240 && w <= 16384 && h <= 16384;
+}
+
+std::optional<bool> parse_on_off(const std::string& text) {
+    if (text == "on" || text == "yes" || text == "true" || text == "1") return true;
+    if (text == "off" || text == "no" || text == "false" || text == "0") return false;
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
+    Options options;
+    CLI::App app{"slowpath: watch the x86-64 system-call path run, step by step", "slowpath"};
+    std::string era_text, syscall_text, size_text, theme_text, animate_text, commands_file;
+    std::vector<std::string> injections;
+    bool presenter = false;
+    float zoom = 0.0f;
+    uint64_t max_steps = 0;
+
+    app.add_option("--era", era_text, "v3.13 (asm decides) or rfc (2014 RFC: C decides)");
+    app.add_option("--syscall", syscall_text, "the syscall the demo makes: a name or a number");
+    app.add_option("--inject", injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
+    app.add_flag("--bad-pointer", options.scenario.bad_pointer,
+                 "the demo passes an unmapped user pointer");
+    app.add_option("--max-steps", max_steps, "stop the run after this many instructions");
+    app.add_option("--screenshot", options.screenshot, "draw the window, save it as PNG, exit");
+    app.add_option("--frames", options.frames, "draw this many frames, then exit");
+    app.add_option("--commands", options.commands_text,
+                   "run commands after the first frame, e.g. \"step 5; inject SIGPENDING now\"");
+    app.add_option("--commands-file", commands_file, "run the commands in a file");
+    app.add_option("--dump-state", options.dump_state,
+                   "write what the panels show as JSON at the end");
+    app.add_flag("--bench", options.bench, "measure frame time, idle CPU, start-up and seek time");
+    app.add_option("--bench-idle", options.bench_idle_seconds, "seconds of idle to measure");
+    app.add_option("--size", size_text, "window size, e.g. 1600x1000");
+    app.add_option("--theme", theme_text, "dark or light");
+    app.add_flag("--presenter", presenter, "large fonts for a projector");
+    app.add_option("--animate", animate_text, "on or off");
+    app.add_option("--zoom", zoom, "text size factor (1 = normal)");
+    app.add_flag("--compare", options.compare, "show v3.13 beside rfc");
+    bool no_settings = false;
+    app.add_flag("--no-settings", no_settings, "do not read or write the settings file");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        exit_code = app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "slowpath: %s\n", one_line(e.what()).c_str());
+        exit_code = 2;
+        return std::nullopt;
+    }
+
+    auto fail = [&](const std::string& message) -> std::optional<Options> {
+        std::fprintf(stderr, "slowpath: %s\n", one_line(message).c_str());
+        exit_code = 2;
+        return std::nullopt;
+    };
+
+    if (!era_text.empty()) {
+        auto era = parse_era(era_text);
+        if (!era) return fail("unknown era '" + era_text + "' (use v3.13 or rfc)");
+        options.scenario.era = *era;
+        options.scenario_given = true;
+    }
+    if (!syscall_text.empty()) {
+        auto nr = parse_syscall(syscall_text);
+        if (!nr) return fail("unknown syscall '" + syscall_text + "'");
+        options.scenario.syscall_nr = *nr;
+        options.scenario_given = true;
+    }
+    for (const std::string& text : injections) {
+        try {
+            options.scenario.injections.push_back(parse_injection(text));
+        } catch (const std::exception& e) {
+            return fail(e.what());
+        }
+        options.scenario_given = true;
+    }
+    if (max_steps > 0) options.scenario.max_steps = max_steps;
+    if (!size_text.empty() && !parse_size(size_text, options.width, options.height))
+        return fail("bad --size '" + size_text + "' (use WIDTHxHEIGHT, e.g. 1600x1000)");
+    if (!theme_text.empty()) {
+        if (theme_text != "dark" && theme_text != "light")
+            return fail("unknown theme '" + theme_text + "' (use dark or light)");
+        options.dark = theme_text == "dark";
+    }
+    if (presenter) options.presenter = true;
+    if (!animate_text.empty()) {
+        options.animate = parse_on_off(animate_text);
+        if (!options.animate) return fail("--animate takes on or off");
+    }
+    if (zoom != 0.0f) {
+        if (!(zoom >= 0.5f && zoom <= 4.0f)) return fail("--zoom must be between 0.5 and 4");
+        options.zoom = zoom;
+    }
+    if (options.frames < -1 || options.frames > 1000000) return fail("--frames out of range");
+    if (!(options.bench_idle_seconds >= 0.0 && options.bench_idle_seconds <= 600.0))
+        return fail("--bench-idle out of range");
+    options.use_settings = !no_settings;
+
+    std::string script = options.commands_text;
+    if (!commands_file.empty()) {
+        std::ifstream in(commands_file);
+        if (!in) return fail(commands_file + ": cannot read");
+        std::stringstream text;
+        text << in.rdbuf();
+        script += "\n" + text.str();
+    }
+    try {
+        options.commands = parse_commands(script);
+    } catch (const std::exception& e) {
+        return fail(std::string("--commands: ") + e.what());
+    }
+    exit_code = 0;
+    return options;
+}
+
+}  // namespace slowpath::gui

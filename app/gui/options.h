@@ -1,0 +1,43 @@
+// The desktop app's command line.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/commands.h"
+#include "slowpath/session.h"
+
+namespace slowpath::gui {
+
+struct Options {
+    Scenario scenario;
+    bool scenario_given = false;  // --era/--syscall/--inject: do not restore anything else
+
+    std::string screenshot;     // --screenshot FILE.png: draw, save, exit
+    int frames = -1;            // --frames N: draw N frames, then exit (-1: run until closed)
+    std::string commands_text;  // --commands "step 5; back 2"
+    std::vector<Command> commands;
+    std::string dump_state;  // --dump-state FILE.json: write what the panels show at the end
+
+    bool bench = false;  // --bench: print speed figures and exit
+    double bench_idle_seconds = 10.0;
+
+    int width = 0, height = 0;  // --size WxH (0: from settings)
+    std::optional<bool> dark;   // --theme
+    std::optional<bool> presenter;
+    std::optional<bool> animate;
+    std::optional<float> zoom;
+    bool compare = false;
+    bool use_settings = true;  // --no-settings: neither read nor write the settings file
+
+    // Whether the app runs unattended and quits by itself.
+    bool unattended() const {
+        return !screenshot.empty() || frames >= 0 || !dump_state.empty() || bench;
+    }
+};
+
+// Parses argv. On a bad argument prints one line to stderr and returns
+// exit status 2 through `exit_code`; for --help prints usage and returns 0.
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code);
+
+}  // namespace slowpath::gui

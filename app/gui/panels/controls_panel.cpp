@@ -1,0 +1,456 @@
+#include "panels/controls_panel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "slowpath/era.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+#include "ui/actions.h"
+#include "ui/widgets.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+// The syscalls the demo program knows how to make, in the order a lesson
+// would use them; any other name or number can be typed.
+const long kSyscallPresets[] = {39, 186, 1, 24, 13, 14, 127, 62, 200, 234, 60, 231, 999};
+
+bool action_button(UiContext& ctx, const char* label, const std::string& command,
+                   const std::string& help, bool enabled = true) {
+    if (!enabled) ImGui::BeginDisabled();
+    bool clicked = ImGui::Button(label);
+    if (!enabled) ImGui::EndDisabled();
+    std::string keys = shortcut_for(command);
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        tooltip(keys.empty() ? help : help + "   [" + keys + "]");
+    if (clicked) ctx.command(command);
+    return clicked;
+}
+
+float button_width(const char* label) {
+    const char* end = std::strstr(label, "##");
+    return ImGui::CalcTextSize(label, end).x + ImGui::GetStyle().FramePadding.x * 2;
+}
+
+// SameLine, or a new line when the next item would not fit.
+void flow(float next_width, float spacing = -1.0f) {
+    ImGui::SameLine(0, spacing);
+    if (ImGui::GetCursorPosX() + next_width > ImGui::GetWindowContentRegionMax().x)
+        ImGui::NewLine();
+}
+
+std::string syscall_label(long nr) {
+    return syscall_name(nr) + " (" + std::to_string(nr) + ")";
+}
+
+}  // namespace
+
+float ControlsPanel::desired_height() const {
+    // The flag chips wrap on narrow windows and in presenter mode, so the
+    // height the content took last frame is the best answer.
+    if (measured_height_ > 0.0f) return measured_height_;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float row = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+    float timeline = ImGui::GetFrameHeight() * 1.9f + style.ItemSpacing.y;
+    return row * 3 + timeline + style.WindowPadding.y * 2 + 2.0f;
+}
+
+void ControlsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
+    scenario_row(ctx);
+    flags_row(ctx, pane);
+    moves_row(ctx, pane);
+    timeline(ctx, pane);
+    float needed = ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y +
+                   ImGui::GetStyle().WindowPadding.y;
+    if (std::fabs(needed - measured_height_) > 0.5f) {
+        measured_height_ = needed;
+        ctx.keep_drawing(0.05);  // lay out again with the new height
+    }
+}
+
+void ControlsPanel::scenario_row(UiContext& ctx) {
+    const Scenario& scenario = ctx.model.scenario();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Era");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.5f);
+    const EraInfo& current = era_info(scenario.era);
+    if (ImGui::BeginCombo("##era", std::string(current.name).c_str())) {
+        for (const EraInfo& info : all_eras()) {
+            bool selected = info.era == scenario.era;
+            if (ImGui::Selectable(std::string(info.name).c_str(), selected))
+                ctx.command("era " + std::string(info.name));
+            tooltip(std::string(info.title));
+        }
+        ImGui::EndCombo();
+    }
+    tooltip(std::string(current.title) + "   [" + shortcut_for("cycle-era") + "]");
+    ctx.outline_if_pointed("controls", "era", ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    ImGui::TextUnformatted("Syscall");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 11.0f);
+    if (ImGui::BeginCombo("##syscall", syscall_label(scenario.syscall_nr).c_str(),
+                          ImGuiComboFlags_HeightLarge)) {
+        for (long nr : kSyscallPresets) {
+            bool selected = nr == scenario.syscall_nr;
+            std::string label = nr == 999 ? "999 (past the table: badsys)" : syscall_label(nr);
+            if (ImGui::Selectable(label.c_str(), selected))
+                ctx.command("syscall " + std::to_string(nr));
+        }
+        ImGui::Separator();
+        ImGui::TextDisabled("another name or number:");
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 9.0f);
+        if (ImGui::InputText("##other", syscall_text_, sizeof syscall_text_,
+                             ImGuiInputTextFlags_EnterReturnsTrue)) {
+            if (auto nr = parse_syscall(syscall_text_)) {
+                ctx.command("syscall " + std::to_string(*nr));
+                ImGui::CloseCurrentPopup();
+            } else {
+                ctx.model.set_status(std::string("unknown syscall '") + syscall_text_ + "'", true);
+            }
+        }
+        ImGui::EndCombo();
+    }
+    tooltip("the system call the demo program makes (the focus syscall)");
+    ctx.outline_if_pointed("controls", "syscall", ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+
+    flow(ImGui::CalcTextSize("bad pointer").x + ImGui::GetFrameHeight() * 1.5f,
+         ImGui::GetFontSize());
+    bool bad_pointer = scenario.bad_pointer;
+    if (ImGui::Checkbox("bad pointer", &bad_pointer))
+        ctx.command(std::string("bad-pointer ") + (bad_pointer ? "on" : "off"));
+    tooltip(
+        "the demo passes an unmapped user pointer (write, rt_sigaction...): the kernel "
+        "returns -EFAULT");
+
+    bool at_entry = ctx.settings.inject_when == "entry";
+    flow(ImGui::CalcTextSize("Inject at  entry  exit").x + ImGui::GetFrameHeight() * 2,
+         ImGui::GetFontSize());
+    ImGui::TextUnformatted("Inject at");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("entry", at_entry)) ctx.command("inject-when entry");
+    tooltip("just before the demo's SYSCALL instruction   [" + shortcut_for("cycle-when") + "]");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("exit", !at_entry)) ctx.command("inject-when exit");
+    tooltip("after the handler returned, before the exit checks   [" + shortcut_for("cycle-when") +
+            "]");
+
+    // View toggles, right-aligned.
+    struct Toggle {
+        const char* label;
+        bool on;
+        const char* command;
+        const char* help;
+    };
+    const Toggle toggles[] = {
+        {"Compare", ctx.model.comparing(), "compare toggle", "v3.13 beside rfc, stepped together"},
+        {"Animate", ctx.settings.animate, "animate toggle", "eased transitions (about 1/4 s)"},
+        {"Dark", ctx.settings.dark, "theme toggle", "dark theme (off: light)"},
+        {"Presenter", ctx.settings.presenter, "presenter toggle", "large text for a projector"},
+        {"? Help", ctx.help_open, "help toggle", "keyboard shortcuts and colours"},
+    };
+    float total = 0;
+    for (const Toggle& t : toggles)
+        total += ImGui::CalcTextSize(t.label).x + ImGui::GetStyle().FramePadding.x * 2 +
+                 ImGui::GetStyle().ItemSpacing.x;
+    float x = ImGui::GetWindowContentRegionMax().x - total;
+    ImGui::SameLine();
+    if (x <= ImGui::GetCursorPosX()) ImGui::NewLine();  // no room: right-aligned below
+    ImGui::SetCursorPosX(std::max(x, ImGui::GetWindowContentRegionMin().x));
+    for (const Toggle& t : toggles) {
+        if (chip(t.label, t.on, ctx.colors.anchor, with_alpha(ctx.colors.anchor, 0.18f)))
+            ctx.command(t.command);
+        tooltip(std::string(t.help) + "   [" + shortcut_for(t.command) + "]");
+        ctx.outline_if_pointed("controls", t.command, ImGui::GetItemRectMin(),
+                               ImGui::GetItemRectMax());
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+}
+
+void ControlsPanel::flags_row(UiContext& ctx, Pane& pane) {
+    bool at_entry = ctx.settings.inject_when == "entry";
+    InjectWhen when = at_entry ? InjectWhen::Entry : InjectWhen::Exit;
+    InjectWhen other = at_entry ? InjectWhen::Exit : InjectWhen::Entry;
+    const auto& flags = chip_flags();
+    float row_right = ImGui::GetWindowContentRegionMax().x;
+    for (size_t i = 0; i < flags.size(); i++) {
+        const TifFlagInfo* info = tif_flag(flags[i]);
+        if (!info) continue;
+        std::string name(info->name);
+        bool on = ctx.model.injected(flags[i], when);
+        bool on_other = ctx.model.injected(flags[i], other);
+        std::string label = name;
+        if (on_other) label += at_entry ? " @exit" : " @entry";
+        label += "##flag" + name;
+        float w = ImGui::CalcTextSize(label.c_str(), nullptr, true).x +
+                  ImGui::GetStyle().FramePadding.x * 2;
+        if (i > 0) {
+            ImGui::SameLine();
+            if (ImGui::GetCursorPosX() + w > row_right) ImGui::NewLine();
+        }
+        if (chip(label.c_str(), on, ctx.colors.flag_set, ctx.colors.flag_set_bg))
+            ctx.command("toggle-flag " + name);
+        if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) ctx.command("inject " + name + " now");
+        if (ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+            ImGui::PushFont(ctx.fonts.bold);
+            ImGui::Text("TIF_%s (bit %d)", info->name.data(), info->bit);
+            ImGui::PopFont();
+            ImGui::TextUnformatted(std::string(info->short_help).c_str());
+            ImGui::TextDisabled("set by: %s", std::string(info->cause).c_str());
+            ImGui::Separator();
+            ImGui::Text("click: inject at %s (on/off)   [%zu]", at_entry ? "entry" : "exit",
+                        (i + 1) % 10);
+            ImGui::Text("right-click: inject now, at step %llu   [Shift+%zu]",
+                        static_cast<unsigned long long>(pane.now().step), (i + 1) % 10);
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
+        ctx.outline_if_pointed("controls", name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    }
+    // Injecting at the current step, for those who do not right-click.
+    const char* now_label = "now \xe2\x96\xbe";
+    float w = ImGui::CalcTextSize(now_label).x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SameLine();
+    if (ImGui::GetCursorPosX() + w > row_right) ImGui::NewLine();
+    if (ImGui::Button(now_label)) ImGui::OpenPopup("##inject-now");
+    tooltip("inject a flag now, at step " + std::to_string(pane.now().step) +
+            " (the future is recorded again)   [Shift+1..0, or right-click a chip]");
+    if (ImGui::BeginPopup("##inject-now")) {
+        ImGui::TextDisabled("inject at step %llu:",
+                            static_cast<unsigned long long>(pane.now().step));
+        for (int bit : flags) {
+            const TifFlagInfo* info = tif_flag(bit);
+            if (info && ImGui::Selectable(std::string(info->name).c_str()))
+                ctx.command("inject " + std::string(info->name) + " now");
+        }
+        ImGui::EndPopup();
+    }
+}
+
+void ControlsPanel::moves_row(UiContext& ctx, Pane& pane) {
+    bool ok = pane.ok();
+    const Snapshot& s = pane.now();
+    bool at_start = ok && s.step == 0;
+    bool at_end = ok && s.step >= s.last_step;
+    // The moves, wrapping onto a second line when the window is narrow.
+    struct Move {
+        const char* label;
+        const char* command;
+        const char* help;
+        bool enabled;
+        float gap;  // space before it, in font sizes (-1: the default)
+    };
+    const char* play_label = ctx.playing ? "\xe2\x80\x96 Pause" : "\xe2\x96\xb6 Play";
+    const Move moves[] = {
+        {"\xe2\x87\xa4 Reset", "reset", "back to the SYSCALL instruction", ok, -1},
+        {"\xe2\x97\x80 Back", "back", "step back one instruction", ok && !at_start, -1},
+        {"Step \xe2\x96\xb6", "step", "run one instruction", ok && !at_end, -1},
+        {"Over", "over", "step over a call", ok && !at_end, -1},
+        {"Out", "out", "run until the current C function returns", ok && !at_end, -1},
+        {"\xe2\x97\x80##label", "prev-label", "back to the previous label", ok && !at_start, 0.7f},
+        {"Label \xe2\x96\xb6", "next-label", "run to the next label", ok && !at_end, 0.0f},
+        {"\xe2\x97\x80##event", "prev-event", "back to the previous event", ok && !at_start, -1},
+        {"Event \xe2\x96\xb6", "next-event", "run to the next event", ok && !at_end, 0.0f},
+        {"Decision", "decision", "run to the sysret/iret decision", ok && !at_end, 0.7f},
+        {"Ring 3", "ring3", "run until the CPU is back in user mode", ok && !at_end, -1},
+        {"End \xe2\x87\xa5", "end", "run to the end of the program", ok && !at_end, -1},
+        {play_label, "toggle-play", "play or pause", ok, 0.7f},
+    };
+    for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++) {
+        const Move& m = moves[i];
+        if (i > 0) {
+            float gap = m.gap < 0 ? -1.0f : m.gap == 0.0f ? 1.0f : ImGui::GetFontSize() * m.gap;
+            flow(button_width(m.label), gap);
+        }
+        action_button(ctx, m.label, m.command, m.help, m.enabled);
+    }
+    flow(ImGui::GetFontSize() * 6.0f);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
+    float rate = ctx.settings.play_rate;
+    if (ImGui::SliderFloat("##rate", &rate, 0.5f, 1000.0f, "%.1f/s", ImGuiSliderFlags_Logarithmic))
+        ctx.command("speed " + std::to_string(rate));
+    tooltip("moves per second while playing   [" + shortcut_for("slower") + " " +
+            shortcut_for("faster") + "]");
+    flow(ImGui::GetFontSize() * 4.8f);
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 4.8f);
+    if (ImGui::BeginCombo("##unit", ctx.settings.play_unit.c_str())) {
+        for (const char* unit : {"step", "label", "event"})
+            if (ImGui::Selectable(unit, ctx.settings.play_unit == unit))
+                ctx.command(std::string("play-unit ") + unit);
+        ImGui::EndCombo();
+    }
+    tooltip("play one instruction, one label or one event at a time   [" +
+            shortcut_for("cycle-play-unit") + "]");
+
+    // Step readout and go-to, right-aligned when there is room.
+    if (ok) {
+        std::string readout =
+            "step " + std::to_string(s.step) + " / " + std::to_string(s.last_step);
+        float w = ImGui::CalcTextSize(readout.c_str()).x + ImGui::GetFontSize() * 6.5f;
+        ImGui::SameLine();
+        float x = ImGui::GetWindowContentRegionMax().x - w;
+        if (x <= ImGui::GetCursorPosX()) ImGui::NewLine();
+        ImGui::SetCursorPosX(std::max(x, ImGui::GetWindowContentRegionMin().x));
+        ImGui::AlignTextToFramePadding();
+        ImGui::PushFont(ctx.fonts.mono);
+        ImGui::TextUnformatted(readout.c_str());
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6.0f);
+        char buf[32] = "";
+        if (ImGui::InputTextWithHint(
+                "##goto", "go to step", buf, sizeof buf,
+                ImGuiInputTextFlags_CharsDecimal | ImGuiInputTextFlags_EnterReturnsTrue)) {
+            if (buf[0]) ctx.command(std::string("seek ") + buf);
+        }
+        tooltip("type a step number and press Enter");
+    }
+}
+
+void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const Palette& c = ctx.colors;
+    float width = ImGui::GetContentRegionAvail().x;
+    float overview_h = ImGui::GetFrameHeight() * 0.55f;
+    float detail_h = ImGui::GetFrameHeight() * 1.2f;
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    if (!pane.ok()) {
+        ImGui::Dummy(ImVec2(width, overview_h + detail_h + 4));
+        return;
+    }
+    const Trace& trace = *pane.trace();
+    const Snapshot& s = pane.now();
+    double last = std::max<double>(1.0, static_cast<double>(s.last_step));
+
+    // ---- the whole run ----
+    ImVec2 o0 = pos, o1(pos.x + width, pos.y + overview_h);
+    draw->AddRectFilled(o0, o1, c.timeline_bg, 2.0f);
+    for (size_t i = 0; i < trace.syscalls.size(); i++) {
+        const SyscallRecord& r = trace.syscalls[i];
+        double end = r.return_step ? r.return_step : last;
+        float x0 = o0.x + static_cast<float>(r.entry_step / last) * width;
+        float x1 = std::max(x0 + 2.0f, o0.x + static_cast<float>(end / last) * width);
+        draw->AddRectFilled(ImVec2(x0, o0.y + 1), ImVec2(x1, o1.y - 1),
+                            r.is_focus ? c.timeline_focus : c.timeline_kernel, 1.0f);
+    }
+    float cx = o0.x + static_cast<float>(s.step / last) * width;
+    draw->AddRectFilled(ImVec2(cx - 1.5f, o0.y - 1), ImVec2(cx + 1.5f, o1.y + 1),
+                        c.timeline_cursor);
+    ImGui::InvisibleButton("##overview", ImVec2(width, overview_h));
+    if (ImGui::IsItemHovered()) {
+        double at = std::clamp((ImGui::GetIO().MousePos.x - o0.x) / width, 0.0f, 1.0f) * last;
+        int sc = shown_syscall_at(trace, static_cast<uint64_t>(at));
+        std::string what = "user mode";
+        if (sc >= 0) {
+            const SyscallRecord& r = trace.syscalls[sc];
+            if (!r.return_step || at < r.return_step)
+                what = "in " + r.name + (r.is_focus ? " (the focus syscall)" : "");
+        }
+        tooltip("the whole run: step " + std::to_string(static_cast<uint64_t>(at)) + ", " + what +
+                "\nbars: time in the kernel, one per syscall; click or drag to go there");
+    }
+    if (ImGui::IsItemActive()) {
+        double frac = std::clamp((ImGui::GetIO().MousePos.x - o0.x) / width, 0.0f, 1.0f);
+        uint64_t target = static_cast<uint64_t>(std::llround(frac * last));
+        if (target != last_scrub_ && target != s.step)
+            ctx.command("seek " + std::to_string(target));
+        last_scrub_ = target;
+    } else {
+        last_scrub_ = UINT64_MAX;
+    }
+
+    // ---- the syscall being shown, zoomed ----
+    uint64_t lo, hi;
+    if (s.shown_syscall >= 0) {
+        const SyscallRecord& r = trace.syscalls[s.shown_syscall];
+        uint64_t end = r.return_step ? r.return_step : s.last_step;
+        uint64_t pad = std::max<uint64_t>(3, (end - r.entry_step) / 20);
+        lo = r.entry_step > pad ? r.entry_step - pad : 0;
+        hi = std::min<uint64_t>(s.last_step, end + pad);
+        if (s.step > hi) hi = std::min<uint64_t>(s.last_step, s.step + pad);
+    } else {
+        lo = s.step > 100 ? s.step - 100 : 0;
+        hi = std::min<uint64_t>(s.last_step, s.step + 100);
+    }
+    if (hi <= lo) hi = lo + 1;
+    double span = static_cast<double>(hi - lo);
+    ImGui::Dummy(ImVec2(1, 2));
+    ImVec2 d0 = ImGui::GetCursorScreenPos(), d1(d0.x + width, d0.y + detail_h);
+    draw->AddRectFilled(d0, d1, c.timeline_bg, 2.0f);
+    auto x_of = [&](uint64_t step) {
+        return d0.x + static_cast<float>((static_cast<double>(step) - lo) / span) * width;
+    };
+    if (s.step >= lo)
+        draw->AddRectFilled(d0, ImVec2(std::min(d1.x, x_of(s.step)), d1.y),
+                            with_alpha(c.timeline_cursor, 0.12f), 2.0f);
+    size_t first = trace.first_event_at_or_after(lo);
+    const Event* hovered_event = nullptr;
+    ImVec2 mouse = ImGui::GetIO().MousePos;
+    bool mouse_in = mouse.x >= d0.x && mouse.x <= d1.x && mouse.y >= d0.y && mouse.y <= d1.y;
+    float best = 5.0f;
+    for (size_t i = first; i < trace.events.size() && trace.events[i].step <= hi; i++) {
+        const Event& e = trace.events[i];
+        float x = x_of(e.step);
+        bool major = e.kind == EventKind::Decision || e.kind == EventKind::Sysret ||
+                     e.kind == EventKind::Iret || e.kind == EventKind::SyscallEntry ||
+                     e.kind == EventKind::SignalDelivered;
+        float top = major ? d0.y + 1 : d0.y + detail_h * 0.45f;
+        ImU32 col = event_color(c, e.kind);
+        if (e.step > s.step) col = with_alpha(col, 0.45f);
+        draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.0f : 1.0f);
+        if (mouse_in && std::fabs(mouse.x - x) < best) {
+            best = std::fabs(mouse.x - x);
+            hovered_event = &e;
+        }
+    }
+    float dx = x_of(std::clamp(s.step, lo, hi));
+    draw->AddTriangleFilled(ImVec2(dx - 5, d0.y - 1), ImVec2(dx + 5, d0.y - 1),
+                            ImVec2(dx, d0.y + 5), c.timeline_cursor);
+    draw->AddLine(ImVec2(dx, d0.y), ImVec2(dx, d1.y), c.timeline_cursor, 2.0f);
+    // Range ends, so the zoom is clear.
+    ImGui::PushFont(ctx.fonts.small);
+    std::string left = std::to_string(lo), right = std::to_string(hi);
+    draw->AddText(ImVec2(d0.x + 3, d0.y + 1), with_alpha(c.text_dim, 0.8f), left.c_str());
+    draw->AddText(ImVec2(d1.x - ImGui::CalcTextSize(right.c_str()).x - 3, d0.y + 1),
+                  with_alpha(c.text_dim, 0.8f), right.c_str());
+    ImGui::PopFont();
+
+    ImGui::InvisibleButton("##detail", ImVec2(width, detail_h));
+    if (ImGui::IsItemHovered()) {
+        uint64_t at =
+            lo + static_cast<uint64_t>(std::clamp((mouse.x - d0.x) / width, 0.0f, 1.0f) * span);
+        std::string tip = s.shown_syscall >= 0
+                              ? "zoomed on " + trace.syscalls[s.shown_syscall].name + ": steps " +
+                                    std::to_string(lo) + "-" + std::to_string(hi)
+                              : "steps " + std::to_string(lo) + "-" + std::to_string(hi);
+        tip += "\nstep " + std::to_string(at);
+        if (hovered_event)
+            tip += "\n" + std::string(event_kind_name(hovered_event->kind)) + " at step " +
+                   std::to_string(hovered_event->step) + ": " +
+                   (hovered_event->text.empty() ? hovered_event->name : hovered_event->text);
+        tooltip(tip, 40.0f);
+    }
+    if (ImGui::IsItemActive()) {
+        uint64_t target;
+        if (hovered_event && ImGui::IsItemClicked()) {
+            target = hovered_event->step;  // a click near a tick lands on the event
+        } else {
+            target = lo + static_cast<uint64_t>(std::llround(
+                              std::clamp((mouse.x - d0.x) / width, 0.0f, 1.0f) * span));
+        }
+        if (target != s.step && target != last_scrub_)
+            ctx.command("seek " + std::to_string(target));
+        last_scrub_ = target;
+    }
+    ctx.outline_if_pointed("controls", "timeline", o0, d1);
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,31 @@
+// Controls: the scenario (era, syscall, work flags to inject), the moves
+// (step, back, over, labels, events, decision, ring 3, play), and a timeline
+// of the whole run to scrub through.
+#pragma once
+#include <cstdint>
+
+#include "ui/panel.h"
+
+namespace slowpath::gui {
+
+class ControlsPanel : public Panel {
+ public:
+    const char* id() const override { return "controls"; }
+    const char* title() const override { return "Controls"; }
+    void draw(UiContext& ctx, Pane& pane, int pane_index) override;
+    // Height the panel needs at the current font size.
+    float desired_height() const;
+
+ private:
+    void scenario_row(UiContext& ctx);
+    void flags_row(UiContext& ctx, Pane& pane);
+    void moves_row(UiContext& ctx, Pane& pane);
+    void timeline(UiContext& ctx, Pane& pane);
+
+    char syscall_text_[48] = "";
+    int64_t go_to_ = -1;
+    uint64_t last_scrub_ = UINT64_MAX;
+    float measured_height_ = 0.0f;  // what the last frame's content needed
+};
+
+}  // namespace slowpath::gui

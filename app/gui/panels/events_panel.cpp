@@ -1,0 +1,117 @@
+#include "panels/events_panel.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "ui/widgets.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+bool contains_icase(const std::string& hay, const char* needle) {
+    if (!*needle) return true;
+    auto it = std::search(hay.begin(), hay.end(), needle, needle + std::strlen(needle),
+                          [](char a, char b) {
+                              return std::tolower(static_cast<unsigned char>(a)) ==
+                                     std::tolower(static_cast<unsigned char>(b));
+                          });
+    return it != hay.end();
+}
+
+}  // namespace
+
+void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
+    const Palette& c = ctx.colors;
+    if (!pane.ok()) {
+        centered_message(ctx, "no machine: " + pane.error(), c.error);
+        return;
+    }
+    const Trace& trace = *pane.trace();
+    const Snapshot& s = pane.now();
+
+    ImGui::Checkbox("this syscall only", &only_shown_syscall_);
+    tooltip("only the events of the syscall the path shows");
+    ImGui::SameLine();
+    ImGui::Checkbox("hide labels", &hide_labels_);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 4));
+    ImGui::InputTextWithHint("##filter", "filter (e.g. check, sysret, do_signal)", filter_,
+                             sizeof filter_);
+
+    std::string key = std::to_string(pane.trace_revision()) + "/" +
+                      std::to_string(only_shown_syscall_) + std::to_string(hide_labels_) + "/" +
+                      std::to_string(s.shown_syscall) + "/" + filter_ + "/" +
+                      std::to_string(reinterpret_cast<uintptr_t>(&trace));
+    if (key != key_) {
+        rows_.clear();
+        for (size_t i = 0; i < trace.events.size(); i++) {
+            const Event& e = trace.events[i];
+            if (only_shown_syscall_ && e.syscall != s.shown_syscall) continue;
+            if (hide_labels_ && e.kind == EventKind::Label) continue;
+            if (filter_[0]) {
+                std::string all =
+                    std::string(event_kind_name(e.kind)) + " " + e.name + " " + describe_event(e);
+                if (!contains_icase(all, filter_)) continue;
+            }
+            rows_.push_back(i);
+        }
+        key_ = key;
+        scrolled_for_ = UINT64_MAX;
+    }
+
+    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
+    if (!ImGui::BeginTable("##events", 3, flags)) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 4.2f);
+    ImGui::TableSetupColumn("event", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7.5f);
+    ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableHeadersRow();
+
+    // The row of the first event at or after the current step.
+    size_t here = std::lower_bound(rows_.begin(), rows_.end(), s.next_event) - rows_.begin();
+    float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows_.size()), row_h);
+    while (clipper.Step()) {
+        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; r++) {
+            const Event& e = trace.events[rows_[r]];
+            ImGui::TableNextRow(0, row_h);
+            bool now = e.step == s.step;
+            bool ahead = e.step > s.step;
+            if (now) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, c.current_line);
+            ImGui::TableNextColumn();
+            ImGui::PushID(r);
+            ImGui::PushFont(ctx.fonts.mono);
+            ImGui::PushStyleColor(ImGuiCol_Text, ahead ? c.text_faint : c.text_dim);
+            std::string step = std::to_string(e.step);
+            if (ImGui::Selectable(step.c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
+                ctx.command("seek " + std::to_string(e.step));
+            ImGui::PopStyleColor();
+            ImGui::PopFont();
+            ImGui::PopID();
+            if (ImGui::IsItemHovered())
+                tooltip("step " + step + (e.by_cpu ? " (done by the CPU)" : "") + "\n" +
+                        describe_event(e) + "\nclick to go there");
+            ImGui::TableNextColumn();
+            ImU32 kc = event_color(c, e.kind);
+            text(ahead ? with_alpha(kc, 0.5f) : kc, std::string(event_kind_name(e.kind)));
+            ImGui::TableNextColumn();
+            std::string what = describe_event(e);
+            text(ahead ? c.text_faint : c.text, what);
+        }
+    }
+    // Follow the current step after a move.
+    if (scrolled_for_ != pane.generation()) {
+        float y = here * row_h;
+        float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
+        if (y < top + row_h || y > top + h - row_h * 3)
+            ImGui::SetScrollY(std::max(0.0f, y - h * 0.5f));
+        scrolled_for_ = pane.generation();
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,346 @@
+#include "panels/path_panel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "ui/widgets.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+ImVec2 lerp(ImVec2 a, ImVec2 b, float t) {
+    return ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+}
+
+void arrow_head(ImDrawList* draw, ImVec2 tip, ImVec2 from, ImU32 color, float size) {
+    float dx = tip.x - from.x, dy = tip.y - from.y;
+    float len = std::sqrt(dx * dx + dy * dy);
+    if (len < 1e-3f) return;
+    dx /= len;
+    dy /= len;
+    ImVec2 base(tip.x - dx * size, tip.y - dy * size);
+    ImVec2 left(base.x - dy * size * 0.5f, base.y + dx * size * 0.5f);
+    ImVec2 right(base.x + dy * size * 0.5f, base.y - dx * size * 0.5f);
+    draw->AddTriangleFilled(tip, left, right, color);
+}
+
+struct Box {
+    ImVec2 min, max;
+    ImVec2 center() const { return ImVec2((min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f); }
+};
+
+// Where an edge leaves `a` and enters `b`, and the control points of a curve.
+struct EdgeGeometry {
+    ImVec2 p0, c0, c1, p1;
+};
+
+EdgeGeometry edge_geometry(const Box& a, const Box& b, const GraphNode& na, const GraphNode& nb,
+                           float offset) {
+    EdgeGeometry g;
+    if (nb.col != na.col) {
+        bool right = nb.col > na.col;
+        float ay = a.center().y + offset, by = b.center().y + offset;
+        g.p0 = ImVec2(right ? a.max.x : a.min.x, ay);
+        g.p1 = ImVec2(right ? b.min.x : b.max.x, by);
+        float dx = (g.p1.x - g.p0.x) * 0.45f;
+        g.c0 = ImVec2(g.p0.x + dx, g.p0.y);
+        g.c1 = ImVec2(g.p1.x - dx, g.p1.y);
+    } else {
+        bool down = nb.row > na.row;
+        float ax = a.center().x + offset, bx = b.center().x + offset;
+        g.p0 = ImVec2(ax, down ? a.max.y : a.min.y);
+        g.p1 = ImVec2(bx, down ? b.min.y : b.max.y);
+        float dy = (g.p1.y - g.p0.y) * 0.4f;
+        g.c0 = ImVec2(g.p0.x, g.p0.y + dy);
+        g.c1 = ImVec2(g.p1.x, g.p1.y - dy);
+    }
+    return g;
+}
+
+ImVec2 bezier(const EdgeGeometry& g, float t) {
+    float u = 1 - t;
+    float w0 = u * u * u, w1 = 3 * u * u * t, w2 = 3 * u * t * t, w3 = t * t * t;
+    return ImVec2(w0 * g.p0.x + w1 * g.c0.x + w2 * g.c1.x + w3 * g.p1.x,
+                  w0 * g.p0.y + w1 * g.c0.y + w2 * g.c1.y + w3 * g.p1.y);
+}
+
+}  // namespace
+
+void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
+    PerPane& st = panes_[pane_index & 1];
+    const Palette& c = ctx.colors;
+    if (!pane.ok()) {
+        centered_message(ctx, "no machine: " + pane.error(), c.error);
+        return;
+    }
+    const Trace& trace = *pane.trace();
+    const Snapshot& s = pane.now();
+    Era era = pane.scenario().era;
+    if (!st.built || st.era != era || st.revision != pane.trace_revision()) {
+        st.graph = make_path_graph(era);
+        st.era = era;
+        st.built = true;
+        st.revision = pane.trace_revision();
+        st.generation = UINT64_MAX;
+    }
+    if (st.generation != pane.generation()) {
+        int old_current = st.lit.current;
+        st.lit = light_route(st.graph, s, trace);
+        if (st.lit.current != old_current) {
+            st.token_from = old_current >= 0 ? old_current : st.lit.current;
+            st.token_to = st.lit.current;
+            st.token.from = 0.0f;
+            st.token.snap(0.0f);
+            st.token.retarget(1.0f, ctx.clock, 1.2);
+            if (st.lit.current >= 0) st.arrive.trigger(ctx.clock, 2.0);
+        }
+        st.generation = pane.generation();
+    }
+    const PathGraph& graph = st.graph;
+    const LitRoute& lit = st.lit;
+
+    // ---- layout: column widths from the names, then fit to the panel ----
+    ImFont* font = ctx.fonts.bold;
+    ImFont* small = ctx.fonts.small;
+    float base = font->FontSize;
+    float pad_x = base * 0.55f, pad_y = base * 0.3f;
+    float hgap = base * 1.5f, vgap = base * 0.95f;
+    int cols = 0, rows = 0;
+    for (const GraphNode& n : graph.nodes) {
+        cols = std::max(cols, n.col + 1);
+        rows = std::max(rows, n.row + 1);
+    }
+    float node_h = base + pad_y * 2;
+    float natural_h = rows * node_h + (rows - 1) * vgap + base * 0.4f;
+    // Column widths from the names at a given scale (glyph advances do not
+    // scale exactly, so measure at the size that is drawn).
+    auto columns_at = [&](float scale, std::vector<float>& widths) {
+        widths.assign(cols, base * 4 * scale);
+        for (const GraphNode& n : graph.nodes) {
+            float w =
+                font->CalcTextSizeA(base * scale, FLT_MAX, 0, n.name.c_str()).x + pad_x * 2 * scale;
+            widths[n.col] = std::max(widths[n.col], w);
+        }
+        float total = hgap * scale;
+        for (float w : widths) total += w + hgap * scale;
+        return total - hgap * scale;
+    };
+
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    float banner_h = ImGui::GetTextLineHeightWithSpacing() * 2.1f;
+    float graph_h = std::max(avail.y - banner_h, node_h * 2);
+    std::vector<float> col_w;
+    float scale = std::min(1.0f, graph_h / natural_h);
+    float used_w = columns_at(scale, col_w);
+    for (int i = 0; i < 4 && used_w > avail.x && scale > 0.5f; i++) {
+        scale = std::max(0.5f, scale * avail.x / used_w * 0.995f);
+        used_w = columns_at(scale, col_w);
+    }
+    float used_h = natural_h * scale;
+
+    ImGui::BeginChild("##graph", ImVec2(avail.x, graph_h), false,
+                      ImGuiWindowFlags_HorizontalScrollbar);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    // Smooth curves here (the rest of the app draws without anti-aliasing).
+    draw->Flags |= ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill;
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    // Centre the drawing when it is smaller than the panel.
+    if (used_w < avail.x) origin.x += (avail.x - used_w) * 0.5f;
+    if (used_h < graph_h) origin.y += (graph_h - used_h) * 0.3f;
+    ImGui::Dummy(ImVec2(used_w, used_h));
+
+    std::vector<float> col_x(cols);
+    float x = hgap * 0.5f * scale;
+    for (int i = 0; i < cols; i++) {
+        col_x[i] = x;
+        x += col_w[i] + hgap * scale;
+    }
+    std::vector<Box> boxes(graph.nodes.size());
+    float fs = base * scale;
+    for (size_t i = 0; i < graph.nodes.size(); i++) {
+        const GraphNode& n = graph.nodes[i];
+        float w = font->CalcTextSizeA(fs, FLT_MAX, 0, n.name.c_str()).x + pad_x * 2 * scale;
+        float cx = origin.x + col_x[n.col] + col_w[n.col] * 0.5f;
+        float y = origin.y + (n.row * (node_h + vgap)) * scale;
+        boxes[i] = {ImVec2(cx - w * 0.5f, y), ImVec2(cx + w * 0.5f, y + node_h * scale)};
+    }
+
+    // ---- edges: all of them faint, the route lit on top ----
+    std::map<std::pair<int, int>, int> traversals;
+    for (const auto& e : lit.edges) traversals[e]++;
+    auto draw_edge = [&](int from, int to, ImU32 color, float thickness, bool head) {
+        const GraphNode& na = graph.nodes[from];
+        const GraphNode& nb = graph.nodes[to];
+        float offset = graph.has_edge(to, from) ? (from < to ? -4.0f : 4.0f) * scale : 0.0f;
+        EdgeGeometry g = edge_geometry(boxes[from], boxes[to], na, nb, offset);
+        draw->AddBezierCubic(g.p0, g.c0, g.c1, g.p1, color, thickness);
+        if (head) arrow_head(draw, g.p1, bezier(g, 0.85f), color, 7.0f * scale);
+        return g;
+    };
+    for (const GraphEdge& e : graph.edges) draw_edge(e.from, e.to, c.edge, 1.2f * scale, true);
+    for (const auto& [edge, count] : traversals) {
+        EdgeGeometry g = draw_edge(edge.first, edge.second, c.edge_lit, 2.6f * scale, true);
+        if (count > 1) {
+            std::string times = "\xc3\x97" + std::to_string(count);
+            ImVec2 mid = bezier(g, 0.5f);
+            draw->AddText(small, small->FontSize * std::max(scale, 0.8f),
+                          ImVec2(mid.x + 3, mid.y - small->FontSize), c.edge_lit, times.c_str());
+        }
+    }
+
+    // ---- nodes ----
+    std::vector<int> visit_count(graph.nodes.size(), 0);
+    for (int v : lit.visits) visit_count[v]++;
+    int hovered = -1;
+    for (size_t i = 0; i < graph.nodes.size(); i++) {
+        const GraphNode& n = graph.nodes[i];
+        const Box& b = boxes[i];
+        bool visited = visit_count[i] > 0;
+        bool current = static_cast<int>(i) == lit.current;
+        float rounding = (n.kind == NodeKind::Exit ? node_h * 0.5f : 4.0f) * scale;
+        ImU32 bg = n.kind == NodeKind::Function ? c.node_function_bg : c.node_bg;
+        ImU32 border = c.node_border;
+        ImU32 fg = c.node_text;
+        if (visited) {
+            bg = c.node_visited_bg;
+            border = c.node_visited_border;
+            fg = c.text_strong;
+        }
+        if (n.kind == NodeKind::Exit) {
+            bool is_sysret = n.name == kSysretNode;
+            ImU32 accent = is_sysret ? c.sysret : c.iret;
+            border = accent;
+            fg = accent;
+            if (static_cast<int>(i) == lit.chosen_exit || (visited && lit.exited)) {
+                bg = is_sysret ? c.sysret_bg : c.iret_bg;
+                fg = c.text_strong;
+            }
+        }
+        draw->AddRectFilled(b.min, b.max, bg, rounding);
+        float thickness = current ? 2.8f * scale : (visited ? 1.6f : 1.0f) * scale;
+        if (current) border = c.node_current_border;
+        draw->AddRect(b.min, b.max, border, rounding, 0, thickness);
+        if (current) {
+            float glow = st.arrive.strength(ctx.clock.now);
+            if (glow > 0)
+                draw->AddRect(ImVec2(b.min.x - 4 * glow * scale, b.min.y - 4 * glow * scale),
+                              ImVec2(b.max.x + 4 * glow * scale, b.max.y + 4 * glow * scale),
+                              with_alpha(c.node_current_border, glow * 0.7f), rounding, 0, 2.0f);
+        }
+        ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, n.name.c_str());
+        draw->AddText(font, fs, ImVec2(b.center().x - ts.x * 0.5f, b.center().y - ts.y * 0.5f), fg,
+                      n.name.c_str());
+        // C functions entered below this node, small, under it.
+        auto callees = lit.callees.find(static_cast<int>(i));
+        if (callees != lit.callees.end()) {
+            // Two names at most: the tooltip has them all.
+            std::string list;
+            const auto& names = callees->second;
+            for (size_t k = 0; k < names.size() && k < 2; k++)
+                list += (list.empty() ? "\xe2\x86\xb3 " : ", ") + names[k] + "()";
+            if (names.size() > 2) list += " +" + std::to_string(names.size() - 2);
+            float sfs = small->FontSize * std::max(scale, 0.6f);
+            draw->AddText(small, sfs, ImVec2(b.min.x + 2 * scale, b.max.y + 1), c.event_call,
+                          list.c_str());
+        }
+        ImGui::SetCursorScreenPos(b.min);
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::InvisibleButton("##node", ImVec2(std::max(b.max.x - b.min.x, 1.0f),
+                                                    std::max(b.max.y - b.min.y, 1.0f)))) {
+            if (n.kind == NodeKind::Exit)
+                ctx.command("ring3");
+            else
+                ctx.command("label " + n.name);
+        }
+        if (ImGui::IsItemHovered()) hovered = static_cast<int>(i);
+        ImGui::PopID();
+        ctx.outline_if_pointed(id(), n.name, b.min, b.max);
+    }
+
+    // ---- the token, gliding from the previous node to the current one ----
+    if (lit.current >= 0) {
+        ImVec2 to = ImVec2(boxes[lit.current].min.x, boxes[lit.current].center().y);
+        ImVec2 pos = to;
+        if (st.token_from >= 0 && st.token_to == lit.current && st.token.active(ctx.clock.now)) {
+            ImVec2 from = ImVec2(boxes[st.token_from].min.x, boxes[st.token_from].center().y);
+            pos = lerp(from, to, st.token.value(ctx.clock.now));
+        }
+        float r = 5.5f * scale;
+        draw->AddCircleFilled(pos, r, c.token);
+        draw->AddCircle(pos, r, c.panel_bg, 0, 1.5f);
+    }
+    ImGui::EndChild();
+
+    if (hovered >= 0) {
+        const GraphNode& n = graph.nodes[hovered];
+        std::string tip = n.name + "\n" + n.blurb;
+        if (visit_count[hovered])
+            tip += "\nreached " + std::to_string(visit_count[hovered]) +
+                   (visit_count[hovered] == 1 ? " time" : " times") + " so far";
+        auto callees = lit.callees.find(hovered);
+        if (callees != lit.callees.end()) {
+            tip += "\ncalled:";
+            for (const std::string& f : callees->second) tip += " " + f + "()";
+        }
+        tip += n.kind == NodeKind::Exit ? "\nclick: run until back in ring 3"
+                                        : "\nclick: run to this label";
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        ImGui::TextUnformatted(tip.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+
+    // ---- the decision ----
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float w = ImGui::GetContentRegionAvail().x;
+    float h = ImGui::GetContentRegionAvail().y - 2;
+    ImDrawList* wdraw = ImGui::GetWindowDrawList();
+    std::string head, why;
+    ImU32 accent = c.text_dim, bg = c.header_bg;
+    if (lit.chosen_exit >= 0) {
+        bool sysret = graph.nodes[lit.chosen_exit].name == kSysretNode;
+        head = sysret ? "SYSRET" : "IRET";
+        why = lit.decision_why;
+        accent = sysret ? c.sysret : c.iret;
+        bg = sysret ? c.sysret_bg : c.iret_bg;
+    } else if (s.shown_syscall >= 0) {
+        head = "sysret or iret?";
+        why = "not decided yet: the exit path is still checking for work";
+    } else {
+        head = "no syscall yet";
+        why = "step to the demo's SYSCALL instruction";
+    }
+    if (s.shown_syscall >= 0 && s.shown_syscall < static_cast<int>(trace.syscalls.size())) {
+        const SyscallRecord& r = trace.syscalls[s.shown_syscall];
+        std::string which = r.name + (r.is_focus ? "" : " (not the focus syscall)");
+        why = which + ": " + why;
+    }
+    ImGui::PushClipRect(p, ImVec2(p.x + w, p.y + h), true);  // long reasons stay in the banner
+    wdraw->AddRectFilled(p, ImVec2(p.x + w, p.y + h), bg, 4.0f);
+    wdraw->AddRectFilled(p, ImVec2(p.x + 4 * ctx.scale, p.y + h), accent, 4.0f);
+    float text_x = p.x + 10 * ctx.scale;
+    ImGui::SetCursorScreenPos(ImVec2(text_x, p.y + (h - ImGui::GetTextLineHeight() * 2) * 0.5f));
+    ImGui::BeginGroup();
+    ImGui::PushFont(ctx.fonts.heading);
+    float head_w = ImGui::CalcTextSize(head.c_str()).x;
+    ImGui::SetCursorScreenPos(ImVec2(text_x, p.y + (h - ImGui::GetTextLineHeight()) * 0.5f));
+    text(accent, head);
+    ImGui::PopFont();
+    ImGui::SameLine(0, ImGui::GetFontSize());
+    float wrap_x = p.x + w - 6 * ctx.scale;
+    ImVec2 why_size = ImGui::CalcTextSize(why.c_str(), nullptr, false,
+                                          wrap_x - (text_x + head_w + ImGui::GetFontSize()));
+    ImGui::SetCursorScreenPos(
+        ImVec2(text_x + head_w + ImGui::GetFontSize(), p.y + (h - why_size.y) * 0.5f));
+    ImGui::PushTextWrapPos(wrap_x - ImGui::GetWindowPos().x);
+    text(c.text, why);
+    ImGui::PopTextWrapPos();
+    ImGui::EndGroup();
+    ImGui::PopClipRect();
+    ctx.outline_if_pointed(id(), "decision", p, ImVec2(p.x + w, p.y + h));
+}
+
+}  // namespace slowpath::gui

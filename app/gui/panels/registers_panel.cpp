@@ -1,0 +1,305 @@
+#include "panels/registers_panel.h"
+
+#include <slowpath/abi.h>
+
+#include <algorithm>
+
+#include "ui/widgets.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+// One value cell: highlighted when it changed, with the old value on hover.
+void value_cell(UiContext& ctx, uint64_t value, uint64_t old, bool have_old, float flash,
+                ImU32 color, int digits = 16) {
+    bool changed = have_old && old != value;
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    if (changed) {
+        ImVec2 size(ImGui::CalcTextSize("0").x * digits, ImGui::GetTextLineHeight());
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            ImVec2(pos.x - 2, pos.y), ImVec2(pos.x + size.x + 2, pos.y + size.y),
+            with_alpha(ctx.colors.changed_bg, 0.35f + 0.65f * flash), 2.0f);
+    }
+    ImGui::BeginGroup();
+    hex_word(ctx, value, changed ? ctx.colors.changed : color, digits);
+    ImGui::EndGroup();
+    if (ImGui::IsItemHovered()) {
+        std::string tip = hex(value) + " = " + std::to_string(value);
+        if (static_cast<int64_t>(value) < 0)
+            tip += " = " + std::to_string(static_cast<int64_t>(value));
+        if (changed) tip += "\nwas " + hex(old) + " before the last move";
+        tooltip(tip);
+    }
+}
+
+// Right-click on a value: set it from here on, as a tracer or sigreturn would.
+void edit_popup(UiContext& ctx, const std::string& target, uint64_t value) {
+    static char buffer[32];
+    std::string popup = "set##" + target;
+    if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
+        std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
+        ImGui::OpenPopup(popup.c_str());
+    }
+    if (ImGui::BeginPopup(popup.c_str())) {
+        ImGui::Text("set %s from this step on", target.c_str());
+        ImGui::TextDisabled("the run is recorded again from here");
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12);
+        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+        if (ImGui::InputText("##value", buffer, sizeof buffer,
+                             ImGuiInputTextFlags_EnterReturnsTrue)) {
+            ctx.command("edit " + target + " " + buffer);
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
+}
+
+std::string selector_text(uint16_t sel) {
+    switch (sel) {
+        case SP_KERNEL_CS:
+            return "kernel code";
+        case SP_KERNEL_DS:
+            return "kernel data";
+        case SP_USER_CS:
+            return "user code (64-bit)";
+        case SP_USER_DS:
+            return "user data";
+        case SP_USER32_CS:
+            return "user code (32-bit)";
+        case 0:
+            return "null";
+        default:
+            return "selector";
+    }
+}
+
+}  // namespace
+
+void RegistersPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
+    PerPane& st = panes_[pane_index & 1];
+    if (!pane.ok()) {
+        centered_message(ctx, "no machine: " + pane.error(), ctx.colors.error);
+        return;
+    }
+    if (st.generation != pane.generation()) {
+        st.generation = pane.generation();
+        st.changed.trigger(ctx.clock, 3.0);
+    }
+    float flash = st.changed.strength(ctx.clock.now);
+    ImGui::BeginChild("##regs", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    table(ctx, pane, flash);
+    if (show_cpu) {
+        ImGui::Spacing();
+        special_registers(ctx, pane, flash);
+    }
+    ImGui::EndChild();
+}
+
+void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
+    const Palette& c = ctx.colors;
+    const Snapshot& s = pane.now();
+    const Snapshot& b = pane.before();
+    const CpuState& cpu = s.cpu;
+    const CpuState& old = b.cpu;
+    bool have_old = b.valid;
+    bool have_old_regs = b.valid && b.pt_regs.present && b.pt_regs.base == s.pt_regs.base &&
+                         b.pt_regs.slots.size() == s.pt_regs.slots.size();
+
+    // Header: where the CPU is and how much of the frame exists.
+    if (show_cpu) {
+        text(cpu.cpl == 0 ? c.ring0 : c.ring3, cpu.cpl == 0 ? "ring 0" : "ring 3");
+        tooltip("CPL " + std::to_string(cpu.cpl) + ", from the CPU's hidden state; CS " +
+                hex(cpu.cs) + " is " + selector_text(cpu.cs));
+        ctx.outline_if_pointed(id(), "cpl", ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+        ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
+        text(c.text_dim, "rflags " + (rflags_names(cpu.rflags).empty() ? std::string("-")
+                                                                       : rflags_names(cpu.rflags)));
+        ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
+    }
+    if (s.pt_regs.present) {
+        int valid = 0;
+        for (const PtRegsSlot& slot : s.pt_regs.slots) valid += slot.state == SlotState::Valid;
+        text(c.text_dim, "pt_regs at " + hex(s.pt_regs.base) + ": " + std::to_string(valid) +
+                             " of " + std::to_string(s.pt_regs.slots.size()) + " slots saved");
+    } else {
+        text(c.text_dim, "no pt_regs frame now");
+    }
+
+    struct Row {
+        const char* name;  // as people say it
+        int gpr;           // -1: not a GPR
+        const char* slot;  // pt_regs slot, nullptr if none
+    };
+    static const Row rows[] = {
+        {"rax", RAX, "rax"},
+        {"rbx", RBX, "rbx"},
+        {"rcx", RCX, "rcx"},
+        {"rdx", RDX, "rdx"},
+        {"rsi", RSI, "rsi"},
+        {"rdi", RDI, "rdi"},
+        {"rbp", RBP, "rbp"},
+        {"rsp", RSP, "rsp"},
+        {"r8", R8, "r8"},
+        {"r9", R9, "r9"},
+        {"r10", R10, "r10"},
+        {"r11", R11, "r11"},
+        {"r12", R12, "r12"},
+        {"r13", R13, "r13"},
+        {"r14", R14, "r14"},
+        {"r15", R15, "r15"},
+        {"orig_rax", -1, "orig_rax"},
+        {"rip", -2, "rip"},
+        {"rflags", -3, "eflags"},
+        {"cs", -4, "cs"},
+        {"ss", -5, "ss"},
+    };
+    auto cpu_value = [&](const CpuState& st, int which) -> uint64_t {
+        if (which >= 0) return st.gpr[which];
+        switch (which) {
+            case -2:
+                return st.rip;
+            case -3:
+                return st.rflags;
+            case -4:
+                return st.cs;
+            case -5:
+                return st.ss;
+        }
+        return 0;
+    };
+
+    ImGui::PushFont(ctx.fonts.mono);
+    ImGuiTableFlags flags =
+        ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX | ImGuiTableFlags_RowBg;
+    int columns = show_cpu ? 4 : 3;
+    if (ImGui::BeginTable("##regs", columns, flags)) {
+        ImGui::TableSetupColumn("");
+        if (show_cpu) ImGui::TableSetupColumn("CPU");
+        ImGui::TableSetupColumn("pt_regs (saved)");
+        ImGui::TableSetupColumn("");
+        ImGui::TableHeadersRow();
+        for (const Row& row : rows) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            text(c.text_dim, row.name);
+            std::string extra =
+                row.gpr == -2   ? ": " + pane.session()->machine().describe(cpu.rip)
+                : row.gpr == -4 ? ": " + selector_text(cpu.cs) + ", CPL " + std::to_string(cpu.cpl)
+                : row.gpr == -5 ? ": " + selector_text(cpu.ss)
+                                : "";
+            tooltip(row.gpr == -1   ? "orig_rax: the syscall number as it came in (rax is "
+                                      "overwritten by the return value)"
+                    : row.gpr == -3 ? std::string("rflags: ") + rflags_names(cpu.rflags)
+                                    : std::string(row.name) + extra);
+            ImVec2 row_min = ImGui::GetItemRectMin();
+            if (show_cpu) {
+                ImGui::TableNextColumn();
+                if (row.gpr != -1) {
+                    int digits = (row.gpr == -4 || row.gpr == -5) ? 4 : 16;
+                    value_cell(ctx, cpu_value(cpu, row.gpr), cpu_value(old, row.gpr), have_old,
+                               flash, row.gpr == -4 ? (cpu.cpl == 0 ? c.ring0 : c.ring3) : c.text,
+                               digits);
+                    if (row.gpr >= 0 || row.gpr == -2 || row.gpr == -3)
+                        edit_popup(ctx, row.name, cpu_value(cpu, row.gpr));
+                    ctx.outline_if_pointed(id(), row.name, ImGui::GetItemRectMin(),
+                                           ImGui::GetItemRectMax());
+                }
+            }
+            ImGui::TableNextColumn();
+            int index = pt_regs_slot_index(row.slot);
+            std::string note;
+            if (s.pt_regs.present && index >= 0 &&
+                index < static_cast<int>(s.pt_regs.slots.size())) {
+                const PtRegsSlot& slot = s.pt_regs.slots[index];
+                ImU32 color = slot.state == SlotState::Valid     ? c.slot_valid
+                              : slot.state == SlotState::Unfixed ? c.slot_unfixed
+                                                                 : c.slot_not_saved;
+                if (slot.state == SlotState::NotSaved) {
+                    ImVec2 p = ImGui::GetCursorScreenPos();
+                    float w = ImGui::CalcTextSize("0").x * 16;
+                    hatch(ImGui::GetWindowDrawList(), p,
+                          ImVec2(p.x + w, p.y + ImGui::GetTextLineHeight()),
+                          with_alpha(c.slot_not_saved, 0.35f), 6.0f * ctx.scale);
+                }
+                uint64_t before = have_old_regs ? b.pt_regs.slots[index].value : 0;
+                value_cell(ctx, slot.value, before, have_old_regs, flash, color);
+                edit_popup(ctx, "pt_regs." + std::string(slot.name), slot.value);
+                ctx.outline_if_pointed(id(), "pt_regs." + std::string(slot.name),
+                                       ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+                bool became_valid = have_old_regs &&
+                                    b.pt_regs.slots[index].state != SlotState::Valid &&
+                                    slot.state == SlotState::Valid;
+                if (slot.state == SlotState::NotSaved)
+                    note = "not saved";
+                else if (slot.state == SlotState::Unfixed)
+                    note = "not fixed up";
+                else if (became_valid)
+                    note = "just saved";
+                ImGui::TableNextColumn();
+                text(became_valid ? c.changed : color, note);
+                if (!note.empty())
+                    tooltip(
+                        slot.state == SlotState::NotSaved
+                            ? "The syscall fast path has not written this slot (SAVE_ARGS saves "
+                              "only part "
+                              "of the frame); SAVE_REST or FIXUP_TOP_OF_STACK would."
+                        : slot.state == SlotState::Unfixed
+                            ? "Top of stack: FIXUP_TOP_OF_STACK has not copied this value in yet."
+                            : "SAVE_REST, FIXUP_TOP_OF_STACK or the handler wrote it in the last "
+                              "move.");
+            } else {
+                ImGui::TableNextColumn();
+            }
+            (void)row_min;
+        }
+        ImGui::EndTable();
+    }
+    ImGui::PopFont();
+}
+
+void RegistersPanel::special_registers(UiContext& ctx, Pane& pane, float flash) {
+    const Palette& c = ctx.colors;
+    const Snapshot& s = pane.now();
+    const Snapshot& b = pane.before();
+    const CpuState& cpu = s.cpu;
+    const CpuState& old = b.cpu;
+    bool have_old = b.valid;
+    const Machine& machine = pane.session()->machine();
+
+    ImGui::PushFont(ctx.fonts.mono);
+    ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX;
+    auto row = [&](const char* name, uint64_t value, uint64_t before, const std::string& note,
+                   ImU32 note_color, int digits = 16) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        text(c.text_dim, name);
+        ImVec2 min = ImGui::GetItemRectMin();
+        ImGui::TableNextColumn();
+        value_cell(ctx, value, before, have_old, flash, c.text, digits);
+        ImGui::TableNextColumn();
+        text(note_color, note);
+        tooltip(std::string(name) + ": " + note);
+        ctx.outline_if_pointed(id(), name, min, ImGui::GetItemRectMax());
+    };
+    if (ImGui::BeginTable("##special", 3, flags)) {
+        std::string gs =
+            cpu.gs_base == 0 ? std::string("0: user value") : machine.describe(cpu.gs_base);
+        row("gs_base", cpu.gs_base, old.gs_base, gs, c.text_dim);
+        row("kernel_gs_base", cpu.kernel_gs_base, old.kernel_gs_base,
+            "swapgs swaps it with gs_base", c.text_faint);
+        uint16_t syscall_cs = static_cast<uint16_t>((cpu.star >> 32) & 0xffff);
+        uint16_t sysret_base = static_cast<uint16_t>((cpu.star >> 48) & 0xffff);
+        row("star", cpu.star, old.star,
+            "SYSCALL CS " + hex(syscall_cs) + ", SYSRET CS " + hex(sysret_base + 16) + " SS " +
+                hex(sysret_base + 8),
+            c.text_dim);
+        row("lstar", cpu.lstar, old.lstar, "SYSCALL enters at " + machine.describe(cpu.lstar),
+            c.text_dim);
+        row("fmask", cpu.fmask, old.fmask, "SYSCALL clears " + rflags_names(cpu.fmask), c.text_dim);
+        ImGui::EndTable();
+    }
+    ImGui::PopFont();
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,155 @@
+// The desktop app: a GLFW window with an OpenGL 3 context, Dear ImGui, the
+// panels in a fixed grid, keyboard shortcuts, play, screenshots, the test
+// hooks (--commands, --dump-state) and the benchmarks.
+//
+// The app redraws only when something needs it: input, an animation, play,
+// or a queued command. An idle window waits in glfwWaitEvents.
+#pragma once
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/anim.h"
+#include "model/commands.h"
+#include "model/model.h"
+#include "model/settings.h"
+#include "model/source.h"
+#include "options.h"
+#include "ui/actions.h"
+#include "ui/layout.h"
+#include "ui/panel.h"
+#include "ui/theme.h"
+
+struct GLFWwindow;
+
+namespace slowpath::gui {
+
+class ControlsPanel;
+
+class App {
+ public:
+    App(Options options, std::chrono::steady_clock::time_point main_started);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Runs until the window closes (or the unattended script ends). Returns
+    // the process exit status.
+    int run();
+
+    // ---- for panels and for features built on the app (walkthroughs) ----
+    Model& model() { return *model_; }
+    PanelRegistry& panels() { return panels_; }
+    Settings& settings() { return settings_; }
+    // Queues a command line (in the --commands language) for the next frame.
+    void queue_command(const std::string& text);
+    // Runs one command now. Returns "" or a one-line reason it failed.
+    std::string run_command(const Command& command);
+    // Highlights a panel (item "") or something in it until unpoint;
+    // point_at_targets for several at once (see point_targets()).
+    void point_at(const std::string& panel, const std::string& item);
+    void point_at_targets(std::vector<Pointer::Target> targets);
+    // Called once per frame before the panels draw (a tour player steps here).
+    void add_frame_hook(std::function<void(App&)> hook) { frame_hooks_.push_back(std::move(hook)); }
+    // Registers a panel for the aside column (shown while `visible` says so).
+    void set_aside_panel(const std::string& id, std::function<bool()> visible) {
+        aside_id_ = id;
+        aside_visible_ = std::move(visible);
+    }
+    // What the panels show, as written by --dump-state.
+    nlohmann::json dump_state() const;
+    nlohmann::json pointer_json() const;
+    bool save_screenshot_next_frame(const std::string& path);
+
+ private:
+    bool init_window();
+    void shutdown_window();
+    void load_settings_and_options();
+    void frame();
+    void draw_panels();
+    void draw_status_bar(const Rect& r);
+    void update_title();
+    void draw_group(UiContext& ctx, const std::string& slot, const std::vector<std::string>& ids,
+                    const Rect& rect);
+    void draw_error_body(const Rect& r);
+    void handle_splitters(const Layout& layout);
+    void handle_keys();
+    void tick_play(double dt);
+    void simulate_keys();
+    void run_queued_commands();
+    void step_script();
+    bool script_finished() const;
+    void apply_view_changes();
+    float ui_scale() const;
+    void capture_if_requested();
+    bool write_png(const std::string& path, std::string* error);
+    void save_settings_now();
+    void wait_for_input();
+    bool needs_frame() const;
+    std::string window_command(const Command& command);
+
+    // Benchmarks (--bench), in bench.cpp.
+    int run_bench();
+    double bench_first_frame_ms_ = -1;
+    struct FrameTiming {
+        double build_ms = 0, draw_ms = 0, present_ms = 0;  // ImGui, GL drawing, swap
+    };
+    bool measure_frames_ = false;
+    FrameTiming last_timing_;
+    double bench_first_frame_from_exec_ms_ = -1;
+
+    Options options_;
+    std::chrono::steady_clock::time_point main_started_;
+    Settings settings_;
+    std::string settings_path_;
+    std::unique_ptr<Model> model_;
+    PanelRegistry panels_;
+    ControlsPanel* controls_ = nullptr;
+    SourceCache sources_;
+    Disassembler disassembler_;
+    AnimClock clock_;
+    Pointer pointer_;
+    double group_pointer_seen_ = -1.0;  // the pointer a tab group last followed
+    Fonts fonts_;
+
+    GLFWwindow* window_ = nullptr;
+    std::string window_title_;
+    float dpi_scale_ = 1.0f;
+    float fonts_scale_ = 0.0f;  // scale the atlas was built for
+    bool style_dark_ = true;
+    bool style_dirty_ = true;
+
+    bool playing_ = false;
+    double play_accumulator_ = 0.0;
+    bool help_open_ = false;
+
+    std::deque<std::string> queued_;
+    size_t script_index_ = 0;
+    int wait_frames_ = 0;
+    int settle_frames_ = 0;
+    bool script_failed_ = false;
+    std::string pending_screenshot_;
+    std::string pending_dump_;
+    std::vector<Shortcut> keys_to_press_;  // `press`: down before the next frame
+    std::vector<Shortcut> pressed_keys_;   // down for this frame: up before the next
+    std::vector<std::string> drawn_panels_;
+    std::map<std::string, Rect> drawn_rects_;
+
+    uint64_t frame_count_ = 0;
+    int frames_pending_ = 3;  // frames still to draw after an input
+    double last_frame_time_ = 0.0;
+    bool quit_ = false;
+    int exit_code_ = 0;
+
+    std::vector<std::function<void(App&)>> frame_hooks_;
+    std::string aside_id_;
+    std::function<bool()> aside_visible_;
+
+    friend void on_input_event(GLFWwindow*);
+};
+
+}  // namespace slowpath::gui

@@ -1,0 +1,250 @@
+// --bench: the speed figures of the desktop app. Not a test: it prints what
+// it measured (run it under the renderer you care about, e.g. Xvfb + llvmpipe).
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+
+#include "slowpath/era.h"
+#include "slowpath/tif.h"
+#include "ui/app.h"
+
+namespace slowpath::gui {
+
+namespace {
+
+double cpu_ms(clockid_t which) {
+    timespec ts{};
+    clock_gettime(which, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+double wall_ms() {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+// Milliseconds since the process was created (10 ms resolution: clock ticks).
+double ms_since_exec() {
+    std::ifstream in("/proc/self/stat");
+    std::string line;
+    if (!std::getline(in, line)) return -1;
+    size_t close = line.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream fields(line.substr(close + 2));
+    std::string field;
+    unsigned long long start_ticks = 0;
+    for (int i = 3; i <= 22 && fields >> field; i++)
+        if (i == 22) start_ticks = std::stoull(field);
+    timespec boot{};
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    double now_ms = boot.tv_sec * 1e3 + boot.tv_nsec / 1e6;
+    return now_ms - start_ticks * 1000.0 / sysconf(_SC_CLK_TCK);
+}
+
+struct Stats {
+    double mean = 0, median = 0, p95 = 0, max = 0;
+};
+Stats stats(std::vector<double> v) {
+    Stats s;
+    if (v.empty()) return s;
+    std::sort(v.begin(), v.end());
+    s.mean = std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+    s.median = v[v.size() / 2];
+    s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
+    s.max = v.back();
+    return s;
+}
+
+}  // namespace
+
+int App::run_bench() {
+    // ---- 1. start to the first frame, guest booted and the run recorded ----
+    model_ = std::make_unique<Model>(options_.scenario);
+    last_frame_time_ = glfwGetTime();
+    frame();
+    glFinish();
+    double first_main =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - main_started_)
+            .count();
+    double first_exec = ms_since_exec();
+    if (!model_->primary().ok()) {
+        std::fprintf(stderr, "slowpath: --bench needs a working guest: %s\n",
+                     model_->primary().error().c_str());
+        return 1;
+    }
+    int fb_w = 0, fb_h = 0;
+    glfwGetFramebufferSize(window_, &fb_w, &fb_h);
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    std::printf("slowpath --bench: renderer %s, window %dx%d, UI scale %.2f\n",
+                renderer ? renderer : "?", fb_w, fb_h, ui_scale());
+    std::printf(
+        "start to first frame (guest booted, run recorded): %.1f ms from main(), %.0f ms from "
+        "exec\n",
+        first_main, first_exec);
+
+    // Let the opening animations finish.
+    for (int i = 0; i < 200 && (clock_.busy() || i < 5); i++) frame();
+
+    // ---- 2. frame cost of the full layout ----
+    auto measure_frames = [&](int count, const std::function<void()>& before_each) {
+        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present;
+        measure_frames_ = true;
+        for (int i = 0; i < count; i++) {
+            if (before_each) before_each();
+            double t0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID), p0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID),
+                   w0 = wall_ms();
+            frame();
+            glFinish();  // count the rendering too, not just its submission
+            thread_cpu.push_back(cpu_ms(CLOCK_THREAD_CPUTIME_ID) - t0);
+            process_cpu.push_back(cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - p0);
+            wall.push_back(wall_ms() - w0);
+            build.push_back(last_timing_.build_ms);
+            draw.push_back(last_timing_.draw_ms);
+            present.push_back(last_timing_.present_ms);
+        }
+        measure_frames_ = false;
+        Stats t = stats(thread_cpu), p = stats(process_cpu), w = stats(wall);
+        std::printf("    main thread CPU  mean %.2f  median %.2f  p95 %.2f ms\n", t.mean, t.median,
+                    t.p95);
+        std::printf(
+            "    process CPU      mean %.2f  median %.2f  p95 %.2f ms (includes the GL driver's "
+            "threads)\n",
+            p.mean, p.median, p.p95);
+        std::printf("    wall clock       mean %.2f  median %.2f  p95 %.2f ms\n", w.mean, w.median,
+                    w.p95);
+        std::printf(
+            "    of which (wall medians): building the UI %.2f ms, GL drawing %.2f ms, present "
+            "%.2f ms\n",
+            stats(build).median, stats(draw).median, stats(present).median);
+    };
+    model_->nav(Nav::NextLabel);
+    for (int i = 0; i < 100 && clock_.busy(); i++) frame();
+    {
+        ImDrawData* data = ImGui::GetDrawData();
+        int commands = 0;
+        for (int i = 0; data && i < data->CmdListsCount; i++)
+            commands += data->CmdLists[i]->CmdBuffer.Size;
+        std::printf("draw data: %d vertices, %d indices, %d draw commands in %d lists\n",
+                    data ? data->TotalVtxCount : 0, data ? data->TotalIdxCount : 0, commands,
+                    data ? data->CmdListsCount : 0);
+    }
+    std::printf("frame, full layout, nothing changing (300 frames):\n");
+    measure_frames(300, nullptr);
+    std::printf("frame, full layout, one step per frame with animations (300 frames):\n");
+    model_->nav(Nav::Reset);
+    measure_frames(300, [&] {
+        if (model_->primary().now().step >= model_->primary().now().last_step)
+            model_->nav(Nav::Reset);
+        model_->nav(Nav::Step);
+    });
+    {
+        Scenario compare = options_.scenario;
+        model_->set_compare(true);
+        for (int i = 0; i < 100 && clock_.busy(); i++) frame();
+        std::printf("frame, compare mode, nothing changing (300 frames):\n");
+        measure_frames(300, nullptr);
+        model_->set_compare(false);
+    }
+
+    // ---- 3. idle: the normal wait logic with no input ----
+    for (int i = 0; i < 300 && (clock_.busy() || frames_pending_ > 0); i++) frame();
+    frames_pending_ = 0;
+    double idle_s = options_.bench_idle_seconds;
+    double p0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID), w0 = wall_ms();
+    double end = glfwGetTime() + idle_s;
+    uint64_t frames_before = frame_count_;
+    while (glfwGetTime() < end) {
+        if (needs_frame()) {
+            glfwWaitEventsTimeout(1.0 / 60.0);
+            frame();
+        } else {
+            glfwWaitEventsTimeout(std::max(0.001, end - glfwGetTime()));
+        }
+    }
+    double idle_cpu = cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - p0, idle_wall = wall_ms() - w0;
+    std::printf(
+        "idle for %.1f s with no input: %.3f%% of one core (%.1f ms CPU, %llu frames drawn)\n",
+        idle_wall / 1e3, 100.0 * idle_cpu / idle_wall, idle_cpu,
+        static_cast<unsigned long long>(frame_count_ - frames_before));
+
+    // ---- 4. seek from the last step of a long run to the first ----
+    // A flag that keeps the RFC's exit loop busy, with the livelock guard
+    // lifted, makes a run that ends at the step limit.
+    struct Long {
+        Era era;
+        const char* flag;
+    };
+    std::unique_ptr<Model> best;
+    for (Long candidate : {Long{Era::Rfc, "SYSCALL_TRACE"}, Long{Era::Rfc, "SINGLESTEP"},
+                           Long{Era::V3_13, "SYSCALL_TRACE"}}) {
+        Scenario s = options_.scenario;
+        s.era = candidate.era;
+        s.max_steps = 100'000;
+        s.livelock_bound = 1'000'000;
+        Injection injection;
+        injection.bit = *parse_tif(candidate.flag);
+        injection.when = InjectWhen::Exit;
+        s.injections = {injection};
+        double t0 = wall_ms();
+        auto m = std::make_unique<Model>(s);
+        double load = wall_ms() - t0;
+        if (!m->primary().ok()) continue;
+        uint64_t last = m->primary().now().last_step;
+        std::printf("long run: %s + %s@exit, %llu steps (%s), recorded in %.0f ms\n",
+                    std::string(era_info(candidate.era).name).c_str(), candidate.flag,
+                    static_cast<unsigned long long>(last),
+                    std::string(outcome_name(m->primary().trace()->outcome)).c_str(), load);
+        if (!best || last > best->primary().now().last_step) best = std::move(m);
+        if (best && best->primary().now().last_step >= 99'000) break;
+    }
+    if (best) {
+        model_ = std::move(best);
+        model_->nav(Nav::End);
+        for (int i = 0; i < 100 && clock_.busy(); i++) frame();
+        std::vector<double> seek_ms, frame_ms;
+        for (int i = 0; i < 5; i++) {
+            model_->seek(model_->primary().now().last_step);
+            frame();
+            double t0 = wall_ms();
+            model_->seek(0);
+            double t1 = wall_ms();
+            frame();
+            glFinish();
+            double t2 = wall_ms();
+            seek_ms.push_back(t1 - t0);
+            frame_ms.push_back(t2 - t0);
+        }
+        // And the other way, which replays from the nearest checkpoint.
+        std::vector<double> forward_ms;
+        for (int i = 0; i < 5; i++) {
+            model_->seek(0);
+            frame();
+            double t0 = wall_ms();
+            model_->seek(model_->primary().now().last_step - 1 - i);
+            forward_ms.push_back(wall_ms() - t0);
+        }
+        Stats s = stats(seek_ms), f = stats(frame_ms), back = stats(forward_ms);
+        std::printf(
+            "seek last step (%llu) -> step 0: session seek + views median %.2f ms (max %.2f); "
+            "with the next frame drawn median %.2f ms (max %.2f)\n",
+            static_cast<unsigned long long>(model_->primary().now().last_step), s.median, s.max,
+            f.median, f.max);
+        std::printf(
+            "seek step 0 -> near the last step: session seek + views median %.2f ms (max %.2f)\n",
+            back.median, back.max);
+    } else {
+        std::printf("seek: no long run could be made\n");
+    }
+    return 0;
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,141 @@
+#include "ui/layout.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace slowpath::gui {
+
+float default_split(const std::string& name) {
+    static const std::map<std::string, float> defaults = {
+        {"body.top", 0.32f},      // path and flags: share of the body's height
+        {"body.bottom", 0.21f},   // events and user side: share of the body's height
+        {"top.path", 0.58f},      // path: share of the top row's width
+        {"mid.code", 0.38f},      // code: share of the middle row's width
+        {"mid.stack", 0.5f},      // kernel stack: share of what code leaves
+        {"bottom.events", 0.5f},  // events: share of the bottom row's width
+        {"aside", 0.26f},         // aside column: share of the window's width
+        {"present.top", 0.4f},    // presenter mode: the same, with fewer regions
+        {"present.path", 0.6f},  {"present.code", 0.4f}, {"present.stack", 0.45f},
+    };
+    auto it = defaults.find(name);
+    return it == defaults.end() ? 0.5f : it->second;
+}
+
+namespace {
+
+float ratio(const Settings& s, const char* name) {
+    return s.split(name, default_split(name));
+}
+
+}  // namespace
+
+Layout compute_layout(const LayoutInput& in, const Settings& settings) {
+    Layout layout;
+    const float g = in.gap;
+    float w = in.display.x, h = in.display.y;
+    layout.slots["controls"] = {ImVec2(0, 0), ImVec2(w, in.controls_height)};
+    layout.slots["status"] = {ImVec2(0, h - in.status_height), ImVec2(w, in.status_height)};
+
+    float body_top = in.controls_height + g;
+    float body_h = std::max(50.0f, h - in.status_height - g - body_top);
+    float body_w = w;
+    if (in.aside) {
+        float aside_w = std::floor(w * ratio(settings, "aside"));
+        body_w = w - aside_w - g;
+        layout.slots["aside"] = {ImVec2(body_w + g, body_top), ImVec2(aside_w, body_h)};
+        layout.splitters.push_back(
+            {"aside", {ImVec2(body_w, body_top), ImVec2(g, body_h)}, true, w, 0.15f, 0.5f, true});
+    }
+    if (!in.machine_ok) {
+        layout.slots["error"] = {ImVec2(0, body_top), ImVec2(body_w, body_h)};
+        return layout;
+    }
+    if (in.comparing) {
+        layout.slots["compare"] = {ImVec2(0, body_top), ImVec2(body_w, body_h)};
+        return layout;
+    }
+
+    if (in.presenter) {
+        // Two rows: the path and the flags, then code, stack and a tabbed
+        // slot for registers, the user side and events.
+        float top_h = std::floor(body_h * ratio(settings, "present.top"));
+        float y_bottom = body_top + top_h + g;
+        float bottom_h = body_h - top_h - g;
+        float path_w = std::floor((body_w - g) * ratio(settings, "present.path"));
+        layout.slots["path"] = {ImVec2(0, body_top), ImVec2(path_w, top_h)};
+        layout.slots["tif"] = {ImVec2(path_w + g, body_top), ImVec2(body_w - path_w - g, top_h)};
+        float code_w = std::floor((body_w - 2 * g) * ratio(settings, "present.code"));
+        float rest = body_w - code_w - 2 * g;
+        float stack_w = std::floor(rest * ratio(settings, "present.stack"));
+        layout.slots["code"] = {ImVec2(0, y_bottom), ImVec2(code_w, bottom_h)};
+        layout.slots["stack"] = {ImVec2(code_w + g, y_bottom), ImVec2(stack_w, bottom_h)};
+        layout.slots["more"] = {ImVec2(code_w + g + stack_w + g, y_bottom),
+                                ImVec2(rest - stack_w, bottom_h)};
+        layout.groups["more"] = {"regs", "user", "events"};
+        layout.splitters.push_back({"present.top",
+                                    {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
+                                    false,
+                                    body_h,
+                                    0.2f,
+                                    0.7f});
+        layout.splitters.push_back(
+            {"present.path", {ImVec2(path_w, body_top), ImVec2(g, top_h)}, true, body_w - g});
+        layout.splitters.push_back({"present.code",
+                                    {ImVec2(code_w, y_bottom), ImVec2(g, bottom_h)},
+                                    true,
+                                    body_w - 2 * g});
+        layout.splitters.push_back({"present.stack",
+                                    {ImVec2(code_w + g + stack_w, y_bottom), ImVec2(g, bottom_h)},
+                                    true,
+                                    rest});
+        return layout;
+    }
+
+    float top_h = std::floor(body_h * ratio(settings, "body.top"));
+    float bottom_h = std::floor(body_h * ratio(settings, "body.bottom"));
+    float mid_h = body_h - top_h - bottom_h - 2 * g;
+    if (mid_h < body_h * 0.15f) {  // splits dragged too far: keep the middle row usable
+        top_h = std::floor(body_h * default_split("body.top"));
+        bottom_h = std::floor(body_h * default_split("body.bottom"));
+        mid_h = body_h - top_h - bottom_h - 2 * g;
+    }
+    float y_top = body_top, y_mid = y_top + top_h + g, y_bottom = y_mid + mid_h + g;
+
+    float path_w = std::floor((body_w - g) * ratio(settings, "top.path"));
+    layout.slots["path"] = {ImVec2(0, y_top), ImVec2(path_w, top_h)};
+    layout.slots["tif"] = {ImVec2(path_w + g, y_top), ImVec2(body_w - path_w - g, top_h)};
+
+    float code_w = std::floor((body_w - 2 * g) * ratio(settings, "mid.code"));
+    float rest = body_w - code_w - 2 * g;
+    float stack_w = std::floor(rest * ratio(settings, "mid.stack"));
+    layout.slots["code"] = {ImVec2(0, y_mid), ImVec2(code_w, mid_h)};
+    layout.slots["stack"] = {ImVec2(code_w + g, y_mid), ImVec2(stack_w, mid_h)};
+    layout.slots["regs"] = {ImVec2(code_w + g + stack_w + g, y_mid), ImVec2(rest - stack_w, mid_h)};
+
+    float events_w = std::floor((body_w - g) * ratio(settings, "bottom.events"));
+    layout.slots["events"] = {ImVec2(0, y_bottom), ImVec2(events_w, bottom_h)};
+    layout.slots["user"] = {ImVec2(events_w + g, y_bottom),
+                            ImVec2(body_w - events_w - g, bottom_h)};
+
+    // Splitters sit in the gaps.
+    layout.splitters.push_back(
+        {"body.top", {ImVec2(0, y_top + top_h), ImVec2(body_w, g)}, false, body_h, 0.15f, 0.6f});
+    layout.splitters.push_back({"body.bottom",
+                                {ImVec2(0, y_mid + mid_h), ImVec2(body_w, g)},
+                                false,
+                                body_h,
+                                0.1f,
+                                0.6f,
+                                true});
+    layout.splitters.push_back(
+        {"top.path", {ImVec2(path_w, y_top), ImVec2(g, top_h)}, true, body_w - g});
+    layout.splitters.push_back(
+        {"mid.code", {ImVec2(code_w, y_mid), ImVec2(g, mid_h)}, true, body_w - 2 * g});
+    layout.splitters.push_back(
+        {"mid.stack", {ImVec2(code_w + g + stack_w, y_mid), ImVec2(g, mid_h)}, true, rest});
+    layout.splitters.push_back(
+        {"bottom.events", {ImVec2(events_w, y_bottom), ImVec2(g, bottom_h)}, true, body_w - g});
+    return layout;
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,53 @@
+// Colours and fonts. Panels use the semantic colours here, never raw values,
+// so the light and dark themes stay consistent.
+#pragma once
+#include <imgui.h>
+
+#include <string>
+
+namespace slowpath::gui {
+
+struct Palette {
+    ImU32 text, text_dim, text_faint, text_strong;
+    ImU32 panel_bg, header_bg;
+    ImU32 current_line, passed_line, anchor, anchor_hover;
+    ImU32 changed, changed_bg;
+    ImU32 slot_valid, slot_not_saved, slot_unfixed, slot_not_saved_bg, slot_unfixed_bg;
+    ImU32 node_bg, node_border, node_text, node_visited_bg, node_visited_border;
+    ImU32 node_current_border, node_function_bg, edge, edge_lit, token;
+    ImU32 sysret, iret, sysret_bg, iret_bg;
+    ImU32 flag_set, flag_set_bg, flag_clear, mask_bit, found_bit, flip;
+    ImU32 ring0, ring3;
+    ImU32 pointer;
+    ImU32 error, error_bg, ok;
+    ImU32 frame_colors[4];
+    ImU32 timeline_bg, timeline_kernel, timeline_focus, timeline_cursor;
+    ImU32 event_cpu, event_label, event_call, event_check, event_work, event_exit, event_fault,
+        event_host;
+};
+
+const Palette& palette(bool dark);
+// Applies ImGui's style for a theme at a UI scale.
+void apply_style(bool dark, float scale);
+
+struct Fonts {
+    ImFont* sans = nullptr;
+    ImFont* bold = nullptr;
+    ImFont* mono = nullptr;
+    ImFont* mono_bold = nullptr;
+    ImFont* heading = nullptr;
+    ImFont* small = nullptr;
+    bool bundled = false;  // false: the fonts were not found and ImGui's default is used
+    std::string dir;
+};
+
+// Where the bundled fonts are: $SLOWPATH_FONT_DIR, assets_dir()/fonts, or
+// the source tree's assets/fonts.
+std::string find_font_dir();
+// Clears the atlas and loads every font at `scale`. Call between frames.
+Fonts load_fonts(float scale);
+
+ImU32 with_alpha(ImU32 color, float alpha);
+ImU32 mix(ImU32 a, ImU32 b, float t);
+
+}  // namespace slowpath::gui

@@ -1,0 +1,250 @@
+#include "ui/widgets.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace slowpath::gui {
+
+std::string hex(uint64_t value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
+    return buf;
+}
+
+std::string hex_fixed(uint64_t value, int digits) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(value));
+    return buf;
+}
+
+void text(ImU32 color, const std::string& s) {
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextUnformatted(s.c_str(), s.c_str() + s.size());
+    ImGui::PopStyleColor();
+}
+
+void text_font(ImFont* font, ImU32 color, const std::string& s) {
+    ImGui::PushFont(font);
+    text(color, s);
+    ImGui::PopFont();
+}
+
+void hex_word(const UiContext& ctx, uint64_t value, ImU32 color, int digits) {
+    std::string s = hex_fixed(value, digits);
+    size_t lead = 0;
+    while (lead + 1 < s.size() && s[lead] == '0') lead++;
+    ImGui::PushFont(ctx.fonts.mono);
+    if (lead > 0) {
+        text(ctx.colors.text_faint, s.substr(0, lead));
+        ImGui::SameLine(0, 0);
+    }
+    text(color ? color : ctx.colors.text, s.substr(lead));
+    ImGui::PopFont();
+}
+
+bool link(const UiContext& ctx, const std::string& label, const char* id, ImU32 color) {
+    ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImGui::PushID(id);
+    bool clicked =
+        ImGui::InvisibleButton("##link", ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+    bool hovered = ImGui::IsItemHovered();
+    ImGui::PopID();
+    ImU32 c = hovered ? ctx.colors.anchor_hover : (color ? color : ctx.colors.anchor);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddText(pos, c, label.c_str());
+    if (hovered) {
+        draw->AddLine(ImVec2(pos.x, pos.y + size.y), ImVec2(pos.x + size.x, pos.y + size.y), c);
+        ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    }
+    return clicked;
+}
+
+bool chip(const char* label, bool on, ImU32 accent, ImU32 accent_bg, float height) {
+    ImGuiStyle& style = ImGui::GetStyle();
+    const char* shown_end = std::strstr(label, "##");  // ImGui's hidden-id suffix
+    if (!shown_end) shown_end = label + std::strlen(label);
+    ImVec2 text_size = ImGui::CalcTextSize(label, shown_end);
+    float h = height > 0 ? height : ImGui::GetFrameHeight();
+    ImVec2 size(text_size.x + style.FramePadding.x * 2.0f, h);
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    bool clicked = ImGui::InvisibleButton(label, size);
+    bool hovered = ImGui::IsItemHovered();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    ImU32 border = on ? accent : ImGui::GetColorU32(ImGuiCol_Border);
+    ImU32 bg =
+        on ? accent_bg : ImGui::GetColorU32(hovered ? ImGuiCol_ButtonHovered : ImGuiCol_FrameBg);
+    if (on && hovered) bg = mix(accent_bg, accent, 0.25f);
+    float rounding = h * 0.5f;
+    draw->AddRectFilled(pos, ImVec2(pos.x + size.x, pos.y + size.y), bg, rounding);
+    draw->AddRect(pos, ImVec2(pos.x + size.x, pos.y + size.y), border, rounding, 0,
+                  on ? 1.5f : 1.0f);
+    ImU32 text_color = on ? accent : ImGui::GetColorU32(ImGuiCol_Text);
+    draw->AddText(ImVec2(pos.x + style.FramePadding.x, pos.y + (h - text_size.y) * 0.5f),
+                  text_color, label, shown_end);
+    return clicked;
+}
+
+void tooltip(const std::string& s, float wrap_em) {
+    if (!ImGui::IsItemHovered()) return;
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * wrap_em);
+    ImGui::TextUnformatted(s.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+void centered_message(const UiContext& ctx, const std::string& message, ImU32 color) {
+    (void)ctx;
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    float wrap = std::max(avail.x - 20.0f, 100.0f);
+    ImVec2 size = ImGui::CalcTextSize(message.c_str(), nullptr, false, wrap);
+    ImVec2 cursor = ImGui::GetCursorPos();
+    ImGui::SetCursorPos(ImVec2(cursor.x + std::max(0.0f, (avail.x - size.x) * 0.5f),
+                               cursor.y + std::max(0.0f, (avail.y - size.y) * 0.4f)));
+    ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + wrap);
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::TextUnformatted(message.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+}
+
+void hatch(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float spacing) {
+    draw->PushClipRect(min, max, true);
+    float h = max.y - min.y;
+    for (float x = min.x - h; x < max.x; x += spacing)
+        draw->AddLine(ImVec2(x, max.y), ImVec2(x + h, min.y), color, 1.0f);
+    draw->PopClipRect();
+}
+
+void badge(const std::string& label, ImU32 color, ImU32 bg) {
+    ImVec2 size = ImGui::CalcTextSize(label.c_str());
+    float pad = ImGui::GetFontSize() * 0.3f;
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImVec2 box(size.x + pad * 2, size.y);
+    ImGui::Dummy(box);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(pos, ImVec2(pos.x + box.x, pos.y + box.y), bg, size.y * 0.3f);
+    draw->AddText(ImVec2(pos.x + pad, pos.y), color, label.c_str());
+}
+
+ImU32 event_color(const Palette& colors, EventKind kind) {
+    switch (kind) {
+        case EventKind::SyscallEntry:
+        case EventKind::Swapgs:
+        case EventKind::StackSwitch:
+            return colors.event_cpu;
+        case EventKind::Label:
+        case EventKind::FrameState:
+            return colors.event_label;
+        case EventKind::Call:
+        case EventKind::Return:
+        case EventKind::HandlerReturn:
+            return colors.event_call;
+        case EventKind::TifCheck:
+            return colors.event_check;
+        case EventKind::Schedule:
+        case EventKind::SignalDelivered:
+        case EventKind::SignalReturn:
+        case EventKind::Audit:
+        case EventKind::TracerStop:
+        case EventKind::TaskWork:
+        case EventKind::Notifier:
+        case EventKind::Tracepoint:
+            return colors.event_work;
+        case EventKind::Sysret:
+        case EventKind::Iret:
+        case EventKind::Decision:
+        case EventKind::Exit:
+            return colors.event_exit;
+        case EventKind::Fault:
+        case EventKind::Oops:
+        case EventKind::Livelock:
+        case EventKind::StepLimit:
+            return colors.event_fault;
+        case EventKind::Inject:
+        case EventKind::Edit:
+            return colors.event_host;
+    }
+    return colors.text;
+}
+
+bool horizontal_splitter(const char* id, float* ratio, float total, float thickness) {
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    float width = ImGui::GetContentRegionAvail().x;
+    ImGui::InvisibleButton(id, ImVec2(width, thickness));
+    bool active = ImGui::IsItemActive();
+    if (ImGui::IsItemHovered() || active) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+    if (active && total > 1.0f) {
+        *ratio = std::clamp(*ratio + ImGui::GetIO().MouseDelta.y / total, 0.12f, 0.88f);
+    }
+    ImU32 col = ImGui::GetColorU32(active                   ? ImGuiCol_SeparatorActive
+                                   : ImGui::IsItemHovered() ? ImGuiCol_SeparatorHovered
+                                                            : ImGuiCol_Separator);
+    float y = pos.y + thickness * 0.5f;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(pos.x, y), ImVec2(pos.x + width, y), col, 1.0f);
+    return active;
+}
+
+bool vertical_splitter(const char* id, float* ratio, float total, float thickness) {
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    float height = ImGui::GetContentRegionAvail().y;
+    ImGui::InvisibleButton(id, ImVec2(thickness, height));
+    bool active = ImGui::IsItemActive();
+    if (ImGui::IsItemHovered() || active) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    if (active && total > 1.0f) {
+        *ratio = std::clamp(*ratio + ImGui::GetIO().MouseDelta.x / total, 0.12f, 0.88f);
+    }
+    ImU32 col = ImGui::GetColorU32(active                   ? ImGuiCol_SeparatorActive
+                                   : ImGui::IsItemHovered() ? ImGuiCol_SeparatorHovered
+                                                            : ImGuiCol_Separator);
+    float x = pos.x + thickness * 0.5f;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + height), col, 1.0f);
+    return active;
+}
+
+void row_background(ImVec2 min, float height, ImU32 color) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    float x0 = ImGui::GetWindowPos().x;
+    float x1 = x0 + ImGui::GetWindowWidth();
+    draw->AddRectFilled(ImVec2(x0, min.y), ImVec2(x1, min.y + height), color);
+}
+
+std::vector<Pointer::Target> point_targets(const std::string& kind, const std::string& name) {
+    if (kind == "panel") return {{name == "kstack" ? "stack" : name, ""}};
+    if (kind == "flag") return {{"tif", name}, {"controls", name}};
+    if (kind == "label") return {{"path", name}, {"code", name}};
+    if (kind == "register") return {{"regs", name}};
+    if (kind == "field") {
+        // pt_regs.<slot>: the row in the registers table and the stack word.
+        if (name.rfind("pt_regs.", 0) == 0) return {{"regs", name}, {"stack", name}};
+        if (name == "decision") return {{"path", name}};
+        if (name == "rsp" || name == "base") return {{"stack", name}};
+        if (name == "console") return {{"user", name}};
+        return {{"regs", name}, {"user", name}, {"controls", name}};
+    }
+    return {{kind, name}};
+}
+
+void UiContext::outline_if_pointed(std::string_view panel, std::string_view item, ImVec2 min,
+                                   ImVec2 max) const {
+    if (!pointed(panel, item)) return;
+    double age = clock.now - pointer.since;
+    // Pulse for a few seconds, then stay outlined without forcing redraws.
+    float pulse = age < 3.0 ? 0.55f + 0.45f * std::sin(static_cast<float>(age) * 6.0f) : 1.0f;
+    ImDrawList* draw = ImGui::GetForegroundDrawList();
+    float pad = 2.0f * scale;
+    // Clipped to the panel, so an item scrolled out of view does not draw
+    // its outline over a neighbour.
+    ImVec2 window_min = ImGui::GetWindowPos();
+    ImVec2 window_size = ImGui::GetWindowSize();
+    draw->PushClipRect(window_min,
+                       ImVec2(window_min.x + window_size.x, window_min.y + window_size.y), true);
+    draw->AddRect(ImVec2(min.x - pad, min.y - pad), ImVec2(max.x + pad, max.y + pad),
+                  with_alpha(colors.pointer, pulse), 4.0f * scale, 0, 2.5f * scale);
+    draw->PopClipRect();
+}
+
+}  // namespace slowpath::gui

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Speed figures of the desktop app under Xvfb (Mesa's llvmpipe unless a GPU
+# is there): CPU time per frame of the full layout, idle CPU over 10 s, start
+# to the first frame with the guest booted, and the seek from the last step
+# of a 100,000-instruction run to the first. Not a test: it prints figures.
+#
+#   tests/gui/bench_gui.sh [BUILD_DIR] [-- extra slowpath options]
+set -euo pipefail
+build=${1:-build}
+shift || true
+[ "${1:-}" = "--" ] && shift
+app="$build/app/gui/slowpath"
+if [ ! -x "$app" ]; then
+  echo "bench_gui: $app not found (build the slowpath target first)" >&2
+  exit 2
+fi
+if ! command -v xvfb-run >/dev/null; then
+  echo "bench_gui: xvfb-run not found (apt-get install xvfb xauth)" >&2
+  exit 2
+fi
+echo "== $(nproc) CPUs; window 1280x800 =="
+xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --bench --size 1280x800 "$@"
+echo
+echo "== the same at 1920x1080 in presenter mode, 2 s idle =="
+xvfb-run -a -s "-screen 0 2000x1200x24" "$app" --bench --bench-idle 2 --size 1920x1080 --presenter "$@"

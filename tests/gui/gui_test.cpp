@@ -1,0 +1,418 @@
+// The desktop app as a user drives it, checked against the emulator.
+//
+// Each test starts the real `slowpath` under Xvfb with --commands (the same
+// command language its buttons and keys use) and --dump-state, then drives a
+// headless Session the same way and compares what the panels showed with
+// what the machine says: the step, rip, label, pt_regs slots and their
+// states, TIF flags, the route, the decision and the console. Screenshots
+// are checked to be real pictures of the whole window.
+#include <gtest/gtest.h>
+#include <stb_image.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "slowpath/era.h"
+#include "slowpath/session.h"
+#include "slowpath/tif.h"
+
+using nlohmann::json;
+using namespace slowpath;
+
+namespace {
+
+struct AppRun {
+    int status = -1;
+    std::string err;
+    json state;       // --dump-state, if written
+    std::string png;  // --screenshot path
+};
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
+    }
+    return out + "'";
+}
+
+std::string test_name() {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : name)
+        if (c == '/') c = '_';
+    return name;
+}
+
+// Runs the app under its own Xvfb. `env` is prepended to the command line.
+AppRun run_app(const std::vector<std::string>& args, bool display = true,
+               const std::string& env = "", const std::string& tag = "") {
+    std::string base = testing::TempDir() + "gui_" + test_name() + tag;
+    AppRun r;
+    std::string dump = base + ".json";
+    r.png = base + ".png";
+    std::remove(dump.c_str());
+    std::remove(r.png.c_str());
+    std::string err_file = base + ".stderr";
+    // Parallel tests (and other suites) start X servers too: on the rare
+    // clash xvfb-run itself fails ("Xvfb failed to start", or a clean-up
+    // error that hides the app's status); try again on another number.
+    for (int attempt = 0; attempt < 4; attempt++) {
+        std::string cmd = env;
+        if (display) {
+            int server = 100 + static_cast<int>((getpid() * 7 + attempt * 131) % 800);
+            cmd += std::string(XVFB_RUN) + " -a -n " + std::to_string(server) +
+                   " -s '-screen 0 1600x1000x24' ";
+        }
+        cmd += quote(SLOWPATH_APP);
+        for (const std::string& a : args) cmd += " " + quote(a);
+        if (display)
+            cmd += " --size 1280x800 --dump-state " + quote(dump) + " --screenshot " + quote(r.png);
+        cmd += " 2>" + quote(err_file) + " >/dev/null";
+        int st = std::system(cmd.c_str());
+        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        std::ifstream err(err_file);
+        r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+        if (r.err.find("xvfb-run: error") == std::string::npos) break;
+    }
+    std::ifstream in(dump);
+    if (in) {
+        try {
+            in >> r.state;
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << dump << ": " << e.what();
+        }
+    }
+    return r;
+}
+
+int count_lines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+// ---- the same views, read straight from a headless Session ----
+
+std::string last_label(const Session& s) {
+    const Trace& t = s.trace();
+    std::string label;
+    for (const Event& e : t.events) {
+        if (e.step > s.step()) break;
+        if (e.kind == EventKind::Label) label = e.name;
+    }
+    return label;
+}
+
+int shown_syscall(const Session& s) {
+    int running = s.current_syscall();
+    if (running >= 0) return running;
+    int shown = -1;
+    const Trace& t = s.trace();
+    for (size_t i = 0; i < t.syscalls.size() && t.syscalls[i].entry_step <= s.step(); i++)
+        shown = static_cast<int>(i);
+    return shown;
+}
+
+std::vector<std::string> route(const Session& s) {
+    std::vector<std::string> out;
+    int sc = shown_syscall(s);
+    if (sc < 0) return out;
+    const Trace& t = s.trace();
+    const SyscallRecord& r = t.syscalls[sc];
+    for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++) {
+        const Event& e = t.events[i];
+        if (e.step > s.step()) break;
+        if (e.kind == EventKind::Label || e.kind == EventKind::Call) out.push_back(e.name);
+    }
+    return out;
+}
+
+const Event* decision(const Session& s) {
+    int sc = shown_syscall(s);
+    if (sc < 0) return nullptr;
+    const Trace& t = s.trace();
+    const SyscallRecord& r = t.syscalls[sc];
+    const Event* found = nullptr;
+    for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
+        if (t.events[i].step <= s.step() && t.events[i].kind == EventKind::Decision)
+            found = &t.events[i];
+    return found;
+}
+
+uint64_t focus_entry(const Session& s) {
+    const Trace& t = s.trace();
+    return t.focus >= 0 ? t.syscalls[t.focus].entry_step : 0;
+}
+
+// Everything the dump must agree with the machine on.
+void expect_matches(const json& d, const Session& s, const std::string& context) {
+    SCOPED_TRACE(context);
+    ASSERT_TRUE(d.is_object());
+    ASSERT_TRUE(d["error"].is_null()) << d["error"];
+    EXPECT_EQ(d["step"].get<uint64_t>(), s.step());
+    EXPECT_EQ(d["last_step"].get<uint64_t>(), s.last_step());
+    CpuState cpu = s.machine().cpu();
+    EXPECT_EQ(d["rip"].get<uint64_t>(), cpu.rip);
+    EXPECT_EQ(d["cpl"].get<int>(), cpu.cpl);
+    EXPECT_EQ(d["where"].get<std::string>(), s.where());
+    EXPECT_EQ(d["label"].get<std::string>(), last_label(s));
+    for (int i = 0; i < GPR_COUNT; i++)
+        EXPECT_EQ(d["registers"][std::string(gpr_name(i))].get<uint64_t>(), cpu.gpr[i])
+            << gpr_name(i);
+    EXPECT_EQ(d["registers"]["gs_base"].get<uint64_t>(), cpu.gs_base);
+    EXPECT_EQ(d["registers"]["kernel_gs_base"].get<uint64_t>(), cpu.kernel_gs_base);
+
+    PtRegsView regs = s.pt_regs();
+    EXPECT_EQ(d["pt_regs"]["present"].get<bool>(), regs.present);
+    if (regs.present) {
+        EXPECT_EQ(d["pt_regs"]["base"].get<uint64_t>(), regs.base);
+        const json& slots = d["pt_regs"]["slots"];
+        ASSERT_EQ(slots.size(), regs.slots.size());
+        for (size_t i = 0; i < regs.slots.size(); i++) {
+            EXPECT_EQ(slots[i]["name"].get<std::string>(), std::string(regs.slots[i].name));
+            EXPECT_EQ(slots[i]["value"].get<uint64_t>(), regs.slots[i].value) << regs.slots[i].name;
+            EXPECT_EQ(slots[i]["state"].get<std::string>(),
+                      std::string(slot_state_name(regs.slots[i].state)))
+                << regs.slots[i].name;
+        }
+    }
+    TifView tif = s.tif();
+    EXPECT_EQ(d["tif"]["flags"].get<uint32_t>(), tif.flags);
+    std::vector<std::string> set;
+    for (const auto& b : tif.bits)
+        if (b.set) set.push_back(std::string(b.name));
+    EXPECT_EQ(d["tif"]["set"].get<std::vector<std::string>>(), set);
+
+    KernelStackView stack = s.kernel_stack();
+    EXPECT_EQ(d["kernel_stack"]["rsp"].get<uint64_t>(), stack.rsp);
+    EXPECT_EQ(d["kernel_stack"]["words"].size(), stack.words.size());
+
+    EXPECT_EQ(d["path"].get<std::vector<std::string>>(), route(s));
+    const Event* dec = decision(s);
+    if (dec) {
+        ASSERT_TRUE(d["decision"].is_object());
+        EXPECT_EQ(d["decision"]["exit"].get<std::string>(), dec->a[0] == 1 ? "sysret" : "iret");
+        EXPECT_EQ(d["decision"]["why"].get<std::string>(), dec->text);
+    } else {
+        EXPECT_TRUE(d["decision"].is_null());
+    }
+    EXPECT_EQ(d["console"].get<std::string>(), s.console());
+}
+
+// The screenshot is a picture of the whole window, not a blank frame.
+void expect_real_screenshot(const AppRun& r) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* pixels = stbi_load(r.png.c_str(), &w, &h, &n, 3);
+    ASSERT_NE(pixels, nullptr) << r.png << " did not load";
+    EXPECT_EQ(w, r.state["ui"]["framebuffer"][0].get<int>());
+    EXPECT_EQ(h, r.state["ui"]["framebuffer"][1].get<int>());
+    std::set<uint32_t> colours;
+    for (int i = 0; i < w * h && colours.size() < 64; i += 97)
+        colours.insert(pixels[i * 3] << 16 | pixels[i * 3 + 1] << 8 | pixels[i * 3 + 2]);
+    stbi_image_free(pixels);
+    EXPECT_GE(colours.size(), 16u) << "the screenshot looks blank";
+}
+
+std::set<std::string> drawn_panels(const json& d) {
+    std::set<std::string> ids;
+    for (const json& p : d["ui"]["panels"]) ids.insert(p["id"].get<std::string>());
+    return ids;
+}
+
+Scenario scenario(Era era, std::vector<std::string> injections = {}) {
+    Scenario s;
+    s.era = era;
+    for (const std::string& text : injections) s.injections.push_back(parse_injection(text));
+    return s;
+}
+
+}  // namespace
+
+TEST(GuiApp, OpensOnTheFocusSyscallWithEveryPanel) {
+    AppRun r = run_app({});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Session s(Scenario{});
+    s.seek(focus_entry(s));
+    expect_matches(r.state, s, "opening state");
+    // Ready to step: at the demo's SYSCALL, in ring 3.
+    EXPECT_EQ(r.state["rip"].get<uint64_t>(), s.trace().syscalls[s.trace().focus].user_rip);
+    EXPECT_EQ(r.state["cpl"].get<int>(), 3);
+    std::set<std::string> panels = drawn_panels(r.state);
+    for (const char* id :
+         {"controls", "path", "tif", "code", "stack", "regs", "events", "user", "status"})
+        EXPECT_TRUE(panels.count(id)) << id << " was not drawn";
+    EXPECT_TRUE(r.state["ui"]["fonts_bundled"].get<bool>());
+    expect_real_screenshot(r);
+}
+
+TEST(GuiApp, StepInjectBackAndNextLabelMatchTheMachine) {
+    AppRun r = run_app({"--commands", "step 5; inject SIGPENDING now; back 2; next-label"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Session s(Scenario{});
+    s.seek(focus_entry(s));
+    s.step_forward(5);
+    uint64_t here = s.step();
+    s.inject_now(*parse_tif("SIGPENDING"));
+    s.seek(here);  // the app stays where the flag was injected
+    s.step_back(2);
+    s.next_label();
+    expect_matches(r.state, s, "step 5; inject SIGPENDING now; back 2; next-label");
+    expect_real_screenshot(r);
+}
+
+TEST(GuiApp, FlagToggleRunsTheScenarioAgain) {
+    // The chip (and key 1) toggles SIGPENDING at exit; the decision is iret in v3.13.
+    AppRun r = run_app({"--commands", "toggle-flag SIGPENDING; decision"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Session s(scenario(Era::V3_13, {"SIGPENDING@exit"}));
+    s.seek(focus_entry(s));
+    s.run_to_decision();
+    expect_matches(r.state, s, "toggle-flag SIGPENDING; decision");
+    EXPECT_EQ(r.state["scenario"]["injections"], json::array({"SIGPENDING@exit"}));
+    ASSERT_TRUE(r.state["decision"].is_object());
+    EXPECT_EQ(r.state["decision"]["exit"], "iret");
+    // The lit route on the graph follows the trace's labels.
+    std::vector<std::string> lit = r.state["graph"]["lit"].get<std::vector<std::string>>();
+    ASSERT_FALSE(lit.empty());
+    EXPECT_EQ(lit.front(), "system_call");
+}
+
+TEST(GuiApp, SeekBackAndTimelineMoves) {
+    AppRun r = run_app({"--commands", "end; reset; ring3; seek 12; step 3; back 1"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Session s(Scenario{});
+    s.seek(12);
+    s.step_forward(3);
+    s.step_back(1);
+    expect_matches(r.state, s, "end; reset; ring3; seek 12; step 3; back 1");
+}
+
+TEST(GuiApp, KeyboardShortcutsDriveTheSameMoves) {
+    // Right steps, Shift+N goes back a label, Home resets, 1 toggles SIGPENDING, F1 opens help.
+    AppRun r = run_app(
+        {"--commands", "press Right; press Right; press N; press shift+N; press D; press F1"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    Session s(Scenario{});
+    s.seek(focus_entry(s));
+    s.step_forward(2);
+    s.next_label();
+    s.prev_label();
+    s.run_to_decision();
+    expect_matches(r.state, s, "keys Right Right N Shift+N D");
+    EXPECT_TRUE(r.state["ui"]["help_open"].get<bool>());
+    EXPECT_TRUE(drawn_panels(r.state).count("help"));
+
+    AppRun flag = run_app({"--commands", "press 1; press D"}, true, "", "_flag");
+    ASSERT_EQ(flag.status, 0) << flag.err;
+    EXPECT_EQ(flag.state["scenario"]["injections"], json::array({"SIGPENDING@exit"}));
+    ASSERT_TRUE(flag.state["decision"].is_object());
+    EXPECT_EQ(flag.state["decision"]["exit"], "iret");
+}
+
+// Every injectable flag, both eras: the panels agree with the machine at the decision.
+class GuiFlags : public testing::TestWithParam<const char*> {};
+
+TEST_P(GuiFlags, DecisionMatchesInBothEras) {
+    for (Era era : {Era::V3_13, Era::Rfc}) {
+        std::string era_name(era_info(era).name);
+        std::string inject = std::string(GetParam()) + "@exit";
+        AppRun r = run_app({"--era", era_name, "--inject", inject, "--commands", "decision; step"},
+                           true, "", "_" + era_name);
+        ASSERT_EQ(r.status, 0) << r.err;
+        Session s(scenario(era, {inject}));
+        s.seek(focus_entry(s));
+        s.run_to_decision();
+        s.step_forward(1);
+        expect_matches(r.state, s, era_name + " " + inject);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllFlags, GuiFlags,
+                         testing::Values("SIGPENDING", "NEED_RESCHED", "NOTIFY_RESUME",
+                                         "SYSCALL_AUDIT", "SYSCALL_TRACE", "SINGLESTEP",
+                                         "SYSCALL_TRACEPOINT", "MCE_NOTIFY", "USER_RETURN_NOTIFY",
+                                         "UPROBE"));
+
+TEST(GuiApp, CompareModeStepsBothErasTogether) {
+    AppRun r = run_app({"--compare", "--inject", "NOTIFY_RESUME@exit", "--commands", "decision"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.state["comparing"].get<bool>());
+    EXPECT_TRUE(drawn_panels(r.state).count("compare"));
+    Session v313(scenario(Era::V3_13, {"NOTIFY_RESUME@exit"}));
+    v313.seek(focus_entry(v313));
+    v313.run_to_decision();
+    expect_matches(r.state, v313, "v3.13 pane");
+    Session rfc(scenario(Era::Rfc, {"NOTIFY_RESUME@exit"}));
+    rfc.seek(focus_entry(v313));  // the partner opens at the primary's step
+    rfc.run_to_decision();
+    ASSERT_TRUE(r.state["compare"].is_object());
+    EXPECT_EQ(r.state["compare"]["scenario"]["era"], "rfc");
+    expect_matches(r.state["compare"], rfc, "rfc pane");
+    // The case that prompted the RFC: task work forces iret in v3.13 only.
+    EXPECT_EQ(r.state["decision"]["exit"], "iret");
+    EXPECT_EQ(r.state["compare"]["decision"]["exit"], "sysret");
+    expect_real_screenshot(r);
+}
+
+TEST(GuiApp, PresenterLightThemeAndPointing) {
+    AppRun r = run_app({"--presenter", "--theme", "light", "--commands",
+                        "point tif:SIGPENDING; label sysret_check"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.state["ui"]["presenter"].get<bool>());
+    EXPECT_FALSE(r.state["ui"]["dark"].get<bool>());
+    EXPECT_GT(r.state["ui"]["scale"].get<double>(), 1.1);  // sized to the 800-pixel window
+    EXPECT_EQ(r.state["ui"]["pointer"]["panel"], "tif");
+    EXPECT_EQ(r.state["ui"]["pointer"]["item"], "SIGPENDING");
+    std::set<std::string> panels = drawn_panels(r.state);
+    for (const char* id : {"controls", "path", "tif", "code", "stack"})
+        EXPECT_TRUE(panels.count(id)) << id;
+    Session s(Scenario{});
+    s.seek(focus_entry(s));
+    s.run_to_label("sysret_check");
+    expect_matches(r.state, s, "presenter: label sysret_check");
+    expect_real_screenshot(r);
+}
+
+TEST(GuiApp, GuestLoadErrorIsShownNotFatal) {
+    std::string empty = testing::TempDir() + "gui_empty_guest_dir";
+    std::string mk = "mkdir -p " + quote(empty);
+    ASSERT_EQ(std::system(mk.c_str()), 0);
+    AppRun r =
+        run_app({"--commands", "step; era rfc"}, true, "SLOWPATH_GUEST_DIR=" + quote(empty) + " ");
+    // The moves fail (there is no machine), the app does not crash.
+    EXPECT_EQ(r.status, 1) << r.err;
+    ASSERT_TRUE(r.state["error"].is_string());
+    EXPECT_NE(r.state["error"].get<std::string>().find("kernel-rfc.elf"), std::string::npos);
+    EXPECT_TRUE(drawn_panels(r.state).count("error"));
+    expect_real_screenshot(r);
+}
+
+TEST(GuiCommandLine, BadArgumentsAreOneLineAndStatusTwo) {
+    for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+             {"--era", "v2.6"},
+             {"--syscall", "frobnicate"},
+             {"--inject", "NOPE@exit"},
+             {"--inject", "SIGPENDING@later"},
+             {"--commands", "step; frob"},
+             {"--commands", "inject WHAT now"},
+             {"--size", "10x10"},
+             {"--no-such-option"},
+         }) {
+        AppRun r = run_app(args, false);
+        std::string shown = args[0] + (args.size() > 1 ? " " + args[1] : "");
+        EXPECT_EQ(r.status, 2) << shown;
+        EXPECT_EQ(count_lines(r.err), 1) << shown << ": " << r.err;
+        EXPECT_EQ(r.err.rfind("slowpath: ", 0), 0u) << r.err;
+    }
+}
