@@ -126,6 +126,7 @@ KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask) {
     uint64_t rsp = m.cpu().gpr[RSP];
     bool on_stack = rsp >= v.stack_base && rsp <= v.stack_top;
     v.rsp = on_stack ? rsp : 0;
+    v.in_use = on_stack;
     uint64_t low = on_stack ? std::min(rsp, v.frame_base) : v.frame_base;
     low &= ~uint64_t(7);
     PtRegsView regs = decode_pt_regs(m, v.frame_base, valid_mask);

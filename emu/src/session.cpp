@@ -206,6 +206,19 @@ std::optional<uint64_t> Session::run_to_event(EventKind kind) {
     return s;
 }
 
+std::optional<uint64_t> Session::run_to_event(EventKind kind, std::string_view name) {
+    auto s = next_matching(trace(), step(),
+                           [&](const Event& e) { return e.kind == kind && e.name == name; });
+    if (s) seek(*s);
+    return s;
+}
+
+std::optional<uint64_t> Session::focus_entry_step() const {
+    const Trace& t = trace();
+    if (t.focus < 0 || static_cast<size_t>(t.focus) >= t.syscalls.size()) return std::nullopt;
+    return t.syscalls[static_cast<size_t>(t.focus)].entry_step;
+}
+
 std::optional<uint64_t> Session::run_to_address(uint64_t addr) {
     const auto& steps = trace().steps;
     for (uint64_t k = step() + 1; k < steps.size(); k++)

@@ -195,9 +195,9 @@ void build_syscall_records(Trace& trace) {
                 if (e.from_entry) r.path.push_back(e.name);
                 break;
             case EventKind::TifCheck:
-                r.tif_checks.push_back({e.name, static_cast<uint32_t>(e.a[0]),
-                                        static_cast<uint32_t>(e.a[1]),
-                                        static_cast<uint32_t>(e.a[2]), e.step});
+                r.tif_checks.push_back(
+                    {e.name, static_cast<uint32_t>(e.a[0]), static_cast<uint32_t>(e.a[1]),
+                     static_cast<uint32_t>(e.a[2]), e.step, static_cast<uint32_t>(e.a[3])});
                 break;
             case EventKind::HandlerReturn:
                 r.has_ret = true;

@@ -67,6 +67,7 @@ struct StackFrameInfo {
 
 struct KernelStackView {
     bool present = false;
+    bool in_use = false;                 // the CPU's rsp is on this stack (false in user mode)
     uint64_t stack_base = 0;             // lowest address (thread_info lives here)
     uint64_t stack_top = 0;              // highest address + 1
     uint64_t rsp = 0;                    // the CPU's rsp if it is on this stack, else 0

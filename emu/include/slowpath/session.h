@@ -91,9 +91,13 @@ class Session {
     uint64_t run_to_decision();  // the next Decision event (sysret or iret chosen)
     uint64_t run_to_ring3();     // the next step that runs at CPL 3 after ring 0
     uint64_t run_to_end();
-    std::optional<uint64_t> run_to_label(std::string_view label);  // next time it is reached
-    std::optional<uint64_t> run_to_event(EventKind kind);          // next event of that kind
-    std::optional<uint64_t> run_to_address(uint64_t addr);         // next time rip == addr
+    // Next time a label of the entry code is reached, or a C function is entered.
+    std::optional<uint64_t> run_to_label(std::string_view label);
+    std::optional<uint64_t> run_to_event(EventKind kind);  // next event of that kind
+    std::optional<uint64_t> run_to_event(EventKind kind, std::string_view name);
+    // The step of the focus syscall's SYSCALL instruction, if it ran.
+    std::optional<uint64_t> focus_entry_step() const;
+    std::optional<uint64_t> run_to_address(uint64_t addr);  // next time rip == addr
 
     // Change the future from the current step, then run it again.
     void inject_now(int tif_bit);

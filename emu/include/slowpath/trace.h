@@ -70,6 +70,8 @@ struct TifCheckRecord {
     uint32_t flags = 0;
     uint32_t result = 0;
     uint64_t step = 0;
+    uint32_t kind =
+        0;  // SP_NOTE_TIF_CHECK (mask in edi, flags from memory), _BITTEST (edx), _MEMTEST
 };
 
 // One system call from its SYSCALL instruction to its return to ring 3.
