@@ -1,4 +1,5 @@
 #include "engine.h"
+#include "format.h"
 
 #include <slowpath/abi.h>
 
@@ -22,11 +23,6 @@ constexpr uint64_t kPage = SP_PAGE_SIZE;
 constexpr uint64_t kRflagsTF = 1u << 8, kRflagsIF = 1u << 9, kRflagsNT = 1u << 14,
                    kRflagsRF = 1u << 16, kRflagsVM = 1u << 17;
 
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
-    return buf;
-}
 
 void check(uc_err err, const std::string& what) {
     if (err != UC_ERR_OK) throw std::runtime_error(what + ": " + uc_strerror(err));

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "engine.h"
+#include "format.h"
 #include "slowpath/decode.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -19,11 +20,6 @@ namespace abi = slowpath::abi;
 
 namespace {
 
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
-    return buf;
-}
 
 }  // namespace
 

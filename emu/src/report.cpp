@@ -1,5 +1,7 @@
 #include "slowpath/report.h"
 
+#include "format.h"
+
 #include <cinttypes>
 #include <cstdio>
 #include <sstream>
@@ -10,11 +12,6 @@ namespace slowpath {
 
 namespace {
 
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
-    return buf;
-}
 
 }  // namespace
 

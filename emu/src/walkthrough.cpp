@@ -2,6 +2,8 @@
 // and playing them against a Session. See docs/walkthroughs.md.
 #include "slowpath/walkthrough.h"
 
+#include "format.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -60,11 +62,6 @@ std::string_view step_kind_name(StepKind kind) {
 
 namespace {
 
-std::string hex(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%#" PRIx64, v);
-    return buf;
-}
 
 // Small numbers read best in decimal, addresses and masks in hex.
 std::string number(int64_t v) {
