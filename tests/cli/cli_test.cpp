@@ -4,9 +4,11 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <ostream>
 #include <string>
 
 namespace {
@@ -96,6 +98,10 @@ struct BadArgs {
     const char* mentions;
 };
 
+void PrintTo(const BadArgs& b, std::ostream* os) {
+    *os << "'" << b.args << "'";
+}
+
 class CliBadInput : public testing::TestWithParam<BadArgs> {};
 
 TEST_P(CliBadInput, OneLineErrorAndStatus2) {
@@ -115,7 +121,14 @@ INSTANTIATE_TEST_SUITE_P(Errors, CliBadInput,
                                          BadArgs{"run --inject SECCOMP@exit", "SECCOMP"},
                                          BadArgs{"run --max-steps 0", "max-steps"},
                                          BadArgs{"run --no-such-option", "no-such-option"},
-                                         BadArgs{"", "subcommand"}));
+                                         BadArgs{"", "subcommand"}),
+                         [](const testing::TestParamInfo<BadArgs>& info) {
+                             std::string name =
+                                 "case" + std::to_string(info.index) + "_" + info.param.mentions;
+                             for (char& c : name)
+                                 if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return name;
+                         });
 
 TEST(Cli, BrokenProgramIsOneLineNamingTheFile) {
     std::string path = testing::TempDir() + "slowpath-cli-not-an-elf";
