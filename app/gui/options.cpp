@@ -66,6 +66,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     app.add_option("--animate", animate_text, "on or off");
     app.add_option("--zoom", zoom, "text size factor (1 = normal)");
     app.add_flag("--compare", options.compare, "show v3.13 beside rfc");
+    app.add_option("--walkthrough", options.walkthrough,
+                   "play a walkthrough (assets/walkthroughs/*.yaml) as a guided tour");
+    app.add_option("--screenshot-dir", options.screenshot_dir,
+                   "save the walkthrough's screenshots (its shoot steps) here");
+    app.add_flag("--exit-at-end", options.exit_at_end,
+                 "play the walkthrough unattended, answering its questions, then exit "
+                 "(status 1 if an expectation failed)");
     bool no_settings = false;
     app.add_flag("--no-settings", no_settings, "do not read or write the settings file");
 
@@ -127,6 +134,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     if (!(options.bench_idle_seconds >= 0.0 && options.bench_idle_seconds <= 600.0))
         return fail("--bench-idle out of range");
     options.use_settings = !no_settings;
+    if (options.exit_at_end && options.walkthrough.empty())
+        return fail("--exit-at-end needs --walkthrough FILE");
 
     std::string script = options.commands_text;
     if (!commands_file.empty()) {

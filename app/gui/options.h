@@ -30,9 +30,13 @@ struct Options {
     bool compare = false;
     bool use_settings = true;  // --no-settings: neither read nor write the settings file
 
+    std::string walkthrough;     // --walkthrough FILE: tour mode
+    std::string screenshot_dir;  // --screenshot-dir DIR: where the tour's `shoot` steps go
+    bool exit_at_end = false;    // --exit-at-end: play the tour unattended, then exit
+
     // Whether the app runs unattended and quits by itself.
     bool unattended() const {
-        return !screenshot.empty() || frames >= 0 || !dump_state.empty() || bench;
+        return !screenshot.empty() || frames >= 0 || !dump_state.empty() || bench || exit_at_end;
     }
 };
 

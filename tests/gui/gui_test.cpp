@@ -19,9 +19,11 @@
 #include <string>
 #include <vector>
 
+#include "model/tour.h"
 #include "slowpath/era.h"
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
+#include "slowpath/walkthrough.h"
 
 using nlohmann::json;
 using namespace slowpath;
@@ -415,4 +417,184 @@ TEST(GuiCommandLine, BadArgumentsAreOneLineAndStatusTwo) {
         EXPECT_EQ(count_lines(r.err), 1) << shown << ": " << r.err;
         EXPECT_EQ(r.err.rfind("slowpath: ", 0), 0u) << r.err;
     }
+}
+
+// ---- tour mode (--walkthrough) ----
+
+namespace {
+
+std::string walkthrough(const std::string& name) {
+    return std::string(SLOWPATH_WALKTHROUGHS) + "/" + name;
+}
+
+// A picture file of a real window: loads, and is not one flat colour.
+void expect_real_png(const std::string& path) {
+    int w = 0, h = 0, n = 0;
+    unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &n, 3);
+    ASSERT_NE(pixels, nullptr) << path << " is missing or not an image";
+    EXPECT_EQ(w, 1280) << path;
+    EXPECT_EQ(h, 800) << path;
+    std::set<uint32_t> colours;
+    for (int i = 0; i < w * h && colours.size() < 64; i += 97)
+        colours.insert(pixels[i * 3] << 16 | pixels[i * 3 + 1] << 8 | pixels[i * 3 + 2]);
+    stbi_image_free(pixels);
+    EXPECT_GE(colours.size(), 16u) << path << " looks blank";
+}
+
+// The GUI's tour page against a headless WalkRunner run to the same step:
+// the machine the panels show, the machine step and place, the narration.
+void expect_tour_matches(const json& d, const Walkthrough& w, const std::string& context) {
+    SCOPED_TRACE(context);
+    const json& t = d["tour"];
+    ASSERT_TRUE(t.is_object()) << d;
+    ASSERT_TRUE(t["error"].is_null()) << t["error"];
+    WalkRunner runner(w, t["era_index"].get<size_t>());
+    std::vector<StepResult> results = runner.run_to(t["steps_run"].get<size_t>());
+    Session& s = runner.session();
+    EXPECT_EQ(t["machine_step"].get<uint64_t>(), s.step());
+    EXPECT_EQ(t["where"].get<std::string>(), s.where());
+    expect_matches(d, s, context);  // every panel shows the runner's machine
+    std::string narration;
+    size_t begin = t["page_begin"].get<size_t>();
+    for (const StepResult& r : results)
+        if (r.index >= begin && r.kind == StepKind::Say && !r.narration.empty()) {
+            if (!narration.empty()) narration += "\n\n";
+            narration += r.narration;
+            while (!narration.empty() && narration.back() == '\n') narration.pop_back();
+        }
+    EXPECT_EQ(t["narration"].get<std::string>(), narration);
+    for (const StepResult& r : results) {
+        if (r.index < begin) continue;
+        for (const CheckResult& c : r.checks) EXPECT_TRUE(c.passed) << c.what << ": " << c.detail;
+    }
+}
+
+}  // namespace
+
+class GuiTourPlays : public testing::TestWithParam<const char*> {};
+
+TEST_P(GuiTourPlays, UnattendedSavesEveryShot) {
+    std::string file = walkthrough(GetParam());
+    Walkthrough w = load_walkthrough(file);
+    std::string dir = testing::TempDir() + "tour_shots_" + std::to_string(getpid()) + "_" +
+                      std::string(GetParam());
+    std::vector<std::string> expected;
+    for (const EraPlan& plan : w.plans)
+        for (const Step& step : plan.steps)
+            if (step.kind == StepKind::Shoot && !step.skipped) {
+                std::string name = step.text;
+                if (w.plans.size() > 1)  // one picture per era
+                    name.insert(name.rfind('.'), "-" + std::string(era_info(plan.era).name));
+                expected.push_back(dir + "/" + name);
+            }
+    ASSERT_FALSE(expected.empty()) << file << " has no shoot step";
+    for (const std::string& path : expected) std::remove(path.c_str());
+    AppRun r = run_app({"--walkthrough", file, "--screenshot-dir", dir, "--exit-at-end"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    for (const std::string& path : expected) expect_real_png(path);
+    // It played to the end of the last era, every expectation passing.
+    const json& t = r.state["tour"];
+    EXPECT_EQ(t["era_index"].get<size_t>(), w.plans.size() - 1);
+    EXPECT_EQ(t["page"].get<size_t>() + 1, t["pages"].get<size_t>());
+    EXPECT_EQ(t["steps_run"].get<size_t>(), w.step_count());
+    EXPECT_EQ(t["failed_total"].get<size_t>(), 0u);
+    expect_tour_matches(r.state, w, "the end of the tour");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, GuiTourPlays,
+                         testing::Values("01-getpid-fast-path.yaml", "03-signal-v3.13.yaml"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                             return std::string(info.param).substr(0, 2);
+                         });
+
+TEST(GuiTour, NextPreviousAndEraMatchTheHeadlessRunner) {
+    std::string file = walkthrough("01-getpid-fast-path.yaml");
+    Walkthrough w = load_walkthrough(file);
+    std::string base = testing::TempDir() + "tour_steps_" + std::to_string(getpid());
+    std::string a = base + "_a.json", b = base + "_b.json", c = base + "_c.json";
+    AppRun r =
+        run_app({"--walkthrough", file, "--commands",
+                 "dump " + a + "; tour-next; tour-next; tour-next; press PageDown; dump " + b +
+                     "; tour-prev; press PageUp; dump " + c + "; tour-era rfc; tour-next"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto read = [](const std::string& path) {
+        std::ifstream in(path);
+        json j;
+        in >> j;
+        return j;
+    };
+    json da = read(a), db = read(b), dc = read(c);
+    EXPECT_EQ(da["tour"]["page"], 0);
+    EXPECT_EQ(db["tour"]["page"], 4);
+    EXPECT_EQ(dc["tour"]["page"], 2);
+    EXPECT_LT(dc["tour"]["steps_run"].get<size_t>(), db["tour"]["steps_run"].get<size_t>());
+    EXPECT_NE(db["tour"]["narration"].get<std::string>(), "");
+    expect_tour_matches(da, w, "the first page");
+    expect_tour_matches(db, w, "four pages on");
+    expect_tour_matches(dc, w, "two pages back");
+    // Era rfc at the same moment of the lesson, then one page on.
+    EXPECT_EQ(r.state["tour"]["era"], "rfc");
+    EXPECT_EQ(r.state["scenario"]["era"], "rfc");
+    expect_tour_matches(r.state, w, "in rfc");
+}
+
+TEST(GuiTour, PredictModeAsksThenStepsOnAndSaysWhy) {
+    std::string file = walkthrough("03-signal-v3.13.yaml");
+    Walkthrough w = load_walkthrough(file);
+    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
+    size_t ask = pages.size();
+    for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
+        if (pages[i].asks) ask = i;
+    ASSERT_LT(ask, pages.size());
+    const Question& q = w.plans[0].steps[pages[ask].end - 1].question;
+    size_t wrong = q.answer == 0 ? 1 : 0;
+    std::string before = testing::TempDir() + "tour_ask_" + std::to_string(getpid()) + ".json";
+    AppRun r = run_app({"--walkthrough", file, "--commands",
+                        "tour-goto " + std::to_string(ask + 1) + "; dump " + before +
+                            "; tour-answer " + std::to_string(wrong + 1)});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream in(before);
+    json d;
+    in >> d;
+    // Asked, not answered: the question and its choices, no verdict yet.
+    EXPECT_TRUE(d["tour"]["awaiting_answer"].get<bool>());
+    EXPECT_EQ(d["tour"]["question"]["question"], q.question);
+    EXPECT_EQ(d["tour"]["question"]["choices"].get<std::vector<std::string>>(), q.choices);
+    EXPECT_TRUE(d["tour"]["verdict"].is_null());
+    expect_tour_matches(d, w, "the question");
+    // Answered wrong: the tour stepped on (to the decision) and says so.
+    const json& t = r.state["tour"];
+    EXPECT_EQ(t["page"].get<size_t>(), ask + 1);
+    EXPECT_GT(t["steps_run"].get<size_t>(), d["tour"]["steps_run"].get<size_t>());
+    ASSERT_TRUE(t["verdict"].is_object());
+    EXPECT_FALSE(t["verdict"]["right"].get<bool>());
+    EXPECT_EQ(t["verdict"]["chosen"].get<size_t>(), wrong);
+    EXPECT_EQ(t["verdict"]["answer"].get<size_t>(), q.answer);
+    expect_tour_matches(r.state, w, "after the answer");
+    ASSERT_TRUE(r.state["decision"].is_object());
+    EXPECT_EQ(r.state["decision"]["exit"], "iret");
+    EXPECT_TRUE(drawn_panels(r.state).count("narration"));
+}
+
+TEST(GuiTour, BrokenFileGivesLineAndColumn) {
+    std::string bad = testing::TempDir() + "tour_bad_" + std::to_string(getpid()) + ".yaml";
+    {
+        std::ofstream out(bad);
+        out << "title: Broken\nera: v3.13\nprogram:\n  syscall: getpid\nsteps:\n"
+               "  - dance: now\n  - setup: {inject: SIGPENDNG, at: exit}\n";
+    }
+    // On the command line: the problems on stderr, status 2, no window needed.
+    AppRun cli = run_app({"--walkthrough", bad}, false);
+    EXPECT_EQ(cli.status, 2) << cli.err;
+    EXPECT_NE(cli.err.find(bad + ":6:5: "), std::string::npos) << cli.err;
+    EXPECT_NE(cli.err.find(bad + ":7:"), std::string::npos) << cli.err;
+    // Opened from the window: shown in the panel, never a crash.
+    AppRun gui = run_app({"--commands", "tour-open " + bad});
+    EXPECT_EQ(gui.status, 1) << gui.err;  // the script's tour-open failed
+    const json& t = gui.state["tour"];
+    ASSERT_TRUE(t.is_object()) << gui.state;
+    ASSERT_TRUE(t["errors"].is_array());
+    EXPECT_EQ(t["errors"][0].get<std::string>().rfind(bad + ":6:5: ", 0), 0u) << t["errors"];
+    EXPECT_TRUE(drawn_panels(gui.state).count("narration"));
+    expect_real_screenshot(gui);
 }

@@ -12,7 +12,9 @@
 //   theme dark|light|toggle | presenter on|off|toggle | animate on|off|toggle |
 //   zoom FACTOR | play | pause | toggle-play | speed STEPS_PER_SECOND |
 //   play-unit step|label|event | help on|off|toggle | point PANEL[:ITEM] |
-//   unpoint | wait FRAMES | screenshot FILE | dump FILE | press KEY | quit
+//   unpoint | wait FRAMES | screenshot FILE | dump FILE | press KEY | quit |
+//   tour-next | tour-prev | tour-answer N | tour-goto PAGE | tour-era E |
+//   tour-open FILE | tour-close | tour-browse [on|off]
 //
 // Commands are separated by ';' or newlines; '#' starts a comment.
 #pragma once

@@ -99,6 +99,12 @@ void Model::reload(const Scenario& scenario) {
     }
 }
 
+void Model::show_session(Session& session, bool new_trace) {
+    if (comparing_) set_compare(false);
+    primary_.show(session, new_trace);
+    edits_++;
+}
+
 void Model::set_era(Era era) {
     if (primary_.ok() && scenario().era == era) return;
     Scenario s = scenario();

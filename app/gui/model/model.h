@@ -52,6 +52,9 @@ class Model {
     void clear_injections();
     // Reloads every pane with a scenario, keeping the current step number.
     void reload(const Scenario& scenario);
+    // Shows a session owned elsewhere (a walkthrough's) in the primary pane
+    // and leaves compare mode (the partner could not follow its edits).
+    void show_session(Session& session, bool new_trace);
 
     // ---- moving ----
     void nav(Nav op, uint64_t count = 1);

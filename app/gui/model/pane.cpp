@@ -92,7 +92,7 @@ void Pane::load(const Scenario& scenario, std::optional<uint64_t> step) {
     error_.clear();
     session_.reset();
     try {
-        session_ = std::make_unique<Session>(scenario);
+        session_ = std::make_shared<Session>(scenario);
         session_->seek(step ? *step : start_step());
         now_ = take_snapshot(*session_);
     } catch (const std::exception& e) {
@@ -125,6 +125,25 @@ std::string Pane::move(const std::function<void(Session&)>& action, bool rewrite
     generation_++;
     if (rewrites_trace) trace_revision_++;
     return message;
+}
+
+void Pane::show(Session& session, bool new_trace) {
+    Snapshot previous = now_;
+    bool same = session_.get() == &session;
+    session_ = std::shared_ptr<Session>(&session, [](Session*) {});
+    requested_ = session.scenario();
+    error_.clear();
+    try {
+        now_ = take_snapshot(session);
+    } catch (const std::exception& e) {
+        error_ = std::string("cannot decode this step: ") + e.what();
+        session_.reset();
+        now_ = Snapshot{};
+    }
+    // The same run moved on: animate from where it was; a new run starts afresh.
+    before_ = same && !new_trace ? std::move(previous) : now_;
+    generation_++;
+    if (!same || new_trace) trace_revision_++;
 }
 
 void Pane::refresh() {

@@ -90,8 +90,15 @@ class Pane {
     // Re-decodes the current step (after a move done directly on session()).
     void refresh();
 
+    // Shows a session owned elsewhere (a walkthrough's runner), which must
+    // stay alive until the next show() or load(). `new_trace`: its recorded
+    // run may differ from what was shown (caches keyed on the trace rebuild).
+    void show(Session& session, bool new_trace);
+    bool shows(const Session* session) const { return session_ && session_.get() == session; }
+
  private:
-    std::unique_ptr<Session> session_;
+    // Shared only so a borrowed session (show) can sit here with a no-op deleter.
+    std::shared_ptr<Session> session_;
     Scenario requested_;
     std::string error_;
     Snapshot now_, before_;

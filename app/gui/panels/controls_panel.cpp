@@ -148,6 +148,7 @@ void ControlsPanel::scenario_row(UiContext& ctx) {
         const char* help;
     };
     const Toggle toggles[] = {
+        {"Tour...", ctx.tour_open, "tour-browse", "open a walkthrough: a guided tour"},
         {"Compare", ctx.model.comparing(), "compare toggle", "v3.13 beside rfc, stepped together"},
         {"Animate", ctx.settings.animate, "animate toggle", "eased transitions (about 1/4 s)"},
         {"Dark", ctx.settings.dark, "theme toggle", "dark theme (off: light)"},

@@ -60,6 +60,7 @@ void draw_help_overlay(UiContext& ctx, bool* open) {
         ImGui::TableNextColumn();
         group("Move");
         group("Play");
+        group("Tour");
         text_font(ctx.fonts.bold, c.text, "Flags");
         ImGui::PushFont(ctx.fonts.mono);
         text(c.anchor, "1 ... 0        ");

@@ -32,6 +32,10 @@ std::string key_name(int key) {
             return "F1";
         case GLFW_KEY_F12:
             return "F12";
+        case GLFW_KEY_PAGE_DOWN:
+            return "PageDown";
+        case GLFW_KEY_PAGE_UP:
+            return "PageUp";
         case GLFW_KEY_LEFT_BRACKET:
             return "[";
         case GLFW_KEY_RIGHT_BRACKET:
@@ -84,11 +88,15 @@ bool parse_key(const std::string& text, Shortcut& out) {
     }
     std::string l = lower(rest);
     static const std::pair<const char*, int> named[] = {
-        {"right", GLFW_KEY_RIGHT},     {"left", GLFW_KEY_LEFT},  {"up", GLFW_KEY_UP},
-        {"down", GLFW_KEY_DOWN},       {"home", GLFW_KEY_HOME},  {"end", GLFW_KEY_END},
-        {"space", GLFW_KEY_SPACE},     {"esc", GLFW_KEY_ESCAPE}, {"escape", GLFW_KEY_ESCAPE},
-        {"f1", GLFW_KEY_F1},           {"f12", GLFW_KEY_F12},    {"[", GLFW_KEY_LEFT_BRACKET},
-        {"]", GLFW_KEY_RIGHT_BRACKET}, {"=", GLFW_KEY_EQUAL},    {"-", GLFW_KEY_MINUS},
+        {"right", GLFW_KEY_RIGHT},     {"left", GLFW_KEY_LEFT},
+        {"up", GLFW_KEY_UP},           {"down", GLFW_KEY_DOWN},
+        {"home", GLFW_KEY_HOME},       {"end", GLFW_KEY_END},
+        {"space", GLFW_KEY_SPACE},     {"esc", GLFW_KEY_ESCAPE},
+        {"escape", GLFW_KEY_ESCAPE},   {"f1", GLFW_KEY_F1},
+        {"f12", GLFW_KEY_F12},         {"[", GLFW_KEY_LEFT_BRACKET},
+        {"]", GLFW_KEY_RIGHT_BRACKET}, {"=", GLFW_KEY_EQUAL},
+        {"-", GLFW_KEY_MINUS},         {"pagedown", GLFW_KEY_PAGE_DOWN},
+        {"pageup", GLFW_KEY_PAGE_UP},
     };
     for (const auto& [name, key] : named)
         if (l == name) {
@@ -134,6 +142,12 @@ const std::vector<Action>& actions() {
             {"ring3", "Move", "run until the CPU is back in ring 3", {{GLFW_KEY_U}}},
             {"end", "Move", "run to the end of the program", {{GLFW_KEY_END}}},
             {"reset", "Move", "back to the SYSCALL instruction", {{GLFW_KEY_HOME}, {GLFW_KEY_R}}},
+            {"tour-next",
+             "Tour",
+             "walkthrough: next page (skips a question)",
+             {{GLFW_KEY_PAGE_DOWN}}},
+            {"tour-prev", "Tour", "walkthrough: the page before", {{GLFW_KEY_PAGE_UP}}},
+            {"tour-browse", "Tour", "open a walkthrough (a guided tour)", {{GLFW_KEY_O, kCtrl}}},
             {"toggle-play", "Play", "play or pause", {{GLFW_KEY_SPACE}, {GLFW_KEY_P}}},
             {"faster", "Play", "play faster", {{GLFW_KEY_RIGHT_BRACKET}}},
             {"slower", "Play", "play slower", {{GLFW_KEY_LEFT_BRACKET}}},

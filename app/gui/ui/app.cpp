@@ -18,6 +18,7 @@
 #include "panels/events_panel.h"
 #include "panels/help_overlay.h"
 #include "panels/kernel_stack_panel.h"
+#include "panels/narration_panel.h"
 #include "panels/path_panel.h"
 #include "panels/registers_panel.h"
 #include "panels/tif_panel.h"
@@ -25,6 +26,7 @@
 #include "slowpath/era.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
+#include "slowpath/walkthrough.h"
 #include "ui/actions.h"
 #include "ui/widgets.h"
 
@@ -35,6 +37,13 @@ namespace slowpath::gui {
 void on_input_event(GLFWwindow* window) {
     if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window)))
         app->frames_pending_ = std::max(app->frames_pending_, 3);
+}
+
+void on_drop(GLFWwindow* window, int count, const char** paths) {
+    auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
+    if (!app) return;
+    for (int i = 0; i < count; i++) app->dropped_.push_back(paths[i]);
+    on_input_event(window);
 }
 
 namespace {
@@ -99,6 +108,12 @@ App::App(Options options, std::chrono::steady_clock::time_point main_started)
     panels_.add(std::make_unique<EventsPanel>());
     panels_.add(std::make_unique<UserPanel>());
     panels_.add(std::make_unique<ComparePanel>());
+    auto narration = std::make_unique<NarrationPanel>(*this);
+    narration_ = narration.get();
+    panels_.add(std::move(narration));
+    set_aside_panel("narration", [this] { return narration_->active(); });
+    add_frame_hook([this](App& app) { narration_->frame(app); });
+    narration_->set_screenshot_dir(options_.screenshot_dir);
 }
 
 App::~App() {
@@ -118,6 +133,8 @@ void App::load_settings_and_options() {
     if (options_.unattended()) settings_ = Settings{};
     if (options_.dark) settings_.dark = *options_.dark;
     if (options_.presenter) settings_.presenter = *options_.presenter;
+    // An unattended tour waits for each animation before its shots: skip them.
+    if (options_.exit_at_end) settings_.animate = false;
     if (options_.animate) settings_.animate = *options_.animate;
     if (options_.zoom) settings_.zoom = *options_.zoom;
     if (options_.width > 0) {
@@ -170,6 +187,7 @@ bool App::init_window() {
     glfwSetMouseButtonCallback(window_, mouse_cb);
     glfwSetScrollCallback(window_, scroll_cb);
     glfwSetWindowFocusCallback(window_, focus_cb);
+    glfwSetDropCallback(window_, on_drop);
     glfwSetCursorEnterCallback(window_, enter_cb);
 
     IMGUI_CHECKVERSION();
@@ -238,6 +256,16 @@ void App::apply_view_changes() {
 }
 
 int App::run() {
+    if (!options_.walkthrough.empty()) {
+        // A broken file is reported like slowpath-cli walk does, before any window.
+        try {
+            load_walkthrough(options_.walkthrough);
+        } catch (const WalkthroughError& e) {
+            for (const Diagnostic& d : e.diagnostics())
+                std::fprintf(stderr, "%s\n", d.text().c_str());
+            return 2;
+        }
+    }
     if (!init_window()) return 1;
     if (options_.bench) return run_bench();
 
@@ -246,6 +274,10 @@ int App::run() {
     if (options_.compare) model_->set_compare(true);
     if (!model_->primary().ok())
         std::fprintf(stderr, "slowpath: %s\n", model_->primary().error().c_str());
+    if (!options_.walkthrough.empty()) {
+        if (options_.exit_at_end) narration_->start_autoplay();
+        narration_->open(options_.walkthrough);
+    }
 
     last_frame_time_ = glfwGetTime();
     while (!quit_ && !glfwWindowShouldClose(window_)) {
@@ -257,6 +289,7 @@ int App::run() {
                                         .count();
         }
         if (!options_.unattended() || !script_finished()) continue;
+        if (options_.exit_at_end && !narration_->autoplay_finished()) continue;
         settle_frames_++;
         bool done;
         if (options_.frames >= 0)
@@ -273,6 +306,11 @@ int App::run() {
     }
     if (!options_.unattended()) save_settings_now();
     if (script_failed_ && exit_code_ == 0) exit_code_ = 1;
+    if (options_.exit_at_end && narration_->failed_checks() > 0) {
+        std::fprintf(stderr, "slowpath: %zu expectation(s) of the walkthrough failed\n",
+                     narration_->failed_checks());
+        if (exit_code_ == 0) exit_code_ = 1;
+    }
     return exit_code_;
 }
 
@@ -359,6 +397,7 @@ void App::draw_panels() {
                   [this](const std::string& text) { queue_command(text); }};
     ctx.playing = playing_;
     ctx.help_open = help_open_;
+    ctx.tour_open = narration_->active();
 
     ImGuiIO& io = ImGui::GetIO();
     LayoutInput in;
@@ -413,6 +452,7 @@ void App::draw_panels() {
                 with_alpha(ctx.colors.pointer, pulse), 4.0f * ctx.scale, 0, 3.0f * ctx.scale);
         }
     }
+    narration_->draw_browser(ctx);
     if (help_open_) {
         draw_help_overlay(ctx, &help_open_);
         drawn_panels_.push_back("help");
@@ -587,6 +627,15 @@ void App::queue_command(const std::string& text) {
 }
 
 void App::run_queued_commands() {
+    // A dropped walkthrough opens (its problems show in the narration panel).
+    for (const std::string& path : dropped_) {
+        std::string ext = path.size() > 5 ? path.substr(path.rfind('.') + 1) : "";
+        if (ext == "yaml" || ext == "yml")
+            narration_->open(path);
+        else
+            model_->set_status(path + ": not a walkthrough (.yaml)", true);
+    }
+    dropped_.clear();
     // Run what panels asked for in the last frame, before anything draws.
     while (!queued_.empty()) {
         std::string text = std::move(queued_.front());
@@ -635,15 +684,16 @@ void App::point_at(const std::string& panel, const std::string& item) {
     point_at_targets({{panel, item}});
 }
 
-void App::point_at_targets(std::vector<Pointer::Target> targets) {
+void App::point_at_targets(std::vector<Pointer::Target> targets, bool pulse) {
     pointer_.targets = std::move(targets);
-    pointer_.since = clock_.now;
+    pointer_.since = pulse ? clock_.now : clock_.now - 3.0;
     frames_pending_ = std::max(frames_pending_, 2);
 }
 
 std::string App::window_command(const Command& command) {
     const std::string& v = command.verb;
     const auto& a = command.args;
+    if (v.rfind("tour-", 0) == 0) return narration_->command(command);
     auto arg_switch = [&](bool current) -> std::optional<bool> {
         return a.empty() ? std::optional<bool>(!current) : switch_value(a[0], current);
     };
@@ -865,6 +915,8 @@ void App::capture_if_requested() {
 
 nlohmann::json App::dump_state() const {
     nlohmann::json out = dump_model(*model_);
+    out["tour"] = narration_->active() || !options_.walkthrough.empty() ? narration_->dump()
+                                                                        : nlohmann::json(nullptr);
     nlohmann::json panels = nlohmann::json::array();
     for (const std::string& id : drawn_panels_) {
         auto it = drawn_rects_.find(id);

@@ -29,6 +29,7 @@ struct GLFWwindow;
 namespace slowpath::gui {
 
 class ControlsPanel;
+class NarrationPanel;
 
 class App {
  public:
@@ -52,7 +53,10 @@ class App {
     // Highlights a panel (item "") or something in it until unpoint;
     // point_at_targets for several at once (see point_targets()).
     void point_at(const std::string& panel, const std::string& item);
-    void point_at_targets(std::vector<Pointer::Target> targets);
+    // `pulse` false: the outline is drawn solid at once (for unattended shots).
+    void point_at_targets(std::vector<Pointer::Target> targets, bool pulse = true);
+    // An animation is still running (a screenshot now would catch it midway).
+    bool animating() const { return clock_.busy(); }
     // Called once per frame before the panels draw (a tour player steps here).
     void add_frame_hook(std::function<void(App&)> hook) { frame_hooks_.push_back(std::move(hook)); }
     // Registers a panel for the aside column (shown while `visible` says so).
@@ -109,6 +113,8 @@ class App {
     std::unique_ptr<Model> model_;
     PanelRegistry panels_;
     ControlsPanel* controls_ = nullptr;
+    NarrationPanel* narration_ = nullptr;
+    std::vector<std::string> dropped_;  // files dropped onto the window, opened next frame
     SourceCache sources_;
     Disassembler disassembler_;
     AnimClock clock_;
@@ -150,6 +156,7 @@ class App {
     std::function<bool()> aside_visible_;
 
     friend void on_input_event(GLFWwindow*);
+    friend void on_drop(GLFWwindow*, int, const char**);
 };
 
 }  // namespace slowpath::gui

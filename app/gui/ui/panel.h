@@ -67,6 +67,7 @@ struct UiContext {
     std::function<void(const std::string&)> command;  // queue a command
     bool playing = false;
     bool help_open = false;
+    bool tour_open = false;  // a walkthrough (or its error list) is in the aside column
 
     bool pointed(std::string_view panel, std::string_view item) const {
         return pointer.matches(panel, item);
