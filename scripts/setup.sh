@@ -11,7 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libglfw3-dev libimgui-dev libgl-dev libstb-dev \
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
-  fonts-dejavu-core fonts-noto-mono \
+  fonts-dejavu-core musl-tools \
   xvfb xauth mesa-utils libgl1-mesa-dri \
   >/dev/null
 echo "setup: dependencies installed"
