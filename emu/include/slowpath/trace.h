@@ -102,9 +102,10 @@ struct StepRecord {  // what was about to execute at step N
 };
 
 struct Trace {
-    // Deques: a long run grows them by millions without copying what is there.
-    std::deque<Event> events;      // sorted by step
-    std::deque<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
+    // Events hold strings: a deque grows without moving them. Step records
+    // are small and plain: a vector copies them cheaply and frees them at once.
+    std::deque<Event> events;       // sorted by step
+    std::vector<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
     std::vector<SyscallRecord> syscalls;
     int focus = -1;  // index of the focus syscall, -1 if it never ran
     Outcome outcome = Outcome::Running;
