@@ -7,6 +7,7 @@
 // makes, and exception delivery through the guest's IDT. Everything else is
 // guest instructions at the right CPL: swapgs, sysretq and iretq included.
 #pragma once
+#include <slowpath/abi.h>
 #include <unicorn/unicorn.h>
 
 #include <array>
@@ -193,6 +194,9 @@ class Engine : public Machine {
     } unmapped_;
 
     std::unordered_map<uint64_t, AddrInfo> addr_info_;
+    std::vector<std::unique_ptr<std::array<AddrInfo*, SP_PAGE_SIZE>>> info_pages_ =
+        std::vector<std::unique_ptr<std::array<AddrInfo*, SP_PAGE_SIZE>>>(SP_RAM_SIZE /
+                                                                          SP_PAGE_SIZE);
     std::map<uint64_t, std::vector<Note>> notes_by_addr_;
     std::pair<uint64_t, uint64_t> entry_text_{0, 0};
     std::pair<uint64_t, uint64_t> kernel_text_{0, 0};

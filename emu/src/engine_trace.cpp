@@ -18,10 +18,7 @@ namespace slowpath {
 
 namespace abi = slowpath::abi;
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
     auto* e = static_cast<Engine*>(self);
@@ -104,8 +101,20 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
 }
 
 AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
+    // A direct table per code page in front of the map: this runs for every
+    // instruction of a traced run.
+    AddrInfo** slot = nullptr;
+    if (addr < SP_RAM_SIZE) {
+        auto& page = info_pages_[addr / SP_PAGE_SIZE];
+        if (!page) page = std::make_unique<std::array<AddrInfo*, SP_PAGE_SIZE>>();
+        slot = &(*page)[addr % SP_PAGE_SIZE];
+        if (*slot) return **slot;
+    }
     auto it = addr_info_.find(addr);
-    if (it != addr_info_.end()) return it->second;
+    if (it != addr_info_.end()) {
+        if (slot) *slot = &it->second;
+        return it->second;
+    }
     AddrInfo info;
     if (addr >= SP_KERNEL_BASE && addr < SP_USER_BASE) {
         if (const Symbol* s = kernel_->symbol_at(addr)) {
@@ -129,7 +138,9 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
         info.insn = AddrInfo::Hlt;
     else if (size == 2 && b[0] == 0x0f && b[1] == 0x05)
         info.insn = AddrInfo::Syscall;
-    return addr_info_.emplace(addr, std::move(info)).first->second;
+    AddrInfo& stored = addr_info_.emplace(addr, std::move(info)).first->second;
+    if (slot) *slot = &stored;  // map nodes never move
+    return stored;
 }
 
 void Engine::emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
