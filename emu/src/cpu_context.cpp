@@ -18,7 +18,7 @@ struct SegCache {
     uint32_t limit, flags;
 };
 constexpr long kSegsAfterHflags = 8;
-constexpr int kSegEs = 0, kSegCs = 1, kSegSs = 2;
+constexpr int kSegCs = 1, kSegSs = 2;  // segs[] order: ES CS SS DS FS GS
 
 void check(uc_err err, const char* what) {
     if (err != UC_ERR_OK) throw std::runtime_error(std::string(what) + ": " + uc_strerror(err));
@@ -142,7 +142,6 @@ void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
                                      0xffffffff, 0xc09300};
     std::memcpy(segs + kSegCs * sizeof(SegCache), &cs, sizeof cs);
     std::memcpy(segs + kSegSs * sizeof(SegCache), &ss, sizeof ss);
-    (void)kSegEs;
     uint32_t hf;
     std::memcpy(&hf, bytes() + hflags_, 4);
     hf &= ~kHfCplMask;

@@ -1,5 +1,4 @@
 #include "engine.h"
-#include "format.h"
 
 #include <slowpath/abi.h>
 
@@ -9,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "format.h"
 #include "slowpath/decode.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -22,7 +22,6 @@ namespace {
 constexpr uint64_t kPage = SP_PAGE_SIZE;
 constexpr uint64_t kRflagsTF = 1u << 8, kRflagsIF = 1u << 9, kRflagsNT = 1u << 14,
                    kRflagsRF = 1u << 16, kRflagsVM = 1u << 17;
-
 
 void check(uc_err err, const std::string& what) {
     if (err != UC_ERR_OK) throw std::runtime_error(what + ": " + uc_strerror(err));
@@ -449,15 +448,8 @@ bool Engine::run_slice(uint64_t target) {
             break;
         }
     stop_reason_ = StopReason::None;
-    uint64_t start_step = host_.step;
-    uc_err err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
-    if (take_unmapped_as_fault()) err = UC_ERR_OK;
-    if (fault_.pending) {
-        fault_.pending = false;
-        deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
-                      fault_.cr2);
-        return !halted();
-    }
+    uc_err err;
+    if (emulate(&err)) return !halted();
     switch (stop_reason_) {
         case StopReason::Target:
         case StopReason::Action:
@@ -474,11 +466,9 @@ bool Engine::run_slice(uint64_t target) {
             break;
     }
     if (err != UC_ERR_OK) {
-        finish(Outcome::Fault, std::string("the emulator stopped: ") + uc_strerror(err) + " at " +
-                                   describe(reg(UC_X86_REG_RIP)));
+        finish_on_error(err);
         return false;
     }
-    (void)start_step;
     if (!recording_) return false;  // a replay never runs past the recorded end
     check_halt();
     return !halted();
@@ -534,20 +524,32 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
     }
 }
 
+// One stretch of emulation. A fault it stopped on is delivered through the
+// guest's IDT; returns true when it delivered one (the run goes on from the
+// handler).
+bool Engine::emulate(uc_err* err) {
+    *err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
+    if (take_unmapped_as_fault()) *err = UC_ERR_OK;
+    if (!fault_.pending) return false;
+    fault_.pending = false;
+    deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
+                  fault_.cr2);
+    return true;
+}
+
+void Engine::finish_on_error(uc_err err) {
+    finish(Outcome::Fault, std::string("the emulator stopped: ") + uc_strerror(err) + " at " +
+                               describe(reg(UC_X86_REG_RIP)));
+}
+
 void Engine::run_untraced() {
     while (!finished()) {
         stop_target_ = UINT64_MAX;
         stop_reason_ = StopReason::None;
-        uc_err err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
-        if (take_unmapped_as_fault()) err = UC_ERR_OK;
-        if (fault_.pending) {
-            fault_.pending = false;
-            deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector),
-                          fault_.error, fault_.cr2);
-            continue;
-        }
+        uc_err err;
+        if (emulate(&err)) continue;
         if (err != UC_ERR_OK) {
-            finish(Outcome::Fault, std::string("the emulator stopped: ") + uc_strerror(err));
+            finish_on_error(err);
             break;
         }
         check_halt();

@@ -115,7 +115,9 @@ class Engine : public Machine {
     void load_and_boot(const Scenario& scenario);
     void install_hooks();
     void run_until(uint64_t target, bool apply_at_target);
-    bool run_slice(uint64_t target);  // one uc_emu_start; false when the machine cannot go on
+    bool run_slice(uint64_t target);
+    bool emulate(uc_err* err);
+    void finish_on_error(uc_err err);  // one uc_emu_start; false when the machine cannot go on
     void apply_actions_at(uint64_t step);
     void apply_action(const Action& action);
     void inject(int bit);

@@ -1,5 +1,7 @@
 #include "slowpath/machine.h"
 
+#include <slowpath/abi.h>
+
 #include <cinttypes>
 #include <cstdio>
 
@@ -34,17 +36,17 @@ uint32_t Machine::read_u32(uint64_t addr) const {
 }
 
 const Symbol* Machine::symbol_containing(uint64_t addr) const {
-    const GuestImage& img = addr >= 0x400000 ? user() : kernel();
+    const GuestImage& img = addr >= SP_USER_BASE ? user() : kernel();
     return img.symbol_containing(addr);
 }
 
 std::string Machine::describe(uint64_t addr) const {
-    const GuestImage& img = addr >= 0x400000 ? user() : kernel();
+    const GuestImage& img = addr >= SP_USER_BASE ? user() : kernel();
     return img.describe(addr);
 }
 
 const SourceLine* Machine::line_for(uint64_t addr) const {
-    const GuestImage& img = addr >= 0x400000 ? user() : kernel();
+    const GuestImage& img = addr >= SP_USER_BASE ? user() : kernel();
     return img.line_for(addr);
 }
 

@@ -1,19 +1,15 @@
 #include "slowpath/report.h"
 
-#include "format.h"
-
 #include <cinttypes>
 #include <cstdio>
 #include <sstream>
 
+#include "format.h"
 #include "slowpath/tif.h"
 
 namespace slowpath {
 
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 nlohmann::json report_json(const Session& session) {
     const Trace& t = session.trace();
@@ -74,17 +70,9 @@ std::string report_text(const Session& session) {
         out << "  -> " << exit_kind_name(r.exit) << "\n";
         for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++) {
             const Event& e = t.events[i];
-            switch (e.kind) {
-                case EventKind::Call:
-                    if (!e.from_entry) continue;
-                    break;
-                case EventKind::Return:
-                case EventKind::FrameState:
-                    if (e.kind == EventKind::Return && e.name != "syscall_exit_slowpath") continue;
-                    break;
-                default:
-                    break;
-            }
+            // Only calls made by the entry code, and the one return that decides.
+            if (e.kind == EventKind::Call && !e.from_entry) continue;
+            if (e.kind == EventKind::Return && e.name != "syscall_exit_slowpath") continue;
             char step[32];
             std::snprintf(step, sizeof step, "%8" PRIu64 "  ", e.step);
             out << "    " << step << (e.by_cpu ? "[cpu] " : "      ") << describe_event(e) << "\n";
