@@ -137,7 +137,7 @@ class Engine : public Machine {
     bool take_unmapped_as_fault();
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
-    void process(uint64_t addr, uint32_t size);
+    void process(uint64_t addr, const AddrInfo& info);
     AddrInfo& info_at(uint64_t addr, uint32_t size);
     void emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
               std::string text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);

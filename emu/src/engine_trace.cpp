@@ -30,11 +30,11 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
         return;
     }
     HostState& h = e->host_;
-    if (auto it = e->notes_by_addr_.find(addr); it != e->notes_by_addr_.end())
-        for (const Note& n : it->second)
-            if ((n.kind >= SP_NOTE_PARTIAL_FRAME && n.kind <= SP_NOTE_FRAME_GONE) ||
-                n.kind == SP_NOTE_FULL_FRAME)
-                e->frame_note(n);
+    AddrInfo& info = e->info_at(addr, size);
+    for (const Note& n : info.notes)
+        if ((n.kind >= SP_NOTE_PARTIAL_FRAME && n.kind <= SP_NOTE_FRAME_GONE) ||
+            n.kind == SP_NOTE_FULL_FRAME)
+            e->frame_note(n);
     if (e->halt_next_ && e->recording_) {
         e->stop_reason_ = StopReason::Halt;
         uc_emu_stop(uc);
@@ -59,19 +59,15 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
             return;
         }
         // Injections tied to the focus syscall become actions at this step.
-        bool at_entry =
-            !h.entry_fired && h.cpl == 3 &&
-            (e->focus_user_addr_
-                 ? addr == e->focus_user_addr_
-                 : h.focus < 0 && e->info_at(addr, size).insn == AddrInfo::Syscall &&
-                       static_cast<long>(e->reg(UC_X86_REG_RAX)) == e->scenario_.syscall_nr);
+        bool at_entry = !h.entry_fired && h.cpl == 3 &&
+                        (e->focus_user_addr_ ? addr == e->focus_user_addr_
+                                             : h.focus < 0 && info.insn == AddrInfo::Syscall &&
+                                                   static_cast<long>(e->reg(UC_X86_REG_RAX)) ==
+                                                       e->scenario_.syscall_nr);
         bool at_exit = false;
-        if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0) {
-            auto it = e->notes_by_addr_.find(addr);
-            if (it != e->notes_by_addr_.end())
-                for (const auto& n : it->second)
-                    if (n.kind == SP_NOTE_HANDLER_RETURNED) at_exit = true;
-        }
+        if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0)
+            for (const Note& n : info.notes)
+                if (n.kind == SP_NOTE_HANDLER_RETURNED) at_exit = true;
         bool added = false;
         for (const auto& inj : e->scenario_.injections) {
             if ((at_entry && inj.when == InjectWhen::Entry) ||
@@ -96,7 +92,7 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
             return;
         }
     }
-    e->process(addr, size);
+    e->process(addr, info);
     h.step++;
 }
 
@@ -158,7 +154,7 @@ void Engine::emit(EventKind kind, uint64_t rip, std::string name, std::array<uin
     trace_.events.push_back(std::move(e));
 }
 
-void Engine::process(uint64_t addr, uint32_t size) {
+void Engine::process(uint64_t addr, const AddrInfo& info) {
     HostState& h = host_;
     uint64_t rsp = reg(UC_X86_REG_RSP);
     if (recording_) trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
@@ -178,7 +174,6 @@ void Engine::process(uint64_t addr, uint32_t size) {
             break;
     }
 
-    AddrInfo& info = info_at(addr, size);
     if (info.label && recording_)
         emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, {});
     if (info.function) on_function_entry(*info.function, addr, rsp);
