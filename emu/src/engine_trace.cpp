@@ -331,7 +331,14 @@ bool Engine::frame_note(const Note& note) {
             mask |= valid_mask_top_of_stack();
             break;
         case SP_NOTE_FRAME_GONE:
-            mask = 0;
+            // On the iret path rsp is left at the ip slot: those five slots
+            // are the frame iretq is about to read. On the sysret path rsp
+            // is the user's again and nothing of the frame is in use.
+            if (rsp == base + SP_RIP)
+                mask &= (1u << (SP_RIP / 8)) | (1u << (SP_CS / 8)) | (1u << (SP_EFLAGS / 8)) |
+                        (1u << (SP_RSP / 8)) | (1u << (SP_SS / 8));
+            else
+                mask = 0;
             break;
         case SP_NOTE_FULL_FRAME:
             mask = valid_mask_full();

@@ -116,7 +116,9 @@ static const char* frame_change(const std::string& macro) {
     if (macro == "FIXUP_TOP_OF_STACK")
         return "rsp ss cs eflags filled in, rcx = -1: an iret frame exists";
     if (macro == "RESTORE_TOP_OF_STACK") return "old_rsp and r11 taken back from the frame";
-    if (macro == "RESTORE_ARGS") return "registers reloaded, the frame is popped";
+    if (macro == "RESTORE_ARGS")
+        return "registers reloaded; left on the stack: the iret frame on the iret path, nothing on "
+               "the sysret path";
     return "every slot holds a value";
 }
 
