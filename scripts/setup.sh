@@ -12,6 +12,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev \
   libgtest-dev libgmock-dev libbenchmark-dev \
   fonts-dejavu-core musl-tools \
-  xvfb xauth mesa-utils libgl1-mesa-dri \
+  xvfb xauth mesa-utils libgl1-mesa-dri xdotool \
+  clang libclang-rt-14-dev \
   >/dev/null
 echo "setup: dependencies installed"
