@@ -502,19 +502,25 @@ void App::draw_group(UiContext& ctx, const std::string& slot, const std::vector<
     ImGui::End();
 }
 
+// Each splitter is a window of its own, exactly the size of its gap between
+// panels. One window over the whole display would take every click and hover:
+// ImGui 1.86 files a new NoBringToFrontOnFocus window *behind* all existing
+// ones, so the panels, created after it, would sit under it.
 void App::handle_splitters(const Layout& layout) {
     ImGuiIO& io = ImGui::GetIO();
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-    ImGui::Begin("##splitters", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
-                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowMinSize, ImVec2(1, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0.0f);
     for (const Splitter& s : layout.splitters) {
+        ImVec2 size(std::max(1.0f, s.hit.size.x), std::max(1.0f, s.hit.size.y));
+        ImGui::SetNextWindowPos(s.hit.min);
+        ImGui::SetNextWindowSize(size);
+        ImGui::Begin(("##split-" + s.name).c_str(), nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBringToFrontOnFocus |
+                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBackground |
+                         ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoScrollWithMouse);
         ImGui::SetCursorScreenPos(s.hit.min);
-        ImGui::InvisibleButton(s.name.c_str(),
-                               ImVec2(std::max(1.0f, s.hit.size.x), std::max(1.0f, s.hit.size.y)));
+        ImGui::InvisibleButton(s.name.c_str(), size);
         bool active = ImGui::IsItemActive();
         if (ImGui::IsItemHovered() || active) {
             ImGui::SetMouseCursor(s.vertical ? ImGuiMouseCursor_ResizeEW
@@ -530,9 +536,9 @@ void App::handle_splitters(const Layout& layout) {
         }
         if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
             settings_.splits.erase(s.name);  // double-click: back to the default
+        ImGui::End();
     }
-    ImGui::End();
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar(3);
 }
 
 void App::update_title() {
