@@ -14,5 +14,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   fonts-dejavu-core musl-tools \
   xvfb xauth mesa-utils libgl1-mesa-dri xdotool \
   clang libclang-rt-14-dev \
+  linux-source-6.12 \
   >/dev/null
 echo "setup: dependencies installed"

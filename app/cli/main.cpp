@@ -1,6 +1,6 @@
 // slowpath-cli: run the system-call path headless and print what happened.
 //
-//   slowpath-cli run [--era v3.13|rfc] [--syscall NAME|NUMBER]
+//   slowpath-cli run [--era v3.13|rfc|modern] [--syscall NAME|NUMBER]
 //                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
 //
 // Exit status: 0 when the run was made (whatever its outcome), 1 when the
@@ -23,7 +23,7 @@ int run_command(const RunOptions& o) {
     if (auto era = parse_era(o.era))
         s.era = *era;
     else
-        throw UsageError("unknown era '" + o.era + "' (v3.13 or rfc)");
+        throw UsageError("unknown era '" + o.era + "' (" + era_names() + ")");
     if (auto nr = parse_syscall(o.syscall))
         s.syscall_nr = *nr;
     else
@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     RunOptions run;
     CLI::App* run_cmd =
         app.add_subcommand("run", "run the demo (or a static program) and trace its syscalls");
-    run_cmd->add_option("--era", run.era, "v3.13 or rfc")->capture_default_str();
+    run_cmd->add_option("--era", run.era, era_names())->capture_default_str();
     run_cmd->add_option("--syscall", run.syscall, "the syscall the demo makes: a name or a number")
         ->capture_default_str();
     run_cmd->add_option("--inject", run.injections,

@@ -45,7 +45,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     float zoom = 0.0f;
     uint64_t max_steps = 0;
 
-    app.add_option("--era", era_text, "v3.13 (asm decides) or rfc (2014 RFC: C decides)");
+    app.add_option(
+        "--era", era_text,
+        "v3.13 (asm decides), rfc (2014 RFC: C decides) or modern (6.12: do_syscall_64 decides)");
     app.add_option("--syscall", syscall_text, "the syscall the demo makes: a name or a number");
     app.add_option("--inject", injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
     app.add_flag("--bad-pointer", options.scenario.bad_pointer,
@@ -95,7 +97,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
 
     if (!era_text.empty()) {
         auto era = parse_era(era_text);
-        if (!era) return fail("unknown era '" + era_text + "' (use v3.13 or rfc)");
+        if (!era) return fail("unknown era '" + era_text + "' (use " + era_names() + ")");
         options.scenario.era = *era;
         options.scenario_given = true;
     }

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "format.h"
 #include "slowpath/decode.h"
+#include "slowpath/era_symbols.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 
@@ -18,7 +19,27 @@ namespace slowpath {
 
 namespace abi = slowpath::abi;
 
-namespace {}  // namespace
+namespace {
+
+// The modern era's SYSRET checks (SP_NOTE_SYSRET_CHECK), in the order
+// do_syscall_64() makes them.
+struct SysretCheckInfo {
+    const char* name;  // for the reason text and the event
+    enum { Equal, Below, NoBits } test;
+};
+const SysretCheckInfo* sysret_check_info(uint32_t id) {
+    static const SysretCheckInfo checks[] = {
+        {"rcx == rip", SysretCheckInfo::Equal},
+        {"r11 == rflags", SysretCheckInfo::Equal},
+        {"cs == __USER_CS", SysretCheckInfo::Equal},
+        {"ss == __USER_DS", SysretCheckInfo::Equal},
+        {"rip < TASK_SIZE_MAX", SysretCheckInfo::Below},
+        {"no RF or TF in rflags", SysretCheckInfo::NoBits},
+    };
+    return id >= 1 && id <= 6 ? &checks[id - 1] : nullptr;
+}
+
+}  // namespace
 
 void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
     auto* e = static_cast<Engine*>(self);
@@ -199,6 +220,17 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
 void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     uint64_t ret = read_u64(rsp);
     bool from_entry = ret >= entry_text_.first && ret < entry_text_.second;
+    if (!from_entry && scenario_.era == Era::Modern) {
+        // The modern entry stub calls one C function; the path is what that
+        // function calls in turn: a call counts if the callee or its caller
+        // is one of the era's path functions (era_symbols.h).
+        auto on_path = [&](const std::string& name) {
+            const EraSymbol* s = era_symbol(Era::Modern, name);
+            return s && s->kind == EraSymbolKind::Function;
+        };
+        const Symbol* caller = kernel_->symbol_containing(ret);
+        from_entry = on_path(fn.name) || (caller && caller->is_function && on_path(caller->name));
+    }
     host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
     if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
     if (!recording_) return;
@@ -390,6 +422,21 @@ void Engine::on_note(const Note& note, uint64_t addr) {
                 emit(EventKind::FrameState, addr, frame_macro(note.kind), {h.frame_valid, 0, 0, 0},
                      {});
             break;
+        case SP_NOTE_SYSRET_CHECK: {
+            const SysretCheckInfo* c = sysret_check_info(note.arg);
+            if (!recording_ || !c) break;
+            uint64_t value = reg(UC_X86_REG_RAX), against = reg(UC_X86_REG_RDX);
+            bool passed = c->test == SysretCheckInfo::Equal   ? value == against
+                          : c->test == SysretCheckInfo::Below ? value < against
+                                                              : (value & against) == 0;
+            const char* op = c->test == SysretCheckInfo::Equal   ? " vs "
+                             : c->test == SysretCheckInfo::Below ? " < "
+                                                                 : " & ";
+            emit(EventKind::SysretCheck, addr, c->name, {note.arg, value, against, passed},
+                 std::string("SYSRET check ") + c->name + ": " + hex(value) + op + hex(against) +
+                     (passed ? " -> ok" : " -> failed: leave by iret"));
+            break;
+        }
         case SP_NOTE_HANDLER_RETURNED: {
             if (!recording_) break;
             uint64_t base = pt_regs_base();
@@ -470,6 +517,8 @@ std::string Engine::decision_reason(bool sysret) const {
          joined_iret = false;
     int64_t slowpath_ret = 0;
     uint32_t work_seen = 0;
+    int sysret_checks = 0;                // modern era: checks made
+    const Event* failed_check = nullptr;  // modern era: the first check that failed
     std::string notifier;
     for (size_t i = first > 0 ? first - 1 : 0; i < ev.size(); i++) {
         const Event& e = ev[i];
@@ -494,6 +543,10 @@ std::string Engine::decision_reason(bool sysret) const {
                 break;
             case EventKind::SignalReturn:
                 sigreturn = true;
+                break;
+            case EventKind::SysretCheck:
+                sysret_checks++;
+                if (!e.a[3] && !failed_check) failed_check = &e;
                 break;
             case EventKind::TifCheck:
                 if (e.name == "sysret_check" || e.name == "int_with_check")
@@ -525,6 +578,19 @@ std::string Engine::decision_reason(bool sysret) const {
     std::string did;
     for (size_t i = 0; i < work.size(); i++) did += (i ? ", " : "") + work[i];
 
+    if (sysret_checks) {
+        // The modern era: do_syscall_64() decided by its checks alone.
+        std::string after = did.empty() ? std::string() : " (after: " + did + ")";
+        if (sysret) return "do_syscall_64() returned true: all SYSRET checks passed" + after;
+        if (failed_check)
+            return "do_syscall_64() returned false: SYSRET check " + failed_check->name +
+                   " failed (" + hex(failed_check->a[1]) +
+                   (failed_check->a[0] == 5   ? " is not below "
+                    : failed_check->a[0] == 6 ? " & "
+                                              : " vs ") +
+                   hex(failed_check->a[2]) + "), so the exit uses iret" + after;
+        return "do_syscall_64() returned false: leave by iret" + after;
+    }
     if (sysret) {
         if (slowpath)
             return "syscall_exit_slowpath() did its work (" +

@@ -57,6 +57,8 @@ std::string_view event_kind_name(EventKind kind) {
             return "iret";
         case EventKind::Fault:
             return "fault";
+        case EventKind::SysretCheck:
+            return "sysret-check";
         case EventKind::Decision:
             return "decision";
         case EventKind::Exit:

@@ -2,8 +2,6 @@
 // and playing them against a Session. See docs/walkthroughs.md.
 #include "slowpath/walkthrough.h"
 
-#include "format.h"
-
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -16,6 +14,8 @@
 #include <sstream>
 #include <tuple>
 
+#include "format.h"
+#include "slowpath/era_symbols.h"
 #include "slowpath/guest_image.h"
 #include "slowpath/machine.h"
 #include "slowpath/syscalls.h"
@@ -61,7 +61,6 @@ std::string_view step_kind_name(StepKind kind) {
 }
 
 namespace {
-
 
 // Small numbers read best in decimal, addresses and masks in hex.
 std::string number(int64_t v) {
@@ -169,58 +168,14 @@ struct EraSymbols {
     std::set<std::string> user;       // the demo program's symbols
 };
 
-// What the eras define when their kernel image is not at hand.
+// What the eras define when their kernel image is not at hand (the shared
+// table in era_symbols.h).
 EraSymbols builtin_symbols(Era era) {
     EraSymbols s;
-    s.labels = {"system_call",
-                "system_call_after_swapgs",
-                "system_call_fastpath",
-                "ret_from_sys_call",
-                "sysret_check",
-                "sysret_careful",
-                "badsys",
-                "auditsys",
-                "tracesys",
-                "int_ret_from_sys_call",
-                "int_with_check",
-                "int_careful",
-                "int_very_careful",
-                "int_signal",
-                "int_restore_rest",
-                "retint_swapgs",
-                "restore_args",
-                "irq_return",
-                "stub_rt_sigreturn",
-                "retint_check",
-                "retint_careful",
-                "retint_signal",
-                "common_interrupt",
-                "ret_from_intr"};
-    if (era == Era::V3_13) {
-        s.labels.insert({"sysret_signal", "sysret_audit", "int_check_syscall_exit_work"});
-    } else {
-        s.labels.insert("sysret_using_iret");
-    }
-    s.functions = {"schedule",
-                   "do_notify_resume",
-                   "do_signal",
-                   "setup_rt_frame",
-                   "syscall_trace_enter",
-                   "syscall_trace_leave",
-                   "__audit_syscall_entry",
-                   "__audit_syscall_exit",
-                   "task_work_run",
-                   "mce_notify_process",
-                   "uprobe_notify_resume",
-                   "fire_user_return_notifiers",
-                   "context_switch",
-                   "sys_getpid",
-                   "sys_write",
-                   "sys_kill",
-                   "sys_rt_sigreturn",
-                   "sys_exit_group",
-                   "ptrace_report_syscall"};
-    if (era == Era::Rfc) s.functions.insert("syscall_exit_slowpath");
+    for (std::string_view name : era_symbol_names(era, EraSymbolKind::Label))
+        s.labels.emplace(name);
+    for (std::string_view name : era_symbol_names(era, EraSymbolKind::Function))
+        s.functions.emplace(name);
     s.user = {"_start", "main", "focus_call", "focus_syscall", "__restore_rt", "on_sigusr1"};
     return s;
 }
@@ -452,11 +407,11 @@ bool Parser::require(const YAML::Node& map, const char* key, const std::string& 
 
 std::optional<Era> Parser::era_name(const YAML::Node& n) {
     if (!n.IsScalar()) {
-        error(n, "an era must be v3.13 or rfc");
+        error(n, "an era must be " + era_names());
         return std::nullopt;
     }
     auto e = parse_era(n.Scalar());
-    if (!e) error(n, "unknown era '" + n.Scalar() + "' (v3.13 or rfc)");
+    if (!e) error(n, "unknown era '" + n.Scalar() + "' (" + era_names() + ")");
     return e;
 }
 

@@ -10,9 +10,20 @@
  */
 #include "sched.h"
 
+/* An era whose causes differ (the modern one) overrides this. */
+__attribute__((weak)) bool era_inject(u32 tif_bit, struct task_struct *t)
+{
+    (void)tif_bit;
+    (void)t;
+    return false;
+}
+
 noinline void slowpath_inject(u32 tif_bit)
 {
     struct task_struct *t = &init_task;
+
+    if (era_inject(tif_bit, t))
+        return;
 
     switch (tif_bit) {
     case TIF_SIGPENDING: {

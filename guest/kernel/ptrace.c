@@ -53,6 +53,10 @@ void tracehook_signal_handler(struct pt_regs *regs, bool stepping)
         record_tracer_stop(3, (u32)regs->orig_ax, (s64)regs->ax);
 }
 
+/* The v3.13-shaped hooks below serve the two old eras; the modern era has
+ * the generic entry code (kernel/entry_common_modern.c) instead, as Linux
+ * has with CONFIG_GENERIC_ENTRY. */
+#ifndef CONFIG_GENERIC_ENTRY
 /* Returns nonzero if the tracer wants the system call skipped; ours never does. */
 static int tracehook_report_syscall_entry(struct pt_regs *regs)
 {
@@ -67,6 +71,8 @@ static void tracehook_report_syscall_exit(struct pt_regs *regs, bool step)
     else
         ptrace_report_syscall(regs, 2);
 }
+
+#endif /* !CONFIG_GENERIC_ENTRY */
 
 noinline void trace_sys_enter(struct pt_regs *regs, long id)
 {
@@ -84,6 +90,7 @@ noinline void trace_sys_exit(struct pt_regs *regs, long ret)
         sp_state.tracepoint_hits++;
 }
 
+#ifndef CONFIG_GENERIC_ENTRY
 static void audit_syscall_entry(int arch, long major, u64 a0, u64 a1, u64 a2, u64 a3)
 {
     if (current->audit_context)
@@ -134,3 +141,4 @@ noinline void syscall_trace_leave(struct pt_regs *regs)
     if (step || test_thread_flag(TIF_SYSCALL_TRACE))
         tracehook_report_syscall_exit(regs, step);
 }
+#endif /* !CONFIG_GENERIC_ENTRY */

@@ -60,8 +60,10 @@ static inline bool user_mode(const struct pt_regs *regs)
 }
 
 /* ptrace.c: the slow entry and exit hooks of the system-call path. */
+#ifndef CONFIG_GENERIC_ENTRY
 long syscall_trace_enter(struct pt_regs *regs);
 void syscall_trace_leave(struct pt_regs *regs);
+#endif
 void ptrace_report_syscall(struct pt_regs *regs, u32 kind);
 void trace_sys_enter(struct pt_regs *regs, long id);
 void trace_sys_exit(struct pt_regs *regs, long ret);

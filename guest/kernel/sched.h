@@ -20,11 +20,13 @@ struct thread_info {
     u32 cpu;
     s32 preempt_count;
     u64 addr_limit;
+    u64 syscall_work; /* SYSCALL_WORK_* (modern era only; 0 in the others) */
 };
 _Static_assert(offsetof(struct thread_info, task) == SP_TI_task, "thread_info layout");
 _Static_assert(offsetof(struct thread_info, flags) == SP_TI_flags, "thread_info layout");
 _Static_assert(offsetof(struct thread_info, status) == SP_TI_status, "thread_info layout");
 _Static_assert(offsetof(struct thread_info, cpu) == SP_TI_cpu, "thread_info layout");
+_Static_assert(offsetof(struct thread_info, syscall_work) == SP_TI_syscall_work, "thread_info layout");
 
 union thread_union {
     struct thread_info info;

@@ -53,6 +53,16 @@ inline const std::set<std::string>& entry_labels() {
         "retint_careful",
         "retint_signal",
         "retint_with_reschedule",
+        // The modern era's stub, its two exits and its exception return.
+        "entry_SYSCALL_64",
+        "entry_SYSCALL_64_safe_stack",
+        "entry_SYSCALL_64_after_hwframe",
+        "syscall_return_via_sysret",
+        "entry_SYSRETQ_unsafe_stack",
+        "swapgs_restore_regs_and_return_to_usermode",
+        "restore_regs_and_return_to_kernel",
+        "native_irq_return_iret",
+        "error_return",
     };
     return labels;
 }

@@ -82,11 +82,205 @@ struct Expected {
     std::optional<int64_t> ret = 1;  // getpid: the demo is pid 1
     bool signal = false;             // SIGUSR1 is delivered to the demo's handler
     std::string livelock_flag;
+    // Modern era: the SYSRET check do_syscall_64() fails first ("" = none
+    // fails, sysret), and how the handler's rt_sigreturn leaves.
+    std::string sysret_failed;
+    ExitKind sigreturn_exit = ExitKind::Iret;
 };
 
 // gtest prints a parameter on failure; the test name says it all.
 void PrintTo(const Expected& e, std::ostream* os) {
-    *os << (e.era == Era::V3_13 ? "v3.13 " : "rfc ") << e.name;
+    *os << era_info(e.era).name << " " << e.name;
+}
+
+// ---- the modern era (Linux 6.12), derived in EXPECTATIONS.md ---------------------
+const Names kModernEntry = {"entry_SYSCALL_64", "entry_SYSCALL_64_safe_stack",
+                            "entry_SYSCALL_64_after_hwframe"};
+const Names kModernSysret = {"syscall_return_via_sysret", "entry_SYSRETQ_unsafe_stack"};
+const Names kModernIret = {"swapgs_restore_regs_and_return_to_usermode", "native_irq_return_iret"};
+
+void add_modern(std::vector<Expected>& s) {
+    const Era M = Era::Modern;
+    auto base = [&](const std::string& name, std::vector<std::string> inject) {
+        Expected e;
+        e.name = name;
+        e.era = M;
+        e.inject = std::move(inject);
+        e.labels = cat({kModernEntry, kModernSysret});
+        return e;
+    };
+    const Names enter = {"do_syscall_64", "syscall_enter_from_user_mode"};
+    const Names exit_prep = {"syscall_exit_to_user_mode", "exit_to_user_mode_prepare"};
+
+    {
+        Expected e = base("getpid", {});
+        e.calls = cat({enter, {"sys_getpid"}, exit_prep, {"arch_exit_to_user_mode_prepare"}});
+        e.forbidden = {"syscall_trace_enter", "syscall_exit_work", "exit_to_user_mode_loop",
+                       "schedule", "do_signal"};
+        s.push_back(e);
+    }
+    for (const char* when : {"entry", "exit"}) {
+        const std::string at = std::string("_at_") + when, inj = std::string("@") + when;
+        bool entry = std::string(when) == "entry";
+
+        // Signals: the frame moves ip (and sp); rcx == rip fails, iret.
+        Expected sig = base("SIGPENDING" + at, {"SIGPENDING" + inj});
+        sig.labels = cat({kModernEntry, kModernIret});
+        sig.calls = cat({enter,
+                         {"sys_getpid"},
+                         exit_prep,
+                         {"exit_to_user_mode_loop", "arch_do_signal_or_restart", "do_signal",
+                          "setup_rt_frame"}});
+        sig.exit = ExitKind::Iret;
+        sig.signal = true;
+        sig.sysret_failed = "rcx == rip";
+        sig.sigreturn_exit = ExitKind::Sysret;
+        s.push_back(sig);
+
+        // TIF work served by exit_to_user_mode_loop: registers untouched, sysret.
+        Expected rs = base("NEED_RESCHED" + at, {"NEED_RESCHED" + inj});
+        rs.calls = cat({enter, {"sys_getpid"}, exit_prep, {"exit_to_user_mode_loop", "schedule"}});
+        s.push_back(rs);
+        Expected nr = base("NOTIFY_RESUME" + at, {"NOTIFY_RESUME" + inj});
+        nr.calls = cat({enter,
+                        {"sys_getpid"},
+                        exit_prep,
+                        {"exit_to_user_mode_loop", "resume_user_mode_work", "task_work_run"}});
+        s.push_back(nr);
+        Expected up = base("UPROBE" + at, {"UPROBE" + inj});
+        up.calls = cat(
+            {enter, {"sys_getpid"}, exit_prep, {"exit_to_user_mode_loop", "uprobe_notify_resume"}});
+        s.push_back(up);
+        // A machine check queues task work (kill_me_maybe) in 6.12.
+        Expected mce = base("MCE_NOTIFY" + at, {"MCE_NOTIFY" + inj});
+        mce.calls = cat({enter,
+                         {"sys_getpid"},
+                         exit_prep,
+                         {"exit_to_user_mode_loop", "resume_user_mode_work", "task_work_run"}});
+        mce.forbidden = {"mce_notify_process"};
+        s.push_back(mce);
+        // User-return notifiers: once, after the loop, not in it.
+        Expected urn = base("USER_RETURN_NOTIFY" + at, {"USER_RETURN_NOTIFY" + inj});
+        urn.calls = cat({enter,
+                         {"sys_getpid"},
+                         exit_prep,
+                         {"arch_exit_to_user_mode_prepare", "fire_user_return_notifiers"}});
+        urn.forbidden = {"exit_to_user_mode_loop"};
+        s.push_back(urn);
+
+        // syscall_work: entry work only if set before the call; exit work once.
+        Expected tr = base("SYSCALL_TRACE" + at, {"SYSCALL_TRACE" + inj});
+        tr.calls =
+            entry
+                ? cat({enter,
+                       {"syscall_trace_enter", "ptrace_report_syscall", "sys_getpid",
+                        "syscall_exit_to_user_mode", "syscall_exit_work", "ptrace_report_syscall"}})
+                : cat({enter,
+                       {"sys_getpid", "syscall_exit_to_user_mode", "syscall_exit_work",
+                        "ptrace_report_syscall"}});
+        if (!entry) tr.forbidden = {"syscall_trace_enter"};
+        s.push_back(tr);
+        Expected au = base("SYSCALL_AUDIT" + at, {"SYSCALL_AUDIT" + inj});
+        au.calls = entry
+                       ? cat({enter,
+                              {"syscall_trace_enter", "__audit_syscall_entry", "sys_getpid",
+                               "syscall_exit_work", "__audit_syscall_exit"}})
+                       : cat({enter, {"sys_getpid", "syscall_exit_work", "__audit_syscall_exit"}});
+        if (!entry) au.forbidden = {"syscall_trace_enter", "__audit_syscall_entry"};
+        s.push_back(au);
+        Expected tp = base("SYSCALL_TRACEPOINT" + at, {"SYSCALL_TRACEPOINT" + inj});
+        tp.calls = entry ? cat({enter,
+                                {"syscall_trace_enter", "trace_sys_enter", "sys_getpid",
+                                 "syscall_exit_work", "trace_sys_exit"}})
+                         : cat({enter, {"sys_getpid", "syscall_exit_work", "trace_sys_exit"}});
+        s.push_back(tp);
+        // Single-step: the exit trap reports the step with a SIGTRAP, which
+        // the tracer keeps; the loop delivers nothing and sysret stays fine
+        // (TF is not set in the saved flags here, see EXPECTATIONS.md).
+        Expected st = base("SINGLESTEP" + at, {"SINGLESTEP" + inj});
+        st.calls = cat({enter,
+                        {"sys_getpid", "syscall_exit_work", "user_single_step_report",
+                         "exit_to_user_mode_loop", "arch_do_signal_or_restart"}});
+        st.forbidden = {"setup_rt_frame"};
+        s.push_back(st);
+    }
+
+    // The pairs the other eras use.
+    {
+        Expected e =
+            base("SIGPENDING_and_SYSCALL_AUDIT_at_exit", {"SIGPENDING@exit", "SYSCALL_AUDIT@exit"});
+        e.labels = cat({kModernEntry, kModernIret});
+        e.calls = cat({enter,
+                       {"sys_getpid", "syscall_exit_work", "__audit_syscall_exit",
+                        "exit_to_user_mode_loop", "do_signal", "setup_rt_frame"}});
+        e.exit = ExitKind::Iret;
+        e.signal = true;
+        e.sysret_failed = "rcx == rip";
+        e.sigreturn_exit = ExitKind::Sysret;
+        s.push_back(e);
+
+        Expected r =
+            base("NEED_RESCHED_and_SIGPENDING_at_exit", {"NEED_RESCHED@exit", "SIGPENDING@exit"});
+        r.labels = cat({kModernEntry, kModernIret});
+        r.calls = cat(
+            {enter,
+             {"sys_getpid", "exit_to_user_mode_loop", "schedule", "do_signal", "setup_rt_frame"}});
+        r.exit = ExitKind::Iret;
+        r.signal = true;
+        r.sysret_failed = "rcx == rip";
+        r.sigreturn_exit = ExitKind::Sysret;
+        s.push_back(r);
+
+        Expected a = base("SYSCALL_AUDIT_and_NOTIFY_RESUME_at_exit",
+                          {"SYSCALL_AUDIT@exit", "NOTIFY_RESUME@exit"});
+        a.calls = cat({enter,
+                       {"sys_getpid", "syscall_exit_work", "__audit_syscall_exit",
+                        "exit_to_user_mode_loop", "resume_user_mode_work", "task_work_run"}});
+        s.push_back(a);
+    }
+
+    // Other system calls.
+    {
+        Expected bad = base("bad_syscall_number", {});
+        bad.nr = NR_BAD;
+        bad.calls = cat({enter, {"sys_ni_syscall", "syscall_exit_to_user_mode"}});
+        bad.ret = -ENOSYS_;
+        s.push_back(bad);
+
+        // The copy faults in ring 0: page_fault -> error_entry (kernel
+        // mode: no swapgs) -> do_page_fault finds the fixup -> error_return
+        // -> restore_regs_and_return_to_kernel -> iretq into the fixup.
+        Expected wr = base("write_bad_pointer", {});
+        wr.nr = NR_WRITE;
+        wr.bad_pointer = true;
+        wr.labels = cat({kModernEntry,
+                         {"page_fault", "error_entry", "error_return",
+                          "restore_regs_and_return_to_kernel", "native_irq_return_iret"},
+                         kModernSysret});
+        wr.calls = cat({enter, {"sys_write", "do_page_fault", "syscall_exit_to_user_mode"}});
+        wr.ret = -EFAULT_;
+        s.push_back(wr);
+
+        Expected k = base("kill_self_SIGUSR1", {});
+        k.nr = NR_KILL;
+        k.labels = cat({kModernEntry, kModernIret});
+        k.calls = cat({enter, {"sys_kill", "exit_to_user_mode_loop", "do_signal"}});
+        k.exit = ExitKind::Iret;
+        k.ret = 0;
+        k.signal = true;
+        k.sysret_failed = "rcx == rip";
+        k.sigreturn_exit = ExitKind::Sysret;
+        s.push_back(k);
+
+        Expected ex = base("exit_group", {});
+        ex.nr = NR_EXIT_GROUP;
+        ex.labels = kModernEntry;
+        ex.calls = cat({enter, {"sys_exit_group"}});
+        ex.forbidden = {"syscall_exit_to_user_mode"};
+        ex.exit = ExitKind::None;
+        ex.ret = std::nullopt;
+        s.push_back(ex);
+    }
 }
 
 std::vector<Expected> scenarios() {
@@ -419,6 +613,7 @@ std::vector<Expected> scenarios() {
         ex.ret = std::nullopt;
         add(ex);
     }
+    add_modern(s);
     return s;
 }
 
@@ -432,7 +627,10 @@ Scenario make_scenario(const Expected& e) {
 }
 
 std::string test_name(const Expected& e) {
-    return std::string(e.era == Era::V3_13 ? "v3_13_" : "rfc_") + e.name;
+    return std::string(e.era == Era::V3_13 ? "v3_13_"
+                       : e.era == Era::Rfc ? "rfc_"
+                                           : "modern_") +
+           e.name;
 }
 
 size_t count_of(const Names& path, const std::string& name) {
@@ -500,6 +698,36 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     EXPECT_EQ(sysrets, e.exit == ExitKind::Sysret ? 1u : 0u);
     EXPECT_EQ(irets, e.exit == ExitKind::Iret ? 1u : 0u);
 
+    // Modern era: the SYSRET checks the guest made, with the values it
+    // compared, end at the first failure; the decision's reason names it.
+    if (e.era == Era::Modern && e.exit != ExitKind::None) {
+        std::vector<const Event*> checks;
+        const Event* decision = nullptr;
+        for (const Event& ev : t.events) {
+            if (ev.syscall != t.focus) continue;
+            if (ev.kind == EventKind::SysretCheck) checks.push_back(&ev);
+            if (ev.kind == EventKind::Decision) decision = &ev;
+        }
+        ASSERT_FALSE(checks.empty()) << "no SYSRET check recorded\n" << where;
+        for (size_t i = 0; i + 1 < checks.size(); i++)
+            EXPECT_EQ(checks[i]->a[3], 1u) << checks[i]->name << " failed before the last check";
+        for (size_t i = 0; i < checks.size(); i++)
+            EXPECT_EQ(checks[i]->a[0], i + 1) << "checks run in do_syscall_64's order";
+        ASSERT_NE(decision, nullptr);
+        if (e.sysret_failed.empty()) {
+            EXPECT_EQ(checks.size(), 6u);
+            EXPECT_EQ(checks.back()->a[3], 1u);
+            EXPECT_NE(decision->text.find("all SYSRET checks passed"), std::string::npos)
+                << decision->text;
+        } else {
+            EXPECT_EQ(checks.back()->a[3], 0u);
+            EXPECT_EQ(checks.back()->name, e.sysret_failed);
+            EXPECT_NE(decision->text.find("SYSRET check " + e.sysret_failed + " failed"),
+                      std::string::npos)
+                << decision->text;
+        }
+    }
+
     // The signal handler ran exactly when a signal was pending.
     s.seek(s.last_step());
     ASSERT_EQ(s.step(), s.last_step());
@@ -558,6 +786,18 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     for (size_t i = t.focus + 1; i < t.syscalls.size() && !sigreturn; i++)
         if (t.syscalls[i].nr == NR_RT_SIGRETURN) sigreturn = &t.syscalls[i];
     ASSERT_NE(sigreturn, nullptr) << "no rt_sigreturn after the focus syscall";
+    if (e.era == Era::Modern) {
+        // No stub: rt_sigreturn is an ordinary call through do_syscall_64,
+        // and the restored registers pass every SYSRET check.
+        EXPECT_TRUE(testing::is_subsequence(
+            {"do_syscall_64", "sys_rt_sigreturn", "syscall_exit_to_user_mode"}, sigreturn->path))
+            << "rt_sigreturn path: " << join(sigreturn->path);
+        EXPECT_EQ(exit_kind_name(sigreturn->exit), exit_kind_name(e.sigreturn_exit));
+        ASSERT_LT(sigreturn->return_step, t.steps.size());
+        EXPECT_EQ(t.steps[sigreturn->return_step].rip, f.user_rip + 2);
+        EXPECT_GE(f.return_step, sigreturn->return_step);
+        return;
+    }
     EXPECT_TRUE(testing::is_subsequence(cat({{"int_ret_from_sys_call", "int_with_check"}, kIret}),
                                         sigreturn->path))
         << "rt_sigreturn path: " << join(sigreturn->path);
@@ -667,9 +907,11 @@ TEST_P(EraTest, SignalFrameIsBuiltForTheHandler) {
     EXPECT_EQ(c.gpr[RSI], c.gpr[RSP] + 8 + 304) << "rsi = &frame->info";
 }
 
-INSTANTIATE_TEST_SUITE_P(Eras, EraTest, ::testing::Values(Era::V3_13, Era::Rfc),
+INSTANTIATE_TEST_SUITE_P(Eras, EraTest, ::testing::Values(Era::V3_13, Era::Rfc, Era::Modern),
                          [](const ::testing::TestParamInfo<Era>& info) {
-                             return std::string(info.param == Era::V3_13 ? "v3_13" : "rfc");
+                             return std::string(info.param == Era::V3_13 ? "v3_13"
+                                                : info.param == Era::Rfc ? "rfc"
+                                                                         : "modern");
                          });
 
 }  // namespace

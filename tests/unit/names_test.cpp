@@ -62,11 +62,14 @@ TEST(Syscalls, EveryKnownNameRoundTrips) {
     }
 }
 
-TEST(Eras, TwoErasWithTheirImages) {
-    ASSERT_EQ(all_eras().size(), 2u);
+TEST(Eras, ThreeErasWithTheirImages) {
+    ASSERT_EQ(all_eras().size(), 3u);
     EXPECT_EQ(era_info(Era::V3_13).name, "v3.13");
     EXPECT_EQ(era_info(Era::Rfc).name, "rfc");
+    EXPECT_EQ(era_info(Era::Modern).name, "modern");
+    EXPECT_EQ(era_info(Era::Modern).kernel_image, "kernel-modern.elf");
     EXPECT_NE(era_info(Era::V3_13).kernel_image, era_info(Era::Rfc).kernel_image);
+    EXPECT_EQ(era_names(), "v3.13, rfc or modern");
     EXPECT_FALSE(era_info(Era::V3_13).title.empty());
     EXPECT_FALSE(era_info(Era::Rfc).entry_source.empty());
 }
@@ -76,13 +79,15 @@ TEST(Eras, ParseIsCaseInsensitive) {
     EXPECT_EQ(parse_era("V3.13"), Era::V3_13);
     EXPECT_EQ(parse_era("rfc"), Era::Rfc);
     EXPECT_EQ(parse_era("RFC"), Era::Rfc);
+    EXPECT_EQ(parse_era("Modern"), Era::Modern);
     for (const auto& info : all_eras()) EXPECT_EQ(parse_era(info.name), info.era);
 }
 
 TEST(Eras, ParseRejectsUnknownEras) {
     EXPECT_FALSE(parse_era(""));
     EXPECT_FALSE(parse_era("v4.0"));
-    EXPECT_FALSE(parse_era("modern"));
+    EXPECT_FALSE(parse_era("modern2"));
+    EXPECT_FALSE(parse_era("6.1"));
     EXPECT_FALSE(parse_era("rfc "));
 }
 

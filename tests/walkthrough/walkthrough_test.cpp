@@ -118,7 +118,7 @@ TEST(WalkthroughLoad, EveryProblemIsReportedInFileOrder) {
     EXPECT_EQ(
         problems("many-errors.yaml"),
         (Lines{
-            "3:6: unknown era 'v3.14' (v3.13 or rfc)", "4:20: unknown syscall 'getpidd'",
+            "3:6: unknown era 'v3.14' (v3.13, rfc or modern)", "4:20: unknown syscall 'getpidd'",
             "6:20: unknown panel 'tiff' (expected one of: controls, code, path, stack, regs, tif, "
             "user, events, compare, narration)",
             "7:38: unknown TIF flag 'FOO'", "7:51: ring must be 0 or 3",
@@ -128,7 +128,9 @@ TEST(WalkthroughLoad, EveryProblemIsReportedInFileOrder) {
             "event kind (check, syscall, syscall-entry, swapgs, stack-switch, label, call, return, "
             "tif-check, frame, schedule, signal, sigreturn, audit, tracer-stop, task-work, "
             "notifier, "
-            "tracepoint, handler-return, inject, edit, sysret, iret, fault, decision, exit, oops, "
+            "tracepoint, handler-return, inject, edit, sysret, iret, fault, sysret-check, "
+            "decision, "
+            "exit, oops, "
             "livelock, step-limit))"}));
 }
 

@@ -135,7 +135,7 @@ const std::vector<CommandInfo>& command_table() {
         {"seek", 1, 1, false, "seek STEP: go to a step"},
         {"label", 1, 1, false, "label NAME: run until the label is reached"},
         {"event", 1, 1, false, "event KIND: run to the next event of a kind (e.g. decision)"},
-        {"era", 1, 1, false, "era v3.13|rfc"},
+        {"era", 1, 1, false, "era v3.13|rfc|modern"},
         {"syscall", 1, 1, false, "syscall NAME|NUMBER"},
         {"bad-pointer", 1, 1, false, "bad-pointer on|off: pass an unmapped user pointer"},
         {"inject", 1, 2, false, "inject FLAG entry|exit|now"},

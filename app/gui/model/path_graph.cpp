@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "model/pane.h"
+#include "slowpath/era_symbols.h"
 #include "slowpath/trace.h"
 
 namespace slowpath::gui {
@@ -110,6 +111,50 @@ const NodeSpec kRfcNodes[] = {
      "the old entry point, kept for the iret path; calls syscall_exit_slowpath"},
 };
 
+// The modern era: one C function between the entry and the two exits. The
+// stub's labels run along the top, the C calls hang below do_syscall_64 in
+// the order they run, the iret exit fills the bottom row.
+const NodeSpec kModernNodes[] = {
+    {"entry_SYSCALL_64", NodeKind::Label, 0, 0,
+     "LSTAR points here: swapgs, user rsp aside, rsp = top of the task's stack"},
+    {"entry_SYSCALL_64_after_hwframe", NodeKind::Label, 1, 0,
+     "the iret-shaped frame is pushed; orig_ax and PUSH_AND_CLEAR_REGS: a full pt_regs"},
+    {"do_syscall_64", NodeKind::Function, 2, 0,
+     "C: entry work, the handler, exit work, then the SYSRET checks; returns sysret or iret"},
+    {"syscall_enter_from_user_mode", NodeKind::Function, 1, 1,
+     "interrupts on; syscall_work & SYSCALL_WORK_ENTER -> syscall_trace_enter"},
+    {"syscall_exit_to_user_mode", NodeKind::Function, 2, 1,
+     "syscall_work & SYSCALL_WORK_EXIT -> syscall_exit_work once; then the TIF work"},
+    {"syscall_exit_work", NodeKind::Function, 2, 2, "audit exit, sys_exit tracepoint, tracer stop"},
+    {"exit_to_user_mode_prepare", NodeKind::Function, 3, 1,
+     "flags & EXIT_TO_USER_MODE_WORK -> exit_to_user_mode_loop"},
+    {"exit_to_user_mode_loop", NodeKind::Function, 3, 2,
+     "schedule, uprobes, signals, task work; read the flags again until none is left"},
+    {"arch_exit_to_user_mode_prepare", NodeKind::Function, 4, 1,
+     "x86: user-return notifiers fire once, after the loop"},
+    {"syscall_return_via_sysret", NodeKind::Label, 4, 0,
+     "do_syscall_64 said true: POP_REGS, user rsp back, swapgs"},
+    {"swapgs_restore_regs_and_return_to_usermode", NodeKind::Label, 2, 3,
+     "do_syscall_64 said false: POP_REGS, drop orig_ax, swapgs"},
+    {"native_irq_return_iret", NodeKind::Label, 3, 3, "iretq pops rip, cs, rflags, rsp, ss"},
+};
+
+const EdgeSpec kModernEdges[] = {
+    {"entry_SYSCALL_64", "entry_SYSCALL_64_after_hwframe"},
+    {"entry_SYSCALL_64_after_hwframe", "do_syscall_64"},
+    {"do_syscall_64", "syscall_enter_from_user_mode"},
+    {"do_syscall_64", "syscall_exit_to_user_mode"},
+    {"syscall_exit_to_user_mode", "syscall_exit_work"},
+    {"syscall_exit_to_user_mode", "exit_to_user_mode_prepare"},
+    {"exit_to_user_mode_prepare", "exit_to_user_mode_loop"},
+    {"exit_to_user_mode_prepare", "arch_exit_to_user_mode_prepare"},
+    {"do_syscall_64", "syscall_return_via_sysret"},
+    {"syscall_return_via_sysret", "sysretq"},
+    {"do_syscall_64", "swapgs_restore_regs_and_return_to_usermode"},
+    {"swapgs_restore_regs_and_return_to_usermode", "native_irq_return_iret"},
+    {"native_irq_return_iret", "iretq"},
+};
+
 const EdgeSpec kRfcEdges[] = {
     {"sysret_careful", "syscall_exit_slowpath"},
     {"syscall_exit_slowpath", "sysret_check"},
@@ -158,8 +203,15 @@ int PathGraph::add_extra(const std::string& name, NodeKind kind) {
 PathGraph make_path_graph(Era era) {
     PathGraph graph;
     graph.era = era;
+    // Which nodes an era has comes from the shared symbol table; the specs
+    // here only place and describe them. The two exits are instructions,
+    // every era has them.
     auto add_nodes = [&](const NodeSpec* begin, const NodeSpec* end) {
         for (const NodeSpec* s = begin; s != end; s++) {
+            if (s->kind != NodeKind::Exit) {
+                const EraSymbol* sym = era_symbol(era, s->name);
+                if (!sym || !sym->graph) continue;
+            }
             GraphNode node;
             node.name = s->name;
             node.kind = s->kind;
@@ -178,16 +230,17 @@ PathGraph make_path_graph(Era era) {
         }
     };
     add_nodes(std::begin(kCommonNodes), std::end(kCommonNodes));
-    if (era == Era::V3_13) {
-        add_nodes(std::begin(kV313Nodes), std::end(kV313Nodes));
-    } else {
-        add_nodes(std::begin(kRfcNodes), std::end(kRfcNodes));
-    }
+    add_nodes(std::begin(kV313Nodes), std::end(kV313Nodes));
+    add_nodes(std::begin(kRfcNodes), std::end(kRfcNodes));
+    add_nodes(std::begin(kModernNodes), std::end(kModernNodes));
+    // An edge joins two nodes of this era or is skipped.
     add_edges(std::begin(kCommonEdges), std::end(kCommonEdges));
     if (era == Era::V3_13) {
         add_edges(std::begin(kV313Edges), std::end(kV313Edges));
-    } else {
+    } else if (era == Era::Rfc) {
         add_edges(std::begin(kRfcEdges), std::end(kRfcEdges));
+    } else {
+        add_edges(std::begin(kModernEdges), std::end(kModernEdges));
     }
     return graph;
 }

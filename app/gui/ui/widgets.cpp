@@ -144,6 +144,7 @@ ImU32 event_color(const Palette& colors, EventKind kind) {
         case EventKind::HandlerReturn:
             return colors.event_call;
         case EventKind::TifCheck:
+        case EventKind::SysretCheck:
             return colors.event_check;
         case EventKind::Schedule:
         case EventKind::SignalDelivered:

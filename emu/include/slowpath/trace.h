@@ -35,11 +35,12 @@ enum class EventKind : uint8_t {
     Sysret,           // CPU: sysretq (a: rip, rsp, rflags)
     Iret,             // CPU: iretq (a: rip, cs, rflags, rsp)
     Fault,            // CPU: an exception was delivered (a: vector, error code, cr2, rip)
-    Decision,         // the exit path committed to sysret (a0=1) or iret (a0=2); text says why
-    Exit,             // the guest's last task exited (a0: exit code)
-    Oops,             // the guest kernel hit an unexpected fault (a: vector, rip, cr2)
-    Livelock,         // an exit check keeps looping without progress (name: flags)
-    StepLimit,        // the run hit --max-steps
+    SysretCheck,  // modern era: one SYSRET check (name: what; a: check id, value, against, passed)
+    Decision,     // the exit path committed to sysret (a0=1) or iret (a0=2); text says why
+    Exit,         // the guest's last task exited (a0: exit code)
+    Oops,         // the guest kernel hit an unexpected fault (a: vector, rip, cr2)
+    Livelock,     // an exit check keeps looping without progress (name: flags)
+    StepLimit,    // the run hit --max-steps
 };
 
 std::string_view event_kind_name(EventKind kind);  // "syscall-entry", "label", ...

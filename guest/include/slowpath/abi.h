@@ -81,6 +81,20 @@
 #define SP_TI_flags 16                /* same offset as v3.13's TI_flags */
 #define SP_TI_status 20
 #define SP_TI_cpu 24
+#define SP_TI_syscall_work 40         /* modern era: the SYSCALL_WORK_* word */
+
+/* ---- syscall_work (modern era): syscall entry/exit work, not in TIF --- */
+#define SYSCALL_WORK_BIT_SECCOMP 0
+#define SYSCALL_WORK_BIT_SYSCALL_TRACEPOINT 1
+#define SYSCALL_WORK_BIT_SYSCALL_TRACE 2
+#define SYSCALL_WORK_BIT_SYSCALL_EMU 3
+#define SYSCALL_WORK_BIT_SYSCALL_AUDIT 4
+#define SYSCALL_WORK_BIT_SYSCALL_USER_DISPATCH 5
+#define SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP 6
+
+/* The highest user address plus one that SYSRET may return to: the last
+ * page below the canonical hole stays unmapped (x86-64 TASK_SIZE_MAX). */
+#define SP_TASK_SIZE_MAX 0x00007ffffffff000ULL
 
 /* pt_regs slot offsets from the frame base (struct pt_regs, 168 bytes). */
 #define SP_R15 0
@@ -138,6 +152,20 @@
 #define SP_NOTE_HANDLER_RETURNED 11 /* the syscall's handler is done; exit work starts here */
 #define SP_NOTE_FULL_FRAME 12    /* a complete pt_regs exists (exception entry, stubs) */
 #define SP_NOTE_DECISION 13      /* arg: 1 = leaving by sysret, 2 = leaving by iret */
+/* One of the checks the modern era's do_syscall_64() makes before it allows
+ * SYSRET (arg: SP_SYSRET_CHECK_*). On the instruction after the note's place
+ * in C, %rax holds the value tested and %rdx what it is tested against:
+ *   RCX_RIP, R11_FLAGS, CS, SS   pass if rax == rdx
+ *   IP_LIMIT                     pass if rax <  rdx (TASK_SIZE_MAX)
+ *   RF_TF                        pass if (rax & rdx) == 0
+ * The checks run in this order and the first failure ends them. */
+#define SP_NOTE_SYSRET_CHECK 14
+#define SP_SYSRET_CHECK_RCX_RIP 1
+#define SP_SYSRET_CHECK_R11_FLAGS 2
+#define SP_SYSRET_CHECK_CS 3
+#define SP_SYSRET_CHECK_SS 4
+#define SP_SYSRET_CHECK_IP_LIMIT 5
+#define SP_SYSRET_CHECK_RF_TF 6
 
 #ifndef __ASSEMBLER__
 
