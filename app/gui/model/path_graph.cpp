@@ -117,6 +117,8 @@ const NodeSpec kRfcNodes[] = {
 const NodeSpec kModernNodes[] = {
     {"entry_SYSCALL_64", NodeKind::Label, 0, 0,
      "LSTAR points here: swapgs, user rsp aside, rsp = top of the task's stack"},
+    {"entry_SYSCALL_64_safe_stack", NodeKind::Label, 0, 1,
+     "on the task's stack: push ss, rsp, rflags (r11), cs, rip (rcx) by hand"},
     {"entry_SYSCALL_64_after_hwframe", NodeKind::Label, 1, 0,
      "the iret-shaped frame is pushed; orig_ax and PUSH_AND_CLEAR_REGS: a full pt_regs"},
     {"do_syscall_64", NodeKind::Function, 2, 0,
@@ -130,17 +132,22 @@ const NodeSpec kModernNodes[] = {
      "flags & EXIT_TO_USER_MODE_WORK -> exit_to_user_mode_loop"},
     {"exit_to_user_mode_loop", NodeKind::Function, 3, 2,
      "schedule, uprobes, signals, task work; read the flags again until none is left"},
-    {"arch_exit_to_user_mode_prepare", NodeKind::Function, 4, 1,
+    {"arch_exit_to_user_mode_prepare", NodeKind::Function, 4, 2,
      "x86: user-return notifiers fire once, after the loop"},
     {"syscall_return_via_sysret", NodeKind::Label, 4, 0,
-     "do_syscall_64 said true: POP_REGS, user rsp back, swapgs"},
+     "do_syscall_64 said true: POP_REGS, user rsp back"},
+    {"entry_SYSRETQ_unsafe_stack", NodeKind::Label, 4, 1,
+     "user rsp loaded: swapgs, then sysretq (rip <- rcx, rflags <- r11)"},
     {"swapgs_restore_regs_and_return_to_usermode", NodeKind::Label, 2, 3,
      "do_syscall_64 said false: POP_REGS, drop orig_ax, swapgs"},
     {"native_irq_return_iret", NodeKind::Label, 3, 3, "iretq pops rip, cs, rflags, rsp, ss"},
+    {"sysretq", NodeKind::Exit, 5, 0, "fast exit: rcx -> rip, r11 -> rflags, user CS/SS from STAR"},
+    {"iretq", NodeKind::Exit, 5, 3, "slow exit: everything comes from the pt_regs frame"},
 };
 
 const EdgeSpec kModernEdges[] = {
-    {"entry_SYSCALL_64", "entry_SYSCALL_64_after_hwframe"},
+    {"entry_SYSCALL_64", "entry_SYSCALL_64_safe_stack"},
+    {"entry_SYSCALL_64_safe_stack", "entry_SYSCALL_64_after_hwframe"},
     {"entry_SYSCALL_64_after_hwframe", "do_syscall_64"},
     {"do_syscall_64", "syscall_enter_from_user_mode"},
     {"do_syscall_64", "syscall_exit_to_user_mode"},
@@ -149,7 +156,8 @@ const EdgeSpec kModernEdges[] = {
     {"exit_to_user_mode_prepare", "exit_to_user_mode_loop"},
     {"exit_to_user_mode_prepare", "arch_exit_to_user_mode_prepare"},
     {"do_syscall_64", "syscall_return_via_sysret"},
-    {"syscall_return_via_sysret", "sysretq"},
+    {"syscall_return_via_sysret", "entry_SYSRETQ_unsafe_stack"},
+    {"entry_SYSRETQ_unsafe_stack", "sysretq"},
     {"do_syscall_64", "swapgs_restore_regs_and_return_to_usermode"},
     {"swapgs_restore_regs_and_return_to_usermode", "native_irq_return_iret"},
     {"native_irq_return_iret", "iretq"},
@@ -212,6 +220,7 @@ PathGraph make_path_graph(Era era) {
                 const EraSymbol* sym = era_symbol(era, s->name);
                 if (!sym || !sym->graph) continue;
             }
+            if (graph.find(s->name) >= 0) continue;  // an exit placed by the era's own specs
             GraphNode node;
             node.name = s->name;
             node.kind = s->kind;
@@ -229,6 +238,8 @@ PathGraph make_path_graph(Era era) {
             if (from >= 0 && to >= 0) graph.edges.push_back({from, to});
         }
     };
+    // The modern drawing is its own: its specs go first, so its exits win.
+    if (era == Era::Modern) add_nodes(std::begin(kModernNodes), std::end(kModernNodes));
     add_nodes(std::begin(kCommonNodes), std::end(kCommonNodes));
     add_nodes(std::begin(kV313Nodes), std::end(kV313Nodes));
     add_nodes(std::begin(kRfcNodes), std::end(kRfcNodes));

@@ -65,10 +65,10 @@ inline constexpr EraSymbol kEraSymbols[] = {
 
     // ---- the modern era: entry_SYSCALL_64 and do_syscall_64() ----
     {"entry_SYSCALL_64", EraSymbolKind::Label, kInModern, true},
-    {"entry_SYSCALL_64_safe_stack", EraSymbolKind::Label, kInModern, false},
+    {"entry_SYSCALL_64_safe_stack", EraSymbolKind::Label, kInModern, true},
     {"entry_SYSCALL_64_after_hwframe", EraSymbolKind::Label, kInModern, true},
     {"syscall_return_via_sysret", EraSymbolKind::Label, kInModern, true},
-    {"entry_SYSRETQ_unsafe_stack", EraSymbolKind::Label, kInModern, false},
+    {"entry_SYSRETQ_unsafe_stack", EraSymbolKind::Label, kInModern, true},
     {"swapgs_restore_regs_and_return_to_usermode", EraSymbolKind::Label, kInModern, true},
     {"restore_regs_and_return_to_kernel", EraSymbolKind::Label, kInModern, false},
     {"native_irq_return_iret", EraSymbolKind::Label, kInModern, true},
