@@ -84,5 +84,50 @@ TEST(Report, RfcTraceAtExitIsALivelockWithNoExit) {
     EXPECT_TRUE(f.at("exit").is_null()) << f.at("exit").dump();
 }
 
+// The modern era: the JSON says why in do_syscall_64's words, and the
+// handler's rt_sigreturn leaves by sysret because every check passes.
+TEST(Report, ModernSignalNamesTheFailedSysretCheck) {
+    Scenario sc;
+    sc.era = Era::Modern;
+    sc.injections = {parse_injection("SIGPENDING@exit")};
+    Session s(sc);
+    const nlohmann::json j = report_json(s);
+    EXPECT_EQ(j.at("era"), "modern");
+    const auto& f = focus_record(j);
+    EXPECT_EQ(f.at("exit"), "iret");
+    const std::string why = f.at("why").get<std::string>();
+    EXPECT_NE(why.find("SYSRET check rcx == rip failed"), std::string::npos) << why;
+    bool sigreturn_by_sysret = false;
+    for (const auto& rec : j.at("syscalls"))
+        if (rec.at("nr") == 15) {
+            sigreturn_by_sysret = rec.at("exit") == "sysret";
+            const std::string w = rec.at("why").get<std::string>();
+            EXPECT_NE(w.find("all SYSRET checks passed"), std::string::npos) << w;
+        }
+    EXPECT_TRUE(sigreturn_by_sysret);
+}
+
+TEST(Report, ModernPlainGetpidPassesEveryCheck) {
+    Scenario sc;
+    sc.era = Era::Modern;
+    Session s(sc);
+    const nlohmann::json j = report_json(s);
+    const auto& f = focus_record(j);
+    EXPECT_EQ(f.at("exit"), "sysret");
+    EXPECT_EQ(f.at("ret"), 1);
+    EXPECT_EQ(join(labels_of(f)),
+              "entry_SYSCALL_64 entry_SYSCALL_64_safe_stack entry_SYSCALL_64_after_hwframe "
+              "syscall_return_via_sysret entry_SYSRETQ_unsafe_stack");
+    EXPECT_EQ(f.at("why"), "do_syscall_64() returned true: all SYSRET checks passed");
+    // The C path is in the record, not only the stub's labels.
+    Names path;
+    for (const auto& p : f.at("path")) path.push_back(p.get<std::string>());
+    EXPECT_TRUE(
+        testing::is_subsequence({"do_syscall_64", "syscall_enter_from_user_mode", "sys_getpid",
+                                 "syscall_exit_to_user_mode", "exit_to_user_mode_prepare"},
+                                path))
+        << join(path);
+}
+
 }  // namespace
 }  // namespace slowpath
