@@ -914,5 +914,91 @@ INSTANTIATE_TEST_SUITE_P(Eras, EraTest, ::testing::Values(Era::V3_13, Era::Rfc, 
                                                                          : "modern");
                          });
 
+// The modern era's SYSRET checks one by one: a tracer-style edit of
+// pt_regs after the handler returned makes exactly one check fail, and
+// do_syscall_64() stops at it (arch/x86/entry/common.c:97-121).
+struct CheckCase {
+    const char* name;                                     // test name
+    const char* failed;                                   // the check that must fail first
+    uint32_t id;                                          // its SP_SYSRET_CHECK_* number
+    std::vector<std::pair<std::string, uint64_t>> edits;  // slot, value (or "+bits" below)
+    uint64_t or_flags;  // bits ORed into both r11 and eflags instead
+};
+
+void PrintTo(const CheckCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
+class ModernSysretCheckTest : public ::testing::TestWithParam<CheckCase> {};
+
+TEST_P(ModernSysretCheckTest, TheEditedCheckFailsFirst) {
+    const CheckCase& c = GetParam();
+    Scenario plain;
+    plain.era = Era::Modern;
+    Session first(plain);
+    const SyscallRecord& f0 = focus_of(first);
+    // The handler's return: from here on exit work runs, then the checks.
+    std::optional<uint64_t> at;
+    for (const Event& ev : first.trace().events)
+        if (ev.syscall == first.trace().focus && ev.kind == EventKind::HandlerReturn) at = ev.step;
+    ASSERT_TRUE(at);
+    ASSERT_EQ(f0.exit, ExitKind::Sysret);
+
+    Scenario sc = plain;
+    for (const auto& [slot, value] : c.edits) sc.edits.push_back({*at, "pt_regs." + slot, value});
+    if (c.or_flags) {
+        first.seek(*at);
+        const PtRegsView regs = first.pt_regs();
+        uint64_t flags = 0;
+        for (const auto& slot : regs.slots)
+            if (slot.name == "eflags") flags = slot.value;
+        ASSERT_NE(flags, 0u);
+        sc.edits.push_back({*at, "pt_regs.r11", flags | c.or_flags});
+        sc.edits.push_back({*at, "pt_regs.eflags", flags | c.or_flags});
+    }
+    Session s(sc);
+    const Trace& t = s.trace();
+    ASSERT_GE(t.focus, 0);
+    std::vector<const Event*> checks;
+    const Event* decision = nullptr;
+    for (const Event& ev : t.events) {
+        if (ev.syscall != t.focus) continue;
+        if (ev.kind == EventKind::SysretCheck) checks.push_back(&ev);
+        if (ev.kind == EventKind::Decision) decision = &ev;
+    }
+    ASSERT_EQ(checks.size(), c.id) << "the checks stop at the first failure";
+    for (size_t i = 0; i + 1 < checks.size(); i++)
+        EXPECT_EQ(checks[i]->a[3], 1u) << checks[i]->name;
+    EXPECT_EQ(checks.back()->a[0], c.id);
+    EXPECT_EQ(checks.back()->name, c.failed);
+    EXPECT_EQ(checks.back()->a[3], 0u);
+    ASSERT_NE(decision, nullptr);
+    EXPECT_EQ(decision->a[0], 2u) << "iret";
+    EXPECT_NE(decision->text.find(std::string("SYSRET check ") + c.failed + " failed"),
+              std::string::npos)
+        << decision->text;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Modern, ModernSysretCheckTest,
+    ::testing::Values(CheckCase{"rcx", "rcx == rip", 1, {{"rcx", 0x400100}}, 0},
+                      CheckCase{"r11", "r11 == rflags", 2, {{"r11", 0x203}}, 0},
+                      CheckCase{"cs", "cs == __USER_CS", 3, {{"cs", 0x23}}, 0},
+                      CheckCase{"ss", "ss == __USER_DS", 4, {{"ss", 0x23}}, 0},
+                      // A non-canonical return address in both rcx and rip (CVE-2012-0217).
+                      CheckCase{"noncanonical_rip",
+                                "rip < TASK_SIZE_MAX",
+                                5,
+                                {{"rip", 0x0000800000000000ull}, {"rcx", 0x0000800000000000ull}},
+                                0},
+                      // The last user page, below the canonical hole.
+                      CheckCase{"last_user_page",
+                                "rip < TASK_SIZE_MAX",
+                                5,
+                                {{"rip", 0x00007ffffffff000ull}, {"rcx", 0x00007ffffffff000ull}},
+                                0},
+                      CheckCase{"rf", "no RF or TF in rflags", 6, {}, 0x10000}),
+    [](const ::testing::TestParamInfo<CheckCase>& info) { return std::string(info.param.name); });
+
 }  // namespace
 }  // namespace slowpath
