@@ -288,6 +288,20 @@ static int run(const char *c, const char *arg)
     else if (!strcmp(c, "sysexit")) __asm__ volatile("sysexitq");
     else if (!strcmp(c, "sysenter")) __asm__ volatile("sysenter");
     else if (!strcmp(c, "ud2")) __asm__ volatile("ud2");
+    else if (!strcmp(c, "popf_iopl") || !strcmp(c, "popf_if")) {
+        /* popf at CPL 3 leaves IOPL (and IF, with IOPL 0) alone, no fault. */
+        uint64_t change = !strcmp(c, "popf_iopl") ? 0x3000 : 0x200, flags;
+        __asm__ volatile("pushfq\n\t"
+                         "xorq %1, (%%rsp)\n\t"
+                         "popfq\n\t"
+                         "pushfq\n\t"
+                         "popq %0"
+                         : "=r"(flags)
+                         : "r"(change)
+                         : "cc", "memory");
+        return !strcmp(c, "popf_iopl") ? (int)((flags >> 12) & 3) : (flags & 0x200) ? 0 : 1;
+    } else if (!strcmp(c, "rdtsc")) { unsigned lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); }
+    else if (!strcmp(c, "sgdt")) { static char d[10]; __asm__ volatile("sgdt %0" : "=m"(d)); }
     else if (!strcmp(c, "into")) __asm__ volatile(".byte 0xce"); /* invalid in 64-bit mode */
     /* segments: kernel selectors from ring 3 */
     else if (!strcmp(c, "mov_ss_kernel")) __asm__ volatile("mov %0, %%ss" : : "r"(0x18));
