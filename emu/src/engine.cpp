@@ -44,6 +44,8 @@ const char* vector_name(uint32_t v) {
             return "#UD invalid opcode";
         case 8:
             return "#DF double fault";
+        case 11:
+            return "#NP segment not present";
         case 13:
             return "#GP general protection";
         case 14:
@@ -730,8 +732,8 @@ void Engine::deliver_fault(const PendingFault& f, int depth) {
         next.has_error = true;
         next.rip = rip;
         next.cause = what + " from CPL " + std::to_string(old_cpl) + ": " + verdict.why +
-                     ", so the CPU raises " + vector_name(next.vector) + "(" + hex(next.error) +
-                     ") instead";
+                     ", so the CPU raises " + std::string(vector_name(next.vector)).substr(0, 3) +
+                     "(" + hex(next.error) + ") instead";
         deliver_fault(next, depth + 1);
         return;
     }
@@ -768,7 +770,7 @@ void Engine::deliver_fault(const PendingFault& f, int depth) {
     if (options_.trace)
         emit(EventKind::Fault, rip, f.software ? what : vector_name(vector),
              {vector, f.error, f.cr2, rip},
-             (f.cause.empty() ? what + " at " + describe(rip) : f.cause) +
+             what + " at " + describe(rip) + (f.cause.empty() ? "" : ": " + f.cause) +
                  (vector == 14 ? " (address " + hex(f.cr2) + ", error " + hex(f.error) + ")" : "") +
                  ": the CPU pushes an exception frame" + (old_cpl == 3 ? " on TSS.RSP0" : "") +
                  " and enters " + describe(handler),
