@@ -7,6 +7,7 @@ namespace slowpath {
 namespace {
 
 constexpr uint32_t kHfCplMask = 3;
+constexpr uint32_t kHfCs32 = 1u << 4, kHfSs32 = 1u << 5, kHfAddseg = 1u << 6;
 constexpr uint32_t kHfLma = 1u << 14;
 constexpr uint32_t kHfCs64 = 1u << 15;
 
@@ -130,6 +131,18 @@ uint32_t CpuContext::error_code() {
     return v;
 }
 
+CpuContext::Exception CpuContext::exception() {
+    save();
+    // error_code, exception_is_int (int32 each), exception_next_eip.
+    Exception e;
+    int32_t is_int;
+    std::memcpy(&e.error_code, bytes() + error_code_, 4);
+    std::memcpy(&is_int, bytes() + error_code_ + 4, 4);
+    std::memcpy(&e.next_rip, bytes() + error_code_ + 8, 8);
+    e.software = is_int != 0;
+    return e;
+}
+
 void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
     save();
     unsigned char* segs = bytes() + hflags_ + kSegsAfterHflags;
@@ -144,7 +157,10 @@ void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
     std::memcpy(segs + kSegSs * sizeof(SegCache), &ss, sizeof ss);
     uint32_t hf;
     std::memcpy(&hf, bytes() + hflags_, 4);
-    hf &= ~kHfCplMask;
+    hf &= ~(kHfCplMask | kHfAddseg);
+    // What loading a 64-bit code segment does to QEMU's hflags: 64-bit
+    // code, 32-bit-or-wider operands and stack (a no-op from 64-bit mode).
+    hf |= kHfCs64 | kHfCs32 | kHfSs32;
     std::memcpy(bytes() + hflags_, &hf, 4);
     restore();
 }

@@ -27,8 +27,18 @@ class CpuContext {
     void set_efer(uint64_t efer);
     void clear_old_exception();
     uint32_t error_code();
+    // The exception Unicorn stopped on: a software interrupt (INT n, INT3)
+    // and the address of the next instruction, which is what the CPU pushes
+    // for one.
+    struct Exception {
+        uint32_t error_code = 0;
+        bool software = false;
+        uint64_t next_rip = 0;
+    };
+    Exception exception();
     // CPL 0 with a flat 64-bit kernel CS; SS as SYSCALL loads it (kernel
-    // data) or as a 64-bit interrupt gate does (the null selector).
+    // data) or as a 64-bit interrupt gate does (the null selector). Also
+    // from compatibility mode: the code-size flags become 64-bit ones.
     void enter_ring0(uint16_t kernel_cs, bool null_ss);
 
  private:

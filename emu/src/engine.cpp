@@ -8,6 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "cpu_model.h"
 #include "format.h"
 #include "slowpath/decode.h"
 #include "slowpath/syscalls.h"
@@ -43,6 +44,8 @@ const char* vector_name(uint32_t v) {
             return "#UD invalid opcode";
         case 8:
             return "#DF double fault";
+        case 11:
+            return "#NP segment not present";
         case 13:
             return "#GP general protection";
         case 14:
@@ -205,6 +208,20 @@ void Engine::install_hooks() {
     check(uc_hook_add(uc_, &hooks_[5], UC_HOOK_MEM_UNMAPPED,
                       reinterpret_cast<void*>(&Engine::on_unmapped), this, 1, 0),
           "hook unmapped memory");
+    check(uc_hook_add(uc_, &hooks_[6], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_sysenter),
+                      this, 1, 0, UC_X86_INS_SYSENTER),
+          "hook sysenter");
+    if (!options_.trace) {
+        // A traced run checks port I/O before the instruction runs (on_code);
+        // an untraced one can only stop when it happens.
+        check(uc_hook_add(uc_, &hooks_[7], UC_HOOK_INSN,
+                          reinterpret_cast<void*>(&Engine::on_port_in), this, 1, 0, UC_X86_INS_IN),
+              "hook in");
+        check(
+            uc_hook_add(uc_, &hooks_[8], UC_HOOK_INSN,
+                        reinterpret_cast<void*>(&Engine::on_port_out), this, 1, 0, UC_X86_INS_OUT),
+            "hook out");
+    }
     if (options_.trace) {
         check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code),
                           this, 1, 0),
@@ -532,8 +549,10 @@ bool Engine::emulate(uc_err* err) {
     if (take_unmapped_as_fault()) *err = UC_ERR_OK;
     if (!fault_.pending) return false;
     fault_.pending = false;
-    deliver_fault(fault_.vector, fault_.rip, vector_has_error_code(fault_.vector), fault_.error,
-                  fault_.cr2);
+    PendingFault f = std::move(fault_);
+    fault_ = {};
+    model_fixups(f);
+    deliver_fault(f);
     return true;
 }
 
@@ -569,6 +588,12 @@ void Engine::on_syscall(uc_engine*, void* self) {
         return m.value;
     };
     uint64_t star = msr(SP_MSR_STAR), lstar = msr(SP_MSR_LSTAR), fmask = msr(SP_MSR_FMASK);
+    if (!e->code_is_64bit()) {
+        // Intel CPUs do not know SYSCALL in compatibility mode (AMD ones
+        // enter through MSR_CSTAR, which this kernel leaves unset).
+        e->raise_in_hook(6, rip, "syscall in compatibility mode: #UD");
+        return;
+    }
 
     int index = e->host_.syscalls++;
     e->host_.syscall = index;
@@ -593,11 +618,17 @@ void Engine::on_syscall(uc_engine*, void* self) {
 
 void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
     auto* e = static_cast<Engine*>(self);
+    CpuContext::Exception x = e->ctx_->exception();
+    e->fault_ = {};
     e->fault_.pending = true;
     e->fault_.vector = intno;
     e->fault_.rip = e->reg(UC_X86_REG_RIP);
     e->fault_.cr2 = e->reg(UC_X86_REG_CR2);
-    e->fault_.error = vector_has_error_code(intno) ? e->ctx_->error_code() : 0;
+    e->fault_.software = x.software;
+    e->fault_.next_rip = x.next_rip;
+    // INT n never pushes an error code, whatever the vector.
+    e->fault_.has_error = !x.software && vector_has_error_code(intno);
+    e->fault_.error = e->fault_.has_error ? x.error_code : 0;
     uc_emu_stop(uc);
 }
 
@@ -612,7 +643,6 @@ bool Engine::on_unmapped(uc_engine*, uc_mem_type type, uint64_t addr, int, int64
     uint32_t err = 0;
     if (type == UC_MEM_WRITE_UNMAPPED) err |= 2;
     if (type == UC_MEM_FETCH_UNMAPPED) err |= 16;
-    if (e->host_.cpl == 3) err |= 4;
     e->unmapped_.error = err;
     return false;
 }
@@ -638,57 +668,95 @@ bool Engine::take_unmapped_as_fault() {
     if (guest_maps(unmapped_.addr))
         return false;  // mapped by the guest, absent in RAM: a real error
     set_reg(UC_X86_REG_CR2, unmapped_.addr);
-    fault_ = {true, 14, unmapped_.error, unmapped_.rip, unmapped_.addr};
+    // The user bit from the CPU's own CPL: the host's idea of it can be
+    // ahead of the CPU when an iretq is about to fail.
+    uint32_t error = unmapped_.error | (ctx_->cpl() == 3 ? 4 : 0);
+    fault_ = {};
+    fault_.pending = true;
+    fault_.vector = 14;
+    fault_.error = error;
+    fault_.has_error = true;
+    fault_.rip = unmapped_.rip;
+    fault_.cr2 = unmapped_.addr;
     return true;
 }
 
 bool Engine::on_invalid(uc_engine* uc, void* self) {
     auto* e = static_cast<Engine*>(self);
+    // Unicorn reports every vector 6 here, `int $6` included.
+    CpuContext::Exception x = e->ctx_->exception();
+    e->fault_ = {};
     e->fault_.pending = true;
     e->fault_.vector = 6;
     e->fault_.rip = e->reg(UC_X86_REG_RIP);
-    e->fault_.cr2 = 0;
-    e->fault_.error = 0;
+    e->fault_.software = x.software;
+    e->fault_.next_rip = x.next_rip;
     uc_emu_stop(uc);
     return false;
 }
 
-void Engine::deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32_t error,
-                           uint64_t cr2) {
+void Engine::deliver_fault(const PendingFault& f, int depth) {
     ctx_->clear_old_exception();
     if (injecting_) {
         injection_failed_ = true;
         return;
     }
+    const uint32_t vector = f.vector;
+    const uint64_t rip = f.rip;
+    std::string what = f.software ? "int $" + hex(vector) : std::string(vector_name(vector));
     uc_x86_mmr idtr{}, tr{};
     uc_reg_read(uc_, UC_X86_REG_IDTR, &idtr);
     uc_reg_read(uc_, UC_X86_REG_TR, &tr);
+    // The CPU's CPL, not the host's bookkeeping: an iretq that fails has
+    // not left the ring it ran in.
+    const int old_cpl = ctx_->cpl();
     uint64_t gate[2] = {0, 0};
-    if (vector * 16 + 15 > idtr.limit || !read(idtr.base + vector * 16, gate, sizeof gate) ||
-        !((gate[0] >> 47) & 1)) {
-        finish(Outcome::Fault, std::string(vector_name(vector)) + " at " + describe(rip) +
-                                   " and the IDT has no gate for it (triple fault)");
+    if (uint64_t(vector) * 16 + 15 <= idtr.limit) read(idtr.base + vector * 16, gate, sizeof gate);
+    cpu::GateVerdict verdict = cpu::check_gate(vector, f.software, old_cpl, gate, idtr.limit);
+    std::string seg_why;
+    uint16_t selector = static_cast<uint16_t>((gate[0] >> 16) & 0xffff);
+    if (verdict.deliver && !gate_code_segment_ok(selector, &seg_why))
+        verdict = {false, cpu::kVectorGP,
+                   static_cast<uint32_t>(selector & ~3u) | (f.software ? 0 : 1), seg_why.c_str()};
+    if (!verdict.deliver) {
+        // The delivery itself faults: #GP or #NP for the IDT entry, then a
+        // double fault, then the machine resets.
+        if (depth >= 2 || (vector == 8 && !f.software)) {
+            finish(Outcome::Fault, what + " at " + describe(rip) +
+                                       " and the IDT has no gate for it (triple fault)");
+            return;
+        }
+        PendingFault next;
+        next.vector = depth == 0 ? verdict.fault : 8;
+        next.error = depth == 0 ? verdict.error : 0;
+        next.has_error = true;
+        next.rip = rip;
+        next.cause = what + " from CPL " + std::to_string(old_cpl) + ": " + verdict.why +
+                     ", so the CPU raises " + std::string(vector_name(next.vector)).substr(0, 3) +
+                     "(" + hex(next.error) + ") instead";
+        deliver_fault(next, depth + 1);
         return;
     }
     uint64_t handler = (gate[0] & 0xffff) | (((gate[0] >> 48) & 0xffff) << 16) | (gate[1] << 32);
     unsigned ist = (gate[0] >> 32) & 7;
     unsigned type = (gate[0] >> 40) & 0xf;
+    // A software interrupt is a trap: the frame holds the next instruction.
+    const uint64_t pushed_rip = f.software || f.trap ? f.next_rip : rip;
 
-    int old_cpl = host_.cpl;
     uint64_t old_rsp = reg(UC_X86_REG_RSP), old_rflags = reg(UC_X86_REG_RFLAGS);
     uint64_t old_cs = reg(UC_X86_REG_CS) & 0xffff, old_ss = reg(UC_X86_REG_SS) & 0xffff;
     uint64_t rsp = old_rsp;
-    if (old_cpl == 3) rsp = read_u64(tr.base + 4);  // TSS.RSP0
+    if (old_cpl != 0) rsp = read_u64(tr.base + 4);  // TSS.RSP0
     if (ist) rsp = read_u64(tr.base + 0x24 + (ist - 1) * 8);
     rsp &= ~uint64_t(15);
-    uint64_t frame[6] = {rip, old_cs, old_rflags, old_rsp, old_ss, 0};
+    uint64_t frame[6] = {pushed_rip, old_cs, old_rflags, old_rsp, old_ss, 0};
     std::vector<uint64_t> pushed;
-    if (has_error) pushed.push_back(error);
+    if (f.has_error) pushed.push_back(f.error);
     for (int i = 0; i < 5; i++) pushed.push_back(frame[i]);
     rsp -= pushed.size() * 8;
     if (rsp < SP_KERNEL_BASE / 2 || rsp >= SP_USER_BASE) {
-        finish(Outcome::Fault, std::string(vector_name(vector)) + " at " + describe(rip) +
-                                   " with no usable kernel stack (" + hex(rsp) + ")");
+        finish(Outcome::Fault,
+               what + " at " + describe(rip) + " with no usable kernel stack (" + hex(rsp) + ")");
         return;
     }
     write_guest(rsp, pushed.data(), pushed.size() * 8);
@@ -700,9 +768,10 @@ void Engine::deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32
     set_reg(UC_X86_REG_RFLAGS, rflags);
     set_reg(UC_X86_REG_RIP, handler);
     if (options_.trace)
-        emit(EventKind::Fault, rip, vector_name(vector), {vector, error, cr2, rip},
-             std::string(vector_name(vector)) + " at " + describe(rip) +
-                 (vector == 14 ? " (address " + hex(cr2) + ", error " + hex(error) + ")" : "") +
+        emit(EventKind::Fault, rip, f.software ? what : vector_name(vector),
+             {vector, f.error, f.cr2, rip},
+             what + " at " + describe(rip) + (f.cause.empty() ? "" : ": " + f.cause) +
+                 (vector == 14 ? " (address " + hex(f.cr2) + ", error " + hex(f.error) + ")" : "") +
                  ": the CPU pushes an exception frame" + (old_cpl == 3 ? " on TSS.RSP0" : "") +
                  " and enters " + describe(handler),
              true, host_.step - 1);

@@ -40,7 +40,7 @@ struct AddrInfo {
     const Symbol* label = nullptr;     // a label of the entry code starting here
     const Symbol* function = nullptr;  // a C function starting here
     std::vector<Note> notes;
-    enum Insn : uint8_t { Other, Swapgs, Sysret, Iret, Hlt, Syscall } insn = Other;
+    enum Insn : uint8_t { Other, Swapgs, Sysret, Iret, Hlt, Syscall, PortIo } insn = Other;
 };
 
 struct CallFrame {
@@ -122,13 +122,17 @@ class Engine : public Machine {
     void apply_action(const Action& action);
     void inject(int bit);
     void edit(const std::string& target, uint64_t value);
-    void deliver_fault(uint32_t vector, uint64_t rip, bool has_error, uint32_t error, uint64_t cr2);
+    struct PendingFault;
+    void deliver_fault(const PendingFault& fault, int depth = 0);
     void finish(Outcome outcome, const std::string& detail);
     void check_halt();
 
     // hooks
     static void on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
     static void on_syscall(uc_engine* uc, void* self);
+    static void on_sysenter(uc_engine* uc, void* self);
+    static uint32_t on_port_in(uc_engine* uc, uint32_t port, int size, void* self);
+    static void on_port_out(uc_engine* uc, uint32_t port, int size, uint32_t value, void* self);
     static void on_intr(uc_engine* uc, uint32_t intno, void* self);
     static bool on_invalid(uc_engine* uc, void* self);
     static bool on_unmapped(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
@@ -149,6 +153,14 @@ class Engine : public Machine {
     void on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags,
                       uint32_t result);
     void on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rsp);
+
+    // The CPU model's own checks (engine_cpu.cpp, cpu_model.h).
+    bool check_port_io(uint64_t addr);  // true: the CPU refuses it, a #GP is pending
+    void raise_in_hook(uint32_t vector, uint64_t rip, std::string cause);
+    bool code_is_64bit();  // CS is a 64-bit code segment (not compatibility mode)
+    bool gate_code_segment_ok(uint16_t selector, std::string* why) const;
+    void model_fixups(PendingFault& f);  // where Unicorn raises another exception
+    void untraced_port_io(uint32_t port, unsigned size);
     std::string decision_reason(bool sysret) const;
 
     // memory and checkpoints
@@ -187,6 +199,11 @@ class Engine : public Machine {
         uint32_t error = 0;
         uint64_t rip = 0;
         uint64_t cr2 = 0;
+        bool software = false;  // INT n / INT3: gate DPL checked, next_rip pushed
+        bool trap = false;      // INT1 (icebp): next_rip pushed, no DPL check
+        uint64_t next_rip = 0;
+        bool has_error = false;
+        std::string cause;  // why the CPU raised it, when the engine did
     } fault_;
     struct Unmapped {
         bool pending = false;
@@ -218,7 +235,7 @@ class Engine : public Machine {
     // page -> (checkpoint index, contents), ascending by index
     std::unordered_map<uint64_t, std::vector<std::pair<size_t, std::vector<uint8_t>>>> versions_;
 
-    uc_hook hooks_[6] = {};
+    uc_hook hooks_[9] = {};
 };
 
 }  // namespace slowpath

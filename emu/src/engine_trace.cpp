@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "cpu_model.h"
 #include "engine.h"
 #include "format.h"
 #include "slowpath/decode.h"
@@ -115,6 +116,8 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
     }
     e->process(addr, info);
     h.step++;
+    // Port I/O the CPU would refuse does not run: the #GP is delivered instead.
+    if (info.insn == AddrInfo::PortIo && h.cpl != 0) e->check_port_io(addr);
 }
 
 AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
@@ -155,6 +158,11 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
         info.insn = AddrInfo::Hlt;
     else if (size == 2 && b[0] == 0x0f && b[1] == 0x05)
         info.insn = AddrInfo::Syscall;
+    else if (size <= 15) {
+        uint8_t full[15] = {};
+        uc_mem_read(uc_, addr, full, size);
+        if (cpu::decode_port_io(full, size).is_io) info.insn = AddrInfo::PortIo;
+    }
     AddrInfo& stored = addr_info_.emplace(addr, std::move(info)).first->second;
     if (slot) *slot = &stored;  // map nodes never move
     return stored;
@@ -478,6 +486,9 @@ void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32
 
 void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rsp) {
     HostState& h = host_;
+    // At CPL 3 these are the program's own: sysretq faults, and iretq can
+    // only stay in ring 3 or fault. Either way the kernel is not leaving.
+    if (h.cpl == 3) return;
     if (insn == AddrInfo::Sysret) {
         uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
         if (h.syscall >= 0 && recording_)

@@ -18,10 +18,14 @@
 #define USER_ADDR_MIN ((u64)SP_USER_BASE)
 #define USER_ADDR_MAX 0x00007ffffffff000ULL
 
+/* As Linux's __range_not_ok: the end of the range must neither carry past
+ * 2^64 nor lie beyond the user limit (a start above the limit would make
+ * "limit - start" wrap and pass). */
 static inline bool access_ok(const void __user *addr, u64 size)
 {
     u64 a = (u64)addr;
-    return a >= USER_ADDR_MIN && size <= USER_ADDR_MAX - a;
+    u64 end = a + size;
+    return a >= USER_ADDR_MIN && end >= a && end <= USER_ADDR_MAX;
 }
 
 struct exception_table_entry {
