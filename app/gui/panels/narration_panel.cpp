@@ -522,8 +522,10 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
                 if (i < 9)
                     tooltip("answer " + q->choices[i] + "   [" + std::to_string(i + 1) + "]");
             }
+            ImGui::PushTextWrapPos(0.0f);
             text(c.text_dim,
                  "Pick one (click, or its number key): the tour then steps on and tells you.");
+            ImGui::PopTextWrapPos();
         }
         ImGui::Unindent(em * 0.6f);
         ImVec2 bottom = ImGui::GetCursorScreenPos();
