@@ -150,7 +150,7 @@ const std::vector<Action>& actions() {
             {"tour-browse", "Tour", "open a walkthrough (a guided tour)", {{GLFW_KEY_O, kCtrl}}},
             {"tour-answer",
              "Tour",
-             "walkthrough: answer the question with choice 1, 2, 3... (while it asks)",
+             "walkthrough: answer a question (its choice)",
              {{GLFW_KEY_1},
               {GLFW_KEY_2},
               {GLFW_KEY_3},

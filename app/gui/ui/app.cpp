@@ -7,6 +7,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -365,6 +366,9 @@ void App::frame() {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // Nobody holds the mouse of an unattended run: X's pointer (in the middle
+    // of the screen) would hover something and put a tooltip in the shots.
+    if (options_.unattended()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     ImGui::PushFont(fonts_.sans);
 
