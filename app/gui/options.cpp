@@ -60,6 +60,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     app.add_option("--commands-file", commands_file, "run the commands in a file");
     app.add_option("--dump-state", options.dump_state,
                    "write what the panels show as JSON at the end");
+    app.add_option("--state-on-quit", options.state_on_quit,
+                   "write the --dump-state JSON when the window is quit (Ctrl+Q, closed)");
+    app.add_option("--state-live", options.state_live,
+                   "rewrite the --dump-state JSON after every frame drawn (for tests)");
     app.add_flag("--bench", options.bench, "measure frame time, idle CPU, start-up and seek time");
     app.add_option("--bench-idle", options.bench_idle_seconds, "seconds of idle to measure");
     app.add_option("--size", size_text, "window size, e.g. 1600x1000");

@@ -18,6 +18,9 @@ struct Options {
     std::string commands_text;  // --commands "step 5; back 2"
     std::vector<Command> commands;
     std::string dump_state;  // --dump-state FILE.json: write what the panels show at the end
+    // Test hooks for an attended window (neither makes the run unattended):
+    std::string state_on_quit;  // --state-on-quit FILE.json: the dump, written when the user quits
+    std::string state_live;     // --state-live FILE.json: the dump, rewritten after every frame
 
     bool bench = false;  // --bench: print speed figures and exit
     double bench_idle_seconds = 10.0;

@@ -178,6 +178,8 @@ const std::vector<CommandInfo>& command_table() {
         {"tour-era", 1, 1, true, "tour-era E: play the walkthrough in era E (same moment)"},
         {"tour-open", 1, 64, true, "tour-open FILE: open a walkthrough"},
         {"tour-close", 0, 0, true, "tour-close: leave tour mode"},
+        {"tour-checks", 0, 1, true,
+         "tour-checks [on|off|toggle]: the teacher's view, with the walkthrough's checks"},
         {"tour-browse", 0, 1, true, "tour-browse [on|off]: the Open walkthrough chooser"},
         {"press", 1, 1, true,
          "press KEY: a key press as the keyboard sends it (Right, shift+N, F1, 1)"},

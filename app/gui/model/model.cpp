@@ -32,7 +32,93 @@ Era other_era(Era era) {
     return era == Era::V3_13 ? Era::Rfc : Era::V3_13;
 }
 
+// The events a point of the path is found by, and which count as the same.
+bool is_anchor(EventKind kind) {
+    switch (kind) {
+        case EventKind::Label:
+        case EventKind::Call:
+        case EventKind::Decision:
+        case EventKind::Sysret:
+        case EventKind::Iret:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool same_anchor(const Event& e, const RunPoint::Anchor& a) {
+    bool exit = e.kind == EventKind::Sysret || e.kind == EventKind::Iret;
+    if (a.kind == EventKind::Sysret) return exit;
+    if (e.kind != a.kind) return false;
+    return a.kind == EventKind::Decision || e.name == a.name;
+}
+
 }  // namespace
+
+RunPoint run_point(const Trace& trace, uint64_t step) {
+    RunPoint p;
+    if (trace.focus < 0 || trace.focus >= static_cast<int>(trace.syscalls.size())) return p;
+    p.has_focus = true;
+    const SyscallRecord& r = trace.syscalls[trace.focus];
+    if (step <= r.entry_step) {
+        p.offset = r.entry_step - step;
+        return p;
+    }
+    if (r.return_step != 0 && step >= r.return_step) {
+        p.where = RunPoint::Where::After;
+        p.offset = step - r.return_step;
+        return p;
+    }
+    p.where = RunPoint::Where::Inside;
+    std::vector<RunPoint::Anchor> seen;
+    for (size_t i = r.first_event; i < r.end_event && i < trace.events.size(); i++) {
+        const Event& e = trace.events[i];
+        if (e.step > step) break;
+        if (!is_anchor(e.kind)) continue;
+        RunPoint::Anchor a;
+        a.kind = e.kind == EventKind::Iret ? EventKind::Sysret : e.kind;
+        a.name = e.kind == EventKind::Label || e.kind == EventKind::Call ? e.name : "";
+        for (const RunPoint::Anchor& b : seen)
+            if (b.kind == a.kind && b.name == a.name) a.occurrence++;
+        a.offset = step - e.step;
+        seen.push_back(std::move(a));
+    }
+    p.anchors.assign(seen.rbegin(), seen.rend());
+    return p;
+}
+
+uint64_t same_point(const RunPoint& point, const Trace& trace, uint64_t fallback) {
+    if (!point.has_focus || trace.focus < 0 ||
+        trace.focus >= static_cast<int>(trace.syscalls.size()))
+        return std::min(fallback, trace.last_step());
+    const SyscallRecord& r = trace.syscalls[trace.focus];
+    switch (point.where) {
+        case RunPoint::Where::Before:
+            return r.entry_step - std::min(r.entry_step, point.offset);
+        case RunPoint::Where::After:
+            if (r.return_step != 0)
+                return std::min(trace.last_step(), r.return_step + point.offset);
+            break;
+        case RunPoint::Where::Inside:
+            for (const RunPoint::Anchor& a : point.anchors) {
+                size_t count = 0;
+                for (size_t i = r.first_event; i < r.end_event && i < trace.events.size(); i++) {
+                    const Event& e = trace.events[i];
+                    if (!same_anchor(e, a) || count++ != a.occurrence) continue;
+                    // The same distance on, unless this run goes elsewhere first.
+                    uint64_t next = trace.last_step();
+                    for (size_t j = i + 1; j < r.end_event && j < trace.events.size(); j++)
+                        if (is_anchor(trace.events[j].kind) && trace.events[j].step > e.step) {
+                            next = trace.events[j].step;
+                            break;
+                        }
+                    return e.step + a.offset < next ? e.step + a.offset : e.step;
+                }
+            }
+            break;
+    }
+    return r.entry_step;
+}
 
 std::string nav_name(Nav op) {
     for (const auto& w : kNavWords)
@@ -99,6 +185,23 @@ void Model::reload(const Scenario& scenario) {
     }
 }
 
+void Model::reload_same_point(const Scenario& scenario) {
+    if (!primary_.ok()) {
+        reload(scenario);
+        return;
+    }
+    uint64_t step = primary_.now().step;
+    RunPoint point = run_point(*primary_.trace(), step);
+    primary_.load(scenario, [&](const Trace& t) { return same_point(point, t, step); });
+    if (!primary_.ok()) set_status(primary_.error(), true);
+    if (comparing_) {
+        uint64_t partner_step = partner_.ok() ? partner_.now().step : step;
+        RunPoint partner_point = partner_.ok() ? run_point(*partner_.trace(), partner_step) : point;
+        partner_.load(partner_scenario(scenario),
+                      [&](const Trace& t) { return same_point(partner_point, t, partner_step); });
+    }
+}
+
 void Model::show_session(Session& session, bool new_trace) {
     if (comparing_) set_compare(false);
     primary_.show(session, new_trace);
@@ -151,7 +254,7 @@ void Model::set_injection(int bit, InjectWhen when, bool on) {
                            [&](const Injection& i) { return i.bit == bit && i.when == when; }),
             s.injections.end());
     }
-    reload(s);
+    reload_same_point(s);
     if (primary_.ok()) {
         const TifFlagInfo* info = tif_flag(bit);
         std::string name = info ? std::string(info->name) : std::to_string(bit);

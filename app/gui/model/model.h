@@ -52,6 +52,10 @@ class Model {
     void clear_injections();
     // Reloads every pane with a scenario, keeping the current step number.
     void reload(const Scenario& scenario);
+    // Reloads every pane with a changed scenario (a flag injected or not) at
+    // the same point of the focus syscall: the same label or event (the
+    // decision, the exit...) in the new run, not the same step number.
+    void reload_same_point(const Scenario& scenario);
     // Shows a session owned elsewhere (a walkthrough's) in the primary pane
     // and leaves compare mode (the partner could not follow its edits).
     void show_session(Session& session, bool new_trace);
@@ -83,6 +87,26 @@ class Model {
     bool status_error_ = false;
     uint64_t edits_ = 0;
 };
+
+// Where a step of one run of the focus syscall is, as a point another run
+// of it can find (see same_point).
+struct RunPoint {
+    struct Anchor {
+        EventKind kind = EventKind::Label;  // Sysret and Iret both stand for "the exit"
+        std::string name;                   // for labels and calls
+        size_t occurrence = 0;              // the how-manieth of its kind (and name)
+        uint64_t offset = 0;                // steps after it
+    };
+    bool has_focus = false;
+    enum class Where { Before, Inside, After } where = Where::Before;
+    uint64_t offset = 0;          // Before: steps before the SYSCALL; After: after the return
+    std::vector<Anchor> anchors;  // Inside: the events at or before the step, latest first
+};
+RunPoint run_point(const Trace& trace, uint64_t step);
+// The step of `point` in another run: the latest anchor that run also has
+// (the offset kept while it stays before that run's next event), else the
+// focus syscall's SYSCALL; before or after the syscall, the same distance.
+uint64_t same_point(const RunPoint& point, const Trace& trace, uint64_t fallback);
 
 std::string nav_name(Nav op);  // "step", "next-label", ...
 std::optional<Nav> parse_nav(const std::string& word);

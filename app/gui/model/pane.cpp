@@ -88,12 +88,16 @@ uint64_t Pane::start_step() const {
 }
 
 void Pane::load(const Scenario& scenario, std::optional<uint64_t> step) {
+    load(scenario, [&](const Trace&) { return step ? *step : start_step(); });
+}
+
+void Pane::load(const Scenario& scenario, const std::function<uint64_t(const Trace&)>& where) {
     requested_ = scenario;
     error_.clear();
     session_.reset();
     try {
         session_ = std::make_shared<Session>(scenario);
-        session_->seek(step ? *step : start_step());
+        session_->seek(where(session_->trace()));
         now_ = take_snapshot(*session_);
     } catch (const std::exception& e) {
         session_.reset();

@@ -61,6 +61,8 @@ class Pane {
     // Builds a session for the scenario and moves to `step` (clamped), or to
     // the start position when unset. A load error is kept, never thrown.
     void load(const Scenario& scenario, std::optional<uint64_t> step = std::nullopt);
+    // The same, at the step `where` picks in the new run.
+    void load(const Scenario& scenario, const std::function<uint64_t(const Trace&)>& where);
 
     bool ok() const { return session_ != nullptr; }
     const std::string& error() const { return error_; }

@@ -7,22 +7,26 @@ namespace slowpath::gui {
 std::vector<TourPage> tour_pages(const EraPlan& plan) {
     std::vector<TourPage> pages;
     TourPage page;
-    bool has_content = false;  // something to read or look at
+    bool has_content = false;  // something to read
+    bool has_move = false;     // a move: the page shows a machine state of its own
     auto close = [&](size_t end) {
         page.end = end;
         pages.push_back(page);
         page = TourPage{};
         page.begin = end;
         has_content = false;
+        has_move = false;
     };
     for (size_t i = 0; i < plan.steps.size(); i++) {
         const Step& step = plan.steps[i];
         if (step.skipped) continue;  // it runs as nothing with whichever page holds it
         bool moves = step.kind == StepKind::Move || step.kind == StepKind::Setup;
-        if (moves && has_content) close(i);
+        // Words before any move (an introduction) stay with the moves that
+        // follow: the page shows the state they talk about.
+        if (moves && has_content && has_move) close(i);
+        if (step.kind == StepKind::Move) has_move = true;
         switch (step.kind) {
-            case StepKind::Say:
-            case StepKind::Point:
+            case StepKind::Say:  // words; a point alone waits for the words about it
                 has_content = true;
                 break;
             case StepKind::Ask:
@@ -37,7 +41,29 @@ std::vector<TourPage> tour_pages(const EraPlan& plan) {
         }
     }
     if (page.begin < plan.steps.size() || pages.empty()) close(plan.steps.size());
-    return pages;
+    // A page with nothing to read is only on the way: its moves join the
+    // next page, whose words are about where they lead. Not a question's
+    // page, nor one that ends with a picture (it is of that moment).
+    auto wordless = [&](const TourPage& p) {
+        for (size_t i = p.begin; i < p.end; i++)
+            if (plan.steps[i].kind == StepKind::Say && !plan.steps[i].skipped) return false;
+        return !p.asks;
+    };
+    std::vector<TourPage> merged;
+    for (size_t i = 0; i < pages.size(); i++) {
+        TourPage p = pages[i];
+        if (!merged.empty() && merged.back().begin == p.begin) continue;
+        bool ends_with_shot = p.end > p.begin && plan.steps[p.end - 1].kind == StepKind::Shoot;
+        bool after_answer = i > 0 && pages[i - 1].asks;  // shows the answer's words
+        while (wordless(p) && !ends_with_shot && !after_answer && i + 1 < pages.size()) {
+            p.end = pages[++i].end;
+            p.asks = pages[i].asks;
+            ends_with_shot = p.end > p.begin && plan.steps[p.end - 1].kind == StepKind::Shoot;
+            if (!wordless(p)) break;
+        }
+        merged.push_back(p);
+    }
+    return merged;
 }
 
 Tour::Tour(const std::string& path)
@@ -108,7 +134,8 @@ std::string Tour::next() {
 std::string Tour::answer(size_t choice) {
     const Question* q = question();
     if (!q) return "this page asks nothing";
-    if (choice >= q->choices.size()) return "choose 0 to " + std::to_string(q->choices.size() - 1);
+    if (choice >= q->choices.size())
+        return "choose 1 to " + std::to_string(q->choices.size()) + " (the numbered answers)";
     pending_ = TourAnswer{q, choice};
     if (at_last_page()) {  // nothing to step on to: answer here
         verdict_ = pending_;

@@ -2,12 +2,14 @@
 // pages (what one press of Next shows), the machine those steps leave
 // behind, and predict mode's question and answer.
 //
-// A page runs the steps up to something to read or look at: it ends before
-// the next move or setup once it holds a say, point, ask or shoot, right
-// after an ask (the question comes before the answer) and right after a
-// shoot (the picture is of that moment). Going back runs the walkthrough
-// again from the start (WalkRunner::run_to), so the machine always matches
-// the narration. Nothing here draws; tests link it.
+// A page runs the steps up to something to read: it ends before the next
+// move or setup once it holds a say and has moved the machine itself (words
+// before the first move introduce what the moves after them show, and a
+// point waits for the words about it, so they share a page), right after an
+// ask (the question comes before the answer) and right after a shoot (the
+// picture is of that moment). Going back runs the walkthrough again from the
+// start (WalkRunner::run_to), so the machine always matches the narration.
+// Nothing here draws; tests link it.
 #pragma once
 #include <cstddef>
 #include <map>

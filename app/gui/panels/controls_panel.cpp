@@ -23,6 +23,7 @@ bool action_button(UiContext& ctx, const char* label, const std::string& command
     if (!enabled) ImGui::BeginDisabled();
     bool clicked = ImGui::Button(label);
     if (!enabled) ImGui::EndDisabled();
+    ctx.mark("button:" + command);
     std::string keys = shortcut_for(command);
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         tooltip(keys.empty() ? help : help + "   [" + keys + "]");
@@ -166,6 +167,7 @@ void ControlsPanel::scenario_row(UiContext& ctx) {
     for (const Toggle& t : toggles) {
         if (chip(t.label, t.on, ctx.colors.anchor, with_alpha(ctx.colors.anchor, 0.18f)))
             ctx.command(t.command);
+        ctx.mark(std::string("button:") + t.command);
         tooltip(std::string(t.help) + "   [" + shortcut_for(t.command) + "]");
         ctx.outline_if_pointed("controls", t.command, ImGui::GetItemRectMin(),
                                ImGui::GetItemRectMax());
@@ -197,6 +199,7 @@ void ControlsPanel::flags_row(UiContext& ctx, Pane& pane) {
         }
         if (chip(label.c_str(), on, ctx.colors.flag_set, ctx.colors.flag_set_bg))
             ctx.command("toggle-flag " + name);
+        ctx.mark("chip:" + name);
         if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) ctx.command("inject " + name + " now");
         if (ImGui::IsItemHovered()) {
             ImGui::BeginTooltip();

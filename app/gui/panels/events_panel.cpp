@@ -89,6 +89,7 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
             std::string step = std::to_string(e.step);
             if (ImGui::Selectable(step.c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
                 ctx.command("seek " + std::to_string(e.step));
+            ctx.mark("event-row:" + std::to_string(r) + ":" + step);
             ImGui::PopStyleColor();
             ImGui::PopFont();
             ImGui::PopID();

@@ -265,6 +265,15 @@ std::string NarrationPanel::command(const Command& command) {
         browser_focus_ = browser_open_;
         return "";
     }
+    if (v == "tour-checks") {
+        if (a.empty() || a[0] == "toggle")
+            show_checks_ = !show_checks_;
+        else if (a[0] == "on" || a[0] == "off")
+            show_checks_ = a[0] == "on";
+        else
+            return "tour-checks takes on, off or toggle";
+        return "";
+    }
     if (v == "tour-close") {
         if (!active()) return "no walkthrough is open";
         close();
@@ -311,6 +320,12 @@ std::string NarrationPanel::command(const Command& command) {
     bool moved = error.empty() || !tour_->error().empty();
     if (moved) after_move(tour_->error());
     return error;
+}
+
+size_t NarrationPanel::awaiting_choices() const {
+    if (!tour_ || !tour_->awaiting_answer()) return 0;
+    const Question* q = tour_->question();
+    return q ? q->choices.size() : 0;
 }
 
 void NarrationPanel::frame(App& /*app*/) {
@@ -503,8 +518,14 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
                     std::to_string(i + 1) + ".  " + q->choices[i] + "##choice" + std::to_string(i);
                 if (big_button(label.c_str(), bw))
                     ctx.command("tour-answer " + std::to_string(i + 1));
+                ctx.mark("choice:" + std::to_string(i + 1));
+                if (i < 9)
+                    tooltip("answer " + q->choices[i] + "   [" + std::to_string(i + 1) + "]");
             }
-            text(c.text_dim, "Pick one: the tour then steps on and tells you.");
+            ImGui::PushTextWrapPos(0.0f);
+            text(c.text_dim,
+                 "Pick one (click, or its number key): the tour then steps on and tells you.");
+            ImGui::PopTextWrapPos();
         }
         ImGui::Unindent(em * 0.6f);
         ImVec2 bottom = ImGui::GetCursorScreenPos();
@@ -512,10 +533,13 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
                                                   c.anchor);
     }
 
-    // What was checked on this page, small.
+    // What was checked on this page, small: for the teacher (or the author)
+    // only; a student reads the lesson.
+    checks_drawn_ = 0;
     bool any_check = false;
     for (const StepResult& r : t.results()) any_check |= !r.checks.empty();
-    if (any_check || !t.screenshots().empty()) {
+    bool teacher = show_checks_ || autoplay_;
+    if (teacher && (any_check || !t.screenshots().empty())) {
         ImGui::Spacing();
         ImGui::Separator();
         ImGui::PushFont(ctx.fonts.small);
@@ -524,6 +548,7 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
             for (const CheckResult& check : r.checks) {
                 text_font(ctx.fonts.small, check.passed ? c.ok : c.error,
                           check.passed ? "PASS" : "FAIL");
+                checks_drawn_++;
                 ImGui::SameLine();
                 text(
                     check.passed ? c.text_dim : c.text,
@@ -541,11 +566,21 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
     }
-    if (const Session* s = tour_->session()) {
+    if (const Session* s = tour_->session(); s && teacher) {
         ImGui::PushFont(ctx.fonts.small);
         ImGui::PushTextWrapPos(0.0f);
         text(c.text_faint, "step " + std::to_string(s->step()) + "  " + s->where());
         ImGui::PopTextWrapPos();
+        ImGui::PopFont();
+    }
+    {
+        ImGui::Spacing();
+        ImGui::PushFont(ctx.fonts.small);
+        bool on = show_checks_;
+        if (ImGui::Checkbox("teacher view##tour-checks", &on))
+            ctx.command(on ? "tour-checks on" : "tour-checks off");
+        ctx.mark("tour-checks");
+        tooltip("show what the walkthrough checks on each page (PASS/FAIL) and its screenshots");
         ImGui::PopFont();
     }
     std::string problem = !t.error().empty() ? t.error() : status_;
@@ -662,6 +697,8 @@ nlohmann::json NarrationPanel::dump() const {
     if (!errors_.empty()) out["errors"] = errors_;
     out["browser_open"] = browser_open_;
     out["failed_total"] = failed_total_;
+    out["checks_shown"] = show_checks_ || autoplay_;
+    out["checks_drawn"] = checks_drawn_;
     out["shots_saved"] = shots_saved_;
     return out;
 }

@@ -38,6 +38,8 @@ class NarrationPanel : public Panel {
     void start_autoplay() { autoplay_ = true; }
     bool autoplay_finished() const { return autoplay_done_; }
     size_t failed_checks() const { return failed_total_; }
+    // The number of choices of a question asked and not answered yet (0: none).
+    size_t awaiting_choices() const;
     void set_screenshot_dir(std::string dir) { shot_dir_ = std::move(dir); }
 
     // tour-next, tour-prev, tour-answer N, tour-goto PAGE, tour-era E,
@@ -74,6 +76,10 @@ class NarrationPanel : public Panel {
 
     std::string shot_dir_;
     std::vector<std::string> shots_saved_;  // on this page
+    // The teacher's view: the page's checks (PASS/FAIL) and screenshots are
+    // shown. Off for students; always on while playing unattended.
+    bool show_checks_ = false;
+    size_t checks_drawn_ = 0;  // check lines drawn in the last frame
     bool autoplay_ = false;
     bool autoplay_done_ = false;
     int settle_ = 0;

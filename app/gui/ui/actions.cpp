@@ -148,6 +148,18 @@ const std::vector<Action>& actions() {
              {{GLFW_KEY_PAGE_DOWN}}},
             {"tour-prev", "Tour", "walkthrough: the page before", {{GLFW_KEY_PAGE_UP}}},
             {"tour-browse", "Tour", "open a walkthrough (a guided tour)", {{GLFW_KEY_O, kCtrl}}},
+            {"tour-answer",
+             "Tour",
+             "walkthrough: answer a question (its choice)",
+             {{GLFW_KEY_1},
+              {GLFW_KEY_2},
+              {GLFW_KEY_3},
+              {GLFW_KEY_4},
+              {GLFW_KEY_5},
+              {GLFW_KEY_6},
+              {GLFW_KEY_7},
+              {GLFW_KEY_8},
+              {GLFW_KEY_9}}},
             {"toggle-play", "Play", "play or pause", {{GLFW_KEY_SPACE}, {GLFW_KEY_P}}},
             {"faster", "Play", "play faster", {{GLFW_KEY_RIGHT_BRACKET}}},
             {"slower", "Play", "play slower", {{GLFW_KEY_LEFT_BRACKET}}},
@@ -184,6 +196,13 @@ const std::vector<Action>& actions() {
 }
 
 std::string shortcut_text(const Action& action) {
+    // A run of number keys reads as one range: "1-9".
+    const auto& k = action.keys;
+    bool run = k.size() > 2;
+    for (size_t i = 0; run && i < k.size(); i++)
+        run = !k[i].typed && k[i].mods == kNoMods && k[i].key >= GLFW_KEY_0 &&
+              k[i].key <= GLFW_KEY_9 && (i == 0 || k[i].key == k[i - 1].key + 1);
+    if (run) return one_key(k.front()) + "-" + one_key(k.back());
     std::string s;
     for (const Shortcut& k : action.keys) {
         if (!s.empty()) s += " / ";

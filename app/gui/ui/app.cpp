@@ -4,10 +4,13 @@
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 
@@ -37,6 +40,16 @@ namespace slowpath::gui {
 void on_input_event(GLFWwindow* window) {
     if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window)))
         app->frames_pending_ = std::max(app->frames_pending_, 3);
+}
+
+// Keys are queued here and fed to ImGui's backend by App::feed_keys: the
+// backend (1.86) only sets io.KeysDown, so a press and release that arrive
+// before the same frame would cancel out and the tap be lost.
+void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
+    auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
+    if (!app) return;
+    app->key_queue_.push_back({key, scancode, action, mods});
+    on_input_event(window);
 }
 
 void on_drop(GLFWwindow* window, int count, const char** paths) {
@@ -197,6 +210,9 @@ bool App::init_window() {
     io.ConfigInputTextCursorBlink = false;  // a blinking cursor would keep redrawing
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
     ImGui_ImplOpenGL3_Init(glsl);
+    // Keys go through our queue first (see on_key); the backend still gets
+    // every event, from feed_keys, and chains to key_cb.
+    glfwSetKeyCallback(window_, on_key);
     // Not chained by the backend: ours alone.
     glfwSetCursorPosCallback(window_, cursor_cb);
     glfwSetWindowSizeCallback(window_, size_cb);
@@ -305,6 +321,7 @@ int App::run() {
         }
     }
     if (!options_.unattended()) save_settings_now();
+    if (!options_.state_on_quit.empty()) write_state(options_.state_on_quit, true);
     if (script_failed_ && exit_code_ == 0) exit_code_ = 1;
     if (options_.exit_at_end && narration_->failed_checks() > 0) {
         std::fprintf(stderr, "slowpath: %zu expectation(s) of the walkthrough failed\n",
@@ -316,6 +333,9 @@ int App::run() {
 
 bool App::needs_frame() const {
     if (frames_pending_ > 0 || clock_.busy() || playing_ || !queued_.empty()) return true;
+    if (!key_queue_.empty()) return true;  // one key event per frame, see feed_keys
+    // A script (--commands) still running: `wait N` counts frames, so draw them.
+    if (script_index_ < options_.commands.size() || wait_frames_ != 0) return true;
     if (pointer_.active() && clock_.now - pointer_.since < 3.0) return true;  // the pulse
     return false;
 }
@@ -342,10 +362,13 @@ void App::frame() {
     last_frame_time_ = now;
     clock_.now = now;
     apply_view_changes();
-    simulate_keys();
+    feed_keys();
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // Nobody holds the mouse of an unattended run: X's pointer (in the middle
+    // of the screen) would hover something and put a tooltip in the shots.
+    if (options_.unattended()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     ImGui::PushFont(fonts_.sans);
 
@@ -357,6 +380,7 @@ void App::frame() {
 
     drawn_panels_.clear();
     drawn_rects_.clear();
+    marks_.clear();
     draw_panels();
     update_title();
 
@@ -373,6 +397,7 @@ void App::frame() {
     if (measure_frames_) glFinish();
     double t_drawn = glfwGetTime();
     capture_if_requested();
+    if (!options_.state_live.empty()) write_state(options_.state_live, true);
     glfwSwapBuffers(window_);
     if (measure_frames_) {
         glFinish();
@@ -398,6 +423,7 @@ void App::draw_panels() {
     ctx.playing = playing_;
     ctx.help_open = help_open_;
     ctx.tour_open = narration_->active();
+    ctx.marks = &marks_;
 
     ImGuiIO& io = ImGui::GetIO();
     LayoutInput in;
@@ -457,6 +483,12 @@ void App::draw_panels() {
         draw_help_overlay(ctx, &help_open_);
         drawn_panels_.push_back("help");
     }
+    // Whether a tooltip shows this frame (ImGui hides a new one for a frame
+    // while it measures it).
+    tooltip_shown_ = false;
+    for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+        if (w->Active && !w->Hidden && std::strncmp(w->Name, "##Tooltip_", 10) == 0)
+            tooltip_shown_ = true;
 }
 
 void App::draw_group(UiContext& ctx, const std::string& slot, const std::vector<std::string>& ids,
@@ -480,7 +512,9 @@ void App::draw_group(UiContext& ctx, const std::string& slot, const std::vector<
             if (!panel) continue;
             ImGuiTabItemFlags flags = id == wanted ? ImGuiTabItemFlags_SetSelected : 0;
             std::string label = std::string(panel->title()) + "###" + id;
-            if (ImGui::BeginTabItem(label.c_str(), nullptr, flags)) {
+            bool selected = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+            ctx.mark("tab:" + id);
+            if (selected) {
                 open = id;
                 ImGui::BeginChild(
                     ("##tab-" + id).c_str(), ImVec2(0, 0), false,
@@ -804,9 +838,16 @@ std::string App::window_command(const Command& command) {
     } else if (v == "press") {
         Shortcut key;
         if (!parse_key(a[0], key)) return "'" + a[0] + "' is not a key slowpath knows";
-        // Through the GLFW backend, as a real key comes: pressed before the
-        // next frame, released before the one after (never mid-frame).
-        keys_to_press_.push_back(key);
+        // Into the queue real keys go through: modifiers down, the key down
+        // and up, modifiers up, fed one press per frame.
+        int mods = ((key.mods & kShift) ? GLFW_MOD_SHIFT : 0) |
+                   ((key.mods & kCtrl) ? GLFW_MOD_CONTROL : 0);
+        if (key.mods & kShift) key_queue_.push_back({GLFW_KEY_LEFT_SHIFT, 0, GLFW_PRESS, mods});
+        if (key.mods & kCtrl) key_queue_.push_back({GLFW_KEY_LEFT_CONTROL, 0, GLFW_PRESS, mods});
+        key_queue_.push_back({key.key, 0, GLFW_PRESS, mods});
+        key_queue_.push_back({key.key, 0, GLFW_RELEASE, mods});
+        if (key.mods & kCtrl) key_queue_.push_back({GLFW_KEY_LEFT_CONTROL, 0, GLFW_RELEASE, 0});
+        if (key.mods & kShift) key_queue_.push_back({GLFW_KEY_LEFT_SHIFT, 0, GLFW_RELEASE, 0});
         wait_frames_ = std::max(wait_frames_, 1);
     } else if (v == "quit") {
         quit_ = true;
@@ -821,8 +862,16 @@ std::string App::window_command(const Command& command) {
 void App::handle_keys() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput) return;  // typing in a field
+    // A tour's question, asked and not answered yet, takes the number keys:
+    // 1 to 9 pick its choices (the flags they toggle otherwise wait).
+    size_t choices = narration_->awaiting_choices();
     for (const Action& action : actions()) {
+        bool answers = action.command == "tour-answer";
+        bool flag_key =
+            action.command.rfind("toggle-flag ", 0) == 0 || action.command.rfind("inject ", 0) == 0;
+        if (answers ? choices == 0 : choices > 0 && flag_key) continue;
         bool fired = false;
+        std::string command = action.command;
         for (const Shortcut& key : action.keys) {
             bool ctrl = (key.mods & kCtrl) != 0, shift = (key.mods & kShift) != 0;
             if (key.typed) {
@@ -832,11 +881,12 @@ void App::handle_keys() {
             } else if (io.KeyCtrl == ctrl && io.KeyShift == shift && !io.KeyAlt &&
                        ImGui::IsKeyPressed(key.key, action.repeat)) {
                 fired = true;
+                if (answers) command += " " + std::to_string(key.key - GLFW_KEY_0);
             }
         }
         if (!fired) continue;
         try {
-            for (const Command& command : parse_commands(action.command)) {
+            for (const Command& command : parse_commands(command)) {
                 std::string error = run_command(command);
                 if (!error.empty()) model_->set_status(error, true);
             }
@@ -847,28 +897,29 @@ void App::handle_keys() {
     }
 }
 
-void App::simulate_keys() {
-    // Keys `press`ed earlier: release the ones the last frame saw, press the new ones.
-    for (const Shortcut& key : pressed_keys_) {
-        ImGui_ImplGlfw_KeyCallback(window_, key.key, 0, GLFW_RELEASE, 0);
-        if (key.mods & kShift)
-            ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_SHIFT, 0, GLFW_RELEASE, 0);
-        if (key.mods & kCtrl)
-            ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_CONTROL, 0, GLFW_RELEASE, 0);
+void App::feed_keys() {
+    // Events in order, up to the first press of a key that is not a
+    // modifier (one action per frame) and never two events of one key.
+    auto modifier = [](int key) {
+        return key == GLFW_KEY_LEFT_SHIFT || key == GLFW_KEY_RIGHT_SHIFT ||
+               key == GLFW_KEY_LEFT_CONTROL || key == GLFW_KEY_RIGHT_CONTROL ||
+               key == GLFW_KEY_LEFT_ALT || key == GLFW_KEY_RIGHT_ALT ||
+               key == GLFW_KEY_LEFT_SUPER || key == GLFW_KEY_RIGHT_SUPER;
+    };
+    std::vector<int> fed;
+    while (!key_queue_.empty()) {
+        KeyEvent e = key_queue_.front();
+        if (e.action == GLFW_REPEAT) {  // ImGui repeats a held key itself
+            key_queue_.pop_front();
+            continue;
+        }
+        if (std::find(fed.begin(), fed.end(), e.key) != fed.end()) break;
+        key_queue_.pop_front();
+        ImGui_ImplGlfw_KeyCallback(window_, e.key, e.scancode, e.action, e.mods);
+        fed.push_back(e.key);
+        if (e.action == GLFW_PRESS && !modifier(e.key)) break;
     }
-    pressed_keys_.clear();
-    for (const Shortcut& key : keys_to_press_) {
-        if (key.mods & kShift)
-            ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_SHIFT, 0, GLFW_PRESS, GLFW_MOD_SHIFT);
-        if (key.mods & kCtrl)
-            ImGui_ImplGlfw_KeyCallback(window_, GLFW_KEY_LEFT_CONTROL, 0, GLFW_PRESS,
-                                       GLFW_MOD_CONTROL);
-        int mods = ((key.mods & kShift) ? GLFW_MOD_SHIFT : 0) |
-                   ((key.mods & kCtrl) ? GLFW_MOD_CONTROL : 0);
-        ImGui_ImplGlfw_KeyCallback(window_, key.key, 0, GLFW_PRESS, mods);
-        pressed_keys_.push_back(key);
-    }
-    keys_to_press_.clear();
+    if (!key_queue_.empty()) frames_pending_ = std::max(frames_pending_, 2);
 }
 
 void App::tick_play(double dt) {
@@ -919,6 +970,39 @@ void App::capture_if_requested() {
     }
 }
 
+void App::write_state(const std::string& path, bool atomically) {
+    std::string target = atomically ? path + ".tmp" : path;
+    {
+        std::ofstream out(target);
+        if (!out) {
+            std::fprintf(stderr, "slowpath: %s: cannot write\n", target.c_str());
+            exit_code_ = 1;
+            return;
+        }
+        out << dump_state().dump(2) << "\n";
+    }
+    // A reader polling the file never sees half of it.
+    if (atomically && std::rename(target.c_str(), path.c_str()) != 0) {
+        std::fprintf(stderr, "slowpath: %s: cannot write\n", path.c_str());
+        exit_code_ = 1;
+    }
+}
+
+// ImGui's windows this frame (panels, their scrolling regions, popups and
+// tooltips): where they are and how far they are scrolled.
+nlohmann::json App::windows_json() const {
+    nlohmann::json out = nlohmann::json::array();
+    if (!ImGui::GetCurrentContext()) return out;
+    for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+        if (!w->Active || w->Hidden) continue;
+        out.push_back({{"name", w->Name},
+                       {"rect", {w->Pos.x, w->Pos.y, w->Size.x, w->Size.y}},
+                       {"scroll", {w->Scroll.x, w->Scroll.y}},
+                       {"scroll_max", {w->ScrollMax.x, w->ScrollMax.y}}});
+    }
+    return out;
+}
+
 nlohmann::json App::dump_state() const {
     nlohmann::json out = dump_model(*model_);
     out["tour"] = narration_->active() || !options_.walkthrough.empty() ? narration_->dump()
@@ -952,6 +1036,19 @@ nlohmann::json App::dump_state() const {
                  {"fonts_bundled", fonts_.bundled},
                  {"framebuffer", {w, h}},
                  {"panels", panels}};
+    nlohmann::json items = nlohmann::json::object();
+    for (const auto& [name, m] : marks_)
+        items[name] = {{"rect", {m.min.x, m.min.y, m.max.x - m.min.x, m.max.y - m.min.y}},
+                       {"hovered", m.hovered}};
+    out["ui"]["items"] = items;
+    out["ui"]["windows"] = windows_json();
+    out["ui"]["tooltip"] = tooltip_shown_;
+    out["ui"]["tabs"] = settings_.tabs;
+    if (window_) {
+        double mx = 0, my = 0;
+        glfwGetCursorPos(window_, &mx, &my);
+        out["ui"]["mouse"] = {mx, my};
+    }
     return out;
 }
 

@@ -83,7 +83,7 @@ class App {
     void handle_splitters(const Layout& layout);
     void handle_keys();
     void tick_play(double dt);
-    void simulate_keys();
+    void feed_keys();
     void run_queued_commands();
     void step_script();
     bool script_finished() const;
@@ -94,6 +94,8 @@ class App {
     void save_settings_now();
     void wait_for_input();
     bool needs_frame() const;
+    void write_state(const std::string& path, bool atomically);
+    nlohmann::json windows_json() const;
     std::string window_command(const Command& command);
 
     // Benchmarks (--bench), in bench.cpp.
@@ -140,8 +142,15 @@ class App {
     bool script_failed_ = false;
     std::string pending_screenshot_;
     std::string pending_dump_;
-    std::vector<Shortcut> keys_to_press_;  // `press`: down before the next frame
-    std::vector<Shortcut> pressed_keys_;   // down for this frame: up before the next
+    // Key events as GLFW delivered them (or `press` made them), fed to ImGui's
+    // backend at the start of a frame: a press and its release never share a
+    // frame, so a tap shorter than a frame still counts.
+    struct KeyEvent {
+        int key = 0, scancode = 0, action = 0, mods = 0;
+    };
+    std::deque<KeyEvent> key_queue_;
+    std::map<std::string, ItemMark> marks_;  // named clickable items of the last frame
+    bool tooltip_shown_ = false;             // a tooltip was drawn in the last frame
     std::vector<std::string> drawn_panels_;
     std::map<std::string, Rect> drawn_rects_;
 
@@ -156,6 +165,7 @@ class App {
     std::function<bool()> aside_visible_;
 
     friend void on_input_event(GLFWwindow*);
+    friend void on_key(GLFWwindow*, int, int, int, int);
     friend void on_drop(GLFWwindow*, int, const char**);
 };
 

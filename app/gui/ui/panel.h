@@ -54,6 +54,13 @@ struct Pointer {
 // kinds are taken as a panel id with `name` as the item.
 std::vector<Pointer::Target> point_targets(const std::string& kind, const std::string& name);
 
+// Where a named clickable item was drawn this frame (the state dump lists
+// them, so a test can click it with real mouse input).
+struct ItemMark {
+    ImVec2 min, max;
+    bool hovered = false;
+};
+
 struct UiContext {
     Model& model;
     Settings& settings;
@@ -68,6 +75,14 @@ struct UiContext {
     bool playing = false;
     bool help_open = false;
     bool tour_open = false;  // a walkthrough (or its error list) is in the aside column
+    std::map<std::string, ItemMark>* marks = nullptr;  // the app's, for this frame
+
+    // Names the last item drawn ("button:Step", "chip:SIGPENDING"...).
+    void mark(const std::string& name) const {
+        if (marks)
+            (*marks)[name] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                              ImGui::IsItemHovered()};
+    }
 
     bool pointed(std::string_view panel, std::string_view item) const {
         return pointer.matches(panel, item);

@@ -1,0 +1,496 @@
+// The desktop app driven by real X input: each test opens an attended
+// `slowpath` window under its own Xvfb (xvfb-run -a), moves the pointer,
+// clicks, scrolls and taps keys with xdotool, and reads what the app says it
+// shows: --state-live (the --dump-state JSON rewritten after every frame,
+// polled instead of sleeping) and --state-on-quit (written when Ctrl+Q quits).
+// Where to click comes from the app's own dump: the named items the panels
+// drew this frame (ui.items) and ImGui's windows with their scroll offsets.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "model/tour.h"
+#include "slowpath/session.h"
+#include "slowpath/tif.h"
+#include "slowpath/walkthrough.h"
+
+using nlohmann::json;
+using namespace slowpath;
+
+namespace {
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string test_name() {
+    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : name)
+        if (c == '/') c = '_';
+    return name;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return nullptr;
+    try {
+        json j;
+        in >> j;
+        return j;
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+using Clock = std::chrono::steady_clock;
+
+// One attended window and the X server it runs on.
+class LiveApp {
+ public:
+    explicit LiveApp(const std::vector<std::string>& args, const std::string& size = "1280x800") {
+        base_ = testing::TempDir() + "input_" + test_name() + "_" + std::to_string(getpid());
+        live_ = base_ + ".live.json";
+        quit_ = base_ + ".quit.json";
+        for (int attempt = 0; attempt < 3 && !ready_; attempt++) start(args, size);
+    }
+    ~LiveApp() {
+        if (pid_ > 0) {
+            kill(-pid_, SIGTERM);  // the process group this test started
+            waitpid(pid_, nullptr, 0);
+        }
+    }
+    bool ready() const { return ready_; }
+    const std::string& error() const { return err_; }
+
+    // The state of the last frame drawn.
+    json state() const { return read_json(live_); }
+
+    // Polls the state until `ok` holds (or the time is up); returns the last state.
+    json wait_for(const std::function<bool(const json&)>& ok, double seconds = 5.0) const {
+        auto end = Clock::now() + std::chrono::duration<double>(seconds);
+        json last;
+        for (;;) {
+            json s = state();
+            if (s.is_object()) {
+                last = s;
+                try {
+                    if (ok(s)) return s;
+                } catch (const std::exception&) {
+                }
+            }
+            if (Clock::now() > end) return last;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
+    // Waits until the window has gone idle (no frame drawn for a while):
+    // scrolling that follows the CPU and animations are done, so what the
+    // state says is where things stay.
+    json settle(double seconds = 5.0) const {
+        auto end = Clock::now() + std::chrono::duration<double>(seconds);
+        json last = state();
+        auto since = Clock::now();
+        while (Clock::now() < end) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            json s = state();
+            if (!s.is_object()) continue;
+            if (last.is_object() && s["ui"]["frame"] == last["ui"]["frame"]) {
+                if (Clock::now() - since > std::chrono::milliseconds(150)) return s;
+            } else {
+                since = Clock::now();
+            }
+            last = s;
+        }
+        return last;
+    }
+
+    // xdotool on this display ("mousemove 10 20 click 1").
+    void xdo(const std::string& args) const {
+        std::string cmd = env_ + "xdotool " + args + " >/dev/null 2>&1";
+        EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    }
+    void move_to(double x, double y) const {
+        xdo("mousemove --window " + window_ + " " + std::to_string(std::lround(x)) + " " +
+            std::to_string(std::lround(y)));
+    }
+    // Points at a named item (ui.items) and clicks once the app has seen the
+    // pointer over it, as a hand does: ImGui lets an item that may overlap
+    // others (a tab, a list row) take a click only after a frame of hover.
+    void click(const json& state, const std::string& name, int button = 1) const {
+        const json& items = state["ui"]["items"];
+        ASSERT_TRUE(items.contains(name)) << name << " was not drawn";
+        const json& rect = items[name]["rect"];
+        move_to(rect[0].get<double>() + rect[2].get<double>() / 2,
+                rect[1].get<double>() + rect[3].get<double>() / 2);
+        wait_for([&](const json& d) { return d["ui"]["items"][name]["hovered"].get<bool>(); }, 3.0);
+        xdo("click " + std::to_string(button));
+    }
+    // Taps a key `times` times, each held `hold_ms` (xdotool keysym name).
+    void tap(const std::string& key, int times, int hold_ms = 10) const {
+        std::string hold = std::to_string(hold_ms / 1000.0);
+        std::string chain;
+        for (int i = 0; i < times; i++)
+            chain += " keydown " + key + " sleep " + hold + " keyup " + key + " sleep 0.01";
+        xdo(chain.substr(1));
+    }
+
+    // Ctrl+Q, as a user quits; returns what --state-on-quit wrote.
+    json quit(int* status = nullptr) {
+        xdo("key ctrl+q");
+        auto end = Clock::now() + std::chrono::seconds(10);
+        int st = 0;
+        while (pid_ > 0 && waitpid(pid_, &st, WNOHANG) == 0) {
+            if (Clock::now() > end) {
+                ADD_FAILURE() << "Ctrl+Q did not quit the app";
+                return nullptr;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        pid_ = -1;
+        if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        return read_json(quit_);
+    }
+
+ private:
+    void start(const std::vector<std::string>& args, const std::string& size) {
+        std::string env_file = base_ + ".env", err_file = base_ + ".stderr";
+        for (const std::string& f : {env_file, live_, quit_}) std::remove(f.c_str());
+        std::string app = quote(SLOWPATH_APP) + " --no-settings --size " + size + " --state-live " +
+                          quote(live_) + " --state-on-quit " + quote(quit_);
+        for (const std::string& a : args) app += " " + quote(a);
+        std::string inner = "echo \"$DISPLAY $XAUTHORITY\" > " + quote(env_file) + "; exec " + app;
+        std::string cmd = std::string(XVFB_RUN) + " -a -s " + quote("-screen 0 " + size + "x24") +
+                          " sh -c " + quote(inner) + " >/dev/null 2>" + quote(err_file);
+        pid_ = fork();
+        if (pid_ == 0) {
+            setpgid(0, 0);
+            execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        setpgid(pid_, pid_);
+        // The window is up once it has drawn a few frames and X knows it.
+        auto end = Clock::now() + std::chrono::seconds(20);
+        while (Clock::now() < end) {
+            int st = 0;
+            if (waitpid(pid_, &st, WNOHANG) == pid_) {  // xvfb-run or the app gave up
+                pid_ = -1;
+                err_ = read_text(err_file);
+                return;
+            }
+            std::istringstream env(read_text(env_file));
+            std::string display, xauth;
+            json s = state();
+            if (env >> display >> xauth && s.is_object() && s["ui"]["frame"].get<int>() >= 2) {
+                env_ = "DISPLAY=" + display + " XAUTHORITY=" + quote(xauth) + " ";
+                std::string id;
+                FILE* p =
+                    popen((env_ + "xdotool search --name '^slowpath' 2>/dev/null").c_str(), "r");
+                char line[64];
+                if (p && fgets(line, sizeof line, p)) id = line;
+                if (p) pclose(p);
+                while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+                if (!id.empty()) {
+                    window_ = id;
+                    xdo("windowfocus --sync " + window_);
+                    ready_ = true;
+                    return;
+                }
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        }
+        err_ = "the window did not come up: " + read_text(err_file);
+        kill(-pid_, SIGTERM);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+
+    std::string base_, live_, quit_, env_, window_, err_;
+    pid_t pid_ = -1;
+    bool ready_ = false;
+};
+
+const json& item(const json& state, const std::string& name) {
+    static const json none;
+    const json& items = state["ui"]["items"];
+    return items.contains(name) ? items[name]["rect"] : none;
+}
+
+// An ImGui window whose name contains `part` ("Code###code/##source").
+json window(const json& state, const std::string& part) {
+    for (const json& w : state["ui"]["windows"])
+        if (w["name"].get<std::string>().find(part) != std::string::npos) return w;
+    return nullptr;
+}
+
+uint64_t step_of(const json& s) {
+    return s["step"].get<uint64_t>();
+}
+
+Scenario with(std::vector<std::string> injections) {
+    Scenario s;
+    for (const std::string& text : injections) s.injections.push_back(parse_injection(text));
+    return s;
+}
+
+uint64_t focus_entry(const Session& s) {
+    const Trace& t = s.trace();
+    return t.focus >= 0 ? t.syscalls[t.focus].entry_step : 0;
+}
+
+}  // namespace
+
+// Buttons and chips take the mouse; a flag flipped at the decision lands on
+// the new run's decision; the state written on Ctrl+Q is what was shown.
+TEST(GuiInput, ClicksOnButtonsAndChipsAndAFlagKeepsThePoint) {
+    LiveApp app({});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    uint64_t start = step_of(s);
+    Session plain(Scenario{});
+    EXPECT_EQ(start, focus_entry(plain));
+
+    app.click(s, "button:step");
+    s = app.wait_for([&](const json& d) { return step_of(d) == start + 1; });
+    EXPECT_EQ(step_of(s), start + 1) << "a click on Step";
+
+    app.click(s, "button:decision");
+    s = app.wait_for([](const json& d) { return d["decision"].is_object(); });
+    plain.seek(start);
+    uint64_t plain_decision = plain.run_to_decision();
+    EXPECT_EQ(step_of(s), plain_decision) << "a click on Decision";
+    ASSERT_TRUE(s["decision"].is_object());
+    EXPECT_EQ(s["decision"]["exit"], "sysret");
+
+    // The SIGPENDING chip at the decision: the new run, at its own decision.
+    app.click(s, "chip:SIGPENDING");
+    s = app.wait_for([](const json& d) { return !d["scenario"]["injections"].empty(); });
+    EXPECT_EQ(s["scenario"]["injections"], json::array({"SIGPENDING@exit"}));
+    Session signal(with({"SIGPENDING@exit"}));
+    signal.seek(focus_entry(signal));
+    EXPECT_EQ(step_of(s), signal.run_to_decision()) << "not the decision of the new run";
+    ASSERT_TRUE(s["decision"].is_object());
+    EXPECT_EQ(s["decision"]["exit"], "iret");
+    // And back: the old run's decision again.
+    app.click(s, "chip:SIGPENDING");
+    s = app.wait_for([](const json& d) { return d["scenario"]["injections"].empty(); });
+    EXPECT_EQ(step_of(s), plain_decision);
+
+    app.click(s, "button:compare toggle");
+    s = app.wait_for([](const json& d) { return d["comparing"].get<bool>(); });
+    EXPECT_TRUE(s["comparing"].get<bool>()) << "a click on Compare";
+
+    int status = -1;
+    json q = app.quit(&status);
+    EXPECT_EQ(status, 0);
+    ASSERT_TRUE(q.is_object()) << "--state-on-quit wrote nothing";
+    EXPECT_TRUE(q["comparing"].get<bool>());
+    EXPECT_EQ(step_of(q), plain_decision);
+    EXPECT_EQ(q["compare"]["scenario"]["era"], "rfc");
+}
+
+// Taps shorter than a frame: every press and release reaches the app.
+TEST(GuiInput, ShortKeyTapsAllCount) {
+    LiveApp app({});
+    ASSERT_TRUE(app.ready()) << app.error();
+    uint64_t start = step_of(app.state());
+    app.tap("Right", 10, 10);
+    json s = app.wait_for([&](const json& d) { return step_of(d) == start + 10; }, 3.0);
+    EXPECT_EQ(step_of(s), start + 10) << "10 taps of 10 ms on Right";
+    app.tap("Left", 4, 5);
+    s = app.wait_for([&](const json& d) { return step_of(d) == start + 6; }, 3.0);
+    EXPECT_EQ(step_of(s), start + 6) << "4 taps of 5 ms on Left";
+    // Shift+N: a modifier held around a short tap.
+    app.xdo("keydown shift keydown n sleep 0.01 keyup n keyup shift");
+    Session machine(Scenario{});
+    machine.seek(start + 6);
+    machine.prev_label();
+    s = app.wait_for([&](const json& d) { return step_of(d) == machine.step(); }, 3.0);
+    EXPECT_EQ(step_of(s), machine.step()) << "a short Shift+N";
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_EQ(step_of(q), machine.step());
+}
+
+// The wheel scrolls the code, the kernel stack and the events list; a
+// hover shows a tooltip, and it stays while the window idles.
+TEST(GuiInput, WheelScrollsAndHoverShowsATooltip) {
+    LiveApp app({});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    for (const char* part :
+         {"Code###code/##source", "Kernel stack###stack/##stack", "Events###events/##events"}) {
+        SCOPED_TRACE(part);
+        json w = window(s, part);
+        ASSERT_TRUE(w.is_object());
+        double y0 = w["scroll"][1].get<double>(), max = w["scroll_max"][1].get<double>();
+        ASSERT_GT(max, 0.0) << "nothing to scroll";
+        bool down = y0 < max / 2;  // towards the far end
+        json r = w["rect"];
+        app.move_to(r[0].get<double>() + r[2].get<double>() / 2,
+                    r[1].get<double>() + r[3].get<double>() / 2);
+        app.xdo(down ? "click 5 click 5" : "click 4 click 4");
+        s = app.wait_for([&](const json& d) {
+            double y = window(d, part)["scroll"][1].get<double>();
+            return down ? y > y0 : y < y0;
+        });
+        double y = window(s, part)["scroll"][1].get<double>();
+        if (down)
+            EXPECT_GT(y, y0);
+        else
+            EXPECT_LT(y, y0);
+    }
+
+    // Hovering, without a click.
+    json chip = item(s, "chip:NOTIFY_RESUME");
+    ASSERT_TRUE(chip.is_array());
+    app.move_to(chip[0].get<double>() + chip[2].get<double>() / 2,
+                chip[1].get<double>() + chip[3].get<double>() / 2);
+    s = app.wait_for([](const json& d) {
+        return d["ui"]["tooltip"].get<bool>() && d["ui"]["items"]["chip:NOTIFY_RESUME"]["hovered"];
+    });
+    EXPECT_TRUE(s["ui"]["tooltip"].get<bool>()) << "no tooltip over the chip";
+    EXPECT_TRUE(s["ui"]["items"]["chip:NOTIFY_RESUME"]["hovered"].get<bool>());
+    EXPECT_TRUE(s["scenario"]["injections"].empty()) << "a hover is not a click";
+    // The window goes idle (no frames) and the tooltip is still up.
+    uint64_t frame = s["ui"]["frame"].get<uint64_t>();
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    json idle = app.state();
+    EXPECT_LT(idle["ui"]["frame"].get<uint64_t>(), frame + 10) << "an idle window keeps drawing";
+    EXPECT_TRUE(idle["ui"]["tooltip"].get<bool>());
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_TRUE(q["ui"]["tooltip"].get<bool>());
+}
+
+// Presenter mode puts registers, the user side and events on tabs: a click
+// picks a tab, a click on an event row goes to its step.
+TEST(GuiInput, TabsAndTheEventsListTakeClicks) {
+    LiveApp app({"--presenter"});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    ASSERT_TRUE(item(s, "tab:events").is_array()) << s["ui"]["items"];
+    app.click(s, "tab:events");
+    s = app.wait_for([](const json& d) { return d["ui"]["tabs"]["more"] == "events"; });
+    EXPECT_EQ(s["ui"]["tabs"]["more"], "events");
+    s = app.settle();
+    // A row wholly inside the list, at another step than the current one.
+    json list = window(s, "##events");
+    ASSERT_TRUE(list.is_object());
+    double top = list["rect"][1].get<double>(), bottom = top + list["rect"][3].get<double>();
+    uint64_t target = 0;
+    std::string row;
+    for (const auto& [name, it] : s["ui"]["items"].items()) {
+        if (name.rfind("event-row:", 0) != 0) continue;
+        const json& r = it["rect"];
+        uint64_t step = std::stoull(name.substr(name.rfind(':') + 1));
+        // Below the list's header row, not cut by its edges.
+        if (r[1].get<double>() >= top + r[3].get<double>() &&
+            r[1].get<double>() + r[3].get<double>() <= bottom && step != step_of(s)) {
+            row = name;
+            target = step;
+            break;
+        }
+    }
+    ASSERT_FALSE(row.empty()) << "no whole event row in the list";
+    app.click(s, row);
+    s = app.wait_for([&](const json& d) { return step_of(d) == target; });
+    EXPECT_EQ(step_of(s), target) << "a click on an event row";
+    s = app.settle();
+    app.click(s, "tab:regs");
+    s = app.wait_for([](const json& d) { return d["ui"]["tabs"]["more"] == "regs"; });
+    EXPECT_EQ(s["ui"]["tabs"]["more"], "regs")
+        << "mouse at " << s["ui"]["mouse"] << ", the tab at " << item(s, "tab:regs");
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_EQ(step_of(q), target);
+}
+
+// A tour: the checks are hidden from students until the teacher's view is
+// clicked on; PageDown taps page on; a question is answered by its number
+// key (not a flag toggle) and, asked again, by a click.
+TEST(GuiInput, TourTeacherViewPagingAndPredictByKeyAndClick) {
+    std::string file = std::string(SLOWPATH_WALKTHROUGHS) + "/03-signal-v3.13.yaml";
+    Walkthrough w = load_walkthrough(file);
+    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
+    size_t ask = pages.size();
+    for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
+        if (pages[i].asks) ask = i;
+    ASSERT_LT(ask, pages.size());
+    LiveApp app({"--walkthrough", file});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    ASSERT_TRUE(s["tour"].is_object());
+    EXPECT_EQ(s["tour"]["page"], 0);
+    ASSERT_FALSE(s["tour"]["checks"].empty()) << "the first page checks nothing";
+    EXPECT_FALSE(s["tour"]["checks_shown"].get<bool>());
+    EXPECT_EQ(s["tour"]["checks_drawn"], 0) << "checks shown to a student";
+
+    app.click(s, "tour-checks");
+    s = app.wait_for([](const json& d) { return d["tour"]["checks_drawn"].get<size_t>() > 0; });
+    EXPECT_TRUE(s["tour"]["checks_shown"].get<bool>());
+    EXPECT_EQ(s["tour"]["checks_drawn"].get<size_t>(), s["tour"]["checks"].size());
+
+    app.tap("Next", static_cast<int>(ask), 10);  // PageDown
+    s = app.wait_for([&](const json& d) { return d["tour"]["page"].get<size_t>() == ask; }, 8.0);
+    ASSERT_EQ(s["tour"]["page"].get<size_t>(), ask) << "PageDown taps lost";
+    ASSERT_TRUE(s["tour"]["awaiting_answer"].get<bool>());
+
+    // Key 1 answers with the first choice (sysretq: wrong) and toggles no flag.
+    json injections = s["scenario"]["injections"];
+    app.tap("1", 1, 10);
+    s = app.wait_for([](const json& d) { return d["tour"]["verdict"].is_object(); });
+    ASSERT_TRUE(s["tour"]["verdict"].is_object()) << "key 1 did not answer";
+    EXPECT_EQ(s["tour"]["verdict"]["chosen"], 0);
+    EXPECT_FALSE(s["tour"]["verdict"]["right"].get<bool>());
+    EXPECT_EQ(s["tour"]["page"].get<size_t>(), ask + 1);
+    EXPECT_EQ(s["scenario"]["injections"], injections);
+
+    app.tap("Prior", 1, 10);  // PageUp: the question again
+    s = app.wait_for([](const json& d) { return d["tour"]["awaiting_answer"].get<bool>(); });
+    ASSERT_TRUE(s["tour"]["awaiting_answer"].get<bool>());
+    s = app.settle();
+    ASSERT_TRUE(item(s, "choice:2").is_array());
+    app.click(s, "choice:2");
+    s = app.wait_for([](const json& d) { return d["tour"]["verdict"].is_object(); });
+    ASSERT_TRUE(s["tour"]["verdict"].is_object()) << "a click on choice 2 did not answer";
+    EXPECT_EQ(s["tour"]["verdict"]["chosen"], 1);
+    EXPECT_TRUE(s["tour"]["verdict"]["right"].get<bool>());
+    ASSERT_TRUE(s["decision"].is_object());
+    EXPECT_EQ(s["decision"]["exit"], "iret");
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_TRUE(q["tour"]["verdict"]["right"].get<bool>());
+}
+
+// `wait N` counts frames: in a live window the script still runs to its end.
+TEST(GuiInput, ScriptWithWaitFinishesInALiveWindow) {
+    LiveApp app({"--commands", "step; wait 20; step 2; wait 5; step 3"});
+    ASSERT_TRUE(app.ready()) << app.error();
+    Session machine(Scenario{});
+    uint64_t want = focus_entry(machine) + 6;
+    json s = app.wait_for([&](const json& d) { return step_of(d) == want; }, 5.0);
+    EXPECT_EQ(step_of(s), want) << "the script stopped at a wait";
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_EQ(step_of(q), want);
+}
