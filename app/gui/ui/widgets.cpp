@@ -112,11 +112,16 @@ void centered_message(const UiContext& ctx, const std::string& message, ImU32 co
 }
 
 void hatch(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float spacing) {
-    draw->PushClipRect(min, max, true);
+    // Each stroke clipped by hand: a clip rectangle per row would be a draw
+    // command per row.
     float h = max.y - min.y;
-    for (float x = min.x - h; x < max.x; x += spacing)
-        draw->AddLine(ImVec2(x, max.y), ImVec2(x + h, min.y), color, 1.0f);
-    draw->PopClipRect();
+    if (h <= 0 || spacing <= 0) return;
+    for (float x = min.x - h; x < max.x; x += spacing) {
+        float t0 = std::max(0.0f, (min.x - x) / h), t1 = std::min(1.0f, (max.x - x) / h);
+        if (t1 <= t0) continue;
+        draw->AddLine(ImVec2(x + t0 * h, max.y - t0 * h), ImVec2(x + t1 * h, max.y - t1 * h), color,
+                      1.0f);
+    }
 }
 
 void badge(const std::string& label, ImU32 color, ImU32 bg) {
