@@ -17,6 +17,8 @@
 
 #include "model/fit.h"
 #include "model/frame_view.h"
+#include "model/glossary.h"
+#include "model/source.h"
 #include "model/timeline.h"
 #include "slowpath/decode.h"
 #include "slowpath/session.h"
@@ -122,6 +124,42 @@ TEST(LayoutFit, TimelineLabelsDoNotOverlapAndHighFirst) {
     EXPECT_EQ(s.lo, 60000u);
     EXPECT_EQ(overview_span(60000, 67000, true).lo, 0u);
     EXPECT_EQ(step_of_x(s, x_of_step(s, 63000, 10, 500), 10, 500), 63000u);
+}
+
+// ---- the glossary and the project's NOTE lines ----
+
+TEST(Glossary, EveryTermOfTheLessonHasAnEntryWithAPointer) {
+    for (const char* term : {"TIF", "pt_regs", "swapgs", "sysret", "iret", "old_rsp",
+                             "FIXUP_TOP_OF_STACK", "SAVE_REST", "partial frame"}) {
+        const GlossaryEntry* e = glossary_entry(term);
+        ASSERT_NE(e, nullptr) << term;
+        EXPECT_GT(std::string(e->text).size(), 60u) << term;
+        EXPECT_NE(std::string(e->where).find("panel"), std::string::npos) << term;
+    }
+    EXPECT_EQ(glossary_entry("TIF_SIGPENDING"), glossary_entry("TIF"));
+    EXPECT_EQ(glossary_term_in("    swapgs"), glossary_entry("swapgs"));
+    EXPECT_EQ(glossary_term_in("    movq %rsp, PER_CPU_VAR(old_rsp)"), glossary_entry("old_rsp"));
+    EXPECT_EQ(glossary_term_in("    USERGS_SYSRET64"), nullptr);
+    EXPECT_EQ(glossary_term_in("not_swapgs_here"), nullptr);  // whole words only
+}
+
+TEST(SourceView, ProjectNotesAreFoundAndHiddenByDefault) {
+    // The real entry source: its NOTE lines are ours, the rest is kernel code.
+    std::ifstream in(std::string(SLOWPATH_SOURCE_DIR) + "/guest/entry/v3.13/entry_64.S");
+    ASSERT_TRUE(in);
+    SourceFile f;
+    f.name = "entry_64.S";
+    std::string line;
+    while (std::getline(in, line)) {
+        if (is_project_note(line)) f.note_lines.push_back(static_cast<int>(f.lines.size() + 1));
+        f.lines.push_back(line);
+    }
+    ASSERT_GT(f.note_lines.size(), 3u);
+    std::vector<int> shown = visible_lines(f, false);
+    EXPECT_EQ(shown.size() + f.note_lines.size(), f.lines.size());
+    for (int n : shown) EXPECT_FALSE(is_project_note(f.lines[n - 1])) << n;
+    EXPECT_EQ(visible_lines(f, true).size(), f.lines.size());
+    EXPECT_FALSE(is_project_note("    swapgs"));
 }
 
 // ---- the emulator's frame, as the panels name its slots ----

@@ -6,6 +6,7 @@
 
 #include "model/fit.h"
 #include "model/frame_view.h"
+#include "model/glossary.h"
 #include "model/state_dump.h"
 #include "slowpath/tif.h"
 #include "ui/widgets.h"
@@ -199,6 +200,11 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                           frame_color, 2.0f);
             draw->AddText(ctx.fonts.bold, ctx.fonts.bold->FontSize * 0.92f, ImVec2(x_addr, y + 1),
                           frame_color, title.c_str());
+            if (r.title == "pt_regs" &&
+                ImGui::IsMouseHoveringRect(ImVec2(x_bar, y),
+                                           ImVec2(origin.x + view_w, y + line_h)) &&
+                ImGui::IsWindowHovered())
+                if (const GlossaryEntry* e = glossary_entry("pt_regs")) glossary_tooltip(*e);
             continue;
         }
         const StackWord& w = *r.word;
@@ -275,9 +281,11 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
             if (w.kind == StackWordKind::PtRegs)
                 tip += std::string("\nslot state: ") + shown_slot_state_name(shown) +
                        (shown == ShownSlotState::NotSaved
-                            ? ": the fast path did not save this register; the value is stale"
+                            ? ": the fast path saved only a partial frame (SAVE_ARGS); this slot "
+                              "holds a stale value until SAVE_REST"
                         : shown == ShownSlotState::NotFixed
-                            ? ": FIXUP_TOP_OF_STACK has not filled it yet"
+                            ? ": syscall pushed nothing here; FIXUP_TOP_OF_STACK has not filled it "
+                              "yet"
                         : shown == ShownSlotState::Restored
                             ? ": saved on entry, loaded back into the CPU by the exit path"
                             : "");

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "model/fit.h"
+#include "model/glossary.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -346,6 +347,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         }
         tip += n.kind == NodeKind::Exit ? "\nclick: run until back in ring 3"
                                         : "\nclick: run to this label";
+        if (const GlossaryEntry* e = n.kind == NodeKind::Exit ? glossary_entry(n.name) : nullptr)
+            tip += std::string("\n\n") + e->text;
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
         ImGui::TextUnformatted(tip.c_str());

@@ -121,6 +121,7 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
     uint32_t released =
         pane.trace() ? released_frame_mask(*pane.trace(), s.shown_syscall, s.step) : 0;
     text(c.text_dim, frame_summary(s.pt_regs, released));
+    if (!released) glossary_tip("pt_regs");
     if (released)
         tooltip(
             "The exit path restored the saved registers from pt_regs and moved rsp off the "

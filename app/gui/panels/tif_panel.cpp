@@ -73,6 +73,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
 
     ImGui::PushFont(ctx.fonts.mono);
     text(c.text_dim, "flags");
+    glossary_tip("TIF");
     ImGui::SameLine();
     text(s.tif.flags ? c.flag_set : c.text, hex(s.tif.flags));
     ImGui::SameLine();

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "model/glossary.h"
+
 namespace slowpath::gui {
 
 std::string hex(uint64_t value) {
@@ -250,6 +252,23 @@ void UiContext::outline_if_pointed(std::string_view panel, std::string_view item
     draw->AddRect(ImVec2(min.x - pad, min.y - pad), ImVec2(max.x + pad, max.y + pad),
                   with_alpha(colors.pointer, pulse), 4.0f * scale, 0, 2.5f * scale);
     draw->PopClipRect();
+}
+
+void glossary_tooltip(const GlossaryEntry& entry) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(entry.term);
+    ImGui::Separator();
+    ImGui::TextUnformatted(entry.text);
+    ImGui::TextDisabled("In the app: %s", entry.where);
+    ImGui::TextDisabled("F1: the glossary");
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+void glossary_tip(const char* term) {
+    if (!ImGui::IsItemHovered()) return;
+    if (const GlossaryEntry* e = glossary_entry(term)) glossary_tooltip(*e);
 }
 
 }  // namespace slowpath::gui
