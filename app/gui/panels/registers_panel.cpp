@@ -171,8 +171,7 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
     };
 
     ImGui::PushFont(ctx.fonts.mono);
-    ImGuiTableFlags flags =
-        ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX | ImGuiTableFlags_RowBg;
+    ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX;
     int columns = show_cpu ? 4 : 3;
     if (ImGui::BeginTable("##regs", columns, flags)) {
         ImGui::TableSetupColumn("");
