@@ -179,12 +179,15 @@ TEST(LayoutFit, SysretDecisionShowsTheFrameRestoredNotUnsaved) {
     uint32_t released = released_frame_mask(t, d.syscall, d.step);
     PtRegsView regs = session.pt_regs();
     ASSERT_TRUE(regs.present);
-    if (session.frame_valid_mask() == 0) {
-        // The machine says nothing is valid; the partial frame was saved.
+    // At the sysret decision the machine says nothing is valid (the frame
+    // was released), yet the partial frame was saved.
+    ASSERT_EQ(session.frame_valid_mask(), 0u);
+    {
         EXPECT_EQ(released, valid_mask_partial_frame());
         int rip = pt_regs_slot_index("rip");
         EXPECT_EQ(shown_slot_state(regs.slots[rip].state, rip, released), ShownSlotState::Restored);
         EXPECT_EQ(frame_summary(regs, released).find("0 of"), std::string::npos);
+        EXPECT_NE(frame_summary(regs, released).find("restored"), std::string::npos);
     }
     // r15 was never saved on the fast path.
     EXPECT_EQ(shown_slot_state(regs.slots[0].state, 0, released), ShownSlotState::NotSaved);

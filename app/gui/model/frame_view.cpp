@@ -54,8 +54,7 @@ std::string frame_summary(const PtRegsView& regs, uint32_t released_mask) {
     if (released_mask) {
         int saved = 0;
         for (size_t i = 0; i < n && i < 32; i++) saved += (released_mask >> i) & 1u;
-        return "pt_regs released: its " + std::to_string(saved) + " saved slots (of " +
-               std::to_string(n) + ") were loaded back into the CPU";
+        return "pt_regs: " + std::to_string(saved) + " slots restored, frame released";
     }
     int valid = 0;
     for (const PtRegsSlot& slot : regs.slots) valid += slot.state == SlotState::Valid;

@@ -310,6 +310,50 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ctx.outline_if_pointed(id(), "rsp", ImVec2(x_marker, ry),
                                ImVec2(x_marker + char_w * 4, ry + line_h));
     }
+    // The top of the frame (ss, rsp, eflags, cs: what iretq reads) stays
+    // pinned at the top of the view when the view is scrolled past it, so
+    // it is never out of sight while rsp is far below (after SAVE_REST).
+    {
+        int header = -1;
+        for (size_t i = 0; i < rows.size(); i++)
+            if (rows[i].header && rows[i].title == "pt_regs") header = static_cast<int>(i);
+        float scroll = ImGui::GetScrollY();
+        const int kPinned = 4;
+        if (header >= 0 && header + kPinned < static_cast<int>(rows.size()) &&
+            scroll > (header + 1) * line_h - 1 &&
+            (rsp_row < 0 || rsp_row * line_h > scroll + (kPinned + 1.5f) * line_h)) {
+            ImVec2 top(ImGui::GetWindowPos().x, ImGui::GetWindowPos().y);
+            float w = ImGui::GetWindowWidth();
+            float y0 = origin.y + scroll;  // content y of the view's top, in screen space
+            draw->AddRectFilled(ImVec2(top.x, y0),
+                                ImVec2(top.x + w, y0 + (kPinned + 0.4f) * line_h), c.panel_bg);
+            for (int k = 0; k < kPinned; k++) {
+                const Row& r = rows[header + 1 + k];
+                if (r.header || r.ghost) continue;
+                const StackWord& w = *r.word;
+                float y = y0 + k * line_h;
+                ShownSlotState shown = state_of(w);
+                ImU32 color = shown == ShownSlotState::NotFixed   ? c.slot_unfixed
+                              : shown == ShownSlotState::NotSaved ? c.slot_not_saved
+                                                                  : c.anchor;
+                if (shown == ShownSlotState::NotFixed)
+                    draw->AddRectFilled(ImVec2(x_addr - 3, y),
+                                        ImVec2(origin.x + view_w, y + line_h - 1),
+                                        c.slot_unfixed_bg);
+                draw->AddRectFilled(ImVec2(x_bar, y), ImVec2(x_bar + 3 * ctx.scale, y + line_h),
+                                    c.frame_colors[r.frame >= 0 ? r.frame % 4 : 0]);
+                std::string value = hex(w.value);
+                draw->AddText(ImVec2(x_value, y + 1),
+                              shown == ShownSlotState::Saved ? c.text : color, value.c_str());
+                std::string meaning = meaning_of(w);
+                draw->AddText(ImVec2(x_meaning, y + 1), color, meaning.c_str());
+            }
+            float ys = y0 + kPinned * line_h;
+            draw->AddLine(ImVec2(x_bar, ys + line_h * 0.2f),
+                          ImVec2(origin.x + view_w, ys + line_h * 0.2f),
+                          with_alpha(c.text_faint, 0.6f), 1.0f);
+        }
+    }
     float total_h = rows.size() * line_h;
     ImGui::SetCursorScreenPos(origin);
     ImGui::Dummy(ImVec2(view_w - (x_marker - origin.x), total_h + line_h));
