@@ -22,6 +22,7 @@
 #include "model/timeline.h"
 #include "slowpath/decode.h"
 #include "slowpath/session.h"
+#include "slowpath/tif.h"
 
 using nlohmann::json;
 using namespace slowpath;
@@ -194,6 +195,34 @@ TEST(LayoutFit, SysretDecisionShowsTheFrameRestoredNotUnsaved) {
     // Before the exit path the frame is not released.
     session.seek(t.syscalls[d.syscall].entry_step + 20);
     EXPECT_EQ(released_frame_mask(t, d.syscall, session.step()), 0u);
+}
+
+TEST(LayoutFit, IretPathShowsRestoredSlotsBesideTheIretFrame) {
+    Scenario sc;
+    Injection inj;
+    inj.bit = *parse_tif("SIGPENDING");
+    inj.when = InjectWhen::Exit;
+    sc.injections = {inj};
+    Session session(sc);
+    const Trace& t = session.trace();
+    const Event* iret = nullptr;
+    for (const Event& e : t.events)
+        if (e.kind == EventKind::Iret && e.syscall >= 0 && t.syscalls[e.syscall].is_focus) {
+            iret = &e;
+            break;
+        }
+    ASSERT_NE(iret, nullptr);
+    session.seek(iret->step);  // at iretq: only the five slots it reads are in use
+    uint32_t released = released_frame_mask(t, iret->syscall, iret->step);
+    uint32_t now = session.frame_valid_mask();
+    EXPECT_NE(now, 0u);
+    EXPECT_EQ(released & now, 0u);
+    PtRegsView regs = session.pt_regs();
+    int orig = pt_regs_slot_index("orig_rax"), rip = pt_regs_slot_index("rip");
+    EXPECT_EQ(shown_slot_state(regs.slots[orig].state, orig, released), ShownSlotState::Restored);
+    EXPECT_EQ(shown_slot_state(regs.slots[rip].state, rip, released), ShownSlotState::Saved);
+    // SAVE_REST ran on this path: r15 was saved, then restored.
+    EXPECT_EQ(shown_slot_state(regs.slots[0].state, 0, released), ShownSlotState::Restored);
 }
 
 // ---- the app at each size and mode ----

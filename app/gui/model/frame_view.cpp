@@ -7,19 +7,16 @@ namespace slowpath::gui {
 uint32_t released_frame_mask(const Trace& trace, int shown_syscall, uint64_t step) {
     if (shown_syscall < 0 || shown_syscall >= static_cast<int>(trace.syscalls.size())) return 0;
     const SyscallRecord& r = trace.syscalls[shown_syscall];
-    uint32_t before = 0, latest = 0;
-    bool any = false;
+    uint32_t seen = 0, latest = 0;
     size_t end = std::min(r.end_event ? r.end_event : trace.events.size(), trace.events.size());
     for (size_t i = r.first_event; i < end; i++) {
         const Event& e = trace.events[i];
         if (e.step > step) break;
         if (e.kind != EventKind::FrameState) continue;
-        uint32_t m = static_cast<uint32_t>(e.a[0]);
-        if (m != 0) before = m;
-        latest = m;
-        any = true;
+        latest = static_cast<uint32_t>(e.a[0]);
+        seen |= latest;
     }
-    return any && latest == 0 ? before : 0;
+    return seen & ~latest;
 }
 
 ShownSlotState shown_slot_state(SlotState state, int slot_index, uint32_t released_mask) {
@@ -51,14 +48,15 @@ const char* shown_slot_state_name(ShownSlotState s) {
 std::string frame_summary(const PtRegsView& regs, uint32_t released_mask) {
     if (!regs.present) return "no pt_regs frame now";
     size_t n = regs.slots.size();
-    if (released_mask) {
-        int saved = 0;
-        for (size_t i = 0; i < n && i < 32; i++) saved += (released_mask >> i) & 1u;
-        return "pt_regs: " + std::to_string(saved) + " slots restored, frame released";
-    }
-    int valid = 0;
+    int restored = 0, valid = 0;
+    for (size_t i = 0; i < n && i < 32; i++) restored += (released_mask >> i) & 1u;
     for (const PtRegsSlot& slot : regs.slots) valid += slot.state == SlotState::Valid;
-    return "pt_regs: " + std::to_string(valid) + " of " + std::to_string(n) + " slots saved";
+    if (restored && valid == 0)
+        return "pt_regs: " + std::to_string(restored) + " slots restored, frame released";
+    std::string out =
+        "pt_regs: " + std::to_string(valid) + " of " + std::to_string(n) + " slots saved";
+    if (restored) out += ", " + std::to_string(restored) + " restored";
+    return out;
 }
 
 }  // namespace slowpath::gui

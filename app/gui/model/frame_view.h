@@ -1,8 +1,8 @@
 // How a pt_regs slot's state is put to a student. The machine's mask says
-// which slots hold this syscall's values *now*; once the sysret path has
-// restored the registers and released the frame, the mask is 0 and every
-// slot would read "not saved", which is wrong: the partial frame was saved
-// and has just been loaded back. These helpers tell the two apart.
+// which slots hold this syscall's values *now*; once the exit path has
+// restored registers from the frame (and on sysret released it, mask 0),
+// those slots would read "not saved", which is wrong: they were saved and
+// have just been loaded back. These helpers tell the two apart.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -12,10 +12,10 @@
 
 namespace slowpath::gui {
 
-// The valid-slot mask the shown syscall's frame had just before it was
-// released (its last FrameState event with a non-zero mask, when the
-// latest one at or before `step` has mask 0); 0 when the frame is not
-// released.
+// The slots of the shown syscall's frame that held its values earlier in
+// this syscall and no longer do at `step` (RESTORE_REST, RESTORE_ARGS and
+// the frame's release loaded them back into the CPU): the union of its
+// FrameState masks so far, less the latest one.
 uint32_t released_frame_mask(const Trace& trace, int shown_syscall, uint64_t step);
 
 enum class ShownSlotState { Saved, NotSaved, NotFixed, Restored };
