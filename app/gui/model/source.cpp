@@ -10,6 +10,23 @@
 
 namespace slowpath::gui {
 
+bool is_project_note(const std::string& line) {
+    size_t i = line.find_first_not_of(" \t");
+    return i != std::string::npos && line.compare(i, 13, "NOTE SP_NOTE_") == 0;
+}
+
+std::vector<int> visible_lines(const SourceFile& file, bool show_notes) {
+    std::vector<int> out;
+    out.reserve(file.lines.size());
+    size_t k = 0;
+    for (int n = 1; n <= static_cast<int>(file.lines.size()); n++) {
+        while (k < file.note_lines.size() && file.note_lines[k] < n) k++;
+        bool note = k < file.note_lines.size() && file.note_lines[k] == n;
+        if (show_notes || !note) out.push_back(n);
+    }
+    return out;
+}
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -106,6 +123,8 @@ const SourceFile& SourceCache::get(const std::string& name, const GuestImage& im
                     else if (c != '\r')
                         expanded += c;
                 }
+                if (is_project_note(expanded))
+                    file.note_lines.push_back(static_cast<int>(file.lines.size() + 1));
                 file.lines.push_back(std::move(expanded));
             }
         }

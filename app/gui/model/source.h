@@ -22,7 +22,14 @@ struct SourceFile {
     std::vector<std::string> lines;
     std::map<int, std::string> anchors;  // 1-based line -> label or function defined there
     bool is_asm = false;
+    std::vector<int> note_lines;  // 1-based lines that are the project's own NOTE markers
 };
+
+// A line that is slowpath's own marker for the emulator (`NOTE SP_NOTE_*`),
+// not kernel code: the source view hides these unless asked.
+bool is_project_note(const std::string& line);
+// The 1-based line numbers a source view shows, in order.
+std::vector<int> visible_lines(const SourceFile& file, bool show_notes);
 
 // Reads each source file once. Anchors come from the symbols of the image the
 // file was compiled into.

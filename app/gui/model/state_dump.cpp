@@ -1,5 +1,6 @@
 #include "model/state_dump.h"
 
+#include "model/fit.h"
 #include "model/path_graph.h"
 #include "slowpath/era.h"
 #include "slowpath/syscalls.h"
@@ -171,6 +172,9 @@ json dump_model(const Model& model) {
     if (const Pane* partner = model.partner()) out["compare"] = dump_pane(*partner);
     out["status"] = model.status();
     out["status_is_error"] = model.status_is_error();
+    // Per panel, what its layout code measured in the last frame drawn: the
+    // content fits, or scrolls, and what was cut off ({} without a window).
+    out["layout_fit"] = fit_reports_json();
     return out;
 }
 

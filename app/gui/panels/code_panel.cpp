@@ -131,7 +131,14 @@ void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         text(ctx.colors.ring3, "ring 3");
         tooltip("the CPU is in user mode; the marked line is where the kernel was last");
     }
+    ImGui::PopFont();
     ImGui::SameLine();
+    if (link(ctx, show_notes_ ? "hide notes" : "notes", "##notes")) show_notes_ = !show_notes_;
+    tooltip(show_notes_ ? "hide the project's own NOTE lines"
+                        : "show the project's own NOTE lines (markers for the emulator, not "
+                          "kernel code; hidden by default)");
+    ImGui::SameLine();
+    ImGui::PushFont(ctx.fonts.mono);
     text(ctx.colors.text_dim, s.where);
     ImGui::PopFont();
     shown_file_ = file;
@@ -146,6 +153,7 @@ void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     args.step = s.step;
     args.generation = pane.generation();
     args.dim_current = !in_kernel;
+    args.show_notes = show_notes_;
     ImVec2 avail = ImGui::GetContentRegionAvail();
     float splitter = ImGui::GetFontSize() * 0.45f;
     if (!show_disassembly) {

@@ -35,6 +35,7 @@ class CodePanel : public Panel {
     };
     std::array<PerPane, 2> panes_;
     std::string shown_file_;
+    bool show_notes_ = false;  // the project's NOTE lines (hidden by default)
 };
 
 }  // namespace slowpath::gui

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "model/fit.h"
+#include "model/timeline.h"
 #include "slowpath/era.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -60,6 +62,8 @@ float ControlsPanel::desired_height() const {
 }
 
 void ControlsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
+    // The controls grow at half the rate of the rest (model/fit.h).
+    ImGui::SetWindowFontScale(controls_font_factor(ctx.scale));
     scenario_row(ctx);
     flags_row(ctx, pane);
     moves_row(ctx, pane);
@@ -323,137 +327,197 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const Palette& c = ctx.colors;
     float width = ImGui::GetContentRegionAvail().x;
-    float overview_h = ImGui::GetFrameHeight() * 0.55f;
-    float detail_h = ImGui::GetFrameHeight() * 1.2f;
+    ImFont* small = ctx.fonts.small;
+    float small_h = small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+    float strip_h = small_h + ImGui::GetFrameHeight() * 0.75f;
     ImVec2 pos = ImGui::GetCursorScreenPos();
     if (!pane.ok()) {
-        ImGui::Dummy(ImVec2(width, overview_h + detail_h + 4));
+        ImGui::Dummy(ImVec2(width, strip_h + small_h + 4));
         return;
     }
     const Trace& trace = *pane.trace();
     const Snapshot& s = pane.now();
-    double last = std::max<double>(1.0, static_cast<double>(s.last_step));
+    if (boot_revision_ != pane.trace_revision()) {
+        boot_end_ = boot_end_step(trace);
+        boot_revision_ = pane.trace_revision();
+    }
+    ImVec2 mouse = ImGui::GetIO().MousePos;
+    float gap = ImGui::GetFontSize() * 0.6f;
+    float over_w = std::floor(width * 0.24f);
+    float detail_w = width - over_w - gap;
 
-    // ---- the whole run ----
-    ImVec2 o0 = pos, o1(pos.x + width, pos.y + overview_h);
+    // ---- the run (boot folded away unless asked for) ----
+    StepSpan run = overview_span(boot_end_, s.last_step, show_boot_);
+    ImVec2 o0 = pos, o1(pos.x + over_w, pos.y + strip_h);
     draw->AddRectFilled(o0, o1, c.timeline_bg, 2.0f);
-    for (size_t i = 0; i < trace.syscalls.size(); i++) {
-        const SyscallRecord& r = trace.syscalls[i];
-        double end = r.return_step ? r.return_step : last;
-        float x0 = o0.x + static_cast<float>(r.entry_step / last) * width;
-        float x1 = std::max(x0 + 2.0f, o0.x + static_cast<float>(end / last) * width);
-        draw->AddRectFilled(ImVec2(x0, o0.y + 1), ImVec2(x1, o1.y - 1),
+    float bar_top = o0.y + small_h;
+    for (const SyscallRecord& r : trace.syscalls) {
+        uint64_t end = r.return_step ? r.return_step : s.last_step;
+        if (end < run.lo) continue;
+        float x0 = x_of_step(run, std::max(r.entry_step, run.lo), o0.x, over_w);
+        float x1 = std::max(x0 + 2.0f, x_of_step(run, end, o0.x, over_w));
+        draw->AddRectFilled(ImVec2(x0, bar_top + 1), ImVec2(x1, o1.y - 1),
                             r.is_focus ? c.timeline_focus : c.timeline_kernel, 1.0f);
     }
-    float cx = o0.x + static_cast<float>(s.step / last) * width;
-    draw->AddRectFilled(ImVec2(cx - 1.5f, o0.y - 1), ImVec2(cx + 1.5f, o1.y + 1),
-                        c.timeline_cursor);
-    ImGui::InvisibleButton("##overview", ImVec2(width, overview_h));
+    std::string run_title = show_boot_ ? "whole run" : "program (boot folded)";
+    draw->AddText(small, small_h, ImVec2(o0.x + 3, o0.y), with_alpha(c.text_dim, 0.9f),
+                  run_title.c_str());
+    if (s.step >= run.lo) {
+        float cx = x_of_step(run, s.step, o0.x, over_w);
+        draw->AddRectFilled(ImVec2(cx - 1.5f, bar_top - 1), ImVec2(cx + 1.5f, o1.y + 1),
+                            c.timeline_cursor);
+    }
+    ImGui::InvisibleButton("##overview", ImVec2(over_w, strip_h));
     if (ImGui::IsItemHovered()) {
-        double at = std::clamp((ImGui::GetIO().MousePos.x - o0.x) / width, 0.0f, 1.0f) * last;
-        int sc = shown_syscall_at(trace, static_cast<uint64_t>(at));
-        std::string what = "user mode";
+        uint64_t at = step_of_x(run, mouse.x, o0.x, over_w);
+        int sc = shown_syscall_at(trace, at);
+        std::string what = at < boot_end_ ? "boot" : "user mode";
         if (sc >= 0) {
             const SyscallRecord& r = trace.syscalls[sc];
             if (!r.return_step || at < r.return_step)
                 what = "in " + r.name + (r.is_focus ? " (the focus syscall)" : "");
         }
-        tooltip("the whole run: step " + std::to_string(static_cast<uint64_t>(at)) + ", " + what +
-                "\nbars: time in the kernel, one per syscall; click or drag to go there");
+        tooltip("step " + std::to_string(at) + ": " + what +
+                "\nbars: time in the kernel, one per syscall (the focus syscall brighter)"
+                "\nclick or drag to go there");
     }
     if (ImGui::IsItemActive()) {
-        double frac = std::clamp((ImGui::GetIO().MousePos.x - o0.x) / width, 0.0f, 1.0f);
-        uint64_t target = static_cast<uint64_t>(std::llround(frac * last));
+        uint64_t target = step_of_x(run, mouse.x, o0.x, over_w);
         if (target != last_scrub_ && target != s.step)
             ctx.command("seek " + std::to_string(target));
         last_scrub_ = target;
-    } else {
-        last_scrub_ = UINT64_MAX;
     }
 
-    // ---- the syscall being shown, zoomed ----
-    uint64_t lo, hi;
-    if (s.shown_syscall >= 0) {
-        const SyscallRecord& r = trace.syscalls[s.shown_syscall];
-        uint64_t end = r.return_step ? r.return_step : s.last_step;
-        uint64_t pad = std::max<uint64_t>(3, (end - r.entry_step) / 20);
-        lo = r.entry_step > pad ? r.entry_step - pad : 0;
-        hi = std::min<uint64_t>(s.last_step, end + pad);
-        if (s.step > hi) hi = std::min<uint64_t>(s.last_step, s.step + pad);
-    } else {
-        lo = s.step > 100 ? s.step - 100 : 0;
-        hi = std::min<uint64_t>(s.last_step, s.step + 100);
-    }
-    if (hi <= lo) hi = lo + 1;
-    double span = static_cast<double>(hi - lo);
-    ImGui::Dummy(ImVec2(1, 2));
-    ImVec2 d0 = ImGui::GetCursorScreenPos(), d1(d0.x + width, d0.y + detail_h);
+    // ---- the syscall being shown, zoomed, its events labelled ----
+    StepSpan span = detail_span(trace, s.shown_syscall, s.step, s.last_step);
+    ImVec2 d0(o1.x + gap, pos.y), d1(d0.x + detail_w, pos.y + strip_h);
     draw->AddRectFilled(d0, d1, c.timeline_bg, 2.0f);
-    auto x_of = [&](uint64_t step) {
-        return d0.x + static_cast<float>((static_cast<double>(step) - lo) / span) * width;
-    };
-    if (s.step >= lo)
-        draw->AddRectFilled(d0, ImVec2(std::min(d1.x, x_of(s.step)), d1.y),
+    float tick_top = d0.y + small_h;
+    if (s.step >= span.lo)
+        draw->AddRectFilled(ImVec2(d0.x, tick_top),
+                            ImVec2(std::min(d1.x, x_of_step(span, s.step, d0.x, detail_w)), d1.y),
                             with_alpha(c.timeline_cursor, 0.12f), 2.0f);
-    size_t first = trace.first_event_at_or_after(lo);
+    size_t first = trace.first_event_at_or_after(span.lo);
     const Event* hovered_event = nullptr;
-    ImVec2 mouse = ImGui::GetIO().MousePos;
     bool mouse_in = mouse.x >= d0.x && mouse.x <= d1.x && mouse.y >= d0.y && mouse.y <= d1.y;
     float best = 5.0f;
-    for (size_t i = first; i < trace.events.size() && trace.events[i].step <= hi; i++) {
+    std::vector<float> lx, lw;
+    std::vector<int> prio;
+    std::vector<std::string> ltext;
+    std::vector<ImU32> lcol;
+    for (size_t i = first; i < trace.events.size() && trace.events[i].step <= span.hi; i++) {
         const Event& e = trace.events[i];
-        float x = x_of(e.step);
-        bool major = e.kind == EventKind::Decision || e.kind == EventKind::Sysret ||
-                     e.kind == EventKind::Iret || e.kind == EventKind::SyscallEntry ||
-                     e.kind == EventKind::SignalDelivered;
-        float top = major ? d0.y + 1 : d0.y + detail_h * 0.45f;
+        if (e.kind == EventKind::Inject || e.kind == EventKind::Edit) continue;
+        float x = x_of_step(span, e.step, d0.x, detail_w);
+        int p = 0;
+        std::string name;
+        switch (e.kind) {
+            case EventKind::Sysret:
+                p = 5, name = "sysretq";
+                break;
+            case EventKind::Iret:
+                p = 5, name = "iretq";
+                break;
+            case EventKind::Decision:
+                p = 4, name = "decision";
+                break;
+            case EventKind::SyscallEntry:
+                p = 4, name = "entry";
+                break;
+            case EventKind::SignalDelivered:
+                p = 3, name = "signal";
+                break;
+            case EventKind::Label:
+                p = 1, name = e.name;
+                break;
+            default:
+                break;
+        }
+        bool major = p >= 3;
+        float top = major ? tick_top : tick_top + (d1.y - tick_top) * 0.45f;
         ImU32 col = event_color(c, e.kind);
         if (e.step > s.step) col = with_alpha(col, 0.45f);
-        draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.0f : 1.0f);
+        draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.5f : 1.0f);
+        if (!name.empty()) {
+            lx.push_back(x);
+            lw.push_back(small->CalcTextSizeA(small_h, FLT_MAX, 0, name.c_str()).x);
+            prio.push_back(p);
+            ltext.push_back(name);
+            lcol.push_back(major ? event_color(c, e.kind) : with_alpha(c.text_dim, 0.9f));
+        }
         if (mouse_in && std::fabs(mouse.x - x) < best) {
             best = std::fabs(mouse.x - x);
             hovered_event = &e;
         }
     }
-    float dx = x_of(std::clamp(s.step, lo, hi));
-    draw->AddTriangleFilled(ImVec2(dx - 5, d0.y - 1), ImVec2(dx + 5, d0.y - 1),
-                            ImVec2(dx, d0.y + 5), c.timeline_cursor);
-    draw->AddLine(ImVec2(dx, d0.y), ImVec2(dx, d1.y), c.timeline_cursor, 2.0f);
-    // Range ends, so the zoom is clear.
-    ImGui::PushFont(ctx.fonts.small);
-    std::string left = std::to_string(lo), right = std::to_string(hi);
-    draw->AddText(ImVec2(d0.x + 3, d0.y + 1), with_alpha(c.text_dim, 0.8f), left.c_str());
-    draw->AddText(ImVec2(d1.x - ImGui::CalcTextSize(right.c_str()).x - 3, d0.y + 1),
-                  with_alpha(c.text_dim, 0.8f), right.c_str());
-    ImGui::PopFont();
-
-    ImGui::InvisibleButton("##detail", ImVec2(width, detail_h));
+    std::vector<bool> shown = place_labels(lx, lw, prio, d0.x + 2, d1.x - 2, small_h * 0.4f);
+    for (size_t i = 0; i < shown.size(); i++) {
+        if (!shown[i]) continue;
+        float x = std::clamp(lx[i] - lw[i] * 0.5f, d0.x + 2, d1.x - 2 - lw[i]);
+        draw->AddText(small, small_h, ImVec2(x, d0.y), lcol[i], ltext[i].c_str());
+    }
+    float dx = x_of_step(span, std::clamp(s.step, span.lo, span.hi), d0.x, detail_w);
+    draw->AddTriangleFilled(ImVec2(dx - 5, tick_top - 1), ImVec2(dx + 5, tick_top - 1),
+                            ImVec2(dx, tick_top + 5), c.timeline_cursor);
+    draw->AddLine(ImVec2(dx, tick_top), ImVec2(dx, d1.y), c.timeline_cursor, 2.0f);
+    ImGui::SameLine(0, gap);
+    ImGui::InvisibleButton("##detail", ImVec2(detail_w, strip_h));
     if (ImGui::IsItemHovered()) {
-        uint64_t at =
-            lo + static_cast<uint64_t>(std::clamp((mouse.x - d0.x) / width, 0.0f, 1.0f) * span);
+        uint64_t at = step_of_x(span, mouse.x, d0.x, detail_w);
         std::string tip = s.shown_syscall >= 0
                               ? "zoomed on " + trace.syscalls[s.shown_syscall].name + ": steps " +
-                                    std::to_string(lo) + "-" + std::to_string(hi)
-                              : "steps " + std::to_string(lo) + "-" + std::to_string(hi);
+                                    std::to_string(span.lo) + "-" + std::to_string(span.hi)
+                              : "steps " + std::to_string(span.lo) + "-" + std::to_string(span.hi);
         tip += "\nstep " + std::to_string(at);
         if (hovered_event)
             tip += "\n" + std::string(event_kind_name(hovered_event->kind)) + " at step " +
                    std::to_string(hovered_event->step) + ": " +
                    (hovered_event->text.empty() ? hovered_event->name : hovered_event->text);
+        tip += "\nclick or drag to go there (a click by a tick lands on its event)";
         tooltip(tip, 40.0f);
     }
     if (ImGui::IsItemActive()) {
         uint64_t target;
-        if (hovered_event && ImGui::IsItemClicked()) {
+        if (hovered_event && ImGui::IsItemClicked())
             target = hovered_event->step;  // a click near a tick lands on the event
-        } else {
-            target = lo + static_cast<uint64_t>(std::llround(
-                              std::clamp((mouse.x - d0.x) / width, 0.0f, 1.0f) * span));
-        }
+        else
+            target = step_of_x(span, mouse.x, d0.x, detail_w);
         if (target != s.step && target != last_scrub_)
             ctx.command("seek " + std::to_string(target));
         last_scrub_ = target;
     }
+    if (!ImGui::IsItemActive() && !ImGui::IsMouseDown(ImGuiMouseButton_Left))
+        last_scrub_ = UINT64_MAX;
+
+    // ---- the legend, and the boot fold ----
+    ImGui::PushFont(small);
+    ImGui::SetCursorScreenPos(ImVec2(pos.x, d1.y + 2));
+    struct Key {
+        EventKind kind;
+        const char* name;
+    };
+    const Key keys[] = {
+        {EventKind::SyscallEntry, "entry"},  {EventKind::Label, "label"},
+        {EventKind::TifCheck, "flag check"}, {EventKind::Call, "C call"},
+        {EventKind::Decision, "decision"},   {EventKind::Sysret, "sysretq"},
+        {EventKind::Iret, "iretq"},          {EventKind::SignalDelivered, "signal"}};
+    ImDrawList* wd = ImGui::GetWindowDrawList();
+    for (const Key& k : keys) {
+        ImVec2 p = ImGui::GetCursorScreenPos();
+        float sw = ImGui::GetFontSize() * 0.3f;
+        wd->AddRectFilled(ImVec2(p.x, p.y + 2), ImVec2(p.x + sw, p.y + ImGui::GetFontSize()),
+                          event_color(c, k.kind));
+        ImGui::SetCursorScreenPos(ImVec2(p.x + sw * 2, p.y));
+        text(c.text_dim, k.name);
+        ImGui::SameLine(0, ImGui::GetFontSize() * 0.9f);
+    }
+    std::string fold =
+        show_boot_ ? "hide boot" : "show boot (" + std::to_string(boot_end_) + " steps)";
+    if (link(ctx, fold, "##boot")) show_boot_ = !show_boot_;
+    tooltip(
+        "boot runs the guest kernel's set-up before the demo program starts; it is folded "
+        "away so the program and its syscalls fill the strip");
+    ImGui::PopFont();
     ctx.outline_if_pointed("controls", "timeline", o0, d1);
 }
 

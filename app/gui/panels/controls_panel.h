@@ -26,6 +26,9 @@ class ControlsPanel : public Panel {
     int64_t go_to_ = -1;
     uint64_t last_scrub_ = UINT64_MAX;
     float measured_height_ = 0.0f;  // what the last frame's content needed
+    bool show_boot_ = false;        // the timeline shows boot (folded away by default)
+    uint64_t boot_end_ = 0;         // first ring-3 step of the trace
+    uint64_t boot_revision_ = UINT64_MAX;
 };
 
 }  // namespace slowpath::gui

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "model/glossary.h"
 #include "ui/actions.h"
 #include "ui/widgets.h"
 
@@ -33,7 +34,7 @@ void draw_help_overlay(UiContext& ctx, bool* open) {
     ImGui::SetNextWindowSize(size, ImGuiCond_Always);
     ImGui::SetNextWindowFocus();
     ImGui::SetNextWindowBgAlpha(1.0f);  // panels are see-through; the overlay is not
-    if (!ImGui::Begin("Help: keys and colours###help", open,
+    if (!ImGui::Begin("Help: glossary, keys and colours###help", open,
                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
                           ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
         ImGui::End();
@@ -41,6 +42,28 @@ void draw_help_overlay(UiContext& ctx, bool* open) {
     }
     text(c.text_dim, "Every button has a key. Esc or F1 closes this.");
     ImGui::Spacing();
+    if (!ImGui::BeginTabBar("##help-tabs")) {
+        ImGui::End();
+        return;
+    }
+    if (ImGui::BeginTabItem("Glossary")) {
+        ImGui::BeginChild("##glossary");
+        ImGui::PushTextWrapPos(0.0f);
+        for (const GlossaryEntry& e : glossary()) {
+            text_font(ctx.fonts.bold, c.anchor, e.term);
+            ImGui::TextUnformatted(e.text);
+            text(c.text_dim, std::string("In the app: ") + e.where);
+            ImGui::Spacing();
+        }
+        ImGui::PopTextWrapPos();
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    }
+    if (!ImGui::BeginTabItem("Keys and colours")) {
+        ImGui::EndTabBar();
+        ImGui::End();
+        return;
+    }
     std::map<std::string, std::vector<const Action*>> groups;
     for (const Action& a : actions()) groups[a.group].push_back(&a);
     auto group = [&](const std::string& name) {
@@ -90,6 +113,8 @@ void draw_help_overlay(UiContext& ctx, bool* open) {
         legend_swatch(c.flag_set_bg, c.flag_set, "TIF flag set");
         ImGui::EndTable();
     }
+    ImGui::EndTabItem();
+    ImGui::EndTabBar();
     ImGui::End();
 }
 

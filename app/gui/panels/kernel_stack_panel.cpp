@@ -4,6 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "model/fit.h"
+#include "model/frame_view.h"
+#include "model/glossary.h"
 #include "model/state_dump.h"
 #include "slowpath/tif.h"
 #include "ui/widgets.h"
@@ -24,6 +27,9 @@ struct Row {
 
 void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     PerPane& st = panes_[pane_index & 1];
+    // A message instead of content fits; the content's own report (same
+    // frame) merges with this one.
+    report_fit(id(), FitReport{}, static_cast<uint64_t>(ImGui::GetFrameCount()));
     const Palette& c = ctx.colors;
     if (!pane.ok()) {
         centered_message(ctx, "no machine: " + pane.error(), c.error);
@@ -138,13 +144,50 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     float char_w = ImGui::CalcTextSize("0").x;
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImVec2 origin = ImGui::GetCursorScreenPos();
+    uint32_t released = released_frame_mask(*pane.trace(), s.shown_syscall, s.step);
+    auto state_of = [&](const StackWord& w) {
+        int index = w.label.rfind("pt_regs.", 0) == 0 ? pt_regs_slot_index(w.label.substr(8)) : -1;
+        return shown_slot_state(w.state, index, released);
+    };
+    auto meaning_of = [&](const StackWord& w) {
+        // The frame header already says pt_regs: name the slot alone.
+        std::string m = w.label.rfind("pt_regs.", 0) == 0 ? w.label.substr(8) : w.label;
+        if (w.kind == StackWordKind::PtRegs) {
+            ShownSlotState st = state_of(w);
+            if (st != ShownSlotState::Saved)
+                m += std::string("  (") + shown_slot_state_name(st) + ")";
+        }
+        if (w.addr == ks.frame_base) m += "  \xe2\x97\x80 base";
+        return m;
+    };
+    // Columns that fit the panel: the address goes first, then value digits;
+    // the slot names and states are never cut (model/fit.h).
+    float meaning_chars = 10;
+    for (const Row& r : rows)
+        if (!r.header)
+            meaning_chars = std::max(meaning_chars,
+                                     ImGui::CalcTextSize(meaning_of(*r.word).c_str()).x / char_w);
+    float avail_chars = (ImGui::GetContentRegionAvail().x - 4) / char_w;
+    StackColumns cols = fit_stack_columns(avail_chars, meaning_chars);
     float x_marker = origin.x + 2;
-    float x_bar = x_marker + char_w * 6.5f;
-    float x_addr = x_bar + char_w * 1.2f;
-    float x_value = x_addr + char_w * 7.5f;
-    float x_meaning = x_value + char_w * 17.5f;
+    float x_bar = origin.x + char_w * cols.x_bar;
+    float x_addr = origin.x + char_w * cols.x_addr;
+    float x_value = origin.x + char_w * cols.x_value;
+    float x_meaning = origin.x + char_w * cols.x_meaning;
     float flash = st.changed.strength(ctx.clock.now);
-    float view_w = std::max(ImGui::GetWindowWidth(), x_meaning - origin.x + char_w * 34);
+    float view_w = std::max(ImGui::GetWindowWidth(), char_w * cols.width + 4);
+    {
+        FitReport report;
+        report.fits = cols.fits;
+        report.avail_w = ImGui::GetContentRegionAvail().x;
+        report.avail_h = ImGui::GetWindowHeight();
+        report.content_w = char_w * cols.width;
+        report.content_h = rows.size() * line_h;
+        report.scrolls = report.content_h > report.avail_h || !cols.fits;
+        report.font = ImGui::GetFontSize();
+        if (!cols.fits) report.clipped.push_back("pt_regs names");
+        report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
 
     for (size_t i = 0; i < rows.size(); i++) {
         const Row& r = rows[i];
@@ -157,6 +200,11 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                           frame_color, 2.0f);
             draw->AddText(ctx.fonts.bold, ctx.fonts.bold->FontSize * 0.92f, ImVec2(x_addr, y + 1),
                           frame_color, title.c_str());
+            if (r.title == "pt_regs" &&
+                ImGui::IsMouseHoveringRect(ImVec2(x_bar, y),
+                                           ImVec2(origin.x + view_w, y + line_h)) &&
+                ImGui::IsWindowHovered())
+                if (const GlossaryEntry* e = glossary_entry("pt_regs")) glossary_tooltip(*e);
             continue;
         }
         const StackWord& w = *r.word;
@@ -171,17 +219,17 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ImVec2 row_min(x_addr - 3, y), row_max(origin.x + view_w, y + line_h - 1);
         ImU32 value_color = c.text;
         std::string state_note;
+        ShownSlotState shown =
+            w.kind == StackWordKind::PtRegs ? state_of(w) : ShownSlotState::Saved;
         if (w.kind == StackWordKind::PtRegs) {
-            if (w.state == SlotState::NotSaved) {
+            if (shown == ShownSlotState::NotSaved) {
                 draw->AddRectFilled(row_min, row_max, with_alpha(c.slot_not_saved_bg, alpha));
                 hatch(draw, row_min, row_max, with_alpha(c.slot_not_saved, 0.25f * alpha),
-                      7.0f * ctx.scale);
+                      9.0f * ctx.scale);
                 value_color = c.slot_not_saved;
-                state_note = "not saved";
-            } else if (w.state == SlotState::Unfixed) {
+            } else if (shown == ShownSlotState::NotFixed) {
                 draw->AddRectFilled(row_min, row_max, with_alpha(c.slot_unfixed_bg, alpha));
                 value_color = c.slot_unfixed;
-                state_note = "not fixed up";
             }
         } else if (w.kind == StackWordKind::ReturnAddress) {
             value_color = c.event_call;
@@ -196,22 +244,29 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
             draw->AddRectFilled(ImVec2(x_bar, y), ImVec2(x_bar + 3 * ctx.scale, y + line_h),
                                 frame_color);
 
-        std::string addr = hex_fixed(w.addr, 6);
-        draw->AddText(ImVec2(x_addr, y + 1), with_alpha(c.text_faint, alpha), addr.c_str());
+        if (cols.address) {
+            std::string addr = hex_fixed(w.addr, 6);
+            draw->AddText(ImVec2(x_addr, y + 1), with_alpha(c.text_faint, alpha), addr.c_str());
+        }
         std::string value = hex_fixed(w.value, 16);
+        if (cols.value_chars < 16) {
+            // Narrow: the low digits, the high ones cut with an ellipsis if not zeros.
+            size_t cut = 16 - cols.value_chars;
+            bool zeros = value.find_first_not_of('0') >= cut;
+            value = zeros ? value.substr(cut) : "\xe2\x80\xa6" + value.substr(cut + 1);
+        }
         size_t lead = 0;
         while (lead + 1 < value.size() && value[lead] == '0') lead++;
         draw->AddText(ImVec2(x_value, y + 1), with_alpha(c.text_faint, alpha), value.c_str(),
                       value.c_str() + lead);
         draw->AddText(ImVec2(x_value + char_w * lead, y + 1),
                       with_alpha(changed ? c.changed : value_color, alpha), value.c_str() + lead);
-        // The frame header already says pt_regs: name the slot alone.
-        std::string meaning = w.label.rfind("pt_regs.", 0) == 0 ? w.label.substr(8) : w.label;
-        if (!state_note.empty()) meaning += "  (" + state_note + ")";
+        std::string meaning = meaning_of(w);
         ImU32 meaning_color = w.kind == StackWordKind::PtRegs          ? c.anchor
                               : w.kind == StackWordKind::ReturnAddress ? c.event_call
                                                                        : c.text_dim;
-        if (w.kind == StackWordKind::PtRegs && w.state != SlotState::Valid)
+        if (w.kind == StackWordKind::PtRegs && shown != ShownSlotState::Saved &&
+            shown != ShownSlotState::Restored)
             meaning_color = value_color;
         draw->AddText(ImVec2(x_meaning, y + 1), with_alpha(meaning_color, alpha), meaning.c_str());
 
@@ -224,12 +279,16 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
             std::string tip = hex(w.addr) + " = " + hex(w.value) + "\n" + w.label + " (" +
                               stack_word_kind_name(w.kind) + ")";
             if (w.kind == StackWordKind::PtRegs)
-                tip +=
-                    std::string("\nslot state: ") + std::string(slot_state_name(w.state)) +
-                    (w.state == SlotState::NotSaved
-                         ? ": the fast path did not save this register; the value is stale"
-                     : w.state == SlotState::Unfixed ? ": FIXUP_TOP_OF_STACK has not filled it yet"
-                                                     : "");
+                tip += std::string("\nslot state: ") + shown_slot_state_name(shown) +
+                       (shown == ShownSlotState::NotSaved
+                            ? ": the fast path saved only a partial frame (SAVE_ARGS); this slot "
+                              "holds a stale value until SAVE_REST"
+                        : shown == ShownSlotState::NotFixed
+                            ? ": syscall pushed nothing here; FIXUP_TOP_OF_STACK has not filled it "
+                              "yet"
+                        : shown == ShownSlotState::Restored
+                            ? ": saved on entry, loaded back into the CPU by the exit path"
+                            : "");
             if (r.ghost) tip += "\npopped by the last move";
             tooltip(tip, 36.0f);
         }
@@ -237,19 +296,63 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         if (!item.empty()) ctx.outline_if_pointed(id(), item, row_min, row_max);
     }
 
-    // Markers: frame base, then RSP (animated).
+    // Markers: the frame base is named after its slot ("◀ base", so it never
+    // sits under rsp▶), RSP slides in the marker column.
     for (size_t i = 0; i < rows.size(); i++) {
         if (rows[i].header || rows[i].ghost || rows[i].word->addr != ks.frame_base) continue;
         float y = origin.y + i * line_h;
-        draw->AddText(ImVec2(x_marker, y + 1), c.anchor, "base");
-        ctx.outline_if_pointed(id(), "base", ImVec2(x_marker, y),
-                               ImVec2(x_marker + char_w * 4, y + line_h));
+        ctx.outline_if_pointed(id(), "base", ImVec2(x_meaning, y),
+                               ImVec2(x_meaning + char_w * meaning_chars, y + line_h));
     }
     if (rsp_row >= 0) {
         float ry = origin.y + st.rsp_y.value(ctx.clock.now) * line_h;
         draw->AddText(ImVec2(x_marker, ry + 1), c.token, "rsp\xe2\x96\xb6");
         ctx.outline_if_pointed(id(), "rsp", ImVec2(x_marker, ry),
                                ImVec2(x_marker + char_w * 4, ry + line_h));
+    }
+    // The top of the frame (ss, rsp, eflags, cs: what iretq reads) stays
+    // pinned at the top of the view when the view is scrolled past it, so
+    // it is never out of sight while rsp is far below (after SAVE_REST).
+    {
+        int header = -1;
+        for (size_t i = 0; i < rows.size(); i++)
+            if (rows[i].header && rows[i].title == "pt_regs") header = static_cast<int>(i);
+        float scroll = ImGui::GetScrollY();
+        const int kPinned = 4;
+        if (header >= 0 && header + kPinned < static_cast<int>(rows.size()) &&
+            scroll > (header + 1) * line_h - 1 &&
+            (rsp_row < 0 || rsp_row * line_h > scroll + (kPinned + 1.5f) * line_h)) {
+            ImVec2 top(ImGui::GetWindowPos().x, ImGui::GetWindowPos().y);
+            float w = ImGui::GetWindowWidth();
+            float y0 = origin.y + scroll;  // content y of the view's top, in screen space
+            draw->AddRectFilled(ImVec2(top.x, y0),
+                                ImVec2(top.x + w, y0 + (kPinned + 0.4f) * line_h), c.panel_bg);
+            for (int k = 0; k < kPinned; k++) {
+                const Row& r = rows[header + 1 + k];
+                if (r.header || r.ghost) continue;
+                const StackWord& w = *r.word;
+                float y = y0 + k * line_h;
+                ShownSlotState shown = state_of(w);
+                ImU32 color = shown == ShownSlotState::NotFixed   ? c.slot_unfixed
+                              : shown == ShownSlotState::NotSaved ? c.slot_not_saved
+                                                                  : c.anchor;
+                if (shown == ShownSlotState::NotFixed)
+                    draw->AddRectFilled(ImVec2(x_addr - 3, y),
+                                        ImVec2(origin.x + view_w, y + line_h - 1),
+                                        c.slot_unfixed_bg);
+                draw->AddRectFilled(ImVec2(x_bar, y), ImVec2(x_bar + 3 * ctx.scale, y + line_h),
+                                    c.frame_colors[r.frame >= 0 ? r.frame % 4 : 0]);
+                std::string value = hex(w.value);
+                draw->AddText(ImVec2(x_value, y + 1),
+                              shown == ShownSlotState::Saved ? c.text : color, value.c_str());
+                std::string meaning = meaning_of(w);
+                draw->AddText(ImVec2(x_meaning, y + 1), color, meaning.c_str());
+            }
+            float ys = y0 + kPinned * line_h;
+            draw->AddLine(ImVec2(x_bar, ys + line_h * 0.2f),
+                          ImVec2(origin.x + view_w, ys + line_h * 0.2f),
+                          with_alpha(c.text_faint, 0.6f), 1.0f);
+        }
     }
     float total_h = rows.size() * line_h;
     ImGui::SetCursorScreenPos(origin);
@@ -262,10 +365,15 @@ void KernelStackPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         text(c.text_faint, foot);
     }
 
-    // Keep RSP in view after a move.
+    // Keep RSP in view after a move, and the top of the frame (ss, rsp,
+    // eflags) with it while both fit.
     if (rsp_row >= 0 && st.scrolled_for != pane.generation()) {
-        float y = rsp_row * line_h, top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
-        if (y < top || y > top + h - line_h * 2) ImGui::SetScrollY(std::max(0.0f, y - h * 0.6f));
+        float frame_top = -1;
+        for (size_t i = 0; i < rows.size(); i++)
+            if (rows[i].header && rows[i].title == "pt_regs") frame_top = i * line_h;
+        float target = stack_scroll_target(frame_top, rsp_row * line_h, line_h,
+                                           ImGui::GetWindowHeight(), ImGui::GetScrollY());
+        if (target != ImGui::GetScrollY()) ImGui::SetScrollY(target);
         st.scrolled_for = pane.generation();
     }
     ImGui::EndChild();

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "model/fit.h"
+#include "model/glossary.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -101,44 +103,57 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     const PathGraph& graph = st.graph;
     const LitRoute& lit = st.lit;
 
-    // ---- layout: column widths from the names, then fit to the panel ----
+    // ---- layout: the label size that fits the panel (model/fit.h) ----
     ImFont* font = ctx.fonts.bold;
     ImFont* small = ctx.fonts.small;
     float base = font->FontSize;
-    float pad_x = base * 0.55f, pad_y = base * 0.3f;
-    float hgap = base * 1.5f, vgap = base * 0.95f;
     int cols = 0, rows = 0;
     for (const GraphNode& n : graph.nodes) {
         cols = std::max(cols, n.col + 1);
         rows = std::max(rows, n.row + 1);
     }
-    float node_h = base + pad_y * 2;
-    float natural_h = rows * node_h + (rows - 1) * vgap + base * 0.4f;
-    // Column widths from the names at a given scale (glyph advances do not
-    // scale exactly, so measure at the size that is drawn).
-    auto columns_at = [&](float scale, std::vector<float>& widths) {
-        widths.assign(cols, base * 4 * scale);
-        for (const GraphNode& n : graph.nodes) {
-            float w =
-                font->CalcTextSizeA(base * scale, FLT_MAX, 0, n.name.c_str()).x + pad_x * 2 * scale;
-            widths[n.col] = std::max(widths[n.col], w);
-        }
-        float total = hgap * scale;
-        for (float w : widths) total += w + hgap * scale;
-        return total - hgap * scale;
+    // Three ways to draw it: names on one line; the longest names split at
+    // an underscore onto two lines; every long name split (narrower,
+    // taller). Widths in em; fit_graph picks the one with the larger text.
+    auto em = [&](const std::string& t) {
+        return font->CalcTextSizeA(base, FLT_MAX, 0, t.c_str()).x / base;
     };
-
+    const size_t kSplitAbove[3] = {SIZE_MAX, 17, 12};
+    std::vector<GraphShape> shapes(3);
+    std::vector<std::vector<std::pair<std::string, std::string>>> splits(3);
+    for (int k = 0; k < 3; k++) {
+        GraphShape& sh = shapes[k];
+        sh.col_text_em.assign(cols, 3.0f);
+        sh.row_lines.assign(rows, 1);
+        splits[k].resize(graph.nodes.size());
+        for (size_t i = 0; i < graph.nodes.size(); i++) {
+            const GraphNode& n = graph.nodes[i];
+            auto parts = n.name.size() > kSplitAbove[k]
+                             ? split_label(n.name)
+                             : std::pair<std::string, std::string>{n.name, ""};
+            if (!parts.second.empty()) sh.row_lines[n.row] = 2;
+            float w = std::max(em(parts.first), em(parts.second));
+            sh.col_text_em[n.col] = std::max(sh.col_text_em[n.col], w);
+            splits[k][i] = std::move(parts);
+        }
+    }
     ImVec2 avail = ImGui::GetContentRegionAvail();
     float banner_h = ImGui::GetTextLineHeightWithSpacing() * 2.1f;
-    float graph_h = std::max(avail.y - banner_h, node_h * 2);
-    std::vector<float> col_w;
-    float scale = std::min(1.0f, graph_h / natural_h);
-    float used_w = columns_at(scale, col_w);
-    for (int i = 0; i < 4 && used_w > avail.x && scale > 0.5f; i++) {
-        scale = std::max(0.5f, scale * avail.x / used_w * 0.995f);
-        used_w = columns_at(scale, col_w);
-    }
-    float used_h = natural_h * scale;
+    float graph_h = std::max(avail.y - banner_h, base * 3);
+    // The labels follow the text size: from 0.72 of it (a crowded window)
+    // up to 1.15 of it (room to spare), never under 10 px.
+    float body = ImGui::GetFontSize();
+    float min_font = std::max(10.0f, body * 0.72f);
+    float max_font = std::max(min_font, body * 1.15f);
+    const GraphGeometry geo;
+    GraphFit fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
+    const GraphShape& shape = shapes[std::max(0, fit.shape)];
+    const auto& split = splits[std::max(0, fit.shape)];
+    float fs = fit.font;
+    float used_w = fit.width, used_h = fit.height;
+    std::vector<float> row_y(rows + 1, 0.0f);
+    for (int r = 0; r < rows; r++)
+        row_y[r + 1] = row_y[r] + (graph_row_height_em(shape, r, geo) + geo.vgap) * fs;
 
     ImGui::BeginChild("##graph", ImVec2(avail.x, graph_h), false,
                       ImGuiWindowFlags_HorizontalScrollbar);
@@ -150,21 +165,53 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     if (used_w < avail.x) origin.x += (avail.x - used_w) * 0.5f;
     if (used_h < graph_h) origin.y += (graph_h - used_h) * 0.3f;
     ImGui::Dummy(ImVec2(used_w, used_h));
+    float scale = fs / base;  // for strokes and markers
 
     std::vector<float> col_x(cols);
-    float x = hgap * 0.5f * scale;
+    float x = geo.hgap * 0.25f * fs;
     for (int i = 0; i < cols; i++) {
         col_x[i] = x;
-        x += col_w[i] + hgap * scale;
+        x += (shape.col_text_em[i] + geo.pad_x * 2 + geo.hgap) * fs;
     }
     std::vector<Box> boxes(graph.nodes.size());
-    float fs = base * scale;
+    auto label_w = [&](size_t i) {
+        float w = font->CalcTextSizeA(fs, FLT_MAX, 0, split[i].first.c_str()).x;
+        if (!split[i].second.empty())
+            w = std::max(w, font->CalcTextSizeA(fs, FLT_MAX, 0, split[i].second.c_str()).x);
+        return w;
+    };
     for (size_t i = 0; i < graph.nodes.size(); i++) {
         const GraphNode& n = graph.nodes[i];
-        float w = font->CalcTextSizeA(fs, FLT_MAX, 0, n.name.c_str()).x + pad_x * 2 * scale;
-        float cx = origin.x + col_x[n.col] + col_w[n.col] * 0.5f;
-        float y = origin.y + (n.row * (node_h + vgap)) * scale;
-        boxes[i] = {ImVec2(cx - w * 0.5f, y), ImVec2(cx + w * 0.5f, y + node_h * scale)};
+        float w = label_w(i) + geo.pad_x * 2 * fs;
+        float col_w = (shape.col_text_em[n.col] + geo.pad_x * 2) * fs;
+        float cx = origin.x + col_x[n.col] + col_w * 0.5f;
+        float y = origin.y + row_y[n.row];
+        float node_h = graph_row_height_em(shape, n.row, geo) * fs;
+        boxes[i] = {ImVec2(cx - w * 0.5f, y), ImVec2(cx + w * 0.5f, y + node_h)};
+    }
+    {
+        FitReport report;
+        report.fits = fit.fits;
+        report.scrolls = !fit.fits;
+        report.avail_w = avail.x;
+        report.avail_h = graph_h;
+        report.content_w = used_w;
+        report.content_h = used_h;
+        report.font = fs;
+        if (!fit.fits) report.clipped.push_back("graph");
+        // Both exits must be inside the panel.
+        for (const char* exit : {kSysretNode, kIretNode}) {
+            int k = graph.find(exit);
+            if (k < 0) continue;
+            const Box& b = boxes[k];
+            if (b.max.x > ImGui::GetWindowPos().x + avail.x + 0.5f ||
+                b.min.x < ImGui::GetWindowPos().x - 0.5f ||
+                b.max.y > ImGui::GetWindowPos().y + graph_h + 0.5f) {
+                report.fits = false;
+                report.clipped.push_back(exit);
+            }
+        }
+        report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
     }
 
     // ---- edges: all of them faint, the route lit on top ----
@@ -175,7 +222,7 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         const GraphNode& nb = graph.nodes[to];
         float offset = graph.has_edge(to, from) ? (from < to ? -4.0f : 4.0f) * scale : 0.0f;
         EdgeGeometry g = edge_geometry(boxes[from], boxes[to], na, nb, offset);
-        draw->AddBezierCubic(g.p0, g.c0, g.c1, g.p1, color, thickness);
+        draw->AddBezierCubic(g.p0, g.c0, g.c1, g.p1, color, thickness, 12);
         if (head) arrow_head(draw, g.p1, bezier(g, 0.85f), color, 7.0f * scale);
         return g;
     };
@@ -199,7 +246,7 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         const Box& b = boxes[i];
         bool visited = visit_count[i] > 0;
         bool current = static_cast<int>(i) == lit.current;
-        float rounding = (n.kind == NodeKind::Exit ? node_h * 0.5f : 4.0f) * scale;
+        float rounding = n.kind == NodeKind::Exit ? (b.max.y - b.min.y) * 0.5f : 4.0f * scale;
         ImU32 bg = n.kind == NodeKind::Function ? c.node_function_bg : c.node_bg;
         ImU32 border = c.node_border;
         ImU32 fg = c.node_text;
@@ -229,9 +276,23 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                               ImVec2(b.max.x + 4 * glow * scale, b.max.y + 4 * glow * scale),
                               with_alpha(c.node_current_border, glow * 0.7f), rounding, 0, 2.0f);
         }
-        ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, n.name.c_str());
-        draw->AddText(font, fs, ImVec2(b.center().x - ts.x * 0.5f, b.center().y - ts.y * 0.5f), fg,
-                      n.name.c_str());
+        if (!split[i].second.empty()) {
+            const std::string& l1 = split[i].first;
+            const std::string& l2 = split[i].second;
+            float lh = geo.line * fs;
+            ImVec2 t1 = font->CalcTextSizeA(fs, FLT_MAX, 0, l1.c_str());
+            ImVec2 t2 = font->CalcTextSizeA(fs, FLT_MAX, 0, l2.c_str());
+            float top = b.center().y - lh;
+            draw->AddText(font, fs, ImVec2(b.center().x - t1.x * 0.5f, top + (lh - t1.y) * 0.5f),
+                          fg, l1.c_str());
+            draw->AddText(font, fs,
+                          ImVec2(b.center().x - t2.x * 0.5f, top + lh + (lh - t2.y) * 0.5f), fg,
+                          l2.c_str());
+        } else {
+            ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0, n.name.c_str());
+            draw->AddText(font, fs, ImVec2(b.center().x - ts.x * 0.5f, b.center().y - ts.y * 0.5f),
+                          fg, n.name.c_str());
+        }
         // C functions entered below this node, small, under it.
         auto callees = lit.callees.find(static_cast<int>(i));
         if (callees != lit.callees.end()) {
@@ -286,6 +347,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         }
         tip += n.kind == NodeKind::Exit ? "\nclick: run until back in ring 3"
                                         : "\nclick: run to this label";
+        if (const GlossaryEntry* e = n.kind == NodeKind::Exit ? glossary_entry(n.name) : nullptr)
+            tip += std::string("\n\n") + e->text;
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
         ImGui::TextUnformatted(tip.c_str());
@@ -337,6 +400,16 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ImVec2(text_x + head_w + ImGui::GetFontSize(), p.y + (h - why_size.y) * 0.5f));
     ImGui::PushTextWrapPos(wrap_x - ImGui::GetWindowPos().x);
     text(c.text, why);
+    {
+        FitReport banner;
+        banner.avail_w = w;
+        banner.avail_h = h;
+        banner.content_w = head_w + why_size.x;
+        banner.content_h = std::max(why_size.y, ImGui::GetTextLineHeight());
+        banner.fits = why_size.y <= h + 0.5f && h >= ImGui::GetTextLineHeight();
+        if (!banner.fits) banner.clipped.push_back("decision banner");
+        report_fit(id(), banner, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
     ImGui::PopTextWrapPos();
     ImGui::EndGroup();
     ImGui::PopClipRect();

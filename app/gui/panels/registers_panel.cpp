@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/frame_view.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -117,14 +118,14 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
                                                                        : rflags_names(cpu.rflags)));
         ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
     }
-    if (s.pt_regs.present) {
-        int valid = 0;
-        for (const PtRegsSlot& slot : s.pt_regs.slots) valid += slot.state == SlotState::Valid;
-        text(c.text_dim, "pt_regs at " + hex(s.pt_regs.base) + ": " + std::to_string(valid) +
-                             " of " + std::to_string(s.pt_regs.slots.size()) + " slots saved");
-    } else {
-        text(c.text_dim, "no pt_regs frame now");
-    }
+    uint32_t released =
+        pane.trace() ? released_frame_mask(*pane.trace(), s.shown_syscall, s.step) : 0;
+    text(c.text_dim, frame_summary(s.pt_regs, released));
+    if (!released) glossary_tip("pt_regs");
+    if (released)
+        tooltip(
+            "The exit path restored the saved registers from pt_regs and moved rsp off the "
+            "frame: the slots still hold what was saved, nothing reads them again.");
 
     struct Row {
         const char* name;  // as people say it
@@ -170,8 +171,7 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
     };
 
     ImGui::PushFont(ctx.fonts.mono);
-    ImGuiTableFlags flags =
-        ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX | ImGuiTableFlags_RowBg;
+    ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX;
     int columns = show_cpu ? 4 : 3;
     if (ImGui::BeginTable("##regs", columns, flags)) {
         ImGui::TableSetupColumn("");
@@ -212,10 +212,12 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
             if (s.pt_regs.present && index >= 0 &&
                 index < static_cast<int>(s.pt_regs.slots.size())) {
                 const PtRegsSlot& slot = s.pt_regs.slots[index];
-                ImU32 color = slot.state == SlotState::Valid     ? c.slot_valid
-                              : slot.state == SlotState::Unfixed ? c.slot_unfixed
-                                                                 : c.slot_not_saved;
-                if (slot.state == SlotState::NotSaved) {
+                ShownSlotState shown = shown_slot_state(slot.state, index, released);
+                ImU32 color = shown == ShownSlotState::Saved || shown == ShownSlotState::Restored
+                                  ? c.slot_valid
+                              : shown == ShownSlotState::NotFixed ? c.slot_unfixed
+                                                                  : c.slot_not_saved;
+                if (shown == ShownSlotState::NotSaved) {
                     ImVec2 p = ImGui::GetCursorScreenPos();
                     float w = ImGui::CalcTextSize("0").x * 16;
                     hatch(ImGui::GetWindowDrawList(), p,
@@ -230,9 +232,11 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
                 bool became_valid = have_old_regs &&
                                     b.pt_regs.slots[index].state != SlotState::Valid &&
                                     slot.state == SlotState::Valid;
-                if (slot.state == SlotState::NotSaved)
+                if (shown == ShownSlotState::Restored)
+                    note = "restored";
+                else if (shown == ShownSlotState::NotSaved)
                     note = "not saved";
-                else if (slot.state == SlotState::Unfixed)
+                else if (shown == ShownSlotState::NotFixed)
                     note = "not fixed up";
                 else if (became_valid)
                     note = "just saved";
@@ -240,7 +244,10 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
                 text(became_valid ? c.changed : color, note);
                 if (!note.empty())
                     tooltip(
-                        slot.state == SlotState::NotSaved
+                        shown == ShownSlotState::Restored
+                            ? "Saved on entry; the exit path has loaded it back into the CPU "
+                              "(RESTORE_ARGS) and released the frame."
+                        : slot.state == SlotState::NotSaved
                             ? "The syscall fast path has not written this slot (SAVE_ARGS saves "
                               "only part "
                               "of the frame); SAVE_REST or FIXUP_TOP_OF_STACK would."

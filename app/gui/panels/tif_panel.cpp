@@ -4,6 +4,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "model/fit.h"
 #include "slowpath/tif.h"
 #include "ui/widgets.h"
 
@@ -37,6 +38,9 @@ CheckRegs check_regs(const Trace& trace, const TifCheckRecord& check) {
 
 void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     PerPane& st = panes_[pane_index & 1];
+    // A message instead of content fits; the content's own report (same
+    // frame) merges with this one.
+    report_fit(id(), FitReport{}, static_cast<uint64_t>(ImGui::GetFrameCount()));
     const Palette& c = ctx.colors;
     if (!pane.ok()) {
         centered_message(ctx, "no machine: " + pane.error(), c.error);
@@ -69,6 +73,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
 
     ImGui::PushFont(ctx.fonts.mono);
     text(c.text_dim, "flags");
+    glossary_tip("TIF");
     ImGui::SameLine();
     text(s.tif.flags ? c.flag_set : c.text, hex(s.tif.flags));
     ImGui::SameLine();
@@ -93,24 +98,44 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     // ---- every flag as a cell: set, tested by the last check, found ----
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImFont* name_font = ctx.fonts.small;
-    float fs = name_font->FontSize;
-    float cell_h = fs + 6.0f * ctx.scale;
-    float cell_w = 0;
+    float fs0 = name_font->FontSize;
+    float cell_h0 = fs0 + 6.0f * ctx.scale;
+    float name_w = 0;
     for (const auto& bit : s.tif.bits)
-        cell_w = std::max(
-            cell_w, name_font->CalcTextSizeA(fs, FLT_MAX, 0, std::string(bit.name).c_str()).x);
-    cell_w += fs * 3.6f;
+        name_w = std::max(
+            name_w, name_font->CalcTextSizeA(fs0, FLT_MAX, 0, std::string(bit.name).c_str()).x);
+    float cell_w0 = name_w + fs0 * 3.0f;
     float avail = ImGui::GetContentRegionAvail().x;
-    int cols = std::max(1, static_cast<int>((avail + 4) / (cell_w + 4)));
-    cell_w = std::floor((avail - (cols - 1) * 4.0f) / cols);
+    // Room for the grid: the panel less the check line and two lines of the
+    // checks list under it (model/fit.h picks columns and size).
+    float below = ImGui::GetTextLineHeightWithSpacing() * 2.3f;
+    float grid_h = ImGui::GetContentRegionAvail().y - below;
+    float gap = 4.0f;
+    GridFit grid =
+        fit_grid(static_cast<int>(s.tif.bits.size()), cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+    int cols = grid.cols;
+    float fs = fs0 * grid.factor;
+    float cell_h = cell_h0 * grid.factor;
+    float cell_w = std::floor((avail - (cols - 1) * gap) / cols);
     ImVec2 origin = ImGui::GetCursorScreenPos();
+    {
+        FitReport report;
+        report.fits = grid.fits;
+        report.avail_w = avail;
+        report.avail_h = grid_h;
+        report.content_w = cell_w0 * grid.factor * cols;
+        report.content_h = grid.rows * (cell_h + gap);
+        report.font = fs;
+        if (!grid.fits) report.clipped.push_back("TIF flags");
+        report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
     for (size_t i = 0; i < s.tif.bits.size(); i++) {
         const auto& bit = s.tif.bits[i];
         uint32_t m = 1u << bit.bit;
         bool in_mask = last && (last->mask & m);
         bool found = last && (last->result & m);
         int col = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
-        ImVec2 a(origin.x + col * (cell_w + 4), origin.y + row * (cell_h + 4));
+        ImVec2 a(origin.x + col * (cell_w + gap), origin.y + row * (cell_h + gap));
         ImVec2 b(a.x + cell_w, a.y + cell_h);
         float r = 4.0f * ctx.scale;
         if (bit.set) draw->AddRectFilled(a, b, c.flag_set_bg, r);
@@ -125,8 +150,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                                 c.mask_bit, 1.0f);
         std::string number = std::to_string(bit.bit);
         float pad = fs * 0.35f;
-        draw->AddText(ctx.fonts.small, ctx.fonts.small->FontSize,
-                      ImVec2(a.x + pad, a.y + (cell_h - ctx.fonts.small->FontSize) * 0.5f),
+        draw->AddText(ctx.fonts.small, fs, ImVec2(a.x + pad, a.y + (cell_h - fs) * 0.5f),
                       c.text_faint, number.c_str());
         std::string name(bit.name);
         draw->AddText(name_font, fs, ImVec2(a.x + pad + fs * 1.25f, a.y + (cell_h - fs) * 0.5f),
@@ -151,7 +175,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ctx.outline_if_pointed(id(), name, a, b);
     }
     int rows = (static_cast<int>(s.tif.bits.size()) + cols - 1) / cols;
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + 4)));
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + gap)));
     ImGui::Dummy(ImVec2(avail, 1));
 
     // ---- the check: what was tested, what was found ----

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fstream>
 
+#include "model/fit.h"
 #include "model/state_dump.h"
 #include "panels/code_panel.h"
 #include "panels/compare_panel.h"
@@ -235,16 +236,13 @@ void App::shutdown_window() {
 }
 
 float App::ui_scale() const {
-    float presenter = 1.0f;
-    if (settings_.presenter) {
-        // Large, but sized to the window: a 1280x800 projector cannot take
-        // what a 1920x1080 one can.
-        int w = 0, h = 0;
-        if (window_) glfwGetWindowSize(window_, &w, &h);
-        presenter = h > 0 ? std::clamp(h / 720.0f, 1.15f, 1.6f) : 1.5f;
-        presenter = std::round(presenter * 20.0f) / 20.0f;  // few font rebuilds while resizing
-    }
-    return dpi_scale_ * settings_.zoom * presenter;
+    // DPI x zoom x a factor of the window size (larger again in presenter
+    // mode), held under what the window can show without cutting the
+    // lesson: see model/fit.h.
+    int w = 0, h = 0;
+    if (window_) glfwGetWindowSize(window_, &w, &h);
+    return ui_scale_for(dpi_scale_, settings_.zoom, static_cast<float>(w), static_cast<float>(h),
+                        settings_.presenter);
 }
 
 void App::apply_view_changes() {

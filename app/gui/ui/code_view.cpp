@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/glossary.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -52,11 +53,24 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
     float gutter = char_w * (digits + 2.5f);
     float view_h = ImGui::GetWindowHeight();
 
+    if (state.rows_file != file->name || state.rows_notes != static_cast<int>(args.show_notes)) {
+        state.rows = visible_lines(*file, args.show_notes);
+        state.rows_file = file->name;
+        state.rows_notes = args.show_notes;
+    }
+    const std::vector<int>& rows = state.rows;
+    // The row of the current line (a hidden NOTE line: the next shown one).
+    int current_row = -1;
+    if (args.current_line > 0) {
+        auto it = std::lower_bound(rows.begin(), rows.end(), args.current_line);
+        if (it != rows.end()) current_row = static_cast<int>(it - rows.begin());
+    }
+
     // Keep the current line in view, gliding there rather than jumping.
     bool file_changed = state.shown_file != file->name;
-    if (args.current_line > 0 && (args.current_line != state.last_line || file_changed ||
-                                  args.generation != state.last_generation)) {
-        float y = (args.current_line - 1) * line_h;
+    if (current_row >= 0 && (args.current_line != state.last_line || file_changed ||
+                             args.generation != state.last_generation)) {
+        float y = current_row * line_h;
         float top = ImGui::GetScrollY();
         bool visible = y >= top + line_h * 2 && y <= top + view_h - line_h * 4;
         if (!visible || file_changed) {
@@ -78,13 +92,13 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
 
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(file->lines.size()), line_h);
+    clipper.Begin(static_cast<int>(rows.size()), line_h);
     while (clipper.Step()) {
-        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; i++) {
-            int n = i + 1;
-            const std::string& line_text = file->lines[i];
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; row++) {
+            int n = rows[row];
+            const std::string& line_text = file->lines[n - 1];
             ImVec2 pos = ImGui::GetCursorScreenPos();
-            bool current = n == args.current_line;
+            bool current = row == current_row;
             bool passed = args.run && args.run->has(file->name, n, args.step);
             if (current) {
                 row_background(
@@ -96,10 +110,31 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
             char number[16];
             std::snprintf(number, sizeof number, "%*d", digits, n);
             draw->AddText(pos, current ? c.text : c.text_faint, number);
-            if (current)
+            // The ▶ means "the CPU is here": not when it runs elsewhere (ring 3).
+            if (current && !args.dim_current)
                 draw->AddText(ImVec2(pos.x + char_w * (digits + 0.4f), pos.y), c.token,
                               "\xe2\x96\xb6");
             ImGui::SetCursorScreenPos(ImVec2(pos.x + gutter, pos.y));
+            // A line naming a glossary term explains it on hover (only the
+            // hovered line is searched).
+            if (ImGui::IsWindowHovered() &&
+                ImGui::IsMouseHoveringRect(
+                    pos, ImVec2(pos.x + ImGui::GetWindowWidth(), pos.y + line_h)) &&
+                !ImGui::IsAnyItemHovered())
+                if (const GlossaryEntry* e = glossary_term_in(line_text)) glossary_tooltip(*e);
+            if (args.show_notes && is_project_note(line_text)) {
+                // Ours, not the kernel's: set apart and said so.
+                row_background(pos, line_h, with_alpha(c.anchor, 0.10f));
+                text(with_alpha(c.anchor, 0.85f), line_text);
+                ImGui::SameLine(0, char_w * 2);
+                text(c.text_faint, "\xe2\x97\x82 slowpath's marker, not kernel code");
+                tooltip(
+                    "NOTE lines are this project's own: each tells the emulator what the "
+                    "kernel code around it does to the frame or the flags. They assemble to "
+                    "no instruction and are not in the kernel's source.");
+                ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + line_h));
+                continue;
+            }
 
             auto anchor = file->anchors.find(n);
             size_t label_at = std::string::npos;

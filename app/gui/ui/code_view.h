@@ -18,6 +18,11 @@ struct SourceViewState {
     uint64_t last_generation = UINT64_MAX;
     Tween scroll;
     bool scrolling = false;
+    // Rows shown (1-based line numbers), rebuilt when the file or the
+    // notes toggle changes.
+    std::vector<int> rows;
+    std::string rows_file;
+    int rows_notes = -1;
 };
 
 struct SourceViewArgs {
@@ -29,6 +34,7 @@ struct SourceViewArgs {
     uint64_t generation = 0;
     bool clickable_labels = true;
     bool dim_current = false;  // the CPU is elsewhere; the line is where it was
+    bool show_notes = false;   // show the project's own NOTE lines (marked as such)
 };
 
 void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewArgs& args,

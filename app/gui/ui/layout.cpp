@@ -7,15 +7,17 @@ namespace slowpath::gui {
 
 float default_split(const std::string& name) {
     static const std::map<std::string, float> defaults = {
-        {"body.top", 0.32f},      // path and flags: share of the body's height
-        {"body.bottom", 0.21f},   // events and user side: share of the body's height
-        {"top.path", 0.58f},      // path: share of the top row's width
-        {"mid.code", 0.38f},      // code: share of the middle row's width
-        {"mid.stack", 0.5f},      // kernel stack: share of what code leaves
-        {"bottom.events", 0.5f},  // events: share of the bottom row's width
-        {"aside", 0.26f},         // aside column: share of the window's width
-        {"present.top", 0.4f},    // presenter mode: the same, with fewer regions
-        {"present.path", 0.6f},  {"present.code", 0.4f}, {"present.stack", 0.45f},
+        {"body.top", 0.38f},       // path and flags: share of the body's height
+        {"body.bottom", 0.17f},    // events and user side: share of the body's height
+        {"top.path", 0.64f},       // path: share of the top row's width
+        {"mid.code", 0.38f},       // code: share of the middle row's width
+        {"mid.stack", 0.5f},       // kernel stack: share of what code leaves
+        {"bottom.events", 0.5f},   // events: share of the bottom row's width
+        {"aside", 0.26f},          // aside column: share of the window's width
+        {"present.top", 0.46f},    // presenter mode: the graph's share of the body's height
+        {"present.stack", 0.38f},  // the kernel stack's share of the bottom row
+        {"present.tif", 0.5f},     // the flags' share of what the stack leaves
+        {"aside.stack", 0.45f},    // beside a tour: the stack's share of the bottom row
     };
     auto it = defaults.find(name);
     return it == defaults.end() ? 0.5f : it->second;
@@ -55,37 +57,55 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
         return layout;
     }
 
-    if (in.presenter) {
-        // Two rows: the path and the flags, then code, stack and a tabbed
-        // slot for registers, the user side and events.
+    if (in.presenter || in.aside) {
+        // (Also with the aside column: the narrower body cannot hold the
+        // full grid.) The path graph across the whole width (it is the lesson and needs
+        // the room: six columns of long labels), then the kernel stack, the
+        // flags, and one tabbed slot for code, registers, user side, events.
         float top_h = std::floor(body_h * ratio(settings, "present.top"));
         float y_bottom = body_top + top_h + g;
         float bottom_h = body_h - top_h - g;
-        float path_w = std::floor((body_w - g) * ratio(settings, "present.path"));
-        layout.slots["path"] = {ImVec2(0, body_top), ImVec2(path_w, top_h)};
-        layout.slots["tif"] = {ImVec2(path_w + g, body_top), ImVec2(body_w - path_w - g, top_h)};
-        float code_w = std::floor((body_w - 2 * g) * ratio(settings, "present.code"));
-        float rest = body_w - code_w - 2 * g;
-        float stack_w = std::floor(rest * ratio(settings, "present.stack"));
-        layout.slots["code"] = {ImVec2(0, y_bottom), ImVec2(code_w, bottom_h)};
-        layout.slots["stack"] = {ImVec2(code_w + g, y_bottom), ImVec2(stack_w, bottom_h)};
-        layout.slots["more"] = {ImVec2(code_w + g + stack_w + g, y_bottom),
-                                ImVec2(rest - stack_w, bottom_h)};
-        layout.groups["more"] = {"regs", "user", "events"};
+        layout.slots["path"] = {ImVec2(0, body_top), ImVec2(body_w, top_h)};
+        if (in.aside) {
+            // Narrower still: the stack, then the flags in front of a tab
+            // group with the rest.
+            float stack_w = std::floor((body_w - g) * ratio(settings, "aside.stack"));
+            layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
+            layout.slots["tabs"] = {ImVec2(stack_w + g, y_bottom),
+                                    ImVec2(body_w - stack_w - g, bottom_h)};
+            layout.groups["tabs"] = {"tif", "code", "regs", "user", "events"};
+            layout.splitters.push_back({"present.top",
+                                        {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
+                                        false,
+                                        body_h,
+                                        0.25f,
+                                        0.7f});
+            layout.splitters.push_back({"aside.stack",
+                                        {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)},
+                                        true,
+                                        body_w - g});
+            return layout;
+        }
+        float stack_w = std::floor((body_w - 2 * g) * ratio(settings, "present.stack"));
+        float rest = body_w - stack_w - 2 * g;
+        float tif_w = std::floor(rest * ratio(settings, "present.tif"));
+        layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
+        layout.slots["tif"] = {ImVec2(stack_w + g, y_bottom), ImVec2(tif_w, bottom_h)};
+        layout.slots["more"] = {ImVec2(stack_w + g + tif_w + g, y_bottom),
+                                ImVec2(rest - tif_w, bottom_h)};
+        layout.groups["more"] = {"code", "regs", "user", "events"};
         layout.splitters.push_back({"present.top",
                                     {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
                                     false,
                                     body_h,
-                                    0.2f,
+                                    0.25f,
                                     0.7f});
-        layout.splitters.push_back(
-            {"present.path", {ImVec2(path_w, body_top), ImVec2(g, top_h)}, true, body_w - g});
-        layout.splitters.push_back({"present.code",
-                                    {ImVec2(code_w, y_bottom), ImVec2(g, bottom_h)},
+        layout.splitters.push_back({"present.stack",
+                                    {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)},
                                     true,
                                     body_w - 2 * g});
-        layout.splitters.push_back({"present.stack",
-                                    {ImVec2(code_w + g + stack_w, y_bottom), ImVec2(g, bottom_h)},
+        layout.splitters.push_back({"present.tif",
+                                    {ImVec2(stack_w + g + tif_w, y_bottom), ImVec2(g, bottom_h)},
                                     true,
                                     rest});
         return layout;

@@ -1,6 +1,8 @@
 // The window's fixed grid: the controls across the top, the path and the
 // flags, then code / kernel stack / registers, then events / user side, and
-// a status line. Splits between regions can be dragged; their ratios are
+// a status line. Presenter mode, and any layout with the aside column, use
+// fewer regions: the path graph across the body, the stack and the flags
+// below with the other panels on tabs. Splits between regions can be dragged; their ratios are
 // kept in the settings. An optional "aside" column on the right is for a
 // panel that comes and goes (the walkthrough narration).
 #pragma once
@@ -44,7 +46,8 @@ struct LayoutInput {
     bool comparing = false;
     bool machine_ok = true;
     bool aside = false;      // reserve the aside column
-    bool presenter = false;  // fewer, larger regions: registers, user side and events share tabs
+    bool presenter = false;  // fewer, larger regions: the graph across the width, then the
+                             // stack, the flags and a tab slot (code, registers, user, events)
 };
 
 Layout compute_layout(const LayoutInput& in, const Settings& settings);

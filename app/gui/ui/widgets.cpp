@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "model/glossary.h"
+
 namespace slowpath::gui {
 
 std::string hex(uint64_t value) {
@@ -112,11 +114,16 @@ void centered_message(const UiContext& ctx, const std::string& message, ImU32 co
 }
 
 void hatch(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float spacing) {
-    draw->PushClipRect(min, max, true);
+    // Each stroke clipped by hand: a clip rectangle per row would be a draw
+    // command per row.
     float h = max.y - min.y;
-    for (float x = min.x - h; x < max.x; x += spacing)
-        draw->AddLine(ImVec2(x, max.y), ImVec2(x + h, min.y), color, 1.0f);
-    draw->PopClipRect();
+    if (h <= 0 || spacing <= 0) return;
+    for (float x = min.x - h; x < max.x; x += spacing) {
+        float t0 = std::max(0.0f, (min.x - x) / h), t1 = std::min(1.0f, (max.x - x) / h);
+        if (t1 <= t0) continue;
+        draw->AddLine(ImVec2(x + t0 * h, max.y - t0 * h), ImVec2(x + t1 * h, max.y - t1 * h), color,
+                      1.0f);
+    }
 }
 
 void badge(const std::string& label, ImU32 color, ImU32 bg) {
@@ -246,6 +253,23 @@ void UiContext::outline_if_pointed(std::string_view panel, std::string_view item
     draw->AddRect(ImVec2(min.x - pad, min.y - pad), ImVec2(max.x + pad, max.y + pad),
                   with_alpha(colors.pointer, pulse), 4.0f * scale, 0, 2.5f * scale);
     draw->PopClipRect();
+}
+
+void glossary_tooltip(const GlossaryEntry& entry) {
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
+    ImGui::TextUnformatted(entry.term);
+    ImGui::Separator();
+    ImGui::TextUnformatted(entry.text);
+    ImGui::TextDisabled("In the app: %s", entry.where);
+    ImGui::TextDisabled("F1: the glossary");
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+void glossary_tip(const char* term) {
+    if (!ImGui::IsItemHovered()) return;
+    if (const GlossaryEntry* e = glossary_entry(term)) glossary_tooltip(*e);
 }
 
 }  // namespace slowpath::gui

@@ -51,4 +51,11 @@ bool vertical_splitter(const char* id, float* ratio, float total, float thicknes
 // Row background across the whole width of the current window.
 void row_background(ImVec2 min, float height, ImU32 color);
 
+// The glossary's entry for `term` as the tooltip of the last item, when
+// hovered (model/glossary.h).
+void glossary_tip(const char* term);
+// The same for an entry already found.
+struct GlossaryEntry;
+void glossary_tooltip(const GlossaryEntry& entry);
+
 }  // namespace slowpath::gui

@@ -1,0 +1,77 @@
+#include "model/timeline.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace slowpath::gui {
+
+uint64_t boot_end_step(const Trace& trace) {
+    for (size_t i = 0; i < trace.steps.size(); i++)
+        if (trace.steps[i].cpl == 3) return i;
+    return 0;
+}
+
+StepSpan overview_span(uint64_t boot_end, uint64_t last_step, bool show_boot) {
+    StepSpan s;
+    s.lo = show_boot || boot_end >= last_step ? 0 : boot_end;
+    s.hi = std::max(s.lo + 1, last_step);
+    return s;
+}
+
+StepSpan detail_span(const Trace& trace, int shown_syscall, uint64_t step, uint64_t last_step) {
+    StepSpan s;
+    if (shown_syscall >= 0 && shown_syscall < static_cast<int>(trace.syscalls.size())) {
+        const SyscallRecord& r = trace.syscalls[shown_syscall];
+        uint64_t end = r.return_step ? r.return_step : last_step;
+        uint64_t pad = std::max<uint64_t>(3, (end - r.entry_step) / 20);
+        s.lo = r.entry_step > pad ? r.entry_step - pad : 0;
+        s.hi = std::min<uint64_t>(last_step, end + pad);
+        if (step > s.hi) s.hi = std::min<uint64_t>(last_step, step + pad);
+        if (step < s.lo) s.lo = step;
+    } else {
+        s.lo = step > 100 ? step - 100 : 0;
+        s.hi = std::min<uint64_t>(last_step, step + 100);
+    }
+    if (s.hi <= s.lo) s.hi = s.lo + 1;
+    return s;
+}
+
+float x_of_step(const StepSpan& span, uint64_t step, float x0, float width) {
+    double t = (static_cast<double>(step) - static_cast<double>(span.lo)) / span.length();
+    return x0 + static_cast<float>(t) * width;
+}
+
+uint64_t step_of_x(const StepSpan& span, float x, float x0, float width) {
+    if (width <= 0) return span.lo;
+    double t = std::clamp((x - x0) / width, 0.0f, 1.0f);
+    return span.lo + static_cast<uint64_t>(std::llround(t * span.length()));
+}
+
+std::vector<bool> place_labels(const std::vector<float>& x, const std::vector<float>& w,
+                               const std::vector<int>& priority, float x0, float x1, float gap) {
+    size_t n = std::min(x.size(), w.size());
+    std::vector<bool> shown(n, false);
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        int pa = a < priority.size() ? priority[a] : 0, pb = b < priority.size() ? priority[b] : 0;
+        return pa > pb;
+    });
+    std::vector<std::pair<float, float>> taken;
+    for (size_t i : order) {
+        float a = x[i] - w[i] * 0.5f, b = x[i] + w[i] * 0.5f;
+        if (a < x0) a = x0, b = x0 + w[i];  // kept inside the strip, slid from the edge
+        if (b > x1) b = x1, a = x1 - w[i];
+        if (a < x0) continue;
+        bool clash = false;
+        for (auto [l, r] : taken)
+            if (a < r + gap && b + gap > l) clash = true;
+        if (clash) continue;
+        taken.push_back({a, b});
+        shown[i] = true;
+    }
+    return shown;
+}
+
+}  // namespace slowpath::gui

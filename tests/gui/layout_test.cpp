@@ -1,0 +1,350 @@
+// The layout holds at classroom sizes: the pure fitting arithmetic of
+// model/fit.h, model/timeline.h and model/frame_view.h, then the real app
+// under Xvfb at each size and mode (--screenshot --dump-state, one run each),
+// checked with the layout code's own numbers ("layout_fit" in the dump):
+// nothing that carries the lesson (the path graph with both exits, the
+// decision banner, the flags, the pt_regs names and states) is cut off, and
+// the graph's text grows with the rest.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "model/fit.h"
+#include "model/frame_view.h"
+#include "model/glossary.h"
+#include "model/source.h"
+#include "model/timeline.h"
+#include "slowpath/decode.h"
+#include "slowpath/session.h"
+#include "slowpath/tif.h"
+
+using nlohmann::json;
+using namespace slowpath;
+using namespace slowpath::gui;
+
+namespace {
+
+// ---- the arithmetic ----
+
+TEST(LayoutFit, ScaleGrowsWithTheWindowAndStaysUnderTheCap) {
+    EXPECT_FLOAT_EQ(ui_scale_for(1, 1, 1280, 800, false), 1.0f);
+    EXPECT_GT(ui_scale_for(1, 1, 1920, 1080, false), 1.1f);  // 13 px body text was too small
+    EXPECT_GT(ui_scale_for(1, 1, 1920, 1080, true), ui_scale_for(1, 1, 1920, 1080, false));
+    EXPECT_GT(ui_scale_for(1, 1, 3840, 2160, true), 2.5f);
+    // Zoom 2 at 720p would double the text; the window cannot hold that.
+    float z = ui_scale_for(1, 2, 1280, 720, true);
+    EXPECT_LE(z, max_scale_for_window(1280, 720, true) + 0.03f);
+    EXPECT_GE(z, ui_scale_for(1, 1, 1280, 720, true));
+    // Controls grow at half the rate.
+    EXPECT_FLOAT_EQ(controls_font_factor(1.0f), 1.0f);
+    EXPECT_NEAR(controls_font_factor(2.0f) * 2.0f, 1.5f, 1e-5);
+}
+
+TEST(LayoutFit, GraphPicksTheShapeWithTheLargerText) {
+    GraphShape one{{10, 12, 8}, {1, 1, 1}};  // wide, short
+    GraphShape two{{5, 6, 4}, {2, 2, 2}};    // narrow, tall
+    // A wide, low area: one line wins.
+    GraphFit wide = fit_graph({one, two}, 1200, 150, 8, 40);
+    EXPECT_TRUE(wide.fits);
+    EXPECT_EQ(wide.shape, 0);
+    EXPECT_LE(wide.width, 1200.0f + 0.01f);
+    EXPECT_LE(wide.height, 150.0f + 0.01f);
+    // A narrow, tall area: the split names win with a larger font.
+    GraphFit narrow = fit_graph({one, two}, 400, 600, 8, 40);
+    EXPECT_TRUE(narrow.fits);
+    EXPECT_EQ(narrow.shape, 1);
+    EXPECT_GT(narrow.font, fit_graph({one}, 400, 600, 8, 40).font);
+    // Too small for the minimum: reported, drawn at the minimum, scrolls.
+    GraphFit tiny = fit_graph({one, two}, 100, 50, 10, 40);
+    EXPECT_FALSE(tiny.fits);
+    EXPECT_FLOAT_EQ(tiny.font, 10.0f);
+    // Never above the maximum.
+    EXPECT_FLOAT_EQ(fit_graph({one}, 5000, 5000, 8, 20).font, 20.0f);
+}
+
+TEST(LayoutFit, SplitLabelAtTheMiddleUnderscore) {
+    EXPECT_EQ(split_label("system_call_after_swapgs"),
+              std::make_pair(std::string("system_call_"), std::string("after_swapgs")));
+    EXPECT_EQ(split_label("int_check_syscall_exit_work").second.empty(), false);
+    EXPECT_EQ(split_label("sysretq"), std::make_pair(std::string("sysretq"), std::string()));
+}
+
+TEST(LayoutFit, StackColumnsDropTheAddressThenDigitsNeverTheName) {
+    StackColumns wide = fit_stack_columns(80, 24);
+    EXPECT_TRUE(wide.fits);
+    EXPECT_TRUE(wide.address);
+    EXPECT_EQ(wide.value_chars, 16);
+    StackColumns mid = fit_stack_columns(wide.width - 3, 24);
+    EXPECT_TRUE(mid.fits);
+    EXPECT_FALSE(mid.address);
+    EXPECT_EQ(mid.value_chars, 16);
+    StackColumns narrow = fit_stack_columns(mid.width - 4, 24);
+    EXPECT_TRUE(narrow.fits);
+    EXPECT_EQ(narrow.value_chars, 12);
+    EXPECT_LE(narrow.x_meaning + 24, mid.width - 4 + 1e-3);
+    EXPECT_FALSE(fit_stack_columns(20, 24).fits);
+}
+
+TEST(LayoutFit, StackScrollKeepsTheFrameTopWhileRspFits) {
+    const float line = 20, view = 400;
+    // After SAVE_REST rsp is 21 slots below the header: 440 px, too far:
+    // rsp wins.
+    EXPECT_GT(stack_scroll_target(0, 22 * line, line, view, 0), 0.0f);
+    // rsp 12 rows under the header, view scrolled past the header: back up.
+    EXPECT_FLOAT_EQ(stack_scroll_target(5 * line, 17 * line, line, view, 8 * line), 4.5f * line);
+    // Both in view: no move.
+    EXPECT_FLOAT_EQ(stack_scroll_target(2 * line, 10 * line, line, view, 0), 0.0f);
+}
+
+TEST(LayoutFit, GridShrinksBeforeItOverflows) {
+    GridFit g = fit_grid(14, 200, 24, 4, 420, 7 * 28, 0.75f);
+    EXPECT_TRUE(g.fits);
+    EXPECT_EQ(g.cols, 2);
+    EXPECT_FLOAT_EQ(g.factor, 1.0f);
+    GridFit tight = fit_grid(14, 200, 24, 4, 420, 6 * 28, 0.75f);
+    EXPECT_TRUE(tight.fits);
+    EXPECT_LT(tight.factor, 1.0f);
+    EXPECT_GE(tight.cols, 2);
+    EXPECT_FALSE(fit_grid(14, 200, 24, 4, 100, 50, 0.75f).fits);
+}
+
+TEST(LayoutFit, TimelineLabelsDoNotOverlapAndHighFirst) {
+    std::vector<float> x = {100, 105, 300};
+    std::vector<float> w = {40, 40, 40};
+    std::vector<bool> shown = place_labels(x, w, {1, 5, 1}, 0, 400, 2);
+    EXPECT_FALSE(shown[0]);  // under the higher-priority label
+    EXPECT_TRUE(shown[1]);
+    EXPECT_TRUE(shown[2]);
+    StepSpan s = overview_span(60000, 67000, false);
+    EXPECT_EQ(s.lo, 60000u);
+    EXPECT_EQ(overview_span(60000, 67000, true).lo, 0u);
+    EXPECT_EQ(step_of_x(s, x_of_step(s, 63000, 10, 500), 10, 500), 63000u);
+}
+
+// ---- the glossary and the project's NOTE lines ----
+
+TEST(Glossary, EveryTermOfTheLessonHasAnEntryWithAPointer) {
+    for (const char* term : {"TIF", "pt_regs", "swapgs", "sysret", "iret", "old_rsp",
+                             "FIXUP_TOP_OF_STACK", "SAVE_REST", "partial frame"}) {
+        const GlossaryEntry* e = glossary_entry(term);
+        ASSERT_NE(e, nullptr) << term;
+        EXPECT_GT(std::string(e->text).size(), 60u) << term;
+        EXPECT_NE(std::string(e->where).find("panel"), std::string::npos) << term;
+    }
+    EXPECT_EQ(glossary_entry("TIF_SIGPENDING"), glossary_entry("TIF"));
+    EXPECT_EQ(glossary_term_in("    swapgs"), glossary_entry("swapgs"));
+    EXPECT_EQ(glossary_term_in("    movq %rsp, PER_CPU_VAR(old_rsp)"), glossary_entry("old_rsp"));
+    EXPECT_EQ(glossary_term_in("    USERGS_SYSRET64"), nullptr);
+    EXPECT_EQ(glossary_term_in("not_swapgs_here"), nullptr);  // whole words only
+}
+
+TEST(SourceView, ProjectNotesAreFoundAndHiddenByDefault) {
+    // The real entry source: its NOTE lines are ours, the rest is kernel code.
+    std::ifstream in(std::string(SLOWPATH_SOURCE_DIR) + "/guest/entry/v3.13/entry_64.S");
+    ASSERT_TRUE(in);
+    SourceFile f;
+    f.name = "entry_64.S";
+    std::string line;
+    while (std::getline(in, line)) {
+        if (is_project_note(line)) f.note_lines.push_back(static_cast<int>(f.lines.size() + 1));
+        f.lines.push_back(line);
+    }
+    ASSERT_GT(f.note_lines.size(), 3u);
+    std::vector<int> shown = visible_lines(f, false);
+    EXPECT_EQ(shown.size() + f.note_lines.size(), f.lines.size());
+    for (int n : shown) EXPECT_FALSE(is_project_note(f.lines[n - 1])) << n;
+    EXPECT_EQ(visible_lines(f, true).size(), f.lines.size());
+    EXPECT_FALSE(is_project_note("    swapgs"));
+}
+
+// ---- the emulator's frame, as the panels name its slots ----
+
+TEST(LayoutFit, SysretDecisionShowsTheFrameRestoredNotUnsaved) {
+    Scenario sc;
+    Session session(sc);
+    const Trace& t = session.trace();
+    size_t decision = 0;
+    for (size_t i = 0; i < t.events.size(); i++)
+        if (t.events[i].kind == EventKind::Decision && t.events[i].syscall >= 0 &&
+            t.syscalls[t.events[i].syscall].is_focus)
+            decision = i;
+    ASSERT_GT(decision, 0u);
+    const Event& d = t.events[decision];
+    session.seek(d.step);
+    uint32_t released = released_frame_mask(t, d.syscall, d.step);
+    PtRegsView regs = session.pt_regs();
+    ASSERT_TRUE(regs.present);
+    // At the sysret decision the machine says nothing is valid (the frame
+    // was released), yet the partial frame was saved.
+    ASSERT_EQ(session.frame_valid_mask(), 0u);
+    {
+        EXPECT_EQ(released, valid_mask_partial_frame());
+        int rip = pt_regs_slot_index("rip");
+        EXPECT_EQ(shown_slot_state(regs.slots[rip].state, rip, released), ShownSlotState::Restored);
+        EXPECT_EQ(frame_summary(regs, released).find("0 of"), std::string::npos);
+        EXPECT_NE(frame_summary(regs, released).find("restored"), std::string::npos);
+    }
+    // r15 was never saved on the fast path.
+    EXPECT_EQ(shown_slot_state(regs.slots[0].state, 0, released), ShownSlotState::NotSaved);
+    // Before the exit path the frame is not released.
+    session.seek(t.syscalls[d.syscall].entry_step + 20);
+    EXPECT_EQ(released_frame_mask(t, d.syscall, session.step()), 0u);
+}
+
+TEST(LayoutFit, IretPathShowsRestoredSlotsBesideTheIretFrame) {
+    Scenario sc;
+    Injection inj;
+    inj.bit = *parse_tif("SIGPENDING");
+    inj.when = InjectWhen::Exit;
+    sc.injections = {inj};
+    Session session(sc);
+    const Trace& t = session.trace();
+    const Event* iret = nullptr;
+    for (const Event& e : t.events)
+        if (e.kind == EventKind::Iret && e.syscall >= 0 && t.syscalls[e.syscall].is_focus) {
+            iret = &e;
+            break;
+        }
+    ASSERT_NE(iret, nullptr);
+    session.seek(iret->step);  // at iretq: only the five slots it reads are in use
+    uint32_t released = released_frame_mask(t, iret->syscall, iret->step);
+    uint32_t now = session.frame_valid_mask();
+    EXPECT_NE(now, 0u);
+    EXPECT_EQ(released & now, 0u);
+    PtRegsView regs = session.pt_regs();
+    int orig = pt_regs_slot_index("orig_rax"), rip = pt_regs_slot_index("rip");
+    EXPECT_EQ(shown_slot_state(regs.slots[orig].state, orig, released), ShownSlotState::Restored);
+    EXPECT_EQ(shown_slot_state(regs.slots[rip].state, rip, released), ShownSlotState::Saved);
+    // SAVE_REST ran on this path: r15 was saved, then restored.
+    EXPECT_EQ(shown_slot_state(regs.slots[0].state, 0, released), ShownSlotState::Restored);
+}
+
+// ---- the app at each size and mode ----
+
+struct Mode {
+    int w, h;
+    bool presenter;
+    float zoom;
+    bool tour;
+};
+
+std::string name_of(const Mode& m) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%dx%d_%s_zoom%02d%s", m.w, m.h,
+                  m.presenter ? "presenter" : "normal", static_cast<int>(m.zoom * 10),
+                  m.tour ? "_tour" : "");
+    return buf;
+}
+
+std::string quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+json run_mode(const Mode& m, const std::vector<std::string>& extra, const std::string& tag) {
+    std::string base = testing::TempDir() + "layout_" + name_of(m) + tag;
+    std::string dump = base + ".json", png = base + ".png", err = base + ".stderr";
+    std::remove(dump.c_str());
+    std::string size = std::to_string(m.w) + "x" + std::to_string(m.h);
+    std::string screen = std::to_string(m.w + 16) + "x" + std::to_string(m.h + 16) + "x24";
+    for (int attempt = 0; attempt < 4; attempt++) {
+        int server = 100 + static_cast<int>((getpid() * 7 + attempt * 131) % 800);
+        std::string cmd = std::string(XVFB_RUN) + " -a -n " + std::to_string(server) + " -s " +
+                          quote("-screen 0 " + screen) + " " + quote(SLOWPATH_APP) +
+                          " --no-settings --size " + size + " --zoom " + std::to_string(m.zoom);
+        if (m.presenter) cmd += " --presenter";
+        if (m.tour)
+            cmd += " --walkthrough " +
+                   quote(std::string(SLOWPATH_WALKTHROUGHS) + "/03-signal-v3.13.yaml");
+        for (const std::string& a : extra) cmd += " " + quote(a);
+        cmd += " --dump-state " + quote(dump) + " --screenshot " + quote(png) + " 2>" + quote(err) +
+               " >/dev/null";
+        int st = std::system(cmd.c_str());
+        std::ifstream e(err);
+        std::string text((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+        if (text.find("xvfb-run: error") != std::string::npos) continue;
+        EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << cmd << "\n" << text;
+        break;
+    }
+    std::ifstream in(dump);
+    json state;
+    if (!in) {
+        ADD_FAILURE() << "no dump at " << dump;
+        return state;
+    }
+    in >> state;
+    return state;
+}
+
+void expect_lesson_fits(const json& s, const Mode& m, const char* what) {
+    SCOPED_TRACE(name_of(m) + " " + what);
+    ASSERT_TRUE(s.contains("layout_fit"));
+    const json& fit = s["layout_fit"];
+    for (const char* panel : {"path", "stack", "tif"}) {
+        ASSERT_TRUE(fit.contains(panel)) << panel << " not drawn: " << fit.dump();
+        EXPECT_TRUE(fit[panel]["fits"].get<bool>()) << panel << ": " << fit[panel].dump();
+        EXPECT_TRUE(fit[panel]["clipped"].empty()) << panel << ": " << fit[panel].dump();
+    }
+    // The graph's text follows the body text (15 px at scale 1).
+    float scale = s["ui"]["scale"].get<float>();
+    float graph_font = fit["path"]["font"].get<float>();
+    EXPECT_GE(graph_font, 15.0f * scale * 0.7f) << "graph labels smaller than the rest";
+    EXPECT_GE(graph_font, 10.0f);
+    // The graph's drawing is inside its panel, both exits included.
+    EXPECT_LE(fit["path"]["content"][0].get<float>(), fit["path"]["avail"][0].get<float>() + 1);
+    // The window really is that size and the scale grows with it.
+    EXPECT_EQ(s["ui"]["framebuffer"][0].get<int>(), m.w);
+    EXPECT_EQ(s["ui"]["framebuffer"][1].get<int>(), m.h);
+}
+
+class LayoutHolds : public testing::TestWithParam<Mode> {};
+
+// Two states per mode in one run would need two runs: the decision of a
+// signal's iret (long banner text, full frame after SAVE_REST) carries most.
+TEST_P(LayoutHolds, NothingOfTheLessonIsCut) {
+    const Mode& m = GetParam();
+    json s = run_mode(m, {"--inject", "SIGPENDING@exit", "--commands", "decision; step 3"}, "");
+    ASSERT_FALSE(s.is_null());
+    ASSERT_TRUE(s["error"].is_null()) << s["error"];
+    expect_lesson_fits(s, m, "at the iret decision");
+    if (!m.tour) {
+        EXPECT_EQ(s["decision"]["exit"], "iret");  // a tour runs its own scenario
+    }
+    if (m.presenter) {
+        // Presenter mode gives the graph the whole width of the body.
+        for (const json& p : s["ui"]["panels"]) {
+            if (p["id"] == "path" && !m.tour) {
+                EXPECT_GE(p["rect"][2].get<float>(), m.w - 1.0f);
+            }
+        }
+    }
+}
+
+std::vector<Mode> modes() {
+    std::vector<Mode> out;
+    const int sizes[][2] = {{1280, 720}, {1280, 800}, {1920, 1080}, {3840, 2160}};
+    for (auto [w, h] : sizes)
+        for (bool presenter : {false, true}) {
+            out.push_back({w, h, presenter, 1.0f, false});
+            out.push_back({w, h, presenter, 2.0f, false});
+            out.push_back({w, h, presenter, 1.4f, true});
+        }
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, LayoutHolds, testing::ValuesIn(modes()),
+                         [](const testing::TestParamInfo<Mode>& info) {
+                             std::string n = name_of(info.param);
+                             for (char& c : n)
+                                 if (c == '.') c = '_';
+                             return n;
+                         });
+
+}  // namespace
