@@ -15,8 +15,6 @@
 
 namespace slowpath {
 
-namespace abi = slowpath::abi;
-
 namespace {
 
 constexpr uint64_t kPage = SP_PAGE_SIZE;

@@ -16,8 +16,6 @@
 
 namespace slowpath {
 
-namespace abi = slowpath::abi;
-
 namespace {}  // namespace
 
 void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
