@@ -2,20 +2,22 @@
 // and playing them against a Session. See docs/walkthroughs.md.
 #include "slowpath/walkthrough.h"
 
-#include "format.h"
-
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <tuple>
 
+#include "format.h"
 #include "slowpath/guest_image.h"
 #include "slowpath/machine.h"
 #include "slowpath/syscalls.h"
@@ -61,7 +63,6 @@ std::string_view step_kind_name(StepKind kind) {
 }
 
 namespace {
-
 
 // Small numbers read best in decimal, addresses and masks in hex.
 std::string number(int64_t v) {
@@ -328,7 +329,19 @@ void Parser::error(const YAML::Mark& mark, const std::string& message) {
     int column = mark.column >= 0 ? mark.column + 1 : 1;
     // Each era parses the steps again: report each problem once.
     if (!seen_.insert({line, column, message}).second) return;
-    diagnostics_.push_back({file_, line, column, message});
+    // One line each: a name quoted from the file may hold a line break.
+    std::string text;
+    for (char c : message) {
+        if (c == '\n')
+            text += "\\n";
+        else if (c == '\r')
+            text += "\\r";
+        else if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+            text += '?';
+        else
+            text += c;
+    }
+    diagnostics_.push_back({file_, line, column, text});
 }
 
 bool Parser::is_era_map(const YAML::Node& n) const {
@@ -1765,13 +1778,25 @@ Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
 }
 
 Walkthrough load_walkthrough(const std::string& path, const LoadOptions& options) {
+    // No walkthrough is anywhere near this big; /dev/zero would never end.
+    constexpr size_t kMaxBytes = 4 << 20;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw WalkthroughError({{path, 0, 0, "is a directory, not a walkthrough file"}});
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) throw WalkthroughError({{path, 0, 0, "cannot open the file"}});
     std::string text;
     char buf[4096];
     size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    while (text.size() <= kMaxBytes && (n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
+    bool read_error = std::ferror(f);
+    int err = errno;
     std::fclose(f);
+    if (read_error)
+        throw WalkthroughError({{path, 0, 0, std::string("cannot read: ") + std::strerror(err)}});
+    if (text.size() > kMaxBytes)
+        throw WalkthroughError({{path, 0, 0, "too large for a walkthrough (over 4 MiB)"}});
     return parse_walkthrough(text, path, options);
 }
 
