@@ -1863,7 +1863,8 @@ std::vector<NarrationLine> parse_narration(const std::string& text) {
         } else {
             size_t d = 0;
             while (d < body.size() && std::isdigit(static_cast<unsigned char>(body[d]))) d++;
-            if (d > 0 && d + 1 < body.size() && body[d] == '.' && body[d + 1] == ' ') {
+            // At most nine digits, as in CommonMark: the number fits an int.
+            if (d > 0 && d <= 9 && d + 1 < body.size() && body[d] == '.' && body[d + 1] == ' ') {
                 line.kind = NarrationLine::Kind::Numbered;
                 line.number = std::stoi(body.substr(0, d));
                 body = body.substr(d + 2);

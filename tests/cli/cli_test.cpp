@@ -225,6 +225,14 @@ TEST(CliHostile, WalkErrorsAreOneLineEach) {
     EXPECT_NE(r.err.find("unknown key 'to\\nwhere'"), std::string::npos) << r.err;
 }
 
+TEST(CliHostile, WalkWithAListNumberTooBigForAnInt) {
+    // Found by fuzz_walkthrough: "12345678901. " made std::stoi throw, and walk aborted.
+    Result r = run_cli("walk " + kHostile + "/walkthrough/long-list-number.yaml");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("123456789. the largest list number"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("12345678901. not a list item"), std::string::npos) << r.out;
+}
+
 TEST(CliHostile, WalkOfADirectory) {
     expect_one_line_status_2(run_cli("walk " + kHostile), kHostile + ": is a directory");
 }
