@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds (a normal and a sanitizer build) and
-# runs every test: unit, scenario, CLI, walkthrough and, under Xvfb, GUI.
+# runs every test: unit, scenario, CLI, walkthrough and, under Xvfb, GUI;
+# then builds the fuzzers with clang and runs each for a fixed number of inputs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -16,3 +17,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSLOWPATH_SANITIZE=ON -DSLOWP
   -DSLOWPATH_BENCH=OFF
 cmake --build build-asan -j"$jobs"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs")
+
+# The fuzzers (clang, libFuzzer): a short fixed run of each on its seed corpus.
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSLOWPATH_FUZZ=ON \
+  -DSLOWPATH_GUI=OFF -DSLOWPATH_BENCH=OFF
+cmake --build build-fuzz -j"$jobs" --target fuzzers
+(cd build-fuzz && ctest --output-on-failure -j"$jobs" -L fuzz)

@@ -2,8 +2,11 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "slowpath/guest_image.h"
@@ -16,11 +19,20 @@ class UsageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A number on the command line: decimal or 0x hex, no sign, below 2^64.
+std::optional<uint64_t> parse_unsigned(std::string_view text);
+
+// JSON text must be UTF-8: each byte that is not part of a well-formed UTF-8
+// sequence becomes the four characters \xNN (two lower-case hex digits).
+std::string escape_invalid_utf8(std::string_view s);
+// The same for every string and key in a JSON value (done before dump()).
+void make_json_text(nlohmann::json& j);
+
 struct RunOptions {
     std::string era = "v3.13";
     std::string syscall = "getpid";
     std::vector<std::string> injections;
-    uint64_t max_steps = 2'000'000;
+    std::string max_steps = "2000000";
     bool json = false;
     bool bad_pointer = false;
     std::string program;

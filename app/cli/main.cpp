@@ -4,9 +4,12 @@
 //                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
 //
 // Exit status: 0 when the run was made (whatever its outcome), 1 when the
-// guest could not be loaded, 2 for a bad command line.
+// guest kernel could not be loaded, 2 for a bad command line (a --program
+// that cannot be loaded included).
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,11 +26,20 @@ int run_command(const RunOptions& o) {
     if (auto era = parse_era(o.era))
         s.era = *era;
     else
-        throw UsageError("unknown era '" + o.era + "' (" + era_names() + ")");
-    if (auto nr = parse_syscall(o.syscall))
+        throw UsageError("unknown era '" + o.era + "' (v3.13 or rfc)");
+    // A number is read as every number on the command line is (decimal or 0x hex).
+    constexpr uint64_t kMaxSyscallNr = 999'999;
+    if (!o.syscall.empty() && std::isdigit(static_cast<unsigned char>(o.syscall[0]))) {
+        auto nr = parse_unsigned(o.syscall);
+        if (!nr || *nr > kMaxSyscallNr)
+            throw UsageError("--syscall: bad number '" + o.syscall + "' (0 to " +
+                             std::to_string(kMaxSyscallNr) + ", decimal or 0x hex)");
+        s.syscall_nr = static_cast<long>(*nr);
+    } else if (auto nr = parse_syscall(o.syscall)) {
         s.syscall_nr = *nr;
-    else
+    } else {
         throw UsageError("unknown syscall '" + o.syscall + "'");
+    }
     for (const auto& text : o.injections) {
         try {
             s.injections.push_back(parse_injection(text));
@@ -35,17 +47,33 @@ int run_command(const RunOptions& o) {
             throw UsageError(std::string("--inject ") + e.what());
         }
     }
-    if (o.max_steps == 0) throw UsageError("--max-steps must be at least 1");
-    s.max_steps = o.max_steps;
+    auto max_steps = parse_unsigned(o.max_steps);
+    if (!max_steps || *max_steps == 0)
+        throw UsageError(
+            "--max-steps must be a number from 1 to 2^64-1 (decimal or 0x hex), not '" +
+            o.max_steps + "'");
+    s.max_steps = *max_steps;
     s.bad_pointer = o.bad_pointer;
     s.user_program = o.program;
     s.user_args = o.program_args;
 
-    Session session(s);
-    if (o.json)
-        std::cout << report_json(session).dump(2) << "\n";
-    else
-        std::cout << report_text(session);
+    std::optional<Session> session;
+    try {
+        session.emplace(s);
+    } catch (const LoadError& e) {
+        // The user's --program is a bad argument; a broken guest kernel is not.
+        const std::string what = e.what();
+        if (!o.program.empty() && what.rfind(o.program + ": ", 0) == 0) throw UsageError(what);
+        throw;
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());  // the program's arguments do not fit
+    }
+    if (o.json) {
+        nlohmann::json j = report_json(*session);
+        make_json_text(j);  // a guest may print bytes that are not UTF-8
+        std::cout << j.dump(2) << "\n";
+    } else
+        std::cout << report_text(*session);
     return 0;
 }
 
@@ -64,7 +92,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     run_cmd->add_option("--inject", run.injections,
                         "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
-    run_cmd->add_option("--max-steps", run.max_steps, "stop after this many instructions")
+    run_cmd
+        ->add_option("--max-steps", run.max_steps,
+                     "stop after this many instructions (decimal or 0x hex)")
         ->capture_default_str();
     run_cmd->add_flag("--json", run.json, "print one JSON object");
     run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");

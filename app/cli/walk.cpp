@@ -144,7 +144,9 @@ int walk_command(const WalkOptions& options) {
                                   {"line", d.line},
                                   {"column", d.column},
                                   {"message", d.message}});
-            std::cout << json{{"passed", false}, {"errors", errors}}.dump(2) << "\n";
+            json out{{"passed", false}, {"errors", errors}};
+            make_json_text(out);  // a file may hold bytes that are not UTF-8
+            std::cout << out.dump(2) << "\n";
         } else {
             for (const auto& d : problems) std::cerr << d.text() << "\n";
         }
@@ -203,12 +205,12 @@ int walk_command(const WalkOptions& options) {
         files.push_back(file);
     }
     if (options.json) {
-        std::cout << json{{"passed", failed == 0},
-                          {"checks", checks},
-                          {"failed", failed},
-                          {"walkthroughs", files}}
-                         .dump(2)
-                  << "\n";
+        json out{{"passed", failed == 0},
+                 {"checks", checks},
+                 {"failed", failed},
+                 {"walkthroughs", files}};
+        make_json_text(out);
+        std::cout << out.dump(2) << "\n";
     } else {
         std::cout << "== " << walkthroughs.size() << " walkthrough"
                   << (walkthroughs.size() == 1 ? "" : "s") << ", " << runs << " run"

@@ -52,7 +52,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     app.add_option("--inject", injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
     app.add_flag("--bad-pointer", options.scenario.bad_pointer,
                  "the demo passes an unmapped user pointer");
-    app.add_option("--max-steps", max_steps, "stop the run after this many instructions");
+    CLI::Option* max_steps_opt =
+        app.add_option("--max-steps", max_steps, "stop the run after this many instructions");
     app.add_option("--screenshot", options.screenshot, "draw the window, save it as PNG, exit");
     app.add_option("--frames", options.frames, "draw this many frames, then exit");
     app.add_option("--commands", options.commands_text,
@@ -119,6 +120,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         }
         options.scenario_given = true;
     }
+    if (max_steps_opt->count() && max_steps == 0) return fail("--max-steps must be at least 1");
     if (max_steps > 0) options.scenario.max_steps = max_steps;
     if (!size_text.empty() && !parse_size(size_text, options.width, options.height))
         return fail("bad --size '" + size_text + "' (use WIDTHxHEIGHT, e.g. 1600x1000)");

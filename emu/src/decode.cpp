@@ -12,8 +12,6 @@
 
 namespace slowpath {
 
-namespace abi = slowpath::abi;
-
 namespace {
 
 uint32_t bits(std::initializer_list<int> offsets) {

@@ -16,8 +16,6 @@
 
 namespace slowpath {
 
-namespace abi = slowpath::abi;
-
 namespace {
 
 constexpr uint64_t kPage = SP_PAGE_SIZE;
@@ -75,7 +73,14 @@ Engine::Engine(const Scenario& scenario, Options options) : scenario_(scenario),
     std::string user_path =
         scenario.user_program.empty() ? guest_path("demo.elf") : scenario.user_program;
     user_ = std::make_unique<GuestImage>(GuestImage::load(user_path));
-    load_and_boot(scenario);
+    try {
+        load_and_boot(scenario);
+    } catch (...) {
+        // No destructor runs for a constructor that throws: free Unicorn here.
+        if (uc_) uc_close(uc_);
+        uc_ = nullptr;
+        throw;
+    }
 }
 
 Engine::~Engine() {
@@ -101,14 +106,15 @@ void Engine::set_reg(int id, uint64_t value) {
 }
 
 void Engine::load_and_boot(const Scenario& scenario) {
+    // vaddr + memsz could wrap past 2^64: compare memsz with the room left.
+    constexpr uint64_t user_end = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
     for (const auto& seg : user_->segments())
-        if (seg.vaddr < SP_USER_BASE ||
-            seg.vaddr + seg.memsz > SP_USER_STACK_TOP - SP_USER_STACK_SIZE)
+        if (seg.vaddr < SP_USER_BASE || seg.vaddr >= user_end || seg.memsz > user_end - seg.vaddr)
             throw LoadError(user_->path() + ": a segment at " + hex(seg.vaddr) +
                             " lies outside user memory [" + hex(SP_USER_BASE) + ", " +
                             hex(SP_USER_STACK_TOP - SP_USER_STACK_SIZE) + ")");
     for (const auto& seg : kernel_->segments())
-        if (seg.vaddr + seg.memsz > SP_USER_BASE)
+        if (seg.vaddr >= SP_USER_BASE || seg.memsz > SP_USER_BASE - seg.vaddr)
             throw LoadError(kernel_->path() + ": a kernel segment reaches into user memory");
 
     inject_fn_ = symbol("slowpath_inject");

@@ -18,8 +18,6 @@
 
 namespace slowpath {
 
-namespace abi = slowpath::abi;
-
 namespace {
 
 // The modern era's SYSRET checks (SP_NOTE_SYSRET_CHECK), in the order

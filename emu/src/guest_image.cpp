@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -30,6 +31,12 @@ struct ElfCloser {
         if (elf) elf_end(elf);
     }
 };
+
+std::string hex_addr(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
+    return buf;
+}
 
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
     throw LoadError(path + ": " + why);
@@ -105,15 +112,27 @@ void load_dwarf(Elf* elf, std::vector<SourceLine>& lines,
 }  // namespace
 
 GuestImage GuestImage::load(const std::string& path) {
-    GuestImage img;
-    img.path_ = path;
     if (elf_version(EV_CURRENT) == EV_NONE) fail(path, "libelf is unusable");
     FileCloser fd{open(path.c_str(), O_RDONLY)};
     if (fd.fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
     ElfCloser e{elf_begin(fd.fd, ELF_C_READ, nullptr)};
-    if (!e.elf || elf_kind(e.elf) != ELF_K_ELF) fail(path, "not an ELF file");
+    return from_elf(e.elf, path);
+}
+
+GuestImage GuestImage::load_bytes(const void* data, size_t size, const std::string& name) {
+    if (elf_version(EV_CURRENT) == EV_NONE) fail(name, "libelf is unusable");
+    // libelf may write to an image it was given (ELF_C_READ_MMAP_PRIVATE): a copy.
+    std::vector<char> copy(static_cast<const char*>(data), static_cast<const char*>(data) + size);
+    ElfCloser e{elf_memory(copy.data(), copy.size())};
+    return from_elf(e.elf, name);
+}
+
+GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
+    GuestImage img;
+    img.path_ = path;
+    if (!elf || elf_kind(elf) != ELF_K_ELF) fail(path, "not an ELF file");
     GElf_Ehdr eh;
-    if (!gelf_getehdr(e.elf, &eh)) fail(path, "unreadable ELF header");
+    if (!gelf_getehdr(elf, &eh)) fail(path, "unreadable ELF header");
     if (eh.e_ident[EI_CLASS] != ELFCLASS64) fail(path, "not a 64-bit ELF");
     if (eh.e_machine != EM_X86_64)
         fail(path, "not an x86-64 ELF (e_machine " + std::to_string(eh.e_machine) + ")");
@@ -122,23 +141,28 @@ GuestImage GuestImage::load(const std::string& path) {
     img.entry_ = eh.e_entry;
 
     size_t phnum = 0;
-    if (elf_getphdrnum(e.elf, &phnum) != 0) fail(path, "unreadable program headers");
+    if (elf_getphdrnum(elf, &phnum) != 0) fail(path, "unreadable program headers");
     size_t file_size = 0;
-    const char* raw = elf_rawfile(e.elf, &file_size);
+    const char* raw = elf_rawfile(elf, &file_size);
     if (!raw) fail(path, "unreadable file contents");
     img.phnum_ = static_cast<uint32_t>(phnum);
     img.phent_ = eh.e_phentsize;
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
-        if (!gelf_getphdr(e.elf, static_cast<int>(i), &ph)) fail(path, "unreadable program header");
+        if (!gelf_getphdr(elf, static_cast<int>(i), &ph)) fail(path, "unreadable program header");
         if (ph.p_type == PT_INTERP) fail(path, "dynamically linked; build with -static");
         if (ph.p_type == PT_PHDR) img.phdr_addr_ = ph.p_vaddr;
         if (ph.p_type != PT_LOAD || ph.p_memsz == 0) continue;
-        if (ph.p_offset + ph.p_filesz > file_size || ph.p_filesz > ph.p_memsz)
+        // Each bound is checked without adding two file-controlled numbers,
+        // which could wrap past 2^64 and pass.
+        if (ph.p_offset > file_size || ph.p_filesz > file_size - ph.p_offset)
             fail(path, "truncated: a segment lies beyond the end of the file");
-        if (ph.p_vaddr + ph.p_memsz > SP_RAM_SIZE || ph.p_vaddr < SP_KERNEL_BASE)
-            fail(path, "a segment at " + std::to_string(ph.p_vaddr) +
-                           " does not fit the guest's 16 MiB identity map");
+        if (ph.p_filesz > ph.p_memsz)
+            fail(path, "a segment has more file bytes than memory (p_filesz > p_memsz)");
+        if (ph.p_vaddr < SP_KERNEL_BASE || ph.p_vaddr >= SP_RAM_SIZE ||
+            ph.p_memsz > SP_RAM_SIZE - ph.p_vaddr)
+            fail(path, "a segment at " + hex_addr(ph.p_vaddr) + " of " + hex_addr(ph.p_memsz) +
+                           " bytes does not fit the guest's 16 MiB identity map");
         Segment s;
         s.vaddr = ph.p_vaddr;
         s.memsz = ph.p_memsz;
@@ -154,12 +178,12 @@ GuestImage GuestImage::load(const std::string& path) {
     if (img.segments_.empty()) fail(path, "no loadable segments");
 
     size_t shstrndx = 0;
-    if (elf_getshdrstrndx(e.elf, &shstrndx) != 0) fail(path, "unreadable section names");
+    if (elf_getshdrstrndx(elf, &shstrndx) != 0) fail(path, "unreadable section names");
     std::vector<std::string> section_names;
-    for (Elf_Scn* scn = elf_nextscn(e.elf, nullptr); scn; scn = elf_nextscn(e.elf, scn)) {
+    for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh)) fail(path, "unreadable section header");
-        const char* name = elf_strptr(e.elf, shstrndx, sh.sh_name);
+        const char* name = elf_strptr(elf, shstrndx, sh.sh_name);
         std::string sname = name ? name : "";
         size_t index = elf_ndxscn(scn);
         if (section_names.size() <= index) section_names.resize(index + 1);
@@ -176,7 +200,7 @@ GuestImage GuestImage::load(const std::string& path) {
             }
         }
     }
-    for (Elf_Scn* scn = elf_nextscn(e.elf, nullptr); scn; scn = elf_nextscn(e.elf, scn)) {
+    for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB) continue;
         Elf_Data* d = elf_getdata(scn, nullptr);
@@ -188,7 +212,7 @@ GuestImage GuestImage::load(const std::string& path) {
             int type = GELF_ST_TYPE(sym.st_info);
             if (type != STT_FUNC && type != STT_NOTYPE && type != STT_OBJECT) continue;
             if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE) continue;
-            const char* name = elf_strptr(e.elf, sh.sh_link, sym.st_name);
+            const char* name = elf_strptr(elf, sh.sh_link, sym.st_name);
             if (!name || !*name || name[0] == '$' || std::strncmp(name, ".L", 2) == 0) continue;
             Symbol s;
             s.name = name;
@@ -211,7 +235,7 @@ GuestImage GuestImage::load(const std::string& path) {
     });
     std::sort(img.notes_.begin(), img.notes_.end(),
               [](const Note& a, const Note& b) { return a.addr < b.addr; });
-    load_dwarf(e.elf, img.lines_, img.params_);
+    load_dwarf(elf, img.lines_, img.params_);
     return img;
 }
 

@@ -2,12 +2,15 @@
 // and playing them against a Session. See docs/walkthroughs.md.
 #include "slowpath/walkthrough.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
@@ -283,7 +286,19 @@ void Parser::error(const YAML::Mark& mark, const std::string& message) {
     int column = mark.column >= 0 ? mark.column + 1 : 1;
     // Each era parses the steps again: report each problem once.
     if (!seen_.insert({line, column, message}).second) return;
-    diagnostics_.push_back({file_, line, column, message});
+    // One line each: a name quoted from the file may hold a line break.
+    std::string text;
+    for (char c : message) {
+        if (c == '\n')
+            text += "\\n";
+        else if (c == '\r')
+            text += "\\r";
+        else if (static_cast<unsigned char>(c) < 0x20 && c != '\t')
+            text += '?';
+        else
+            text += c;
+    }
+    diagnostics_.push_back({file_, line, column, text});
 }
 
 bool Parser::is_era_map(const YAML::Node& n) const {
@@ -1720,13 +1735,25 @@ Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
 }
 
 Walkthrough load_walkthrough(const std::string& path, const LoadOptions& options) {
+    // No walkthrough is anywhere near this big; /dev/zero would never end.
+    constexpr size_t kMaxBytes = 4 << 20;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw WalkthroughError({{path, 0, 0, "is a directory, not a walkthrough file"}});
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) throw WalkthroughError({{path, 0, 0, "cannot open the file"}});
     std::string text;
     char buf[4096];
     size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+    while (text.size() <= kMaxBytes && (n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
+    bool read_error = std::ferror(f);
+    int err = errno;
     std::fclose(f);
+    if (read_error)
+        throw WalkthroughError({{path, 0, 0, std::string("cannot read: ") + std::strerror(err)}});
+    if (text.size() > kMaxBytes)
+        throw WalkthroughError({{path, 0, 0, "too large for a walkthrough (over 4 MiB)"}});
     return parse_walkthrough(text, path, options);
 }
 
@@ -1793,7 +1820,8 @@ std::vector<NarrationLine> parse_narration(const std::string& text) {
         } else {
             size_t d = 0;
             while (d < body.size() && std::isdigit(static_cast<unsigned char>(body[d]))) d++;
-            if (d > 0 && d + 1 < body.size() && body[d] == '.' && body[d + 1] == ' ') {
+            // At most nine digits, as in CommonMark: the number fits an int.
+            if (d > 0 && d <= 9 && d + 1 < body.size() && body[d] == '.' && body[d + 1] == ' ') {
                 line.kind = NarrationLine::Kind::Numbered;
                 line.number = std::stoi(body.substr(0, d));
                 body = body.substr(d + 2);

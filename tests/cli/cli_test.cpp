@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -18,14 +19,14 @@ struct Result {
     std::string out, err;
 };
 
-Result run_cli(const std::string& args) {
+Result run_cli(const std::string& args, const std::string& prefix = "") {
     // One file per test: ctest runs tests in parallel.
     const auto* info = testing::UnitTest::GetInstance()->current_test_info();
     std::string name = std::string(info->test_suite_name()) + "." + info->name();
     for (char& c : name)
         if (c == '/') c = '_';
     std::string err_file = testing::TempDir() + "cli_stderr_" + name + ".txt";
-    std::string cmd = std::string(SLOWPATH_CLI) + " " + args + " 2>" + err_file;
+    std::string cmd = prefix + std::string(SLOWPATH_CLI) + " " + args + " 2>" + err_file;
     Result r;
     FILE* p = popen(cmd.c_str(), "r");
     if (!p) return r;
@@ -112,31 +113,163 @@ TEST_P(CliBadInput, OneLineErrorAndStatus2) {
     EXPECT_TRUE(r.out.empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Errors, CliBadInput,
-                         testing::Values(BadArgs{"run --era v2.6", "v2.6"},
-                                         BadArgs{"run --syscall frobnicate", "frobnicate"},
-                                         BadArgs{"run --inject SIGWHATEVER@exit", "SIGWHATEVER"},
-                                         BadArgs{"run --inject SIGPENDING@later", "later"},
-                                         BadArgs{"run --inject SIGPENDING", "SIGPENDING"},
-                                         BadArgs{"run --inject SECCOMP@exit", "SECCOMP"},
-                                         BadArgs{"run --max-steps 0", "max-steps"},
-                                         BadArgs{"run --no-such-option", "no-such-option"},
-                                         BadArgs{"", "subcommand"}),
-                         [](const testing::TestParamInfo<BadArgs>& info) {
-                             std::string name =
-                                 "case" + std::to_string(info.index) + "_" + info.param.mentions;
-                             for (char& c : name)
-                                 if (!isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Errors, CliBadInput,
+    testing::Values(
+        BadArgs{"run --era v2.6", "v2.6"}, BadArgs{"run --syscall frobnicate", "frobnicate"},
+        BadArgs{"run --inject SIGWHATEVER@exit", "SIGWHATEVER"},
+        BadArgs{"run --inject SIGPENDING@later", "later"},
+        BadArgs{"run --inject SIGPENDING", "SIGPENDING"},
+        BadArgs{"run --inject SECCOMP@exit", "SECCOMP"}, BadArgs{"run --max-steps 0", "max-steps"},
+        BadArgs{"run --max-steps -1", "-1"},
+        BadArgs{"run --max-steps 18446744073709551616", "18446744073709551616"},
+        BadArgs{"run --max-steps 0x10000000000000000", "0x10000000000000000"},
+        BadArgs{"run --max-steps 12abc", "12abc"}, BadArgs{"run --max-steps 0x", "max-steps"},
+        BadArgs{"run --syscall 0xzz", "0xzz"}, BadArgs{"run --syscall 1000000", "1000000"},
+        BadArgs{"run --syscall 0x27x", "0x27x"}, BadArgs{"run --no-such-option", "no-such-option"},
+        BadArgs{"", "subcommand"}),
+    [](const testing::TestParamInfo<BadArgs>& info) {
+        std::string name = "case" + std::to_string(info.index) + "_" + info.param.mentions;
+        for (char& c : name)
+            if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+        return name;
+    });
 
 TEST(Cli, BrokenProgramIsOneLineNamingTheFile) {
+    // A --program that cannot be loaded is a bad argument: status 2.
     std::string path = testing::TempDir() + "slowpath-cli-not-an-elf";
     std::ofstream(path) << "#!/bin/sh\necho hello\n";
     Result r = run_cli("run --program " + path);
-    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.status, 2);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find(path), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
+// ---- hostile input (tests/data/hostile) --------------------------------------------
+
+const std::string kHostile = std::string(SLOWPATH_TEST_DATA) + "/hostile";
+
+void expect_one_line_status_2(const Result& r, const std::string& mentions) {
+    EXPECT_EQ(r.status, 2) << r.out << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(CliHostile, ProgramWhoseSegmentOffsetWrapsIsRefused) {
+    const std::string elf = kHostile + "/elf/offset-wraps.elf";
+    expect_one_line_status_2(run_cli("run --program " + elf), elf + ": truncated");
+}
+
+TEST(CliHostile, ProgramWhoseSegmentSizeWrapsIsRefused) {
+    const std::string elf = kHostile + "/elf/memsz-wraps.elf";
+    expect_one_line_status_2(run_cli("run --program " + elf), elf + ": a segment at 0x400000");
+}
+
+TEST(CliHostile, ArgumentsTooLongForTheBootPage) {
+    const std::string elf = kHostile + "/elf/prints-ff.elf";
+    expect_one_line_status_2(run_cli("run --program " + elf + " --args " + std::string(4000, 'x')),
+                             "too long");
+}
+
+TEST(CliHostile, JsonKeepsBytesThatAreNotUtf8Escaped) {
+    // The guest writes "a", 0xff, "b".
+    Result r = run_cli("run --program " + kHostile + "/elf/prints-ff.elf --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["outcome"], "exited");
+    EXPECT_EQ(j["stdout"], "a\\xffb");
+    // The text report prints the byte itself.
+    Result text = run_cli("run --program " + kHostile + "/elf/prints-ff.elf");
+    ASSERT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("a\xff"
+                            "b"),
+              std::string::npos);
+}
+
+TEST(CliHostile, WalkJsonKeepsBytesThatAreNotUtf8Escaped) {
+    Result r = run_cli("walk --json " + kHostile + "/walkthrough/bad-byte.yaml");
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    ASSERT_EQ(j["walkthroughs"].size(), 1u);
+    const auto& w = j["walkthroughs"][0];
+    EXPECT_EQ(w["title"], "A byte that is not UTF-8 \\xff in the title");
+    // A Latin-1 byte, an overlong "/", a UTF-16 surrogate: escaped; real UTF-8 kept.
+    EXPECT_EQ(w["runs"][0]["steps"][0]["narration"],
+              "caf\\xe9 \\xc0\\xaf overlong, \\xed\\xa0\\x80 surrogate, fine: caf\xc3\xa9");
+}
+
+TEST(CliHostile, WalkJsonErrorsKeepBytesThatAreNotUtf8Escaped) {
+    Result r = run_cli("walk --json " + kHostile + "/walkthrough/bad-byte-error.yaml");
+    EXPECT_EQ(r.status, 2) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["passed"], false);
+    bool found = false;
+    for (const auto& e : j["errors"])
+        found |= e["message"].get<std::string>().find("'sysret\\xfe'") != std::string::npos;
+    EXPECT_TRUE(found) << r.out;
+}
+
+TEST(CliHostile, WalkErrorsAreOneLineEach) {
+    // Keys quoted with a line break in them.
+    const std::string file = kHostile + "/walkthrough/two-line-error.yaml";
+    Result r = run_cli("walk " + file);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(count_lines(r.err), 3) << r.err;
+    size_t start = 0;
+    while (start < r.err.size()) {
+        EXPECT_EQ(r.err.compare(start, file.size(), file), 0) << r.err.substr(start);
+        start = r.err.find('\n', start) + 1;
+    }
+    EXPECT_NE(r.err.find("unknown key 'to\\nwhere'"), std::string::npos) << r.err;
+}
+
+TEST(CliHostile, WalkWithAListNumberTooBigForAnInt) {
+    // Found by fuzz_walkthrough: "12345678901. " made std::stoi throw, and walk aborted.
+    Result r = run_cli("walk " + kHostile + "/walkthrough/long-list-number.yaml");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("123456789. the largest list number"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("12345678901. not a list item"), std::string::npos) << r.out;
+}
+
+TEST(CliHostile, WalkOfADirectory) {
+    expect_one_line_status_2(run_cli("walk " + kHostile), kHostile + ": is a directory");
+}
+
+TEST(CliHostile, WalkOfAHugeFileIsBounded) {
+    std::string path = testing::TempDir() + "slowpath-cli-huge.yaml";
+    {
+        std::ofstream out(path);
+        out << "title: big\n# " << std::string(5 << 20, 'x') << "\n";
+    }
+    expect_one_line_status_2(run_cli("walk " + path), path + ": too large");
+    std::remove(path.c_str());
+}
+
+TEST(CliHostile, WalkOfDevZeroEnds) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "no memory limit under AddressSanitizer; the huge-file test covers the bound";
+#else
+    // Bounded, so a regression fails instead of eating the machine's memory.
+    Result r = run_cli("walk /dev/zero", "ulimit -v 4000000; timeout 60 ");
+    expect_one_line_status_2(r, "/dev/zero: too large");
+#endif
+}
+
+TEST(Cli, NumbersReadTheSameEverywhere) {
+    // 0x27 is getpid, as 39 is.
+    Result r = run_cli("run --syscall 0x27 --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["syscalls"][j["focus"].get<int>()]["nr"], 39);
+    Result hex_steps = run_cli("run --max-steps 0x10 --json");
+    ASSERT_EQ(hex_steps.status, 0) << hex_steps.err;
+    EXPECT_EQ(nlohmann::json::parse(hex_steps.out)["outcome"], "step-limit");
+    // The largest count there is: the run ends on its own.
+    Result most = run_cli("run --max-steps 18446744073709551615 --json");
+    ASSERT_EQ(most.status, 0) << most.err;
+    EXPECT_EQ(nlohmann::json::parse(most.out)["outcome"], "exited");
 }
 
 TEST(Cli, StepLimitIsAnOutcome) {

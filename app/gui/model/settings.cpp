@@ -1,9 +1,19 @@
 #include "model/settings.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace slowpath::gui {
 
@@ -25,29 +35,89 @@ std::string settings_path() {
 
 namespace {
 
+// A JSON number converted to T only when T can hold it (a cast out of
+// range would be undefined behaviour).
 template <typename T>
-void read(const json& j, const char* key, T& out) {
-    auto it = j.find(key);
-    if (it == j.end()) return;
+bool number_fits(const json& v) {
+    if constexpr (std::is_same_v<T, bool> || !std::is_arithmetic_v<T>) {
+        return true;
+    } else {
+        if (!v.is_number()) return true;  // get<T>() throws: a wrong type
+        if (v.is_number_float()) {
+            double d = v.get<double>();
+            if constexpr (std::is_floating_point_v<T>)
+                return !(std::fabs(d) > static_cast<double>(std::numeric_limits<T>::max()));
+            else
+                return d >= static_cast<double>(std::numeric_limits<T>::min()) &&
+                       d < static_cast<double>(std::numeric_limits<T>::max()) + 1.0;
+        }
+        if constexpr (std::is_floating_point_v<T>) return true;
+        if (v.is_number_unsigned())
+            return v.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<T>::max());
+        int64_t i = v.get<int64_t>();
+        return i >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+               i <= static_cast<int64_t>(std::numeric_limits<T>::max());
+    }
+}
+
+template <typename T>
+void read_value(const json& v, T& out) {
     try {
-        out = it->get<T>();
+        if (number_fits<T>(v)) out = v.get<T>();
     } catch (const json::exception&) {
         // A wrong type keeps the default; the rest of the file still counts.
     }
 }
 
+template <typename V>
+void read_value(const json& v, std::map<std::string, V>& out) {
+    if (!v.is_object()) return;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        const json& item = it.value();
+        V value{};
+        bool ok = false;
+        try {
+            if (number_fits<V>(item)) {
+                value = item.get<V>();
+                ok = true;
+            }
+        } catch (const json::exception&) {
+        }
+        if (ok) out[it.key()] = value;
+    }
+}
+
+template <typename T>
+void read(const json& j, const char* key, T& out) {
+    auto it = j.find(key);
+    if (it != j.end()) read_value(*it, out);
+}
+
 }  // namespace
 
 Settings load_settings(const std::string& path, std::string* error) {
+    if (path.empty()) return Settings{};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Settings{};  // first run
+    // A settings file is a few hundred bytes; do not read a huge one whole.
+    constexpr std::streamsize kMaxBytes = 1 << 20;
+    std::string text(static_cast<size_t>(kMaxBytes) + 1, '\0');
+    in.read(text.data(), kMaxBytes + 1);
+    text.resize(static_cast<size_t>(in.gcount()));
+    if (text.size() > static_cast<size_t>(kMaxBytes)) {
+        if (error) *error = path + ": too large for a settings file (over 1 MiB)";
+        return Settings{};
+    }
+    return parse_settings(text, path, error);
+}
+
+Settings parse_settings(const std::string& text, const std::string& name, std::string* error) {
     Settings s;
-    if (path.empty()) return s;
-    std::ifstream in(path);
-    if (!in) return s;  // first run
     json j;
     try {
-        in >> j;
+        j = json::parse(text);
     } catch (const json::exception& e) {
-        if (error) *error = path + ": " + e.what();
+        if (error) *error = name + ": " + e.what();
         return s;
     }
     if (!j.is_object()) return s;
@@ -78,8 +148,7 @@ Settings load_settings(const std::string& path, std::string* error) {
     return s;
 }
 
-bool save_settings(const Settings& s, const std::string& path, std::string* error) {
-    if (path.empty()) return false;
+std::string settings_text(const Settings& s) {
     json j = {
         {"dark", s.dark},
         {"presenter", s.presenter},
@@ -98,26 +167,53 @@ bool save_settings(const Settings& s, const std::string& path, std::string* erro
         {"tabs", s.tabs},
         {"show_bytes", s.show_bytes},
     };
+    // Keys of splits and tabs come from the file: bytes that are not UTF-8 must not throw.
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+bool save_settings(const Settings& s, const std::string& path, std::string* error) {
+    if (path.empty()) return false;
     std::error_code ec;
     fs::create_directories(fs::path(path).parent_path(), ec);
-    // Write then rename, so a crash never leaves half a file.
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp);
-        if (!out) {
-            if (error) *error = tmp + ": cannot write";
-            return false;
-        }
-        out << j.dump(2) << "\n";
-        if (!out) {
-            if (error) *error = tmp + ": write failed";
-            return false;
-        }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        if (error) *error = path + ": " + ec.message();
+    auto failed = [&](const std::string& what) {
+        if (error) *error = what + ": " + std::strerror(errno);
         return false;
+    };
+    // Write a temporary file of a name no other instance uses, flush it to
+    // the disk, then rename it over the old one and flush the directory: a
+    // crash or a second instance never leaves half a file.
+    std::string tmp = path + ".XXXXXX";
+    int fd = mkstemp(tmp.data());
+    if (fd < 0) return failed(path + ".XXXXXX");
+    const std::string text = settings_text(s);
+    for (size_t done = 0; done < text.size();) {
+        ssize_t n = write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            bool ok = failed(tmp);
+            close(fd);
+            unlink(tmp.c_str());
+            return ok;
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (fsync(fd) != 0) {
+        bool ok = failed(tmp);
+        close(fd);
+        unlink(tmp.c_str());
+        return ok;
+    }
+    close(fd);
+    if (rename(tmp.c_str(), path.c_str()) != 0) {
+        bool ok = failed(path);
+        unlink(tmp.c_str());
+        return ok;
+    }
+    std::string dir = fs::path(path).parent_path().string();
+    int dfd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (dfd >= 0) {
+        fsync(dfd);  // the rename itself; a file system that cannot is no error
+        close(dfd);
     }
     return true;
 }

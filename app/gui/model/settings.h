@@ -34,6 +34,13 @@ std::string settings_path();
 
 // Missing or broken file: defaults (a broken file is reported in `error`).
 Settings load_settings(const std::string& path, std::string* error = nullptr);
+// The same from the file's text; `name` stands for the file in `error`.
+Settings parse_settings(const std::string& text, const std::string& name,
+                        std::string* error = nullptr);
+// What save_settings writes (JSON, one object).
+std::string settings_text(const Settings& settings);
+// Writes a uniquely named temporary file, fsyncs it, renames it over `path`
+// and fsyncs the directory: two instances saving at once never collide.
 bool save_settings(const Settings& settings, const std::string& path, std::string* error = nullptr);
 
 }  // namespace slowpath::gui

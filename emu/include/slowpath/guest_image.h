@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+struct Elf;  // libelf
+
 namespace slowpath {
 
 // Thrown for anything wrong with a file the user or the build gave us.
@@ -54,6 +56,8 @@ class GuestImage {
     // Throws LoadError("<path>: <reason>") for a missing, truncated or
     // non-x86-64 ELF, or one without the segments the machine needs.
     static GuestImage load(const std::string& path);
+    // The same from an ELF image in memory; `name` stands for the file in errors.
+    static GuestImage load_bytes(const void* data, size_t size, const std::string& name);
 
     const std::string& path() const { return path_; }
     uint64_t entry() const { return entry_; }
@@ -79,6 +83,8 @@ class GuestImage {
     std::vector<std::string> source_files() const;  // every file named in the line table
 
  private:
+    static GuestImage from_elf(Elf* elf, const std::string& path);
+
     std::string path_;
     uint64_t entry_ = 0;
     std::vector<Segment> segments_;
