@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "slowpath/guest_image.h"
+#include "slowpath/numbers.h"
 
 namespace slowpath {
 
@@ -18,9 +19,6 @@ class UsageError : public std::runtime_error {
  public:
     using std::runtime_error::runtime_error;
 };
-
-// A number on the command line: decimal or 0x hex, no sign, below 2^64.
-std::optional<uint64_t> parse_unsigned(std::string_view text);
 
 // JSON text must be UTF-8: each byte that is not part of a well-formed UTF-8
 // sequence becomes the four characters \xNN (two lower-case hex digits).

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "slowpath/era.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 
 namespace slowpath::gui {
@@ -43,7 +44,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     std::vector<std::string> injections;
     bool presenter = false;
     float zoom = 0.0f;
-    uint64_t max_steps = 0;
+    std::string max_steps_text;
 
     app.add_option(
         "--era", era_text,
@@ -52,8 +53,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     app.add_option("--inject", injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
     app.add_flag("--bad-pointer", options.scenario.bad_pointer,
                  "the demo passes an unmapped user pointer");
-    CLI::Option* max_steps_opt =
-        app.add_option("--max-steps", max_steps, "stop the run after this many instructions");
+    app.add_option("--max-steps", max_steps_text,
+                   "stop the run after this many instructions (decimal or 0x hex)");
     app.add_option("--screenshot", options.screenshot, "draw the window, save it as PNG, exit");
     app.add_option("--frames", options.frames, "draw this many frames, then exit");
     app.add_option("--commands", options.commands_text,
@@ -120,8 +121,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         }
         options.scenario_given = true;
     }
-    if (max_steps_opt->count() && max_steps == 0) return fail("--max-steps must be at least 1");
-    if (max_steps > 0) options.scenario.max_steps = max_steps;
+    if (!max_steps_text.empty()) {
+        auto max_steps = parse_unsigned(max_steps_text);
+        if (!max_steps || *max_steps == 0)
+            return fail("--max-steps must be a number from 1 to 2^64-1 (decimal or 0x hex), not '" +
+                        max_steps_text + "'");
+        options.scenario.max_steps = *max_steps;
+    }
     if (!size_text.empty() && !parse_size(size_text, options.width, options.height))
         return fail("bad --size '" + size_text + "' (use WIDTHxHEIGHT, e.g. 1600x1000)");
     if (!theme_text.empty()) {

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "slowpath/numbers.h"
+
 namespace slowpath {
 
 static const std::vector<std::pair<long, const char*>>& table() {
@@ -385,10 +387,12 @@ std::string syscall_name(long nr) {
 
 std::optional<long> parse_syscall(std::string_view text) {
     if (text.empty()) return std::nullopt;
-    if (std::all_of(text.begin(), text.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-        if (text.size() > 6) return std::nullopt;
-        return std::strtol(std::string(text).c_str(), nullptr, 10);
+    if (std::isdigit(static_cast<unsigned char>(text[0]))) {
+        // A number, read as every number on a command line is; no table
+        // has a syscall anywhere near a million.
+        auto nr = parse_unsigned(text);
+        if (!nr || *nr > 999'999) return std::nullopt;
+        return static_cast<long>(*nr);
     }
     std::string lower(text);
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -1,0 +1,34 @@
+// Numbers as every command line of slowpath reads them.
+#include "slowpath/numbers.h"
+
+#include <limits>
+
+namespace slowpath {
+
+std::optional<uint64_t> parse_unsigned(std::string_view text) {
+    int base = 10;
+    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        base = 16;
+        text.remove_prefix(2);
+    }
+    if (text.empty()) return std::nullopt;
+    uint64_t value = 0;
+    for (char c : text) {
+        int digit;
+        if (c >= '0' && c <= '9')
+            digit = c - '0';
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            digit = c - 'a' + 10;
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            digit = c - 'A' + 10;
+        else
+            return std::nullopt;  // a sign, a space, a suffix...
+        if (value > (std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(digit)) /
+                        static_cast<uint64_t>(base))
+            return std::nullopt;  // 2^64 or more
+        value = value * static_cast<uint64_t>(base) + static_cast<uint64_t>(digit);
+    }
+    return value;
+}
+
+}  // namespace slowpath
