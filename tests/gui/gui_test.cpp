@@ -24,9 +24,12 @@
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
 #include "slowpath/walkthrough.h"
+#include "test_shell.h"
 
 using nlohmann::json;
 using namespace slowpath;
+using gui_test::quote;
+using gui_test::test_name;
 
 namespace {
 
@@ -36,25 +39,6 @@ struct AppRun {
     json state;       // --dump-state, if written
     std::string png;  // --screenshot path
 };
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'')
-            out += "'\\''";
-        else
-            out += c;
-    }
-    return out + "'";
-}
-
-std::string test_name() {
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char& c : name)
-        if (c == '/') c = '_';
-    return name;
-}
 
 // Runs the app under its own Xvfb. `env` is prepended to the command line.
 AppRun run_app(const std::vector<std::string>& args, bool display = true,

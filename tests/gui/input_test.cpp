@@ -25,25 +25,14 @@
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
 #include "slowpath/walkthrough.h"
+#include "test_shell.h"
 
 using nlohmann::json;
 using namespace slowpath;
+using gui_test::quote;
+using gui_test::test_name;
 
 namespace {
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string test_name() {
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char& c : name)
-        if (c == '/') c = '_';
-    return name;
-}
 
 std::string read_text(const std::string& path) {
     std::ifstream in(path);

@@ -23,9 +23,11 @@
 #include "slowpath/decode.h"
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
+#include "test_shell.h"
 
 using nlohmann::json;
 using namespace slowpath;
+using gui_test::quote;
 using namespace slowpath::gui;
 
 namespace {
@@ -240,12 +242,6 @@ std::string name_of(const Mode& m) {
                   m.presenter ? "presenter" : "normal", static_cast<int>(m.zoom * 10),
                   m.tour ? "_tour" : "");
     return buf;
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 json run_mode(const Mode& m, const std::vector<std::string>& extra, const std::string& tag) {
