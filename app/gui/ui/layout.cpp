@@ -66,6 +66,12 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
         float y_bottom = body_top + top_h + g;
         float bottom_h = body_h - top_h - g;
         layout.slots["path"] = {ImVec2(0, body_top), ImVec2(body_w, top_h)};
+        layout.splitters.push_back({"present.top",
+                                    {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
+                                    false,
+                                    body_h,
+                                    0.25f,
+                                    0.7f});
         if (in.aside) {
             // Narrower still: the stack, then the flags in front of a tab
             // group with the rest.
@@ -74,12 +80,6 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
             layout.slots["tabs"] = {ImVec2(stack_w + g, y_bottom),
                                     ImVec2(body_w - stack_w - g, bottom_h)};
             layout.groups["tabs"] = {"tif", "code", "regs", "user", "events"};
-            layout.splitters.push_back({"present.top",
-                                        {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
-                                        false,
-                                        body_h,
-                                        0.25f,
-                                        0.7f});
             layout.splitters.push_back({"aside.stack",
                                         {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)},
                                         true,
@@ -94,12 +94,6 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
         layout.slots["more"] = {ImVec2(stack_w + g + tif_w + g, y_bottom),
                                 ImVec2(rest - tif_w, bottom_h)};
         layout.groups["more"] = {"code", "regs", "user", "events"};
-        layout.splitters.push_back({"present.top",
-                                    {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
-                                    false,
-                                    body_h,
-                                    0.25f,
-                                    0.7f});
         layout.splitters.push_back({"present.stack",
                                     {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)},
                                     true,
