@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # Installs everything slowpath needs to build, run and test on Debian bookworm.
+# Idempotent: when every package is already there it does nothing, quietly.
 set -euo pipefail
+packages=(
+  build-essential cmake pkg-config clang-format
+  libunicorn-dev libcapstone-dev
+  libglfw3-dev libimgui-dev libgl-dev libstb-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  fonts-dejavu-core musl-tools help2man
+  xvfb xauth mesa-utils libgl1-mesa-dri xdotool
+  clang libclang-rt-14-dev
+  linux-source-6.12
+)
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = "installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
+echo "setup: installing ${missing[*]}"
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
-  build-essential cmake pkg-config clang-format \
-  libunicorn-dev libcapstone-dev \
-  libglfw3-dev libimgui-dev libgl-dev libstb-dev \
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev \
-  fonts-dejavu-core musl-tools \
-  xvfb xauth mesa-utils libgl1-mesa-dri xdotool \
-  clang libclang-rt-14-dev \
-  linux-source-6.12 \
-  >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "setup: dependencies installed"
