@@ -18,6 +18,7 @@
 #include "slowpath/report.h"
 #include "slowpath/session.h"
 #include "slowpath/syscalls.h"
+#include "slowpath/version.h"
 
 namespace slowpath {
 
@@ -26,7 +27,7 @@ int run_command(const RunOptions& o) {
     if (auto era = parse_era(o.era))
         s.era = *era;
     else
-        throw UsageError("unknown era '" + o.era + "' (v3.13 or rfc)");
+        throw UsageError("unknown era '" + o.era + "' (v3.13, rfc or modern)");
     // A number is read as every number on the command line is (decimal or 0x hex).
     constexpr uint64_t kMaxSyscallNr = 999'999;
     if (!o.syscall.empty() && std::isdigit(static_cast<unsigned char>(o.syscall[0]))) {
@@ -82,6 +83,8 @@ int run_command(const RunOptions& o) {
 int main(int argc, char** argv) {
     using namespace slowpath;
     CLI::App app{"slowpath-cli: the x86-64 system-call path, run and traced in an emulator"};
+    app.set_version_flag("--version", [] { return version_text("slowpath-cli"); });
+    app.set_help_all_flag("--help-all", "print the help of every subcommand and exit");
     app.require_subcommand(1);
 
     RunOptions run;
@@ -111,6 +114,9 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForVersion&) {
+        std::cout << version_text("slowpath-cli");
+        return 0;
     } catch (const CLI::ParseError& e) {
         std::cerr << "slowpath-cli: " << e.what() << "\n";
         return 2;

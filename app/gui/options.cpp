@@ -9,6 +9,7 @@
 #include "slowpath/era.h"
 #include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
+#include "slowpath/version.h"
 
 namespace slowpath::gui {
 
@@ -45,6 +46,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     bool presenter = false;
     float zoom = 0.0f;
     std::string max_steps_text;
+    app.set_version_flag("--version", [] { return version_text("slowpath"); });
+    app.set_help_all_flag("--help-all", "print this help and exit (as --help)");
 
     app.add_option(
         "--era", era_text,
@@ -88,6 +91,13 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
         exit_code = app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForAllHelp& e) {
+        exit_code = app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForVersion&) {
+        std::fputs(version_text("slowpath").c_str(), stdout);
+        exit_code = 0;
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "slowpath: %s\n", one_line(e.what()).c_str());
