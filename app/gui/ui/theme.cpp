@@ -4,17 +4,13 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "slowpath/guest_image.h"
-
-#ifndef SLOWPATH_FONT_DIR
-#define SLOWPATH_FONT_DIR ""
-#endif
-
 namespace slowpath::gui {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+const char kSystemFontDir[] = "/usr/share/fonts/truetype/dejavu";
 
 constexpr ImU32 rgb(unsigned hex, unsigned alpha = 255) {
     return IM_COL32((hex >> 16) & 0xff, (hex >> 8) & 0xff, hex & 0xff, alpha);
@@ -251,14 +247,8 @@ std::string find_font_dir() {
     };
     if (const char* env = std::getenv("SLOWPATH_FONT_DIR"); env && *env && has_fonts(env))
         return env;
-    try {
-        fs::path assets = fs::path(assets_dir()) / "fonts";
-        if (has_fonts(assets)) return assets.string();
-    } catch (const std::exception&) {
-        // assets_dir() may not be known; fall through to the configured path.
-    }
-    if (*SLOWPATH_FONT_DIR && has_fonts(SLOWPATH_FONT_DIR)) return SLOWPATH_FONT_DIR;
-    if (has_fonts("/usr/share/fonts/truetype/dejavu")) return "/usr/share/fonts/truetype/dejavu";
+    // Debian's fonts-dejavu-core, which the setup installs and the package depends on.
+    if (has_fonts(kSystemFontDir)) return kSystemFontDir;
     return "";
 }
 

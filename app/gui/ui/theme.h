@@ -41,8 +41,8 @@ struct Fonts {
     std::string dir;
 };
 
-// Where the bundled fonts are: $SLOWPATH_FONT_DIR, assets_dir()/fonts, or
-// the source tree's assets/fonts.
+// Where the DejaVu fonts are: $SLOWPATH_FONT_DIR, else the system's
+// (Debian's fonts-dejavu-core).
 std::string find_font_dir();
 // Clears the atlas and loads every font at `scale`. Call between frames.
 Fonts load_fonts(float scale);

@@ -98,12 +98,15 @@ class GuestImage {
     uint64_t brk_ = 0;
 };
 
-// Where the built guest images live: $SLOWPATH_GUEST_DIR, else the build
-// tree, else the prebuilt images in assets/guest.
+// Where the guest images live: $SLOWPATH_GUEST_DIR, else those installed
+// beside the binary, else the build tree's, else the prebuilt ones in
+// assets/guest.
 std::string guest_dir();
 std::string guest_path(const std::string& file);  // guest_dir() + "/" + file
-// Root of the source tree (for showing guest sources): $SLOWPATH_SOURCE_DIR or the configured one.
+// The data root (assets/ and the guest sources the code view shows): an
+// installed share/slowpath, else the source tree (emu/src/paths.cpp has the order).
 std::string source_dir();
 std::string assets_dir();
+std::string executable_dir();  // the running binary's directory, "" if unknown
 
 }  // namespace slowpath
