@@ -22,7 +22,7 @@ install(FILES ${SLOWPATH_GUEST_DIR}/kernel-v3.13.elf ${SLOWPATH_GUEST_DIR}/kerne
         DESTINATION ${SLOWPATH_DATA_DEST}/assets/guest)
 install(DIRECTORY guest/ DESTINATION ${SLOWPATH_DATA_DEST}/guest
         FILES_MATCHING PATTERN "*.S" PATTERN "*.c" PATTERN "*.h" PATTERN "*.ld" PATTERN "*.md")
-install(FILES README.md docs/walkthroughs.md docs/cpu-model.md
+install(FILES README.md docs/walkthroughs.md docs/cpu-model.md docs/architecture.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES packaging/slowpath-cli.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME slowpath-cli)
