@@ -35,6 +35,7 @@ struct RunOptions {
     bool bad_pointer = false;
     std::string program;
     std::vector<std::string> program_args;
+    std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
 };
 int run_command(const RunOptions& options);
 

@@ -8,12 +8,14 @@
 // that cannot be loaded included).
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.h"
+#include "slowpath/chrome_trace.h"
 #include "slowpath/era.h"
 #include "slowpath/report.h"
 #include "slowpath/session.h"
@@ -21,6 +23,18 @@
 #include "slowpath/version.h"
 
 namespace slowpath {
+
+// The run as a Chrome trace, for Perfetto; the process track is named after
+// the scenario, so two traces side by side say which is which.
+static void write_trace_file(const std::string& path, const Session& session, const RunOptions& o) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) throw UsageError("--trace-out: cannot write '" + path + "'");
+    std::string title = "slowpath " + o.era + " " + o.syscall;
+    for (const auto& injection : o.injections) title += " " + injection;
+    write_chrome_trace(session.trace(), title, out);
+    out.close();
+    if (!out) throw UsageError("--trace-out: writing '" + path + "' failed");
+}
 
 int run_command(const RunOptions& o) {
     Scenario s;
@@ -69,6 +83,7 @@ int run_command(const RunOptions& o) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());  // the program's arguments do not fit
     }
+    if (!o.trace_out.empty()) write_trace_file(o.trace_out, *session, o);
     if (o.json) {
         nlohmann::json j = report_json(*session);
         make_json_text(j);  // a guest may print bytes that are not UTF-8
@@ -104,6 +119,8 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--program", run.program,
                         "a static x86-64 Linux ELF to run instead of the demo");
     run_cmd->add_option("--args", run.program_args, "arguments for --program")->expected(0, -1);
+    run_cmd->add_option("--trace-out", run.trace_out,
+                        "also write the run as a Chrome trace (open it in Perfetto)");
 
     WalkOptions walk;
     CLI::App* walk_cmd = add_walk_command(app, walk);
