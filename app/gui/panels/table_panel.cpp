@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "slowpath/era.h"
+#include "slowpath/tif.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -23,6 +24,38 @@ bool same_injections(const Scenario& a, const Scenario& b) {
 bool shows(const Scenario& shown, const Scenario& cell) {
     return shown.era == cell.era && shown.syscall_nr == cell.syscall_nr &&
            shown.bad_pointer == cell.bad_pointer && same_injections(shown, cell);
+}
+
+// Column widths in the mono font the cells use: the longest label, and the
+// longest cell there can be ("livelock " and the longest flag name).
+struct Widths {
+    float label = 0, cell = 0;
+};
+Widths measure(const UiContext& ctx, const std::vector<TableRow>& rows) {
+    Widths w;
+    ImGui::PushFont(ctx.fonts.mono);
+    for (const TableRow& r : rows)
+        w.label = std::max(w.label, ImGui::CalcTextSize(r.label.c_str()).x);
+    for (const TifFlagInfo& f : tif_flags())
+        w.cell =
+            std::max(w.cell, ImGui::CalcTextSize(("livelock " + std::string(f.name)).c_str()).x);
+    ImGui::PopFont();
+    w.cell += 2 * ImGui::GetStyle().FramePadding.x;
+    return w;
+}
+
+// Rows a little taller than the text, so that all of them fit at 720 pixels.
+float row_height(const UiContext& ctx) {
+    return ImGui::GetTextLineHeight() + 4.0f * ctx.scale;
+}
+float cell_padding_y(const UiContext& ctx) {
+    return 1.0f * ctx.scale;
+}
+// The header row and every row, with their cell padding.
+float table_height(const UiContext& ctx, size_t rows) {
+    float pad = 2 * cell_padding_y(ctx);
+    return ImGui::GetTextLineHeight() + pad + static_cast<float>(rows) * (row_height(ctx) + pad) +
+           2.0f * ctx.scale;
 }
 
 }  // namespace
@@ -99,8 +132,17 @@ void TablePanel::draw_window(UiContext& ctx) {
     if (!open_) return;
     start();
     ImGuiIO& io = ImGui::GetIO();
-    float em = ImGui::GetFontSize();
-    ImVec2 size(std::min(io.DisplaySize.x * 0.94f, em * 46), io.DisplaySize.y * 0.94f);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    Widths w = measure(ctx, rows_);
+    float table_width = w.label + static_cast<float>(eras_.size()) * w.cell +
+                        static_cast<float>(eras_.size() + 1) * 2 * style.CellPadding.x;
+    float width = table_width + 2 * style.WindowPadding.x + style.ScrollbarSize;
+    // Tall enough for every row (title, two lines, the header, the rows, the legend).
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float height = 2 * style.WindowPadding.y + ImGui::GetFrameHeight() + 3 * line +
+                   table_height(ctx, rows_.size()) + 2 * style.ItemSpacing.y;
+    ImVec2 size(std::min(io.DisplaySize.x * 0.94f, width),
+                std::min(io.DisplaySize.y * 0.94f, height));
     ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f),
                             ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(size, ImGuiCond_Always);
@@ -145,20 +187,25 @@ void TablePanel::draw(UiContext& ctx, Pane& /*pane*/, int /*pane_index*/) {
     ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_RowBg |
                             ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
     float legend_height = ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y;
-    ImVec2 outer(0, ImGui::GetContentRegionAvail().y - legend_height);
+    ImVec2 outer(0, std::min(ImGui::GetContentRegionAvail().y - legend_height,
+                             table_height(ctx, rows_.size())));
+    ImGui::PushStyleVar(ImGuiStyleVar_CellPadding,
+                        ImVec2(ImGui::GetStyle().CellPadding.x, cell_padding_y(ctx)));
     if (ImGui::BeginTable("##table", 1 + static_cast<int>(eras_.size()), flags, outer)) {
         ImGui::TableSetupScrollFreeze(1, 1);
-        ImGui::TableSetupColumn("scenario", ImGuiTableColumnFlags_WidthFixed);
+        Widths widths = measure(ctx, rows_);
+        ImGui::TableSetupColumn("scenario", ImGuiTableColumnFlags_WidthFixed, widths.label);
         for (Era era : eras_)
             ImGui::TableSetupColumn(std::string(era_info(era).name).c_str(),
-                                    ImGuiTableColumnFlags_WidthStretch);
+                                    ImGuiTableColumnFlags_WidthStretch, widths.cell);
         ImGui::TableHeadersRow();
-        const float cell_height = ImGui::GetFrameHeight();
+        const float cell_height = row_height(ctx);
         for (size_t r = 0; r < rows_.size(); r++) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::AlignTextToFramePadding();
             ImGui::PushFont(ctx.fonts.mono);
+            ImGui::SetCursorPosY(ImGui::GetCursorPosY() +
+                                 (cell_height - ImGui::GetTextLineHeight()) * 0.5f);
             text(c.text, rows_[r].label);
             ImGui::PopFont();
             for (size_t e = 0; e < eras_.size(); e++) {
@@ -218,6 +265,7 @@ void TablePanel::draw(UiContext& ctx, Pane& /*pane*/, int /*pane_index*/) {
         }
         ImGui::EndTable();
     }
+    ImGui::PopStyleVar();
     text(c.text_faint,
          "sysret / iret: the exit taken   livelock F: the exit loops on F   none: never left");
 }
