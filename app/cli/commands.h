@@ -48,4 +48,14 @@ struct WalkOptions {
 CLI::App* add_walk_command(CLI::App& app, WalkOptions& options);
 int walk_command(const WalkOptions& options);
 
+struct TableOptions {
+    bool json = false, csv = false, markdown = false;
+    std::vector<std::string> eras;  // empty: every era
+    std::string jobs;               // sessions at once; empty: one per core
+    bool timing = false;            // the table's wall time on stderr
+};
+// Registers `table` (every flag in every era, one matrix).
+CLI::App* add_table_command(CLI::App& app, TableOptions& options);
+int table_command(const TableOptions& options);
+
 }  // namespace slowpath

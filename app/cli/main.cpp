@@ -125,6 +125,9 @@ int main(int argc, char** argv) {
     WalkOptions walk;
     CLI::App* walk_cmd = add_walk_command(app, walk);
 
+    TableOptions table;
+    CLI::App* table_cmd = add_table_command(app, table);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -141,6 +144,7 @@ int main(int argc, char** argv) {
     try {
         if (*run_cmd) return run_command(run);
         if (walk_cmd && *walk_cmd) return walk_command(walk);
+        if (*table_cmd) return table_command(table);
     } catch (const UsageError& e) {
         std::cerr << "slowpath-cli: " << e.what() << "\n";
         return 2;

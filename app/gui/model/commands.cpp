@@ -153,6 +153,7 @@ const std::vector<CommandInfo>& command_table() {
         {"speed", 1, 1, true, "speed N: play N moves per second"},
         {"play-unit", 1, 1, true, "play-unit step|label|event"},
         {"help", 0, 1, true, "help [on|off|toggle]"},
+        {"table", 0, 1, true, "table [on|off|toggle]: every flag in every era, one matrix"},
         {"point", 1, 1, true, "point PANEL[:ITEM]: highlight a panel, field, flag or label"},
         {"unpoint", 0, 0, true, "unpoint"},
         {"wait", 0, 1, true, "wait [FRAMES]: draw frames (animations finish)"},

@@ -174,6 +174,7 @@ const std::vector<Action>& actions() {
             {"zoom-out", "View", "smaller text", {{GLFW_KEY_MINUS, kCtrl}, {0, kNoMods, '-'}}},
             {"zoom-reset", "View", "normal text size", {{GLFW_KEY_0, kCtrl}}},
             {"snapshot", "View", "save a screenshot in the current directory", {{GLFW_KEY_F12}}},
+            {"table toggle", "View", "the table: every flag in every era", {{GLFW_KEY_X}}},
             {"help toggle", "View", "this help", {{GLFW_KEY_F1}, {0, kNoMods, '?'}, {GLFW_KEY_H}}},
             {"escape", "View", "close help, stop pointing", {{GLFW_KEY_ESCAPE}}},
             {"quit", "View", "quit", {{GLFW_KEY_Q, kCtrl}}},

@@ -25,6 +25,7 @@
 #include "panels/narration_panel.h"
 #include "panels/path_panel.h"
 #include "panels/registers_panel.h"
+#include "panels/table_panel.h"
 #include "panels/tif_panel.h"
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
@@ -122,6 +123,7 @@ App::App(Options options, std::chrono::steady_clock::time_point main_started)
     panels_.add(std::make_unique<EventsPanel>());
     panels_.add(std::make_unique<UserPanel>());
     panels_.add(std::make_unique<ComparePanel>());
+    panels_.add(std::make_unique<TablePanel>());  // a window of its own (X), see draw_panels
     auto narration = std::make_unique<NarrationPanel>(*this);
     narration_ = narration.get();
     panels_.add(std::move(narration));
@@ -477,6 +479,10 @@ void App::draw_panels() {
         }
     }
     narration_->draw_browser(ctx);
+    if (auto* table = static_cast<TablePanel*>(panels_.find("table")); table->open()) {
+        table->draw_window(ctx);
+        drawn_panels_.push_back("table");
+    }
     if (help_open_) {
         draw_help_overlay(ctx, &help_open_);
         drawn_panels_.push_back("help");
@@ -732,6 +738,7 @@ std::string App::window_command(const Command& command) {
     const std::string& v = command.verb;
     const auto& a = command.args;
     if (v.rfind("tour-", 0) == 0) return narration_->command(command);
+    if (v == "table") return static_cast<TablePanel*>(panels_.find("table"))->command(command);
     auto arg_switch = [&](bool current) -> std::optional<bool> {
         return a.empty() ? std::optional<bool>(!current) : switch_value(a[0], current);
     };
