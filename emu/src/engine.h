@@ -165,6 +165,7 @@ class Engine : public Machine {
     void model_fixups(PendingFault& f);  // where Unicorn raises another exception
     void untraced_port_io(uint32_t port, unsigned size);
     std::string decision_reason(bool sysret) const;
+    static std::string unsafe_sysret_note(uint64_t user_rip);
 
     // memory and checkpoints
     void mark_dirty(uint64_t addr, uint64_t size);

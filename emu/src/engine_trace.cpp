@@ -537,7 +537,8 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         read(rsp, frame, sizeof frame);
         int new_cpl = static_cast<int>(frame[1] & 3);
         if (new_cpl == 3 && h.syscall >= 0 && recording_)
-            emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0}, decision_reason(false));
+            emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0},
+                 decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (recording_)
             emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
@@ -549,6 +550,17 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         h.loops.clear();
         h.frame_valid = 0;
     }
+}
+
+// An exit to a rip SYSRET must not be given (non-canonical, or the last
+// user page, from which the next instruction is non-canonical).
+std::string Engine::unsafe_sysret_note(uint64_t user_rip) {
+    if (user_rip < SP_TASK_SIZE_MAX) return {};
+    return ". Note: rip " + hex(user_rip) +
+           " is not below TASK_SIZE_MAX; SYSRET to it is the CVE-2012-0217 hole: Intel raises #GP "
+           "in ring 0 with the user's rsp and gs already loaded, so the kernel's handler runs on "
+           "a user stack (this emulator's sysretq, like AMD's, goes to ring 3 and faults there). "
+           "IRET is safe: its #GP or #PF is an ordinary fault";
 }
 
 // Why this exit takes sysret or iret, told from what happened on the way.
