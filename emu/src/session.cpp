@@ -59,8 +59,8 @@ std::string injection_text(const Injection& injection) {
 }
 
 const std::vector<std::string_view>& tamper_slots() {
-    static const std::vector<std::string_view> slots = {"rax", "rcx", "r11", "rip",
-                                                        "rsp", "eflags", "cs", "ss"};
+    static const std::vector<std::string_view> slots = {"rax", "rcx",    "r11", "rip",
+                                                        "rsp", "eflags", "cs",  "ss"};
     return slots;
 }
 

@@ -811,7 +811,8 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
     if (n["tamper"]) {
         const YAML::Node tampers = for_era(n["tamper"]);
         if (!tampers.IsMap() || tampers.size() == 0) {
-            error(n["tamper"], "tamper must be a map of register: value, e.g. {rip: 0x800000000000}");
+            error(n["tamper"],
+                  "tamper must be a map of register: value, e.g. {rip: 0x800000000000}");
             ok = false;
         } else {
             for (const auto& kv : tampers) {

@@ -296,8 +296,7 @@ TEST_P(CliControlsBadInput, OneLineErrorAndStatus2) {
 INSTANTIATE_TEST_SUITE_P(
     Controls, CliControlsBadInput,
     testing::Values(BadArgs{"run --tamper rbx=1", "rbx"}, BadArgs{"run --tamper rip", "REG=VALUE"},
-                    BadArgs{"run --tamper rip=", "bad value"},
-                    BadArgs{"run --tamper rip=-1", "-1"},
+                    BadArgs{"run --tamper rip=", "bad value"}, BadArgs{"run --tamper rip=-1", "-1"},
                     BadArgs{"run --tamper rip=0x10000000000000000", "0x10000000000000000"},
                     BadArgs{"run --tamper rcx=12abc", "12abc"},
                     BadArgs{"run --tamper cs=0x10", "ptrace refuses"},

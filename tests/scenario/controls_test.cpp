@@ -71,7 +71,12 @@ const std::vector<TamperCase>& tamper_cases() {
          "rip < TASK_SIZE_MAX",
          End::Pf},
         {"rsp_unmapped", {{"rsp", kUnmapped}}, "rsp", kUnmapped, true, nullptr, End::Pf},
-        {"eflags_rf", {{"eflags", 0x10202}}, "eflags", 0x10202, false, "r11 == rflags",
+        {"eflags_rf",
+         {{"eflags", 0x10202}},
+         "eflags",
+         0x10202,
+         false,
+         "r11 == rflags",
          End::Exited},
         {"eflags_r11_rf",
          {{"eflags", 0x10202}, {"r11", 0x10202}},
@@ -317,16 +322,15 @@ std::string signal_name(const ::testing::TestParamInfo<std::tuple<Era, SignalCas
            (c.nr == 39 ? "_getpid_sigpending" : "_kill");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Controls, SignalActionTest,
-    ::testing::Combine(::testing::Values(Era::V3_13, Era::Rfc, Era::Modern),
-                       ::testing::Values(SignalCase{SignalAction::Handler, 39},
-                                         SignalCase{SignalAction::Ignore, 39},
-                                         SignalCase{SignalAction::Block, 39},
-                                         SignalCase{SignalAction::Handler, 62},
-                                         SignalCase{SignalAction::Ignore, 62},
-                                         SignalCase{SignalAction::Block, 62})),
-    signal_name);
+INSTANTIATE_TEST_SUITE_P(Controls, SignalActionTest,
+                         ::testing::Combine(::testing::Values(Era::V3_13, Era::Rfc, Era::Modern),
+                                            ::testing::Values(SignalCase{SignalAction::Handler, 39},
+                                                              SignalCase{SignalAction::Ignore, 39},
+                                                              SignalCase{SignalAction::Block, 39},
+                                                              SignalCase{SignalAction::Handler, 62},
+                                                              SignalCase{SignalAction::Ignore, 62},
+                                                              SignalCase{SignalAction::Block, 62})),
+                         signal_name);
 
 TEST(TamperParse, Errors) {
     EXPECT_THROW(parse_tamper("rip"), std::invalid_argument);
