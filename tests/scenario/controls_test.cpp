@@ -12,6 +12,7 @@
 #include "slowpath/era.h"
 #include "slowpath/session.h"
 #include "slowpath/trace.h"
+#include "slowpath/walkthrough.h"
 
 namespace slowpath {
 namespace {
@@ -345,6 +346,58 @@ TEST(TamperParse, Errors) {
     EXPECT_EQ(parse_tamper("eflags=514").value, 514u);
     EXPECT_FALSE(parse_signal_action("Handler"));
     EXPECT_EQ(parse_signal_action("block"), SignalAction::Block);
+}
+
+// ---- walkthroughs: the same controls as setup keys ------------------------------
+
+TEST(ControlsWalkthrough, SetupKeysReachTheRun) {
+    const std::string text = R"(title: A tracer's rip
+summary: The tracer sets rip and rcx to a non-canonical address at the exit stop.
+eras: [v3.13, modern]
+program:
+  syscall: getpid
+steps:
+  - setup: {tamper: {rip: 0x800000000000, rcx: 0x800000000000}, signal_action: ignore}
+  - move: {to: end}
+  - expect: {outcome: fault}
+)";
+    Walkthrough w = parse_walkthrough(text, "tamper.yaml");
+    ASSERT_EQ(w.plans.size(), 2u);
+    for (size_t plan = 0; plan < w.plans.size(); plan++) {
+        WalkRunner runner(w, plan);
+        std::vector<StepResult> results = runner.run_all();
+        for (const auto& r : results) EXPECT_TRUE(r.passed()) << r.description;
+        ASSERT_EQ(runner.scenario().tampers.size(), 2u);
+        EXPECT_EQ(tamper_text(runner.scenario().tampers[0]), "rip=0x800000000000");
+        EXPECT_EQ(runner.scenario().signal_action, SignalAction::Ignore);
+        const Trace& t = runner.session().trace();
+        const SyscallRecord& focus = t.syscalls[static_cast<size_t>(t.focus)];
+        EXPECT_EQ(focus.exit, ExitKind::Iret);
+        EXPECT_EQ(t.outcome_detail, "the program was killed by SIGSEGV");
+    }
+}
+
+TEST(ControlsWalkthrough, BadSetupKeysAreReportedWithLineAndColumn) {
+    const std::string text = R"(title: bad
+summary: bad
+era: modern
+program:
+  syscall: getpid
+steps:
+  - setup: {tamper: {cs: 0x10, rbx: 1}, signal_action: catch}
+)";
+    try {
+        parse_walkthrough(text, "bad.yaml");
+        FAIL() << "no error";
+    } catch (const WalkthroughError& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("bad.yaml:7:22: tamper cs=0x10: ptrace refuses it"), std::string::npos)
+            << what;
+        EXPECT_NE(what.find("bad.yaml:7:32: tamper unknown register 'rbx'"), std::string::npos)
+            << what;
+        EXPECT_NE(what.find("bad.yaml:7:56: unknown signal_action 'catch'"), std::string::npos)
+            << what;
+    }
 }
 
 }  // namespace
