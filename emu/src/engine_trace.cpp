@@ -556,11 +556,9 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
 // user page, from which the next instruction is non-canonical).
 std::string Engine::unsafe_sysret_note(uint64_t user_rip) {
     if (user_rip < SP_TASK_SIZE_MAX) return {};
-    return ". Note: rip " + hex(user_rip) +
-           " is not below TASK_SIZE_MAX; SYSRET to it is the CVE-2012-0217 hole: Intel raises #GP "
-           "in ring 0 with the user's rsp and gs already loaded, so the kernel's handler runs on "
-           "a user stack (this emulator's sysretq, like AMD's, goes to ring 3 and faults there). "
-           "IRET is safe: its #GP or #PF is an ordinary fault";
+    return ". rip " + hex(user_rip) +
+           " is not below TASK_SIZE_MAX: a SYSRET there is the CVE-2012-0217 hole (Intel raises "
+           "#GP in ring 0 on the user's rsp and gs; AMD and this emulator fault in ring 3)";
 }
 
 // Why this exit takes sysret or iret, told from what happened on the way.
