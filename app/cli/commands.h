@@ -33,6 +33,8 @@ struct RunOptions {
     std::string max_steps = "2000000";
     bool json = false;
     bool bad_pointer = false;
+    std::vector<std::string> tampers;       // REG=VALUE, at the syscall-exit tracer stop
+    std::string signal_action = "handler";  // handler, ignore or block
     std::string program;
     std::vector<std::string> program_args;
     std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)

@@ -2,6 +2,7 @@
 //
 //   slowpath-cli run [--era v3.13|rfc|modern] [--syscall NAME|NUMBER]
 //                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
+//                    [--tamper REG=VALUE]... [--signal-action handler|ignore|block]
 //
 // Exit status: 0 when the run was made (whatever its outcome), 1 when the
 // guest kernel could not be loaded, 2 for a bad command line (a --program
@@ -69,6 +70,18 @@ int run_command(const RunOptions& o) {
             o.max_steps + "'");
     s.max_steps = *max_steps;
     s.bad_pointer = o.bad_pointer;
+    for (const auto& text : o.tampers) {
+        try {
+            s.tampers.push_back(parse_tamper(text));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--tamper ") + e.what());
+        }
+    }
+    if (auto action = parse_signal_action(o.signal_action))
+        s.signal_action = *action;
+    else
+        throw UsageError("--signal-action: unknown action '" + o.signal_action +
+                         "' (handler, ignore or block)");
     s.user_program = o.program;
     s.user_args = o.program_args;
 
@@ -116,6 +129,13 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     run_cmd->add_flag("--json", run.json, "print one JSON object");
     run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");
+    run_cmd->add_option("--tamper", run.tampers,
+                        "REG=VALUE: a tracer at the focus syscall's exit stop sets this pt_regs "
+                        "slot (rax rcx r11 rip rsp eflags cs ss); implies SYSCALL_TRACE@entry");
+    run_cmd
+        ->add_option("--signal-action", run.signal_action,
+                     "how the demo sets up SIGUSR1: handler, ignore (SIG_IGN) or block")
+        ->capture_default_str();
     run_cmd->add_option("--program", run.program,
                         "a static x86-64 Linux ELF to run instead of the demo");
     run_cmd->add_option("--args", run.program_args, "arguments for --program")->expected(0, -1);

@@ -42,7 +42,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     Options options;
     CLI::App app{"slowpath: watch the x86-64 system-call path run, step by step", "slowpath"};
     std::string era_text, syscall_text, size_text, theme_text, animate_text, commands_file;
-    std::vector<std::string> injections;
+    std::vector<std::string> injections, tampers;
+    std::string signal_action_text;
     bool presenter = false;
     float zoom = 0.0f;
     std::string max_steps_text;
@@ -56,6 +57,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     app.add_option("--inject", injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
     app.add_flag("--bad-pointer", options.scenario.bad_pointer,
                  "the demo passes an unmapped user pointer");
+    app.add_option("--tamper", tampers,
+                   "REG=VALUE: a tracer at the focus syscall's exit stop sets this pt_regs slot "
+                   "(rax rcx r11 rip rsp eflags cs ss); implies SYSCALL_TRACE@entry");
+    app.add_option("--signal-action", signal_action_text,
+                   "how the demo sets up SIGUSR1: handler, ignore (SIG_IGN) or block");
     app.add_option("--max-steps", max_steps_text,
                    "stop the run after this many instructions (decimal or 0x hex)");
     app.add_option("--screenshot", options.screenshot, "draw the window, save it as PNG, exit");
@@ -129,6 +135,22 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         } catch (const std::exception& e) {
             return fail(e.what());
         }
+        options.scenario_given = true;
+    }
+    for (const std::string& text : tampers) {
+        try {
+            options.scenario.tampers.push_back(parse_tamper(text));
+        } catch (const std::exception& e) {
+            return fail(std::string("--tamper ") + e.what());
+        }
+        options.scenario_given = true;
+    }
+    if (!signal_action_text.empty()) {
+        auto action = parse_signal_action(signal_action_text);
+        if (!action)
+            return fail("--signal-action: unknown action '" + signal_action_text +
+                        "' (handler, ignore or block)");
+        options.scenario.signal_action = *action;
         options.scenario_given = true;
     }
     if (!max_steps_text.empty()) {

@@ -73,6 +73,15 @@ Engine::Engine(const Scenario& scenario, Options options) : scenario_(scenario),
     std::string user_path =
         scenario.user_program.empty() ? guest_path("demo.elf") : scenario.user_program;
     user_ = std::make_unique<GuestImage>(GuestImage::load(user_path));
+    // A tamper needs a tracer stopped at the syscall exit: PTRACE_SYSCALL,
+    // attached before the focus syscall so that its entry goes through the
+    // slow path too, as it would under a real debugger.
+    if (!scenario_.tampers.empty()) {
+        bool traced = false;
+        for (const auto& inj : scenario_.injections)
+            traced |= inj.bit == TIF_SYSCALL_TRACE && inj.when == InjectWhen::Entry;
+        if (!traced) scenario_.injections.push_back({TIF_SYSCALL_TRACE, InjectWhen::Entry, 0});
+    }
     try {
         load_and_boot(scenario);
     } catch (...) {
@@ -160,6 +169,9 @@ void Engine::load_and_boot(const Scenario& scenario) {
         else
             argv = {"demo", std::to_string(scenario.syscall_nr)};
         if (scenario.bad_pointer) argv.push_back("badptr");
+        // The demo makes the rt_sigaction / rt_sigprocmask calls itself.
+        if (scenario.signal_action == SignalAction::Ignore) argv.push_back("sigign");
+        if (scenario.signal_action == SignalAction::Block) argv.push_back("sigblock");
     } else {
         std::string base =
             scenario.user_program.substr(scenario.user_program.find_last_of('/') + 1);
@@ -428,11 +440,18 @@ void Engine::apply_actions_at(uint64_t step) {
 
 void Engine::apply_action(const Action& a) {
     if (a.origin == InjectWhen::Entry) host_.entry_fired = true;
-    if (a.origin == InjectWhen::Exit) host_.exit_fired = true;
+    if (a.origin == InjectWhen::Exit && !a.tamper) host_.exit_fired = true;
     if (a.is_edit)
-        edit(a.target, a.value);
+        edit(a.target, a.value, a.mask);
     else
         inject(a.bit);
+    if (a.tamper && !finished()) {
+        uint64_t slot = static_cast<uint64_t>(pt_regs_slot_index(a.target.substr(8)));
+        uint64_t written = read_u64(pt_regs_base() + slot * 8);
+        emit(EventKind::Edit, reg(UC_X86_REG_RIP), a.target, {0, 0, written, 1},
+             "tracer at the syscall-exit stop: PTRACE_SETREGS " + a.target + " = " + hex(written));
+        return;
+    }
     if (!finished())
         emit(a.is_edit ? EventKind::Edit : EventKind::Inject, reg(UC_X86_REG_RIP),
              a.is_edit ? a.target : std::string(tif_flag(a.bit) ? tif_flag(a.bit)->name : "?"),
@@ -821,7 +840,7 @@ void Engine::inject(int bit) {
                                    describe(stopped_at));
 }
 
-void Engine::edit(const std::string& target, uint64_t value) {
+void Engine::edit(const std::string& target, uint64_t value, uint64_t mask) {
     static const std::pair<const char*, int> regs[] = {
         {"rax", UC_X86_REG_RAX}, {"rbx", UC_X86_REG_RBX}, {"rcx", UC_X86_REG_RCX},
         {"rdx", UC_X86_REG_RDX}, {"rsi", UC_X86_REG_RSI}, {"rdi", UC_X86_REG_RDI},
@@ -838,6 +857,8 @@ void Engine::edit(const std::string& target, uint64_t value) {
         int slot = pt_regs_slot_index(target.substr(8));
         uint64_t base = pt_regs_base();
         if (slot < 0 || !base) throw std::invalid_argument("cannot edit " + target);
+        uint64_t addr = base + static_cast<uint64_t>(slot) * 8;
+        if (mask != ~uint64_t(0)) value = (read_u64(addr) & ~mask) | (value & mask);
         write_guest(base + static_cast<uint64_t>(slot) * 8, &value, 8);
         return;
     }

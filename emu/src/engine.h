@@ -33,6 +33,8 @@ struct Action {
     InjectWhen origin = InjectWhen::Now;
     std::string target;  // edits
     uint64_t value = 0;
+    uint64_t mask = ~uint64_t(0);  // the bits of a pt_regs slot the edit may change
+    bool tamper = false;           // made by the tracer at the syscall-exit stop
 };
 
 // What the engine knows about one guest address (filled lazily).
@@ -64,7 +66,7 @@ struct HostState {
     uint32_t frame_valid = 0;
     std::vector<CallFrame> calls;
     std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
-    bool entry_fired = false, exit_fired = false;
+    bool entry_fired = false, exit_fired = false, tamper_fired = false;
 };
 
 // Rebuilds Trace::syscalls from Trace::events.
@@ -121,7 +123,7 @@ class Engine : public Machine {
     void apply_actions_at(uint64_t step);
     void apply_action(const Action& action);
     void inject(int bit);
-    void edit(const std::string& target, uint64_t value);
+    void edit(const std::string& target, uint64_t value, uint64_t mask = ~uint64_t(0));
     struct PendingFault;
     void deliver_fault(const PendingFault& fault, int depth = 0);
     void finish(Outcome outcome, const std::string& detail);
@@ -153,6 +155,7 @@ class Engine : public Machine {
     void on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags,
                       uint32_t result);
     void on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rsp);
+    bool at_syscall_exit_stop_return(uint64_t addr) const;
 
     // The CPU model's own checks (engine_cpu.cpp, cpu_model.h).
     bool check_port_io(uint64_t addr);  // true: the CPU refuses it, a #GP is pending
@@ -162,6 +165,7 @@ class Engine : public Machine {
     void model_fixups(PendingFault& f);  // where Unicorn raises another exception
     void untraced_port_io(uint32_t port, unsigned size);
     std::string decision_reason(bool sysret) const;
+    static std::string unsafe_sysret_note(uint64_t user_rip);
 
     // memory and checkpoints
     void mark_dirty(uint64_t addr, uint64_t size);

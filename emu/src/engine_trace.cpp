@@ -103,6 +103,28 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
                 added = true;
             }
         }
+        // The tracer's own changes: made while the task sits in the
+        // syscall-exit stop, i.e. when ptrace_report_syscall comes back
+        // from reporting the focus syscall's exit.
+        if (!h.tamper_fired && !e->scenario_.tampers.empty() && h.focus >= 0 &&
+            h.syscall == h.focus && h.cpl == 0 && e->at_syscall_exit_stop_return(addr)) {
+            h.tamper_fired = true;
+            for (const auto& t : e->scenario_.tampers) {
+                Action a;
+                a.step = h.step;
+                a.is_edit = true;
+                a.tamper = true;
+                a.origin = InjectWhen::Exit;
+                a.target = "pt_regs." + t.slot;
+                a.value = t.value;
+                if (t.slot == "eflags") a.mask = kPtraceFlagMask;
+                auto pos =
+                    std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
+                                     [](uint64_t st, const Action& x) { return st < x.step; });
+                e->actions_.insert(pos, a);
+                added = true;
+            }
+        }
         if (at_entry) h.entry_fired = true;
         if (at_exit) h.exit_fired = true;
         if (added && e->actions_applied_at_ == h.step) e->actions_applied_at_ = UINT64_MAX;
@@ -116,6 +138,21 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
     h.step++;
     // Port I/O the CPU would refuse does not run: the #GP is delivered instead.
     if (info.insn == AddrInfo::PortIo && h.cpl != 0) e->check_port_io(addr);
+}
+
+// On arrival back from ptrace_report_syscall, having recorded a
+// syscall-exit stop (kind 2) in sp_state.tracer_stops.
+bool Engine::at_syscall_exit_stop_return(uint64_t addr) const {
+    if (host_.calls.empty()) return false;
+    const CallFrame& top = host_.calls.back();
+    if (top.return_addr != addr || top.rsp_after != reg(UC_X86_REG_RSP) || !top.function ||
+        top.function->name != "ptrace_report_syscall")
+        return false;
+    uint32_t n = read_u32(sp_state_ + offsetof(abi::sp_kernel_state, tracer_stop_count));
+    if (!n || n > SP_MAX_RECORDS) return false;
+    uint64_t rec = sp_state_ + offsetof(abi::sp_kernel_state, tracer_stops) +
+                   (n - 1) * sizeof(abi::sp_tracer_stop);
+    return read_u32(rec + offsetof(abi::sp_tracer_stop, kind)) == 2;
 }
 
 AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
@@ -500,7 +537,8 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         read(rsp, frame, sizeof frame);
         int new_cpl = static_cast<int>(frame[1] & 3);
         if (new_cpl == 3 && h.syscall >= 0 && recording_)
-            emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0}, decision_reason(false));
+            emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0},
+                 decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (recording_)
             emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
@@ -512,6 +550,15 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         h.loops.clear();
         h.frame_valid = 0;
     }
+}
+
+// An exit to a rip SYSRET must not be given (non-canonical, or the last
+// user page, from which the next instruction is non-canonical).
+std::string Engine::unsafe_sysret_note(uint64_t user_rip) {
+    if (user_rip < SP_TASK_SIZE_MAX) return {};
+    return ". rip " + hex(user_rip) +
+           " is not below TASK_SIZE_MAX: a SYSRET there is the CVE-2012-0217 hole (Intel raises "
+           "#GP in ring 0 on the user's rsp and gs; AMD and this emulator fault in ring 3)";
 }
 
 // Why this exit takes sysret or iret, told from what happened on the way.

@@ -24,6 +24,10 @@ nlohmann::json report_json(const Session& session) {
     json injections = json::array();
     for (const auto& inj : session.scenario().injections) injections.push_back(injection_text(inj));
     j["injections"] = injections;
+    json tampers = json::array();
+    for (const auto& t : session.scenario().tampers) tampers.push_back(tamper_text(t));
+    j["tampers"] = tampers;
+    j["signal_action"] = std::string(signal_action_name(session.scenario().signal_action));
     json calls = json::array();
     for (const auto& r : t.syscalls) {
         json c;

@@ -5,6 +5,8 @@
 #include <functional>
 
 #include "engine.h"
+#include "format.h"
+#include "slowpath/numbers.h"
 #include "slowpath/tif.h"
 
 namespace slowpath {
@@ -54,6 +56,57 @@ std::string injection_text(const Injection& injection) {
     s += inject_when_name(injection.when);
     if (injection.when == InjectWhen::Now) s += ":" + std::to_string(injection.step);
     return s;
+}
+
+const std::vector<std::string_view>& tamper_slots() {
+    static const std::vector<std::string_view> slots = {"rax", "rcx",    "r11", "rip",
+                                                        "rsp", "eflags", "cs",  "ss"};
+    return slots;
+}
+
+Tamper parse_tamper(std::string_view text) {
+    auto eq = text.find('=');
+    if (eq == std::string_view::npos)
+        throw std::invalid_argument("'" + std::string(text) + "': expected REG=VALUE");
+    std::string slot(text.substr(0, eq));
+    for (char& c : slot) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto& slots = tamper_slots();
+    if (std::find(slots.begin(), slots.end(), slot) == slots.end())
+        throw std::invalid_argument("unknown register '" + std::string(text.substr(0, eq)) +
+                                    "' (rax rcx r11 rip rsp eflags cs ss)");
+    std::string_view number = text.substr(eq + 1);
+    auto value = parse_unsigned(number);
+    if (!value)
+        throw std::invalid_argument(slot + ": bad value '" + std::string(number) +
+                                    "' (decimal or 0x hex, below 2^64)");
+    // ptrace's putreg() refuses these with -EIO: the selector is 16 bits,
+    // and neither a null one nor one whose RPL is not 3 may go to user mode.
+    if ((slot == "cs" || slot == "ss") && (*value > 0xffff || *value == 0 || (*value & 3) != 3))
+        throw std::invalid_argument(slot + "=" + std::string(number) +
+                                    ": ptrace refuses it (a selector of 16 bits with RPL 3)");
+    return {slot, *value};
+}
+
+std::string tamper_text(const Tamper& tamper) {
+    return tamper.slot + "=" + hex(tamper.value);
+}
+
+std::string_view signal_action_name(SignalAction action) {
+    switch (action) {
+        case SignalAction::Handler:
+            return "handler";
+        case SignalAction::Ignore:
+            return "ignore";
+        case SignalAction::Block:
+            return "block";
+    }
+    return "?";
+}
+
+std::optional<SignalAction> parse_signal_action(std::string_view text) {
+    for (auto a : {SignalAction::Handler, SignalAction::Ignore, SignalAction::Block})
+        if (text == signal_action_name(a)) return a;
+    return std::nullopt;
 }
 
 class SessionImpl {

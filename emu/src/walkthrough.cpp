@@ -702,7 +702,9 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
 }
 
 bool Parser::setup(const YAML::Node& n, SetupStep& out) {
-    if (!map_with(n, "setup", {"restart", "era", "syscall", "bad_pointer", "inject", "at", "edit"}))
+    if (!map_with(n, "setup",
+                  {"restart", "era", "syscall", "bad_pointer", "inject", "at", "edit", "tamper",
+                   "signal_action"}))
         return false;
     if (n.size() == 0) {
         error(n, "setup has nothing to set");
@@ -804,6 +806,42 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
                 else
                     ok = false;
             }
+        }
+    }
+    if (n["tamper"]) {
+        const YAML::Node tampers = for_era(n["tamper"]);
+        if (!tampers.IsMap() || tampers.size() == 0) {
+            error(n["tamper"],
+                  "tamper must be a map of register: value, e.g. {rip: 0x800000000000}");
+            ok = false;
+        } else {
+            for (const auto& kv : tampers) {
+                if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+                    error(kv.first, "tamper takes register: value pairs");
+                    ok = false;
+                    continue;
+                }
+                try {
+                    out.tampers.push_back(
+                        parse_tamper(kv.first.Scalar() + "=" + kv.second.Scalar()));
+                } catch (const std::invalid_argument& e) {
+                    error(kv.first, std::string("tamper ") + e.what());
+                    ok = false;
+                }
+            }
+        }
+    }
+    if (n["signal_action"]) {
+        if (auto a = text(for_era(n["signal_action"]), "signal_action")) {
+            if (auto action = parse_signal_action(*a)) {
+                out.signal_action = *action;
+            } else {
+                error(n["signal_action"],
+                      "unknown signal_action '" + *a + "' (handler, ignore or block)");
+                ok = false;
+            }
+        } else {
+            ok = false;
         }
     }
     return ok;
@@ -1520,7 +1558,7 @@ WalkthroughError::WalkthroughError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 
 bool SetupStep::changes_scenario() const {
-    return restart || era || syscall_nr || bad_pointer ||
+    return restart || era || syscall_nr || bad_pointer || !tampers.empty() || signal_action ||
            (!inject.empty() && inject_when != InjectWhen::Now);
 }
 
@@ -1657,6 +1695,9 @@ std::string Step::describe() const {
             }
             for (const auto& [target, value] : setup.edits)
                 parts.push_back("edit " + target + " = " + hex(value));
+            for (const auto& t : setup.tampers) parts.push_back("tamper " + tamper_text(t));
+            if (setup.signal_action)
+                parts.push_back("SIGUSR1 " + std::string(signal_action_name(*setup.signal_action)));
             return "setup: " + join(parts);
         }
         case StepKind::Move: {
@@ -1950,6 +1991,8 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
         if (s.era) scenario_.era = *s.era;
         if (s.syscall_nr) scenario_.syscall_nr = *s.syscall_nr;
         if (s.bad_pointer) scenario_.bad_pointer = *s.bad_pointer;
+        for (const auto& t : s.tampers) scenario_.tampers.push_back(t);
+        if (s.signal_action) scenario_.signal_action = *s.signal_action;
         if (s.inject_when != InjectWhen::Now)
             for (int bit : s.inject) {
                 Injection inj;

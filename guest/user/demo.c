@@ -3,8 +3,12 @@
  * "focus" call, at the global label focus_syscall), check that the kernel
  * kept the callee-saved registers, and print what the call returned.
  *
- *   demo <nr> [badptr]       the focus call is system call <nr>; with
- *                            "badptr" a pointer argument is invalid
+ *   demo <nr> [badptr] [sigign|sigblock]
+ *                            the focus call is system call <nr>; with
+ *                            "badptr" a pointer argument is invalid; with
+ *                            "sigign" SIGUSR1 is ignored (SIG_IGN), with
+ *                            "sigblock" its handler is installed and the
+ *                            signal blocked (rt_sigprocmask)
  *   demo bench <nr> <count>  <count> bare calls of <nr>, then exit
  */
 #include "demo.h"
@@ -105,6 +109,23 @@ static void install_handler(void)
         .mask = 0,
     };
     rt_sigaction(SIGUSR1, &act, 0);
+}
+
+#define DEMO_SIG_IGN ((void (*)(int, void *, void *))1)
+
+/* SIG_IGN: the kernel drops a SIGUSR1 the moment it is sent. */
+static void ignore_sigusr1(void)
+{
+    struct kernel_sigaction act = {.handler = DEMO_SIG_IGN, .flags = SA_RESTORER,
+                                   .restorer = __restore_rt, .mask = 0};
+    rt_sigaction(SIGUSR1, &act, 0);
+}
+
+/* Blocked: a SIGUSR1 sent stays pending, and no work flag asks for it. */
+static void block_sigusr1(void)
+{
+    unsigned long set = 1UL << (SIGUSR1 - 1);
+    syscall6(__NR_rt_sigprocmask, SIG_BLOCK, (long)&set, 0, 8, 0, 0);
 }
 
 /* ---- the focus system call ----------------------------------------------- */
@@ -221,9 +242,20 @@ int main(int argc, char **argv)
         return bench(parse_long(argv[2]), parse_long(argv[3]));
 
     long nr = argc >= 2 ? parse_long(argv[1]) : __NR_getpid;
-    int badptr = argc >= 3 && str_eq(argv[2], "badptr");
+    int badptr = 0, sigign = 0, sigblock = 0;
+    for (int i = 2; i < argc; i++) {
+        badptr |= str_eq(argv[i], "badptr");
+        sigign |= str_eq(argv[i], "sigign");
+        sigblock |= str_eq(argv[i], "sigblock");
+    }
 
-    install_handler();
+    if (sigign) {
+        ignore_sigusr1();
+    } else {
+        install_handler();
+        if (sigblock)
+            block_sigusr1();
+    }
 
     long a[6];
     struct kernel_sigaction old;

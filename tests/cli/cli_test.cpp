@@ -280,3 +280,50 @@ TEST(Cli, StepLimitIsAnOutcome) {
 }
 
 }  // namespace
+
+// ---- --tamper and --signal-action --------------------------------------------
+
+class CliControlsBadInput : public testing::TestWithParam<BadArgs> {};
+
+TEST_P(CliControlsBadInput, OneLineErrorAndStatus2) {
+    Result r = run_cli(GetParam().args);
+    EXPECT_EQ(r.status, 2) << r.out << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(GetParam().mentions), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Controls, CliControlsBadInput,
+    testing::Values(BadArgs{"run --tamper rbx=1", "rbx"}, BadArgs{"run --tamper rip", "REG=VALUE"},
+                    BadArgs{"run --tamper rip=", "bad value"}, BadArgs{"run --tamper rip=-1", "-1"},
+                    BadArgs{"run --tamper rip=0x10000000000000000", "0x10000000000000000"},
+                    BadArgs{"run --tamper rcx=12abc", "12abc"},
+                    BadArgs{"run --tamper cs=0x10", "ptrace refuses"},
+                    BadArgs{"run --tamper ss=0", "ptrace refuses"},
+                    BadArgs{"run --tamper rax=1 --tamper eflags=0xzz", "0xzz"},
+                    BadArgs{"run --signal-action catch", "catch"},
+                    BadArgs{"run --signal-action", "signal-action"}),
+    [](const testing::TestParamInfo<BadArgs>& info) {
+        std::string name = "case" + std::to_string(info.index) + "_" + info.param.mentions;
+        for (char& c : name)
+            if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+        return name;
+    });
+
+TEST(CliControls, TamperAndSignalActionInTheJson) {
+    Result r = run_cli(
+        "run --era modern --tamper rip=0x800000000000 --tamper rcx=0x800000000000 "
+        "--signal-action block --json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["tampers"], nlohmann::json({"rip=0x800000000000", "rcx=0x800000000000"}));
+    EXPECT_EQ(j["signal_action"], "block");
+    const auto& focus = j["syscalls"][j["focus"].get<size_t>()];
+    EXPECT_EQ(focus["exit"], "iret");
+    EXPECT_NE(focus["why"].get<std::string>().find("rip < TASK_SIZE_MAX"), std::string::npos)
+        << focus["why"];
+    EXPECT_NE(focus["why"].get<std::string>().find("CVE-2012-0217"), std::string::npos)
+        << focus["why"];
+    EXPECT_EQ(j["outcome"], "fault");
+}

@@ -47,12 +47,41 @@ struct Edit {
     uint64_t value = 0;
 };
 
+// A tracer stopped at the focus syscall's exit (the syscall-exit stop of
+// PTRACE_SYSCALL) rewrites one pt_regs slot, as PTRACE_SETREGS would, after
+// the handler returned and before the exit decides between sysret and iret.
+struct Tamper {
+    std::string slot;  // a pt_regs slot name: rax rcx r11 rip rsp eflags cs ss
+    uint64_t value = 0;
+};
+// "rip=0x800000000000": the slot names above, a value in the one number
+// syntax (decimal or 0x hex). cs and ss take what ptrace's putreg takes: a
+// 16-bit selector with RPL 3 (anything else gets -EIO from the kernel).
+// Throws std::invalid_argument with a one-line reason.
+Tamper parse_tamper(std::string_view text);
+std::string tamper_text(const Tamper& tamper);  // "rip=0x800000000000"
+const std::vector<std::string_view>& tamper_slots();
+// The eflags bits a tracer may change (ptrace.c FLAG_MASK); the others
+// (IF, IOPL...) keep the task's values.
+constexpr uint64_t kPtraceFlagMask = 0x54dd5;  // CF PF AF ZF SF TF DF OF NT RF AC
+
+// How the demo sets up SIGUSR1 before its focus syscall.
+enum class SignalAction : uint8_t {
+    Handler,  // rt_sigaction: a handler (the default)
+    Ignore,   // rt_sigaction: SIG_IGN, so a SIGUSR1 sent is dropped at once
+    Block,    // a handler, then rt_sigprocmask(SIG_BLOCK): SIGUSR1 stays pending
+};
+std::string_view signal_action_name(SignalAction action);
+std::optional<SignalAction> parse_signal_action(std::string_view text);
+
 struct Scenario {
     Era era = Era::V3_13;
     long syscall_nr = 39;      // getpid
     bool bad_pointer = false;  // the demo passes an unmapped user pointer (write, rt_sigaction...)
     std::vector<Injection> injections;
     std::vector<Edit> edits;
+    std::vector<Tamper> tampers;  // non-empty: a tracer (SYSCALL_TRACE@entry) is implied
+    SignalAction signal_action = SignalAction::Handler;
     uint64_t max_steps = 2'000'000;
     unsigned livelock_bound = 32;  // same check, same flags, this many times in one exit
     unsigned demo_repeat = 0;  // > 0: the demo just makes the syscall this many times (speed runs)

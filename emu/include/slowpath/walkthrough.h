@@ -63,6 +63,8 @@ struct SetupStep {
     std::vector<int> inject;  // TIF bits
     InjectWhen inject_when = InjectWhen::Exit;
     std::vector<std::pair<std::string, uint64_t>> edits;  // target ("rcx", "pt_regs.rip"), value
+    std::vector<Tamper> tampers;  // the tracer's changes at the syscall-exit stop
+    std::optional<SignalAction> signal_action;
 
     // Changes the scenario itself (so the run must start again from step 0).
     bool changes_scenario() const;
