@@ -65,6 +65,7 @@ struct HostState {
     std::vector<CallFrame> calls;
     std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
     bool entry_fired = false, exit_fired = false;
+    uint32_t audit_records = 0;  // audit records already shown as events
 };
 
 // Rebuilds Trace::syscalls from Trace::events.
