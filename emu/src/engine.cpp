@@ -835,6 +835,7 @@ void Engine::inject(int bit) {
     }
     uc_context_restore(uc_, saved);
     uc_context_free(saved);
+    apply_user_flags_request(host_.cpl == 3);
     if (err != UC_ERR_OK || injection_failed_ || stopped_at != inject_return_ + 1)
         finish(Outcome::Fault, "injecting " + tif_names(1u << bit) + " failed in the guest at " +
                                    describe(stopped_at));

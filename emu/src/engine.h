@@ -67,6 +67,7 @@ struct HostState {
     std::vector<CallFrame> calls;
     std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
     bool entry_fired = false, exit_fired = false, tamper_fired = false;
+    uint32_t audit_records = 0;  // audit records already shown as events
 };
 
 // Rebuilds Trace::syscalls from Trace::events.
@@ -163,6 +164,7 @@ class Engine : public Machine {
     bool code_is_64bit();  // CS is a 64-bit code segment (not compatibility mode)
     bool gate_code_segment_ok(uint16_t selector, std::string* why) const;
     void model_fixups(PendingFault& f);  // where Unicorn raises another exception
+    void apply_user_flags_request(bool user_mode);  // after an injection (engine_cpu.cpp)
     void untraced_port_io(uint32_t port, unsigned size);
     std::string decision_reason(bool sysret) const;
     static std::string unsafe_sysret_note(uint64_t user_rip);

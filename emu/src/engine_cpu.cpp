@@ -7,6 +7,7 @@
 #include <slowpath/abi.h>
 
 #include <algorithm>
+#include <cstddef>
 
 #include "cpu_model.h"
 #include "engine.h"
@@ -145,6 +146,24 @@ void Engine::model_fixups(PendingFault& f) {
         f.error = 0;
         f.cause = "sysexit at CPL 3: #GP(0)";
     }
+}
+
+// A tracer's PTRACE_SINGLESTEP sets TF in the tracee's saved flags. An
+// injection into a task running in user mode finds those flags in the CPU,
+// out of the guest's reach, so the guest leaves the bits in sp_state and
+// the CPU gets them here, as the iret that resumed a stopped tracee would
+// have loaded them.
+void Engine::apply_user_flags_request(bool user_mode) {
+    const size_t offset = offsetof(abi::sp_kernel_state, user_flags_set);
+    const Symbol* state = kernel_->symbol_named("sp_state");
+    if (!state || state->size < offset + 8) return;  // an image from before the field
+    const uint64_t field = sp_state_ + offset;
+    uint64_t bits = read_u64(field);
+    if (!bits) return;
+    const uint64_t none = 0;
+    write_guest(field, &none, sizeof none);
+    constexpr uint64_t kSettable = 1u << 8;  // TF: the only bit a tracer asks for
+    if (user_mode) set_reg(UC_X86_REG_RFLAGS, reg(UC_X86_REG_RFLAGS) | (bits & kSettable));
 }
 
 // Untraced runs have no per-instruction hook to refuse port I/O before it

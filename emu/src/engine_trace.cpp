@@ -325,8 +325,11 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
                  "signal " + std::to_string(sig) + " delivered: rt_sigframe at " + hex(at) +
                      " on the user stack, return to the handler");
     } else if (name == "__audit_syscall_entry" || name == "__audit_syscall_exit") {
+        // A call that writes no record (audit saw no entry, or the call is
+        // already closed) shows no event.
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, audit_count)));
-        if (n) {
+        if (n && n != host_.audit_records) {
+            host_.audit_records = n;
             uint64_t rec = field(offsetof(abi::sp_kernel_state, audit)) +
                            ((n - 1) % SP_MAX_RECORDS) * sizeof(abi::sp_audit_record);
             abi::sp_audit_record r{};

@@ -42,17 +42,25 @@ noinline void __audit_syscall_entry(int arch, int major, unsigned long a1, unsig
     record_audit(1, (u32)major, (s64)a1, 0);
 }
 
-/* success: nonzero if the call succeeded; return_code: its result. */
+/*
+ * success: nonzero if the call succeeded; return_code: its result.
+ *
+ * Only a call that audit saw enter is written out, once: the record is
+ * made while the context is "in a syscall" and that state ends here,
+ * whatever happens. v3.13 tests context->in_syscall, 6.12 tests
+ * context->context == AUDIT_CTX_SYSCALL (kernel/auditsc.c:2064) and
+ * resets it on every way out (audit_reset_context, :2082). So a second
+ * call for the same syscall (the RFC's direct one after
+ * syscall_trace_leave) writes nothing, and neither does the exit of a call
+ * that was already running when audit was switched on.
+ */
 noinline void __audit_syscall_exit(int success, long return_code)
 {
-    if (!sp_state.audit_enabled)
-        return;
-    /* The number comes from the entry record; without one (audit switched
-     * on in the middle of a call), from the saved registers. */
-    u32 nr = current->audit_in_syscall ? current->audit_major
-                                       : (u32)task_pt_regs(current)->orig_ax;
+    bool in_syscall = current->audit_in_syscall;
     current->audit_in_syscall = false;
-    record_audit(2, nr, return_code, success != 0);
+    if (!sp_state.audit_enabled || !in_syscall)
+        return;
+    record_audit(2, current->audit_major, return_code, success != 0);
 }
 
 /* The C-side wrapper syscall_trace_leave uses. */

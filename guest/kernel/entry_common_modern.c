@@ -398,10 +398,11 @@ bool era_inject(u32 tif_bit, struct task_struct *t)
         set_task_syscall_work(t, SYSCALL_WORK_BIT_SECCOMP);
         return true;
     case TIF_SINGLESTEP:
-        /* user_enable_single_step(): TIF_SINGLESTEP and the exit trap.
-         * (Linux also sets TF in the saved flags; see the guest README.) */
+        /* user_enable_single_step(): TIF_SINGLESTEP, TF in the saved
+         * flags, and the exit trap (arch/x86/kernel/step.c:141). */
         sp_state.tracer_attached = 1;
-        set_tsk_thread_flag(t, TIF_SINGLESTEP);
+        user_enable_single_step(t);
+        sp_state.user_flags_set |= X86_EFLAGS_TF; /* see abi.h */
         set_task_syscall_work(t, SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP);
         return true;
     case TIF_MCE_NOTIFY:

@@ -55,15 +55,10 @@ noinline void slowpath_inject(u32 tif_bit)
         set_tsk_thread_flag(t, TIF_SYSCALL_TRACE);
         break;
     case TIF_SINGLESTEP:
-        /*
-         * A debugger single-steps the task (PTRACE_SINGLESTEP). Linux also
-         * sets TF in the user flags so the CPU traps after each user
-         * instruction; not here, because the emulator cannot deliver that
-         * #DB. The step reports the tracer would get at system-call exit
-         * are simulated by syscall_trace_leave.
-         */
+        /* A debugger single-steps the task (PTRACE_SINGLESTEP). */
         sp_state.tracer_attached = 1;
-        set_tsk_thread_flag(t, TIF_SINGLESTEP);
+        user_enable_single_step(t);
+        sp_state.user_flags_set |= X86_EFLAGS_TF; /* see abi.h */
         break;
     case TIF_SYSCALL_TRACEPOINT:
         /* Someone enables the sys_enter/sys_exit tracepoints; Linux marks

@@ -46,11 +46,41 @@ noinline void user_single_step_report(struct pt_regs *regs)
 }
 
 /* A signal handler was just set up while single-stepping: the tracer stops
- * the task at the handler's first instruction (ptrace_notify, no signal). */
+ * the task at the handler's first instruction (ptrace_notify, no signal).
+ * handle_signal cleared TF for the handler; the tracer's PTRACE_SINGLESTEP
+ * sets it again, so the handler is stepped too. */
 void tracehook_signal_handler(struct pt_regs *regs, bool stepping)
 {
-    if (stepping && sp_state.tracer_attached)
+    if (stepping && sp_state.tracer_attached) {
         record_tracer_stop(3, (u32)regs->orig_ax, (s64)regs->ax);
+        user_enable_single_step(current);
+    }
+}
+
+/*
+ * PTRACE_SINGLESTEP, as arch/x86/kernel/step.c:113 enable_single_step()
+ * does it to a stopped tracee: TIF_SINGLESTEP, and TF in the saved user
+ * flags, so the CPU raises #DB after the next user instruction (do_debug
+ * turns that into a SIGTRAP for the tracer). TIF_FORCED_TF remembers that
+ * the tracer, not the program, set TF (:169). The modern era also sets
+ * the SYSCALL_EXIT_TRAP work bit (:141), in its era_inject.
+ *
+ * The saved flags are task_pt_regs()->flags. Where the entry code has not
+ * filled that slot (v3.13's and the RFC's fast path keep the user flags in
+ * r11 until FIXUP_TOP_OF_STACK copies them over it), the TF written here
+ * is lost, and only syscall_trace_enter sets it again at the next entry.
+ */
+void user_enable_single_step(struct task_struct *child)
+{
+    struct pt_regs *regs = task_pt_regs(child);
+
+    if (test_tsk_thread_flag(child, TIF_SINGLESTEP))
+        regs->flags |= X86_EFLAGS_TF;
+    set_tsk_thread_flag(child, TIF_SINGLESTEP);
+    u64 oflags = regs->flags;
+    regs->flags |= X86_EFLAGS_TF;
+    if (!(oflags & X86_EFLAGS_TF))
+        set_tsk_thread_flag(child, TIF_FORCED_TF);
 }
 
 /* The v3.13-shaped hooks below serve the two old eras; the modern era has
@@ -106,11 +136,13 @@ noinline long syscall_trace_enter(struct pt_regs *regs)
     long ret = 0;
 
     /*
-     * With TIF_SINGLESTEP Linux sets TF in the saved user flags here, so
-     * that stepping goes on after the system call. Not here: TF would make
-     * the CPU raise #DB after the next user instruction, which the
-     * emulator cannot deliver. syscall_trace_leave reports the step instead.
+     * A step into the syscall instruction: SYSCALL cleared TF (MSR_FMASK),
+     * so put it back in the saved flags; the iret at the end restores it
+     * and stepping goes on after the call (v3.13 arch/x86/kernel/ptrace.c,
+     * syscall_trace_enter). syscall_trace_leave reports the step itself.
      */
+    if (test_thread_flag(TIF_SINGLESTEP))
+        regs->flags |= X86_EFLAGS_TF;
 
     /* TIF_SECCOMP: no filter is ever installed, so every call is allowed. */
 

@@ -59,6 +59,10 @@ static inline bool user_mode(const struct pt_regs *regs)
     return (regs->cs & 3) == 3;
 }
 
+/* TF in the user flags was set by a tracer, not by the program (bit 24
+ * as in Linux; no work mask contains it). */
+#define TIF_FORCED_TF 24
+
 /* ptrace.c: the slow entry and exit hooks of the system-call path. */
 #ifndef CONFIG_GENERIC_ENTRY
 long syscall_trace_enter(struct pt_regs *regs);
@@ -68,6 +72,8 @@ void ptrace_report_syscall(struct pt_regs *regs, u32 kind);
 void trace_sys_enter(struct pt_regs *regs, long id);
 void trace_sys_exit(struct pt_regs *regs, long ret);
 extern bool syscall_tracepoints_enabled;
+struct task_struct;
+void user_enable_single_step(struct task_struct *child);
 
 /* audit.c */
 #define AUDIT_ARCH_X86_64 0xC000003E

@@ -5,6 +5,7 @@
  * a TIF flag, and a consumer on the exit path that does it and clears it.
  */
 #include "sched.h"
+#include "uaccess.h"
 
 /* ---- task work (TIF_NOTIFY_RESUME) ----------------------------------------------- */
 
@@ -96,23 +97,54 @@ noinline void mce_notify_process(void)
 
 /* ---- uprobes (TIF_UPROBE) ---------------------------------------------------------- */
 
-/* The breakpoint of a uprobe was hit in the task. */
+/*
+ * The int3 handler's uprobe notifier (uprobe_pre_sstep_notifier) marks the
+ * task: it stopped on a breakpoint that may belong to a uprobe, and the
+ * lookup is left for the way out. Injected, the flag comes with no
+ * breakpoint behind it: nothing in this kernel registers a uprobe, and the
+ * user ip is wherever the task happens to be.
+ */
 void uprobe_hit(struct task_struct *t)
 {
     t->uprobe_hit = 1;
     set_tsk_thread_flag(t, TIF_UPROBE);
 }
 
+#define UPROBE_SWBP_INSN 0xcc /* int3 */
+#define UPROBE_SWBP_INSN_SIZE 1
+
+/*
+ * handle_swbp() (kernel/events/uprobes.c:2283) for a task with no uprobe
+ * at the breakpoint address: the ip after an int3 is one past it
+ * (uprobe_get_swbp_addr), and with no uprobe found there Linux looks at
+ * the byte itself. An int3 that is not a uprobe's is the program's own:
+ * SIGTRAP (:2297). Anything else, or memory it cannot read, means the
+ * breakpoint went away meanwhile, so the ip is moved back onto it and the
+ * task runs that address again (:2309).
+ */
+static void handle_swbp(struct pt_regs *regs)
+{
+    u64 bp_vaddr = regs->ip - UPROBE_SWBP_INSN_SIZE;
+    u8 opcode = 0;
+
+    if (copy_from_user(&opcode, (const void __user *)bp_vaddr, 1) == 0 &&
+        opcode == UPROBE_SWBP_INSN) {
+        force_sig(SIGTRAP, current);
+        return;
+    }
+    regs->ip = bp_vaddr;
+}
+
 noinline void uprobe_notify_resume(struct pt_regs *regs)
 {
-    (void)regs;
     clear_thread_flag(TIF_UPROBE);
-    /* Linux runs the probe's handlers here and arranges to execute the
-     * original instruction out of line. */
+    /* No uprobe is ever single-stepping out of line here (utask->active_uprobe),
+     * so this is always the breakpoint half. */
     if (current->uprobe_hit) {
         current->uprobe_hit = 0;
         sp_state.uprobe_runs++;
     }
+    handle_swbp(regs);
 }
 
 /* ---- user-return notifiers (TIF_USER_RETURN_NOTIFY) ------------------------------- */

@@ -353,9 +353,14 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
             return 0;
         /* A traced task shows each signal to its tracer first. The simulated
          * tracer keeps the SIGTRAPs of its own single-stepping and passes
-         * every other signal on, as a debugger or strace does. */
-        if (sp_state.tracer_attached && sig == SIGTRAP)
+         * every other signal on, as a debugger or strace does. It resumes
+         * the task as it was: a single-stepping one with PTRACE_SINGLESTEP
+         * again, which sets TF in the (now complete) frame once more. */
+        if (sp_state.tracer_attached && sig == SIGTRAP) {
+            if (test_thread_flag(TIF_SINGLESTEP))
+                user_enable_single_step(current);
             continue;
+        }
         struct k_sigaction *ka = &current->action[sig - 1];
         if (ka->handler == SIG_IGN)
             continue;

@@ -356,8 +356,11 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
         if (end < run.lo) continue;
         float x0 = x_of_step(run, std::max(r.entry_step, run.lo), o0.x, over_w);
         float x1 = std::max(x0 + 2.0f, x_of_step(run, end, o0.x, over_w));
+        // No rounding on a bar barely over 2 px: ImGui 1.86 then rounds with
+        // a radius near 0 and divides by a zero segment count (SIGFPE).
+        float rounding = x1 - x0 >= 3.0f ? 1.0f : 0.0f;
         draw->AddRectFilled(ImVec2(x0, bar_top + 1), ImVec2(x1, o1.y - 1),
-                            r.is_focus ? c.timeline_focus : c.timeline_kernel, 1.0f);
+                            r.is_focus ? c.timeline_focus : c.timeline_kernel, rounding);
     }
     std::string run_title = show_boot_ ? "whole run" : "program (boot folded)";
     draw->AddText(small, small_h, ImVec2(o0.x + 3, o0.y), with_alpha(c.text_dim, 0.9f),

@@ -271,6 +271,11 @@ struct sp_kernel_state {
     u32 current_pid;
     u64 pending_signals;        /* bit (signo-1) */
     u64 blocked_signals;
+    /* RFLAGS bits an injection wants in the user's flags (a tracer's TF).
+     * It also sets them in pt_regs->flags; when the task was running in
+     * user mode, its flags are the CPU's, and the host sets them there
+     * after the injection. The host clears this after every injection. */
+    u64 user_flags_set;
 };
 
 /* Injection entry point: the host calls `void slowpath_inject(u32 tif_bit)`
