@@ -298,9 +298,11 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                 list.clear();
                 for (size_t j = 0; j < k; j++)
                     list += (list.empty() ? "\xe2\x86\xb3 " : ", ") + names[j] + "()";
-                if (k < names.size())
-                    list +=
-                        (list.empty() ? "\xe2\x86\xb3 +" : " +") + std::to_string(names.size() - k);
+                if (k == 0)
+                    list = "\xe2\x86\xb3 " + std::to_string(names.size()) +
+                           (names.size() == 1 ? " call" : " calls");
+                else if (k < names.size())
+                    list += " +" + std::to_string(names.size() - k);
                 if (small->CalcTextSizeA(sfs, FLT_MAX, 0, list.c_str()).x <=
                     room.max.x - room.min.x - 2 * scale)
                     break;
