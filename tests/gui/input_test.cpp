@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "live_app.h"
+#include "model/timeline.h"
 #include "model/tour.h"
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
@@ -297,4 +298,117 @@ TEST(GuiInput, ScriptWithWaitFinishesInALiveWindow) {
     json q = app.quit();
     ASSERT_TRUE(q.is_object());
     EXPECT_EQ(step_of(q), want);
+}
+
+// A click on a node of the path graph runs to that label: the step is the
+// one a headless Session reaches with run_to_label, and the state names it.
+// A click on an exit runs on to ring 3.
+TEST(GuiInput, GraphNodeClickRunsToThatLabel) {
+    LiveApp app({});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    Session machine(Scenario{});
+    machine.seek(focus_entry(machine));
+    ASSERT_EQ(step_of(s), machine.step());
+    ASSERT_TRUE(machine.run_to_label("sysret_check").has_value());
+    ASSERT_TRUE(item(s, "node:sysret_check").is_array()) << s["ui"]["items"];
+    app.click(s, "node:sysret_check");
+    s = app.wait_for([&](const json& d) { return step_of(d) == machine.step(); });
+    EXPECT_EQ(step_of(s), machine.step()) << "a click on the sysret_check node";
+    EXPECT_EQ(s["label"], "sysret_check");
+    EXPECT_EQ(s["cpl"], 0);
+
+    s = app.settle();
+    machine.run_to_ring3();
+    app.click(s, "node:sysretq");
+    s = app.wait_for([&](const json& d) { return step_of(d) == machine.step(); });
+    EXPECT_EQ(step_of(s), machine.step()) << "a click on the sysretq exit";
+    EXPECT_EQ(s["cpl"], 3);
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_EQ(step_of(q), machine.step());
+}
+
+namespace {
+
+// The step a pointer at x lands on, on a strip drawn at `rect` showing
+// `span`, and how many steps one pixel of it spans.
+uint64_t step_at(const gui::StepSpan& span, const json& rect, double x) {
+    return gui::step_of_x(span, static_cast<float>(x), rect[0].get<float>(), rect[2].get<float>());
+}
+uint64_t steps_per_pixel(const gui::StepSpan& span, const json& rect) {
+    return static_cast<uint64_t>(std::ceil(span.length() / rect[2].get<double>()));
+}
+uint64_t distance(uint64_t a, uint64_t b) {
+    return a > b ? a - b : b - a;
+}
+
+}  // namespace
+
+// The timeline: a click on the program strip seeks to the step under the
+// pointer; a press on the zoomed strip and a drag across it follow the
+// pointer inside the focus syscall, while the button is held.
+TEST(GuiInput, TimelineClickAndDragSeek) {
+    LiveApp app({});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    Session machine(Scenario{});
+    const Trace& trace = machine.trace();
+    uint64_t start = focus_entry(machine);
+    ASSERT_EQ(step_of(s), start);
+    ASSERT_TRUE(item(s, "timeline:overview").is_array()) << s["ui"]["items"];
+
+    // The program strip (boot folded away): a click a third of the way in.
+    gui::StepSpan run = gui::overview_span(gui::boot_end_step(trace), trace.last_step(), false);
+    json rect = item(s, "timeline:overview");
+    double x = app.point_into(s, "timeline:overview", 0.33);
+    uint64_t want = step_at(run, rect, x), slack = 2 * steps_per_pixel(run, rect) + 1;
+    ASSERT_GT(distance(want, start), slack) << "the click target is where the app already is";
+    app.xdo("click 1");
+    s = app.wait_for([&](const json& d) { return step_of(d) != start; });
+    EXPECT_LE(distance(step_of(s), want), slack) << "a click on the program strip at x=" << x
+                                                 << ": step " << step_of(s) << ", want " << want;
+
+    // Back to the focus syscall, then its zoomed strip.
+    app.tap("Home", 1, 10);
+    s = app.wait_for([&](const json& d) { return step_of(d) == start; });
+    ASSERT_EQ(step_of(s), start);
+    s = app.settle();
+    int shown = s["shown_syscall"].get<int>();
+    ASSERT_EQ(shown, trace.focus);
+    gui::StepSpan span = gui::detail_span(trace, shown, start, trace.last_step());
+    rect = item(s, "timeline:detail");
+    ASSERT_TRUE(rect.is_array());
+    uint64_t px = steps_per_pixel(span, rect);
+    const SyscallRecord& focus = trace.syscalls[trace.focus];
+    // Press at a fifth: the step under the pointer, or an event's within
+    // 5 px of it (a press by a tick lands on the tick).
+    x = app.point_into(s, "timeline:detail", 0.2);
+    want = step_at(span, rect, x);
+    app.xdo("mousedown 1");
+    s = app.wait_for([&](const json& d) { return step_of(d) != start; });
+    EXPECT_NE(step_of(s), start) << "a press on the zoomed strip did not seek";
+    EXPECT_LE(distance(step_of(s), want), 6 * px + 1) << "a press on the zoomed strip";
+    // Dragged on, still held: the step follows the pointer.
+    for (double f : {0.45, 0.7}) {
+        double to = std::round(rect[0].get<double>() + rect[2].get<double>() * f);
+        uint64_t target = step_at(span, rect, to);
+        ASSERT_GT(target, focus.entry_step);
+        ASSERT_LT(target, focus.return_step) << "the drag left the syscall: the strip would move";
+        app.xdo("mousemove --window " + app.window() + " " + std::to_string(std::lround(to)) + " " +
+                std::to_string(std::lround(rect[1].get<double>() + rect[3].get<double>() / 2)));
+        s = app.wait_for([&](const json& d) { return distance(step_of(d), target) <= px + 1; });
+        EXPECT_LE(distance(step_of(s), target), px + 1)
+            << "dragged to " << f << " of the strip: step " << step_of(s) << ", want " << target;
+    }
+    app.xdo("mouseup 1");
+    uint64_t held = step_of(app.settle());
+    // Released: moving the pointer no longer seeks.
+    app.move_to(rect[0].get<double>() + rect[2].get<double>() * 0.9,
+                rect[1].get<double>() + rect[3].get<double>() / 2);
+    s = app.settle();
+    EXPECT_EQ(step_of(s), held) << "the strip still seeks after the button came up";
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+    EXPECT_EQ(step_of(q), held);
 }

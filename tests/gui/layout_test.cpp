@@ -18,9 +18,11 @@
 #include "model/fit.h"
 #include "model/frame_view.h"
 #include "model/glossary.h"
+#include "model/path_graph.h"
 #include "model/source.h"
 #include "model/timeline.h"
 #include "slowpath/decode.h"
+#include "slowpath/era.h"
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
 #include "test_shell.h"
@@ -68,6 +70,60 @@ TEST(LayoutFit, GraphPicksTheShapeWithTheLargerText) {
     EXPECT_FLOAT_EQ(tiny.font, 10.0f);
     // Never above the maximum.
     EXPECT_FLOAT_EQ(fit_graph({one}, 5000, 5000, 8, 20).font, 20.0f);
+}
+
+// The line of C calls under a node has room of its own: it covers no node
+// of the row below, in any era, at the label sizes of 1280x720 up to 4K
+// (syscall_exit_slowpath's calls over sysret_using_iret in the RFC,
+// exit_to_user_mode_loop's over native_irq_return_iret in modern).
+TEST(LayoutFit, GraphCallLinesClearEveryNode) {
+    for (Era era : {Era::V3_13, Era::Rfc, Era::Modern}) {
+        PathGraph graph = make_path_graph(era);
+        int cols = 0, rows = 0;
+        for (const GraphNode& n : graph.nodes) {
+            cols = std::max(cols, n.col + 1);
+            rows = std::max(rows, n.row + 1);
+        }
+        // The panel's three shapes; DejaVu Sans Bold is about 0.64 em a letter.
+        for (size_t split_above : {size_t(1000), size_t(17), size_t(12)}) {
+            GraphShape shape{std::vector<float>(cols, 3.0f), std::vector<int>(rows, 1)};
+            std::vector<float> label_em(graph.nodes.size());
+            for (size_t i = 0; i < graph.nodes.size(); i++) {
+                const GraphNode& n = graph.nodes[i];
+                auto parts = n.name.size() > split_above ? split_label(n.name)
+                                                         : std::make_pair(n.name, std::string());
+                if (!parts.second.empty()) shape.row_lines[n.row] = 2;
+                label_em[i] = 0.64f * std::max(parts.first.size(), parts.second.size());
+                shape.col_text_em[n.col] = std::max(shape.col_text_em[n.col], label_em[i]);
+            }
+            for (float font : {10.8f, 15.0f, 17.25f, 34.5f}) {
+                SCOPED_TRACE(std::string(era_info(era).name) + " split above " +
+                             std::to_string(split_above) + " at " + std::to_string(font) + " px");
+                // Rows apart: every node but the exits has its line, clear
+                // of every node, inside the drawing.
+                GraphLayout layout = layout_graph(graph, shape, label_em, font);
+                EXPECT_EQ(graph_overlaps(graph, layout), std::vector<std::string>{});
+                for (size_t k = 0; k < graph.nodes.size(); k++) {
+                    const GraphNode& n = graph.nodes[k];
+                    const GraphRect& room = layout.calls[k];
+                    if (n.kind == NodeKind::Exit) {
+                        EXPECT_TRUE(room.empty()) << n.name;
+                        continue;
+                    }
+                    ASSERT_FALSE(room.empty()) << n.name << ": no room for its calls";
+                    EXPECT_GE(room.y0, layout.nodes[k].y1) << n.name;
+                    EXPECT_GE(room.y1 - room.y0, layout.call_font * 0.99f) << n.name;
+                    EXPECT_LE(room.y1, layout.height + 0.01f) << n.name;
+                }
+                // Rows closed up (a crowded panel): fewer lines, none over a node.
+                GraphGeometry tight;
+                tight.call_rooms = false;
+                GraphLayout close = layout_graph(graph, shape, label_em, font, tight);
+                EXPECT_LT(close.height, layout.height);
+                EXPECT_EQ(graph_overlaps(graph, close), std::vector<std::string>{});
+            }
+        }
+    }
 }
 
 TEST(LayoutFit, SplitLabelAtTheMiddleUnderscore) {
@@ -288,6 +344,12 @@ void expect_lesson_fits(const json& s, const Mode& m, const char* what) {
         EXPECT_TRUE(fit[panel]["fits"].get<bool>()) << panel << ": " << fit[panel].dump();
         EXPECT_TRUE(fit[panel]["clipped"].empty()) << panel << ": " << fit[panel].dump();
     }
+    // The registers panel, where it is drawn (presenter mode has it on a
+    // tab): no note cut at its column's edge, no column past the panel.
+    if (fit.contains("regs")) {
+        EXPECT_TRUE(fit["regs"]["fits"].get<bool>()) << "regs: " << fit["regs"].dump();
+        EXPECT_TRUE(fit["regs"]["clipped"].empty()) << "regs: " << fit["regs"].dump();
+    }
     // The graph's text follows the body text (15 px at scale 1).
     float scale = s["ui"]["scale"].get<float>();
     float graph_font = fit["path"]["font"].get<float>();
@@ -341,6 +403,49 @@ INSTANTIATE_TEST_SUITE_P(Sizes, LayoutHolds, testing::ValuesIn(modes()),
                              for (char& c : n)
                                  if (c == '.') c = '_';
                              return n;
+                         });
+
+// The other eras' graphs at each size: the RFC's and modern's C calls hang
+// under their nodes (a signal at exit calls the most), the registers tab
+// brought to the front in presenter mode.
+struct EraMode {
+    Mode mode;
+    const char* era;
+};
+
+class LayoutHoldsEveryEra : public testing::TestWithParam<EraMode> {};
+
+TEST_P(LayoutHoldsEveryEra, GraphAndRegistersFit) {
+    const EraMode& p = GetParam();
+    // At the decision the CPU is still in the kernel: every pt_regs slot
+    // has its note (restored, not saved) in the registers panel.
+    std::string script = "decision";
+    if (p.mode.presenter) script += "; point panel:regs";
+    json s = run_mode(p.mode, {"--era", p.era, "--inject", "SIGPENDING@exit", "--commands", script},
+                      std::string("_") + p.era);
+    ASSERT_FALSE(s.is_null());
+    ASSERT_TRUE(s["error"].is_null()) << s["error"];
+    EXPECT_EQ(s["scenario"]["era"], p.era);
+    expect_lesson_fits(s, p.mode, p.era);
+    EXPECT_TRUE(s["layout_fit"].contains("regs")) << "the registers were not drawn";
+    EXPECT_EQ(s["cpl"], 0);
+}
+
+std::vector<EraMode> era_modes() {
+    std::vector<EraMode> out;
+    const int sizes[][2] = {{1280, 720}, {1280, 800}, {1920, 1080}, {3840, 2160}};
+    for (const char* era : {"rfc", "modern"})
+        for (auto [w, h] : sizes)
+            for (bool presenter : {false, true})
+                out.push_back({{w, h, presenter, 1.0f, false}, era});
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, LayoutHoldsEveryEra, testing::ValuesIn(era_modes()),
+                         [](const testing::TestParamInfo<EraMode>& info) {
+                             return std::string(info.param.era == std::string("rfc") ? "rfc"
+                                                                                     : "modern") +
+                                    "_" + name_of(info.param.mode);
                          });
 
 }  // namespace

@@ -63,6 +63,7 @@ class LiveApp {
         }
     }
     bool ready() const { return ready_; }
+    const std::string& window() const { return window_; }
     const std::string& error() const { return err_; }
 
     // The state of the last frame drawn.
@@ -127,6 +128,16 @@ class LiveApp {
                 rect[1].get<double>() + rect[3].get<double>() / 2);
         wait_for([&](const json& d) { return d["ui"]["items"][name]["hovered"].get<bool>(); }, 3.0);
         xdo("click " + std::to_string(button));
+    }
+    // Points at the fraction `fx` across a named item, at its middle
+    // height, and waits until the app sees the pointer over it; returns the
+    // x it pointed at (whole pixels, as X has them).
+    double point_into(const json& state, const std::string& name, double fx) const {
+        const json& rect = state["ui"]["items"][name]["rect"];
+        double x = std::round(rect[0].get<double>() + rect[2].get<double>() * fx);
+        move_to(x, rect[1].get<double>() + rect[3].get<double>() / 2);
+        wait_for([&](const json& d) { return d["ui"]["items"][name]["hovered"].get<bool>(); }, 3.0);
+        return x;
     }
     // Taps a key `times` times, each held `hold_ms` (xdotool keysym name).
     void tap(const std::string& key, int times, int hold_ms = 10) const {

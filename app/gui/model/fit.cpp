@@ -60,7 +60,7 @@ float graph_height_em(const GraphShape& shape, const GraphGeometry& g) {
     if (rows <= 0) return 0;
     float h = 0;
     for (int r = 0; r < rows; r++) h += graph_row_height_em(shape, r, g);
-    return h + g.vgap * static_cast<float>(rows - 1) + g.below;
+    return h + g.row_gap() * static_cast<float>(rows - 1) + g.below_last();
 }
 
 GraphFit fit_graph(const std::vector<GraphShape>& shapes, float avail_w, float avail_h,

@@ -6,6 +6,7 @@
 //
 // Sizes are pixels; "em" is a multiple of the font size in use.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -38,8 +39,16 @@ struct GraphGeometry {
     float pad_y = 0.2f;  // label to box top/bottom
     float line = 1.08f;  // one text line in a box
     float hgap = 1.0f;   // between columns (the edges' room)
-    float vgap = 0.55f;  // between rows
-    float below = 0.7f;  // room under the bottom row (callee names)
+    float vgap = 0.55f;  // between rows, at the least
+    float below = 0.7f;  // room under the bottom row
+    float call = 0.85f;  // the line of C calls drawn under a node (its font size, in em)
+    // Rows far enough apart for a line of calls under every node: it must
+    // clear the node below (rfc syscall_exit_slowpath over sysret_using_iret,
+    // modern exit_to_user_mode_loop over the iret). A crowded panel turns it
+    // off: then only nodes with nothing under them show their calls.
+    bool call_rooms = true;
+    float row_gap() const { return call_rooms ? std::max(vgap, call * 1.1f) : vgap; }
+    float below_last() const { return call_rooms ? row_gap() : below; }
 };
 
 // One way to draw the graph: the widest label of each column (in em, at

@@ -298,4 +298,65 @@ LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace)
     return lit;
 }
 
+GraphLayout layout_graph(const PathGraph& graph, const GraphShape& shape,
+                         const std::vector<float>& label_em, float font, const GraphGeometry& geo) {
+    GraphLayout out;
+    int cols = static_cast<int>(shape.col_text_em.size());
+    int rows = static_cast<int>(shape.row_lines.size());
+    float gap = geo.row_gap();
+    std::vector<float> col_x(cols + 1), row_y(rows + 1, 0.0f);
+    float x = geo.hgap * 0.25f * font;  // room for the token left of the first column
+    for (int i = 0; i < cols; i++) {
+        col_x[i] = x;
+        x += (shape.col_text_em[i] + geo.pad_x * 2 + geo.hgap) * font;
+    }
+    col_x[cols] = x;
+    for (int r = 0; r < rows; r++)
+        row_y[r + 1] = row_y[r] + (graph_row_height_em(shape, r, geo) + gap) * font;
+    out.width = graph_width_em(shape, geo) * font;
+    out.height = graph_height_em(shape, geo) * font;
+    out.call_font = geo.call * font;
+    out.nodes.resize(graph.nodes.size());
+    out.calls.resize(graph.nodes.size());
+    for (size_t i = 0; i < graph.nodes.size(); i++) {
+        const GraphNode& n = graph.nodes[i];
+        if (n.col < 0 || n.col >= cols || n.row < 0 || n.row >= rows) continue;
+        float col_w = (shape.col_text_em[n.col] + geo.pad_x * 2) * font;
+        float w = ((i < label_em.size() ? label_em[i] : 0.0f) + geo.pad_x * 2) * font;
+        float cx = col_x[n.col] + col_w * 0.5f;
+        float y = row_y[n.row];
+        GraphRect& box = out.nodes[i];
+        box = {cx - w * 0.5f, y, cx + w * 0.5f, y + graph_row_height_em(shape, n.row, geo) * font};
+        if (n.kind == NodeKind::Exit) continue;
+        // Short of the next column by a fifth of the gap: the arrows' room.
+        float right = col_x[n.col + 1] - geo.hgap * 0.2f * font;
+        float top = box.y1 + geo.call * 0.04f * font;
+        out.calls[i] = {box.x0, top, std::max(right, box.x1), top + geo.call * font};
+    }
+    // Without room between the rows a call line shows only where no node
+    // lies under it; the node's tooltip lists the calls either way.
+    for (GraphRect& room : out.calls)
+        for (const GraphRect& box : out.nodes)
+            if (room.intersects(box)) {
+                room = GraphRect{};
+                break;
+            }
+    return out;
+}
+
+std::vector<std::string> graph_overlaps(const PathGraph& graph, const GraphLayout& layout) {
+    std::vector<std::string> out;
+    size_t n = std::min(graph.nodes.size(), layout.nodes.size());
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++) {
+            if (a == b) continue;
+            bool box = a < b && layout.nodes[a].intersects(layout.nodes[b]);
+            bool call = a < layout.calls.size() && layout.calls[a].intersects(layout.nodes[b]);
+            if (box || call)
+                out.push_back(graph.nodes[a].name + (call ? " calls" : "") + " over " +
+                              graph.nodes[b].name);
+        }
+    return out;
+}
+
 }  // namespace slowpath::gui

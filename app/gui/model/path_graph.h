@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/fit.h"
 #include "slowpath/era.h"
 #include "slowpath/trace.h"
 
@@ -62,5 +63,36 @@ struct LitRoute {
 
 // Lays a snapshot's route on the graph; unknown labels are added as extras.
 LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace);
+
+// ---- the drawing in pixels, from its top left corner ----
+
+struct GraphRect {
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    bool empty() const { return x1 <= x0 || y1 <= y0; }
+    bool intersects(const GraphRect& o) const {
+        return !empty() && !o.empty() && x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1;
+    }
+};
+
+struct GraphLayout {
+    std::vector<GraphRect> nodes;  // the box of each node
+    // The room for the line of C calls under each node: from the box's left
+    // edge to just short of the next column, one call line high, above the
+    // row below. Empty for the exits (nothing is called after them) and,
+    // without geo.call_rooms, wherever it would cover a node.
+    std::vector<GraphRect> calls;
+    float call_font = 0;  // the call line's font size
+    float width = 0, height = 0;
+};
+
+// Places the nodes of `graph` drawn in `shape` at label font `font`.
+// label_em[i] is node i's label width in em (its widest line in this shape).
+GraphLayout layout_graph(const PathGraph& graph, const GraphShape& shape,
+                         const std::vector<float>& label_em, float font,
+                         const GraphGeometry& geo = {});
+
+// What covers what: "a over b" when node a's box or call room meets node
+// b's box. Empty for a clean drawing.
+std::vector<std::string> graph_overlaps(const PathGraph& graph, const GraphLayout& layout);
 
 }  // namespace slowpath::gui

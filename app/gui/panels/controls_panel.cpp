@@ -371,6 +371,7 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
                             c.timeline_cursor);
     }
     ImGui::InvisibleButton("##overview", ImVec2(over_w, strip_h));
+    ctx.mark("timeline:overview");
     if (ImGui::IsItemHovered()) {
         uint64_t at = step_of_x(run, mouse.x, o0.x, over_w);
         int sc = shown_syscall_at(trace, at);
@@ -465,6 +466,7 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
     draw->AddLine(ImVec2(dx, tick_top), ImVec2(dx, d1.y), c.timeline_cursor, 2.0f);
     ImGui::SameLine(0, gap);
     ImGui::InvisibleButton("##detail", ImVec2(detail_w, strip_h));
+    ctx.mark("timeline:detail");
     if (ImGui::IsItemHovered()) {
         uint64_t at = step_of_x(span, mouse.x, d0.x, detail_w);
         std::string tip = s.shown_syscall >= 0

@@ -100,7 +100,22 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
             ImU32 kc = event_color(c, e.kind);
             text(ahead ? with_alpha(kc, 0.5f) : kc, std::string(event_kind_name(e.kind)));
             ImGui::TableNextColumn();
+            // Cut with an ellipsis where the column ends, so a cut line reads
+            // as cut; the row's tooltip has the whole text.
             std::string what = describe_event(e);
+            float room = ImGui::GetContentRegionAvail().x;
+            if (ImGui::CalcTextSize(what.c_str()).x > room) {
+                const std::string dots = "\xe2\x80\xa6";
+                while (!what.empty() && ImGui::CalcTextSize((what + dots).c_str()).x > room) {
+                    what.pop_back();
+                    while (!what.empty() &&
+                           (static_cast<unsigned char>(what.back()) & 0xc0) == 0x80)
+                        what.pop_back();  // a whole UTF-8 character at a time
+                    if (!what.empty() && static_cast<unsigned char>(what.back()) >= 0xc0)
+                        what.pop_back();
+                }
+                what += dots;
+            }
             text(ahead ? c.text_faint : c.text, what);
         }
     }

@@ -145,16 +145,18 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     float body = ImGui::GetFontSize();
     float min_font = std::max(10.0f, body * 0.72f);
     float max_font = std::max(min_font, body * 1.15f);
-    const GraphGeometry geo;
+    // Room for a line of C calls under every node, unless that makes the
+    // labels too small to read: then the rows close up (model/fit.h).
+    GraphGeometry geo;
     GraphFit fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
+    if (!fit.fits) {
+        geo.call_rooms = false;
+        fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
+    }
     const GraphShape& shape = shapes[std::max(0, fit.shape)];
     const auto& split = splits[std::max(0, fit.shape)];
     float fs = fit.font;
     float used_w = fit.width, used_h = fit.height;
-    std::vector<float> row_y(rows + 1, 0.0f);
-    for (int r = 0; r < rows; r++)
-        row_y[r + 1] = row_y[r] + (graph_row_height_em(shape, r, geo) + geo.vgap) * fs;
-
     ImGui::BeginChild("##graph", ImVec2(avail.x, graph_h), false,
                       ImGuiWindowFlags_HorizontalScrollbar);
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -167,28 +169,16 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     ImGui::Dummy(ImVec2(used_w, used_h));
     float scale = fs / base;  // for strokes and markers
 
-    std::vector<float> col_x(cols);
-    float x = geo.hgap * 0.25f * fs;
-    for (int i = 0; i < cols; i++) {
-        col_x[i] = x;
-        x += (shape.col_text_em[i] + geo.pad_x * 2 + geo.hgap) * fs;
-    }
+    std::vector<float> label_em(graph.nodes.size());
+    for (size_t i = 0; i < graph.nodes.size(); i++)
+        label_em[i] = std::max(em(split[i].first), em(split[i].second));
+    GraphLayout layout = layout_graph(graph, shape, label_em, fs, geo);
     std::vector<Box> boxes(graph.nodes.size());
-    auto label_w = [&](size_t i) {
-        float w = font->CalcTextSizeA(fs, FLT_MAX, 0, split[i].first.c_str()).x;
-        if (!split[i].second.empty())
-            w = std::max(w, font->CalcTextSizeA(fs, FLT_MAX, 0, split[i].second.c_str()).x);
-        return w;
+    auto at = [&](const GraphRect& r) {
+        return Box{ImVec2(origin.x + r.x0, origin.y + r.y0),
+                   ImVec2(origin.x + r.x1, origin.y + r.y1)};
     };
-    for (size_t i = 0; i < graph.nodes.size(); i++) {
-        const GraphNode& n = graph.nodes[i];
-        float w = label_w(i) + geo.pad_x * 2 * fs;
-        float col_w = (shape.col_text_em[n.col] + geo.pad_x * 2) * fs;
-        float cx = origin.x + col_x[n.col] + col_w * 0.5f;
-        float y = origin.y + row_y[n.row];
-        float node_h = graph_row_height_em(shape, n.row, geo) * fs;
-        boxes[i] = {ImVec2(cx - w * 0.5f, y), ImVec2(cx + w * 0.5f, y + node_h)};
-    }
+    for (size_t i = 0; i < graph.nodes.size(); i++) boxes[i] = at(layout.nodes[i]);
     {
         FitReport report;
         report.fits = fit.fits;
@@ -199,6 +189,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         report.content_h = used_h;
         report.font = fs;
         if (!fit.fits) report.clipped.push_back("graph");
+        for (const std::string& overlap : graph_overlaps(graph, layout))
+            report.clipped.push_back(overlap);
         // Both exits must be inside the panel.
         for (const char* exit : {kSysretNode, kIretNode}) {
             int k = graph.find(exit);
@@ -295,16 +287,30 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         }
         // C functions entered below this node, small, under it.
         auto callees = lit.callees.find(static_cast<int>(i));
-        if (callees != lit.callees.end()) {
-            // Two names at most: the tooltip has them all.
-            std::string list;
+        if (callees != lit.callees.end() && !layout.calls[i].empty()) {
+            // As many names as fit the room under the node (the row below
+            // is clear of it); the tooltip has them all.
             const auto& names = callees->second;
-            for (size_t k = 0; k < names.size() && k < 2; k++)
-                list += (list.empty() ? "\xe2\x86\xb3 " : ", ") + names[k] + "()";
-            if (names.size() > 2) list += " +" + std::to_string(names.size() - 2);
-            float sfs = small->FontSize * std::max(scale, 0.6f);
-            draw->AddText(small, sfs, ImVec2(b.min.x + 2 * scale, b.max.y + 1), c.event_call,
+            Box room = at(layout.calls[i]);
+            float sfs = layout.call_font;
+            std::string list;
+            for (size_t k = names.size() + 1; k-- > 0;) {
+                list.clear();
+                for (size_t j = 0; j < k; j++)
+                    list += (list.empty() ? "\xe2\x86\xb3 " : ", ") + names[j] + "()";
+                if (k == 0)
+                    list = "\xe2\x86\xb3 " + std::to_string(names.size()) +
+                           (names.size() == 1 ? " call" : " calls");
+                else if (k < names.size())
+                    list += " +" + std::to_string(names.size() - k);
+                if (small->CalcTextSizeA(sfs, FLT_MAX, 0, list.c_str()).x <=
+                    room.max.x - room.min.x - 2 * scale)
+                    break;
+            }
+            draw->PushClipRect(room.min, room.max, true);
+            draw->AddText(small, sfs, ImVec2(room.min.x + 2 * scale, room.min.y), c.event_call,
                           list.c_str());
+            draw->PopClipRect();
         }
         ImGui::SetCursorScreenPos(b.min);
         ImGui::PushID(static_cast<int>(i));
@@ -315,6 +321,7 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
             else
                 ctx.command("label " + n.name);
         }
+        ctx.mark("node:" + n.name);
         if (ImGui::IsItemHovered()) hovered = static_cast<int>(i);
         ImGui::PopID();
         ctx.outline_if_pointed(id(), n.name, b.min, b.max);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "model/fit.h"
 #include "model/frame_view.h"
 #include "ui/widgets.h"
 
@@ -56,6 +57,28 @@ void edit_popup(UiContext& ctx, const std::string& target, uint64_t value) {
     }
 }
 
+// A note in the last column of a table: wrapped at the column's edge, so a
+// narrow panel (1280 px wide, the full grid) shows all of it on two lines
+// instead of cutting it off. A word wider than the column is reported.
+void note_text(ImU32 color, const std::string& note, const std::string& what,
+               std::vector<std::string>& cut) {
+    ImGui::PushStyleColor(ImGuiCol_Text, color);
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(note.c_str(), note.c_str() + note.size());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    if (ImGui::GetItemRectMax().x > ImGui::GetWindowPos().x + ImGui::GetContentRegionMax().x + 0.5f)
+        cut.push_back(what + " note");
+}
+
+// Puts the next item on this line when `width` more fits, else on the next.
+void same_line_if_fits(float width) {
+    float spacing = ImGui::GetFontSize() * 0.6f;
+    float right = ImGui::GetItemRectMax().x + spacing + width;
+    if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x)
+        ImGui::SameLine(0, spacing);
+}
+
 std::string selector_text(uint16_t sel) {
     switch (sel) {
         case SP_KERNEL_CS:
@@ -89,11 +112,23 @@ void RegistersPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     }
     float flash = st.changed.strength(ctx.clock.now);
     ImGui::BeginChild("##regs", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+    cut_.clear();
     table(ctx, pane, flash);
     if (show_cpu) {
         ImGui::Spacing();
         special_registers(ctx, pane, flash);
     }
+    // What the lesson needs is all in view: no note cut at the column's
+    // edge, no column pushed past the panel's right side.
+    FitReport report;
+    report.avail_w = ImGui::GetWindowContentRegionMax().x - ImGui::GetWindowContentRegionMin().x;
+    report.content_w = report.avail_w + ImGui::GetScrollMaxX();
+    report.font = ImGui::GetFontSize();
+    report.scrolls = ImGui::GetScrollMaxY() > 0;
+    if (ImGui::GetScrollMaxX() > 0.5f) cut_.push_back("wider than the panel");
+    report.clipped = cut_;
+    report.fits = cut_.empty();
+    report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
     ImGui::EndChild();
 }
 
@@ -113,14 +148,19 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
         tooltip("CPL " + std::to_string(cpu.cpl) + ", from the CPU's hidden state; CS " +
                 hex(cpu.cs) + " is " + selector_text(cpu.cs));
         ctx.outline_if_pointed(id(), "cpl", ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
-        ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
-        text(c.text_dim, "rflags " + (rflags_names(cpu.rflags).empty() ? std::string("-")
-                                                                       : rflags_names(cpu.rflags)));
-        ImGui::SameLine(0, ImGui::GetFontSize() * 0.6f);
+        std::string flags_text =
+            "rflags " +
+            (rflags_names(cpu.rflags).empty() ? std::string("-") : rflags_names(cpu.rflags));
+        same_line_if_fits(ImGui::CalcTextSize(flags_text.c_str()).x);
+        text(c.text_dim, flags_text);
     }
     uint32_t released =
         pane.trace() ? released_frame_mask(*pane.trace(), s.shown_syscall, s.step) : 0;
-    text(c.text_dim, frame_summary(s.pt_regs, released));
+    std::string summary = frame_summary(s.pt_regs, released);
+    if (show_cpu) same_line_if_fits(ImGui::CalcTextSize(summary.c_str()).x);
+    ImGui::PushTextWrapPos(0.0f);
+    text(c.text_dim, summary);
+    ImGui::PopTextWrapPos();
     if (!released) glossary_tip("pt_regs");
     if (released)
         tooltip(
@@ -172,12 +212,20 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
 
     ImGui::PushFont(ctx.fonts.mono);
     ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX;
-    int columns = show_cpu ? 4 : 3;
+    // The notes ("not saved", "restored") get a column of their own when it
+    // fits; in a narrow panel (the full grid at 1280 px) each goes under its
+    // value in the pt_regs column instead of off the right edge.
+    float pad = ImGui::GetStyle().CellPadding.x * 2;
+    float value_w = ImGui::CalcTextSize("0000000000000000").x + pad;
+    float wide_w = ImGui::CalcTextSize("orig_rax").x + pad + value_w * (show_cpu ? 2 : 1) +
+                   ImGui::CalcTextSize("not fixed up").x + pad;
+    bool notes_beside = wide_w <= ImGui::GetContentRegionAvail().x;
+    int columns = (show_cpu ? 3 : 2) + (notes_beside ? 1 : 0);
     if (ImGui::BeginTable("##regs", columns, flags)) {
         ImGui::TableSetupColumn("");
         if (show_cpu) ImGui::TableSetupColumn("CPU");
         ImGui::TableSetupColumn("pt_regs (saved)");
-        ImGui::TableSetupColumn("");
+        if (notes_beside) ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
         for (const Row& row : rows) {
             ImGui::TableNextRow();
@@ -240,8 +288,9 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
                     note = "not fixed up";
                 else if (became_valid)
                     note = "just saved";
-                ImGui::TableNextColumn();
-                text(became_valid ? c.changed : color, note);
+                if (notes_beside) ImGui::TableNextColumn();
+                if (notes_beside || !note.empty())
+                    note_text(became_valid ? c.changed : color, note, row.name, cut_);
                 if (!note.empty())
                     tooltip(
                         shown == ShownSlotState::Restored
@@ -255,7 +304,7 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
                             ? "Top of stack: FIXUP_TOP_OF_STACK has not copied this value in yet."
                             : "SAVE_REST, FIXUP_TOP_OF_STACK or the handler wrote it in the last "
                               "move.");
-            } else {
+            } else if (notes_beside) {
                 ImGui::TableNextColumn();
             }
             (void)row_min;
@@ -276,20 +325,42 @@ void RegistersPanel::special_registers(UiContext& ctx, Pane& pane, float flash) 
 
     ImGui::PushFont(ctx.fonts.mono);
     ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX;
+    // Name, value and what it means on one row when a third of the row is
+    // left for the meaning; else the meaning on its own line under them.
+    float pad = ImGui::GetStyle().CellPadding.x * 2;
+    float name_w = ImGui::CalcTextSize("kernel_gs_base").x + pad;
+    float value_w = ImGui::CalcTextSize("0000000000000000").x + pad;
+    bool notes_beside = (name_w + value_w) * 1.5f <= ImGui::GetContentRegionAvail().x;
+    float x0 = ImGui::GetCursorPosX();
     auto row = [&](const char* name, uint64_t value, uint64_t before, const std::string& note,
                    ImU32 note_color, int digits = 16) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
+        if (notes_beside) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+        }
         text(c.text_dim, name);
         ImVec2 min = ImGui::GetItemRectMin();
-        ImGui::TableNextColumn();
+        if (notes_beside)
+            ImGui::TableNextColumn();
+        else
+            ImGui::SameLine(x0 + name_w);
         value_cell(ctx, value, before, have_old, flash, c.text, digits);
-        ImGui::TableNextColumn();
-        text(note_color, note);
+        if (notes_beside) {
+            ImGui::TableNextColumn();
+        } else {
+            ImGui::Indent(ImGui::GetFontSize());
+        }
+        note_text(note_color, note, name, cut_);
+        if (!notes_beside) ImGui::Unindent(ImGui::GetFontSize());
         tooltip(std::string(name) + ": " + note);
         ctx.outline_if_pointed(id(), name, min, ImGui::GetItemRectMax());
     };
-    if (ImGui::BeginTable("##special", 3, flags)) {
+    if (!notes_beside || ImGui::BeginTable("##special", 3, flags)) {
+        if (notes_beside) {
+            ImGui::TableSetupColumn("");
+            ImGui::TableSetupColumn("");
+            ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
+        }
         std::string gs =
             cpu.gs_base == 0 ? std::string("0: user value") : machine.describe(cpu.gs_base);
         row("gs_base", cpu.gs_base, old.gs_base, gs, c.text_dim);
@@ -304,7 +375,7 @@ void RegistersPanel::special_registers(UiContext& ctx, Pane& pane, float flash) 
         row("lstar", cpu.lstar, old.lstar, "SYSCALL enters at " + machine.describe(cpu.lstar),
             c.text_dim);
         row("fmask", cpu.fmask, old.fmask, "SYSCALL clears " + rflags_names(cpu.fmask), c.text_dim);
-        ImGui::EndTable();
+        if (notes_beside) ImGui::EndTable();
     }
     ImGui::PopFont();
 }

@@ -4,6 +4,8 @@
 // shows, STAR/LSTAR/FMASK. Values that changed in the last move are lit.
 #pragma once
 #include <array>
+#include <string>
+#include <vector>
 
 #include "ui/panel.h"
 
@@ -25,6 +27,7 @@ class RegistersPanel : public Panel {
         Flash changed;
     };
     std::array<PerPane, 2> panes_;
+    std::vector<std::string> cut_;  // what this frame could not show whole (--dump-state)
 };
 
 }  // namespace slowpath::gui
