@@ -37,11 +37,15 @@ RoleSpans role_spans(const Trace& trace, Era era) {
     size_t first = r.first_event, end = std::min(r.end_event, trace.events.size());
     uint64_t finish = r.return_step ? r.return_step : trace.last_step() + 1;
 
-    // The exit instruction, where the Decision event is.
+    // The exit instruction, where the Decision event is. The call ends
+    // there even when ring 3 resumes in a signal handler first (the
+    // record's return then comes after rt_sigreturn).
     uint64_t exit_insn = r.return_step ? r.return_step - 1 : finish;
     for (size_t i = first; i < end; i++)
         if (trace.events[i].kind == EventKind::Decision) {
             exit_insn = trace.events[i].step;
+            finish = exit_insn + 1;
+            out.return_step = finish;
             break;
         }
 

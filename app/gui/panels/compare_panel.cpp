@@ -42,6 +42,17 @@ std::array<std::vector<RouteChip>, 5> chips_by_role(const Pane& pane, const Role
             list.push_back({r.name, 1, false, function});
         last_role = static_cast<int>(*role);
     }
+    // The modern decision has no label: its SYSRET checks stand for it.
+    SysretChecksView checks = sysret_checks_at(*pane.trace(), s.shown_syscall, s.step, s.pt_regs);
+    if (checks.made > 0) {
+        std::string t =
+            checks.first_failed >= 0
+                ? "\xe2\x9c\x97 " + std::string(checks.rows[checks.first_failed].info->name)
+                : "\xe2\x9c\x93 " + std::to_string(checks.made) + " of " +
+                      std::to_string(checks.rows.size()) + " SYSRET checks";
+        out[static_cast<size_t>(PathRole::Decision)].push_back({t, 1, false, false});
+        last_role = std::max(last_role, static_cast<int>(PathRole::Decision));
+    }
     if (s.exit_event) {
         const Event& e = pane.trace()->events[*s.exit_event];
         out[static_cast<size_t>(PathRole::Exit)].push_back(

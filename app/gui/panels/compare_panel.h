@@ -18,7 +18,6 @@ namespace slowpath::gui {
 
 class ComparePanel : public Panel {
  public:
-    ComparePanel();
     const char* id() const override { return "compare"; }
     const char* title() const override { return "Compare eras"; }
     // Draws every pane of the model; `pane` is ignored.

@@ -429,8 +429,12 @@ struct CheckCellText {
 CheckCellText cell_text(const SysretCheckRow& row) {
     const char* mark = !row.made ? "\xc2\xb7 " : row.passed ? "\xe2\x9c\x93 " : "\xe2\x9c\x97 ";
     CheckCellText t;
-    t.head = mark + std::string(row.info->name);
-    t.values = hex(row.value) + std::string(sysret_test_op(row.info->test)) + hex(row.against);
+    t.head = mark + std::string(row.info->name) + ":";
+    // A failed comparison reads as what was found.
+    std::string op(sysret_test_op(row.info->test));
+    if (row.made && !row.passed && row.info->test == SysretTest::Equal) op = " != ";
+    if (row.made && !row.passed && row.info->test == SysretTest::Below) op = " >= ";
+    t.values = hex(row.value) + op + hex(row.against);
     return t;
 }
 
@@ -444,13 +448,14 @@ float PathPanel::sysret_checks_height(UiContext& ctx, const Pane& pane, float wi
     if (!v.present) return 0.0f;
     ImFont* small = ctx.fonts.small;
     float fs = small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+    // One line a check: its name, then the two values compared.
     float cell_w = 0;
     for (const SysretCheckRow& row : v.rows) {
         CheckCellText t = cell_text(row);
-        cell_w = std::max({cell_w, small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x,
-                           small->CalcTextSizeA(fs, FLT_MAX, 0, t.values.c_str()).x});
+        cell_w = std::max(cell_w, small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x +
+                                      small->CalcTextSizeA(fs, FLT_MAX, 0, t.values.c_str()).x);
     }
-    cell_w += fs * 1.2f;
+    cell_w += fs * 1.6f;
     int cols = 1;
     for (int c : {6, 3, 2})
         if (c * cell_w <= width) {
@@ -459,7 +464,7 @@ float PathPanel::sysret_checks_height(UiContext& ctx, const Pane& pane, float wi
         }
     if (cols_out) *cols_out = cols;
     int rows = (6 + cols - 1) / cols;
-    float cell_h = fs * 2 + fs * 0.7f;
+    float cell_h = fs * 1.5f;
     return rows * (cell_h + 2.0f) + 2.0f;
 }
 
@@ -473,7 +478,7 @@ float PathPanel::draw_sysret_checks(UiContext& ctx, Pane& pane, float width) {
     SysretChecksView v = sysret_checks_at(*pane.trace(), s.shown_syscall, s.step, s.pt_regs);
     ImFont* small = ctx.fonts.small;
     float fs = small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
-    float cell_h = fs * 2 + fs * 0.7f;
+    float cell_h = fs * 1.5f;
     float cell_w = std::floor((width - (cols - 1) * 2.0f) / cols);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -493,8 +498,9 @@ float PathPanel::draw_sysret_checks(UiContext& ctx, Pane& pane, float width) {
         CheckCellText t = cell_text(row);
         ImU32 head_color = !row.made ? c.text_faint : row.passed ? c.ok : c.iret;
         float pad = fs * 0.4f;
-        draw->AddText(small, fs, ImVec2(a.x + pad, a.y + fs * 0.3f), head_color, t.head.c_str());
-        draw->AddText(ctx.fonts.small, fs, ImVec2(a.x + pad, a.y + fs * 1.35f),
+        draw->AddText(small, fs, ImVec2(a.x + pad, a.y + fs * 0.25f), head_color, t.head.c_str());
+        float head_w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x;
+        draw->AddText(small, fs, ImVec2(a.x + pad + head_w + fs * 0.4f, a.y + fs * 0.25f),
                       row.made ? c.text : c.text_faint, t.values.c_str());
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(static_cast<int>(i));

@@ -131,15 +131,20 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     // checks list under it (model/fit.h picks columns and size); in the
     // modern era also the syscall_work line and its two tests.
     float line = ImGui::GetTextLineHeightWithSpacing();
-    float below = line * (modern ? 5.4f : 2.3f);
+    float below = line * (modern ? 4.3f : 2.3f);
     float grid_h = ImGui::GetContentRegionAvail().y - below;
     float gap = 4.0f;
-    int cells = static_cast<int>(s.tif.bits.size());
+    // 6.12 has no TIF bits for the syscall work (it moved to syscall_work):
+    // those cells are left out in the modern era.
+    std::vector<TifView::Bit> tif_bits;
+    for (const auto& bit : s.tif.bits)
+        if (!(moved_tif >> bit.bit & 1u)) tif_bits.push_back(bit);
+    int cells = static_cast<int>(tif_bits.size());
     GridFit grid = fit_grid(cells, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
     if (modern) {
         // Both grids with the same cells, fitted together (a partial last
         // row in each: room for up to three more cells).
-        int both = cells + static_cast<int>(s.tif.work_bits.size()) + 3;
+        int both = cells + static_cast<int>(s.tif.work_bits.size()) + 2;
         grid = fit_grid(both, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
     }
     int cols = grid.cols;
@@ -210,7 +215,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     };
 
     std::vector<Cell> tif_cells;
-    for (const auto& bit : s.tif.bits) {
+    for (const auto& bit : tif_bits) {
         uint32_t m = 1u << bit.bit;
         Cell cell{bit.bit,
                   std::string(bit.name),
