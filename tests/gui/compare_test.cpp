@@ -160,6 +160,15 @@ TEST(CompareModel, ThreeErasMoveTogetherRoleByRole) {
     model.set_compare_eras({Era::Rfc, Era::Modern});
     EXPECT_EQ(model.partners().size(), 1u);
     EXPECT_EQ(model.partner()->scenario().era, Era::Rfc);
+    // A pair without the primary's era: the primary moves to the first of
+    // them, at the same role of the call.
+    auto role_before = roles()[1];
+    model.set_compare_eras({Era::Rfc, Era::V3_13});
+    EXPECT_EQ(model.scenario().era, Era::V3_13);
+    ASSERT_EQ(model.partners().size(), 1u);
+    EXPECT_EQ(model.partner()->scenario().era, Era::Rfc);
+    EXPECT_EQ(roles()[0], role_before);
+    EXPECT_EQ(roles()[1], role_before);
     // The era cycle reaches modern and comes back to v3.13.
     EXPECT_EQ(next_era(Era::Rfc), Era::Modern);
     EXPECT_EQ(next_era(Era::Modern), Era::V3_13);

@@ -286,9 +286,9 @@ void Model::set_compare_eras(const std::vector<Era>& eras) {
         throw std::invalid_argument("compare needs two or three different eras");
     compare_eras_.assign(distinct.begin(), distinct.end());
     if (!has_era(compare_eras_, scenario().era)) {
-        Scenario s = scenario();
-        s.era = compare_eras_.front();
-        reload(s);
+        // The primary moves to the set's first era, at the same role.
+        comparing_ = false;
+        set_era(compare_eras_.front());
     }
     comparing_ = true;
     sync_partners();
