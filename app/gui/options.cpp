@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "model/model.h"
 #include "slowpath/era.h"
 #include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
@@ -82,7 +83,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     app.add_flag("--presenter", presenter, "large fonts for a projector");
     app.add_option("--animate", animate_text, "on or off");
     app.add_option("--zoom", zoom, "text size factor (1 = normal)");
-    app.add_flag("--compare", options.compare, "show v3.13 beside rfc");
+    std::string compare_text;
+    app.add_option("--compare", compare_text,
+                   "eras side by side, moved together: --compare (this era and another), "
+                   "--compare v3.13,rfc,modern, --compare rfc,modern or --compare all")
+        ->expected(0, 1);
     app.add_option("--walkthrough", options.walkthrough,
                    "play a walkthrough (assets/walkthroughs/*.yaml) as a guided tour");
     app.add_option("--screenshot-dir", options.screenshot_dir,
@@ -166,6 +171,16 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         if (theme_text != "dark" && theme_text != "light")
             return fail("unknown theme '" + theme_text + "' (use dark or light)");
         options.dark = theme_text == "dark";
+    }
+    if (app.count("--compare")) {
+        options.compare = true;
+        if (!compare_text.empty()) {
+            try {
+                options.compare_eras = parse_era_list(compare_text);
+            } catch (const std::exception& e) {
+                return fail(std::string("--compare: ") + e.what());
+            }
+        }
     }
     if (presenter) options.presenter = true;
     if (!animate_text.empty()) {

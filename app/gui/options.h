@@ -31,7 +31,8 @@ struct Options {
     std::optional<bool> animate;
     std::optional<float> zoom;
     bool compare = false;
-    bool use_settings = true;  // --no-settings: neither read nor write the settings file
+    std::vector<Era> compare_eras;  // --compare ERAS (empty: this era and another)
+    bool use_settings = true;       // --no-settings: neither read nor write the settings file
 
     std::string walkthrough;     // --walkthrough FILE: tour mode
     std::string screenshot_dir;  // --screenshot-dir DIR: where the tour's `shoot` steps go

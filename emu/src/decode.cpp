@@ -261,6 +261,101 @@ TifView decode_tif(const Machine& m) {
     v.flags = m.read_u32(ti + SP_TI_flags);
     for (const auto& f : tif_flags())
         v.bits.push_back({f.bit, f.name, ((v.flags >> f.bit) & 1u) != 0});
+    v.syscall_work = m.read_u64(ti + SP_TI_syscall_work);
+    for (const auto& f : syscall_work_flags())
+        v.work_bits.push_back({f.bit, f.name, ((v.syscall_work >> f.bit) & 1u) != 0});
+    return v;
+}
+
+const std::vector<SysretCheckInfo>& sysret_checks() {
+    static const std::vector<SysretCheckInfo> checks = {
+        {SP_SYSRET_CHECK_RCX_RIP, "rcx == rip", SysretTest::Equal, "rcx", "rip", 0,
+         "SYSRET jumps to rcx: it must be the ip the task is to resume at"},
+        {SP_SYSRET_CHECK_R11_FLAGS, "r11 == rflags", SysretTest::Equal, "r11", "eflags", 0,
+         "SYSRET loads rflags from r11: it must be the saved flags"},
+        {SP_SYSRET_CHECK_CS, "cs == __USER_CS", SysretTest::Equal, "cs", "__USER_CS", SP_USER_CS,
+         "SYSRET loads cs from MSR_STAR, always __USER_CS"},
+        {SP_SYSRET_CHECK_SS, "ss == __USER_DS", SysretTest::Equal, "ss", "__USER_DS", SP_USER_DS,
+         "SYSRET loads ss from MSR_STAR, always __USER_DS"},
+        {SP_SYSRET_CHECK_IP_LIMIT, "rip < TASK_SIZE_MAX", SysretTest::Below, "rip", "TASK_SIZE_MAX",
+         SP_TASK_SIZE_MAX,
+         "canonical and not the last user page: Intel's SYSRET faults in ring 0 otherwise"},
+        {SP_SYSRET_CHECK_RF_TF, "no RF or TF in rflags", SysretTest::NoBits, "eflags", "RF|TF",
+         0x10000 | 0x100, "SYSRET cannot restore RF, and TF would trap right after it"},
+    };
+    return checks;
+}
+
+const SysretCheckInfo* sysret_check_info(uint32_t id) {
+    for (const SysretCheckInfo& c : sysret_checks())
+        if (c.id == id) return &c;
+    return nullptr;
+}
+
+bool sysret_check_passes(SysretTest test, uint64_t value, uint64_t against) {
+    switch (test) {
+        case SysretTest::Equal:
+            return value == against;
+        case SysretTest::Below:
+            return value < against;
+        case SysretTest::NoBits:
+            return (value & against) == 0;
+    }
+    return false;
+}
+
+std::string_view sysret_test_op(SysretTest test) {
+    switch (test) {
+        case SysretTest::Equal:
+            return " == ";
+        case SysretTest::Below:
+            return " < ";
+        case SysretTest::NoBits:
+            return " & ";
+    }
+    return " ? ";
+}
+
+SysretChecksView sysret_checks_at(const Trace& trace, int syscall, uint64_t step,
+                                  const PtRegsView& regs) {
+    SysretChecksView v;
+    if (syscall < 0 || syscall >= static_cast<int>(trace.syscalls.size())) return v;
+    const SyscallRecord& r = trace.syscalls[syscall];
+    for (const SysretCheckInfo& info : sysret_checks()) {
+        SysretCheckRow row;
+        row.info = &info;
+        v.rows.push_back(row);
+    }
+    for (size_t i = r.first_event; i < r.end_event && i < trace.events.size(); i++) {
+        const Event& e = trace.events[i];
+        if (e.kind != EventKind::SysretCheck) continue;
+        v.present = true;
+        if (e.step > step) break;
+        for (SysretCheckRow& row : v.rows)
+            if (row.info->id == e.a[0] && !row.made) {
+                row.made = true;
+                row.value = e.a[1];
+                row.against = e.a[2];
+                row.passed = e.a[3] != 0;
+                row.step = e.step;
+                v.made++;
+                if (!row.passed && v.first_failed < 0)
+                    v.first_failed = static_cast<int>(&row - v.rows.data());
+            }
+    }
+    auto slot = [&](std::string_view name, uint64_t& out) {
+        int k = pt_regs_slot_index(name);
+        if (k < 0 || !regs.present || k >= static_cast<int>(regs.slots.size())) return false;
+        out = regs.slots[k].value;
+        return true;
+    };
+    for (SysretCheckRow& row : v.rows) {
+        if (row.made) continue;
+        bool known = slot(row.info->value_slot, row.value);
+        if (row.info->against_value || !slot(row.info->against, row.against))
+            row.against = row.info->against_value;
+        row.passed = known && sysret_check_passes(row.info->test, row.value, row.against);
+    }
     return v;
 }
 

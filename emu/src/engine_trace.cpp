@@ -18,28 +18,6 @@
 
 namespace slowpath {
 
-namespace {
-
-// The modern era's SYSRET checks (SP_NOTE_SYSRET_CHECK), in the order
-// do_syscall_64() makes them.
-struct SysretCheckInfo {
-    const char* name;  // for the reason text and the event
-    enum { Equal, Below, NoBits } test;
-};
-const SysretCheckInfo* sysret_check_info(uint32_t id) {
-    static const SysretCheckInfo checks[] = {
-        {"rcx == rip", SysretCheckInfo::Equal},
-        {"r11 == rflags", SysretCheckInfo::Equal},
-        {"cs == __USER_CS", SysretCheckInfo::Equal},
-        {"ss == __USER_DS", SysretCheckInfo::Equal},
-        {"rip < TASK_SIZE_MAX", SysretCheckInfo::Below},
-        {"no RF or TF in rflags", SysretCheckInfo::NoBits},
-    };
-    return id >= 1 && id <= 6 ? &checks[id - 1] : nullptr;
-}
-
-}  // namespace
-
 void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
     auto* e = static_cast<Engine*>(self);
     if (e->injecting_) {
@@ -472,15 +450,13 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             const SysretCheckInfo* c = sysret_check_info(note.arg);
             if (!recording_ || !c) break;
             uint64_t value = reg(UC_X86_REG_RAX), against = reg(UC_X86_REG_RDX);
-            bool passed = c->test == SysretCheckInfo::Equal   ? value == against
-                          : c->test == SysretCheckInfo::Below ? value < against
-                                                              : (value & against) == 0;
-            const char* op = c->test == SysretCheckInfo::Equal   ? " vs "
-                             : c->test == SysretCheckInfo::Below ? " < "
-                                                                 : " & ";
-            emit(EventKind::SysretCheck, addr, c->name, {note.arg, value, against, passed},
-                 std::string("SYSRET check ") + c->name + ": " + hex(value) + op + hex(against) +
-                     (passed ? " -> ok" : " -> failed: leave by iret"));
+            bool passed = sysret_check_passes(c->test, value, against);
+            std::string op =
+                c->test == SysretTest::Equal ? " vs " : std::string(sysret_test_op(c->test));
+            emit(EventKind::SysretCheck, addr, std::string(c->name),
+                 {note.arg, value, against, passed},
+                 std::string("SYSRET check ") + std::string(c->name) + ": " + hex(value) + op +
+                     hex(against) + (passed ? " -> ok" : " -> failed: leave by iret"));
             break;
         }
         case SP_NOTE_HANDLER_RETURNED: {
@@ -644,9 +620,9 @@ std::string Engine::decision_reason(bool sysret) const {
         if (failed_check)
             return "do_syscall_64() returned false: SYSRET check " + failed_check->name +
                    " failed (" + hex(failed_check->a[1]) +
-                   (failed_check->a[0] == 5   ? " is not below "
-                    : failed_check->a[0] == 6 ? " & "
-                                              : " vs ") +
+                   (failed_check->a[0] == SP_SYSRET_CHECK_IP_LIMIT ? " is not below "
+                    : failed_check->a[0] == SP_SYSRET_CHECK_RF_TF  ? " & "
+                                                                   : " vs ") +
                    hex(failed_check->a[2]) + "), so the exit uses iret" + after;
         return "do_syscall_64() returned false: leave by iret" + after;
     }

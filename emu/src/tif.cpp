@@ -97,6 +97,9 @@ const std::vector<TifMaskInfo>& tif_masks() {
          _TIF_WORK_SYSCALL_ENTRY & ~_TIF_SYSCALL_AUDIT},
         {"_TIF_ALLWORK_MASK & ~_TIF_WORK_SYSCALL_EXIT",
          _TIF_ALLWORK_MASK & ~(_TIF_WORK_SYSCALL_EXIT | _TIF_SYSCALL_EMU)},
+        // The modern era's exit_to_user_mode_loop() (guest/kernel/entry_common_modern.c).
+        {"EXIT_TO_USER_MODE_WORK",
+         _TIF_SIGPENDING | _TIF_NOTIFY_RESUME | _TIF_UPROBE | _TIF_NEED_RESCHED},
     };
     return masks;
 }
@@ -108,6 +111,65 @@ std::string tif_mask_name(uint32_t value) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%#x", value);
     return buf;
+}
+
+const std::vector<SyscallWorkInfo>& syscall_work_flags() {
+    static const std::vector<SyscallWorkInfo> flags = {
+        {SYSCALL_WORK_BIT_SECCOMP, "SECCOMP", "a seccomp filter checks each syscall", TIF_SECCOMP},
+        {SYSCALL_WORK_BIT_SYSCALL_TRACEPOINT, "SYSCALL_TRACEPOINT",
+         "the sys_enter/sys_exit tracepoints are enabled", TIF_SYSCALL_TRACEPOINT},
+        {SYSCALL_WORK_BIT_SYSCALL_TRACE, "SYSCALL_TRACE",
+         "a tracer stops the task at syscall entry and exit", TIF_SYSCALL_TRACE},
+        {SYSCALL_WORK_BIT_SYSCALL_EMU, "SYSCALL_EMU",
+         "a tracer emulates the syscalls (PTRACE_SYSEMU)", TIF_SYSCALL_EMU},
+        {SYSCALL_WORK_BIT_SYSCALL_AUDIT, "SYSCALL_AUDIT",
+         "the audit subsystem records each syscall", TIF_SYSCALL_AUDIT},
+        {SYSCALL_WORK_BIT_SYSCALL_USER_DISPATCH, "SYSCALL_USER_DISPATCH",
+         "syscalls from a chosen code range become SIGSYS (never set here)", -1},
+        {SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP, "SYSCALL_EXIT_TRAP",
+         "a single-stepping tracer hears of the step at syscall exit", TIF_SINGLESTEP},
+    };
+    return flags;
+}
+
+const SyscallWorkInfo* syscall_work_flag(int bit) {
+    for (const auto& f : syscall_work_flags())
+        if (f.bit == bit) return &f;
+    return nullptr;
+}
+
+std::string syscall_work_names(uint64_t work) {
+    if (work == 0) return "0";
+    std::string out;
+    for (int bit = 0; bit < 64; bit++) {
+        if (!(work & (1ull << bit))) continue;
+        if (!out.empty()) out += '|';
+        if (const auto* f = syscall_work_flag(bit))
+            out += f->name;
+        else
+            out += "bit" + std::to_string(bit);
+    }
+    return out;
+}
+
+const std::vector<SyscallWorkTest>& syscall_work_tests() {
+    // As guest/kernel/entry_common_modern.c spells them (and 6.12's
+    // include/linux/entry-common.h): SECCOMP and EMU matter only at entry,
+    // the exit trap only at exit.
+    auto bit = [](int b) { return uint64_t{1} << b; };
+    static const std::vector<SyscallWorkTest> tests = {
+        {"SYSCALL_WORK_ENTER", "syscall_enter_from_user_mode",
+         bit(SYSCALL_WORK_BIT_SECCOMP) | bit(SYSCALL_WORK_BIT_SYSCALL_TRACEPOINT) |
+             bit(SYSCALL_WORK_BIT_SYSCALL_TRACE) | bit(SYSCALL_WORK_BIT_SYSCALL_EMU) |
+             bit(SYSCALL_WORK_BIT_SYSCALL_AUDIT) | bit(SYSCALL_WORK_BIT_SYSCALL_USER_DISPATCH),
+         "syscall_trace_enter"},
+        {"SYSCALL_WORK_EXIT", "syscall_exit_to_user_mode",
+         bit(SYSCALL_WORK_BIT_SYSCALL_TRACEPOINT) | bit(SYSCALL_WORK_BIT_SYSCALL_TRACE) |
+             bit(SYSCALL_WORK_BIT_SYSCALL_AUDIT) | bit(SYSCALL_WORK_BIT_SYSCALL_USER_DISPATCH) |
+             bit(SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP),
+         "syscall_exit_work"},
+    };
+    return tests;
 }
 
 }  // namespace slowpath

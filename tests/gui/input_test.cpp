@@ -30,7 +30,12 @@
 
 using nlohmann::json;
 using namespace slowpath;
+using gui_test::Clock;
 using gui_test::LiveApp;
+using gui_test::quote;
+using gui_test::read_json;
+using gui_test::read_text;
+using gui_test::test_name;
 
 namespace {
 

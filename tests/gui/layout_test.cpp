@@ -397,6 +397,45 @@ std::vector<Mode> modes() {
     return out;
 }
 
+// Compare mode with all three eras: three columns, each with its route by
+// role and its decision banner, at the smallest classroom size and at 1080p.
+class CompareLayoutHolds : public testing::TestWithParam<Mode> {};
+
+TEST_P(CompareLayoutHolds, ThreeColumnsKeepTheirRolesAndBanners) {
+    const Mode& m = GetParam();
+    json s = run_mode(
+        m,
+        {"--compare", "v3.13,rfc,modern", "--inject", "SIGPENDING@exit", "--commands", "decision"},
+        "_compare3");
+    ASSERT_FALSE(s.is_null());
+    SCOPED_TRACE(name_of(m));
+    EXPECT_EQ(s["compare_eras"], json::array({"v3.13", "rfc", "modern"}));
+    ASSERT_EQ(s["compare_panes"].size(), 2u);
+    ASSERT_TRUE(s["layout_fit"].contains("compare")) << s["layout_fit"].dump();
+    const json& fit = s["layout_fit"]["compare"];
+    EXPECT_TRUE(fit["fits"].get<bool>()) << fit.dump();
+    EXPECT_TRUE(fit["clipped"].empty()) << fit.dump();
+    // Three columns across the window, none wider than a third of it.
+    EXPECT_LE(fit["avail"][0].get<float>(), m.w / 3.0f);
+    EXPECT_GE(fit["avail"][0].get<float>(), m.w / 3.0f - 40.0f);
+    // The route text stays readable.
+    EXPECT_GE(fit["font"].get<float>(), 10.0f);
+    EXPECT_EQ(s["decision"]["exit"], "iret");
+    for (const json& p : s["compare_panes"]) EXPECT_EQ(p["decision"]["exit"], "iret");
+    EXPECT_EQ(s["ui"]["framebuffer"][0].get<int>(), m.w);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, CompareLayoutHolds,
+                         testing::Values(Mode{1280, 720, false, 1.0f, false},
+                                         Mode{1920, 1080, false, 1.0f, false},
+                                         Mode{1280, 720, true, 1.0f, false}),
+                         [](const testing::TestParamInfo<Mode>& info) {
+                             std::string n = name_of(info.param);
+                             for (char& c : n)
+                                 if (c == '.') c = '_';
+                             return n;
+                         });
+
 INSTANTIATE_TEST_SUITE_P(Sizes, LayoutHolds, testing::ValuesIn(modes()),
                          [](const testing::TestParamInfo<Mode>& info) {
                              std::string n = name_of(info.param);

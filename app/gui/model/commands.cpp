@@ -107,8 +107,9 @@ void validate(const Command& command) {
     if (v == "event" && !parse_event_kind(a[0]))
         throw std::invalid_argument("'" + a[0] + "' is not an event kind");
     if (v == "edit") parse_u64_or_throw(a[1], "value");
-    if ((v == "compare" || v == "bad-pointer") && !parse_switch(a[0], false))
+    if (v == "bad-pointer" && !parse_switch(a[0], false))
         throw std::invalid_argument("'" + a[0] + "': expected on, off or toggle");
+    if (v == "compare" && !parse_switch(a[0], false)) parse_era_list(a[0]);
     if (v == "wait" && !a.empty()) parse_u64_or_throw(a[0], "frame count");
     if (v == "toggle-flag" && !parse_tif(a[0]))
         throw std::invalid_argument("'" + a[0] + "' is not a TIF flag");
@@ -142,7 +143,8 @@ const std::vector<CommandInfo>& command_table() {
         {"uninject", 1, 2, false, "uninject FLAG entry|exit"},
         {"clear-injections", 0, 0, false, "clear-injections"},
         {"edit", 2, 2, false, "edit TARGET VALUE: set a register or pt_regs.<slot> now"},
-        {"compare", 1, 1, false, "compare on|off|toggle: v3.13 beside rfc"},
+        {"compare", 1, 1, false,
+         "compare on|off|toggle|ERAS: eras side by side, e.g. compare v3.13,rfc,modern (or all)"},
         {"theme", 1, 1, true, "theme dark|light|toggle"},
         {"presenter", 1, 1, true, "presenter on|off|toggle: large fonts"},
         {"animate", 1, 1, true, "animate on|off|toggle"},
@@ -163,7 +165,7 @@ const std::vector<CommandInfo>& command_table() {
         {"faster", 0, 0, true, "faster: play faster"},
         {"slower", 0, 0, true, "slower: play slower"},
         {"cycle-play-unit", 0, 0, true, "cycle-play-unit: play by step, label or event"},
-        {"cycle-era", 0, 0, true, "cycle-era: switch to the other era"},
+        {"cycle-era", 0, 0, true, "cycle-era: the next era (v3.13, rfc, modern, v3.13...)"},
         {"inject-when", 1, 1, true, "inject-when entry|exit: what the flag chips and keys do"},
         {"cycle-when", 0, 0, true, "cycle-when: flag chips inject at entry or at exit"},
         {"toggle-flag", 1, 1, true, "toggle-flag FLAG: inject it at the chosen time, or stop"},
@@ -269,7 +271,10 @@ std::string run_model_command(Model& model, const Command& command) {
         } else if (v == "edit") {
             model.edit_now(a[0], parse_u64_or_throw(a[1], "value"));
         } else if (v == "compare") {
-            model.set_compare(*parse_switch(a[0], model.comparing()));
+            if (auto on = parse_switch(a[0], model.comparing()))
+                model.set_compare(*on);
+            else
+                model.set_compare_eras(parse_era_list(a[0]));
         } else {
             return "'" + v + "' is not a model command";
         }

@@ -1,7 +1,10 @@
 #include "model/model.h"
 
 #include <algorithm>
+#include <set>
+#include <stdexcept>
 
+#include "model/roles.h"
 #include "slowpath/era.h"
 #include "slowpath/tif.h"
 
@@ -28,8 +31,8 @@ constexpr NavWord kNavWords[] = {
     {Nav::Reset, "reset"},
 };
 
-Era other_era(Era era) {
-    return era == Era::V3_13 ? Era::Rfc : Era::V3_13;
+bool has_era(const std::vector<Era>& eras, Era era) {
+    return std::find(eras.begin(), eras.end(), era) != eras.end();
 }
 
 // The events a point of the path is found by, and which count as the same.
@@ -136,20 +139,86 @@ Model::Model(const Scenario& initial) {
     primary_.load(initial);
 }
 
+Era next_era(Era era) {
+    const auto& eras = all_eras();
+    for (size_t i = 0; i < eras.size(); i++)
+        if (eras[i].era == era) return eras[(i + 1) % eras.size()].era;
+    return eras.front().era;
+}
+
+std::vector<Era> parse_era_list(const std::string& text) {
+    std::vector<Era> eras;
+    if (text == "all") {
+        for (const EraInfo& info : all_eras()) eras.push_back(info.era);
+        return eras;
+    }
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t comma = text.find(',', start);
+        std::string word =
+            text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        auto era = parse_era(word);
+        if (!era) throw std::invalid_argument("'" + word + "' is not an era (" + era_names() + ")");
+        if (has_era(eras, *era))
+            throw std::invalid_argument("'" + text + "' names " + word + " twice");
+        eras.push_back(*era);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    if (eras.size() < 2)
+        throw std::invalid_argument("'" + text + "': compare needs two or three eras, e.g. " +
+                                    "v3.13,modern or all");
+    return eras;
+}
+
+std::vector<Pane*> Model::partners() {
+    std::vector<Pane*> out;
+    if (comparing_)
+        for (auto& p : partners_) out.push_back(p.get());
+    return out;
+}
+
+std::vector<const Pane*> Model::partners() const {
+    std::vector<const Pane*> out;
+    if (comparing_)
+        for (const auto& p : partners_) out.push_back(p.get());
+    return out;
+}
+
+const Pane* Model::partner() const {
+    return comparing_ && !partners_.empty() ? partners_.front().get() : nullptr;
+}
+
+uint64_t Model::generation() const {
+    uint64_t g = primary_.generation() + edits_;
+    for (const auto& p : partners_) g += p->generation();
+    return g;
+}
+
 std::vector<Pane*> Model::panes_by_era() {
     std::vector<Pane*> panes{&primary_};
-    if (comparing_) {
-        if (partner_.scenario().era < primary_.scenario().era)
-            panes.insert(panes.begin(), &partner_);
-        else
-            panes.push_back(&partner_);
-    }
+    for (Pane* p : partners()) panes.push_back(p);
+    std::stable_sort(panes.begin(), panes.end(), [](const Pane* a, const Pane* b) {
+        return a->scenario().era < b->scenario().era;
+    });
     return panes;
 }
 
-Scenario Model::partner_scenario(const Scenario& base) const {
+std::vector<Era> Model::compare_eras() const {
+    Era mine = scenario().era;
+    std::vector<Era> eras = compare_eras_;
+    if (!has_era(eras, mine)) {
+        // A pair chosen without this era: this era beside the pair's first.
+        if (eras.size() >= 3) eras.pop_back();
+        eras.back() = mine;
+    }
+    std::sort(eras.begin(), eras.end());
+    return eras;
+}
+
+Scenario Model::partner_scenario(const Scenario& base, Era era) const {
     Scenario other = base;
-    other.era = other_era(base.era);
+    other.era = era;
     return other;
 }
 
@@ -163,14 +232,77 @@ void Model::note(const std::string& message) {
     if (!message.empty()) set_status(message, true);
 }
 
+void Model::sync_partners() {
+    if (!comparing_) {
+        partners_.clear();
+        return;
+    }
+    std::vector<std::unique_ptr<Pane>> kept;
+    std::string errors;
+    for (Era era : compare_eras()) {
+        if (era == scenario().era) continue;
+        std::unique_ptr<Pane> pane;
+        for (auto& p : partners_)
+            if (p && p->scenario().era == era) pane = std::move(p);
+        if (!pane) {
+            pane = std::make_unique<Pane>();
+            pane->load(partner_scenario(scenario(), era), [&](const Trace& t) {
+                if (!primary_.ok()) return uint64_t{0};
+                return align_by_role(role_position(role_spans(*primary_.trace(), scenario().era),
+                                                   primary_.now().step),
+                                     role_spans(t, era), std::nullopt);
+            });
+            if (!pane->ok()) errors += (errors.empty() ? "" : "; ") + pane->error();
+        }
+        kept.push_back(std::move(pane));
+    }
+    partners_ = std::move(kept);
+    if (!errors.empty()) set_status("compare: " + errors, true);
+}
+
+void Model::align_to(Pane& leader, bool moved) {
+    if (!comparing_ || !leader.ok()) return;
+    RolePosition where =
+        role_position(role_spans(*leader.trace(), leader.scenario().era), leader.now().step);
+    for (Pane* pane : all_panes()) {
+        if (pane == &leader || !pane->ok()) continue;
+        uint64_t here = pane->now().step;
+        uint64_t target = align_by_role(where, role_spans(*pane->trace(), pane->scenario().era),
+                                        moved ? std::optional<uint64_t>(here) : std::nullopt);
+        if (target != here) note(pane->move([&](Session& s) { s.seek(target); }));
+    }
+}
+
 void Model::set_compare(bool on) {
     if (on == comparing_) return;
     comparing_ = on;
-    if (on) {
-        partner_.load(partner_scenario(scenario()), primary_.now().step);
-        if (!partner_.ok()) set_status("compare: " + partner_.error(), true);
-    }
+    sync_partners();
     edits_++;
+}
+
+void Model::set_compare_eras(const std::vector<Era>& eras) {
+    std::set<Era> distinct(eras.begin(), eras.end());
+    if (eras.size() < 2 || eras.size() > 3 || distinct.size() != eras.size())
+        throw std::invalid_argument("compare needs two or three different eras");
+    compare_eras_.assign(distinct.begin(), distinct.end());
+    if (!has_era(compare_eras_, scenario().era)) {
+        // The primary moves to the set's first era, at the same role.
+        comparing_ = false;
+        set_era(compare_eras_.front());
+    }
+    comparing_ = true;
+    sync_partners();
+    edits_++;
+    std::string names;
+    for (Era era : compare_eras())
+        names += (names.empty() ? "" : ", ") + std::string(era_info(era).name);
+    if (primary_.ok() && !status_error_) set_status("compare " + names);
+}
+
+std::vector<Pane*> Model::all_panes() {
+    std::vector<Pane*> panes{&primary_};
+    for (Pane* p : partners()) panes.push_back(p);
+    return panes;
 }
 
 void Model::reload(const Scenario& scenario) {
@@ -178,11 +310,12 @@ void Model::reload(const Scenario& scenario) {
     bool had_machine = primary_.ok();
     primary_.load(scenario, had_machine ? std::optional<uint64_t>(step) : std::nullopt);
     if (!primary_.ok()) set_status(primary_.error(), true);
-    if (comparing_) {
-        uint64_t partner_step = partner_.ok() ? partner_.now().step : step;
-        partner_.load(partner_scenario(scenario),
-                      had_machine ? std::optional<uint64_t>(partner_step) : std::nullopt);
+    for (Pane* pane : partners()) {
+        std::optional<uint64_t> own;
+        if (had_machine) own = pane->ok() ? pane->now().step : step;
+        pane->load(partner_scenario(scenario, pane->scenario().era), own);
     }
+    align_to(primary_, true);
 }
 
 void Model::reload_same_point(const Scenario& scenario) {
@@ -194,12 +327,13 @@ void Model::reload_same_point(const Scenario& scenario) {
     RunPoint point = run_point(*primary_.trace(), step);
     primary_.load(scenario, [&](const Trace& t) { return same_point(point, t, step); });
     if (!primary_.ok()) set_status(primary_.error(), true);
-    if (comparing_) {
-        uint64_t partner_step = partner_.ok() ? partner_.now().step : step;
-        RunPoint partner_point = partner_.ok() ? run_point(*partner_.trace(), partner_step) : point;
-        partner_.load(partner_scenario(scenario),
-                      [&](const Trace& t) { return same_point(partner_point, t, partner_step); });
+    for (Pane* pane : partners()) {
+        uint64_t own = pane->ok() ? pane->now().step : step;
+        RunPoint own_point = pane->ok() ? run_point(*pane->trace(), own) : point;
+        pane->load(partner_scenario(scenario, pane->scenario().era),
+                   [&](const Trace& t) { return same_point(own_point, t, own); });
     }
+    align_to(primary_, true);
 }
 
 void Model::show_session(Session& session, bool new_trace) {
@@ -210,9 +344,27 @@ void Model::show_session(Session& session, bool new_trace) {
 
 void Model::set_era(Era era) {
     if (primary_.ok() && scenario().era == era) return;
+    Era old = scenario().era;
+    if (comparing_) {
+        // The era joins the columns in place of the primary's, unless shown already.
+        std::vector<Era> shown = compare_eras();
+        if (!has_era(shown, era)) std::replace(shown.begin(), shown.end(), old, era);
+        std::sort(shown.begin(), shown.end());
+        compare_eras_ = shown;
+    }
     Scenario s = scenario();
     s.era = era;
-    reload(s);
+    if (primary_.ok()) {
+        // The same role of the call in the new era (model/roles.h).
+        RolePosition where = role_position(role_spans(*primary_.trace(), old), primary_.now().step);
+        primary_.load(s, [&](const Trace& t) {
+            return align_by_role(where, role_spans(t, era), std::nullopt);
+        });
+    } else {
+        primary_.load(s);
+    }
+    if (!primary_.ok()) set_status(primary_.error(), true);
+    sync_partners();
     if (primary_.ok()) set_status(std::string("era: ") + std::string(era_info(era).title));
 }
 
@@ -223,7 +375,7 @@ void Model::set_syscall(long nr) {
     // A different syscall is a different run: start it from the top.
     primary_.load(s);
     if (!primary_.ok()) set_status(primary_.error(), true);
-    if (comparing_) partner_.load(partner_scenario(s));
+    for (Pane* pane : partners()) pane->load(partner_scenario(s, pane->scenario().era));
     if (primary_.ok()) set_status("syscall " + std::to_string(nr));
 }
 
@@ -273,7 +425,7 @@ void Model::clear_injections() {
 void Model::nav(Nav op, uint64_t count) {
     status_.clear();
     status_error_ = false;
-    for (Pane* pane : {&primary_, comparing_ ? &partner_ : nullptr}) {
+    for (Pane* pane : all_panes()) {
         if (!pane || !pane->ok()) continue;
         uint64_t start = pane->start_step();
         note(pane->move([&](Session& s) {
@@ -320,17 +472,19 @@ void Model::nav(Nav op, uint64_t count) {
             status_.empty())
             set_status(nav_name(op) + ": nowhere to go from here");
     }
+    align_to(primary_, true);
     edits_++;
 }
 
 void Model::seek(uint64_t step) {
-    for (Pane* pane : {&primary_, comparing_ ? &partner_ : nullptr})
-        if (pane && pane->ok()) note(pane->move([&](Session& s) { s.seek(step); }));
+    // A step number belongs to one run: the primary's. The others show the same role.
+    if (primary_.ok()) note(primary_.move([&](Session& s) { s.seek(step); }));
+    align_to(primary_, false);
 }
 
 bool Model::run_to_label(const std::string& label) {
-    bool found_any = false;
-    for (Pane* pane : {&primary_, comparing_ ? &partner_ : nullptr}) {
+    Pane* leader = nullptr;
+    for (Pane* pane : all_panes()) {
         if (!pane || !pane->ok()) continue;
         bool found = false;
         note(pane->move([&](Session& s) {
@@ -341,30 +495,34 @@ bool Model::run_to_label(const std::string& label) {
                     found = s.run_to_address(sym->addr).has_value();
             }
         }));
-        found_any = found_any || found;
+        if (found && !leader) leader = pane;
     }
-    if (!found_any)
+    if (!leader)
         set_status(label + " is not reached again in this run", true);
     else
         set_status("ran to " + label);
-    return found_any;
+    // A label of one era only (clicked in its column): the others follow that column.
+    if (leader) align_to(*leader, true);
+    return leader != nullptr;
 }
 
 bool Model::run_to_event(EventKind kind) {
-    bool found_any = false;
-    for (Pane* pane : {&primary_, comparing_ ? &partner_ : nullptr}) {
+    Pane* leader = nullptr;
+    for (Pane* pane : all_panes()) {
         if (!pane || !pane->ok()) continue;
         bool found = false;
         note(pane->move([&](Session& s) { found = s.run_to_event(kind).has_value(); }));
-        found_any = found_any || found;
+        if (found && !leader) leader = pane;
     }
-    if (!found_any)
+    if (!leader)
         set_status("no " + std::string(event_kind_name(kind)) + " event after this step", true);
-    return found_any;
+    else
+        align_to(*leader, true);
+    return leader != nullptr;
 }
 
 void Model::inject_now(int bit) {
-    for (Pane* pane : {&primary_, comparing_ ? &partner_ : nullptr})
+    for (Pane* pane : all_panes())
         if (pane && pane->ok())
             note(pane->move(
                 [&](Session& s) {
@@ -384,7 +542,7 @@ void Model::inject_now(int bit) {
 
 void Model::edit_now(const std::string& target, uint64_t value) {
     status_error_ = false;
-    for (Pane* pane : {&primary_, comparing_ ? &partner_ : nullptr})
+    for (Pane* pane : all_panes())
         if (pane && pane->ok())
             note(pane->move(
                 [&](Session& s) {

@@ -1,9 +1,10 @@
-// The app's model: the scenario being shown, its pane, the partner pane of
-// compare mode (same scenario, the other era), and every move the user can
-// make. Buttons, keys, the command line's --commands and (later) walkthroughs
-// all go through here, so they behave the same.
+// The app's model: the scenario being shown, its pane, the partner panes of
+// compare mode (same scenario, other eras, moved together and kept on the
+// same role of the call), and every move the user can make. Buttons, keys, the command line's
+// --commands and (later) walkthroughs all go through here, so they behave the same.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,16 +35,25 @@ class Model {
 
     Pane& primary() { return primary_; }
     const Pane& primary() const { return primary_; }
-    Pane* partner() { return comparing_ ? &partner_ : nullptr; }
-    const Pane* partner() const { return comparing_ ? &partner_ : nullptr; }
+    // Compare mode: the panes of the other eras (one or two), in era order.
+    std::vector<Pane*> partners();
+    std::vector<const Pane*> partners() const;
+    const Pane* partner() const;  // the first of them, nullptr when not comparing
     bool comparing() const { return comparing_; }
     // The panes in era order (v3.13 first), for side-by-side drawing.
     std::vector<Pane*> panes_by_era();
+    // The eras compare mode shows (or would show), in era order: always the
+    // primary's era and one or two others.
+    std::vector<Era> compare_eras() const;
 
     const Scenario& scenario() const { return primary_.scenario(); }
 
     // ---- the scenario ----
     void set_compare(bool on);
+    // Two or three different eras side by side; the primary pane switches to
+    // the first of them unless its era is among them. Throws
+    // std::invalid_argument for fewer than two, or a repeated era.
+    void set_compare_eras(const std::vector<Era>& eras);
     void set_era(Era era);
     void set_syscall(long nr);
     void set_bad_pointer(bool on);
@@ -74,14 +84,22 @@ class Model {
     void set_status(std::string text, bool error = false);
 
     // Changes whenever anything a panel shows may have changed.
-    uint64_t generation() const { return primary_.generation() + partner_.generation() + edits_; }
+    uint64_t generation() const;
 
  private:
-    Scenario partner_scenario(const Scenario& base) const;
+    Scenario partner_scenario(const Scenario& base, Era era) const;
     void note(const std::string& message);
+    // Loads a pane for each era compare mode shows besides the primary's,
+    // keeping those already loaded; new ones open at the primary's role.
+    void sync_partners();
+    // Moves every other pane to the role `leader` is in (model/roles.h);
+    // `moved`: each made the same move first, and keeps it within the role.
+    void align_to(Pane& leader, bool moved);
+    std::vector<Pane*> all_panes();  // the primary, then the partners
 
     Pane primary_;
-    Pane partner_;
+    std::vector<std::unique_ptr<Pane>> partners_;
+    std::vector<Era> compare_eras_ = {Era::V3_13, Era::Rfc};  // chosen, with the primary's
     bool comparing_ = false;
     std::string status_;
     bool status_error_ = false;
@@ -109,6 +127,11 @@ RunPoint run_point(const Trace& trace, uint64_t step);
 uint64_t same_point(const RunPoint& point, const Trace& trace, uint64_t fallback);
 
 std::string nav_name(Nav op);  // "step", "next-label", ...
+// The era after `era` (v3.13, rfc, modern, then v3.13 again).
+Era next_era(Era era);
+// "v3.13,rfc,modern" (or "all"): two or three different eras. Throws
+// std::invalid_argument with a one-line reason.
+std::vector<Era> parse_era_list(const std::string& text);
 std::optional<Nav> parse_nav(const std::string& word);
 
 }  // namespace slowpath::gui

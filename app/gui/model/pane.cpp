@@ -157,4 +157,17 @@ void Pane::refresh() {
     generation_++;
 }
 
+std::vector<SyscallWorkTestView> syscall_work_tests_at(const Snapshot& snap) {
+    std::vector<SyscallWorkTestView> out;
+    for (const SyscallWorkTest& t : syscall_work_tests()) {
+        SyscallWorkTestView v;
+        v.test = &t;
+        for (const RouteStep& r : snap.route)
+            if (r.kind == EventKind::Call && r.name == t.function) v.made = true;
+        v.found = snap.tif.syscall_work & t.mask;
+        out.push_back(v);
+    }
+    return out;
+}
+
 }  // namespace slowpath::gui

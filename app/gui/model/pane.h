@@ -14,6 +14,7 @@
 #include "slowpath/decode.h"
 #include "slowpath/machine.h"
 #include "slowpath/session.h"
+#include "slowpath/tif.h"
 #include "slowpath/trace.h"
 
 namespace slowpath::gui {
@@ -115,5 +116,15 @@ Snapshot take_snapshot(const Session& session);
 // The syscall the path panels show at a step: the running one, else the most
 // recent one that started at or before the step, else -1.
 int shown_syscall_at(const Trace& trace, uint64_t step);
+
+// The modern era's two tests of thread_info->syscall_work for the syscall a
+// snapshot shows: made once the function holding it has been entered, and
+// what the mask picks out of the word as it is now.
+struct SyscallWorkTestView {
+    const SyscallWorkTest* test = nullptr;
+    bool made = false;
+    uint64_t found = 0;
+};
+std::vector<SyscallWorkTestView> syscall_work_tests_at(const Snapshot& snap);
 
 }  // namespace slowpath::gui

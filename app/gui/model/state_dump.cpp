@@ -2,6 +2,7 @@
 
 #include "model/fit.h"
 #include "model/path_graph.h"
+#include "model/roles.h"
 #include "slowpath/era.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -116,7 +117,47 @@ json dump_pane(const Pane& pane) {
     json set = json::array();
     for (const auto& bit : s.tif.bits)
         if (bit.set) set.push_back(std::string(bit.name));
-    out["tif"] = {{"present", s.tif.present}, {"flags", s.tif.flags}, {"set", set}};
+    json work_set = json::array();
+    for (const auto& bit : s.tif.work_bits)
+        if (bit.set) work_set.push_back(std::string(bit.name));
+    out["tif"] = {{"present", s.tif.present},
+                  {"flags", s.tif.flags},
+                  {"set", set},
+                  {"syscall_work", s.tif.syscall_work},
+                  {"syscall_work_set", work_set}};
+    if (pane.scenario().era == Era::Modern) {
+        json tests = json::array();
+        for (const SyscallWorkTestView& t : syscall_work_tests_at(s))
+            tests.push_back({{"mask_name", std::string(t.test->mask_name)},
+                             {"where", std::string(t.test->function)},
+                             {"mask", t.test->mask},
+                             {"made", t.made},
+                             {"found", t.found}});
+        out["tif"]["syscall_work_tests"] = tests;
+    }
+
+    SysretChecksView sysret = sysret_checks_at(trace, s.shown_syscall, s.step, s.pt_regs);
+    if (sysret.present) {
+        json rows = json::array();
+        for (const SysretCheckRow& r : sysret.rows)
+            rows.push_back({{"name", std::string(r.info->name)},
+                            {"made", r.made},
+                            {"value", r.value},
+                            {"against", r.against},
+                            {"passed", r.passed},
+                            {"step", r.step}});
+        out["sysret_checks"] = {
+            {"made", sysret.made},
+            {"first_failed", sysret.first_failed >= 0
+                                 ? json(std::string(sysret.rows[sysret.first_failed].info->name))
+                                 : json()},
+            {"rows", rows}};
+    } else {
+        out["sysret_checks"] = nullptr;
+    }
+    RoleSpans roles = role_spans(trace, pane.scenario().era);
+    auto role = role_at(roles, s.step);
+    out["role"] = role ? json(std::string(path_role_name(*role))) : json();
 
     json checks = json::array();
     for (const TifCheckRecord& c : s.checks)
@@ -170,6 +211,11 @@ json dump_model(const Model& model) {
     json out = dump_pane(model.primary());
     out["comparing"] = model.comparing();
     if (const Pane* partner = model.partner()) out["compare"] = dump_pane(*partner);
+    json eras = json::array(), panes = json::array();
+    for (Era era : model.compare_eras()) eras.push_back(std::string(era_info(era).name));
+    for (const Pane* p : model.partners()) panes.push_back(dump_pane(*p));
+    out["compare_eras"] = model.comparing() ? eras : json::array();
+    out["compare_panes"] = panes;  // every partner, era order
     out["status"] = model.status();
     out["status_is_error"] = model.status_is_error();
     // Per panel, what its layout code measured in the last frame drawn: the

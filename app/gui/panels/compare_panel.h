@@ -1,8 +1,12 @@
-// Compare: the same scenario in v3.13 and in the RFC side by side, moved
-// together, with a summary of each era's route, instruction count and exit.
+// Compare: the same scenario in two or three eras side by side, moved
+// together and kept on the same role of the call (entry, handler, exit work,
+// decision, exit; model/roles.h). Each column lists its era's route by role,
+// in rows aligned across the columns, then its decision banner and reason.
 #pragma once
+#include <array>
 #include <memory>
 
+#include "model/roles.h"
 #include "panels/code_panel.h"
 #include "panels/kernel_stack_panel.h"
 #include "panels/path_panel.h"
@@ -14,22 +18,31 @@ namespace slowpath::gui {
 
 class ComparePanel : public Panel {
  public:
-    ComparePanel();
     const char* id() const override { return "compare"; }
-    const char* title() const override { return "Compare: v3.13 beside the RFC"; }
-    // Draws both panes; `pane` is ignored (the model's panes are used).
+    const char* title() const override { return "Compare eras"; }
+    // Draws every pane of the model; `pane` is ignored.
     void draw(UiContext& ctx, Pane& pane, int pane_index) override;
 
  private:
-    void summary(UiContext& ctx);
-    void column(UiContext& ctx, Pane& pane, int index, ImVec2 size);
+    // Per column: its own panel instances (scroll, animation) and the role
+    // spans of its run, rebuilt when the trace changes.
+    struct Column {
+        Column();
+        PathPanel path;
+        CodePanel code;
+        RegistersPanel regs;
+        TifPanel checks;
+        KernelStackPanel stack;
+        uint64_t revision = UINT64_MAX;
+        Era era = Era::V3_13;
+        const Trace* trace = nullptr;
+        RoleSpans spans;
+    };
+    void summary(UiContext& ctx, const std::vector<Pane*>& panes);
+    void column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
+                const std::array<float, 5>& role_h, float banner_h);
 
-    // Own panel instances, so compare mode keeps its own scroll and animation.
-    PathPanel path_;
-    CodePanel code_;
-    RegistersPanel regs_;
-    TifPanel checks_;
-    KernelStackPanel stack_;
+    std::array<Column, 3> columns_;
 };
 
 }  // namespace slowpath::gui

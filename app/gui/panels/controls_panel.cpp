@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "model/fit.h"
+#include "model/model.h"
 #include "model/timeline.h"
 #include "slowpath/era.h"
 #include "slowpath/syscalls.h"
@@ -154,13 +155,15 @@ void ControlsPanel::scenario_row(UiContext& ctx) {
     };
     const Toggle toggles[] = {
         {"Tour...", ctx.tour_open, "tour-browse", "open a walkthrough: a guided tour"},
-        {"Compare", ctx.model.comparing(), "compare toggle", "v3.13 beside rfc, stepped together"},
+        {"Compare", ctx.model.comparing(), "compare toggle",
+         "eras side by side, moved together role by role (choose them with \xe2\x96\xbe)"},
         {"Animate", ctx.settings.animate, "animate toggle", "eased transitions (about 1/4 s)"},
         {"Dark", ctx.settings.dark, "theme toggle", "dark theme (off: light)"},
         {"Presenter", ctx.settings.presenter, "presenter toggle", "large text for a projector"},
         {"? Help", ctx.help_open, "help toggle", "keyboard shortcuts and colours"},
     };
-    float total = 0;
+    const char* eras_label = "\xe2\x96\xbe##compare-eras";
+    float total = button_width(eras_label) + ImGui::GetStyle().ItemSpacing.x;
     for (const Toggle& t : toggles)
         total += ImGui::CalcTextSize(t.label).x + ImGui::GetStyle().FramePadding.x * 2 +
                  ImGui::GetStyle().ItemSpacing.x;
@@ -176,8 +179,45 @@ void ControlsPanel::scenario_row(UiContext& ctx) {
         ctx.outline_if_pointed("controls", t.command, ImGui::GetItemRectMin(),
                                ImGui::GetItemRectMax());
         ImGui::SameLine();
+        if (std::strcmp(t.command, "compare toggle") == 0) {
+            compare_eras_menu(ctx, eras_label);
+            ImGui::SameLine();
+        }
     }
     ImGui::NewLine();
+}
+
+void ControlsPanel::compare_eras_menu(UiContext& ctx, const char* label) {
+    ImGui::SameLine(0, 1.0f);  // against the Compare chip
+    if (ImGui::Button(label)) ImGui::OpenPopup("##compare-eras-popup");
+    ctx.mark("button:compare eras");
+    std::string shown;
+    for (Era era : ctx.model.compare_eras())
+        shown += (shown.empty() ? "" : ", ") + std::string(era_info(era).name);
+    tooltip("which eras to compare: " + shown);
+    if (!ImGui::BeginPopup("##compare-eras-popup")) return;
+    ImGui::TextDisabled("compare, side by side:");
+    // Every pair and all three; the command names them as --compare does.
+    const auto& eras = all_eras();
+    std::vector<std::vector<Era>> choices;
+    for (size_t i = 0; i < eras.size(); i++)
+        for (size_t j = i + 1; j < eras.size(); j++) choices.push_back({eras[i].era, eras[j].era});
+    std::vector<Era> every;
+    for (const EraInfo& info : eras) every.push_back(info.era);
+    choices.push_back(every);
+    std::vector<Era> current = ctx.model.compare_eras();
+    for (const std::vector<Era>& choice : choices) {
+        std::string words, text;
+        for (Era era : choice) {
+            words += (words.empty() ? "" : ",") + std::string(era_info(era).name);
+            text += (text.empty() ? "" : " + ") + std::string(era_info(era).name);
+        }
+        if (choice.size() == eras.size()) text = "all three: " + text;
+        bool on = ctx.model.comparing() && choice == current;
+        if (ImGui::Selectable(text.c_str(), on)) ctx.command("compare " + words);
+        ctx.mark("compare:" + words);
+    }
+    ImGui::EndPopup();
 }
 
 void ControlsPanel::flags_row(UiContext& ctx, Pane& pane) {

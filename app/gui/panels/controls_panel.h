@@ -21,6 +21,8 @@ class ControlsPanel : public Panel {
     void flags_row(UiContext& ctx, Pane& pane);
     void moves_row(UiContext& ctx, Pane& pane);
     void timeline(UiContext& ctx, Pane& pane);
+    // The eras compare mode shows: every pair, or all three.
+    void compare_eras_menu(UiContext& ctx, const char* label);
 
     char syscall_text_[48] = "";
     int64_t go_to_ = -1;

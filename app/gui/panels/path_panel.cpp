@@ -6,6 +6,7 @@
 
 #include "model/fit.h"
 #include "model/glossary.h"
+#include "slowpath/decode.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -139,7 +140,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     }
     ImVec2 avail = ImGui::GetContentRegionAvail();
     float banner_h = ImGui::GetTextLineHeightWithSpacing() * 2.1f;
-    float graph_h = std::max(avail.y - banner_h, base * 3);
+    float checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
+    float graph_h = std::max(avail.y - banner_h - checks_h, base * 3);
     // The labels follow the text size: from 0.72 of it (a crowded window)
     // up to 1.15 of it (room to spare), never under 10 px.
     float body = ImGui::GetFontSize();
@@ -363,6 +365,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ImGui::EndTooltip();
     }
 
+    if (checks_h > 0) draw_sysret_checks(ctx, pane, avail.x);
+
     // ---- the decision ----
     ImVec2 p = ImGui::GetCursorScreenPos();
     float w = ImGui::GetContentRegionAvail().x;
@@ -421,6 +425,114 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     ImGui::EndGroup();
     ImGui::PopClipRect();
     ctx.outline_if_pointed(id(), "decision", p, ImVec2(p.x + w, p.y + h));
+}
+
+namespace {
+
+struct CheckCellText {
+    std::string head, values;
+};
+
+CheckCellText cell_text(const SysretCheckRow& row) {
+    const char* mark = !row.made ? "\xc2\xb7 " : row.passed ? "\xe2\x9c\x93 " : "\xe2\x9c\x97 ";
+    CheckCellText t;
+    t.head = mark + std::string(row.info->name) + ":";
+    // A failed comparison reads as what was found.
+    std::string op(sysret_test_op(row.info->test));
+    if (row.made && !row.passed && row.info->test == SysretTest::Equal) op = " != ";
+    if (row.made && !row.passed && row.info->test == SysretTest::Below) op = " >= ";
+    t.values = hex(row.value) + op + hex(row.against);
+    return t;
+}
+
+}  // namespace
+
+float PathPanel::sysret_checks_height(UiContext& ctx, const Pane& pane, float width,
+                                      int* cols_out) const {
+    if (!pane.ok() || pane.scenario().era != Era::Modern) return 0.0f;
+    const Snapshot& s = pane.now();
+    SysretChecksView v = sysret_checks_at(*pane.trace(), s.shown_syscall, s.step, s.pt_regs);
+    if (!v.present) return 0.0f;
+    ImFont* small = ctx.fonts.small;
+    float fs = small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+    // One line a check: its name, then the two values compared.
+    float cell_w = 0;
+    for (const SysretCheckRow& row : v.rows) {
+        CheckCellText t = cell_text(row);
+        cell_w = std::max(cell_w, small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x +
+                                      small->CalcTextSizeA(fs, FLT_MAX, 0, t.values.c_str()).x);
+    }
+    cell_w += fs * 1.6f;
+    int cols = 1;
+    for (int c : {6, 3, 2})
+        if (c * cell_w <= width) {
+            cols = c;
+            break;
+        }
+    if (cols_out) *cols_out = cols;
+    int rows = (6 + cols - 1) / cols;
+    float cell_h = fs * 1.5f;
+    return rows * (cell_h + 2.0f) + 2.0f;
+}
+
+float PathPanel::draw_sysret_checks(UiContext& ctx, Pane& pane, float width) {
+    if (width <= 0) width = ImGui::GetContentRegionAvail().x;
+    int cols = 1;
+    float height = sysret_checks_height(ctx, pane, width, &cols);
+    if (height <= 0) return 0.0f;
+    const Palette& c = ctx.colors;
+    const Snapshot& s = pane.now();
+    SysretChecksView v = sysret_checks_at(*pane.trace(), s.shown_syscall, s.step, s.pt_regs);
+    ImFont* small = ctx.fonts.small;
+    float fs = small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+    float cell_h = fs * 1.5f;
+    float cell_w = std::floor((width - (cols - 1) * 2.0f) / cols);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    for (size_t i = 0; i < v.rows.size(); i++) {
+        const SysretCheckRow& row = v.rows[i];
+        bool first_failed = static_cast<int>(i) == v.first_failed;
+        bool skipped = !row.made && v.first_failed >= 0;  // do_syscall_64() had already returned
+        int col = static_cast<int>(i) % cols, r = static_cast<int>(i) / cols;
+        ImVec2 a(origin.x + col * (cell_w + 2.0f), origin.y + r * (cell_h + 2.0f));
+        ImVec2 b(a.x + cell_w, a.y + cell_h);
+        ImU32 bg = first_failed ? c.iret_bg : row.made ? c.node_visited_bg : c.header_bg;
+        ImU32 border = first_failed ? c.iret
+                       : row.made   ? c.ok
+                                    : ImGui::GetColorU32(ImGuiCol_Border);
+        draw->AddRectFilled(a, b, bg, 3.0f);
+        draw->AddRect(a, b, border, 3.0f, 0, first_failed ? 2.0f : 1.0f);
+        CheckCellText t = cell_text(row);
+        ImU32 head_color = !row.made ? c.text_faint : row.passed ? c.ok : c.iret;
+        float pad = fs * 0.4f;
+        draw->AddText(small, fs, ImVec2(a.x + pad, a.y + fs * 0.25f), head_color, t.head.c_str());
+        float head_w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x;
+        draw->AddText(small, fs, ImVec2(a.x + pad + head_w + fs * 0.4f, a.y + fs * 0.25f),
+                      row.made ? c.text : c.text_faint, t.values.c_str());
+        ImGui::SetCursorScreenPos(a);
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::InvisibleButton("##sysret-check", ImVec2(std::max(cell_w, 1.0f), cell_h));
+        ImGui::PopID();
+        ctx.mark("sysret-check:" + std::string(row.info->name));
+        std::string tip = std::string(row.info->name) + ": " + std::string(row.info->why) + "\n";
+        if (row.made)
+            tip += "made at step " + std::to_string(row.step) + ": " + t.values + " -> " +
+                   (row.passed ? "passes"
+                               : "fails: do_syscall_64() returns false, the exit uses iret");
+        else if (skipped)
+            tip += "not made: do_syscall_64() returned at the first failure. pt_regs now: " +
+                   t.values + (row.passed ? " (would pass)" : " (would fail too)");
+        else
+            tip += "not made yet (do_syscall_64() makes it after the exit work). pt_regs now: " +
+                   t.values;
+        if (first_failed) tip += "\nthe first check that failed";
+        tooltip(tip, 36.0f);
+        ctx.outline_if_pointed(id(), std::string(row.info->name), a, b);
+    }
+    int rows = (6 + cols - 1) / cols;
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + 2.0f) + 2.0f));
+    ImGui::Dummy(ImVec2(width, 0.0f));
+    return height;
 }
 
 }  // namespace slowpath::gui

@@ -14,8 +14,16 @@ class PathPanel : public Panel {
     const char* id() const override { return "path"; }
     const char* title() const override { return "Path"; }
     void draw(UiContext& ctx, Pane& pane, int pane_index) override;
+    // The modern era's SYSRET checks of the shown syscall as a grid of
+    // cells: each check's values, its result, the first failure marked.
+    // Returns the height used (0 in the eras that make no such checks).
+    float draw_sysret_checks(UiContext& ctx, Pane& pane, float width = 0.0f);
+
+    bool compact = false;  // compare mode: set by the compare panel
 
  private:
+    // The grid's height at a width (0 without checks), and its columns.
+    float sysret_checks_height(UiContext& ctx, const Pane& pane, float width, int* cols) const;
     struct PerPane {
         bool built = false;
         Era era = Era::V3_13;

@@ -1,10 +1,13 @@
 #include "panels/tif_panel.h"
 
+#include <slowpath/abi.h>
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
 
 #include "model/fit.h"
+#include "slowpath/era.h"
 #include "slowpath/tif.h"
 #include "ui/widgets.h"
 
@@ -96,6 +99,20 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     }
 
     // ---- every flag as a cell: set, tested by the last check, found ----
+    // The modern era has a second word, syscall_work, drawn the same way
+    // under the first, with its two tests.
+    bool modern = pane.scenario().era == Era::Modern;
+    std::vector<SyscallWorkTestView> work_tests;
+    if (modern) work_tests = syscall_work_tests_at(s);
+    // The work test shown on the cells: the latest made, else the entry test.
+    const SyscallWorkTestView* work_test = nullptr;
+    for (const SyscallWorkTestView& t : work_tests)
+        if (t.made || !work_test) work_test = &t;
+    uint32_t moved_tif = 0;  // TIF bits whose work lives in syscall_work in this era
+    if (modern)
+        for (const SyscallWorkInfo& f : syscall_work_flags())
+            if (f.tif_bit >= 0) moved_tif |= 1u << f.tif_bit;
+
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImFont* name_font = ctx.fonts.small;
     float fs0 = name_font->FontSize;
@@ -104,20 +121,36 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     for (const auto& bit : s.tif.bits)
         name_w = std::max(
             name_w, name_font->CalcTextSizeA(fs0, FLT_MAX, 0, std::string(bit.name).c_str()).x);
+    if (modern)
+        for (const auto& bit : s.tif.work_bits)
+            name_w = std::max(
+                name_w, name_font->CalcTextSizeA(fs0, FLT_MAX, 0, std::string(bit.name).c_str()).x);
     float cell_w0 = name_w + fs0 * 3.0f;
     float avail = ImGui::GetContentRegionAvail().x;
     // Room for the grid: the panel less the check line and two lines of the
-    // checks list under it (model/fit.h picks columns and size).
-    float below = ImGui::GetTextLineHeightWithSpacing() * 2.3f;
+    // checks list under it (model/fit.h picks columns and size); in the
+    // modern era also the syscall_work line and its two tests.
+    float line = ImGui::GetTextLineHeightWithSpacing();
+    float below = line * (modern ? 4.3f : 2.3f);
     float grid_h = ImGui::GetContentRegionAvail().y - below;
     float gap = 4.0f;
-    GridFit grid =
-        fit_grid(static_cast<int>(s.tif.bits.size()), cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+    // 6.12 has no TIF bits for the syscall work (it moved to syscall_work):
+    // those cells are left out in the modern era.
+    std::vector<TifView::Bit> tif_bits;
+    for (const auto& bit : s.tif.bits)
+        if (!(moved_tif >> bit.bit & 1u)) tif_bits.push_back(bit);
+    int cells = static_cast<int>(tif_bits.size());
+    GridFit grid = fit_grid(cells, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+    if (modern) {
+        // Both grids with the same cells, fitted together (a partial last
+        // row in each: room for up to three more cells).
+        int both = cells + static_cast<int>(s.tif.work_bits.size()) + 2;
+        grid = fit_grid(both, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+    }
     int cols = grid.cols;
     float fs = fs0 * grid.factor;
     float cell_h = cell_h0 * grid.factor;
     float cell_w = std::floor((avail - (cols - 1) * gap) / cols);
-    ImVec2 origin = ImGui::GetCursorScreenPos();
     {
         FitReport report;
         report.fits = grid.fits;
@@ -129,54 +162,145 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         if (!grid.fits) report.clipped.push_back("TIF flags");
         report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
     }
-    for (size_t i = 0; i < s.tif.bits.size(); i++) {
-        const auto& bit = s.tif.bits[i];
-        uint32_t m = 1u << bit.bit;
-        bool in_mask = last && (last->mask & m);
-        bool found = last && (last->result & m);
-        int col = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
-        ImVec2 a(origin.x + col * (cell_w + gap), origin.y + row * (cell_h + gap));
-        ImVec2 b(a.x + cell_w, a.y + cell_h);
-        float r = 4.0f * ctx.scale;
-        if (bit.set) draw->AddRectFilled(a, b, c.flag_set_bg, r);
-        if ((st.flipped & m) && flash > 0) draw->AddRectFilled(a, b, with_alpha(c.flip, flash), r);
-        draw->AddRect(a, b,
-                      found     ? c.found_bit
-                      : bit.set ? c.flag_set
-                                : ImGui::GetColorU32(ImGuiCol_Border),
-                      r, 0, found ? 2.0f * ctx.scale : 1.0f);
-        if (in_mask)  // the tested bits get a bar along the bottom
-            draw->AddRectFilled(ImVec2(a.x + r, b.y - 3.0f * ctx.scale), ImVec2(b.x - r, b.y - 1),
-                                c.mask_bit, 1.0f);
-        std::string number = std::to_string(bit.bit);
-        float pad = fs * 0.35f;
-        draw->AddText(ctx.fonts.small, fs, ImVec2(a.x + pad, a.y + (cell_h - fs) * 0.5f),
-                      c.text_faint, number.c_str());
-        std::string name(bit.name);
-        draw->AddText(name_font, fs, ImVec2(a.x + pad + fs * 1.25f, a.y + (cell_h - fs) * 0.5f),
-                      bit.set ? c.flag_set : c.text_dim, name.c_str());
-        if (found)
-            draw->AddText(name_font, fs, ImVec2(b.x - fs * 1.1f, a.y + (cell_h - fs) * 0.5f),
-                          c.found_bit, "\xe2\x9c\x93");
-        ImGui::SetCursorScreenPos(a);
-        ImGui::PushID(static_cast<int>(i));
-        ImGui::InvisibleButton("##flag", ImVec2(cell_w, cell_h));
-        ImGui::PopID();
-        if (const TifFlagInfo* info = tif_flag(bit.bit)) {
-            std::string tip = "TIF_" + name + " (bit " + number + ", " + hex(m) +
-                              "): " + (bit.set ? "set" : "clear") + "\n" +
-                              std::string(info->short_help) +
-                              "\nset by: " + std::string(info->cause);
-            if (last)
-                tip += std::string("\nlast check (") + last->where +
-                       "): " + (in_mask ? "tested" : "not tested") + (found ? ", found" : "");
-            tooltip(tip, 34.0f);
+    struct Cell {
+        int bit;
+        std::string name;
+        bool set, in_mask, found, faint;
+        uint64_t value;  // the bit's value in its word
+        std::string tip;
+    };
+    auto draw_cells = [&](const std::vector<Cell>& list, const char* id_prefix, uint32_t flipped) {
+        ImVec2 origin = ImGui::GetCursorScreenPos();
+        for (size_t i = 0; i < list.size(); i++) {
+            const Cell& cell = list[i];
+            int col = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
+            ImVec2 a(origin.x + col * (cell_w + gap), origin.y + row * (cell_h + gap));
+            ImVec2 b(a.x + cell_w, a.y + cell_h);
+            float r = 4.0f * ctx.scale;
+            if (cell.set) draw->AddRectFilled(a, b, c.flag_set_bg, r);
+            if ((flipped >> cell.bit & 1u) && flash > 0)
+                draw->AddRectFilled(a, b, with_alpha(c.flip, flash), r);
+            draw->AddRect(a, b,
+                          cell.found ? c.found_bit
+                          : cell.set ? c.flag_set
+                                     : ImGui::GetColorU32(ImGuiCol_Border),
+                          r, 0, cell.found ? 2.0f * ctx.scale : 1.0f);
+            if (cell.in_mask)  // the tested bits get a bar along the bottom
+                draw->AddRectFilled(ImVec2(a.x + r, b.y - 3.0f * ctx.scale),
+                                    ImVec2(b.x - r, b.y - 1), c.mask_bit, 1.0f);
+            std::string number = std::to_string(cell.bit);
+            float pad = fs * 0.35f;
+            draw->AddText(ctx.fonts.small, fs, ImVec2(a.x + pad, a.y + (cell_h - fs) * 0.5f),
+                          c.text_faint, number.c_str());
+            draw->AddText(name_font, fs, ImVec2(a.x + pad + fs * 1.25f, a.y + (cell_h - fs) * 0.5f),
+                          cell.set     ? c.flag_set
+                          : cell.faint ? c.text_faint
+                                       : c.text_dim,
+                          cell.name.c_str());
+            if (cell.found)
+                draw->AddText(name_font, fs, ImVec2(b.x - fs * 1.1f, a.y + (cell_h - fs) * 0.5f),
+                              c.found_bit, "\xe2\x9c\x93");
+            ImGui::SetCursorScreenPos(a);
+            ImGui::PushID(id_prefix);
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::InvisibleButton("##flag", ImVec2(cell_w, cell_h));
+            ImGui::PopID();
+            ImGui::PopID();
+            tooltip(cell.tip, 34.0f);
+            ctx.outline_if_pointed(id(), cell.name, a, b);
         }
-        ctx.outline_if_pointed(id(), name, a, b);
+        int rows = (static_cast<int>(list.size()) + cols - 1) / cols;
+        ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + gap)));
+        ImGui::Dummy(ImVec2(avail, 1));
+    };
+
+    std::vector<Cell> tif_cells;
+    for (const auto& bit : tif_bits) {
+        uint32_t m = 1u << bit.bit;
+        Cell cell{bit.bit,
+                  std::string(bit.name),
+                  bit.set,
+                  last && (last->mask & m),
+                  last && (last->result & m),
+                  (moved_tif & m) != 0,
+                  m,
+                  {}};
+        if (const TifFlagInfo* info = tif_flag(bit.bit)) {
+            cell.tip = "TIF_" + cell.name + " (bit " + std::to_string(bit.bit) + ", " + hex(m) +
+                       "): " + (bit.set ? "set" : "clear") + "\n" + std::string(info->short_help) +
+                       "\nset by: " + std::string(info->cause);
+            if (cell.faint)
+                cell.tip +=
+                    "\nin this era the work is a syscall_work bit (below); the "
+                    "system-call path does not test this TIF bit";
+            if (last)
+                cell.tip += std::string("\nlast check (") + last->where +
+                            "): " + (cell.in_mask ? "tested" : "not tested") +
+                            (cell.found ? ", found" : "");
+        }
+        tif_cells.push_back(std::move(cell));
     }
-    int rows = (static_cast<int>(s.tif.bits.size()) + cols - 1) / cols;
-    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + gap)));
-    ImGui::Dummy(ImVec2(avail, 1));
+    draw_cells(tif_cells, "tif", st.flipped);
+
+    if (modern) {
+        ImGui::PushFont(ctx.fonts.mono);
+        text(c.text_dim, "syscall_work");
+        ImGui::SameLine();
+        text(s.tif.syscall_work ? c.flag_set : c.text, hex(s.tif.syscall_work));
+        ImGui::SameLine();
+        text(c.text_dim, "= " + syscall_work_names(s.tif.syscall_work));
+        ImGui::PopFont();
+        tooltip("thread_info->syscall_work at " + hex(s.tif.thread_info + SP_TI_syscall_work) +
+                ": the work only the system-call path looks at (6.12 moved it out of the TIF "
+                "word), tested once at entry and once at exit");
+        std::vector<Cell> work_cells;
+        for (const auto& bit : s.tif.work_bits) {
+            uint64_t m = uint64_t{1} << bit.bit;
+            bool in_mask = work_test && (work_test->test->mask & m);
+            Cell cell{bit.bit,
+                      std::string(bit.name),
+                      bit.set,
+                      in_mask,
+                      in_mask && work_test->made && bit.set,
+                      false,
+                      m,
+                      {}};
+            const SyscallWorkInfo* info = syscall_work_flag(bit.bit);
+            cell.tip = "SYSCALL_WORK_" + cell.name + " (bit " + std::to_string(bit.bit) +
+                       "): " + (bit.set ? "set" : "clear") + "\n" +
+                       (info ? std::string(info->short_help) : std::string());
+            if (info && info->tif_bit >= 0)
+                cell.tip += "\nthe older eras: TIF_" + std::string(tif_flag(info->tif_bit)->name);
+            for (const SyscallWorkTestView& t : work_tests)
+                cell.tip += "\n" + std::string(t.test->mask_name) + " (" +
+                            std::string(t.test->function) +
+                            "): " + ((t.test->mask & m) ? "tests it" : "does not test it");
+            work_cells.push_back(std::move(cell));
+        }
+        draw_cells(work_cells, "work", 0);
+        ImGui::PushFont(ctx.fonts.mono);
+        for (const SyscallWorkTestView& t : work_tests) {
+            bool entry = &t == &work_tests.front();
+            text(t.made ? c.text : c.text_faint, entry ? "entry:" : "exit: ");
+            ImGui::SameLine();
+            text(t.made ? c.text : c.text_faint, std::string(t.test->function));
+            ImGui::SameLine();
+            text(c.mask_bit, std::string(t.test->mask_name));
+            tooltip(hex(t.test->mask) + " = " + syscall_work_names(t.test->mask) +
+                        "\na hit calls " + std::string(t.test->runs) + "()",
+                    40.0f);
+            ImGui::SameLine(0, 0);
+            text(c.text_dim, " & " + hex(s.tif.syscall_work) + " \xe2\x86\x92");
+            ImGui::SameLine();
+            if (!t.made)
+                text(c.text_faint, "not yet");
+            else
+                text(t.found ? c.found_bit : c.ok,
+                     t.found ? syscall_work_names(t.found) + ": " + std::string(t.test->runs) + "()"
+                             : "no work");
+        }
+        ImGui::PopFont();
+    }
 
     // ---- the check: what was tested, what was found ----
     if (last) {

@@ -287,7 +287,10 @@ int App::run() {
 
     Scenario scenario = options_.scenario;
     model_ = std::make_unique<Model>(scenario);
-    if (options_.compare) model_->set_compare(true);
+    if (!options_.compare_eras.empty())
+        model_->set_compare_eras(options_.compare_eras);
+    else if (options_.compare)
+        model_->set_compare(true);
     if (!model_->primary().ok())
         std::fprintf(stderr, "slowpath: %s\n", model_->primary().error().c_str());
     if (!options_.walkthrough.empty()) {
@@ -799,7 +802,7 @@ std::string App::window_command(const Command& command) {
                               : settings_.play_unit == "label" ? "event"
                                                                : "step";
     } else if (v == "cycle-era") {
-        model_->set_era(model_->scenario().era == Era::V3_13 ? Era::Rfc : Era::V3_13);
+        model_->set_era(next_era(model_->scenario().era));
     } else if (v == "inject-when") {
         settings_.inject_when = a[0];
     } else if (v == "cycle-when") {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "slowpath/trace.h"
+
 namespace slowpath {
 
 class Machine;
@@ -108,9 +110,59 @@ struct TifView {
         bool set;
     };
     std::vector<Bit> bits;  // every known flag, by bit number
+    // The modern era's second word, thread_info->syscall_work (SYSCALL_WORK_*):
+    // the work only the system-call path looks at. 0 in the older eras.
+    uint64_t syscall_work = 0;
+    std::vector<Bit> work_bits;  // every SYSCALL_WORK_ bit, by bit number
 };
 
 TifView decode_tif(const Machine& m);
+
+// ---- the modern era's SYSRET checks -------------------------------------------
+// do_syscall_64() allows SYSRET only if six checks on pt_regs pass, made in
+// this order; the first that fails returns false (leave by IRET). The guest
+// notes each check (SP_NOTE_SYSRET_CHECK) with the two values it compares;
+// the engine records them as SysretCheck events.
+enum class SysretTest : uint8_t {
+    Equal,   // value == against
+    Below,   // value < against
+    NoBits,  // (value & against) == 0
+};
+
+struct SysretCheckInfo {
+    uint32_t id;            // SP_SYSRET_CHECK_*
+    std::string_view name;  // "rcx == rip"
+    SysretTest test;
+    std::string_view value_slot;  // the pt_regs slot tested: "rcx"
+    std::string_view against;     // what it is tested against: a slot ("rip") or a constant's name
+    uint64_t against_value;       // the constant (0 when `against` is a slot)
+    std::string_view why;         // one line: why SYSRET needs it
+};
+const std::vector<SysretCheckInfo>& sysret_checks();  // in do_syscall_64()'s order
+const SysretCheckInfo* sysret_check_info(uint32_t id);
+bool sysret_check_passes(SysretTest test, uint64_t value, uint64_t against);
+std::string_view sysret_test_op(SysretTest test);  // " == ", " < ", " & "
+
+// The checks of one system call as far as a step: those made, with the
+// values do_syscall_64() compared, and those not (yet) made, with what
+// pt_regs holds now.
+struct SysretCheckRow {
+    const SysretCheckInfo* info = nullptr;
+    bool made = false;
+    uint64_t value = 0, against = 0;
+    bool passed = false;  // made: the result; not made: what pt_regs would give now
+    uint64_t step = 0;    // of the check (made only)
+};
+struct SysretChecksView {
+    bool present = false;  // the system call's era makes these checks (any was made in its run)
+    std::vector<SysretCheckRow> rows;  // all six, in order
+    int made = 0;
+    int first_failed = -1;  // index into rows, -1 if none failed so far
+};
+// `syscall`: index into trace.syscalls; `step`: the step shown; `regs`:
+// pt_regs at that step (for the checks not made).
+SysretChecksView sysret_checks_at(const Trace& trace, int syscall, uint64_t step,
+                                  const PtRegsView& regs);
 
 // ---- the guest kernel's bookkeeping (struct sp_kernel_state) --------------------
 struct KernelStateView {

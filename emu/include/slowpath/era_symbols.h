@@ -112,6 +112,100 @@ inline constexpr EraSymbol kEraSymbols[] = {
     {"sys_ni_syscall", EraSymbolKind::Function, kInAll, false},
 };
 
+// ---- roles: what part of the system call a symbol belongs to ----
+// Compare mode lines the eras up by role: each column shows the same part
+// of the call, however differently its era spells it.
+enum class PathRole : uint8_t {
+    Entry,     // SYSCALL to the handler: stack switch, pt_regs, entry work
+    Handler,   // the system call's own function (the table's entry)
+    ExitWork,  // after the handler: reschedule, signals, audit, tracing, task work
+    Decision,  // the last check before the way out is taken
+    Exit,      // registers restored, the exit instruction
+};
+inline constexpr PathRole kPathRoles[] = {PathRole::Entry, PathRole::Handler, PathRole::ExitWork,
+                                          PathRole::Decision, PathRole::Exit};
+inline std::string_view path_role_name(PathRole role) {
+    switch (role) {
+        case PathRole::Entry:
+            return "entry";
+        case PathRole::Handler:
+            return "handler";
+        case PathRole::ExitWork:
+            return "exit work";
+        case PathRole::Decision:
+            return "decision";
+        case PathRole::Exit:
+            return "exit";
+    }
+    return "?";
+}
+
+struct EraRoleSymbol {
+    std::string_view name;  // a label or C function of kEraSymbols
+    uint8_t eras;           // kIn* bits
+    PathRole role;
+};
+
+// Symbols not listed here (schedule, do_signal, the audit hooks...) run
+// inside a role and do not change it. The handler is not listed either: it
+// is whatever function the system-call table sends the call to. The
+// modern era's decision has no label: its SYSRET checks (SysretCheck
+// events, made inside do_syscall_64() after the exit work) start it.
+inline constexpr EraRoleSymbol kEraRoles[] = {
+    {"system_call", kInOld, PathRole::Entry},
+    {"system_call_after_swapgs", kInOld, PathRole::Entry},
+    {"system_call_fastpath", kInOld, PathRole::Entry},
+    {"badsys", kInOld, PathRole::Entry},
+    {"auditsys", kInOld, PathRole::Entry},
+    {"tracesys", kInOld, PathRole::Entry},
+    {"stub_rt_sigreturn", kInOld, PathRole::Handler},
+    {"ret_from_sys_call", kInOld, PathRole::ExitWork},
+    {"sysret_careful", kInOld, PathRole::ExitWork},
+    {"sysret_signal", kInV313, PathRole::ExitWork},
+    {"sysret_audit", kInV313, PathRole::ExitWork},
+    {"int_ret_from_sys_call", kInOld, PathRole::ExitWork},
+    {"int_careful", kInOld, PathRole::ExitWork},
+    {"int_very_careful", kInOld, PathRole::ExitWork},
+    {"int_signal", kInOld, PathRole::ExitWork},
+    {"int_check_syscall_exit_work", kInV313, PathRole::ExitWork},
+    {"sysret_using_iret", kInRfc, PathRole::ExitWork},
+    {"syscall_exit_slowpath", kInRfc, PathRole::ExitWork},
+    {"do_notify_resume", kInOld, PathRole::ExitWork},
+    // The flag checks that let the call out: the last one made decides.
+    {"sysret_check", kInOld, PathRole::Decision},
+    {"int_with_check", kInOld, PathRole::Decision},
+    {"int_restore_rest", kInOld, PathRole::Exit},
+    {"retint_swapgs", kInOld, PathRole::Exit},
+    {"restore_args", kInOld, PathRole::Exit},
+    {"irq_return", kInOld, PathRole::Exit},
+
+    {"entry_SYSCALL_64", kInModern, PathRole::Entry},
+    {"entry_SYSCALL_64_safe_stack", kInModern, PathRole::Entry},
+    {"entry_SYSCALL_64_after_hwframe", kInModern, PathRole::Entry},
+    {"do_syscall_64", kInModern, PathRole::Entry},
+    {"syscall_enter_from_user_mode", kInModern, PathRole::Entry},
+    {"syscall_trace_enter", kInModern, PathRole::Entry},
+    {"stub_rt_sigreturn", kInModern, PathRole::Handler},
+    {"syscall_exit_to_user_mode", kInModern, PathRole::ExitWork},
+    {"syscall_exit_work", kInModern, PathRole::ExitWork},
+    {"exit_to_user_mode_prepare", kInModern, PathRole::ExitWork},
+    {"exit_to_user_mode_loop", kInModern, PathRole::ExitWork},
+    {"arch_exit_to_user_mode_prepare", kInModern, PathRole::ExitWork},
+    {"arch_do_signal_or_restart", kInModern, PathRole::ExitWork},
+    {"resume_user_mode_work", kInModern, PathRole::ExitWork},
+    {"syscall_return_via_sysret", kInModern, PathRole::Exit},
+    {"entry_SYSRETQ_unsafe_stack", kInModern, PathRole::Exit},
+    {"swapgs_restore_regs_and_return_to_usermode", kInModern, PathRole::Exit},
+    {"native_irq_return_iret", kInModern, PathRole::Exit},
+};
+
+// The role of one of the era's symbols, if it has one.
+inline const EraRoleSymbol* era_role(Era era, std::string_view name) {
+    for (const EraRoleSymbol& r : kEraRoles)
+        if ((r.eras & era_bit(era)) && r.name == name) return &r;
+    return nullptr;
+}
+
 // The era's symbols of one kind, in table order.
 inline std::vector<std::string_view> era_symbol_names(Era era, EraSymbolKind kind) {
     std::vector<std::string_view> out;

@@ -28,4 +28,24 @@ struct TifMaskInfo {
 const std::vector<TifMaskInfo>& tif_masks();
 std::string tif_mask_name(uint32_t value);  // a known mask's name, or a flag list
 
+// ---- the modern era's thread_info->syscall_work (SYSCALL_WORK_* bits) ----
+struct SyscallWorkInfo {
+    int bit;
+    std::string_view name;        // without the SYSCALL_WORK_ prefix: "SYSCALL_AUDIT"
+    std::string_view short_help;  // one line: what it asks for
+    int tif_bit;                  // the TIF flag the older eras use for it, -1 if none
+};
+const std::vector<SyscallWorkInfo>& syscall_work_flags();
+const SyscallWorkInfo* syscall_work_flag(int bit);
+std::string syscall_work_names(uint64_t work);  // "SYSCALL_TRACE|SYSCALL_AUDIT", "0" when none
+
+// The two tests of the word, each made once per system call.
+struct SyscallWorkTest {
+    std::string_view mask_name;  // "SYSCALL_WORK_ENTER"
+    std::string_view function;   // where: "syscall_enter_from_user_mode"
+    uint64_t mask;
+    std::string_view runs;  // what a hit calls: "syscall_trace_enter"
+};
+const std::vector<SyscallWorkTest>& syscall_work_tests();  // entry first, then exit
+
 }  // namespace slowpath
