@@ -22,6 +22,9 @@ fi
 echo "== $(nproc) CPUs; window 1280x800 =="
 xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --bench --size 1280x800 "$@"
 echo
+echo "== the same at 1280x800 in presenter mode, 2 s idle =="
+xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --bench --bench-idle 2 --size 1280x800 --presenter "$@"
+echo
 echo "== the same at 1920x1080, 2 s idle =="
 xvfb-run -a -s "-screen 0 2000x1200x24" "$app" --bench --bench-idle 2 --size 1920x1080 "$@"
 echo

@@ -360,6 +360,20 @@ void expect_lesson_fits(const json& s, const Mode& m, const char* what) {
     // The window really is that size and the scale grows with it.
     EXPECT_EQ(s["ui"]["framebuffer"][0].get<int>(), m.w);
     EXPECT_EQ(s["ui"]["framebuffer"][1].get<int>(), m.h);
+    // Every panel's ImGui window, the status bar's too, ends at the edge of
+    // the window, not past it. (Child windows are named "parent/child".)
+    int top_level = 0;
+    for (const json& w : s["ui"]["windows"]) {
+        std::string name = w["name"];
+        if (name.find('/') != std::string::npos || name.rfind("##Tooltip", 0) == 0) continue;
+        top_level++;
+        const json& r = w["rect"];
+        EXPECT_GE(r[0].get<float>(), 0.0f) << name;
+        EXPECT_GE(r[1].get<float>(), 0.0f) << name;
+        EXPECT_LE(r[0].get<float>() + r[2].get<float>(), m.w + 0.5f) << name << " " << r.dump();
+        EXPECT_LE(r[1].get<float>() + r[3].get<float>(), m.h + 0.5f) << name << " " << r.dump();
+    }
+    EXPECT_GT(top_level, 3);
 }
 
 class LayoutHolds : public testing::TestWithParam<Mode> {};

@@ -54,6 +54,13 @@ void on_key(GLFWwindow* window, int key, int scancode, int action, int mods) {
     on_input_event(window);
 }
 
+// The window system lost the window's pixels (exposed, resized): the next
+// frame is presented even when it draws what the last one did.
+void on_refresh(GLFWwindow* window) {
+    if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window))) app->must_present_ = true;
+    on_input_event(window);
+}
+
 void on_drop(GLFWwindow* window, int count, const char** paths) {
     auto* app = static_cast<App*>(glfwGetWindowUserPointer(window));
     if (!app) return;
@@ -62,6 +69,42 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 }
 
 namespace {
+
+// FNV-1a over what a frame would draw.
+uint64_t draw_data_hash(const ImDrawData* data, int fb_w, int fb_h, ImU32 clear) {
+    uint64_t h = 1469598103934665603ull;
+    auto mix_in = [&h](const void* bytes, size_t size) {
+        const unsigned char* p = static_cast<const unsigned char*>(bytes);
+        // Eight bytes at a time: a frame holds some 400 KB of vertices.
+        size_t i = 0;
+        for (; i + 8 <= size; i += 8) {
+            uint64_t word;
+            std::memcpy(&word, p + i, 8);
+            h = (h ^ word) * 1099511628211ull;
+        }
+        for (; i < size; i++) h = (h ^ p[i]) * 1099511628211ull;
+    };
+    mix_in(&fb_w, sizeof fb_w);
+    mix_in(&fb_h, sizeof fb_h);
+    mix_in(&clear, sizeof clear);
+    if (!data) return h;
+    mix_in(&data->DisplaySize, sizeof data->DisplaySize);
+    for (int i = 0; i < data->CmdListsCount; i++) {
+        const ImDrawList* list = data->CmdLists[i];
+        mix_in(list->VtxBuffer.Data, list->VtxBuffer.Size * sizeof(ImDrawVert));
+        mix_in(list->IdxBuffer.Data, list->IdxBuffer.Size * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& cmd : list->CmdBuffer) {
+            mix_in(&cmd.ClipRect, sizeof cmd.ClipRect);
+            mix_in(&cmd.TextureId, sizeof cmd.TextureId);
+            mix_in(&cmd.VtxOffset, sizeof cmd.VtxOffset);
+            mix_in(&cmd.IdxOffset, sizeof cmd.IdxOffset);
+            mix_in(&cmd.ElemCount, sizeof cmd.ElemCount);
+            bool callback = cmd.UserCallback != nullptr;
+            mix_in(&callback, sizeof callback);
+        }
+    }
+    return h;
+}
 
 void key_cb(GLFWwindow* w, int, int, int, int) {
     on_input_event(w);
@@ -85,10 +128,7 @@ void cursor_cb(GLFWwindow* w, double, double) {
     on_input_event(w);
 }
 void size_cb(GLFWwindow* w, int, int) {
-    on_input_event(w);
-}
-void refresh_cb(GLFWwindow* w) {
-    on_input_event(w);
+    on_refresh(w);
 }
 void scale_cb(GLFWwindow* w, float, float) {
     on_input_event(w);
@@ -173,6 +213,11 @@ bool App::init_window() {
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    // ImGui draws no depth, stencil or multisampled pixels: a software
+    // renderer need not keep (or clear) buffers for them.
+    glfwWindowHint(GLFW_DEPTH_BITS, 0);
+    glfwWindowHint(GLFW_STENCIL_BITS, 0);
+    glfwWindowHint(GLFW_SAMPLES, 0);
     bool interactive = !options_.unattended();
     if (interactive && settings_.window_maximized) glfwWindowHint(GLFW_MAXIMIZED, GLFW_TRUE);
     window_ = glfwCreateWindow(settings_.window_width, settings_.window_height, "slowpath", nullptr,
@@ -219,7 +264,7 @@ bool App::init_window() {
     // Not chained by the backend: ours alone.
     glfwSetCursorPosCallback(window_, cursor_cb);
     glfwSetWindowSizeCallback(window_, size_cb);
-    glfwSetWindowRefreshCallback(window_, refresh_cb);
+    glfwSetWindowRefreshCallback(window_, on_refresh);
     glfwSetWindowContentScaleCallback(window_, scale_cb);
     float xs = 1.0f, ys = 1.0f;
     glfwGetWindowContentScale(window_, &xs, &ys);
@@ -251,7 +296,9 @@ void App::apply_view_changes() {
     float xs = 1.0f, ys = 1.0f;
     glfwGetWindowContentScale(window_, &xs, &ys);
     dpi_scale_ = std::clamp(xs, 0.5f, 4.0f);
-    clock_.enabled = settings_.animate;
+    // Playing fast, the easing of one move would fill the time to the next:
+    // moves snap, and frames are drawn only when a move is due.
+    clock_.enabled = settings_.animate && !fast_play();
     clock_.duration = settings_.anim_seconds;
     float scale = ui_scale();
     if (std::fabs(scale - fonts_scale_) > 1e-3f) {
@@ -301,6 +348,7 @@ int App::run() {
     last_frame_time_ = glfwGetTime();
     while (!quit_ && !glfwWindowShouldClose(window_)) {
         wait_for_input();
+        if (!options_.unattended() && !needs_frame()) continue;
         frame();
         if (frame_count_ == 1) {
             bench_first_frame_ms_ = std::chrono::duration<double, std::milli>(
@@ -334,8 +382,19 @@ int App::run() {
     return exit_code_;
 }
 
+bool App::fast_play() const {
+    return playing_ && settings_.play_rate * settings_.anim_seconds >= 0.5f;
+}
+
+double App::next_play_move() const {
+    if (!playing_ || settings_.play_rate <= 0.0f) return HUGE_VAL;
+    return play_last_tick_ + (1.0 - play_accumulator_) / settings_.play_rate;
+}
+
 bool App::needs_frame() const {
-    if (frames_pending_ > 0 || clock_.busy() || playing_ || !queued_.empty()) return true;
+    if (frames_pending_ > 0 || clock_.busy() || !queued_.empty()) return true;
+    // Playing draws when the next move is due, not every frame in between.
+    if (playing_ && glfwGetTime() >= next_play_move() - 0.001) return true;
     if (!key_queue_.empty()) return true;  // one key event per frame, see feed_keys
     // A script (--commands) still running: `wait N` counts frames, so draw them.
     if (script_index_ < options_.commands.size() || wait_frames_ != 0) return true;
@@ -348,20 +407,30 @@ void App::wait_for_input() {
         glfwPollEvents();
         return;
     }
+    wait_until(HUGE_VAL);
+}
+
+void App::wait_until(double limit) {
+    double now = glfwGetTime();
     if (needs_frame()) {
-        double wait = 1.0 / 60.0 - (glfwGetTime() - last_frame_time_);
+        double wait = std::min(1.0 / 60.0 - (now - last_frame_time_), limit - now);
         if (wait > 0.0005)
             glfwWaitEventsTimeout(wait);
         else
             glfwPollEvents();
-    } else {
-        glfwWaitEvents();
+        return;
     }
+    double until = std::min(limit, next_play_move());
+    if (until == HUGE_VAL)
+        glfwWaitEvents();
+    else if (until - now > 0.0005)
+        glfwWaitEventsTimeout(until - now);
+    else
+        glfwPollEvents();
 }
 
 void App::frame() {
     double now = glfwGetTime();
-    double dt = std::min(0.1, now - last_frame_time_);
     last_frame_time_ = now;
     clock_.now = now;
     apply_view_changes();
@@ -378,7 +447,7 @@ void App::frame() {
     run_queued_commands();
     step_script();
     handle_keys();
-    tick_play(dt);
+    tick_play(now);
     for (auto& hook : frame_hooks_) hook(*this);
 
     drawn_panels_.clear();
@@ -392,16 +461,30 @@ void App::frame() {
     double t_built = glfwGetTime();
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
-    glViewport(0, 0, fb_w, fb_h);
-    ImVec4 bg = ImGui::ColorConvertU32ToFloat4(palette(settings_.dark).panel_bg);
-    glClearColor(bg.x, bg.y, bg.z, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ImU32 bg_color = palette(settings_.dark).panel_bg;
+    // A frame that draws exactly what is on the screen (a mouse move over
+    // nothing, the frames after an input) is not drawn again: the software
+    // renderer's cost is all in drawing. A screenshot reads what is drawn.
+    uint64_t drawn = draw_data_hash(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
+    bool present = drawn != presented_hash_ || must_present_ || measure_frames_ ||
+                   !pending_screenshot_.empty();
+    if (present) {
+        glViewport(0, 0, fb_w, fb_h);
+        ImVec4 bg = ImGui::ColorConvertU32ToFloat4(bg_color);
+        glClearColor(bg.x, bg.y, bg.z, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    }
     if (measure_frames_) glFinish();
     double t_drawn = glfwGetTime();
     capture_if_requested();
     if (!options_.state_live.empty()) write_state(options_.state_live, true);
-    glfwSwapBuffers(window_);
+    if (present) {
+        glfwSwapBuffers(window_);
+        presented_hash_ = drawn;
+        must_present_ = false;
+        presented_count_++;
+    }
     if (measure_frames_) {
         glFinish();
         double t_swapped = glfwGetTime();
@@ -599,6 +682,9 @@ void App::draw_status_bar(const Rect& r) {
     ImGui::SetNextWindowPos(r.min);
     ImGui::SetNextWindowSize(r.size);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6 * ui_scale(), 1));
+    // The bar is one line, lower than ImGui's least window height (32 px at
+    // scale 1), which would push it past the bottom of the window.
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowMinSize, ImVec2(1, 1));
     ImGui::Begin("##status", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
@@ -633,7 +719,7 @@ void App::draw_status_bar(const Rect& r) {
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
     text(c.text_faint, hint);
     ImGui::End();
-    ImGui::PopStyleVar();
+    ImGui::PopStyleVar(2);
     drawn_panels_.push_back("status");
     drawn_rects_["status"] = r;
 }
@@ -774,13 +860,11 @@ std::string App::window_command(const Command& command) {
     } else if (v == "zoom-reset") {
         settings_.zoom = 1.0f;
     } else if (v == "play") {
-        playing_ = model_->primary().ok();
-        play_accumulator_ = 0.0;
+        start_play(true);
     } else if (v == "pause") {
         playing_ = false;
     } else if (v == "toggle-play") {
-        playing_ = !playing_ && model_->primary().ok();
-        play_accumulator_ = 0.0;
+        start_play(!playing_);
     } else if (v == "speed") {
         try {
             float rate = std::stof(a[0]);
@@ -930,7 +1014,17 @@ void App::feed_keys() {
     if (!key_queue_.empty()) frames_pending_ = std::max(frames_pending_, 2);
 }
 
-void App::tick_play(double dt) {
+void App::start_play(bool on) {
+    playing_ = on && model_->primary().ok();
+    play_accumulator_ = 0.0;
+    play_last_tick_ = glfwGetTime();
+}
+
+void App::tick_play(double now) {
+    // Frames come only when a move is due, so the time since the last one
+    // counts (held under a second: a stalled window does not race ahead).
+    double dt = std::clamp(now - play_last_tick_, 0.0, 1.0);
+    play_last_tick_ = now;
     if (!playing_ || !model_->primary().ok()) return;
     play_accumulator_ += dt * settings_.play_rate;
     int moves = static_cast<int>(play_accumulator_);

@@ -82,7 +82,12 @@ class App {
     void draw_error_body(const Rect& r);
     void handle_splitters(const Layout& layout);
     void handle_keys();
-    void tick_play(double dt);
+    void tick_play(double now);
+    void start_play(bool on);
+    // Playing so fast that moves snap instead of easing.
+    bool fast_play() const;
+    // When the next play move is due (HUGE_VAL when not playing).
+    double next_play_move() const;
     void feed_keys();
     void run_queued_commands();
     void step_script();
@@ -93,6 +98,8 @@ class App {
     bool write_png(const std::string& path, std::string* error);
     void save_settings_now();
     void wait_for_input();
+    // Waits for input, the next frame's time or the next play move, at most until `limit`.
+    void wait_until(double limit);
     bool needs_frame() const;
     void write_state(const std::string& path, bool atomically);
     nlohmann::json windows_json() const;
@@ -133,6 +140,7 @@ class App {
 
     bool playing_ = false;
     double play_accumulator_ = 0.0;
+    double play_last_tick_ = 0.0;  // the time tick_play last counted from
     bool help_open_ = false;
 
     std::deque<std::string> queued_;
@@ -155,7 +163,10 @@ class App {
     std::map<std::string, Rect> drawn_rects_;
 
     uint64_t frame_count_ = 0;
-    int frames_pending_ = 3;  // frames still to draw after an input
+    uint64_t presented_count_ = 0;  // frames drawn and swapped (the rest were unchanged)
+    uint64_t presented_hash_ = 0;   // what the last presented frame drew
+    bool must_present_ = true;      // the window lost its pixels: present the next frame
+    int frames_pending_ = 3;        // frames still to draw after an input
     double last_frame_time_ = 0.0;
     bool quit_ = false;
     int exit_code_ = 0;
@@ -167,6 +178,7 @@ class App {
     friend void on_input_event(GLFWwindow*);
     friend void on_key(GLFWwindow*, int, int, int, int);
     friend void on_drop(GLFWwindow*, int, const char**);
+    friend void on_refresh(GLFWwindow*);
 };
 
 }  // namespace slowpath::gui

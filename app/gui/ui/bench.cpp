@@ -6,11 +6,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <numeric>
 #include <sstream>
+#include <tuple>
 
 #include "slowpath/era.h"
 #include "slowpath/tif.h"
@@ -136,6 +138,30 @@ int App::run_bench() {
         std::printf("draw data: %d vertices, %d indices, %d draw commands in %d lists\n",
                     data ? data->TotalVtxCount : 0, data ? data->TotalIdxCount : 0, commands,
                     data ? data->CmdListsCount : 0);
+        // The windows that cost the most vertices (what llvmpipe pays for).
+        std::vector<std::tuple<double, int, std::string>> lists;
+        double total_area = 0;
+        for (int i = 0; data && i < data->CmdListsCount; i++) {
+            const ImDrawList* l = data->CmdLists[i];
+            double area = 0;
+            for (const ImDrawCmd& cmd : l->CmdBuffer) {
+                for (unsigned k = 0; k + 2 < cmd.ElemCount; k += 3) {
+                    const ImDrawIdx* idx = l->IdxBuffer.Data + cmd.IdxOffset + k;
+                    ImVec2 a = l->VtxBuffer[cmd.VtxOffset + idx[0]].pos,
+                           b = l->VtxBuffer[cmd.VtxOffset + idx[1]].pos,
+                           c = l->VtxBuffer[cmd.VtxOffset + idx[2]].pos;
+                    area += std::fabs((b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)) / 2;
+                }
+            }
+            total_area += area;
+            lists.push_back({area, l->VtxBuffer.Size, l->_OwnerName ? l->_OwnerName : "?"});
+        }
+        std::sort(lists.rbegin(), lists.rend());
+        std::printf("    triangles cover %.2f Mpx (unclipped); most:", total_area / 1e6);
+        for (size_t i = 0; i < lists.size() && i < 8; i++)
+            std::printf(" %s %.0fk px %d vtx,", std::get<2>(lists[i]).c_str(),
+                        std::get<0>(lists[i]) / 1e3, std::get<1>(lists[i]));
+        std::printf("\n");
     }
     std::printf("frame, full layout, nothing changing (300 frames):\n");
     measure_frames(300, nullptr);
@@ -163,18 +189,30 @@ int App::run_bench() {
     double end = glfwGetTime() + idle_s;
     uint64_t frames_before = frame_count_;
     while (glfwGetTime() < end) {
-        if (needs_frame()) {
-            glfwWaitEventsTimeout(1.0 / 60.0);
-            frame();
-        } else {
-            glfwWaitEventsTimeout(std::max(0.001, end - glfwGetTime()));
-        }
+        wait_until(end);
+        if (needs_frame()) frame();
     }
     double idle_cpu = cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - p0, idle_wall = wall_ms() - w0;
     std::printf(
         "idle for %.1f s with no input: %.3f%% of one core (%.1f ms CPU, %llu frames drawn)\n",
         idle_wall / 1e3, 100.0 * idle_cpu / idle_wall, idle_cpu,
         static_cast<unsigned long long>(frame_count_ - frames_before));
+
+    // ---- 3a. frames after an input that changes nothing (a mouse move
+    // over empty space): built, found identical, not drawn again ----
+    {
+        uint64_t presented0 = presented_count_;
+        double c0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+        const int count = 60;
+        for (int i = 0; i < count; i++) {
+            frame();
+            glFinish();
+        }
+        double each = (cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - c0) / count;
+        std::printf(
+            "frame after an input that changes nothing: %.2f ms process CPU (%llu of %d drawn)\n",
+            each, static_cast<unsigned long long>(presented_count_ - presented0), count);
+    }
 
     // ---- 3b. playing at 4 steps a second: the normal loop, animations on ----
     {
@@ -184,25 +222,23 @@ int App::run_bench() {
         std::string unit = settings_.play_unit;
         settings_.play_rate = 4.0f;
         settings_.play_unit = "step";
-        playing_ = true;
+        start_play(true);
         double play_s = std::max(2.0, options_.bench_idle_seconds * 0.5);
         double q0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID), v0 = wall_ms();
         double stop = glfwGetTime() + play_s;
-        uint64_t frames0 = frame_count_, step0 = model_->primary().now().step;
+        uint64_t frames0 = frame_count_, presented0 = presented_count_,
+                 step0 = model_->primary().now().step;
         while (glfwGetTime() < stop && playing_) {
-            if (needs_frame()) {
-                double wait = 1.0 / 60.0 - (glfwGetTime() - last_frame_time_);
-                if (wait > 0.0005) glfwWaitEventsTimeout(wait);
-                frame();
-            } else {
-                glfwWaitEventsTimeout(std::max(0.001, stop - glfwGetTime()));
-            }
+            wait_until(stop);
+            if (needs_frame()) frame();
         }
         double play_cpu = cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - q0, play_wall = wall_ms() - v0;
         std::printf(
-            "playing at 4 steps/s for %.1f s: %.1f%% of one core (%llu frames, %llu steps)\n",
+            "playing at 4 steps/s for %.1f s: %.1f%% of one core (%llu frames built, %llu drawn, "
+            "%llu steps)\n",
             play_wall / 1e3, 100.0 * play_cpu / play_wall,
             static_cast<unsigned long long>(frame_count_ - frames0),
+            static_cast<unsigned long long>(presented_count_ - presented0),
             static_cast<unsigned long long>(model_->primary().now().step - step0));
         playing_ = false;
         settings_.play_rate = rate;

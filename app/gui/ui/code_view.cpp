@@ -57,6 +57,10 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
         state.rows = visible_lines(*file, args.show_notes);
         state.rows_file = file->name;
         state.rows_notes = args.show_notes;
+        state.widest = 0.0f;
+        for (int n : state.rows)
+            state.widest =
+                std::max(state.widest, ImGui::CalcTextSize(file->lines[n - 1].c_str()).x);
     }
     const std::vector<int>& rows = state.rows;
     // The row of the current line (a hidden NOTE line: the next shown one).
@@ -181,6 +185,10 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
         }
     }
     clipper.End();
+    // As wide as the longest line, drawn or not: a width from the drawn rows
+    // alone made the horizontal scrollbar come and go as it hid the longest
+    // row, every other frame.
+    ImGui::Dummy(ImVec2(gutter + state.widest, 0.0f));
     ImGui::Dummy(ImVec2(1, line_h));  // room below the last line
     ImGui::EndChild();
     ImGui::PopStyleVar();

@@ -23,6 +23,7 @@ struct SourceViewState {
     std::vector<int> rows;
     std::string rows_file;
     int rows_notes = -1;
+    float widest = 0.0f;  // the longest shown line's width, set with `rows`
 };
 
 struct SourceViewArgs {
