@@ -163,7 +163,7 @@ class Engine : public Machine {
     void raise_in_hook(uint32_t vector, uint64_t rip, std::string cause);
     bool code_is_64bit();  // CS is a 64-bit code segment (not compatibility mode)
     bool gate_code_segment_ok(uint16_t selector, std::string* why) const;
-    void model_fixups(PendingFault& f);  // where Unicorn raises another exception
+    void model_fixups(PendingFault& f);             // where Unicorn raises another exception
     void apply_user_flags_request(bool user_mode);  // after an injection (engine_cpu.cpp)
     void untraced_port_io(uint32_t port, unsigned size);
     std::string decision_reason(bool sysret) const;

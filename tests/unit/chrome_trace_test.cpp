@@ -1,11 +1,12 @@
 // The Chrome trace of a real run: the slices Perfetto would show must be the
 // run's own syscalls, labels and C functions, properly nested.
+#include "slowpath/chrome_trace.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "slowpath/chrome_trace.h"
 #include "slowpath/session.h"
 
 using namespace slowpath;
@@ -82,7 +83,7 @@ TEST(ChromeTrace, SlicesOnTheKernelTrackNestOrAreDisjoint) {
             uint64_t c = all[j]["ts"], d = c + all[j]["dur"].get<uint64_t>();
             bool disjoint = b <= c || d <= a;
             ASSERT_TRUE(disjoint || inside(all[i], all[j]) || inside(all[j], all[i]))
-                << all[i]["name"] << " [" << a << "," << b << ") overlaps " << all[j]["name"] << " ["
-                << c << "," << d << ")";
+                << all[i]["name"] << " [" << a << "," << b << ") overlaps " << all[j]["name"]
+                << " [" << c << "," << d << ")";
         }
 }

@@ -140,7 +140,12 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     }
     ImVec2 avail = ImGui::GetContentRegionAvail();
     float banner_h = ImGui::GetTextLineHeightWithSpacing() * 2.1f;
+    names_only_checks_ = false;
     float checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
+    if (checks_h > avail.y * 0.2f) {
+        names_only_checks_ = true;
+        checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
+    }
     float graph_h = std::max(avail.y - banner_h - checks_h, base * 3);
     // The labels follow the text size: from 0.72 of it (a crowded window)
     // up to 1.15 of it (room to spare), never under 10 px.
@@ -153,6 +158,13 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     GraphFit fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
     if (!fit.fits) {
         geo.call_rooms = false;
+        fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
+    }
+    if (!fit.fits && checks_h > 0) {
+        // The graph carries the lesson: in a panel this short the checks
+        // give way, and the banner names the first that failed, with values.
+        graph_h += checks_h;
+        checks_h = 0;
         fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
     }
     const GraphShape& shape = shapes[std::max(0, fit.shape)];
@@ -436,12 +448,12 @@ struct CheckCellText {
 CheckCellText cell_text(const SysretCheckRow& row) {
     const char* mark = !row.made ? "\xc2\xb7 " : row.passed ? "\xe2\x9c\x93 " : "\xe2\x9c\x97 ";
     CheckCellText t;
-    t.head = mark + std::string(row.info->name) + ":";
+    t.head = mark + std::string(row.info->name);
     // A failed comparison reads as what was found.
     std::string op(sysret_test_op(row.info->test));
     if (row.made && !row.passed && row.info->test == SysretTest::Equal) op = " != ";
     if (row.made && !row.passed && row.info->test == SysretTest::Below) op = " >= ";
-    t.values = hex(row.value) + op + hex(row.against);
+    t.values = ": " + hex(row.value) + op + hex(row.against);
     return t;
 }
 
@@ -459,10 +471,34 @@ float PathPanel::sysret_checks_height(UiContext& ctx, const Pane& pane, float wi
     float cell_w = 0;
     for (const SysretCheckRow& row : v.rows) {
         CheckCellText t = cell_text(row);
-        cell_w = std::max(cell_w, small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x +
-                                      small->CalcTextSizeA(fs, FLT_MAX, 0, t.values.c_str()).x);
+        float values_w =
+            names_only_checks_ ? 0.0f : small->CalcTextSizeA(fs, FLT_MAX, 0, t.values.c_str()).x;
+        cell_w =
+            std::max(cell_w, small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x + values_w);
     }
     cell_w += fs * 1.6f;
+    checks_one_line_ = false;
+    if (names_only_checks_ && v.rows.size() == check_w_.size() && 6 * cell_w > width) {
+        // Each cell as wide as its name, the room left shared out.
+        float sum = 0;
+        for (size_t i = 0; i < v.rows.size(); i++) {
+            check_w_[i] =
+                small->CalcTextSizeA(fs, FLT_MAX, 0, cell_text(v.rows[i]).head.c_str()).x + fs;
+            sum += check_w_[i];
+        }
+        float spare = width - sum - 5 * 2.0f;
+        if (spare >= 0) {
+            float x = 0;
+            for (size_t i = 0; i < check_w_.size(); i++) {
+                check_w_[i] = std::floor(check_w_[i] + spare / 6);
+                check_x_[i] = x;
+                x += check_w_[i] + 2.0f;
+            }
+            checks_one_line_ = true;
+            if (cols_out) *cols_out = 6;
+            return fs * 1.5f + 4.0f;
+        }
+    }
     int cols = 1;
     for (int c : {6, 3, 2})
         if (c * cell_w <= width) {
@@ -495,7 +531,9 @@ float PathPanel::draw_sysret_checks(UiContext& ctx, Pane& pane, float width) {
         bool skipped = !row.made && v.first_failed >= 0;  // do_syscall_64() had already returned
         int col = static_cast<int>(i) % cols, r = static_cast<int>(i) / cols;
         ImVec2 a(origin.x + col * (cell_w + 2.0f), origin.y + r * (cell_h + 2.0f));
-        ImVec2 b(a.x + cell_w, a.y + cell_h);
+        if (checks_one_line_) a.x = origin.x + check_x_[i];
+        float this_w = checks_one_line_ ? check_w_[i] : cell_w;
+        ImVec2 b(a.x + this_w, a.y + cell_h);
         ImU32 bg = first_failed ? c.iret_bg : row.made ? c.node_visited_bg : c.header_bg;
         ImU32 border = first_failed ? c.iret
                        : row.made   ? c.ok
@@ -507,24 +545,28 @@ float PathPanel::draw_sysret_checks(UiContext& ctx, Pane& pane, float width) {
         float pad = fs * 0.4f;
         draw->AddText(small, fs, ImVec2(a.x + pad, a.y + fs * 0.25f), head_color, t.head.c_str());
         float head_w = small->CalcTextSizeA(fs, FLT_MAX, 0, t.head.c_str()).x;
-        draw->AddText(small, fs, ImVec2(a.x + pad + head_w + fs * 0.4f, a.y + fs * 0.25f),
-                      row.made ? c.text : c.text_faint, t.values.c_str());
+        if (!names_only_checks_)
+            draw->AddText(small, fs, ImVec2(a.x + pad + head_w, a.y + fs * 0.25f),
+                          row.made ? c.text : c.text_faint, t.values.c_str());
         ImGui::SetCursorScreenPos(a);
         ImGui::PushID(static_cast<int>(i));
-        ImGui::InvisibleButton("##sysret-check", ImVec2(std::max(cell_w, 1.0f), cell_h));
+        ImGui::InvisibleButton("##sysret-check", ImVec2(std::max(this_w, 1.0f), cell_h));
         ImGui::PopID();
         ctx.mark("sysret-check:" + std::string(row.info->name));
         std::string tip = std::string(row.info->name) + ": " + std::string(row.info->why) + "\n";
+        const std::string values =
+            t.values.substr(2);  // without the ": " that joins it to the name
         if (row.made)
-            tip += "made at step " + std::to_string(row.step) + ": " + t.values + " -> " +
+            tip += "made at step " + std::to_string(row.step) + ": " + values + " -> " +
                    (row.passed ? "passes"
                                : "fails: do_syscall_64() returns false, the exit uses iret");
         else if (skipped)
-            tip += "not made: do_syscall_64() returned at the first failure. pt_regs now: " +
-                   t.values + (row.passed ? " (would pass)" : " (would fail too)");
+            tip +=
+                "not made: do_syscall_64() returned at the first failure. pt_regs now: " + values +
+                (row.passed ? " (would pass)" : " (would fail too)");
         else
             tip += "not made yet (do_syscall_64() makes it after the exit work). pt_regs now: " +
-                   t.values;
+                   values;
         if (first_failed) tip += "\nthe first check that failed";
         tooltip(tip, 36.0f);
         ctx.outline_if_pointed(id(), std::string(row.info->name), a, b);

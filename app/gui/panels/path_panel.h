@@ -24,6 +24,13 @@ class PathPanel : public Panel {
  private:
     // The grid's height at a width (0 without checks), and its columns.
     float sysret_checks_height(UiContext& ctx, const Pane& pane, float width, int* cols) const;
+    // A short panel gives the graph the room: each check shows only its
+    // name and mark (the values are in its tooltip and in the banner).
+    bool names_only_checks_ = false;
+    // Names only, and all six fit on one line at their own widths: the
+    // cells' x offsets and widths (set by sysret_checks_height).
+    mutable bool checks_one_line_ = false;
+    mutable std::array<float, 6> check_x_{}, check_w_{};
     struct PerPane {
         bool built = false;
         Era era = Era::V3_13;

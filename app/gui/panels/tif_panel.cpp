@@ -141,11 +141,19 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         if (!(moved_tif >> bit.bit & 1u)) tif_bits.push_back(bit);
     int cells = static_cast<int>(tif_bits.size());
     GridFit grid = fit_grid(cells, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+    // In a short panel the two syscall_work test lines go into the
+    // syscall_work line's tooltip, so the flags keep a readable size.
+    bool work_test_lines = modern;
     if (modern) {
         // Both grids with the same cells, fitted together (a partial last
         // row in each: room for up to three more cells).
         int both = cells + static_cast<int>(s.tif.work_bits.size()) + 2;
         grid = fit_grid(both, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+        if (!grid.fits) {
+            work_test_lines = false;
+            grid_h += line * 2.0f;
+            grid = fit_grid(both, cell_w0, cell_h0, gap, avail, grid_h, 0.75f);
+        }
     }
     int cols = grid.cols;
     float fs = fs0 * grid.factor;
@@ -250,9 +258,20 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ImGui::SameLine();
         text(c.text_dim, "= " + syscall_work_names(s.tif.syscall_work));
         ImGui::PopFont();
-        tooltip("thread_info->syscall_work at " + hex(s.tif.thread_info + SP_TI_syscall_work) +
-                ": the work only the system-call path looks at (6.12 moved it out of the TIF "
-                "word), tested once at entry and once at exit");
+        std::string work_tip =
+            "thread_info->syscall_work at " + hex(s.tif.thread_info + SP_TI_syscall_work) +
+            ": the work only the system-call path looks at (6.12 moved it out of the TIF "
+            "word), tested once at entry and once at exit";
+        if (!work_test_lines)
+            for (const SyscallWorkTestView& t : work_tests)
+                work_tip +=
+                    "\n" + std::string(t.test->function) + ": " + std::string(t.test->mask_name) +
+                    " & " + hex(s.tif.syscall_work) + " -> " +
+                    (!t.made ? std::string("not yet")
+                     : t.found
+                         ? syscall_work_names(t.found) + ": " + std::string(t.test->runs) + "()"
+                         : std::string("no work"));
+        tooltip(work_tip);
         std::vector<Cell> work_cells;
         for (const auto& bit : s.tif.work_bits) {
             uint64_t m = uint64_t{1} << bit.bit;
@@ -280,6 +299,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         draw_cells(work_cells, "work", 0);
         ImGui::PushFont(ctx.fonts.mono);
         for (const SyscallWorkTestView& t : work_tests) {
+            if (!work_test_lines) break;
             bool entry = &t == &work_tests.front();
             text(t.made ? c.text : c.text_faint, entry ? "entry:" : "exit: ");
             ImGui::SameLine();
