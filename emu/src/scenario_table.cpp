@@ -21,6 +21,12 @@ void ScenarioChange::apply(Scenario& scenario) const {
         case Kind::BadPointer:
             scenario.bad_pointer = true;
             break;
+        case Kind::Tamper:
+            scenario.tampers.push_back(tamper);
+            break;
+        case Kind::SignalAction:
+            scenario.signal_action = signal_action;
+            break;
     }
 }
 
@@ -32,6 +38,10 @@ std::string ScenarioChange::text() const {
             return "--syscall " + syscall_name(syscall_nr);
         case Kind::BadPointer:
             return "--bad-pointer";
+        case Kind::Tamper:
+            return "--tamper " + tamper_text(tamper);
+        case Kind::SignalAction:
+            return "--signal-action " + std::string(signal_action_name(signal_action));
     }
     return "";
 }
@@ -49,6 +59,20 @@ ScenarioChange syscall(long nr) {
     ScenarioChange c;
     c.kind = ScenarioChange::Kind::Syscall;
     c.syscall_nr = nr;
+    return c;
+}
+
+ScenarioChange tamper(std::string_view text) {
+    ScenarioChange c;
+    c.kind = ScenarioChange::Kind::Tamper;
+    c.tamper = parse_tamper(text);
+    return c;
+}
+
+ScenarioChange signal_action(SignalAction action) {
+    ScenarioChange c;
+    c.kind = ScenarioChange::Kind::SignalAction;
+    c.signal_action = action;
     return c;
 }
 
@@ -83,13 +107,23 @@ std::vector<TableRow> make_rows() {
             {std::string(first) + "+" + second + "@exit",
              {inject(std::string(first) + "@exit"), inject(std::string(second) + "@exit")}});
 
-    // ---- tamper and signal-action rows go here ----
-    // Rows for a pt_regs slot changed before the exit checks (`--tamper
-    // rcx=0x800000000000`, a non-canonical return address) and for the
-    // signal's disposition (`--signal-action ignore|block`) need Scenario to
-    // carry those controls: a ScenarioChange kind each (apply, text), a row
-    // each here, and a command for each in the app's table view
-    // (app/gui/panels/table_panel.cpp, scenario_commands).
+    // A tracer at the exit stop rewrites pt_regs (each row implies the
+    // tracer): the values SYSRET would use, a non-canonical return address
+    // (CVE-2012-0217's class) and the last user page, and flags with TF.
+    // The cases of tests/scenario/controls_test.cpp (EXPECTATIONS.md).
+    for (const char* t : {"rax=0x1234", "rcx=0x800000000000", "r11=0x10202", "eflags=0x10202",
+                          "cs=0x2b", "ss=0x33"})
+        rows.push_back({std::string("tamper ") + t, {tamper(t)}});
+    rows.push_back(
+        {"tamper rip+rcx=2^47", {tamper("rip=0x800000000000"), tamper("rcx=0x800000000000")}});
+    rows.push_back(
+        {"tamper rip+rcx=last page", {tamper("rip=0x7ffffffff000"), tamper("rcx=0x7ffffffff000")}});
+    rows.push_back({"tamper eflags+r11=TF", {tamper("eflags=0x10302"), tamper("r11=0x10302")}});
+    // SIGUSR1 sent at exit to a demo that ignores or blocks it.
+    rows.push_back({"SIGPENDING@exit ignored",
+                    {inject("SIGPENDING@exit"), signal_action(SignalAction::Ignore)}});
+    rows.push_back({"SIGPENDING@exit blocked",
+                    {inject("SIGPENDING@exit"), signal_action(SignalAction::Block)}});
 
     // The demo's write passes an unmapped buffer (-EFAULT); 500 is past the
     // end of the table (-ENOSYS).

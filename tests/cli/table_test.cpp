@@ -92,6 +92,15 @@ TEST(CliTable, CellsMatchTheDocumentedExits) {
         // PTRACE_SINGLESTEP sets TF in the saved flags: 6.12's r11 == rflags check fails.
         {"SINGLESTEP@exit", "iret", "iret", "iret"},
         {"SYSCALL_TRACE@entry", "iret", "iret", "sysret"},
+        // A tracer's rewrites (EXPECTATIONS.md, "Tamper"): a traced call always irets in
+        // v3.13 and the RFC; 6.12 irets only when a SYSRET check fails.
+        {"tamper rax=0x1234", "iret", "iret", "sysret"},
+        {"tamper rcx=0x800000000000", "iret", "iret", "iret"},
+        {"tamper cs=0x2b", "iret", "iret", "iret"},
+        {"tamper rip+rcx=2^47", "iret", "iret", "iret"},
+        // An ignored SIGUSR1 is dropped, a blocked one stays pending: no work either way.
+        {"SIGPENDING@exit ignored", "sysret", "sysret", "sysret"},
+        {"SIGPENDING@exit blocked", "sysret", "sysret", "sysret"},
     };
     for (const Row& row : documented) {
         EXPECT_EQ(cell(row.label, "v3.13"), row.v3_13) << row.label;
@@ -104,7 +113,7 @@ TEST(CliTable, JsonHasEveryRowAndEraWithTheRunBehindEachCell) {
     const auto& j = whole_table();
     EXPECT_EQ(j["eras"], nlohmann::json::array({"v3.13", "rfc", "modern"}));
     // No flag, 10 flags at entry and at exit, 3 pairs, bad pointer, bad number.
-    ASSERT_EQ(j["rows"].size(), 26u);
+    ASSERT_EQ(j["rows"].size(), 37u);
     const auto& plain = j["rows"][0]["cells"];
     EXPECT_EQ(plain["rfc"]["exit"], "sysret");
     EXPECT_EQ(plain["rfc"]["outcome"], "exited");
@@ -127,7 +136,7 @@ TEST(CliTable, TextFitsASlide) {
     Output o = table("");
     ASSERT_EQ(o.status, 0) << o.err;
     std::vector<std::string> lines = lines_of(o.out);
-    ASSERT_EQ(lines.size(), 1u + 26u + 1u) << o.out;
+    ASSERT_EQ(lines.size(), 1u + 37u + 1u) << o.out;
     for (const std::string& line : lines) EXPECT_LE(line.size(), 80u) << line;
     EXPECT_EQ(lines[0].rfind("scenario", 0), 0u);
     EXPECT_NE(lines.back().find("livelock"), std::string::npos) << "the legend";
@@ -158,7 +167,7 @@ TEST(CliTable, CsvParsesWithOneColumnPerChosenEra) {
     Output o = table("--csv --era rfc");
     ASSERT_EQ(o.status, 0) << o.err;
     std::vector<std::string> records = lines_of(o.out);
-    ASSERT_EQ(records.size(), 27u);
+    ASSERT_EQ(records.size(), 38u);
     std::map<std::string, std::string> rfc;
     for (size_t k = 0; k < records.size(); k++) {
         std::string r = records[k];
@@ -182,7 +191,7 @@ TEST(CliTable, MarkdownAndARepeatedEraList) {
     Output o = table("--markdown --era v3.13 --era modern,v3.13");
     ASSERT_EQ(o.status, 0) << o.err;
     std::vector<std::string> lines = lines_of(o.out);
-    ASSERT_EQ(lines.size(), 28u);
+    ASSERT_EQ(lines.size(), 39u);
     EXPECT_EQ(lines[0], "| scenario | v3.13 | modern |");
     EXPECT_EQ(lines[1], "| --- | --- | --- |");
     EXPECT_EQ(lines[2], "| `no flag` | sysret | sysret |");

@@ -51,11 +51,11 @@ TEST(GuiTable, KeyOpensItAndAClickOnACellLoadsItsScenario) {
     EXPECT_EQ(s["scenario"]["injections"], json::array({"NOTIFY_RESUME@exit"}));
     EXPECT_EQ(table_shows(s), "") << "a click closes the view on the loaded scenario";
 
-    // Again, to a cell with another syscall and a bad pointer, in modern.
+    // Again, to a tracer's rewrite of pt_regs, in modern.
     app.tap("x", 1);
     s = app.wait_for([](const json& d) { return !table_shows(d).empty(); });
     s = app.settle();
-    app.click(s, "cell:write bad pointer:modern");
+    app.click(s, "cell:tamper rax=0x1234:modern");
     s = app.wait_for([](const json& d) { return d["scenario"]["era"] == "modern"; });
 
     int status = -1;
@@ -64,6 +64,6 @@ TEST(GuiTable, KeyOpensItAndAClickOnACellLoadsItsScenario) {
     ASSERT_TRUE(q.is_object()) << "--state-on-quit wrote nothing";
     EXPECT_EQ(q["scenario"]["era"], "modern");
     EXPECT_EQ(q["scenario"]["injections"], json::array());
-    EXPECT_EQ(q["scenario"]["syscall_name"], "write");
-    EXPECT_EQ(q["scenario"]["bad_pointer"], true);
+    EXPECT_EQ(q["scenario"]["tampers"], json::array({"rax=0x1234"}));
+    EXPECT_EQ(q["scenario"]["syscall_name"], "getpid");
 }

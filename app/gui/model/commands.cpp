@@ -1,5 +1,6 @@
 #include "model/commands.h"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -107,6 +108,9 @@ void validate(const Command& command) {
     if (v == "event" && !parse_event_kind(a[0]))
         throw std::invalid_argument("'" + a[0] + "' is not an event kind");
     if (v == "edit") parse_u64_or_throw(a[1], "value");
+    if (v == "tamper") parse_tamper(a[0]);  // throws with the reason
+    if (v == "signal-action" && !parse_signal_action(a[0]))
+        throw std::invalid_argument("'" + a[0] + "': expected handler, ignore or block");
     if (v == "bad-pointer" && !parse_switch(a[0], false))
         throw std::invalid_argument("'" + a[0] + "': expected on, off or toggle");
     if (v == "compare" && !parse_switch(a[0], false)) parse_era_list(a[0]);
@@ -142,6 +146,12 @@ const std::vector<CommandInfo>& command_table() {
         {"inject", 1, 2, false, "inject FLAG entry|exit|now"},
         {"uninject", 1, 2, false, "uninject FLAG entry|exit"},
         {"clear-injections", 0, 0, false, "clear-injections"},
+        {"tamper", 1, 1, false,
+         "tamper REG=VALUE: a tracer rewrites a pt_regs slot at the exit stop (rax rcx r11 rip "
+         "rsp eflags cs ss)"},
+        {"clear-tampers", 0, 0, false, "clear-tampers: no tracer rewrites pt_regs"},
+        {"signal-action", 1, 1, false,
+         "signal-action handler|ignore|block: how the demo sets up SIGUSR1"},
         {"edit", 2, 2, false, "edit TARGET VALUE: set a register or pt_regs.<slot> now"},
         {"compare", 1, 1, false,
          "compare on|off|toggle|ERAS: eras side by side, e.g. compare v3.13,rfc,modern (or all)"},
@@ -268,6 +278,20 @@ std::string run_model_command(Model& model, const Command& command) {
             model.set_injection(args.bit, args.when, false);
         } else if (v == "clear-injections") {
             model.clear_injections();
+        } else if (v == "tamper") {
+            std::vector<Tamper> tampers = model.scenario().tampers;
+            Tamper t = parse_tamper(a[0]);
+            auto same = std::find_if(tampers.begin(), tampers.end(),
+                                     [&](const Tamper& x) { return x.slot == t.slot; });
+            if (same != tampers.end())
+                *same = t;
+            else
+                tampers.push_back(t);
+            model.set_tampers(std::move(tampers));
+        } else if (v == "clear-tampers") {
+            model.set_tampers({});
+        } else if (v == "signal-action") {
+            model.set_signal_action(*parse_signal_action(a[0]));
         } else if (v == "edit") {
             model.edit_now(a[0], parse_u64_or_throw(a[1], "value"));
         } else if (v == "compare") {

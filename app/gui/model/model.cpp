@@ -386,6 +386,19 @@ void Model::set_bad_pointer(bool on) {
     reload(s);
 }
 
+void Model::set_tampers(std::vector<Tamper> tampers) {
+    Scenario s = scenario();
+    s.tampers = std::move(tampers);
+    reload(s);
+}
+
+void Model::set_signal_action(SignalAction action) {
+    Scenario s = scenario();
+    if (s.signal_action == action) return;
+    s.signal_action = action;
+    reload(s);
+}
+
 bool Model::injected(int bit, InjectWhen when) const {
     for (const Injection& i : scenario().injections)
         if (i.bit == bit && i.when == when) return true;

@@ -57,6 +57,9 @@ class Model {
     void set_era(Era era);
     void set_syscall(long nr);
     void set_bad_pointer(bool on);
+    // A tracer's PTRACE_SETREGS at the exit stop (none: no tracer implied).
+    void set_tampers(std::vector<Tamper> tampers);
+    void set_signal_action(SignalAction action);
     bool injected(int bit, InjectWhen when) const;
     void set_injection(int bit, InjectWhen when, bool on);
     void clear_injections();

@@ -49,11 +49,15 @@ json registers_json(const CpuState& cpu) {
 json scenario_json(const Scenario& s) {
     json injections = json::array();
     for (const Injection& i : s.injections) injections.push_back(injection_text(i));
+    json tampers = json::array();
+    for (const Tamper& t : s.tampers) tampers.push_back(tamper_text(t));
     return {{"era", std::string(era_info(s.era).name)},
             {"syscall", s.syscall_nr},
             {"syscall_name", syscall_name(s.syscall_nr)},
             {"bad_pointer", s.bad_pointer},
-            {"injections", injections}};
+            {"injections", injections},
+            {"tampers", tampers},
+            {"signal_action", std::string(signal_action_name(s.signal_action))}};
 }
 
 }  // namespace

@@ -20,10 +20,17 @@ bool same_injections(const Scenario& a, const Scenario& b) {
     return true;
 }
 
+bool same_tampers(const Scenario& a, const Scenario& b) {
+    return std::equal(
+        a.tampers.begin(), a.tampers.end(), b.tampers.begin(), b.tampers.end(),
+        [](const Tamper& x, const Tamper& y) { return x.slot == y.slot && x.value == y.value; });
+}
+
 // The scenario a cell stands for is the one shown (so the cell is outlined).
 bool shows(const Scenario& shown, const Scenario& cell) {
     return shown.era == cell.era && shown.syscall_nr == cell.syscall_nr &&
-           shown.bad_pointer == cell.bad_pointer && same_injections(shown, cell);
+           shown.bad_pointer == cell.bad_pointer && same_injections(shown, cell) &&
+           same_tampers(shown, cell) && shown.signal_action == cell.signal_action;
 }
 
 // Column widths in the mono font the cells use: the longest label, and the
@@ -70,8 +77,12 @@ std::string scenario_commands(const Scenario& from, const Scenario& to) {
         out += "clear-injections; ";
         for (const Injection& i : to.injections) out += "inject " + injection_text(i) + "; ";
     }
-    // Tamper and signal-action controls join here once Scenario has them
-    // (see the rows' hook in emu/src/scenario_table.cpp).
+    if (!same_tampers(from, to)) {
+        out += "clear-tampers; ";
+        for (const Tamper& t : to.tampers) out += "tamper " + tamper_text(t) + "; ";
+    }
+    if (from.signal_action != to.signal_action)
+        out += "signal-action " + std::string(signal_action_name(to.signal_action)) + "; ";
     return out + "reset";
 }
 

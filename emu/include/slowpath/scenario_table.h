@@ -18,13 +18,17 @@ namespace slowpath {
 
 // One change to the base scenario, written as `slowpath-cli run` takes it.
 struct ScenarioChange {
-    enum class Kind { Inject, Syscall, BadPointer };
+    enum class Kind { Inject, Syscall, BadPointer, Tamper, SignalAction };
     Kind kind = Kind::Inject;
-    Injection injection;  // Inject
-    long syscall_nr = 0;  // Syscall
+    Injection injection;                                 // Inject
+    long syscall_nr = 0;                                 // Syscall
+    Tamper tamper;                                       // Tamper
+    SignalAction signal_action = SignalAction::Handler;  // SignalAction
 
     void apply(Scenario& scenario) const;
-    std::string text() const;  // "--inject SIGPENDING@exit", "--syscall 500", "--bad-pointer"
+    // "--inject SIGPENDING@exit", "--syscall 500", "--bad-pointer",
+    // "--tamper rcx=0x800000000000", "--signal-action block"
+    std::string text() const;
 };
 
 struct TableRow {
@@ -33,7 +37,8 @@ struct TableRow {
 };
 
 // The rows in lesson order: no flag, every injectable flag at entry, at
-// exit, the pairs of the scenario tests, then the bad pointer and number.
+// exit, the pairs of the scenario tests, a tracer's rewrites of pt_regs,
+// the signal's dispositions, then the bad pointer and number.
 const std::vector<TableRow>& table_rows();
 // The demo's default scenario in `era` with the row's changes made.
 Scenario row_scenario(const TableRow& row, Era era);
