@@ -20,11 +20,14 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for lib in libunicorn libglfw libcapstone fonts-dejavu-core; do
   [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
 done
+# One listing, then plain greps: `dpkg-deb -c | grep -q` would kill dpkg-deb
+# with SIGPIPE on an early match, and pipefail would call that a failure.
+dpkg-deb -c "$deb" | awk '{print $6}' >"$scratch/contents.txt"
 for path in ./usr/bin/slowpath ./usr/bin/slowpath-cli ./usr/share/applications/slowpath.desktop \
   ./usr/share/icons/hicolor/scalable/apps/slowpath.svg ./usr/share/metainfo/org.slowpath.Slowpath.metainfo.xml \
   ./usr/share/slowpath/assets/guest/kernel-modern.elf ./usr/share/slowpath/guest/entry/v3.13/entry_64.S \
   ./usr/share/man/man1/slowpath-cli.1.gz ./usr/share/bash-completion/completions/slowpath-cli; do
-  dpkg-deb -c "$deb" | awk '{print $6}' | grep -qx "$path" || fail "the package lacks $path"
+  grep -qx -- "$path" "$scratch/contents.txt" || fail "the package lacks $path"
 done
 
 root="$scratch/root"
@@ -46,7 +49,8 @@ grep -q '"exit"' run.json || fail "run printed no exit"
   { cat walk.txt >&2; fail "the installed walkthrough failed"; }
 
 app="$root/usr/bin/slowpath"
-"$app" --version | grep -qx "data: $data" || fail "the app does not use the package's data"
+"$app" --version >app-version.txt
+grep -qx "data: $data" app-version.txt || fail "the app does not use the package's data"
 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --no-settings --size 1280x720 \
   --screenshot "$scratch/demo.png" >app.log 2>&1 || { cat app.log >&2; fail "the app failed"; }
 [ -s "$scratch/demo.png" ] || fail "the app wrote no screenshot"
