@@ -1,0 +1,1 @@
+# Memory: brk, mmap and friends.
