@@ -79,6 +79,8 @@ std::string tif_names(uint32_t flags) {
         if (!out.empty()) out += '|';
         if (const auto* f = tif_flag(bit))
             out += f->name;
+        else if (bit == TIF_FORCED_TF)  // bookkeeping, not work: no cell of its own
+            out += "FORCED_TF";
         else
             out += "bit" + std::to_string(bit);
     }

@@ -59,10 +59,6 @@ static inline bool user_mode(const struct pt_regs *regs)
     return (regs->cs & 3) == 3;
 }
 
-/* TF in the user flags was set by a tracer, not by the program (bit 24
- * as in Linux; no work mask contains it). */
-#define TIF_FORCED_TF 24
-
 /* ptrace.c: the slow entry and exit hooks of the system-call path. */
 #ifndef CONFIG_GENERIC_ENTRY
 long syscall_trace_enter(struct pt_regs *regs);

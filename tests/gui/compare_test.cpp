@@ -300,3 +300,53 @@ TEST(CompareInput, TheChecksListMarksTheFirstFailureAtTheDecision) {
 }
 
 }  // namespace
+
+// The tracer's edits and the demo's SIGUSR1 set-up from the toolbar by
+// mouse: a preset, a typed slot value and a signal action, each landing in
+// the scenario, and the run at the decision is the machine's own for them.
+TEST(TracerInput, PresetTypedSlotAndSignalActionByMouse) {
+    LiveApp app({});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    ASSERT_TRUE(s["scenario"]["tampers"].empty());
+    const std::string preset = "tamper:rip + rcx = 2^47";
+    app.click(s, "button:tracer");
+    s = app.wait_for([&](const json& d) { return d["ui"]["items"].contains(preset); });
+    app.click(s, preset);
+    s = app.wait_for([](const json& d) { return d["scenario"]["tampers"].size() == 2; });
+    EXPECT_EQ(s["scenario"]["tampers"], json::array({"rip=0x800000000000", "rcx=0x800000000000"}));
+
+    // One slot typed in its field (Enter sets it), then SIGUSR1 ignored.
+    app.click(s, "button:tracer");
+    s = app.wait_for([](const json& d) { return d["ui"]["items"].contains("tamper-field:rax"); });
+    app.click(s, "tamper-field:rax");
+    app.xdo("type --delay 30 0x42");
+    app.tap("Return", 1);
+    s = app.wait_for([](const json& d) { return d["scenario"]["tampers"].size() == 3; });
+    s = app.wait_for(
+        [](const json& d) { return d["ui"]["items"].contains("signal-action:ignore"); });
+    app.click(s, "signal-action:ignore");
+    s = app.wait_for([](const json& d) { return d["scenario"]["signal_action"] == "ignore"; });
+    app.tap("Escape", 1);
+    app.settle();
+    app.tap("d", 1);
+    app.wait_for([](const json& d) { return d["decision"].is_object(); });
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object()) << "--state-on-quit wrote nothing";
+    EXPECT_EQ(q["scenario"]["tampers"],
+              json::array({"rip=0x800000000000", "rcx=0x800000000000", "rax=0x42"}));
+    EXPECT_EQ(q["scenario"]["signal_action"], "ignore");
+
+    Scenario want;
+    want.tampers = {parse_tamper("rip=0x800000000000"), parse_tamper("rcx=0x800000000000"),
+                    parse_tamper("rax=0x42")};
+    want.signal_action = SignalAction::Ignore;
+    Session machine(want);
+    const Trace& t = machine.trace();
+    ASSERT_GE(t.focus, 0);
+    const SyscallRecord& focus = t.syscalls[t.focus];
+    ASSERT_TRUE(q["decision"].is_object());
+    EXPECT_EQ(q["decision"]["exit"], std::string(exit_kind_name(focus.exit)));
+    EXPECT_EQ(q["decision"]["exit"], "iret") << "a non-canonical rip must not leave by sysret";
+    EXPECT_EQ(q["step"].get<uint64_t>(), q["decision"]["step"].get<uint64_t>());
+}

@@ -7,6 +7,9 @@
 #include <string>
 
 #include "slowpath/abi.h"
+#include "slowpath/decode.h"
+#include "slowpath/era.h"
+#include "slowpath/session.h"
 
 namespace slowpath {
 namespace {
@@ -120,6 +123,26 @@ TEST(TifMasks, MatchTheirV313Definitions) {
     EXPECT_EQ(tif_mask_name(notify), "_TIF_DO_NOTIFY_MASK");
     EXPECT_EQ(tif_mask_name(allwork & ~uint32_t(_TIF_SYSCALL_AUDIT)),
               "_TIF_ALLWORK_MASK & ~_TIF_SYSCALL_AUDIT");
+}
+
+// PTRACE_SINGLESTEP sets TIF_FORCED_TF beside TF (ptrace.c): the flags word
+// read from the machine at the decision names it, rather than "bit24".
+TEST(TifNames, ForcedTfIsNamedInARealRun) {
+    for (Era era : {Era::V3_13, Era::Rfc, Era::Modern}) {
+        Scenario s;
+        s.era = era;
+        s.injections = {parse_injection("SINGLESTEP@entry")};
+        Session session(s);
+        const Trace& t = session.trace();
+        ASSERT_GE(t.focus, 0);
+        session.seek(t.syscalls[t.focus].entry_step);
+        session.run_to_decision();
+        TifView v = decode_tif(session.machine());
+        ASSERT_TRUE(v.present);
+        EXPECT_TRUE(v.flags & (1u << TIF_FORCED_TF)) << era_info(era).name << " " << v.flags;
+        EXPECT_NE(tif_names(v.flags).find("FORCED_TF"), std::string::npos) << tif_names(v.flags);
+        EXPECT_EQ(tif_names(v.flags).find("bit"), std::string::npos) << tif_names(v.flags);
+    }
 }
 
 }  // namespace

@@ -383,20 +383,20 @@ void Model::set_bad_pointer(bool on) {
     Scenario s = scenario();
     if (s.bad_pointer == on) return;
     s.bad_pointer = on;
-    reload(s);
+    reload_same_point(s);
 }
 
 void Model::set_tampers(std::vector<Tamper> tampers) {
     Scenario s = scenario();
     s.tampers = std::move(tampers);
-    reload(s);
+    reload_same_point(s);
 }
 
 void Model::set_signal_action(SignalAction action) {
     Scenario s = scenario();
     if (s.signal_action == action) return;
     s.signal_action = action;
-    reload(s);
+    reload_same_point(s);
 }
 
 bool Model::injected(int bit, InjectWhen when) const {
@@ -432,7 +432,7 @@ void Model::clear_injections() {
     Scenario s = scenario();
     if (s.injections.empty()) return;
     s.injections.clear();
-    reload(s);
+    reload_same_point(s);
 }
 
 void Model::nav(Nav op, uint64_t count) {

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "model/fit.h"
 #include "model/model.h"
 #include "model/timeline.h"
 #include "slowpath/era.h"
+#include "slowpath/session.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "ui/actions.h"
@@ -146,6 +150,8 @@ void ControlsPanel::scenario_row(UiContext& ctx) {
     tooltip("after the handler returned, before the exit checks   [" + shortcut_for("cycle-when") +
             "]");
 
+    tracer_menu(ctx);
+
     // View toggles, right-aligned.
     struct Toggle {
         const char* label;
@@ -217,6 +223,128 @@ void ControlsPanel::compare_eras_menu(UiContext& ctx, const char* label) {
         if (ImGui::Selectable(text.c_str(), on)) ctx.command("compare " + words);
         ctx.mark("compare:" + words);
     }
+    ImGui::EndPopup();
+}
+
+namespace {
+
+// The tracer's edits a lesson uses (the table's tamper rows): each replaces
+// whatever the tracer did before.
+struct TamperPreset {
+    const char* label;
+    std::vector<const char*> tampers;
+    const char* why;
+};
+
+const std::vector<TamperPreset>& tamper_presets() {
+    static const std::vector<TamperPreset> presets = {
+        {"rcx = 2^47 (non-canonical)",
+         {"rcx=0x800000000000"},
+         "RCX no longer equals RIP: SYSRET would return somewhere else"},
+        {"rip + rcx = 2^47",
+         {"rip=0x800000000000", "rcx=0x800000000000"},
+         "a non-canonical return address: on Intel, sysretq #GPs in ring 0 on the user's stack "
+         "(CVE-2012-0217), so the kernel must use iretq"},
+        {"rip + rcx = last user page",
+         {"rip=0x7ffffffff000", "rcx=0x7ffffffff000"},
+         "canonical, but the modern kernel keeps sysret away from the last page below 2^47"},
+        {"eflags + r11 with TF",
+         {"eflags=0x10302", "r11=0x10302"},
+         "the trap flag set in the saved flags: sysret would trap on the first user instruction"},
+        {"r11 = 0x10202 (RF set)", {"r11=0x10202"}, "R11 no longer equals the saved RFLAGS"},
+        {"cs = 0x2b", {"cs=0x2b"}, "not the user code selector SYSRET loads"},
+        {"ss = 0x33", {"ss=0x33"}, "not the user stack selector SYSRET loads"},
+        {"rax = 0x1234", {"rax=0x1234"}, "only the return value: sysret is still safe"},
+    };
+    return presets;
+}
+
+std::string tamper_list(const std::vector<Tamper>& tampers) {
+    std::string out;
+    for (const Tamper& t : tampers) out += (out.empty() ? "" : ", ") + tamper_text(t);
+    return out;
+}
+
+}  // namespace
+
+void ControlsPanel::tracer_menu(UiContext& ctx) {
+    const Scenario& scenario = ctx.model.scenario();
+    bool changed = !scenario.tampers.empty() || scenario.signal_action != SignalAction::Handler;
+    std::string label = "Tracer";
+    if (!scenario.tampers.empty()) label += " (" + std::to_string(scenario.tampers.size()) + ")";
+    if (scenario.signal_action != SignalAction::Handler)
+        label += " SIGUSR1 " + std::string(signal_action_name(scenario.signal_action));
+    label += " \xe2\x96\xbe##tracer";
+    flow(button_width(label.c_str()), ImGui::GetFontSize());
+    if (chip(label.c_str(), changed, ctx.colors.flag_set, ctx.colors.flag_set_bg))
+        ImGui::OpenPopup("##tracer-popup");
+    ctx.mark("button:tracer");
+    std::string now = scenario.tampers.empty() ? "no tracer edits"
+                                               : "the tracer sets " + tamper_list(scenario.tampers);
+    tooltip(
+        "a ptrace tracer rewrites pt_regs at the focus syscall's exit stop, and how the demo "
+        "treats SIGUSR1\nnow: " +
+        now + "; SIGUSR1 " + std::string(signal_action_name(scenario.signal_action)));
+    ctx.outline_if_pointed("controls", "tracer", ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    if (!ImGui::BeginPopup("##tracer-popup")) return;
+
+    ImGui::TextDisabled("the demo's SIGUSR1:");
+    for (SignalAction action : {SignalAction::Handler, SignalAction::Ignore, SignalAction::Block}) {
+        std::string name(signal_action_name(action));
+        ImGui::SameLine();
+        if (ImGui::RadioButton(name.c_str(), scenario.signal_action == action))
+            ctx.command("signal-action " + name);
+        ctx.mark("signal-action:" + name);
+        tooltip(action == SignalAction::Handler  ? "a handler runs when the signal arrives"
+                : action == SignalAction::Ignore ? "SIG_IGN: the signal is dropped when sent"
+                                                 : "blocked: it stays pending and sets no work");
+    }
+    ImGui::Separator();
+    ImGui::TextDisabled("a tracer at the exit stop rewrites pt_regs (PTRACE_SETREGS):");
+    for (const TamperPreset& p : tamper_presets()) {
+        std::vector<std::string> have, wanted;
+        for (const Tamper& t : scenario.tampers) have.push_back(tamper_text(t));
+        for (const char* t : p.tampers) wanted.push_back(tamper_text(parse_tamper(t)));
+        if (ImGui::Selectable(p.label, have == wanted)) {
+            ctx.command("clear-tampers");
+            for (const std::string& t : wanted) ctx.command("tamper " + t);
+        }
+        ctx.mark(std::string("tamper:") + p.label);
+        tooltip(p.why);
+    }
+    ImGui::Separator();
+    ImGui::TextDisabled("or one slot (Enter sets it):");
+    const auto& slots = tamper_slots();
+    ImGui::PushFont(ctx.fonts.mono);
+    for (size_t i = 0; i < slots.size() && i < 8; i++) {
+        std::string slot(slots[i]);
+        if (i % 2) ImGui::SameLine(ImGui::GetFontSize() * 12.0f);
+        ImGui::AlignTextToFramePadding();
+        ImGui::Text("%-6s", slot.c_str());
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8.5f);
+        std::string hint = "unchanged";
+        for (const Tamper& t : scenario.tampers)
+            if (t.slot == slot) hint = tamper_text(t).substr(slot.size() + 1);
+        if (ImGui::InputTextWithHint(("##tamper-" + slot).c_str(), hint.c_str(), tamper_text_[i],
+                                     sizeof tamper_text_[i],
+                                     ImGuiInputTextFlags_EnterReturnsTrue)) {
+            std::string text = slot + "=" + tamper_text_[i];
+            try {
+                parse_tamper(text);
+                ctx.command("tamper " + text);
+                tamper_text_[i][0] = 0;
+            } catch (const std::invalid_argument& e) {
+                ctx.model.set_status(e.what(), true);
+            }
+        }
+        ctx.mark("tamper-field:" + slot);
+    }
+    ImGui::PopFont();
+    ImGui::Separator();
+    if (ImGui::Button("no tracer edits")) ctx.command("clear-tampers");
+    ctx.mark("button:clear-tampers");
+    tooltip("the tracer rewrites nothing (the flags injected stay)");
     ImGui::EndPopup();
 }
 

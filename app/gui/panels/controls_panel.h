@@ -23,8 +23,12 @@ class ControlsPanel : public Panel {
     void timeline(UiContext& ctx, Pane& pane);
     // The eras compare mode shows: every pair, or all three.
     void compare_eras_menu(UiContext& ctx, const char* label);
+    // How the demo treats SIGUSR1, and what a tracer at the exit stop
+    // rewrites in pt_regs: one button, one popup.
+    void tracer_menu(UiContext& ctx);
 
     char syscall_text_[48] = "";
+    char tamper_text_[8][24] = {};  // the popup's value field per pt_regs slot
     int64_t go_to_ = -1;
     uint64_t last_scrub_ = UINT64_MAX;
     float measured_height_ = 0.0f;  // what the last frame's content needed

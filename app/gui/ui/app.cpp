@@ -693,6 +693,9 @@ void App::draw_status_bar(const Rect& r) {
     std::string scenario = std::string(era_info(s.era).name) + "  " + syscall_name(s.syscall_nr);
     for (const Injection& i : s.injections) scenario += "  " + injection_text(i);
     if (s.bad_pointer) scenario += "  bad-pointer";
+    for (const Tamper& t : s.tampers) scenario += "  tamper " + tamper_text(t);
+    if (s.signal_action != SignalAction::Handler)
+        scenario += "  SIGUSR1 " + std::string(signal_action_name(s.signal_action));
     text_font(fonts_.bold, c.text, scenario);
     const Pane& pane = model_->primary();
     if (pane.ok()) {

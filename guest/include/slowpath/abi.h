@@ -51,6 +51,7 @@
 #define TIF_USER_RETURN_NOTIFY 11
 #define TIF_UPROBE 12
 #define TIF_NOHZ 19
+#define TIF_FORCED_TF 24 /* TF in the user flags was set by a tracer (no work mask has it) */
 #define TIF_SYSCALL_TRACEPOINT 28
 
 #define _TIF_SYSCALL_TRACE (1 << TIF_SYSCALL_TRACE)
