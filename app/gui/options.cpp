@@ -1,14 +1,17 @@
 #include "options.h"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 #include "model/model.h"
 #include "slowpath/era.h"
 #include "slowpath/numbers.h"
+#include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/version.h"
 
@@ -39,7 +42,46 @@ std::optional<bool> parse_on_off(const std::string& text) {
 
 }  // namespace
 
-std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
+std::vector<std::string> shell_words(const std::string& text) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (size_t i = 0; i < text.size(); i++) {
+        char c = text[i];
+        if (quote == '\'') {
+            if (c == '\'')
+                quote = 0;
+            else
+                word += c;
+        } else if (quote == '"') {
+            if (c == '"')
+                quote = 0;
+            else if (c == '\\' && i + 1 < text.size())
+                word += text[++i];
+            else
+                word += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (c == '\\' && i + 1 < text.size()) {
+            word += text[++i];
+            in_word = true;
+        } else if (std::isspace(static_cast<unsigned char>(c))) {
+            if (in_word) words.push_back(word);
+            word.clear();
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (quote) throw std::invalid_argument(std::string("unclosed ") + quote + " quote");
+    if (in_word) words.push_back(word);
+    return words;
+}
+
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std::string* error) {
     Options options;
     CLI::App app{"slowpath: watch the x86-64 system-call path run, step by step", "slowpath"};
     std::string era_text, syscall_text, size_text, theme_text, animate_text, commands_file;
@@ -97,6 +139,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
                  "(status 1 if an expectation failed)");
     bool no_settings = false;
     app.add_flag("--no-settings", no_settings, "do not read or write the settings file");
+    std::string line_text;
+    app.add_option("scenario", line_text,
+                   "a scenario line, e.g. slowpath:rfc/getpid/SIGPENDING@exit/at=decision "
+                   "(Ctrl+C in the app copies the one on screen)");
 
     try {
         app.parse(argc, argv);
@@ -111,16 +157,40 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
         exit_code = 0;
         return std::nullopt;
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "slowpath: %s\n", one_line(e.what()).c_str());
+        if (error)
+            *error = one_line(e.what());
+        else
+            std::fprintf(stderr, "slowpath: %s\n", one_line(e.what()).c_str());
         exit_code = 2;
         return std::nullopt;
     }
 
     auto fail = [&](const std::string& message) -> std::optional<Options> {
-        std::fprintf(stderr, "slowpath: %s\n", one_line(message).c_str());
+        if (error)
+            *error = one_line(message);
+        else
+            std::fprintf(stderr, "slowpath: %s\n", one_line(message).c_str());
         exit_code = 2;
         return std::nullopt;
     };
+
+    // A scenario line as the argument: the scenario, then its point.
+    std::string point_script;
+    if (!line_text.empty()) {
+        try {
+            ScenarioLine line = parse_scenario_line(line_text);
+            Scenario s = line.scenario;
+            s.max_steps = options.scenario.max_steps;
+            options.scenario = s;
+            options.scenario_given = true;
+            if (line.at.kind == ScenarioPoint::Kind::Decision) point_script = "decision";
+            if (line.at.kind == ScenarioPoint::Kind::Label) point_script = "label " + line.at.label;
+            if (line.at.kind == ScenarioPoint::Kind::Step)
+                point_script = "seek " + std::to_string(line.at.step);
+        } catch (const std::invalid_argument& e) {
+            return fail(e.what());
+        }
+    }
 
     if (!era_text.empty()) {
         auto era = parse_era(era_text);
@@ -198,7 +268,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     if (options.exit_at_end && options.walkthrough.empty())
         return fail("--exit-at-end needs --walkthrough FILE");
 
-    std::string script = options.commands_text;
+    std::string script = point_script + "\n" + options.commands_text;
     if (!commands_file.empty()) {
         std::ifstream in(commands_file);
         if (!in) return fail(commands_file + ": cannot read");

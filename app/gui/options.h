@@ -44,8 +44,14 @@ struct Options {
     }
 };
 
-// Parses argv. On a bad argument prints one line to stderr and returns
-// exit status 2 through `exit_code`; for --help prints usage and returns 0.
-std::optional<Options> parse_options(int argc, char** argv, int& exit_code);
+// Parses argv. On a bad argument prints one line to stderr (or, given
+// `error`, puts it there) and returns exit status 2 through `exit_code`; for
+// --help prints usage and returns 0.
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code,
+                                     std::string* error = nullptr);
+
+// A command line split into words as a shell would (quotes, backslashes);
+// throws std::invalid_argument for an unclosed quote.
+std::vector<std::string> shell_words(const std::string& text);
 
 }  // namespace slowpath::gui

@@ -113,6 +113,17 @@ class LiveApp {
         std::string cmd = env_ + "xdotool " + args + " >/dev/null 2>&1";
         EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
     }
+    // A shell command on this display; returns what it printed.
+    std::string on_display(const std::string& command) const {
+        std::string out;
+        FILE* p = popen((env_ + command).c_str(), "r");
+        if (!p) return out;
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        pclose(p);
+        return out;
+    }
     void move_to(double x, double y) const {
         xdo("mousemove --window " + window_ + " " + std::to_string(std::lround(x)) + " " +
             std::to_string(std::lround(y)));

@@ -6,6 +6,7 @@
 
 #include "model/model.h"
 #include "slowpath/era.h"
+#include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 
@@ -152,6 +153,14 @@ const std::vector<CommandInfo>& command_table() {
         {"clear-tampers", 0, 0, false, "clear-tampers: no tracer rewrites pt_regs"},
         {"signal-action", 1, 1, false,
          "signal-action handler|ignore|block: how the demo sets up SIGUSR1"},
+        {"scenario", 1, 1, false,
+         "scenario LINE: load a scenario line, e.g. "
+         "slowpath:rfc/getpid/SIGPENDING@exit/at=decision"},
+        {"copy-scenario", 0, 0, true,
+         "copy-scenario: the scenario on screen to the clipboard, as a line"},
+        {"copy-command-line", 0, 0, true,
+         "copy-command-line: the scenario on screen to the clipboard, as a slowpath command line"},
+        {"paste", 0, 0, true, "paste: load the scenario line or command line on the clipboard"},
         {"edit", 2, 2, false, "edit TARGET VALUE: set a register or pt_regs.<slot> now"},
         {"compare", 1, 1, false,
          "compare on|off|toggle|ERAS: eras side by side, e.g. compare v3.13,rfc,modern (or all)"},
@@ -292,6 +301,24 @@ std::string run_model_command(Model& model, const Command& command) {
             model.set_tampers({});
         } else if (v == "signal-action") {
             model.set_signal_action(*parse_signal_action(a[0]));
+        } else if (v == "scenario") {
+            ScenarioLine line = parse_scenario_line(a[0]);
+            model.load_scenario(line.scenario);
+            if (!model.primary().ok()) return "";
+            switch (line.at.kind) {
+                case ScenarioPoint::Kind::Decision:
+                    model.nav(Nav::Decision, 1);
+                    break;
+                case ScenarioPoint::Kind::Label:
+                    if (!model.run_to_label(line.at.label))
+                        return line.at.label + " is not reached in this run";
+                    break;
+                case ScenarioPoint::Kind::Step:
+                    model.seek(line.at.step);
+                    break;
+                case ScenarioPoint::Kind::Start:
+                    break;
+            }
         } else if (v == "edit") {
             model.edit_now(a[0], parse_u64_or_throw(a[1], "value"));
         } else if (v == "compare") {

@@ -318,6 +318,13 @@ void Model::reload(const Scenario& scenario) {
     align_to(primary_, true);
 }
 
+void Model::load_scenario(const Scenario& scenario) {
+    primary_.load(scenario);
+    if (!primary_.ok()) set_status(primary_.error(), true);
+    for (Pane* pane : partners()) pane->load(partner_scenario(scenario, pane->scenario().era));
+    align_to(primary_, true);
+}
+
 void Model::reload_same_point(const Scenario& scenario) {
     if (!primary_.ok()) {
         reload(scenario);

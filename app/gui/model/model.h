@@ -63,6 +63,9 @@ class Model {
     bool injected(int bit, InjectWhen when) const;
     void set_injection(int bit, InjectWhen when, bool on);
     void clear_injections();
+    // Loads a whole scenario (a scenario line, a pasted one) at its focus
+    // syscall's start, in every pane.
+    void load_scenario(const Scenario& scenario);
     // Reloads every pane with a scenario, keeping the current step number.
     void reload(const Scenario& scenario);
     // Reloads every pane with a changed scenario (a flag injected or not) at

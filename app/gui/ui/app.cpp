@@ -16,6 +16,7 @@
 
 #include "model/fit.h"
 #include "model/state_dump.h"
+#include "options.h"
 #include "panels/code_panel.h"
 #include "panels/compare_panel.h"
 #include "panels/controls_panel.h"
@@ -29,6 +30,7 @@
 #include "panels/tif_panel.h"
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
+#include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "slowpath/walkthrough.h"
@@ -529,7 +531,7 @@ void App::draw_panels() {
                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
     for (const auto& [slot, rect] : layout.slots) {
         if (slot == "status") {
-            draw_status_bar(rect);
+            draw_status_bar(ctx, rect);
             continue;
         }
         if (slot == "error") {
@@ -677,7 +679,7 @@ void App::update_title() {
     }
 }
 
-void App::draw_status_bar(const Rect& r) {
+void App::draw_status_bar(UiContext& ctx, const Rect& r) {
     const Palette& c = palette(settings_.dark);
     ImGui::SetNextWindowPos(r.min);
     ImGui::SetNextWindowSize(r.size);
@@ -717,9 +719,24 @@ void App::draw_status_bar(const Rect& r) {
         text(model_->status_is_error() ? c.error : c.ok, model_->status());
     }
     std::string hint = "F1 help";
-    float x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint.c_str()).x;
+    const char* copy = "copy scenario";
+    float gap = ImGui::GetFontSize();
+    float x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint.c_str()).x -
+              ImGui::CalcTextSize(copy).x - gap;
     ImGui::SameLine();
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+    if (link(ctx, copy, "##copy-scenario")) queue_command("copy-scenario");
+    ctx.mark("button:copy-scenario");
+    if (ImGui::IsItemHovered()) {
+        const Pane& shown = model_->primary();
+        ScenarioPoint at;
+        if (shown.ok()) at = point_of(*shown.trace(), shown.start_step(), shown.now().step);
+        tooltip("copy this screen as one line, to paste into another slowpath (Ctrl+V) or "
+                "start one with it:\n" +
+                scenario_line_text(s, at) + "\n[" + shortcut_for("copy-scenario") +
+                "; as a command line: " + shortcut_for("copy-command-line") + "]");
+    }
+    ImGui::SameLine(0, gap);
     text(c.text_faint, hint);
     ImGui::End();
     ImGui::PopStyleVar(2);
@@ -766,10 +783,17 @@ void App::run_queued_commands() {
     // A dropped walkthrough opens (its problems show in the narration panel).
     for (const std::string& path : dropped_) {
         std::string ext = path.size() > 5 ? path.substr(path.rfind('.') + 1) : "";
-        if (ext == "yaml" || ext == "yml")
+        if (ext == "yaml" || ext == "yml") {
             narration_->open(path);
-        else
-            model_->set_status(path + ": not a walkthrough (.yaml)", true);
+            continue;
+        }
+        // Anything else may hold a scenario line (a file a classmate saved).
+        std::ifstream in(path);
+        std::string first;
+        while (in && std::getline(in, first) && (first.empty() || first[0] == '#')) {
+        }
+        std::string error = load_scenario_text(first, path);
+        if (!error.empty()) model_->set_status(error, true);
     }
     dropped_.clear();
     // Run what panels asked for in the last frame, before anything draws.
@@ -930,6 +954,17 @@ std::string App::window_command(const Command& command) {
         model_->set_status(std::string("saved ") + name);
     } else if (v == "dump") {
         pending_dump_ = a[0];
+    } else if (v == "copy-scenario" || v == "copy-command-line") {
+        const Pane& pane = model_->primary();
+        ScenarioPoint at;
+        if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
+        std::string text = v == "copy-scenario" ? scenario_line_text(model_->scenario(), at)
+                                                : scenario_command_line(model_->scenario(), at);
+        glfwSetClipboardString(window_, text.c_str());
+        model_->set_status("copied " + text);
+    } else if (v == "paste") {
+        const char* clip = glfwGetClipboardString(window_);
+        return load_scenario_text(clip ? clip : "", "the clipboard");
     } else if (v == "press") {
         Shortcut key;
         if (!parse_key(a[0], key)) return "'" + a[0] + "' is not a key slowpath knows";
@@ -949,6 +984,40 @@ std::string App::window_command(const Command& command) {
     } else {
         return "'" + v + "' is not a window command";
     }
+    return "";
+}
+
+// A scenario line, or a `slowpath ...` command line, from the clipboard or
+// a dropped file; "" when it loaded, else what is wrong with it.
+std::string App::load_scenario_text(const std::string& raw, const std::string& from) {
+    std::string text = raw.substr(0, raw.find_first_of("\r\n"));
+    if (looks_like_scenario_line(text)) {
+        queue_command("scenario " + text.substr(text.find_first_not_of(" \t")));
+        return "";
+    }
+    std::vector<std::string> words;
+    try {
+        words = shell_words(text);
+    } catch (const std::invalid_argument& e) {
+        return from + ": " + e.what();
+    }
+    if (words.empty() || (words[0] != "slowpath" && words[0].size() < 9) ||
+        (words[0] != "slowpath" && words[0].substr(words[0].size() - 9) != "/slowpath"))
+        return from + " holds no scenario (slowpath:ERA/SYSCALL/... or a slowpath command line)";
+    std::vector<char*> argv;
+    for (std::string& w : words) argv.push_back(w.data());
+    int status = 0;
+    std::string error;
+    std::optional<Options> options =
+        parse_options(static_cast<int>(argv.size()), argv.data(), status, &error);
+    if (!options) return from + ": " + (error.empty() ? "not a scenario" : error);
+    std::string script = "scenario " + scenario_line_text(options->scenario);
+    for (const Command& c : options->commands) {
+        script += ";";
+        script += c.verb;
+        for (const std::string& arg : c.args) script += " " + arg;
+    }
+    queue_command(script);
     return "";
 }
 

@@ -50,6 +50,9 @@ class App {
     void queue_command(const std::string& text);
     // Runs one command now. Returns "" or a one-line reason it failed.
     std::string run_command(const Command& command);
+    // A scenario line or `slowpath ...` command line (pasted, dropped):
+    // queues it and returns "", or says what is wrong with it.
+    std::string load_scenario_text(const std::string& text, const std::string& from);
     // Highlights a panel (item "") or something in it until unpoint;
     // point_at_targets for several at once (see point_targets()).
     void point_at(const std::string& panel, const std::string& item);
@@ -75,7 +78,7 @@ class App {
     void load_settings_and_options();
     void frame();
     void draw_panels();
-    void draw_status_bar(const Rect& r);
+    void draw_status_bar(UiContext& ctx, const Rect& r);
     void update_title();
     void draw_group(UiContext& ctx, const std::string& slot, const std::vector<std::string>& ids,
                     const Rect& rect);
