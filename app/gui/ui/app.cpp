@@ -731,10 +731,11 @@ void App::draw_status_bar(UiContext& ctx, const Rect& r) {
         const Pane& shown = model_->primary();
         ScenarioPoint at;
         if (shown.ok()) at = point_of(*shown.trace(), shown.start_step(), shown.now().step);
-        tooltip("copy this screen as one line, to paste into another slowpath (Ctrl+V) or "
-                "start one with it:\n" +
-                scenario_line_text(s, at) + "\n[" + shortcut_for("copy-scenario") +
-                "; as a command line: " + shortcut_for("copy-command-line") + "]");
+        tooltip(
+            "copy this screen as one line, to paste into another slowpath (Ctrl+V) or "
+            "start one with it:\n" +
+            scenario_line_text(s, at) + "\n[" + shortcut_for("copy-scenario") +
+            "; as a command line: " + shortcut_for("copy-command-line") + "]");
     }
     ImGui::SameLine(0, gap);
     text(c.text_faint, hint);
