@@ -134,6 +134,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
                    "play a walkthrough (assets/walkthroughs/*.yaml) as a guided tour");
     app.add_option("--screenshot-dir", options.screenshot_dir,
                    "save the walkthrough's screenshots (its shoot steps) here");
+    app.add_option("--snapshot-dir", options.snapshot_dir,
+                   "where F12 saves its PNGs (default: $XDG_PICTURES_DIR/slowpath)");
     app.add_flag("--exit-at-end", options.exit_at_end,
                  "play the walkthrough unattended, answering its questions, then exit "
                  "(status 1 if an expectation failed)");

@@ -36,6 +36,7 @@ struct Options {
 
     std::string walkthrough;     // --walkthrough FILE: tour mode
     std::string screenshot_dir;  // --screenshot-dir DIR: where the tour's `shoot` steps go
+    std::string snapshot_dir;    // --snapshot-dir DIR: where F12 saves (default: pictures/slowpath)
     bool exit_at_end = false;    // --exit-at-end: play the tour unattended, then exit
 
     // Whether the app runs unattended and quits by itself.

@@ -7,12 +7,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "live_app.h"
+#include "model/keep.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/session.h"
 
@@ -136,4 +140,80 @@ TEST(ShareInput, ABadClipboardSaysWhyAndChangesNothing) {
     EXPECT_EQ(after["scenario"], before["scenario"]);
     EXPECT_EQ(after["step"], before["step"]);
     app.quit();
+}
+
+// ---- pictures that keep their scenario ----
+
+TEST(Keep, PngTextChunkIsReadBackAndThePngStaysValid) {
+    // The smallest PNG: 1x1 grey, made by hand (signature, IHDR, IDAT, IEND).
+    const std::vector<uint8_t> png = {
+        0x89, 'P',  'N',  'G',  '\r', '\n', 0x1a, '\n', 0,    0,    0,    13,   'I',  'H',
+        'D',  'R',  0,    0,    0,    1,    0,    0,    0,    1,    8,    0,    0,    0,
+        0,    0x3a, 0x7e, 0x9b, 0x55, 0,    0,    0,    10,   'I',  'D',  'A',  'T',  0x78,
+        0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01, 0x73, 0x75, 0x01, 0x18, 0,
+        0,    0,    0,    'I',  'E',  'N',  'D',  0xae, 0x42, 0x60, 0x82};
+    std::vector<uint8_t> out = gui::png_with_text(png, "slowpath", "slowpath:rfc/getpid");
+    EXPECT_EQ(gui::png_text(out, "slowpath"), "slowpath:rfc/getpid");
+    EXPECT_EQ(gui::png_text(out, "Other"), "");
+    EXPECT_EQ(out.size(), png.size() + 12 + 9 + 19);
+    // The chunk's CRC is the one PNG readers check: over type and data.
+    size_t at = 33;
+    ASSERT_EQ(std::string(out.begin() + at + 4, out.begin() + at + 8), "tEXt");
+    EXPECT_THROW(gui::png_with_text({1, 2, 3}, "slowpath", "x"), std::invalid_argument);
+}
+
+TEST(Keep, SnapshotFolderAndNameFollowXdgAndTheScenario) {
+    setenv("XDG_PICTURES_DIR", "/tmp/pics", 1);
+    EXPECT_EQ(gui::snapshot_dir(), "/tmp/pics/slowpath");
+    EXPECT_EQ(gui::snapshot_dir("/elsewhere"), "/elsewhere");
+    unsetenv("XDG_PICTURES_DIR");
+    std::string config = testing::TempDir() + "xdg-config";
+    std::filesystem::create_directories(config);
+    std::ofstream(config + "/user-dirs.dirs") << "# written by xdg-user-dirs-update\n"
+                                              << "XDG_PICTURES_DIR=\"$HOME/Bilder\"\n";
+    setenv("XDG_CONFIG_HOME", config.c_str(), 1);
+    setenv("HOME", "/home/student", 1);
+    EXPECT_EQ(gui::snapshot_dir(), "/home/student/Bilder/slowpath");
+    unsetenv("XDG_CONFIG_HOME");
+    std::string name =
+        gui::snapshot_name("slowpath:rfc/getpid/tamper:rcx=0x1/at=label:sysret_check", 0);
+    EXPECT_EQ(name.rfind("slowpath-rfc-getpid-tamper-rcx-0x1-at-label-sysret_check-", 0), 0u)
+        << name;
+    EXPECT_EQ(name.find('/'), std::string::npos);
+    EXPECT_EQ(name.substr(name.size() - 4), ".png");
+}
+
+// F12 under real X input: the PNG lands in the pictures folder, named after
+// the scenario, and its text chunk loads the same screen again.
+TEST(ShareInput, F12SavesIntoThePicturesFolderWithTheScenarioInside) {
+    std::string pictures = testing::TempDir() + "pictures-" + std::to_string(getpid());
+    std::filesystem::remove_all(pictures);
+    setenv("XDG_PICTURES_DIR", pictures.c_str(), 1);
+    LiveApp app({"--era", "modern", "--inject", "SIGPENDING@exit"});
+    unsetenv("XDG_PICTURES_DIR");
+    ASSERT_TRUE(app.ready()) << app.error();
+    json shown = shown_at_decision(app);
+    app.tap("F12", 1);
+    json saved = app.wait_for(
+        [](const json& d) { return d["status"].get<std::string>().rfind("saved ", 0) == 0; });
+    std::string path = saved["status"].get<std::string>().substr(6);
+    EXPECT_EQ(
+        path.rfind(pictures + "/slowpath/slowpath-modern-getpid-SIGPENDING@exit-at-decision-", 0),
+        0u)
+        << path;
+    for (int i = 0; i < 100 && !std::filesystem::exists(path); i++)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    app.quit();
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << path;
+    std::vector<uint8_t> png((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    std::string line = gui::png_text(png, "slowpath");
+    EXPECT_EQ(line, "slowpath:modern/getpid/SIGPENDING@exit/at=decision");
+
+    LiveApp again({line});
+    ASSERT_TRUE(again.ready()) << again.error();
+    again.wait_for([](const json& d) { return d["decision"].is_object(); });
+    expect_same_screen(shown, again.settle());
+    again.quit();
 }

@@ -12,9 +12,11 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 
 #include "model/fit.h"
+#include "model/keep.h"
 #include "model/state_dump.h"
 #include "options.h"
 #include "panels/code_panel.h"
@@ -948,11 +950,20 @@ std::string App::window_command(const Command& command) {
     } else if (v == "screenshot") {
         pending_screenshot_ = a[0];
     } else if (v == "snapshot") {
-        char name[64];
-        std::time_t t = std::time(nullptr);
-        std::strftime(name, sizeof name, "slowpath-%Y%m%d-%H%M%S.png", std::localtime(&t));
-        pending_screenshot_ = name;
-        model_->set_status(std::string("saved ") + name);
+        // Into the pictures folder, named after the scenario (which the
+        // PNG's text chunk also holds, see write_png).
+        const Pane& pane = model_->primary();
+        ScenarioPoint at;
+        if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
+        std::string dir = snapshot_dir(options_.snapshot_dir);
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec) return dir + ": cannot create the folder (" + ec.message() + ")";
+        std::string path =
+            dir + "/" +
+            snapshot_name(scenario_line_text(model_->scenario(), at), std::time(nullptr));
+        pending_screenshot_ = path;
+        model_->set_status("saved " + path);
     } else if (v == "dump") {
         pending_dump_ = a[0];
     } else if (v == "copy-scenario" || v == "copy-command-line") {

@@ -3,9 +3,14 @@
 #include <GLFW/glfw3.h>
 #include <stb_image_write.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <vector>
 
+#include "model/keep.h"
+#include "slowpath/scenario_line.h"
+#include "slowpath/version.h"
 #include "ui/app.h"
 
 namespace slowpath::gui {
@@ -31,7 +36,27 @@ bool App::write_png(const std::string& path, std::string* error) {
         std::memcpy(a, b, stride);
         std::memcpy(b, row.data(), stride);
     }
-    if (!stbi_write_png(path.c_str(), w, h, 3, pixels.data(), static_cast<int>(stride))) {
+    std::vector<uint8_t> png;
+    auto append = [](void* to, void* data, int size) {
+        auto* bytes = static_cast<uint8_t*>(data);
+        static_cast<std::vector<uint8_t>*>(to)->insert(
+            static_cast<std::vector<uint8_t>*>(to)->end(), bytes, bytes + size);
+    };
+    if (!stbi_write_png_to_func(append, &png, w, h, 3, pixels.data(), static_cast<int>(stride))) {
+        if (error) *error = path + ": cannot encode the PNG";
+        return false;
+    }
+    // The scenario in the picture itself (a tEXt chunk), so that a shot in
+    // a slide deck still says how to get the screen back.
+    const Pane& pane = model_->primary();
+    ScenarioPoint at;
+    if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
+    png = png_with_text(png, "slowpath", scenario_line_text(model_->scenario(), at));
+    png = png_with_text(png, "Software", "slowpath " + std::string(version()));
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
+    out.close();
+    if (!out) {
         if (error) *error = path + ": cannot write the PNG";
         return false;
     }
