@@ -25,7 +25,7 @@
 /* A software bit (Linux's _PAGE_SOFTW1): the page holds data. It keeps a
  * PROT_NONE page's PTE non-zero although the page is not present. */
 #define _PAGE_POPULATED 0x200
-#define _PAGE_NX 0ULL // PROBE
+#define _PAGE_NX (1ULL << 63)
 
 #define PROT_READ 0x1
 #define PROT_WRITE 0x2
@@ -80,6 +80,7 @@
 #define MADV_POPULATE_READ 22
 #define MADV_POPULATE_WRITE 23
 
+#define EACCES 13
 #define EEXIST 17
 #define EOVERFLOW 75
 #define ENODEV 19
@@ -346,13 +347,17 @@ static u64 calc_vm_flags(u64 prot, u64 flags)
 }
 
 /*
- * Whether fd names an open file. The files themselves belong to the file
- * code; until it has a table of its own, the three standard streams are
- * the only open descriptors. None of them supports mmap.
+ * The open files, as far as mmap cares. The files themselves belong to the
+ * file code; until it keeps a table, the standard streams are the open
+ * descriptors: standard input readable, output and error write-only (a
+ * pipe's ends, as under a test harness). None has an mmap operation.
+ * Returns -1 for a closed descriptor, else whether it is readable.
  */
-__attribute__((weak)) bool mm_fd_is_open(long fd)
+__attribute__((weak)) int mm_fd_readable(long fd)
 {
-    return fd >= 0 && fd <= 2;
+    if (fd < 0 || fd > 2)
+        return -1;
+    return fd == 0;
 }
 
 noinline long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, long fd, u64 off)
@@ -361,7 +366,8 @@ noinline long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, long fd, u64 off)
     if (offset_in_page(off))
         return -EINVAL;
     bool anonymous = flags & MAP_ANONYMOUS;
-    if (!anonymous && !mm_fd_is_open((int)fd))
+    int readable = anonymous ? 1 : mm_fd_readable((int)fd);
+    if (readable < 0)
         return -EBADF;
     if (flags & MAP_FIXED_NOREPLACE)
         flags |= MAP_FIXED;
@@ -384,24 +390,33 @@ noinline long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, long fd, u64 off)
     if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, addr + len))
         return -EEXIST;
 
+    if (!anonymous) {
+        /* A file: none of this machine's files has an mmap operation, and
+         * Linux says so with ENODEV, after its other checks. */
+        switch (flags & MAP_TYPE) {
+        case MAP_SHARED:
+        case MAP_SHARED_VALIDATE:
+            if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK))
+                return -EOPNOTSUPP;
+            /* fall through */
+        case MAP_PRIVATE:
+            if (!readable)
+                return -EACCES;
+            return -ENODEV;
+        default:
+            return -EINVAL;
+        }
+    }
     switch (flags & MAP_TYPE) {
-    case MAP_SHARED_VALIDATE:
-        if (flags & ~LEGACY_MAP_MASK)
-            return -EOPNOTSUPP;
-        /* fall through */
     case MAP_SHARED:
-        if (anonymous && (flags & MAP_GROWSDOWN))
+        if (flags & MAP_GROWSDOWN)
             return -EINVAL;
         break;
     case MAP_PRIVATE:
         break;
     default:
-        return -EINVAL;
+        return -EINVAL; /* MAP_SHARED_VALIDATE too: anonymous memory has no such type */
     }
-    /* A file: none of this machine's files has an mmap operation, and
-     * Linux says so with ENODEV. */
-    if (!anonymous)
-        return -ENODEV;
 
     u64 vm_flags = calc_vm_flags(prot, flags);
     long err = 0;
