@@ -51,7 +51,7 @@ int main(int argc, char **argv)
     strcpy(ro, "kept");
     mprotect(ro, 2 * page, PROT_READ);
     if (argc > 1 && !strcmp(argv[1], "die")) {
-        puts("writing to a read-only page without a handler");
+        printf("read-only page holds \"%s\"; writing to it without a handler\n", ro);
         fflush(stdout);
         ro[100] = 1;
         puts("still alive");
