@@ -6,3 +6,16 @@ native_test(NAME mm_mmap PROGRAM mm_mmap)
 native_test(NAME mm_madvise PROGRAM mm_madvise)
 native_test(NAME mm_segv PROGRAM mm_segv)
 native_test(NAME mm_segv_death PROGRAM mm_segv ARGS die)
+
+# The routes memory faults take in the trace (demand paging in user and
+# kernel mode, a protection fault's SIGSEGV), read from the programs above.
+add_executable(mm_route_tests mm_route_test.cpp)
+target_link_libraries(mm_route_tests PRIVATE slowpath_emu GTest::gtest_main)
+target_compile_definitions(mm_route_tests PRIVATE MM_MALLOC_PROGRAM="${NATIVE_OUT}/mm_malloc"
+                                                  MM_SEGV_PROGRAM="${NATIVE_OUT}/mm_segv")
+add_dependencies(mm_route_tests native_mm_malloc native_mm_segv)
+slowpath_host_target(mm_route_tests)
+gtest_discover_tests(mm_route_tests
+  DISCOVERY_TIMEOUT 60
+  PROPERTIES TIMEOUT 600
+             ENVIRONMENT "SLOWPATH_GUEST_DIR=${SLOWPATH_GUEST_DIR}")
