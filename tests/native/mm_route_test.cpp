@@ -118,6 +118,21 @@ TEST_P(MmRoute, WriteToAReadOnlyPageEndsInASigsegvFrame) {
     EXPECT_EQ(accerr, 2u);
 }
 
+// Unicorn 2.0.1 ignores a PTE's frame address, so only addresses that are
+// RAM can be mapped: the rest fails as Linux fails for addresses it cannot
+// map (past TASK_SIZE: ENOMEM; below mmap_min_addr: EPERM), and a hint
+// there is not taken. Linux itself maps all of these: no native run.
+TEST_P(MmRoute, AddressesWithoutRamFailAsLinuxFailsPastItsLimits) {
+    const Trace& t = run(MM_MMAP_PROGRAM, {"high"});
+    ASSERT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
+    EXPECT_EQ(t.console,
+              "MAP_FIXED at 1<<46: errno 12\n"
+              "MAP_FIXED_NOREPLACE at 1<<46: errno 12\n"
+              "hint 1<<46: ok, at the hint: no\n"
+              "MAP_FIXED below the first user page: errno 1\n"
+              "1 TiB with MAP_NORESERVE: errno 12\n");
+}
+
 INSTANTIATE_TEST_SUITE_P(Eras, MmRoute, ::testing::Values(Era::V3_13, Era::Rfc, Era::Modern),
                          [](const auto& info) {
                              std::string n(era_info(info.param).name);
