@@ -139,10 +139,21 @@ static void zap_page(u64 addr)
     flush_tlb_one(addr);
 }
 
+/* Most PTEs of a large mapping were never touched: skip them four at a
+ * time, so unmapping 100 MB costs a few steps per page, not a call. */
 static void zap_range(u64 start, u64 end)
 {
-    for (u64 a = start; a < end; a += SP_PAGE_SIZE)
-        zap_page(a);
+    u64 a = start;
+    while (a < end) {
+        const u64 *pte = pte_of(a);
+        if (end - a >= 4 * SP_PAGE_SIZE && !(pte[0] | pte[1] | pte[2] | pte[3])) {
+            a += 4 * SP_PAGE_SIZE;
+            continue;
+        }
+        if (*pte)
+            zap_page(a);
+        a += SP_PAGE_SIZE;
+    }
 }
 
 /* New protections for the populated pages of [start, end). */
