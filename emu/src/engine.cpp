@@ -194,11 +194,14 @@ void Engine::load_and_boot(const Scenario& scenario) {
     set_reg(UC_X86_REG_RIP, kernel_->entry());
     set_reg(UC_X86_REG_RDI, SP_BOOT_PARAMS);
     set_reg(UC_X86_REG_RSP, SP_BOOT_PARAMS);
-    // EFER.SCE: wrmsr cannot set it (the emulated CPUID has no SYSCALL bit),
-    // and sysretq #UDs without it. The guest's own wrmsr leaves it alone.
+    // EFER.SCE and EFER.NXE: wrmsr cannot set them (the emulated CPUID has
+    // no SYSCALL or NX bit), yet sysretq #UDs without SCE, and without NXE
+    // a PTE's NX bit is a reserved bit that faults on every access. The
+    // guest's own wrmsr leaves both alone.
+    constexpr uint64_t kEferSce = 0x1, kEferNxe = 0x800;
     uc_x86_msr efer{SP_MSR_EFER, 0};
     check(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
-    ctx_->set_efer(efer.value | 1);
+    ctx_->set_efer(efer.value | kEferSce | kEferNxe);
 
     install_hooks();
     dirty_since_.assign(SP_RAM_SIZE / kPage, 0);

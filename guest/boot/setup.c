@@ -17,7 +17,9 @@
 u64 init_level4_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
 static u64 level3_ident_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
 static u64 level2_ident_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
-static u64 level1_ident_pgt[PAGE_TABLES][PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
+/* One PTE per page of RAM, in address order; mm.c fills in the user ones. */
+u64 level1_ident_pgt[PAGE_TABLES][PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
+_Static_assert(SP_RAM_SIZE <= (1ULL << 30), "one page directory maps at most 1 GiB");
 
 /* From kernel.ld: the end of kernel code and read-only data, which start
  * at SP_KERNEL_BASE. */
@@ -29,10 +31,8 @@ static u64 page_flags(u64 addr)
 {
     if (addr == 0)
         return 0; /* NULL dereferences must fault */
-    if (addr >= SP_USER_STACK_TOP)
-        return 0; /* guard page above the user stack */
     if (addr >= SP_USER_BASE)
-        return _PAGE_PRESENT | _PAGE_RW | _PAGE_USER;
+        return 0; /* user pages appear with their VMAs (mm.c) */
     if (addr >= SP_KERNEL_BASE && addr < (u64)_etext)
         return _PAGE_PRESENT; /* kernel code: read-only (CR0.WP) */
     return _PAGE_PRESENT | _PAGE_RW;
@@ -45,8 +45,11 @@ static void init_page_tables(void)
     const u64 table = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER;
     init_level4_pgt[0] = (u64)level3_ident_pgt | table;
     level3_ident_pgt[0] = (u64)level2_ident_pgt | table;
-    for (int t = 0; t < PAGE_TABLES; t++) {
+    for (int t = 0; t < PAGE_TABLES; t++)
         level2_ident_pgt[t] = (u64)level1_ident_pgt[t] | table;
+    /* Only the kernel's part needs entries now: the rest stays zero (not
+     * present), which costs nothing to set up however large RAM is. */
+    for (int t = 0; t < (int)(SP_USER_BASE / (PTRS_PER_TABLE * SP_PAGE_SIZE)); t++) {
         for (int i = 0; i < PTRS_PER_TABLE; i++) {
             u64 addr = ((u64)t * PTRS_PER_TABLE + i) * SP_PAGE_SIZE;
             u64 flags = page_flags(addr);

@@ -14,6 +14,7 @@
  *   NULL, argv[argc-1] ... argv[0]
  *   argc                            <- rsp, 16-byte aligned
  */
+#include "mm.h"
 #include "sched.h"
 
 #define AT_NULL 0
@@ -123,6 +124,10 @@ static u64 create_elf_tables(const struct sp_boot_params *p)
 struct pt_regs *start_thread(struct task_struct *t, const struct sp_boot_params *p)
 {
     struct pt_regs *regs = task_pt_regs(t);
+    /* The address space first: the stack pages written below must exist. */
+    t->mm = &init_mm;
+    mm_setup_exec(t->mm, p);
+    mm_populate(t->mm, SP_USER_STACK_TOP - 8 * SP_PAGE_SIZE, SP_USER_STACK_TOP);
     memset(regs, 0, sizeof(*regs));
     regs->orig_ax = -1;
     regs->ip = p->user_entry;
@@ -130,7 +135,5 @@ struct pt_regs *start_thread(struct task_struct *t, const struct sp_boot_params 
     regs->flags = X86_EFLAGS_IF | 0x2; /* bit 1 is always set */
     regs->sp = create_elf_tables(p);
     regs->ss = SP_USER_DS;
-
-    t->start_brk = t->brk = p->user_brk;
     return regs;
 }

@@ -72,7 +72,7 @@ struct task_struct {
     bool audit_in_syscall;            /* an entry record awaits its exit */
     u32 audit_major;                  /* the syscall number of that entry */
 
-    u64 start_brk, brk;               /* program break (sys_brk) */
+    struct mm_struct *mm;             /* user address space (NULL: kernel thread) */
     void (*kthread_fn)(void);         /* kernel threads: what they run */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");

@@ -52,21 +52,6 @@ noinline long sys_exit_group(long error_code)
     do_exit((error_code & 0xff) << 8); /* one thread: the group is the task */
 }
 
-/* The user heap ends at the program break. All user memory is mapped from
- * the start here, so moving the break only has to respect the limits and
- * hand out zeroed memory, as fresh pages would be. */
-noinline long sys_brk(u64 brk)
-{
-    struct task_struct *t = current;
-    const u64 stack_bottom = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
-    if (brk < t->start_brk || brk > stack_bottom)
-        return t->brk; /* refused: the old break */
-    if (brk > t->brk)
-        memset((void *)t->brk, 0, brk - t->brk);
-    t->brk = brk;
-    return brk;
-}
-
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

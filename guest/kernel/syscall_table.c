@@ -17,7 +17,12 @@ extern char stub_rt_sigreturn[];
 const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     [0 ... __NR_syscall_max] = sys_ni_syscall,
     SYSCALL(__NR_write, sys_write),
+    SYSCALL(__NR_mmap, sys_mmap),
+    SYSCALL(__NR_mprotect, sys_mprotect),
+    SYSCALL(__NR_munmap, sys_munmap),
     SYSCALL(__NR_brk, sys_brk),
+    SYSCALL(__NR_mremap, sys_mremap),
+    SYSCALL(__NR_madvise, sys_madvise),
     SYSCALL(__NR_rt_sigaction, sys_rt_sigaction),
     SYSCALL(__NR_rt_sigprocmask, sys_rt_sigprocmask),
     SYSCALL(__NR_rt_sigreturn, stub_rt_sigreturn),

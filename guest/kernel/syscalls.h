@@ -10,6 +10,9 @@
 #include "uaccess.h"
 
 #define __NR_write 1
+#define __NR_mmap 9
+#define __NR_mprotect 10
+#define __NR_munmap 11
 #define __NR_brk 12
 #define __NR_rt_sigaction 13
 #define __NR_rt_sigprocmask 14
@@ -17,6 +20,8 @@
 #define __NR_ioctl 16
 #define __NR_writev 20
 #define __NR_sched_yield 24
+#define __NR_mremap 25
+#define __NR_madvise 28
 #define __NR_getpid 39
 #define __NR_exit 60
 #define __NR_kill 62
@@ -36,6 +41,11 @@ long sys_write(unsigned long fd, const char __user *buf, size_t count);
 long sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen);
 long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg);
 long sys_brk(u64 brk);
+long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, long fd, u64 off);
+long sys_munmap(u64 start, u64 len);
+long sys_mprotect(u64 start, u64 len, u64 prot);
+long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr);
+long sys_madvise(u64 start, u64 len_in, long behavior);
 long sys_rt_sigaction(long sig, const struct k_sigaction __user *act,
                       struct k_sigaction __user *oact, size_t sigsetsize);
 long sys_rt_sigprocmask(long how, const sigset_t __user *nset, sigset_t __user *oset,

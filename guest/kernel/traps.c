@@ -9,6 +9,7 @@
  * stops the machine.
  */
 #include "desc.h"
+#include "mm.h"
 #include "sched.h"
 #include "uaccess.h"
 
@@ -149,20 +150,30 @@ noinline void do_page_fault(struct pt_regs *regs, long error_code)
 {
     u64 address = read_cr2();
 
+    /* A user page touched for the first time (by the program, or by the
+     * kernel on its behalf in copy_to_user and friends) is mapped now and
+     * the instruction runs again: demand paging. */
+    int si_code = SEGV_MAPERR;
+    if (address >= SP_USER_BASE && address < USER_ADDR_MAX) {
+        si_code = handle_mm_fault(current->mm, address, error_code);
+        if (!si_code)
+            return;
+    }
+
     if (!(error_code & PF_USER)) {
-        /* The kernel touched a user address for a user (copy_from_user
-         * and friends): resume at the fixup, which returns -EFAULT. */
+        /* A bad user pointer given to the kernel: resume at the fixup,
+         * which returns -EFAULT. */
         if (fixup_exception(regs))
             return;
         die("page fault", regs, error_code, X86_TRAP_PF);
     }
 
-    /* No memory is ever paged in on demand here: every user fault is a bad
-     * access, and the task gets SIGSEGV. */
+    /* No VMA there (SEGV_MAPERR), or one that forbids the access
+     * (SEGV_ACCERR): the task gets SIGSEGV at the faulting address. */
     current->thread.cr2 = address;
     current->thread.error_code = error_code;
     current->thread.trap_nr = X86_TRAP_PF;
-    force_sig_fault(SIGSEGV, (error_code & PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR, address, current);
+    force_sig_fault(SIGSEGV, si_code, address, current);
 }
 
 /* Interrupt vectors 20-255: no device raises them in this machine. Linux

@@ -225,8 +225,8 @@ TEST(GuestImageHostile, EveryWrappingOffsetAndSizeIsRefused) {
         {kOffset, 157, kFilesz, 0},                          // offset past the end, nothing to copy
         {kFilesz, ~uint64_t(0) - 10, kMemsz, ~uint64_t(0)},  // a 2^64-byte copy
         {kVaddr, ~uint64_t(0) - 0xfff, kMemsz, 0x2000},      // vaddr + memsz wraps to 0x1000
-        {kVaddr, 0x1000000, kMemsz, 156},                    // starts at the end of RAM
-        {kVaddr, 0x400000, kMemsz, 0xc00001},                // one byte past RAM
+        {kVaddr, SP_RAM_SIZE, kMemsz, 156},                  // starts at the end of RAM
+        {kVaddr, 0x400000, kMemsz, SP_RAM_SIZE - 0x400000 + 1},  // one byte past RAM
     };
     for (const Case& c : cases) {
         auto b = bytes;
@@ -238,9 +238,9 @@ TEST(GuestImageHostile, EveryWrappingOffsetAndSizeIsRefused) {
     }
     // The last byte of RAM is still RAM.
     auto b = bytes;
-    put(b, kMemsz, 0xc00000);
+    put(b, kMemsz, SP_RAM_SIZE - 0x400000);
     TempFile f(b);
-    EXPECT_EQ(GuestImage::load(f.path()).brk(), 0x1000000u);
+    EXPECT_EQ(GuestImage::load(f.path()).brk(), uint64_t(SP_RAM_SIZE));
 }
 
 TEST(GuestImageHostile, LoadBytesIsLoad) {

@@ -13,12 +13,12 @@
 /* Unicorn 2.0.1 ignores the frame address in a PTE, so every mapping is
  * identity. The kernel lives low and supervisor-only; user pages start at
  * SP_USER_BASE, where a static Linux program is linked by default. */
-#define SP_RAM_SIZE 0x1000000          /* 16 MiB of guest RAM            */
+#define SP_RAM_SIZE 0x10000000         /* 256 MiB of guest RAM           */
 #define SP_BOOT_PARAMS 0x1000          /* struct sp_boot_params (host)   */
 #define SP_KERNEL_BASE 0x100000        /* kernel ELF is linked here      */
 #define SP_USER_BASE 0x400000          /* first user page                */
-#define SP_USER_STACK_TOP 0xFFF000     /* top page stays unmapped (guard) */
-#define SP_USER_STACK_SIZE 0x100000    /* 1 MiB of user stack            */
+#define SP_USER_STACK_TOP 0xFFFF000    /* top page stays unmapped (guard) */
+#define SP_USER_STACK_SIZE 0x800000    /* 8 MiB stack VMA (RLIMIT_STACK)  */
 #define SP_PAGE_SIZE 0x1000
 
 /* ---- segment selectors, as Linux lays out its GDT ---------------------- */

@@ -1,0 +1,823 @@
+/*
+ * Memory management: the VMAs of the user address space, demand paging,
+ * and the system calls that change them (mmap, munmap, mremap, mprotect,
+ * madvise, brk). Error numbers and their order follow Linux's
+ * mm/mmap.c, mm/mremap.c, mm/mprotect.c and mm/madvise.c.
+ *
+ * One invariant makes the identity mapping cheap: a user page whose PTE is
+ * 0 holds only zero bytes. RAM starts zeroed, exec marks the pages the
+ * host loaded, and every path that drops a page (munmap, MADV_DONTNEED,
+ * brk shrink, mremap) zeroes it first. So a first touch only has to fill
+ * in the PTE, and a 100 MB malloc costs only the pages it uses.
+ */
+#include "mm.h"
+#include "desc.h"
+#include "sched.h"
+#include "syscalls.h"
+
+#define PAGE_MASK (~(u64)(SP_PAGE_SIZE - 1))
+#define PAGE_ALIGN(x) (((x) + SP_PAGE_SIZE - 1) & PAGE_MASK)
+#define offset_in_page(x) ((x) & (SP_PAGE_SIZE - 1))
+
+#define _PAGE_PRESENT 0x001
+#define _PAGE_RW 0x002
+#define _PAGE_USER 0x004
+/* A software bit (Linux's _PAGE_SOFTW1): the page holds data. It keeps a
+ * PROT_NONE page's PTE non-zero although the page is not present. */
+#define _PAGE_POPULATED 0x200
+#define _PAGE_NX (1ULL << 63)
+
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#define PROT_SEM 0x8
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
+
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#define MAP_SYNC 0x80000
+#define MAP_FIXED_NOREPLACE 0x100000
+/* The flags MAP_SHARED_VALIDATE accepts (Linux's LEGACY_MAP_MASK). */
+#define LEGACY_MAP_MASK                                                                      \
+    (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | \
+     MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE |         \
+     MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
+#define MAP_UNINITIALIZED 0x4000000
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#define MREMAP_DONTUNMAP 4
+
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#define MADV_REMOVE 9
+#define MADV_DONTFORK 10
+#define MADV_DOFORK 11
+#define MADV_DONTDUMP 16
+#define MADV_DODUMP 17
+#define MADV_WIPEONFORK 18
+#define MADV_KEEPONFORK 19
+#define MADV_COLD 20
+#define MADV_PAGEOUT 21
+#define MADV_POPULATE_READ 22
+#define MADV_POPULATE_WRITE 23
+
+#define EACCES 13
+#define EEXIST 17
+#define EOVERFLOW 75
+#define ENODEV 19
+#define EOPNOTSUPP 95
+
+/* Page-fault error code bits. */
+#define PF_PROT 0x1
+#define PF_WRITE 0x2
+#define PF_INSTR 0x10
+
+/* Linux's stack_guard_gap: 256 pages between the stack and the mmaps. */
+#define STACK_GUARD_GAP (256 * SP_PAGE_SIZE)
+
+struct mm_struct init_mm;
+
+/* boot/setup.c: the last-level tables, one PTE per page of RAM, in order. */
+extern u64 level1_ident_pgt[][512];
+
+static u64 *pte_of(u64 addr)
+{
+    return &level1_ident_pgt[0][addr / SP_PAGE_SIZE];
+}
+
+static void flush_tlb_one(u64 addr)
+{
+    asm volatile("invlpg (%0)" : : "r"(addr) : "memory");
+}
+
+/* The PTE a populated page of a VMA with these flags gets. */
+static u64 pte_for(u64 addr, u64 vm_flags)
+{
+    u64 pte = addr | _PAGE_POPULATED;
+    if (!(vm_flags & VM_ACCESS_FLAGS))
+        return pte; /* PROT_NONE: kept, not present */
+    pte |= _PAGE_PRESENT | _PAGE_USER;
+    if (vm_flags & VM_WRITE)
+        pte |= _PAGE_RW;
+    if (!(vm_flags & VM_EXEC))
+        pte |= _PAGE_NX;
+    return pte;
+}
+
+/* Zero a page through a temporary kernel-only writable PTE (the kernel
+ * has no other view of it: VA == PA) and leave it unmapped. */
+static void zap_page(u64 addr)
+{
+    u64 *pte = pte_of(addr);
+    if (!*pte)
+        return; /* never touched: already zero */
+    *pte = addr | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
+    flush_tlb_one(addr);
+    void *d = (void *)addr;
+    u64 n = SP_PAGE_SIZE / 8;
+    asm volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ULL) : "memory");
+    *pte = 0;
+    flush_tlb_one(addr);
+}
+
+/* Most PTEs of a large mapping were never touched: skip them four at a
+ * time, so unmapping 100 MB costs a few steps per page, not a call. */
+static void zap_range(u64 start, u64 end)
+{
+    u64 a = start;
+    while (a < end) {
+        const u64 *pte = pte_of(a);
+        if (end - a >= 4 * SP_PAGE_SIZE && !(pte[0] | pte[1] | pte[2] | pte[3])) {
+            a += 4 * SP_PAGE_SIZE;
+            continue;
+        }
+        if (*pte)
+            zap_page(a);
+        a += SP_PAGE_SIZE;
+    }
+}
+
+/* New protections for the populated pages of [start, end). */
+static void change_pte_range(u64 start, u64 end, u64 vm_flags)
+{
+    for (u64 a = start; a < end; a += SP_PAGE_SIZE) {
+        u64 *pte = pte_of(a);
+        if (*pte) {
+            *pte = pte_for(a, vm_flags);
+            flush_tlb_one(a);
+        }
+    }
+}
+
+/* ---- the VMA table ----------------------------------------------------------- */
+
+/* Index of the first VMA that ends above addr (Linux's find_vma), or
+ * map_count if none does. */
+static int find_vma_index(struct mm_struct *mm, u64 addr)
+{
+    int i = 0;
+    while (i < mm->map_count && mm->vmas[i].vm_end <= addr)
+        i++;
+    return i;
+}
+
+static struct vm_area_struct *find_vma(struct mm_struct *mm, u64 addr)
+{
+    int i = find_vma_index(mm, addr);
+    return i < mm->map_count ? &mm->vmas[i] : NULL;
+}
+
+static bool range_is_free(struct mm_struct *mm, u64 start, u64 end)
+{
+    struct vm_area_struct *v = find_vma(mm, start);
+    return !v || v->vm_start >= end;
+}
+
+static int insert_at(struct mm_struct *mm, int i, u64 start, u64 end, u64 flags)
+{
+    if (mm->map_count >= MM_MAX_VMAS)
+        return -ENOMEM;
+    memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->map_count - i) * sizeof(mm->vmas[0]));
+    mm->vmas[i] = (struct vm_area_struct){start, end, flags};
+    mm->map_count++;
+    return 0;
+}
+
+static void remove_at(struct mm_struct *mm, int i)
+{
+    mm->map_count--;
+    memmove(&mm->vmas[i], &mm->vmas[i + 1], (mm->map_count - i) * sizeof(mm->vmas[0]));
+}
+
+/* Join neighbours with the same flags, as Linux's vma_merge does. */
+static void merge_around(struct mm_struct *mm, int i)
+{
+    if (i + 1 < mm->map_count && mm->vmas[i].vm_end == mm->vmas[i + 1].vm_start &&
+        mm->vmas[i].vm_flags == mm->vmas[i + 1].vm_flags) {
+        mm->vmas[i].vm_end = mm->vmas[i + 1].vm_end;
+        remove_at(mm, i + 1);
+    }
+    if (i > 0 && mm->vmas[i - 1].vm_end == mm->vmas[i].vm_start &&
+        mm->vmas[i - 1].vm_flags == mm->vmas[i].vm_flags) {
+        mm->vmas[i - 1].vm_end = mm->vmas[i].vm_end;
+        remove_at(mm, i);
+    }
+}
+
+static void merge_all(struct mm_struct *mm)
+{
+    for (int i = mm->map_count - 2; i >= 0; i--)
+        merge_around(mm, i);
+}
+
+/* Split so that a VMA boundary falls at addr (Linux's split_vma). */
+static int split_at(struct mm_struct *mm, u64 addr)
+{
+    int i = find_vma_index(mm, addr);
+    if (i == mm->map_count || mm->vmas[i].vm_start >= addr)
+        return 0;
+    struct vm_area_struct old = mm->vmas[i];
+    int err = insert_at(mm, i + 1, addr, old.vm_end, old.vm_flags);
+    if (err)
+        return err;
+    mm->vmas[i].vm_end = addr;
+    return 0;
+}
+
+/* Remove [start, end) from the VMAs (holes are fine) and zero its pages. */
+static int do_munmap(struct mm_struct *mm, u64 start, u64 end)
+{
+    /* Splitting the middle of one VMA needs a free slot: refuse before
+     * changing anything, as Linux refuses past max_map_count. */
+    struct vm_area_struct *v = find_vma(mm, start);
+    if (v && v->vm_start < start && v->vm_end > end && mm->map_count >= MM_MAX_VMAS)
+        return -ENOMEM;
+    int err = split_at(mm, start);
+    if (!err)
+        err = split_at(mm, end);
+    if (err)
+        return err;
+    int i = find_vma_index(mm, start);
+    while (i < mm->map_count && mm->vmas[i].vm_start < end) {
+        zap_range(mm->vmas[i].vm_start, mm->vmas[i].vm_end);
+        remove_at(mm, i);
+    }
+    return 0;
+}
+
+/* A new VMA over [start, end), which must be free. */
+static int add_vma(struct mm_struct *mm, u64 start, u64 end, u64 flags)
+{
+    int i = find_vma_index(mm, start);
+    int err = insert_at(mm, i, start, end, flags);
+    if (!err)
+        merge_around(mm, i);
+    return err;
+}
+
+/* Map every page of [start, end) now (MAP_POPULATE, exec). Pages with a
+ * zero PTE are zero, so filling in the PTE is all there is to do. */
+static void populate_range(u64 start, u64 end, u64 vm_flags)
+{
+    for (u64 a = start; a < end; a += SP_PAGE_SIZE) {
+        u64 *pte = pte_of(a);
+        if (!*pte)
+            *pte = pte_for(a, vm_flags);
+    }
+}
+
+void mm_populate(struct mm_struct *mm, u64 start, u64 end)
+{
+    for (u64 a = start & PAGE_MASK; a < end; a += SP_PAGE_SIZE) {
+        struct vm_area_struct *v = find_vma(mm, a);
+        if (v && v->vm_start <= a)
+            populate_range(a, a + SP_PAGE_SIZE, v->vm_flags);
+    }
+}
+
+/* Linux's mmap_min_addr has a twin here: the kernel owns everything below
+ * the first user page. */
+static u64 mmap_min_addr(void)
+{
+    return SP_USER_BASE;
+}
+
+/* Top-down search for a free range of len bytes below mm->mmap_base, as
+ * arch_get_unmapped_area_topdown does; a free hint is taken as it is. */
+static long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags)
+{
+    if (len > mm->task_size - mmap_min_addr())
+        return -ENOMEM;
+    if (flags & MAP_FIXED) {
+        if (offset_in_page(addr))
+            return -EINVAL;
+        /* Addresses where this machine has no RAM: Linux fails the same
+         * way past its TASK_SIZE (and below mmap_min_addr with EPERM). */
+        if (addr > mm->task_size - len)
+            return -ENOMEM;
+        if (addr < mmap_min_addr())
+            return -EPERM;
+        return addr;
+    }
+    if (addr) {
+        addr = PAGE_ALIGN(addr);
+        if (addr >= mmap_min_addr() && addr <= mm->task_size - len &&
+            range_is_free(mm, addr, addr + len))
+            return addr;
+    }
+    /* The gaps between VMAs, highest first. */
+    u64 high = mm->mmap_base;
+    for (int i = mm->map_count - 1; i >= -1; i--) {
+        u64 low = i >= 0 ? mm->vmas[i].vm_end : mmap_min_addr();
+        if (i >= 0 && mm->vmas[i].vm_start >= high)
+            continue;
+        /* The heap may still grow: leave the gap above it to brk. */
+        if (low < PAGE_ALIGN(mm->brk) && high > PAGE_ALIGN(mm->brk))
+            low = PAGE_ALIGN(mm->brk);
+        if (high > low && high - low >= len)
+            return high - len;
+        if (i >= 0)
+            high = min(high, mm->vmas[i].vm_start);
+    }
+    return -ENOMEM;
+}
+
+static u64 calc_vm_flags(u64 prot, u64 flags)
+{
+    u64 vm = 0;
+    if (prot & PROT_READ)
+        vm |= VM_READ;
+    if (prot & PROT_WRITE)
+        vm |= VM_WRITE | VM_READ; /* x86 cannot map write-only */
+    if (prot & PROT_EXEC)
+        vm |= VM_EXEC | VM_READ;
+    if ((flags & MAP_TYPE) == MAP_SHARED || (flags & MAP_TYPE) == MAP_SHARED_VALIDATE)
+        vm |= VM_SHARED;
+    if (flags & MAP_GROWSDOWN)
+        vm |= VM_GROWSDOWN;
+    return vm;
+}
+
+/*
+ * The open files, as far as mmap cares. The files themselves belong to the
+ * file code; until it keeps a table, the standard streams are the open
+ * descriptors: standard input readable, output and error write-only (a
+ * pipe's ends, as under a test harness). None has an mmap operation.
+ * Returns -1 for a closed descriptor, else whether it is readable.
+ */
+__attribute__((weak)) int mm_fd_readable(long fd)
+{
+    if (fd < 0 || fd > 2)
+        return -1;
+    return fd == 0;
+}
+
+noinline long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, long fd, u64 off)
+{
+    struct mm_struct *mm = current->mm;
+    if (offset_in_page(off))
+        return -EINVAL;
+    bool anonymous = flags & MAP_ANONYMOUS;
+    int readable = anonymous ? 1 : mm_fd_readable((int)fd);
+    if (readable < 0)
+        return -EBADF;
+    if (flags & MAP_FIXED_NOREPLACE)
+        flags |= MAP_FIXED;
+    if (!len)
+        return -EINVAL;
+    if (!(flags & MAP_FIXED) && addr < mmap_min_addr())
+        addr = addr ? PAGE_ALIGN(mmap_min_addr()) : 0; /* round_hint_to_min */
+    len = PAGE_ALIGN(len);
+    if (!len)
+        return -ENOMEM;
+    if ((off >> 12) + (len >> 12) < (off >> 12))
+        return -EOVERFLOW;
+    if (mm->map_count >= MM_MAX_VMAS)
+        return -ENOMEM;
+
+    long got = get_unmapped_area(mm, addr, len, flags);
+    if (IS_ERR_VALUE(got))
+        return got;
+    addr = got;
+    if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, addr + len))
+        return -EEXIST;
+
+    if (!anonymous) {
+        /* A file: none of this machine's files has an mmap operation, and
+         * Linux says so with ENODEV, after its other checks. */
+        switch (flags & MAP_TYPE) {
+        case MAP_SHARED:
+        case MAP_SHARED_VALIDATE:
+            if ((flags & MAP_TYPE) == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK))
+                return -EOPNOTSUPP;
+            /* fall through */
+        case MAP_PRIVATE:
+            if (!readable)
+                return -EACCES;
+            return -ENODEV;
+        default:
+            return -EINVAL;
+        }
+    }
+    switch (flags & MAP_TYPE) {
+    case MAP_SHARED:
+        if (flags & MAP_GROWSDOWN)
+            return -EINVAL;
+        break;
+    case MAP_PRIVATE:
+        break;
+    default:
+        return -EINVAL; /* MAP_SHARED_VALIDATE too: anonymous memory has no such type */
+    }
+
+    u64 vm_flags = calc_vm_flags(prot, flags);
+    long err = 0;
+    if (!range_is_free(mm, addr, addr + len))
+        err = do_munmap(mm, addr, addr + len); /* MAP_FIXED replaces */
+    if (!err)
+        err = add_vma(mm, addr, addr + len, vm_flags);
+    if (err)
+        return err;
+    if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
+        populate_range(addr, addr + len, vm_flags);
+    return addr;
+}
+
+noinline long sys_munmap(u64 start, u64 len)
+{
+    struct mm_struct *mm = current->mm;
+    if (offset_in_page(start) || start > USER_ADDR_MAX || len > USER_ADDR_MAX - start)
+        return -EINVAL;
+    len = PAGE_ALIGN(len);
+    if (!len)
+        return -EINVAL;
+    return do_munmap(mm, start, start + len);
+}
+
+noinline long sys_mprotect(u64 start, u64 len, u64 prot)
+{
+    struct mm_struct *mm = current->mm;
+    u64 grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+    prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+        return -EINVAL;
+    if (offset_in_page(start))
+        return -EINVAL;
+    if (!len)
+        return 0;
+    len = PAGE_ALIGN(len);
+    u64 end = start + len;
+    if (end <= start)
+        return -ENOMEM;
+    if (prot & ~(u64)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+        return -EINVAL;
+    struct vm_area_struct *v = find_vma(mm, start);
+    if (!v || v->vm_start > start)
+        return -ENOMEM;
+    /* VMA by VMA, as Linux does: a hole stops the walk with ENOMEM, and
+     * the VMAs before it keep their new protection. */
+    u64 new_access = calc_vm_flags(prot, MAP_PRIVATE) & VM_ACCESS_FLAGS;
+    int err = split_at(mm, start);
+    if (!err)
+        err = split_at(mm, end);
+    if (err)
+        return err;
+    u64 nstart = start;
+    for (int i = find_vma_index(mm, start); nstart < end; i++) {
+        if (i >= mm->map_count || mm->vmas[i].vm_start != nstart) {
+            err = -ENOMEM;
+            break;
+        }
+        struct vm_area_struct *cur = &mm->vmas[i];
+        cur->vm_flags = (cur->vm_flags & ~(u64)VM_ACCESS_FLAGS) | new_access;
+        change_pte_range(cur->vm_start, cur->vm_end, cur->vm_flags);
+        nstart = cur->vm_end;
+    }
+    merge_all(mm);
+    return err;
+}
+
+/* Move [addr, addr + old_len) of one VMA to new_addr, grown or shrunk to
+ * new_len. Identity pages cannot be remapped, so the data is copied. */
+static long move_vma(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_addr, u64 new_len,
+                     bool dontunmap)
+{
+    struct vm_area_struct *v = find_vma(mm, addr);
+    u64 vm_flags = v->vm_flags;
+    if (mm->map_count + 2 > MM_MAX_VMAS)
+        return -ENOMEM;
+    long err = add_vma(mm, new_addr, new_addr + new_len, vm_flags);
+    if (err)
+        return err;
+    u64 moved = min(old_len, new_len);
+    for (u64 off = 0; off < moved; off += SP_PAGE_SIZE) {
+        u64 *src = pte_of(addr + off), *dst = pte_of(new_addr + off);
+        if (!*src)
+            continue;
+        /* Both pages readable and writable by the kernel for the copy. */
+        *src = (addr + off) | _PAGE_PRESENT | _PAGE_POPULATED;
+        *dst = (new_addr + off) | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
+        flush_tlb_one(addr + off);
+        flush_tlb_one(new_addr + off);
+        memcpy((void *)(new_addr + off), (void *)(addr + off), SP_PAGE_SIZE);
+        *dst = pte_for(new_addr + off, vm_flags);
+        flush_tlb_one(new_addr + off);
+        zap_page(addr + off);
+    }
+    if (dontunmap)
+        return new_addr; /* the old range stays, empty */
+    err = do_munmap(mm, addr, addr + old_len);
+    return err ? err : (long)new_addr;
+}
+
+noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_addr)
+{
+    struct mm_struct *mm = current->mm;
+    if (flags & ~(u64)(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP))
+        return -EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return -EINVAL;
+    if ((flags & MREMAP_DONTUNMAP) && (!(flags & MREMAP_MAYMOVE) || old_len != new_len))
+        return -EINVAL;
+    if (offset_in_page(addr))
+        return -EINVAL;
+    old_len = PAGE_ALIGN(old_len);
+    new_len = PAGE_ALIGN(new_len);
+    if (!new_len)
+        return -EINVAL;
+
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+        if (flags & MREMAP_FIXED) {
+            if (offset_in_page(new_addr))
+                return -EINVAL;
+            if (new_len > mm->task_size || new_addr > mm->task_size - new_len)
+                return -EINVAL;
+            /* The two ranges may not overlap. */
+            if (addr + old_len > new_addr && new_addr + new_len > addr)
+                return -EINVAL;
+        }
+        struct vm_area_struct *v = find_vma(mm, addr);
+        if (!v || v->vm_start > addr || old_len > v->vm_end - addr)
+            return -EFAULT;
+        if (!old_len)
+            return -EINVAL; /* a private mapping cannot be duplicated */
+        long err;
+        if (flags & MREMAP_FIXED) {
+            if (new_addr < mmap_min_addr())
+                return -EPERM;
+            err = do_munmap(mm, new_addr, new_addr + new_len);
+            if (err)
+                return err;
+            if (old_len > new_len) {
+                err = do_munmap(mm, addr + new_len, addr + old_len);
+                if (err)
+                    return err;
+                old_len = new_len;
+            }
+        } else {
+            long got = get_unmapped_area(mm, 0, new_len, 0);
+            if (IS_ERR_VALUE(got))
+                return got;
+            new_addr = got;
+        }
+        if (split_at(mm, addr) || split_at(mm, addr + old_len))
+            return -ENOMEM;
+        return move_vma(mm, addr, old_len, new_addr, new_len, flags & MREMAP_DONTUNMAP);
+    }
+
+    if (old_len >= new_len) {
+        long err = do_munmap(mm, addr + new_len, addr + old_len);
+        if (err && old_len != new_len)
+            return err;
+        return addr;
+    }
+
+    struct vm_area_struct *v = find_vma(mm, addr);
+    if (!v || v->vm_start > addr || old_len > v->vm_end - addr)
+        return -EFAULT;
+    if (!old_len)
+        return -EINVAL;
+    u64 delta = new_len - old_len;
+    /* Grow in place when the range ends the VMA and the room after it is
+     * free. */
+    if (old_len == v->vm_end - addr && v->vm_end <= mm->task_size - delta &&
+        range_is_free(mm, v->vm_end, v->vm_end + delta)) {
+        v->vm_end += delta;
+        merge_around(mm, find_vma_index(mm, addr));
+        return addr;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return -ENOMEM;
+    long got = get_unmapped_area(mm, 0, new_len, 0);
+    if (IS_ERR_VALUE(got))
+        return got;
+    if (split_at(mm, addr) || split_at(mm, addr + old_len))
+        return -ENOMEM;
+    return move_vma(mm, addr, old_len, got, new_len, false);
+}
+
+static bool madvise_behavior_valid(long behavior)
+{
+    switch (behavior) {
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTNEED:
+    case MADV_FREE:
+    case MADV_REMOVE:
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+    case MADV_COLD:
+    case MADV_PAGEOUT:
+    case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* One VMA's part [start, end) of a madvise call. */
+static long madvise_vma(struct vm_area_struct *v, u64 start, u64 end, long behavior)
+{
+    switch (behavior) {
+    case MADV_DONTNEED:
+        /* Private anonymous memory reads back as zero pages afterwards. */
+        zap_range(start, end);
+        return 0;
+    case MADV_REMOVE:
+        return -EINVAL; /* only for shared file mappings */
+    case MADV_POPULATE_READ:
+    case MADV_POPULATE_WRITE:
+        if (!(v->vm_flags & VM_ACCESS_FLAGS) ||
+            (behavior == MADV_POPULATE_WRITE && !(v->vm_flags & VM_WRITE)))
+            return -ENOMEM;
+        populate_range(start, end, v->vm_flags);
+        return 0;
+    case MADV_WIPEONFORK:
+        return (v->vm_flags & VM_SHARED) ? -EINVAL : 0;
+    default:
+        /* Hints about paging and fork: nothing here pages out or forks.
+         * MADV_FREE may keep the data until memory runs short; it never
+         * does here. */
+        return 0;
+    }
+}
+
+noinline long sys_madvise(u64 start, u64 len_in, long behavior)
+{
+    struct mm_struct *mm = current->mm;
+    if (!madvise_behavior_valid(behavior))
+        return -EINVAL;
+    if (offset_in_page(start))
+        return -EINVAL;
+    u64 len = PAGE_ALIGN(len_in);
+    if (len_in && !len)
+        return -EINVAL;
+    u64 end = start + len;
+    if (end < start)
+        return -EINVAL;
+    if (end == start)
+        return 0;
+    /* Each VMA in the range gets the advice; a hole makes the result
+     * ENOMEM, after the rest is done, as Linux does. */
+    long unmapped_error = 0;
+    for (int i = find_vma_index(mm, start); i < mm->map_count && mm->vmas[i].vm_start < end;
+         i++) {
+        struct vm_area_struct *v = &mm->vmas[i];
+        if (v->vm_start > start)
+            unmapped_error = -ENOMEM;
+        u64 s = start > v->vm_start ? start : v->vm_start;
+        u64 e = end < v->vm_end ? end : v->vm_end;
+        long err = madvise_vma(v, s, e, behavior);
+        if (err)
+            return err;
+        start = e;
+    }
+    if (start < end)
+        unmapped_error = -ENOMEM;
+    return unmapped_error;
+}
+
+/*
+ * The program break. The heap is a VMA from start_brk to the page above
+ * brk; it may not grow into the next VMA or its guard page. A refused
+ * move returns the old break, as Linux's brk does.
+ */
+noinline long sys_brk(u64 brk)
+{
+    struct mm_struct *mm = current->mm;
+    if (brk < mm->start_brk || brk > mm->task_size)
+        return mm->brk;
+    u64 newbrk = PAGE_ALIGN(brk), oldbrk = PAGE_ALIGN(mm->brk);
+    if (newbrk == oldbrk) {
+        mm->brk = brk;
+        return brk;
+    }
+    if (brk <= mm->brk) {
+        if (do_munmap(mm, newbrk, oldbrk))
+            return mm->brk;
+        mm->brk = brk;
+        return brk;
+    }
+    struct vm_area_struct *next = find_vma(mm, oldbrk);
+    u64 next_start = next ? next->vm_start : mm->task_size;
+    if (next && (next->vm_flags & VM_GROWSDOWN))
+        next_start = next_start > STACK_GUARD_GAP ? next_start - STACK_GUARD_GAP : 0;
+    if (newbrk + SP_PAGE_SIZE > next_start)
+        return mm->brk;
+    if (add_vma(mm, oldbrk, newbrk, VM_READ | VM_WRITE))
+        return mm->brk;
+    mm->brk = brk;
+    return brk;
+}
+
+/* ---- faults and exec ---------------------------------------------------------- */
+
+int handle_mm_fault(struct mm_struct *mm, u64 address, long error_code)
+{
+    if (!mm)
+        return SEGV_MAPERR;
+    struct vm_area_struct *v = find_vma(mm, address);
+    if (!v || v->vm_start > address)
+        return SEGV_MAPERR;
+    u64 want = (error_code & PF_WRITE) ? VM_WRITE : (error_code & PF_INSTR) ? VM_EXEC : VM_READ;
+    if (!(v->vm_flags & want))
+        return SEGV_ACCERR;
+    u64 page = address & PAGE_MASK;
+    u64 *pte = pte_of(page);
+    u64 pte_now = pte_for(page, v->vm_flags);
+    if (*pte == pte_now && (error_code & PF_PROT))
+        return SEGV_ACCERR; /* the PTE already allows it: no retry loop */
+    *pte = pte_now; /* first touch: the page is zero already */
+    flush_tlb_one(page);
+    return 0;
+}
+
+#define PT_LOAD 1
+#define PF_X 1
+#define PF_W 2
+#define PF_R 4
+
+struct elf64_phdr {
+    u32 p_type, p_flags;
+    u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
+{
+    /* Field by field: clearing the whole table would be 6 KiB of stores,
+     * each a traced step, for a table that starts empty. */
+    mm->map_count = 0;
+    mm->task_size = SP_RAM_SIZE;
+    mm->start_stack = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
+    mm->mmap_base = mm->start_stack - STACK_GUARD_GAP;
+    mm->start_brk = mm->brk = PAGE_ALIGN(p->user_brk);
+
+    /* The image the host loaded: every page of it holds data, so it gets
+     * PTEs now (kernel-readable, for the program headers first). */
+    u64 image_end = mm->start_brk;
+    populate_range(SP_USER_BASE, image_end, VM_READ | VM_WRITE);
+
+    /* One VMA per PT_LOAD segment with its own protection. A later
+     * segment sharing a page with an earlier one wins, as mmap over it
+     * would. */
+    const struct elf64_phdr *ph = (const struct elf64_phdr *)p->user_phdr;
+    bool any = false;
+    for (u32 i = 0; p->user_phdr && p->user_phent == sizeof(*ph) && i < p->user_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+            continue;
+        u64 start = ph[i].p_vaddr & PAGE_MASK;
+        u64 end = PAGE_ALIGN(ph[i].p_vaddr + ph[i].p_memsz);
+        u64 flags = ((ph[i].p_flags & PF_R) ? VM_READ : 0) |
+                    ((ph[i].p_flags & PF_W) ? VM_WRITE : 0) |
+                    ((ph[i].p_flags & PF_X) ? VM_EXEC : 0);
+        /* Drop whatever overlaps without zeroing: the bytes are the
+         * segment's. */
+        if (split_at(mm, start) || split_at(mm, end))
+            BUG();
+        int j = find_vma_index(mm, start);
+        while (j < mm->map_count && mm->vmas[j].vm_start < end)
+            remove_at(mm, j);
+        if (add_vma(mm, start, end, flags))
+            BUG();
+        any = true;
+    }
+    if (!any && add_vma(mm, SP_USER_BASE, image_end, VM_READ | VM_WRITE | VM_EXEC))
+        BUG();
+    /* Pages of the image outside every segment: dropped. */
+    for (u64 a = SP_USER_BASE; a < image_end; a += SP_PAGE_SIZE) {
+        struct vm_area_struct *v = find_vma(mm, a);
+        if (!v || v->vm_start > a)
+            zap_page(a);
+    }
+    for (int j = 0; j < mm->map_count; j++)
+        change_pte_range(mm->vmas[j].vm_start, mm->vmas[j].vm_end, mm->vmas[j].vm_flags);
+
+    if (add_vma(mm, mm->start_stack, SP_USER_STACK_TOP, VM_READ | VM_WRITE | VM_GROWSDOWN))
+        BUG();
+}

@@ -1,0 +1,55 @@
+/*
+ * The user address space of a task: its VMAs (vm_area_struct) and the page
+ * tables that back them, in the shape of Linux's mm_struct.
+ *
+ * This machine's page tables are identity maps (the emulator ignores the
+ * frame address of a PTE), so the page behind user address A is physical
+ * page A: a mapping can only exist where there is RAM, and moving a
+ * mapping (mremap) copies its pages. The PTE of a page is allocated
+ * statically (boot/setup.c); a VMA only decides whether and how it is
+ * present.
+ */
+#ifndef GUEST_MM_H
+#define GUEST_MM_H
+
+#include "kernel.h"
+
+/* vm_flags, as Linux numbers them. */
+#define VM_READ 0x1
+#define VM_WRITE 0x2
+#define VM_EXEC 0x4
+#define VM_SHARED 0x8
+#define VM_GROWSDOWN 0x100
+#define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
+
+struct vm_area_struct {
+    u64 vm_start, vm_end; /* [start, end), page-aligned */
+    u64 vm_flags;
+};
+
+/* Linux allows 65530 maps (vm.max_map_count); a fixed table of this size
+ * is plenty for the programs this machine runs and gives ENOMEM past it,
+ * as Linux does past its limit. */
+#define MM_MAX_VMAS 256
+
+struct mm_struct {
+    struct vm_area_struct vmas[MM_MAX_VMAS]; /* sorted, never overlapping */
+    int map_count;
+    u64 start_brk, brk; /* the heap: [start_brk, brk), a VMA once it grows */
+    u64 start_stack;    /* lowest address of the stack VMA */
+    u64 mmap_base;      /* top-down mmap search starts below this */
+    u64 task_size;      /* first address no mapping may reach (end of RAM) */
+};
+
+extern struct mm_struct init_mm;
+
+struct sp_boot_params;
+/* exec: VMAs for the program image the host loaded, the stack, the heap. */
+void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p);
+/* Make [start, end) of the stack VMA present so exec can write there. */
+void mm_populate(struct mm_struct *mm, u64 start, u64 end);
+/* A fault at `address` with #PF error code `error_code`: 0 if the page
+ * is now mapped (demand paging), else SEGV_MAPERR or SEGV_ACCERR. */
+int handle_mm_fault(struct mm_struct *mm, u64 address, long error_code);
+
+#endif /* GUEST_MM_H */
