@@ -10,6 +10,7 @@
 
 #define O_ACCMODE 00000003
 #define O_RDONLY 00000000
+#define O_WRONLY 00000001
 #define O_CREAT 00000100
 #define O_EXCL 00000200
 #define O_TRUNC 00001000
@@ -21,7 +22,7 @@
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_NO_AUTOMOUNT 0x800
 #define AT_EMPTY_PATH 0x1000
-#define AT_EACCESS 0x200
+#define AT_STATX_SYNC_TYPE 0x6000
 
 #define SEEK_SET 0
 #define SEEK_CUR 1
@@ -169,6 +170,13 @@ noinline long sys_openat(long dfd, const char __user *path, unsigned long flags,
 {
     (void)mode;
     return do_open(dfd, path, flags);
+}
+
+/* creat: an open that always writes, so always -EROFS or an earlier error. */
+noinline long sys_creat(const char __user *path, unsigned long mode)
+{
+    (void)mode;
+    return do_open(AT_FDCWD, path, O_CREAT | O_WRONLY | O_TRUNC);
 }
 
 noinline long sys_close(unsigned long fd)
@@ -393,7 +401,7 @@ noinline long sys_fstat(unsigned long fd, void __user *ust)
 noinline long sys_newfstatat(long dfd, const char __user *path, void __user *ust, long flags)
 {
     static struct sp_linux_stat st;
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH))
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
         return -EINVAL;
     long len = getname(path, flags & AT_EMPTY_PATH);
     if (len < 0)

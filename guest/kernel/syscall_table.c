@@ -29,6 +29,7 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_readv, sys_readv),
     SYSCALL(__NR_access, sys_access),
     SYSCALL(__NR_getcwd, sys_getcwd),
+    SYSCALL(__NR_creat, sys_creat),
     SYSCALL(__NR_readlink, sys_readlink),
     SYSCALL(__NR_getdents64, sys_getdents64),
     SYSCALL(__NR_openat, sys_openat),

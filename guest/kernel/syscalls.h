@@ -30,6 +30,7 @@
 #define __NR_getpid 39
 #define __NR_exit 60
 #define __NR_getcwd 79
+#define __NR_creat 85
 #define __NR_readlink 89
 #define __NR_kill 62
 #define __NR_rt_sigpending 127
@@ -59,6 +60,7 @@ long sys_pread64(unsigned long fd, char __user *buf, size_t count, long offset);
 long sys_open(const char __user *path, unsigned long flags, unsigned long mode);
 long sys_openat(long dfd, const char __user *path, unsigned long flags, unsigned long mode);
 long sys_close(unsigned long fd);
+long sys_creat(const char __user *path, unsigned long mode);
 long sys_lseek(unsigned long fd, long offset, unsigned long whence);
 long sys_getdents64(unsigned long fd, void __user *dirp, unsigned long count);
 long sys_fstat(unsigned long fd, void __user *st);
