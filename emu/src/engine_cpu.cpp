@@ -190,7 +190,7 @@ void Engine::on_port_out(uc_engine*, uint32_t port, int size, uint32_t value, vo
     auto* e = static_cast<Engine*>(self);
     if (!e->options_.trace) e->untraced_port_io(port, static_cast<unsigned>(size));
     // Only the kernel may use the device; a refused OUT never gets here traced.
-    if (port == SP_HOSTIO_PORT && size == 4 && e->ctx_->cpl() == 0 && !e->finished())
+    if (port == SP_HOSTIO_PORT && size == 4 && e->ctx_->cpl() == 0 && !e->halted())
         e->host_io_request(value);
 }
 
