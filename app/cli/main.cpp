@@ -22,6 +22,7 @@
 // that is not a directory, included).
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -108,6 +109,8 @@ int run_command(const RunOptions& o) {
     if (!program && !o.root.empty()) throw UsageError("--root needs a --program");
     s.root_dir = o.root;
     if (program) {
+        // A closed reader of our stdout is the program's EPIPE and SIGPIPE, not ours.
+        std::signal(SIGPIPE, SIG_IGN);
         s.stdin_fd = 0;
         s.stream_output = !o.json;  // --json: the output goes inside the object
     }

@@ -29,14 +29,18 @@ bool takes_input(uint32_t op) {
     return op == SP_HOSTIO_WRITE || op == SP_HOSTIO_LOOKUP;
 }
 
-void write_all(int fd, const std::string& bytes) {
+// 0, or -EPIPE when no one reads our end any more (the guest then gets
+// SIGPIPE, as a program writing to a closed pipe does).
+int64_t write_all(int fd, const std::string& bytes) {
     size_t done = 0;
     while (done < bytes.size()) {
         ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return;  // our own stdout is gone: the run goes on
+        if (n < 0 && errno == EPIPE) return -EPIPE;
+        if (n <= 0) return 0;  // another failure of our own stream: the run goes on
         done += static_cast<size_t>(n);
     }
+    return 0;
 }
 
 }  // namespace
@@ -62,9 +66,6 @@ void Engine::host_io_request(uint32_t addr) {
         // A new request, or the future changed: what the log held from here is gone.
         io_log_.resize(index);
         io_log_.push_back(perform_io(request, input));
-        const IoAnswer& a = io_log_.back();
-        if (scenario_.stream_output && a.request.op == SP_HOSTIO_WRITE && a.reply.result > 0)
-            write_all(a.request.handle == 2 ? 2 : 1, a.input.substr(0, a.reply.result));
     }
     const IoAnswer& a = io_log_[index];
     if (!a.data.empty()) write_guest(a.reply.buf, a.data.data(), a.data.size());
@@ -83,9 +84,14 @@ IoAnswer Engine::perform_io(const abi::sp_hostio_request& request, const std::st
     abi::sp_hostio_request& r = a.reply;
     switch (request.op) {
         case SP_HOSTIO_WRITE:
-            r.result = request.handle == 1 || request.handle == 2
-                           ? static_cast<int64_t>(input.size())
-                           : -EBADF;
+            if (request.handle != 1 && request.handle != 2) {
+                r.result = -EBADF;
+                break;
+            }
+            r.result = static_cast<int64_t>(input.size());
+            if (scenario_.stream_output)
+                if (int64_t err = write_all(static_cast<int>(request.handle), input))
+                    r.result = err;
             break;
         case SP_HOSTIO_READ_STDIN: {
             // Bytes read once stay here: a changed future reads them again.

@@ -46,6 +46,7 @@ typedef _Bool bool;
 #define ENOTTY 25
 #define ESPIPE 29
 #define EROFS 30
+#define EPIPE 32
 #define ERANGE 34
 #define ENAMETOOLONG 36
 #define ENOSYS 38

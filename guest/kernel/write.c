@@ -74,7 +74,17 @@ static long file_write(struct file *f, const char __user *buf, size_t count)
         return (long)count; /* /dev/null and /dev/zero swallow it unread */
     if (!hostio_enabled)
         return console_write(buf, count);
-    return host_write(f->handle, buf, count);
+    long n = host_write(f->handle, buf, count);
+    if (n == -EPIPE) {
+        /* The host's reader is gone: as a write to a pipe nobody reads. */
+        siginfo_t info;
+        memset(&info, 0, sizeof(info));
+        info.si_signo = SIGPIPE;
+        info.si_code = SI_USER;
+        info.fields.kill.pid = current->tgid;
+        send_signal(SIGPIPE, &info, current);
+    }
+    return n;
 }
 
 noinline long sys_write(unsigned long fd, const char __user *buf, size_t count)

@@ -384,6 +384,20 @@ TEST(CliPassthrough, KilledBySignalIs128PlusN) {
     EXPECT_EQ(r.out, "argv[1]=abort\n");
 }
 
+TEST(CliPassthrough, AClosedReaderGivesTheProgramSigpipe) {
+    // head leaves after 10 bytes; the program's next write finds no reader.
+    std::string report = testing::TempDir() + "slowpath-cli-sigpipe.txt";
+    std::string cmd = "bash -c '" + std::string(SLOWPATH_CLI) +
+                      " run --max-steps 100000000 --program " + kProgram + " -o " + report +
+                      " -- 0 flood </dev/null | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}'";
+    int st = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(st));
+    EXPECT_EQ(WEXITSTATUS(st), 128 + 13);  // SIGPIPE, as on Linux
+    // The program got it, not slowpath-cli: the report was written after the run.
+    std::string text = slurp(report);
+    EXPECT_NE(text.find("killed by SIGPIPE"), std::string::npos) << text;
+}
+
 TEST(CliPassthrough, JsonHoldsBothStreamsAndTheStatusIsTheProgramsToo) {
     Result r = run_cli("run --program " + kProgram + " --json -- 9", "</dev/null ");
     EXPECT_EQ(r.status, 9);
