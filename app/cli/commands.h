@@ -37,6 +37,9 @@ struct RunOptions {
     std::string signal_action = "handler";  // handler, ignore or block
     std::string program;
     std::vector<std::string> program_args;
+    std::vector<std::string> trailing_args;  // after `--`: the program's arguments
+    std::string root;                        // --root: the program's read-only `/`
+    std::string report_out;                  // -o: the report goes here
     std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
 };
 int run_command(const RunOptions& options);

@@ -3,12 +3,26 @@
 //   slowpath-cli run [--era v3.13|rfc|modern] [--syscall NAME|NUMBER]
 //                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
 //                    [--tamper REG=VALUE]... [--signal-action handler|ignore|block]
+//                    [-o FILE]
+//   slowpath-cli run --program PROG [--root DIR] [-o FILE] [--json] [...] [-- ARGS...]
 //
-// Exit status: 0 when the run was made (whatever its outcome), 1 when the
-// guest kernel could not be loaded, 2 for a bad command line (a --program
-// that cannot be loaded included).
+// The demo (no --program): the report goes to stdout (or -o FILE) and the
+// exit status is 0 when the run was made, whatever its outcome.
+//
+// A program runs as under strace: its stdout and stderr are ours, byte for
+// byte, as it writes them; our stdin is its fd 0; --root DIR is its
+// read-only `/`. The report goes to stderr after the run (or to -o FILE),
+// and the exit status is the program's (128+N when signal N killed it;
+// 125 when it did not finish: step limit, livelock, kernel oops). With
+// --json one JSON object on stdout holds the report and the program's
+// output instead.
+//
+// slowpath-cli's own failures: 1 when the guest kernel could not be loaded,
+// 2 for a bad command line (a --program that cannot be loaded, or a --root
+// that is not a directory, included).
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <csignal>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -36,6 +50,9 @@ static void write_trace_file(const std::string& path, const Session& session, co
     out.close();
     if (!out) throw UsageError("--trace-out: writing '" + path + "' failed");
 }
+
+// A program that neither exited nor was killed (step limit, livelock, oops).
+constexpr int kProgramDidNotFinish = 125;
 
 int run_command(const RunOptions& o) {
     Scenario s;
@@ -84,6 +101,19 @@ int run_command(const RunOptions& o) {
                          "' (handler, ignore or block)");
     s.user_program = o.program;
     s.user_args = o.program_args;
+    s.user_args.insert(s.user_args.end(), o.trailing_args.begin(), o.trailing_args.end());
+    const bool program = !o.program.empty();
+    if (!program && !o.trailing_args.empty())
+        throw UsageError("arguments after the options ('" + o.trailing_args[0] +
+                         "') are for a --program");
+    if (!program && !o.root.empty()) throw UsageError("--root needs a --program");
+    s.root_dir = o.root;
+    if (program) {
+        // A closed reader of our stdout is the program's EPIPE and SIGPIPE, not ours.
+        std::signal(SIGPIPE, SIG_IGN);
+        s.stdin_fd = 0;
+        s.stream_output = !o.json;  // --json: the output goes inside the object
+    }
 
     std::optional<Session> session;
     try {
@@ -97,13 +127,29 @@ int run_command(const RunOptions& o) {
         throw UsageError(e.what());  // the program's arguments do not fit
     }
     if (!o.trace_out.empty()) write_trace_file(o.trace_out, *session, o);
+    std::string report;
     if (o.json) {
         nlohmann::json j = report_json(*session);
         make_json_text(j);  // a guest may print bytes that are not UTF-8
-        std::cout << j.dump(2) << "\n";
-    } else
-        std::cout << report_text(*session);
-    return 0;
+        report = j.dump(2) + "\n";
+    } else {
+        report = report_text(*session);
+    }
+    if (!o.report_out.empty()) {
+        std::ofstream out(o.report_out, std::ios::binary | std::ios::trunc);
+        out << report;
+        out.close();
+        if (!out) throw UsageError("-o: cannot write '" + o.report_out + "'");
+    } else if (o.json || !program) {
+        std::cout << report << std::flush;
+    } else {
+        std::cerr << report << std::flush;  // the program's own output had stdout
+    }
+    if (!program) return 0;
+    const Trace& t = session->trace();
+    bool killed = t.outcome == Outcome::Fault && t.exit_code > 128;
+    if (t.outcome == Outcome::Exited || killed) return t.exit_code;
+    return kProgramDidNotFinish;
 }
 
 }  // namespace slowpath
@@ -139,6 +185,12 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--program", run.program,
                         "a static x86-64 Linux ELF to run instead of the demo");
     run_cmd->add_option("--args", run.program_args, "arguments for --program")->expected(0, -1);
+    run_cmd->add_option("args", run.trailing_args,
+                        "after `--`: arguments for --program (they may start with -)");
+    run_cmd->add_option("--root", run.root,
+                        "a host directory the program sees, read-only, as its /");
+    run_cmd->add_option("-o,--output", run.report_out,
+                        "write the report to this file (with --program: instead of stderr)");
     run_cmd->add_option("--trace-out", run.trace_out,
                         "also write the run as a Chrome trace (open it in Perfetto)");
 

@@ -190,6 +190,14 @@ void Engine::load_and_boot(const Scenario& scenario) {
     params.argc = static_cast<uint32_t>(argv.size());
     params.envc = static_cast<uint32_t>(envp.size());
     check(uc_mem_write(uc_, SP_BOOT_PARAMS, &params, sizeof params), "writing boot parameters");
+    // A user program's I/O goes to the host (the demo keeps its console).
+    if (!scenario.user_program.empty()) {
+        files_ = std::make_unique<HostFiles>(scenario.root_dir);
+        if (auto flag = kernel_->symbol_addr("hostio_enabled")) {
+            const uint32_t on = 1;
+            check(uc_mem_write(uc_, *flag, &on, sizeof on), "enabling host I/O");
+        }
+    }
 
     set_reg(UC_X86_REG_RIP, kernel_->entry());
     set_reg(UC_X86_REG_RDI, SP_BOOT_PARAMS);
@@ -232,17 +240,15 @@ void Engine::install_hooks() {
     check(uc_hook_add(uc_, &hooks_[6], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_sysenter),
                       this, 1, 0, UC_X86_INS_SYSENTER),
           "hook sysenter");
-    if (!options_.trace) {
-        // A traced run checks port I/O before the instruction runs (on_code);
-        // an untraced one can only stop when it happens.
-        check(uc_hook_add(uc_, &hooks_[7], UC_HOOK_INSN,
-                          reinterpret_cast<void*>(&Engine::on_port_in), this, 1, 0, UC_X86_INS_IN),
-              "hook in");
-        check(
-            uc_hook_add(uc_, &hooks_[8], UC_HOOK_INSN,
-                        reinterpret_cast<void*>(&Engine::on_port_out), this, 1, 0, UC_X86_INS_OUT),
-            "hook out");
-    }
+    // A traced run checks port I/O before the instruction runs (on_code);
+    // an untraced one can only stop when it happens. Both answer the host
+    // I/O device here.
+    check(uc_hook_add(uc_, &hooks_[7], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_port_in),
+                      this, 1, 0, UC_X86_INS_IN),
+          "hook in");
+    check(uc_hook_add(uc_, &hooks_[8], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_port_out),
+                      this, 1, 0, UC_X86_INS_OUT),
+          "hook out");
     if (options_.trace) {
         check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code),
                           this, 1, 0),
@@ -564,7 +570,10 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
             trace_.steps.push_back({reg(UC_X86_REG_RIP), reg(UC_X86_REG_RSP),
                                     static_cast<uint8_t>(host_.cpl), host_.syscall});
         trace_.focus = host_.focus;
-        trace_.console = decode_kernel_state(*this).console;
+        trace_.host_io = uses_host_io();
+        trace_.console = trace_.host_io ? program_output(0) : decode_kernel_state(*this).console;
+        trace_.program_stdout = program_output(1);
+        trace_.program_stderr = program_output(2);
         build_syscall_records(trace_);
     }
 }

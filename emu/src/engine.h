@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "cpu_context.h"
+#include "host_files.h"
 #include "slowpath/machine.h"
 #include "slowpath/session.h"
 #include "slowpath/trace.h"
@@ -68,6 +69,18 @@ struct HostState {
     std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
     bool entry_fired = false, exit_fired = false, tamper_fired = false;
     uint32_t audit_records = 0;  // audit records already shown as events
+    uint64_t io_answers = 0;     // host I/O requests answered so far (the log's cursor)
+    uint64_t stdin_pos = 0;      // bytes of the host's stdin the guest has read
+};
+
+// One answer of the host I/O device, kept so that a re-execution gets it
+// again instead of doing the I/O again.
+struct IoAnswer {
+    uint64_t step = 0;
+    abi::sp_hostio_request request{};  // as the guest asked
+    std::string input;                 // the bytes it passed (written data, a path)
+    abi::sp_hostio_request reply{};    // as the host left it
+    std::string data;                  // the bytes the host wrote to reply.buf
 };
 
 // Rebuilds Trace::syscalls from Trace::events.
@@ -108,6 +121,9 @@ class Engine : public Machine {
 
     uint64_t pt_regs_base() const;  // the current task's frame base
     uint64_t symbol(const char* name) const;
+    // What a user program wrote to fd 1 or 2 (0: both, in order) up to now.
+    std::string program_output(int fd) const;
+    bool uses_host_io() const { return files_ != nullptr; }
 
     // Speed runs: run to the end with no trace; returns the outcome.
     void run_untraced();
@@ -166,6 +182,9 @@ class Engine : public Machine {
     void model_fixups(PendingFault& f);             // where Unicorn raises another exception
     void apply_user_flags_request(bool user_mode);  // after an injection (engine_cpu.cpp)
     void untraced_port_io(uint32_t port, unsigned size);
+    // The host I/O device (engine_hostio.cpp).
+    void host_io_request(uint32_t addr);
+    IoAnswer perform_io(const abi::sp_hostio_request& request, const std::string& input);
     std::string decision_reason(bool sysret) const;
     static std::string unsafe_sysret_note(uint64_t user_rip);
 
@@ -240,6 +259,11 @@ class Engine : public Machine {
     std::unordered_map<uint64_t, std::vector<uint8_t>> base_pages_;
     // page -> (checkpoint index, contents), ascending by index
     std::unordered_map<uint64_t, std::vector<std::pair<size_t, std::vector<uint8_t>>>> versions_;
+
+    std::unique_ptr<HostFiles> files_;  // set when a user program runs
+    std::vector<IoAnswer> io_log_;
+    std::string stdin_bytes_;  // everything read from the host's stdin so far
+    bool stdin_eof_ = false;
 
     uc_hook hooks_[9] = {};
 };

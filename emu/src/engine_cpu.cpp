@@ -181,12 +181,17 @@ void Engine::untraced_port_io(uint32_t port, unsigned size) {
 }
 
 uint32_t Engine::on_port_in(uc_engine*, uint32_t port, int size, void* self) {
-    static_cast<Engine*>(self)->untraced_port_io(port, static_cast<unsigned>(size));
+    auto* e = static_cast<Engine*>(self);
+    if (!e->options_.trace) e->untraced_port_io(port, static_cast<unsigned>(size));
     return 0;
 }
 
-void Engine::on_port_out(uc_engine*, uint32_t port, int size, uint32_t, void* self) {
-    static_cast<Engine*>(self)->untraced_port_io(port, static_cast<unsigned>(size));
+void Engine::on_port_out(uc_engine*, uint32_t port, int size, uint32_t value, void* self) {
+    auto* e = static_cast<Engine*>(self);
+    if (!e->options_.trace) e->untraced_port_io(port, static_cast<unsigned>(size));
+    // Only the kernel may use the device; a refused OUT never gets here traced.
+    if (port == SP_HOSTIO_PORT && size == 4 && e->ctx_->cpl() == 0 && !e->halted())
+        e->host_io_request(value);
 }
 
 }  // namespace slowpath

@@ -20,7 +20,9 @@ nlohmann::json report_json(const Session& session) {
     j["detail"] = t.outcome_detail;
     j["exit_code"] = t.exit_code;
     j["steps"] = t.last_step();
-    j["stdout"] = t.console;
+    // A user program's streams apart; the demo's console is its stdout.
+    j["stdout"] = t.host_io ? t.program_stdout : t.console;
+    j["stderr"] = t.program_stderr;
     json injections = json::array();
     for (const auto& inj : session.scenario().injections) injections.push_back(injection_text(inj));
     j["injections"] = injections;
@@ -85,8 +87,9 @@ std::string report_text(const Session& session) {
     out << "\noutcome: " << outcome_name(t.outcome);
     if (!t.outcome_detail.empty()) out << " (" << t.outcome_detail << ")";
     out << ", " << t.last_step() << " instructions\n";
+    // A user program's output went to its own stdout and stderr.
     const std::string& console = t.console;
-    if (!console.empty()) out << "\nprogram output:\n" << console;
+    if (!console.empty() && !t.host_io) out << "\nprogram output:\n" << console;
     return out.str();
 }
 

@@ -342,7 +342,11 @@ KernelStateView Session::kernel_state() const {
     return decode_kernel_state(machine());
 }
 std::string Session::console() const {
+    if (impl_->engine.uses_host_io()) return impl_->engine.program_output(0);
     return kernel_state().console;
+}
+std::string Session::program_output(int fd) const {
+    return impl_->engine.program_output(fd);
 }
 int Session::current_syscall() const {
     return impl_->engine.host().syscall;
@@ -378,7 +382,8 @@ UntracedResult run_untraced(const Scenario& scenario) {
     UntracedResult r;
     r.outcome = engine.trace().outcome;
     r.exit_code = engine.trace().exit_code;
-    r.console = decode_kernel_state(engine).console;
+    r.console =
+        engine.uses_host_io() ? engine.program_output(0) : decode_kernel_state(engine).console;
     return r;
 }
 

@@ -11,6 +11,7 @@
  * moves rsp, the per-CPU kernel_stack/old_rsp/current_task and TSS.RSP0.
  */
 #include "desc.h"
+#include "fs.h"
 #include "sched.h"
 
 struct x86_percpu sp_percpu = {.irq_count = -1};
@@ -24,6 +25,7 @@ struct task_struct init_task = {
     .tgid = 1,
     .state = TASK_RUNNING,
     .comm = "demo",
+    .files = &init_files,
 };
 
 struct task_struct kworker_task = {

@@ -74,6 +74,7 @@ struct task_struct {
 
     struct mm_struct *mm;             /* user address space (NULL: kernel thread) */
     void (*kthread_fn)(void);         /* kernel threads: what they run */
+    struct files_struct *files;       /* open files (fs.h); none for kernel threads */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

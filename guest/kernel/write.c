@@ -1,7 +1,9 @@
 /*
- * Output: file descriptors 1 and 2 are the console, a buffer the host
- * shows (sp_state.console). There are no files.
+ * Output. Under a user program fds 1 and 2 are the host's standard output
+ * and error (the host I/O device); for the demo they are the console, a
+ * buffer the host shows (sp_state.console). /dev/null takes anything.
  */
+#include "fs.h"
 #include "sched.h"
 #include "syscalls.h"
 
@@ -13,9 +15,14 @@ struct iovec {
 #define MAX_RW_COUNT 0x7ffff000UL /* Linux caps one transfer at this */
 #define UIO_MAXIOV 1024
 
-static bool is_console(unsigned long fd)
+static struct file *file_for_write(unsigned long fd)
 {
-    return fd == 1 || fd == 2;
+    if (fd >= NR_OPEN || !current->files)
+        return NULL;
+    struct file *f = &current->files->fd[fd];
+    if (f->kind == FILE_STDOUT || f->kind == FILE_NULL || f->kind == FILE_ZERO)
+        return f;
+    return NULL; /* free, stdin (a read end) or opened read-only */
 }
 
 /* Append user bytes to the console. Returns the bytes taken, or -EFAULT if
@@ -36,20 +43,66 @@ static long console_write(const char __user *buf, size_t count)
     return (long)count;
 }
 
+/* Hand user bytes to the host in buffer-sized pieces: all of them, or as
+ * many as could be read before a fault (-EFAULT if none). */
+static long host_write(u64 stream, const char __user *buf, size_t count)
+{
+    static struct sp_hostio_request req;
+    size_t done = 0;
+    while (done < count) {
+        size_t chunk = min(count - done, (size_t)SP_HOSTIO_BUF_SIZE);
+        size_t left = copy_from_user(hostio_buf, buf + done, chunk);
+        if (chunk - left) {
+            req.op = SP_HOSTIO_WRITE;
+            req.handle = stream;
+            req.buf = (u64)hostio_buf;
+            req.len = chunk - left;
+            long n = hostio_call(&req);
+            if (n < 0)
+                return done ? (long)done : n;
+            done += (size_t)n;
+        }
+        if (left)
+            return done ? (long)done : -EFAULT;
+    }
+    return (long)done;
+}
+
+static long file_write(struct file *f, const char __user *buf, size_t count)
+{
+    if (f->kind != FILE_STDOUT)
+        return (long)count; /* /dev/null and /dev/zero swallow it unread */
+    if (!hostio_enabled)
+        return console_write(buf, count);
+    long n = host_write(f->handle, buf, count);
+    if (n == -EPIPE) {
+        /* The host's reader is gone: as a write to a pipe nobody reads. */
+        siginfo_t info;
+        memset(&info, 0, sizeof(info));
+        info.si_signo = SIGPIPE;
+        info.si_code = SI_USER;
+        info.fields.kill.pid = current->tgid;
+        send_signal(SIGPIPE, &info, current);
+    }
+    return n;
+}
+
 noinline long sys_write(unsigned long fd, const char __user *buf, size_t count)
 {
-    if (!is_console(fd))
+    struct file *f = file_for_write(fd);
+    if (!f)
         return -EBADF;
     if (count > MAX_RW_COUNT)
         count = MAX_RW_COUNT;
     if (!access_ok(buf, count))
         return -EFAULT;
-    return console_write(buf, count);
+    return file_write(f, buf, count);
 }
 
 noinline long sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)
 {
-    if (!is_console(fd))
+    struct file *f = file_for_write(fd);
+    if (!f)
         return -EBADF;
     if (vlen > UIO_MAXIOV)
         return -EINVAL;
@@ -62,7 +115,7 @@ noinline long sys_writev(unsigned long fd, const struct iovec __user *vec, unsig
             continue;
         if (!access_ok((const void __user *)iov.iov_base, iov.iov_len))
             return total ? total : -EFAULT;
-        long n = console_write((const char __user *)iov.iov_base, iov.iov_len);
+        long n = file_write(f, (const char __user *)iov.iov_base, iov.iov_len);
         if (n < 0)
             return total ? total : n;
         total += n;
@@ -72,13 +125,13 @@ noinline long sys_writev(unsigned long fd, const struct iovec __user *vec, unsig
     return total;
 }
 
-/* The console is not a terminal: no terminal ioctls (a C library asks, to
+/* No file here is a terminal: no terminal ioctls (a C library asks, to
  * decide how to buffer stdout). */
 noinline long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
 {
     (void)cmd;
     (void)arg;
-    if (fd > 2)
+    if (fd >= NR_OPEN || !current->files || current->files->fd[fd].kind == FILE_NONE)
         return -EBADF;
     return -ENOTTY;
 }

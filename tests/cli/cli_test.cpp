@@ -2,6 +2,7 @@
 // with exit status 2 for a bad command line.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cctype>
@@ -11,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+
+#include "slowpath/session.h"
 
 namespace {
 
@@ -327,3 +330,142 @@ TEST(CliControls, TamperAndSignalActionInTheJson) {
         << focus["why"];
     EXPECT_EQ(j["outcome"], "fault");
 }
+
+// ---- a program run as strace runs it -----------------------------------------------
+
+#ifdef SLOWPATH_PASSTHROUGH_PROGRAM
+namespace {
+
+const std::string kProgram = SLOWPATH_PASSTHROUGH_PROGRAM;
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(CliPassthrough, ArgumentsAfterDoubleDashMayStartWithADash) {
+    Result r = run_cli("run --program " + kProgram + " -- 0 -m --json -- x", "</dev/null ");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "argv[1]=0\nargv[2]=-m\nargv[3]=--json\nargv[4]=--\nargv[5]=x\n");
+    // --args still works.
+    Result old = run_cli("run --program " + kProgram + " --args 0 y", "</dev/null ");
+    EXPECT_EQ(old.out, "argv[1]=0\nargv[2]=y\n");
+}
+
+TEST(CliPassthrough, StreamsAreTheProgramsAndTheReportGoesToStderrAfterThem) {
+    Result r = run_cli("run --program " + kProgram + " -- 5", "</dev/null ");
+    EXPECT_EQ(r.status, 5);
+    EXPECT_EQ(r.out, "argv[1]=5\n");  // nothing of the report on stdout
+    ASSERT_EQ(r.err.rfind("to stderr\n", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("outcome: exited (exited with status 5)"), std::string::npos) << r.err;
+}
+
+TEST(CliPassthrough, DashOWritesTheReportToAFile) {
+    std::string report = testing::TempDir() + "slowpath-cli-report.txt";
+    Result r = run_cli("run --program " + kProgram + " -o " + report + " -- 0", "</dev/null ");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.out, "argv[1]=0\n");
+    EXPECT_EQ(r.err, "to stderr\n");
+    std::string text = slurp(report);
+    EXPECT_NE(text.find("outcome: exited (exited with status 0)"), std::string::npos) << text;
+    EXPECT_NE(text.find("exit_group (231)"), std::string::npos) << text;
+}
+
+TEST(CliPassthrough, StdinReachesTheProgram) {
+    Result r = run_cli("run --program " + kProgram + " -o /dev/null -- 0 cat",
+                       "printf 'piped\\nbytes' | ");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.out, "argv[1]=0\nargv[2]=cat\npiped\nbytes");
+}
+
+TEST(CliPassthrough, KilledBySignalIs128PlusN) {
+    Result r = run_cli("run --program " + kProgram + " -o /dev/null -- abort", "</dev/null ");
+    EXPECT_EQ(r.status, 128 + 6);  // SIGABRT
+    EXPECT_EQ(r.out, "argv[1]=abort\n");
+}
+
+TEST(CliPassthrough, AClosedReaderGivesTheProgramSigpipe) {
+    // head leaves after 10 bytes; the program's next write finds no reader.
+    std::string report = testing::TempDir() + "slowpath-cli-sigpipe.txt";
+    std::string cmd = "bash -c '" + std::string(SLOWPATH_CLI) +
+                      " run --max-steps 100000000 --program " + kProgram + " -o " + report +
+                      " -- 0 flood </dev/null | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}'";
+    int st = std::system(cmd.c_str());
+    ASSERT_TRUE(WIFEXITED(st));
+    EXPECT_EQ(WEXITSTATUS(st), 128 + 13);  // SIGPIPE, as on Linux
+    // The program got it, not slowpath-cli: the report was written after the run.
+    std::string text = slurp(report);
+    EXPECT_NE(text.find("killed by SIGPIPE"), std::string::npos) << text;
+}
+
+TEST(CliPassthrough, JsonHoldsBothStreamsAndTheStatusIsTheProgramsToo) {
+    Result r = run_cli("run --program " + kProgram + " --json -- 9", "</dev/null ");
+    EXPECT_EQ(r.status, 9);
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["exit_code"], 9);
+    EXPECT_EQ(j["stdout"], "argv[1]=9\n");
+    EXPECT_EQ(j["stderr"], "to stderr\n");
+    EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(CliPassthrough, BadRootIsOneLineStatus2) {
+    expect_one_line_status_2(run_cli("run --program " + kProgram + " --root /no/such/dir"),
+                             "--root: '/no/such/dir' is not a directory");
+    expect_one_line_status_2(run_cli("run --program " + kProgram + " --root " + kProgram),
+                             "is not a directory");
+    expect_one_line_status_2(run_cli("run --root /tmp"), "--root needs a --program");
+    expect_one_line_status_2(run_cli("run -- x"), "are for a --program");
+}
+
+// Time travel re-executes the program: it must neither read stdin again
+// nor write its output again, and the output at a step is what it had
+// written by then.
+TEST(CliPassthrough, ReexecutionReplaysTheLoggedIo) {
+    int in[2], out[2];
+    ASSERT_EQ(pipe(in), 0);
+    ASSERT_EQ(pipe(out), 0);
+    const std::string data = "read once\n";
+    ASSERT_EQ(write(in[1], data.data(), data.size()), static_cast<ssize_t>(data.size()));
+    close(in[1]);
+    fflush(stdout);
+    int saved = dup(1);
+    dup2(out[1], 1);
+    close(out[1]);
+    std::string at_end, at_middle, again;
+    uint64_t last = 0;
+    {
+        slowpath::Scenario s;
+        s.user_program = kProgram;
+        s.user_args = {"0", "cat"};
+        s.stdin_fd = in[0];
+        s.stream_output = true;
+        slowpath::Session session(s);
+        last = session.last_step();
+        session.seek(last);
+        at_end = session.program_output(1);
+        session.seek(0);
+        EXPECT_EQ(session.program_output(1), "");
+        session.seek(last / 2);
+        at_middle = session.program_output(1);
+        session.seek(last);
+        again = session.console();
+    }
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+    close(in[0]);
+    std::string streamed;
+    char buf[256];
+    ssize_t n;
+    while ((n = read(out[0], buf, sizeof buf)) > 0) streamed.append(buf, static_cast<size_t>(n));
+    close(out[0]);
+    const std::string want = "argv[1]=0\nargv[2]=cat\n" + data;
+    EXPECT_EQ(at_end, want);
+    EXPECT_EQ(streamed, want);               // written to our stdout once, in the first run
+    EXPECT_EQ(again, want + "to stderr\n");  // the console: both streams in order
+    EXPECT_EQ(want.rfind(at_middle, 0), 0u) << at_middle;
+    EXPECT_GT(last, 0u);
+}
+
+}  // namespace
+#endif

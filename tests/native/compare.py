@@ -1,49 +1,66 @@
 #!/usr/bin/env python3
 """Run one static program natively and in the guest; the two runs must print
-the same bytes on stdout and exit with the same status.
+the same bytes on stdout and on stderr and exit with the same status.
 
   compare.py --cli SLOWPATH_CLI --era ERA [--root DIR] [--stdin FILE]
-             PROGRAM -- [ARGS...]
+             [--expect FILE --expect-status N] PROGRAM -- [ARGS...]
 
-With --root the native run starts in DIR and the guest sees DIR as its /,
-so a program that opens relative paths reads the same files in both.
-The exit status is a shell's: 128+N when signal N killed the program.
+The guest runs as a user would run it: `slowpath-cli run --program PROGRAM
+-- ARGS`, whose stdout, stderr and exit status are the program's (the
+report goes to -o). With --root the native run starts in DIR and the guest
+sees DIR as its /, so a program that opens relative paths reads the same
+files in both. The exit status is a shell's: 128+N when signal N killed it.
+
+With --expect there is no native run: what Linux cannot be asked without a
+chroot or a read-only mount (escapes from the root, EROFS) is compared
+with FILE (stdout) and N (the status) instead; stderr must then be empty.
 """
 import argparse
 import difflib
-import json
+import os
 import subprocess
 import sys
+import tempfile
 
 MAX_STEPS = "200000000"
 
 
+def open_stdin(path):
+    return open(path, "rb") if path else subprocess.DEVNULL
+
+
 def native(program, args, root, stdin_path):
-    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    p = subprocess.run([program] + args, cwd=root, stdin=stdin, capture_output=True,
-                       env={}, timeout=60)
+    p = subprocess.run([program] + args, cwd=root, stdin=open_stdin(stdin_path),
+                       capture_output=True, env={}, timeout=60)
     status = 128 - p.returncode if p.returncode < 0 else p.returncode
-    return p.stdout, status
+    return p.stdout, p.stderr, status
 
 
 def guest(cli, era, program, args, root, stdin_path):
-    cmd = [cli, "run", "--era", era, "--program", program, "--json", "--max-steps", MAX_STEPS]
-    if root:
-        cmd += ["--root", root]
-    if args:
-        cmd += ["--args"] + args
-    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    p = subprocess.run(cmd, stdin=stdin, capture_output=True, timeout=600)
-    try:
-        report = json.loads(p.stdout)
-    except json.JSONDecodeError:
-        sys.exit("guest run gave no JSON (status %d): %s" % (p.returncode, p.stderr.decode(errors="replace")))
-    out = report.get("stdout", "").encode("utf-8", errors="surrogateescape")
-    return out, report.get("exit_code"), report
+    with tempfile.NamedTemporaryFile(prefix="slowpath-report-", suffix=".txt") as report:
+        cmd = [cli, "run", "--era", era, "--max-steps", MAX_STEPS, "--program", program,
+               "-o", report.name]
+        if root:
+            cmd += ["--root", root]
+        cmd += ["--"] + args
+        p = subprocess.run(cmd, stdin=open_stdin(stdin_path), capture_output=True, timeout=600)
+        with open(report.name, "rb") as f:
+            text = f.read().decode(errors="replace")
+    outcome = next((line for line in text.splitlines() if line.startswith("outcome:")), "no report")
+    return p.stdout, p.stderr, p.returncode, outcome
 
 
-def show(label, data):
+def lines(data):
     return data.decode("utf-8", errors="replace").splitlines(keepends=True)
+
+
+def compare(what, want, got, label, era):
+    if want == got:
+        return True
+    print("%s differs (--- %s, +++ guest):" % (what, label))
+    sys.stdout.writelines(difflib.unified_diff(lines(want), lines(got), label, "guest " + era))
+    print()
+    return False
 
 
 def main():
@@ -52,23 +69,28 @@ def main():
     ap.add_argument("--era", required=True)
     ap.add_argument("--root")
     ap.add_argument("--stdin")
+    ap.add_argument("--expect")
+    ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("program")
     ap.add_argument("args", nargs="*")
     o = ap.parse_args()
 
-    n_out, n_status = native(o.program, o.args, o.root, o.stdin)
-    g_out, g_status, report = guest(o.cli, o.era, o.program, o.args, o.root, o.stdin)
-    ok = True
-    if n_out != g_out:
-        ok = False
-        print("stdout differs (--- Linux, +++ guest):")
-        sys.stdout.writelines(difflib.unified_diff(show("native", n_out), show("guest", g_out),
-                                                   "linux", "guest " + o.era))
+    if o.expect:
+        with open(o.expect, "rb") as f:
+            n_out, n_err, n_status = f.read(), b"", o.expect_status
+        label = os.path.basename(o.expect)
+    else:
+        n_out, n_err, n_status = native(o.program, o.args, o.root, o.stdin)
+        label = "linux"
+    g_out, g_err, g_status, outcome = guest(o.cli, o.era, o.program, o.args, o.root, o.stdin)
+    ok = compare("stdout", n_out, g_out, label, o.era)
+    ok = compare("stderr", n_err, g_err, label, o.era) and ok
     if n_status != g_status:
         ok = False
-        print("exit status: Linux %s, guest %s (%s)" % (n_status, g_status, report.get("outcome")))
+        print("exit status: %s %s, guest %s (%s)" % (label, n_status, g_status, outcome))
     if ok:
-        print("same output (%d bytes) and exit status %d" % (len(n_out), n_status))
+        print("same stdout (%d bytes), stderr (%d bytes) and exit status %d"
+              % (len(n_out), len(n_err), n_status))
     return 0 if ok else 1
 
 

@@ -1,5 +1,6 @@
 #include "model/keep.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -96,9 +97,10 @@ std::vector<uint8_t> png_with_text(const std::vector<uint8_t>& png, const std::s
     chunk.push_back(0);
     chunk.insert(chunk.end(), text.begin(), text.end());
     put_be32(chunk, crc32(chunk.data() + type_at, chunk.size() - type_at) ^ 0xffffffffu);
-    std::vector<uint8_t> out(png.begin(), png.begin() + after_ihdr);
-    out.insert(out.end(), chunk.begin(), chunk.end());
-    out.insert(out.end(), png.begin() + after_ihdr, png.end());
+    std::vector<uint8_t> out(png.size() + chunk.size());
+    std::copy(png.begin(), png.begin() + after_ihdr, out.begin());
+    std::copy(chunk.begin(), chunk.end(), out.begin() + after_ihdr);
+    std::copy(png.begin() + after_ihdr, png.end(), out.begin() + after_ihdr + chunk.size());
     return out;
 }
 

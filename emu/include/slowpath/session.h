@@ -87,6 +87,10 @@ struct Scenario {
     unsigned demo_repeat = 0;  // > 0: the demo just makes the syscall this many times (speed runs)
     std::string user_program;  // path of a static x86-64 ELF; empty: the built-in demo
     std::vector<std::string> user_args;  // argv[1..] for a user program
+    // A user program's files and streams (the host I/O device):
+    std::string root_dir;        // the guest's read-only `/`; empty: only /dev/null, /dev/zero
+    int stdin_fd = -1;           // host descriptor read(0) reads; -1: an empty stdin
+    bool stream_output = false;  // also write the program's stdout/stderr to ours as it runs
 };
 
 class SessionImpl;
@@ -140,6 +144,8 @@ class Session {
     TifView tif() const;
     KernelStateView kernel_state() const;
     std::string console() const;  // what the guest has written so far
+    // A user program's stdout (fd 1) or stderr (fd 2) up to step().
+    std::string program_output(int fd) const;
     int current_syscall() const;  // index into trace().syscalls, -1 in user mode
     std::string where() const;    // "sysret_check+0x7 (entry_64.S:412)"
 

@@ -113,6 +113,9 @@ struct Trace {
     int exit_code = 0;
     std::string outcome_detail;  // livelock flag names, fault description, ...
     std::string console;         // everything the guest wrote, at the end of the run
+    // A user program's own streams (the host I/O device), kept apart.
+    bool host_io = false;
+    std::string program_stdout, program_stderr;
 
     uint64_t last_step() const { return steps.empty() ? 0 : steps.size() - 1; }
     // Index of the first event with event.step >= step.

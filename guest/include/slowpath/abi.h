@@ -279,6 +279,56 @@ struct sp_kernel_state {
     u64 user_flags_set;
 };
 
+/* ---- the host I/O device ------------------------------------------------
+ * A ring-0 `outl %eax, $SP_HOSTIO_PORT` with the address of a struct
+ * sp_hostio_request in eax asks the host to do one I/O operation; when the
+ * instruction completes the host has written `result` (and any data into
+ * the kernel buffer at `buf`). The guest only uses it when the host has set
+ * the kernel's `hostio_enabled` word (a user program is running, not the
+ * demo). The host logs every answer, so a re-execution from a checkpoint
+ * gets the same answers without reading or writing anything again. */
+#define SP_HOSTIO_PORT 0x5e0
+#define SP_HOSTIO_BUF_SIZE 4096     /* the largest transfer of one request */
+#define SP_HOSTIO_WRITE 1        /* handle 1|2: append buf[0..len) to stdout|stderr */
+#define SP_HOSTIO_READ_STDIN 2   /* read up to len bytes of the host's stdin into buf */
+#define SP_HOSTIO_LOOKUP 3       /* resolve the path in buf from directory `handle`; flags
+                                  * SP_LOOKUP_*; result: a handle, kind and st */
+#define SP_HOSTIO_PREAD 4        /* handle, len bytes at offset into buf */
+#define SP_HOSTIO_GETDENTS 5     /* handle: linux_dirent64 records from entry `offset`
+                                  * into buf (len bytes at most); offset: the next entry */
+#define SP_HOSTIO_READLINK 6     /* handle (a symlink): its target into buf */
+#define SP_HOSTIO_FSTAT 7        /* handle: st */
+#define SP_HOSTIO_FSTAT_STD 8    /* handle 0|1|2: st of the host's own fd */
+#define SP_HOSTIO_ACCESS 9       /* handle, flags R_OK|X_OK: 0 or -errno */
+#define SP_HOSTIO_CWD 0xffffffffffffffffULL /* LOOKUP: relative to the cwd (/) */
+#define SP_LOOKUP_FOLLOW 1       /* follow a symlink in the last component */
+#define SP_HOSTIO_KIND_FILE 0    /* a file of the --root view */
+#define SP_HOSTIO_KIND_NULL 1    /* /dev/null */
+#define SP_HOSTIO_KIND_ZERO 2    /* /dev/zero */
+
+/* struct stat as x86-64 Linux lays it out (144 bytes). */
+struct sp_linux_stat {
+    u64 st_dev, st_ino, st_nlink;
+    u32 st_mode, st_uid, st_gid, pad0;
+    u64 st_rdev;
+    s64 st_size, st_blksize, st_blocks;
+    u64 st_atime_sec, st_atime_nsec, st_mtime_sec, st_mtime_nsec, st_ctime_sec, st_ctime_nsec;
+    s64 unused[3];
+};
+
+struct sp_hostio_request {
+    u32 op;          /* SP_HOSTIO_* */
+    u32 flags;
+    u64 handle;
+    u64 buf;         /* kernel address of the data */
+    u64 len;
+    u64 offset;      /* in and out (GETDENTS); LOOKUP: 1 when only the last component is missing */
+    s64 result;      /* bytes, a handle, or -errno */
+    u32 kind;        /* LOOKUP: SP_HOSTIO_KIND_* */
+    u32 pad;
+    struct sp_linux_stat st;
+};
+
 /* Injection entry point: the host calls `void slowpath_inject(u32 tif_bit)`
  * in ring 0 on a stack of its own (symbol inject_stack_top) with the return
  * address `inject_return` (a hlt). It performs the flag's real cause
