@@ -73,6 +73,10 @@ struct task_struct {
     u32 audit_major;                  /* the syscall number of that entry */
 
     u64 start_brk, brk;               /* program break (sys_brk) */
+    u64 sas_ss_sp, sas_ss_size;       /* the alternate signal stack (sigaltstack) */
+    u32 sas_ss_flags;
+    s32 nice;                         /* setpriority */
+    u64 robust_list, robust_list_len; /* set_robust_list: read at exit by a futex-aware kernel */
     void (*kthread_fn)(void);         /* kernel threads: what they run */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");

@@ -105,6 +105,7 @@ void do_signal(struct pt_regs *regs);
 int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
                    struct pt_regs *regs);
 void sync_signal_state(struct task_struct *t);
+u64 sigframe_min_size(void); /* AT_MINSIGSTKSZ */
 __noreturn void do_group_exit_by_signal(int sig);
 
 #endif /* GUEST_SIGNAL_H */
