@@ -37,6 +37,7 @@ struct RunOptions {
     std::string signal_action = "handler";  // handler, ignore or block
     std::string program;
     std::vector<std::string> program_args;
+    std::vector<std::string> program_env;  // --env NAME=VALUE, the program's whole environment
     std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
 };
 int run_command(const RunOptions& options);

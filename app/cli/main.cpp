@@ -84,6 +84,10 @@ int run_command(const RunOptions& o) {
                          "' (handler, ignore or block)");
     s.user_program = o.program;
     s.user_args = o.program_args;
+    for (const auto& var : o.program_env)
+        if (var.find('=') == std::string::npos || var[0] == '=')
+            throw UsageError("--env: '" + var + "' is not NAME=VALUE");
+    s.user_env = o.program_env;
 
     std::optional<Session> session;
     try {
@@ -139,6 +143,12 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--program", run.program,
                         "a static x86-64 Linux ELF to run instead of the demo");
     run_cmd->add_option("--args", run.program_args, "arguments for --program")->expected(0, -1);
+    run_cmd
+        ->add_option("--env", run.program_env,
+                     "NAME=VALUE: put this variable in the program's environment (repeatable); "
+                     "without --env the environment is empty")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_cmd->add_option("--trace-out", run.trace_out,
                         "also write the run as a Chrome trace (open it in Perfetto)");
 

@@ -170,6 +170,7 @@ struct pt_regs *start_thread(struct task_struct *t, const struct sp_boot_params 
     regs->ss = SP_USER_DS;
 
     t->start_brk = t->brk = p->user_brk;
+    t->sas_ss_flags = SS_DISABLE; /* no alternate signal stack */
 
     /* The task is named after the program, as exec names it (comm: the
      * base name, cut to 15 characters). */

@@ -34,11 +34,6 @@ typedef struct sigaltstack {
     s32 __pad;
     u64 ss_size;
 } stack_t;
-#define SS_ONSTACK 1
-#define SS_DISABLE 2
-#define SS_AUTODISARM (1U << 31)
-#define SS_FLAG_BITS SS_AUTODISARM
-#define MINSIGSTKSZ 2048 /* the kernel's floor for sigaltstack() */
 
 /*
  * The FPU and SSE state as FXSAVE stores it (512 bytes). The handler finds
@@ -575,9 +570,9 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     kf.pretcode = ka->restorer;
     kf.uc.uc_flags = 0; /* no extended FPU state follows */
     kf.uc.uc_link = 0;
-    /* __save_altstack: the alternate stack as it was when the signal came. */
+    /* __save_altstack: the alternate stack's settings when the signal came. */
     kf.uc.uc_stack.ss_sp = t->sas_ss_sp;
-    kf.uc.uc_stack.ss_flags = sas_ss_flags(regs->sp);
+    kf.uc.uc_stack.ss_flags = (s32)t->sas_ss_flags;
     kf.uc.uc_stack.ss_size = t->sas_ss_size;
 
     struct sigcontext *sc = &kf.uc.uc_mcontext;
@@ -648,8 +643,11 @@ static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, stru
         force_sigsegv(sig, current);
         return;
     }
-    /* The handler starts with a clean direction flag and no trap flag. */
+    /* The handler starts with a clean direction flag and no trap flag, and
+     * with the FPU as exec leaves it (fpu__clear_user_states): the state it
+     * interrupted is in the frame. */
     regs->flags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
+    asm volatile("fxrstorq %0" : : "m"(init_fpstate));
 
     /* While the handler runs, block what it asked for, and the signal
      * itself unless SA_NODEFER. */
@@ -693,6 +691,10 @@ noinline long sys_rt_sigreturn(struct pt_regs *regs)
         return 0;
     }
     set_current_blocked(uc.uc_sigmask);
+    /* restore_altstack, still on the handler's stack (so a handler on the
+     * alternate stack cannot change it this way either); a bad value is
+     * ignored, as Linux ignores everything but a fault here. */
+    do_sigaltstack(&uc.uc_stack, NULL, regs->sp);
 
     const struct sigcontext *sc = &uc.uc_mcontext;
     regs->r8 = sc->r8;
@@ -721,9 +723,6 @@ noinline long sys_rt_sigreturn(struct pt_regs *regs)
         signal_fault();
         return 0;
     }
-    /* restore_altstack: the handler may have changed uc_stack; a bad value
-     * is ignored, as Linux ignores everything but a fault here. */
-    do_sigaltstack(&uc.uc_stack, NULL, regs->sp);
 
     sp_state.sigframe_addr = 0; /* the handler's frame is finished */
     /* The restored rax becomes the "return value", so it survives. */

@@ -73,17 +73,19 @@ struct kclock {
     bool can_sleep; /* kc->nsleep exists */
 };
 
-static struct kclock clockid_to_kclock(long id)
+/* clockid_t is an int: the upper half of the register does not count. */
+static struct kclock clockid_to_kclock(long which_clock)
 {
+    int id = (int)which_clock;
     struct kclock none = {CK_NONE, false, false};
     if (id < 0) {
         if ((id & 7) == 3 || (id & 3) == 3)
             return none; /* a clock fd, or no such CPU clock type */
-        long pid = ~(id >> 3);
+        int pid = ~(id >> 3);
         if (pid != 0 && pid != current->tgid && pid != current->pid)
             return none;
-        if (id & 4)
-            return (struct kclock){CK_THREAD_CPUTIME, false, false};
+        if (id & 4) /* posix_cpu_nsleep refuses it (EINVAL) */
+            return (struct kclock){CK_THREAD_CPUTIME, false, true};
         return (struct kclock){CK_CPUTIME, false, true};
     }
     switch (id) {
@@ -200,7 +202,7 @@ noinline long sys_time(s64 __user *tloc)
 static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_timespec *t)
 {
     s64 ns = timespec_to_ns(t);
-    if (flags & TIMER_ABSTIME) {
+    if ((int)flags & TIMER_ABSTIME) {
         s64 now = clock_value(kc, boot_ns);
         if (ns <= now)
             return 0; /* the deadline has passed */
@@ -232,8 +234,6 @@ noinline long sys_clock_nanosleep(long which_clock, long flags,
     struct kclock kc = clockid_to_kclock(which_clock);
     if (kc.kind == CK_NONE)
         return -EINVAL;
-    if (kc.kind == CK_THREAD_CPUTIME)
-        return -EINVAL; /* posix_cpu_nsleep: a thread cannot wait for its own clock */
     if (!kc.can_sleep)
         return -EOPNOTSUPP;
     struct __kernel_timespec t;
@@ -241,6 +241,8 @@ noinline long sys_clock_nanosleep(long which_clock, long flags,
         return -EFAULT;
     if (!timespec_valid(&t))
         return -EINVAL;
+    if (kc.kind == CK_THREAD_CPUTIME)
+        return -EINVAL; /* posix_cpu_nsleep: a thread cannot wait for its own clock */
     return do_nanosleep(kc, flags, &t);
 }
 

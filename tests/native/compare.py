@@ -3,11 +3,12 @@
 the same bytes on stdout and exit with the same status.
 
   compare.py --cli SLOWPATH_CLI --era ERA [--root DIR] [--stdin FILE]
-             PROGRAM -- [ARGS...]
+             [--env NAME=VALUE]... PROGRAM -- [ARGS...]
 
 With --root the native run starts in DIR and the guest sees DIR as its /,
 so a program that opens relative paths reads the same files in both.
-The exit status is a shell's: 128+N when signal N killed the program.
+Both runs get exactly the --env variables as their environment (none
+without it). The exit status is a shell's: 128+N when signal N killed the program.
 """
 import argparse
 import difflib
@@ -18,16 +19,18 @@ import sys
 MAX_STEPS = "200000000"
 
 
-def native(program, args, root, stdin_path):
+def native(program, args, root, stdin_path, env):
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     p = subprocess.run([program] + args, cwd=root, stdin=stdin, capture_output=True,
-                       env={}, timeout=60)
+                       env=dict(v.split("=", 1) for v in env), timeout=60)
     status = 128 - p.returncode if p.returncode < 0 else p.returncode
     return p.stdout, status
 
 
-def guest(cli, era, program, args, root, stdin_path):
+def guest(cli, era, program, args, root, stdin_path, env):
     cmd = [cli, "run", "--era", era, "--program", program, "--json", "--max-steps", MAX_STEPS]
+    for v in env:
+        cmd += ["--env", v]
     if root:
         cmd += ["--root", root]
     if args:
@@ -52,12 +55,13 @@ def main():
     ap.add_argument("--era", required=True)
     ap.add_argument("--root")
     ap.add_argument("--stdin")
+    ap.add_argument("--env", action="append", default=[])
     ap.add_argument("program")
     ap.add_argument("args", nargs="*")
     o = ap.parse_args()
 
-    n_out, n_status = native(o.program, o.args, o.root, o.stdin)
-    g_out, g_status, report = guest(o.cli, o.era, o.program, o.args, o.root, o.stdin)
+    n_out, n_status = native(o.program, o.args, o.root, o.stdin, o.env)
+    g_out, g_status, report = guest(o.cli, o.era, o.program, o.args, o.root, o.stdin, o.env)
     ok = True
     if n_out != g_out:
         ok = False

@@ -87,6 +87,7 @@ struct Scenario {
     unsigned demo_repeat = 0;  // > 0: the demo just makes the syscall this many times (speed runs)
     std::string user_program;  // path of a static x86-64 ELF; empty: the built-in demo
     std::vector<std::string> user_args;  // argv[1..] for a user program
+    std::vector<std::string> user_env;   // the program's environment, NAME=VALUE; empty by default
 };
 
 class SessionImpl;
