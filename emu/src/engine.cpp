@@ -184,7 +184,7 @@ void Engine::load_and_boot(const Scenario& scenario) {
     for (const std::vector<std::string>* list : {&std::as_const(argv), &envp})
         for (const auto& s : *list) {
             if (pos + s.size() + 1 > sizeof params.strings)
-                throw std::invalid_argument("the program's arguments are too long");
+                throw std::invalid_argument("the program's arguments and environment are too long");
             std::memcpy(params.strings + pos, s.c_str(), s.size() + 1);
             pos += s.size() + 1;
         }
