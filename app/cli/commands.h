@@ -40,6 +40,7 @@ struct RunOptions {
     std::vector<std::string> trailing_args;  // after `--`: the program's arguments
     std::string root;                        // --root: the program's read-only `/`
     std::string report_out;                  // -o: the report goes here
+    std::vector<std::string> program_env;    // --env NAME=VALUE, the program's whole environment
     std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
 };
 int run_command(const RunOptions& options);

@@ -114,6 +114,10 @@ int run_command(const RunOptions& o) {
         s.stdin_fd = 0;
         s.stream_output = !o.json;  // --json: the output goes inside the object
     }
+    for (const auto& var : o.program_env)
+        if (var.find('=') == std::string::npos || var[0] == '=')
+            throw UsageError("--env: '" + var + "' is not NAME=VALUE");
+    s.user_env = o.program_env;
 
     std::optional<Session> session;
     try {
@@ -191,6 +195,12 @@ int main(int argc, char** argv) {
                         "a host directory the program sees, read-only, as its /");
     run_cmd->add_option("-o,--output", run.report_out,
                         "write the report to this file (with --program: instead of stderr)");
+    run_cmd
+        ->add_option("--env", run.program_env,
+                     "NAME=VALUE: put this variable in the program's environment (repeatable); "
+                     "without --env the environment is empty")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_cmd->add_option("--trace-out", run.trace_out,
                         "also write the run as a Chrome trace (open it in Perfetto)");
 

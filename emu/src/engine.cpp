@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 #include "cpu_model.h"
 #include "format.h"
@@ -178,12 +179,12 @@ void Engine::load_and_boot(const Scenario& scenario) {
         argv.push_back(base);
         for (const auto& a : scenario.user_args) argv.push_back(a);
     }
-    std::vector<std::string> envp = {"TERM=dumb"};
+    const std::vector<std::string>& envp = scenario.user_env;
     size_t pos = 0;
-    for (const auto* list : {&argv, &envp})
+    for (const std::vector<std::string>* list : {&std::as_const(argv), &envp})
         for (const auto& s : *list) {
             if (pos + s.size() + 1 > sizeof params.strings)
-                throw std::invalid_argument("the program's arguments are too long");
+                throw std::invalid_argument("the program's arguments and environment are too long");
             std::memcpy(params.strings + pos, s.c_str(), s.size() + 1);
             pos += s.size() + 1;
         }

@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <set>
 #include <sstream>
 
 #include "format.h"
@@ -53,11 +54,19 @@ nlohmann::json report_json(const Session& session) {
         c["entry_step"] = r.entry_step;
         c["return_step"] = r.return_step ? json(r.return_step) : json(nullptr);
         c["user_rip"] = hex(r.user_rip);
+        c["unimplemented"] = r.unimplemented;
         for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
             if (t.events[i].kind == EventKind::Decision) c["why"] = t.events[i].text;
         calls.push_back(c);
     }
     j["syscalls"] = calls;
+    // Each number the kernel has no handler for, once, in the order first made.
+    json unimplemented = json::array();
+    std::set<long> seen;
+    for (const auto& r : t.syscalls)
+        if (r.unimplemented && seen.insert(r.nr).second)
+            unimplemented.push_back({{"nr", r.nr}, {"name", r.name}});
+    j["unimplemented"] = unimplemented;
     j["focus"] = t.focus >= 0 ? json(t.focus) : json(nullptr);
     return j;
 }
@@ -73,6 +82,7 @@ std::string report_text(const Session& session) {
             << (r.is_focus ? "* " : "  ") << "syscall #" << k << ": " << r.name << " (" << r.nr
             << ")";
         if (r.has_ret) out << " = " << r.ret;
+        if (r.unimplemented) out << " (ENOSYS: not implemented)";
         out << "  -> " << exit_kind_name(r.exit) << "\n";
         for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++) {
             const Event& e = t.events[i];
@@ -87,6 +97,12 @@ std::string report_text(const Session& session) {
     out << "\noutcome: " << outcome_name(t.outcome);
     if (!t.outcome_detail.empty()) out << " (" << t.outcome_detail << ")";
     out << ", " << t.last_step() << " instructions\n";
+    std::string missing;
+    std::set<long> seen;
+    for (const auto& r : t.syscalls)
+        if (r.unimplemented && seen.insert(r.nr).second)
+            missing += (missing.empty() ? "" : ", ") + r.name + " (" + std::to_string(r.nr) + ")";
+    if (!missing.empty()) out << "not implemented (returned -ENOSYS): " << missing << "\n";
     // A user program's output went to its own stdout and stderr.
     const std::string& console = t.console;
     if (!console.empty() && !t.host_io) out << "\nprogram output:\n" << console;

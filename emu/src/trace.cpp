@@ -194,9 +194,11 @@ void build_syscall_records(Trace& trace) {
         switch (e.kind) {
             case EventKind::Label:
                 r.path.push_back(e.name);
+                if (e.name == "badsys") r.unimplemented = true;
                 break;
             case EventKind::Call:
                 if (e.from_entry) r.path.push_back(e.name);
+                if (e.name == "sys_ni_syscall") r.unimplemented = true;
                 break;
             case EventKind::TifCheck:
                 r.tif_checks.push_back(

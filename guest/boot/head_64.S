@@ -99,6 +99,12 @@ _start:
  */
     .globl ret_to_first_user_task
 ret_to_first_user_task:
+    /* The FPU as exec leaves it (init_fpstate): FNINIT's x87 state, with
+     * control word 0x37f (64-bit precision, every exception masked), and
+     * MXCSR 0x1f80 (SSE exceptions masked, round to nearest). The CPU
+     * comes up with both at 0: single precision, exceptions unmasked. */
+    fninit
+    ldmxcsr init_mxcsr(%rip)
     movq %rax, %rsp
     popq %r15
     popq %r14
@@ -133,6 +139,11 @@ machine_halt:
     .globl inject_return
 inject_return:
     hlt
+
+    .section .rodata
+    .balign 4
+init_mxcsr:
+    .long 0x1f80                    /* MXCSR_DEFAULT */
 
     .section .bss
     .balign 16

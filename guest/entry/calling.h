@@ -55,7 +55,7 @@
 
 #define ENOSYS 38
 #define MAX_ERRNO 4095
-#define __NR_syscall_max 313 /* as in v3.13: 314 table entries */
+#define __NR_syscall_max 462 /* v3.13 had 314 entries; see kernel/syscalls.h */
 
 /* arch EM_X86_64 (62) with the 64-bit and little-endian bits */
 #define AUDIT_ARCH_X86_64 0xC000003E

@@ -416,3 +416,6 @@ bool era_inject(u32 tif_bit, struct task_struct *t)
         return false;
     }
 }
+
+/* uname's release: the Linux this era models, and that it is this model. */
+const char uts_release[] = "6.12.0-slowpath";

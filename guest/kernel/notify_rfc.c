@@ -62,3 +62,6 @@ noinline void do_notify_resume(struct pt_regs *regs, void *unused, u32 thread_in
     (void)unused;
     syscall_exit_slowpath(regs, thread_info_flags & ~(_TIF_NEED_RESCHED | _TIF_SYSCALL_AUDIT));
 }
+
+/* uname's release: the Linux this era models, and that it is this model. */
+const char uts_release[] = "3.13.0-slowpath-rfc";

@@ -29,3 +29,6 @@ noinline void do_notify_resume(struct pt_regs *regs, void *unused, u32 thread_in
     if (thread_info_flags & _TIF_USER_RETURN_NOTIFY)
         fire_user_return_notifiers();
 }
+
+/* uname's release: the Linux this era models, and that it is this model. */
+const char uts_release[] = "3.13.0-slowpath";

@@ -73,6 +73,10 @@ struct task_struct {
     u32 audit_major;                  /* the syscall number of that entry */
 
     struct mm_struct *mm;             /* user address space (NULL: kernel thread) */
+    u64 sas_ss_sp, sas_ss_size;       /* the alternate signal stack (sigaltstack) */
+    u32 sas_ss_flags;
+    s32 nice;                         /* setpriority */
+    u64 robust_list, robust_list_len; /* set_robust_list: read at exit by a futex-aware kernel */
     void (*kthread_fn)(void);         /* kernel threads: what they run */
     struct files_struct *files;       /* open files (fs.h); none for kernel threads */
 };

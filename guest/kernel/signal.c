@@ -23,18 +23,38 @@ struct sigcontext {
     u64 trapno;
     u64 oldmask;
     u64 cr2;
-    u64 fpstate; /* no FPU state is saved: 0 */
+    u64 fpstate; /* user address of the saved FPU state (struct fxregs_state) */
     u64 reserved1[8];
 };
 _Static_assert(sizeof(struct sigcontext) == 256, "sigcontext is 256 bytes");
 
-typedef struct {
+typedef struct sigaltstack {
     u64 ss_sp;
     s32 ss_flags;
     s32 __pad;
     u64 ss_size;
 } stack_t;
-#define SS_DISABLE 2
+
+/*
+ * The FPU and SSE state as FXSAVE stores it (512 bytes). The handler finds
+ * it through sigcontext.fpstate; rt_sigreturn loads it back. This CPU model
+ * has no XSAVE in use, so Linux would write this legacy format too, with
+ * the software bytes at its end describing it.
+ */
+struct fxregs_state {
+    u16 cwd, swd, twd, fop;
+    u64 rip, rdp;
+    u32 mxcsr, mxcsr_mask;
+    u32 st_space[32];
+    u32 xmm_space[64];
+    u32 padding[12];
+    u32 sw_reserved[12]; /* struct _fpx_sw_bytes */
+} __aligned(16);
+_Static_assert(sizeof(struct fxregs_state) == 512, "fxsave area is 512 bytes");
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2_SIZE 4
+#define XFEATURE_MASK_FPSSE 3
+#define MXCSR_DEFAULT 0x1f80
 
 struct ucontext {
     u64 uc_flags;
@@ -56,6 +76,19 @@ _Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
 #define FIX_EFLAGS                                                                        \
     (X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF |     \
      X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
+
+/* FXSAVE's image of the state exec starts a program with (init_fpstate). */
+static const struct fxregs_state init_fpstate = {.cwd = 0x37f, .mxcsr = MXCSR_DEFAULT};
+/* A scratch area for FXSAVE/FXRSTOR, which need 16-byte alignment: one CPU,
+ * and the kernel never sleeps while it is in use. */
+static struct fxregs_state fpu_scratch;
+
+/* The MXCSR bits this CPU implements (FXSAVE's mxcsr_mask; 0 means the
+ * architectural default 0xffbf). A handler may not set the others. */
+static u32 mxcsr_feature_mask(const struct fxregs_state *fx)
+{
+    return fx->mxcsr_mask ? fx->mxcsr_mask : 0xffbf;
+}
 
 /* ---- bookkeeping ----------------------------------------------------------------- */
 
@@ -316,6 +349,80 @@ noinline long sys_rt_sigpending(sigset_t __user *uset, size_t sigsetsize)
     return 0;
 }
 
+/* ---- the alternate signal stack ------------------------------------------------------ */
+
+/* Is sp on the alternate stack? It grows down: sp in (base, base + size]. */
+static bool __on_sig_stack(u64 sp)
+{
+    struct task_struct *t = current;
+    return sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
+}
+
+/* With SS_AUTODISARM the stack is given up on entry to a handler, so the
+ * task is never "on" it as far as sigaltstack() is concerned. */
+static bool on_sig_stack(u64 sp)
+{
+    if (current->sas_ss_flags & SS_AUTODISARM)
+        return false;
+    return __on_sig_stack(sp);
+}
+
+static int sas_ss_flags(u64 sp)
+{
+    if (!current->sas_ss_size)
+        return SS_DISABLE;
+    return on_sig_stack(sp) ? SS_ONSTACK : 0;
+}
+
+static void sas_ss_reset(struct task_struct *t)
+{
+    t->sas_ss_sp = 0;
+    t->sas_ss_size = 0;
+    t->sas_ss_flags = SS_DISABLE;
+}
+
+static long do_sigaltstack(const stack_t *ss, stack_t *oss, u64 sp)
+{
+    struct task_struct *t = current;
+    if (oss) {
+        memset(oss, 0, sizeof(*oss));
+        oss->ss_sp = t->sas_ss_sp;
+        oss->ss_size = t->sas_ss_size;
+        oss->ss_flags = sas_ss_flags(sp) | (int)(t->sas_ss_flags & SS_FLAG_BITS);
+    }
+    if (!ss)
+        return 0;
+    /* No changing the stack a handler is running on. */
+    if (on_sig_stack(sp))
+        return -EPERM;
+    u32 flags = (u32)ss->ss_flags;
+    u32 mode = flags & ~SS_FLAG_BITS;
+    if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+        return -EINVAL;
+    u64 ss_sp = ss->ss_sp, ss_size = ss->ss_size;
+    if (mode == SS_DISABLE) {
+        ss_sp = 0;
+        ss_size = 0;
+    } else if (ss_size < MINSIGSTKSZ) {
+        return -ENOMEM;
+    }
+    t->sas_ss_sp = ss_sp;
+    t->sas_ss_size = ss_size;
+    t->sas_ss_flags = flags;
+    return 0;
+}
+
+noinline long sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)
+{
+    stack_t new, old;
+    if (uss && copy_from_user(&new, uss, sizeof(new)))
+        return -EFAULT;
+    long err = do_sigaltstack(uss ? &new : NULL, uoss ? &old : NULL, task_pt_regs(current)->sp);
+    if (!err && uoss && copy_to_user(uoss, &old, sizeof(old)))
+        err = -EFAULT;
+    return err;
+}
+
 /* ---- delivery -------------------------------------------------------------------- */
 
 /* Signals the task caused itself (faults) go first, then the lowest number. */
@@ -382,10 +489,66 @@ static u64 align_sigframe(u64 sp)
     return (sp & ~15ULL) - 8;
 }
 
-static u64 get_sigframe(struct pt_regs *regs, size_t frame_size)
+/* The worst-case frame of this kernel, told to user space as AT_MINSIGSTKSZ
+ * (get_sigframe_size): frame, FPU state and their alignment padding. */
+u64 sigframe_min_size(void)
 {
+    u64 size = sizeof(struct rt_sigframe) + 15 + sizeof(struct fxregs_state) + 63;
+    return (size + 15) & ~15ULL;
+}
+
+/* Where the frame goes (get_sigframe): below the red zone, or at the top of
+ * the alternate stack for an SA_ONSTACK handler when the task is not on it
+ * already; the FPU state first, 64-byte aligned, the frame below it.
+ * Returns 0 for a frame that would overflow the alternate stack. */
+static u64 get_sigframe(struct k_sigaction *ka, struct pt_regs *regs, size_t frame_size,
+                        u64 *fpstate)
+{
+    bool nested_altstack = on_sig_stack(regs->sp);
+    bool entering_altstack = false;
     u64 sp = regs->sp - 128; /* skip the interrupted code's red zone */
-    return align_sigframe(sp - frame_size);
+    if ((ka->flags & SA_ONSTACK) && sas_ss_flags(sp) == 0) {
+        sp = current->sas_ss_sp + current->sas_ss_size;
+        entering_altstack = true;
+    }
+    sp = (sp - sizeof(struct fxregs_state)) & ~63ULL;
+    *fpstate = sp;
+    sp = align_sigframe(sp - frame_size);
+    if ((nested_altstack || entering_altstack) && !__on_sig_stack(sp))
+        return 0;
+    return sp;
+}
+
+/* Save the user's FPU registers, which are still live in the CPU (the
+ * kernel itself never touches them), into the frame. */
+static int save_fpu_to_sigframe(u64 fpstate)
+{
+    asm volatile("fxsaveq %0" : "=m"(fpu_scratch));
+    u32 *sw = fpu_scratch.sw_reserved;
+    memset(sw, 0, sizeof(fpu_scratch.sw_reserved));
+    sw[0] = FP_XSTATE_MAGIC1;
+    sw[1] = sizeof(struct fxregs_state) + FP_XSTATE_MAGIC2_SIZE; /* extended_size */
+    sw[2] = XFEATURE_MASK_FPSSE;                                /* xfeatures, low half */
+    sw[4] = sizeof(struct fxregs_state);                        /* xstate_size */
+    return copy_to_user((void __user *)fpstate, &fpu_scratch, sizeof(fpu_scratch)) ? -EFAULT : 0;
+}
+
+/* Load the handler's (possibly edited) FPU state back. No state at all
+ * (fpstate 0) means the initial one, as Linux's fpu__clear_user_states. A
+ * state that cannot be read fails the sigreturn. */
+static int restore_fpu_from_sigframe(u64 fpstate)
+{
+    if (!fpstate) {
+        asm volatile("fxrstorq %0" : : "m"(init_fpstate));
+        return 0;
+    }
+    if (copy_from_user(&fpu_scratch, (const void __user *)fpstate, sizeof(fpu_scratch)))
+        return -EFAULT;
+    static struct fxregs_state now;
+    asm volatile("fxsaveq %0" : "=m"(now));
+    fpu_scratch.mxcsr &= mxcsr_feature_mask(&now); /* FXRSTOR would #GP on the rest */
+    asm volatile("fxrstorq %0" : : "m"(fpu_scratch));
+    return 0;
 }
 
 /* Build the rt_sigframe on the user stack and point the registers at the
@@ -393,7 +556,10 @@ static u64 get_sigframe(struct pt_regs *regs, size_t frame_size)
 noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
                             struct pt_regs *regs)
 {
-    u64 frame_addr = get_sigframe(regs, sizeof(struct rt_sigframe));
+    u64 fpstate;
+    u64 frame_addr = get_sigframe(ka, regs, sizeof(struct rt_sigframe), &fpstate);
+    if (!frame_addr)
+        return -EFAULT; /* the alternate stack would overflow */
     struct rt_sigframe __user *frame = (struct rt_sigframe __user *)frame_addr;
     struct rt_sigframe kf;
     struct task_struct *t = current;
@@ -404,7 +570,10 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     kf.pretcode = ka->restorer;
     kf.uc.uc_flags = 0; /* no extended FPU state follows */
     kf.uc.uc_link = 0;
-    kf.uc.uc_stack.ss_flags = SS_DISABLE; /* no sigaltstack */
+    /* __save_altstack: the alternate stack's settings when the signal came. */
+    kf.uc.uc_stack.ss_sp = t->sas_ss_sp;
+    kf.uc.uc_stack.ss_flags = (s32)t->sas_ss_flags;
+    kf.uc.uc_stack.ss_size = t->sas_ss_size;
 
     struct sigcontext *sc = &kf.uc.uc_mcontext;
     sc->r8 = regs->r8;
@@ -430,11 +599,15 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     sc->trapno = t->thread.trap_nr;
     sc->oldmask = oldset;
     sc->cr2 = t->thread.cr2;
-    sc->fpstate = 0;
+    sc->fpstate = fpstate;
     kf.uc.uc_sigmask = oldset;
 
+    if (save_fpu_to_sigframe(fpstate))
+        return -EFAULT;
     if (copy_to_user(frame, &kf, offsetof(struct rt_sigframe, info)))
         return -EFAULT;
+    if (t->sas_ss_flags & SS_AUTODISARM)
+        sas_ss_reset(t);
     if ((ka->flags & SA_SIGINFO) && copy_to_user(&frame->info, info, sizeof(*info)))
         return -EFAULT;
 
@@ -470,8 +643,11 @@ static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, stru
         force_sigsegv(sig, current);
         return;
     }
-    /* The handler starts with a clean direction flag and no trap flag. */
+    /* The handler starts with a clean direction flag and no trap flag, and
+     * with the FPU as exec leaves it (fpu__clear_user_states): the state it
+     * interrupted is in the frame. */
     regs->flags &= ~(X86_EFLAGS_DF | X86_EFLAGS_RF | X86_EFLAGS_TF);
+    asm volatile("fxrstorq %0" : : "m"(init_fpstate));
 
     /* While the handler runs, block what it asked for, and the signal
      * itself unless SA_NODEFER. */
@@ -515,6 +691,10 @@ noinline long sys_rt_sigreturn(struct pt_regs *regs)
         return 0;
     }
     set_current_blocked(uc.uc_sigmask);
+    /* restore_altstack, still on the handler's stack (so a handler on the
+     * alternate stack cannot change it this way either); a bad value is
+     * ignored, as Linux ignores everything but a fault here. */
+    do_sigaltstack(&uc.uc_stack, NULL, regs->sp);
 
     const struct sigcontext *sc = &uc.uc_mcontext;
     regs->r8 = sc->r8;
@@ -538,6 +718,11 @@ noinline long sys_rt_sigreturn(struct pt_regs *regs)
     regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc->flags & FIX_EFLAGS);
     /* Not inside a system call any more: nothing to restart. */
     regs->orig_ax = -1;
+
+    if (restore_fpu_from_sigframe(sc->fpstate)) {
+        signal_fault();
+        return 0;
+    }
 
     sp_state.sigframe_addr = 0; /* the handler's frame is finished */
     /* The restored rax becomes the "return value", so it survives. */

@@ -44,6 +44,13 @@
 #define SA_RESETHAND 0x80000000UL
 #define SA_RESTORER 0x04000000UL
 
+/* sigaltstack() */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1U << 31)
+#define SS_FLAG_BITS SS_AUTODISARM
+#define MINSIGSTKSZ 2048 /* the kernel's floor for sigaltstack() */
+
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
@@ -105,6 +112,7 @@ void do_signal(struct pt_regs *regs);
 int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
                    struct pt_regs *regs);
 void sync_signal_state(struct task_struct *t);
+u64 sigframe_min_size(void); /* AT_MINSIGSTKSZ */
 __noreturn void do_group_exit_by_signal(int sig);
 
 #endif /* GUEST_SIGNAL_H */

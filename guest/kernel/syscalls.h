@@ -32,25 +32,57 @@
 #define __NR_sched_yield 24
 #define __NR_mremap 25
 #define __NR_madvise 28
+#define __NR_nanosleep 35
 #define __NR_getpid 39
 #define __NR_exit 60
 #define __NR_getcwd 79
 #define __NR_creat 85
 #define __NR_readlink 89
 #define __NR_kill 62
+#define __NR_newuname 63
+#define __NR_umask 95
+#define __NR_gettimeofday 96
+#define __NR_getrlimit 97
+#define __NR_sysinfo 99
+#define __NR_getuid 102
+#define __NR_getgid 104
+#define __NR_geteuid 107
+#define __NR_getegid 108
+#define __NR_getppid 110
+#define __NR_getgroups 115
+#define __NR_getresuid 118
+#define __NR_getresgid 120
 #define __NR_rt_sigpending 127
+#define __NR_sigaltstack 131
+#define __NR_getpriority 140
+#define __NR_setpriority 141
+#define __NR_prctl 157
 #define __NR_arch_prctl 158
+#define __NR_setrlimit 160
 #define __NR_gettid 186
 #define __NR_tkill 200
-#define __NR_set_tid_address 218
+#define __NR_time 201
+#define __NR_sched_setaffinity 203
+#define __NR_sched_getaffinity 204
 #define __NR_getdents64 217
+#define __NR_set_tid_address 218
+#define __NR_clock_gettime 228
+#define __NR_clock_getres 229
+#define __NR_clock_nanosleep 230
 #define __NR_exit_group 231
 #define __NR_tgkill 234
 #define __NR_openat 257
 #define __NR_newfstatat 262
 #define __NR_readlinkat 267
 #define __NR_faccessat 269
-#define __NR_syscall_max 313 /* v3.13: the last number is 313 (finit_module) */
+#define __NR_set_robust_list 273
+#define __NR_get_robust_list 274
+#define __NR_prlimit64 302
+#define __NR_getrandom 318
+/* v3.13's table ended at 313 (finit_module); it reaches 6.12's last number
+ * (462, mseal) so that the calls of today's C libraries (getrandom, rseq,
+ * clone3...) reach a handler or sys_ni_syscall, not badsys. */
+#define __NR_syscall_max 462
 
 struct iovec;
 
@@ -99,5 +131,52 @@ long sys_tkill(long pid, long sig);
 long sys_tgkill(long tgid, long pid, long sig);
 long sys_arch_prctl(long code, u64 addr);
 long sys_set_tid_address(u64 tidptr);
+
+/* signal.c */
+struct sigaltstack;
+long sys_sigaltstack(const struct sigaltstack __user *uss, struct sigaltstack __user *uoss);
+
+/* time.c */
+struct __kernel_timespec;
+struct __kernel_old_timeval;
+struct timezone;
+long sys_clock_gettime(long which_clock, struct __kernel_timespec __user *tp);
+long sys_clock_getres(long which_clock, struct __kernel_timespec __user *tp);
+long sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz);
+long sys_time(s64 __user *tloc);
+long sys_nanosleep(const struct __kernel_timespec __user *rqtp,
+                   struct __kernel_timespec __user *rmtp);
+long sys_clock_nanosleep(long which_clock, long flags, const struct __kernel_timespec __user *rqtp,
+                         struct __kernel_timespec __user *rmtp);
+
+/* sys_info.c */
+struct new_utsname;
+struct rlimit64;
+struct sysinfo;
+long sys_newuname(struct new_utsname __user *name);
+long sys_getppid(void);
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getgid(void);
+long sys_getegid(void);
+long sys_getgroups(long gidsetsize, u32 __user *grouplist);
+long sys_getresuid(u32 __user *ruid, u32 __user *euid, u32 __user *suid);
+long sys_getresgid(u32 __user *rgid, u32 __user *egid, u32 __user *sgid);
+long sys_umask(long mask);
+long sys_getrlimit(unsigned long resource, struct rlimit64 __user *ulim);
+long sys_setrlimit(unsigned long resource, const struct rlimit64 __user *ulim);
+long sys_prlimit64(long pid, unsigned long resource, const struct rlimit64 __user *new_rlim,
+                   struct rlimit64 __user *old_rlim);
+long sys_getrandom(char __user *ubuf, size_t len, unsigned long flags);
+long sys_set_robust_list(u64 head, size_t len);
+long sys_get_robust_list(long pid, u64 __user *head_ptr, u64 __user *len_ptr);
+long sys_sched_getaffinity(long pid, unsigned long len, u64 __user *user_mask_ptr);
+long sys_sched_setaffinity(long pid, unsigned long len, const u64 __user *user_mask_ptr);
+long sys_prctl(long option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+               unsigned long arg5);
+long sys_sysinfo(struct sysinfo __user *info);
+long sys_getpriority(long which, long who);
+long sys_setpriority(long which, long who, long niceval);
+void random_init(const u64 seed[2]);
 
 #endif /* GUEST_SYSCALLS_H */

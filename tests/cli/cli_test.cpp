@@ -469,3 +469,22 @@ TEST(CliPassthrough, ReexecutionReplaysTheLoggedIo) {
 
 }  // namespace
 #endif
+
+// ---- --env -------------------------------------------------------------------------
+
+// Each variable must be NAME=VALUE; one that does not fit the boot page is
+// refused like a long argument, in one line.
+TEST(CliEnv, BadVariablesAreOneLineAndStatus2) {
+    const std::string elf = std::string(SLOWPATH_TEST_DATA) + "/hostile/elf/prints-ff.elf";
+    for (const std::string& var : {std::string("NOEQUALS"), std::string("=value")}) {
+        Result r = run_cli("run --program " + elf + " --env " + var);
+        EXPECT_EQ(r.status, 2) << r.out << r.err;
+        EXPECT_EQ(count_lines(r.err), 1) << r.err;
+        EXPECT_NE(r.err.find("'" + var + "' is not NAME=VALUE"), std::string::npos) << r.err;
+        EXPECT_TRUE(r.out.empty()) << r.out;
+    }
+    Result r = run_cli("run --program " + elf + " --env BIG=" + std::string(4000, 'x'));
+    EXPECT_EQ(r.status, 2) << r.out << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("arguments and environment are too long"), std::string::npos) << r.err;
+}

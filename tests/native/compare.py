@@ -3,13 +3,16 @@
 the same bytes on stdout and on stderr and exit with the same status.
 
   compare.py --cli SLOWPATH_CLI --era ERA [--root DIR] [--stdin FILE]
-             [--expect FILE --expect-status N] PROGRAM -- [ARGS...]
+             [--env NAME=VALUE]... [--expect FILE --expect-status N]
+             PROGRAM -- [ARGS...]
 
 The guest runs as a user would run it: `slowpath-cli run --program PROGRAM
 -- ARGS`, whose stdout, stderr and exit status are the program's (the
 report goes to -o). With --root the native run starts in DIR and the guest
 sees DIR as its /, so a program that opens relative paths reads the same
-files in both. The exit status is a shell's: 128+N when signal N killed it.
+files in both. Both runs get exactly the --env variables as their
+environment (none without it). The exit status is a shell's: 128+N when
+signal N killed it.
 
 With --expect there is no native run: what Linux cannot be asked without a
 chroot or a read-only mount (escapes from the root, EROFS) is compared
@@ -29,19 +32,21 @@ def open_stdin(path):
     return open(path, "rb") if path else subprocess.DEVNULL
 
 
-def native(program, args, root, stdin_path):
+def native(program, args, root, stdin_path, env):
     p = subprocess.run([program] + args, cwd=root, stdin=open_stdin(stdin_path),
-                       capture_output=True, env={}, timeout=60)
+                       capture_output=True, env=dict(v.split("=", 1) for v in env), timeout=60)
     status = 128 - p.returncode if p.returncode < 0 else p.returncode
     return p.stdout, p.stderr, status
 
 
-def guest(cli, era, program, args, root, stdin_path):
+def guest(cli, era, program, args, root, stdin_path, env):
     with tempfile.NamedTemporaryFile(prefix="slowpath-report-", suffix=".txt") as report:
         cmd = [cli, "run", "--era", era, "--max-steps", MAX_STEPS, "--program", program,
                "-o", report.name]
         if root:
             cmd += ["--root", root]
+        for v in env:
+            cmd += ["--env", v]
         cmd += ["--"] + args
         p = subprocess.run(cmd, stdin=open_stdin(stdin_path), capture_output=True, timeout=600)
         with open(report.name, "rb") as f:
@@ -69,6 +74,7 @@ def main():
     ap.add_argument("--era", required=True)
     ap.add_argument("--root")
     ap.add_argument("--stdin")
+    ap.add_argument("--env", action="append", default=[])
     ap.add_argument("--expect")
     ap.add_argument("--expect-status", type=int, default=0)
     ap.add_argument("program")
@@ -80,9 +86,9 @@ def main():
             n_out, n_err, n_status = f.read(), b"", o.expect_status
         label = os.path.basename(o.expect)
     else:
-        n_out, n_err, n_status = native(o.program, o.args, o.root, o.stdin)
+        n_out, n_err, n_status = native(o.program, o.args, o.root, o.stdin, o.env)
         label = "linux"
-    g_out, g_err, g_status, outcome = guest(o.cli, o.era, o.program, o.args, o.root, o.stdin)
+    g_out, g_err, g_status, outcome = guest(o.cli, o.era, o.program, o.args, o.root, o.stdin, o.env)
     ok = compare("stdout", n_out, g_out, label, o.era)
     ok = compare("stderr", n_err, g_err, label, o.era) and ok
     if n_status != g_status:

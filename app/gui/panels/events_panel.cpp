@@ -103,6 +103,11 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
             // Cut with an ellipsis where the column ends, so a cut line reads
             // as cut; the row's tooltip has the whole text.
             std::string what = describe_event(e);
+            // A number the kernel has no handler for is worth seeing at once.
+            bool unimplemented = e.kind == EventKind::SyscallEntry && e.syscall >= 0 &&
+                                 static_cast<size_t>(e.syscall) < trace.syscalls.size() &&
+                                 trace.syscalls[static_cast<size_t>(e.syscall)].unimplemented;
+            if (unimplemented) what = "not implemented (-ENOSYS): " + what;
             float room = ImGui::GetContentRegionAvail().x;
             if (ImGui::CalcTextSize(what.c_str()).x > room) {
                 const std::string dots = "\xe2\x80\xa6";
@@ -116,7 +121,8 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
                 }
                 what += dots;
             }
-            text(ahead ? c.text_faint : c.text, what);
+            ImU32 what_color = unimplemented ? c.error : c.text;
+            text(ahead ? with_alpha(what_color, 0.5f) : what_color, what);
         }
     }
     // Follow the current step after a move.

@@ -91,6 +91,7 @@ struct Scenario {
     std::string root_dir;        // the guest's read-only `/`; empty: only /dev/null, /dev/zero
     int stdin_fd = -1;           // host descriptor read(0) reads; -1: an empty stdin
     bool stream_output = false;  // also write the program's stdout/stderr to ours as it runs
+    std::vector<std::string> user_env;  // the program's environment, NAME=VALUE; empty by default
 };
 
 class SessionImpl;

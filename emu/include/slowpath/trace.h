@@ -89,6 +89,9 @@ struct SyscallRecord {
     uint64_t user_rip = 0;     // address of the SYSCALL instruction
     uint64_t user_rsp = 0;     // user rsp at the SYSCALL
     bool is_focus = false;
+    // The kernel has no handler for the number: sys_ni_syscall (or, past the
+    // table, badsys) answered -ENOSYS.
+    bool unimplemented = false;
     size_t first_event = 0, end_event = 0;  // [first, end) in Trace::events
 };
 

@@ -1,0 +1,253 @@
+/*
+ * Time: the clocks a program reads (clock_gettime, gettimeofday, time) and
+ * the sleeps it asks for (nanosleep, clock_nanosleep).
+ *
+ * The guest clock is deterministic, so a replay of a run sees the same
+ * values: it never looks at the host's time. It is one counter of
+ * nanoseconds since boot, which starts at 1 s and moves only when the
+ * program looks at it or sleeps:
+ *   - every clock read (any clock, any of these calls) advances it by
+ *     CLOCK_READ_NS first, so two reads always differ;
+ *   - a sleep jumps it forward by the time asked for (to the deadline of
+ *     an absolute one), and returns at once.
+ * CLOCK_REALTIME is that counter plus REALTIME_AT_BOOT, the start of
+ * 2014-01-20 UTC (the day after Linux 3.13 came out). MONOTONIC, BOOTTIME
+ * (nothing suspends) and MONOTONIC_RAW are the counter itself; TAI is
+ * REALTIME (no leap-second offset was ever set); the COARSE clocks are
+ * the fine ones cut down to a 4 ms tick (HZ=250); the CPU-time clocks are
+ * the time since exec, as the program is all that runs.
+ *
+ * There is no vDSO: every one of these is a real system call here.
+ */
+#include "sched.h"
+#include "syscalls.h"
+
+#define EOPNOTSUPP 95
+
+#define NSEC_PER_SEC 1000000000LL
+#define NSEC_PER_USEC 1000LL
+#define CLOCK_READ_NS 1000LL        /* what one look at the clock costs */
+#define BOOT_NS 1000000000LL        /* the counter at boot: 1 s */
+#define REALTIME_AT_BOOT 1390176000LL /* 2014-01-20 00:00:00 UTC */
+#define TICK_NSEC 4000000LL         /* HZ = 250: the coarse clocks' step */
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define CLOCK_REALTIME_ALARM 8
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_TAI 11
+#define TIMER_ABSTIME 1
+
+struct __kernel_timespec {
+    s64 tv_sec;
+    s64 tv_nsec;
+};
+
+struct __kernel_old_timeval {
+    s64 tv_sec;
+    s64 tv_usec;
+};
+
+struct timezone {
+    s32 tz_minuteswest;
+    s32 tz_dsttime;
+};
+
+static s64 boot_ns = BOOT_NS;
+static s64 exec_ns = BOOT_NS; /* the program started at boot */
+
+/* What a clock id names. CPU clocks of a process or thread can also be
+ * named by negative ids ((~pid << 3) | type, bit 2 for a thread, type 3
+ * for a clock file descriptor): only this process's exist here. */
+enum clock_kind { CK_NONE, CK_REALTIME, CK_MONOTONIC, CK_CPUTIME, CK_THREAD_CPUTIME };
+
+struct kclock {
+    enum clock_kind kind;
+    bool coarse;
+    bool can_sleep; /* kc->nsleep exists */
+};
+
+/* clockid_t is an int: the upper half of the register does not count. */
+static struct kclock clockid_to_kclock(long which_clock)
+{
+    int id = (int)which_clock;
+    struct kclock none = {CK_NONE, false, false};
+    if (id < 0) {
+        if ((id & 7) == 3 || (id & 3) == 3)
+            return none; /* a clock fd, or no such CPU clock type */
+        int pid = ~(id >> 3);
+        if (pid != 0 && pid != current->tgid && pid != current->pid)
+            return none;
+        if (id & 4) /* posix_cpu_nsleep refuses it (EINVAL) */
+            return (struct kclock){CK_THREAD_CPUTIME, false, true};
+        return (struct kclock){CK_CPUTIME, false, true};
+    }
+    switch (id) {
+    case CLOCK_REALTIME:
+    case CLOCK_TAI:
+        return (struct kclock){CK_REALTIME, false, true};
+    case CLOCK_MONOTONIC:
+    case CLOCK_BOOTTIME:
+        return (struct kclock){CK_MONOTONIC, false, true};
+    case CLOCK_MONOTONIC_RAW:
+        return (struct kclock){CK_MONOTONIC, false, false};
+    case CLOCK_REALTIME_COARSE:
+        return (struct kclock){CK_REALTIME, true, false};
+    case CLOCK_MONOTONIC_COARSE:
+        return (struct kclock){CK_MONOTONIC, true, false};
+    case CLOCK_PROCESS_CPUTIME_ID:
+        return (struct kclock){CK_CPUTIME, false, true};
+    case CLOCK_THREAD_CPUTIME_ID:
+        return (struct kclock){CK_THREAD_CPUTIME, false, false};
+    default:
+        /* The alarm clocks need a real-time-clock device: there is none. */
+        return none;
+    }
+}
+
+/* The clock's value in nanoseconds, at the counter's value `now`. */
+static s64 clock_value(struct kclock kc, s64 now)
+{
+    s64 v = now;
+    if (kc.kind == CK_REALTIME)
+        v = now + REALTIME_AT_BOOT * NSEC_PER_SEC;
+    else if (kc.kind == CK_CPUTIME || kc.kind == CK_THREAD_CPUTIME)
+        v = now - exec_ns;
+    if (kc.coarse)
+        v -= v % TICK_NSEC;
+    return v;
+}
+
+static s64 read_clock(struct kclock kc)
+{
+    boot_ns += CLOCK_READ_NS;
+    return clock_value(kc, boot_ns);
+}
+
+static struct __kernel_timespec ns_to_timespec(s64 ns)
+{
+    return (struct __kernel_timespec){ns / NSEC_PER_SEC, ns % NSEC_PER_SEC};
+}
+
+/* timespec64_valid: no negative seconds, nanoseconds below one second. */
+static bool timespec_valid(const struct __kernel_timespec *ts)
+{
+    return ts->tv_sec >= 0 && (u64)ts->tv_nsec < (u64)NSEC_PER_SEC;
+}
+
+/* Seconds beyond what nanoseconds in an s64 can hold sleep "forever":
+ * clamp as ktime does (KTIME_MAX). */
+static s64 timespec_to_ns(const struct __kernel_timespec *ts)
+{
+    const s64 max_sec = 0x7fffffffffffffffLL / NSEC_PER_SEC;
+    if (ts->tv_sec >= max_sec)
+        return 0x7fffffffffffffffLL;
+    return ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+}
+
+noinline long sys_clock_gettime(long which_clock, struct __kernel_timespec __user *tp)
+{
+    struct kclock kc = clockid_to_kclock(which_clock);
+    if (kc.kind == CK_NONE)
+        return -EINVAL;
+    struct __kernel_timespec ts = ns_to_timespec(read_clock(kc));
+    return copy_to_user(tp, &ts, sizeof(ts)) ? -EFAULT : 0;
+}
+
+noinline long sys_clock_getres(long which_clock, struct __kernel_timespec __user *tp)
+{
+    struct kclock kc = clockid_to_kclock(which_clock);
+    if (kc.kind == CK_NONE)
+        return -EINVAL;
+    struct __kernel_timespec ts = {0, kc.coarse ? TICK_NSEC : 1}; /* hrtimers: 1 ns */
+    if (tp && copy_to_user(tp, &ts, sizeof(ts)))
+        return -EFAULT;
+    return 0;
+}
+
+noinline long sys_gettimeofday(struct __kernel_old_timeval __user *tv,
+                               struct timezone __user *tz)
+{
+    if (tv) {
+        struct kclock kc = clockid_to_kclock(CLOCK_REALTIME);
+        s64 ns = read_clock(kc);
+        struct __kernel_old_timeval v = {ns / NSEC_PER_SEC, (ns % NSEC_PER_SEC) / NSEC_PER_USEC};
+        if (copy_to_user(tv, &v, sizeof(v)))
+            return -EFAULT;
+    }
+    if (tz) {
+        struct timezone sys_tz = {0, 0}; /* nobody ever set one */
+        if (copy_to_user(tz, &sys_tz, sizeof(sys_tz)))
+            return -EFAULT;
+    }
+    return 0;
+}
+
+noinline long sys_time(s64 __user *tloc)
+{
+    s64 now = read_clock(clockid_to_kclock(CLOCK_REALTIME)) / NSEC_PER_SEC;
+    if (tloc && put_user_u64((u64)now, (u64 __user *)tloc))
+        return -EFAULT;
+    return now;
+}
+
+/* A sleep that nothing interrupts: the clock jumps to its end. rmtp is
+ * only written when a signal cuts a sleep short, which cannot happen. */
+static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_timespec *t)
+{
+    s64 ns = timespec_to_ns(t);
+    if ((int)flags & TIMER_ABSTIME) {
+        s64 now = clock_value(kc, boot_ns);
+        if (ns <= now)
+            return 0; /* the deadline has passed */
+        ns -= now;
+    }
+    if (ns > 0x7fffffffffffffffLL - boot_ns)
+        ns = 0x7fffffffffffffffLL - boot_ns;
+    boot_ns += ns;
+    return 0;
+}
+
+noinline long sys_nanosleep(const struct __kernel_timespec __user *rqtp,
+                            struct __kernel_timespec __user *rmtp)
+{
+    (void)rmtp;
+    struct __kernel_timespec t;
+    if (copy_from_user(&t, rqtp, sizeof(t)))
+        return -EFAULT;
+    if (!timespec_valid(&t))
+        return -EINVAL;
+    return do_nanosleep(clockid_to_kclock(CLOCK_MONOTONIC), 0, &t);
+}
+
+noinline long sys_clock_nanosleep(long which_clock, long flags,
+                                  const struct __kernel_timespec __user *rqtp,
+                                  struct __kernel_timespec __user *rmtp)
+{
+    (void)rmtp;
+    struct kclock kc = clockid_to_kclock(which_clock);
+    if (kc.kind == CK_NONE)
+        return -EINVAL;
+    if (!kc.can_sleep)
+        return -EOPNOTSUPP;
+    struct __kernel_timespec t;
+    if (copy_from_user(&t, rqtp, sizeof(t)))
+        return -EFAULT;
+    if (!timespec_valid(&t))
+        return -EINVAL;
+    if (kc.kind == CK_THREAD_CPUTIME)
+        return -EINVAL; /* posix_cpu_nsleep: a thread cannot wait for its own clock */
+    return do_nanosleep(kc, flags, &t);
+}
+
+/* sysinfo() reports the uptime. */
+s64 guest_uptime_ns(void)
+{
+    return boot_ns;
+}
