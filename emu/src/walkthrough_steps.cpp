@@ -1,0 +1,363 @@
+// Walkthroughs: parsing the setup, move, point and ask steps. See
+// walkthrough_internal.h for the map of files.
+#include <algorithm>
+#include <cctype>
+
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+#include "walkthrough_internal.h"
+
+namespace slowpath::walkthrough_detail {
+
+bool Parser::setup(const YAML::Node& n, SetupStep& out) {
+    if (!map_with(n, "setup",
+                  {"restart", "era", "syscall", "bad_pointer", "inject", "at", "edit", "tamper",
+                   "signal_action"}))
+        return false;
+    if (n.size() == 0) {
+        error(n, "setup has nothing to set");
+        return false;
+    }
+    bool ok = true;
+    if (n["restart"]) {
+        if (auto b = boolean(n["restart"], "restart"))
+            out.restart = *b;
+        else
+            ok = false;
+    }
+    if (n["era"]) {
+        if (eras_.size() > 1) {
+            error(n["era"],
+                  "this walkthrough runs once per era (eras:); a step cannot choose the era");
+            ok = false;
+        } else if (auto e = era_name(for_era(n["era"]))) {
+            out.era = *e;
+        } else {
+            ok = false;
+        }
+    }
+    if (n["syscall"]) {
+        if (auto s = text(n["syscall"], "syscall")) {
+            if (auto nr = parse_syscall(*s))
+                out.syscall_nr = *nr;
+            else {
+                error(n["syscall"], "unknown syscall '" + *s + "'");
+                ok = false;
+            }
+        }
+    }
+    if (n["bad_pointer"]) {
+        if (auto b = boolean(n["bad_pointer"], "bad_pointer"))
+            out.bad_pointer = *b;
+        else
+            ok = false;
+    }
+    if (n["inject"]) {
+        if (auto flags = text_list(n["inject"], "inject")) {
+            const YAML::Node list = for_era(n["inject"]);
+            std::vector<YAML::Node> nodes;
+            if (list.IsSequence()) {
+                for (const auto& item : list) nodes.push_back(item);
+            } else {
+                nodes.push_back(list);
+            }
+            for (const auto& item : nodes) {
+                if (auto bit = flag(item, true))
+                    out.inject.push_back(*bit);
+                else
+                    ok = false;
+            }
+        } else {
+            ok = false;
+        }
+        if (!n["at"]) {
+            error(n, "setup with inject is missing 'at' (entry, exit or now)");
+            ok = false;
+        } else if (auto when = text(n["at"], "at")) {
+            std::string w = lower(*when);
+            if (w == "entry")
+                out.inject_when = InjectWhen::Entry;
+            else if (w == "exit")
+                out.inject_when = InjectWhen::Exit;
+            else if (w == "now")
+                out.inject_when = InjectWhen::Now;
+            else {
+                error(n["at"], "unknown injection time '" + *when + "' (entry, exit or now)");
+                ok = false;
+            }
+        }
+    } else if (n["at"]) {
+        error(n["at"], "'at' belongs with 'inject'");
+        ok = false;
+    }
+    if (n["edit"]) {
+        const YAML::Node edits = for_era(n["edit"]);
+        if (!edits.IsMap() || edits.size() == 0) {
+            error(n["edit"],
+                  "edit must be a map of target: value, e.g. {pt_regs.rip: 0x800000000000}");
+            ok = false;
+        } else {
+            for (const auto& kv : edits) {
+                std::string target = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+                bool known = target == "rip" || target == "rflags";
+                for (int i = 0; i < GPR_COUNT; i++) known |= target == gpr_name(i);
+                if (target.rfind("pt_regs.", 0) == 0)
+                    known = pt_regs_slot_index(target.substr(8)) >= 0;
+                if (!known) {
+                    error(kv.first, "cannot edit '" + target +
+                                        "' (a register rax..r15, rip, rflags, or pt_regs.<slot>)");
+                    ok = false;
+                    continue;
+                }
+                if (auto v = integer(kv.second, "edit value"))
+                    out.edits.emplace_back(target, static_cast<uint64_t>(*v));
+                else
+                    ok = false;
+            }
+        }
+    }
+    if (n["tamper"]) {
+        const YAML::Node tampers = for_era(n["tamper"]);
+        if (!tampers.IsMap() || tampers.size() == 0) {
+            error(n["tamper"],
+                  "tamper must be a map of register: value, e.g. {rip: 0x800000000000}");
+            ok = false;
+        } else {
+            for (const auto& kv : tampers) {
+                if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+                    error(kv.first, "tamper takes register: value pairs");
+                    ok = false;
+                    continue;
+                }
+                try {
+                    out.tampers.push_back(
+                        parse_tamper(kv.first.Scalar() + "=" + kv.second.Scalar()));
+                } catch (const std::invalid_argument& e) {
+                    error(kv.first, std::string("tamper ") + e.what());
+                    ok = false;
+                }
+            }
+        }
+    }
+    if (n["signal_action"]) {
+        if (auto a = text(for_era(n["signal_action"]), "signal_action")) {
+            if (auto action = parse_signal_action(*a)) {
+                out.signal_action = *action;
+            } else {
+                error(n["signal_action"],
+                      "unknown signal_action '" + *a + "' (handler, ignore or block)");
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+bool Parser::move(const YAML::Node& raw, MoveStep& out) {
+    const std::string targets =
+        "focus, ring3, end, over, out, or an event kind (" + event_kind_list() + ")";
+    const YAML::Node& n = raw;
+    YAML::Node to_node(raw);
+    std::string to;
+    if (n.IsScalar()) {
+        to = n.Scalar();
+    } else {
+        if (!map_with(n, "move", {"steps", "back", "label", "to", "name", "count"})) return false;
+        int forms =
+            (n["steps"] ? 1 : 0) + (n["back"] ? 1 : 0) + (n["label"] ? 1 : 0) + (n["to"] ? 1 : 0);
+        if (forms != 1) {
+            error(n, forms ? "move takes one of steps, back, label or to"
+                           : "move needs steps, back, label or to");
+            return false;
+        }
+        if (n["count"]) {
+            auto c = integer(n["count"], "count");
+            if (!c) return false;
+            if (*c < 1) {
+                error(n["count"], "count must be at least 1");
+                return false;
+            }
+            out.count = static_cast<uint64_t>(*c);
+        }
+        if (n["steps"] || n["back"]) {
+            const YAML::Node v = n["steps"] ? n["steps"] : n["back"];
+            auto c = integer(v, n["steps"] ? "steps" : "back");
+            if (!c) return false;
+            if (*c < 1) {
+                error(v, "the number of steps must be at least 1");
+                return false;
+            }
+            if (n["count"])
+                error(n["count"], "count goes with label or to; write the number of steps");
+            out.kind = n["steps"] ? MoveKind::Steps : MoveKind::Back;
+            out.count = static_cast<uint64_t>(*c);
+            if (n["name"]) error(n["name"], "'name' goes with 'to'");
+            return true;
+        }
+        if (n["label"]) {
+            auto l = text(n["label"], "label");
+            if (!l || !label(n["label"], *l)) return false;
+            out.kind = MoveKind::Label;
+            out.name = *l;
+            if (n["name"]) error(n["name"], "'name' goes with 'to'");
+            return true;
+        }
+        auto t = text(n["to"], "to");
+        if (!t) return false;
+        to = *t;
+        to_node.reset(n["to"]);
+    }
+    if (to == "focus")
+        out.kind = MoveKind::Focus;
+    else if (to == "ring3")
+        out.kind = MoveKind::Ring3;
+    else if (to == "end")
+        out.kind = MoveKind::End;
+    else if (to == "over")
+        out.kind = MoveKind::Over;
+    else if (to == "out")
+        out.kind = MoveKind::Out;
+    else if (auto k = parse_event_kind(to)) {
+        out.kind = MoveKind::Event;
+        out.event = *k;
+    } else {
+        error(to_node, "unknown move target '" + to + "' (expected " + targets + ")");
+        return false;
+    }
+    if (raw.IsMap() && raw["name"]) {
+        if (out.kind != MoveKind::Event) {
+            error(raw["name"], "'name' goes with an event kind");
+            return false;
+        }
+        auto nm = text(raw["name"], "name");
+        if (!nm) return false;
+        if (out.event == EventKind::Label) {
+            if (!label(raw["name"], *nm)) return false;
+        } else if (out.event == EventKind::Call || out.event == EventKind::Return) {
+            if (!function(raw["name"], *nm)) return false;
+        } else if (out.event == EventKind::TifCheck) {
+            if (!symbol(raw["name"], *nm)) return false;
+        }
+        out.name = *nm;
+    }
+    return true;
+}
+
+bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
+    std::vector<YAML::Node> maps;
+    if (raw.IsSequence()) {
+        for (const auto& item : raw) maps.push_back(item);
+    } else {
+        maps.push_back(raw);
+    }
+    bool ok = true;
+    for (const auto& m : maps) {
+        if (!map_with(m, "point", {"panel", "flag", "label", "field", "register"})) {
+            ok = false;
+            continue;
+        }
+        for (const auto& kv : m) {
+            std::string kind = kv.first.Scalar();
+            const YAML::Node values = for_era(kv.second);
+            if (values.IsNull()) continue;
+            std::vector<YAML::Node> items;
+            if (values.IsSequence()) {
+                for (const auto& item : values) items.push_back(item);
+            } else {
+                items.push_back(values);
+            }
+            for (const auto& item : items) {
+                if (!item.IsScalar()) {
+                    error(item, "point " + kind + " must be a name");
+                    ok = false;
+                    continue;
+                }
+                std::string name = item.Scalar();
+                if (kind == "panel") {
+                    const auto& panels = walkthrough_panels();
+                    if (std::find(panels.begin(), panels.end(), name) == panels.end()) {
+                        std::vector<std::string> list(panels.begin(), panels.end());
+                        error(item,
+                              "unknown panel '" + name + "' (expected one of: " + join(list) + ")");
+                        ok = false;
+                        continue;
+                    }
+                } else if (kind == "flag") {
+                    auto bit = flag(item, false);
+                    if (!bit) {
+                        ok = false;
+                        continue;
+                    }
+                    name = std::string(tif_flag(*bit)->name);
+                } else if (kind == "label") {
+                    if (!symbol(item, name, true)) {
+                        ok = false;
+                        continue;
+                    }
+                } else if (kind == "field") {
+                    bool known =
+                        name.rfind("pt_regs.", 0) == 0 && pt_regs_slot_index(name.substr(8)) >= 0;
+                    if (!known) {
+                        error(item,
+                              "unknown field '" + name + "' (pt_regs.<slot>, e.g. pt_regs.rcx)");
+                        ok = false;
+                        continue;
+                    }
+                } else if (kind == "register") {
+                    const auto& regs = walkthrough_registers();
+                    if (std::find(regs.begin(), regs.end(), name) == regs.end()) {
+                        error(item, "unknown register '" + name + "'");
+                        ok = false;
+                        continue;
+                    }
+                }
+                out.push_back({kind, name});
+            }
+        }
+    }
+    if (ok && out.empty()) {
+        error(raw, "point names nothing to look at");
+        ok = false;
+    }
+    return ok;
+}
+
+bool Parser::ask(const YAML::Node& n, Question& out) {
+    if (!map_with(n, "ask", {"question", "choices", "answer", "explain"})) return false;
+    bool ok =
+        require(n, "question", "ask") & require(n, "choices", "ask") & require(n, "answer", "ask");
+    if (!ok) return false;
+    if (auto q = text(n["question"], "question"))
+        out.question = *q;
+    else
+        ok = false;
+    auto choices = text_list(n["choices"], "choices");
+    if (!choices) return false;
+    if (choices->size() < 2) {
+        error(n["choices"], "a question needs at least two choices");
+        return false;
+    }
+    out.choices = *choices;
+    if (auto a = text(n["answer"], "answer")) {
+        auto it = std::find(out.choices.begin(), out.choices.end(), *a);
+        if (it == out.choices.end()) {
+            error(for_era(n["answer"]), "the answer '" + *a + "' is not one of the choices");
+            ok = false;
+        } else {
+            out.answer = static_cast<size_t>(it - out.choices.begin());
+        }
+    } else {
+        ok = false;
+    }
+    if (n["explain"]) {
+        if (auto e = text(n["explain"], "explain"))
+            out.explanation = *e;
+        else
+            ok = false;
+    }
+    return ok;
+}
+
+}  // namespace slowpath::walkthrough_detail
