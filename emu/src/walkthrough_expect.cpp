@@ -41,40 +41,13 @@ std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::st
             ok = false;
         }
     }
-    if (n["mask"]) {
-        if (auto m = integer(n["mask"], what + " mask"))
-            t.mask = static_cast<uint64_t>(*m);
-        else
-            ok = false;
-        if (t.op == ValueTest::Op::Any) {
-            error(n["mask"], "a mask needs a comparison (eq or ne)");
-            ok = false;
-        }
+    ok &= optional_field(n, "mask", what + " mask", &Parser::bits, t.mask);
+    if (n["mask"] && t.op == ValueTest::Op::Any) {
+        error(n["mask"], "a mask needs a comparison (eq or ne)");
+        ok = false;
     }
-    if (n["canonical"]) {
-        if (auto b = boolean(n["canonical"], "canonical"))
-            t.canonical = *b;
-        else
-            ok = false;
-    }
-    if (n["state"]) {
-        if (auto s = text(n["state"], "state")) {
-            std::string v = lower(*s);
-            if (v == "valid")
-                t.state = SlotState::Valid;
-            else if (v == "not-saved" || v == "not saved")
-                t.state = SlotState::NotSaved;
-            else if (v == "not-fixed" || v == "not fixed up" || v == "unfixed")
-                t.state = SlotState::Unfixed;
-            else {
-                error(n["state"],
-                      "unknown slot state '" + *s + "' (valid, not-saved or not-fixed)");
-                ok = false;
-            }
-        } else {
-            ok = false;
-        }
-    }
+    ok &= optional_field(n, "canonical", "canonical", &Parser::boolean, t.canonical);
+    ok &= optional_field(n, "state", "state", &Parser::slot_state, t.state);
     if (ok && t.op == ValueTest::Op::Any && !t.canonical && !t.state) {
         error(n, what + " has nothing to compare");
         ok = false;
@@ -174,10 +147,29 @@ bool Parser::match_list(const YAML::Node& raw, const std::string& what, bool lab
 }
 
 bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
-    if (!map_with(n, "expect",
-                  {"at", "ring", "exit", "ret", "register", "pt_regs", "tif", "route", "labels",
-                   "console", "outcome", "returned", "count", "sigframe", "syscall"}))
-        return false;
+    using Handler = bool (Parser::*)(const ExpectKey&, std::vector<Expectation>&);
+    // Each key and what reads it, in the order the error message lists them.
+    static const std::pair<const char*, Handler> handlers[] = {
+        {"at", &Parser::expect_at},
+        {"ring", &Parser::expect_ring},
+        {"exit", &Parser::expect_exit},
+        {"ret", &Parser::expect_ret},
+        {"register", &Parser::expect_named_values},
+        {"pt_regs", &Parser::expect_named_values},
+        {"tif", &Parser::expect_tif},
+        {"route", &Parser::expect_route},
+        {"labels", &Parser::expect_route},
+        {"console", &Parser::expect_console},
+        {"outcome", &Parser::expect_outcome},
+        {"returned", &Parser::expect_named_values},
+        {"count", &Parser::expect_count},
+        {"sigframe", &Parser::expect_sigframe},
+    };
+    std::vector<std::string> keys;
+    for (const auto& [key, handler] : handlers) keys.emplace_back(key);
+    keys.emplace_back("syscall");  // the selector, read first: the others use it
+    if (!map_with(n, "expect", keys)) return false;
+
     bool ok = true;
     SyscallSelector sel;
     bool has_selector = false;
@@ -190,310 +182,337 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
         }
     }
     size_t before = out.size();
+    // In the file's order, so the expectations check in the order written.
     for (const auto& kv : n) {
-        const std::string key = kv.first.Scalar();
-        if (key == "syscall") continue;
-        const YAML::Node raw = kv.second;
-        const YAML::Node v = for_era(raw);
-        if (v.IsNull() && is_era_map(raw)) continue;  // nothing to check in this era
-        Expectation e;
-        e.line = kv.first.Mark().line + 1;
-        e.column = kv.first.Mark().column + 1;
-        e.syscall = sel;
-        auto add = [&](Expectation x) { out.push_back(std::move(x)); };
-        if (key == "at") {
-            e.kind = Expectation::Kind::At;
-            auto name = text(v, "at");
-            if (!name || !symbol(v, *name, true)) {
-                ok = false;
-                continue;
-            }
-            e.name = *name;
-            add(e);
-        } else if (key == "ring") {
-            e.kind = Expectation::Kind::Ring;
-            auto r = integer(v, "ring");
-            if (!r || (*r != 0 && *r != 3)) {
-                if (r) error(v, "ring must be 0 or 3");
-                ok = false;
-                continue;
-            }
-            e.ring = static_cast<int>(*r);
-            add(e);
-        } else if (key == "exit") {
-            e.kind = Expectation::Kind::Exit;
-            auto x = text(v, "exit");
-            if (!x) {
-                ok = false;
-                continue;
-            }
-            if (*x == "sysret")
-                e.exit = ExitKind::Sysret;
-            else if (*x == "iret")
-                e.exit = ExitKind::Iret;
-            else if (*x == "none")
-                e.exit = ExitKind::None;
-            else {
-                error(v, "unknown exit '" + *x + "' (sysret, iret or none)");
-                ok = false;
-                continue;
-            }
-            add(e);
-        } else if (key == "ret") {
-            e.kind = Expectation::Kind::Ret;
-            auto t = value_test(v, "ret", false);
-            if (!t) {
-                ok = false;
-                continue;
-            }
-            e.value = *t;
-            add(e);
-        } else if (key == "register" || key == "pt_regs" || key == "returned") {
-            if (!v.IsMap() || v.size() == 0) {
-                error(raw, key + " must be a map of name: value");
-                ok = false;
-                continue;
-            }
-            for (const auto& item : v) {
-                Expectation x = e;
-                x.line = item.first.Mark().line + 1;
-                x.column = item.first.Mark().column + 1;
-                std::string name = item.first.IsScalar() ? item.first.Scalar() : "?";
-                if (key == "register") {
-                    x.kind = Expectation::Kind::Register;
-                    const auto& regs = walkthrough_registers();
-                    if (std::find(regs.begin(), regs.end(), name) == regs.end()) {
-                        error(item.first, "unknown register '" + name + "'");
-                        ok = false;
-                        continue;
-                    }
-                } else if (key == "pt_regs") {
-                    x.kind = Expectation::Kind::PtRegs;
-                    if (pt_regs_slot_index(name) < 0) {
-                        error(item.first, "unknown pt_regs slot '" + name + "'");
-                        ok = false;
-                        continue;
-                    }
-                } else {
-                    x.kind = Expectation::Kind::Returned;
-                    if (!function(item.first, name)) {
-                        ok = false;
-                        continue;
-                    }
-                }
-                x.name = name;
-                auto t = value_test(item.second, key + " " + name, key == "pt_regs");
-                if (!t) {
-                    ok = false;
-                    continue;
-                }
-                x.value = *t;
-                add(x);
-            }
-        } else if (key == "tif") {
-            if (!map_with(v, "tif", {"set", "clear"}) || v.size() == 0) {
-                if (v.IsMap()) error(v, "tif needs set or clear");
-                ok = false;
-                continue;
-            }
-            for (const char* which : {"set", "clear"}) {
-                if (!v[which]) continue;
-                const YAML::Node list = for_era(v[which]);
-                std::vector<YAML::Node> items;
-                if (list.IsSequence()) {
-                    for (const auto& item : list) items.push_back(item);
-                } else if (list.IsScalar()) {
-                    items.push_back(list);
-                } else {
-                    error(v[which], std::string("tif ") + which + " must list flag names");
-                    ok = false;
-                    continue;
-                }
-                for (const auto& item : items) {
-                    if (!item.IsScalar()) {
-                        error(item, "a TIF flag must be a name");
-                        ok = false;
-                        continue;
-                    }
-                    auto bit = flag(item, false);
-                    if (!bit) {
-                        ok = false;
-                        continue;
-                    }
-                    Expectation x = e;
-                    x.line = item.Mark().line + 1;
-                    x.column = item.Mark().column + 1;
-                    x.kind = std::string(which) == "set" ? Expectation::Kind::TifSet
-                                                         : Expectation::Kind::TifClear;
-                    x.name = std::string(tif_flag(*bit)->name);
-                    add(x);
-                }
-            }
-        } else if (key == "route" || key == "labels") {
-            e.kind = key == "route" ? Expectation::Kind::Route : Expectation::Kind::Labels;
-            if (has_selector && sel.kind == SyscallSelector::Kind::All) {
-                error(n["syscall"], key + " is about one syscall: syscall cannot be all");
-                ok = false;
-                continue;
-            }
-            if (!match_list(v, key, key == "labels", e)) {
-                ok = false;
-                continue;
-            }
-            add(e);
-        } else if (key == "console") {
-            e.kind = Expectation::Kind::Console;
-            if (v.IsMap()) {
-                if (!map_with(v, "console", {"contains", "excludes", "equals"})) {
-                    ok = false;
-                    continue;
-                }
-                for (const auto& item : v) {
-                    Expectation x = e;
-                    std::string how = item.first.Scalar();
-                    x.match = how == "excludes" ? Expectation::Match::Excludes
-                              : how == "equals" ? Expectation::Match::Equals
-                                                : Expectation::Match::Contains;
-                    auto t = text(item.second, "console " + how);
-                    if (!t) {
-                        ok = false;
-                        continue;
-                    }
-                    x.text = *t;
-                    add(x);
-                }
-            } else if (auto t = text(v, "console")) {
-                e.text = *t;
-                add(e);
-            } else {
-                ok = false;
-            }
-        } else if (key == "outcome") {
-            e.kind = Expectation::Kind::Outcome;
-            auto t = text(v, "outcome");
-            if (!t) {
-                ok = false;
-                continue;
-            }
-            auto o = parse_outcome(*t);
-            if (!o) {
-                error(v, "unknown outcome '" + *t + "' (exited, livelock, fault or step-limit)");
-                ok = false;
-                continue;
-            }
-            e.outcome = *o;
-            add(e);
-        } else if (key == "count") {
-            if (!v.IsMap() || v.size() == 0) {
-                error(raw, "count must be a map of event kind: number");
-                ok = false;
-                continue;
-            }
-            for (const auto& item : v) {
-                std::string kind = item.first.IsScalar() ? item.first.Scalar() : "?";
-                auto k = parse_event_kind(kind);
-                if (!k) {
-                    error(item.first, "unknown event kind '" + kind +
-                                          "' (expected one of: " + event_kind_list() + ")");
-                    ok = false;
-                    continue;
-                }
-                const YAML::Node val = for_era(item.second);
-                Expectation x = e;
-                x.kind = Expectation::Kind::Count;
-                x.line = item.first.Mark().line + 1;
-                x.column = item.first.Mark().column + 1;
-                x.name = std::string(event_kind_name(*k));
-                bool by_name_kind = *k == EventKind::Call || *k == EventKind::Label ||
-                                    *k == EventKind::Return || *k == EventKind::TifCheck;
-                bool test_map = false;
-                if (val.IsMap())
-                    for (const char* op : {"eq", "ne", "lt", "le", "gt", "ge"})
-                        test_map |= val[op].IsDefined();
-                if (val.IsMap() && !test_map) {
-                    if (!by_name_kind) {
-                        error(item.second, "count " + kind +
-                                               " must be a number (a map of name: number "
-                                               "only for call, return, label and check)");
-                        ok = false;
-                        continue;
-                    }
-                    for (const auto& per : val) {
-                        Expectation y = x;
-                        y.line = per.first.Mark().line + 1;
-                        y.column = per.first.Mark().column + 1;
-                        y.count_of = per.first.Scalar();
-                        bool known = *k == EventKind::Label      ? label(per.first, y.count_of)
-                                     : *k == EventKind::TifCheck ? symbol(per.first, y.count_of)
-                                                                 : function(per.first, y.count_of);
-                        if (!known) {
-                            ok = false;
-                            continue;
-                        }
-                        auto t = value_test(per.second, "count", false);
-                        if (!t) {
-                            ok = false;
-                            continue;
-                        }
-                        y.value = *t;
-                        add(y);
-                    }
-                    continue;
-                }
-                auto t = value_test(val, "count " + kind, false);
-                if (!t) {
-                    ok = false;
-                    continue;
-                }
-                x.value = *t;
-                add(x);
-            }
-        } else if (key == "sigframe") {
-            e.kind = Expectation::Kind::Sigframe;
-            if (v.IsScalar()) {
-                auto b = boolean(v, "sigframe");
-                if (!b) {
-                    ok = false;
-                    continue;
-                }
-                e.present = *b;
-            } else {
-                if (!map_with(v, "sigframe", {"present", "signo"})) {
-                    ok = false;
-                    continue;
-                }
-                if (v["present"]) {
-                    auto b = boolean(v["present"], "sigframe present");
-                    if (!b) {
-                        ok = false;
-                        continue;
-                    }
-                    e.present = *b;
-                }
-                if (v["signo"]) {
-                    auto t = value_test(v["signo"], "sigframe signo", false);
-                    if (!t) {
-                        ok = false;
-                        continue;
-                    }
-                    e.value = *t;
-                }
-            }
-            add(e);
-        }
+        ExpectKey k;
+        k.key = kv.first.Scalar();
+        if (k.key == "syscall") continue;
+        k.map.reset(n);
+        k.raw.reset(kv.second);
+        k.value.reset(for_era(k.raw));
+        if (k.value.IsNull() && is_era_map(k.raw)) continue;  // nothing to check in this era
+        k.base.line = kv.first.Mark().line + 1;
+        k.base.column = kv.first.Mark().column + 1;
+        k.base.syscall = sel;
+        k.has_selector = has_selector;
+        for (const auto& [key, handler] : handlers)
+            if (k.key == key && !(this->*handler)(k, out)) ok = false;
     }
-    if (ok && out.size() == before && !n.IsNull()) {
-        bool all_left_out = n.size() > (n["syscall"] ? 1u : 0u);
-        for (const auto& kv : n)
-            if (kv.first.Scalar() != "syscall" &&
-                !(is_era_map(kv.second) && for_era(kv.second).IsNull()))
-                all_left_out = false;
-        if (!all_left_out) {
-            error(n, "expect has nothing to check");
+    if (ok && out.size() == before && !n.IsNull() && !expect_left_out(n)) {
+        error(n, "expect has nothing to check");
+        ok = false;
+    }
+    return ok;
+}
+
+// Every key but `syscall` is an era map whose value for this era is ~.
+bool Parser::expect_left_out(const YAML::Node& n) {
+    bool all_left_out = n.size() > (n["syscall"] ? 1u : 0u);
+    for (const auto& kv : n)
+        if (kv.first.Scalar() != "syscall" &&
+            !(is_era_map(kv.second) && for_era(kv.second).IsNull()))
+            all_left_out = false;
+    return all_left_out;
+}
+
+bool Parser::expect_at(const ExpectKey& k, std::vector<Expectation>& out) {
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::At;
+    auto name = text(k.value, "at");
+    if (!name || !symbol(k.value, *name, true)) return false;
+    e.name = *name;
+    out.push_back(e);
+    return true;
+}
+
+bool Parser::expect_ring(const ExpectKey& k, std::vector<Expectation>& out) {
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::Ring;
+    auto r = integer(k.value, "ring");
+    if (!r || (*r != 0 && *r != 3)) {
+        if (r) error(k.value, "ring must be 0 or 3");
+        return false;
+    }
+    e.ring = static_cast<int>(*r);
+    out.push_back(e);
+    return true;
+}
+
+bool Parser::expect_exit(const ExpectKey& k, std::vector<Expectation>& out) {
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::Exit;
+    auto x = text(k.value, "exit");
+    if (!x) return false;
+    if (*x == "sysret")
+        e.exit = ExitKind::Sysret;
+    else if (*x == "iret")
+        e.exit = ExitKind::Iret;
+    else if (*x == "none")
+        e.exit = ExitKind::None;
+    else {
+        error(k.value, "unknown exit '" + *x + "' (sysret, iret or none)");
+        return false;
+    }
+    out.push_back(e);
+    return true;
+}
+
+bool Parser::expect_ret(const ExpectKey& k, std::vector<Expectation>& out) {
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::Ret;
+    auto t = value_test(k.value, "ret", false);
+    if (!t) return false;
+    e.value = *t;
+    out.push_back(e);
+    return true;
+}
+
+// register, pt_regs and returned: a map of name: value test.
+bool Parser::expect_named_values(const ExpectKey& k, std::vector<Expectation>& out) {
+    const YAML::Node& v = k.value;
+    if (!v.IsMap() || v.size() == 0) {
+        error(k.raw, k.key + " must be a map of name: value");
+        return false;
+    }
+    bool ok = true;
+    for (const auto& item : v) {
+        Expectation x = k.base;
+        x.line = item.first.Mark().line + 1;
+        x.column = item.first.Mark().column + 1;
+        std::string name = item.first.IsScalar() ? item.first.Scalar() : "?";
+        if (k.key == "register") {
+            x.kind = Expectation::Kind::Register;
+            const auto& regs = walkthrough_registers();
+            if (std::find(regs.begin(), regs.end(), name) == regs.end()) {
+                error(item.first, "unknown register '" + name + "'");
+                ok = false;
+                continue;
+            }
+        } else if (k.key == "pt_regs") {
+            x.kind = Expectation::Kind::PtRegs;
+            if (pt_regs_slot_index(name) < 0) {
+                error(item.first, "unknown pt_regs slot '" + name + "'");
+                ok = false;
+                continue;
+            }
+        } else {
+            x.kind = Expectation::Kind::Returned;
+            if (!function(item.first, name)) {
+                ok = false;
+                continue;
+            }
+        }
+        x.name = name;
+        auto t = value_test(item.second, k.key + " " + name, k.key == "pt_regs");
+        if (!t) {
             ok = false;
+            continue;
+        }
+        x.value = *t;
+        out.push_back(x);
+    }
+    return ok;
+}
+
+bool Parser::expect_tif(const ExpectKey& k, std::vector<Expectation>& out) {
+    const YAML::Node& v = k.value;
+    if (!map_with(v, "tif", {"set", "clear"}) || v.size() == 0) {
+        if (v.IsMap()) error(v, "tif needs set or clear");
+        return false;
+    }
+    bool ok = true;
+    for (const char* which : {"set", "clear"}) {
+        if (!v[which]) continue;
+        const YAML::Node list = for_era(v[which]);
+        std::vector<YAML::Node> items;
+        if (list.IsSequence()) {
+            for (const auto& item : list) items.push_back(item);
+        } else if (list.IsScalar()) {
+            items.push_back(list);
+        } else {
+            error(v[which], std::string("tif ") + which + " must list flag names");
+            ok = false;
+            continue;
+        }
+        for (const auto& item : items) {
+            if (!item.IsScalar()) {
+                error(item, "a TIF flag must be a name");
+                ok = false;
+                continue;
+            }
+            auto bit = flag(item, false);
+            if (!bit) {
+                ok = false;
+                continue;
+            }
+            Expectation x = k.base;
+            x.line = item.Mark().line + 1;
+            x.column = item.Mark().column + 1;
+            x.kind = std::string(which) == "set" ? Expectation::Kind::TifSet
+                                                 : Expectation::Kind::TifClear;
+            x.name = std::string(tif_flag(*bit)->name);
+            out.push_back(x);
         }
     }
     return ok;
+}
+
+// route and labels: which labels (and C calls) the selected syscall has passed.
+bool Parser::expect_route(const ExpectKey& k, std::vector<Expectation>& out) {
+    Expectation e = k.base;
+    e.kind = k.key == "route" ? Expectation::Kind::Route : Expectation::Kind::Labels;
+    if (k.has_selector && e.syscall.kind == SyscallSelector::Kind::All) {
+        error(k.map["syscall"], k.key + " is about one syscall: syscall cannot be all");
+        return false;
+    }
+    if (!match_list(k.value, k.key, k.key == "labels", e)) return false;
+    out.push_back(e);
+    return true;
+}
+
+bool Parser::expect_console(const ExpectKey& k, std::vector<Expectation>& out) {
+    const YAML::Node& v = k.value;
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::Console;
+    if (!v.IsMap()) {
+        auto t = text(v, "console");
+        if (!t) return false;
+        e.text = *t;
+        out.push_back(e);
+        return true;
+    }
+    if (!map_with(v, "console", {"contains", "excludes", "equals"})) return false;
+    bool ok = true;
+    for (const auto& item : v) {
+        Expectation x = e;
+        std::string how = item.first.Scalar();
+        x.match = how == "excludes" ? Expectation::Match::Excludes
+                  : how == "equals" ? Expectation::Match::Equals
+                                    : Expectation::Match::Contains;
+        auto t = text(item.second, "console " + how);
+        if (!t) {
+            ok = false;
+            continue;
+        }
+        x.text = *t;
+        out.push_back(x);
+    }
+    return ok;
+}
+
+bool Parser::expect_outcome(const ExpectKey& k, std::vector<Expectation>& out) {
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::Outcome;
+    auto t = text(k.value, "outcome");
+    if (!t) return false;
+    auto o = parse_outcome(*t);
+    if (!o) {
+        error(k.value, "unknown outcome '" + *t + "' (exited, livelock, fault or step-limit)");
+        return false;
+    }
+    e.outcome = *o;
+    out.push_back(e);
+    return true;
+}
+
+// count: event kind: number, or (calls, returns, labels, checks) name: number.
+bool Parser::expect_count(const ExpectKey& k, std::vector<Expectation>& out) {
+    const YAML::Node& v = k.value;
+    if (!v.IsMap() || v.size() == 0) {
+        error(k.raw, "count must be a map of event kind: number");
+        return false;
+    }
+    bool ok = true;
+    for (const auto& item : v) {
+        std::string kind = item.first.IsScalar() ? item.first.Scalar() : "?";
+        auto event = parse_event_kind(kind);
+        if (!event) {
+            error(item.first,
+                  "unknown event kind '" + kind + "' (expected one of: " + event_kind_list() + ")");
+            ok = false;
+            continue;
+        }
+        const YAML::Node val = for_era(item.second);
+        Expectation x = k.base;
+        x.kind = Expectation::Kind::Count;
+        x.line = item.first.Mark().line + 1;
+        x.column = item.first.Mark().column + 1;
+        x.name = std::string(event_kind_name(*event));
+        bool by_name_kind = *event == EventKind::Call || *event == EventKind::Label ||
+                            *event == EventKind::Return || *event == EventKind::TifCheck;
+        bool test_map = false;
+        if (val.IsMap())
+            for (const char* op : {"eq", "ne", "lt", "le", "gt", "ge"})
+                test_map |= val[op].IsDefined();
+        if (val.IsMap() && !test_map) {
+            if (!by_name_kind) {
+                error(item.second, "count " + kind +
+                                       " must be a number (a map of name: number "
+                                       "only for call, return, label and check)");
+                ok = false;
+            } else if (!expect_count_by_name(val, *event, x, out)) {
+                ok = false;
+            }
+            continue;
+        }
+        auto t = value_test(val, "count " + kind, false);
+        if (!t) {
+            ok = false;
+            continue;
+        }
+        x.value = *t;
+        out.push_back(x);
+    }
+    return ok;
+}
+
+// `count: {call: {do_notify_resume: 1}}`: one expectation per name.
+bool Parser::expect_count_by_name(const YAML::Node& per_name, EventKind kind, const Expectation& x,
+                                  std::vector<Expectation>& out) {
+    bool ok = true;
+    for (const auto& per : per_name) {
+        Expectation y = x;
+        y.line = per.first.Mark().line + 1;
+        y.column = per.first.Mark().column + 1;
+        y.count_of = per.first.Scalar();
+        bool known = kind == EventKind::Label      ? label(per.first, y.count_of)
+                     : kind == EventKind::TifCheck ? symbol(per.first, y.count_of)
+                                                   : function(per.first, y.count_of);
+        if (!known) {
+            ok = false;
+            continue;
+        }
+        auto t = value_test(per.second, "count", false);
+        if (!t) {
+            ok = false;
+            continue;
+        }
+        y.value = *t;
+        out.push_back(y);
+    }
+    return ok;
+}
+
+bool Parser::expect_sigframe(const ExpectKey& k, std::vector<Expectation>& out) {
+    const YAML::Node& v = k.value;
+    Expectation e = k.base;
+    e.kind = Expectation::Kind::Sigframe;
+    if (v.IsScalar()) {
+        auto b = boolean(v, "sigframe");
+        if (!b) return false;
+        e.present = *b;
+    } else {
+        if (!map_with(v, "sigframe", {"present", "signo"})) return false;
+        if (!optional_field(v, "present", "sigframe present", &Parser::boolean, e.present))
+            return false;
+        if (v["signo"]) {
+            auto t = value_test(v["signo"], "sigframe signo", false);
+            if (!t) return false;
+            e.value = *t;
+        }
+    }
+    out.push_back(e);
+    return true;
 }
 
 }  // namespace slowpath::walkthrough_detail

@@ -67,13 +67,30 @@ class Parser {
     // An era map without this era: already reported, so say nothing more about it.
     bool lacks_era(const YAML::Node& n) const;
 
+    // Readers of one value: each reports what is wrong and returns nothing.
     std::optional<std::string> text(const YAML::Node& n, const std::string& what);
     std::optional<int64_t> integer(const YAML::Node& n, const std::string& what);
+    std::optional<uint64_t> bits(const YAML::Node& n, const std::string& what);  // a mask
     std::optional<bool> boolean(const YAML::Node& n, const std::string& what);
     std::optional<std::vector<std::string>> text_list(const YAML::Node& n, const std::string& what);
+    std::optional<SlotState> slot_state(const YAML::Node& n, const std::string& what);
     bool map_with(const YAML::Node& n, const std::string& what,
                   const std::vector<std::string>& keys);
     bool require(const YAML::Node& map, const char* key, const std::string& what);
+
+    // An optional key read by one of the readers above into `out`. Absent:
+    // true, `out` as it was. Present but unreadable: false (the reader has
+    // said why), `out` as it was.
+    template <typename T, typename Out>
+    bool optional_field(const YAML::Node& map, const char* key, const std::string& what,
+                        std::optional<T> (Parser::*read)(const YAML::Node&, const std::string&),
+                        Out& out) {
+        if (!map[key]) return true;
+        std::optional<T> v = (this->*read)(map[key], what);
+        if (!v) return false;
+        out = *v;
+        return true;
+    }
 
     std::optional<Era> era_name(const YAML::Node& n);
     std::optional<int> flag(const YAML::Node& n, bool must_inject);
@@ -85,11 +102,46 @@ class Parser {
                                             ValueTest& t);
 
     std::optional<Step> step(const YAML::Node& n);
-    bool setup(const YAML::Node& n, SetupStep& out);
     bool move(const YAML::Node& n, MoveStep& out);
     bool point(const YAML::Node& n, std::vector<PointTarget>& out);
     bool ask(const YAML::Node& n, Question& out);
+
+    // setup: one handler per key (walkthrough_steps.cpp), each given the whole map.
+    bool setup(const YAML::Node& n, SetupStep& out);
+    bool setup_restart(const YAML::Node& n, SetupStep& out);
+    bool setup_era(const YAML::Node& n, SetupStep& out);
+    bool setup_syscall(const YAML::Node& n, SetupStep& out);
+    bool setup_bad_pointer(const YAML::Node& n, SetupStep& out);
+    bool setup_inject(const YAML::Node& n, SetupStep& out);  // with its `at`
+    bool setup_at(const YAML::Node& n, SetupStep& out);      // `at` without `inject`
+    bool setup_edit(const YAML::Node& n, SetupStep& out);
+    bool setup_tamper(const YAML::Node& n, SetupStep& out);
+    bool setup_signal_action(const YAML::Node& n, SetupStep& out);
+
+    // expect: one handler per key (walkthrough_expect.cpp).
+    struct ExpectKey {
+        std::string key;
+        YAML::Node map;    // the whole expect map (its `syscall`)
+        YAML::Node raw;    // the key's value as written
+        YAML::Node value;  // the same for the era being parsed
+        Expectation base;  // line, column and syscall selector filled in
+        bool has_selector = false;
+    };
     bool expect(const YAML::Node& n, std::vector<Expectation>& out);
+    bool expect_at(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_ring(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_exit(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_ret(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_named_values(const ExpectKey& k, std::vector<Expectation>& out);  // register...
+    bool expect_tif(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_route(const ExpectKey& k, std::vector<Expectation>& out);  // route, labels
+    bool expect_console(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_outcome(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_count(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_count_by_name(const YAML::Node& per_name, EventKind kind, const Expectation& x,
+                              std::vector<Expectation>& out);
+    bool expect_sigframe(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_left_out(const YAML::Node& n);  // every key's value is ~ for this era
     std::optional<ValueTest> value_test(const YAML::Node& n, const std::string& what,
                                         bool allow_state);
     std::optional<SyscallSelector> selector(const YAML::Node& n);

@@ -91,6 +91,12 @@ std::optional<int64_t> Parser::integer(const YAML::Node& raw, const std::string&
     return v;
 }
 
+std::optional<uint64_t> Parser::bits(const YAML::Node& raw, const std::string& what) {
+    auto v = integer(raw, what);
+    if (!v) return std::nullopt;
+    return static_cast<uint64_t>(*v);
+}
+
 std::optional<bool> Parser::boolean(const YAML::Node& raw, const std::string& what) {
     const YAML::Node n = for_era(raw);
     if (n.IsScalar()) {
@@ -125,6 +131,17 @@ std::optional<std::vector<std::string>> Parser::text_list(const YAML::Node& raw,
     }
     if (!ok) return std::nullopt;
     return out;
+}
+
+std::optional<SlotState> Parser::slot_state(const YAML::Node& raw, const std::string& what) {
+    auto s = text(raw, what);
+    if (!s) return std::nullopt;
+    std::string v = lower(*s);
+    if (v == "valid") return SlotState::Valid;
+    if (v == "not-saved" || v == "not saved") return SlotState::NotSaved;
+    if (v == "not-fixed" || v == "not fixed up" || v == "unfixed") return SlotState::Unfixed;
+    error(raw, "unknown slot state '" + *s + "' (valid, not-saved or not-fixed)");
+    return std::nullopt;
 }
 
 // A map whose keys are all among `keys`; an unknown key is an error.
@@ -239,8 +256,7 @@ Walkthrough Parser::parse(const YAML::Node& root) {
 
     if (require(root, "title", "the walkthrough"))
         if (auto t = text(root["title"], "title")) w.title = *t;
-    if (root["summary"])
-        if (auto t = text(root["summary"], "summary")) w.summary = *t;
+    optional_field(root, "summary", "summary", &Parser::text, w.summary);
 
     // Eras: one (`era:`) or several (`eras:`, each run separately).
     if (root["era"] && root["eras"]) {
@@ -276,8 +292,8 @@ Walkthrough Parser::parse(const YAML::Node& root) {
                         error(p["syscall"], "unknown syscall '" + *s + "'");
                 }
             }
-            if (p["bad_pointer"])
-                if (auto b = boolean(p["bad_pointer"], "bad_pointer")) w.program.bad_pointer = *b;
+            optional_field(p, "bad_pointer", "bad_pointer", &Parser::boolean,
+                           w.program.bad_pointer);
             if (p["max_steps"]) {
                 auto m = integer(p["max_steps"], "max_steps");
                 if (m && *m <= 0)

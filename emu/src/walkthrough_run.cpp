@@ -321,6 +321,145 @@ static std::optional<uint64_t> register_value(const CpuState& c, const std::stri
     return std::nullopt;
 }
 
+namespace {
+
+void check_syscall_record(const Expectation& e, const ValueTest& value, const SyscallRecord& rec,
+                          int k, CheckResult& c) {
+    std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
+    if (e.kind == Expectation::Kind::Exit) {
+        c.passed = rec.exit == e.exit;
+        c.detail = who + (rec.exit == ExitKind::None
+                              ? " never returned to user mode"
+                              : " left by " + std::string(exit_kind_name(rec.exit)));
+    } else {
+        c.passed = rec.has_ret && value.test(static_cast<uint64_t>(rec.ret));
+        c.detail = rec.has_ret ? who + " returned " + number(rec.ret) : who + " never returned";
+    }
+}
+
+void check_pt_regs(const Expectation& e, const ValueTest& value, const PtRegsView& view,
+                   CheckResult& c) {
+    int slot = pt_regs_slot_index(e.name);
+    if (!view.present || slot < 0 || static_cast<size_t>(slot) >= view.slots.size()) {
+        c.detail = "no pt_regs frame at this step";
+        return;
+    }
+    const PtRegsSlot& ps = view.slots[static_cast<size_t>(slot)];
+    bool state_ok = !value.state || ps.state == *value.state;
+    bool value_ok = (value.op == ValueTest::Op::Any && !value.canonical) || value.test(ps.value);
+    c.passed = state_ok && value_ok;
+    c.detail = "pt_regs." + e.name + " = " + hex(ps.value) + " (" +
+               std::string(slot_state_name(ps.state)) + ")";
+}
+
+void check_tif(const Expectation& e, const TifView& tif, CheckResult& c) {
+    auto bit = parse_tif(e.name);
+    bool set = tif.present && bit && (tif.flags >> *bit) & 1u;
+    c.passed = tif.present && (e.kind == Expectation::Kind::TifSet ? set : !set);
+    c.detail = tif.present ? "flags " + tif_names(tif.flags) : "no thread_info at this step";
+}
+
+// route_so_far: name, is_label.
+void check_route(const Expectation& e, const std::vector<std::pair<std::string, bool>>& so_far,
+                 CheckResult& c) {
+    std::vector<std::string> route;
+    for (const auto& [name, is_label] : so_far)
+        if (e.kind == Expectation::Kind::Route || is_label) route.push_back(name);
+    switch (e.match) {
+        case Expectation::Match::Contains:
+            c.passed = is_subsequence(e.names, route);
+            break;
+        case Expectation::Match::Equals:
+            c.passed = e.names == route;
+            break;
+        case Expectation::Match::Excludes:
+            c.passed = std::none_of(e.names.begin(), e.names.end(), [&](const std::string& n) {
+                return std::find(route.begin(), route.end(), n) != route.end();
+            });
+            break;
+    }
+    c.detail = "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
+}
+
+void check_console(const Expectation& e, const std::string& console, CheckResult& c) {
+    switch (e.match) {
+        case Expectation::Match::Contains:
+            c.passed = console.find(e.text) != std::string::npos;
+            break;
+        case Expectation::Match::Equals:
+            c.passed = console == e.text;
+            break;
+        case Expectation::Match::Excludes:
+            c.passed = console.find(e.text) == std::string::npos;
+            break;
+    }
+    std::string shown = console;
+    for (char& ch : shown)
+        if (ch == '\n') ch = '|';
+    c.detail = "console: \"" + shown + "\"";
+}
+
+void check_returned(const Expectation& e, const ValueTest& value, const Trace& t, uint64_t now,
+                    CheckResult& c) {
+    const Event* last = nullptr;
+    for (const Event& ev : t.events) {
+        if (ev.step > now) break;
+        if (ev.kind == EventKind::Return && ev.name == e.name) last = &ev;
+    }
+    if (!last) {
+        c.detail = e.name + "() has not returned to the entry code yet";
+        return;
+    }
+    // C functions return int or long: compare either width.
+    uint64_t raw = last->a[0];
+    uint64_t as_int = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(raw)));
+    c.passed = value.test(raw) || value.test(as_int);
+    c.detail =
+        e.name + "() returned " + number(static_cast<int64_t>(as_int)) + " (rax " + hex(raw) + ")";
+}
+
+// Events so far, of the selected syscall (k >= 0) or the whole run.
+void check_count(const Expectation& e, const ValueTest& value, const Trace& t, uint64_t now, int k,
+                 CheckResult& c) {
+    auto kind = parse_event_kind(e.name);
+    uint64_t n = 0;
+    for (const Event& ev : t.events) {
+        if (ev.step > now) break;
+        if (k >= 0 && ev.syscall != k) continue;
+        if (kind && ev.kind != *kind) continue;
+        if (!e.count_of.empty() && ev.name != e.count_of) continue;
+        n++;
+    }
+    c.passed = value.test(n);
+    c.detail = "counted " + std::to_string(n);
+}
+
+void check_sigframe(const Expectation& e, const ValueTest& value, const UserStackView& us,
+                    CheckResult& c) {
+    bool signo_ok = value.op == ValueTest::Op::Any || value.test(static_cast<uint64_t>(us.signo));
+    c.passed = us.has_sigframe == e.present && (!e.present || signo_ok);
+    c.detail = us.has_sigframe ? "signal frame at " + hex(us.sigframe) + " for signal " +
+                                     std::to_string(us.signo)
+                               : "no signal frame (user rsp " + hex(us.rsp) + ")";
+}
+
+// Expectations about one syscall's record or route (a count may be about all).
+bool about_one_syscall(const Expectation& e) {
+    switch (e.kind) {
+        case Expectation::Kind::Exit:
+        case Expectation::Kind::Ret:
+        case Expectation::Kind::Route:
+        case Expectation::Kind::Labels:
+            return true;
+        case Expectation::Kind::Count:
+            return e.syscall.kind != SyscallSelector::Kind::All;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
 CheckResult WalkRunner::check(const Expectation& e) {
     CheckResult c;
     c.what = e.describe();
@@ -330,7 +469,6 @@ CheckResult WalkRunner::check(const Expectation& e) {
     const Trace& t = s.trace();
     const uint64_t now = s.step();
     const CpuState cpu = s.machine().cpu();
-    std::string why;
 
     // `eq: focus_syscall+2`: the symbol's address in this run's images.
     ValueTest value = e.value;
@@ -343,6 +481,15 @@ CheckResult WalkRunner::check(const Expectation& e) {
         }
         value.value += static_cast<int64_t>(*addr);
         value.symbol.clear();
+    }
+    int k = -1;
+    if (about_one_syscall(e)) {
+        std::string why;
+        k = select_syscall(e.syscall, &why);
+        if (k < 0) {
+            c.detail = why;
+            return c;
+        }
     }
 
     switch (e.kind) {
@@ -357,161 +504,43 @@ CheckResult WalkRunner::check(const Expectation& e) {
             c.detail = "ring " + std::to_string(cpu.cpl);
             break;
         case Expectation::Kind::Exit:
-        case Expectation::Kind::Ret: {
-            int k = select_syscall(e.syscall, &why);
-            if (k < 0) {
-                c.detail = why;
-                break;
-            }
-            const SyscallRecord& rec = t.syscalls[static_cast<size_t>(k)];
-            std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
-            if (e.kind == Expectation::Kind::Exit) {
-                c.passed = rec.exit == e.exit;
-                c.detail = who + (rec.exit == ExitKind::None
-                                      ? " never returned to user mode"
-                                      : " left by " + std::string(exit_kind_name(rec.exit)));
-            } else {
-                c.passed = rec.has_ret && value.test(static_cast<uint64_t>(rec.ret));
-                c.detail =
-                    rec.has_ret ? who + " returned " + number(rec.ret) : who + " never returned";
-            }
+        case Expectation::Kind::Ret:
+            check_syscall_record(e, value, t.syscalls[static_cast<size_t>(k)], k, c);
             break;
-        }
         case Expectation::Kind::Register: {
             auto v = register_value(cpu, e.name);
             c.passed = v && value.test(*v);
             c.detail = e.name + " = " + (v ? hex(*v) : std::string("?"));
             break;
         }
-        case Expectation::Kind::PtRegs: {
-            PtRegsView view = s.pt_regs();
-            int slot = pt_regs_slot_index(e.name);
-            if (!view.present || slot < 0 || static_cast<size_t>(slot) >= view.slots.size()) {
-                c.detail = "no pt_regs frame at this step";
-                break;
-            }
-            const PtRegsSlot& ps = view.slots[static_cast<size_t>(slot)];
-            bool state_ok = !value.state || ps.state == *value.state;
-            bool value_ok =
-                (value.op == ValueTest::Op::Any && !value.canonical) || value.test(ps.value);
-            c.passed = state_ok && value_ok;
-            c.detail = "pt_regs." + e.name + " = " + hex(ps.value) + " (" +
-                       std::string(slot_state_name(ps.state)) + ")";
+        case Expectation::Kind::PtRegs:
+            check_pt_regs(e, value, s.pt_regs(), c);
             break;
-        }
         case Expectation::Kind::TifSet:
-        case Expectation::Kind::TifClear: {
-            TifView tif = s.tif();
-            auto bit = parse_tif(e.name);
-            bool set = tif.present && bit && (tif.flags >> *bit) & 1u;
-            c.passed = tif.present && (e.kind == Expectation::Kind::TifSet ? set : !set);
-            c.detail =
-                tif.present ? "flags " + tif_names(tif.flags) : "no thread_info at this step";
+        case Expectation::Kind::TifClear:
+            check_tif(e, s.tif(), c);
             break;
-        }
         case Expectation::Kind::Route:
-        case Expectation::Kind::Labels: {
-            int k = select_syscall(e.syscall, &why);
-            if (k < 0) {
-                c.detail = why;
-                break;
-            }
-            std::vector<std::string> route;
-            for (const auto& [name, is_label] : route_so_far(k))
-                if (e.kind == Expectation::Kind::Route || is_label) route.push_back(name);
-            switch (e.match) {
-                case Expectation::Match::Contains:
-                    c.passed = is_subsequence(e.names, route);
-                    break;
-                case Expectation::Match::Equals:
-                    c.passed = e.names == route;
-                    break;
-                case Expectation::Match::Excludes:
-                    c.passed =
-                        std::none_of(e.names.begin(), e.names.end(), [&](const std::string& n) {
-                            return std::find(route.begin(), route.end(), n) != route.end();
-                        });
-                    break;
-            }
-            c.detail =
-                "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
+        case Expectation::Kind::Labels:
+            check_route(e, route_so_far(k), c);
             break;
-        }
-        case Expectation::Kind::Console: {
-            std::string console = s.console();
-            switch (e.match) {
-                case Expectation::Match::Contains:
-                    c.passed = console.find(e.text) != std::string::npos;
-                    break;
-                case Expectation::Match::Equals:
-                    c.passed = console == e.text;
-                    break;
-                case Expectation::Match::Excludes:
-                    c.passed = console.find(e.text) == std::string::npos;
-                    break;
-            }
-            std::string shown = console;
-            for (char& ch : shown)
-                if (ch == '\n') ch = '|';
-            c.detail = "console: \"" + shown + "\"";
+        case Expectation::Kind::Console:
+            check_console(e, s.console(), c);
             break;
-        }
         case Expectation::Kind::Outcome:
             c.passed = t.outcome == e.outcome;
             c.detail = "the run ends: " + std::string(outcome_name(t.outcome)) +
                        (t.outcome_detail.empty() ? "" : " (" + t.outcome_detail + ")");
             break;
-        case Expectation::Kind::Returned: {
-            const Event* last = nullptr;
-            for (const Event& ev : t.events) {
-                if (ev.step > now) break;
-                if (ev.kind == EventKind::Return && ev.name == e.name) last = &ev;
-            }
-            if (!last) {
-                c.detail = e.name + "() has not returned to the entry code yet";
-                break;
-            }
-            // C functions return int or long: compare either width.
-            uint64_t raw = last->a[0];
-            uint64_t as_int =
-                static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(raw)));
-            c.passed = value.test(raw) || value.test(as_int);
-            c.detail = e.name + "() returned " + number(static_cast<int64_t>(as_int)) + " (rax " +
-                       hex(raw) + ")";
+        case Expectation::Kind::Returned:
+            check_returned(e, value, t, now, c);
             break;
-        }
-        case Expectation::Kind::Count: {
-            int k = -1;
-            if (e.syscall.kind != SyscallSelector::Kind::All) {
-                k = select_syscall(e.syscall, &why);
-                if (k < 0) {
-                    c.detail = why;
-                    break;
-                }
-            }
-            auto kind = parse_event_kind(e.name);
-            uint64_t n = 0;
-            for (const Event& ev : t.events) {
-                if (ev.step > now) break;
-                if (k >= 0 && ev.syscall != k) continue;
-                if (kind && ev.kind != *kind) continue;
-                if (!e.count_of.empty() && ev.name != e.count_of) continue;
-                n++;
-            }
-            c.passed = value.test(n);
-            c.detail = "counted " + std::to_string(n);
+        case Expectation::Kind::Count:
+            check_count(e, value, t, now, k, c);
             break;
-        }
-        case Expectation::Kind::Sigframe: {
-            UserStackView us = s.user_stack();
-            bool signo_ok =
-                value.op == ValueTest::Op::Any || value.test(static_cast<uint64_t>(us.signo));
-            c.passed = us.has_sigframe == e.present && (!e.present || signo_ok);
-            c.detail = us.has_sigframe ? "signal frame at " + hex(us.sigframe) + " for signal " +
-                                             std::to_string(us.signo)
-                                       : "no signal frame (user rsp " + hex(us.rsp) + ")";
+        case Expectation::Kind::Sigframe:
+            check_sigframe(e, value, s.user_stack(), c);
             break;
-        }
     }
     if (c.passed) c.detail.clear();
     return c;

@@ -10,149 +10,172 @@
 namespace slowpath::walkthrough_detail {
 
 bool Parser::setup(const YAML::Node& n, SetupStep& out) {
-    if (!map_with(n, "setup",
-                  {"restart", "era", "syscall", "bad_pointer", "inject", "at", "edit", "tamper",
-                   "signal_action"}))
-        return false;
+    using Handler = bool (Parser::*)(const YAML::Node&, SetupStep&);
+    // Each key and what reads it, in the order they are read (and listed in
+    // the error message), whatever the file's order.
+    static const std::pair<const char*, Handler> handlers[] = {
+        {"restart", &Parser::setup_restart},
+        {"era", &Parser::setup_era},
+        {"syscall", &Parser::setup_syscall},
+        {"bad_pointer", &Parser::setup_bad_pointer},
+        {"inject", &Parser::setup_inject},
+        {"at", &Parser::setup_at},
+        {"edit", &Parser::setup_edit},
+        {"tamper", &Parser::setup_tamper},
+        {"signal_action", &Parser::setup_signal_action},
+    };
+    std::vector<std::string> keys;
+    for (const auto& [key, handler] : handlers) keys.emplace_back(key);
+    if (!map_with(n, "setup", keys)) return false;
     if (n.size() == 0) {
         error(n, "setup has nothing to set");
         return false;
     }
     bool ok = true;
-    if (n["restart"]) {
-        if (auto b = boolean(n["restart"], "restart"))
-            out.restart = *b;
-        else
-            ok = false;
+    for (const auto& [key, handler] : handlers)
+        if (n[key] && !(this->*handler)(n, out)) ok = false;
+    return ok;
+}
+
+bool Parser::setup_restart(const YAML::Node& n, SetupStep& out) {
+    return optional_field(n, "restart", "restart", &Parser::boolean, out.restart);
+}
+
+bool Parser::setup_era(const YAML::Node& n, SetupStep& out) {
+    if (eras_.size() > 1) {
+        error(n["era"], "this walkthrough runs once per era (eras:); a step cannot choose the era");
+        return false;
     }
-    if (n["era"]) {
-        if (eras_.size() > 1) {
-            error(n["era"],
-                  "this walkthrough runs once per era (eras:); a step cannot choose the era");
-            ok = false;
-        } else if (auto e = era_name(for_era(n["era"]))) {
-            out.era = *e;
+    auto e = era_name(for_era(n["era"]));
+    if (!e) return false;
+    out.era = *e;
+    return true;
+}
+
+bool Parser::setup_syscall(const YAML::Node& n, SetupStep& out) {
+    auto s = text(n["syscall"], "syscall");
+    // Not text: reported, but the step stands (so an era it sets still
+    // applies to the names in later steps).
+    if (!s) return true;
+    auto nr = parse_syscall(*s);
+    if (!nr) {
+        error(n["syscall"], "unknown syscall '" + *s + "'");
+        return false;
+    }
+    out.syscall_nr = *nr;
+    return true;
+}
+
+bool Parser::setup_bad_pointer(const YAML::Node& n, SetupStep& out) {
+    return optional_field(n, "bad_pointer", "bad_pointer", &Parser::boolean, out.bad_pointer);
+}
+
+// inject: a flag or a list of flags, and `at` (entry, exit or now) with it.
+bool Parser::setup_inject(const YAML::Node& n, SetupStep& out) {
+    bool ok = true;
+    if (text_list(n["inject"], "inject")) {
+        const YAML::Node list = for_era(n["inject"]);
+        std::vector<YAML::Node> nodes;
+        if (list.IsSequence()) {
+            for (const auto& item : list) nodes.push_back(item);
         } else {
-            ok = false;
+            nodes.push_back(list);
         }
-    }
-    if (n["syscall"]) {
-        if (auto s = text(n["syscall"], "syscall")) {
-            if (auto nr = parse_syscall(*s))
-                out.syscall_nr = *nr;
-            else {
-                error(n["syscall"], "unknown syscall '" + *s + "'");
+        for (const auto& item : nodes) {
+            if (auto bit = flag(item, true))
+                out.inject.push_back(*bit);
+            else
                 ok = false;
-            }
         }
-    }
-    if (n["bad_pointer"]) {
-        if (auto b = boolean(n["bad_pointer"], "bad_pointer"))
-            out.bad_pointer = *b;
-        else
-            ok = false;
-    }
-    if (n["inject"]) {
-        if (auto flags = text_list(n["inject"], "inject")) {
-            const YAML::Node list = for_era(n["inject"]);
-            std::vector<YAML::Node> nodes;
-            if (list.IsSequence()) {
-                for (const auto& item : list) nodes.push_back(item);
-            } else {
-                nodes.push_back(list);
-            }
-            for (const auto& item : nodes) {
-                if (auto bit = flag(item, true))
-                    out.inject.push_back(*bit);
-                else
-                    ok = false;
-            }
-        } else {
-            ok = false;
-        }
-        if (!n["at"]) {
-            error(n, "setup with inject is missing 'at' (entry, exit or now)");
-            ok = false;
-        } else if (auto when = text(n["at"], "at")) {
-            std::string w = lower(*when);
-            if (w == "entry")
-                out.inject_when = InjectWhen::Entry;
-            else if (w == "exit")
-                out.inject_when = InjectWhen::Exit;
-            else if (w == "now")
-                out.inject_when = InjectWhen::Now;
-            else {
-                error(n["at"], "unknown injection time '" + *when + "' (entry, exit or now)");
-                ok = false;
-            }
-        }
-    } else if (n["at"]) {
-        error(n["at"], "'at' belongs with 'inject'");
+    } else {
         ok = false;
     }
-    if (n["edit"]) {
-        const YAML::Node edits = for_era(n["edit"]);
-        if (!edits.IsMap() || edits.size() == 0) {
-            error(n["edit"],
-                  "edit must be a map of target: value, e.g. {pt_regs.rip: 0x800000000000}");
-            ok = false;
-        } else {
-            for (const auto& kv : edits) {
-                std::string target = kv.first.IsScalar() ? kv.first.Scalar() : "?";
-                bool known = target == "rip" || target == "rflags";
-                for (int i = 0; i < GPR_COUNT; i++) known |= target == gpr_name(i);
-                if (target.rfind("pt_regs.", 0) == 0)
-                    known = pt_regs_slot_index(target.substr(8)) >= 0;
-                if (!known) {
-                    error(kv.first, "cannot edit '" + target +
-                                        "' (a register rax..r15, rip, rflags, or pt_regs.<slot>)");
-                    ok = false;
-                    continue;
-                }
-                if (auto v = integer(kv.second, "edit value"))
-                    out.edits.emplace_back(target, static_cast<uint64_t>(*v));
-                else
-                    ok = false;
-            }
-        }
+    if (!n["at"]) {
+        error(n, "setup with inject is missing 'at' (entry, exit or now)");
+        return false;
     }
-    if (n["tamper"]) {
-        const YAML::Node tampers = for_era(n["tamper"]);
-        if (!tampers.IsMap() || tampers.size() == 0) {
-            error(n["tamper"],
-                  "tamper must be a map of register: value, e.g. {rip: 0x800000000000}");
-            ok = false;
-        } else {
-            for (const auto& kv : tampers) {
-                if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
-                    error(kv.first, "tamper takes register: value pairs");
-                    ok = false;
-                    continue;
-                }
-                try {
-                    out.tampers.push_back(
-                        parse_tamper(kv.first.Scalar() + "=" + kv.second.Scalar()));
-                } catch (const std::invalid_argument& e) {
-                    error(kv.first, std::string("tamper ") + e.what());
-                    ok = false;
-                }
-            }
-        }
+    auto when = text(n["at"], "at");
+    if (!when) return ok;
+    std::string w = lower(*when);
+    if (w == "entry")
+        out.inject_when = InjectWhen::Entry;
+    else if (w == "exit")
+        out.inject_when = InjectWhen::Exit;
+    else if (w == "now")
+        out.inject_when = InjectWhen::Now;
+    else {
+        error(n["at"], "unknown injection time '" + *when + "' (entry, exit or now)");
+        return false;
     }
-    if (n["signal_action"]) {
-        if (auto a = text(for_era(n["signal_action"]), "signal_action")) {
-            if (auto action = parse_signal_action(*a)) {
-                out.signal_action = *action;
-            } else {
-                error(n["signal_action"],
-                      "unknown signal_action '" + *a + "' (handler, ignore or block)");
-                ok = false;
-            }
-        } else {
+    return ok;
+}
+
+bool Parser::setup_at(const YAML::Node& n, SetupStep&) {
+    if (n["inject"]) return true;  // read with it
+    error(n["at"], "'at' belongs with 'inject'");
+    return false;
+}
+
+bool Parser::setup_edit(const YAML::Node& n, SetupStep& out) {
+    const YAML::Node edits = for_era(n["edit"]);
+    if (!edits.IsMap() || edits.size() == 0) {
+        error(n["edit"], "edit must be a map of target: value, e.g. {pt_regs.rip: 0x800000000000}");
+        return false;
+    }
+    bool ok = true;
+    for (const auto& kv : edits) {
+        std::string target = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+        bool known = target == "rip" || target == "rflags";
+        for (int i = 0; i < GPR_COUNT; i++) known |= target == gpr_name(i);
+        if (target.rfind("pt_regs.", 0) == 0) known = pt_regs_slot_index(target.substr(8)) >= 0;
+        if (!known) {
+            error(kv.first, "cannot edit '" + target +
+                                "' (a register rax..r15, rip, rflags, or pt_regs.<slot>)");
+            ok = false;
+            continue;
+        }
+        if (auto v = integer(kv.second, "edit value"))
+            out.edits.emplace_back(target, static_cast<uint64_t>(*v));
+        else
+            ok = false;
+    }
+    return ok;
+}
+
+bool Parser::setup_tamper(const YAML::Node& n, SetupStep& out) {
+    const YAML::Node tampers = for_era(n["tamper"]);
+    if (!tampers.IsMap() || tampers.size() == 0) {
+        error(n["tamper"], "tamper must be a map of register: value, e.g. {rip: 0x800000000000}");
+        return false;
+    }
+    bool ok = true;
+    for (const auto& kv : tampers) {
+        if (!kv.first.IsScalar() || !kv.second.IsScalar()) {
+            error(kv.first, "tamper takes register: value pairs");
+            ok = false;
+            continue;
+        }
+        try {
+            out.tampers.push_back(parse_tamper(kv.first.Scalar() + "=" + kv.second.Scalar()));
+        } catch (const std::invalid_argument& e) {
+            // The scenario's own parser says what is wrong; it becomes the diagnostic.
+            error(kv.first, std::string("tamper ") + e.what());
             ok = false;
         }
     }
     return ok;
+}
+
+bool Parser::setup_signal_action(const YAML::Node& n, SetupStep& out) {
+    auto a = text(for_era(n["signal_action"]), "signal_action");
+    if (!a) return false;
+    auto action = parse_signal_action(*a);
+    if (!action) {
+        error(n["signal_action"], "unknown signal_action '" + *a + "' (handler, ignore or block)");
+        return false;
+    }
+    out.signal_action = *action;
+    return true;
 }
 
 bool Parser::move(const YAML::Node& raw, MoveStep& out) {
@@ -351,12 +374,7 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
     } else {
         ok = false;
     }
-    if (n["explain"]) {
-        if (auto e = text(n["explain"], "explain"))
-            out.explanation = *e;
-        else
-            ok = false;
-    }
+    ok &= optional_field(n, "explain", "explain", &Parser::text, out.explanation);
     return ok;
 }
 
