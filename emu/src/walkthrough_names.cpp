@@ -196,15 +196,21 @@ const EraSymbols& era_symbols(Era era, bool use_kernel) {
                 s.labels = std::move(from_elf.labels);
                 s.functions = std::move(from_elf.functions);
             }
-        } catch (const std::exception&) {
-            // No image yet (or a broken one): the built-in names serve.
+        } catch (const LoadError&) {
+            // No kernel image yet, or a broken one: its names are dropped and
+            // the built-in table of era_symbols.h (the labels and functions
+            // the eras define) checks the file instead. The user still hears
+            // of it: running the walkthrough loads the image and reports the
+            // LoadError then.
         }
         try {
             GuestImage demo = GuestImage::load(guest_path("demo.elf"));
             std::set<std::string> user;
             for (const Symbol& sym : demo.symbols()) user.insert(sym.name);
             if (!user.empty()) s.user = std::move(user);
-        } catch (const std::exception&) {
+        } catch (const LoadError&) {
+            // The same for the demo program: the built-in list of its symbols
+            // serves, and a run reports the LoadError.
         }
     }
     return cache.emplace(key, std::move(s)).first->second;
