@@ -119,15 +119,11 @@ bool Parser::match_list(const YAML::Node& raw, const std::string& what, bool lab
                                       : Expectation::Match::Contains;
         list.reset(for_era(n.begin()->second));
     }
-    std::vector<YAML::Node> items;
-    if (list.IsSequence()) {
-        for (const auto& item : list) items.push_back(item);
-    } else if (list.IsScalar()) {
-        items.push_back(list);
-    } else {
+    if (!list.IsSequence() && !list.IsScalar()) {
         error(list, what + " must list names");
         return false;
     }
+    const std::vector<YAML::Node> items = one_or_many(list);
     bool ok = true;
     for (const auto& item : items) {
         if (!item.IsScalar()) {
@@ -324,17 +320,12 @@ bool Parser::expect_tif(const ExpectKey& k, std::vector<Expectation>& out) {
     for (const char* which : {"set", "clear"}) {
         if (!v[which]) continue;
         const YAML::Node list = for_era(v[which]);
-        std::vector<YAML::Node> items;
-        if (list.IsSequence()) {
-            for (const auto& item : list) items.push_back(item);
-        } else if (list.IsScalar()) {
-            items.push_back(list);
-        } else {
+        if (!list.IsSequence() && !list.IsScalar()) {
             error(v[which], std::string("tif ") + which + " must list flag names");
             ok = false;
             continue;
         }
-        for (const auto& item : items) {
+        for (const auto& item : one_or_many(list)) {
             if (!item.IsScalar()) {
                 error(item, "a TIF flag must be a name");
                 ok = false;

@@ -9,6 +9,16 @@
 
 namespace slowpath::walkthrough_detail {
 
+std::vector<YAML::Node> one_or_many(const YAML::Node& n) {
+    std::vector<YAML::Node> items;
+    if (n.IsSequence()) {
+        for (const auto& item : n) items.push_back(item);
+    } else {
+        items.push_back(n);
+    }
+    return items;
+}
+
 namespace {
 const char* const kStepKinds[] = {"setup", "move", "say", "point", "ask", "expect", "shoot"};
 }  // namespace
@@ -378,14 +388,8 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
 
     if (n["only"]) {
         const YAML::Node only = n["only"];
-        std::vector<YAML::Node> items;
-        if (only.IsSequence()) {
-            for (const auto& item : only) items.push_back(item);
-        } else {
-            items.push_back(only);
-        }
         bool for_this_era = false;
-        for (const auto& item : items) {
+        for (const auto& item : one_or_many(only)) {
             auto e = era_name(item);
             if (!e) continue;
             if (std::find(eras_.begin(), eras_.end(), *e) == eras_.end())

@@ -75,13 +75,7 @@ bool Parser::setup_inject(const YAML::Node& n, SetupStep& out) {
     bool ok = true;
     if (text_list(n["inject"], "inject")) {
         const YAML::Node list = for_era(n["inject"]);
-        std::vector<YAML::Node> nodes;
-        if (list.IsSequence()) {
-            for (const auto& item : list) nodes.push_back(item);
-        } else {
-            nodes.push_back(list);
-        }
-        for (const auto& item : nodes) {
+        for (const auto& item : one_or_many(list)) {
             if (auto bit = flag(item, true))
                 out.inject.push_back(*bit);
             else
@@ -269,14 +263,8 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
 }
 
 bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
-    std::vector<YAML::Node> maps;
-    if (raw.IsSequence()) {
-        for (const auto& item : raw) maps.push_back(item);
-    } else {
-        maps.push_back(raw);
-    }
     bool ok = true;
-    for (const auto& m : maps) {
+    for (const auto& m : one_or_many(raw)) {
         if (!map_with(m, "point", {"panel", "flag", "label", "field", "register"})) {
             ok = false;
             continue;
@@ -285,13 +273,7 @@ bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
             std::string kind = kv.first.Scalar();
             const YAML::Node values = for_era(kv.second);
             if (values.IsNull()) continue;
-            std::vector<YAML::Node> items;
-            if (values.IsSequence()) {
-                for (const auto& item : values) items.push_back(item);
-            } else {
-                items.push_back(values);
-            }
-            for (const auto& item : items) {
+            for (const auto& item : one_or_many(values)) {
                 if (!item.IsScalar()) {
                     error(item, "point " + kind + " must be a name");
                     ok = false;
