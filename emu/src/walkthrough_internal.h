@@ -35,8 +35,6 @@ std::optional<int64_t> parse_integer(std::string text);
 std::optional<EventKind> parse_event_kind(const std::string& name);
 std::string event_kind_list();  // the names parse_event_kind takes, for messages
 std::optional<Outcome> parse_outcome(const std::string& name);
-// A sequence's items, or the node itself: where a file may give one thing or a list.
-std::vector<YAML::Node> one_or_many(const YAML::Node& n);
 
 // ---- the labels and functions of each era (walkthrough_names.cpp) -------------------
 
@@ -51,6 +49,9 @@ struct EraSymbols {
 const EraSymbols& era_symbols(Era era, bool use_kernel);
 
 // ---- the parser (walkthrough_parse.cpp, _steps.cpp, _expect.cpp) ------------------------
+
+// A sequence's items, or the node itself: where a file may give one thing or a list.
+std::vector<YAML::Node> one_or_many(const YAML::Node& n);
 
 class Parser {
  public:
