@@ -296,13 +296,6 @@ const SourceLine* GuestImage::line_for(uint64_t addr) const {
     return &*it;
 }
 
-std::vector<uint64_t> GuestImage::addrs_for_line(const std::string& file, int line) const {
-    std::vector<uint64_t> out;
-    for (const auto& l : lines_)
-        if (l.line == line && l.file == file) out.push_back(l.addr);
-    return out;
-}
-
 std::optional<std::pair<uint64_t, uint64_t>> GuestImage::section_range(
     const std::string& name) const {
     auto it = sections_.find(name);

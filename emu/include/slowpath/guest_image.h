@@ -77,7 +77,6 @@ class GuestImage {
         uint64_t addr) const;                   // nearest symbol at or below (function or label)
     std::string describe(uint64_t addr) const;  // "sysret_check+0x7"
     const SourceLine* line_for(uint64_t addr) const;  // nearest line entry at or below
-    std::vector<uint64_t> addrs_for_line(const std::string& file, int line) const;
     std::optional<std::pair<uint64_t, uint64_t>> section_range(const std::string& name) const;
     const FunctionParams* params_of(const std::string& function) const;
     std::vector<std::string> source_files() const;  // every file named in the line table

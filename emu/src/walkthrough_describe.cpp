@@ -1,0 +1,277 @@
+// Walkthroughs: what each step and expectation says in words, and loading a
+// file (every problem reported before anything runs).
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+
+#include "format.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+#include "walkthrough_internal.h"
+
+namespace slowpath {
+
+using namespace walkthrough_detail;
+
+// ---- descriptions ----------------------------------------------------------------------
+
+std::string Diagnostic::text() const {
+    if (line <= 0) return file + ": " + message;
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
+}
+
+static std::string join_diagnostics(const std::vector<Diagnostic>& d) {
+    std::string s;
+    for (size_t i = 0; i < d.size(); i++) s += (i ? "\n" : "") + d[i].text();
+    return s;
+}
+
+WalkthroughError::WalkthroughError(std::vector<Diagnostic> diagnostics)
+    : std::runtime_error(join_diagnostics(diagnostics)), diagnostics_(std::move(diagnostics)) {}
+
+bool SetupStep::changes_scenario() const {
+    return restart || era || syscall_nr || bad_pointer || !tampers.empty() || signal_action ||
+           (!inject.empty() && inject_when != InjectWhen::Now);
+}
+
+bool SetupStep::acts_now() const {
+    return (!inject.empty() && inject_when == InjectWhen::Now) || !edits.empty();
+}
+
+bool ValueTest::test(uint64_t v) const {
+    if (canonical && is_canonical(v) != *canonical) return false;
+    uint64_t x = mask ? (v & *mask) : v;
+    int64_t s = static_cast<int64_t>(x);
+    switch (op) {
+        case Op::Any:
+            return true;
+        case Op::Eq:
+            return x == static_cast<uint64_t>(value);
+        case Op::Ne:
+            return x != static_cast<uint64_t>(value);
+        case Op::Lt:
+            return s < value;
+        case Op::Le:
+            return s <= value;
+        case Op::Gt:
+            return s > value;
+        case Op::Ge:
+            return s >= value;
+    }
+    return false;
+}
+
+std::string ValueTest::text() const {
+    std::vector<std::string> parts;
+    if (state) parts.push_back("is " + std::string(slot_state_name(*state)));
+    if (canonical) parts.push_back(*canonical ? "is canonical" : "is not canonical");
+    if (op != Op::Any) {
+        static const char* ops[] = {"", "==", "!=", "<", "<=", ">", ">="};
+        std::string s = mask ? "& " + hex(*mask) + " " : "";
+        std::string v = written.empty() ? number(value) : written;
+        parts.push_back(s + ops[static_cast<int>(op)] + " " + v);
+    }
+    return join(parts, " and ");
+}
+
+std::string SyscallSelector::text() const {
+    switch (kind) {
+        case Kind::Focus:
+            return "the focus syscall";
+        case Kind::Current:
+            return "the current syscall";
+        case Kind::All:
+            return "all syscalls";
+        case Kind::Index:
+            return "syscall #" + std::to_string(index);
+        case Kind::Name:
+            return name;
+    }
+    return "?";
+}
+
+std::string Expectation::describe() const {
+    const std::string who = syscall.text();
+    switch (kind) {
+        case Kind::At:
+            return "at " + name;
+        case Kind::Ring:
+            return "in ring " + std::to_string(ring);
+        case Kind::Exit:
+            if (exit == ExitKind::None) return who + " never returns to user mode";
+            return who + " leaves by " + std::string(exit_kind_name(exit));
+        case Kind::Ret:
+            return who + " returns " + value.text();
+        case Kind::Register:
+            return name + " " + value.text();
+        case Kind::PtRegs:
+            return "pt_regs." + name + " " + value.text();
+        case Kind::TifSet:
+            return "TIF_" + name + " is set";
+        case Kind::TifClear:
+            return "TIF_" + name + " is clear";
+        case Kind::Route:
+        case Kind::Labels: {
+            std::string what = kind == Kind::Route ? "route" : "labels";
+            switch (match) {
+                case Match::Contains:
+                    return what + " of " + who + " so far passes " + join(names, " -> ");
+                case Match::Equals:
+                    return what + " of " + who + " so far is exactly " + join(names, " -> ");
+                case Match::Excludes:
+                    return what + " of " + who + " so far has none of " + join(names);
+            }
+            return what;
+        }
+        case Kind::Console:
+            switch (match) {
+                case Match::Contains:
+                    return "console shows \"" + text + "\"";
+                case Match::Equals:
+                    return "console is exactly \"" + text + "\"";
+                case Match::Excludes:
+                    return "console does not show \"" + text + "\"";
+            }
+            return "console";
+        case Kind::Outcome:
+            return "the run ends: " + std::string(outcome_name(outcome));
+        case Kind::Returned:
+            return name + "() returned " + value.text();
+        case Kind::Count: {
+            std::string what = count_of.empty() ? name + " events" : name + " " + count_of;
+            std::string scope = syscall.kind == SyscallSelector::Kind::All ? "the run" : who;
+            return what + " in " + scope + " so far " + value.text();
+        }
+        case Kind::Sigframe:
+            if (!present) return "no signal frame on the user stack";
+            return "a signal frame on the user stack" +
+                   (value.op != ValueTest::Op::Any ? " with signo " + value.text() : std::string());
+    }
+    return "?";
+}
+
+std::string Step::describe() const {
+    switch (kind) {
+        case StepKind::Setup: {
+            std::vector<std::string> parts;
+            if (setup.restart) parts.push_back("start again from the program");
+            if (setup.era) parts.push_back("era " + std::string(era_info(*setup.era).name));
+            if (setup.syscall_nr) parts.push_back("syscall " + syscall_name(*setup.syscall_nr));
+            if (setup.bad_pointer)
+                parts.push_back(*setup.bad_pointer ? "bad pointer" : "good pointer");
+            if (!setup.inject.empty()) {
+                std::vector<std::string> flags;
+                for (int bit : setup.inject) flags.push_back(tif_names(1u << bit));
+                parts.push_back("inject " + join(flags, " ") + " at " +
+                                std::string(inject_when_name(setup.inject_when)));
+            }
+            for (const auto& [target, value] : setup.edits)
+                parts.push_back("edit " + target + " = " + hex(value));
+            for (const auto& t : setup.tampers) parts.push_back("tamper " + tamper_text(t));
+            if (setup.signal_action)
+                parts.push_back("SIGUSR1 " + std::string(signal_action_name(*setup.signal_action)));
+            return "setup: " + join(parts);
+        }
+        case StepKind::Move: {
+            std::string times = move.count > 1 ? " (" + std::to_string(move.count) + " times)" : "";
+            switch (move.kind) {
+                case MoveKind::Steps:
+                    return "move " + std::to_string(move.count) + " instruction" +
+                           (move.count > 1 ? "s" : "");
+                case MoveKind::Back:
+                    return "move back " + std::to_string(move.count) + " instruction" +
+                           (move.count > 1 ? "s" : "");
+                case MoveKind::Label:
+                    return "move to label " + move.name + times;
+                case MoveKind::Focus:
+                    return "move to the focus syscall";
+                case MoveKind::Event:
+                    return "move to the next " + std::string(event_kind_name(move.event)) +
+                           (move.name.empty() ? "" : " " + move.name) + " event" + times;
+                case MoveKind::Ring3:
+                    return "move to ring 3" + times;
+                case MoveKind::End:
+                    return "move to the end";
+                case MoveKind::Over:
+                    return "step over" + times;
+                case MoveKind::Out:
+                    return "step out" + times;
+            }
+            return "move";
+        }
+        case StepKind::Say:
+            return "say";
+        case StepKind::Point: {
+            std::vector<std::string> t;
+            for (const auto& p : points) t.push_back(p.text());
+            return "point at " + join(t);
+        }
+        case StepKind::Ask:
+            return "ask: " + question.question;
+        case StepKind::Expect:
+            return "expect " + std::to_string(expectations.size()) + " thing" +
+                   (expectations.size() == 1 ? "" : "s");
+        case StepKind::Shoot:
+            return "shoot " + text;
+    }
+    return "?";
+}
+
+// ---- loading ------------------------------------------------------------------------------
+
+Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
+                              const LoadOptions& options) {
+    Parser parser(name, options);
+    YAML::Node root;
+    try {
+        root.reset(YAML::Load(text));
+    } catch (const YAML::ParserException& e) {
+        parser.error(e.mark, "YAML syntax: " + e.msg);
+        throw WalkthroughError(parser.diagnostics());
+    }
+    Walkthrough w;
+    try {
+        w = parser.parse(root);
+    } catch (const YAML::Exception& e) {
+        // yaml-cpp refuses some lookups on odd shapes; report where, not crash.
+        parser.error(e.mark, "cannot read this part of the file: " + e.msg);
+    }
+    if (!parser.diagnostics().empty()) {
+        // In file order, whichever era's pass found them.
+        std::vector<Diagnostic> d = parser.diagnostics();
+        std::stable_sort(d.begin(), d.end(), [](const Diagnostic& x, const Diagnostic& y) {
+            return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+        });
+        throw WalkthroughError(std::move(d));
+    }
+    return w;
+}
+
+Walkthrough load_walkthrough(const std::string& path, const LoadOptions& options) {
+    // No walkthrough is anywhere near this big; /dev/zero would never end.
+    constexpr size_t kMaxBytes = 4 << 20;
+    struct stat st;
+    if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        throw WalkthroughError({{path, 0, 0, "is a directory, not a walkthrough file"}});
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) throw WalkthroughError({{path, 0, 0, "cannot open the file"}});
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while (text.size() <= kMaxBytes && (n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        text.append(buf, n);
+    bool read_error = std::ferror(f);
+    int err = errno;
+    std::fclose(f);
+    if (read_error)
+        throw WalkthroughError({{path, 0, 0, std::string("cannot read: ") + std::strerror(err)}});
+    if (text.size() > kMaxBytes)
+        throw WalkthroughError({{path, 0, 0, "too large for a walkthrough (over 4 MiB)"}});
+    return parse_walkthrough(text, path, options);
+}
+
+}  // namespace slowpath

@@ -1,0 +1,549 @@
+// Walkthroughs: WalkRunner plays one era's steps against a Session.
+#include <algorithm>
+
+#include "format.h"
+#include "slowpath/machine.h"
+#include "slowpath/syscalls.h"
+#include "slowpath/tif.h"
+#include "walkthrough_internal.h"
+
+namespace slowpath {
+
+using namespace walkthrough_detail;
+
+// ---- running ----------------------------------------------------------------------------------
+
+bool StepResult::passed() const {
+    return std::all_of(checks.begin(), checks.end(), [](const CheckResult& c) { return c.passed; });
+}
+
+WalkRunner::WalkRunner(const Walkthrough& walkthrough, size_t plan_index)
+    : walkthrough_(walkthrough), plan_index_(plan_index) {
+    if (plan_index_ >= walkthrough_.plans.size())
+        throw std::out_of_range("no such era in this walkthrough");
+    restart();
+}
+
+WalkRunner::~WalkRunner() = default;
+
+void WalkRunner::restart() {
+    position_ = 0;
+    scenario_ = walkthrough_.program;
+    scenario_.era = plan().era;
+    session_.reset();
+    used_ = false;
+}
+
+Session& WalkRunner::session() {
+    if (!session_) session_ = std::make_unique<Session>(scenario_);
+    return *session_;
+}
+
+std::vector<StepResult> WalkRunner::run_all() {
+    std::vector<StepResult> results;
+    while (!done()) results.push_back(run_next());
+    return results;
+}
+
+std::vector<StepResult> WalkRunner::run_to(size_t count) {
+    restart();
+    std::vector<StepResult> results;
+    while (!done() && position_ < count) results.push_back(run_next());
+    return results;
+}
+
+StepResult WalkRunner::run_next() {
+    if (done()) throw std::out_of_range("the walkthrough has no more steps");
+    const Step& step = plan().steps[position_];
+    StepResult r;
+    r.index = position_++;
+    r.kind = step.kind;
+    r.line = step.line;
+    r.skipped = step.skipped;
+    r.description = step.describe();
+    if (!step.skipped) {
+        switch (step.kind) {
+            case StepKind::Setup:
+                apply_setup(step, r);
+                break;
+            case StepKind::Move:
+                apply_move(step, r);
+                break;
+            case StepKind::Say:
+                r.narration = step.text;
+                break;
+            case StepKind::Point:
+                r.points = step.points;
+                break;
+            case StepKind::Ask:
+                r.question = &step.question;
+                break;
+            case StepKind::Expect:
+                session();
+                used_ = true;
+                for (const auto& e : step.expectations) r.checks.push_back(check(e));
+                break;
+            case StepKind::Shoot:
+                r.screenshot = step.text;
+                break;
+        }
+    }
+    if (session_) {
+        r.machine_step = session_->step();
+        r.where = session_->where();
+    }
+    return r;
+}
+
+void WalkRunner::apply_setup(const Step& step, StepResult& r) {
+    const SetupStep& s = step.setup;
+    if (s.changes_scenario()) {
+        if (s.restart) {
+            scenario_ = walkthrough_.program;
+            scenario_.era = plan().era;
+        }
+        if (s.era) scenario_.era = *s.era;
+        if (s.syscall_nr) scenario_.syscall_nr = *s.syscall_nr;
+        if (s.bad_pointer) scenario_.bad_pointer = *s.bad_pointer;
+        for (const auto& t : s.tampers) scenario_.tampers.push_back(t);
+        if (s.signal_action) scenario_.signal_action = *s.signal_action;
+        if (s.inject_when != InjectWhen::Now)
+            for (int bit : s.inject) {
+                Injection inj;
+                inj.bit = bit;
+                inj.when = s.inject_when;
+                scenario_.injections.push_back(inj);
+            }
+        // A run that has been looked at starts again; an unused one is just rebuilt.
+        if (used_) {
+            r.restarted = true;
+            std::vector<std::string> injections;
+            for (const auto& inj : scenario_.injections) injections.push_back(injection_text(inj));
+            r.note = "the run starts again from step 0: era " +
+                     std::string(era_info(scenario_.era).name) + ", syscall " +
+                     syscall_name(scenario_.syscall_nr) +
+                     (scenario_.bad_pointer ? ", bad pointer" : "") +
+                     (injections.empty() ? "" : ", inject " + join(injections));
+        }
+        session_.reset();
+        used_ = false;
+    }
+    if (!s.acts_now()) return;
+    Session& session = this->session();
+    used_ = true;
+    // inject_now/edit_now record the new future to its end; stay where the
+    // change was made, with the change applied.
+    const uint64_t at = session.step();
+    std::vector<std::string> done;
+    if (s.inject_when == InjectWhen::Now)
+        for (int bit : s.inject) {
+            try {
+                session.inject_now(bit);
+                done.push_back("injected " + tif_names(1u << bit));
+            } catch (const std::exception& e) {
+                r.checks.push_back({"inject " + tif_names(1u << bit) + " now", false, e.what(),
+                                    step.line, step.column});
+            }
+        }
+    for (const auto& [target, value] : s.edits) {
+        try {
+            session.edit_now(target, value);
+            done.push_back(target + " = " + hex(value));
+        } catch (const std::exception& e) {
+            r.checks.push_back({"edit " + target, false, e.what(), step.line, step.column});
+        }
+    }
+    session.seek(at);
+    if (!done.empty())
+        r.note =
+            (r.note.empty() ? "" : r.note + "; ") + join(done) + " at step " + std::to_string(at);
+}
+
+void WalkRunner::apply_move(const Step& step, StepResult& r) {
+    Session& s = session();
+    used_ = true;
+    const MoveStep& m = step.move;
+    const uint64_t from = s.step();
+    auto fail = [&](const std::string& why) {
+        r.checks.push_back({step.describe(), false, why, step.line, step.column});
+    };
+    const Trace& t = s.trace();
+    switch (m.kind) {
+        case MoveKind::Steps:
+            s.step_forward(m.count);
+            if (s.step() < from + m.count)
+                fail("the run ends at step " + std::to_string(s.last_step()) + ", " +
+                     std::to_string(from + m.count - s.step()) + " short");
+            break;
+        case MoveKind::Back:
+            s.step_back(m.count);
+            if (from < m.count) fail("only " + std::to_string(from) + " steps to go back");
+            break;
+        case MoveKind::Label:
+            for (uint64_t i = 0; i < m.count; i++)
+                if (!s.run_to_label(m.name)) {
+                    fail("label " + m.name + " is not reached after step " +
+                         std::to_string(s.step()));
+                    break;
+                }
+            break;
+        case MoveKind::Focus:
+            if (t.focus < 0 || static_cast<size_t>(t.focus) >= t.syscalls.size()) {
+                fail("the focus syscall (" + syscall_name(scenario_.syscall_nr) + ") never ran");
+                break;
+            }
+            s.seek(t.syscalls[static_cast<size_t>(t.focus)].entry_step);
+            break;
+        case MoveKind::Event:
+            for (uint64_t i = 0; i < m.count; i++) {
+                std::optional<uint64_t> found;
+                for (size_t k = t.first_event_at_or_after(s.step() + 1); k < t.events.size(); k++) {
+                    const Event& e = t.events[k];
+                    if (e.kind == m.event && (m.name.empty() || e.name == m.name)) {
+                        found = e.step;
+                        break;
+                    }
+                }
+                if (!found) {
+                    fail("no " + std::string(event_kind_name(m.event)) +
+                         (m.name.empty() ? "" : " " + m.name) + " event after step " +
+                         std::to_string(s.step()));
+                    break;
+                }
+                s.seek(*found);
+            }
+            break;
+        case MoveKind::Ring3:
+            for (uint64_t i = 0; i < m.count; i++) {
+                uint64_t before = s.step();
+                s.run_to_ring3();
+                if (s.step() == before) {
+                    fail("no return to ring 3 after step " + std::to_string(before));
+                    break;
+                }
+            }
+            break;
+        case MoveKind::End:
+            s.run_to_end();
+            break;
+        case MoveKind::Over:
+            for (uint64_t i = 0; i < m.count; i++) s.step_over();
+            break;
+        case MoveKind::Out:
+            for (uint64_t i = 0; i < m.count; i++) s.step_out();
+            break;
+    }
+    r.note = "step " + std::to_string(from) + " -> " + std::to_string(s.step());
+}
+
+int WalkRunner::select_syscall(const SyscallSelector& sel, std::string* why) {
+    Session& s = session();
+    const Trace& t = s.trace();
+    const int count = static_cast<int>(t.syscalls.size());
+    const uint64_t now = s.step();
+    switch (sel.kind) {
+        case SyscallSelector::Kind::Focus:
+            if (t.focus >= 0 && t.focus < count) return t.focus;
+            *why = "the focus syscall never ran";
+            return -1;
+        case SyscallSelector::Kind::Current: {
+            int cur = s.current_syscall();
+            if (cur >= 0 && cur < count) return cur;
+            for (int i = count - 1; i >= 0; i--)
+                if (t.syscalls[static_cast<size_t>(i)].entry_step <= now) return i;
+            *why = "no syscall has started yet";
+            return -1;
+        }
+        case SyscallSelector::Kind::All:
+            return -1;
+        case SyscallSelector::Kind::Index:
+            if (sel.index < count) return sel.index;
+            *why = "the run made only " + std::to_string(count) + " syscalls";
+            return -1;
+        case SyscallSelector::Kind::Name: {
+            int latest = -1, next = -1;
+            for (int i = 0; i < count; i++) {
+                const SyscallRecord& rec = t.syscalls[static_cast<size_t>(i)];
+                if (rec.name != sel.name) continue;
+                if (rec.entry_step <= now)
+                    latest = i;
+                else if (next < 0)
+                    next = i;
+            }
+            if (latest >= 0) return latest;
+            if (next >= 0) return next;
+            *why = "the run made no " + sel.name + " syscall";
+            return -1;
+        }
+    }
+    return -1;
+}
+
+std::vector<std::pair<std::string, bool>> WalkRunner::route_so_far(int syscall) const {
+    std::vector<std::pair<std::string, bool>> route;
+    const Trace& t = session_->trace();
+    const uint64_t now = session_->step();
+    const SyscallRecord& rec = t.syscalls[static_cast<size_t>(syscall)];
+    // An event at the current step has happened: the machine is about to run
+    // the instruction it belongs to (a label reached, a call entered).
+    for (size_t i = rec.first_event; i < rec.end_event && i < t.events.size(); i++) {
+        const Event& e = t.events[i];
+        if (e.step > now) break;
+        if (e.syscall != syscall) continue;
+        if (e.kind == EventKind::Label)
+            route.emplace_back(e.name, true);
+        else if (e.kind == EventKind::Call && e.from_entry)
+            route.emplace_back(e.name, false);
+    }
+    return route;
+}
+
+static bool is_subsequence(const std::vector<std::string>& needle,
+                           const std::vector<std::string>& hay) {
+    size_t j = 0;
+    for (size_t i = 0; i < hay.size() && j < needle.size(); i++)
+        if (hay[i] == needle[j]) j++;
+    return j == needle.size();
+}
+
+static std::optional<uint64_t> register_value(const CpuState& c, const std::string& name) {
+    for (int i = 0; i < GPR_COUNT; i++)
+        if (gpr_name(i) == name) return c.gpr[static_cast<size_t>(i)];
+    if (name == "rip") return c.rip;
+    if (name == "rflags") return c.rflags;
+    if (name == "cs") return c.cs;
+    if (name == "ss") return c.ss;
+    if (name == "cpl") return static_cast<uint64_t>(c.cpl);
+    if (name == "cr2") return c.cr2;
+    if (name == "fs_base") return c.fs_base;
+    if (name == "gs_base") return c.gs_base;
+    if (name == "kernel_gs_base") return c.kernel_gs_base;
+    return std::nullopt;
+}
+
+namespace {
+
+void check_syscall_record(const Expectation& e, const ValueTest& value, const SyscallRecord& rec,
+                          int k, CheckResult& c) {
+    std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
+    if (e.kind == Expectation::Kind::Exit) {
+        c.passed = rec.exit == e.exit;
+        c.detail = who + (rec.exit == ExitKind::None
+                              ? " never returned to user mode"
+                              : " left by " + std::string(exit_kind_name(rec.exit)));
+    } else {
+        c.passed = rec.has_ret && value.test(static_cast<uint64_t>(rec.ret));
+        c.detail = rec.has_ret ? who + " returned " + number(rec.ret) : who + " never returned";
+    }
+}
+
+void check_pt_regs(const Expectation& e, const ValueTest& value, const PtRegsView& view,
+                   CheckResult& c) {
+    int slot = pt_regs_slot_index(e.name);
+    if (!view.present || slot < 0 || static_cast<size_t>(slot) >= view.slots.size()) {
+        c.detail = "no pt_regs frame at this step";
+        return;
+    }
+    const PtRegsSlot& ps = view.slots[static_cast<size_t>(slot)];
+    bool state_ok = !value.state || ps.state == *value.state;
+    bool value_ok = (value.op == ValueTest::Op::Any && !value.canonical) || value.test(ps.value);
+    c.passed = state_ok && value_ok;
+    c.detail = "pt_regs." + e.name + " = " + hex(ps.value) + " (" +
+               std::string(slot_state_name(ps.state)) + ")";
+}
+
+void check_tif(const Expectation& e, const TifView& tif, CheckResult& c) {
+    auto bit = parse_tif(e.name);
+    bool set = tif.present && bit && (tif.flags >> *bit) & 1u;
+    c.passed = tif.present && (e.kind == Expectation::Kind::TifSet ? set : !set);
+    c.detail = tif.present ? "flags " + tif_names(tif.flags) : "no thread_info at this step";
+}
+
+// route_so_far: name, is_label.
+void check_route(const Expectation& e, const std::vector<std::pair<std::string, bool>>& so_far,
+                 CheckResult& c) {
+    std::vector<std::string> route;
+    for (const auto& [name, is_label] : so_far)
+        if (e.kind == Expectation::Kind::Route || is_label) route.push_back(name);
+    switch (e.match) {
+        case Expectation::Match::Contains:
+            c.passed = is_subsequence(e.names, route);
+            break;
+        case Expectation::Match::Equals:
+            c.passed = e.names == route;
+            break;
+        case Expectation::Match::Excludes:
+            c.passed = std::none_of(e.names.begin(), e.names.end(), [&](const std::string& n) {
+                return std::find(route.begin(), route.end(), n) != route.end();
+            });
+            break;
+    }
+    c.detail = "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
+}
+
+void check_console(const Expectation& e, const std::string& console, CheckResult& c) {
+    switch (e.match) {
+        case Expectation::Match::Contains:
+            c.passed = console.find(e.text) != std::string::npos;
+            break;
+        case Expectation::Match::Equals:
+            c.passed = console == e.text;
+            break;
+        case Expectation::Match::Excludes:
+            c.passed = console.find(e.text) == std::string::npos;
+            break;
+    }
+    std::string shown = console;
+    for (char& ch : shown)
+        if (ch == '\n') ch = '|';
+    c.detail = "console: \"" + shown + "\"";
+}
+
+void check_returned(const Expectation& e, const ValueTest& value, const Trace& t, uint64_t now,
+                    CheckResult& c) {
+    const Event* last = nullptr;
+    for (const Event& ev : t.events) {
+        if (ev.step > now) break;
+        if (ev.kind == EventKind::Return && ev.name == e.name) last = &ev;
+    }
+    if (!last) {
+        c.detail = e.name + "() has not returned to the entry code yet";
+        return;
+    }
+    // C functions return int or long: compare either width.
+    uint64_t raw = last->a[0];
+    uint64_t as_int = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(raw)));
+    c.passed = value.test(raw) || value.test(as_int);
+    c.detail =
+        e.name + "() returned " + number(static_cast<int64_t>(as_int)) + " (rax " + hex(raw) + ")";
+}
+
+// Events so far, of the selected syscall (k >= 0) or the whole run.
+void check_count(const Expectation& e, const ValueTest& value, const Trace& t, uint64_t now, int k,
+                 CheckResult& c) {
+    auto kind = parse_event_kind(e.name);
+    uint64_t n = 0;
+    for (const Event& ev : t.events) {
+        if (ev.step > now) break;
+        if (k >= 0 && ev.syscall != k) continue;
+        if (kind && ev.kind != *kind) continue;
+        if (!e.count_of.empty() && ev.name != e.count_of) continue;
+        n++;
+    }
+    c.passed = value.test(n);
+    c.detail = "counted " + std::to_string(n);
+}
+
+void check_sigframe(const Expectation& e, const ValueTest& value, const UserStackView& us,
+                    CheckResult& c) {
+    bool signo_ok = value.op == ValueTest::Op::Any || value.test(static_cast<uint64_t>(us.signo));
+    c.passed = us.has_sigframe == e.present && (!e.present || signo_ok);
+    c.detail = us.has_sigframe ? "signal frame at " + hex(us.sigframe) + " for signal " +
+                                     std::to_string(us.signo)
+                               : "no signal frame (user rsp " + hex(us.rsp) + ")";
+}
+
+// Expectations about one syscall's record or route (a count may be about all).
+bool about_one_syscall(const Expectation& e) {
+    switch (e.kind) {
+        case Expectation::Kind::Exit:
+        case Expectation::Kind::Ret:
+        case Expectation::Kind::Route:
+        case Expectation::Kind::Labels:
+            return true;
+        case Expectation::Kind::Count:
+            return e.syscall.kind != SyscallSelector::Kind::All;
+        default:
+            return false;
+    }
+}
+
+}  // namespace
+
+CheckResult WalkRunner::check(const Expectation& e) {
+    CheckResult c;
+    c.what = e.describe();
+    c.line = e.line;
+    c.column = e.column;
+    Session& s = session();
+    const Trace& t = s.trace();
+    const uint64_t now = s.step();
+    const CpuState cpu = s.machine().cpu();
+
+    // `eq: focus_syscall+2`: the symbol's address in this run's images.
+    ValueTest value = e.value;
+    if (!value.symbol.empty()) {
+        auto addr = s.machine().kernel().symbol_addr(value.symbol);
+        if (!addr) addr = s.machine().user().symbol_addr(value.symbol);
+        if (!addr) {
+            c.detail = "no symbol " + value.symbol + " in this run's kernel or program";
+            return c;
+        }
+        value.value += static_cast<int64_t>(*addr);
+        value.symbol.clear();
+    }
+    int k = -1;
+    if (about_one_syscall(e)) {
+        std::string why;
+        k = select_syscall(e.syscall, &why);
+        if (k < 0) {
+            c.detail = why;
+            return c;
+        }
+    }
+
+    switch (e.kind) {
+        case Expectation::Kind::At: {
+            const Symbol* sym = s.machine().symbol_containing(cpu.rip);
+            c.passed = sym && sym->name == e.name;
+            c.detail = "at " + s.where();
+            break;
+        }
+        case Expectation::Kind::Ring:
+            c.passed = cpu.cpl == e.ring;
+            c.detail = "ring " + std::to_string(cpu.cpl);
+            break;
+        case Expectation::Kind::Exit:
+        case Expectation::Kind::Ret:
+            check_syscall_record(e, value, t.syscalls[static_cast<size_t>(k)], k, c);
+            break;
+        case Expectation::Kind::Register: {
+            auto v = register_value(cpu, e.name);
+            c.passed = v && value.test(*v);
+            c.detail = e.name + " = " + (v ? hex(*v) : std::string("?"));
+            break;
+        }
+        case Expectation::Kind::PtRegs:
+            check_pt_regs(e, value, s.pt_regs(), c);
+            break;
+        case Expectation::Kind::TifSet:
+        case Expectation::Kind::TifClear:
+            check_tif(e, s.tif(), c);
+            break;
+        case Expectation::Kind::Route:
+        case Expectation::Kind::Labels:
+            check_route(e, route_so_far(k), c);
+            break;
+        case Expectation::Kind::Console:
+            check_console(e, s.console(), c);
+            break;
+        case Expectation::Kind::Outcome:
+            c.passed = t.outcome == e.outcome;
+            c.detail = "the run ends: " + std::string(outcome_name(t.outcome)) +
+                       (t.outcome_detail.empty() ? "" : " (" + t.outcome_detail + ")");
+            break;
+        case Expectation::Kind::Returned:
+            check_returned(e, value, t, now, c);
+            break;
+        case Expectation::Kind::Count:
+            check_count(e, value, t, now, k, c);
+            break;
+        case Expectation::Kind::Sigframe:
+            check_sigframe(e, value, s.user_stack(), c);
+            break;
+    }
+    if (c.passed) c.detail.clear();
+    return c;
+}
+
+}  // namespace slowpath
