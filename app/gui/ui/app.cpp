@@ -70,42 +70,6 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 
 namespace {
 
-// FNV-1a over what a frame would draw.
-uint64_t draw_data_hash(const ImDrawData* data, int fb_w, int fb_h, ImU32 clear) {
-    uint64_t h = 1469598103934665603ull;
-    auto mix_in = [&h](const void* bytes, size_t size) {
-        const unsigned char* p = static_cast<const unsigned char*>(bytes);
-        // Eight bytes at a time: a frame holds some 400 KB of vertices.
-        size_t i = 0;
-        for (; i + 8 <= size; i += 8) {
-            uint64_t word;
-            std::memcpy(&word, p + i, 8);
-            h = (h ^ word) * 1099511628211ull;
-        }
-        for (; i < size; i++) h = (h ^ p[i]) * 1099511628211ull;
-    };
-    mix_in(&fb_w, sizeof fb_w);
-    mix_in(&fb_h, sizeof fb_h);
-    mix_in(&clear, sizeof clear);
-    if (!data) return h;
-    mix_in(&data->DisplaySize, sizeof data->DisplaySize);
-    for (int i = 0; i < data->CmdListsCount; i++) {
-        const ImDrawList* list = data->CmdLists[i];
-        mix_in(list->VtxBuffer.Data, list->VtxBuffer.Size * sizeof(ImDrawVert));
-        mix_in(list->IdxBuffer.Data, list->IdxBuffer.Size * sizeof(ImDrawIdx));
-        for (const ImDrawCmd& cmd : list->CmdBuffer) {
-            mix_in(&cmd.ClipRect, sizeof cmd.ClipRect);
-            mix_in(&cmd.TextureId, sizeof cmd.TextureId);
-            mix_in(&cmd.VtxOffset, sizeof cmd.VtxOffset);
-            mix_in(&cmd.IdxOffset, sizeof cmd.IdxOffset);
-            mix_in(&cmd.ElemCount, sizeof cmd.ElemCount);
-            bool callback = cmd.UserCallback != nullptr;
-            mix_in(&callback, sizeof callback);
-        }
-    }
-    return h;
-}
-
 void key_cb(GLFWwindow* w, int, int, int, int) {
     on_input_event(w);
 }
@@ -274,6 +238,7 @@ bool App::init_window() {
 
 void App::shutdown_window() {
     if (!window_) return;
+    renderer_.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
@@ -463,25 +428,19 @@ void App::frame() {
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
     ImU32 bg_color = palette(settings_.dark).panel_bg;
     // A frame that draws exactly what is on the screen (a mouse move over
-    // nothing, the frames after an input) is not drawn again: the software
+    // nothing, the frames after an input) is not drawn again, and one that
+    // changes a few panels redraws only their rectangles: the software
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
-    uint64_t drawn = draw_data_hash(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
-    bool present = drawn != presented_hash_ || must_present_ || measure_frames_ ||
-                   !pending_screenshot_.empty();
-    if (present) {
-        glViewport(0, 0, fb_w, fb_h);
-        ImVec4 bg = ImGui::ColorConvertU32ToFloat4(bg_color);
-        glClearColor(bg.x, bg.y, bg.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    }
+    if (!renderer_) renderer_ = std::make_unique<DamageRenderer>();
+    bool differs = renderer_->prepare(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
+    bool present = differs || must_present_ || measure_frames_ || !pending_screenshot_.empty();
+    if (present) last_render_ = renderer_->render(ImGui::GetDrawData(), bench_full_redraw_);
     if (measure_frames_) glFinish();
     double t_drawn = glfwGetTime();
     capture_if_requested();
     if (!options_.state_live.empty()) write_state(options_.state_live, true);
     if (present) {
         glfwSwapBuffers(window_);
-        presented_hash_ = drawn;
         must_present_ = false;
         presented_count_++;
     }
