@@ -479,6 +479,7 @@ void App::draw_panels() {
     in.comparing = model_->comparing();
     in.machine_ok = model_->primary().ok();
     in.presenter = settings_.presenter;
+    in.path_min_height = std::round(16.5f * ImGui::GetFontSize());
     in.aside = !aside_id_.empty() && aside_visible_ && aside_visible_() && panels_.find(aside_id_);
     Layout layout = compute_layout(in, settings_);
     handle_splitters(layout);
@@ -555,12 +556,31 @@ void App::draw_group(UiContext& ctx, const std::string& slot, const std::vector<
     for (const std::string& id : ids)
         if (pointer_.points_into(id) && pointer_.since > group_pointer_seen_) wanted = id;
     if (!wanted.empty()) group_pointer_seen_ = pointer_.since;
+    {
+        // ImGui shrinks tabs that do not fit and cuts their labels: report
+        // which would be cut (a tab is its label plus the frame padding).
+        const ImGuiStyle& style = ImGui::GetStyle();
+        float room = ImGui::GetContentRegionAvail().x, used = 0;
+        FitReport report;
+        report.avail_w = room;
+        for (const std::string& id : ids)
+            if (Panel* panel = panels_.find(id))
+                used += ImGui::CalcTextSize(panel->tab_title()).x + 2 * style.FramePadding.x +
+                        (used > 0 ? style.ItemInnerSpacing.x : 0);
+        report.content_w = used;
+        report.font = ImGui::GetFontSize();
+        if (used > room + 0.5f) {
+            report.fits = false;
+            report.clipped.push_back("tab labels");
+        }
+        report_fit("tabs:" + slot, report, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
     if (ImGui::BeginTabBar(title.c_str())) {
         for (const std::string& id : ids) {
             Panel* panel = panels_.find(id);
             if (!panel) continue;
             ImGuiTabItemFlags flags = id == wanted ? ImGuiTabItemFlags_SetSelected : 0;
-            std::string label = std::string(panel->title()) + "###" + id;
+            std::string label = std::string(panel->tab_title()) + "###" + id;
             bool selected = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
             ctx.mark("tab:" + id);
             if (selected) {
