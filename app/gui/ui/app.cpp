@@ -272,6 +272,9 @@ void App::apply_view_changes() {
         if (frame_count_ > 0) {
             ImGui_ImplOpenGL3_DestroyFontsTexture();
             ImGui_ImplOpenGL3_CreateFontsTexture();
+            // The new texture may reuse the old one's name: tiles hashed
+            // with it would look unchanged.
+            if (renderer_) renderer_->invalidate();
         }
         fonts_scale_ = scale;
         style_dirty_ = true;

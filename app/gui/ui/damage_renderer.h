@@ -44,7 +44,10 @@ class DamageRenderer {
     // offscreen copy or the back buffer that still holds it; empty if neither.
     std::vector<unsigned char> read_copy() const;
     // The next render() draws everything.
-    void invalidate() { valid_ = false; }
+    void invalidate() {
+        valid_ = false;
+        history_.clear();
+    }
 
  private:
     // The window in tiles of kTile pixels; each tile's hash covers every
