@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Speed figures of the desktop app under Xvfb (Mesa's llvmpipe unless a GPU
-# is there): CPU time per frame of the full layout, idle CPU over 10 s, start
+# is there): CPU time per frame of the full layout (drawn whole, and after a
+# step with only the changed regions drawn), idle CPU over 10 s, start
 # to the first frame with the guest booted, playing at 4 steps a second
 # (whole-process CPU share), and the seek from the last step
 # of a 100,000-instruction run to the first. Not a test: it prints figures.

@@ -344,6 +344,16 @@ void expect_lesson_fits(const json& s, const Mode& m, const char* what) {
         EXPECT_TRUE(fit[panel]["fits"].get<bool>()) << panel << ": " << fit[panel].dump();
         EXPECT_TRUE(fit[panel]["clipped"].empty()) << panel << ": " << fit[panel].dump();
     }
+    // A tab group's labels whole: ImGui shrinks tabs that do not fit and
+    // cuts their labels ("Registers and...").
+    for (const auto& [id, report] : fit.items()) {
+        if (id.rfind("tabs:", 0) != 0) continue;
+        EXPECT_TRUE(report["fits"].get<bool>()) << id << ": " << report.dump();
+        EXPECT_TRUE(report["clipped"].empty()) << id << ": " << report.dump();
+    }
+    if (m.presenter && !m.tour) {
+        EXPECT_TRUE(fit.contains("tabs:more")) << fit.dump();
+    }
     // The registers panel, where it is drawn (presenter mode has it on a
     // tab): no note cut at its column's edge, no column past the panel.
     if (fit.contains("regs")) {
@@ -398,6 +408,36 @@ TEST_P(LayoutHolds, NothingOfTheLessonIsCut) {
         }
     }
 }
+
+// The line of C calls under the graph's nodes ("↳ sys_getpid()", "↳ 9
+// calls") is given up only in a crowded panel, never at the classroom sizes;
+// the flags panel's "last check" line ends inside the panel.
+class CallLinesShown : public testing::TestWithParam<Mode> {};
+
+TEST_P(CallLinesShown, AtTheDecisionOfASignal) {
+    const Mode& m = GetParam();
+    json s = run_mode(m, {"--inject", "SIGPENDING@exit", "--commands", "decision"}, "_calls");
+    ASSERT_FALSE(s.is_null());
+    SCOPED_TRACE(name_of(m));
+    const json& fit = s["layout_fit"];
+    ASSERT_TRUE(fit.contains("path")) << fit.dump();
+    ASSERT_TRUE(fit["path"]["shown"].contains("call lines")) << fit["path"].dump();
+    EXPECT_TRUE(fit["path"]["shown"]["call lines"].get<bool>()) << fit["path"].dump();
+    ASSERT_TRUE(fit.contains("tif")) << fit.dump();
+    EXPECT_TRUE(fit["tif"]["clipped"].empty()) << fit["tif"].dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, CallLinesShown,
+                         testing::Values(Mode{1280, 720, false, 1.0f, false},
+                                         Mode{1280, 800, false, 1.0f, false},
+                                         Mode{1280, 800, true, 1.0f, false},
+                                         Mode{1920, 1080, false, 1.0f, false}),
+                         [](const testing::TestParamInfo<Mode>& info) {
+                             std::string n = name_of(info.param);
+                             for (char& c : n)
+                                 if (c == '.') c = '_';
+                             return n;
+                         });
 
 std::vector<Mode> modes() {
     std::vector<Mode> out;

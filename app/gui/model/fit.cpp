@@ -181,6 +181,7 @@ void report_fit(const std::string& panel, const FitReport& report, uint64_t fram
         r.font = std::max(r.font, report.font);
         r.content_h += report.content_h;
         r.clipped.insert(r.clipped.end(), report.clipped.begin(), report.clipped.end());
+        for (const auto& [part, drawn] : report.shown) r.shown[part] = drawn;
         return;
     }
     e.report = report;
@@ -199,7 +200,8 @@ nlohmann::json fit_reports_json() {
                    {"avail", {r.avail_w, r.avail_h}},
                    {"content", {r.content_w, r.content_h}},
                    {"font", r.font},
-                   {"clipped", r.clipped}};
+                   {"clipped", r.clipped},
+                   {"shown", r.shown}};
     }
     return out;
 }

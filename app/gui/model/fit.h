@@ -8,6 +8,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -126,6 +127,9 @@ struct FitReport {
     float content_w = 0, content_h = 0;  // what the content needed
     float font = 0;                      // the size the main content was drawn at
     std::vector<std::string> clipped;    // what did not fit ("" when fits)
+    // Optional parts and whether they were drawn (the path graph's "call
+    // lines", given up in a crowded panel).
+    std::map<std::string, bool> shown;
 };
 
 // Records a panel's fit for a frame (ImGui's frame count). A later report

@@ -203,6 +203,7 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         report.content_h = used_h;
         report.font = fs;
         if (!fit.fits) report.clipped.push_back("graph");
+        report.shown["call lines"] = geo.call_rooms;
         for (const std::string& overlap : graph_overlaps(graph, layout))
             report.clipped.push_back(overlap);
         // Both exits must be inside the panel.

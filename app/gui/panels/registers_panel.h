@@ -15,6 +15,7 @@ class RegistersPanel : public Panel {
  public:
     const char* id() const override { return "regs"; }
     const char* title() const override { return "Registers and pt_regs"; }
+    const char* tab_title() const override { return "Registers"; }
     void draw(UiContext& ctx, Pane& pane, int pane_index) override;
 
     bool show_cpu = true;  // compare mode shows pt_regs only

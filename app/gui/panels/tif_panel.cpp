@@ -325,18 +325,69 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     // ---- the check: what was tested, what was found ----
     if (last) {
         ImGui::PushFont(ctx.fonts.mono);
-        text(checking_now ? c.found_bit : c.text_dim,
-             checking_now ? "checking now:" : "last check:");
-        ImGui::SameLine();
-        text(c.text, last->where);
-        ImGui::SameLine();
-        text(c.mask_bit, tif_mask_name(last->mask));
-        tooltip(hex(last->mask) + " = " + tif_names(last->mask), 40.0f);
-        ImGui::SameLine(0, 0);
-        text(c.text_dim, " & " + hex(last->flags) + " \xe2\x86\x92");
-        ImGui::SameLine();
-        text(last->result ? c.found_bit : c.ok, last->result ? tif_names(last->result) : "no work");
+        const std::string label = checking_now ? "checking now:" : "last check:";
+        const std::string mask = tif_mask_name(last->mask);
+        const std::string flags = " & " + hex(last->flags) + " \xe2\x86\x92";
+        const std::string found = last->result ? tif_names(last->result) : "no work";
+        // As many pieces on a line as fit; the rest on lines under the
+        // function's name (the RFC's and modern's names are long).
+        const float space = ImGui::GetStyle().ItemSpacing.x;
+        const float left = ImGui::GetCursorPosX();
+        const float room = ImGui::GetContentRegionAvail().x;
+        const float indent = ImGui::CalcTextSize(label.c_str()).x + space;
+        struct Piece {
+            ImU32 color;
+            std::string text;
+            bool glued;  // follows the one before without a space
+        };
+        // A long mask ("_TIF_ALLWORK_MASK & ~_TIF_SYSCALL_TRACE") may break
+        // before each "&".
+        std::vector<Piece> pieces = {{checking_now ? c.found_bit : c.text_dim, label, false},
+                                     {c.text, last->where, false}};
+        const size_t first_mask = pieces.size();
+        for (size_t from = 0; from < mask.size();) {
+            size_t cut = mask.find(" & ", from + 1);
+            if (cut == std::string::npos) cut = mask.size();
+            pieces.push_back({c.mask_bit, mask.substr(from, cut - from), from > 0});
+            from = cut;
+        }
+        const size_t last_mask = pieces.size() - 1;
+        pieces.push_back({c.text_dim, flags, true});
+        pieces.push_back({last->result ? c.found_bit : c.ok, found, false});
+        float x = 0, drawn_right = 0;
+        for (const Piece& p : pieces) {
+            const size_t i = &p - pieces.data();
+            const bool first = i == 0;
+            std::string shown = p.text;
+            float gap = p.glued ? 0 : space;
+            float w = ImGui::CalcTextSize(shown.c_str()).x;
+            if (!first && x + gap + w > room) {
+                // A new line, under the name; a glued piece loses its space.
+                if (p.glued && !shown.empty() && shown[0] == ' ') shown.erase(0, 1);
+                w = ImGui::CalcTextSize(shown.c_str()).x;
+                float at = indent + w <= room ? indent : 0.0f;  // too long to indent
+                ImGui::SetCursorPosX(left + at);
+                x = at + w;
+            } else {
+                if (!first) ImGui::SameLine(0, gap);
+                x += (first ? 0 : gap) + w;
+            }
+            text(p.color, shown);
+            drawn_right = std::max(drawn_right, ImGui::GetItemRectMax().x);
+            if (i >= first_mask && i <= last_mask)
+                tooltip(hex(last->mask) + " = " + tif_names(last->mask), 40.0f);
+        }
         ImGui::PopFont();
+        // What was drawn, measured against the panel's edge.
+        const float edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+        if (drawn_right > edge + 0.5f) {
+            FitReport cut;
+            cut.fits = false;
+            cut.avail_w = room;
+            cut.content_w = drawn_right - ImGui::GetWindowPos().x;
+            cut.clipped.push_back("last check");
+            report_fit(id(), cut, static_cast<uint64_t>(ImGui::GetFrameCount()));
+        }
     }
     ImGui::BeginChild("##checks", ImVec2(0, 0));
     checks_list(ctx, pane);

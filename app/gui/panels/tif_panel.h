@@ -12,6 +12,7 @@ class TifPanel : public Panel {
  public:
     const char* id() const override { return "tif"; }
     const char* title() const override { return "TIF flags (thread_info)"; }
+    const char* tab_title() const override { return "TIF flags"; }
     void draw(UiContext& ctx, Pane& pane, int pane_index) override;
 
     bool compact = false;  // compare mode: the checks list only

@@ -13,6 +13,7 @@ class UserPanel : public Panel {
  public:
     const char* id() const override { return "user"; }
     const char* title() const override { return "User side (ring 3)"; }
+    const char* tab_title() const override { return "User side"; }
     void draw(UiContext& ctx, Pane& pane, int pane_index) override;
 
  private:

@@ -74,42 +74,6 @@ void on_drop(GLFWwindow* window, int count, const char** paths) {
 
 namespace {
 
-// FNV-1a over what a frame would draw.
-uint64_t draw_data_hash(const ImDrawData* data, int fb_w, int fb_h, ImU32 clear) {
-    uint64_t h = 1469598103934665603ull;
-    auto mix_in = [&h](const void* bytes, size_t size) {
-        const unsigned char* p = static_cast<const unsigned char*>(bytes);
-        // Eight bytes at a time: a frame holds some 400 KB of vertices.
-        size_t i = 0;
-        for (; i + 8 <= size; i += 8) {
-            uint64_t word;
-            std::memcpy(&word, p + i, 8);
-            h = (h ^ word) * 1099511628211ull;
-        }
-        for (; i < size; i++) h = (h ^ p[i]) * 1099511628211ull;
-    };
-    mix_in(&fb_w, sizeof fb_w);
-    mix_in(&fb_h, sizeof fb_h);
-    mix_in(&clear, sizeof clear);
-    if (!data) return h;
-    mix_in(&data->DisplaySize, sizeof data->DisplaySize);
-    for (int i = 0; i < data->CmdListsCount; i++) {
-        const ImDrawList* list = data->CmdLists[i];
-        mix_in(list->VtxBuffer.Data, list->VtxBuffer.Size * sizeof(ImDrawVert));
-        mix_in(list->IdxBuffer.Data, list->IdxBuffer.Size * sizeof(ImDrawIdx));
-        for (const ImDrawCmd& cmd : list->CmdBuffer) {
-            mix_in(&cmd.ClipRect, sizeof cmd.ClipRect);
-            mix_in(&cmd.TextureId, sizeof cmd.TextureId);
-            mix_in(&cmd.VtxOffset, sizeof cmd.VtxOffset);
-            mix_in(&cmd.IdxOffset, sizeof cmd.IdxOffset);
-            mix_in(&cmd.ElemCount, sizeof cmd.ElemCount);
-            bool callback = cmd.UserCallback != nullptr;
-            mix_in(&callback, sizeof callback);
-        }
-    }
-    return h;
-}
-
 void key_cb(GLFWwindow* w, int, int, int, int) {
     on_input_event(w);
 }
@@ -278,6 +242,7 @@ bool App::init_window() {
 
 void App::shutdown_window() {
     if (!window_) return;
+    renderer_.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
@@ -311,6 +276,9 @@ void App::apply_view_changes() {
         if (frame_count_ > 0) {
             ImGui_ImplOpenGL3_DestroyFontsTexture();
             ImGui_ImplOpenGL3_CreateFontsTexture();
+            // The new texture may reuse the old one's name: tiles hashed
+            // with it would look unchanged.
+            if (renderer_) renderer_->invalidate();
         }
         fonts_scale_ = scale;
         style_dirty_ = true;
@@ -467,25 +435,19 @@ void App::frame() {
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
     ImU32 bg_color = palette(settings_.dark).panel_bg;
     // A frame that draws exactly what is on the screen (a mouse move over
-    // nothing, the frames after an input) is not drawn again: the software
+    // nothing, the frames after an input) is not drawn again, and one that
+    // changes a few panels redraws only their rectangles: the software
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
-    uint64_t drawn = draw_data_hash(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
-    bool present = drawn != presented_hash_ || must_present_ || measure_frames_ ||
-                   !pending_screenshot_.empty();
-    if (present) {
-        glViewport(0, 0, fb_w, fb_h);
-        ImVec4 bg = ImGui::ColorConvertU32ToFloat4(bg_color);
-        glClearColor(bg.x, bg.y, bg.z, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    }
+    if (!renderer_) renderer_ = std::make_unique<DamageRenderer>();
+    bool differs = renderer_->prepare(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
+    bool present = differs || must_present_ || measure_frames_ || !pending_screenshot_.empty();
+    if (present) last_render_ = renderer_->render(ImGui::GetDrawData(), bench_full_redraw_);
     if (measure_frames_) glFinish();
     double t_drawn = glfwGetTime();
     capture_if_requested();
     if (!options_.state_live.empty()) write_state(options_.state_live, true);
     if (present) {
         glfwSwapBuffers(window_);
-        presented_hash_ = drawn;
         must_present_ = false;
         presented_count_++;
     }
@@ -524,6 +486,7 @@ void App::draw_panels() {
     in.comparing = model_->comparing();
     in.machine_ok = model_->primary().ok();
     in.presenter = settings_.presenter;
+    in.path_min_height = std::round(16.5f * ImGui::GetFontSize());
     in.aside = !aside_id_.empty() && aside_visible_ && aside_visible_() && panels_.find(aside_id_);
     Layout layout = compute_layout(in, settings_);
     handle_splitters(layout);
@@ -600,12 +563,31 @@ void App::draw_group(UiContext& ctx, const std::string& slot, const std::vector<
     for (const std::string& id : ids)
         if (pointer_.points_into(id) && pointer_.since > group_pointer_seen_) wanted = id;
     if (!wanted.empty()) group_pointer_seen_ = pointer_.since;
+    {
+        // ImGui shrinks tabs that do not fit and cuts their labels: report
+        // which would be cut (a tab is its label plus the frame padding).
+        const ImGuiStyle& style = ImGui::GetStyle();
+        float room = ImGui::GetContentRegionAvail().x, used = 0;
+        FitReport report;
+        report.avail_w = room;
+        for (const std::string& id : ids)
+            if (Panel* panel = panels_.find(id))
+                used += ImGui::CalcTextSize(panel->tab_title()).x + 2 * style.FramePadding.x +
+                        (used > 0 ? style.ItemInnerSpacing.x : 0);
+        report.content_w = used;
+        report.font = ImGui::GetFontSize();
+        if (used > room + 0.5f) {
+            report.fits = false;
+            report.clipped.push_back("tab labels");
+        }
+        report_fit("tabs:" + slot, report, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
     if (ImGui::BeginTabBar(title.c_str())) {
         for (const std::string& id : ids) {
             Panel* panel = panels_.find(id);
             if (!panel) continue;
             ImGuiTabItemFlags flags = id == wanted ? ImGuiTabItemFlags_SetSelected : 0;
-            std::string label = std::string(panel->title()) + "###" + id;
+            std::string label = std::string(panel->tab_title()) + "###" + id;
             bool selected = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
             ctx.mark("tab:" + id);
             if (selected) {

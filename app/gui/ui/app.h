@@ -20,6 +20,7 @@
 #include "model/source.h"
 #include "options.h"
 #include "ui/actions.h"
+#include "ui/damage_renderer.h"
 #include "ui/layout.h"
 #include "ui/panel.h"
 #include "ui/theme.h"
@@ -115,7 +116,9 @@ class App {
         double build_ms = 0, draw_ms = 0, present_ms = 0;  // ImGui, GL drawing, swap
     };
     bool measure_frames_ = false;
+    bool bench_full_redraw_ = false;  // draw every frame whole (the worst case)
     FrameTiming last_timing_;
+    DamageRenderer::Report last_render_;
     double bench_first_frame_from_exec_ms_ = -1;
 
     Options options_;
@@ -167,9 +170,11 @@ class App {
 
     uint64_t frame_count_ = 0;
     uint64_t presented_count_ = 0;  // frames drawn and swapped (the rest were unchanged)
-    uint64_t presented_hash_ = 0;   // what the last presented frame drew
-    bool must_present_ = true;      // the window lost its pixels: present the next frame
-    int frames_pending_ = 3;        // frames still to draw after an input
+    // Draws only the regions that changed; owns the offscreen copy (freed
+    // before the GL context goes).
+    std::unique_ptr<DamageRenderer> renderer_;
+    bool must_present_ = true;  // the window lost its pixels: present the next frame
+    int frames_pending_ = 3;    // frames still to draw after an input
     double last_frame_time_ = 0.0;
     bool quit_ = false;
     int exit_code_ = 0;

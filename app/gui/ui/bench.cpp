@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <numeric>
@@ -98,7 +99,7 @@ int App::run_bench() {
 
     // ---- 2. frame cost of the full layout ----
     auto measure_frames = [&](int count, const std::function<void()>& before_each) {
-        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present;
+        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present, share;
         measure_frames_ = true;
         for (int i = 0; i < count; i++) {
             if (before_each) before_each();
@@ -112,6 +113,7 @@ int App::run_bench() {
             build.push_back(last_timing_.build_ms);
             draw.push_back(last_timing_.draw_ms);
             present.push_back(last_timing_.present_ms);
+            share.push_back(last_render_.damaged_share);
         }
         measure_frames_ = false;
         Stats t = stats(thread_cpu), p = stats(process_cpu), w = stats(wall);
@@ -127,6 +129,12 @@ int App::run_bench() {
             "    of which (wall medians): building the UI %.2f ms, GL drawing %.2f ms, present "
             "%.2f ms\n",
             stats(build).median, stats(draw).median, stats(present).median);
+        std::printf("    %s (back buffer age %d)\n",
+                    last_render_.offscreen ? "drawn into an offscreen copy, copied whole"
+                                           : "drawn straight into the back buffer",
+                    last_render_.back_buffer_age);
+        std::printf("    share of the window drawn again: mean %.0f%%, median %.0f%%\n",
+                    100 * stats(share).mean, 100 * stats(share).median);
     };
     model_->nav(Nav::NextLabel);
     for (int i = 0; i < 100 && clock_.busy(); i++) frame();
@@ -163,15 +171,68 @@ int App::run_bench() {
                         std::get<0>(lists[i]) / 1e3, std::get<1>(lists[i]));
         std::printf("\n");
     }
-    std::printf("frame, full layout, nothing changing (300 frames):\n");
+    // The worst case: every pixel drawn again (a resize, a theme change,
+    // the first frame), as every frame was before damage-based drawing.
+    bench_full_redraw_ = true;
+    std::printf("frame drawn whole, nothing changing (300 frames, the worst case):\n");
     measure_frames(300, nullptr);
-    std::printf("frame, full layout, one step per frame with animations (300 frames):\n");
+    std::printf("frame drawn whole, one step per frame with animations (300 frames):\n");
     model_->nav(Nav::Reset);
-    measure_frames(300, [&] {
+    auto step_once = [&] {
         if (model_->primary().now().step >= model_->primary().now().last_step)
             model_->nav(Nav::Reset);
         model_->nav(Nav::Step);
-    });
+    };
+    measure_frames(300, step_once);
+    bench_full_redraw_ = false;
+    // What a user sees: after a step, only the panels that changed are
+    // drawn again. First the frame right after each step (the animations
+    // start), then a step and every frame until its animations end.
+    std::printf("frame after a step, changed regions only (300 steps):\n");
+    model_->nav(Nav::Reset);
+    measure_frames(300, step_once);
+    {
+        model_->nav(Nav::Reset);
+        std::vector<double> per_step;
+        for (int i = 0; i < 40; i++) {
+            step_once();
+            double c0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+            int frames = 0;
+            do {
+                frame();
+                glFinish();
+                frames++;
+            } while (clock_.busy() && frames < 200);
+            per_step.push_back((cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - c0) / frames);
+        }
+        Stats s = stats(per_step);
+        std::printf(
+            "frames of a step until its animations end, changed regions only: process CPU per "
+            "frame mean %.2f median %.2f ms\n",
+            s.mean, s.median);
+        // The regions drawn step after step add up to the frame a full
+        // redraw makes.
+        std::vector<unsigned char> by_damage = renderer_->read_copy();
+        bench_full_redraw_ = true;
+        measure_frames_ = true;  // drawn although nothing changed
+        frame();
+        measure_frames_ = false;
+        bench_full_redraw_ = false;
+        std::vector<unsigned char> whole = renderer_->read_copy();
+        // The top-right pixel is the back buffer's marker (DamageRenderer).
+        size_t differ = 0, marker = (static_cast<size_t>(fb_h) * fb_w - 1) * 4;
+        for (size_t i = 0; i + 3 < whole.size() && whole.size() == by_damage.size(); i += 4)
+            if (i != marker && std::memcmp(&whole[i], &by_damage[i], 3) != 0) differ++;
+        std::printf(
+            "after 40 steps drawn by regions: %zu pixels differ from a full redraw (the marker "
+            "pixel aside, %s: two frames were read)%s\n",
+            differ,
+            whole.size() == by_damage.size() && marker + 3 <= whole.size() &&
+                    std::memcmp(&whole[marker], &by_damage[marker], 3) != 0
+                ? "it differs"
+                : "it does not",
+            whole.size() == by_damage.size() ? "" : " (nothing to read)");
+    }
     {
         Scenario compare = options_.scenario;
         model_->set_compare(true);

@@ -106,6 +106,8 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
     }
 
     float top_h = std::floor(body_h * ratio(settings, "body.top"));
+    if (!settings.splits.count("body.top"))
+        top_h = std::max(top_h, std::floor(std::min(in.path_min_height, body_h * 0.45f)));
     float bottom_h = std::floor(body_h * ratio(settings, "body.bottom"));
     float mid_h = body_h - top_h - bottom_h - 2 * g;
     if (mid_h < body_h * 0.15f) {  // splits dragged too far: keep the middle row usable

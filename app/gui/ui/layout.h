@@ -48,6 +48,10 @@ struct LayoutInput {
     bool aside = false;      // reserve the aside column
     bool presenter = false;  // fewer, larger regions: the graph across the width, then the
                              // stack, the flags and a tab slot (code, registers, user, events)
+    // The top row (path graph and flags) is at least this tall while its
+    // split is the default: in a short window (1280x720) the graph would
+    // otherwise give up the line of C calls under its nodes.
+    float path_min_height = 0;
 };
 
 Layout compute_layout(const LayoutInput& in, const Settings& settings);

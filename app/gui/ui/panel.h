@@ -101,6 +101,9 @@ class Panel {
     virtual ~Panel() = default;
     virtual const char* id() const = 0;     // "code", "path", ... (used by `point`)
     virtual const char* title() const = 0;  // shown in the title bar
+    // On a tab (presenter mode, beside a tour), where the room is a share
+    // of one slot's width.
+    virtual const char* tab_title() const { return title(); }
     // Draws the panel for one pane. pane_index is 0 for the primary pane and
     // 1 for compare mode's partner, so a panel can keep per-pane state.
     virtual void draw(UiContext& ctx, Pane& pane, int pane_index) = 0;
