@@ -439,6 +439,38 @@ INSTANTIATE_TEST_SUITE_P(Sizes, CallLinesShown,
                              return n;
                          });
 
+// The longest reason a decision gives (a tracer's non-canonical rip, with
+// the CVE-2012-0217 note) wraps to three lines at 1280 px: the banner grows
+// to hold them instead of cutting the last one off.
+class LongReasonFits : public testing::TestWithParam<Mode> {};
+
+TEST_P(LongReasonFits, TheDecisionBannerHoldsATamperedRipsReason) {
+    const Mode& m = GetParam();
+    for (const char* era : {"v3.13", "rfc", "modern"}) {
+        std::string line = std::string("slowpath:") + era +
+                           "/getpid/tamper:rip=0x800000000000/tamper:rcx=0x800000000000/"
+                           "signal:ignore/at=decision";
+        json s = run_mode(m, {line}, std::string("_reason_") + era);
+        ASSERT_FALSE(s.is_null());
+        SCOPED_TRACE(name_of(m) + " " + era);
+        ASSERT_TRUE(s["decision"].is_object()) << s["step"];
+        const json& fit = s["layout_fit"];
+        ASSERT_TRUE(fit.contains("path")) << fit.dump();
+        EXPECT_TRUE(fit["path"]["clipped"].empty()) << fit["path"].dump();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, LongReasonFits,
+                         testing::Values(Mode{1280, 720, false, 1.0f, false},
+                                         Mode{1280, 800, false, 1.0f, false},
+                                         Mode{1280, 800, true, 1.0f, false}),
+                         [](const testing::TestParamInfo<Mode>& info) {
+                             std::string n = name_of(info.param);
+                             for (char& c : n)
+                                 if (c == '.') c = '_';
+                             return n;
+                         });
+
 std::vector<Mode> modes() {
     std::vector<Mode> out;
     const int sizes[][2] = {{1280, 720}, {1280, 800}, {1920, 1080}, {3840, 2160}};

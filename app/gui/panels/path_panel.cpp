@@ -139,7 +139,39 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         }
     }
     ImVec2 avail = ImGui::GetContentRegionAvail();
-    float banner_h = ImGui::GetTextLineHeightWithSpacing() * 2.1f;
+    // The decision banner takes the lines its reason wraps to (a tampered
+    // rip's reason runs to three at 1280 px), the graph what is left.
+    struct Banner {
+        std::string head, why;
+        ImU32 accent, bg;
+    } banner{"", "", c.text_dim, c.header_bg};
+    if (lit.chosen_exit >= 0) {
+        bool sysret = graph.nodes[lit.chosen_exit].name == kSysretNode;
+        banner.head = sysret ? "SYSRET" : "IRET";
+        banner.why = lit.decision_why;
+        banner.accent = sysret ? c.sysret : c.iret;
+        banner.bg = sysret ? c.sysret_bg : c.iret_bg;
+    } else if (s.shown_syscall >= 0) {
+        banner.head = "sysret or iret?";
+        banner.why = "not decided yet: the exit path is still checking for work";
+    } else {
+        banner.head = "no syscall yet";
+        banner.why = "step to the demo's SYSCALL instruction";
+    }
+    if (s.shown_syscall >= 0 && s.shown_syscall < static_cast<int>(trace.syscalls.size())) {
+        const SyscallRecord& r = trace.syscalls[s.shown_syscall];
+        std::string which = r.name + (r.is_focus ? "" : " (not the focus syscall)");
+        banner.why = which + ": " + banner.why;
+    }
+    ImGui::PushFont(ctx.fonts.heading);
+    float banner_head_w = ImGui::CalcTextSize(banner.head.c_str()).x;
+    ImGui::PopFont();
+    float banner_wrap = avail.x - 16 * ctx.scale - banner_head_w - ImGui::GetFontSize();
+    float why_h = ImGui::CalcTextSize(banner.why.c_str(), nullptr, false, banner_wrap).y;
+    float banner_h = std::max(ImGui::GetTextLineHeightWithSpacing() * 2.1f,
+                              why_h + ImGui::GetTextLineHeight() * 0.6f);
+    banner_h =
+        std::min(banner_h, std::max(avail.y * 0.4f, ImGui::GetTextLineHeightWithSpacing() * 2.1f));
     names_only_checks_ = false;
     float checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
     if (checks_h > avail.y * 0.2f) {
@@ -385,26 +417,9 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     float w = ImGui::GetContentRegionAvail().x;
     float h = ImGui::GetContentRegionAvail().y - 2;
     ImDrawList* wdraw = ImGui::GetWindowDrawList();
-    std::string head, why;
-    ImU32 accent = c.text_dim, bg = c.header_bg;
-    if (lit.chosen_exit >= 0) {
-        bool sysret = graph.nodes[lit.chosen_exit].name == kSysretNode;
-        head = sysret ? "SYSRET" : "IRET";
-        why = lit.decision_why;
-        accent = sysret ? c.sysret : c.iret;
-        bg = sysret ? c.sysret_bg : c.iret_bg;
-    } else if (s.shown_syscall >= 0) {
-        head = "sysret or iret?";
-        why = "not decided yet: the exit path is still checking for work";
-    } else {
-        head = "no syscall yet";
-        why = "step to the demo's SYSCALL instruction";
-    }
-    if (s.shown_syscall >= 0 && s.shown_syscall < static_cast<int>(trace.syscalls.size())) {
-        const SyscallRecord& r = trace.syscalls[s.shown_syscall];
-        std::string which = r.name + (r.is_focus ? "" : " (not the focus syscall)");
-        why = which + ": " + why;
-    }
+    const std::string& head = banner.head;
+    const std::string& why = banner.why;
+    ImU32 accent = banner.accent, bg = banner.bg;
     ImGui::PushClipRect(p, ImVec2(p.x + w, p.y + h), true);  // long reasons stay in the banner
     wdraw->AddRectFilled(p, ImVec2(p.x + w, p.y + h), bg, 4.0f);
     wdraw->AddRectFilled(p, ImVec2(p.x + 4 * ctx.scale, p.y + h), accent, 4.0f);
