@@ -10,8 +10,6 @@
 
 namespace slowpath {
 
-namespace {}  // namespace
-
 nlohmann::json report_json(const Session& session) {
     const Trace& t = session.trace();
     using nlohmann::json;

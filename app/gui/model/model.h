@@ -1,7 +1,7 @@
 // The app's model: the scenario being shown, its pane, the partner panes of
 // compare mode (same scenario, other eras, moved together and kept on the
 // same role of the call), and every move the user can make. Buttons, keys, the command line's
-// --commands and (later) walkthroughs all go through here, so they behave the same.
+// --commands and walkthroughs all go through here, so they behave the same.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -32,7 +32,6 @@ class NarrationPanel : public Panel {
     bool open(const std::string& path);
     void close();
     bool active() const { return tour_ != nullptr || !errors_.empty(); }
-    bool has_tour() const { return tour_ != nullptr; }
     // Plays every page of every era unattended: answers right, saves the
     // shots into `screenshot_dir` ("" = none), then `finished()`.
     void start_autoplay() { autoplay_ = true; }

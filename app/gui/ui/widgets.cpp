@@ -196,23 +196,6 @@ bool horizontal_splitter(const char* id, float* ratio, float total, float thickn
     return active;
 }
 
-bool vertical_splitter(const char* id, float* ratio, float total, float thickness) {
-    ImVec2 pos = ImGui::GetCursorScreenPos();
-    float height = ImGui::GetContentRegionAvail().y;
-    ImGui::InvisibleButton(id, ImVec2(thickness, height));
-    bool active = ImGui::IsItemActive();
-    if (ImGui::IsItemHovered() || active) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
-    if (active && total > 1.0f) {
-        *ratio = std::clamp(*ratio + ImGui::GetIO().MouseDelta.x / total, 0.12f, 0.88f);
-    }
-    ImU32 col = ImGui::GetColorU32(active                   ? ImGuiCol_SeparatorActive
-                                   : ImGui::IsItemHovered() ? ImGuiCol_SeparatorHovered
-                                                            : ImGuiCol_Separator);
-    float x = pos.x + thickness * 0.5f;
-    ImGui::GetWindowDrawList()->AddLine(ImVec2(x, pos.y), ImVec2(x, pos.y + height), col, 1.0f);
-    return active;
-}
-
 void row_background(ImVec2 min, float height, ImU32 color) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     float x0 = ImGui::GetWindowPos().x;

@@ -45,8 +45,6 @@ ImU32 event_color(const Palette& colors, EventKind kind);
 // A bar between two stacked regions that can be dragged; `ratio` is the
 // top region's share of `total`. Returns true while dragging.
 bool horizontal_splitter(const char* id, float* ratio, float total, float thickness);
-// The same between two regions side by side.
-bool vertical_splitter(const char* id, float* ratio, float total, float thickness);
 
 // Row background across the whole width of the current window.
 void row_background(ImVec2 min, float height, ImU32 color);
