@@ -506,7 +506,8 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
     if (insn == AddrInfo::Sysret) {
         uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
         if (h.syscall >= 0 && recording_)
-            emit(EventKind::Decision, addr, "sysret", {1, 0, 0, 0}, decision_reason(true));
+            emit(EventKind::Decision, addr, "sysret", {SP_DECISION_SYSRET, 0, 0, 0},
+                 decision_reason(true));
         if (recording_)
             emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
                  true);
@@ -516,7 +517,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         read(rsp, frame, sizeof frame);
         int new_cpl = static_cast<int>(frame[1] & 3);
         if (new_cpl == 3 && h.syscall >= 0 && recording_)
-            emit(EventKind::Decision, addr, "iret", {2, 0, 0, 0},
+            emit(EventKind::Decision, addr, "iret", {SP_DECISION_IRET, 0, 0, 0},
                  decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (recording_)
             emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},

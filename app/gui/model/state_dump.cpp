@@ -1,5 +1,7 @@
 #include "model/state_dump.h"
 
+#include <slowpath/abi.h>
+
 #include "model/fit.h"
 #include "model/path_graph.h"
 #include "model/roles.h"
@@ -186,8 +188,9 @@ json dump_pane(const Pane& pane) {
 
     if (s.decision) {
         const Event& e = trace.events[*s.decision];
-        out["decision"] = {
-            {"exit", e.a[0] == 1 ? "sysret" : "iret"}, {"why", e.text}, {"step", e.step}};
+        out["decision"] = {{"exit", e.a[0] == SP_DECISION_SYSRET ? "sysret" : "iret"},
+                           {"why", e.text},
+                           {"step", e.step}};
     } else {
         out["decision"] = nullptr;
     }

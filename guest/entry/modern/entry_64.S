@@ -144,7 +144,7 @@ syscall_return_via_sysret:
     .globl entry_SYSRETQ_unsafe_stack
 entry_SYSRETQ_unsafe_stack:
     swapgs
-    NOTE SP_NOTE_DECISION, 1
+    NOTE SP_NOTE_DECISION, SP_DECISION_SYSRET
     sysretq
     .globl entry_SYSRETQ_end
 entry_SYSRETQ_end:
@@ -172,7 +172,7 @@ restore_regs_and_return_to_kernel:
     .globl native_irq_return_iret
 native_irq_return_iret:
     NOTE SP_NOTE_FRAME_GONE
-    NOTE SP_NOTE_DECISION, 2
+    NOTE SP_NOTE_DECISION, SP_DECISION_IRET
     iretq
 
 /*

@@ -87,7 +87,7 @@ sysret_check:
     movq PER_CPU_VAR(old_rsp), %rsp
     NOTE SP_NOTE_FRAME_GONE
     swapgs
-    NOTE SP_NOTE_DECISION, 1
+    NOTE SP_NOTE_DECISION, SP_DECISION_SYSRET
     sysretq
 
     /* Work is pending. edx: the pending bits, edi: the mask in use. */
@@ -324,7 +324,7 @@ restore_args:
     .globl irq_return
 irq_return:
     NOTE SP_NOTE_FRAME_GONE
-    NOTE SP_NOTE_DECISION, 2
+    NOTE SP_NOTE_DECISION, SP_DECISION_IRET
     iretq
 
     /* edx: pending work, edi: mask. */

@@ -152,7 +152,9 @@
 #define SP_NOTE_FRAME_GONE 10    /* after the frame is popped on the way out */
 #define SP_NOTE_HANDLER_RETURNED 11 /* the syscall's handler is done; exit work starts here */
 #define SP_NOTE_FULL_FRAME 12    /* a complete pt_regs exists (exception entry, stubs) */
-#define SP_NOTE_DECISION 13      /* arg: 1 = leaving by sysret, 2 = leaving by iret */
+#define SP_NOTE_DECISION 13      /* arg: SP_DECISION_SYSRET or SP_DECISION_IRET */
+#define SP_DECISION_SYSRET 1     /* the exit leaves by sysretq */
+#define SP_DECISION_IRET 2       /* the exit leaves by iretq */
 /* One of the checks the modern era's do_syscall_64() makes before it allows
  * SYSRET (arg: SP_SYSRET_CHECK_*). On the instruction after the note's place
  * in C, %rax holds the value tested and %rdx what it is tested against:
