@@ -25,10 +25,10 @@ CheckRegs check_regs(const Trace& trace, const TifCheckRecord& check) {
     for (; i < trace.events.size() && trace.events[i].step == check.step; i++) {
         const Event& e = trace.events[i];
         if (e.kind != EventKind::TifCheck) continue;
-        switch (e.a[3]) {
-            case 2:
+        switch (e.a[3]) {  // the note kind the guest wrote (abi.h)
+            case SP_NOTE_TIF_BITTEST:
                 return {"mask (imm)", "found (edx)"};
-            case 3:
+            case SP_NOTE_TIF_MEMTEST:
                 return {"mask (imm)", "found"};
             default:
                 return {"mask (edi)", "found (edx)"};
