@@ -1,6 +1,7 @@
 #include "slowpath/scenario_line.h"
 
 #include <cctype>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -264,19 +265,21 @@ ScenarioPoint point_of(const Trace& trace, uint64_t start, uint64_t step) {
                 break;
             }
     }
-    // A label reached at this step, for the first time since the start.
-    for (size_t i = trace.first_event_at_or_after(start);
-         i < trace.events.size() && trace.events[i].step <= step; i++) {
-        const Event& e = trace.events[i];
-        if (e.kind != EventKind::Label || e.step != step || e.step == start) continue;
-        bool first = true;
-        for (size_t j = trace.first_event_at_or_after(start + 1); j < i; j++)
-            if (trace.events[j].kind == EventKind::Label && trace.events[j].name == e.name)
-                first = false;
-        if (first) {
-            p.kind = ScenarioPoint::Kind::Label;
-            p.label = e.name;
-            return p;
+    // A label reached at this step, for the first time since the start:
+    // one pass, remembering the labels already reached (the status bar's
+    // tooltip asks this every frame it is hovered, late in long runs too).
+    if (step > start) {
+        std::set<std::string> reached;
+        for (size_t i = trace.first_event_at_or_after(start + 1);
+             i < trace.events.size() && trace.events[i].step <= step; i++) {
+            const Event& e = trace.events[i];
+            if (e.kind != EventKind::Label) continue;
+            if (e.step == step && !reached.count(e.name)) {
+                p.kind = ScenarioPoint::Kind::Label;
+                p.label = e.name;
+                return p;
+            }
+            reached.insert(e.name);
         }
     }
     p.kind = ScenarioPoint::Kind::Step;

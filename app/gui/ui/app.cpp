@@ -995,8 +995,12 @@ std::string App::load_scenario_text(const std::string& raw, const std::string& f
     } catch (const std::invalid_argument& e) {
         return from + ": " + e.what();
     }
-    if (words.empty() || (words[0] != "slowpath" && words[0].size() < 9) ||
-        (words[0] != "slowpath" && words[0].substr(words[0].size() - 9) != "/slowpath"))
+    auto is_slowpath = [](const std::string& w) {
+        const std::string tail = "/slowpath";
+        return w == "slowpath" || (w.size() > tail.size() &&
+                                   w.compare(w.size() - tail.size(), tail.size(), tail) == 0);
+    };
+    if (words.empty() || !is_slowpath(words[0]))
         return from + " holds no scenario (slowpath:ERA/SYSCALL/... or a slowpath command line)";
     std::vector<char*> argv;
     for (std::string& w : words) argv.push_back(w.data());
