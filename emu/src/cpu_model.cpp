@@ -2,6 +2,35 @@
 
 namespace slowpath::cpu {
 
+Vector vector_info(uint32_t vector) {
+    static const Vector table[] = {
+        {"#DE divide error", false},
+        {"#DB debug", false},
+        {"NMI", false},
+        {"#BP breakpoint", false},
+        {"#OF overflow", false},
+        {"#BR bound range exceeded", false},
+        {"#UD invalid opcode", false},
+        {"#NM device not available", false},
+        {"#DF double fault", true},
+        {"coprocessor segment overrun", false},
+        {"#TS invalid TSS", true},
+        {"#NP segment not present", true},
+        {"#SS stack-segment fault", true},
+        {"#GP general protection", true},
+        {"#PF page fault", true},
+        {"exception", false},
+        {"#MF x87 floating-point error", false},
+        {"#AC alignment check", true},
+        {"#MC machine check", false},
+        {"#XM SIMD floating-point exception", false},
+        {"#VE virtualization exception", false},
+        {"#CP control protection", true},
+    };
+    if (vector < sizeof table / sizeof table[0]) return table[vector];
+    return {"exception", false};
+}
+
 GateVerdict check_gate(uint32_t vector, bool software, int cpl, const uint64_t gate[2],
                        uint32_t idt_limit) {
     GateVerdict v;

@@ -14,6 +14,14 @@ namespace slowpath::cpu {
 
 constexpr uint32_t kVectorGP = 13, kVectorNP = 11;
 
+// An architectural exception vector as the SDM names it (vol. 3 table 6-1),
+// and whether the CPU pushes an error code for it.
+struct Vector {
+    const char* name;     // "#PF page fault"; "exception" for reserved vectors
+    bool has_error_code;  // #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP
+};
+Vector vector_info(uint32_t vector);
+
 // The error code of a fault caused by IDT entry `vector`: the IDT bit (2),
 // plus EXT (1) when an external event or a CPU exception caused it.
 constexpr uint32_t idt_error_code(uint32_t vector, bool external) {
