@@ -3,6 +3,8 @@
 #include <cstring>
 #include <string>
 
+#include "uc_check.h"
+
 namespace slowpath {
 namespace {
 
@@ -21,13 +23,9 @@ struct SegCache {
 constexpr long kSegsAfterHflags = 8;
 constexpr int kSegCs = 1, kSegSs = 2;  // segs[] order: ES CS SS DS FS GS
 
-void check(uc_err err, const char* what) {
-    if (err != UC_ERR_OK) throw std::runtime_error(std::string(what) + ": " + uc_strerror(err));
-}
-
 uint64_t reg(uc_engine* uc, int id) {
     uint64_t v = 0;
-    check(uc_reg_read(uc, id, &v), "uc_reg_read");
+    check_uc(uc_reg_read(uc, id, &v), "uc_reg_read");
     return v;
 }
 
@@ -37,22 +35,22 @@ unsigned char* CpuContext::bytes() {
     return reinterpret_cast<unsigned char*>(scratch_);
 }
 void CpuContext::save() {
-    check(uc_context_save(uc_, scratch_), "uc_context_save");
+    check_uc(uc_context_save(uc_, scratch_), "uc_context_save");
 }
 void CpuContext::restore() {
-    check(uc_context_restore(uc_, scratch_), "uc_context_restore");
+    check_uc(uc_context_restore(uc_, scratch_), "uc_context_restore");
 }
 
 CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
-    check(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");
+    check_uc(uc_context_alloc(uc_, &scratch_), "uc_context_alloc");
     size_ = uc_context_size(uc_);
 
     // hflags: find the register file by two planted values; hflags sits
     // after regs[16], eip, eflags, cc_dst, cc_src, cc_src2, cc_op, df.
     uint64_t rax = reg(uc_, UC_X86_REG_RAX), rbx = reg(uc_, UC_X86_REG_RBX);
     const uint64_t mark_a = 0x1122334455667788ULL, mark_b = 0x99aabbccddeeff00ULL;
-    check(uc_reg_write(uc_, UC_X86_REG_RAX, &mark_a), "uc_reg_write");
-    check(uc_reg_write(uc_, UC_X86_REG_RBX, &mark_b), "uc_reg_write");
+    check_uc(uc_reg_write(uc_, UC_X86_REG_RAX, &mark_a), "uc_reg_write");
+    check_uc(uc_reg_write(uc_, UC_X86_REG_RBX, &mark_b), "uc_reg_write");
     save();
     for (size_t i = 0; i + 200 <= size_; i++) {
         uint64_t a, b;
@@ -65,8 +63,8 @@ CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
             break;
         }
     }
-    check(uc_reg_write(uc_, UC_X86_REG_RAX, &rax), "uc_reg_write");
-    check(uc_reg_write(uc_, UC_X86_REG_RBX, &rbx), "uc_reg_write");
+    check_uc(uc_reg_write(uc_, UC_X86_REG_RAX, &rax), "uc_reg_write");
+    check_uc(uc_reg_write(uc_, UC_X86_REG_RBX, &rbx), "uc_reg_write");
     if (hflags_ < 0) throw std::runtime_error("Unicorn context layout not recognised (hflags)");
 
     // The CS selector cache must agree with the CS register.
@@ -77,7 +75,7 @@ CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
 
     save();
     uc_x86_msr efer_msr{0xC0000080, 0};
-    check(uc_reg_read(uc_, UC_X86_REG_MSR, &efer_msr), "read EFER");
+    check_uc(uc_reg_read(uc_, UC_X86_REG_MSR, &efer_msr), "read EFER");
     uint64_t dr6 = reg(uc_, UC_X86_REG_DR6), dr7 = reg(uc_, UC_X86_REG_DR7);
     for (size_t i = static_cast<size_t>(hflags_); i + 16 <= size_; i += 8) {
         uint64_t a, b;

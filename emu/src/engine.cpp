@@ -14,16 +14,13 @@
 #include "slowpath/decode.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
+#include "uc_check.h"
 
 namespace slowpath {
 
 namespace {
 
 constexpr uint64_t kPage = SP_PAGE_SIZE;
-
-void check(uc_err err, const std::string& what) {
-    if (err != UC_ERR_OK) throw std::runtime_error(what + ": " + uc_strerror(err));
-}
 
 std::string signal_name(unsigned sig) {
     static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP",
@@ -83,7 +80,7 @@ uint64_t Engine::reg(int id) const {
 }
 
 void Engine::set_reg(int id, uint64_t value) {
-    check(uc_reg_write(uc_, id, &value), "uc_reg_write");
+    check_uc(uc_reg_write(uc_, id, &value), "uc_reg_write");
 }
 
 void Engine::load_and_boot(const Scenario& scenario) {
@@ -113,15 +110,15 @@ void Engine::load_and_boot(const Scenario& scenario) {
     if (auto f = user_->symbol_addr("focus_syscall")) focus_user_addr_ = *f;
     for (const auto& n : kernel_->notes()) notes_by_addr_[n.addr].push_back(n);
 
-    check(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
-    check(uc_mem_map(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL), "uc_mem_map");
+    check_uc(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
+    check_uc(uc_mem_map(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL), "uc_mem_map");
     ctx_ = std::make_unique<CpuContext>(uc_);
 
     for (const GuestImage* img : {kernel_.get(), user_.get()})
         for (const auto& seg : img->segments())
             if (!seg.bytes.empty())
-                check(uc_mem_write(uc_, seg.vaddr, seg.bytes.data(), seg.bytes.size()),
-                      img->path() + ": loading a segment");
+                check_uc(uc_mem_write(uc_, seg.vaddr, seg.bytes.data(), seg.bytes.size()),
+                         img->path() + ": loading a segment");
 
     // Boot parameters: what an ELF loader would have found out for exec.
     abi::sp_boot_params params{};
@@ -161,13 +158,13 @@ void Engine::load_and_boot(const Scenario& scenario) {
         }
     params.argc = static_cast<uint32_t>(argv.size());
     params.envc = static_cast<uint32_t>(envp.size());
-    check(uc_mem_write(uc_, SP_BOOT_PARAMS, &params, sizeof params), "writing boot parameters");
+    check_uc(uc_mem_write(uc_, SP_BOOT_PARAMS, &params, sizeof params), "writing boot parameters");
     // A user program's I/O goes to the host (the demo keeps its console).
     if (!scenario.user_program.empty()) {
         files_ = std::make_unique<HostFiles>(scenario.root_dir);
         if (auto flag = kernel_->symbol_addr("hostio_enabled")) {
             const uint32_t on = 1;
-            check(uc_mem_write(uc_, *flag, &on, sizeof on), "enabling host I/O");
+            check_uc(uc_mem_write(uc_, *flag, &on, sizeof on), "enabling host I/O");
         }
     }
 
@@ -180,7 +177,7 @@ void Engine::load_and_boot(const Scenario& scenario) {
     // guest's own wrmsr leaves both alone.
     constexpr uint64_t kEferSce = 0x1, kEferNxe = 0x800;
     uc_x86_msr efer{SP_MSR_EFER, 0};
-    check(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
+    check_uc(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
     ctx_->set_efer(efer.value | kEferSce | kEferNxe);
 
     install_hooks();
@@ -197,37 +194,39 @@ void Engine::load_and_boot(const Scenario& scenario) {
 }
 
 void Engine::install_hooks() {
-    check(uc_hook_add(uc_, &hooks_[0], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall),
-                      this, 1, 0, UC_X86_INS_SYSCALL),
-          "hook syscall");
-    check(uc_hook_add(uc_, &hooks_[1], UC_HOOK_INTR, reinterpret_cast<void*>(&Engine::on_intr),
-                      this, 1, 0),
-          "hook interrupts");
-    check(uc_hook_add(uc_, &hooks_[2], UC_HOOK_INSN_INVALID,
-                      reinterpret_cast<void*>(&Engine::on_invalid), this, 1, 0),
-          "hook invalid instructions");
-    check(uc_hook_add(uc_, &hooks_[5], UC_HOOK_MEM_UNMAPPED,
-                      reinterpret_cast<void*>(&Engine::on_unmapped), this, 1, 0),
-          "hook unmapped memory");
-    check(uc_hook_add(uc_, &hooks_[6], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_sysenter),
-                      this, 1, 0, UC_X86_INS_SYSENTER),
-          "hook sysenter");
+    check_uc(
+        uc_hook_add(uc_, &hooks_[0], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall),
+                    this, 1, 0, UC_X86_INS_SYSCALL),
+        "hook syscall");
+    check_uc(uc_hook_add(uc_, &hooks_[1], UC_HOOK_INTR, reinterpret_cast<void*>(&Engine::on_intr),
+                         this, 1, 0),
+             "hook interrupts");
+    check_uc(uc_hook_add(uc_, &hooks_[2], UC_HOOK_INSN_INVALID,
+                         reinterpret_cast<void*>(&Engine::on_invalid), this, 1, 0),
+             "hook invalid instructions");
+    check_uc(uc_hook_add(uc_, &hooks_[5], UC_HOOK_MEM_UNMAPPED,
+                         reinterpret_cast<void*>(&Engine::on_unmapped), this, 1, 0),
+             "hook unmapped memory");
+    check_uc(
+        uc_hook_add(uc_, &hooks_[6], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_sysenter),
+                    this, 1, 0, UC_X86_INS_SYSENTER),
+        "hook sysenter");
     // A traced run checks port I/O before the instruction runs (on_code);
     // an untraced one can only stop when it happens. Both answer the host
     // I/O device here.
-    check(uc_hook_add(uc_, &hooks_[7], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_port_in),
-                      this, 1, 0, UC_X86_INS_IN),
-          "hook in");
-    check(uc_hook_add(uc_, &hooks_[8], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_port_out),
-                      this, 1, 0, UC_X86_INS_OUT),
-          "hook out");
+    check_uc(uc_hook_add(uc_, &hooks_[7], UC_HOOK_INSN,
+                         reinterpret_cast<void*>(&Engine::on_port_in), this, 1, 0, UC_X86_INS_IN),
+             "hook in");
+    check_uc(uc_hook_add(uc_, &hooks_[8], UC_HOOK_INSN,
+                         reinterpret_cast<void*>(&Engine::on_port_out), this, 1, 0, UC_X86_INS_OUT),
+             "hook out");
     if (options_.trace) {
-        check(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE, reinterpret_cast<void*>(&Engine::on_code),
-                          this, 1, 0),
-              "hook code");
-        check(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE,
-                          reinterpret_cast<void*>(&Engine::on_write), this, 1, 0),
-              "hook memory writes");
+        check_uc(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE,
+                             reinterpret_cast<void*>(&Engine::on_code), this, 1, 0),
+                 "hook code");
+        check_uc(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE,
+                             reinterpret_cast<void*>(&Engine::on_write), this, 1, 0),
+                 "hook memory writes");
     }
 }
 
@@ -306,14 +305,14 @@ void Engine::on_write(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t,
 
 void Engine::write_guest(uint64_t addr, const void* data, size_t size) {
     if (options_.trace) mark_dirty(addr, size);
-    check(uc_mem_write(uc_, addr, data, size), "writing guest memory at " + hex(addr));
+    check_uc(uc_mem_write(uc_, addr, data, size), "writing guest memory at " + hex(addr));
 }
 
 void Engine::take_checkpoint() {
     Checkpoint c;
     c.step = host_.step;
-    check(uc_context_alloc(uc_, &c.cpu), "uc_context_alloc");
-    check(uc_context_save(uc_, c.cpu), "uc_context_save");
+    check_uc(uc_context_alloc(uc_, &c.cpu), "uc_context_alloc");
+    check_uc(uc_context_save(uc_, c.cpu), "uc_context_save");
     c.host = host_;
     size_t index = checkpoints_.size();
     for (uint64_t page : dirty_list_) {
@@ -328,7 +327,7 @@ void Engine::take_checkpoint() {
 
 void Engine::restore_checkpoint(size_t index) {
     const Checkpoint& c = checkpoints_.at(index);
-    check(uc_context_restore(uc_, c.cpu), "uc_context_restore");
+    check_uc(uc_context_restore(uc_, c.cpu), "uc_context_restore");
     host_ = c.host;
     for (const auto& [page, base] : base_pages_) {
         const std::vector<uint8_t>* bytes = &base;

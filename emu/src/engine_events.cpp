@@ -13,6 +13,7 @@
 #include "slowpath/decode.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
+#include "uc_check.h"
 
 namespace slowpath {
 
@@ -21,10 +22,6 @@ namespace {
 constexpr uint64_t kPage = SP_PAGE_SIZE;
 constexpr uint64_t kRflagsTF = 1u << 8, kRflagsIF = 1u << 9, kRflagsNT = 1u << 14,
                    kRflagsRF = 1u << 16, kRflagsVM = 1u << 17;
-
-void check(uc_err err, const std::string& what) {
-    if (err != UC_ERR_OK) throw std::runtime_error(what + ": " + uc_strerror(err));
-}
 
 }  // namespace
 
@@ -234,8 +231,8 @@ void Engine::deliver_fault(const PendingFault& f, int depth) {
 // and nothing of the interrupted context changes but memory.
 void Engine::inject(int bit) {
     uc_context* saved = nullptr;
-    check(uc_context_alloc(uc_, &saved), "uc_context_alloc");
-    check(uc_context_save(uc_, saved), "uc_context_save");
+    check_uc(uc_context_alloc(uc_, &saved), "uc_context_alloc");
+    check_uc(uc_context_save(uc_, saved), "uc_context_save");
     if (host_.cpl != 0) {
         ctx_->enter_ring0(SP_KERNEL_CS, false);
         // The guest's C code reaches per-CPU data through %gs, as after swapgs.

@@ -51,6 +51,8 @@ class App {
     void queue_command(const std::string& text);
     // Runs one command now. Returns "" or a one-line reason it failed.
     std::string run_command(const Command& command);
+    // Parses and runs `text`; errors go to the status bar.
+    void run_command_text(const std::string& text);
     // A scenario line or `slowpath ...` command line (pasted, dropped):
     // queues it and returns "", or says what is wrong with it.
     std::string load_scenario_text(const std::string& text, const std::string& from);

@@ -83,14 +83,20 @@ void App::run_queued_commands() {
     while (!queued_.empty()) {
         std::string text = std::move(queued_.front());
         queued_.pop_front();
-        try {
-            for (const Command& command : parse_commands(text)) {
-                std::string error = run_command(command);
-                if (!error.empty()) model_->set_status(error, true);
-            }
-        } catch (const std::exception& e) {
-            model_->set_status(e.what(), true);
+        run_command_text(text);
+    }
+}
+
+// Commands the user asked for (a key, a panel's click): what goes wrong is
+// said in the status bar, where they are looking, not on stderr.
+void App::run_command_text(const std::string& text) {
+    try {
+        for (const Command& command : parse_commands(text)) {
+            std::string error = run_command(command);
+            if (!error.empty()) model_->set_status(error, true);
         }
+    } catch (const std::exception& e) {
+        model_->set_status(e.what(), true);
     }
 }
 

@@ -69,14 +69,7 @@ void App::handle_keys() {
             }
         }
         if (!fired) continue;
-        try {
-            for (const Command& command : parse_commands(command)) {
-                std::string error = run_command(command);
-                if (!error.empty()) model_->set_status(error, true);
-            }
-        } catch (const std::exception& e) {
-            model_->set_status(e.what(), true);
-        }
+        run_command_text(command);
         break;  // one action per frame: a key means one thing
     }
 }
