@@ -192,6 +192,43 @@ TEST(GuiInput, WheelScrollsAndHoverShowsATooltip) {
     EXPECT_TRUE(q["ui"]["tooltip"].get<bool>());
 }
 
+// A long status message (F12's "saved <path>" into a deep folder, at
+// 1280x720 in presenter mode) is cut before the status bar's controls, which
+// stay in the window; the whole message shows on hover.
+TEST(GuiInput, LongStatusMessageLeavesTheStatusBarControlsInView) {
+    std::string dir = testing::TempDir() + "snapshots-" + std::to_string(getpid()) + "/" +
+                      std::string(60, 'd') + "/" + std::string(60, 'e');
+    LiveApp app({"--presenter", "--snapshot-dir", dir}, "1280x720");
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    app.tap("F12", 1);
+    s = app.wait_for([](const json& d) {
+        return d["status"].get<std::string>().rfind("saved ", 0) == 0 &&
+               !d["ui"]["status_shown"].get<std::string>().empty();
+    });
+    const std::string full = s["status"].get<std::string>();
+    ASSERT_EQ(full.rfind("saved " + dir + "/", 0), 0u) << full;
+    const std::string shown = s["ui"]["status_shown"].get<std::string>();
+    EXPECT_LT(shown.size(), full.size()) << "a message this long fits? " << shown;
+    EXPECT_EQ(shown.substr(shown.size() - 3), "\xe2\x80\xa6");
+    EXPECT_EQ(full.rfind(shown.substr(0, shown.size() - 3), 0), 0u) << "not a prefix: " << shown;
+
+    double width = s["ui"]["framebuffer"][0].get<double>();
+    json copy = item(s, "button:copy-scenario"), message = item(s, "status:message");
+    ASSERT_TRUE(copy.is_array() && message.is_array());
+    EXPECT_LE(copy[0].get<double>() + copy[2].get<double>(), width) << "copy scenario is cut";
+    EXPECT_LE(message[0].get<double>() + message[2].get<double>(), copy[0].get<double>())
+        << "the message runs under copy scenario";
+
+    app.move_to(message[0].get<double>() + message[2].get<double>() / 2,
+                message[1].get<double>() + message[3].get<double>() / 2);
+    s = app.wait_for([](const json& d) {
+        return d["ui"]["tooltip"].get<bool>() && d["ui"]["items"]["status:message"]["hovered"];
+    });
+    EXPECT_TRUE(s["ui"]["tooltip"].get<bool>()) << "no tooltip with the whole message";
+    app.quit();
+}
+
 // Presenter mode puts registers, the user side and events on tabs: a click
 // picks a tab, a click on an event row goes to its step.
 TEST(GuiInput, TabsAndTheEventsListTakeClicks) {

@@ -126,6 +126,22 @@ TEST(LayoutFit, GraphCallLinesClearEveryNode) {
     }
 }
 
+// The status bar's message is cut at a character, never inside one, and the
+// ellipsis counts in the width.
+TEST(LayoutFit, CutToFitKeepsWholeCharactersAndTheEllipsis) {
+    // One pixel per byte: "…" is three bytes, so three pixels.
+    auto bytes = [](const std::string& t) { return static_cast<float>(t.size()); };
+    EXPECT_EQ(cut_to_fit("saved /tmp/x.png", 100, bytes), "saved /tmp/x.png");
+    EXPECT_EQ(cut_to_fit("saved /tmp/x.png", 8, bytes), "saved\xe2\x80\xa6");
+    EXPECT_EQ(cut_to_fit("abc", 2, bytes), "");
+    // "é" is two bytes: a cut that would split it ends before it.
+    const std::string word =
+        "ab\xc3\xa9"
+        "cdef";
+    EXPECT_EQ(cut_to_fit(word, 6, bytes), "ab\xe2\x80\xa6");
+    EXPECT_EQ(cut_to_fit(word, 7, bytes), "ab\xc3\xa9\xe2\x80\xa6");
+}
+
 TEST(LayoutFit, SplitLabelAtTheMiddleUnderscore) {
     EXPECT_EQ(split_label("system_call_after_swapgs"),
               std::make_pair(std::string("system_call_"), std::string("after_swapgs")));

@@ -210,4 +210,26 @@ void clear_fit_reports() {
     reports().clear();
 }
 
+std::string cut_to_fit(const std::string& text, float width,
+                       const std::function<float(const std::string&)>& measure) {
+    if (measure(text) <= width) return text;
+    static const std::string ellipsis = "\xe2\x80\xa6";
+    // Prefix lengths that end on a character boundary, shortest first.
+    std::vector<size_t> ends{0};
+    for (size_t i = 1; i <= text.size(); i++)
+        if (i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+            ends.push_back(i);
+    // The width grows with the prefix: binary search for the longest that fits.
+    size_t lo = 0, hi = ends.size() - 1;
+    if (measure(ellipsis) > width) return "";
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (measure(text.substr(0, ends[mid]) + ellipsis) <= width)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return text.substr(0, ends[lo]) + ellipsis;
+}
+
 }  // namespace slowpath::gui

@@ -8,6 +8,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -135,6 +136,14 @@ struct FitReport {
 // Records a panel's fit for a frame (ImGui's frame count). A later report
 // for the same panel in the same frame merges: fits only if both fit.
 void report_fit(const std::string& panel, const FitReport& report, uint64_t frame);
+// ---- one line of text ----
+
+// `text` as it fits in `width`: whole when it fits, else its longest prefix
+// of whole UTF-8 characters followed by an ellipsis ("…"), or "" when not
+// even the ellipsis fits. `measure` gives a string's width in pixels.
+std::string cut_to_fit(const std::string& text, float width,
+                       const std::function<float(const std::string&)>& measure);
+
 // The reports of the latest frame, by panel id.
 nlohmann::json fit_reports_json();
 void clear_fit_reports();

@@ -167,6 +167,7 @@ class App {
     std::deque<KeyEvent> key_queue_;
     std::map<std::string, ItemMark> marks_;  // named clickable items of the last frame
     bool tooltip_shown_ = false;             // a tooltip was drawn in the last frame
+    std::string status_shown_;               // the status message as drawn (cut to fit)
     std::vector<std::string> drawn_panels_;
     std::map<std::string, Rect> drawn_rects_;
 

@@ -280,15 +280,25 @@ void App::draw_status_bar(UiContext& ctx, const Rect& r) {
         text(c.token, "\xe2\x96\xb6 playing " + std::to_string(settings_.play_rate).substr(0, 5) +
                           "/s by " + settings_.play_unit);
     }
-    if (!model_->status().empty()) {
-        ImGui::SameLine(0, ImGui::GetFontSize());
-        text(model_->status_is_error() ? c.error : c.ok, model_->status());
-    }
     std::string hint = "F1 help";
     const char* copy = "copy scenario";
     float gap = ImGui::GetFontSize();
     float x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint.c_str()).x -
               ImGui::CalcTextSize(copy).x - gap;
+    status_shown_.clear();
+    if (!model_->status().empty()) {
+        ImGui::SameLine(0, gap);
+        // A long message (a saved file's path) is cut before the controls on
+        // the right, which must stay in view; the whole text is on hover.
+        const std::string& status = model_->status();
+        std::string shown =
+            cut_to_fit(status, x - gap - ImGui::GetCursorPosX(),
+                       [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
+        text(model_->status_is_error() ? c.error : c.ok, shown);
+        ctx.mark("status:message");
+        status_shown_ = shown;
+        if (shown != status) tooltip(status);
+    }
     ImGui::SameLine();
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
     if (link(ctx, copy, "##copy-scenario")) queue_command("copy-scenario");

@@ -230,6 +230,7 @@ nlohmann::json App::dump_state() const {
     out["ui"]["items"] = items;
     out["ui"]["windows"] = windows_json();
     out["ui"]["tooltip"] = tooltip_shown_;
+    out["ui"]["status_shown"] = status_shown_;
     out["ui"]["tabs"] = settings_.tabs;
     if (window_) {
         double mx = 0, my = 0;
