@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "model/fit.h"
 #include "slowpath/era.h"
 #include "ui/widgets.h"
 
@@ -139,8 +140,14 @@ void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                           "kernel code; hidden by default)");
     ImGui::SameLine();
     ImGui::PushFont(ctx.fonts.mono);
-    text(ctx.colors.text_dim, s.where);
+    // Cut to the panel's width (1280x720 has no room for a long symbol and
+    // its file:line); the whole place is on hover.
+    std::string where =
+        cut_to_fit(s.where, ImGui::GetContentRegionAvail().x,
+                   [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
+    text(ctx.colors.text_dim, where);
     ImGui::PopFont();
+    if (where != s.where) tooltip(s.where);
     shown_file_ = file;
 
     // ---- source over disassembly ----
