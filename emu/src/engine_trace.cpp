@@ -10,9 +10,9 @@
 
 #include "cpu_model.h"
 #include "engine.h"
-#include "format.h"
 #include "slowpath/decode.h"
 #include "slowpath/era_symbols.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 

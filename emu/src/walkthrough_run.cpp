@@ -1,8 +1,8 @@
 // Walkthroughs: WalkRunner plays one era's steps against a Session.
 #include <algorithm>
 
-#include "format.h"
 #include "slowpath/machine.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "walkthrough_internal.h"
