@@ -10,6 +10,7 @@
 
 #include "model/model.h"
 #include "slowpath/era.h"
+#include "slowpath/log.h"
 #include "slowpath/numbers.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
@@ -162,7 +163,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
         if (error)
             *error = one_line(e.what());
         else
-            std::fprintf(stderr, "slowpath: %s\n", one_line(e.what()).c_str());
+            host::error(one_line(e.what()));
         exit_code = 2;
         return std::nullopt;
     }
@@ -171,7 +172,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
         if (error)
             *error = one_line(message);
         else
-            std::fprintf(stderr, "slowpath: %s\n", one_line(message).c_str());
+            host::error(one_line(message));
         exit_code = 2;
         return std::nullopt;
     };

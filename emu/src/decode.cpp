@@ -332,11 +332,11 @@ SysretChecksView sysret_checks_at(const Trace& trace, int syscall, uint64_t step
         v.present = true;
         if (e.step > step) break;
         for (SysretCheckRow& row : v.rows)
-            if (row.info->id == e.a[0] && !row.made) {
+            if (row.info->id == e.sysret_check_id() && !row.made) {
                 row.made = true;
-                row.value = e.a[1];
-                row.against = e.a[2];
-                row.passed = e.a[3] != 0;
+                row.value = e.check_value();
+                row.against = e.check_against();
+                row.passed = e.check_passed();
                 row.step = e.step;
                 v.made++;
                 if (!row.passed && v.first_failed < 0)

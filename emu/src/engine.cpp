@@ -10,8 +10,8 @@
 #include <utility>
 
 #include "cpu_model.h"
-#include "format.h"
 #include "slowpath/decode.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "uc_check.h"

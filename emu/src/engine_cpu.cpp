@@ -11,7 +11,7 @@
 
 #include "cpu_model.h"
 #include "engine.h"
-#include "format.h"
+#include "slowpath/numbers.h"
 
 namespace slowpath {
 

@@ -9,8 +9,8 @@
 
 #include "cpu_model.h"
 #include "engine.h"
-#include "format.h"
 #include "slowpath/decode.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "uc_check.h"

@@ -14,7 +14,7 @@
 #include <cstring>
 
 #include "engine.h"
-#include "format.h"
+#include "slowpath/numbers.h"
 
 namespace slowpath {
 

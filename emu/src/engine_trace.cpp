@@ -10,9 +10,9 @@
 
 #include "cpu_model.h"
 #include "engine.h"
-#include "format.h"
 #include "slowpath/decode.h"
 #include "slowpath/era_symbols.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 
@@ -563,7 +563,7 @@ std::string Engine::decision_reason(bool sysret) const {
                 schedule = true;
                 break;
             case EventKind::Audit:
-                audit_exit |= e.a[0] == 2;
+                audit_exit |= e.audit_kind() == 2;
                 break;
             case EventKind::SignalDelivered:
                 signal = true;
@@ -582,11 +582,11 @@ std::string Engine::decision_reason(bool sysret) const {
                 break;
             case EventKind::SysretCheck:
                 sysret_checks++;
-                if (!e.a[3] && !failed_check) failed_check = &e;
+                if (!e.check_passed() && !failed_check) failed_check = &e;
                 break;
             case EventKind::TifCheck:
                 if (e.name == "sysret_check" || e.name == "int_with_check")
-                    work_seen |= static_cast<uint32_t>(e.a[2]);
+                    work_seen |= e.tif_result();
                 break;
             case EventKind::Label:
                 tracesys |= e.name == "tracesys";
@@ -597,7 +597,7 @@ std::string Engine::decision_reason(bool sysret) const {
             case EventKind::Return:
                 if (e.name == "syscall_exit_slowpath") {
                     slowpath = true;
-                    slowpath_ret = static_cast<int64_t>(static_cast<int32_t>(e.a[0]));
+                    slowpath_ret = static_cast<int64_t>(static_cast<int32_t>(e.return_value()));
                 }
                 break;
             default:
@@ -620,11 +620,11 @@ std::string Engine::decision_reason(bool sysret) const {
         if (sysret) return "do_syscall_64() returned true: all SYSRET checks passed" + after;
         if (failed_check)
             return "do_syscall_64() returned false: SYSRET check " + failed_check->name +
-                   " failed (" + hex(failed_check->a[1]) +
-                   (failed_check->a[0] == SP_SYSRET_CHECK_IP_LIMIT ? " is not below "
-                    : failed_check->a[0] == SP_SYSRET_CHECK_RF_TF  ? " & "
-                                                                   : " vs ") +
-                   hex(failed_check->a[2]) + "), so the exit uses iret" + after;
+                   " failed (" + hex(failed_check->check_value()) +
+                   (failed_check->sysret_check_id() == SP_SYSRET_CHECK_IP_LIMIT ? " is not below "
+                    : failed_check->sysret_check_id() == SP_SYSRET_CHECK_RF_TF  ? " & "
+                                                                                : " vs ") +
+                   hex(failed_check->check_against()) + "), so the exit uses iret" + after;
         return "do_syscall_64() returned false: leave by iret" + after;
     }
     if (sysret) {

@@ -16,6 +16,8 @@
 #include <cstring>
 #include <memory>
 
+#include "slowpath/numbers.h"
+
 namespace slowpath {
 namespace {
 
@@ -31,12 +33,6 @@ struct ElfCloser {
         if (elf) elf_end(elf);
     }
 };
-
-std::string hex_addr(uint64_t v) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(v));
-    return buf;
-}
 
 [[noreturn]] void fail(const std::string& path, const std::string& why) {
     throw LoadError(path + ": " + why);
@@ -161,7 +157,7 @@ GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
             fail(path, "a segment has more file bytes than memory (p_filesz > p_memsz)");
         if (ph.p_vaddr < SP_KERNEL_BASE || ph.p_vaddr >= SP_RAM_SIZE ||
             ph.p_memsz > SP_RAM_SIZE - ph.p_vaddr)
-            fail(path, "a segment at " + hex_addr(ph.p_vaddr) + " of " + hex_addr(ph.p_memsz) +
+            fail(path, "a segment at " + hex(ph.p_vaddr) + " of " + hex(ph.p_memsz) +
                            " bytes does not fit the guest's 16 MiB identity map");
         Segment s;
         s.vaddr = ph.p_vaddr;
@@ -277,14 +273,9 @@ std::string GuestImage::describe(uint64_t addr) const {
     bool inside = false;
     for (const auto& seg : segments_) inside |= addr >= seg.vaddr && addr < seg.vaddr + seg.memsz;
     const Symbol* s = inside ? symbol_containing(addr) : nullptr;
-    char buf[64];
-    if (!s) {
-        std::snprintf(buf, sizeof buf, "%#llx", static_cast<unsigned long long>(addr));
-        return buf;
-    }
+    if (!s) return hex(addr);
     if (addr == s->addr) return s->name;
-    std::snprintf(buf, sizeof buf, "+%#llx", static_cast<unsigned long long>(addr - s->addr));
-    return s->name + buf;
+    return s->name + "+" + hex(addr - s->addr);
 }
 
 const SourceLine* GuestImage::line_for(uint64_t addr) const {

@@ -1,6 +1,8 @@
 // Numbers as every command line of slowpath reads them.
 #include "slowpath/numbers.h"
 
+#include <cinttypes>
+#include <cstdio>
 #include <limits>
 
 namespace slowpath {
@@ -29,6 +31,12 @@ std::optional<uint64_t> parse_unsigned(std::string_view text) {
         value = value * static_cast<uint64_t>(base) + static_cast<uint64_t>(digit);
     }
     return value;
+}
+
+std::string hex(uint64_t value) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
+    return buf;
 }
 
 }  // namespace slowpath

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "slowpath/guest_image.h"
+#include "slowpath/log.h"
 
 #ifndef SLOWPATH_BUILD_GUEST_DIR
 #define SLOWPATH_BUILD_GUEST_DIR ""
@@ -42,7 +43,7 @@ static void warn_once(const std::string& text) {
     static std::mutex mutex;
     static std::set<std::string> said;
     std::lock_guard<std::mutex> lock(mutex);
-    if (said.insert(text).second) std::cerr << "slowpath: warning: " << text << "\n";
+    if (said.insert(text).second) host::warn(text);
 }
 
 // The value of a directory variable, or "" when unset; a value that is not a

@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "format.h"
+#include "slowpath/numbers.h"
 #include "slowpath/tif.h"
 
 namespace slowpath {

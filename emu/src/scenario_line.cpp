@@ -13,16 +13,6 @@ namespace slowpath {
 
 namespace {
 
-std::string hex(uint64_t v) {
-    static const char* digits = "0123456789abcdef";
-    std::string out;
-    do {
-        out.insert(out.begin(), digits[v & 15]);
-        v >>= 4;
-    } while (v);
-    return "0x" + out;
-}
-
 // The name when it reads back as the same number, else the number.
 std::string syscall_word(long nr) {
     std::string name = syscall_name(nr);

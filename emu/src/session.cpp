@@ -5,7 +5,6 @@
 #include <functional>
 
 #include "engine.h"
-#include "format.h"
 #include "slowpath/numbers.h"
 #include "slowpath/tif.h"
 

@@ -15,7 +15,7 @@ std::string_view event_kind_name(EventKind kind) {
     switch (kind) {
         case EventKind::SyscallEntry:
             return "syscall-entry";
-        case EventKind::Swapgs:
+        case EventKind::Swapgs:  // the two values trade places: old GS base = new KERNEL_GS_BASE
             return "swapgs";
         case EventKind::StackSwitch:
             return "stack-switch";
@@ -126,20 +126,19 @@ static const char* frame_change(const std::string& macro) {
 
 std::string describe_event(const Event& e) {
     if (!e.text.empty()) return e.text;
-    const auto& a = e.a;
     switch (e.kind) {
         case EventKind::SyscallEntry:
             return format("SYSCALL %s: rcx <- %#" PRIx64 ", r11 <- rflags %#" PRIx64
                           ", CS/SS from STAR, CPL 0, rip <- LSTAR",
-                          e.name.c_str(), a[1] + 2, a[3]);
-        case EventKind::Swapgs:
-            return format("swapgs: GS base %#" PRIx64 " <-> KERNEL_GS_BASE %#" PRIx64, a[1], a[0]);
+                          e.name.c_str(), e.user_rip() + 2, e.user_rflags());
+        case EventKind::Swapgs:  // the two values trade places: old GS base = new KERNEL_GS_BASE
+            return format("swapgs: GS base %#" PRIx64 " <-> KERNEL_GS_BASE %#" PRIx64,
+                          e.new_kernel_gs_base(), e.new_gs_base());
         case EventKind::StackSwitch:
             return format("user rsp %#" PRIx64 " parked in old_rsp; rsp <- kernel_stack %#" PRIx64,
-                          a[0], a[1]);
+                          e.old_rsp(), e.new_rsp());
         case EventKind::TifCheck: {
-            uint32_t mask = static_cast<uint32_t>(a[0]), flags = static_cast<uint32_t>(a[1]),
-                     result = static_cast<uint32_t>(a[2]);
+            uint32_t mask = e.tif_mask(), flags = e.tif_flags(), result = e.tif_result();
             return e.name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " +
                    tif_names(result) + (result ? " -> work" : " -> none");
         }
@@ -147,17 +146,18 @@ std::string describe_event(const Event& e) {
             return e.name + ": " + frame_change(e.name);
         case EventKind::HandlerReturn:
             return format("the handler returned %" PRId64 " (stored in pt_regs->ax)",
-                          static_cast<int64_t>(a[0]));
+                          e.handler_return());
         case EventKind::Return:
-            return format("%s returned %#" PRIx64, e.name.c_str(), a[0]);
+            return format("%s returned %#" PRIx64, e.name.c_str(), e.return_value());
         case EventKind::Sysret:
             return format("sysretq: rip <- rcx %#" PRIx64 ", rflags <- r11 %#" PRIx64
                           ", CS 0x33 SS 0x2b, CPL 3",
-                          a[0], a[2]);
+                          e.sysret_rip(), e.sysret_rflags());
         case EventKind::Iret:
             return format("iretq: rip %#" PRIx64 ", cs %#" PRIx64 ", rflags %#" PRIx64
                           ", rsp %#" PRIx64 " from the stack, CPL %d",
-                          a[0], a[1], a[2], a[3], static_cast<int>(a[1] & 3));
+                          e.iret_rip(), e.iret_cs(), e.iret_rflags(), e.iret_rsp(),
+                          static_cast<int>(e.iret_cs() & 3));
         default:
             return e.name;
     }
@@ -178,11 +178,11 @@ void build_syscall_records(Trace& trace) {
             if (trace.syscalls.size() <= static_cast<size_t>(e.syscall))
                 trace.syscalls.resize(static_cast<size_t>(e.syscall) + 1);
             SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
-            r.nr = static_cast<long>(e.a[0]);
+            r.nr = static_cast<long>(e.syscall_nr());
             r.name = syscall_name(r.nr);
             r.entry_step = e.step;
-            r.user_rip = e.a[1];
-            r.user_rsp = e.a[2];
+            r.user_rip = e.user_rip();
+            r.user_rsp = e.user_rsp();
             r.first_event = i;
             r.end_event = i + 1;
             r.is_focus = e.syscall == trace.focus;
@@ -201,24 +201,23 @@ void build_syscall_records(Trace& trace) {
                 if (e.name == "sys_ni_syscall") r.unimplemented = true;
                 break;
             case EventKind::TifCheck:
-                r.tif_checks.push_back(
-                    {e.name, static_cast<uint32_t>(e.a[0]), static_cast<uint32_t>(e.a[1]),
-                     static_cast<uint32_t>(e.a[2]), e.step, static_cast<uint32_t>(e.a[3])});
+                r.tif_checks.push_back({e.name, e.tif_mask(), e.tif_flags(), e.tif_result(), e.step,
+                                        e.tif_test_kind()});
                 break;
             case EventKind::HandlerReturn:
                 r.has_ret = true;
-                r.ret = static_cast<int64_t>(e.a[0]);
+                r.ret = e.handler_return();
                 break;
             case EventKind::Sysret:
                 r.exit = ExitKind::Sysret;
                 r.return_step = e.step + 1;
                 if (!r.has_ret) {
                     r.has_ret = true;
-                    r.ret = static_cast<int64_t>(e.a[3]);
+                    r.ret = static_cast<int64_t>(e.sysret_rax());
                 }
                 break;
             case EventKind::Iret:
-                if ((e.a[1] & 3) == 3) {
+                if ((e.iret_cs() & 3) == 3) {
                     r.exit = ExitKind::Iret;
                     r.return_step = e.step + 1;
                 }

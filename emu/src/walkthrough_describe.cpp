@@ -8,7 +8,7 @@
 #include <cstring>
 #include <tuple>
 
-#include "format.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "walkthrough_internal.h"

@@ -5,9 +5,9 @@
 #include <map>
 #include <mutex>
 
-#include "format.h"
 #include "slowpath/era_symbols.h"
 #include "slowpath/guest_image.h"
+#include "slowpath/numbers.h"
 #include "walkthrough_internal.h"
 
 namespace slowpath {

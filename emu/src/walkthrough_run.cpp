@@ -1,8 +1,8 @@
 // Walkthroughs: WalkRunner plays one era's steps against a Session.
 #include <algorithm>
 
-#include "format.h"
 #include "slowpath/machine.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "walkthrough_internal.h"
@@ -411,7 +411,7 @@ void check_returned(const Expectation& e, const ValueTest& value, const Trace& t
         return;
     }
     // C functions return int or long: compare either width.
-    uint64_t raw = last->a[0];
+    uint64_t raw = last->return_value();
     uint64_t as_int = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(raw)));
     c.passed = value.test(raw) || value.test(as_int);
     c.detail =

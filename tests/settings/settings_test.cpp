@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -45,6 +46,22 @@ TEST(Settings, OutOfRangeValuesKeepTheirDefaultsOneByOne) {
     EXPECT_FLOAT_EQ(s.splits.at("c"), 0.4f);
     ASSERT_EQ(s.tabs.size(), 1u);
     EXPECT_EQ(s.tabs.at("y"), "Events");
+}
+
+TEST(Settings, WhatIsDroppedIsNamed) {
+    std::string error;
+    std::vector<std::string> dropped;
+    load_settings(std::string(SETTINGS_DATA_DIR) + "/out-of-range.json", &error, &dropped);
+    EXPECT_TRUE(error.empty()) << error;
+    std::sort(dropped.begin(), dropped.end());
+    const std::vector<std::string> expected = {
+        "anim_seconds", "dark",     "play_rate", "play_unit",     "splits.a",
+        "splits.b",     "splits.d", "tabs.x",    "window_height", "window_width",
+        "window_x",     "window_y", "zoom"};
+    EXPECT_EQ(dropped, expected);
+    dropped.clear();
+    load_settings(std::string(SETTINGS_DATA_DIR) + "/settings.json", &error, &dropped);
+    EXPECT_TRUE(dropped.empty()) << dropped.front();
 }
 
 TEST(Settings, ShippedExampleReadsBackAfterASave) {

@@ -13,7 +13,7 @@ uint32_t released_frame_mask(const Trace& trace, int shown_syscall, uint64_t ste
         const Event& e = trace.events[i];
         if (e.step > step) break;
         if (e.kind != EventKind::FrameState) continue;
-        latest = static_cast<uint32_t>(e.a[0]);
+        latest = e.frame_valid_mask();
         seen |= latest;
     }
     return seen & ~latest;

@@ -282,7 +282,8 @@ LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace)
     }
     if (snap.decision && *snap.decision < trace.events.size()) {
         const Event& decision = trace.events[*snap.decision];
-        lit.chosen_exit = graph.find(decision.a[0] == SP_DECISION_SYSRET ? kSysretNode : kIretNode);
+        lit.chosen_exit =
+            graph.find(decision.decision() == SP_DECISION_SYSRET ? kSysretNode : kIretNode);
         lit.decision_why = decision.text;
     }
     if (snap.exit_event && *snap.exit_event < trace.events.size()) {

@@ -14,6 +14,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <type_traits>
+#include <vector>
 
 namespace slowpath::gui {
 
@@ -60,42 +61,48 @@ bool number_fits(const json& v) {
     }
 }
 
+// The keys whose values were not taken; the rest of the file still counts.
+using Dropped = std::vector<std::string>;
+
+// A value of the wrong type or out of range keeps the default; its key is
+// added to `dropped`.
 template <typename T>
-void read_value(const json& v, T& out) {
+void read_value(const json& v, const std::string& key, T& out, Dropped& dropped) {
     try {
-        if (number_fits<T>(v)) out = v.get<T>();
+        if (number_fits<T>(v)) {
+            out = v.get<T>();
+            return;
+        }
     } catch (const json::exception&) {
-        // A wrong type keeps the default; the rest of the file still counts.
+        // a wrong type: get<T>() throws
     }
+    dropped.push_back(key);
 }
 
 template <typename V>
-void read_value(const json& v, std::map<std::string, V>& out) {
-    if (!v.is_object()) return;
+void read_value(const json& v, const std::string& key, std::map<std::string, V>& out,
+                Dropped& dropped) {
+    if (!v.is_object()) {
+        dropped.push_back(key);
+        return;
+    }
     for (auto it = v.begin(); it != v.end(); ++it) {
-        const json& item = it.value();
         V value{};
-        bool ok = false;
-        try {
-            if (number_fits<V>(item)) {
-                value = item.get<V>();
-                ok = true;
-            }
-        } catch (const json::exception&) {
-        }
-        if (ok) out[it.key()] = value;
+        size_t before = dropped.size();
+        read_value(it.value(), key + "." + it.key(), value, dropped);
+        if (dropped.size() == before) out[it.key()] = value;
     }
 }
 
 template <typename T>
-void read(const json& j, const char* key, T& out) {
+void read(const json& j, const char* key, T& out, Dropped& dropped) {
     auto it = j.find(key);
-    if (it != j.end()) read_value(*it, out);
+    if (it != j.end()) read_value(*it, key, out, dropped);
 }
 
 }  // namespace
 
-Settings load_settings(const std::string& path, std::string* error) {
+Settings load_settings(const std::string& path, std::string* error, Dropped* dropped) {
     if (path.empty()) return Settings{};
     std::ifstream in(path, std::ios::binary);
     if (!in) return Settings{};  // first run
@@ -108,10 +115,11 @@ Settings load_settings(const std::string& path, std::string* error) {
         if (error) *error = path + ": too large for a settings file (over 1 MiB)";
         return Settings{};
     }
-    return parse_settings(text, path, error);
+    return parse_settings(text, path, error, dropped);
 }
 
-Settings parse_settings(const std::string& text, const std::string& name, std::string* error) {
+Settings parse_settings(const std::string& text, const std::string& name, std::string* error,
+                        Dropped* dropped) {
     Settings s;
     json j;
     try {
@@ -121,30 +129,37 @@ Settings parse_settings(const std::string& text, const std::string& name, std::s
         return s;
     }
     if (!j.is_object()) return s;
-    read(j, "dark", s.dark);
-    read(j, "presenter", s.presenter);
-    read(j, "zoom", s.zoom);
-    read(j, "animate", s.animate);
-    read(j, "anim_seconds", s.anim_seconds);
-    read(j, "play_rate", s.play_rate);
-    read(j, "play_unit", s.play_unit);
-    read(j, "inject_when", s.inject_when);
-    read(j, "window_width", s.window_width);
-    read(j, "window_height", s.window_height);
-    read(j, "window_x", s.window_x);
-    read(j, "window_y", s.window_y);
-    read(j, "window_maximized", s.window_maximized);
-    read(j, "splits", s.splits);
-    read(j, "tabs", s.tabs);
-    read(j, "show_bytes", s.show_bytes);
+    Dropped d;
+    read(j, "dark", s.dark, d);
+    read(j, "presenter", s.presenter, d);
+    read(j, "zoom", s.zoom, d);
+    read(j, "animate", s.animate, d);
+    read(j, "anim_seconds", s.anim_seconds, d);
+    read(j, "play_rate", s.play_rate, d);
+    read(j, "play_unit", s.play_unit, d);
+    read(j, "inject_when", s.inject_when, d);
+    read(j, "window_width", s.window_width, d);
+    read(j, "window_height", s.window_height, d);
+    read(j, "window_x", s.window_x, d);
+    read(j, "window_y", s.window_y, d);
+    read(j, "window_maximized", s.window_maximized, d);
+    read(j, "splits", s.splits, d);
+    read(j, "tabs", s.tabs, d);
+    read(j, "show_bytes", s.show_bytes, d);
     // Keep values in ranges the layout can live with.
-    if (!(s.zoom >= 0.5f && s.zoom <= 4.0f)) s.zoom = 1.0f;
-    if (!(s.anim_seconds >= 0.05f && s.anim_seconds <= 2.0f)) s.anim_seconds = 0.25f;
-    if (!(s.play_rate > 0.0f && s.play_rate <= 10000.0f)) s.play_rate = 4.0f;
+    auto keep = [&](bool fits, const std::string& key, auto& value, auto fallback) {
+        if (fits) return;
+        value = fallback;
+        d.push_back(key);
+    };
+    keep(s.zoom >= 0.5f && s.zoom <= 4.0f, "zoom", s.zoom, 1.0f);
+    keep(s.anim_seconds >= 0.05f && s.anim_seconds <= 2.0f, "anim_seconds", s.anim_seconds, 0.25f);
+    keep(s.play_rate > 0.0f && s.play_rate <= 10000.0f, "play_rate", s.play_rate, 4.0f);
     for (auto& [name, value] : s.splits)
-        if (!(value > 0.05f && value < 0.95f)) value = 0.5f;
-    if (s.window_width < 320 || s.window_width > 16384) s.window_width = 1280;
-    if (s.window_height < 240 || s.window_height > 16384) s.window_height = 800;
+        keep(value > 0.05f && value < 0.95f, "splits." + name, value, 0.5f);
+    keep(s.window_width >= 320 && s.window_width <= 16384, "window_width", s.window_width, 1280);
+    keep(s.window_height >= 240 && s.window_height <= 16384, "window_height", s.window_height, 800);
+    if (dropped) *dropped = std::move(d);
     return s;
 }
 

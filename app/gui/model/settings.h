@@ -3,6 +3,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 namespace slowpath::gui {
 
@@ -33,10 +34,13 @@ std::string config_dir();
 std::string settings_path();
 
 // Missing or broken file: defaults (a broken file is reported in `error`).
-Settings load_settings(const std::string& path, std::string* error = nullptr);
+// A value of the wrong type or out of range keeps its default; its key is
+// added to `dropped` ("zoom", "splits.code").
+Settings load_settings(const std::string& path, std::string* error = nullptr,
+                       std::vector<std::string>* dropped = nullptr);
 // The same from the file's text; `name` stands for the file in `error`.
 Settings parse_settings(const std::string& text, const std::string& name,
-                        std::string* error = nullptr);
+                        std::string* error = nullptr, std::vector<std::string>* dropped = nullptr);
 // What save_settings writes (JSON, one object).
 std::string settings_text(const Settings& settings);
 // Writes a uniquely named temporary file, fsyncs it, renames it over `path`

@@ -62,6 +62,80 @@ json scenario_json(const Scenario& s) {
             {"signal_action", std::string(signal_action_name(s.signal_action))}};
 }
 
+json pt_regs_json(const PtRegsView& v) {
+    json slots = json::array();
+    for (const PtRegsSlot& slot : v.slots)
+        slots.push_back({{"name", std::string(slot.name)},
+                         {"offset", slot.offset},
+                         {"addr", slot.addr},
+                         {"value", slot.value},
+                         {"state", std::string(slot_state_name(slot.state))}});
+    return {
+        {"present", v.present}, {"base", v.base}, {"valid_mask", v.valid_mask}, {"slots", slots}};
+}
+
+json kernel_stack_json(const KernelStackView& k) {
+    json words = json::array();
+    for (const StackWord& w : k.words)
+        words.push_back({{"addr", w.addr},
+                         {"value", w.value},
+                         {"kind", stack_word_kind_name(w.kind)},
+                         {"label", w.label},
+                         {"state", std::string(slot_state_name(w.state))}});
+    json frames = json::array();
+    for (const StackFrameInfo& f : k.frames)
+        frames.push_back({{"function", f.function}, {"low", f.low}, {"high", f.high}});
+    return {{"present", k.present},     {"rsp", k.rsp},   {"frame_base", k.frame_base},
+            {"stack_top", k.stack_top}, {"words", words}, {"frames", frames}};
+}
+
+json tif_json(const Snapshot& s, bool modern) {
+    json set = json::array();
+    for (const auto& bit : s.tif.bits)
+        if (bit.set) set.push_back(std::string(bit.name));
+    json work_set = json::array();
+    for (const auto& bit : s.tif.work_bits)
+        if (bit.set) work_set.push_back(std::string(bit.name));
+    json out = {{"present", s.tif.present},
+                {"flags", s.tif.flags},
+                {"set", set},
+                {"syscall_work", s.tif.syscall_work},
+                {"syscall_work_set", work_set}};
+    if (modern) {
+        json tests = json::array();
+        for (const SyscallWorkTestView& t : syscall_work_tests_at(s))
+            tests.push_back({{"mask_name", std::string(t.test->mask_name)},
+                             {"where", std::string(t.test->function)},
+                             {"mask", t.test->mask},
+                             {"made", t.made},
+                             {"found", t.found}});
+        out["syscall_work_tests"] = tests;
+    }
+    return out;
+}
+
+json sysret_checks_json(const Trace& trace, const Snapshot& s) {
+    SysretChecksView sysret = sysret_checks_at(trace, s.shown_syscall, s.step, s.pt_regs);
+    if (sysret.present) {
+        json rows = json::array();
+        for (const SysretCheckRow& r : sysret.rows)
+            rows.push_back({{"name", std::string(r.info->name)},
+                            {"made", r.made},
+                            {"value", r.value},
+                            {"against", r.against},
+                            {"passed", r.passed},
+                            {"step", r.step}});
+        return {
+            {"made", sysret.made},
+            {"first_failed", sysret.first_failed >= 0
+                                 ? json(std::string(sysret.rows[sysret.first_failed].info->name))
+                                 : json()},
+            {"rows", rows}};
+    } else {
+        return nullptr;
+    }
+}
+
 }  // namespace
 
 json dump_pane(const Pane& pane) {
@@ -91,76 +165,13 @@ json dump_pane(const Pane& pane) {
         if (s.cpu.gpr[i] != s.prev_cpu.gpr[i]) changed.push_back(std::string(gpr_name(i)));
     out["changed_registers"] = changed;
 
-    json slots = json::array();
-    for (const PtRegsSlot& slot : s.pt_regs.slots)
-        slots.push_back({{"name", std::string(slot.name)},
-                         {"offset", slot.offset},
-                         {"addr", slot.addr},
-                         {"value", slot.value},
-                         {"state", std::string(slot_state_name(slot.state))}});
-    out["pt_regs"] = {{"present", s.pt_regs.present},
-                      {"base", s.pt_regs.base},
-                      {"valid_mask", s.pt_regs.valid_mask},
-                      {"slots", slots}};
+    out["pt_regs"] = pt_regs_json(s.pt_regs);
 
-    json words = json::array();
-    for (const StackWord& w : s.kernel_stack.words)
-        words.push_back({{"addr", w.addr},
-                         {"value", w.value},
-                         {"kind", stack_word_kind_name(w.kind)},
-                         {"label", w.label},
-                         {"state", std::string(slot_state_name(w.state))}});
-    json frames = json::array();
-    for (const StackFrameInfo& f : s.kernel_stack.frames)
-        frames.push_back({{"function", f.function}, {"low", f.low}, {"high", f.high}});
-    out["kernel_stack"] = {{"present", s.kernel_stack.present},
-                           {"rsp", s.kernel_stack.rsp},
-                           {"frame_base", s.kernel_stack.frame_base},
-                           {"stack_top", s.kernel_stack.stack_top},
-                           {"words", words},
-                           {"frames", frames}};
+    out["kernel_stack"] = kernel_stack_json(s.kernel_stack);
 
-    json set = json::array();
-    for (const auto& bit : s.tif.bits)
-        if (bit.set) set.push_back(std::string(bit.name));
-    json work_set = json::array();
-    for (const auto& bit : s.tif.work_bits)
-        if (bit.set) work_set.push_back(std::string(bit.name));
-    out["tif"] = {{"present", s.tif.present},
-                  {"flags", s.tif.flags},
-                  {"set", set},
-                  {"syscall_work", s.tif.syscall_work},
-                  {"syscall_work_set", work_set}};
-    if (pane.scenario().era == Era::Modern) {
-        json tests = json::array();
-        for (const SyscallWorkTestView& t : syscall_work_tests_at(s))
-            tests.push_back({{"mask_name", std::string(t.test->mask_name)},
-                             {"where", std::string(t.test->function)},
-                             {"mask", t.test->mask},
-                             {"made", t.made},
-                             {"found", t.found}});
-        out["tif"]["syscall_work_tests"] = tests;
-    }
+    out["tif"] = tif_json(s, pane.scenario().era == Era::Modern);
 
-    SysretChecksView sysret = sysret_checks_at(trace, s.shown_syscall, s.step, s.pt_regs);
-    if (sysret.present) {
-        json rows = json::array();
-        for (const SysretCheckRow& r : sysret.rows)
-            rows.push_back({{"name", std::string(r.info->name)},
-                            {"made", r.made},
-                            {"value", r.value},
-                            {"against", r.against},
-                            {"passed", r.passed},
-                            {"step", r.step}});
-        out["sysret_checks"] = {
-            {"made", sysret.made},
-            {"first_failed", sysret.first_failed >= 0
-                                 ? json(std::string(sysret.rows[sysret.first_failed].info->name))
-                                 : json()},
-            {"rows", rows}};
-    } else {
-        out["sysret_checks"] = nullptr;
-    }
+    out["sysret_checks"] = sysret_checks_json(trace, s);
     RoleSpans roles = role_spans(trace, pane.scenario().era);
     auto role = role_at(roles, s.step);
     out["role"] = role ? json(std::string(path_role_name(*role))) : json();
@@ -188,7 +199,7 @@ json dump_pane(const Pane& pane) {
 
     if (s.decision) {
         const Event& e = trace.events[*s.decision];
-        out["decision"] = {{"exit", e.a[0] == SP_DECISION_SYSRET ? "sysret" : "iret"},
+        out["decision"] = {{"exit", e.decision() == SP_DECISION_SYSRET ? "sysret" : "iret"},
                            {"why", e.text},
                            {"step", e.step}};
     } else {

@@ -99,7 +99,7 @@ Banner banner_of(const Pane& pane) {
     if (s.decision) {
         const Event& e = trace.events[*s.decision];
         b.decided = true;
-        b.sysret = e.a[0] == SP_DECISION_SYSRET;
+        b.sysret = e.decision() == SP_DECISION_SYSRET;
         b.head = b.sysret ? "SYSRET" : "IRET";
         b.why = e.text;
     } else if (s.shown_syscall >= 0) {

@@ -151,10 +151,7 @@ std::string title_of(const std::string& path) {
 
 std::string walkthrough_dir() {
     std::vector<fs::path> candidates;
-    try {
-        candidates.push_back(fs::path(assets_dir()) / "walkthroughs");
-    } catch (const std::exception&) {
-    }
+    candidates.push_back(fs::path(assets_dir()) / "walkthroughs");  // assets_dir() does not throw
     candidates.push_back(fs::path(SLOWPATH_WALKTHROUGH_DIR));
     for (const fs::path& p : candidates) {
         std::error_code ec;

@@ -25,7 +25,7 @@ CheckRegs check_regs(const Trace& trace, const TifCheckRecord& check) {
     for (; i < trace.events.size() && trace.events[i].step == check.step; i++) {
         const Event& e = trace.events[i];
         if (e.kind != EventKind::TifCheck) continue;
-        switch (e.a[3]) {  // the note kind the guest wrote (abi.h)
+        switch (e.tif_test_kind()) {  // the note kind the guest wrote (abi.h)
             case SP_NOTE_TIF_BITTEST:
                 return {"mask (imm)", "found (edx)"};
             case SP_NOTE_TIF_MEMTEST:

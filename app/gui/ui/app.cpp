@@ -32,6 +32,7 @@
 #include "panels/tif_panel.h"
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
+#include "slowpath/log.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -103,7 +104,7 @@ void scale_cb(GLFWwindow* w, float, float) {
 }
 
 void glfw_error(int code, const char* text) {
-    std::fprintf(stderr, "slowpath: GLFW %d: %s\n", code, text);
+    host::error("GLFW " + std::to_string(code) + ": " + text);
 }
 
 }  // namespace
@@ -139,9 +140,15 @@ void App::load_settings_and_options() {
     if (options_.use_settings) {
         settings_path_ = settings_path();
         std::string error;
-        settings_ = load_settings(settings_path_, &error);
-        if (!error.empty())
-            std::fprintf(stderr, "slowpath: ignoring settings: %s\n", error.c_str());
+        std::vector<std::string> dropped;
+        settings_ = load_settings(settings_path_, &error, &dropped);
+        if (!error.empty()) host::warn("ignoring settings: " + error);
+        if (!dropped.empty()) {
+            std::string keys;
+            for (const std::string& key : dropped) keys += (keys.empty() ? "" : ", ") + key;
+            host::warn(settings_path_ + ": kept the defaults for " + keys +
+                       " (wrong type or out of range)");
+        }
     }
     // Unattended runs (tests, figures) look the same wherever they run:
     // defaults plus what the command line asks, never the user's settings.
@@ -163,7 +170,7 @@ void App::load_settings_and_options() {
 bool App::init_window() {
     glfwSetErrorCallback(glfw_error);
     if (!glfwInit()) {
-        std::fprintf(stderr, "slowpath: cannot open a window (is there a display? try xvfb-run)\n");
+        host::error("cannot open a window (is there a display? try xvfb-run)");
         return false;
     }
     const char* glsl = "#version 330 core";
@@ -191,7 +198,7 @@ bool App::init_window() {
                                    nullptr, nullptr);
     }
     if (!window_) {
-        std::fprintf(stderr, "slowpath: cannot create an OpenGL 3 window\n");
+        host::error("cannot create an OpenGL 3 window");
         glfwTerminate();
         return false;
     }
@@ -301,8 +308,7 @@ int App::run() {
         model_->set_compare_eras(options_.compare_eras);
     else if (options_.compare)
         model_->set_compare(true);
-    if (!model_->primary().ok())
-        std::fprintf(stderr, "slowpath: %s\n", model_->primary().error().c_str());
+    if (!model_->primary().ok()) host::error(model_->primary().error());
     if (!options_.walkthrough.empty()) {
         if (options_.exit_at_end) narration_->start_autoplay();
         narration_->open(options_.walkthrough);
@@ -338,8 +344,8 @@ int App::run() {
     if (!options_.state_on_quit.empty()) write_state(options_.state_on_quit, true);
     if (script_failed_ && exit_code_ == 0) exit_code_ = 1;
     if (options_.exit_at_end && narration_->failed_checks() > 0) {
-        std::fprintf(stderr, "slowpath: %zu expectation(s) of the walkthrough failed\n",
-                     narration_->failed_checks());
+        host::error(std::to_string(narration_->failed_checks()) +
+                    " expectation(s) of the walkthrough failed");
         if (exit_code_ == 0) exit_code_ = 1;
     }
     return exit_code_;

@@ -34,6 +34,7 @@
 #include "panels/tif_panel.h"
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
+#include "slowpath/log.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -118,7 +119,7 @@ void App::step_script() {
     const Command& command = options_.commands[script_index_++];
     std::string error = run_command(command);
     if (!error.empty()) {
-        std::fprintf(stderr, "slowpath: '%s': %s\n", command.text.c_str(), error.c_str());
+        host::error("'" + command.text + "': " + error);
         script_failed_ = true;
     }
 }

@@ -33,6 +33,7 @@
 #include "panels/tif_panel.h"
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
+#include "slowpath/log.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -140,7 +141,7 @@ void App::capture_if_requested() {
     if (!pending_screenshot_.empty()) {
         std::string error;
         if (!write_png(pending_screenshot_, &error)) {
-            std::fprintf(stderr, "slowpath: %s\n", error.c_str());
+            host::error(error);
             exit_code_ = 1;
         }
         pending_screenshot_.clear();
@@ -148,7 +149,7 @@ void App::capture_if_requested() {
     if (!pending_dump_.empty()) {
         std::ofstream out(pending_dump_);
         if (!out) {
-            std::fprintf(stderr, "slowpath: %s: cannot write\n", pending_dump_.c_str());
+            host::error(pending_dump_ + ": cannot write");
             exit_code_ = 1;
         } else {
             out << dump_state().dump(2) << "\n";
@@ -162,7 +163,7 @@ void App::write_state(const std::string& path, bool atomically) {
     {
         std::ofstream out(target);
         if (!out) {
-            std::fprintf(stderr, "slowpath: %s: cannot write\n", target.c_str());
+            host::error(target + ": cannot write");
             exit_code_ = 1;
             return;
         }
@@ -170,7 +171,7 @@ void App::write_state(const std::string& path, bool atomically) {
     }
     // A reader polling the file never sees half of it.
     if (atomically && std::rename(target.c_str(), path.c_str()) != 0) {
-        std::fprintf(stderr, "slowpath: %s: cannot write\n", path.c_str());
+        host::error(path + ": cannot write");
         exit_code_ = 1;
     }
 }
@@ -260,7 +261,7 @@ void App::save_settings_now() {
     }
     std::string error;
     if (!save_settings(settings_, settings_path_, &error))
-        std::fprintf(stderr, "slowpath: settings not saved: %s\n", error.c_str());
+        host::warn("settings not saved: " + error);
 }
 
 }  // namespace slowpath::gui

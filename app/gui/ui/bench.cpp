@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "slowpath/era.h"
+#include "slowpath/log.h"
 #include "slowpath/tif.h"
 #include "ui/app.h"
 
@@ -80,8 +81,7 @@ int App::run_bench() {
             .count();
     double first_exec = ms_since_exec();
     if (!model_->primary().ok()) {
-        std::fprintf(stderr, "slowpath: --bench needs a working guest: %s\n",
-                     model_->primary().error().c_str());
+        host::error("--bench needs a working guest: " + model_->primary().error());
         return 1;
     }
     int fb_w = 0, fb_h = 0;

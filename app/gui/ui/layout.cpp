@@ -29,6 +29,48 @@ float ratio(const Settings& s, const char* name) {
     return s.split(name, default_split(name));
 }
 
+// The presenter's body (also with the aside column: the narrower body cannot
+// hold the full grid). The path graph across the whole width (it is the
+// lesson and needs the room: six columns of long labels), then the kernel
+// stack, the flags, and one tabbed slot for code, registers, user side, events.
+void presenter_layout(Layout& layout, const Settings& settings, bool aside, float g, float body_w,
+                      float body_top, float body_h) {
+    float top_h = std::floor(body_h * ratio(settings, "present.top"));
+    float y_bottom = body_top + top_h + g;
+    float bottom_h = body_h - top_h - g;
+    layout.slots["path"] = {ImVec2(0, body_top), ImVec2(body_w, top_h)};
+    layout.splitters.push_back({"present.top",
+                                {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
+                                false,
+                                body_h,
+                                0.25f,
+                                0.7f});
+    if (aside) {
+        // Narrower still: the stack, then the flags in front of a tab
+        // group with the rest.
+        float stack_w = std::floor((body_w - g) * ratio(settings, "aside.stack"));
+        layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
+        layout.slots["tabs"] = {ImVec2(stack_w + g, y_bottom),
+                                ImVec2(body_w - stack_w - g, bottom_h)};
+        layout.groups["tabs"] = {"tif", "code", "regs", "user", "events"};
+        layout.splitters.push_back(
+            {"aside.stack", {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)}, true, body_w - g});
+        return;
+    }
+    float stack_w = std::floor((body_w - 2 * g) * ratio(settings, "present.stack"));
+    float rest = body_w - stack_w - 2 * g;
+    float tif_w = std::floor(rest * ratio(settings, "present.tif"));
+    layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
+    layout.slots["tif"] = {ImVec2(stack_w + g, y_bottom), ImVec2(tif_w, bottom_h)};
+    layout.slots["more"] = {ImVec2(stack_w + g + tif_w + g, y_bottom),
+                            ImVec2(rest - tif_w, bottom_h)};
+    layout.groups["more"] = {"code", "regs", "user", "events"};
+    layout.splitters.push_back(
+        {"present.stack", {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)}, true, body_w - 2 * g});
+    layout.splitters.push_back(
+        {"present.tif", {ImVec2(stack_w + g + tif_w, y_bottom), ImVec2(g, bottom_h)}, true, rest});
+}
+
 }  // namespace
 
 Layout compute_layout(const LayoutInput& in, const Settings& settings) {
@@ -58,50 +100,7 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
     }
 
     if (in.presenter || in.aside) {
-        // (Also with the aside column: the narrower body cannot hold the
-        // full grid.) The path graph across the whole width (it is the lesson and needs
-        // the room: six columns of long labels), then the kernel stack, the
-        // flags, and one tabbed slot for code, registers, user side, events.
-        float top_h = std::floor(body_h * ratio(settings, "present.top"));
-        float y_bottom = body_top + top_h + g;
-        float bottom_h = body_h - top_h - g;
-        layout.slots["path"] = {ImVec2(0, body_top), ImVec2(body_w, top_h)};
-        layout.splitters.push_back({"present.top",
-                                    {ImVec2(0, body_top + top_h), ImVec2(body_w, g)},
-                                    false,
-                                    body_h,
-                                    0.25f,
-                                    0.7f});
-        if (in.aside) {
-            // Narrower still: the stack, then the flags in front of a tab
-            // group with the rest.
-            float stack_w = std::floor((body_w - g) * ratio(settings, "aside.stack"));
-            layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
-            layout.slots["tabs"] = {ImVec2(stack_w + g, y_bottom),
-                                    ImVec2(body_w - stack_w - g, bottom_h)};
-            layout.groups["tabs"] = {"tif", "code", "regs", "user", "events"};
-            layout.splitters.push_back({"aside.stack",
-                                        {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)},
-                                        true,
-                                        body_w - g});
-            return layout;
-        }
-        float stack_w = std::floor((body_w - 2 * g) * ratio(settings, "present.stack"));
-        float rest = body_w - stack_w - 2 * g;
-        float tif_w = std::floor(rest * ratio(settings, "present.tif"));
-        layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
-        layout.slots["tif"] = {ImVec2(stack_w + g, y_bottom), ImVec2(tif_w, bottom_h)};
-        layout.slots["more"] = {ImVec2(stack_w + g + tif_w + g, y_bottom),
-                                ImVec2(rest - tif_w, bottom_h)};
-        layout.groups["more"] = {"code", "regs", "user", "events"};
-        layout.splitters.push_back({"present.stack",
-                                    {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)},
-                                    true,
-                                    body_w - 2 * g});
-        layout.splitters.push_back({"present.tif",
-                                    {ImVec2(stack_w + g + tif_w, y_bottom), ImVec2(g, bottom_h)},
-                                    true,
-                                    rest});
+        presenter_layout(layout, settings, in.aside, g, body_w, body_top, body_h);
         return layout;
     }
 

@@ -9,12 +9,6 @@
 
 namespace slowpath::gui {
 
-std::string hex(uint64_t value) {
-    char buf[24];
-    std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(value));
-    return buf;
-}
-
 std::string hex_fixed(uint64_t value, int digits) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "%0*llx", digits, static_cast<unsigned long long>(value));

@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <string>
 
+#include "slowpath/numbers.h"  // hex()
 #include "slowpath/trace.h"
 #include "ui/panel.h"
 
 namespace slowpath::gui {
 
-std::string hex(uint64_t value);                         // "0x401a3c"
 std::string hex_fixed(uint64_t value, int digits = 16);  // "0000000000401a3c"
 
 // Text in a colour (no formatting, so any string is safe).

@@ -53,8 +53,54 @@ struct Event {
     uint64_t rip = 0;         // where the guest was
     int syscall = -1;         // index into Trace::syscalls, -1 outside any syscall
     std::string name;         // label, function, flag list...
+    // The raw arguments: read them through the accessors below.
     std::array<uint64_t, 4> a{};
     std::string text;  // set for rare kinds; use describe_event() for any event
+
+    // The arguments by what they mean, one group per kind (see EventKind).
+    // Each accessor is valid only for the kind it names.
+    // SyscallEntry
+    uint64_t syscall_nr() const { return a[0]; }
+    uint64_t user_rip() const { return a[1]; }  // address of the SYSCALL instruction
+    uint64_t user_rsp() const { return a[2]; }
+    uint64_t user_rflags() const { return a[3]; }
+    // Swapgs
+    uint64_t new_gs_base() const { return a[0]; }
+    uint64_t new_kernel_gs_base() const { return a[1]; }
+    // StackSwitch
+    uint64_t old_rsp() const { return a[0]; }
+    uint64_t new_rsp() const { return a[1]; }
+    // Return: rax as the function left it (int or long)
+    uint64_t return_value() const { return a[0]; }
+    // TifCheck
+    uint32_t tif_mask() const { return static_cast<uint32_t>(a[0]); }
+    uint32_t tif_flags() const { return static_cast<uint32_t>(a[1]); }
+    uint32_t tif_result() const { return static_cast<uint32_t>(a[2]); }
+    // SP_NOTE_TIF_CHECK (mask in edi), SP_NOTE_TIF_BITTEST (bit test), SP_NOTE_TIF_MEMTEST
+    uint32_t tif_test_kind() const { return static_cast<uint32_t>(a[3]); }
+    // FrameState: the pt_regs slots that hold a value
+    uint32_t frame_valid_mask() const { return static_cast<uint32_t>(a[0]); }
+    // HandlerReturn: pt_regs->ax
+    int64_t handler_return() const { return static_cast<int64_t>(a[0]); }
+    // Sysret
+    uint64_t sysret_rip() const { return a[0]; }
+    uint64_t sysret_rsp() const { return a[1]; }
+    uint64_t sysret_rflags() const { return a[2]; }
+    uint64_t sysret_rax() const { return a[3]; }
+    // Iret: the frame popped from the stack
+    uint64_t iret_rip() const { return a[0]; }
+    uint64_t iret_cs() const { return a[1]; }
+    uint64_t iret_rflags() const { return a[2]; }
+    uint64_t iret_rsp() const { return a[3]; }
+    // SysretCheck: SP_SYSRET_CHECK_* id, the value tested, what it was tested against
+    uint64_t sysret_check_id() const { return a[0]; }
+    uint64_t check_value() const { return a[1]; }
+    uint64_t check_against() const { return a[2]; }
+    bool check_passed() const { return a[3] != 0; }
+    // Decision: SP_DECISION_SYSRET or SP_DECISION_IRET
+    uint64_t decision() const { return a[0]; }
+    // Audit: 1 entry record, 2 exit record
+    uint64_t audit_kind() const { return a[0]; }
 };
 
 // One readable line for an event. Frequent kinds (labels, checks, frame
