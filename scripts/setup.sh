@@ -10,6 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core musl-tools help2man python3 busybox-static
   python3-jsonschema
+  python3-pil
+  libgif-dev
   xvfb xauth mesa-utils libgl1-mesa-dri xdotool xclip
   clang libclang-rt-14-dev
   linux-source-6.12
