@@ -12,6 +12,7 @@ packages=(
   python3-jsonschema
   python3-pil
   libgif-dev
+  clang-tidy
   xvfb xauth mesa-utils libgl1-mesa-dri xdotool xclip
   clang libclang-rt-14-dev
   linux-source-6.12
