@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "slowpath/era.h"
+#include "slowpath/report.h"
 #include "slowpath/scenario_table.h"
 #include "slowpath/syscalls.h"
 
@@ -110,7 +111,7 @@ nlohmann::json table_json(const ScenarioTable& t) {
                         {"injections", injections},
                         {"cells", cells}});
     }
-    return {{"eras", eras}, {"rows", rows}};
+    return {{"schema", kJsonSchemaVersion}, {"eras", eras}, {"rows", rows}};
 }
 
 // RFC 4180: a field with a comma, a quote or a line break is quoted.

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "slowpath/era.h"
+#include "slowpath/report.h"
 #include "slowpath/walkthrough.h"
 
 namespace slowpath {
@@ -144,7 +145,7 @@ int walk_command(const WalkOptions& options) {
                                   {"line", d.line},
                                   {"column", d.column},
                                   {"message", d.message}});
-            json out{{"passed", false}, {"errors", errors}};
+            json out{{"schema", kJsonSchemaVersion}, {"passed", false}, {"errors", errors}};
             make_json_text(out);  // a file may hold bytes that are not UTF-8
             std::cout << out.dump(2) << "\n";
         } else {
@@ -205,7 +206,8 @@ int walk_command(const WalkOptions& options) {
         files.push_back(file);
     }
     if (options.json) {
-        json out{{"passed", failed == 0},
+        json out{{"schema", kJsonSchemaVersion},
+                 {"passed", failed == 0},
                  {"checks", checks},
                  {"failed", failed},
                  {"walkthroughs", files}};

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/gif.h"
 #include "model/model.h"
 #include "slowpath/era.h"
 #include "slowpath/log.h"
@@ -140,12 +141,21 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
     app.add_flag("--exit-at-end", options.exit_at_end,
                  "play the walkthrough unattended, answering its questions, then exit "
                  "(status 1 if an expectation failed)");
+    std::vector<std::string> record_gif;
+    app.add_option("--record-gif", record_gif,
+                   "FILE.gif FROM..TO: record steps FROM to TO (as the status bar numbers them) "
+                   "as an animated GIF, a frame per step, then exit")
+        ->expected(2);
+    app.add_option("--handout", options.handout_dir,
+                   "play the --walkthrough unattended and write it as a handout: DIR/index.html "
+                   "with each page's text and a screenshot of it");
     bool no_settings = false;
     app.add_flag("--no-settings", no_settings, "do not read or write the settings file");
     std::string line_text;
     app.add_option("scenario", line_text,
                    "a scenario line, e.g. slowpath:rfc/getpid/SIGPENDING@exit/at=decision "
-                   "(Ctrl+C in the app copies the one on screen)");
+                   "(Ctrl+C in the app copies the one on screen), or a scenario file "
+                   "(FILE.yaml: era, program, setup, at)");
 
     try {
         app.parse(argc, argv);
@@ -181,7 +191,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
     std::string point_script;
     if (!line_text.empty()) {
         try {
-            ScenarioLine line = parse_scenario_line(line_text);
+            ScenarioLine line = looks_like_scenario_line(line_text) ? parse_scenario_line(line_text)
+                                                                    : load_scenario_file(line_text);
             Scenario s = line.scenario;
             s.max_steps = options.scenario.max_steps;
             options.scenario = s;
@@ -268,9 +279,39 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
     if (!(options.bench_idle_seconds >= 0.0 && options.bench_idle_seconds <= 600.0))
         return fail("--bench-idle out of range");
     options.use_settings = !no_settings;
+    if (!options.handout_dir.empty()) {
+        if (options.walkthrough.empty()) return fail("--handout needs --walkthrough FILE");
+        options.exit_at_end = true;  // the tour plays itself, page by page
+        // The walkthrough's own shoot steps land beside the handout.
+        if (options.screenshot_dir.empty()) options.screenshot_dir = options.handout_dir;
+    }
     if (options.exit_at_end && options.walkthrough.empty())
         return fail("--exit-at-end needs --walkthrough FILE");
 
+    // --record-gif: the range's first step, then a frame per step to its last
+    // (after the scenario line's point and the --commands).
+    std::string record_script;
+    if (!record_gif.empty()) {
+        const std::string& range = record_gif[1];
+        size_t dots = range.find("..");
+        std::optional<uint64_t> from, to;
+        if (dots != std::string::npos) {
+            from = parse_unsigned(range.substr(0, dots));
+            to = parse_unsigned(range.substr(dots + 2));
+        }
+        if (!from || !to || *to < *from)
+            return fail("--record-gif: '" + range +
+                        "' is not a range of steps FROM..TO (e.g. 100..140)");
+        if (*to - *from + 1 > kGifMaxFrames)
+            return fail("--record-gif: " + range + " is more than " +
+                        std::to_string(kGifMaxFrames) + " steps");
+        if (record_gif[0].empty() || record_gif[0].find_first_of(";\n#\"' ") != std::string::npos)
+            return fail("--record-gif: '" + record_gif[0] +
+                        "': use a file name without spaces, quotes, ';' or '#'");
+        options.record_gif = record_gif[0];
+        record_script = "\nseek " + std::to_string(*from) + "\nrecord-gif " + record_gif[0] + " " +
+                        std::to_string(*to - *from);
+    }
     std::string script = point_script + "\n" + options.commands_text;
     if (!commands_file.empty()) {
         std::ifstream in(commands_file);
@@ -279,6 +320,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
         text << in.rdbuf();
         script += "\n" + text.str();
     }
+    script += record_script;
     try {
         options.commands = parse_commands(script);
     } catch (const std::exception& e) {

@@ -38,10 +38,13 @@ struct Options {
     std::string screenshot_dir;  // --screenshot-dir DIR: where the tour's `shoot` steps go
     std::string snapshot_dir;    // --snapshot-dir DIR: where F12 saves (default: pictures/slowpath)
     bool exit_at_end = false;    // --exit-at-end: play the tour unattended, then exit
+    std::string handout_dir;     // --handout DIR: the walkthrough as DIR/index.html, then exit
+    std::string record_gif;      // --record-gif FILE FROM..TO: a GIF of those steps, then exit
 
     // Whether the app runs unattended and quits by itself.
     bool unattended() const {
-        return !screenshot.empty() || frames >= 0 || !dump_state.empty() || bench || exit_at_end;
+        return !screenshot.empty() || frames >= 0 || !dump_state.empty() || bench || exit_at_end ||
+               !record_gif.empty();
     }
 };
 

@@ -14,6 +14,7 @@ nlohmann::json report_json(const Session& session) {
     const Trace& t = session.trace();
     using nlohmann::json;
     json j;
+    j["schema"] = kJsonSchemaVersion;
     j["era"] = std::string(era_info(session.scenario().era).name);
     j["outcome"] = std::string(outcome_name(t.outcome));
     j["detail"] = t.outcome_detail;

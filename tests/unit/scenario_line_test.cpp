@@ -104,5 +104,59 @@ TEST(ScenarioLine, ABadPartIsNamedInOneLine) {
     }
 }
 
+// A scenario file (the setup part of a walkthrough) gives the scenario its
+// line gives: era, syscall, injections at entry, at exit and now, a tamper,
+// the signal action, an edit, the point.
+TEST(ScenarioFile, GivesTheSameScenarioAsItsLine) {
+    const std::string file =
+        "# the setup part of a walkthrough\n"
+        "era: rfc\n"
+        "program: {syscall: getpid}\n"
+        "setup:\n"
+        "  - {inject: [SIGPENDING, NOTIFY_RESUME], at: exit}\n"
+        "  - {inject: SYSCALL_AUDIT, at: entry}\n"
+        "  - {tamper: {rcx: 0x800000000000}}\n"
+        "at: decision\n";
+    ASSERT_TRUE(looks_like_scenario_file(file));
+    ScenarioLine from_file = parse_scenario_file(file, "s.yaml");
+    ScenarioLine from_line =
+        parse_scenario_line(scenario_line_text(from_file.scenario, from_file.at));
+    EXPECT_TRUE(same(from_file.scenario, from_line.scenario));
+    EXPECT_EQ(from_file.scenario.era, Era::Rfc);
+    EXPECT_EQ(from_file.scenario.syscall_nr, 39);
+    EXPECT_EQ(from_file.scenario.injections.size(), 3u);
+    ASSERT_EQ(from_file.scenario.tampers.size(), 1u);
+    EXPECT_EQ(tamper_text(from_file.scenario.tampers[0]), "rcx=0x800000000000");
+    EXPECT_EQ(from_file.at.kind, ScenarioPoint::Kind::Decision);
+    // The same scenario written as a line by hand.
+    ScenarioLine by_hand = parse_scenario_line(
+        "slowpath:rfc/getpid/SIGPENDING@exit/NOTIFY_RESUME@exit/SYSCALL_AUDIT@entry/"
+        "tamper:rcx=0x800000000000/at=decision");
+    EXPECT_EQ(scenario_line_text(from_file.scenario, from_file.at),
+              scenario_line_text(by_hand.scenario, by_hand.at));
+}
+
+TEST(ScenarioFile, AWalkthroughIsNotOne) {
+    EXPECT_FALSE(looks_like_scenario_file("title: t\nera: rfc\nsteps:\n  - move: end\n"));
+    EXPECT_FALSE(looks_like_scenario_file("slowpath:rfc/getpid"));
+    EXPECT_TRUE(looks_like_scenario_file("era: modern\nsetup: []\n"));
+}
+
+TEST(ScenarioFile, ABadOneIsOneLineNamingTheFile) {
+    for (const char* text :
+         {"era: rfc\nsetup:\n  - {inject: NO_SUCH, at: exit}\n",
+          "era: rfc\nsetup: []\ncolour: red\n", "era: [rfc, modern]\nsetup: []\n",
+          "era: rfc\nsetup: []\nat: nowhere\n", "era: rfc\nsetup: [\n"}) {
+        try {
+            parse_scenario_file(text, "bad.yaml");
+            ADD_FAILURE() << "accepted: " << text;
+        } catch (const std::invalid_argument& e) {
+            std::string what = e.what();
+            EXPECT_EQ(what.rfind("bad.yaml", 0), 0u) << what;
+            EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace slowpath

@@ -116,6 +116,7 @@ void validate(const Command& command) {
         throw std::invalid_argument("'" + a[0] + "': expected on, off or toggle");
     if (v == "compare" && !parse_switch(a[0], false)) parse_era_list(a[0]);
     if (v == "wait" && !a.empty()) parse_u64_or_throw(a[0], "frame count");
+    if (v == "record-gif" && a.size() > 1) parse_u64_or_throw(a[1], "step count");
     if (v == "toggle-flag" && !parse_tif(a[0]))
         throw std::invalid_argument("'" + a[0] + "' is not a TIF flag");
     if (v == "inject-when" && a[0] != "entry" && a[0] != "exit")
@@ -180,6 +181,15 @@ const std::vector<CommandInfo>& command_table() {
         {"wait", 0, 1, true, "wait [FRAMES]: draw frames (animations finish)"},
         {"screenshot", 1, 1, true, "screenshot FILE.png"},
         {"dump", 1, 1, true, "dump FILE.json: write what the panels show"},
+        {"record-gif", 1, 2, true,
+         "record-gif FILE.gif [N]: a GIF, a frame per step; with N, take N steps from here and "
+         "save it, else record the moves until record-stop"},
+        {"open", 1, 1, true,
+         "open FILE: a scenario file (era, program, setup, at), a walkthrough, or a file "
+         "holding a scenario line"},
+        {"record-stop", 0, 0, true, "record-stop: save the GIF being recorded"},
+        {"record-toggle", 0, 0, true,
+         "record-toggle: start a GIF in the pictures folder, or save the one being recorded"},
         {"quit", 0, 0, true, "quit"},
         {"faster", 0, 0, true, "faster: play faster"},
         {"slower", 0, 0, true, "slower: play slower"},

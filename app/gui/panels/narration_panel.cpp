@@ -212,6 +212,7 @@ void NarrationPanel::close() {
 void NarrationPanel::after_move(const std::string& error) {
     status_ = error;
     shots_saved_.clear();
+    handout_shot_ = false;
     settle_ = 0;
     if (!tour_) return;
     failed_total_ += tour_->failed_checks();
@@ -352,12 +353,50 @@ void NarrationPanel::take_shots() {
     }
 }
 
+bool NarrationPanel::keep_for_handout() {
+    if (handout_dir_.empty() || handout_shot_) return false;
+    HandoutPage page;
+    page.era = era_name(tour_->era());
+    page.number = tour_->page() + 1;
+    page.narration = tour_->narration();
+    if (const Question* q = tour_->question()) {
+        page.question = q->question;
+        page.choices = q->choices;
+        page.answer = q->answer < q->choices.size() ? q->choices[q->answer] : "";
+        page.explanation = q->explanation;
+    }
+    page.image = handout_image_name(page.era, page.number);
+    std::error_code ec;
+    fs::create_directories(handout_dir_, ec);
+    app_.save_screenshot_next_frame((fs::path(handout_dir_) / page.image).string());
+    handout_.push_back(std::move(page));
+    handout_shot_ = true;
+    settle_ = 2;  // the next tick comes after the picture is saved
+    return true;
+}
+
+std::string NarrationPanel::write_handout() const {
+    if (handout_dir_.empty()) return "";
+    if (handout_.empty()) return handout_dir_ + ": no pages were played";
+    std::string title = tour_ ? tour_->walkthrough().title : "slowpath walkthrough";
+    std::string source = tour_ ? tour_->path() : "";
+    fs::path path = fs::path(handout_dir_) / "index.html";
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << handout_html(title, fs::path(source).filename().string(), handout_);
+    out.close();
+    if (!out) return path.string() + ": cannot write";
+    return "";
+}
+
 void NarrationPanel::autoplay_tick() {
     if (settle_ < 6 || app_.animating()) return;
-    for (const std::string& name : tour_->screenshots())
+    // The page's shoot steps are saved first (when there is a folder for them).
+    for (const std::string& name :
+         shot_dir_.empty() ? std::vector<std::string>{} : tour_->screenshots())
         if (std::find(shots_saved_.begin(), shots_saved_.end(), shot_name(name, *tour_)) ==
             shots_saved_.end())
             return;  // still to save
+    if (keep_for_handout()) return;
     if (!tour_->error().empty()) {
         failed_total_++;
         autoplay_done_ = true;

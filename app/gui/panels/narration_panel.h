@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/commands.h"
+#include "model/handout.h"
 #include "model/tour.h"
 #include "ui/panel.h"
 
@@ -40,6 +41,11 @@ class NarrationPanel : public Panel {
     // The number of choices of a question asked and not answered yet (0: none).
     size_t awaiting_choices() const;
     void set_screenshot_dir(std::string dir) { shot_dir_ = std::move(dir); }
+    // Autoplay also keeps each page (its text and a screenshot into `dir`)
+    // for write_handout.
+    void set_handout_dir(std::string dir) { handout_dir_ = std::move(dir); }
+    // DIR/index.html from the pages kept; "" or a one-line reason.
+    std::string write_handout() const;
 
     // tour-next, tour-prev, tour-answer N, tour-goto PAGE, tour-era E,
     // tour-open FILE, tour-close, tour-browse. "" or a one-line reason.
@@ -83,6 +89,10 @@ class NarrationPanel : public Panel {
     bool autoplay_done_ = false;
     int settle_ = 0;
     size_t failed_total_ = 0;
+    std::string handout_dir_;
+    std::vector<HandoutPage> handout_;
+    bool handout_shot_ = false;  // the current page's screenshot is taken
+    bool keep_for_handout();     // true while the page still has to be kept
 };
 
 }  // namespace slowpath::gui

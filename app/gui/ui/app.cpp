@@ -130,6 +130,7 @@ App::App(Options options, std::chrono::steady_clock::time_point main_started)
     set_aside_panel("narration", [this] { return narration_->active(); });
     add_frame_hook([this](App& app) { narration_->frame(app); });
     narration_->set_screenshot_dir(options_.screenshot_dir);
+    narration_->set_handout_dir(options_.handout_dir);
 }
 
 App::~App() {
@@ -340,6 +341,14 @@ int App::run() {
             quit_ = true;
         }
     }
+    finish_recording();  // a recording still open is saved, not lost
+    if (!options_.handout_dir.empty()) {
+        std::string error = narration_->write_handout();
+        if (!error.empty()) {
+            std::fprintf(stderr, "slowpath: %s\n", error.c_str());
+            exit_code_ = 1;
+        }
+    }
     if (!options_.unattended()) save_settings_now();
     if (!options_.state_on_quit.empty()) write_state(options_.state_on_quit, true);
     if (script_failed_ && exit_code_ == 0) exit_code_ = 1;
@@ -362,6 +371,7 @@ double App::next_play_move() const {
 
 bool App::needs_frame() const {
     if (frames_pending_ > 0 || clock_.busy() || !queued_.empty()) return true;
+    if (recording_ && recording_->stepping) return true;
     // Playing draws when the next move is due, not every frame in between.
     if (playing_ && glfwGetTime() >= next_play_move() - 0.001) return true;
     if (!key_queue_.empty()) return true;  // one key event per frame, see feed_keys
@@ -437,11 +447,13 @@ void App::frame() {
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
     if (!renderer_) renderer_ = std::make_unique<DamageRenderer>();
     bool differs = renderer_->prepare(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
-    bool present = differs || must_present_ || measure_frames_ || !pending_screenshot_.empty();
+    bool present =
+        differs || must_present_ || measure_frames_ || !pending_screenshot_.empty() || recording_;
     if (present) last_render_ = renderer_->render(ImGui::GetDrawData(), bench_full_redraw_);
     if (measure_frames_) glFinish();
     double t_drawn = glfwGetTime();
     capture_if_requested();
+    record_frame();
     if (!options_.state_live.empty()) write_state(options_.state_live, true);
     if (present) {
         glfwSwapBuffers(window_);

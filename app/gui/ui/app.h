@@ -15,6 +15,7 @@
 
 #include "model/anim.h"
 #include "model/commands.h"
+#include "model/gif.h"
 #include "model/model.h"
 #include "model/settings.h"
 #include "model/source.h"
@@ -56,6 +57,9 @@ class App {
     // A scenario line or `slowpath ...` command line (pasted, dropped):
     // queues it and returns "", or says what is wrong with it.
     std::string load_scenario_text(const std::string& text, const std::string& from);
+    // `open FILE`, a dropped file: a scenario file, a walkthrough or a file
+    // holding a scenario line. "" or what is wrong.
+    std::string open_file(const std::string& path);
     // Highlights a panel (item "") or something in it until unpoint;
     // point_at_targets for several at once (see point_targets()).
     void point_at(const std::string& panel, const std::string& item);
@@ -102,6 +106,22 @@ class App {
     float ui_scale() const;
     void capture_if_requested();
     bool write_png(const std::string& path, std::string* error);
+    // The back buffer just rendered, as RGB rows top-down.
+    bool read_pixels(std::vector<unsigned char>& pixels, int& w, int& h);
+    // A GIF being recorded (record-gif, Shift+F12): a frame each time the
+    // step changes and the animations are done.
+    struct Recording {
+        GifRecorder gif;
+        std::string path;
+        uint64_t steps_left = 0;  // record-gif FILE N: steps still to take
+        bool stepping = false;    // the recorder takes the steps itself
+        bool captured = false;
+        uint64_t last_step = 0;
+    };
+    std::unique_ptr<Recording> recording_;
+    std::string start_recording(const std::string& path, bool stepping, uint64_t steps);
+    void finish_recording();
+    void record_frame();
     void save_settings_now();
     void wait_for_input();
     // Waits for input, the next frame's time or the next play move, at most until `limit`.

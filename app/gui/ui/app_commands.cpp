@@ -16,6 +16,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "model/fit.h"
 #include "model/keep.h"
@@ -35,6 +36,7 @@
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
 #include "slowpath/log.h"
+#include "slowpath/numbers.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -64,19 +66,10 @@ void App::queue_command(const std::string& text) {
 }
 
 void App::run_queued_commands() {
-    // A dropped walkthrough opens (its problems show in the narration panel).
+    // A dropped walkthrough opens (its problems show in the narration panel);
+    // a scenario file or a file holding a scenario line loads its scenario.
     for (const std::string& path : dropped_) {
-        std::string ext = path.size() > 5 ? path.substr(path.rfind('.') + 1) : "";
-        if (ext == "yaml" || ext == "yml") {
-            narration_->open(path);
-            continue;
-        }
-        // Anything else may hold a scenario line (a file a classmate saved).
-        std::ifstream in(path);
-        std::string first;
-        while (in && std::getline(in, first) && (first.empty() || first[0] == '#')) {
-        }
-        std::string error = load_scenario_text(first, path);
+        std::string error = open_file(path);
         if (!error.empty()) model_->set_status(error, true);
     }
     dropped_.clear();
@@ -102,11 +95,13 @@ void App::run_command_text(const std::string& text) {
 }
 
 bool App::script_finished() const {
-    return script_index_ >= options_.commands.size() && wait_frames_ == 0;
+    return script_index_ >= options_.commands.size() && wait_frames_ == 0 &&
+           !(recording_ && recording_->stepping);
 }
 
 void App::step_script() {
-    if (frame_count_ < 1) return;  // the first frame shows the opening state
+    if (frame_count_ < 1) return;                    // the first frame shows the opening state
+    if (recording_ && recording_->stepping) return;  // record-gif FILE N takes its steps
     if (wait_frames_ > 0) {
         wait_frames_--;
         return;
@@ -251,6 +246,36 @@ std::string App::window_command(const Command& command) {
             snapshot_name(scenario_line_text(model_->scenario(), at), std::time(nullptr));
         pending_screenshot_ = path;
         model_->set_status("saved " + path);
+    } else if (v == "record-gif") {
+        if (a.size() < 2) return start_recording(a[0], false, 0);
+        auto steps = parse_unsigned(a[1]);
+        if (!steps) return "'" + a[1] + "' is not a step count";
+        return start_recording(a[0], true, *steps);
+    } else if (v == "record-stop") {
+        if (!recording_) return "no GIF is being recorded";
+        finish_recording();
+    } else if (v == "record-toggle") {
+        if (recording_) {
+            finish_recording();
+            return "";
+        }
+        // Into the pictures folder, named as F12's snapshots are.
+        const Pane& pane = model_->primary();
+        ScenarioPoint at;
+        if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
+        std::string dir = snapshot_dir(options_.snapshot_dir);
+        std::error_code ec;
+        std::filesystem::create_directories(dir, ec);
+        if (ec) return dir + ": cannot create the folder (" + ec.message() + ")";
+        std::string name =
+            snapshot_name(scenario_line_text(model_->scenario(), at), std::time(nullptr));
+        name = name.substr(0, name.rfind('.')) + ".gif";
+        std::string error = start_recording(dir + "/" + name, false, 0);
+        if (!error.empty()) return error;
+        model_->set_status("recording " + dir + "/" + name +
+                           ": move as you like, Shift+F12 again saves it");
+    } else if (v == "open") {
+        return open_file(a[0]);
     } else if (v == "dump") {
         pending_dump_ = a[0];
     } else if (v == "copy-scenario" || v == "copy-command-line") {
@@ -286,9 +311,51 @@ std::string App::window_command(const Command& command) {
     return "";
 }
 
+// A scenario file (setup only) loads its scenario; any other YAML file is a
+// walkthrough and opens as a tour; another file may hold a scenario line.
+std::string App::open_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return path + ": cannot read";
+    std::stringstream text;
+    text << in.rdbuf();
+    if (looks_like_scenario_file(text.str())) {
+        try {
+            ScenarioLine line = parse_scenario_file(text.str(), path);
+            queue_command("scenario " + scenario_line_text(line.scenario, line.at));
+            model_->set_status("opened " + path);
+            return "";
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        } catch (const std::exception& e) {
+            return path + ": " + e.what();
+        }
+    }
+    std::string ext = path.size() > 5 ? path.substr(path.rfind('.') + 1) : "";
+    if (ext == "yaml" || ext == "yml") {
+        narration_->open(path);
+        return "";
+    }
+    std::string first;
+    while (std::getline(text, first) && (first.empty() || first[0] == '#')) {
+    }
+    return load_scenario_text(first, path);
+}
+
 // A scenario line, or a `slowpath ...` command line, from the clipboard or
 // a dropped file; "" when it loaded, else what is wrong with it.
 std::string App::load_scenario_text(const std::string& raw, const std::string& from) {
+    // A scenario file's text (copied from an editor, a mail).
+    if (raw.find('\n') != std::string::npos && looks_like_scenario_file(raw)) {
+        try {
+            ScenarioLine line = parse_scenario_file(raw, from);
+            queue_command("scenario " + scenario_line_text(line.scenario, line.at));
+            return "";
+        } catch (const std::invalid_argument& e) {
+            return e.what();
+        } catch (const std::exception& e) {
+            return from + ": " + e.what();
+        }
+    }
     std::string text = raw.substr(0, raw.find_first_of("\r\n"));
     if (looks_like_scenario_line(text)) {
         queue_command("scenario " + text.substr(text.find_first_not_of(" \t")));

@@ -15,14 +15,10 @@
 
 namespace slowpath::gui {
 
-bool App::write_png(const std::string& path, std::string* error) {
-    int w = 0, h = 0;
+bool App::read_pixels(std::vector<unsigned char>& pixels, int& w, int& h) {
     glfwGetFramebufferSize(window_, &w, &h);
-    if (w <= 0 || h <= 0) {
-        if (error) *error = path + ": the window has no pixels";
-        return false;
-    }
-    std::vector<unsigned char> pixels(static_cast<size_t>(w) * h * 3);
+    if (w <= 0 || h <= 0) return false;
+    pixels.resize(static_cast<size_t>(w) * h * 3);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadBuffer(GL_BACK);
     glReadPixels(0, 0, w, h, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
@@ -36,6 +32,17 @@ bool App::write_png(const std::string& path, std::string* error) {
         std::memcpy(a, b, stride);
         std::memcpy(b, row.data(), stride);
     }
+    return true;
+}
+
+bool App::write_png(const std::string& path, std::string* error) {
+    int w = 0, h = 0;
+    std::vector<unsigned char> pixels;
+    if (!read_pixels(pixels, w, h)) {
+        if (error) *error = path + ": the window has no pixels";
+        return false;
+    }
+    size_t stride = static_cast<size_t>(w) * 3;
     std::vector<uint8_t> png;
     auto append = [](void* to, void* data, int size) {
         auto* bytes = static_cast<uint8_t*>(data);

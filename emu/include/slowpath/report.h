@@ -7,6 +7,11 @@
 
 namespace slowpath {
 
+// The version of every JSON object slowpath-cli prints (its "schema" field):
+// raised when a field changes meaning or goes; new fields keep it.
+// docs/json.md and docs/slowpath-report.schema.json describe version 1.
+constexpr int kJsonSchemaVersion = 1;
+
 nlohmann::json report_json(const Session& session);  // the --json contract
 std::string report_text(const Session& session);     // the readable trace
 

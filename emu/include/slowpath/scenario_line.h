@@ -41,6 +41,15 @@ bool looks_like_scenario_line(std::string_view text);
 // `slowpath --era rfc --syscall getpid --inject SIGPENDING@exit --commands 'decision'`
 std::string scenario_command_line(const Scenario& scenario, const ScenarioPoint& at = {});
 
+// A scenario file (YAML): the setup part of a walkthrough, for scenarios
+// too long for a line: era, program, setup (a list of setup steps) and at
+// (decision, label:NAME or step:N). Each throws std::invalid_argument with a
+// one-line reason starting with the file's name (scenario_file.cpp).
+ScenarioLine load_scenario_file(const std::string& path);
+ScenarioLine parse_scenario_file(const std::string& text, const std::string& name);
+// A YAML map with `setup` and no `steps` (those are walkthroughs).
+bool looks_like_scenario_file(const std::string& text);
+
 // The point a session shows, in the terms above: the start, the focus
 // syscall's decision, the first reach of a label since the start, or a step.
 ScenarioPoint point_of(const Trace& trace, uint64_t start, uint64_t step);
