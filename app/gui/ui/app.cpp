@@ -345,7 +345,7 @@ int App::run() {
     if (!options_.handout_dir.empty()) {
         std::string error = narration_->write_handout();
         if (!error.empty()) {
-            std::fprintf(stderr, "slowpath: %s\n", error.c_str());
+            host::error(error);
             exit_code_ = 1;
         }
     }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "model/keep.h"
+#include "slowpath/log.h"
 #include "slowpath/scenario_line.h"
 #include "ui/app.h"
 
@@ -26,7 +27,7 @@ void App::finish_recording() {
     std::string error;
     if (!r->gif.write(r->path, &error)) {
         model_->set_status(error);
-        std::fprintf(stderr, "slowpath: %s\n", error.c_str());
+        host::error(error);
         exit_code_ = 1;
         return;
     }
@@ -57,7 +58,7 @@ void App::record_frame() {
         std::string message = r.path + ": " + (error.empty() ? "the window has no pixels" : error);
         recording_.reset();
         model_->set_status(message);
-        std::fprintf(stderr, "slowpath: %s\n", message.c_str());
+        host::error(message);
         exit_code_ = 1;
         return;
     }
