@@ -378,8 +378,12 @@ KernelStateView decode_kernel_state(const Machine& m) {
     for (uint32_t i = 0; i < std::min<uint32_t>(st->tracer_stop_count, SP_MAX_RECORDS); i++)
         v.tracer_stops.push_back(
             {st->tracer_stops[i].kind, st->tracer_stops[i].nr, st->tracer_stops[i].value});
-    for (uint32_t i = 0; i < std::min<uint32_t>(st->switch_count, SP_MAX_RECORDS); i++)
+    // A ring: the oldest of the last SP_MAX_RECORDS switches first.
+    uint32_t kept = std::min<uint32_t>(st->switch_count, SP_MAX_RECORDS);
+    for (uint32_t k = 0; k < kept; k++) {
+        uint32_t i = (st->switch_count - kept + k) % SP_MAX_RECORDS;
         v.switches.push_back({st->switches[i].from_pid, st->switches[i].to_pid});
+    }
     v.task_work_queued = st->task_work_queued;
     v.task_work_runs = st->task_work_runs;
     v.mce_notify_runs = st->mce_notify_runs;

@@ -107,6 +107,9 @@ void Engine::load_and_boot(const Scenario& scenario) {
     else
         throw LoadError(kernel_->path() + ": the kernel image has no .entry.text section");
     if (auto r = kernel_->section_range(".text")) kernel_text_ = *r;
+    // task_stacks: the kworker's kernel stack, then the user tasks' (sched.c).
+    if (const Symbol* st = kernel_->symbol_named("task_stacks"); st && st->size > SP_THREAD_SIZE)
+        user_task_stacks_ = {st->addr + SP_THREAD_SIZE, st->addr + st->size};
     if (auto f = user_->symbol_addr("focus_syscall")) focus_user_addr_ = *f;
     for (const auto& n : kernel_->notes()) notes_by_addr_[n.addr].push_back(n);
 
@@ -507,6 +510,9 @@ void Engine::check_halt() {
     } else if (reason == SP_HALT_EXITED) {
         trace_.exit_code = code;
         finish(Outcome::Fault, "the program was killed by " + signal_name(killed));
+    } else if (reason == SP_HALT_DEADLOCK) {
+        finish(Outcome::Fault,
+               "deadlock: every task sleeps (futex, wait) and nothing can wake one");
     } else if (reason == SP_HALT_OOPS) {
         uint64_t vec = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_vector));
         uint64_t rip = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, oops_rip));

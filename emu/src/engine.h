@@ -57,6 +57,14 @@ struct LoopCounter {
     uint32_t mask = 0, flags = 0, count = 0;
 };
 
+// What the host follows per user task: its system call in progress and its
+// kernel call stack. A task switched out keeps them here until it runs again.
+struct TaskHostState {
+    int syscall = -1;
+    uint32_t frame_valid = 0;
+    std::vector<CallFrame> calls;
+};
+
 // Host-side state, saved in every checkpoint with the CPU and memory.
 struct HostState {
     uint64_t step = 0;
@@ -71,6 +79,10 @@ struct HostState {
     uint32_t audit_records = 0;  // audit records already shown as events
     uint64_t io_answers = 0;     // host I/O requests answered so far (the log's cursor)
     uint64_t stdin_pos = 0;      // bytes of the host's stdin the guest has read
+    // The kernel stack (its base) of the user task whose state is above, and
+    // the other tasks' (fork, clone), by theirs.
+    uint64_t task_stack = 0;
+    std::map<uint64_t, TaskHostState> other_tasks;
 };
 
 // One answer of the host I/O device, kept so that a re-execution gets it
@@ -161,6 +173,7 @@ class Engine : public Machine {
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
     void process(uint64_t addr, const AddrInfo& info);
+    void switch_task_state(uint64_t stack_base);
     AddrInfo& info_at(uint64_t addr, uint32_t size);
     void emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
               std::string text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);
@@ -243,6 +256,8 @@ class Engine : public Machine {
                                                                           SP_PAGE_SIZE);
     std::map<uint64_t, std::vector<Note>> notes_by_addr_;
     std::pair<uint64_t, uint64_t> entry_text_{0, 0};
+    // [first, second): the user tasks' kernel stacks (task_stacks[1..]).
+    std::pair<uint64_t, uint64_t> user_task_stacks_{0, 0};
     std::pair<uint64_t, uint64_t> kernel_text_{0, 0};
     uint64_t focus_user_addr_ = 0;
     uint64_t inject_fn_ = 0, inject_stack_ = 0, inject_return_ = 0, machine_halt_ = 0;

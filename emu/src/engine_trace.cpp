@@ -199,6 +199,12 @@ void Engine::emit(EventKind kind, uint64_t rip, std::string name, std::array<uin
 void Engine::process(uint64_t addr, const AddrInfo& info) {
     HostState& h = host_;
     uint64_t rsp = reg(UC_X86_REG_RSP);
+    // On another user task's kernel stack: its system call and calls, not
+    // the last task's (a syscall returns to the task that made it).
+    if (h.cpl == 0 && rsp > user_task_stacks_.first && rsp <= user_task_stacks_.second) {
+        uint64_t base = (rsp - 1) & ~uint64_t(SP_THREAD_SIZE - 1);
+        if (base != h.task_stack) switch_task_state(base);
+    }
     if (recording_) trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
 
     // A call that has come back: the instruction after it, with the stack as before the call.
@@ -236,6 +242,24 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
         default:
             break;
     }
+}
+
+void Engine::switch_task_state(uint64_t stack_base) {
+    HostState& h = host_;
+    if (h.task_stack) {  // the first task seen keeps what the host has
+        TaskHostState& out = h.other_tasks[h.task_stack];
+        out.syscall = h.syscall;
+        out.frame_valid = h.frame_valid;
+        out.calls = std::move(h.calls);
+        auto in = h.other_tasks.find(stack_base);
+        TaskHostState next = in == h.other_tasks.end() ? TaskHostState{} : std::move(in->second);
+        if (in != h.other_tasks.end()) h.other_tasks.erase(in);
+        h.syscall = next.syscall;
+        h.frame_valid = next.frame_valid;
+        h.calls = std::move(next.calls);
+        h.loops.clear();
+    }
+    h.task_stack = stack_base;
 }
 
 void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {

@@ -291,6 +291,38 @@ noinline long stub_rt_sigreturn(void)
     return sys_rt_sigreturn(task_pt_regs(current));
 }
 
+/* fork and clone need no stubs either; the shared table names them. */
+long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls);
+long sys_fork(void);
+long sys_vfork(void);
+noinline long stub_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
+{
+    return sys_clone(flags, newsp, parent_tid, child_tid, tls);
+}
+noinline long stub_fork(void)
+{
+    return sys_fork();
+}
+noinline long stub_vfork(void)
+{
+    return sys_vfork();
+}
+long sys_execve(const char __user *path, const u64 __user *argv, const u64 __user *envp);
+noinline long stub_execve(const char __user *path, const u64 __user *argv,
+                          const u64 __user *envp)
+{
+    return sys_execve(path, argv, envp);
+}
+
+/* The child's side of fork (6.12's ret_from_fork, user case): the exit
+ * work of the call it returns from. */
+void schedule_tail(void);
+noinline void ret_from_fork_c(struct pt_regs *regs)
+{
+    schedule_tail();
+    syscall_exit_to_user_mode(regs);
+}
+
 /* Numbers are unsigned for the bounds check: a negative one is out of range. */
 static bool do_syscall_x64(struct pt_regs *regs, int nr)
 {

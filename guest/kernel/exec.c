@@ -19,6 +19,8 @@
  * system, whose paths mean nothing in here, so AT_EXECFN points at argv[0],
  * the name the program was started under.
  */
+#include "desc.h"
+#include "fs.h"
 #include "mm.h"
 #include "sched.h"
 #include "syscalls.h"
@@ -184,4 +186,205 @@ struct pt_regs *start_thread(struct task_struct *t, const struct sp_boot_params 
     memset(t->comm, 0, sizeof(t->comm));
     memcpy(t->comm, name, min(strlen(name), sizeof(t->comm) - 1));
     return regs;
+}
+
+/* ---- execve -------------------------------------------------------------------- */
+
+/*
+ * execve of a static ELF program from the --root view: the kernel does
+ * here what the host does for the first program (read the PT_LOAD
+ * segments into place) and then what start_thread does. No interpreter
+ * (PT_INTERP gives ENOEXEC... Linux would run it), no scripts ("#!").
+ * The old address space goes first; an error after that point kills the
+ * process with SIGSEGV, as Linux does past its point of no return.
+ */
+struct elf64_ehdr {
+    u8 e_ident[16];
+    u16 e_type, e_machine;
+    u32 e_version;
+    u64 e_entry, e_phoff, e_shoff;
+    u32 e_flags;
+    u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+};
+
+struct elf64_phdr_x {
+    u32 p_type, p_flags;
+    u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+};
+
+#define ET_EXEC 2
+#define EM_X86_64 62
+#define PT_LOAD_X 1
+#define PT_INTERP 3
+#define MAX_PHDRS 16
+
+static struct sp_boot_params exec_params;
+
+/* Copy a NULL-terminated user array of strings after `at` in strings[];
+ * returns the new end, or -errno. */
+static long copy_strings(const u64 __user *argv, u32 *count, long at)
+{
+    *count = 0;
+    if (!argv)
+        return at; /* Linux takes a NULL argv or envp as empty */
+    for (;;) {
+        u64 ptr;
+        if (get_user_u64(&ptr, &argv[*count]))
+            return -EFAULT;
+        if (!ptr)
+            return at;
+        if (*count >= MAX_ARGS)
+            return -E2BIG;
+        for (;;) {
+            if (at >= SP_BOOT_STRINGS)
+                return -E2BIG;
+            if (copy_from_user(&exec_params.strings[at], (const char __user *)ptr, 1))
+                return -EFAULT;
+            ptr++;
+            if (!exec_params.strings[at++])
+                break;
+        }
+        (*count)++;
+    }
+}
+
+void mm_exec_teardown(struct mm_struct *mm); /* mm.c */
+struct mm_struct *mm_alloc_empty(void);     /* mm.c */
+void populate_for_exec(u64 start, u64 end); /* mm.c */
+
+noinline long sys_execve(const char __user *path, const u64 __user *argv, const u64 __user *envp)
+{
+    struct task_struct *me = current;
+    struct pt_regs *regs = task_pt_regs(me);
+    long fd = open_exec_fd(path);
+    if (fd < 0)
+        return fd;
+    struct elf64_ehdr eh;
+    struct elf64_phdr_x ph[MAX_PHDRS];
+    long err = -ENOEXEC;
+    if (kernel_pread(fd, &eh, sizeof(eh), 0) != (long)sizeof(eh))
+        goto out_close;
+    if (eh.e_ident[0] != 0x7f || eh.e_ident[1] != 'E' || eh.e_ident[2] != 'L' ||
+        eh.e_ident[3] != 'F' || eh.e_ident[4] != 2 || eh.e_type != ET_EXEC ||
+        eh.e_machine != EM_X86_64 || eh.e_phentsize != sizeof(ph[0]) || !eh.e_phnum ||
+        eh.e_phnum > MAX_PHDRS)
+        goto out_close;
+    if (kernel_pread(fd, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff) !=
+        (long)(eh.e_phnum * sizeof(ph[0])))
+        goto out_close;
+    u64 lo = ~0ULL, hi = 0, phdr_addr = 0;
+    for (int i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type == PT_INTERP)
+            goto out_close;
+        if (ph[i].p_type != PT_LOAD_X || !ph[i].p_memsz)
+            continue;
+        if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_vaddr < SP_USER_BASE ||
+            ph[i].p_vaddr + ph[i].p_memsz > STASH_BASE / 2)
+            goto out_close;
+        lo = min(lo, ph[i].p_vaddr);
+        hi = ph[i].p_vaddr + ph[i].p_memsz > hi ? ph[i].p_vaddr + ph[i].p_memsz : hi;
+        if (ph[i].p_offset <= eh.e_phoff &&
+            eh.e_phoff + eh.e_phnum * sizeof(ph[0]) <= ph[i].p_offset + ph[i].p_filesz)
+            phdr_addr = ph[i].p_vaddr + (eh.e_phoff - ph[i].p_offset);
+    }
+    if (!hi)
+        goto out_close;
+
+    /* The arguments, from the old address space. */
+    long at = copy_strings(argv, &exec_params.argc, 0);
+    if (at >= 0)
+        at = copy_strings(envp, &exec_params.envc, at);
+    if (at < 0) {
+        err = at;
+        goto out_close;
+    }
+    if (!exec_params.argc) {
+        /* Linux gives an empty argv one empty string (6.x, with a warning). */
+        if (at >= SP_BOOT_STRINGS) {
+            err = -E2BIG;
+            goto out_close;
+        }
+        memmove(exec_params.strings + 1, exec_params.strings, (size_t)at);
+        exec_params.strings[0] = 0;
+        exec_params.argc = 1;
+    }
+
+    /* ---- the point of no return ---- */
+    const struct sp_boot_params *boot = (const struct sp_boot_params *)(u64)SP_BOOT_PARAMS;
+    exec_params.magic = SP_BOOT_MAGIC;
+    exec_params.random[0] = boot->random[0] ^ (u64)me->pid;
+    exec_params.random[1] = boot->random[1];
+    exec_params.user_entry = eh.e_entry;
+    exec_params.user_brk = (hi + SP_PAGE_SIZE - 1) & ~(u64)(SP_PAGE_SIZE - 1);
+    exec_params.user_phdr = phdr_addr;
+    exec_params.user_phnum = eh.e_phnum;
+    exec_params.user_phent = sizeof(ph[0]);
+
+    /* A shared address space (a vfork child's parent, threads) stays with
+     * the others; a private one is emptied. */
+    struct mm_struct *mm = me->mm;
+    if (mm->users > 1) {
+        struct mm_struct *fresh = mm_alloc_empty();
+        if (!fresh) {
+            err = -ENOMEM;
+            goto out_close;
+        }
+        switch_mm(mm, fresh); /* the old pages go to the stash for the others */
+        mm_put(mm);
+        mm = fresh;
+        me->mm = mm;
+    } else {
+        mm_exec_teardown(mm);
+    }
+    exit_mm_release(me); /* a vfork parent runs again */
+
+    populate_for_exec(SP_USER_BASE, exec_params.user_brk);
+    for (int i = 0; i < eh.e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD_X || !ph[i].p_filesz)
+            continue;
+        if (kernel_pread(fd, (void *)ph[i].p_vaddr, ph[i].p_filesz, ph[i].p_offset) !=
+            (long)ph[i].p_filesz)
+            BUG(); /* the file changed under us */
+    }
+    sys_close((unsigned long)fd);
+    mm_setup_exec(mm, &exec_params);
+    mm_populate(mm, SP_USER_STACK_TOP - 8 * SP_PAGE_SIZE, SP_USER_STACK_TOP);
+
+    /* What exec resets: handlers (not ignored signals), the alternate
+     * stack, the thread pointer, close-on-exec descriptors. */
+    for (int sig = 0; sig < _NSIG; sig++) {
+        if (me->action[sig].handler != SIG_IGN) {
+            me->action[sig].handler = SIG_DFL;
+            me->action[sig].flags = 0;
+            me->action[sig].mask = 0;
+        }
+    }
+    me->sas_ss_sp = me->sas_ss_size = 0;
+    me->sas_ss_flags = SS_DISABLE;
+    me->thread.fs = 0;
+    wrmsrl(MSR_FS_BASE, 0);
+    me->clear_child_tid = 0;
+    me->robust_list = 0;
+    do_close_on_exec();
+    extern const u8 init_fpstate[512]; /* signal.c: FNINIT, MXCSR 0x1f80 */
+    asm volatile("fxrstorq %0" : : "m"(*(const u8(*)[512])init_fpstate));
+
+    memset(regs, 0, sizeof(*regs));
+    regs->orig_ax = __NR_execve;
+    regs->ip = exec_params.user_entry;
+    regs->cs = SP_USER_CS;
+    regs->flags = X86_EFLAGS_IF | 0x2;
+    regs->sp = create_elf_tables(&exec_params);
+    regs->ss = SP_USER_DS;
+    const char *name = exec_params.strings;
+    for (const char *c = exec_params.strings; *c; c++)
+        if (*c == '/')
+            name = c + 1;
+    memset(me->comm, 0, sizeof(me->comm));
+    memcpy(me->comm, name, min(strlen(name), sizeof(me->comm) - 1));
+    return 0;
+
+out_close:
+    sys_close((unsigned long)fd);
+    return err;
 }

@@ -5,6 +5,7 @@
  * this side keeps the file table and gives Linux's error numbers.
  */
 #include "fs.h"
+
 #include "sched.h"
 #include "syscalls.h"
 
@@ -47,6 +48,7 @@ struct files_struct init_files = {
         [1] = {.kind = FILE_STDOUT, .handle = 1},
         [2] = {.kind = FILE_STDOUT, .handle = 2},
     },
+    .users = 1,
 };
 
 static struct sp_hostio_request req;
@@ -111,14 +113,19 @@ static void fill_dev_stat(struct sp_linux_stat *st, u32 kind)
     st->st_blksize = 4096;
 }
 
-static long alloc_fd(void)
+long alloc_fd_from(long start)
 {
     if (!current->files)
         return -EMFILE;
-    for (long fd = 0; fd < NR_OPEN; fd++)
+    for (long fd = start; fd < NR_OPEN; fd++)
         if (current->files->fd[fd].kind == FILE_NONE)
             return fd;
     return -EMFILE;
+}
+
+static long alloc_fd(void)
+{
+    return alloc_fd_from(0);
 }
 
 static long do_open(long dfd, const char __user *upath, unsigned long flags)
@@ -156,6 +163,7 @@ static long do_open(long dfd, const char __user *upath, unsigned long flags)
     f->pos = 0;
     f->size = (u64)req.st.st_size;
     f->mode = mode;
+    f->fd_flags = (flags & 02000000) ? FD_CLOEXEC : 0; /* O_CLOEXEC */
     return fd;
 }
 
@@ -184,6 +192,7 @@ noinline long sys_close(unsigned long fd)
     struct file *f = fget((long)fd);
     if (!f)
         return -EBADF;
+    file_put(f);
     memset(f, 0, sizeof(*f));
     return 0;
 }
@@ -246,6 +255,8 @@ static long file_read(struct file *f, char __user *buf, size_t count, u64 offset
             f->pos += (u64)n;
         return n;
     }
+    case FILE_PIPE:
+        return pipe_read(f, buf, count);
     default:
         return -EBADF; /* stdout and stderr are write ends */
     }
@@ -278,7 +289,7 @@ noinline long sys_pread64(unsigned long fd, char __user *buf, size_t count, long
         return -EBADF;
     if (offset < 0)
         return -EINVAL;
-    if (f->kind == FILE_STDIN)
+    if (f->kind == FILE_STDIN || f->kind == FILE_PIPE)
         return -ESPIPE;
     if (count > MAX_RW_COUNT)
         count = MAX_RW_COUNT;
@@ -323,7 +334,7 @@ noinline long sys_lseek(unsigned long fd, long offset, unsigned long whence)
     struct file *f = fget((long)fd);
     if (!f)
         return -EBADF;
-    if (f->kind == FILE_STDIN || f->kind == FILE_STDOUT)
+    if (f->kind == FILE_STDIN || f->kind == FILE_STDOUT || f->kind == FILE_PIPE)
         return -ESPIPE; /* the host's streams are pipes or terminals here */
     if (whence > SEEK_HOLE)
         return -EINVAL;
@@ -373,6 +384,14 @@ static long stat_of_file(struct file *f, struct sp_linux_stat *st)
 {
     if (f->kind == FILE_NULL || f->kind == FILE_ZERO) {
         fill_dev_stat(st, f->kind);
+        return 0;
+    }
+    if (f->kind == FILE_PIPE) {
+        memset(st, 0, sizeof(*st));
+        st->st_mode = 0010000 | 0600; /* S_IFIFO */
+        st->st_nlink = 1;
+        st->st_blksize = 4096;
+        st->st_ino = f->handle + 1;
         return 0;
     }
     req.op = f->kind == FILE_HOST ? SP_HOSTIO_FSTAT : SP_HOSTIO_FSTAT_STD;
@@ -519,4 +538,58 @@ int mm_fd_readable(long fd)
     if (f->kind == FILE_STDOUT)
         return 0;
     return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+/* exec (exec.c): open the program file as open(O_RDONLY) would. */
+long open_exec_fd(const char __user *path)
+{
+    long fd = do_open(AT_FDCWD, path, O_RDONLY);
+    if (fd < 0)
+        return fd;
+    struct file *f = fget(fd);
+    /* Only a regular file with an execute bit runs (everything runs as
+     * root, for whom one bit is enough). */
+    if (f->kind != FILE_HOST || (f->mode & S_IFMT) != 0100000 || !(f->mode & 0111)) {
+        sys_close((unsigned long)fd);
+        return -EACCES;
+    }
+    return fd;
+}
+
+/* Read file bytes into kernel memory (or user memory the kernel may write,
+ * as exec's freshly populated pages). Returns the bytes read or -errno. */
+long kernel_pread(long fd, void *dst, size_t count, u64 offset)
+{
+    struct file *f = fget(fd);
+    if (!f || f->kind != FILE_HOST)
+        return -EBADF;
+    size_t done = 0;
+    while (done < count) {
+        size_t chunk = min(count - done, (size_t)SP_HOSTIO_BUF_SIZE);
+        req.op = SP_HOSTIO_PREAD;
+        req.handle = f->handle;
+        req.buf = (u64)hostio_buf;
+        req.len = chunk;
+        req.offset = offset + done;
+        long n = hostio_call(&req);
+        if (n < 0)
+            return n;
+        memcpy((char *)dst + done, hostio_buf, (size_t)n);
+        done += (size_t)n;
+        if ((size_t)n < chunk)
+            break;
+    }
+    return (long)done;
+}
+
+/* exec closes every descriptor marked close-on-exec. */
+void do_close_on_exec(void)
+{
+    for (long fd = 0; fd < NR_OPEN; fd++) {
+        struct file *f = &current->files->fd[fd];
+        if (f->kind != FILE_NONE && (f->fd_flags & FD_CLOEXEC)) {
+            file_put(f);
+            memset(f, 0, sizeof(*f));
+        }
+    }
 }

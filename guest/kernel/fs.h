@@ -15,6 +15,9 @@
 #define FILE_NULL 3
 #define FILE_ZERO 4
 #define FILE_HOST 5 /* a file or directory of the --root view */
+#define FILE_PIPE 6 /* an end of a pipe (pipe.c); handle: the pipe's index */
+
+#define FD_CLOEXEC 1
 
 #define NR_OPEN 1024 /* RLIMIT_NOFILE's usual soft limit */
 
@@ -24,14 +27,28 @@ struct file {
     u64 handle;
     u64 pos;   /* byte offset; for a directory the index of the next entry */
     u64 size;
-    u32 mode;  /* st_mode */
-    u32 pad;
+    u32 mode;     /* st_mode */
+    u32 fd_flags; /* FD_CLOEXEC: a property of the descriptor, not the file */
 };
 
 /* A struct of its own so that tasks can share one (threads) or copy it (fork). */
 struct files_struct {
     struct file fd[NR_OPEN];
+    int users; /* tasks sharing the table (threads); 0: a free pool slot */
 };
+
+/* pipe.c: what an open pipe end needs when its descriptor is copied
+ * (dup, fork) or dropped (close, exit). */
+void file_get(struct file *f);
+void file_put(struct file *f);
+struct files_struct *dup_files(struct files_struct *files);
+void put_files(struct files_struct *files);
+long alloc_fd_from(long start);
+long open_exec_fd(const char __user *path);
+long kernel_pread(long fd, void *dst, size_t count, u64 offset);
+void do_close_on_exec(void);
+long pipe_read(struct file *f, char __user *buf, size_t count);
+long pipe_write(struct file *f, const char __user *buf, size_t count);
 
 extern struct files_struct init_files;
 

@@ -26,6 +26,7 @@ typedef _Bool bool;
 #define __noreturn __attribute__((noreturn))
 #define __packed __attribute__((packed))
 #define __aligned(n) __attribute__((aligned(n)))
+#define __weak __attribute__((weak))
 #define __user /* marks pointers into user space, for the reader */
 
 #define EPERM 1
@@ -33,7 +34,10 @@ typedef _Bool bool;
 #define ESRCH 3
 #define EINTR 4
 #define ENXIO 6
+#define E2BIG 7
+#define ENOEXEC 8
 #define EBADF 9
+#define ECHILD 10
 #define EAGAIN 11
 #define ENOMEM 12
 #define EACCES 13
@@ -42,6 +46,7 @@ typedef _Bool bool;
 #define ENOTDIR 20
 #define EISDIR 21
 #define EINVAL 22
+#define ENFILE 23
 #define EMFILE 24
 #define ENOTTY 25
 #define ESPIPE 29
@@ -51,6 +56,12 @@ typedef _Bool bool;
 #define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ELOOP 40
+#define ETIMEDOUT 110
+/* Never seen by user mode: the signal code restarts the call or makes it
+ * fail with EINTR (kernel/signal.c). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
 #define MAX_ERRNO 4095
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 

@@ -11,6 +11,7 @@
  * in the PTE, and a 100 MB malloc costs only the pages it uses.
  */
 #include "mm.h"
+
 #include "desc.h"
 #include "sched.h"
 #include "syscalls.h"
@@ -296,6 +297,12 @@ void mm_populate(struct mm_struct *mm, u64 start, u64 end)
 
 /* Linux's mmap_min_addr has a twin here: the kernel owns everything below
  * the first user page. */
+/* Does [start, end) reach into the stash? No user mapping may. */
+static bool in_stash(u64 start, u64 end)
+{
+    return start < STASH_END && end > STASH_BASE;
+}
+
 static u64 mmap_min_addr(void)
 {
     return SP_USER_BASE;
@@ -316,12 +323,14 @@ static long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags
             return -ENOMEM;
         if (addr < mmap_min_addr())
             return -EPERM;
+        if (in_stash(addr, addr + len))
+            return -ENOMEM; /* this machine's own: as if past TASK_SIZE */
         return addr;
     }
     if (addr) {
         addr = PAGE_ALIGN(addr);
         if (addr >= mmap_min_addr() && addr <= mm->task_size - len &&
-            range_is_free(mm, addr, addr + len))
+            range_is_free(mm, addr, addr + len) && !in_stash(addr, addr + len))
             return addr;
     }
     /* The gaps between VMAs, highest first. */
@@ -551,6 +560,8 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
                 return -EINVAL;
             if (new_len > mm->task_size || new_addr > mm->task_size - new_len)
                 return -EINVAL;
+            if (in_stash(new_addr, new_addr + new_len))
+                return -EINVAL;
             /* The two ranges may not overlap. */
             if (addr + old_len > new_addr && new_addr + new_len > addr)
                 return -EINVAL;
@@ -600,7 +611,8 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
     /* Grow in place when the range ends the VMA and the room after it is
      * free. */
     if (old_len == v->vm_end - addr && v->vm_end <= mm->task_size - delta &&
-        range_is_free(mm, v->vm_end, v->vm_end + delta)) {
+        range_is_free(mm, v->vm_end, v->vm_end + delta) &&
+        !in_stash(v->vm_end, v->vm_end + delta)) {
         v->vm_end += delta;
         merge_around(mm, find_vma_index(mm, addr));
         return addr;
@@ -775,7 +787,10 @@ void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
     mm->map_count = 0;
     mm->task_size = SP_RAM_SIZE;
     mm->start_stack = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
-    mm->mmap_base = mm->start_stack - STACK_GUARD_GAP;
+    /* mmap's area starts below the stash (where other processes' pages
+     * wait while this one runs: see switch_mm). */
+    mm->mmap_base = STASH_BASE;
+    mm->users = 1;
     mm->start_brk = mm->brk = PAGE_ALIGN(p->user_brk);
 
     /* The image the host loaded: every page of it holds data, so it gets
@@ -820,4 +835,220 @@ void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
 
     if (add_vma(mm, mm->start_stack, SP_USER_STACK_TOP, VM_READ | VM_WRITE | VM_GROWSDOWN))
         BUG();
+}
+
+/* ---- fork: one address space in place at a time ------------------------------ */
+
+/*
+ * The page behind user address A is physical page A (identity map), so two
+ * processes cannot both have their data at A. Only the running process's
+ * pages are in place. Every other process's resident pages wait in the
+ * stash, 32 MiB below the mmap area that no mapping may reach, and
+ * switch_mm() swaps them when the CPU passes from one process to another:
+ * the leaving one's pages are copied out and zeroed, the arriving one's
+ * copied back. A fork copies the parent's resident pages into the stash
+ * for the child. This costs a copy of every resident page at each switch
+ * between processes (threads share the mm: no copy), where Linux changes
+ * cr3; the step counts show it.
+ */
+struct stash_slot {
+    struct mm_struct *owner; /* NULL: free */
+    u64 addr;                /* the user page it holds */
+    u64 pte;                 /* that page's PTE while in place */
+};
+
+static struct stash_slot stash[STASH_PAGES];
+static u32 stash_next; /* where the search for a free slot starts */
+
+struct mm_struct *active_mm = &init_mm;
+
+#define NR_MMS 8
+static struct mm_struct mm_pool[NR_MMS];
+
+static void copy_page(void *to, const void *from)
+{
+    u64 n = SP_PAGE_SIZE / 8;
+    asm volatile("rep movsq" : "+D"(to), "+S"(from), "+c"(n) : : "memory");
+}
+
+static u64 stash_page_addr(u32 i)
+{
+    return STASH_BASE + (u64)i * SP_PAGE_SIZE;
+}
+
+/* A free slot, its page mapped for the kernel only; -1 if none is left. */
+static int stash_alloc(void)
+{
+    for (u32 k = 0; k < STASH_PAGES; k++) {
+        u32 i = (stash_next + k) % STASH_PAGES;
+        if (stash[i].owner)
+            continue;
+        stash_next = i + 1;
+        u64 a = stash_page_addr(i);
+        u64 *pte = pte_of(a);
+        if (*pte != (a | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED)) {
+            *pte = a | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
+            flush_tlb_one(a);
+        }
+        return (int)i;
+    }
+    return -1;
+}
+
+/* Give the kernel a writable view of user page `a` (VA == PA). */
+static void kernel_view(u64 a)
+{
+    *pte_of(a) = a | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
+    flush_tlb_one(a);
+}
+
+/* Copy the resident page at `a` into a slot for `owner`. */
+static int stash_page(struct mm_struct *owner, u64 a, u64 pte)
+{
+    int i = stash_alloc();
+    if (i < 0)
+        return -ENOMEM;
+    kernel_view(a);
+    copy_page((void *)stash_page_addr((u32)i), (const void *)a);
+    *pte_of(a) = pte;
+    flush_tlb_one(a);
+    stash[i].owner = owner;
+    stash[i].addr = a;
+    stash[i].pte = pte;
+    return 0;
+}
+
+static void stash_drop(struct mm_struct *owner)
+{
+    for (u32 i = 0; i < STASH_PAGES; i++)
+        if (stash[i].owner == owner)
+            stash[i].owner = NULL;
+}
+
+/* Call fn for every resident page of mm's VMAs (skipping untouched PTEs
+ * four at a time, as zap_range does). */
+static int for_each_resident(struct mm_struct *mm, int (*fn)(struct mm_struct *, u64, u64 *),
+                             struct mm_struct *arg)
+{
+    for (int j = 0; j < mm->map_count; j++) {
+        u64 a = mm->vmas[j].vm_start, end = mm->vmas[j].vm_end;
+        while (a < end) {
+            u64 *pte = pte_of(a);
+            if (end - a >= 4 * SP_PAGE_SIZE && !(pte[0] | pte[1] | pte[2] | pte[3])) {
+                a += 4 * SP_PAGE_SIZE;
+                continue;
+            }
+            if (*pte) {
+                int err = fn(arg, a, pte);
+                if (err)
+                    return err;
+            }
+            a += SP_PAGE_SIZE;
+        }
+    }
+    return 0;
+}
+
+static int copy_for_child(struct mm_struct *child, u64 a, u64 *pte)
+{
+    return stash_page(child, a, *pte);
+}
+
+static int swap_out(struct mm_struct *owner, u64 a, u64 *pte)
+{
+    int err = stash_page(owner, a, *pte);
+    if (err)
+        return err;
+    zap_page(a);
+    return 0;
+}
+
+struct mm_struct *dup_mm(struct mm_struct *old)
+{
+    struct mm_struct *mm = NULL;
+    for (int i = 0; i < NR_MMS && !mm; i++)
+        if (!mm_pool[i].users)
+            mm = &mm_pool[i];
+    if (!mm)
+        return NULL;
+    /* The VMA table, field by field up to what is used. */
+    mm->map_count = old->map_count;
+    memcpy(mm->vmas, old->vmas, (size_t)old->map_count * sizeof(old->vmas[0]));
+    mm->start_brk = old->start_brk;
+    mm->brk = old->brk;
+    mm->start_stack = old->start_stack;
+    mm->mmap_base = old->mmap_base;
+    mm->task_size = old->task_size;
+    mm->users = 1;
+    if (for_each_resident(old, copy_for_child, mm)) {
+        stash_drop(mm);
+        mm->users = 0;
+        return NULL;
+    }
+    return mm;
+}
+
+void mm_get(struct mm_struct *mm)
+{
+    mm->users++;
+}
+
+/* The last task using mm is gone: its pages are dropped. */
+void mm_put(struct mm_struct *mm)
+{
+    if (!mm || --mm->users > 0 || mm == &init_mm)
+        return;
+    if (mm == active_mm) {
+        for (int j = 0; j < mm->map_count; j++)
+            zap_range(mm->vmas[j].vm_start, mm->vmas[j].vm_end);
+        active_mm = NULL;
+    } else {
+        stash_drop(mm);
+    }
+    mm->map_count = 0;
+}
+
+noinline void switch_mm(struct mm_struct *prev, struct mm_struct *next)
+{
+    if (prev && for_each_resident(prev, swap_out, prev))
+        BUG(); /* the stash is full */
+    for (u32 i = 0; i < STASH_PAGES; i++) {
+        struct stash_slot *sl = &stash[i];
+        if (sl->owner != next)
+            continue;
+        kernel_view(sl->addr);
+        copy_page((void *)sl->addr, (const void *)stash_page_addr(i));
+        *pte_of(sl->addr) = sl->pte;
+        flush_tlb_one(sl->addr);
+        sl->owner = NULL;
+    }
+    active_mm = next;
+}
+
+/* exec: an address space nobody else uses loses every mapping and page. */
+void mm_exec_teardown(struct mm_struct *mm)
+{
+    for (int j = 0; j < mm->map_count; j++)
+        zap_range(mm->vmas[j].vm_start, mm->vmas[j].vm_end);
+    mm->map_count = 0;
+}
+
+/* exec from a shared address space: a new, empty one. */
+struct mm_struct *mm_alloc_empty(void)
+{
+    for (int i = 0; i < NR_MMS; i++) {
+        if (!mm_pool[i].users) {
+            mm_pool[i].map_count = 0;
+            mm_pool[i].users = 1;
+            return &mm_pool[i];
+        }
+    }
+    return NULL;
+}
+
+/* exec: the image's pages, writable by the kernel until mm_setup_exec
+ * gives them their protections. */
+void populate_for_exec(u64 start, u64 end)
+{
+    populate_range(start, end, VM_READ | VM_WRITE);
 }

@@ -39,6 +39,7 @@ struct mm_struct {
     u64 start_stack;    /* lowest address of the stack VMA */
     u64 mmap_base;      /* top-down mmap search starts below this */
     u64 task_size;      /* first address no mapping may reach (end of RAM) */
+    int users;          /* tasks using it (threads, a vfork child); 0: free */
 };
 
 extern struct mm_struct init_mm;
@@ -51,5 +52,16 @@ void mm_populate(struct mm_struct *mm, u64 start, u64 end);
 /* A fault at `address` with #PF error code `error_code`: 0 if the page
  * is now mapped (demand paging), else SEGV_MAPERR or SEGV_ACCERR. */
 int handle_mm_fault(struct mm_struct *mm, u64 address, long error_code);
+
+/* fork (mm.c): one process's pages are in place at a time. */
+extern struct mm_struct *active_mm;
+struct mm_struct *dup_mm(struct mm_struct *mm);
+void mm_get(struct mm_struct *mm);
+void mm_put(struct mm_struct *mm);
+void switch_mm(struct mm_struct *prev, struct mm_struct *next);
+/* [STASH_BASE, STASH_END): where the other processes' pages wait. */
+#define STASH_PAGES 8192 /* 32 MiB */
+#define STASH_END (SP_USER_STACK_TOP - SP_USER_STACK_SIZE - 256 * SP_PAGE_SIZE)
+#define STASH_BASE (STASH_END - STASH_PAGES * SP_PAGE_SIZE)
 
 #endif /* GUEST_MM_H */

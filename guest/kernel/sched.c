@@ -1,7 +1,11 @@
 /*
- * The scheduler of a one-CPU, two-task kernel.
+ * The scheduler of a one-CPU kernel.
  *
- * init_task (pid 1) runs the user program. kworker_task (pid 2) is a kernel
+ * init_task (pid 1) runs the user program; clone and fork add its threads
+ * and processes from a fixed pool. The runnable tasks take turns in the
+ * order of the task table: a task gives the CPU up when it blocks (futex,
+ * wait4, a pipe, pause), yields or exits. There is no timer tick, so a
+ * task that spins in user mode keeps the CPU. kworker_task (pid 2) is a kernel
  * thread that sleeps until someone wakes it (slowpath_inject does, to give
  * TIF_NEED_RESCHED its real cause). Waking it marks the running task for
  * rescheduling; the next schedule() switches to the kworker, which does its
@@ -12,12 +16,20 @@
  */
 #include "desc.h"
 #include "fs.h"
+#include "mm.h"
 #include "sched.h"
 
 struct x86_percpu sp_percpu = {.irq_count = -1};
 
-static union thread_union init_thread_union __aligned(SP_THREAD_SIZE);
-static union thread_union kworker_thread_union __aligned(SP_THREAD_SIZE);
+/* Every kernel stack in one array: the kworker's first, below the others
+ * (the host, following calls, takes a stack above the one it was on for a
+ * return across a switch), then init's and the pool's. The host reads the
+ * user tasks' part, [1..], to tell which task's system call an
+ * instruction belongs to (a kernel thread's time belongs to whoever
+ * switched to it). */
+union thread_union task_stacks[NR_TASKS + 2] __aligned(SP_THREAD_SIZE);
+#define kworker_thread_union task_stacks[0]
+#define init_thread_union task_stacks[1]
 
 struct task_struct init_task = {
     .stack = &init_thread_union,
@@ -26,6 +38,8 @@ struct task_struct init_task = {
     .state = TASK_RUNNING,
     .comm = "demo",
     .files = &init_files,
+    .in_use = true,
+    .group_leader = &init_task,
 };
 
 struct task_struct kworker_task = {
@@ -34,7 +48,48 @@ struct task_struct kworker_task = {
     .tgid = 2,
     .state = TASK_INTERRUPTIBLE,
     .comm = "kworker/0:1",
+    .in_use = true,
+    .group_leader = &kworker_task,
 };
+
+static struct task_struct task_pool[NR_TASKS];
+
+#define P(i) &task_pool[i]
+struct task_struct *const task_table[NR_ALL_TASKS] = {
+    &init_task, &kworker_task, P(0),  P(1),  P(2),  P(3),  P(4),  P(5),  P(6),  P(7),  P(8),  P(9),
+    P(10),      P(11),         P(12), P(13), P(14), P(15), P(16), P(17), P(18), P(19), P(20), P(21),
+    P(22),      P(23),         P(24), P(25), P(26), P(27), P(28), P(29), P(30), P(31),
+};
+#undef P
+_Static_assert(NR_TASKS == 32, "task_table lists every pool slot");
+
+struct task_struct *find_task_by_pid(long pid)
+{
+    struct task_struct *t;
+    for_each_task(t) if (t->pid == pid && t->exit_state != EXIT_DEAD) return t;
+    return NULL;
+}
+
+/* Whose user FPU state and FS base the CPU holds. */
+static struct task_struct *fpu_owner = &init_task;
+
+/* A slot nobody uses, or one whose task is dead and no longer on its stack. */
+struct task_struct *alloc_task(void)
+{
+    for (int i = 0; i < NR_TASKS; i++) {
+        struct task_struct *t = &task_pool[i];
+        if (t->in_use && !(t->exit_state == EXIT_DEAD && t != current))
+            continue;
+        if (t == fpu_owner)
+            fpu_owner = NULL; /* its registers are nobody's now */
+        memset(t, 0, sizeof(*t));
+        t->stack = &task_stacks[i + 2];
+        t->stack->info.task = t;
+        t->thread.sp0 = task_stack_top(t);
+        return t;
+    }
+    return NULL;
+}
 
 static u32 kworker_work_done;
 
@@ -96,34 +151,72 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
 {
     prev->thread.usersp = sp_percpu.old_rsp;
     sp_percpu.old_rsp = next->thread.usersp;
+    /* The user FPU/SSE registers and the thread pointer belong to a user
+     * task. A kernel thread uses neither, so they change hands only when
+     * another user task runs (lazily, as Linux did before 4.x). */
+    if (next->mm && next != fpu_owner) {
+        if (fpu_owner)
+            asm volatile("fxsaveq %0" : "=m"(fpu_owner->thread.fpstate));
+        asm volatile("fxrstorq %0" : : "m"(next->thread.fpstate));
+        wrmsrl(MSR_FS_BASE, next->thread.fs);
+        fpu_owner = next;
+    }
     set_current_task(next);
     return prev;
 }
 
 static void record_switch(struct task_struct *prev, struct task_struct *next)
 {
+    /* A ring of the last SP_MAX_RECORDS switches; the count goes on. */
     u32 n = sp_state.switch_count;
-    if (n < SP_MAX_RECORDS) {
-        sp_state.switches[n].from_pid = prev->pid;
-        sp_state.switches[n].to_pid = next->pid;
-        sp_state.switch_count = n + 1;
-    }
+    sp_state.switches[n % SP_MAX_RECORDS].from_pid = prev->pid;
+    sp_state.switches[n % SP_MAX_RECORDS].to_pid = next->pid;
+    sp_state.switch_count = n + 1;
 }
 
 noinline void context_switch(struct task_struct *prev, struct task_struct *next)
 {
     record_switch(prev, next);
+    /* Another process: its pages come back into place (mm.c). A kernel
+     * thread borrows whatever address space is there. */
+    if (next->mm && next->mm != active_mm)
+        switch_mm(active_mm, next->mm);
     __switch_to_asm(prev, next);
     /* Back on prev's stack: someone switched to us again. */
 }
 
-/* Two tasks: whoever is not running gets the CPU if it can run. */
+static int task_index(struct task_struct *t)
+{
+    for (int i = 0; i < NR_ALL_TASKS; i++)
+        if (task_table[i] == t)
+            return i;
+    return 0;
+}
+
+static bool runnable(struct task_struct *t)
+{
+    return t->in_use && t->state == TASK_RUNNING && !t->exit_state;
+}
+
+/* Round robin: the first runnable task after prev in the table, prev
+ * itself if no other can run. (With only init and the kworker this is
+ * "the other one if it is awake".) */
 static struct task_struct *pick_next_task(struct task_struct *prev)
 {
-    struct task_struct *other = prev == &init_task ? &kworker_task : &init_task;
-    if (other->state == TASK_RUNNING)
-        return other;
+    int at = task_index(prev);
+    for (int k = 1; k < NR_ALL_TASKS; k++) {
+        struct task_struct *t = task_table[(at + k) % NR_ALL_TASKS];
+        if (runnable(t))
+            return t;
+    }
     return prev;
+}
+
+/* Could anyone but the current task run? A sleeper that finds nobody
+ * would sleep forever. */
+bool any_other_runnable(void)
+{
+    return pick_next_task(current) != current;
 }
 
 noinline void schedule(void)
@@ -136,14 +229,54 @@ noinline void schedule(void)
         context_switch(prev, next);
 }
 
-/* Wake a sleeping task. It preempts the current task at the next chance
- * (the exit path's NEED_RESCHED check), as a freshly woken kworker does. */
+/* Wake a sleeping task. A kernel thread preempts the current task at the
+ * next chance (the exit path's NEED_RESCHED check), as a freshly woken
+ * kworker does. A user task just becomes runnable and gets its turn when
+ * the current one sleeps or yields: each switch between processes copies
+ * their pages (mm.c), so switching at every wake-up would cost a copy per
+ * pipe read. */
 int wake_up_process(struct task_struct *t)
 {
     if (t->state == TASK_RUNNING)
         return 0;
     t->state = TASK_RUNNING;
-    if (t != current)
+    if (t != current && t->kthread_fn)
         set_tsk_thread_flag(current, TIF_NEED_RESCHED); /* resched_task() */
     return 1;
+}
+
+/* Wake every task sleeping on `chan` (a pipe, a parent waiting for its
+ * children...). */
+void wake_up_chan(void *chan)
+{
+    struct task_struct *t;
+    for_each_task(t)
+    {
+        if (t->wait_chan == chan && t->state == TASK_INTERRUPTIBLE) {
+            t->wait_chan = NULL;
+            wake_up_process(t);
+        }
+    }
+}
+
+/*
+ * Sleep on `chan` until woken. Returns 0 when woken, -ERESTARTSYS if a
+ * signal is pending. If no other task can run, nobody could wake us: the
+ * machine stops, as Linux would hang (SP_HALT_DEADLOCK).
+ */
+long wait_on_chan(void *chan)
+{
+    struct task_struct *me = current;
+    if (test_thread_flag(TIF_SIGPENDING))
+        return -ERESTARTSYS;
+    if (!any_other_runnable()) {
+        sp_state.halt_reason = SP_HALT_DEADLOCK;
+        machine_halt();
+    }
+    me->wait_chan = chan;
+    me->state = TASK_INTERRUPTIBLE;
+    schedule();
+    me->wait_chan = NULL;
+    me->state = TASK_RUNNING;
+    return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * Tasks, their kernel stacks and thread_info, the per-CPU area and the
- * scheduler. One CPU, two tasks: the user program "demo" (pid 1) and a
- * kernel thread "kworker/0:1" (pid 2) that only runs when woken.
+ * scheduler. One CPU; at boot two tasks: the user program "demo" (pid 1)
+ * and a kernel thread "kworker/0:1" (pid 2) that only runs when woken.
+ * clone/fork add tasks from a fixed pool (NR_TASKS); the scheduler runs
+ * the runnable ones round robin.
  */
 #ifndef GUEST_SCHED_H
 #define GUEST_SCHED_H
@@ -39,7 +41,8 @@ struct thread_struct {
     u64 sp0;    /* top of the kernel stack, for TSS.RSP0 */
     u64 usersp; /* the per-CPU old_rsp belongs to the task */
     u64 fs;     /* FS base (arch_prctl) */
-    u64 trap_nr, error_code, cr2; /* the last fault, for sigcontext */
+    u64 trap_nr, error_code, cr2;  /* the last fault, for sigcontext */
+    u8 fpstate[512] __aligned(16); /* FXSAVE image while switched out */
 };
 
 struct callback_head {
@@ -49,6 +52,14 @@ struct callback_head {
 
 #define TASK_RUNNING 0
 #define TASK_INTERRUPTIBLE 1
+#define TASK_DEAD 64 /* exited: never runs again */
+
+/* exit_state, as Linux names them. */
+#define EXIT_ZOMBIE 16 /* a process that exited, waiting for its parent's wait */
+#define EXIT_DEAD 32   /* gone: its slot may be reused once it is not current */
+
+/* Tasks beyond init and the kworker: threads and processes. */
+#define NR_TASKS 32
 
 struct task_struct {
     struct thread_struct thread;
@@ -79,6 +90,27 @@ struct task_struct {
     u64 robust_list, robust_list_len; /* set_robust_list: read at exit by a futex-aware kernel */
     void (*kthread_fn)(void);         /* kernel threads: what they run */
     struct files_struct *files;       /* open files (fs.h); none for kernel threads */
+
+    /* Processes and threads (fork.c). */
+    bool in_use;                      /* a pool slot holding a task */
+    int exit_state;                   /* 0, EXIT_ZOMBIE or EXIT_DEAD */
+    int exit_code;                    /* wait() status of the process (leader only) */
+    bool group_exiting;               /* exit_group or a fatal signal is ending the group */
+    struct task_struct *group_leader; /* the thread whose pid is the tgid */
+    struct task_struct *parent;       /* the leader of the process that forked this one */
+    int exit_signal;                  /* sent to the parent when the process ends (SIGCHLD) */
+    u64 clear_child_tid;              /* set_tid_address / CLONE_CHILD_CLEARTID */
+    u64 set_child_tid;                /* CLONE_CHILD_SETTID of a new process */
+    bool vfork_done;                  /* a vfork child released its parent (exec or exit) */
+    struct task_struct *vfork_parent; /* the task that sleeps until then */
+
+    /* futex.c: the wait this task sleeps in. */
+    u64 futex_uaddr;
+    struct mm_struct *futex_mm;
+    u32 futex_bitset;
+    u64 futex_seq; /* queue order: lower waited first */
+    bool futex_queued;
+    void *wait_chan; /* pipe.c, wait4: what the task sleeps on */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -101,6 +133,17 @@ extern struct x86_percpu sp_percpu;
 
 extern struct task_struct init_task;    /* pid 1, runs the user program */
 extern struct task_struct kworker_task; /* pid 2, a kernel thread */
+
+/* Every task slot, in scheduling order: init, the kworker, the pool. The
+ * unused pool slots have in_use false. */
+#define NR_ALL_TASKS (NR_TASKS + 2)
+extern struct task_struct *const task_table[NR_ALL_TASKS];
+#define for_each_task(t)                                                                           \
+    for (struct task_struct *const *t##_p = task_table;                                            \
+         t##_p < task_table + NR_ALL_TASKS && ((t) = *t##_p, 1); t##_p++)                          \
+        if ((t)->in_use)
+struct task_struct *find_task_by_pid(long pid);
+struct task_struct *alloc_task(void); /* a free pool slot with its stack, or NULL */
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
 {
@@ -149,6 +192,9 @@ static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int fla
 
 /* sched.c */
 void schedule(void);
+bool any_other_runnable(void);
+void wake_up_chan(void *chan);
+long wait_on_chan(void *chan);
 void context_switch(struct task_struct *prev, struct task_struct *next);
 int wake_up_process(struct task_struct *t);
 void sched_init(void);
@@ -170,7 +216,13 @@ void uprobe_hit(struct task_struct *t);
 void user_return_notifier_register_demo(void);
 struct callback_head *task_work_alloc_demo(void);
 
-/* sys.c */
-__noreturn void do_exit(long code);
+/* fork.c */
+__noreturn void do_exit(long code);       /* this thread ends */
+__noreturn void do_group_exit(long code); /* the whole process ends */
+void exit_mm_release(struct task_struct *t);
+
+/* futex.c */
+int futex_wake(struct mm_struct *mm, u64 uaddr, int nr, u32 bitset);
+void futex_unqueue(struct task_struct *t);
 
 #endif /* GUEST_SCHED_H */

@@ -78,7 +78,7 @@ _Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
      X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 
 /* FXSAVE's image of the state exec starts a program with (init_fpstate). */
-static const struct fxregs_state init_fpstate = {.cwd = 0x37f, .mxcsr = MXCSR_DEFAULT};
+const struct fxregs_state init_fpstate = {.cwd = 0x37f, .mxcsr = MXCSR_DEFAULT};
 /* A scratch area for FXSAVE/FXRSTOR, which need 16-byte alignment: one CPU,
  * and the kernel never sleeps while it is in use. */
 static struct fxregs_state fpu_scratch;
@@ -167,8 +167,11 @@ int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
     t->pending_info[sig - 1] = *info;
     t->pending |= sigmask(sig);
     /* signal_wake_up: only a signal it can take now interrupts the task. */
-    if (!(t->blocked & sigmask(sig)))
+    if (!(t->blocked & sigmask(sig))) {
         set_tsk_thread_flag(t, TIF_SIGPENDING);
+        if (t->state == TASK_INTERRUPTIBLE && t != current)
+            wake_up_process(t); /* it leaves its wait with -EINTR */
+    }
     sync_signal_state(t);
     return 0;
 }
@@ -209,16 +212,6 @@ static void force_sigsegv(int sig, struct task_struct *t)
     if (sig == SIGSEGV)
         t->action[SIGSEGV - 1].handler = SIG_DFL;
     force_sig(SIGSEGV, t);
-}
-
-/* Which task does a pid name? Only our two exist. */
-static struct task_struct *find_task_by_pid(long pid)
-{
-    if (pid == init_task.pid)
-        return &init_task;
-    if (pid == kworker_task.pid)
-        return &kworker_task;
-    return NULL;
 }
 
 static int send_checked(int sig, siginfo_t *info, struct task_struct *t)
@@ -447,7 +440,7 @@ static int dequeue_signal(struct task_struct *t, siginfo_t *info)
 /* Kill the whole process: the default action of most signals. */
 __noreturn void do_group_exit_by_signal(int sig)
 {
-    do_exit(sig); /* exit status = signal number, as wait() reports it */
+    do_group_exit(sig); /* exit status = signal number, as wait() reports it */
 }
 
 /* Find a signal to act on; run default actions on the way. Returns 0 when
@@ -632,11 +625,27 @@ void tracehook_signal_handler(struct pt_regs *regs, bool stepping); /* ptrace.c 
 static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, struct pt_regs *regs)
 {
     /*
-     * Linux first fixes up a system call that was interrupted (-ERESTART*
-     * return values: restart it or make it fail with -EINTR). No system
-     * call of this kernel sleeps, so none ever returns those; that step is
-     * left out.
+     * First a system call that a signal interrupted (-ERESTART* return
+     * values): it fails with EINTR, or runs again after the handler
+     * (SA_RESTART), as arch/x86/kernel/signal.c decides.
      */
+    if ((long)regs->orig_ax >= 0) {
+        switch ((long)regs->ax) {
+        case -ERESTARTNOHAND:
+            regs->ax = (u64)-EINTR;
+            break;
+        case -ERESTARTSYS:
+            if (!(ka->flags & SA_RESTART)) {
+                regs->ax = (u64)-EINTR;
+                break;
+            }
+            /* fallthrough */
+        case -ERESTARTNOINTR:
+            regs->ax = regs->orig_ax;
+            regs->ip -= 2;
+            break;
+        }
+    }
     sigset_t oldset = current->blocked;
     bool stepping = test_thread_flag(TIF_SINGLESTEP);
     if (setup_rt_frame(sig, ka, info, oldset, regs) < 0) {
@@ -664,8 +673,18 @@ noinline void do_signal(struct pt_regs *regs)
     siginfo_t info;
     struct k_sigaction ka;
     int sig = get_signal_to_deliver(&info, &ka);
-    if (sig)
+    if (sig) {
         handle_signal(sig, &info, &ka, regs);
+        return;
+    }
+    /* No handler ran: an interrupted system call simply runs again. */
+    if ((long)regs->orig_ax >= 0) {
+        long ret = (long)regs->ax;
+        if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR) {
+            regs->ax = regs->orig_ax;
+            regs->ip -= 2;
+        }
+    }
 }
 
 /* ---- back from a handler ----------------------------------------------------------- */

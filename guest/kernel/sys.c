@@ -27,31 +27,6 @@ noinline long sys_sched_yield(void)
     return 0;
 }
 
-/*
- * The end of the task. `code` is a wait() status: (status << 8) for a
- * normal exit, the signal number for death by a signal. This kernel has
- * one user task, so its end is the end of the machine.
- */
-noinline __noreturn void do_exit(long code)
-{
-    int sig = code & 0x7f;
-    sp_state.killed_by = sig;
-    sp_state.exit_code = sig ? 128 + sig : (code >> 8) & 0xff; /* as a shell reports it */
-    current->state = TASK_INTERRUPTIBLE; /* never runs again */
-    sp_state.halt_reason = SP_HALT_EXITED;
-    machine_halt();
-}
-
-noinline long sys_exit(long error_code)
-{
-    do_exit((error_code & 0xff) << 8);
-}
-
-noinline long sys_exit_group(long error_code)
-{
-    do_exit((error_code & 0xff) << 8); /* one thread: the group is the task */
-}
-
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
@@ -71,12 +46,4 @@ noinline long sys_arch_prctl(long code, u64 addr)
     default:
         return -EINVAL;
     }
-}
-
-/* Thread exit would clear *tidptr; a single-threaded program only needs
- * its thread id back. */
-noinline long sys_set_tid_address(u64 tidptr)
-{
-    (void)tidptr;
-    return current->pid;
 }

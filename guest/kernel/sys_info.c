@@ -45,12 +45,6 @@ noinline long sys_newuname(struct new_utsname __user *name)
 
 /* ---- ids ------------------------------------------------------------------------- */
 
-/* pid 1's parent is the idle task, pid 0. */
-noinline long sys_getppid(void)
-{
-    return 0;
-}
-
 /* Everything runs as root: every uid and gid is 0, no supplementary groups. */
 noinline long sys_getuid(void)
 {

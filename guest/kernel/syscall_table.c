@@ -9,7 +9,7 @@
 
 typedef long (*sys_call_ptr_t)(void);
 
-extern char stub_rt_sigreturn[];
+extern char stub_rt_sigreturn[], stub_clone[], stub_fork[], stub_vfork[], stub_execve[];
 
 /* void (*)(void) is the generic function-pointer type: no mismatch warning. */
 #define SYSCALL(nr, fn) [nr] = (sys_call_ptr_t)(void (*)(void))(fn)
@@ -49,7 +49,23 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_writev, sys_writev),
     SYSCALL(__NR_sched_yield, sys_sched_yield),
     SYSCALL(__NR_getpid, sys_getpid),
+    SYSCALL(__NR_clone, stub_clone),
+    SYSCALL(__NR_fork, stub_fork),
+    SYSCALL(__NR_vfork, stub_vfork),
+    SYSCALL(__NR_execve, stub_execve),
     SYSCALL(__NR_exit, sys_exit),
+    SYSCALL(__NR_futex, sys_futex),
+    SYSCALL(__NR_wait4, sys_wait4),
+    SYSCALL(__NR_pause, sys_pause),
+    SYSCALL(__NR_waitid, sys_waitid),
+    /* pipes and descriptors (pipe.c) */
+    SYSCALL(__NR_pipe, sys_pipe),
+    SYSCALL(__NR_pipe2, sys_pipe2),
+    SYSCALL(__NR_dup, sys_dup),
+    SYSCALL(__NR_dup2, sys_dup2),
+    SYSCALL(__NR_dup3, sys_dup3),
+    SYSCALL(__NR_fcntl, sys_fcntl),
+    SYSCALL(__NR_poll, sys_poll),
     SYSCALL(__NR_kill, sys_kill),
     SYSCALL(__NR_rt_sigpending, sys_rt_sigpending),
     SYSCALL(__NR_arch_prctl, sys_arch_prctl),

@@ -16,6 +16,7 @@
 #define __NR_stat 4
 #define __NR_fstat 5
 #define __NR_lstat 6
+#define __NR_poll 7
 #define __NR_lseek 8
 #define __NR_mmap 9
 #define __NR_mprotect 10
@@ -29,12 +30,22 @@
 #define __NR_readv 19
 #define __NR_writev 20
 #define __NR_access 21
+#define __NR_pipe 22
 #define __NR_sched_yield 24
 #define __NR_mremap 25
 #define __NR_madvise 28
+#define __NR_dup 32
+#define __NR_dup2 33
+#define __NR_pause 34
 #define __NR_nanosleep 35
 #define __NR_getpid 39
+#define __NR_clone 56
+#define __NR_fork 57
+#define __NR_vfork 58
+#define __NR_execve 59
 #define __NR_exit 60
+#define __NR_wait4 61
+#define __NR_fcntl 72
 #define __NR_getcwd 79
 #define __NR_creat 85
 #define __NR_readlink 89
@@ -62,6 +73,7 @@
 #define __NR_gettid 186
 #define __NR_tkill 200
 #define __NR_time 201
+#define __NR_futex 202
 #define __NR_sched_setaffinity 203
 #define __NR_sched_getaffinity 204
 #define __NR_getdents64 217
@@ -71,12 +83,15 @@
 #define __NR_clock_nanosleep 230
 #define __NR_exit_group 231
 #define __NR_tgkill 234
+#define __NR_waitid 247
 #define __NR_openat 257
 #define __NR_newfstatat 262
 #define __NR_readlinkat 267
 #define __NR_faccessat 269
 #define __NR_set_robust_list 273
 #define __NR_get_robust_list 274
+#define __NR_dup3 292
+#define __NR_pipe2 293
 #define __NR_prlimit64 302
 #define __NR_getrandom 318
 /* v3.13's table ended at 313 (finit_module); it reaches 6.12's last number
@@ -131,6 +146,27 @@ long sys_tkill(long pid, long sig);
 long sys_tgkill(long tgid, long pid, long sig);
 long sys_arch_prctl(long code, u64 addr);
 long sys_set_tid_address(u64 tidptr);
+long sys_getppid(void);
+
+/* fork.c, futex.c */
+long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls);
+long sys_fork(void);
+long sys_vfork(void);
+long sys_futex(u64 uaddr, long op, u64 val, u64 utime, u64 uaddr2, u64 val3);
+long sys_pause(void);
+long sys_execve(const char __user *path, const u64 __user *argv, const u64 __user *envp);
+long sys_wait4(long upid, int __user *stat_addr, unsigned long options, void __user *ru);
+long sys_waitid(long which, long upid, void __user *infop, long options, void __user *ru);
+
+/* pipe.c */
+struct pollfd;
+long sys_pipe(int __user *fildes);
+long sys_pipe2(int __user *fildes, long flags);
+long sys_dup(unsigned long oldfd);
+long sys_dup2(unsigned long oldfd, unsigned long newfd);
+long sys_dup3(unsigned long oldfd, unsigned long newfd, long flags);
+long sys_fcntl(unsigned long fd, unsigned long cmd, unsigned long arg);
+long sys_poll(struct pollfd __user *ufds, unsigned long nfds, long timeout_msecs);
 
 /* signal.c */
 struct sigaltstack;
@@ -154,7 +190,6 @@ struct new_utsname;
 struct rlimit64;
 struct sysinfo;
 long sys_newuname(struct new_utsname __user *name);
-long sys_getppid(void);
 long sys_getuid(void);
 long sys_geteuid(void);
 long sys_getgid(void);

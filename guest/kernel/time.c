@@ -197,8 +197,10 @@ noinline long sys_time(s64 __user *tloc)
     return now;
 }
 
-/* A sleep that nothing interrupts: the clock jumps to its end. rmtp is
- * only written when a signal cuts a sleep short, which cannot happen. */
+/* A sleep that nothing interrupts: the clock jumps to its end, and the
+ * other runnable tasks get their turn first (as they would while it
+ * sleeps). rmtp is only written when a signal cuts a sleep short, which
+ * cannot happen. */
 static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_timespec *t)
 {
     s64 ns = timespec_to_ns(t);
@@ -211,6 +213,8 @@ static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_tim
     if (ns > 0x7fffffffffffffffLL - boot_ns)
         ns = 0x7fffffffffffffffLL - boot_ns;
     boot_ns += ns;
+    if (any_other_runnable())
+        schedule();
     return 0;
 }
 

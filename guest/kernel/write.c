@@ -22,6 +22,8 @@ static struct file *file_for_write(unsigned long fd)
     struct file *f = &current->files->fd[fd];
     if (f->kind == FILE_STDOUT || f->kind == FILE_NULL || f->kind == FILE_ZERO)
         return f;
+    if (f->kind == FILE_PIPE && (f->flags & 3) == 1) /* O_WRONLY: the write end */
+        return f;
     return NULL; /* free, stdin (a read end) or opened read-only */
 }
 
@@ -70,6 +72,8 @@ static long host_write(u64 stream, const char __user *buf, size_t count)
 
 static long file_write(struct file *f, const char __user *buf, size_t count)
 {
+    if (f->kind == FILE_PIPE)
+        return pipe_write(f, buf, count);
     if (f->kind != FILE_STDOUT)
         return (long)count; /* /dev/null and /dev/zero swallow it unread */
     if (!hostio_enabled)

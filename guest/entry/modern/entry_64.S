@@ -176,6 +176,18 @@ native_irq_return_iret:
     iretq
 
 /*
+ * A new task's first instructions (the child of fork or clone): the top of
+ * its stack is the pt_regs copied from its parent, rax 0. 6.12's
+ * ret_from_fork_asm calls ret_from_fork(), which does the exit work of the
+ * system call, and leaves through IRET.
+ */
+    .globl ret_from_fork
+ret_from_fork:
+    movq %rsp, %rdi                     /* regs */
+    call ret_from_fork_c                /* returns with interrupts off */
+    jmp swapgs_restore_regs_and_return_to_usermode
+
+/*
  * External interrupts and the reserved vectors 20-31. No device raises
  * them here; the stubs exist so that every IDT gate leads somewhere. Each
  * pushes ~vector+0x80 and joins common_interrupt. 16 bytes each, so the

@@ -247,6 +247,55 @@ stub_rt_sigreturn:
     jmp int_ret_from_sys_call
 
 /*
+ * fork, vfork and clone copy the whole user state into the child, so,
+ * like rt_sigreturn, they need the full frame: v3.13's FORK_LIKE stubs.
+ * The table points here; the return goes back into the fast path with the
+ * partial frame (the extra registers are dropped by `ret $REST_SKIP`).
+ */
+.macro FORK_LIKE func
+    .globl stub_\func
+stub_\func:
+    popq %r11                           /* the return into the fast path */
+    SAVE_REST
+    pushq %r11
+    FIXUP_TOP_OF_STACK %r11, 8
+    call sys_\func
+    RESTORE_TOP_OF_STACK %r11, 8
+    ret $REST_SKIP
+.endm
+    FORK_LIKE clone
+    FORK_LIKE fork
+    FORK_LIKE vfork
+
+/*
+ * execve replaces every user register, so it needs the full frame and
+ * leaves through iret, as rt_sigreturn does (v3.13's stub_execve).
+ */
+    .globl stub_execve
+stub_execve:
+    addq $8, %rsp                       /* drop the return into the fast path */
+    SAVE_REST
+    FIXUP_TOP_OF_STACK %r11
+    call sys_execve
+    movq %rax, RAX(%rsp)
+    RESTORE_REST
+    jmp int_ret_from_sys_call
+
+/*
+ * A new task's first instructions. __switch_to returned here on the
+ * child's stack, whose top is the pt_regs its parent's stub completed
+ * (rax 0). The child returns from the system call as its parent does,
+ * by the sysret path.
+ */
+    .globl ret_from_fork
+ret_from_fork:
+    NOTE SP_NOTE_FULL_FRAME
+    call schedule_tail                  /* the C side of a first run */
+    RESTORE_REST
+    RESTORE_TOP_OF_STACK %rdi, -ARGOFFSET
+    jmp ret_from_sys_call
+
+/*
  * External interrupts and the reserved vectors 20-31. This machine has no
  * interrupt controller; the stubs exist so that every IDT gate leads
  * somewhere sensible. Each pushes ~vector+0x80 (a small signed byte) and

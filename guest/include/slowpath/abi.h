@@ -214,8 +214,9 @@ struct sp_boot_params {
 
 /* Why the machine stopped (sp_state.halt_reason). */
 #define SP_HALT_RUNNING 0
-#define SP_HALT_EXITED 1 /* the last task called exit/exit_group */
-#define SP_HALT_OOPS 2   /* an unexpected kernel fault or BUG */
+#define SP_HALT_EXITED 1   /* the last task called exit/exit_group */
+#define SP_HALT_OOPS 2     /* an unexpected kernel fault or BUG */
+#define SP_HALT_DEADLOCK 3 /* every task sleeps and nothing could wake one */
 
 #define SP_CONSOLE_SIZE 8192
 #define SP_MAX_RECORDS 64

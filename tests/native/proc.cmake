@@ -1,0 +1,22 @@
+# Processes and threads: clone, futex, exit of one thread and of the group.
+native_test(NAME proc_threads PROGRAM proc_threads)
+native_test(NAME proc_futex PROGRAM proc_futex)
+native_test(NAME proc_fork PROGRAM proc_fork)
+native_test(NAME proc_pipe PROGRAM proc_pipe)
+
+# execve needs the program inside the guest's root: a root of its own in the
+# build tree, with the program, two fixture files and (busybox.cmake) a
+# busybox with its applets as links.
+set(EXEC_ROOT ${CMAKE_CURRENT_BINARY_DIR}/execroot)
+native_program(proc_exec)
+add_custom_command(OUTPUT ${EXEC_ROOT}/proc_exec
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${EXEC_ROOT}/sub ${EXEC_ROOT}/bin
+  COMMAND ${CMAKE_COMMAND} -E copy ${NATIVE_OUT}/proc_exec ${EXEC_ROOT}/proc_exec
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/root/hello.txt ${EXEC_ROOT}/hello.txt
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/root/sub/inner.txt
+          ${EXEC_ROOT}/sub/inner.txt
+  DEPENDS ${NATIVE_OUT}/proc_exec
+  COMMENT "the exec tests' root")
+add_custom_target(native_exec_root ALL DEPENDS ${EXEC_ROOT}/proc_exec)
+native_test(NAME proc_exec PROGRAM proc_exec ROOT ${EXEC_ROOT})
+native_test(NAME proc_fcntl PROGRAM proc_fcntl)
