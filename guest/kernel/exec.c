@@ -252,6 +252,39 @@ void mm_exec_teardown(struct mm_struct *mm); /* mm.c */
 struct mm_struct *mm_alloc_empty(void);     /* mm.c */
 void populate_for_exec(u64 start, u64 end); /* mm.c */
 
+/* What exec resets: handlers (not ignored signals), the alternate stack,
+ * the thread pointer, close-on-exec descriptors and the FPU. */
+static void flush_old_exec_state(struct task_struct *me)
+{
+    for (int sig = 0; sig < _NSIG; sig++) {
+        if (me->action[sig].handler != SIG_IGN) {
+            me->action[sig].handler = SIG_DFL;
+            me->action[sig].flags = 0;
+            me->action[sig].mask = 0;
+        }
+    }
+    me->sas_ss_sp = me->sas_ss_size = 0;
+    me->sas_ss_flags = SS_DISABLE;
+    me->thread.fs = 0;
+    wrmsrl(MSR_FS_BASE, 0);
+    me->clear_child_tid = 0;
+    me->robust_list = 0;
+    do_close_on_exec();
+    extern const u8 init_fpstate[512]; /* signal.c: FNINIT, MXCSR 0x1f80 */
+    asm volatile("fxrstorq %0" : : "m"(*(const u8(*)[512])init_fpstate));
+}
+
+/* The task's name is the last part of the path it was started by. */
+static void set_comm_from_path(struct task_struct *me, const char *path)
+{
+    const char *name = path;
+    for (const char *c = path; *c; c++)
+        if (*c == '/')
+            name = c + 1;
+    memset(me->comm, 0, sizeof(me->comm));
+    memcpy(me->comm, name, min(strlen(name), sizeof(me->comm) - 1));
+}
+
 noinline long sys_execve(const char __user *path, const u64 __user *argv, const u64 __user *envp)
 {
     struct task_struct *me = current;
@@ -350,24 +383,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     mm_setup_exec(mm, &exec_params);
     mm_populate(mm, SP_USER_STACK_TOP - 8 * SP_PAGE_SIZE, SP_USER_STACK_TOP);
 
-    /* What exec resets: handlers (not ignored signals), the alternate
-     * stack, the thread pointer, close-on-exec descriptors. */
-    for (int sig = 0; sig < _NSIG; sig++) {
-        if (me->action[sig].handler != SIG_IGN) {
-            me->action[sig].handler = SIG_DFL;
-            me->action[sig].flags = 0;
-            me->action[sig].mask = 0;
-        }
-    }
-    me->sas_ss_sp = me->sas_ss_size = 0;
-    me->sas_ss_flags = SS_DISABLE;
-    me->thread.fs = 0;
-    wrmsrl(MSR_FS_BASE, 0);
-    me->clear_child_tid = 0;
-    me->robust_list = 0;
-    do_close_on_exec();
-    extern const u8 init_fpstate[512]; /* signal.c: FNINIT, MXCSR 0x1f80 */
-    asm volatile("fxrstorq %0" : : "m"(*(const u8(*)[512])init_fpstate));
+    flush_old_exec_state(me);
 
     memset(regs, 0, sizeof(*regs));
     regs->orig_ax = __NR_execve;
@@ -376,12 +392,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     regs->flags = X86_EFLAGS_IF | 0x2;
     regs->sp = create_elf_tables(&exec_params);
     regs->ss = SP_USER_DS;
-    const char *name = exec_params.strings;
-    for (const char *c = exec_params.strings; *c; c++)
-        if (*c == '/')
-            name = c + 1;
-    memset(me->comm, 0, sizeof(me->comm));
-    memcpy(me->comm, name, min(strlen(name), sizeof(me->comm) - 1));
+    set_comm_from_path(me, exec_params.strings);
     return 0;
 
 out_close:
