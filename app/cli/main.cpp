@@ -36,6 +36,7 @@
 #include "slowpath/session.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/version.h"
+#include "summary.h"
 
 namespace slowpath {
 
@@ -132,7 +133,10 @@ int run_command(const RunOptions& o) {
     }
     if (!o.trace_out.empty()) write_trace_file(o.trace_out, *session, o);
     std::string report;
-    if (o.json) {
+    if (o.summary) {
+        Summary summary = summarize(session->trace());
+        report = o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary);
+    } else if (o.json) {
         nlohmann::json j = report_json(*session);
         make_json_text(j);  // a guest may print bytes that are not UTF-8
         report = j.dump(2) + "\n";
@@ -178,6 +182,8 @@ int main(int argc, char** argv) {
                      "stop after this many instructions (decimal or 0x hex)")
         ->capture_default_str();
     run_cmd->add_flag("--json", run.json, "print one JSON object");
+    run_cmd->add_flag("--summary", run.summary,
+                      "instead of the report, a table per syscall name (like strace -c)");
     run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");
     run_cmd->add_option("--tamper", run.tampers,
                         "REG=VALUE: a tracer at the focus syscall's exit stop sets this pt_regs "

@@ -1,5 +1,7 @@
 #include "cpu_context.h"
 
+#include <slowpath/abi.h>
+
 #include <cstring>
 #include <string>
 
@@ -21,7 +23,8 @@ struct SegCache {
     uint32_t limit, flags;
 };
 constexpr long kSegsAfterHflags = 8;
-constexpr int kSegCs = 1, kSegSs = 2;  // segs[] order: ES CS SS DS FS GS
+constexpr int kSegCs = 1, kSegSs = 2;                   // segs[] order: ES CS SS DS FS GS
+constexpr int kRax = 0, kRcx = 1, kRsp = 4, kR11 = 11;  // regs[] order: RAX RCX RDX RBX RSP ...
 
 uint64_t reg(uc_engine* uc, int id) {
     uint64_t v = 0;
@@ -96,6 +99,29 @@ CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
     int32_t oe;
     std::memcpy(&oe, bytes() + old_exception_, 4);
     if (oe != -1) throw std::runtime_error("Unicorn context layout not recognised (old_exception)");
+
+    // STAR, LSTAR and FMASK, for SYSCALL to read from the image: planted
+    // through WRMSR, found, then put back.
+    const uint32_t ids[3] = {SP_MSR_STAR, SP_MSR_LSTAR, SP_MSR_FMASK};
+    uc_x86_msr old[3];
+    for (int k = 0; k < 3; k++) {
+        old[k] = {ids[k], 0};
+        check_uc(uc_reg_read(uc_, UC_X86_REG_MSR, &old[k]), "read MSR");
+        uc_x86_msr mark{ids[k], 0x5a5a000000000000ULL + 0x1111 * (k + 1)};
+        check_uc(uc_reg_write(uc_, UC_X86_REG_MSR, &mark), "write MSR");
+    }
+    save();
+    for (int k = 0; k < 3; k++) {
+        const uint64_t mark = 0x5a5a000000000000ULL + 0x1111 * (k + 1);
+        for (size_t i = static_cast<size_t>(hflags_); i + 8 <= size_ && msr_[k] < 0; i += 8) {
+            uint64_t a;
+            std::memcpy(&a, bytes() + i, 8);
+            if (a == mark) msr_[k] = static_cast<long>(i);
+        }
+        check_uc(uc_reg_write(uc_, UC_X86_REG_MSR, &old[k]), "write MSR");
+    }
+    if (msr_[0] < 0 || msr_[1] < 0 || msr_[2] < 0)
+        throw std::runtime_error("Unicorn context layout not recognised (star/lstar/fmask)");
 }
 
 CpuContext::~CpuContext() {
@@ -143,6 +169,50 @@ CpuContext::Exception CpuContext::exception() {
 
 void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
     save();
+    patch_ring0(kernel_cs, null_ss);
+    restore();
+}
+
+uint64_t CpuContext::image_u64(long offset) {
+    uint64_t v;
+    std::memcpy(&v, bytes() + offset, 8);
+    return v;
+}
+void CpuContext::set_image_u64(long offset, uint64_t v) {
+    std::memcpy(bytes() + offset, &v, 8);
+}
+
+CpuContext::SyscallRegs CpuContext::syscall_regs() {
+    save();
+    // Plain fields of the image: the registers (regs[] before eip, at the
+    // hflags offset minus 176) and the MSRs found at construction.
+    const long regs = hflags_ - 176;
+    SyscallRegs r{};
+    r.rax = image_u64(regs + kRax * 8);
+    r.rsp = image_u64(regs + kRsp * 8);
+    r.rip = image_u64(regs + 16 * 8);  // eip: 64-bit code has no CS base
+    r.star = image_u64(msr_[0]);
+    r.lstar = image_u64(msr_[1]);
+    r.fmask = image_u64(msr_[2]);
+    // RFLAGS is kept in pieces (the arithmetic flags are computed lazily):
+    // Unicorn puts it together from the image.
+    check_uc(uc_context_reg_read(scratch_, UC_X86_REG_RFLAGS, &r.rflags), "uc_context_reg_read");
+    return r;
+}
+
+void CpuContext::finish_syscall(uint16_t kernel_cs, uint64_t rcx, uint64_t r11, uint64_t rflags,
+                                uint64_t rip) {
+    patch_ring0(kernel_cs, false);
+    const long regs = hflags_ - 176;
+    set_image_u64(regs + kRcx * 8, rcx);
+    set_image_u64(regs + kR11 * 8, r11);
+    set_image_u64(regs + 16 * 8, rip);
+    // Unicorn splits RFLAGS into its pieces as a write through the API does.
+    check_uc(uc_context_reg_write(scratch_, UC_X86_REG_RFLAGS, &rflags), "uc_context_reg_write");
+    restore();
+}
+
+void CpuContext::patch_ring0(uint16_t kernel_cs, bool null_ss) {
     unsigned char* segs = bytes() + hflags_ + kSegsAfterHflags;
     // Flat 64-bit code, DPL 0: G L P S code readable accessed.
     SegCache cs{static_cast<uint32_t>(kernel_cs & 0xfffc), 0, 0, 0xffffffff, 0xa09b00};
@@ -160,7 +230,6 @@ void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
     // code, 32-bit-or-wider operands and stack (a no-op from 64-bit mode).
     hf |= kHfCs64 | kHfCs32 | kHfSs32;
     std::memcpy(bytes() + hflags_, &hf, 4);
-    restore();
 }
 
 }  // namespace slowpath

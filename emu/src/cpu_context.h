@@ -1,8 +1,7 @@
-// Surgery on Unicorn 2.0.1's saved CPU context, for the CPU state that the
-// public API cannot set: the current privilege level with its CS/SS
-// descriptor caches (SYSCALL and exception delivery change CPL), EFER.SCE
-// (refused by wrmsr because the emulated CPUID lacks SYSCALL), and the
-// "exception in flight" marker (left set, the next fault would become #DF).
+// Surgery on Unicorn's saved CPU context (2.0.1 and 2.1.1 lay it out alike), for the CPU state that
+// the public API cannot set: the current privilege level with its CS/SS descriptor caches (SYSCALL
+// and exception delivery change CPL), EFER.SCE (refused by wrmsr because the emulated CPUID lacks
+// SYSCALL), and the "exception in flight" marker (left set, the next fault would become #DF).
 //
 // The context image is a copy of QEMU's CPUX86State. Fields are found by
 // planting known values through the API and searching for them, and each
@@ -41,12 +40,29 @@ class CpuContext {
     // from compatibility mode: the code-size flags become 64-bit ones.
     void enter_ring0(uint16_t kernel_cs, bool null_ss);
 
+    // SYSCALL with one save and one restore of the context: what it reads,
+    // read from one saved image (syscall_regs), then its whole change of
+    // state made on that image and restored once (finish_syscall): CPL 0 and
+    // CS/SS from STAR, RCX, R11, RFLAGS and RIP. Setting RIP in the image
+    // rather than through uc_reg_write also spares Unicorn's exit from its
+    // execution loop that a PC write from a hook makes.
+    struct SyscallRegs {
+        uint64_t rip, rflags, rax, rsp, star, lstar, fmask;
+    };
+    SyscallRegs syscall_regs();
+    void finish_syscall(uint16_t kernel_cs, uint64_t rcx, uint64_t r11, uint64_t rflags,
+                        uint64_t rip);
+
  private:
     uc_engine* uc_;
     uc_context* scratch_ = nullptr;
     size_t size_ = 0;
     long hflags_ = -1, efer_ = -1, old_exception_ = -1, error_code_ = -1;
+    long msr_[3] = {-1, -1, -1};  // STAR, LSTAR, FMASK
+    uint64_t image_u64(long offset);
+    void set_image_u64(long offset, uint64_t v);
     unsigned char* bytes();
+    void patch_ring0(uint16_t kernel_cs, bool null_ss);  // on the saved image
     void save();
     void restore();
 };

@@ -1,4 +1,4 @@
-// The privilege checks Unicorn 2.0.1 leaves out, as the CPU makes them
+// The privilege checks Unicorn (2.0.1 and 2.1.1 alike) leaves out, as the CPU makes them
 // (Intel SDM vol. 2 "INT n", "IN"/"OUT"; vol. 1 19.5 "I/O permission"):
 // a software interrupt against its gate's DPL, and port I/O against IOPL
 // and the TSS I/O permission bitmap. Pure functions of the machine state

@@ -1,7 +1,7 @@
 // The engine: a Unicorn machine running the guest, recording what it does,
 // and able to go back to any recorded step.
 //
-// Unicorn 2.0.1 leaves three things of system code to us, and the engine
+// Unicorn (2.0.1, and 2.1.1 still) leaves three things of system code to us, and the engine
 // does each exactly as the CPU would, marking them as CPU work in the trace:
 // the SYSCALL instruction (a hook only), the change of privilege level it
 // makes, and exception delivery through the guest's IDT. Everything else is

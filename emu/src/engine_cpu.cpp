@@ -1,4 +1,4 @@
-// The CPU model's privilege checks that Unicorn 2.0.1 does not make: port
+// The CPU model's privilege checks that Unicorn (2.0.1 and 2.1.1) does not make: port
 // I/O against IOPL and the TSS bitmap (Unicorn allows all I/O), SYSENTER
 // (a no-op in Unicorn), SYSCALL outside 64-bit mode, and the gate's code
 // segment when an exception is delivered. Gate DPL checks for software

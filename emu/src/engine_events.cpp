@@ -27,14 +27,10 @@ constexpr uint64_t kRflagsTF = 1u << 8, kRflagsIF = 1u << 9, kRflagsNT = 1u << 1
 
 void Engine::on_syscall(uc_engine*, void* self) {
     auto* e = static_cast<Engine*>(self);
-    uint64_t rip = e->reg(UC_X86_REG_RIP), rflags = e->reg(UC_X86_REG_RFLAGS);
-    uint64_t nr = e->reg(UC_X86_REG_RAX), rsp = e->reg(UC_X86_REG_RSP);
-    auto msr = [&](uint32_t id) {
-        uc_x86_msr m{id, 0};
-        uc_reg_read(e->uc_, UC_X86_REG_MSR, &m);
-        return m.value;
-    };
-    uint64_t star = msr(SP_MSR_STAR), lstar = msr(SP_MSR_LSTAR), fmask = msr(SP_MSR_FMASK);
+    // One save of the CPU context for what SYSCALL reads and one restore for
+    // all it changes (CpuContext::syscall_regs, finish_syscall).
+    const CpuContext::SyscallRegs r = e->ctx_->syscall_regs();
+    const uint64_t rip = r.rip, rflags = r.rflags, nr = r.rax, rsp = r.rsp;
     if (!e->code_is_64bit()) {
         // Intel CPUs do not know SYSCALL in compatibility mode (AMD ones
         // enter through MSR_CSTAR, which this kernel leaves unset).
@@ -54,13 +50,10 @@ void Engine::on_syscall(uc_engine*, void* self) {
                 {nr, rip, rsp, rflags}, {}, true, e->host_.step - 1);
 
     // The architectural SYSCALL, as the CPU does it.
-    e->ctx_->enter_ring0(static_cast<uint16_t>((star >> 32) & 0xffff), false);
+    // Unicorn adds the instruction's length to RIP after the hook returns.
+    e->ctx_->finish_syscall(static_cast<uint16_t>((r.star >> 32) & 0xffff), rip + 2, rflags,
+                            rflags & ~r.fmask & ~kRflagsRF, r.lstar - 2);
     e->host_.cpl = 0;
-    e->set_reg(UC_X86_REG_RCX, rip + 2);
-    e->set_reg(UC_X86_REG_R11, rflags);
-    e->set_reg(UC_X86_REG_RFLAGS, rflags & ~fmask & ~kRflagsRF);
-    // Unicorn adds the instruction's length after the hook returns.
-    e->set_reg(UC_X86_REG_RIP, lstar - 2);
 }
 
 void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {

@@ -3,14 +3,23 @@
 // emulator) and traced (every instruction recorded for the app).
 //
 // Each guest figure is per syscall: a run of N getpids minus a run of none,
-// divided by N, so boot and exit are not counted.
+// divided by N, so boot and exit are not counted. Every figure is taken
+// five times (repetitions); at the end a table gives each one's minimum and
+// median, the ratios (untraced against native, recorded against untraced)
+// from those, and the heap a recorded run holds per recorded instruction.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "slowpath/session.h"
 
@@ -34,24 +43,35 @@ double seconds(const std::function<void()>& f) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// Bytes the heap holds now (small blocks and mmapped large ones).
+double heap_bytes() {
+    struct mallinfo2 m = mallinfo2();
+    return static_cast<double>(m.uordblks + m.hblkhd);
+}
+
 void BM_NativeGetpid(benchmark::State& state) {
     for (auto _ : state) benchmark::DoNotOptimize(syscall(SYS_getpid));
 }
-BENCHMARK(BM_NativeGetpid);
+BENCHMARK(BM_NativeGetpid)->Repetitions(5);
 
 // A traced run is timed up to the moment its trace is complete; freeing the
 // trace afterwards is reported apart (free_us) as it is not part of a
 // syscall's cost.
 void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
-    double freeing = 0;
+    double freeing = 0, bytes = 0, steps = 0;
     auto run = [&](unsigned n) {
         if (!traced) {
             slowpath::run_untraced(bench_scenario(era, n));
             return 0.0;
         }
+        double heap = heap_bytes();
         auto t0 = Clock::now();
         auto session = std::make_unique<slowpath::Session>(bench_scenario(era, n));
         double recorded = std::chrono::duration<double>(Clock::now() - t0).count();
+        if (n > 1) {
+            bytes += heap_bytes() - heap;
+            steps += static_cast<double>(session->last_step() + 1);
+        }
         double freed = seconds([&] { session.reset(); });
         if (n > 1) freeing += freed;
         return recorded;
@@ -61,34 +81,38 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
         double full = traced ? run(kCalls + 1) : seconds([&] { run(kCalls + 1); });
         state.SetIterationTime((full - base) / kCalls);
     }
-    if (traced) state.counters["free_us"] = freeing / state.iterations() / kCalls * 1e6;
+    if (traced) {
+        state.counters["free_us"] = freeing / state.iterations() / kCalls * 1e6;
+        state.counters["bytes_per_insn"] = steps > 0 ? bytes / steps : 0;
+    }
 }
 
 void BM_GuestGetpid_v3_13_Untraced(benchmark::State& s) {
     guest_getpid(s, slowpath::Era::V3_13, false);
 }
-void BM_GuestGetpid_v3_13_Traced(benchmark::State& s) {
+void BM_GuestGetpid_v3_13_Recorded(benchmark::State& s) {
     guest_getpid(s, slowpath::Era::V3_13, true);
 }
 void BM_GuestGetpid_Rfc_Untraced(benchmark::State& s) {
     guest_getpid(s, slowpath::Era::Rfc, false);
 }
-void BM_GuestGetpid_Rfc_Traced(benchmark::State& s) {
+void BM_GuestGetpid_Rfc_Recorded(benchmark::State& s) {
     guest_getpid(s, slowpath::Era::Rfc, true);
 }
-BENCHMARK(BM_GuestGetpid_v3_13_Untraced)
-    ->UseManualTime()
-    ->Iterations(5)
-    ->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_GuestGetpid_v3_13_Traced)
-    ->UseManualTime()
-    ->Iterations(5)
-    ->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_GuestGetpid_Rfc_Untraced)
-    ->UseManualTime()
-    ->Iterations(5)
-    ->Unit(benchmark::kNanosecond);
-BENCHMARK(BM_GuestGetpid_Rfc_Traced)->UseManualTime()->Iterations(5)->Unit(benchmark::kNanosecond);
+void BM_GuestGetpid_Modern_Untraced(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::Modern, false);
+}
+void BM_GuestGetpid_Modern_Recorded(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::Modern, true);
+}
+#define GUEST_BENCHMARK(f) \
+    BENCHMARK(f)->UseManualTime()->Iterations(1)->Repetitions(5)->Unit(benchmark::kNanosecond)
+GUEST_BENCHMARK(BM_GuestGetpid_v3_13_Untraced);
+GUEST_BENCHMARK(BM_GuestGetpid_v3_13_Recorded);
+GUEST_BENCHMARK(BM_GuestGetpid_Rfc_Untraced);
+GUEST_BENCHMARK(BM_GuestGetpid_Rfc_Recorded);
+GUEST_BENCHMARK(BM_GuestGetpid_Modern_Untraced);
+GUEST_BENCHMARK(BM_GuestGetpid_Modern_Recorded);
 
 // Time travel: from the last step of a long run back to its first, and to
 // a step in the middle (restore a checkpoint, replay).
@@ -116,6 +140,65 @@ void BM_SeekBackOneStep(benchmark::State& state) {
 }
 BENCHMARK(BM_SeekBackOneStep)->UseManualTime()->Unit(benchmark::kMicrosecond);
 
+// The console's rows as usual, and every repetition kept for the table.
+class FigureReporter : public benchmark::ConsoleReporter {
+ public:
+    std::map<std::string, std::vector<double>> ns;     // per run name: ns per call
+    std::map<std::string, std::vector<double>> bytes;  // bytes per recorded instruction
+    void ReportRuns(const std::vector<Run>& runs) override {
+        ConsoleReporter::ReportRuns(runs);
+        for (const Run& r : runs) {
+            if (r.run_type != Run::RT_Iteration) continue;
+            std::string name = r.run_name.function_name;
+            ns[name].push_back(r.GetAdjustedRealTime() *
+                               (r.time_unit == benchmark::kMicrosecond ? 1e3 : 1));
+            auto b = r.counters.find("bytes_per_insn");
+            if (b != r.counters.end()) bytes[name].push_back(b->second.value);
+        }
+    }
+};
+
+double min_of(std::vector<double> v) {
+    return v.empty() ? 0 : *std::min_element(v.begin(), v.end());
+}
+double median_of(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+void print_figures(FigureReporter& r) {
+    auto has = [&](const std::string& n) { return r.ns.count(n) && !r.ns[n].empty(); };
+    const std::string native = "BM_NativeGetpid";
+    std::printf("\n%-10s %12s %12s %12s %12s %10s %10s %10s %10s %8s\n", "era", "untraced ns",
+                "(median)", "recorded ns", "(median)", "untr/nat", "(median)", "rec/untr",
+                "(median)", "B/insn");
+    if (has(native))
+        std::printf("%-10s %12.1f %12.1f\n", "native", min_of(r.ns[native]),
+                    median_of(r.ns[native]));
+    for (const char* era : {"v3_13", "Rfc", "Modern"}) {
+        std::string u = std::string("BM_GuestGetpid_") + era + "_Untraced",
+                    t = std::string("BM_GuestGetpid_") + era + "_Recorded";
+        if (!has(u) || !has(t)) continue;
+        double nat_min = has(native) ? min_of(r.ns[native]) : 0,
+               nat_med = has(native) ? median_of(r.ns[native]) : 0;
+        double u_min = min_of(r.ns[u]), u_med = median_of(r.ns[u]);
+        double t_min = min_of(r.ns[t]), t_med = median_of(r.ns[t]);
+        std::printf("%-10s %12.1f %12.1f %12.1f %12.1f %10.2f %10.2f %10.1f %10.1f %8.1f\n", era,
+                    u_min, u_med, t_min, t_med, nat_min > 0 ? u_min / nat_min : 0,
+                    nat_med > 0 ? u_med / nat_med : 0, t_min / u_min, t_med / u_med,
+                    median_of(r.bytes[t]));
+    }
+}
+
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    FigureReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_figures(reporter);
+    benchmark::Shutdown();
+    return 0;
+}

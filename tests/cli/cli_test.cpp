@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 #include <string>
 
 #include "slowpath/session.h"
@@ -488,3 +490,69 @@ TEST(CliEnv, BadVariablesAreOneLineAndStatus2) {
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("arguments and environment are too long"), std::string::npos) << r.err;
 }
+
+#ifdef SLOWPATH_GETPID_LOOP_PROGRAM
+// --summary counts what the run did: a static program making 500 getpid
+// calls and 7 close(-1) calls (EBADF) shows exactly those, beside the few
+// calls musl's start-up and exit make, and the totals add up.
+TEST(CliSummary, CountsEachSyscallOfAStaticProgram) {
+    const std::string prog = SLOWPATH_GETPID_LOOP_PROGRAM;
+    Result r = run_cli("run --summary --json --max-steps 50000000 --program " + prog + " -- 500 7");
+    ASSERT_EQ(r.status, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    std::map<std::string, nlohmann::json> rows;
+    uint64_t calls = 0, errors = 0, sysret = 0, iret = 0, insns = 0;
+    for (const auto& row : j["syscalls"]) {
+        rows[row["name"].get<std::string>()] = row;
+        calls += row["calls"].get<uint64_t>();
+        errors += row["errors"].get<uint64_t>();
+        sysret += row["sysret"].get<uint64_t>();
+        iret += row["iret"].get<uint64_t>();
+        insns += row["instructions"].get<uint64_t>();
+    }
+    ASSERT_EQ(rows.count("getpid"), 1u) << r.out;
+    const auto& getpid = rows["getpid"];
+    EXPECT_EQ(getpid["calls"], 500);
+    EXPECT_EQ(getpid["errors"], 0);
+    EXPECT_EQ(getpid["sysret"].get<uint64_t>() + getpid["iret"].get<uint64_t>(), 500u);
+    // Each getpid is a few dozen to a few hundred guest instructions, never none.
+    EXPECT_GE(getpid["instructions"].get<uint64_t>(), 500u * 20);
+    ASSERT_EQ(rows.count("close"), 1u) << r.out;
+    EXPECT_EQ(rows["close"]["calls"], 7);
+    EXPECT_EQ(rows["close"]["errors"], 7);
+    ASSERT_EQ(rows.count("exit_group"), 1u) << r.out;
+    EXPECT_EQ(
+        rows["exit_group"]["sysret"].get<uint64_t>() + rows["exit_group"]["iret"].get<uint64_t>(),
+        0u);  // it never returns
+    const auto& total = j["total"];
+    EXPECT_EQ(total["name"], "total");
+    EXPECT_EQ(total["calls"], calls);
+    EXPECT_EQ(total["errors"], errors);
+    EXPECT_EQ(total["sysret"], sysret);
+    EXPECT_EQ(total["iret"], iret);
+    EXPECT_EQ(total["instructions"], insns);
+    EXPECT_EQ(total["calls"].get<uint64_t>(),
+              total["sysret"].get<uint64_t>() + total["iret"].get<uint64_t>() + 1);
+
+    // The text form: the same figures, a row per name and the totals last.
+    Result t = run_cli("run --summary --max-steps 50000000 --program " + prog + " -- 500 7");
+    ASSERT_EQ(t.status, 0) << t.err;
+    std::istringstream lines(t.err);  // a program's report goes to stderr
+    std::string line, last;
+    bool saw_getpid = false;
+    while (std::getline(lines, line)) {
+        std::istringstream f(line);
+        std::string share, name;
+        uint64_t i = 0, per = 0, c = 0, e = 0, sr = 0, ir = 0;
+        if (!(f >> share >> i >> per >> c >> e >> sr >> ir >> name)) continue;
+        if (name == "getpid") {
+            saw_getpid = true;
+            EXPECT_EQ(c, 500u) << line;
+            EXPECT_EQ(i, getpid["instructions"].get<uint64_t>()) << line;
+        }
+        last = name;
+    }
+    EXPECT_TRUE(saw_getpid) << t.err;
+    EXPECT_EQ(last, "total") << t.err;
+}
+#endif

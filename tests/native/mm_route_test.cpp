@@ -118,8 +118,8 @@ TEST_P(MmRoute, WriteToAReadOnlyPageEndsInASigsegvFrame) {
     EXPECT_EQ(accerr, 2u);
 }
 
-// Unicorn 2.0.1 ignores a PTE's frame address, so only addresses that are
-// RAM can be mapped: the rest fails as Linux fails for addresses it cannot
+// The guest maps every page at its own address (abi.h), so only addresses
+// that are RAM can be mapped: the rest fails as Linux fails for addresses it cannot
 // map (past TASK_SIZE: ENOMEM; below mmap_min_addr: EPERM), and a hint
 // there is not taken. Linux itself maps all of these: no native run.
 TEST_P(MmRoute, AddressesWithoutRamFailAsLinuxFailsPastItsLimits) {

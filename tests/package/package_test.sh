@@ -15,14 +15,21 @@ fail() { echo "package_test: $*" >&2; exit 1; }
 deb=$(ls "$scratch"/out/slowpath_*.deb 2>/dev/null | head -n1)
 [ -n "$deb" ] || fail "cpack made no slowpath_*.deb"
 
-# The dependencies dpkg-shlibdeps computed: the emulator and the window libraries.
-depends=$(dpkg-deb -f "$deb" Depends)
-for lib in libunicorn libglfw libcapstone fonts-dejavu-core; do
-  [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
-done
 # One listing, then plain greps: `dpkg-deb -c | grep -q` would kill dpkg-deb
 # with SIGPIPE on an early match, and pipefail would call that a failure.
 dpkg-deb -c "$deb" | awk '{print $6}' >"$scratch/contents.txt"
+# The dependencies dpkg-shlibdeps computed: the emulator and the window
+# libraries; the emulator is bundled instead when the system's is too old.
+bundled=no
+grep -qx -- ./usr/lib/slowpath/libunicorn.so.2 "$scratch/contents.txt" && bundled=yes
+depends=$(dpkg-deb -f "$deb" Depends)
+libs=(libglfw libcapstone fonts-dejavu-core)
+[ $bundled = yes ] || libs+=(libunicorn)
+for lib in "${libs[@]}"; do
+  [[ $depends == *"$lib"* ]] || fail "Depends lacks $lib: $depends"
+done
+[ $bundled = no ] || [[ $depends != *libunicorn* ]] ||
+  fail "Depends names the system's libunicorn beside the bundled one: $depends"
 for path in ./usr/bin/slowpath ./usr/bin/slowpath-cli ./usr/share/applications/slowpath.desktop \
   ./usr/share/icons/hicolor/scalable/apps/slowpath.svg ./usr/share/metainfo/org.slowpath.Slowpath.metainfo.xml \
   ./usr/share/slowpath/assets/guest/kernel-modern.elf ./usr/share/slowpath/guest/entry/v3.13/entry_64.S \
@@ -42,6 +49,11 @@ grep -q "^slowpath-cli [0-9]" version.txt || fail "--version: $(cat version.txt)
 grep -qx "data: $data" version.txt || fail "not the package's data: $(cat version.txt)"
 grep -qx "guest images: $data/assets/guest" version.txt ||
   fail "not the package's guest images: $(cat version.txt)"
+# The Unicorn it loads: 2.1 or newer, the bundled copy when there is one.
+grep -q "^unicorn: 2\.[1-9]" version.txt || fail "not Unicorn 2.1: $(cat version.txt)"
+loaded=$(sed -n 's/^unicorn: [^ ]* (\(.*\))$/\1/p' version.txt)
+[ $bundled = no ] || [ "$(realpath "$loaded")" = "$(realpath "$root/usr/lib/slowpath/libunicorn.so.2")" ] ||
+  fail "not the bundled Unicorn: $(cat version.txt)"
 
 "$cli" run --era modern --inject SIGPENDING@exit --json >run.json
 grep -q '"exit"' run.json || fail "run printed no exit"

@@ -1,4 +1,4 @@
-// The emulated x86-64 machine: Unicorn plus what Unicorn 2.0.1 lacks for
+// The emulated x86-64 machine: Unicorn plus what Unicorn 2.x lacks for
 // system code (SYSCALL, CPL changes, fault delivery through the guest IDT).
 #pragma once
 #include <array>

@@ -10,9 +10,9 @@
 #define SLOWPATH_ABI_H
 
 /* ---- memory layout: one flat identity map, virtual == physical ---------- */
-/* Unicorn 2.0.1 ignores the frame address in a PTE, so every mapping is
- * identity. The kernel lives low and supervisor-only; user pages start at
- * SP_USER_BASE, where a static Linux program is linked by default. */
+/* Every mapping is identity (Unicorn 2.0.1 ignored a PTE's frame; 2.1 uses
+ * it, the layout still has VA == PA). Kernel low and supervisor-only; user
+ * pages start at SP_USER_BASE, where a static Linux program is linked. */
 #define SP_RAM_SIZE 0x10000000         /* 256 MiB of guest RAM           */
 #define SP_BOOT_PARAMS 0x1000          /* struct sp_boot_params (host)   */
 #define SP_KERNEL_BASE 0x100000        /* kernel ELF is linked here      */

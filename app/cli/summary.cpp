@@ -1,0 +1,73 @@
+#include "summary.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+namespace slowpath {
+
+Summary summarize(const Trace& trace) {
+    std::map<std::string, SummaryRow> by_name;
+    Summary s;
+    s.total.name = "total";
+    for (const SyscallRecord& call : trace.syscalls) {
+        SummaryRow& row = by_name[call.name];
+        row.name = call.name;
+        const bool error = call.has_ret && call.ret < 0 && call.ret >= -4095;
+        const bool sysret = call.exit == ExitKind::Sysret, iret = call.exit == ExitKind::Iret;
+        const uint64_t insns =
+            call.return_step > call.entry_step ? call.return_step - call.entry_step : 0;
+        for (SummaryRow* r : {&row, &s.total}) {
+            r->calls++;
+            r->errors += error;
+            r->sysret += sysret;
+            r->iret += iret;
+            r->instructions += insns;
+        }
+    }
+    for (auto& entry : by_name) s.rows.push_back(entry.second);
+    std::stable_sort(s.rows.begin(), s.rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
+        return a.instructions > b.instructions;
+    });
+    return s;
+}
+
+std::string summary_text(const Summary& s) {
+    std::string out;
+    char line[160];
+    auto row = [&](const SummaryRow& r) {
+        const double share = s.total.instructions
+                                 ? 100.0 * double(r.instructions) / double(s.total.instructions)
+                                 : 0;
+        const uint64_t per_call = r.calls ? r.instructions / r.calls : 0;
+        std::snprintf(
+            line, sizeof line, "%7.2f %13llu %9llu %9llu %9llu %9llu %9llu %s\n", share,
+            static_cast<unsigned long long>(r.instructions),
+            static_cast<unsigned long long>(per_call), static_cast<unsigned long long>(r.calls),
+            static_cast<unsigned long long>(r.errors), static_cast<unsigned long long>(r.sysret),
+            static_cast<unsigned long long>(r.iret), r.name.c_str());
+        out += line;
+    };
+    const char* rule =
+        "------- ------------- --------- --------- --------- --------- --------- "
+        "----------------\n";
+    out += "% insns  instructions insns/call     calls    errors    sysret      iret syscall\n";
+    out += rule;
+    for (const SummaryRow& r : s.rows) row(r);
+    out += rule;
+    row(s.total);
+    return out;
+}
+
+nlohmann::json summary_json(const Summary& s) {
+    auto row = [](const SummaryRow& r) {
+        return nlohmann::json{{"name", r.name},     {"calls", r.calls},
+                              {"errors", r.errors}, {"sysret", r.sysret},
+                              {"iret", r.iret},     {"instructions", r.instructions}};
+    };
+    nlohmann::json rows = nlohmann::json::array();
+    for (const SummaryRow& r : s.rows) rows.push_back(row(r));
+    return {{"syscalls", rows}, {"total", row(s.total)}};
+}
+
+}  // namespace slowpath
