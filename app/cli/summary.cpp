@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include "slowpath/report.h"
+
 namespace slowpath {
 
 Summary summarize(const Trace& trace) {
@@ -67,7 +69,7 @@ nlohmann::json summary_json(const Summary& s) {
     };
     nlohmann::json rows = nlohmann::json::array();
     for (const SummaryRow& r : s.rows) rows.push_back(row(r));
-    return {{"syscalls", rows}, {"total", row(s.total)}};
+    return {{"schema", kJsonSchemaVersion}, {"syscalls", rows}, {"total", row(s.total)}};
 }
 
 }  // namespace slowpath

@@ -25,7 +25,7 @@ struct Summary {
 
 Summary summarize(const Trace& trace);
 std::string summary_text(const Summary& summary);
-// {"syscalls": [{"name", "calls", "errors", "sysret", "iret", "instructions"}...],
+// {"schema": 1, "syscalls": [{"name", "calls", "errors", "sysret", "iret", "instructions"}...],
 //  "total": {...the same keys...}}
 nlohmann::json summary_json(const Summary& summary);
 

@@ -73,6 +73,7 @@ docs = {
     "walk errors": (run(["walk", "--json", f"{hostile}/walkthrough/bad-byte-error.yaml",
                          f"{hostile}/walkthrough/two-line-error.yaml"], 2), "walk_errors"),
     "table": (run(["table", "--json", "--era", "rfc"], 0), "table"),
+    "run summary": (run(["run", "--era", "modern", "--inject", "SIGPENDING@exit", "--summary", "--json"], 0), "summary"),
 }
 if program:
     docs["run passthrough program"] = (run(["run", "--program", program, "--json", "--", "3"], 3), "run_report")
@@ -132,6 +133,11 @@ if table:
     refused("table: a cell of an unknown era", table,
             lambda d: d["rows"][0]["cells"].update({"v9": d["rows"][0]["cells"]["rfc"]}))
     refused("table: a cell without its steps", table, drop(["rows", 0, "cells", "rfc", "steps"]))
+summary = docs["run summary"][0]
+if summary:
+    refused("summary: no totals", summary, drop(["total"]))
+    refused("summary: negative calls", summary, set_at(["syscalls", 0, "calls"], -1))
+    refused("summary: a row without its name", summary, drop(["syscalls", 0, "name"]))
 
 # New fields keep the version: a copy with one more field anywhere still passes.
 if walk:
