@@ -137,6 +137,16 @@ std::string Expectation::describe() const {
                     return "console does not show \"" + text + "\"";
             }
             return "console";
+        case Kind::Why:
+            switch (match) {
+                case Match::Contains:
+                    return "the decision of " + who + " says \"" + text + "\"";
+                case Match::Equals:
+                    return "the decision of " + who + " says exactly \"" + text + "\"";
+                case Match::Excludes:
+                    return "the decision of " + who + " does not say \"" + text + "\"";
+            }
+            return "why";
         case Kind::Outcome:
             return "the run ends: " + std::string(outcome_name(outcome));
         case Kind::Returned:

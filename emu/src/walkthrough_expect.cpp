@@ -160,6 +160,7 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
         {"returned", &Parser::expect_named_values},
         {"count", &Parser::expect_count},
         {"sigframe", &Parser::expect_sigframe},
+        {"why", &Parser::expect_console},
     };
     std::vector<std::string> keys;
     for (const auto& [key, handler] : handlers) keys.emplace_back(key);
@@ -361,18 +362,24 @@ bool Parser::expect_route(const ExpectKey& k, std::vector<Expectation>& out) {
     return true;
 }
 
+// console (the program's output) and why (the decision's reason): text that
+// contains (a plain string), equals or excludes.
 bool Parser::expect_console(const ExpectKey& k, std::vector<Expectation>& out) {
     const YAML::Node& v = k.value;
     Expectation e = k.base;
-    e.kind = Expectation::Kind::Console;
+    e.kind = k.key == "why" ? Expectation::Kind::Why : Expectation::Kind::Console;
+    if (k.key == "why" && k.has_selector && e.syscall.kind == SyscallSelector::Kind::All) {
+        error(k.map["syscall"], "why is about one syscall: syscall cannot be all");
+        return false;
+    }
     if (!v.IsMap()) {
-        auto t = text(v, "console");
+        auto t = text(v, k.key);
         if (!t) return false;
         e.text = *t;
         out.push_back(e);
         return true;
     }
-    if (!map_with(v, "console", {"contains", "excludes", "equals"})) return false;
+    if (!map_with(v, k.key, {"contains", "excludes", "equals"})) return false;
     bool ok = true;
     for (const auto& item : v) {
         Expectation x = e;
@@ -380,7 +387,7 @@ bool Parser::expect_console(const ExpectKey& k, std::vector<Expectation>& out) {
         x.match = how == "excludes" ? Expectation::Match::Excludes
                   : how == "equals" ? Expectation::Match::Equals
                                     : Expectation::Match::Contains;
-        auto t = text(item.second, "console " + how);
+        auto t = text(item.second, k.key + " " + how);
         if (!t) {
             ok = false;
             continue;

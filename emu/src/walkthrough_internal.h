@@ -138,7 +138,7 @@ class Parser {
     bool expect_named_values(const ExpectKey& k, std::vector<Expectation>& out);  // register...
     bool expect_tif(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_route(const ExpectKey& k, std::vector<Expectation>& out);  // route, labels
-    bool expect_console(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_console(const ExpectKey& k, std::vector<Expectation>& out);  // console, why
     bool expect_outcome(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_count(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_count_by_name(const YAML::Node& per_name, EventKind kind, const Expectation& x,

@@ -381,18 +381,34 @@ void check_route(const Expectation& e, const std::vector<std::pair<std::string, 
     c.detail = "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
 }
 
-void check_console(const Expectation& e, const std::string& console, CheckResult& c) {
+bool text_matches(const Expectation& e, const std::string& text) {
     switch (e.match) {
         case Expectation::Match::Contains:
-            c.passed = console.find(e.text) != std::string::npos;
-            break;
+            return text.find(e.text) != std::string::npos;
         case Expectation::Match::Equals:
-            c.passed = console == e.text;
-            break;
+            return text == e.text;
         case Expectation::Match::Excludes:
-            c.passed = console.find(e.text) == std::string::npos;
-            break;
+            return text.find(e.text) == std::string::npos;
     }
+    return false;
+}
+
+// The reason the decision banner shows for syscall k (decision_why).
+void check_why(const Expectation& e, const Trace& t, int k, CheckResult& c) {
+    const SyscallRecord& rec = t.syscalls[static_cast<size_t>(k)];
+    std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
+    const Event* d = decision_event(t, k);
+    if (!d) {
+        c.detail = who + " never chose sysret or iret";
+        return;
+    }
+    std::string why = decision_why(*d);
+    c.passed = text_matches(e, why);
+    c.detail = who + ": \"" + why + "\"";
+}
+
+void check_console(const Expectation& e, const std::string& console, CheckResult& c) {
+    c.passed = text_matches(e, console);
     std::string shown = console;
     for (char& ch : shown)
         if (ch == '\n') ch = '|';
@@ -450,6 +466,7 @@ bool about_one_syscall(const Expectation& e) {
         case Expectation::Kind::Ret:
         case Expectation::Kind::Route:
         case Expectation::Kind::Labels:
+        case Expectation::Kind::Why:
             return true;
         case Expectation::Kind::Count:
             return e.syscall.kind != SyscallSelector::Kind::All;
@@ -540,6 +557,9 @@ CheckResult WalkRunner::check(const Expectation& e) {
             break;
         case Expectation::Kind::Sigframe:
             check_sigframe(e, value, s.user_stack(), c);
+            break;
+        case Expectation::Kind::Why:
+            check_why(e, t, k, c);
             break;
     }
     if (c.passed) c.detail.clear();

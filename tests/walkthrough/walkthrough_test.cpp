@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "slowpath/report.h"
+
 namespace slowpath {
 namespace {
 
@@ -441,6 +443,56 @@ steps:
     EXPECT_EQ(results[1].question->answer, 1u);
     EXPECT_EQ(results[2].screenshot, "picture.png");
     EXPECT_EQ(runner.session_if_started(), nullptr);  // nothing needed the machine
+}
+
+// `why` checks the reason the decision banner shows: decision_why(), the
+// same text the report's "why" holds.
+TEST(WalkRunner, WhyChecksTheDecisionBannersReason) {
+    Walkthrough w = parse(R"(
+title: why
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - setup: {inject: SIGPENDING, at: exit}
+  - move: {to: focus}
+  - expect: {why: "signal"}
+  - move: {to: decision}
+  - expect: {why: {excludes: "fast sysret"}}
+  - expect: {why: "the fast sysret"}
+  - expect: {syscall: rt_sigaction, why: {contains: "no work flags at sysret_check"}}
+)");
+    WalkRunner runner(w, 0);
+    auto results = runner.run_all();
+    ASSERT_EQ(results.size(), 7u);
+    const Trace& t = runner.session().trace();
+    ASSERT_GE(t.focus, 0);
+    const Event* d = decision_event(t, t.focus);
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->kind, EventKind::Decision);
+    std::string why = decision_why(t, t.focus);
+    EXPECT_EQ(why, d->text);
+    EXPECT_NE(why.find("signal"), std::string::npos) << why;
+    for (size_t i : {2u, 4u, 6u})
+        for (const auto& c : results[i].checks)
+            EXPECT_TRUE(c.passed) << "step " << i << ": " << c.what << ": " << c.detail;
+    ASSERT_EQ(results[5].checks.size(), 1u);
+    EXPECT_FALSE(results[5].checks[0].passed);
+    EXPECT_EQ(results[5].checks[0].what,
+              "the decision of the focus syscall says \"the fast sysret\"");
+    EXPECT_EQ(results[5].checks[0].detail, "getpid (syscall #1): \"" + why + "\"");
+    // The report's "why" is the same text.
+    EXPECT_EQ(report_json(runner.session())["syscalls"][t.focus]["why"], why);
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - expect: {syscall: all, why: x}
+  - expect: {why: {has: x}}
+)"),
+              (Lines{"test.yaml:6:23: why is about one syscall: syscall cannot be all",
+                     "test.yaml:7:20: unknown key 'has' in why (expected one of: contains, "
+                     "excludes, equals)"}));
 }
 
 }  // namespace

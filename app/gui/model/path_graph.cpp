@@ -283,7 +283,7 @@ LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace)
     if (snap.decision && *snap.decision < trace.events.size()) {
         const Event& decision = trace.events[*snap.decision];
         lit.chosen_exit = graph.find(decision.a[0] == SP_DECISION_SYSRET ? kSysretNode : kIretNode);
-        lit.decision_why = decision.text;
+        lit.decision_why = decision_why(decision);
     }
     if (snap.exit_event && *snap.exit_event < trace.events.size()) {
         const Event& exit = trace.events[*snap.exit_event];

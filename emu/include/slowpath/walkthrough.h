@@ -148,8 +148,9 @@ struct Expectation {
         Returned,  // the last value a C function called from the entry code returned
         Count,     // how many events of a kind (or calls/labels of a name) so far
         Sigframe,  // a signal frame on the user stack
+        Why,       // the selected syscall's decision reason (decision_why, as the banner shows)
     };
-    enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console
+    enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console, Why
 
     Kind kind = Kind::At;
     int line = 0, column = 0;
@@ -160,10 +161,10 @@ struct Expectation {
     Outcome outcome = Outcome::Exited;  // Outcome
     Match match = Match::Contains;
     std::vector<std::string> names;  // Route, Labels
-    std::string text;                // Console
+    std::string text;                // Console, Why
     int ring = 0;                    // Ring
     bool present = true;             // Sigframe
-    SyscallSelector syscall;         // Exit, Ret, Route, Labels, Count
+    SyscallSelector syscall;         // Exit, Ret, Route, Labels, Count, Why
 
     std::string describe() const;  // one line: what must hold
 };
