@@ -50,10 +50,16 @@ nlohmann::json step_json(const StepResult& r) {
         j["points"] = points;
     }
     if (r.question) {
-        j["question"] = {{"question", r.question->question},
-                         {"choices", r.question->choices},
-                         {"answer", r.question->choices[r.question->answer]},
-                         {"explain", r.question->explanation}};
+        const Question& q = *r.question;
+        j["question"] = {{"question", q.question},
+                         {"choices", q.choices},
+                         {"answer", q.choices[q.answer]},
+                         {"explain", q.explanation}};
+        // The feedback each answer gets (its own text, else the common one).
+        json per_choice = json::object();
+        for (size_t i = 0; i < q.choices.size(); i++)
+            per_choice[q.choices[i]] = q.explanation_for(i);
+        j["question"]["explain_choices"] = per_choice;
     }
     if (!r.screenshot.empty()) j["screenshot"] = r.screenshot;
     j["machine_step"] = r.machine_step;
@@ -95,8 +101,15 @@ void print_step(const StepResult& r, bool quiet) {
                 std::cout << "         " << static_cast<char>('a' + i) << ") " << q.choices[i]
                           << "\n";
             std::cout << "      A: " << q.choices[q.answer] << "\n";
-            if (!q.explanation.empty())
-                std::cout << indent(narration_plain(q.explanation), "         ");
+            if (!q.explanation_for(q.answer).empty())
+                std::cout << indent(narration_plain(q.explanation_for(q.answer)), "         ");
+            // A wrong answer's own feedback, after the answer.
+            for (size_t i = 0; i < q.choices.size(); i++) {
+                if (i == q.answer || i >= q.explanations.size() || q.explanations[i].empty())
+                    continue;
+                std::cout << "      if " << q.choices[i] << ":\n"
+                          << indent(narration_plain(q.explanations[i]), "         ");
+            }
         }
         if (!r.screenshot.empty())
             std::cout << "      (screenshot " << r.screenshot << ": GUI only)\n";

@@ -356,7 +356,28 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
     } else {
         ok = false;
     }
-    ok &= optional_field(n, "explain", "explain", &Parser::text, out.explanation);
+    if (!n["explain"]) return ok;
+    // One text for every answer, or a map choice: text (feedback per answer).
+    const YAML::Node explain = for_era(n["explain"]);
+    if (!explain.IsMap()) {
+        ok &= optional_field(n, "explain", "explain", &Parser::text, out.explanation);
+        return ok;
+    }
+    out.explanations.assign(out.choices.size(), std::string());
+    for (const auto& kv : explain) {
+        std::string choice = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+        auto it = std::find(out.choices.begin(), out.choices.end(), choice);
+        if (it == out.choices.end()) {
+            error(kv.first, "explain names '" + choice + "', which is not one of the choices (" +
+                                join(out.choices) + ")");
+            ok = false;
+            continue;
+        }
+        if (auto t = text(kv.second, "explain " + choice))
+            out.explanations[static_cast<size_t>(it - out.choices.begin())] = *t;
+        else
+            ok = false;
+    }
     return ok;
 }
 

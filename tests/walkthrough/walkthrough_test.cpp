@@ -445,6 +445,32 @@ steps:
     EXPECT_EQ(runner.session_if_started(), nullptr);  // nothing needed the machine
 }
 
+TEST(WalkthroughLoad, ExplainPerChoice) {
+    Walkthrough w = parse(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - ask: {question: q, choices: [a, b, c], answer: a, explain: {b: "not b", a: "yes a"}}
+  - ask: {question: q, choices: [a, b], answer: b, explain: "one for all"}
+)");
+    const Question& q = w.plans[0].steps[0].question;
+    EXPECT_EQ(q.explanation_for(0), "yes a");
+    EXPECT_EQ(q.explanation_for(1), "not b");
+    EXPECT_EQ(q.explanation_for(2), "");
+    const Question& old = w.plans[0].steps[1].question;
+    EXPECT_EQ(old.explanation_for(0), "one for all");
+    EXPECT_EQ(old.explanation_for(1), "one for all");
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - ask: {question: q, choices: [a, b], answer: a, explain: {d: x}}
+)"),
+              (Lines{"test.yaml:6:62: explain names 'd', which is not one of the choices (a, b)"}));
+}
+
 // `why` checks the reason the decision banner shows: decision_why(), the
 // same text the report's "why" holds.
 TEST(WalkRunner, WhyChecksTheDecisionBannersReason) {

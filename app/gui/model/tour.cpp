@@ -259,6 +259,8 @@ nlohmann::json Tour::dump() const {
                   {"answer", verdict_->question->answer},
                   {"right", verdict_->right()}};
         v["chosen"] = verdict_->chosen ? json(*verdict_->chosen) : json(nullptr);
+        const Question& q = *verdict_->question;
+        v["explain"] = q.explanation_for(verdict_->chosen ? *verdict_->chosen : q.answer);
         out["verdict"] = v;
     }
     return out;

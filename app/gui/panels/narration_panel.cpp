@@ -482,7 +482,7 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         ImGui::PushTextWrapPos(0.0f);
         text_font(ctx.fonts.bold, accent, head);
         ImGui::PopTextWrapPos();
-        draw_markdown(ctx, q.explanation, c.text);
+        draw_markdown(ctx, q.explanation_for(v->chosen ? *v->chosen : q.answer), c.text);
         ImGui::Unindent(em * 0.6f);
         ImVec2 bottom = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + em * 0.22f, bottom.y),

@@ -100,8 +100,15 @@ struct PointTarget {
 struct Question {
     std::string question;
     std::vector<std::string> choices;
-    size_t answer = 0;  // index into choices
-    std::string explanation;
+    size_t answer = 0;                      // index into choices
+    std::string explanation;                // `explain: text`: for every answer
+    std::vector<std::string> explanations;  // `explain: {choice: text}`: one per choice, or ""
+    // What to show after `choice` was picked: its own text, else the common one.
+    const std::string& explanation_for(size_t choice) const {
+        if (choice < explanations.size() && !explanations[choice].empty())
+            return explanations[choice];
+        return explanation;
+    }
 };
 
 // A test on one value: op against value, after an optional mask; or a
