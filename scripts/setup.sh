@@ -9,6 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core musl-tools help2man python3 busybox-static
+  fonts-dejavu-extra
   xvfb xauth mesa-utils libgl1-mesa-dri xdotool xclip
   clang libclang-rt-14-dev
   linux-source-6.12

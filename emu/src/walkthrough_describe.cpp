@@ -236,6 +236,7 @@ std::string Step::describe() const {
 Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
                               const LoadOptions& options) {
     Parser parser(name, options);
+    parser.set_source(text);
     YAML::Node root;
     try {
         root.reset(YAML::Load(text));

@@ -57,6 +57,8 @@ class Parser {
  public:
     Parser(std::string file, LoadOptions options) : file_(std::move(file)), options_(options) {}
 
+    // The file's text: narration problems are reported at their place in it.
+    void set_source(std::string text) { source_ = std::move(text); }
     Walkthrough parse(const YAML::Node& root);
     void error(const YAML::Mark& mark, const std::string& message);
     void error(const YAML::Node& at, const std::string& message) { error(at.Mark(), message); }
@@ -105,6 +107,8 @@ class Parser {
                                             ValueTest& t);
 
     std::optional<Step> step(const YAML::Node& n);
+    // Narration (say, ask's explain): unbalanced markup reported at its line and column.
+    void narration(const YAML::Node& n, const std::string& text);
     bool move(const YAML::Node& n, MoveStep& out);
     bool point(const YAML::Node& n, std::vector<PointTarget>& out);
     bool ask(const YAML::Node& n, Question& out);
@@ -137,7 +141,7 @@ class Parser {
     bool expect_ret(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_named_values(const ExpectKey& k, std::vector<Expectation>& out);  // register...
     bool expect_tif(const ExpectKey& k, std::vector<Expectation>& out);
-    bool expect_route(const ExpectKey& k, std::vector<Expectation>& out);  // route, labels
+    bool expect_route(const ExpectKey& k, std::vector<Expectation>& out);    // route, labels
     bool expect_console(const ExpectKey& k, std::vector<Expectation>& out);  // console, why
     bool expect_outcome(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_count(const ExpectKey& k, std::vector<Expectation>& out);
@@ -151,6 +155,7 @@ class Parser {
     bool match_list(const YAML::Node& n, const std::string& what, bool labels_only, Expectation& e);
 
     std::string file_;
+    std::string source_;
     LoadOptions options_;
     std::vector<Diagnostic> diagnostics_;
     std::set<std::tuple<int, int, std::string>> seen_;

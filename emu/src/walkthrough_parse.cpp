@@ -347,6 +347,53 @@ Walkthrough Parser::parse(const YAML::Node& root) {
     return w;
 }
 
+void Parser::narration(const YAML::Node& n, const std::string& text) {
+    auto problem = check_narration(text);
+    if (!problem) return;
+    YAML::Mark at = n.Mark();
+    // Where the text's line `problem->line` is in the file: a block scalar
+    // (`|` or `>`) starts on the line below its indicator, indented; a
+    // quoted one after its quote; a plain one where it starts.
+    std::vector<std::string> lines;
+    for (size_t start = 0; start <= source_.size();) {
+        size_t end = source_.find('\n', start);
+        if (end == std::string::npos) end = source_.size();
+        lines.push_back(source_.substr(start, end - start));
+        start = end + 1;
+    }
+    auto char_at = [&](int line, int column) -> char {
+        if (line < 0 || static_cast<size_t>(line) >= lines.size()) return 0;
+        const std::string& l = lines[static_cast<size_t>(line)];
+        return column >= 0 && static_cast<size_t>(column) < l.size()
+                   ? l[static_cast<size_t>(column)]
+                   : 0;
+    };
+    char first = char_at(at.line, at.column);
+    if (first == '|' || first == '>') {
+        int line = at.line + 1;
+        while (static_cast<size_t>(line) < lines.size() &&
+               lines[static_cast<size_t>(line)].find_first_not_of(' ') == std::string::npos)
+            line++;
+        int indent = static_cast<size_t>(line) < lines.size()
+                         ? static_cast<int>(lines[static_cast<size_t>(line)].find_first_not_of(' '))
+                         : 0;
+        at.line = line + problem->line;
+        at.column = indent + problem->column;
+    } else {
+        int quote = first == '"' || first == '\'' ? 1 : 0;
+        if (problem->line == 0) {
+            at.column += quote + problem->column;
+        } else {
+            at.line += problem->line;
+            int indent = static_cast<int>(
+                lines[std::min(lines.size() - 1, static_cast<size_t>(at.line))].find_first_not_of(
+                    ' '));
+            at.column = std::max(0, indent) + problem->column;
+        }
+    }
+    error(at, problem->message);
+}
+
 std::optional<Step> Parser::step(const YAML::Node& n) {
     Step st;
     st.line = n.Mark().line + 1;
@@ -419,10 +466,12 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
             parsed = move(v, st.move);
             break;
         case StepKind::Say:
-            if (auto t = text(v, "say"))
+            if (auto t = text(v, "say")) {
                 st.text = *t;
-            else
+                narration(v, *t);
+            } else {
                 parsed = false;
+            }
             break;
         case StepKind::Point:
             parsed = point(v, st.points);

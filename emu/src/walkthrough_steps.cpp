@@ -361,6 +361,7 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
     const YAML::Node explain = for_era(n["explain"]);
     if (!explain.IsMap()) {
         ok &= optional_field(n, "explain", "explain", &Parser::text, out.explanation);
+        if (explain.IsScalar()) narration(explain, out.explanation);
         return ok;
     }
     out.explanations.assign(out.choices.size(), std::string());
@@ -373,9 +374,10 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
             ok = false;
             continue;
         }
-        if (auto t = text(kv.second, "explain " + choice))
+        if (auto t = text(kv.second, "explain " + choice)) {
             out.explanations[static_cast<size_t>(it - out.choices.begin())] = *t;
-        else
+            narration(for_era(kv.second), *t);
+        } else
             ok = false;
     }
     return ok;

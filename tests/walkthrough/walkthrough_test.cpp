@@ -275,6 +275,45 @@ TEST(Narration, BoldCodeAndLists) {
     EXPECT_EQ(narration_plain("- first line\n  and more\n"), "- first line\n  and more\n");
 }
 
+TEST(Narration, ItalicOrAnErrorWithLineAndColumn) {
+    auto lines = parse_narration("an *italic* word, 2 * 3 = 6, **bold**\n* a bullet\n");
+    ASSERT_EQ(lines.size(), 2u);
+    ASSERT_EQ(lines[0].spans.size(), 4u);
+    EXPECT_EQ(lines[0].spans[1].text, "italic");
+    EXPECT_TRUE(lines[0].spans[1].italic);
+    EXPECT_FALSE(lines[0].spans[2].italic);
+    EXPECT_EQ(lines[0].spans[2].text, " word, 2 * 3 = 6, ");
+    EXPECT_TRUE(lines[0].spans[3].bold);
+    EXPECT_EQ(lines[1].kind, NarrationLine::Kind::Bullet);
+    EXPECT_EQ(narration_plain("an *italic* word"), "an italic word\n");
+    EXPECT_FALSE(check_narration("*a* and `*` and 2 * 3\n* bullet *b*"));
+    auto p = check_narration("fine\nnot *closed here");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->line, 1);
+    EXPECT_EQ(p->column, 4);
+    // The loader reports it where it is in the file: block, plain and quoted.
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - say: |
+      First line.
+      Then *one star.
+  - say: a *b
+  - say: "x *y"
+  - ask: {question: q, choices: [a, b], answer: a, explain: {b: "no *way"}}
+)"),
+              (Lines{"test.yaml:8:12: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)",
+                     "test.yaml:9:12: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)",
+                     "test.yaml:10:13: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)",
+                     "test.yaml:11:69: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)"}));
+}
+
 // ---- the shipped walkthroughs load --------------------------------------------------------
 
 TEST(ShippedWalkthroughs, AllLoadAndAtLeastTenExist) {

@@ -108,7 +108,10 @@ void draw_markdown(const UiContext& ctx, const std::string& text, ImU32 color) {
             }
         }
         for (const NarrationSpan& span : line.spans) {
-            ImFont* font = span.code ? ctx.fonts.mono : span.bold ? ctx.fonts.bold : ctx.fonts.sans;
+            ImFont* font = span.code     ? ctx.fonts.mono
+                           : span.bold   ? ctx.fonts.bold
+                           : span.italic ? ctx.fonts.italic
+                                         : ctx.fonts.sans;
             // Words keep their trailing space, so wrapping never splits "x,".
             size_t i = 0;
             while (i < span.text.size()) {

@@ -226,6 +226,7 @@ struct NarrationSpan {
     std::string text;
     bool bold = false;
     bool code = false;
+    bool italic = false;
 };
 struct NarrationLine {
     enum class Kind : uint8_t { Paragraph, Bullet, Numbered, Blank };
@@ -234,9 +235,18 @@ struct NarrationLine {
     bool continues = false;  // an indented line that continues the list item above
     std::vector<NarrationSpan> spans;
 };
-// **bold**, `code`, "- " / "* " bullets, "1. " numbered items (indented lines
-// below an item continue it); other text as is. Markers do not span lines.
+// **bold**, *italic*, `code`, "- " / "* " bullets, "1. " numbered items
+// (indented lines below an item continue it); other text as is. Markers do
+// not span lines; a `*` with a space on each side is text.
 std::vector<NarrationLine> parse_narration(const std::string& text);
+// Where narration's markup is unbalanced (an opening `*` with no closing one
+// on its line): line and column (0-based, in `text`) and why. The loader
+// reports it as file:line:column.
+struct NarrationProblem {
+    int line = 0, column = 0;
+    std::string message;
+};
+std::optional<NarrationProblem> check_narration(const std::string& text);
 // The same as plain text (markers dropped, bullets kept as "- ").
 std::string narration_plain(const std::string& text);
 
