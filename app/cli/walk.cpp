@@ -70,7 +70,8 @@ nlohmann::json step_json(const StepResult& r) {
                           {"passed", c.passed},
                           {"detail", c.detail},
                           {"line", c.line},
-                          {"column", c.column}});
+                          {"column", c.column},
+                          {"judged_at", c.judged_at}});
     j["checks"] = checks;
     j["passed"] = r.passed();
     return j;
@@ -119,6 +120,8 @@ void print_step(const StepResult& r, bool quiet) {
         std::cout << "      " << (c.passed ? "PASS " : "FAIL ") << c.what;
         if (!c.detail.empty()) std::cout << ": " << c.detail;
         std::cout << "\n";
+        if (!c.passed && !c.judged_at.empty())
+            std::cout << "           judged at " << c.judged_at << "\n";
     }
 }
 

@@ -181,7 +181,19 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
     if (n.IsScalar()) {
         to = n.Scalar();
     } else {
-        if (!map_with(n, "move", {"steps", "back", "label", "to", "name", "count"})) return false;
+        if (!map_with(n, "move", {"steps", "back", "label", "to", "name", "count", "in"}))
+            return false;
+        if (n["in"]) {
+            auto in = text(n["in"], "in");
+            if (!in) return false;
+            if (*in != "run" && *in != "focus") {
+                error(n["in"], "unknown scope '" + *in +
+                                   "' (focus: search from the focus syscall, the default; run: "
+                                   "from the current step)");
+                return false;
+            }
+            out.in_run = *in == "run";
+        }
         int forms =
             (n["steps"] ? 1 : 0) + (n["back"] ? 1 : 0) + (n["label"] ? 1 : 0) + (n["to"] ? 1 : 0);
         if (forms != 1) {

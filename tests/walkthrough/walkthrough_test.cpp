@@ -152,8 +152,7 @@ TEST(WalkthroughLoad, SmallerMistakes) {
               Lines{"test.yaml:6:5: a step has one kind: 'say' and 'move' belong in two steps"});
     EXPECT_EQ(parse_problems(head + "  - move: {steps: 2, colour: red}\n"),
               Lines{"test.yaml:5:22: unknown key 'colour' in move (expected one of: steps, back, "
-                    "label, to, "
-                    "name, count)"});
+                    "label, to, name, count, in)"});
     EXPECT_EQ(parse_problems(head + "  - expect: {register: {rzz: 1}}\n"),
               Lines{"test.yaml:5:25: unknown register 'rzz'"});
     EXPECT_EQ(parse_problems(head + "  - expect: {pt_regs: {rcx: {state: lost}}}\n"),
@@ -508,6 +507,64 @@ steps:
   - ask: {question: q, choices: [a, b], answer: a, explain: {d: x}}
 )"),
               (Lines{"test.yaml:6:62: explain names 'd', which is not one of the choices (a, b)"}));
+}
+
+// Before the focus syscall a move searches from the focus syscall's entry
+// (the one checks judge); `in: run` searches the whole run from here.
+TEST(WalkRunner, MovesBeforeTheFocusSearchFromItAndFailuresSayWhere) {
+    Walkthrough w = parse(R"(
+title: scope
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - move: {to: check, name: sysret_check}
+  - expect: {syscall: current, why: "no work flags"}
+  - setup: {restart: true}
+  - move: {to: check, name: sysret_check, in: run}
+  - expect: {syscall: focus, exit: sysret}
+  - expect: {syscall: current, ret: 1}
+  - setup: {restart: true}
+  - move: {label: sysret_check}
+  - expect: {ring: 3}
+)");
+    WalkRunner runner(w, 0);
+    auto results = runner.run_all();
+    ASSERT_EQ(results.size(), 9u);
+    const Trace& t = runner.session().trace();
+    ASSERT_GE(t.focus, 1);  // rt_sigaction first: the demo installs its handler
+    uint64_t focus_entry = t.syscalls[static_cast<size_t>(t.focus)].entry_step;
+    // Scoped: the check of the focus syscall, not the earlier rt_sigaction's.
+    EXPECT_GT(results[0].machine_step, focus_entry);
+    EXPECT_TRUE(results[1].passed());
+    // in: run: the first sysret_check of the run, in rt_sigaction.
+    EXPECT_LT(results[3].machine_step, focus_entry);
+    EXPECT_TRUE(results[4].passed());
+    ASSERT_EQ(results[5].checks.size(), 1u);
+    const CheckResult& c = results[5].checks[0];
+    EXPECT_FALSE(c.passed);
+    EXPECT_EQ(c.detail, "rt_sigaction (syscall #0) returned 0");
+    EXPECT_EQ(c.judged_at.rfind(
+                  "step " + std::to_string(results[3].machine_step) + " at sysret_check", 0),
+              0u)
+        << c.judged_at;
+    EXPECT_NE(c.judged_at.find(", in rt_sigaction (syscall #0, not the focus syscall)"),
+              std::string::npos)
+        << c.judged_at;
+    // A label move is scoped the same way; a failed check says where it was judged.
+    EXPECT_GT(results[7].machine_step, focus_entry);
+    ASSERT_EQ(results[8].checks.size(), 1u);
+    EXPECT_NE(results[8].checks[0].judged_at.find("in getpid (syscall #1, the focus syscall)"),
+              std::string::npos)
+        << results[8].checks[0].judged_at;
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - move: {to: check, in: everywhere}
+)"),
+              (Lines{"test.yaml:6:27: unknown scope 'everywhere' (focus: search from the focus "
+                     "syscall, the default; run: from the current step)"}));
 }
 
 // `why` checks the reason the decision banner shows: decision_why(), the

@@ -226,7 +226,10 @@ nlohmann::json Tour::dump() const {
                          {"skipped", r.skipped},
                          {"machine_step", r.machine_step}});
         for (const CheckResult& c : r.checks)
-            checks.push_back({{"what", c.what}, {"passed", c.passed}, {"detail", c.detail}});
+            checks.push_back({{"what", c.what},
+                              {"passed", c.passed},
+                              {"detail", c.detail},
+                              {"judged_at", c.judged_at}});
     }
     json points = json::array();
     for (const PointTarget& p : this->points()) points.push_back(p.text());

@@ -556,6 +556,8 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
                 text(
                     check.passed ? c.text_dim : c.text,
                     check.what + (check.passed || check.detail.empty() ? "" : ": " + check.detail));
+                if (!check.passed && !check.judged_at.empty())
+                    text(c.text_dim, "judged at " + check.judged_at);
             }
         for (const std::string& name : t.screenshots()) {
             std::string file = shot_name(name, t);

@@ -89,6 +89,9 @@ struct MoveStep {
     uint64_t count = 1;
     std::string name;                    // Label: the label; Event: optional event name filter
     EventKind event = EventKind::Label;  // Event
+    // Label and Event moves made before the focus syscall search from its
+    // entry (as checks judge the focus syscall); `in: run` searches from here.
+    bool in_run = false;
 };
 
 struct PointTarget {
@@ -257,6 +260,9 @@ struct CheckResult {
     bool passed = false;
     std::string detail;  // what was found when it failed (or a note when it passed)
     int line = 0, column = 0;
+    // Where it was judged: "step 1234 at sysret_check (entry_64.S:310), in getpid
+    // (syscall #1, the focus syscall)".
+    std::string judged_at;
 };
 
 struct StepResult {
@@ -314,6 +320,7 @@ class WalkRunner {
     void apply_setup(const Step& step, StepResult& result);
     void apply_move(const Step& step, StepResult& result);
     CheckResult check(const Expectation& e);
+    std::string judged_at();  // CheckResult::judged_at for the machine now
     int select_syscall(const SyscallSelector& selector, std::string* why);
     std::vector<std::pair<std::string, bool>> route_so_far(int syscall) const;  // name, is_label
 
