@@ -132,15 +132,23 @@ CLI::App* add_walk_command(CLI::App& app, WalkOptions& options) {
         "walk",
         "run walkthroughs headless: print the narration and PASS/FAIL for each expectation");
     cmd->add_option("files", options.files,
-                    "walkthrough files (YAML), e.g. assets/walkthroughs/*.yaml")
-        ->required();
+                    "walkthrough files (YAML), e.g. assets/walkthroughs/*.yaml");
     cmd->add_flag("--json", options.json, "print one JSON object");
+    cmd->add_flag("--vocabulary", options.vocabulary,
+                  "print every name a lesson may use (the list in docs/walkthroughs.md)");
     cmd->add_flag("--quiet", options.quiet, "print only failures and the summary");
     return cmd;
 }
 
 int walk_command(const WalkOptions& options) {
     using nlohmann::json;
+
+    if (options.vocabulary) {
+        if (!options.files.empty()) throw UsageError("walk --vocabulary takes no files");
+        std::cout << walkthrough_vocabulary();
+        return 0;
+    }
+    if (options.files.empty()) throw UsageError("walk needs at least one walkthrough file");
 
     // Check every file before anything runs.
     std::vector<Walkthrough> walkthroughs;

@@ -23,6 +23,33 @@ namespace {
 const char* const kStepKinds[] = {"setup", "move", "say", "point", "ask", "expect", "shoot"};
 }  // namespace
 
+const std::vector<std::string>& Parser::step_kinds() {
+    static const std::vector<std::string> kinds(std::begin(kStepKinds), std::end(kStepKinds));
+    return kinds;
+}
+
+const std::vector<std::string>& Parser::header_keys() {
+    static const std::vector<std::string> keys = {"title", "summary", "era",
+                                                  "eras",  "program", "steps"};
+    return keys;
+}
+
+const std::vector<std::string>& Parser::program_keys() {
+    static const std::vector<std::string> keys = {"syscall", "bad_pointer", "max_steps"};
+    return keys;
+}
+
+std::string slot_list() {
+    std::vector<std::string> names(pt_regs_slot_names().begin(), pt_regs_slot_names().end());
+    for (const auto& [alias, slot] : pt_regs_slot_aliases()) names.emplace_back(alias);
+    return join(names);
+}
+
+std::string register_list() {
+    return join(
+        std::vector<std::string>(walkthrough_registers().begin(), walkthrough_registers().end()));
+}
+
 void Parser::error(const YAML::Mark& mark, const std::string& message) {
     int line = mark.line >= 0 ? mark.line + 1 : 1;
     int column = mark.column >= 0 ? mark.column + 1 : 1;
@@ -262,7 +289,7 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         error(root, "a walkthrough is a map with title, era or eras, program and steps");
         return w;
     }
-    map_with(root, "the walkthrough", {"title", "summary", "era", "eras", "program", "steps"});
+    map_with(root, "the walkthrough", header_keys());
 
     if (require(root, "title", "the walkthrough"))
         if (auto t = text(root["title"], "title")) w.title = *t;
@@ -293,7 +320,7 @@ Walkthrough Parser::parse(const YAML::Node& root) {
 
     if (require(root, "program", "the walkthrough")) {
         const YAML::Node p = root["program"];
-        if (map_with(p, "program", {"syscall", "bad_pointer", "max_steps"})) {
+        if (map_with(p, "program", program_keys())) {
             if (require(p, "syscall", "program")) {
                 if (auto s = text(p["syscall"], "program syscall")) {
                     if (auto nr = parse_syscall(*s))

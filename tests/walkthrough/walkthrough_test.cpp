@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -153,8 +154,11 @@ TEST(WalkthroughLoad, SmallerMistakes) {
     EXPECT_EQ(parse_problems(head + "  - move: {steps: 2, colour: red}\n"),
               Lines{"test.yaml:5:22: unknown key 'colour' in move (expected one of: steps, back, "
                     "label, to, name, count, in)"});
-    EXPECT_EQ(parse_problems(head + "  - expect: {register: {rzz: 1}}\n"),
-              Lines{"test.yaml:5:25: unknown register 'rzz'"});
+    EXPECT_EQ(
+        parse_problems(head + "  - expect: {register: {rzz: 1}}\n"),
+        Lines{"test.yaml:5:25: unknown register 'rzz' (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, "
+              "r8, r9, r10, r11, r12, r13, r14, r15, rip, rflags, cs, ss, cpl, cr2, fs_base, "
+              "gs_base, kernel_gs_base)"});
     EXPECT_EQ(parse_problems(head + "  - expect: {pt_regs: {rcx: {state: lost}}}\n"),
               Lines{"test.yaml:5:37: unknown slot state 'lost' (valid, not-saved or not-fixed)"});
     EXPECT_EQ(parse_problems(head + "  - setup: {inject: SIGPENDING}\n"),
@@ -368,6 +372,51 @@ TEST(Documentation, CompleteExampleLoadsAndPasses) {
             }
         EXPECT_GT(checks, 8u);
     }
+}
+
+// The docs list every name a lesson may use, as walk --vocabulary prints it.
+TEST(Documentation, VocabularyMatchesTheParsersTables) {
+    std::ifstream in(kDocs);
+    ASSERT_TRUE(in) << kDocs;
+    std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string begin = "<!-- vocabulary: begin -->\n", end = "<!-- vocabulary: end -->";
+    size_t b = doc.find(begin), e = doc.find(end);
+    ASSERT_NE(b, std::string::npos) << kDocs << " has no " << begin;
+    ASSERT_NE(e, std::string::npos) << kDocs << " has no " << end;
+    std::string listed = doc.substr(b + begin.size(), e - b - begin.size());
+    EXPECT_EQ(listed, walkthrough_vocabulary())
+        << "docs/walkthroughs.md's vocabulary is out of date: replace the lines between the "
+           "vocabulary markers with the output of `slowpath-cli walk --vocabulary`";
+    std::string v = walkthrough_vocabulary();
+    for (const char* name : {"why", "explain", "in", "orig_ax = orig_rax", "SIGPENDING",
+                             "sysret_check", "syscall_exit_slowpath", "do_syscall_64"})
+        EXPECT_NE(v.find(name), std::string::npos) << name;
+}
+
+TEST(WalkthroughLoad, KernelSlotNamesAndValidNamesInErrors) {
+    Walkthrough w = parse(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - expect: {pt_regs: {di: 0, orig_ax: 39, ip: 0, flags: 0, sp: 0, rflags: 0}}
+)");
+    const auto& e = w.plans[0].steps[0].expectations;
+    ASSERT_EQ(e.size(), 6u);
+    EXPECT_EQ(pt_regs_slot_index("di"), pt_regs_slot_index("rdi"));
+    EXPECT_EQ(pt_regs_slot_index("orig_ax"), pt_regs_slot_index("orig_rax"));
+    EXPECT_EQ(pt_regs_slot_index("rflags"), pt_regs_slot_index("eflags"));
+    auto p = parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - expect: {pt_regs: {dii: 0}, register: {xax: 1}}
+)");
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].rfind("test.yaml:6:24: unknown pt_regs slot 'dii' (r15, r14, ", 0), 0u) << p[0];
+    EXPECT_NE(p[0].find("orig_rax, rip, cs, eflags, rsp, ss, bp, bx, ax"), std::string::npos);
+    EXPECT_EQ(p[1].rfind("test.yaml:6:44: unknown register 'xax' (rax, rcx, ", 0), 0u) << p[1];
 }
 
 // ---- running against the machine ------------------------------------------------------------

@@ -217,6 +217,13 @@ struct LoadOptions {
     bool use_kernel_symbols = true;
 };
 
+// Every name a lesson may use, as Markdown (`walk --vocabulary`, and the list
+// in docs/walkthroughs.md): step kinds, keys, expectation names, move
+// targets, panels, registers, pt_regs slots and aliases, TIF flags,
+// injections, and each era's labels and C functions (from its kernel image
+// when options.use_kernel_symbols and it loads). Made from the parser's tables.
+std::string walkthrough_vocabulary(const LoadOptions& options = {});
+
 // Reads and checks a walkthrough; throws WalkthroughError with every problem.
 Walkthrough load_walkthrough(const std::string& path, const LoadOptions& options = {});
 // The same from text in memory; `name` stands for the file in diagnostics.
