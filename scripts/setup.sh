@@ -13,6 +13,7 @@ packages=(
   python3-pil
   libgif-dev
   clang-tidy
+  fonts-dejavu-extra
   xvfb xauth mesa-utils libgl1-mesa-dri xdotool xclip
   clang libclang-rt-14-dev
   linux-source-6.12

@@ -49,7 +49,8 @@ int run_command(const RunOptions& options);
 struct WalkOptions {
     std::vector<std::string> files;
     bool json = false;
-    bool quiet = false;  // only failures and the summary
+    bool quiet = false;       // only failures and the summary
+    bool vocabulary = false;  // print every name a lesson may use, and nothing else
 };
 // Registers `walk` (walkthroughs run headless).
 CLI::App* add_walk_command(CLI::App& app, WalkOptions& options);

@@ -51,10 +51,16 @@ nlohmann::json step_json(const StepResult& r) {
         j["points"] = points;
     }
     if (r.question) {
-        j["question"] = {{"question", r.question->question},
-                         {"choices", r.question->choices},
-                         {"answer", r.question->choices[r.question->answer]},
-                         {"explain", r.question->explanation}};
+        const Question& q = *r.question;
+        j["question"] = {{"question", q.question},
+                         {"choices", q.choices},
+                         {"answer", q.choices[q.answer]},
+                         {"explain", q.explanation}};
+        // The feedback each answer gets (its own text, else the common one).
+        json per_choice = json::object();
+        for (size_t i = 0; i < q.choices.size(); i++)
+            per_choice[q.choices[i]] = q.explanation_for(i);
+        j["question"]["explain_choices"] = per_choice;
     }
     if (!r.screenshot.empty()) j["screenshot"] = r.screenshot;
     j["machine_step"] = r.machine_step;
@@ -65,7 +71,8 @@ nlohmann::json step_json(const StepResult& r) {
                           {"passed", c.passed},
                           {"detail", c.detail},
                           {"line", c.line},
-                          {"column", c.column}});
+                          {"column", c.column},
+                          {"judged_at", c.judged_at}});
     j["checks"] = checks;
     j["passed"] = r.passed();
     return j;
@@ -96,8 +103,15 @@ void print_step(const StepResult& r, bool quiet) {
                 std::cout << "         " << static_cast<char>('a' + i) << ") " << q.choices[i]
                           << "\n";
             std::cout << "      A: " << q.choices[q.answer] << "\n";
-            if (!q.explanation.empty())
-                std::cout << indent(narration_plain(q.explanation), "         ");
+            if (!q.explanation_for(q.answer).empty())
+                std::cout << indent(narration_plain(q.explanation_for(q.answer)), "         ");
+            // A wrong answer's own feedback, after the answer.
+            for (size_t i = 0; i < q.choices.size(); i++) {
+                if (i == q.answer || i >= q.explanations.size() || q.explanations[i].empty())
+                    continue;
+                std::cout << "      if " << q.choices[i] << ":\n"
+                          << indent(narration_plain(q.explanations[i]), "         ");
+            }
         }
         if (!r.screenshot.empty())
             std::cout << "      (screenshot " << r.screenshot << ": GUI only)\n";
@@ -107,6 +121,8 @@ void print_step(const StepResult& r, bool quiet) {
         std::cout << "      " << (c.passed ? "PASS " : "FAIL ") << c.what;
         if (!c.detail.empty()) std::cout << ": " << c.detail;
         std::cout << "\n";
+        if (!c.passed && !c.judged_at.empty())
+            std::cout << "           judged at " << c.judged_at << "\n";
     }
 }
 
@@ -117,15 +133,23 @@ CLI::App* add_walk_command(CLI::App& app, WalkOptions& options) {
         "walk",
         "run walkthroughs headless: print the narration and PASS/FAIL for each expectation");
     cmd->add_option("files", options.files,
-                    "walkthrough files (YAML), e.g. assets/walkthroughs/*.yaml")
-        ->required();
+                    "walkthrough files (YAML), e.g. assets/walkthroughs/*.yaml");
     cmd->add_flag("--json", options.json, "print one JSON object");
+    cmd->add_flag("--vocabulary", options.vocabulary,
+                  "print every name a lesson may use (the list in docs/walkthroughs.md)");
     cmd->add_flag("--quiet", options.quiet, "print only failures and the summary");
     return cmd;
 }
 
 int walk_command(const WalkOptions& options) {
     using nlohmann::json;
+
+    if (options.vocabulary) {
+        if (!options.files.empty()) throw UsageError("walk --vocabulary takes no files");
+        std::cout << walkthrough_vocabulary();
+        return 0;
+    }
+    if (options.files.empty()) throw UsageError("walk needs at least one walkthrough file");
 
     // Check every file before anything runs.
     std::vector<Walkthrough> walkthroughs;

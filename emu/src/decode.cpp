@@ -67,11 +67,17 @@ int pt_regs_slot_index(std::string_view name) {
     const auto& names = pt_regs_slot_names();
     for (size_t i = 0; i < names.size(); i++)
         if (names[i] == name) return static_cast<int>(i);
-    if (name == "ax") return SP_RAX / 8;
-    if (name == "ip") return SP_RIP / 8;
-    if (name == "sp") return SP_RSP / 8;
-    if (name == "flags") return SP_EFLAGS / 8;
+    for (const auto& [alias, slot] : pt_regs_slot_aliases())
+        if (alias == name) return pt_regs_slot_index(slot);
     return -1;
+}
+
+const std::vector<std::pair<std::string_view, std::string_view>>& pt_regs_slot_aliases() {
+    static const std::vector<std::pair<std::string_view, std::string_view>> aliases = {
+        {"bp", "rbp"}, {"bx", "rbx"},       {"ax", "rax"},        {"cx", "rcx"},
+        {"dx", "rdx"}, {"si", "rsi"},       {"di", "rdi"},        {"orig_ax", "orig_rax"},
+        {"ip", "rip"}, {"flags", "eflags"}, {"rflags", "eflags"}, {"sp", "rsp"}};
+    return aliases;
 }
 
 uint32_t valid_mask_partial_frame() {

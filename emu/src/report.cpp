@@ -54,8 +54,8 @@ nlohmann::json report_json(const Session& session) {
         c["return_step"] = r.return_step ? json(r.return_step) : json(nullptr);
         c["user_rip"] = hex(r.user_rip);
         c["unimplemented"] = r.unimplemented;
-        for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
-            if (t.events[i].kind == EventKind::Decision) c["why"] = t.events[i].text;
+        if (const Event* d = decision_event(t, static_cast<int>(calls.size())))
+            c["why"] = decision_why(*d);
         calls.push_back(c);
     }
     j["syscalls"] = calls;

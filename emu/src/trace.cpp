@@ -124,7 +124,25 @@ static const char* frame_change(const std::string& macro) {
     return "every slot holds a value";
 }
 
+const Event* decision_event(const Trace& t, int syscall) {
+    if (syscall < 0 || static_cast<size_t>(syscall) >= t.syscalls.size()) return nullptr;
+    const SyscallRecord& r = t.syscalls[static_cast<size_t>(syscall)];
+    for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
+        if (t.events[i].kind == EventKind::Decision) return &t.events[i];
+    return nullptr;
+}
+
+std::string decision_why(const Event& decision) {
+    return decision.text;
+}
+
+std::string decision_why(const Trace& t, int syscall) {
+    const Event* e = decision_event(t, syscall);
+    return e ? decision_why(*e) : std::string();
+}
+
 std::string describe_event(const Event& e) {
+    if (e.kind == EventKind::Decision) return decision_why(e);
     if (!e.text.empty()) return e.text;
     switch (e.kind) {
         case EventKind::SyscallEntry:

@@ -137,6 +137,16 @@ std::string Expectation::describe() const {
                     return "console does not show \"" + text + "\"";
             }
             return "console";
+        case Kind::Why:
+            switch (match) {
+                case Match::Contains:
+                    return "the decision of " + who + " says \"" + text + "\"";
+                case Match::Equals:
+                    return "the decision of " + who + " says exactly \"" + text + "\"";
+                case Match::Excludes:
+                    return "the decision of " + who + " does not say \"" + text + "\"";
+            }
+            return "why";
         case Kind::Outcome:
             return "the run ends: " + std::string(outcome_name(outcome));
         case Kind::Returned:
@@ -221,11 +231,75 @@ std::string Step::describe() const {
     return "?";
 }
 
+// ---- the vocabulary --------------------------------------------------------------------
+
+std::string walkthrough_vocabulary(const LoadOptions& options) {
+    std::string out;
+    auto line = [&](const std::string& what, const std::vector<std::string>& names) {
+        out += "- " + what + ": " + join(names) + "\n";
+    };
+    auto views = [](const std::vector<std::string_view>& v) {
+        return std::vector<std::string>(v.begin(), v.end());
+    };
+    out += "Keys:\n\n";
+    line("step kinds", Parser::step_kinds());
+    line("the walkthrough", Parser::header_keys());
+    line("`program`", Parser::program_keys());
+    line("`setup`", Parser::setup_keys());
+    line("`move`", Parser::move_keys());
+    std::vector<std::string> targets = {"focus", "ring3", "end", "over", "out"};
+    targets.emplace_back("check");
+    targets.emplace_back("syscall");
+    for (int k = 0; k <= static_cast<int>(EventKind::StepLimit); k++)
+        targets.emplace_back(event_kind_name(static_cast<EventKind>(k)));
+    line("`move` `to:`", targets);
+    line("`point`", Parser::point_keys());
+    line("`ask`", Parser::ask_keys());
+    line("`shoot`", {"file"});
+    line("`expect` (the expectation names)", Parser::expect_keys());
+    std::vector<std::string> tests = Parser::value_test_keys();
+    tests.emplace_back("state");
+    line("value tests", tests);
+    line("`state` (pt_regs)", {"valid", "not-saved", "not-fixed"});
+    line("`route`, `labels`, `console`, `why`", {"contains", "equals", "excludes"});
+    line("`syscall` (in expect)", {"focus", "current", "all", "an index", "a syscall name"});
+    line("`outcome`", {"exited", "livelock", "fault", "step-limit"});
+    line("`exit`", {"sysret", "iret", "none"});
+    line("`in` (move)", {"focus", "run"});
+    out += "\nNames:\n\n";
+    line("panels", views(walkthrough_panels()));
+    line("registers", views(walkthrough_registers()));
+    line("pt_regs slots", views(pt_regs_slot_names()));
+    std::vector<std::string> aliases;
+    for (const auto& [alias, slot] : pt_regs_slot_aliases())
+        aliases.push_back(std::string(alias) + " = " + std::string(slot));
+    line("pt_regs aliases (the kernel's field names)", aliases);
+    std::vector<std::string> flags, injectable;
+    for (const TifFlagInfo& f : tif_flags()) {
+        flags.emplace_back(f.name);
+        if (f.injectable) injectable.emplace_back(f.name);
+    }
+    line("TIF flags", flags);
+    line("injections (`inject`)", injectable);
+    line("injection times (`at`)", {"entry", "exit", "now"});
+    for (Era era : {Era::V3_13, Era::Rfc, Era::Modern}) {
+        const EraSymbols& s = era_symbols(era, options.use_kernel_symbols);
+        std::string name(era_info(era).name);
+        line(name + " labels", std::vector<std::string>(s.labels.begin(), s.labels.end()));
+        line(name + " C functions",
+             std::vector<std::string>(s.functions.begin(), s.functions.end()));
+    }
+    const auto& user = era_symbols(Era::V3_13, options.use_kernel_symbols).user;
+    line("the demo program's symbols", std::vector<std::string>(user.begin(), user.end()));
+    return out;
+}
+
 // ---- loading ------------------------------------------------------------------------------
 
 Walkthrough parse_walkthrough(const std::string& text, const std::string& name,
                               const LoadOptions& options) {
     Parser parser(name, options);
+    parser.set_source(text);
     YAML::Node root;
     try {
         root.reset(YAML::Load(text));

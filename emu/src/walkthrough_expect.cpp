@@ -9,6 +9,12 @@
 
 namespace slowpath::walkthrough_detail {
 
+const std::vector<std::string>& Parser::value_test_keys() {
+    static const std::vector<std::string> keys = {"eq", "ne", "lt",   "le",
+                                                  "gt", "ge", "mask", "canonical"};
+    return keys;
+}
+
 std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::string& what,
                                             bool allow_state) {
     const YAML::Node n = for_era(raw);
@@ -20,7 +26,7 @@ std::optional<ValueTest> Parser::value_test(const YAML::Node& raw, const std::st
         t.value = *v;
         return t;
     }
-    std::vector<std::string> keys = {"eq", "ne", "lt", "le", "gt", "ge", "mask", "canonical"};
+    std::vector<std::string> keys = value_test_keys();
     if (allow_state) keys.push_back("state");
     if (!map_with(n, what, keys)) return std::nullopt;
     bool ok = true;
@@ -142,10 +148,9 @@ bool Parser::match_list(const YAML::Node& raw, const std::string& what, bool lab
     return ok;
 }
 
-bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
-    using Handler = bool (Parser::*)(const ExpectKey&, std::vector<Expectation>&);
-    // Each key and what reads it, in the order the error message lists them.
-    static const std::pair<const char*, Handler> handlers[] = {
+// Each expect key and what reads it, in the order the error message lists them.
+const std::vector<std::pair<const char*, Parser::ExpectHandler>>& Parser::expect_table() {
+    static const std::vector<std::pair<const char*, ExpectHandler>> handlers = {
         {"at", &Parser::expect_at},
         {"ring", &Parser::expect_ring},
         {"exit", &Parser::expect_exit},
@@ -160,11 +165,21 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
         {"returned", &Parser::expect_named_values},
         {"count", &Parser::expect_count},
         {"sigframe", &Parser::expect_sigframe},
+        {"why", &Parser::expect_console},
     };
+    return handlers;
+}
+
+std::vector<std::string> Parser::expect_keys() {
     std::vector<std::string> keys;
-    for (const auto& [key, handler] : handlers) keys.emplace_back(key);
+    for (const auto& [key, handler] : expect_table()) keys.emplace_back(key);
     keys.emplace_back("syscall");  // the selector, read first: the others use it
-    if (!map_with(n, "expect", keys)) return false;
+    return keys;
+}
+
+bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
+    const auto& handlers = expect_table();
+    if (!map_with(n, "expect", expect_keys())) return false;
 
     bool ok = true;
     SyscallSelector sel;
@@ -280,14 +295,14 @@ bool Parser::expect_named_values(const ExpectKey& k, std::vector<Expectation>& o
             x.kind = Expectation::Kind::Register;
             const auto& regs = walkthrough_registers();
             if (std::find(regs.begin(), regs.end(), name) == regs.end()) {
-                error(item.first, "unknown register '" + name + "'");
+                error(item.first, "unknown register '" + name + "' (" + register_list() + ")");
                 ok = false;
                 continue;
             }
         } else if (k.key == "pt_regs") {
             x.kind = Expectation::Kind::PtRegs;
             if (pt_regs_slot_index(name) < 0) {
-                error(item.first, "unknown pt_regs slot '" + name + "'");
+                error(item.first, "unknown pt_regs slot '" + name + "' (" + slot_list() + ")");
                 ok = false;
                 continue;
             }
@@ -361,18 +376,24 @@ bool Parser::expect_route(const ExpectKey& k, std::vector<Expectation>& out) {
     return true;
 }
 
+// console (the program's output) and why (the decision's reason): text that
+// contains (a plain string), equals or excludes.
 bool Parser::expect_console(const ExpectKey& k, std::vector<Expectation>& out) {
     const YAML::Node& v = k.value;
     Expectation e = k.base;
-    e.kind = Expectation::Kind::Console;
+    e.kind = k.key == "why" ? Expectation::Kind::Why : Expectation::Kind::Console;
+    if (k.key == "why" && k.has_selector && e.syscall.kind == SyscallSelector::Kind::All) {
+        error(k.map["syscall"], "why is about one syscall: syscall cannot be all");
+        return false;
+    }
     if (!v.IsMap()) {
-        auto t = text(v, "console");
+        auto t = text(v, k.key);
         if (!t) return false;
         e.text = *t;
         out.push_back(e);
         return true;
     }
-    if (!map_with(v, "console", {"contains", "excludes", "equals"})) return false;
+    if (!map_with(v, k.key, {"contains", "excludes", "equals"})) return false;
     bool ok = true;
     for (const auto& item : v) {
         Expectation x = e;
@@ -380,7 +401,7 @@ bool Parser::expect_console(const ExpectKey& k, std::vector<Expectation>& out) {
         x.match = how == "excludes" ? Expectation::Match::Excludes
                   : how == "equals" ? Expectation::Match::Equals
                                     : Expectation::Match::Contains;
-        auto t = text(item.second, "console " + how);
+        auto t = text(item.second, k.key + " " + how);
         if (!t) {
             ok = false;
             continue;

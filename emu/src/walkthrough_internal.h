@@ -35,6 +35,9 @@ std::optional<int64_t> parse_integer(std::string text);
 std::optional<EventKind> parse_event_kind(const std::string& name);
 std::string event_kind_list();  // the names parse_event_kind takes, for messages
 std::optional<Outcome> parse_outcome(const std::string& name);
+// The names an unknown-name error lists (walkthrough_parse.cpp).
+std::string slot_list();      // pt_regs slots and their aliases
+std::string register_list();  // walkthrough_registers()
 
 // ---- the labels and functions of each era (walkthrough_names.cpp) -------------------
 
@@ -57,6 +60,20 @@ class Parser {
  public:
     Parser(std::string file, LoadOptions options) : file_(std::move(file)), options_(options) {}
 
+    // The keys each part of a file takes: the tables the parser reads by
+    // (and walk --vocabulary prints).
+    static const std::vector<std::string>& step_kinds();
+    static const std::vector<std::string>& header_keys();
+    static const std::vector<std::string>& program_keys();
+    static std::vector<std::string> setup_keys();
+    static const std::vector<std::string>& move_keys();
+    static const std::vector<std::string>& point_keys();
+    static const std::vector<std::string>& ask_keys();
+    static std::vector<std::string> expect_keys();             // with `syscall`, the selector
+    static const std::vector<std::string>& value_test_keys();  // and `state` for pt_regs
+
+    // The file's text: narration problems are reported at their place in it.
+    void set_source(std::string text) { source_ = std::move(text); }
     Walkthrough parse(const YAML::Node& root);
     void error(const YAML::Mark& mark, const std::string& message);
     void error(const YAML::Node& at, const std::string& message) { error(at.Mark(), message); }
@@ -105,11 +122,15 @@ class Parser {
                                             ValueTest& t);
 
     std::optional<Step> step(const YAML::Node& n);
+    // Narration (say, ask's explain): unbalanced markup reported at its line and column.
+    void narration(const YAML::Node& n, const std::string& text);
     bool move(const YAML::Node& n, MoveStep& out);
     bool point(const YAML::Node& n, std::vector<PointTarget>& out);
     bool ask(const YAML::Node& n, Question& out);
 
     // setup: one handler per key (walkthrough_steps.cpp), each given the whole map.
+    using SetupHandler = bool (Parser::*)(const YAML::Node&, SetupStep&);
+    static const std::vector<std::pair<const char*, SetupHandler>>& setup_table();
     bool setup(const YAML::Node& n, SetupStep& out);
     bool setup_restart(const YAML::Node& n, SetupStep& out);
     bool setup_era(const YAML::Node& n, SetupStep& out);
@@ -130,6 +151,8 @@ class Parser {
         Expectation base;  // line, column and syscall selector filled in
         bool has_selector = false;
     };
+    using ExpectHandler = bool (Parser::*)(const ExpectKey&, std::vector<Expectation>&);
+    static const std::vector<std::pair<const char*, ExpectHandler>>& expect_table();
     bool expect(const YAML::Node& n, std::vector<Expectation>& out);
     bool expect_at(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_ring(const ExpectKey& k, std::vector<Expectation>& out);
@@ -137,8 +160,8 @@ class Parser {
     bool expect_ret(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_named_values(const ExpectKey& k, std::vector<Expectation>& out);  // register...
     bool expect_tif(const ExpectKey& k, std::vector<Expectation>& out);
-    bool expect_route(const ExpectKey& k, std::vector<Expectation>& out);  // route, labels
-    bool expect_console(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_route(const ExpectKey& k, std::vector<Expectation>& out);    // route, labels
+    bool expect_console(const ExpectKey& k, std::vector<Expectation>& out);  // console, why
     bool expect_outcome(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_count(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_count_by_name(const YAML::Node& per_name, EventKind kind, const Expectation& x,
@@ -151,6 +174,7 @@ class Parser {
     bool match_list(const YAML::Node& n, const std::string& what, bool labels_only, Expectation& e);
 
     std::string file_;
+    std::string source_;
     LoadOptions options_;
     std::vector<Diagnostic> diagnostics_;
     std::set<std::tuple<int, int, std::string>> seen_;

@@ -1,5 +1,6 @@
 // Walkthroughs: the light Markdown of `say` (bold, code, lists).
 #include <cctype>
+#include <optional>
 #include <sstream>
 
 #include "slowpath/walkthrough.h"
@@ -8,24 +9,64 @@ namespace slowpath {
 
 // ---- narration -------------------------------------------------------------------------------
 
+// A single `*` at i (not part of `**`) that opens italic: text follows it.
+static bool opens_italic(const std::string& s, size_t i) {
+    return i + 1 < s.size() && s[i + 1] != ' ' && s[i + 1] != '*';
+}
+// ... that closes it: text before it.
+static bool closes_italic(const std::string& s, size_t i) {
+    return i > 0 && s[i - 1] != ' ' && s[i - 1] != '*';
+}
+static bool single_star(const std::string& s, size_t i) {
+    return s[i] == '*' && (i + 1 >= s.size() || s[i + 1] != '*') && (i == 0 || s[i - 1] != '*');
+}
+
+// Where an italic `*` opened on this line has no partner: its offset.
+static std::optional<size_t> unbalanced_italic(const std::string& s) {
+    std::optional<size_t> open;
+    for (size_t i = 0; i < s.size(); i++) {
+        if (s[i] == '`') {
+            size_t end = s.find('`', i + 1);
+            if (end == std::string::npos) break;
+            i = end;
+            continue;
+        }
+        if (!single_star(s, i)) continue;
+        if (open && closes_italic(s, i))
+            open.reset();
+        else if (!open && opens_italic(s, i))
+            open = i;
+    }
+    return open;
+}
+
 static std::vector<NarrationSpan> parse_spans(const std::string& s) {
     std::vector<NarrationSpan> spans;
     NarrationSpan cur;
-    bool bold = false;
+    bool bold = false, italic = false;
+    const bool italic_ok = !unbalanced_italic(s);
     auto flush = [&]() {
         if (!cur.text.empty()) spans.push_back(cur);
         cur = NarrationSpan{};
         cur.bold = bold;
+        cur.italic = italic;
     };
     for (size_t i = 0; i < s.size();) {
         if (s[i] == '`') {
             size_t end = s.find('`', i + 1);
             if (end != std::string::npos) {
                 flush();
-                spans.push_back({s.substr(i + 1, end - i - 1), bold, true});
+                spans.push_back({s.substr(i + 1, end - i - 1), bold, true, italic});
                 i = end + 1;
                 continue;
             }
+        }
+        if (italic_ok && single_star(s, i) && (italic ? closes_italic(s, i) : opens_italic(s, i))) {
+            flush();
+            italic = !italic;
+            cur.italic = italic;
+            i++;
+            continue;
         }
         if (s.compare(i, 2, "**") == 0) {
             // Only a marker if it has a partner (or closes an open one).
@@ -81,6 +122,22 @@ std::vector<NarrationLine> parse_narration(const std::string& text) {
     }
     while (!lines.empty() && lines.back().kind == NarrationLine::Kind::Blank) lines.pop_back();
     return lines;
+}
+
+std::optional<NarrationProblem> check_narration(const std::string& text) {
+    std::istringstream in(text);
+    std::string raw;
+    for (int line = 0; std::getline(in, raw); line++) {
+        // A "* " bullet's star is not markup.
+        size_t start = raw.find_first_not_of(' ');
+        if (start == std::string::npos) continue;
+        size_t body = raw.compare(start, 2, "* ") == 0 ? start + 2 : start;
+        if (auto at = unbalanced_italic(raw.substr(body)))
+            return NarrationProblem{line, static_cast<int>(body + *at),
+                                    "unbalanced '*': *italic* needs a closing '*' on the same "
+                                    "line (a '*' with a space on each side is text)"};
+    }
+    return std::nullopt;
 }
 
 std::string narration_plain(const std::string& text) {

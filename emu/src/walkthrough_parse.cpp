@@ -23,6 +23,33 @@ namespace {
 const char* const kStepKinds[] = {"setup", "move", "say", "point", "ask", "expect", "shoot"};
 }  // namespace
 
+const std::vector<std::string>& Parser::step_kinds() {
+    static const std::vector<std::string> kinds(std::begin(kStepKinds), std::end(kStepKinds));
+    return kinds;
+}
+
+const std::vector<std::string>& Parser::header_keys() {
+    static const std::vector<std::string> keys = {"title", "summary", "era",
+                                                  "eras",  "program", "steps"};
+    return keys;
+}
+
+const std::vector<std::string>& Parser::program_keys() {
+    static const std::vector<std::string> keys = {"syscall", "bad_pointer", "max_steps"};
+    return keys;
+}
+
+std::string slot_list() {
+    std::vector<std::string> names(pt_regs_slot_names().begin(), pt_regs_slot_names().end());
+    for (const auto& [alias, slot] : pt_regs_slot_aliases()) names.emplace_back(alias);
+    return join(names);
+}
+
+std::string register_list() {
+    return join(
+        std::vector<std::string>(walkthrough_registers().begin(), walkthrough_registers().end()));
+}
+
 void Parser::error(const YAML::Mark& mark, const std::string& message) {
     int line = mark.line >= 0 ? mark.line + 1 : 1;
     int column = mark.column >= 0 ? mark.column + 1 : 1;
@@ -262,7 +289,7 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         error(root, "a walkthrough is a map with title, era or eras, program and steps");
         return w;
     }
-    map_with(root, "the walkthrough", {"title", "summary", "era", "eras", "program", "steps"});
+    map_with(root, "the walkthrough", header_keys());
 
     if (require(root, "title", "the walkthrough"))
         if (auto t = text(root["title"], "title")) w.title = *t;
@@ -293,7 +320,7 @@ Walkthrough Parser::parse(const YAML::Node& root) {
 
     if (require(root, "program", "the walkthrough")) {
         const YAML::Node p = root["program"];
-        if (map_with(p, "program", {"syscall", "bad_pointer", "max_steps"})) {
+        if (map_with(p, "program", program_keys())) {
             if (require(p, "syscall", "program")) {
                 if (auto s = text(p["syscall"], "program syscall")) {
                     if (auto nr = parse_syscall(*s))
@@ -345,6 +372,53 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         w.plans.push_back(std::move(plan));
     }
     return w;
+}
+
+void Parser::narration(const YAML::Node& n, const std::string& text) {
+    auto problem = check_narration(text);
+    if (!problem) return;
+    YAML::Mark at = n.Mark();
+    // Where the text's line `problem->line` is in the file: a block scalar
+    // (`|` or `>`) starts on the line below its indicator, indented; a
+    // quoted one after its quote; a plain one where it starts.
+    std::vector<std::string> lines;
+    for (size_t start = 0; start <= source_.size();) {
+        size_t end = source_.find('\n', start);
+        if (end == std::string::npos) end = source_.size();
+        lines.push_back(source_.substr(start, end - start));
+        start = end + 1;
+    }
+    auto char_at = [&](int line, int column) -> char {
+        if (line < 0 || static_cast<size_t>(line) >= lines.size()) return 0;
+        const std::string& l = lines[static_cast<size_t>(line)];
+        return column >= 0 && static_cast<size_t>(column) < l.size()
+                   ? l[static_cast<size_t>(column)]
+                   : 0;
+    };
+    char first = char_at(at.line, at.column);
+    if (first == '|' || first == '>') {
+        int line = at.line + 1;
+        while (static_cast<size_t>(line) < lines.size() &&
+               lines[static_cast<size_t>(line)].find_first_not_of(' ') == std::string::npos)
+            line++;
+        int indent = static_cast<size_t>(line) < lines.size()
+                         ? static_cast<int>(lines[static_cast<size_t>(line)].find_first_not_of(' '))
+                         : 0;
+        at.line = line + problem->line;
+        at.column = indent + problem->column;
+    } else {
+        int quote = first == '"' || first == '\'' ? 1 : 0;
+        if (problem->line == 0) {
+            at.column += quote + problem->column;
+        } else {
+            at.line += problem->line;
+            int indent = static_cast<int>(
+                lines[std::min(lines.size() - 1, static_cast<size_t>(at.line))].find_first_not_of(
+                    ' '));
+            at.column = std::max(0, indent) + problem->column;
+        }
+    }
+    error(at, problem->message);
 }
 
 std::optional<Step> Parser::step(const YAML::Node& n) {
@@ -419,10 +493,12 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
             parsed = move(v, st.move);
             break;
         case StepKind::Say:
-            if (auto t = text(v, "say"))
+            if (auto t = text(v, "say")) {
                 st.text = *t;
-            else
+                narration(v, *t);
+            } else {
                 parsed = false;
+            }
             break;
         case StepKind::Point:
             parsed = point(v, st.points);

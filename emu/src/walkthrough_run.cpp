@@ -142,7 +142,7 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
                 done.push_back("injected " + tif_names(1u << bit));
             } catch (const std::exception& e) {
                 r.checks.push_back({"inject " + tif_names(1u << bit) + " now", false, e.what(),
-                                    step.line, step.column});
+                                    step.line, step.column, judged_at()});
             }
         }
     for (const auto& [target, value] : s.edits) {
@@ -150,7 +150,8 @@ void WalkRunner::apply_setup(const Step& step, StepResult& r) {
             session.edit_now(target, value);
             done.push_back(target + " = " + hex(value));
         } catch (const std::exception& e) {
-            r.checks.push_back({"edit " + target, false, e.what(), step.line, step.column});
+            r.checks.push_back(
+                {"edit " + target, false, e.what(), step.line, step.column, judged_at()});
         }
     }
     session.seek(at);
@@ -165,9 +166,17 @@ void WalkRunner::apply_move(const Step& step, StepResult& r) {
     const MoveStep& m = step.move;
     const uint64_t from = s.step();
     auto fail = [&](const std::string& why) {
-        r.checks.push_back({step.describe(), false, why, step.line, step.column});
+        r.checks.push_back({step.describe(), false, why, step.line, step.column, judged_at()});
     };
     const Trace& t = s.trace();
+    // Before the focus syscall, label and event moves search from its entry,
+    // the syscall the checks judge (so an earlier syscall's sysret_check is
+    // not the one found); `in: run` searches from here.
+    uint64_t search_from = s.step();
+    if (!m.in_run && t.focus >= 0 && static_cast<size_t>(t.focus) < t.syscalls.size()) {
+        uint64_t entry = t.syscalls[static_cast<size_t>(t.focus)].entry_step;
+        if (s.step() < entry) search_from = entry;
+    }
     switch (m.kind) {
         case MoveKind::Steps:
             s.step_forward(m.count);
@@ -180,8 +189,10 @@ void WalkRunner::apply_move(const Step& step, StepResult& r) {
             if (from < m.count) fail("only " + std::to_string(from) + " steps to go back");
             break;
         case MoveKind::Label:
+            if (search_from != s.step()) s.seek(search_from);
             for (uint64_t i = 0; i < m.count; i++)
                 if (!s.run_to_label(m.name)) {
+                    s.seek(from);
                     fail("label " + m.name + " is not reached after step " +
                          std::to_string(s.step()));
                     break;
@@ -197,7 +208,8 @@ void WalkRunner::apply_move(const Step& step, StepResult& r) {
         case MoveKind::Event:
             for (uint64_t i = 0; i < m.count; i++) {
                 std::optional<uint64_t> found;
-                for (size_t k = t.first_event_at_or_after(s.step() + 1); k < t.events.size(); k++) {
+                uint64_t after = std::max(s.step() + 1, i == 0 ? search_from : 0);
+                for (size_t k = t.first_event_at_or_after(after); k < t.events.size(); k++) {
                     const Event& e = t.events[k];
                     if (e.kind == m.event && (m.name.empty() || e.name == m.name)) {
                         found = e.step;
@@ -381,18 +393,34 @@ void check_route(const Expectation& e, const std::vector<std::pair<std::string, 
     c.detail = "so far: " + (route.empty() ? std::string("(nothing)") : join(route, " -> "));
 }
 
-void check_console(const Expectation& e, const std::string& console, CheckResult& c) {
+bool text_matches(const Expectation& e, const std::string& text) {
     switch (e.match) {
         case Expectation::Match::Contains:
-            c.passed = console.find(e.text) != std::string::npos;
-            break;
+            return text.find(e.text) != std::string::npos;
         case Expectation::Match::Equals:
-            c.passed = console == e.text;
-            break;
+            return text == e.text;
         case Expectation::Match::Excludes:
-            c.passed = console.find(e.text) == std::string::npos;
-            break;
+            return text.find(e.text) == std::string::npos;
     }
+    return false;
+}
+
+// The reason the decision banner shows for syscall k (decision_why).
+void check_why(const Expectation& e, const Trace& t, int k, CheckResult& c) {
+    const SyscallRecord& rec = t.syscalls[static_cast<size_t>(k)];
+    std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
+    const Event* d = decision_event(t, k);
+    if (!d) {
+        c.detail = who + " never chose sysret or iret";
+        return;
+    }
+    std::string why = decision_why(*d);
+    c.passed = text_matches(e, why);
+    c.detail = who + ": \"" + why + "\"";
+}
+
+void check_console(const Expectation& e, const std::string& console, CheckResult& c) {
+    c.passed = text_matches(e, console);
     std::string shown = console;
     for (char& ch : shown)
         if (ch == '\n') ch = '|';
@@ -450,6 +478,7 @@ bool about_one_syscall(const Expectation& e) {
         case Expectation::Kind::Ret:
         case Expectation::Kind::Route:
         case Expectation::Kind::Labels:
+        case Expectation::Kind::Why:
             return true;
         case Expectation::Kind::Count:
             return e.syscall.kind != SyscallSelector::Kind::All;
@@ -460,11 +489,28 @@ bool about_one_syscall(const Expectation& e) {
 
 }  // namespace
 
+std::string WalkRunner::judged_at() {
+    Session& s = session();
+    const Trace& t = s.trace();
+    std::string at = "step " + std::to_string(s.step()) + " at " + s.where();
+    int k = s.current_syscall();
+    if (k < 0 || static_cast<size_t>(k) >= t.syscalls.size()) {
+        if (t.focus >= 0 && static_cast<size_t>(t.focus) < t.syscalls.size() &&
+            s.step() < t.syscalls[static_cast<size_t>(t.focus)].entry_step)
+            return at + ", in user mode before the focus syscall";
+        return at + ", in user mode";
+    }
+    const SyscallRecord& rec = t.syscalls[static_cast<size_t>(k)];
+    return at + ", in " + rec.name + " (syscall #" + std::to_string(k) +
+           (k == t.focus ? ", the focus syscall)" : ", not the focus syscall)");
+}
+
 CheckResult WalkRunner::check(const Expectation& e) {
     CheckResult c;
     c.what = e.describe();
     c.line = e.line;
     c.column = e.column;
+    c.judged_at = judged_at();
     Session& s = session();
     const Trace& t = s.trace();
     const uint64_t now = s.step();
@@ -540,6 +586,9 @@ CheckResult WalkRunner::check(const Expectation& e) {
             break;
         case Expectation::Kind::Sigframe:
             check_sigframe(e, value, s.user_stack(), c);
+            break;
+        case Expectation::Kind::Why:
+            check_why(e, t, k, c);
             break;
     }
     if (c.passed) c.detail.clear();

@@ -9,11 +9,10 @@
 
 namespace slowpath::walkthrough_detail {
 
-bool Parser::setup(const YAML::Node& n, SetupStep& out) {
-    using Handler = bool (Parser::*)(const YAML::Node&, SetupStep&);
-    // Each key and what reads it, in the order they are read (and listed in
-    // the error message), whatever the file's order.
-    static const std::pair<const char*, Handler> handlers[] = {
+// Each setup key and what reads it, in the order they are read (and listed
+// in the error message), whatever the file's order.
+const std::vector<std::pair<const char*, Parser::SetupHandler>>& Parser::setup_table() {
+    static const std::vector<std::pair<const char*, SetupHandler>> handlers = {
         {"restart", &Parser::setup_restart},
         {"era", &Parser::setup_era},
         {"syscall", &Parser::setup_syscall},
@@ -24,9 +23,34 @@ bool Parser::setup(const YAML::Node& n, SetupStep& out) {
         {"tamper", &Parser::setup_tamper},
         {"signal_action", &Parser::setup_signal_action},
     };
+    return handlers;
+}
+
+std::vector<std::string> Parser::setup_keys() {
     std::vector<std::string> keys;
-    for (const auto& [key, handler] : handlers) keys.emplace_back(key);
-    if (!map_with(n, "setup", keys)) return false;
+    for (const auto& [key, handler] : setup_table()) keys.emplace_back(key);
+    return keys;
+}
+
+const std::vector<std::string>& Parser::move_keys() {
+    static const std::vector<std::string> keys = {"steps", "back",  "label", "to",
+                                                  "name",  "count", "in"};
+    return keys;
+}
+
+const std::vector<std::string>& Parser::point_keys() {
+    static const std::vector<std::string> keys = {"panel", "flag", "label", "field", "register"};
+    return keys;
+}
+
+const std::vector<std::string>& Parser::ask_keys() {
+    static const std::vector<std::string> keys = {"question", "choices", "answer", "explain"};
+    return keys;
+}
+
+bool Parser::setup(const YAML::Node& n, SetupStep& out) {
+    const auto& handlers = setup_table();
+    if (!map_with(n, "setup", setup_keys())) return false;
     if (n.size() == 0) {
         error(n, "setup has nothing to set");
         return false;
@@ -181,7 +205,18 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
     if (n.IsScalar()) {
         to = n.Scalar();
     } else {
-        if (!map_with(n, "move", {"steps", "back", "label", "to", "name", "count"})) return false;
+        if (!map_with(n, "move", move_keys())) return false;
+        if (n["in"]) {
+            auto in = text(n["in"], "in");
+            if (!in) return false;
+            if (*in != "run" && *in != "focus") {
+                error(n["in"], "unknown scope '" + *in +
+                                   "' (focus: search from the focus syscall, the default; run: "
+                                   "from the current step)");
+                return false;
+            }
+            out.in_run = *in == "run";
+        }
         int forms =
             (n["steps"] ? 1 : 0) + (n["back"] ? 1 : 0) + (n["label"] ? 1 : 0) + (n["to"] ? 1 : 0);
         if (forms != 1) {
@@ -265,7 +300,7 @@ bool Parser::move(const YAML::Node& raw, MoveStep& out) {
 bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
     bool ok = true;
     for (const auto& m : one_or_many(raw)) {
-        if (!map_with(m, "point", {"panel", "flag", "label", "field", "register"})) {
+        if (!map_with(m, "point", point_keys())) {
             ok = false;
             continue;
         }
@@ -305,15 +340,15 @@ bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
                     bool known =
                         name.rfind("pt_regs.", 0) == 0 && pt_regs_slot_index(name.substr(8)) >= 0;
                     if (!known) {
-                        error(item,
-                              "unknown field '" + name + "' (pt_regs.<slot>, e.g. pt_regs.rcx)");
+                        error(item, "unknown field '" + name +
+                                        "' (pt_regs.<slot>, the slot one of: " + slot_list() + ")");
                         ok = false;
                         continue;
                     }
                 } else if (kind == "register") {
                     const auto& regs = walkthrough_registers();
                     if (std::find(regs.begin(), regs.end(), name) == regs.end()) {
-                        error(item, "unknown register '" + name + "'");
+                        error(item, "unknown register '" + name + "' (" + register_list() + ")");
                         ok = false;
                         continue;
                     }
@@ -330,7 +365,7 @@ bool Parser::point(const YAML::Node& raw, std::vector<PointTarget>& out) {
 }
 
 bool Parser::ask(const YAML::Node& n, Question& out) {
-    if (!map_with(n, "ask", {"question", "choices", "answer", "explain"})) return false;
+    if (!map_with(n, "ask", ask_keys())) return false;
     bool ok =
         require(n, "question", "ask") & require(n, "choices", "ask") & require(n, "answer", "ask");
     if (!ok) return false;
@@ -356,7 +391,30 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
     } else {
         ok = false;
     }
-    ok &= optional_field(n, "explain", "explain", &Parser::text, out.explanation);
+    if (!n["explain"]) return ok;
+    // One text for every answer, or a map choice: text (feedback per answer).
+    const YAML::Node explain = for_era(n["explain"]);
+    if (!explain.IsMap()) {
+        ok &= optional_field(n, "explain", "explain", &Parser::text, out.explanation);
+        if (explain.IsScalar()) narration(explain, out.explanation);
+        return ok;
+    }
+    out.explanations.assign(out.choices.size(), std::string());
+    for (const auto& kv : explain) {
+        std::string choice = kv.first.IsScalar() ? kv.first.Scalar() : "?";
+        auto it = std::find(out.choices.begin(), out.choices.end(), choice);
+        if (it == out.choices.end()) {
+            error(kv.first, "explain names '" + choice + "', which is not one of the choices (" +
+                                join(out.choices) + ")");
+            ok = false;
+            continue;
+        }
+        if (auto t = text(kv.second, "explain " + choice)) {
+            out.explanations[static_cast<size_t>(it - out.choices.begin())] = *t;
+            narration(for_era(kv.second), *t);
+        } else
+            ok = false;
+    }
     return ok;
 }
 

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,33 @@ TEST(WalkthroughPages, EveryPageOfEveryEraHasProse) {
             }
         }
     }
+}
+
+// `explain` per choice: the answer given gets its own feedback on the page after.
+TEST(WalkthroughPages, AWrongAnswerGetsItsOwnExplanation) {
+    std::string path = ::testing::TempDir() + "explain-per-choice.yaml";
+    {
+        std::ofstream out(path);
+        out << "title: feedback\nera: v3.13\nprogram: {syscall: getpid}\nsteps:\n"
+               "  - say: getpid runs.\n"
+               "  - ask:\n"
+               "      question: Which way back?\n"
+               "      choices: [sysretq, iretq]\n"
+               "      answer: sysretq\n"
+               "      explain: {sysretq: Nothing changed., iretq: Nothing needs iret here.}\n"
+               "  - move: {to: decision}\n"
+               "  - say: Here it is.\n";
+    }
+    gui::Tour tour(path);
+    ASSERT_NE(tour.question(), nullptr);
+    EXPECT_EQ(tour.answer(1), "");
+    ASSERT_TRUE(tour.verdict());
+    EXPECT_FALSE(tour.verdict()->right());
+    EXPECT_EQ(tour.dump()["verdict"]["explain"], "Nothing needs iret here.");
+    EXPECT_EQ(tour.prev(), "");
+    EXPECT_EQ(tour.answer(0), "");
+    EXPECT_EQ(tour.dump()["verdict"]["explain"], "Nothing changed.");
+    std::remove(path.c_str());
 }
 
 }  // namespace

@@ -8,8 +8,11 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
+
+#include "slowpath/report.h"
 
 namespace slowpath {
 namespace {
@@ -150,10 +153,12 @@ TEST(WalkthroughLoad, SmallerMistakes) {
               Lines{"test.yaml:6:5: a step has one kind: 'say' and 'move' belong in two steps"});
     EXPECT_EQ(parse_problems(head + "  - move: {steps: 2, colour: red}\n"),
               Lines{"test.yaml:5:22: unknown key 'colour' in move (expected one of: steps, back, "
-                    "label, to, "
-                    "name, count)"});
-    EXPECT_EQ(parse_problems(head + "  - expect: {register: {rzz: 1}}\n"),
-              Lines{"test.yaml:5:25: unknown register 'rzz'"});
+                    "label, to, name, count, in)"});
+    EXPECT_EQ(
+        parse_problems(head + "  - expect: {register: {rzz: 1}}\n"),
+        Lines{"test.yaml:5:25: unknown register 'rzz' (rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi, "
+              "r8, r9, r10, r11, r12, r13, r14, r15, rip, rflags, cs, ss, cpl, cr2, fs_base, "
+              "gs_base, kernel_gs_base)"});
     EXPECT_EQ(parse_problems(head + "  - expect: {pt_regs: {rcx: {state: lost}}}\n"),
               Lines{"test.yaml:5:37: unknown slot state 'lost' (valid, not-saved or not-fixed)"});
     EXPECT_EQ(parse_problems(head + "  - setup: {inject: SIGPENDING}\n"),
@@ -273,6 +278,45 @@ TEST(Narration, BoldCodeAndLists) {
     EXPECT_EQ(narration_plain("- first line\n  and more\n"), "- first line\n  and more\n");
 }
 
+TEST(Narration, ItalicOrAnErrorWithLineAndColumn) {
+    auto lines = parse_narration("an *italic* word, 2 * 3 = 6, **bold**\n* a bullet\n");
+    ASSERT_EQ(lines.size(), 2u);
+    ASSERT_EQ(lines[0].spans.size(), 4u);
+    EXPECT_EQ(lines[0].spans[1].text, "italic");
+    EXPECT_TRUE(lines[0].spans[1].italic);
+    EXPECT_FALSE(lines[0].spans[2].italic);
+    EXPECT_EQ(lines[0].spans[2].text, " word, 2 * 3 = 6, ");
+    EXPECT_TRUE(lines[0].spans[3].bold);
+    EXPECT_EQ(lines[1].kind, NarrationLine::Kind::Bullet);
+    EXPECT_EQ(narration_plain("an *italic* word"), "an italic word\n");
+    EXPECT_FALSE(check_narration("*a* and `*` and 2 * 3\n* bullet *b*"));
+    auto p = check_narration("fine\nnot *closed here");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->line, 1);
+    EXPECT_EQ(p->column, 4);
+    // The loader reports it where it is in the file: block, plain and quoted.
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - say: |
+      First line.
+      Then *one star.
+  - say: a *b
+  - say: "x *y"
+  - ask: {question: q, choices: [a, b], answer: a, explain: {b: "no *way"}}
+)"),
+              (Lines{"test.yaml:8:12: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)",
+                     "test.yaml:9:12: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)",
+                     "test.yaml:10:13: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)",
+                     "test.yaml:11:69: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)"}));
+}
+
 // ---- the shipped walkthroughs load --------------------------------------------------------
 
 TEST(ShippedWalkthroughs, AllLoadAndAtLeastTenExist) {
@@ -328,6 +372,51 @@ TEST(Documentation, CompleteExampleLoadsAndPasses) {
             }
         EXPECT_GT(checks, 8u);
     }
+}
+
+// The docs list every name a lesson may use, as walk --vocabulary prints it.
+TEST(Documentation, VocabularyMatchesTheParsersTables) {
+    std::ifstream in(kDocs);
+    ASSERT_TRUE(in) << kDocs;
+    std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string begin = "<!-- vocabulary: begin -->\n", end = "<!-- vocabulary: end -->";
+    size_t b = doc.find(begin), e = doc.find(end);
+    ASSERT_NE(b, std::string::npos) << kDocs << " has no " << begin;
+    ASSERT_NE(e, std::string::npos) << kDocs << " has no " << end;
+    std::string listed = doc.substr(b + begin.size(), e - b - begin.size());
+    EXPECT_EQ(listed, walkthrough_vocabulary())
+        << "docs/walkthroughs.md's vocabulary is out of date: replace the lines between the "
+           "vocabulary markers with the output of `slowpath-cli walk --vocabulary`";
+    std::string v = walkthrough_vocabulary();
+    for (const char* name : {"why", "explain", "in", "orig_ax = orig_rax", "SIGPENDING",
+                             "sysret_check", "syscall_exit_slowpath", "do_syscall_64"})
+        EXPECT_NE(v.find(name), std::string::npos) << name;
+}
+
+TEST(WalkthroughLoad, KernelSlotNamesAndValidNamesInErrors) {
+    Walkthrough w = parse(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - expect: {pt_regs: {di: 0, orig_ax: 39, ip: 0, flags: 0, sp: 0, rflags: 0}}
+)");
+    const auto& e = w.plans[0].steps[0].expectations;
+    ASSERT_EQ(e.size(), 6u);
+    EXPECT_EQ(pt_regs_slot_index("di"), pt_regs_slot_index("rdi"));
+    EXPECT_EQ(pt_regs_slot_index("orig_ax"), pt_regs_slot_index("orig_rax"));
+    EXPECT_EQ(pt_regs_slot_index("rflags"), pt_regs_slot_index("eflags"));
+    auto p = parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - expect: {pt_regs: {dii: 0}, register: {xax: 1}}
+)");
+    ASSERT_EQ(p.size(), 2u);
+    EXPECT_EQ(p[0].rfind("test.yaml:6:24: unknown pt_regs slot 'dii' (r15, r14, ", 0), 0u) << p[0];
+    EXPECT_NE(p[0].find("orig_rax, rip, cs, eflags, rsp, ss, bp, bx, ax"), std::string::npos);
+    EXPECT_EQ(p[1].rfind("test.yaml:6:44: unknown register 'xax' (rax, rcx, ", 0), 0u) << p[1];
 }
 
 // ---- running against the machine ------------------------------------------------------------
@@ -441,6 +530,140 @@ steps:
     EXPECT_EQ(results[1].question->answer, 1u);
     EXPECT_EQ(results[2].screenshot, "picture.png");
     EXPECT_EQ(runner.session_if_started(), nullptr);  // nothing needed the machine
+}
+
+TEST(WalkthroughLoad, ExplainPerChoice) {
+    Walkthrough w = parse(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - ask: {question: q, choices: [a, b, c], answer: a, explain: {b: "not b", a: "yes a"}}
+  - ask: {question: q, choices: [a, b], answer: b, explain: "one for all"}
+)");
+    const Question& q = w.plans[0].steps[0].question;
+    EXPECT_EQ(q.explanation_for(0), "yes a");
+    EXPECT_EQ(q.explanation_for(1), "not b");
+    EXPECT_EQ(q.explanation_for(2), "");
+    const Question& old = w.plans[0].steps[1].question;
+    EXPECT_EQ(old.explanation_for(0), "one for all");
+    EXPECT_EQ(old.explanation_for(1), "one for all");
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - ask: {question: q, choices: [a, b], answer: a, explain: {d: x}}
+)"),
+              (Lines{"test.yaml:6:62: explain names 'd', which is not one of the choices (a, b)"}));
+}
+
+// Before the focus syscall a move searches from the focus syscall's entry
+// (the one checks judge); `in: run` searches the whole run from here.
+TEST(WalkRunner, MovesBeforeTheFocusSearchFromItAndFailuresSayWhere) {
+    Walkthrough w = parse(R"(
+title: scope
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - move: {to: check, name: sysret_check}
+  - expect: {syscall: current, why: "no work flags"}
+  - setup: {restart: true}
+  - move: {to: check, name: sysret_check, in: run}
+  - expect: {syscall: focus, exit: sysret}
+  - expect: {syscall: current, ret: 1}
+  - setup: {restart: true}
+  - move: {label: sysret_check}
+  - expect: {ring: 3}
+)");
+    WalkRunner runner(w, 0);
+    auto results = runner.run_all();
+    ASSERT_EQ(results.size(), 9u);
+    const Trace& t = runner.session().trace();
+    ASSERT_GE(t.focus, 1);  // rt_sigaction first: the demo installs its handler
+    uint64_t focus_entry = t.syscalls[static_cast<size_t>(t.focus)].entry_step;
+    // Scoped: the check of the focus syscall, not the earlier rt_sigaction's.
+    EXPECT_GT(results[0].machine_step, focus_entry);
+    EXPECT_TRUE(results[1].passed());
+    // in: run: the first sysret_check of the run, in rt_sigaction.
+    EXPECT_LT(results[3].machine_step, focus_entry);
+    EXPECT_TRUE(results[4].passed());
+    ASSERT_EQ(results[5].checks.size(), 1u);
+    const CheckResult& c = results[5].checks[0];
+    EXPECT_FALSE(c.passed);
+    EXPECT_EQ(c.detail, "rt_sigaction (syscall #0) returned 0");
+    EXPECT_EQ(c.judged_at.rfind(
+                  "step " + std::to_string(results[3].machine_step) + " at sysret_check", 0),
+              0u)
+        << c.judged_at;
+    EXPECT_NE(c.judged_at.find(", in rt_sigaction (syscall #0, not the focus syscall)"),
+              std::string::npos)
+        << c.judged_at;
+    // A label move is scoped the same way; a failed check says where it was judged.
+    EXPECT_GT(results[7].machine_step, focus_entry);
+    ASSERT_EQ(results[8].checks.size(), 1u);
+    EXPECT_NE(results[8].checks[0].judged_at.find("in getpid (syscall #1, the focus syscall)"),
+              std::string::npos)
+        << results[8].checks[0].judged_at;
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - move: {to: check, in: everywhere}
+)"),
+              (Lines{"test.yaml:6:27: unknown scope 'everywhere' (focus: search from the focus "
+                     "syscall, the default; run: from the current step)"}));
+}
+
+// `why` checks the reason the decision banner shows: decision_why(), the
+// same text the report's "why" holds.
+TEST(WalkRunner, WhyChecksTheDecisionBannersReason) {
+    Walkthrough w = parse(R"(
+title: why
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - setup: {inject: SIGPENDING, at: exit}
+  - move: {to: focus}
+  - expect: {why: "signal"}
+  - move: {to: decision}
+  - expect: {why: {excludes: "fast sysret"}}
+  - expect: {why: "the fast sysret"}
+  - expect: {syscall: rt_sigaction, why: {contains: "no work flags at sysret_check"}}
+)");
+    WalkRunner runner(w, 0);
+    auto results = runner.run_all();
+    ASSERT_EQ(results.size(), 7u);
+    const Trace& t = runner.session().trace();
+    ASSERT_GE(t.focus, 0);
+    const Event* d = decision_event(t, t.focus);
+    ASSERT_NE(d, nullptr);
+    EXPECT_EQ(d->kind, EventKind::Decision);
+    std::string why = decision_why(t, t.focus);
+    EXPECT_EQ(why, d->text);
+    EXPECT_NE(why.find("signal"), std::string::npos) << why;
+    for (size_t i : {2u, 4u, 6u})
+        for (const auto& c : results[i].checks)
+            EXPECT_TRUE(c.passed) << "step " << i << ": " << c.what << ": " << c.detail;
+    ASSERT_EQ(results[5].checks.size(), 1u);
+    EXPECT_FALSE(results[5].checks[0].passed);
+    EXPECT_EQ(results[5].checks[0].what,
+              "the decision of the focus syscall says \"the fast sysret\"");
+    EXPECT_EQ(results[5].checks[0].detail, "getpid (syscall #1): \"" + why + "\"");
+    // The report's "why" is the same text.
+    EXPECT_EQ(report_json(runner.session())["syscalls"][t.focus]["why"], why);
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - expect: {syscall: all, why: x}
+  - expect: {why: {has: x}}
+)"),
+              (Lines{"test.yaml:6:23: why is about one syscall: syscall cannot be all",
+                     "test.yaml:7:20: unknown key 'has' in why (expected one of: contains, "
+                     "excludes, equals)"}));
 }
 
 }  // namespace

@@ -284,7 +284,7 @@ LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace)
         const Event& decision = trace.events[*snap.decision];
         lit.chosen_exit =
             graph.find(decision.decision() == SP_DECISION_SYSRET ? kSysretNode : kIretNode);
-        lit.decision_why = decision.text;
+        lit.decision_why = decision_why(decision);
     }
     if (snap.exit_event && *snap.exit_event < trace.events.size()) {
         const Event& exit = trace.events[*snap.exit_event];

@@ -226,7 +226,10 @@ nlohmann::json Tour::dump() const {
                          {"skipped", r.skipped},
                          {"machine_step", r.machine_step}});
         for (const CheckResult& c : r.checks)
-            checks.push_back({{"what", c.what}, {"passed", c.passed}, {"detail", c.detail}});
+            checks.push_back({{"what", c.what},
+                              {"passed", c.passed},
+                              {"detail", c.detail},
+                              {"judged_at", c.judged_at}});
     }
     json points = json::array();
     for (const PointTarget& p : this->points()) points.push_back(p.text());
@@ -259,6 +262,8 @@ nlohmann::json Tour::dump() const {
                   {"answer", verdict_->question->answer},
                   {"right", verdict_->right()}};
         v["chosen"] = verdict_->chosen ? json(*verdict_->chosen) : json(nullptr);
+        const Question& q = *verdict_->question;
+        v["explain"] = q.explanation_for(verdict_->chosen ? *verdict_->chosen : q.answer);
         out["verdict"] = v;
     }
     return out;

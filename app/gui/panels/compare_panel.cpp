@@ -101,7 +101,7 @@ Banner banner_of(const Pane& pane) {
         b.decided = true;
         b.sysret = e.decision() == SP_DECISION_SYSRET;
         b.head = b.sysret ? "SYSRET" : "IRET";
-        b.why = e.text;
+        b.why = decision_why(e);
     } else if (s.shown_syscall >= 0) {
         b.head = "sysret or iret?";
         b.why = "not decided yet";

@@ -108,7 +108,10 @@ void draw_markdown(const UiContext& ctx, const std::string& text, ImU32 color) {
             }
         }
         for (const NarrationSpan& span : line.spans) {
-            ImFont* font = span.code ? ctx.fonts.mono : span.bold ? ctx.fonts.bold : ctx.fonts.sans;
+            ImFont* font = span.code     ? ctx.fonts.mono
+                           : span.bold   ? ctx.fonts.bold
+                           : span.italic ? ctx.fonts.italic
+                                         : ctx.fonts.sans;
             // Words keep their trailing space, so wrapping never splits "x,".
             size_t i = 0;
             while (i < span.text.size()) {
@@ -518,7 +521,7 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         ImGui::PushTextWrapPos(0.0f);
         text_font(ctx.fonts.bold, accent, head);
         ImGui::PopTextWrapPos();
-        draw_markdown(ctx, q.explanation, c.text);
+        draw_markdown(ctx, q.explanation_for(v->chosen ? *v->chosen : q.answer), c.text);
         ImGui::Unindent(em * 0.6f);
         ImVec2 bottom = ImGui::GetCursorScreenPos();
         ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + em * 0.22f, bottom.y),
@@ -589,6 +592,8 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
                 text(
                     check.passed ? c.text_dim : c.text,
                     check.what + (check.passed || check.detail.empty() ? "" : ": " + check.detail));
+                if (!check.passed && !check.judged_at.empty())
+                    text(c.text_dim, "judged at " + check.judged_at);
             }
         for (const std::string& name : t.screenshots()) {
             std::string file = shot_name(name, t);

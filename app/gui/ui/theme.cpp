@@ -281,6 +281,8 @@ Fonts load_fonts(float scale) {
         fonts.mono_bold = add("DejaVuSansMono-Bold.ttf", 14.0f);
         fonts.heading = add("DejaVuSans-Bold.ttf", 19.0f);
         fonts.small = add("DejaVuSans.ttf", 12.5f);
+        // fonts-dejavu-extra (recommended): without it italic is upright.
+        fonts.italic = add("DejaVuSans-Oblique.ttf", 15.0f);
     }
     if (!fonts.sans) {
         ImFontConfig fallback;
@@ -292,6 +294,7 @@ Fonts load_fonts(float scale) {
     if (!fonts.mono_bold) fonts.mono_bold = fonts.mono;
     if (!fonts.heading) fonts.heading = fonts.bold;
     if (!fonts.small) fonts.small = fonts.sans;
+    if (!fonts.italic) fonts.italic = fonts.sans;
     io.FontDefault = fonts.sans;
     io.Fonts->Build();
     return fonts;

@@ -37,7 +37,8 @@ struct Fonts {
     ImFont* mono_bold = nullptr;
     ImFont* heading = nullptr;
     ImFont* small = nullptr;
-    bool bundled = false;  // false: the fonts were not found and ImGui's default is used
+    ImFont* italic = nullptr;  // *italic* narration (fonts-dejavu-extra); else sans
+    bool bundled = false;      // false: the fonts were not found and ImGui's default is used
     std::string dir;
 };
 

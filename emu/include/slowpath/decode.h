@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "slowpath/trace.h"
@@ -38,9 +39,12 @@ struct PtRegsView {
 // Slot names in pt_regs order and their offsets.
 const std::vector<std::string_view>& pt_regs_slot_names();
 int pt_regs_slot_index(std::string_view name);  // -1 if unknown
-uint32_t valid_mask_partial_frame();            // args, orig_rax, rip
-uint32_t valid_mask_rest();                     // r15..rbx
-uint32_t valid_mask_top_of_stack();             // rcx cs eflags rsp ss
+// Other names of slots: the kernel's struct pt_regs fields ("di", "orig_ax",
+// "ip", "flags", "sp"...) and "rflags"; alias first, slot second.
+const std::vector<std::pair<std::string_view, std::string_view>>& pt_regs_slot_aliases();
+uint32_t valid_mask_partial_frame();  // args, orig_rax, rip
+uint32_t valid_mask_rest();           // r15..rbx
+uint32_t valid_mask_top_of_stack();   // rcx cs eflags rsp ss
 uint32_t valid_mask_full();
 
 PtRegsView decode_pt_regs(const Machine& m, uint64_t base, uint32_t valid_mask);

@@ -171,4 +171,13 @@ struct Trace {
     size_t first_event_at_or_after(uint64_t step) const;
 };
 
+// The Decision event of syscall k (sysret or iret chosen), or null when that
+// syscall never reached it.
+const Event* decision_event(const Trace& trace, int syscall);
+// Why a decision went the way it did: the reason the decision banner, the
+// report's "why" and a walkthrough's `why` expectation all show.
+std::string decision_why(const Event& decision);
+// The same for syscall k; "" when it has not decided.
+std::string decision_why(const Trace& trace, int syscall);
+
 }  // namespace slowpath

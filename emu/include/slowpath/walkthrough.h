@@ -89,6 +89,9 @@ struct MoveStep {
     uint64_t count = 1;
     std::string name;                    // Label: the label; Event: optional event name filter
     EventKind event = EventKind::Label;  // Event
+    // Label and Event moves made before the focus syscall search from its
+    // entry (as checks judge the focus syscall); `in: run` searches from here.
+    bool in_run = false;
 };
 
 struct PointTarget {
@@ -100,8 +103,15 @@ struct PointTarget {
 struct Question {
     std::string question;
     std::vector<std::string> choices;
-    size_t answer = 0;  // index into choices
-    std::string explanation;
+    size_t answer = 0;                      // index into choices
+    std::string explanation;                // `explain: text`: for every answer
+    std::vector<std::string> explanations;  // `explain: {choice: text}`: one per choice, or ""
+    // What to show after `choice` was picked: its own text, else the common one.
+    const std::string& explanation_for(size_t choice) const {
+        if (choice < explanations.size() && !explanations[choice].empty())
+            return explanations[choice];
+        return explanation;
+    }
 };
 
 // A test on one value: op against value, after an optional mask; or a
@@ -148,8 +158,9 @@ struct Expectation {
         Returned,  // the last value a C function called from the entry code returned
         Count,     // how many events of a kind (or calls/labels of a name) so far
         Sigframe,  // a signal frame on the user stack
+        Why,       // the selected syscall's decision reason (decision_why, as the banner shows)
     };
-    enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console
+    enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console, Why
 
     Kind kind = Kind::At;
     int line = 0, column = 0;
@@ -160,10 +171,10 @@ struct Expectation {
     Outcome outcome = Outcome::Exited;  // Outcome
     Match match = Match::Contains;
     std::vector<std::string> names;  // Route, Labels
-    std::string text;                // Console
+    std::string text;                // Console, Why
     int ring = 0;                    // Ring
     bool present = true;             // Sigframe
-    SyscallSelector syscall;         // Exit, Ret, Route, Labels, Count
+    SyscallSelector syscall;         // Exit, Ret, Route, Labels, Count, Why
 
     std::string describe() const;  // one line: what must hold
 };
@@ -206,6 +217,13 @@ struct LoadOptions {
     bool use_kernel_symbols = true;
 };
 
+// Every name a lesson may use, as Markdown (`walk --vocabulary`, and the list
+// in docs/walkthroughs.md): step kinds, keys, expectation names, move
+// targets, panels, registers, pt_regs slots and aliases, TIF flags,
+// injections, and each era's labels and C functions (from its kernel image
+// when options.use_kernel_symbols and it loads). Made from the parser's tables.
+std::string walkthrough_vocabulary(const LoadOptions& options = {});
+
 // Reads and checks a walkthrough; throws WalkthroughError with every problem.
 Walkthrough load_walkthrough(const std::string& path, const LoadOptions& options = {});
 // The same from text in memory; `name` stands for the file in diagnostics.
@@ -218,6 +236,7 @@ struct NarrationSpan {
     std::string text;
     bool bold = false;
     bool code = false;
+    bool italic = false;
 };
 struct NarrationLine {
     enum class Kind : uint8_t { Paragraph, Bullet, Numbered, Blank };
@@ -226,9 +245,18 @@ struct NarrationLine {
     bool continues = false;  // an indented line that continues the list item above
     std::vector<NarrationSpan> spans;
 };
-// **bold**, `code`, "- " / "* " bullets, "1. " numbered items (indented lines
-// below an item continue it); other text as is. Markers do not span lines.
+// **bold**, *italic*, `code`, "- " / "* " bullets, "1. " numbered items
+// (indented lines below an item continue it); other text as is. Markers do
+// not span lines; a `*` with a space on each side is text.
 std::vector<NarrationLine> parse_narration(const std::string& text);
+// Where narration's markup is unbalanced (an opening `*` with no closing one
+// on its line): line and column (0-based, in `text`) and why. The loader
+// reports it as file:line:column.
+struct NarrationProblem {
+    int line = 0, column = 0;
+    std::string message;
+};
+std::optional<NarrationProblem> check_narration(const std::string& text);
 // The same as plain text (markers dropped, bullets kept as "- ").
 std::string narration_plain(const std::string& text);
 
@@ -239,6 +267,9 @@ struct CheckResult {
     bool passed = false;
     std::string detail;  // what was found when it failed (or a note when it passed)
     int line = 0, column = 0;
+    // Where it was judged: "step 1234 at sysret_check (entry_64.S:310), in getpid
+    // (syscall #1, the focus syscall)".
+    std::string judged_at;
 };
 
 struct StepResult {
@@ -296,6 +327,7 @@ class WalkRunner {
     void apply_setup(const Step& step, StepResult& result);
     void apply_move(const Step& step, StepResult& result);
     CheckResult check(const Expectation& e);
+    std::string judged_at();  // CheckResult::judged_at for the machine now
     int select_syscall(const SyscallSelector& selector, std::string* why);
     std::vector<std::pair<std::string, bool>> route_so_far(int syscall) const;  // name, is_label
 
