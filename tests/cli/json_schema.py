@@ -145,7 +145,7 @@ if walk:
     for step in grown["walkthroughs"][0]["runs"][0]["steps"]:
         step["new_field"] = 1
         for c in step["checks"]:
-            c["judged_at"] = 3
+            c["new_field"] = 3
     if not validator.is_valid(grown):
         failures.append("walk: a copy with new fields was refused")
 
