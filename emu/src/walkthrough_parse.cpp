@@ -389,11 +389,10 @@ void Parser::narration(const YAML::Node& n, const std::string& text) {
         start = end + 1;
     }
     auto char_at = [&](int line, int column) -> char {
-        if (line < 0 || static_cast<size_t>(line) >= lines.size()) return 0;
+        if (line < 0 || static_cast<size_t>(line) >= lines.size()) return '\0';
         const std::string& l = lines[static_cast<size_t>(line)];
-        return column >= 0 && static_cast<size_t>(column) < l.size()
-                   ? l[static_cast<size_t>(column)]
-                   : 0;
+        if (column < 0 || static_cast<size_t>(column) >= l.size()) return '\0';
+        return l[static_cast<size_t>(column)];
     };
     char first = char_at(at.line, at.column);
     if (first == '|' || first == '>') {
