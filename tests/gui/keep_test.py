@@ -9,6 +9,7 @@
 import html
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -135,6 +136,13 @@ def test_handout(app, cli, walk, out_dir):
     print(f"{said} narration lines found")
     if said == 0:
         fail("the walkthrough said nothing?")
+    # A paragraph flows as in the tour: a forced break comes only before a
+    # list item or an indented line, never in the middle of a sentence.
+    for m in re.finditer(r"<br>\n(.*)", page):
+        nxt = html.unescape(m.group(1))
+        if not re.match(r"(\s|[-*] |\d+\. )", nxt):
+            fail(f"a line break in the middle of a paragraph, before {nxt[:60]!r}")
+            break
 
 
 SCENARIO_FILE = """# A slowpath scenario: the setup part of a walkthrough.

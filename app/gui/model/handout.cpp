@@ -37,8 +37,18 @@ std::string escape(const std::string& s) {
     return out;
 }
 
-// Plain text in paragraphs (a blank line between them); a line break
-// inside one stays a break.
+// A line that begins a list item or is indented starts a line of its own.
+bool keeps_break(const std::string& line) {
+    if (line.empty()) return false;
+    if (line[0] == ' ' || line[0] == '\t') return true;
+    if (line.rfind("- ", 0) == 0 || line.rfind("* ", 0) == 0) return true;
+    size_t digits = line.find_first_not_of("0123456789");
+    return digits > 0 && digits != std::string::npos && line.compare(digits, 2, ". ") == 0;
+}
+
+// Plain text in paragraphs (a blank line between them). Inside one, lines
+// flow together as the tour panel wraps them; a line that starts a list item
+// ("- ", "* ", "1. ") or is indented keeps its break.
 std::string paragraphs(const std::string& markdown) {
     std::string text = narration_plain(markdown), out, para;
     auto flush = [&] {
@@ -53,7 +63,7 @@ std::string paragraphs(const std::string& markdown) {
         if (line.find_first_not_of(" \t") == std::string::npos) {
             flush();
         } else {
-            if (!para.empty()) para += "<br>\n";
+            if (!para.empty()) para += keeps_break(line) ? "<br>\n" : "\n";
             para += escape(line);
         }
         start = end + 1;
