@@ -20,6 +20,7 @@
 #include "model/settings.h"
 #include "model/source.h"
 #include "options.h"
+#include "slowpath/scenario_line.h"
 #include "ui/actions.h"
 #include "ui/damage_renderer.h"
 #include "ui/layout.h"
@@ -120,6 +121,11 @@ class App {
     };
     std::unique_ptr<Recording> recording_;
     std::string start_recording(const std::string& path, bool stepping, uint64_t steps);
+    // Where the primary pane is, as a scenario line names it.
+    ScenarioPoint shown_point() const;
+    // A new file in the pictures folder named after the scenario on screen
+    // (F12's PNGs, Shift+F12's GIFs); "" with *error when the folder cannot be made.
+    std::string picture_path(const std::string& extension, std::string* error) const;
     void finish_recording();
     void record_frame();
     void save_settings_now();

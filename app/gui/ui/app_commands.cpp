@@ -135,6 +135,25 @@ void App::point_at_targets(std::vector<Pointer::Target> targets, bool pulse) {
     frames_pending_ = std::max(frames_pending_, 2);
 }
 
+ScenarioPoint App::shown_point() const {
+    const Pane& pane = model_->primary();
+    if (!pane.ok()) return {};
+    return point_of(*pane.trace(), pane.start_step(), pane.now().step);
+}
+
+std::string App::picture_path(const std::string& extension, std::string* error) const {
+    std::string dir = snapshot_dir(options_.snapshot_dir);
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        *error = dir + ": cannot create the folder (" + ec.message() + ")";
+        return "";
+    }
+    std::string name =
+        snapshot_name(scenario_line_text(model_->scenario(), shown_point()), std::time(nullptr));
+    return dir + "/" + name.substr(0, name.rfind('.')) + extension;
+}
+
 std::string App::window_command(const Command& command) {
     const std::string& v = command.verb;
     const auto& a = command.args;
@@ -232,18 +251,10 @@ std::string App::window_command(const Command& command) {
     } else if (v == "screenshot") {
         pending_screenshot_ = a[0];
     } else if (v == "snapshot") {
-        // Into the pictures folder, named after the scenario (which the
-        // PNG's text chunk also holds, see write_png).
-        const Pane& pane = model_->primary();
-        ScenarioPoint at;
-        if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
-        std::string dir = snapshot_dir(options_.snapshot_dir);
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        if (ec) return dir + ": cannot create the folder (" + ec.message() + ")";
-        std::string path =
-            dir + "/" +
-            snapshot_name(scenario_line_text(model_->scenario(), at), std::time(nullptr));
+        // The scenario is also in the PNG's text chunk, see write_png.
+        std::string error;
+        std::string path = picture_path(".png", &error);
+        if (path.empty()) return error;
         pending_screenshot_ = path;
         model_->set_status("saved " + path);
     } else if (v == "record-gif") {
@@ -259,29 +270,18 @@ std::string App::window_command(const Command& command) {
             finish_recording();
             return "";
         }
-        // Into the pictures folder, named as F12's snapshots are.
-        const Pane& pane = model_->primary();
-        ScenarioPoint at;
-        if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
-        std::string dir = snapshot_dir(options_.snapshot_dir);
-        std::error_code ec;
-        std::filesystem::create_directories(dir, ec);
-        if (ec) return dir + ": cannot create the folder (" + ec.message() + ")";
-        std::string name =
-            snapshot_name(scenario_line_text(model_->scenario(), at), std::time(nullptr));
-        name = name.substr(0, name.rfind('.')) + ".gif";
-        std::string error = start_recording(dir + "/" + name, false, 0);
+        std::string error;
+        std::string path = picture_path(".gif", &error);
+        if (path.empty()) return error;
+        error = start_recording(path, false, 0);
         if (!error.empty()) return error;
-        model_->set_status("recording " + dir + "/" + name +
-                           ": move as you like, Shift+F12 again saves it");
+        model_->set_status("recording " + path + ": move as you like, Shift+F12 again saves it");
     } else if (v == "open") {
         return open_file(a[0]);
     } else if (v == "dump") {
         pending_dump_ = a[0];
     } else if (v == "copy-scenario" || v == "copy-command-line") {
-        const Pane& pane = model_->primary();
-        ScenarioPoint at;
-        if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
+        ScenarioPoint at = shown_point();
         std::string text = v == "copy-scenario" ? scenario_line_text(model_->scenario(), at)
                                                 : scenario_command_line(model_->scenario(), at);
         glfwSetClipboardString(window_, text.c_str());

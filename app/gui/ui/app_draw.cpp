@@ -304,9 +304,7 @@ void App::draw_status_bar(UiContext& ctx, const Rect& r) {
     if (link(ctx, copy, "##copy-scenario")) queue_command("copy-scenario");
     ctx.mark("button:copy-scenario");
     if (ImGui::IsItemHovered()) {
-        const Pane& shown = model_->primary();
-        ScenarioPoint at;
-        if (shown.ok()) at = point_of(*shown.trace(), shown.start_step(), shown.now().step);
+        ScenarioPoint at = shown_point();
         tooltip(
             "copy this screen as one line, to paste into another slowpath (Ctrl+V) or "
             "start one with it:\n" +

@@ -55,10 +55,7 @@ bool App::write_png(const std::string& path, std::string* error) {
     }
     // The scenario in the picture itself (a tEXt chunk), so that a shot in
     // a slide deck still says how to get the screen back.
-    const Pane& pane = model_->primary();
-    ScenarioPoint at;
-    if (pane.ok()) at = point_of(*pane.trace(), pane.start_step(), pane.now().step);
-    png = png_with_text(png, "slowpath", scenario_line_text(model_->scenario(), at));
+    png = png_with_text(png, "slowpath", scenario_line_text(model_->scenario(), shown_point()));
     png = png_with_text(png, "Software", "slowpath " + std::string(version()));
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(png.data()), static_cast<std::streamsize>(png.size()));
