@@ -49,6 +49,8 @@ long kernel_pread(long fd, void *dst, size_t count, u64 offset);
 void do_close_on_exec(void);
 long pipe_read(struct file *f, char __user *buf, size_t count);
 long pipe_write(struct file *f, const char __user *buf, size_t count);
+/* A write found no reader: SIGPIPE to the writer, as the kernel sends it. */
+void send_sigpipe(void);
 
 extern struct files_struct init_files;
 

@@ -207,7 +207,7 @@ long pipe_read(struct file *f, char __user *buf, size_t count)
     }
 }
 
-static void send_sigpipe(void)
+void send_sigpipe(void)
 {
     siginfo_t info;
     memset(&info, 0, sizeof(info));

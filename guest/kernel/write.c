@@ -81,12 +81,7 @@ static long file_write(struct file *f, const char __user *buf, size_t count)
     long n = host_write(f->handle, buf, count);
     if (n == -EPIPE) {
         /* The host's reader is gone: as a write to a pipe nobody reads. */
-        siginfo_t info;
-        memset(&info, 0, sizeof(info));
-        info.si_signo = SIGPIPE;
-        info.si_code = SI_USER;
-        info.fields.kill.pid = current->tgid;
-        send_signal(SIGPIPE, &info, current);
+        send_sigpipe();
     }
     return n;
 }
