@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "slowpath/numbers.h"
+#include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "walkthrough_internal.h"
@@ -184,6 +185,7 @@ std::string Step::describe() const {
             for (const auto& t : setup.tampers) parts.push_back("tamper " + tamper_text(t));
             if (setup.signal_action)
                 parts.push_back("SIGUSR1 " + std::string(signal_action_name(*setup.signal_action)));
+            if (setup.ghost) parts.push_back("keep the last route as a ghost");
             return "setup: " + join(parts);
         }
         case StepKind::Move: {
@@ -227,6 +229,18 @@ std::string Step::describe() const {
                    (expectations.size() == 1 ? "" : "s");
         case StepKind::Shoot:
             return "shoot " + text;
+        case StepKind::Compare: {
+            if (compare.off) return "compare off";
+            auto side = [](const CompareSide& c) {
+                if (c.line) return scenario_line_text(*c.line).substr(kScenarioLinePrefix.size());
+                Step s;
+                s.kind = StepKind::Setup;
+                s.setup = c.setup;
+                std::string d = s.describe().substr(7);  // less "setup: "
+                return d.empty() ? std::string("the program") : d;
+            };
+            return "compare " + side(compare.left) + " with " + side(compare.right);
+        }
     }
     return "?";
 }
@@ -256,6 +270,8 @@ std::string walkthrough_vocabulary(const LoadOptions& options) {
     line("`point`", Parser::point_keys());
     line("`ask`", Parser::ask_keys());
     line("`shoot`", {"file"});
+    line("`compare`", Parser::compare_keys());
+    line("`view`", Parser::view_keys());
     line("`expect` (the expectation names)", Parser::expect_keys());
     std::vector<std::string> tests = Parser::value_test_keys();
     tests.emplace_back("state");

@@ -174,7 +174,34 @@ std::vector<std::string> Parser::expect_keys() {
     std::vector<std::string> keys;
     for (const auto& [key, handler] : expect_table()) keys.emplace_back(key);
     keys.emplace_back("syscall");  // the selector, read first: the others use it
+    keys.emplace_back("left");     // one side of a comparison
+    keys.emplace_back("right");
     return keys;
+}
+
+// `left: {...}` / `right: {...}`: the usual expectations, judged on one side
+// of the comparison a compare step started (names in that side's era).
+bool Parser::expect_side(const YAML::Node& key, const YAML::Node& value,
+                         std::vector<Expectation>& out) {
+    const bool right = key.Scalar() == "right";
+    if (side_ != Expectation::Side::Both) {
+        error(key, "'" + key.Scalar() + "' inside a left:/right: block (they do not nest)");
+        return false;
+    }
+    if (!compare_right_era_) {
+        error(key, "'" + key.Scalar() +
+                       "' judges one side of a comparison: put a compare step before it");
+        return false;
+    }
+    const Era here = era_;
+    if (right) era_ = *compare_right_era_;
+    side_ = right ? Expectation::Side::Right : Expectation::Side::Left;
+    size_t before = out.size();
+    bool ok = expect(value, out);
+    for (size_t i = before; i < out.size(); i++) out[i].side = side_;
+    side_ = Expectation::Side::Both;
+    era_ = here;
+    return ok;
 }
 
 bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
@@ -198,6 +225,10 @@ bool Parser::expect(const YAML::Node& n, std::vector<Expectation>& out) {
         ExpectKey k;
         k.key = kv.first.Scalar();
         if (k.key == "syscall") continue;
+        if (k.key == "left" || k.key == "right") {
+            if (!expect_side(kv.first, kv.second, out)) ok = false;
+            continue;
+        }
         k.map.reset(n);
         k.raw.reset(kv.second);
         k.value.reset(for_era(k.raw));

@@ -69,6 +69,8 @@ class Parser {
     static const std::vector<std::string>& move_keys();
     static const std::vector<std::string>& point_keys();
     static const std::vector<std::string>& ask_keys();
+    static const std::vector<std::string>& compare_keys();
+    static const std::vector<std::string>& view_keys();
     static std::vector<std::string> expect_keys();             // with `syscall`, the selector
     static const std::vector<std::string>& value_test_keys();  // and `state` for pt_regs
 
@@ -127,6 +129,10 @@ class Parser {
     bool move(const YAML::Node& n, MoveStep& out);
     bool point(const YAML::Node& n, std::vector<PointTarget>& out);
     bool ask(const YAML::Node& n, Question& out);
+    // compare: two sides, each a setup map or a scenario line; or `off`.
+    bool compare(const YAML::Node& n, CompareStep& out);
+    bool compare_side(const YAML::Node& n, CompareSide& out);
+    void view(const YAML::Node& n, ViewSettings& out);  // the header's `view`
 
     // setup: one handler per key (walkthrough_steps.cpp), each given the whole map.
     using SetupHandler = bool (Parser::*)(const YAML::Node&, SetupStep&);
@@ -141,6 +147,7 @@ class Parser {
     bool setup_edit(const YAML::Node& n, SetupStep& out);
     bool setup_tamper(const YAML::Node& n, SetupStep& out);
     bool setup_signal_action(const YAML::Node& n, SetupStep& out);
+    bool setup_ghost(const YAML::Node& n, SetupStep& out);
 
     // expect: one handler per key (walkthrough_expect.cpp).
     struct ExpectKey {
@@ -168,6 +175,7 @@ class Parser {
                               std::vector<Expectation>& out);
     bool expect_sigframe(const ExpectKey& k, std::vector<Expectation>& out);
     bool expect_left_out(const YAML::Node& n);  // every key's value is ~ for this era
+    bool expect_side(const YAML::Node& key, const YAML::Node& value, std::vector<Expectation>& out);
     std::optional<ValueTest> value_test(const YAML::Node& n, const std::string& what,
                                         bool allow_state);
     std::optional<SyscallSelector> selector(const YAML::Node& n);
@@ -181,6 +189,9 @@ class Parser {
     std::vector<Era> eras_;
     Era plan_era_ = Era::V3_13;  // the era whose plan is being parsed (era maps, only:)
     Era era_ = Era::V3_13;  // the era the run is in at this step (names are checked against it)
+    // After a compare step: the right side's era (names under `right:`).
+    std::optional<Era> compare_right_era_;
+    Expectation::Side side_ = Expectation::Side::Both;  // the left:/right: block being read
 };
 
 }  // namespace slowpath::walkthrough_detail

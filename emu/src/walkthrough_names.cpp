@@ -45,6 +45,8 @@ std::string_view step_kind_name(StepKind kind) {
             return "expect";
         case StepKind::Shoot:
             return "shoot";
+        case StepKind::Compare:
+            return "compare";
     }
     return "?";
 }

@@ -20,7 +20,8 @@ std::vector<YAML::Node> one_or_many(const YAML::Node& n) {
 }
 
 namespace {
-const char* const kStepKinds[] = {"setup", "move", "say", "point", "ask", "expect", "shoot"};
+const char* const kStepKinds[] = {"setup", "move",   "say",   "point",
+                                  "ask",   "expect", "shoot", "compare"};
 }  // namespace
 
 const std::vector<std::string>& Parser::step_kinds() {
@@ -29,8 +30,8 @@ const std::vector<std::string>& Parser::step_kinds() {
 }
 
 const std::vector<std::string>& Parser::header_keys() {
-    static const std::vector<std::string> keys = {"title", "summary", "era",
-                                                  "eras",  "program", "steps"};
+    static const std::vector<std::string> keys = {"title",   "summary", "era",  "eras",
+                                                  "program", "view",    "steps"};
     return keys;
 }
 
@@ -341,6 +342,8 @@ Walkthrough Parser::parse(const YAML::Node& root) {
         }
     }
 
+    if (root["view"]) view(root["view"], w.view);
+
     const YAML::Node steps = root["steps"];
     if (!steps) {
         error(root, "the walkthrough is missing 'steps'");
@@ -355,6 +358,7 @@ Walkthrough Parser::parse(const YAML::Node& root) {
     if (check_only) eras_.push_back(Era::V3_13);
     for (Era era : eras_) {
         plan_era_ = era_ = era;
+        compare_right_era_.reset();
         EraPlan plan;
         plan.era = era;
         for (const auto& s : steps) {
@@ -365,6 +369,21 @@ Walkthrough Parser::parse(const YAML::Node& root) {
                     era_ = *parsed->setup.era;
                 else if (parsed->setup.restart)
                     era_ = plan_era_;
+                if (parsed->setup.changes_scenario()) compare_right_era_.reset();
+            }
+            // After a compare, names are the left side's era (under right:, the right's).
+            if (parsed && !parsed->skipped && parsed->kind == StepKind::Compare) {
+                const CompareStep& c = parsed->compare;
+                auto side_era = [&](const CompareSide& side) {
+                    if (side.line) return side.line->era;
+                    return side.setup.era ? *side.setup.era : plan_era_;
+                };
+                if (c.off) {
+                    compare_right_era_.reset();
+                } else {
+                    era_ = side_era(c.left);
+                    compare_right_era_ = side_era(c.right);
+                }
             }
             plan.steps.push_back(parsed ? *parsed : Step{});
         }
@@ -424,7 +443,7 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
     Step st;
     st.line = n.Mark().line + 1;
     st.column = n.Mark().column + 1;
-    const std::string kinds = "setup, move, say, point, ask, expect, shoot";
+    const std::string kinds = join(step_kinds());
     if (!n.IsMap()) {
         error(n, "a step is a map with one of: " + kinds);
         return std::nullopt;
@@ -507,6 +526,9 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
             break;
         case StepKind::Expect:
             parsed = expect(v, st.expectations);
+            break;
+        case StepKind::Compare:
+            parsed = compare(v, st.compare);
             break;
         case StepKind::Shoot: {
             const YAML::Node file = v.IsMap() ? v["file"] : v;

@@ -3,6 +3,7 @@
 
 #include "slowpath/machine.h"
 #include "slowpath/numbers.h"
+#include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "walkthrough_internal.h"
@@ -32,12 +33,65 @@ void WalkRunner::restart() {
     scenario_.era = plan().era;
     session_.reset();
     used_ = false;
+    comparing_ = false;
+    right_session_.reset();
+    ghost_.clear();
 }
 
 Session& WalkRunner::session() {
     if (!session_) session_ = std::make_unique<Session>(scenario_);
     return *session_;
 }
+
+Session& WalkRunner::right_session() {
+    if (!right_session_) right_session_ = std::make_unique<Session>(right_scenario_);
+    return *right_session_;
+}
+
+std::string WalkRunner::side_caption(bool right) const {
+    return scenario_line_text(right ? right_scenario_ : scenario_)
+        .substr(kScenarioLinePrefix.size());
+}
+
+template <typename F>
+void WalkRunner::on_right(F action) {
+    std::swap(session_, right_session_);
+    std::swap(scenario_, right_scenario_);
+    try {
+        action();
+    } catch (...) {
+        std::swap(session_, right_session_);
+        std::swap(scenario_, right_scenario_);
+        throw;
+    }
+    std::swap(session_, right_session_);
+    std::swap(scenario_, right_scenario_);
+}
+
+namespace {
+
+// What a setup changes in a scenario (its injections at entry or exit added).
+void apply_to(const SetupStep& s, Scenario& scenario) {
+    if (s.era) scenario.era = *s.era;
+    if (s.syscall_nr) scenario.syscall_nr = *s.syscall_nr;
+    if (s.bad_pointer) scenario.bad_pointer = *s.bad_pointer;
+    for (const auto& t : s.tampers) scenario.tampers.push_back(t);
+    if (s.signal_action) scenario.signal_action = *s.signal_action;
+    if (s.inject_when != InjectWhen::Now)
+        for (int bit : s.inject) {
+            Injection inj;
+            inj.bit = bit;
+            inj.when = s.inject_when;
+            scenario.injections.push_back(inj);
+        }
+}
+
+// A side's checks and failed moves say which side they are about.
+void name_side(std::vector<CheckResult>& checks, size_t from, const char* side) {
+    for (size_t i = from; i < checks.size(); i++) checks[i].what = side + checks[i].what;
+}
+
+}  // namespace
 
 std::vector<StepResult> WalkRunner::run_all() {
     std::vector<StepResult> results;
@@ -65,9 +119,28 @@ StepResult WalkRunner::run_next() {
         switch (step.kind) {
             case StepKind::Setup:
                 apply_setup(step, r);
+                if (comparing_ && step.setup.acts_now() && !step.setup.changes_scenario()) {
+                    StepResult right;
+                    on_right([&] { apply_setup(step, right); });
+                    name_side(r.checks, 0, "left: ");
+                    name_side(right.checks, 0, "right: ");
+                    for (auto& c : right.checks) r.checks.push_back(std::move(c));
+                }
                 break;
             case StepKind::Move:
                 apply_move(step, r);
+                if (comparing_) {
+                    // Both sides make the same move.
+                    StepResult right;
+                    on_right([&] { apply_move(step, right); });
+                    name_side(r.checks, 0, "left: ");
+                    name_side(right.checks, 0, "right: ");
+                    for (auto& c : right.checks) r.checks.push_back(std::move(c));
+                    r.note = "left: " + r.note + "; right: " + right.note;
+                }
+                break;
+            case StepKind::Compare:
+                apply_compare(step, r);
                 break;
             case StepKind::Say:
                 r.narration = step.text;
@@ -81,7 +154,23 @@ StepResult WalkRunner::run_next() {
             case StepKind::Expect:
                 session();
                 used_ = true;
-                for (const auto& e : step.expectations) r.checks.push_back(check(e));
+                for (const auto& e : step.expectations) {
+                    using Side = Expectation::Side;
+                    if (!comparing_) {
+                        r.checks.push_back(check(e));
+                        continue;
+                    }
+                    if (e.side != Side::Right) {
+                        r.checks.push_back(check(e));
+                        r.checks.back().what = "left: " + r.checks.back().what;
+                    }
+                    if (e.side != Side::Left)
+                        on_right([&] {
+                            session();
+                            r.checks.push_back(check(e));
+                            r.checks.back().what = "right: " + r.checks.back().what;
+                        });
+                }
                 break;
             case StepKind::Shoot:
                 r.screenshot = step.text;
@@ -92,28 +181,64 @@ StepResult WalkRunner::run_next() {
         r.machine_step = session_->step();
         r.where = session_->where();
     }
+    r.comparing = comparing_;
+    if (comparing_ && right_session_) r.right_machine_step = right_session_->step();
     return r;
+}
+
+void WalkRunner::apply_compare(const Step& step, StepResult& r) {
+    const CompareStep& c = step.compare;
+    ghost_.clear();
+    if (c.off) {
+        comparing_ = false;
+        right_session_.reset();
+        r.note = "compare off: the left side goes on alone";
+        return;
+    }
+    auto side = [&](const CompareSide& s) {
+        if (s.line) return *s.line;
+        Scenario out = walkthrough_.program;
+        out.era = plan().era;
+        apply_to(s.setup, out);
+        return out;
+    };
+    r.restarted = used_;
+    scenario_ = side(c.left);
+    right_scenario_ = side(c.right);
+    session_.reset();
+    right_session_.reset();
+    used_ = false;
+    comparing_ = true;
+    r.note = "compare: left " + side_caption(false) + ", right " + side_caption(true);
 }
 
 void WalkRunner::apply_setup(const Step& step, StepResult& r) {
     const SetupStep& s = step.setup;
     if (s.changes_scenario()) {
+        // The scene that ends leaves its route behind when asked (ghost: true).
+        ghost_.clear();
+        const int focus = session_ ? session_->trace().focus : -1;
+        if (s.ghost && focus >= 0 &&
+            static_cast<size_t>(focus) < session_->trace().syscalls.size()) {
+            for (const auto& [name, is_label] : route_so_far(focus)) ghost_.push_back(name);
+            // And its way out, once the scene reached the decision (the
+            // sysretq or iretq about to run; the path graph's exit nodes).
+            const Trace& t = session_->trace();
+            const SyscallRecord& rec = t.syscalls[static_cast<size_t>(focus)];
+            bool decided = false;
+            for (size_t i = rec.first_event; i < rec.end_event && i < t.events.size(); i++)
+                decided |= t.events[i].kind == EventKind::Decision &&
+                           t.events[i].syscall == focus && t.events[i].step <= session_->step();
+            if (decided && rec.exit != ExitKind::None)
+                ghost_.push_back(rec.exit == ExitKind::Sysret ? "sysretq" : "iretq");
+        }
+        comparing_ = false;
+        right_session_.reset();
         if (s.restart) {
             scenario_ = walkthrough_.program;
             scenario_.era = plan().era;
         }
-        if (s.era) scenario_.era = *s.era;
-        if (s.syscall_nr) scenario_.syscall_nr = *s.syscall_nr;
-        if (s.bad_pointer) scenario_.bad_pointer = *s.bad_pointer;
-        for (const auto& t : s.tampers) scenario_.tampers.push_back(t);
-        if (s.signal_action) scenario_.signal_action = *s.signal_action;
-        if (s.inject_when != InjectWhen::Now)
-            for (int bit : s.inject) {
-                Injection inj;
-                inj.bit = bit;
-                inj.when = s.inject_when;
-                scenario_.injections.push_back(inj);
-            }
+        apply_to(s, scenario_);
         // A run that has been looked at starts again; an unused one is just rebuilt.
         if (used_) {
             r.restarted = true;

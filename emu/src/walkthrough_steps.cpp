@@ -2,7 +2,9 @@
 // walkthrough_internal.h for the map of files.
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
+#include "slowpath/scenario_line.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 #include "walkthrough_internal.h"
@@ -22,6 +24,7 @@ const std::vector<std::pair<const char*, Parser::SetupHandler>>& Parser::setup_t
         {"edit", &Parser::setup_edit},
         {"tamper", &Parser::setup_tamper},
         {"signal_action", &Parser::setup_signal_action},
+        {"ghost", &Parser::setup_ghost},
     };
     return handlers;
 }
@@ -44,7 +47,18 @@ const std::vector<std::string>& Parser::point_keys() {
 }
 
 const std::vector<std::string>& Parser::ask_keys() {
-    static const std::vector<std::string> keys = {"question", "choices", "answer", "explain"};
+    static const std::vector<std::string> keys = {"question", "choices", "answer", "explain",
+                                                  "shoot"};
+    return keys;
+}
+
+const std::vector<std::string>& Parser::compare_keys() {
+    static const std::vector<std::string> keys = {"left", "right"};
+    return keys;
+}
+
+const std::vector<std::string>& Parser::view_keys() {
+    static const std::vector<std::string> keys = {"size", "presenter", "compare"};
     return keys;
 }
 
@@ -194,6 +208,81 @@ bool Parser::setup_signal_action(const YAML::Node& n, SetupStep& out) {
     }
     out.signal_action = *action;
     return true;
+}
+
+bool Parser::setup_ghost(const YAML::Node& n, SetupStep& out) {
+    if (!optional_field(n, "ghost", "ghost", &Parser::boolean, out.ghost)) return false;
+    if (out.ghost && !out.changes_scenario()) {
+        error(n["ghost"],
+              "ghost keeps the last scene's route when the scenario changes: "
+              "give it with restart, era, syscall, bad_pointer or an injection at "
+              "entry or exit");
+        return false;
+    }
+    return true;
+}
+
+bool Parser::compare(const YAML::Node& n, CompareStep& out) {
+    if (n.IsScalar()) {
+        std::string v = lower(n.Scalar());
+        if (v == "off" || v == "false" || v == "no") {
+            out.off = true;
+            return true;
+        }
+        error(n, "compare takes {left: ..., right: ...} or off");
+        return false;
+    }
+    if (!map_with(n, "compare", compare_keys())) return false;
+    bool ok = require(n, "left", "compare") & require(n, "right", "compare");
+    if (!ok) return false;
+    ok = compare_side(n["left"], out.left);
+    return compare_side(n["right"], out.right) && ok;
+}
+
+bool Parser::compare_side(const YAML::Node& raw, CompareSide& out) {
+    const YAML::Node n = for_era(raw);
+    if (n.IsScalar()) {
+        try {
+            out.line = parse_scenario_line(n.Scalar()).scenario;
+        } catch (const std::invalid_argument& e) {
+            error(n, std::string("compare side: ") + e.what());
+            return false;
+        }
+        return true;
+    }
+    if (!n.IsMap()) {
+        if (!lacks_era(raw))
+            error(raw,
+                  "a compare side is a setup map ({inject: SIGPENDING, at: exit}) or a "
+                  "scenario line (\"slowpath:rfc/getpid/SIGPENDING@exit\")");
+        return false;
+    }
+    // Each side starts from the header's program: {} is the program as it is.
+    if (n.size() == 0) return true;
+    if (!setup(n, out.setup)) return false;
+    if (out.setup.acts_now() || out.setup.ghost) {
+        error(n, "a compare side is a scenario: inject at entry or exit, no edit, no ghost");
+        return false;
+    }
+    return true;
+}
+
+void Parser::view(const YAML::Node& n, ViewSettings& out) {
+    if (!map_with(n, "view", view_keys())) return;
+    if (n["size"]) {
+        auto s = text(n["size"], "size");
+        int w = 0, h = 0;
+        char x = 0, rest = 0;
+        if (s && (std::sscanf(s->c_str(), "%d%c%d%c", &w, &x, &h, &rest) != 3 || x != 'x' ||
+                  w < 320 || h < 240 || w > 7680 || h > 4320))
+            error(n["size"], "size must be WIDTHxHEIGHT, e.g. 1280x720 (320x240 to 7680x4320)");
+        else if (s) {
+            out.width = w;
+            out.height = h;
+        }
+    }
+    optional_field(n, "presenter", "presenter", &Parser::boolean, out.presenter);
+    optional_field(n, "compare", "compare", &Parser::boolean, out.compare);
 }
 
 bool Parser::move(const YAML::Node& raw, MoveStep& out) {
@@ -390,6 +479,17 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
         }
     } else {
         ok = false;
+    }
+    if (n["shoot"]) {
+        auto t = text(n["shoot"], "shoot");
+        if (t && (t->empty() || t->find('/') != std::string::npos)) {
+            error(n["shoot"], "shoot takes a plain file name (the GUI chooses the directory)");
+            ok = false;
+        } else if (t) {
+            out.shot = *t;
+        } else {
+            ok = false;
+        }
     }
     if (!n["explain"]) return ok;
     // One text for every answer, or a map choice: text (feedback per answer).

@@ -52,7 +52,7 @@ class WalkthroughError : public std::runtime_error {
 
 // ---- the parsed file -------------------------------------------------------------
 
-enum class StepKind : uint8_t { Setup, Move, Say, Point, Ask, Expect, Shoot };
+enum class StepKind : uint8_t { Setup, Move, Say, Point, Ask, Expect, Shoot, Compare };
 std::string_view step_kind_name(StepKind kind);  // "setup", "move", ...
 
 struct SetupStep {
@@ -65,6 +65,9 @@ struct SetupStep {
     std::vector<std::pair<std::string, uint64_t>> edits;  // target ("rcx", "pt_regs.rip"), value
     std::vector<Tamper> tampers;  // the tracer's changes at the syscall-exit stop
     std::optional<SignalAction> signal_action;
+    // `ghost: true` with a scenario change: the path graph keeps the route
+    // the last scene had taken, drawn faintly under the new one.
+    bool ghost = false;
 
     // Changes the scenario itself (so the run must start again from step 0).
     bool changes_scenario() const;
@@ -106,6 +109,9 @@ struct Question {
     size_t answer = 0;                      // index into choices
     std::string explanation;                // `explain: text`: for every answer
     std::vector<std::string> explanations;  // `explain: {choice: text}`: one per choice, or ""
+    // `shoot: NAME.png`: unattended play saves the question with its choices
+    // as NAME.png and the answer with its explanation as NAME-answer.png.
+    std::string shot;
     // What to show after `choice` was picked: its own text, else the common one.
     const std::string& explanation_for(size_t choice) const {
         if (choice < explanations.size() && !explanations[choice].empty())
@@ -175,8 +181,27 @@ struct Expectation {
     int ring = 0;                    // Ring
     bool present = true;             // Sigframe
     SyscallSelector syscall;         // Exit, Ret, Route, Labels, Count, Why
+    // After a compare step: `left:` / `right:` judge one side; any other
+    // expectation judges both (and outside a comparison, the one machine).
+    enum class Side : uint8_t { Both, Left, Right };
+    Side side = Side::Both;
 
     std::string describe() const;  // one line: what must hold
+};
+
+// One side of a compare step: a setup on top of the header's program (as
+// after `restart`), or a scenario line ("slowpath:rfc/getpid/SIGPENDING@exit").
+struct CompareSide {
+    SetupStep setup;
+    std::optional<Scenario> line;
+};
+
+// `compare: {left: ..., right: ...}`: two runs side by side from here on;
+// moves move both, expectations judge both (or one, under left:/right:).
+// A setup that changes the scenario, or `compare: off`, ends it.
+struct CompareStep {
+    bool off = false;
+    CompareSide left, right;
 };
 
 struct Step {
@@ -190,6 +215,7 @@ struct Step {
     std::vector<PointTarget> points;
     Question question;
     std::vector<Expectation> expectations;
+    CompareStep compare;
 
     std::string describe() const;  // one line: "move to label sysret_check", "expect 3 things"...
 };
@@ -201,11 +227,20 @@ struct EraPlan {
     std::vector<Step> steps;
 };
 
+// `view:` in the header: how the GUI tour and its unattended shots show
+// the lesson (unset: as the window is).
+struct ViewSettings {
+    int width = 0, height = 0;      // `size: 1280x720`
+    std::optional<bool> presenter;  // large fonts, the graph across the width
+    std::optional<bool> compare;    // the lesson's eras side by side (compare steps: the two sides)
+};
+
 struct Walkthrough {
     std::string path;
     std::string title;
     std::string summary;
-    Scenario program;            // era, syscall, bad pointer, step limit from the header
+    Scenario program;  // era, syscall, bad pointer, step limit from the header
+    ViewSettings view;
     std::vector<EraPlan> plans;  // one per era, in the file's order
 
     size_t step_count() const { return plans.empty() ? 0 : plans.front().steps.size(); }
@@ -287,6 +322,8 @@ struct StepResult {
     bool restarted = false;              // this step started a new run
     uint64_t machine_step = 0;           // the machine's step after this step
     std::string where;                   // Session::where() after this step
+    bool comparing = false;              // after a compare step: two sides run
+    uint64_t right_machine_step = 0;     // comparing: the right side's step
 
     bool passed() const;
 };
@@ -323,9 +360,24 @@ class WalkRunner {
     Session& session();
     const Session* session_if_started() const { return session_.get(); }
 
+    // After a compare step (until a scenario change or `compare: off`): the
+    // right side's scenario and machine; session() is the left side.
+    bool comparing() const { return comparing_; }
+    const Scenario& right_scenario() const { return right_scenario_; }
+    Session& right_session();
+    // "v3.13/getpid/NEED_RESCHED@exit": a side's scenario line without its prefix.
+    std::string side_caption(bool right) const;
+    // The route (labels and C calls of the focus syscall) the scene before
+    // a `ghost: true` setup had taken when it ended; empty otherwise.
+    const std::vector<std::string>& ghost_route() const { return ghost_; }
+
  private:
     void apply_setup(const Step& step, StepResult& result);
     void apply_move(const Step& step, StepResult& result);
+    void apply_compare(const Step& step, StepResult& result);
+    // Runs `action` with the right side's machine and scenario in place of the left's.
+    template <typename F>
+    void on_right(F action);
     CheckResult check(const Expectation& e);
     std::string judged_at();  // CheckResult::judged_at for the machine now
     int select_syscall(const SyscallSelector& selector, std::string* why);
@@ -337,6 +389,10 @@ class WalkRunner {
     Scenario scenario_;
     std::unique_ptr<Session> session_;
     bool used_ = false;  // a move, expectation or action has seen this run
+    bool comparing_ = false;
+    Scenario right_scenario_;
+    std::unique_ptr<Session> right_session_;
+    std::vector<std::string> ghost_;
 };
 
 }  // namespace slowpath
