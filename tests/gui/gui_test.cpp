@@ -510,8 +510,12 @@ TEST_P(GuiTourPlays, UnattendedSavesEveryShot) {
     std::vector<std::string> expected;
     for (const EraPlan& plan : w.plans)
         for (const Step& step : plan.steps)
-            if (step.kind == StepKind::Shoot && !step.skipped) {
-                std::string name = step.text;
+            for (std::string name : {step.kind == StepKind::Shoot ? step.text : "",
+                                     step.kind == StepKind::Ask ? step.question.shot : "",
+                                     step.kind == StepKind::Ask && !step.question.shot.empty()
+                                         ? gui::ask_answer_shot(step.question.shot)
+                                         : ""}) {
+                if (name.empty() || step.skipped) continue;
                 if (w.plans.size() > 1)  // one picture per era
                     name.insert(name.rfind('.'), "-" + std::string(era_info(plan.era).name));
                 expected.push_back(dir + "/" + name);
@@ -534,7 +538,8 @@ TEST_P(GuiTourPlays, UnattendedSavesEveryShot) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, GuiTourPlays,
-                         testing::Values("01-getpid-fast-path.yaml", "03-signal-v3.13.yaml"),
+                         testing::Values("01-getpid-fast-path.yaml", "03-signal-v3.13.yaml",
+                                         "15-resched-or-signal-v3.13.yaml"),
                          [](const testing::TestParamInfo<const char*>& info) {
                              return std::string(info.param).substr(0, 2);
                          });
@@ -606,6 +611,68 @@ TEST(GuiTour, PredictModeAsksThenStepsOnAndSaysWhy) {
     ASSERT_TRUE(r.state["decision"].is_object());
     EXPECT_EQ(r.state["decision"]["exit"], "iret");
     EXPECT_TRUE(drawn_panels(r.state).count("narration"));
+}
+
+// A compare step shows its two sides as the compare view's two columns, each
+// the runner's own machine; a ghost setup leaves the last route on the graph.
+TEST(GuiTour, CompareStepShowsTwoColumnsAndAGhostRoute) {
+    std::string file = walkthrough("15-resched-or-signal-v3.13.yaml");
+    Walkthrough w = load_walkthrough(file);
+    // The pages to look at, and what the headless tour finds there.
+    gui::Tour tour(file);
+    size_t split = tour.pages().size(), ghost = tour.pages().size();
+    uint64_t left_step = 0, right_step = 0;
+    for (size_t p = 0; p < tour.pages().size(); p++) {
+        ASSERT_EQ(tour.go_to(p), "");
+        if (split == tour.pages().size() && tour.right_session() &&
+            tour.narration().find("The routes split") != std::string::npos) {
+            split = p;
+            left_step = tour.session()->step();
+            right_step = tour.right_session()->step();
+        }
+        if (ghost == tour.pages().size() && !tour.ghost_route().empty()) ghost = p;
+    }
+    ASSERT_LT(split, tour.pages().size());
+    ASSERT_LT(ghost, tour.pages().size());
+    ASSERT_NE(left_step, right_step);
+    std::string at_split =
+        testing::TempDir() + "tour_compare_" + std::to_string(getpid()) + ".json";
+    AppRun r = run_app({"--walkthrough", file, "--commands",
+                        "tour-goto " + std::to_string(split + 1) + "; dump " + at_split +
+                            "; tour-goto " + std::to_string(ghost + 1)});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::ifstream in(at_split);
+    json d;
+    in >> d;
+    // Two columns: the primary pane is the left side, one partner the right.
+    EXPECT_TRUE(d["comparing"].get<bool>());
+    ASSERT_EQ(d["compare_panes"].size(), 1u);
+    EXPECT_TRUE(drawn_panels(d).count("compare"));
+    // Headed by what differs (both sides are v3.13 getpid).
+    EXPECT_EQ(d["caption"], "left: NEED_RESCHED@exit");
+    EXPECT_EQ(d["compare_panes"][0]["caption"], "right: SIGPENDING@exit");
+    EXPECT_EQ(d["tour"]["compare"]["right"], "right: SIGPENDING@exit");
+    // Each column is its side's machine at the decision: sysret on the left, iret on the right.
+    EXPECT_EQ(d["step"].get<uint64_t>(), left_step);
+    EXPECT_EQ(d["compare_panes"][0]["step"].get<uint64_t>(), right_step);
+    EXPECT_EQ(d["decision"]["exit"], "sysret");
+    EXPECT_EQ(d["compare_panes"][0]["decision"]["exit"], "iret");
+    // The lesson's view asks for presenter mode.
+    EXPECT_TRUE(w.view.presenter.value_or(false));
+    EXPECT_TRUE(d["ui"]["presenter"].get<bool>());
+    // The ghost page: one machine again, the reschedule's route kept on its graph.
+    const json& g = r.state;
+    EXPECT_FALSE(g["comparing"].get<bool>());
+    std::vector<std::string> faint = g["graph"]["ghost"].get<std::vector<std::string>>();
+    std::vector<std::string> lit = g["graph"]["lit"].get<std::vector<std::string>>();
+    auto has = [](const std::vector<std::string>& v, const char* name) {
+        return std::find(v.begin(), v.end(), name) != v.end();
+    };
+    EXPECT_TRUE(has(faint, "sysret_careful"));
+    EXPECT_TRUE(has(faint, "sysretq"));
+    EXPECT_FALSE(has(faint, "sysret_signal"));
+    EXPECT_TRUE(has(lit, "sysret_signal"));
+    EXPECT_EQ(g["decision"]["exit"], "iret");
 }
 
 TEST(GuiTour, BrokenFileGivesLineAndColumn) {

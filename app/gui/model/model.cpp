@@ -346,6 +346,23 @@ void Model::reload_same_point(const Scenario& scenario) {
 void Model::show_session(Session& session, bool new_trace) {
     if (comparing_) set_compare(false);
     primary_.show(session, new_trace);
+    primary_.set_caption("");
+    edits_++;
+}
+
+void Model::show_comparison(Session& left, Session& right, bool new_trace,
+                            const std::string& left_caption, const std::string& right_caption) {
+    primary_.show(left, new_trace);
+    primary_.set_caption(left_caption);
+    if (partners_.size() != 1 || !partners_.front()) {
+        partners_.clear();
+        partners_.push_back(std::make_unique<Pane>());
+        new_trace = true;
+    }
+    partners_.front()->show(right, new_trace);
+    partners_.front()->set_caption(right_caption);
+    partners_.front()->set_ghost({});
+    comparing_ = true;
     edits_++;
 }
 

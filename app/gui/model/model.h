@@ -75,6 +75,10 @@ class Model {
     // Shows a session owned elsewhere (a walkthrough's) in the primary pane
     // and leaves compare mode (the partner could not follow its edits).
     void show_session(Session& session, bool new_trace);
+    // Shows a walkthrough's compare step: its two sessions (owned elsewhere)
+    // side by side, the left one in the primary pane, each with its caption.
+    void show_comparison(Session& left, Session& right, bool new_trace,
+                         const std::string& left_caption, const std::string& right_caption);
 
     // ---- moving ----
     void nav(Nav op, uint64_t count = 1);

@@ -99,7 +99,18 @@ class Pane {
     void show(Session& session, bool new_trace);
     bool shows(const Session* session) const { return session_ && session_.get() == session; }
 
+    // What a walkthrough says this pane is (a compare step's side:
+    // "left: v3.13/getpid/NEED_RESCHED@exit"); "" when it is just its era.
+    const std::string& caption() const { return caption_; }
+    void set_caption(std::string caption) { caption_ = std::move(caption); }
+    // A route kept from an earlier scene (`ghost: true`): label, function and
+    // exit names the path graph draws faintly under the route.
+    const std::vector<std::string>& ghost() const { return ghost_; }
+    void set_ghost(std::vector<std::string> route) { ghost_ = std::move(route); }
+
  private:
+    std::string caption_;
+    std::vector<std::string> ghost_;
     // Shared only so a borrowed session (show) can sit here with a no-op deleter.
     std::shared_ptr<Session> session_;
     Scenario requested_;

@@ -258,6 +258,19 @@ PathGraph make_path_graph(Era era) {
     return graph;
 }
 
+GhostRoute ghost_route(const PathGraph& graph, const std::vector<std::string>& names) {
+    GhostRoute ghost;
+    int last = -1;
+    for (const std::string& name : names) {
+        int node = graph.find(name);
+        if (node < 0 || node == last) continue;
+        if (last >= 0) ghost.edges.push_back({last, node});
+        ghost.visits.push_back(node);
+        last = node;
+    }
+    return ghost;
+}
+
 LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace) {
     LitRoute lit;
     int last_node = -1;

@@ -64,6 +64,15 @@ struct LitRoute {
 // Lays a snapshot's route on the graph; unknown labels are added as extras.
 LitRoute light_route(PathGraph& graph, const Snapshot& snap, const Trace& trace);
 
+// A route kept from an earlier scene (a walkthrough's `ghost: true`): the
+// nodes it visited, in order, and the edges between them. Names that are not
+// nodes (helpers, labels the graph does not draw) are passed over.
+struct GhostRoute {
+    std::vector<int> visits;
+    std::vector<std::pair<int, int>> edges;
+};
+GhostRoute ghost_route(const PathGraph& graph, const std::vector<std::string>& names);
+
 // ---- the drawing in pixels, from its top left corner ----
 
 struct GraphRect {

@@ -189,12 +189,18 @@ json dump_pane(const Pane& pane) {
     json path = json::array();
     for (const RouteStep& r : s.route) path.push_back(r.name);
     out["path"] = path;
+    out["caption"] = pane.caption();
+    out["ghost"] = pane.ghost();
 
     PathGraph graph = make_path_graph(pane.scenario().era);
     LitRoute lit = light_route(graph, s, trace);
     json lit_nodes = json::array();
     for (int v : lit.visits) lit_nodes.push_back(graph.nodes[v].name);
+    json ghost_nodes = json::array();
+    for (int v : ghost_route(graph, pane.ghost()).visits)
+        ghost_nodes.push_back(graph.nodes[v].name);
     out["graph"] = {{"lit", lit_nodes},
+                    {"ghost", ghost_nodes},
                     {"current", lit.current >= 0 ? json(graph.nodes[lit.current].name) : json()}};
 
     if (s.decision) {

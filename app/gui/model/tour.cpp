@@ -9,6 +9,7 @@ std::vector<TourPage> tour_pages(const EraPlan& plan) {
     TourPage page;
     bool has_content = false;  // something to read
     bool has_move = false;     // a move: the page shows a machine state of its own
+    bool shot_waits = false;   // a shoot on a page with no words yet
     auto close = [&](size_t end) {
         page.end = end;
         pages.push_back(page);
@@ -20,7 +21,15 @@ std::vector<TourPage> tour_pages(const EraPlan& plan) {
     for (size_t i = 0; i < plan.steps.size(); i++) {
         const Step& step = plan.steps[i];
         if (step.skipped) continue;  // it runs as nothing with whichever page holds it
-        bool moves = step.kind == StepKind::Move || step.kind == StepKind::Setup;
+        bool moves = step.kind == StepKind::Move || step.kind == StepKind::Setup ||
+                     step.kind == StepKind::Compare;
+        // A picture taken before any words waits for the words that follow
+        // it (up to the next move): they are about that moment, and the
+        // page would otherwise show only what its steps did.
+        if (shot_waits && (moves || step.kind == StepKind::Ask)) {
+            close(i);
+            shot_waits = false;
+        }
         // Words before any move (an introduction) stay with the moves that
         // follow: the page shows the state they talk about.
         if (moves && has_content && has_move) close(i);
@@ -34,7 +43,10 @@ std::vector<TourPage> tour_pages(const EraPlan& plan) {
                 close(i + 1);
                 break;
             case StepKind::Shoot:
-                close(i + 1);
+                if (has_content)
+                    close(i + 1);
+                else
+                    shot_waits = true;
                 break;
             default:
                 break;
@@ -53,12 +65,17 @@ std::vector<TourPage> tour_pages(const EraPlan& plan) {
     for (size_t i = 0; i < pages.size(); i++) {
         TourPage p = pages[i];
         if (!merged.empty() && merged.back().begin == p.begin) continue;
-        bool ends_with_shot = p.end > p.begin && plan.steps[p.end - 1].kind == StepKind::Shoot;
+        auto has_shot = [&](const TourPage& q) {
+            for (size_t k = q.begin; k < q.end; k++)
+                if (plan.steps[k].kind == StepKind::Shoot && !plan.steps[k].skipped) return true;
+            return false;
+        };
+        bool ends_with_shot = has_shot(p);
         bool after_answer = i > 0 && pages[i - 1].asks;  // shows the answer's words
         while (wordless(p) && !ends_with_shot && !after_answer && i + 1 < pages.size()) {
             p.end = pages[++i].end;
             p.asks = pages[i].asks;
-            ends_with_shot = p.end > p.begin && plan.steps[p.end - 1].kind == StepKind::Shoot;
+            ends_with_shot = has_shot(p);
             if (!wordless(p)) break;
         }
         merged.push_back(p);
@@ -122,8 +139,11 @@ std::string Tour::next() {
     if (const Question* q = question()) verdict_ = pending_ ? *pending_ : TourAnswer{q, {}};
     pending_.reset();
     // The viewer may have moved the machine: start the page where the last one ended.
-    if (runner_->session_if_started() && !results_.empty())
+    if (runner_->session_if_started() && !results_.empty()) {
         runner_->session().seek(results_.back().machine_step);
+        if (runner_->comparing() && results_.back().comparing)
+            runner_->right_session().seek(results_.back().right_machine_step);
+    }
     page_++;
     std::optional<TourAnswer> verdict = verdict_;
     std::string error = run_page();
@@ -188,10 +208,22 @@ bool Tour::awaiting_answer() const {
     return question() && !pending_;
 }
 
+std::string ask_answer_shot(const std::string& name) {
+    size_t dot = name.rfind('.');
+    return dot == std::string::npos ? name + "-answer"
+                                    : name.substr(0, dot) + "-answer" + name.substr(dot);
+}
+
 std::vector<std::string> Tour::screenshots() const {
     std::vector<std::string> out;
+    // The answer to the question before, with its explanation, shown here.
+    if (verdict_ && verdict_->question && !verdict_->question->shot.empty())
+        out.push_back(ask_answer_shot(verdict_->question->shot));
     for (const StepResult& r : results_)
         if (!r.screenshot.empty()) out.push_back(r.screenshot);
+    // The question with its choices, before it is answered.
+    if (const Question* q = question(); q && !q->shot.empty() && awaiting_answer())
+        out.push_back(q->shot);
     return out;
 }
 
@@ -200,6 +232,28 @@ size_t Tour::failed_checks() const {
     for (const StepResult& r : results_)
         for (const CheckResult& c : r.checks) n += c.passed ? 0 : 1;
     return n;
+}
+
+Session* Tour::right_session() {
+    if (!runner_->comparing()) return nullptr;
+    try {
+        return &runner_->right_session();
+    } catch (const std::exception& e) {
+        error_ = e.what();
+        return nullptr;
+    }
+}
+
+std::string Tour::side_caption(bool right) const {
+    if (!runner_->comparing()) return "";
+    // "v3.13/getpid/NEED_RESCHED@exit" against "v3.13/getpid/SIGPENDING@exit":
+    // the parts both sides share (era, syscall) go, what differs stays.
+    std::string mine = runner_->side_caption(right), other = runner_->side_caption(!right);
+    size_t cut = 0;
+    for (size_t i = 0; i < mine.size() && i < other.size() && mine[i] == other[i]; i++)
+        if (mine[i] == '/') cut = i + 1;
+    if (cut >= mine.size()) cut = 0;
+    return (right ? "right: " : "left: ") + mine.substr(cut);
 }
 
 Session* Tour::session() {
@@ -254,6 +308,11 @@ nlohmann::json Tour::dump() const {
     const Session* s = runner_->session_if_started();
     out["machine_step"] = s ? json(s->step()) : json(nullptr);
     out["where"] = s ? json(s->where()) : json(nullptr);
+    out["ghost"] = runner_->ghost_route();
+    if (runner_->comparing())
+        out["compare"] = {{"left", side_caption(false)}, {"right", side_caption(true)}};
+    else
+        out["compare"] = nullptr;
     if (const Question* q = question())
         out["question"] = {
             {"question", q->question}, {"choices", q->choices}, {"answer", q->answer}};

@@ -31,6 +31,9 @@ struct TourPage {
 // The pages of one era's plan.
 std::vector<TourPage> tour_pages(const EraPlan& plan);
 
+// An ask's `shoot: q.png` after the answer: "q-answer.png".
+std::string ask_answer_shot(const std::string& name);
+
 // What the viewer answered to a question (predict mode).
 struct TourAnswer {
     const Question* question = nullptr;
@@ -78,6 +81,12 @@ class Tour {
 
     // The machine the pages left behind. Null only when the guest cannot load.
     Session* session();
+    // After a compare step: the right side's machine (session() is the left),
+    // and what each side is; null and "" otherwise.
+    Session* right_session();
+    std::string side_caption(bool right) const;
+    // The route an earlier scene took (`ghost: true`), for the path graph.
+    const std::vector<std::string>& ghost_route() const { return runner_->ghost_route(); }
     uint64_t steps_run() const { return runner_->position(); }
     // Bumped whenever session() may be a different object or a different run.
     uint64_t run_revision() const { return run_revision_; }

@@ -192,6 +192,10 @@ void ComparePanel::summary(UiContext& ctx, const std::vector<Pane*>& panes) {
         const EraInfo& info = era_info(pane->scenario().era);
         text_font(ctx.fonts.bold, c.text, std::string(info.name));
         tooltip(std::string(info.title));
+        if (!pane->caption().empty()) {  // a walkthrough's side: which run this row is
+            ImGui::SameLine();
+            text(c.text_dim, pane->caption());
+        }
         if (!pane->ok()) {
             ImGui::TableNextColumn();
             text(c.error, pane->error());
@@ -248,7 +252,8 @@ void ComparePanel::column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
     ImGui::BeginChild("##column", size, true,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     const EraInfo& info = era_info(pane.scenario().era);
-    text_font(ctx.fonts.heading, c.text, std::string(info.name));
+    text_font(ctx.fonts.heading, c.text,
+              pane.caption().empty() ? std::string(info.name) : pane.caption());
     tooltip(std::string(info.title));
     if (!pane.ok()) {
         text(c.error, pane.error());

@@ -180,6 +180,7 @@ NarrationPanel::NarrationPanel(App& app) : app_(app) {}
 bool NarrationPanel::open(const std::string& path) {
     try {
         auto tour = std::make_unique<Tour>(path);
+        app_.apply_lesson_view(tour->walkthrough().view);
         tour_ = std::move(tour);
         errors_.clear();
         error_file_.clear();
@@ -222,7 +223,18 @@ void NarrationPanel::after_move(const std::string& error) {
     Session* session = tour_->session();
     if (session) {
         bool new_trace = tour_->run_revision() != shown_revision_;
-        app_.model().show_session(*session, new_trace);
+        Session* right = tour_->right_session();
+        const ViewSettings& view = tour_->walkthrough().view;
+        if (right && view.compare.value_or(true)) {
+            // A compare step: its two sides in the compare view's columns.
+            app_.model().show_comparison(*session, *right, new_trace, tour_->side_caption(false),
+                                         tour_->side_caption(true));
+        } else {
+            app_.model().show_session(*session, new_trace);
+            // `view: {compare: true}`: the same scenario in the other era beside it.
+            if (view.compare.value_or(false)) app_.model().set_compare(true);
+        }
+        app_.model().primary().set_ghost(tour_->ghost_route());
         shown_revision_ = tour_->run_revision();
         shown_trace_revision_ = app_.model().primary().trace_revision();
         shown_step_ = session->step();
@@ -366,7 +378,7 @@ bool NarrationPanel::keep_for_handout() {
         page.question = q->question;
         page.choices = q->choices;
         page.answer = q->answer < q->choices.size() ? q->choices[q->answer] : "";
-        page.explanation = q->explanation;
+        page.explanation = q->explanation_for(q->answer);  // the answer's own, if it has one
     }
     page.image = handout_image_name(page.era, page.number);
     std::error_code ec;
@@ -534,8 +546,9 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
     std::string narration = t.narration();
     if (!narration.empty()) {
         draw_markdown(ctx, narration, c.text);
-    } else if (!t.question()) {
-        // No words on this page: say what the steps did.
+    } else if (!t.question() && !autoplay_) {
+        // No words on this page: say what the steps did (not in unattended
+        // shots, where it would read as the page's narration).
         for (const StepResult& r : t.results())
             if ((r.kind == StepKind::Move || r.kind == StepKind::Setup) && !r.skipped)
                 text(c.text_dim, r.description);

@@ -266,6 +266,10 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         return g;
     };
     for (const GraphEdge& e : graph.edges) draw_edge(e.from, e.to, c.edge, 1.2f * scale, true);
+    // The earlier scene's route (ghost: true), faint, under this one's.
+    const GhostRoute ghost = ghost_route(graph, pane.ghost());
+    for (const auto& [from, to] : ghost.edges)
+        draw_edge(from, to, with_alpha(c.text, 0.25f), 7.0f * scale, false);
     for (const auto& [edge, count] : traversals) {
         EdgeGeometry g = draw_edge(edge.first, edge.second, c.edge_lit, 2.6f * scale, true);
         if (count > 1) {
@@ -279,6 +283,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     // ---- nodes ----
     std::vector<int> visit_count(graph.nodes.size(), 0);
     for (int v : lit.visits) visit_count[v]++;
+    std::vector<bool> ghost_visit(graph.nodes.size(), false);
+    for (int v : ghost.visits) ghost_visit[v] = true;
     int hovered = -1;
     for (size_t i = 0; i < graph.nodes.size(); i++) {
         const GraphNode& n = graph.nodes[i];
@@ -293,6 +299,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
             bg = c.node_visited_bg;
             border = c.node_visited_border;
             fg = c.text_strong;
+        } else if (ghost_visit[i]) {
+            border = with_alpha(c.text, 0.55f);
         }
         if (n.kind == NodeKind::Exit) {
             bool is_sysret = n.name == kSysretNode;

@@ -289,11 +289,20 @@ void App::apply_view_changes() {
     }
 }
 
+void App::apply_lesson_view(const ViewSettings& view) {
+    if (view.width > 0 && options_.width <= 0) {
+        settings_.window_width = view.width;
+        settings_.window_height = view.height;
+        if (window_) glfwSetWindowSize(window_, view.width, view.height);
+    }
+    if (view.presenter && !options_.presenter) settings_.presenter = *view.presenter;
+}
+
 int App::run() {
     if (!options_.walkthrough.empty()) {
         // A broken file is reported like slowpath-cli walk does, before any window.
         try {
-            load_walkthrough(options_.walkthrough);
+            apply_lesson_view(load_walkthrough(options_.walkthrough).view);
         } catch (const WalkthroughError& e) {
             for (const Diagnostic& d : e.diagnostics())
                 std::fprintf(stderr, "%s\n", d.text().c_str());

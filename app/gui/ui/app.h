@@ -21,6 +21,7 @@
 #include "model/source.h"
 #include "options.h"
 #include "slowpath/scenario_line.h"
+#include "slowpath/walkthrough.h"
 #include "ui/actions.h"
 #include "ui/damage_renderer.h"
 #include "ui/layout.h"
@@ -66,6 +67,9 @@ class App {
     void point_at(const std::string& panel, const std::string& item);
     // `pulse` false: the outline is drawn solid at once (for unattended shots).
     void point_at_targets(std::vector<Pointer::Target> targets, bool pulse = true);
+    // A walkthrough's `view:` (window size, presenter mode); --size and
+    // --presenter on the command line win.
+    void apply_lesson_view(const ViewSettings& view);
     // An animation is still running (a screenshot now would catch it midway).
     bool animating() const { return clock_.busy(); }
     // Called once per frame before the panels draw (a tour player steps here).
