@@ -675,6 +675,31 @@ TEST(GuiTour, CompareStepShowsTwoColumnsAndAGhostRoute) {
     EXPECT_EQ(g["decision"]["exit"], "iret");
 }
 
+// `view: {compare: true}`: the tour's machine beside the same scenario in the other era.
+TEST(GuiTour, LessonViewComparesTheOtherEra) {
+    std::string path = testing::TempDir() + "view_compare_" + std::to_string(getpid()) + ".yaml";
+    {
+        std::ofstream out(path);
+        out << "title: view\nera: v3.13\nprogram: {syscall: getpid}\n"
+               "view: {compare: true, presenter: true}\nsteps:\n"
+               "  - setup: {inject: SIGPENDING, at: exit}\n"
+               "  - move: {to: decision}\n"
+               "  - say: The decision, beside the RFC's.\n";
+    }
+    AppRun r = run_app({"--walkthrough", path});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.state["comparing"].get<bool>());
+    ASSERT_EQ(r.state["compare_panes"].size(), 1u);
+    EXPECT_EQ(r.state["compare_panes"][0]["caption"], "");
+    EXPECT_TRUE(r.state["ui"]["presenter"].get<bool>());
+    // Both columns at their decision: the RFC's comes from syscall_exit_slowpath().
+    EXPECT_EQ(r.state["decision"]["exit"], "iret");
+    EXPECT_NE(r.state["compare_panes"][0]["decision"]["why"].get<std::string>().find(
+                  "syscall_exit_slowpath"),
+              std::string::npos);
+    std::remove(path.c_str());
+}
+
 TEST(GuiTour, BrokenFileGivesLineAndColumn) {
     std::string bad = testing::TempDir() + "tour_bad_" + std::to_string(getpid()) + ".yaml";
     {

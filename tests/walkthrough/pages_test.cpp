@@ -87,5 +87,48 @@ TEST(WalkthroughPages, AWrongAnswerGetsItsOwnExplanation) {
     std::remove(path.c_str());
 }
 
+// A shoot right after a move (no words yet on its page) takes the words that
+// follow it, up to the next move: the picture is of that moment, with them.
+TEST(WalkthroughPages, AShootAfterAMoveWaitsForTheWordsAfterIt) {
+    Walkthrough w = parse_walkthrough(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - move: {to: focus}
+  - say: At the SYSCALL instruction.
+  - move: {to: decision}
+  - shoot: decision.png
+  - say: The decision.
+  - move: {to: end}
+  - say: The end.
+)",
+                                      "t.yaml");
+    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
+    ASSERT_EQ(pages.size(), 3u);
+    EXPECT_EQ(pages[1].begin, 2u);  // move, shoot, say
+    EXPECT_EQ(pages[1].end, 5u);
+    EXPECT_TRUE(has_words(w.plans[0], pages[1]));
+}
+
+// Ask shots: the question before the answer, NAME-answer.png on the page after.
+TEST(WalkthroughPages, AnAskShotIsTakenBeforeAndAfterTheAnswer) {
+    std::string path = ::testing::TempDir() + "ask-shot.yaml";
+    {
+        std::ofstream out(path);
+        out << "title: shots\nera: v3.13\nprogram: {syscall: getpid}\nsteps:\n"
+               "  - say: getpid runs.\n"
+               "  - ask: {question: which way, choices: [sysretq, iretq], answer: sysretq, "
+               "shoot: way.png}\n"
+               "  - move: {to: decision}\n"
+               "  - say: Here it is.\n";
+    }
+    gui::Tour tour(path);
+    EXPECT_EQ(tour.screenshots(), (std::vector<std::string>{"way.png"}));
+    EXPECT_EQ(tour.answer(0), "");
+    EXPECT_EQ(tour.screenshots(), (std::vector<std::string>{"way-answer.png"}));
+    std::remove(path.c_str());
+}
+
 }  // namespace
 }  // namespace slowpath

@@ -234,7 +234,10 @@ void NarrationPanel::after_move(const std::string& error) {
             // `view: {compare: true}`: the same scenario in the other era beside it.
             if (view.compare.value_or(false)) app_.model().set_compare(true);
         }
-        app_.model().primary().set_ghost(tour_->ghost_route());
+        // The ghost is the focus syscall's route: not under another syscall's.
+        Pane& pane = app_.model().primary();
+        bool on_focus = pane.ok() && pane.now().shown_syscall == pane.trace()->focus;
+        pane.set_ghost(on_focus ? tour_->ghost_route() : std::vector<std::string>{});
         shown_revision_ = tour_->run_revision();
         shown_trace_revision_ = app_.model().primary().trace_revision();
         shown_step_ = session->step();

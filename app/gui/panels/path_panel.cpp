@@ -268,8 +268,15 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     for (const GraphEdge& e : graph.edges) draw_edge(e.from, e.to, c.edge, 1.2f * scale, true);
     // The earlier scene's route (ghost: true), faint, under this one's.
     const GhostRoute ghost = ghost_route(graph, pane.ghost());
-    for (const auto& [from, to] : ghost.edges)
-        draw_edge(from, to, with_alpha(c.text, 0.25f), 7.0f * scale, false);
+    for (const auto& [from, to] : ghost.edges) {
+        // Dashed, so it reads as another route where the two part ways.
+        EdgeGeometry g =
+            edge_geometry(boxes[from], boxes[to], graph.nodes[from], graph.nodes[to],
+                          graph.has_edge(to, from) ? (from < to ? -4.0f : 4.0f) * scale : 0.0f);
+        for (int k = 0; k < 24; k += 2)
+            draw->AddLine(bezier(g, k / 24.0f), bezier(g, (k + 1) / 24.0f),
+                          with_alpha(c.text, 0.5f), 2.4f * scale);
+    }
     for (const auto& [edge, count] : traversals) {
         EdgeGeometry g = draw_edge(edge.first, edge.second, c.edge_lit, 2.6f * scale, true);
         if (count > 1) {
