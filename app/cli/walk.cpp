@@ -65,6 +65,7 @@ nlohmann::json step_json(const StepResult& r) {
     if (!r.screenshot.empty()) j["screenshot"] = r.screenshot;
     j["machine_step"] = r.machine_step;
     if (!r.where.empty()) j["where"] = r.where;
+    if (r.comparing) j["right_machine_step"] = r.right_machine_step;  // after a compare step
     json checks = json::array();
     for (const auto& c : r.checks)
         checks.push_back({{"what", c.what},
