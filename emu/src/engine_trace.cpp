@@ -305,10 +305,10 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
     if (!recording_) return;
     const std::string& name = frame.function->name;
     uint64_t rax = reg(UC_X86_REG_RAX);
-    if (frame.from_entry) {
-        emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, {});
-        trace_.events.back().from_entry = true;
-    }
+    // Every call's return, so a lesson can move to the return of a nested
+    // call; from_entry marks those the entry code made (the path's).
+    emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, {});
+    trace_.events.back().from_entry = frame.from_entry;
     auto field = [&](size_t off) { return sp_state_ + off; };
     if (name == "context_switch") {
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, switch_count)));

@@ -152,6 +152,14 @@ std::string Expectation::describe() const {
             return "the run ends: " + std::string(outcome_name(outcome));
         case Kind::Returned:
             return name + "() returned " + value.text();
+        case Kind::ExceptionFrame:
+            return "exception_frame." + name + " " + value.text();
+        case Kind::Frame:
+            if (field == "present")
+                return present ? name + "() has a frame on the kernel stack"
+                               : name + "() has no frame on the kernel stack";
+            if (field == "returns_to") return name + "() returns into " + text;
+            return "frame " + name + "." + field + " " + value.text();
         case Kind::Count: {
             std::string what = count_of.empty() ? name + " events" : name + " " + count_of;
             std::string scope = syscall.kind == SyscallSelector::Kind::All ? "the run" : who;
@@ -282,6 +290,10 @@ std::string walkthrough_vocabulary(const LoadOptions& options) {
     line("`outcome`", {"exited", "livelock", "fault", "step-limit"});
     line("`exit`", {"sysret", "iret", "none"});
     line("`in` (move)", {"focus", "run"});
+    line("`exception_frame` fields", views(exception_frame_fields()));
+    std::vector<std::string> frame_fields = views(function_frame_fields());
+    frame_fields.emplace_back("present");
+    line("`frame` fields (per C function)", frame_fields);
     out += "\nNames:\n\n";
     line("panels", views(walkthrough_panels()));
     line("registers", views(walkthrough_registers()));

@@ -166,6 +166,8 @@ const std::vector<std::pair<const char*, Parser::ExpectHandler>>& Parser::expect
         {"count", &Parser::expect_count},
         {"sigframe", &Parser::expect_sigframe},
         {"why", &Parser::expect_console},
+        {"exception_frame", &Parser::expect_named_values},
+        {"frame", &Parser::expect_frame},
     };
     return handlers;
 }
@@ -334,6 +336,15 @@ bool Parser::expect_named_values(const ExpectKey& k, std::vector<Expectation>& o
             x.kind = Expectation::Kind::PtRegs;
             if (pt_regs_slot_index(name) < 0) {
                 error(item.first, "unknown pt_regs slot '" + name + "' (" + slot_list() + ")");
+                ok = false;
+                continue;
+            }
+        } else if (k.key == "exception_frame") {
+            x.kind = Expectation::Kind::ExceptionFrame;
+            const auto& fields = exception_frame_fields();
+            if (std::find(fields.begin(), fields.end(), name) == fields.end()) {
+                error(item.first, "unknown exception_frame field '" + name + "' (" +
+                                      join({fields.begin(), fields.end()}) + ")");
                 ok = false;
                 continue;
             }
@@ -556,6 +567,61 @@ bool Parser::expect_sigframe(const ExpectKey& k, std::vector<Expectation>& out) 
     }
     out.push_back(e);
     return true;
+}
+
+// `frame: {do_page_fault: {returns_to: page_fault, saved_rbp: {ne: 0}}}`:
+// one expectation per field; `present: false` says the function is not running.
+bool Parser::expect_frame(const ExpectKey& k, std::vector<Expectation>& out) {
+    const YAML::Node& v = k.value;
+    if (!v.IsMap() || v.size() == 0) {
+        error(k.raw, "frame must be a map of C function: {field: value}");
+        return false;
+    }
+    std::vector<std::string> fields(function_frame_fields().begin(), function_frame_fields().end());
+    fields.emplace_back("present");
+    bool ok = true;
+    for (const auto& per : v) {
+        std::string fn = per.first.IsScalar() ? per.first.Scalar() : "?";
+        if (!function(per.first, fn) || !map_with(per.second, "frame " + fn, fields)) {
+            ok = false;
+            continue;
+        }
+        if (per.second.size() == 0) {
+            error(per.second, "frame " + fn + " needs a field (" + join(fields) + ")");
+            ok = false;
+            continue;
+        }
+        for (const auto& item : per.second) {
+            Expectation x = k.base;
+            x.kind = Expectation::Kind::Frame;
+            x.line = item.first.Mark().line + 1;
+            x.column = item.first.Mark().column + 1;
+            x.name = fn;
+            x.field = item.first.Scalar();
+            if (frame_field(item.second, "frame " + fn + " " + x.field, x))
+                out.push_back(x);
+            else
+                ok = false;
+        }
+    }
+    return ok;
+}
+
+// One field's value: `present` a boolean, `returns_to` a name, the rest value tests.
+bool Parser::frame_field(const YAML::Node& value, const std::string& what, Expectation& x) {
+    if (x.field == "present") {
+        auto b = boolean(value, what);
+        if (b) x.present = *b;
+        return b.has_value();
+    }
+    if (x.field == "returns_to") {
+        auto t = text(value, what);
+        if (t) x.text = *t;
+        return t && symbol(value, *t);
+    }
+    auto t = value_test(value, what, false);
+    if (t) x.value = *t;
+    return t.has_value();
 }
 
 }  // namespace slowpath::walkthrough_detail

@@ -174,6 +174,8 @@ class Parser {
     bool expect_count_by_name(const YAML::Node& per_name, EventKind kind, const Expectation& x,
                               std::vector<Expectation>& out);
     bool expect_sigframe(const ExpectKey& k, std::vector<Expectation>& out);
+    bool expect_frame(const ExpectKey& k, std::vector<Expectation>& out);  // frame: {fn: {...}}
+    bool frame_field(const YAML::Node& value, const std::string& what, Expectation& x);
     bool expect_left_out(const YAML::Node& n);  // every key's value is ~ for this era
     bool expect_side(const YAML::Node& key, const YAML::Node& value, std::vector<Expectation>& out);
     std::optional<ValueTest> value_test(const YAML::Node& n, const std::string& what,

@@ -560,7 +560,7 @@ void check_returned(const Expectation& e, const ValueTest& value, const Trace& t
         if (ev.kind == EventKind::Return && ev.name == e.name) last = &ev;
     }
     if (!last) {
-        c.detail = e.name + "() has not returned to the entry code yet";
+        c.detail = e.name + "() has not returned yet";
         return;
     }
     // C functions return int or long: compare either width.
@@ -594,6 +594,69 @@ void check_sigframe(const Expectation& e, const ValueTest& value, const UserStac
     c.detail = us.has_sigframe ? "signal frame at " + hex(us.sigframe) + " for signal " +
                                      std::to_string(us.signo)
                                : "no signal frame (user rsp " + hex(us.rsp) + ")";
+}
+
+// `exception_frame: {rip: ...}`: the innermost exception's frame now.
+void check_exception_frame(const Expectation& e, const ValueTest& value, const Session& s,
+                           CheckResult& c) {
+    auto frame = exception_frame_at(s.machine(), s.trace(), s.step());
+    if (!frame) {
+        c.detail =
+            "no exception frame: no exception is being handled at step " + std::to_string(s.step());
+        return;
+    }
+    std::string of =
+        " (vector " + std::to_string(frame->vector) + ", frame at " + hex(frame->addr) + ")";
+    if (e.name == "vector") {
+        c.passed = value.test(frame->vector);
+        c.detail = "exception_frame.vector = " + std::to_string(frame->vector) + of;
+        return;
+    }
+    const NamedFrame::Field* f = frame->field(e.name);
+    if (!f) {
+        c.detail = "exception_frame has no " + e.name + of;
+        return;
+    }
+    c.passed = value.test(f->value);
+    c.detail = "exception_frame." + e.name + " = " + hex(f->value) + of;
+}
+
+// `frame: {do_page_fault: {...}}`: the innermost frame of that C function now.
+void check_function_frame(const Expectation& e, const ValueTest& value, const Session& s,
+                          CheckResult& c) {
+    std::vector<NamedFrame> frames = function_frames_at(s.machine(), s.trace(), s.step());
+    std::vector<std::string> running;
+    const NamedFrame* frame = nullptr;
+    for (const NamedFrame& f : frames) {
+        running.push_back(f.name);
+        if (!frame && f.name == e.name) frame = &f;
+    }
+    std::string on_stack = running.empty() ? "no C function" : join(running, " <- ");
+    if (e.field == "present") {
+        c.passed = (frame != nullptr) == e.present;
+        c.detail = "on the kernel stack: " + on_stack;
+        return;
+    }
+    if (!frame) {
+        c.detail = "no frame of " + e.name + "(): it is not running at step " +
+                   std::to_string(s.step()) + " (on the kernel stack: " + on_stack + ")";
+        return;
+    }
+    std::string at = " (frame at " + hex(frame->addr) + ")";
+    if (e.field == "returns_to") {
+        uint64_t ret = frame->field("return_address")->value;
+        const Symbol* sym = s.machine().symbol_containing(ret);
+        c.passed = sym && sym->name == e.text;
+        c.detail = e.name + "() returns to " + s.machine().describe(ret) + at;
+        return;
+    }
+    const NamedFrame::Field* f = frame->field(e.field);
+    if (!f) {
+        c.detail = e.name + "() has not pushed its saved rbp yet" + at;
+        return;
+    }
+    c.passed = value.test(f->value);
+    c.detail = "frame " + e.name + "." + e.field + " = " + hex(f->value) + at;
 }
 
 // Expectations about one syscall's record or route (a count may be about all).
@@ -714,6 +777,12 @@ CheckResult WalkRunner::check(const Expectation& e) {
             break;
         case Expectation::Kind::Why:
             check_why(e, t, k, c);
+            break;
+        case Expectation::Kind::ExceptionFrame:
+            check_exception_frame(e, value, s, c);
+            break;
+        case Expectation::Kind::Frame:
+            check_function_frame(e, value, s, c);
             break;
     }
     if (c.passed) c.detail.clear();

@@ -241,6 +241,88 @@ TEST_P(EraDecodeTest, KernelStateAfterARun) {
     EXPECT_FALSE(k.tracer_attached);
 }
 
+// A bad user pointer given to write(): the copy faults in ring 0. At each
+// point the named frames must be what the trace and the stack say, checked
+// here against the Fault event and the words on the stack themselves.
+TEST(NamedFrames, BadPointerWriteThroughThePageFault) {
+    Scenario sc;
+    sc.era = Era::Rfc;
+    sc.syscall_nr = 1;  // write
+    sc.bad_pointer = true;
+    Session s(sc);
+    const SyscallRecord& f = focus(s);
+    s.seek(f.entry_step);
+    EXPECT_FALSE(exception_frame_at(s.machine(), s.trace(), s.step())) << "in user mode";
+    EXPECT_TRUE(function_frames_at(s.machine(), s.trace(), s.step()).empty());
+
+    const Trace& t = s.trace();
+    const Event* fault = nullptr;
+    for (const Event& e : t.events)
+        if (e.kind == EventKind::Fault && e.step > f.entry_step) {
+            fault = &e;
+            break;
+        }
+    ASSERT_NE(fault, nullptr);
+    EXPECT_EQ(fault->a[0], 14u);
+    // At the faulting instruction nothing is being handled yet.
+    s.seek(fault->step);
+    EXPECT_FALSE(exception_frame_at(s.machine(), t, s.step()));
+
+    ASSERT_TRUE(s.run_to_label("page_fault"));
+    EXPECT_EQ(s.step(), fault->step + 1);
+    const uint64_t rsp = s.machine().cpu().gpr[RSP];
+    auto x = exception_frame_at(s.machine(), t, s.step());
+    ASSERT_TRUE(x);
+    EXPECT_EQ(x->name, "exception_frame");
+    EXPECT_EQ(x->vector, 14u);
+    // #PF pushes an error code below the frame: rsp points at it.
+    EXPECT_EQ(x->addr, rsp + 8);
+    EXPECT_EQ(x->field("error_code")->value, fault->a[1]);
+    EXPECT_EQ(x->field("error_code")->value, s.machine().read_u64(rsp));
+    EXPECT_EQ(x->field("rip")->value, fault->a[3]);
+    EXPECT_EQ(x->field("cs")->value, uint64_t(SP_KERNEL_CS));
+    EXPECT_EQ(x->field("ss")->value, s.machine().read_u64(rsp + 40));
+    EXPECT_EQ(x->field("rsp")->value, t.steps[fault->step].rsp) << "the rsp of the fault";
+    EXPECT_EQ(x->field("rflags")->value & 0x2, 0x2u);
+
+    // Inside fixup_exception: innermost first, the exception frame between
+    // do_page_fault and the copy it interrupted, pt_regs last.
+    ASSERT_TRUE(s.run_to_event(EventKind::Call, "fixup_exception"));
+    auto frames = named_frames_at(s.machine(), t, s.step(), s.pt_regs());
+    std::vector<std::string> names;
+    for (const NamedFrame& nf : frames) names.push_back(nf.name);
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"fixup_exception", "do_page_fault", "exception_frame",
+                                        "copy_from_user", "file_write", "sys_write", "pt_regs"}));
+    const uint64_t now_rsp = s.machine().cpu().gpr[RSP];
+    EXPECT_EQ(frames[0].addr, now_rsp) << "at its first instruction: rsp is the return slot";
+    EXPECT_EQ(frames[0].field("return_address")->value, s.machine().read_u64(now_rsp));
+    EXPECT_EQ(frames[0].field("saved_rbp"), nullptr) << "push %rbp has not run yet";
+    EXPECT_EQ(s.machine().describe(frames[1].field("return_address")->value).rfind("page_fault", 0),
+              0u);
+    ASSERT_NE(frames[1].field("saved_rbp"), nullptr);
+    EXPECT_EQ(frames[1].field("saved_rbp")->addr, frames[1].addr - 8);
+    for (size_t i = 1; i + 1 < frames.size(); i++) EXPECT_GT(frames[i].addr, frames[i - 1].addr);
+    // On the fast path SAVE_REST has not run: sys_write's return address
+    // lies in the unsaved r15..rbx part of pt_regs, so pt_regs comes last
+    // though its base is lower.
+    EXPECT_LT(frames.back().addr, frames[frames.size() - 2].addr);
+    EXPECT_EQ(frames.back().kind, NamedFrame::Kind::PtRegs);
+    EXPECT_EQ(frames.back().addr, s.pt_regs().base);
+
+    // Once the iretq has run, no exception is being handled and the copy
+    // goes on at the fixup the exception table gave.
+    ASSERT_TRUE(s.run_to_label("irq_return"));
+    EXPECT_TRUE(exception_frame_at(s.machine(), t, s.step())) << "iretq has not run yet";
+    s.step_forward(1);
+    EXPECT_FALSE(exception_frame_at(s.machine(), t, s.step()));
+    EXPECT_NE(s.machine().cpu().rip, fault->a[3]) << "the fixup changed the saved rip";
+    names.clear();
+    for (const NamedFrame& nf : function_frames_at(s.machine(), t, s.step()))
+        names.push_back(nf.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"copy_from_user", "file_write", "sys_write"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Eras, EraDecodeTest, ::testing::Values(Era::V3_13, Era::Rfc),
                          [](const ::testing::TestParamInfo<Era>& info) {
                              return std::string(info.param == Era::V3_13 ? "v3_13" : "rfc");

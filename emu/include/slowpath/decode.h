@@ -2,6 +2,7 @@
 // They read the machine; they never change it.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,6 +84,41 @@ struct KernelStackView {
 };
 
 KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask);
+
+// ---- frames by name ------------------------------------------------------------
+// What a lesson (and the stack panel) can name on the kernel stack at a step:
+// the system call's pt_regs, the CPU's frame of each exception being handled
+// (innermost first), and the frame of each C function that has been called
+// and not returned. Found from the trace (faults, irets, calls, returns up to
+// the step) and read from the machine, which must be at that step.
+struct NamedFrame {
+    enum class Kind : uint8_t { PtRegs, Exception, Function };
+    Kind kind = Kind::Function;
+    std::string name;     // "pt_regs", "exception_frame", or the C function ("do_page_fault")
+    uint64_t addr = 0;    // Exception: the saved rip's slot; Function: the return address's slot
+    uint64_t vector = 0;  // Exception: the vector (14 for #PF)
+    struct Field {
+        std::string_view name;  // exception: "rip"... "error_code"; function: "return_address"...
+        uint64_t addr = 0;
+        uint64_t value = 0;  // error_code: as the CPU pushed it, not what the slot holds now
+    };
+    std::vector<Field> fields;
+    const Field* field(std::string_view name) const;  // nullptr if the frame lacks it
+};
+// The fields an exception frame has (error_code only for vectors that push one)
+// and those of a C function's frame (saved_rbp once its prologue pushed it).
+const std::vector<std::string_view>& exception_frame_fields();
+const std::vector<std::string_view>& function_frame_fields();
+
+// The innermost exception being handled at `step`: delivered before it and
+// not yet left by the iretq that pops its frame. Empty if there is none.
+std::optional<NamedFrame> exception_frame_at(const Machine& m, const Trace& trace, uint64_t step);
+// Every C function on the current kernel stack at `step`, innermost first.
+std::vector<NamedFrame> function_frames_at(const Machine& m, const Trace& trace, uint64_t step);
+// All of them, lowest address (innermost) first: C functions and exception
+// frames interleaved as they lie on the stack, then pt_regs (if present).
+std::vector<NamedFrame> named_frames_at(const Machine& m, const Trace& trace, uint64_t step,
+                                        const PtRegsView& pt_regs);
 
 // ---- user stack and signal frames -------------------------------------------
 struct UserStackView {

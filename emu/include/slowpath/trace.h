@@ -18,7 +18,7 @@ enum class EventKind : uint8_t {
     StackSwitch,      // rsp moved to the kernel stack (a: old rsp, new rsp)
     Label,            // a label of the entry code was reached (name)
     Call,             // a C function was entered (name; a: rdi rsi rdx rcx; text names the params)
-    Return,           // a C function called from the entry code returned (name; a0: rax)
+    Return,           // a C function returned (name; a0: rax; from_entry: to the entry code)
     TifCheck,         // a work check (name: where; a: mask, flags, result, note kind)
     FrameState,       // the pt_regs frame changed shape (name: SAVE_REST...; a0: valid-slot mask)
     Schedule,         // schedule() switched tasks (a: from pid, to pid)

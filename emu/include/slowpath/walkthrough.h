@@ -165,6 +165,8 @@ struct Expectation {
         Count,     // how many events of a kind (or calls/labels of a name) so far
         Sigframe,  // a signal frame on the user stack
         Why,       // the selected syscall's decision reason (decision_why, as the banner shows)
+        ExceptionFrame,  // a field of the innermost exception's frame now (name: "rip"...)
+        Frame,           // a field of a C function's frame now (name: function; field)
     };
     enum class Match : uint8_t { Contains, Equals, Excludes };  // Route, Labels, Console, Why
 
@@ -172,6 +174,7 @@ struct Expectation {
     int line = 0, column = 0;
     std::string name;                   // label, register, slot, flag, function, event kind...
     std::string count_of;               // Count: "" (all events of `name`), or a call/label name
+    std::string field;                  // Frame: "return_address", "returns_to", "present"...
     ValueTest value;                    // Ret, Register, PtRegs, Returned, Count, Sigframe (signo)
     ExitKind exit = ExitKind::None;     // Exit
     Outcome outcome = Outcome::Exited;  // Outcome
