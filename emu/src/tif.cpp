@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "slowpath/numbers.h"
+
 namespace slowpath {
 
 const std::vector<TifFlagInfo>& tif_flags() {
@@ -110,9 +112,7 @@ std::string tif_mask_name(uint32_t value) {
     for (const auto& m : tif_masks())
         if (m.value == value) return std::string(m.name);
     if (value && !(value & (value - 1))) return "_TIF_" + tif_names(value);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%#x", value);
-    return buf;
+    return hex(value);
 }
 
 const std::vector<SyscallWorkInfo>& syscall_work_flags() {

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "engine.h"
+#include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
 
@@ -146,15 +147,14 @@ std::string describe_event(const Event& e) {
     if (!e.text.empty()) return e.text;
     switch (e.kind) {
         case EventKind::SyscallEntry:
-            return format("SYSCALL %s: rcx <- %#" PRIx64 ", r11 <- rflags %#" PRIx64
-                          ", CS/SS from STAR, CPL 0, rip <- LSTAR",
-                          e.name.c_str(), e.user_rip() + 2, e.user_rflags());
+            return "SYSCALL " + e.name + ": rcx <- " + hex(e.user_rip() + 2) + ", r11 <- rflags " +
+                   hex(e.user_rflags()) + ", CS/SS from STAR, CPL 0, rip <- LSTAR";
         case EventKind::Swapgs:  // the two values trade places: old GS base = new KERNEL_GS_BASE
-            return format("swapgs: GS base %#" PRIx64 " <-> KERNEL_GS_BASE %#" PRIx64,
-                          e.new_kernel_gs_base(), e.new_gs_base());
+            return "swapgs: GS base " + hex(e.new_kernel_gs_base()) + " <-> KERNEL_GS_BASE " +
+                   hex(e.new_gs_base());
         case EventKind::StackSwitch:
-            return format("user rsp %#" PRIx64 " parked in old_rsp; rsp <- kernel_stack %#" PRIx64,
-                          e.old_rsp(), e.new_rsp());
+            return "user rsp " + hex(e.old_rsp()) + " parked in old_rsp; rsp <- kernel_stack " +
+                   hex(e.new_rsp());
         case EventKind::TifCheck: {
             uint32_t mask = e.tif_mask(), flags = e.tif_flags(), result = e.tif_result();
             return e.name + ": flags " + tif_names(flags) + " & " + tif_mask_name(mask) + " = " +
@@ -166,16 +166,14 @@ std::string describe_event(const Event& e) {
             return format("the handler returned %" PRId64 " (stored in pt_regs->ax)",
                           e.handler_return());
         case EventKind::Return:
-            return format("%s returned %#" PRIx64, e.name.c_str(), e.return_value());
+            return e.name + " returned " + hex(e.return_value());
         case EventKind::Sysret:
-            return format("sysretq: rip <- rcx %#" PRIx64 ", rflags <- r11 %#" PRIx64
-                          ", CS 0x33 SS 0x2b, CPL 3",
-                          e.sysret_rip(), e.sysret_rflags());
+            return "sysretq: rip <- rcx " + hex(e.sysret_rip()) + ", rflags <- r11 " +
+                   hex(e.sysret_rflags()) + ", CS 0x33 SS 0x2b, CPL 3";
         case EventKind::Iret:
-            return format("iretq: rip %#" PRIx64 ", cs %#" PRIx64 ", rflags %#" PRIx64
-                          ", rsp %#" PRIx64 " from the stack, CPL %d",
-                          e.iret_rip(), e.iret_cs(), e.iret_rflags(), e.iret_rsp(),
-                          static_cast<int>(e.iret_cs() & 3));
+            return "iretq: rip " + hex(e.iret_rip()) + ", cs " + hex(e.iret_cs()) + ", rflags " +
+                   hex(e.iret_rflags()) + ", rsp " + hex(e.iret_rsp()) + " from the stack, CPL " +
+                   std::to_string(e.iret_cs() & 3);
         default:
             return e.name;
     }

@@ -197,9 +197,11 @@ noinline long sys_close(unsigned long fd)
     return 0;
 }
 
-/* Read from the host into user memory: one request per buffer-full. A short
- * answer ends the read (end of file, or stdin had no more for now). */
-static long host_read(struct file *f, char __user *buf, size_t count, u64 offset)
+/* Read from the host: one request per buffer-full into dst, which is user
+ * memory when to_user (then a fault ends the read) and kernel memory
+ * otherwise. A short answer ends the read (end of file, or stdin had no
+ * more for now); an error after some bytes returns those bytes. */
+static long host_read_into(struct file *f, void *dst, size_t count, u64 offset, bool to_user)
 {
     size_t done = 0;
     while (done < count) {
@@ -212,7 +214,9 @@ static long host_read(struct file *f, char __user *buf, size_t count, u64 offset
         long n = hostio_call(&req);
         if (n < 0)
             return done ? (long)done : n;
-        if (copy_to_user(buf + done, hostio_buf, (size_t)n))
+        if (!to_user)
+            memcpy((char *)dst + done, hostio_buf, (size_t)n);
+        else if (copy_to_user((char __user *)dst + done, hostio_buf, (size_t)n))
             return done ? (long)done : -EFAULT;
         done += (size_t)n;
         if ((size_t)n < chunk)
@@ -246,11 +250,11 @@ static long file_read(struct file *f, char __user *buf, size_t count, u64 offset
     case FILE_STDIN:
         if (!hostio_enabled)
             return 0;
-        return host_read(f, buf, count, 0);
+        return host_read_into(f, (void *)buf, count, 0, true);
     case FILE_HOST: {
         if (S_ISDIR(f->mode))
             return -EISDIR;
-        long n = host_read(f, buf, count, offset);
+        long n = host_read_into(f, (void *)buf, count, offset, true);
         if (n > 0 && advance)
             f->pos += (u64)n;
         return n;
@@ -563,23 +567,8 @@ long kernel_pread(long fd, void *dst, size_t count, u64 offset)
     struct file *f = fget(fd);
     if (!f || f->kind != FILE_HOST)
         return -EBADF;
-    size_t done = 0;
-    while (done < count) {
-        size_t chunk = min(count - done, (size_t)SP_HOSTIO_BUF_SIZE);
-        req.op = SP_HOSTIO_PREAD;
-        req.handle = f->handle;
-        req.buf = (u64)hostio_buf;
-        req.len = chunk;
-        req.offset = offset + done;
-        long n = hostio_call(&req);
-        if (n < 0)
-            return n;
-        memcpy((char *)dst + done, hostio_buf, (size_t)n);
-        done += (size_t)n;
-        if ((size_t)n < chunk)
-            break;
-    }
-    return (long)done;
+    /* Every caller wants all count bytes: a short read is a failure. */
+    return host_read_into(f, dst, count, offset, false);
 }
 
 /* exec closes every descriptor marked close-on-exec. */

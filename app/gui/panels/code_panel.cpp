@@ -38,6 +38,55 @@ std::string short_name(const std::string& file) {
 
 }  // namespace
 
+// In user mode: mark where the kernel is about to be entered, else where it
+// was last (from the trace: the panel may not have drawn that step), else
+// where SYSCALL will enter. Found once per step.
+void CodePanel::update_last_kernel_line(PerPane& st, const Pane& pane) {
+    const Snapshot& s = pane.now();
+    if (st.kernel_line_step == s.step && st.kernel_line_revision == pane.trace_revision()) return;
+    const Machine& machine = pane.session()->machine();
+    const Trace& trace = pane.session()->trace();
+    uint64_t kernel_rip = s.cpu.lstar;
+    if (s.step + 1 < trace.steps.size() && trace.steps[s.step + 1].cpl == 0) {
+        kernel_rip = trace.steps[s.step + 1].rip;  // about to enter (SYSCALL, a fault)
+    } else {
+        for (uint64_t k = std::min<uint64_t>(s.step, trace.steps.size()); k-- > 0;) {
+            if (trace.steps[k].cpl == 0) {
+                kernel_rip = trace.steps[k].rip;
+                break;
+            }
+        }
+    }
+    st.last_kernel_file.clear();
+    st.last_kernel_line = -1;
+    if (const SourceLine* last = machine.line_for(kernel_rip)) {
+        st.last_kernel_file = last->file;
+        st.last_kernel_line = last->line;
+    }
+    st.kernel_line_step = s.step;
+    st.kernel_line_revision = pane.trace_revision();
+}
+
+// Lines run so far in the syscall shown (or the boot code before the first).
+void CodePanel::update_lines_run(PerPane& st, const Pane& pane) {
+    const Snapshot& s = pane.now();
+    const Machine& machine = pane.session()->machine();
+    const Trace& trace = pane.session()->trace();
+    if (st.run_revision != pane.trace_revision() || st.run_syscall != s.shown_syscall) {
+        uint64_t from = 0, to = s.last_step;
+        if (s.shown_syscall >= 0) {
+            const SyscallRecord& r = trace.syscalls[s.shown_syscall];
+            from = r.entry_step;
+            to = r.return_step ? r.return_step : s.last_step;
+        } else if (!trace.syscalls.empty()) {
+            to = trace.syscalls.front().entry_step;
+        }
+        st.run = lines_run(trace, machine, from, to, 0);
+        st.run_revision = pane.trace_revision();
+        st.run_syscall = s.shown_syscall;
+    }
+}
+
 void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     PerPane& st = panes_[pane_index & 1];
     if (!pane.ok()) {
@@ -48,36 +97,14 @@ void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     const Machine& machine = session.machine();
     const GuestImage& kernel = machine.kernel();
     const Snapshot& s = pane.now();
-    const Trace& trace = session.trace();
 
     bool in_kernel = s.cpu.rip < SP_USER_BASE;
     const SourceLine* line = in_kernel ? machine.line_for(s.cpu.rip) : nullptr;
     if (line) {
         st.last_kernel_file = line->file;
         st.last_kernel_line = line->line;
-    } else if (st.kernel_line_step != s.step || st.kernel_line_revision != pane.trace_revision()) {
-        // In user mode: mark where the kernel is about to be entered, else
-        // where it was last (from the trace: the panel may not have drawn
-        // that step), else where SYSCALL will enter.
-        uint64_t kernel_rip = s.cpu.lstar;
-        if (s.step + 1 < trace.steps.size() && trace.steps[s.step + 1].cpl == 0) {
-            kernel_rip = trace.steps[s.step + 1].rip;  // about to enter (SYSCALL, a fault)
-        } else {
-            for (uint64_t k = std::min<uint64_t>(s.step, trace.steps.size()); k-- > 0;) {
-                if (trace.steps[k].cpl == 0) {
-                    kernel_rip = trace.steps[k].rip;
-                    break;
-                }
-            }
-        }
-        st.last_kernel_file.clear();
-        st.last_kernel_line = -1;
-        if (const SourceLine* last = machine.line_for(kernel_rip)) {
-            st.last_kernel_file = last->file;
-            st.last_kernel_line = last->line;
-        }
-        st.kernel_line_step = s.step;
-        st.kernel_line_revision = pane.trace_revision();
+    } else {
+        update_last_kernel_line(st, pane);
     }
     std::string file = st.chosen_file;
     if (file.empty()) {
@@ -94,20 +121,7 @@ void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     else if (!in_kernel && file == st.last_kernel_file)
         current = st.last_kernel_line;
 
-    // Lines run so far in the syscall shown (or the boot code before the first).
-    if (st.run_revision != pane.trace_revision() || st.run_syscall != s.shown_syscall) {
-        uint64_t from = 0, to = s.last_step;
-        if (s.shown_syscall >= 0) {
-            const SyscallRecord& r = trace.syscalls[s.shown_syscall];
-            from = r.entry_step;
-            to = r.return_step ? r.return_step : s.last_step;
-        } else if (!trace.syscalls.empty()) {
-            to = trace.syscalls.front().entry_step;
-        }
-        st.run = lines_run(trace, machine, from, to, 0);
-        st.run_revision = pane.trace_revision();
-        st.run_syscall = s.shown_syscall;
-    }
+    update_lines_run(st, pane);
 
     // ---- header: file chooser and where we are ----
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 12.0f);

@@ -33,6 +33,8 @@ class CodePanel : public Panel {
         int run_syscall = -2;
         LinesRun run;
     };
+    void update_last_kernel_line(PerPane& st, const Pane& pane);
+    void update_lines_run(PerPane& st, const Pane& pane);
     std::array<PerPane, 2> panes_;
     std::string shown_file_;
     bool show_notes_ = false;  // the project's NOTE lines (hidden by default)

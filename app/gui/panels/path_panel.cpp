@@ -69,191 +69,16 @@ ImVec2 bezier(const EdgeGeometry& g, float t) {
                   w0 * g.p0.y + w1 * g.c0.y + w2 * g.c1.y + w3 * g.p1.y);
 }
 
-}  // namespace
+// A box of the layout (pixels from the drawing's top left) on screen.
+Box at(ImVec2 origin, const GraphRect& r) {
+    return Box{ImVec2(origin.x + r.x0, origin.y + r.y0), ImVec2(origin.x + r.x1, origin.y + r.y1)};
+}
 
-void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
-    PerPane& st = panes_[pane_index & 1];
+// ---- edges: all of them faint, the route lit on top ----
+void draw_edges(ImDrawList* draw, UiContext& ctx, const PathGraph& graph, const LitRoute& lit,
+                const std::vector<Box>& boxes, float scale) {
     const Palette& c = ctx.colors;
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), c.error);
-        return;
-    }
-    const Trace& trace = *pane.trace();
-    const Snapshot& s = pane.now();
-    Era era = pane.scenario().era;
-    if (!st.built || st.era != era || st.revision != pane.trace_revision()) {
-        st.graph = make_path_graph(era);
-        st.era = era;
-        st.built = true;
-        st.revision = pane.trace_revision();
-        st.generation = UINT64_MAX;
-    }
-    if (st.generation != pane.generation()) {
-        int old_current = st.lit.current;
-        st.lit = light_route(st.graph, s, trace);
-        if (st.lit.current != old_current) {
-            st.token_from = old_current >= 0 ? old_current : st.lit.current;
-            st.token_to = st.lit.current;
-            st.token.from = 0.0f;
-            st.token.snap(0.0f);
-            st.token.retarget(1.0f, ctx.clock, 1.2);
-            if (st.lit.current >= 0) st.arrive.trigger(ctx.clock, 2.0);
-        }
-        st.generation = pane.generation();
-    }
-    const PathGraph& graph = st.graph;
-    const LitRoute& lit = st.lit;
-
-    // ---- layout: the label size that fits the panel (model/fit.h) ----
-    ImFont* font = ctx.fonts.bold;
     ImFont* small = ctx.fonts.small;
-    float base = font->FontSize;
-    int cols = 0, rows = 0;
-    for (const GraphNode& n : graph.nodes) {
-        cols = std::max(cols, n.col + 1);
-        rows = std::max(rows, n.row + 1);
-    }
-    // Three ways to draw it: names on one line; the longest names split at
-    // an underscore onto two lines; every long name split (narrower,
-    // taller). Widths in em; fit_graph picks the one with the larger text.
-    auto em = [&](const std::string& t) {
-        return font->CalcTextSizeA(base, FLT_MAX, 0, t.c_str()).x / base;
-    };
-    const size_t kSplitAbove[3] = {SIZE_MAX, 17, 12};
-    std::vector<GraphShape> shapes(3);
-    std::vector<std::vector<std::pair<std::string, std::string>>> splits(3);
-    for (int k = 0; k < 3; k++) {
-        GraphShape& sh = shapes[k];
-        sh.col_text_em.assign(cols, 3.0f);
-        sh.row_lines.assign(rows, 1);
-        splits[k].resize(graph.nodes.size());
-        for (size_t i = 0; i < graph.nodes.size(); i++) {
-            const GraphNode& n = graph.nodes[i];
-            auto parts = n.name.size() > kSplitAbove[k]
-                             ? split_label(n.name)
-                             : std::pair<std::string, std::string>{n.name, ""};
-            if (!parts.second.empty()) sh.row_lines[n.row] = 2;
-            float w = std::max(em(parts.first), em(parts.second));
-            sh.col_text_em[n.col] = std::max(sh.col_text_em[n.col], w);
-            splits[k][i] = std::move(parts);
-        }
-    }
-    ImVec2 avail = ImGui::GetContentRegionAvail();
-    // The decision banner takes the lines its reason wraps to (a tampered
-    // rip's reason runs to three at 1280 px), the graph what is left.
-    struct Banner {
-        std::string head, why;
-        ImU32 accent, bg;
-    } banner{"", "", c.text_dim, c.header_bg};
-    if (lit.chosen_exit >= 0) {
-        bool sysret = graph.nodes[lit.chosen_exit].name == kSysretNode;
-        banner.head = sysret ? "SYSRET" : "IRET";
-        banner.why = lit.decision_why;
-        banner.accent = sysret ? c.sysret : c.iret;
-        banner.bg = sysret ? c.sysret_bg : c.iret_bg;
-    } else if (s.shown_syscall >= 0) {
-        banner.head = "sysret or iret?";
-        banner.why = "not decided yet: the exit path is still checking for work";
-    } else {
-        banner.head = "no syscall yet";
-        banner.why = "step to the demo's SYSCALL instruction";
-    }
-    if (s.shown_syscall >= 0 && s.shown_syscall < static_cast<int>(trace.syscalls.size())) {
-        const SyscallRecord& r = trace.syscalls[s.shown_syscall];
-        std::string which = r.name + (r.is_focus ? "" : " (not the focus syscall)");
-        banner.why = which + ": " + banner.why;
-    }
-    ImGui::PushFont(ctx.fonts.heading);
-    float banner_head_w = ImGui::CalcTextSize(banner.head.c_str()).x;
-    ImGui::PopFont();
-    float banner_wrap = avail.x - 16 * ctx.scale - banner_head_w - ImGui::GetFontSize();
-    float why_h = ImGui::CalcTextSize(banner.why.c_str(), nullptr, false, banner_wrap).y;
-    float banner_h = std::max(ImGui::GetTextLineHeightWithSpacing() * 2.1f,
-                              why_h + ImGui::GetTextLineHeight() * 0.6f);
-    banner_h =
-        std::min(banner_h, std::max(avail.y * 0.4f, ImGui::GetTextLineHeightWithSpacing() * 2.1f));
-    names_only_checks_ = false;
-    float checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
-    if (checks_h > avail.y * 0.2f) {
-        names_only_checks_ = true;
-        checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
-    }
-    float graph_h = std::max(avail.y - banner_h - checks_h, base * 3);
-    // The labels follow the text size: from 0.72 of it (a crowded window)
-    // up to 1.15 of it (room to spare), never under 10 px.
-    float body = ImGui::GetFontSize();
-    float min_font = std::max(10.0f, body * 0.72f);
-    float max_font = std::max(min_font, body * 1.15f);
-    // Room for a line of C calls under every node, unless that makes the
-    // labels too small to read: then the rows close up (model/fit.h).
-    GraphGeometry geo;
-    GraphFit fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
-    if (!fit.fits) {
-        geo.call_rooms = false;
-        fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
-    }
-    if (!fit.fits && checks_h > 0) {
-        // The graph carries the lesson: in a panel this short the checks
-        // give way, and the banner names the first that failed, with values.
-        graph_h += checks_h;
-        checks_h = 0;
-        fit = fit_graph(shapes, avail.x - 2, graph_h - 2, min_font, max_font, geo);
-    }
-    const GraphShape& shape = shapes[std::max(0, fit.shape)];
-    const auto& split = splits[std::max(0, fit.shape)];
-    float fs = fit.font;
-    float used_w = fit.width, used_h = fit.height;
-    ImGui::BeginChild("##graph", ImVec2(avail.x, graph_h), false,
-                      ImGuiWindowFlags_HorizontalScrollbar);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    // Smooth curves here (the rest of the app draws without anti-aliasing).
-    draw->Flags |= ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill;
-    ImVec2 origin = ImGui::GetCursorScreenPos();
-    // Centre the drawing when it is smaller than the panel.
-    if (used_w < avail.x) origin.x += (avail.x - used_w) * 0.5f;
-    if (used_h < graph_h) origin.y += (graph_h - used_h) * 0.3f;
-    ImGui::Dummy(ImVec2(used_w, used_h));
-    float scale = fs / base;  // for strokes and markers
-
-    std::vector<float> label_em(graph.nodes.size());
-    for (size_t i = 0; i < graph.nodes.size(); i++)
-        label_em[i] = std::max(em(split[i].first), em(split[i].second));
-    GraphLayout layout = layout_graph(graph, shape, label_em, fs, geo);
-    std::vector<Box> boxes(graph.nodes.size());
-    auto at = [&](const GraphRect& r) {
-        return Box{ImVec2(origin.x + r.x0, origin.y + r.y0),
-                   ImVec2(origin.x + r.x1, origin.y + r.y1)};
-    };
-    for (size_t i = 0; i < graph.nodes.size(); i++) boxes[i] = at(layout.nodes[i]);
-    {
-        FitReport report;
-        report.fits = fit.fits;
-        report.scrolls = !fit.fits;
-        report.avail_w = avail.x;
-        report.avail_h = graph_h;
-        report.content_w = used_w;
-        report.content_h = used_h;
-        report.font = fs;
-        if (!fit.fits) report.clipped.push_back("graph");
-        report.shown["call lines"] = geo.call_rooms;
-        for (const std::string& overlap : graph_overlaps(graph, layout))
-            report.clipped.push_back(overlap);
-        // Both exits must be inside the panel.
-        for (const char* exit : {kSysretNode, kIretNode}) {
-            int k = graph.find(exit);
-            if (k < 0) continue;
-            const Box& b = boxes[k];
-            if (b.max.x > ImGui::GetWindowPos().x + avail.x + 0.5f ||
-                b.min.x < ImGui::GetWindowPos().x - 0.5f ||
-                b.max.y > ImGui::GetWindowPos().y + graph_h + 0.5f) {
-                report.fits = false;
-                report.clipped.push_back(exit);
-            }
-        }
-        report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
-    }
-
-    // ---- edges: all of them faint, the route lit on top ----
     std::map<std::pair<int, int>, int> traversals;
     for (const auto& e : lit.edges) traversals[e]++;
     auto draw_edge = [&](int from, int to, ImU32 color, float thickness, bool head) {
@@ -286,8 +111,134 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
                           ImVec2(mid.x + 3, mid.y - small->FontSize), c.edge_lit, times.c_str());
         }
     }
+}
 
-    // ---- nodes ----
+}  // namespace
+
+void PathPanel::update_route(UiContext& ctx, Pane& pane, PerPane& st) {
+    const Snapshot& s = pane.now();
+    Era era = pane.scenario().era;
+    if (!st.built || st.era != era || st.revision != pane.trace_revision()) {
+        st.graph = make_path_graph(era);
+        st.era = era;
+        st.built = true;
+        st.revision = pane.trace_revision();
+        st.generation = UINT64_MAX;
+    }
+    if (st.generation != pane.generation()) {
+        int old_current = st.lit.current;
+        st.lit = light_route(st.graph, s, *pane.trace());
+        if (st.lit.current != old_current) {
+            st.token_from = old_current >= 0 ? old_current : st.lit.current;
+            st.token_to = st.lit.current;
+            st.token.from = 0.0f;
+            st.token.snap(0.0f);
+            st.token.retarget(1.0f, ctx.clock, 1.2);
+            if (st.lit.current >= 0) st.arrive.trigger(ctx.clock, 2.0);
+        }
+        st.generation = pane.generation();
+    }
+}
+
+void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
+    PerPane& st = panes_[pane_index & 1];
+    const Palette& c = ctx.colors;
+    if (!pane.ok()) {
+        centered_message(ctx, "no machine: " + pane.error(), c.error);
+        return;
+    }
+    update_route(ctx, pane, st);
+    const PathGraph& graph = st.graph;
+    const LitRoute& lit = st.lit;
+
+    // ---- layout: the label size that fits the panel (model/path_fit.h) ----
+    ImFont* font = ctx.fonts.bold;
+    float base = font->FontSize;
+    auto em = [&](const std::string& t) {
+        return font->CalcTextSizeA(base, FLT_MAX, 0, t.c_str()).x / base;
+    };
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    // The decision banner takes the lines its reason wraps to (a tampered
+    // rip's reason runs to three at 1280 px), the graph what is left.
+    DecisionBanner banner = decision_banner(graph, lit, pane.now(), *pane.trace());
+    ImGui::PushFont(ctx.fonts.heading);
+    float banner_head_w = ImGui::CalcTextSize(banner.head.c_str()).x;
+    ImGui::PopFont();
+    float banner_wrap = avail.x - 16 * ctx.scale - banner_head_w - ImGui::GetFontSize();
+    float why_h = ImGui::CalcTextSize(banner.why.c_str(), nullptr, false, banner_wrap).y;
+    float banner_h = std::max(ImGui::GetTextLineHeightWithSpacing() * 2.1f,
+                              why_h + ImGui::GetTextLineHeight() * 0.6f);
+    banner_h =
+        std::min(banner_h, std::max(avail.y * 0.4f, ImGui::GetTextLineHeightWithSpacing() * 2.1f));
+    names_only_checks_ = false;
+    float checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
+    if (checks_h > avail.y * 0.2f) {
+        names_only_checks_ = true;
+        checks_h = sysret_checks_height(ctx, pane, avail.x, nullptr);
+    }
+    PathFitInput in{avail.x, avail.y, banner_h, checks_h, base, ImGui::GetFontSize()};
+    PathFit fit = fit_path(graph, em, in);
+    ImGui::BeginChild("##graph", ImVec2(avail.x, fit.graph_h), false,
+                      ImGuiWindowFlags_HorizontalScrollbar);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    // Smooth curves here (the rest of the app draws without anti-aliasing).
+    draw->Flags |= ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill;
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    // Centre the drawing when it is smaller than the panel.
+    origin.x += fit.offset_x;
+    origin.y += fit.offset_y;
+    ImGui::Dummy(ImVec2(fit.fit.width, fit.fit.height));
+    float scale = fit.stroke_scale;  // for strokes and markers
+    std::vector<Box> boxes(graph.nodes.size());
+    for (size_t i = 0; i < graph.nodes.size(); i++) boxes[i] = at(origin, fit.layout.nodes[i]);
+    report_fit(id(), fit.report, static_cast<uint64_t>(ImGui::GetFrameCount()));
+
+    draw_edges(draw, ctx, graph, lit, boxes, scale);
+    int hovered = draw_nodes(ctx, st, fit, origin);
+
+    // ---- the token, gliding from the previous node to the current one ----
+    if (lit.current >= 0) {
+        ImVec2 to = ImVec2(boxes[lit.current].min.x, boxes[lit.current].center().y);
+        ImVec2 pos = to;
+        if (st.token_from >= 0 && st.token_to == lit.current && st.token.active(ctx.clock.now)) {
+            ImVec2 from = ImVec2(boxes[st.token_from].min.x, boxes[st.token_from].center().y);
+            pos = lerp(from, to, st.token.value(ctx.clock.now));
+        }
+        float r = 5.5f * scale;
+        draw->AddCircleFilled(pos, r, c.token);
+        draw->AddCircle(pos, r, c.panel_bg, 0, 1.5f);
+    }
+    ImGui::EndChild();
+
+    if (hovered >= 0) {
+        int visits = 0;
+        for (int v : lit.visits) visits += v == hovered;
+        auto callees = lit.callees.find(hovered);
+        std::string tip = node_tooltip(graph.nodes[hovered], visits,
+                                       callees != lit.callees.end() ? &callees->second : nullptr);
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
+        ImGui::TextUnformatted(tip.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+
+    if (fit.checks_h > 0) draw_sysret_checks(ctx, pane, avail.x);
+    draw_banner(ctx, banner);
+}
+
+int PathPanel::draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, ImVec2 origin) {
+    const Palette& c = ctx.colors;
+    const PathGraph& graph = st.graph;
+    const LitRoute& lit = st.lit;
+    const GraphLayout& layout = fit.layout;
+    const auto& split = fit.lines;
+    const GraphGeometry& geo = fit.geo;
+    ImFont* font = ctx.fonts.bold;
+    ImFont* small = ctx.fonts.small;
+    float fs = fit.fit.font;
+    float scale = fit.stroke_scale;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
     std::vector<int> visit_count(graph.nodes.size(), 0);
     for (int v : lit.visits) visit_count[v]++;
     std::vector<bool> ghost_visit(graph.nodes.size(), false);
@@ -295,7 +246,7 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     int hovered = -1;
     for (size_t i = 0; i < graph.nodes.size(); i++) {
         const GraphNode& n = graph.nodes[i];
-        const Box& b = boxes[i];
+        const Box b = at(origin, layout.nodes[i]);
         bool visited = visit_count[i] > 0;
         bool current = static_cast<int>(i) == lit.current;
         float rounding = n.kind == NodeKind::Exit ? (b.max.y - b.min.y) * 0.5f : 4.0f * scale;
@@ -352,23 +303,12 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         if (callees != lit.callees.end() && !layout.calls[i].empty()) {
             // As many names as fit the room under the node (the row below
             // is clear of it); the tooltip has them all.
-            const auto& names = callees->second;
-            Box room = at(layout.calls[i]);
+            Box room = at(origin, layout.calls[i]);
             float sfs = layout.call_font;
-            std::string list;
-            for (size_t k = names.size() + 1; k-- > 0;) {
-                list.clear();
-                for (size_t j = 0; j < k; j++)
-                    list += (list.empty() ? "\xe2\x86\xb3 " : ", ") + names[j] + "()";
-                if (k == 0)
-                    list = "\xe2\x86\xb3 " + std::to_string(names.size()) +
-                           (names.size() == 1 ? " call" : " calls");
-                else if (k < names.size())
-                    list += " +" + std::to_string(names.size() - k);
-                if (small->CalcTextSizeA(sfs, FLT_MAX, 0, list.c_str()).x <=
-                    room.max.x - room.min.x - 2 * scale)
-                    break;
-            }
+            std::string list = call_line(
+                callees->second, room.max.x - room.min.x - 2 * scale, [&](const std::string& t) {
+                    return small->CalcTextSizeA(sfs, FLT_MAX, 0, t.c_str()).x;
+                });
             draw->PushClipRect(room.min, room.max, true);
             draw->AddText(small, sfs, ImVec2(room.min.x + 2 * scale, room.min.y), c.event_call,
                           list.c_str());
@@ -388,53 +328,22 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         ImGui::PopID();
         ctx.outline_if_pointed(id(), n.name, b.min, b.max);
     }
+    return hovered;
+}
 
-    // ---- the token, gliding from the previous node to the current one ----
-    if (lit.current >= 0) {
-        ImVec2 to = ImVec2(boxes[lit.current].min.x, boxes[lit.current].center().y);
-        ImVec2 pos = to;
-        if (st.token_from >= 0 && st.token_to == lit.current && st.token.active(ctx.clock.now)) {
-            ImVec2 from = ImVec2(boxes[st.token_from].min.x, boxes[st.token_from].center().y);
-            pos = lerp(from, to, st.token.value(ctx.clock.now));
-        }
-        float r = 5.5f * scale;
-        draw->AddCircleFilled(pos, r, c.token);
-        draw->AddCircle(pos, r, c.panel_bg, 0, 1.5f);
-    }
-    ImGui::EndChild();
-
-    if (hovered >= 0) {
-        const GraphNode& n = graph.nodes[hovered];
-        std::string tip = n.name + "\n" + n.blurb;
-        if (visit_count[hovered])
-            tip += "\nreached " + std::to_string(visit_count[hovered]) +
-                   (visit_count[hovered] == 1 ? " time" : " times") + " so far";
-        auto callees = lit.callees.find(hovered);
-        if (callees != lit.callees.end()) {
-            tip += "\ncalled:";
-            for (const std::string& f : callees->second) tip += " " + f + "()";
-        }
-        tip += n.kind == NodeKind::Exit ? "\nclick: run until back in ring 3"
-                                        : "\nclick: run to this label";
-        if (const GlossaryEntry* e = n.kind == NodeKind::Exit ? glossary_entry(n.name) : nullptr)
-            tip += std::string("\n\n") + e->text;
-        ImGui::BeginTooltip();
-        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30);
-        ImGui::TextUnformatted(tip.c_str());
-        ImGui::PopTextWrapPos();
-        ImGui::EndTooltip();
-    }
-
-    if (checks_h > 0) draw_sysret_checks(ctx, pane, avail.x);
-
-    // ---- the decision ----
+// ---- the decision ----
+void PathPanel::draw_banner(UiContext& ctx, const DecisionBanner& banner) {
+    const Palette& c = ctx.colors;
     ImVec2 p = ImGui::GetCursorScreenPos();
     float w = ImGui::GetContentRegionAvail().x;
     float h = ImGui::GetContentRegionAvail().y - 2;
     ImDrawList* wdraw = ImGui::GetWindowDrawList();
     const std::string& head = banner.head;
     const std::string& why = banner.why;
-    ImU32 accent = banner.accent, bg = banner.bg;
+    bool sysret = banner.kind == DecisionBanner::Kind::Sysret;
+    bool decided = banner.kind != DecisionBanner::Kind::Undecided;
+    ImU32 accent = !decided ? c.text_dim : sysret ? c.sysret : c.iret;
+    ImU32 bg = !decided ? c.header_bg : sysret ? c.sysret_bg : c.iret_bg;
     ImGui::PushClipRect(p, ImVec2(p.x + w, p.y + h), true);  // long reasons stay in the banner
     wdraw->AddRectFilled(p, ImVec2(p.x + w, p.y + h), bg, 4.0f);
     wdraw->AddRectFilled(p, ImVec2(p.x + 4 * ctx.scale, p.y + h), accent, 4.0f);

@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "model/path_fit.h"
 #include "model/path_graph.h"
 #include "ui/panel.h"
 
@@ -22,6 +23,13 @@ class PathPanel : public Panel {
     bool compact = false;  // compare mode: set by the compare panel
 
  private:
+    struct PerPane;
+    // The graph and the route lit on it, rebuilt when the era, the trace or
+    // the step changed; a new current node starts the token's glide.
+    void update_route(UiContext& ctx, Pane& pane, PerPane& st);
+    // The node boxes, labels and call lines; returns the hovered node or -1.
+    int draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, ImVec2 origin);
+    void draw_banner(UiContext& ctx, const DecisionBanner& banner);
     // The grid's height at a width (0 without checks), and its columns.
     float sysret_checks_height(UiContext& ctx, const Pane& pane, float width, int* cols) const;
     // A short panel gives the graph the room: each check shows only its

@@ -40,7 +40,7 @@ void edit_popup(UiContext& ctx, const std::string& target, uint64_t value) {
     static char buffer[32];
     std::string popup = "set##" + target;
     if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) {
-        std::snprintf(buffer, sizeof buffer, "%#llx", static_cast<unsigned long long>(value));
+        std::snprintf(buffer, sizeof buffer, "%s", hex(value).c_str());
         ImGui::OpenPopup(popup.c_str());
     }
     if (ImGui::BeginPopup(popup.c_str())) {
@@ -98,6 +98,51 @@ std::string selector_text(uint16_t sel) {
     }
 }
 
+// The table's rows, top down: the GPRs, then the slots the CPU fills on
+// entry; `gpr` picks the CPU's value (-2 rip, -3 rflags, -4 cs, -5 ss).
+struct Row {
+    const char* name;  // as people say it
+    int gpr;           // -1: not a GPR
+    const char* slot;  // pt_regs slot, nullptr if none
+};
+const Row kRows[] = {
+    {"rax", RAX, "rax"},
+    {"rbx", RBX, "rbx"},
+    {"rcx", RCX, "rcx"},
+    {"rdx", RDX, "rdx"},
+    {"rsi", RSI, "rsi"},
+    {"rdi", RDI, "rdi"},
+    {"rbp", RBP, "rbp"},
+    {"rsp", RSP, "rsp"},
+    {"r8", R8, "r8"},
+    {"r9", R9, "r9"},
+    {"r10", R10, "r10"},
+    {"r11", R11, "r11"},
+    {"r12", R12, "r12"},
+    {"r13", R13, "r13"},
+    {"r14", R14, "r14"},
+    {"r15", R15, "r15"},
+    {"orig_rax", -1, "orig_rax"},
+    {"rip", -2, "rip"},
+    {"rflags", -3, "eflags"},
+    {"cs", -4, "cs"},
+    {"ss", -5, "ss"},
+};
+uint64_t cpu_value(const CpuState& st, int which) {
+    if (which >= 0) return st.gpr[which];
+    switch (which) {
+        case -2:
+            return st.rip;
+        case -3:
+            return st.rflags;
+        case -4:
+            return st.cs;
+        case -5:
+            return st.ss;
+    }
+    return 0;
+}
+
 }  // namespace
 
 void RegistersPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
@@ -132,17 +177,12 @@ void RegistersPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     ImGui::EndChild();
 }
 
-void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
+// The header: where the CPU is and how much of the frame exists. Returns
+// the frame's released slots (restored by the exit path).
+uint32_t RegistersPanel::frame_header(UiContext& ctx, Pane& pane) {
     const Palette& c = ctx.colors;
     const Snapshot& s = pane.now();
-    const Snapshot& b = pane.before();
     const CpuState& cpu = s.cpu;
-    const CpuState& old = b.cpu;
-    bool have_old = b.valid;
-    bool have_old_regs = b.valid && b.pt_regs.present && b.pt_regs.base == s.pt_regs.base &&
-                         b.pt_regs.slots.size() == s.pt_regs.slots.size();
-
-    // Header: where the CPU is and how much of the frame exists.
     if (show_cpu) {
         text(cpu.cpl == 0 ? c.ring0 : c.ring3, cpu.cpl == 0 ? "ring 0" : "ring 3");
         tooltip("CPL " + std::to_string(cpu.cpl) + ", from the CPU's hidden state; CS " +
@@ -166,49 +206,20 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
         tooltip(
             "The exit path restored the saved registers from pt_regs and moved rsp off the "
             "frame: the slots still hold what was saved, nothing reads them again.");
+    return released;
+}
 
-    struct Row {
-        const char* name;  // as people say it
-        int gpr;           // -1: not a GPR
-        const char* slot;  // pt_regs slot, nullptr if none
-    };
-    static const Row rows[] = {
-        {"rax", RAX, "rax"},
-        {"rbx", RBX, "rbx"},
-        {"rcx", RCX, "rcx"},
-        {"rdx", RDX, "rdx"},
-        {"rsi", RSI, "rsi"},
-        {"rdi", RDI, "rdi"},
-        {"rbp", RBP, "rbp"},
-        {"rsp", RSP, "rsp"},
-        {"r8", R8, "r8"},
-        {"r9", R9, "r9"},
-        {"r10", R10, "r10"},
-        {"r11", R11, "r11"},
-        {"r12", R12, "r12"},
-        {"r13", R13, "r13"},
-        {"r14", R14, "r14"},
-        {"r15", R15, "r15"},
-        {"orig_rax", -1, "orig_rax"},
-        {"rip", -2, "rip"},
-        {"rflags", -3, "eflags"},
-        {"cs", -4, "cs"},
-        {"ss", -5, "ss"},
-    };
-    auto cpu_value = [&](const CpuState& st, int which) -> uint64_t {
-        if (which >= 0) return st.gpr[which];
-        switch (which) {
-            case -2:
-                return st.rip;
-            case -3:
-                return st.rflags;
-            case -4:
-                return st.cs;
-            case -5:
-                return st.ss;
-        }
-        return 0;
-    };
+void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
+    const Palette& c = ctx.colors;
+    const Snapshot& s = pane.now();
+    const Snapshot& b = pane.before();
+    const CpuState& cpu = s.cpu;
+    const CpuState& old = b.cpu;
+    bool have_old = b.valid;
+    bool have_old_regs = b.valid && b.pt_regs.present && b.pt_regs.base == s.pt_regs.base &&
+                         b.pt_regs.slots.size() == s.pt_regs.slots.size();
+
+    uint32_t released = frame_header(ctx, pane);
 
     ImGui::PushFont(ctx.fonts.mono);
     ImGuiTableFlags flags = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoPadOuterX;
@@ -227,7 +238,7 @@ void RegistersPanel::table(UiContext& ctx, Pane& pane, float flash) {
         ImGui::TableSetupColumn("pt_regs (saved)");
         if (notes_beside) ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
-        for (const Row& row : rows) {
+        for (const Row& row : kRows) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             text(c.text_dim, row.name);

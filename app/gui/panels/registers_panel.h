@@ -21,6 +21,7 @@ class RegistersPanel : public Panel {
     bool show_cpu = true;  // compare mode shows pt_regs only
 
  private:
+    uint32_t frame_header(UiContext& ctx, Pane& pane);
     void table(UiContext& ctx, Pane& pane, float flash);
     void special_registers(UiContext& ctx, Pane& pane, float flash);
     struct PerPane {

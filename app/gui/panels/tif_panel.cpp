@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "model/fit.h"
+#include "model/pane.h"
 #include "slowpath/era.h"
 #include "slowpath/tif.h"
 #include "ui/widgets.h"
@@ -35,6 +36,282 @@ CheckRegs check_regs(const Trace& trace, const TifCheckRecord& check) {
         }
     }
     return {"mask", "found"};
+}
+
+struct Cell {
+    int bit;
+    std::string name;
+    bool set, in_mask, found, faint;
+    uint64_t value;  // the bit's value in its word
+    std::string tip;
+};
+
+// Where the grid's cells go and how large, shared by both words.
+struct CellGrid {
+    int cols = 1;
+    float cell_w = 0, cell_h = 0, gap = 0, fs = 0, avail = 0, flash = 0;
+    ImFont* name_font = nullptr;
+};
+
+// One word's bits as a grid of cells: set, tested by the last check, found.
+void draw_cells(UiContext& ctx, const char* panel, const CellGrid& g, const std::vector<Cell>& list,
+                const char* id_prefix, uint32_t flipped) {
+    const Palette& c = ctx.colors;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const int cols = g.cols;
+    const float cell_w = g.cell_w, cell_h = g.cell_h, gap = g.gap, fs = g.fs, avail = g.avail;
+    const float flash = g.flash;
+    ImFont* name_font = g.name_font;
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    for (size_t i = 0; i < list.size(); i++) {
+        const Cell& cell = list[i];
+        int col = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
+        ImVec2 a(origin.x + col * (cell_w + gap), origin.y + row * (cell_h + gap));
+        ImVec2 b(a.x + cell_w, a.y + cell_h);
+        float r = 4.0f * ctx.scale;
+        if (cell.set) draw->AddRectFilled(a, b, c.flag_set_bg, r);
+        if ((flipped >> cell.bit & 1u) && flash > 0)
+            draw->AddRectFilled(a, b, with_alpha(c.flip, flash), r);
+        draw->AddRect(a, b,
+                      cell.found ? c.found_bit
+                      : cell.set ? c.flag_set
+                                 : ImGui::GetColorU32(ImGuiCol_Border),
+                      r, 0, cell.found ? 2.0f * ctx.scale : 1.0f);
+        if (cell.in_mask)  // the tested bits get a bar along the bottom
+            draw->AddRectFilled(ImVec2(a.x + r, b.y - 3.0f * ctx.scale), ImVec2(b.x - r, b.y - 1),
+                                c.mask_bit, 1.0f);
+        std::string number = std::to_string(cell.bit);
+        float pad = fs * 0.35f;
+        draw->AddText(ctx.fonts.small, fs, ImVec2(a.x + pad, a.y + (cell_h - fs) * 0.5f),
+                      c.text_faint, number.c_str());
+        draw->AddText(name_font, fs, ImVec2(a.x + pad + fs * 1.25f, a.y + (cell_h - fs) * 0.5f),
+                      cell.set     ? c.flag_set
+                      : cell.faint ? c.text_faint
+                                   : c.text_dim,
+                      cell.name.c_str());
+        if (cell.found)
+            draw->AddText(name_font, fs, ImVec2(b.x - fs * 1.1f, a.y + (cell_h - fs) * 0.5f),
+                          c.found_bit, "\xe2\x9c\x93");
+        ImGui::SetCursorScreenPos(a);
+        ImGui::PushID(id_prefix);
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::InvisibleButton("##flag", ImVec2(cell_w, cell_h));
+        ImGui::PopID();
+        ImGui::PopID();
+        tooltip(cell.tip, 34.0f);
+        ctx.outline_if_pointed(panel, cell.name, a, b);
+    }
+    int rows = (static_cast<int>(list.size()) + cols - 1) / cols;
+    ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + gap)));
+    ImGui::Dummy(ImVec2(avail, 1));
+}
+
+// The modern era's second word, syscall_work, its cells and its two tests
+// (in its line's tooltip instead when `test_lines` is off).
+void draw_syscall_work(UiContext& ctx, const char* panel, const Snapshot& s, const CellGrid& g,
+                       const std::vector<SyscallWorkTestView>& work_tests,
+                       const SyscallWorkTestView* work_test, bool work_test_lines) {
+    const Palette& c = ctx.colors;
+    ImGui::PushFont(ctx.fonts.mono);
+    text(c.text_dim, "syscall_work");
+    ImGui::SameLine();
+    text(s.tif.syscall_work ? c.flag_set : c.text, hex(s.tif.syscall_work));
+    ImGui::SameLine();
+    text(c.text_dim, "= " + syscall_work_names(s.tif.syscall_work));
+    ImGui::PopFont();
+    std::string work_tip = "thread_info->syscall_work at " +
+                           hex(s.tif.thread_info + SP_TI_syscall_work) +
+                           ": the work only the system-call path looks at (6.12 "
+                           "moved it out of the TIF "
+                           "word), tested once at entry and once at exit";
+    if (!work_test_lines)
+        for (const SyscallWorkTestView& t : work_tests)
+            work_tip +=
+                "\n" + std::string(t.test->function) + ": " + std::string(t.test->mask_name) +
+                " & " + hex(s.tif.syscall_work) + " -> " +
+                (!t.made   ? std::string("not yet")
+                 : t.found ? syscall_work_names(t.found) + ": " + std::string(t.test->runs) + "()"
+                           : std::string("no work"));
+    tooltip(work_tip);
+    std::vector<Cell> work_cells;
+    for (const auto& bit : s.tif.work_bits) {
+        uint64_t m = uint64_t{1} << bit.bit;
+        bool in_mask = work_test && (work_test->test->mask & m);
+        Cell cell{bit.bit,
+                  std::string(bit.name),
+                  bit.set,
+                  in_mask,
+                  in_mask && work_test->made && bit.set,
+                  false,
+                  m,
+                  {}};
+        const SyscallWorkInfo* info = syscall_work_flag(bit.bit);
+        cell.tip = "SYSCALL_WORK_" + cell.name + " (bit " + std::to_string(bit.bit) +
+                   "): " + (bit.set ? "set" : "clear") + "\n" +
+                   (info ? std::string(info->short_help) : std::string());
+        if (info && info->tif_bit >= 0)
+            cell.tip += "\nthe older eras: TIF_" + std::string(tif_flag(info->tif_bit)->name);
+        for (const SyscallWorkTestView& t : work_tests)
+            cell.tip += "\n" + std::string(t.test->mask_name) + " (" +
+                        std::string(t.test->function) +
+                        "): " + ((t.test->mask & m) ? "tests it" : "does not test it");
+        work_cells.push_back(std::move(cell));
+    }
+    draw_cells(ctx, panel, g, work_cells, "work", 0);
+    ImGui::PushFont(ctx.fonts.mono);
+    for (const SyscallWorkTestView& t : work_tests) {
+        if (!work_test_lines) break;
+        bool entry = &t == &work_tests.front();
+        text(t.made ? c.text : c.text_faint, entry ? "entry:" : "exit: ");
+        ImGui::SameLine();
+        text(t.made ? c.text : c.text_faint, std::string(t.test->function));
+        ImGui::SameLine();
+        text(c.mask_bit, std::string(t.test->mask_name));
+        tooltip(hex(t.test->mask) + " = " + syscall_work_names(t.test->mask) + "\na hit calls " +
+                    std::string(t.test->runs) + "()",
+                40.0f);
+        ImGui::SameLine(0, 0);
+        text(c.text_dim, " & " + hex(s.tif.syscall_work) + " \xe2\x86\x92");
+        ImGui::SameLine();
+        if (!t.made)
+            text(c.text_faint, "not yet");
+        else
+            text(t.found ? c.found_bit : c.ok,
+                 t.found ? syscall_work_names(t.found) + ": " + std::string(t.test->runs) + "()"
+                         : "no work");
+    }
+    ImGui::PopFont();
+}
+
+// The TIF word's cells; `moved_tif`: bits whose work is in syscall_work
+// in this era (drawn faint).
+std::vector<Cell> make_tif_cells(const std::vector<TifView::Bit>& tif_bits,
+                                 const TifCheckRecord* last, uint32_t moved_tif) {
+    std::vector<Cell> tif_cells;
+    for (const auto& bit : tif_bits) {
+        uint32_t m = 1u << bit.bit;
+        Cell cell{bit.bit,
+                  std::string(bit.name),
+                  bit.set,
+                  last && (last->mask & m),
+                  last && (last->result & m),
+                  (moved_tif & m) != 0,
+                  m,
+                  {}};
+        if (const TifFlagInfo* info = tif_flag(bit.bit)) {
+            cell.tip = "TIF_" + cell.name + " (bit " + std::to_string(bit.bit) + ", " + hex(m) +
+                       "): " + (bit.set ? "set" : "clear") + "\n" + std::string(info->short_help) +
+                       "\nset by: " + std::string(info->cause);
+            if (cell.faint)
+                cell.tip +=
+                    "\nin this era the work is a syscall_work bit (below); the "
+                    "system-call path does not test this TIF bit";
+            if (last)
+                cell.tip += std::string("\nlast check (") + last->where +
+                            "): " + (cell.in_mask ? "tested" : "not tested") +
+                            (cell.found ? ", found" : "");
+        }
+        tif_cells.push_back(std::move(cell));
+    }
+    return tif_cells;
+}
+
+// The flags word in hex and by name, the legend right-aligned after it.
+void draw_flags_line(UiContext& ctx, const TifView& tif, const CheckRegs& regs) {
+    const Palette& c = ctx.colors;
+    ImGui::PushFont(ctx.fonts.mono);
+    text(c.text_dim, "flags");
+    glossary_tip("TIF");
+    ImGui::SameLine();
+    text(tif.flags ? c.flag_set : c.text, hex(tif.flags));
+    ImGui::SameLine();
+    text(c.text_dim, "= " + tif_names(tif.flags));
+    ImGui::PopFont();
+    tooltip("thread_info->flags at " + hex(tif.thread_info) + ", read from guest memory");
+
+    // Legend, right-aligned on the flags line.
+    {
+        std::string legend = std::string("\xe2\x97\x8f set   \xe2\x96\xac ") + regs.mask +
+                             "   \xe2\x9c\x93 " + regs.found;
+        ImGui::PushFont(ctx.fonts.small);
+        float w = ImGui::CalcTextSize(legend.c_str()).x;
+        ImGui::SameLine();
+        float x = ImGui::GetWindowContentRegionMax().x - w;
+        if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+        ImGui::AlignTextToFramePadding();
+        text(c.text_dim, legend);
+        ImGui::PopFont();
+    }
+}
+
+// ---- the check: what was tested, what was found ----
+void draw_check_line(UiContext& ctx, const char* panel, const TifCheckRecord* last,
+                     bool checking_now) {
+    const Palette& c = ctx.colors;
+    ImGui::PushFont(ctx.fonts.mono);
+    const std::string label = checking_now ? "checking now:" : "last check:";
+    const std::string mask = tif_mask_name(last->mask);
+    const std::string flags = " & " + hex(last->flags) + " \xe2\x86\x92";
+    const std::string found = last->result ? tif_names(last->result) : "no work";
+    // As many pieces on a line as fit; the rest on lines under the
+    // function's name (the RFC's and modern's names are long).
+    const float space = ImGui::GetStyle().ItemSpacing.x;
+    const float left = ImGui::GetCursorPosX();
+    const float room = ImGui::GetContentRegionAvail().x;
+    const float indent = ImGui::CalcTextSize(label.c_str()).x + space;
+    struct Piece {
+        ImU32 color;
+        std::string text;
+        bool glued;  // follows the one before without a space
+    };
+    // A long mask ("_TIF_ALLWORK_MASK & ~_TIF_SYSCALL_TRACE") may break
+    // before each "&".
+    std::vector<Piece> pieces = {{checking_now ? c.found_bit : c.text_dim, label, false},
+                                 {c.text, last->where, false}};
+    const size_t first_mask = pieces.size();
+    for (size_t from = 0; from < mask.size();) {
+        size_t cut = mask.find(" & ", from + 1);
+        if (cut == std::string::npos) cut = mask.size();
+        pieces.push_back({c.mask_bit, mask.substr(from, cut - from), from > 0});
+        from = cut;
+    }
+    const size_t last_mask = pieces.size() - 1;
+    pieces.push_back({c.text_dim, flags, true});
+    pieces.push_back({last->result ? c.found_bit : c.ok, found, false});
+    float x = 0, drawn_right = 0;
+    for (const Piece& p : pieces) {
+        const size_t i = &p - pieces.data();
+        const bool first = i == 0;
+        std::string shown = p.text;
+        float gap = p.glued ? 0 : space;
+        float w = ImGui::CalcTextSize(shown.c_str()).x;
+        if (!first && x + gap + w > room) {
+            // A new line, under the name; a glued piece loses its space.
+            if (p.glued && !shown.empty() && shown[0] == ' ') shown.erase(0, 1);
+            w = ImGui::CalcTextSize(shown.c_str()).x;
+            float at = indent + w <= room ? indent : 0.0f;  // too long to indent
+            ImGui::SetCursorPosX(left + at);
+            x = at + w;
+        } else {
+            if (!first) ImGui::SameLine(0, gap);
+            x += (first ? 0 : gap) + w;
+        }
+        text(p.color, shown);
+        drawn_right = std::max(drawn_right, ImGui::GetItemRectMax().x);
+        if (i >= first_mask && i <= last_mask)
+            tooltip(hex(last->mask) + " = " + tif_names(last->mask), 40.0f);
+    }
+    ImGui::PopFont();
+    // What was drawn, measured against the panel's edge.
+    const float edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (drawn_right > edge + 0.5f) {
+        FitReport cut;
+        cut.fits = false;
+        cut.avail_w = room;
+        cut.content_w = drawn_right - ImGui::GetWindowPos().x;
+        cut.clipped.push_back("last check");
+        report_fit(panel, cut, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
 }
 
 }  // namespace
@@ -74,29 +351,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     bool checking_now = last && last->step == s.step;
     CheckRegs regs = last ? check_regs(*pane.trace(), *last) : CheckRegs{"mask", "found"};
 
-    ImGui::PushFont(ctx.fonts.mono);
-    text(c.text_dim, "flags");
-    glossary_tip("TIF");
-    ImGui::SameLine();
-    text(s.tif.flags ? c.flag_set : c.text, hex(s.tif.flags));
-    ImGui::SameLine();
-    text(c.text_dim, "= " + tif_names(s.tif.flags));
-    ImGui::PopFont();
-    tooltip("thread_info->flags at " + hex(s.tif.thread_info) + ", read from guest memory");
-
-    // Legend, right-aligned on the flags line.
-    {
-        std::string legend = std::string("\xe2\x97\x8f set   \xe2\x96\xac ") + regs.mask +
-                             "   \xe2\x9c\x93 " + regs.found;
-        ImGui::PushFont(ctx.fonts.small);
-        float w = ImGui::CalcTextSize(legend.c_str()).x;
-        ImGui::SameLine();
-        float x = ImGui::GetWindowContentRegionMax().x - w;
-        if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
-        ImGui::AlignTextToFramePadding();
-        text(c.text_dim, legend);
-        ImGui::PopFont();
-    }
+    draw_flags_line(ctx, s.tif, regs);
 
     // ---- every flag as a cell: set, tested by the last check, found ----
     // The modern era has a second word, syscall_work, drawn the same way
@@ -113,7 +368,6 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         for (const SyscallWorkInfo& f : syscall_work_flags())
             if (f.tif_bit >= 0) moved_tif |= 1u << f.tif_bit;
 
-    ImDrawList* draw = ImGui::GetWindowDrawList();
     ImFont* name_font = ctx.fonts.small;
     float fs0 = name_font->FontSize;
     float cell_h0 = fs0 + 6.0f * ctx.scale;
@@ -170,225 +424,13 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
         if (!grid.fits) report.clipped.push_back("TIF flags");
         report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
     }
-    struct Cell {
-        int bit;
-        std::string name;
-        bool set, in_mask, found, faint;
-        uint64_t value;  // the bit's value in its word
-        std::string tip;
-    };
-    auto draw_cells = [&](const std::vector<Cell>& list, const char* id_prefix, uint32_t flipped) {
-        ImVec2 origin = ImGui::GetCursorScreenPos();
-        for (size_t i = 0; i < list.size(); i++) {
-            const Cell& cell = list[i];
-            int col = static_cast<int>(i) % cols, row = static_cast<int>(i) / cols;
-            ImVec2 a(origin.x + col * (cell_w + gap), origin.y + row * (cell_h + gap));
-            ImVec2 b(a.x + cell_w, a.y + cell_h);
-            float r = 4.0f * ctx.scale;
-            if (cell.set) draw->AddRectFilled(a, b, c.flag_set_bg, r);
-            if ((flipped >> cell.bit & 1u) && flash > 0)
-                draw->AddRectFilled(a, b, with_alpha(c.flip, flash), r);
-            draw->AddRect(a, b,
-                          cell.found ? c.found_bit
-                          : cell.set ? c.flag_set
-                                     : ImGui::GetColorU32(ImGuiCol_Border),
-                          r, 0, cell.found ? 2.0f * ctx.scale : 1.0f);
-            if (cell.in_mask)  // the tested bits get a bar along the bottom
-                draw->AddRectFilled(ImVec2(a.x + r, b.y - 3.0f * ctx.scale),
-                                    ImVec2(b.x - r, b.y - 1), c.mask_bit, 1.0f);
-            std::string number = std::to_string(cell.bit);
-            float pad = fs * 0.35f;
-            draw->AddText(ctx.fonts.small, fs, ImVec2(a.x + pad, a.y + (cell_h - fs) * 0.5f),
-                          c.text_faint, number.c_str());
-            draw->AddText(name_font, fs, ImVec2(a.x + pad + fs * 1.25f, a.y + (cell_h - fs) * 0.5f),
-                          cell.set     ? c.flag_set
-                          : cell.faint ? c.text_faint
-                                       : c.text_dim,
-                          cell.name.c_str());
-            if (cell.found)
-                draw->AddText(name_font, fs, ImVec2(b.x - fs * 1.1f, a.y + (cell_h - fs) * 0.5f),
-                              c.found_bit, "\xe2\x9c\x93");
-            ImGui::SetCursorScreenPos(a);
-            ImGui::PushID(id_prefix);
-            ImGui::PushID(static_cast<int>(i));
-            ImGui::InvisibleButton("##flag", ImVec2(cell_w, cell_h));
-            ImGui::PopID();
-            ImGui::PopID();
-            tooltip(cell.tip, 34.0f);
-            ctx.outline_if_pointed(id(), cell.name, a, b);
-        }
-        int rows = (static_cast<int>(list.size()) + cols - 1) / cols;
-        ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + rows * (cell_h + gap)));
-        ImGui::Dummy(ImVec2(avail, 1));
-    };
+    CellGrid g{cols, cell_w, cell_h, gap, fs, avail, flash, name_font};
+    std::vector<Cell> tif_cells = make_tif_cells(tif_bits, last, moved_tif);
+    draw_cells(ctx, id(), g, tif_cells, "tif", st.flipped);
 
-    std::vector<Cell> tif_cells;
-    for (const auto& bit : tif_bits) {
-        uint32_t m = 1u << bit.bit;
-        Cell cell{bit.bit,
-                  std::string(bit.name),
-                  bit.set,
-                  last && (last->mask & m),
-                  last && (last->result & m),
-                  (moved_tif & m) != 0,
-                  m,
-                  {}};
-        if (const TifFlagInfo* info = tif_flag(bit.bit)) {
-            cell.tip = "TIF_" + cell.name + " (bit " + std::to_string(bit.bit) + ", " + hex(m) +
-                       "): " + (bit.set ? "set" : "clear") + "\n" + std::string(info->short_help) +
-                       "\nset by: " + std::string(info->cause);
-            if (cell.faint)
-                cell.tip +=
-                    "\nin this era the work is a syscall_work bit (below); the "
-                    "system-call path does not test this TIF bit";
-            if (last)
-                cell.tip += std::string("\nlast check (") + last->where +
-                            "): " + (cell.in_mask ? "tested" : "not tested") +
-                            (cell.found ? ", found" : "");
-        }
-        tif_cells.push_back(std::move(cell));
-    }
-    draw_cells(tif_cells, "tif", st.flipped);
+    if (modern) draw_syscall_work(ctx, id(), s, g, work_tests, work_test, work_test_lines);
 
-    if (modern) {
-        ImGui::PushFont(ctx.fonts.mono);
-        text(c.text_dim, "syscall_work");
-        ImGui::SameLine();
-        text(s.tif.syscall_work ? c.flag_set : c.text, hex(s.tif.syscall_work));
-        ImGui::SameLine();
-        text(c.text_dim, "= " + syscall_work_names(s.tif.syscall_work));
-        ImGui::PopFont();
-        std::string work_tip =
-            "thread_info->syscall_work at " + hex(s.tif.thread_info + SP_TI_syscall_work) +
-            ": the work only the system-call path looks at (6.12 moved it out of the TIF "
-            "word), tested once at entry and once at exit";
-        if (!work_test_lines)
-            for (const SyscallWorkTestView& t : work_tests)
-                work_tip +=
-                    "\n" + std::string(t.test->function) + ": " + std::string(t.test->mask_name) +
-                    " & " + hex(s.tif.syscall_work) + " -> " +
-                    (!t.made ? std::string("not yet")
-                     : t.found
-                         ? syscall_work_names(t.found) + ": " + std::string(t.test->runs) + "()"
-                         : std::string("no work"));
-        tooltip(work_tip);
-        std::vector<Cell> work_cells;
-        for (const auto& bit : s.tif.work_bits) {
-            uint64_t m = uint64_t{1} << bit.bit;
-            bool in_mask = work_test && (work_test->test->mask & m);
-            Cell cell{bit.bit,
-                      std::string(bit.name),
-                      bit.set,
-                      in_mask,
-                      in_mask && work_test->made && bit.set,
-                      false,
-                      m,
-                      {}};
-            const SyscallWorkInfo* info = syscall_work_flag(bit.bit);
-            cell.tip = "SYSCALL_WORK_" + cell.name + " (bit " + std::to_string(bit.bit) +
-                       "): " + (bit.set ? "set" : "clear") + "\n" +
-                       (info ? std::string(info->short_help) : std::string());
-            if (info && info->tif_bit >= 0)
-                cell.tip += "\nthe older eras: TIF_" + std::string(tif_flag(info->tif_bit)->name);
-            for (const SyscallWorkTestView& t : work_tests)
-                cell.tip += "\n" + std::string(t.test->mask_name) + " (" +
-                            std::string(t.test->function) +
-                            "): " + ((t.test->mask & m) ? "tests it" : "does not test it");
-            work_cells.push_back(std::move(cell));
-        }
-        draw_cells(work_cells, "work", 0);
-        ImGui::PushFont(ctx.fonts.mono);
-        for (const SyscallWorkTestView& t : work_tests) {
-            if (!work_test_lines) break;
-            bool entry = &t == &work_tests.front();
-            text(t.made ? c.text : c.text_faint, entry ? "entry:" : "exit: ");
-            ImGui::SameLine();
-            text(t.made ? c.text : c.text_faint, std::string(t.test->function));
-            ImGui::SameLine();
-            text(c.mask_bit, std::string(t.test->mask_name));
-            tooltip(hex(t.test->mask) + " = " + syscall_work_names(t.test->mask) +
-                        "\na hit calls " + std::string(t.test->runs) + "()",
-                    40.0f);
-            ImGui::SameLine(0, 0);
-            text(c.text_dim, " & " + hex(s.tif.syscall_work) + " \xe2\x86\x92");
-            ImGui::SameLine();
-            if (!t.made)
-                text(c.text_faint, "not yet");
-            else
-                text(t.found ? c.found_bit : c.ok,
-                     t.found ? syscall_work_names(t.found) + ": " + std::string(t.test->runs) + "()"
-                             : "no work");
-        }
-        ImGui::PopFont();
-    }
-
-    // ---- the check: what was tested, what was found ----
-    if (last) {
-        ImGui::PushFont(ctx.fonts.mono);
-        const std::string label = checking_now ? "checking now:" : "last check:";
-        const std::string mask = tif_mask_name(last->mask);
-        const std::string flags = " & " + hex(last->flags) + " \xe2\x86\x92";
-        const std::string found = last->result ? tif_names(last->result) : "no work";
-        // As many pieces on a line as fit; the rest on lines under the
-        // function's name (the RFC's and modern's names are long).
-        const float space = ImGui::GetStyle().ItemSpacing.x;
-        const float left = ImGui::GetCursorPosX();
-        const float room = ImGui::GetContentRegionAvail().x;
-        const float indent = ImGui::CalcTextSize(label.c_str()).x + space;
-        struct Piece {
-            ImU32 color;
-            std::string text;
-            bool glued;  // follows the one before without a space
-        };
-        // A long mask ("_TIF_ALLWORK_MASK & ~_TIF_SYSCALL_TRACE") may break
-        // before each "&".
-        std::vector<Piece> pieces = {{checking_now ? c.found_bit : c.text_dim, label, false},
-                                     {c.text, last->where, false}};
-        const size_t first_mask = pieces.size();
-        for (size_t from = 0; from < mask.size();) {
-            size_t cut = mask.find(" & ", from + 1);
-            if (cut == std::string::npos) cut = mask.size();
-            pieces.push_back({c.mask_bit, mask.substr(from, cut - from), from > 0});
-            from = cut;
-        }
-        const size_t last_mask = pieces.size() - 1;
-        pieces.push_back({c.text_dim, flags, true});
-        pieces.push_back({last->result ? c.found_bit : c.ok, found, false});
-        float x = 0, drawn_right = 0;
-        for (const Piece& p : pieces) {
-            const size_t i = &p - pieces.data();
-            const bool first = i == 0;
-            std::string shown = p.text;
-            float gap = p.glued ? 0 : space;
-            float w = ImGui::CalcTextSize(shown.c_str()).x;
-            if (!first && x + gap + w > room) {
-                // A new line, under the name; a glued piece loses its space.
-                if (p.glued && !shown.empty() && shown[0] == ' ') shown.erase(0, 1);
-                w = ImGui::CalcTextSize(shown.c_str()).x;
-                float at = indent + w <= room ? indent : 0.0f;  // too long to indent
-                ImGui::SetCursorPosX(left + at);
-                x = at + w;
-            } else {
-                if (!first) ImGui::SameLine(0, gap);
-                x += (first ? 0 : gap) + w;
-            }
-            text(p.color, shown);
-            drawn_right = std::max(drawn_right, ImGui::GetItemRectMax().x);
-            if (i >= first_mask && i <= last_mask)
-                tooltip(hex(last->mask) + " = " + tif_names(last->mask), 40.0f);
-        }
-        ImGui::PopFont();
-        // What was drawn, measured against the panel's edge.
-        const float edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-        if (drawn_right > edge + 0.5f) {
-            FitReport cut;
-            cut.fits = false;
-            cut.avail_w = room;
-            cut.content_w = drawn_right - ImGui::GetWindowPos().x;
-            cut.clipped.push_back("last check");
-            report_fit(id(), cut, static_cast<uint64_t>(ImGui::GetFrameCount()));
-        }
-    }
+    if (last) draw_check_line(ctx, id(), last, checking_now);
     ImGui::BeginChild("##checks", ImVec2(0, 0));
     checks_list(ctx, pane);
     ImGui::EndChild();

@@ -28,6 +28,82 @@ size_t comment_start(const std::string& line, bool is_asm) {
     return c;
 }
 
+// A source line's text: its label a link (run to it), a trailing comment dimmed.
+void draw_line_text(UiContext& ctx, const SourceFile& source, int n, const SourceViewArgs& args) {
+    const Palette& c = ctx.colors;
+    const SourceFile* file = &source;
+    const std::string& line_text = file->lines[n - 1];
+    auto anchor = file->anchors.find(n);
+    size_t label_at = std::string::npos;
+    if (anchor != file->anchors.end()) label_at = line_text.find(anchor->second);
+    size_t comment = comment_start(line_text, file->is_asm);
+    if (label_at != std::string::npos && args.clickable_labels) {
+        std::string before = line_text.substr(0, label_at);
+        const std::string& name = anchor->second;
+        if (!before.empty()) {
+            ImGui::TextUnformatted(before.c_str());
+            ImGui::SameLine(0, 0);
+        }
+        ImGui::PushFont(ctx.fonts.mono_bold);
+        if (link(ctx, name, name.c_str())) ctx.command("label " + name);
+        ImGui::PopFont();
+        if (ImGui::IsItemHovered()) tooltip("run to " + name + " (the next time it is reached)");
+        ctx.outline_if_pointed(args.panel_id, name, ImGui::GetItemRectMin(),
+                               ImGui::GetItemRectMax());
+        std::string after = line_text.substr(label_at + name.size());
+        if (!after.empty()) {
+            ImGui::SameLine(0, 0);
+            size_t rel = comment == std::string::npos || comment < label_at + name.size()
+                             ? std::string::npos
+                             : comment - label_at - name.size();
+            if (rel == std::string::npos) {
+                ImGui::TextUnformatted(after.c_str());
+            } else {
+                ImGui::TextUnformatted(after.c_str(), after.c_str() + rel);
+                ImGui::SameLine(0, 0);
+                text_font(ctx.fonts.mono, c.text_dim, after.substr(rel));
+            }
+        }
+    } else if (comment != std::string::npos) {
+        if (comment > 0) {
+            ImGui::TextUnformatted(line_text.c_str(), line_text.c_str() + comment);
+            ImGui::SameLine(0, 0);
+        }
+        text(c.text_dim, line_text.substr(comment));
+    } else {
+        ImGui::TextUnformatted(line_text.empty() ? " " : line_text.c_str());
+    }
+}
+
+// Keeps the current line in view, gliding there rather than jumping.
+void follow_current_line(UiContext& ctx, SourceViewState& state, const SourceViewArgs& args,
+                         int current_row, float line_h) {
+    const SourceFile* file = args.file;
+    float view_h = ImGui::GetWindowHeight();
+    bool file_changed = state.shown_file != file->name;
+    if (current_row >= 0 && (args.current_line != state.last_line || file_changed ||
+                             args.generation != state.last_generation)) {
+        float y = current_row * line_h;
+        float top = ImGui::GetScrollY();
+        bool visible = y >= top + line_h * 2 && y <= top + view_h - line_h * 4;
+        if (!visible || file_changed) {
+            float target = std::max(0.0f, y - view_h * 0.35f);
+            if (file_changed)
+                state.scroll.snap(target);
+            else
+                state.scroll.retarget(target, ctx.clock);
+            state.scrolling = true;
+        }
+        state.last_line = args.current_line;
+    }
+    state.last_generation = args.generation;
+    state.shown_file = file->name;
+    if (state.scrolling) {
+        ImGui::SetScrollY(state.scroll.value(ctx.clock.now));
+        if (!state.scroll.active(ctx.clock.now)) state.scrolling = false;
+    }
+}
+
 }  // namespace
 
 void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewArgs& args,
@@ -51,7 +127,6 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
     float char_w = ImGui::CalcTextSize("0").x;
     int digits = file->lines.size() >= 1000 ? 4 : 3;
     float gutter = char_w * (digits + 2.5f);
-    float view_h = ImGui::GetWindowHeight();
 
     if (state.rows_file != file->name || state.rows_notes != static_cast<int>(args.show_notes)) {
         state.rows = visible_lines(*file, args.show_notes);
@@ -70,29 +145,7 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
         if (it != rows.end()) current_row = static_cast<int>(it - rows.begin());
     }
 
-    // Keep the current line in view, gliding there rather than jumping.
-    bool file_changed = state.shown_file != file->name;
-    if (current_row >= 0 && (args.current_line != state.last_line || file_changed ||
-                             args.generation != state.last_generation)) {
-        float y = current_row * line_h;
-        float top = ImGui::GetScrollY();
-        bool visible = y >= top + line_h * 2 && y <= top + view_h - line_h * 4;
-        if (!visible || file_changed) {
-            float target = std::max(0.0f, y - view_h * 0.35f);
-            if (file_changed)
-                state.scroll.snap(target);
-            else
-                state.scroll.retarget(target, ctx.clock);
-            state.scrolling = true;
-        }
-        state.last_line = args.current_line;
-    }
-    state.last_generation = args.generation;
-    state.shown_file = file->name;
-    if (state.scrolling) {
-        ImGui::SetScrollY(state.scroll.value(ctx.clock.now));
-        if (!state.scroll.active(ctx.clock.now)) state.scrolling = false;
-    }
+    follow_current_line(ctx, state, args, current_row, line_h);
 
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImGuiListClipper clipper;
@@ -140,47 +193,7 @@ void draw_source_view(UiContext& ctx, SourceViewState& state, const SourceViewAr
                 continue;
             }
 
-            auto anchor = file->anchors.find(n);
-            size_t label_at = std::string::npos;
-            if (anchor != file->anchors.end()) label_at = line_text.find(anchor->second);
-            size_t comment = comment_start(line_text, file->is_asm);
-            if (label_at != std::string::npos && args.clickable_labels) {
-                std::string before = line_text.substr(0, label_at);
-                const std::string& name = anchor->second;
-                if (!before.empty()) {
-                    ImGui::TextUnformatted(before.c_str());
-                    ImGui::SameLine(0, 0);
-                }
-                ImGui::PushFont(ctx.fonts.mono_bold);
-                if (link(ctx, name, name.c_str())) ctx.command("label " + name);
-                ImGui::PopFont();
-                if (ImGui::IsItemHovered())
-                    tooltip("run to " + name + " (the next time it is reached)");
-                ctx.outline_if_pointed(args.panel_id, name, ImGui::GetItemRectMin(),
-                                       ImGui::GetItemRectMax());
-                std::string after = line_text.substr(label_at + name.size());
-                if (!after.empty()) {
-                    ImGui::SameLine(0, 0);
-                    size_t rel = comment == std::string::npos || comment < label_at + name.size()
-                                     ? std::string::npos
-                                     : comment - label_at - name.size();
-                    if (rel == std::string::npos) {
-                        ImGui::TextUnformatted(after.c_str());
-                    } else {
-                        ImGui::TextUnformatted(after.c_str(), after.c_str() + rel);
-                        ImGui::SameLine(0, 0);
-                        text_font(ctx.fonts.mono, c.text_dim, after.substr(rel));
-                    }
-                }
-            } else if (comment != std::string::npos) {
-                if (comment > 0) {
-                    ImGui::TextUnformatted(line_text.c_str(), line_text.c_str() + comment);
-                    ImGui::SameLine(0, 0);
-                }
-                text(c.text_dim, line_text.substr(comment));
-            } else {
-                ImGui::TextUnformatted(line_text.empty() ? " " : line_text.c_str());
-            }
+            draw_line_text(ctx, *file, n, args);
             ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + line_h));
         }
     }
