@@ -589,4 +589,32 @@ INSTANTIATE_TEST_SUITE_P(Sizes, LayoutHoldsEveryEra, testing::ValuesIn(era_modes
                                     "_" + name_of(info.param.mode);
                          });
 
+// The frame's vertices, by window, on the benchmark's screen (the first
+// label after the start): llvmpipe's cost of a frame follows them. The
+// ceilings hold what the hatching from the atlas (one quad a row, not a line
+// a stroke) and the graph's curves by tolerance bought; a panel that goes
+// back to a primitive per stroke or per segment fails here.
+TEST(DrawCost, VerticesOfTheBenchScreenStayUnderTheirCeilings) {
+    Mode m{1280, 800, false, 1.0f, false};
+    json s = run_mode(m, {"--commands", "next-label"}, "_vertices");
+    ASSERT_FALSE(s.is_null());
+    auto vertices_of = [&](const std::string& prefix) {
+        for (const json& w : s["ui"]["windows"])
+            if (w["name"].get<std::string>().rfind(prefix, 0) == 0) return w["vertices"].get<int>();
+        ADD_FAILURE() << "no window " << prefix;
+        return -1;
+    };
+    int total = 0;
+    for (const json& w : s["ui"]["windows"]) total += w["vertices"].get<int>();
+    // Before: 4,168-4,276 in the stack, 2,936 in the registers, 3,856-3,960
+    // in the graph, 22,135 in all.
+    EXPECT_LE(vertices_of("Kernel stack###stack/##stack_"), 2400);
+    EXPECT_GT(vertices_of("Kernel stack###stack/##stack_"), 500);  // it was drawn
+    EXPECT_LE(vertices_of("Registers and pt_regs###regs/##regs_"), 1900);
+    EXPECT_LE(vertices_of("Path###path/##graph_"), 3600);
+    EXPECT_LE(vertices_of("Controls###controls"), 4400);
+    EXPECT_LE(total, 19500);
+    EXPECT_GT(total, 8000);
+}
+
 }  // namespace

@@ -86,7 +86,7 @@ void draw_edges(ImDrawList* draw, UiContext& ctx, const PathGraph& graph, const 
         const GraphNode& nb = graph.nodes[to];
         float offset = graph.has_edge(to, from) ? (from < to ? -4.0f : 4.0f) * scale : 0.0f;
         EdgeGeometry g = edge_geometry(boxes[from], boxes[to], na, nb, offset);
-        draw->AddBezierCubic(g.p0, g.c0, g.c1, g.p1, color, thickness, 12);
+        draw->AddBezierCubic(g.p0, g.c0, g.c1, g.p1, color, thickness, 0);  // 0: by tolerance
         if (head) arrow_head(draw, g.p1, bezier(g, 0.85f), color, 7.0f * scale);
         return g;
     };

@@ -186,7 +186,9 @@ nlohmann::json App::windows_json() const {
         out.push_back({{"name", w->Name},
                        {"rect", {w->Pos.x, w->Pos.y, w->Size.x, w->Size.y}},
                        {"scroll", {w->Scroll.x, w->Scroll.y}},
-                       {"scroll_max", {w->ScrollMax.x, w->ScrollMax.y}}});
+                       {"scroll_max", {w->ScrollMax.x, w->ScrollMax.y}},
+                       // What the frame just drawn cost the GL driver here.
+                       {"vertices", w->DrawList ? w->DrawList->VtxBuffer.Size : 0}});
     }
     return out;
 }

@@ -1,6 +1,7 @@
 // --bench: the speed figures of the desktop app. Not a test: it prints what
 // it measured (run it under the renderer you care about, e.g. Xvfb + llvmpipe).
 #include <GLFW/glfw3.h>
+#include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <numeric>
 #include <sstream>
 #include <tuple>
@@ -66,6 +68,44 @@ Stats stats(std::vector<double> v) {
     s.p95 = v[std::min(v.size() - 1, v.size() * 95 / 100)];
     s.max = v.back();
     return s;
+}
+
+// What each window's draw list costs the GL driver alone: its triangles
+// drawn again and again over the frame (process CPU, glFinish each time),
+// the window's vertices and draw commands beside. The bench's "drawn whole"
+// frame is about the sum of these plus the clear.
+void print_list_costs(ImDrawData* data, int fb_w, int fb_h) {
+    if (!data) return;
+    const int kRepeats = 15;
+    auto cost_of = [&](ImDrawList* const* lists, int count) {
+        ImDrawData part = *data;
+        part.CmdLists = const_cast<ImDrawList**>(lists);
+        part.CmdListsCount = count;
+        glViewport(0, 0, fb_w, fb_h);
+        glFinish();
+        std::vector<double> each;
+        for (int r = 0; r < kRepeats; r++) {
+            double p0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+            glClear(GL_COLOR_BUFFER_BIT);
+            if (count > 0) ImGui_ImplOpenGL3_RenderDrawData(&part);
+            glFinish();
+            each.push_back(cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - p0);
+        }
+        return stats(each).median;
+    };
+    double clear_only = cost_of(nullptr, 0);
+    std::vector<std::tuple<double, int, int, std::string>> costs;
+    for (int i = 0; i < data->CmdListsCount; i++) {
+        ImDrawList* list = data->CmdLists[i];
+        costs.push_back({cost_of(&data->CmdLists[i], 1) - clear_only, list->VtxBuffer.Size,
+                         list->CmdBuffer.Size, list->_OwnerName ? list->_OwnerName : "?"});
+    }
+    std::sort(costs.rbegin(), costs.rend());
+    std::printf(
+        "    GL cost of each window alone (process CPU medians over the clear's %.2f ms):\n",
+        clear_only);
+    for (const auto& [ms, vertices, commands, name] : costs)
+        std::printf("      %6.2f ms %6d vtx %3d cmds  %s\n", ms, vertices, commands, name.c_str());
 }
 
 }  // namespace
@@ -170,6 +210,8 @@ int App::run_bench() {
             std::printf(" %s %.0fk px %d vtx,", std::get<2>(lists[i]).c_str(),
                         std::get<0>(lists[i]) / 1e3, std::get<1>(lists[i]));
         std::printf("\n");
+        print_list_costs(data, fb_w, fb_h);
+        renderer_->invalidate();
     }
     // The worst case: every pixel drawn again (a resize, a theme change,
     // the first frame), as every frame was before damage-based drawing.

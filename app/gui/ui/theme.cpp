@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "ui/widgets.h"
+
 namespace slowpath::gui {
 
 namespace fs = std::filesystem;
@@ -296,7 +298,11 @@ Fonts load_fonts(float scale) {
     if (!fonts.small) fonts.small = fonts.sans;
     if (!fonts.italic) fonts.italic = fonts.sans;
     io.FontDefault = fonts.sans;
+    // The kernel stack's and the registers' hatching (their spacings), rows
+    // up to three lines high.
+    add_hatch_tiles(io.Fonts, {9.0f * scale, 6.0f * scale}, 54.0f * scale);
     io.Fonts->Build();
+    fill_hatch_tiles(io.Fonts);
     return fonts;
 }
 

@@ -107,11 +107,88 @@ void centered_message(const UiContext& ctx, const std::string& message, ImU32 co
     ImGui::PopTextWrapPos();
 }
 
+namespace {
+
+// Hatch tiles in the font atlas, one per stroke spacing: a tile is drawn
+// with the atlas texture the panels already use (no extra draw command), so
+// a row's hatching is a quad or two instead of a line per stroke.
+struct HatchTile {
+    int period = 0;
+    int rect_id = -1;
+    int w = 0, h = 0;
+};
+std::vector<HatchTile>& hatch_tiles() {
+    static std::vector<HatchTile> tiles;
+    return tiles;
+}
+
+}  // namespace
+
+void add_hatch_tiles(ImFontAtlas* atlas, std::initializer_list<float> spacings, float max_height) {
+    std::vector<HatchTile>& tiles = hatch_tiles();
+    tiles.clear();
+    for (float spacing : spacings) {
+        int period = static_cast<int>(std::lround(spacing));
+        if (period < 2) continue;
+        HatchTile t;
+        t.period = period;
+        // Whole periods both ways, so tiles laid side by side continue the strokes.
+        t.w = period * std::max(1, 256 / period);
+        t.h = period * std::max(1, static_cast<int>(std::ceil(max_height / period)));
+        t.rect_id = atlas->AddCustomRectRegular(t.w, t.h);
+        tiles.push_back(t);
+    }
+}
+
+void fill_hatch_tiles(ImFontAtlas* atlas) {
+    unsigned char* pixels = nullptr;
+    int tex_w = 0, tex_h = 0;
+    atlas->GetTexDataAsRGBA32(&pixels, &tex_w, &tex_h);
+    if (!pixels) return;
+    for (const HatchTile& t : hatch_tiles()) {
+        const ImFontAtlasCustomRect* r = atlas->GetCustomRectByIndex(t.rect_id);
+        if (!r || !r->IsPacked()) continue;
+        // A stroke from bottom-left to top-right every `period` pixels
+        // through the tile's top-left corner: x + y = n * period.
+        for (int y = 0; y < t.h; y++)
+            for (int x = 0; x < t.w; x++) {
+                unsigned char* px =
+                    pixels + (static_cast<size_t>(r->Y + y) * tex_w + (r->X + x)) * 4;
+                px[0] = px[1] = px[2] = 255;
+                px[3] = (x + y) % t.period == 0 ? 255 : 0;
+            }
+    }
+}
+
 void hatch(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float spacing) {
-    // Each stroke clipped by hand: a clip rectangle per row would be a draw
-    // command per row.
     float h = max.y - min.y;
-    if (h <= 0 || spacing <= 0) return;
+    if (h <= 0 || spacing <= 0 || max.x <= min.x) return;
+    ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    const HatchTile* tile = nullptr;
+    for (const HatchTile& t : hatch_tiles())
+        if (t.period == static_cast<int>(std::lround(spacing))) tile = &t;
+    const ImFontAtlasCustomRect* rect =
+        tile && atlas->TexID == draw->_CmdHeader.TextureId && atlas->TexWidth > 0
+            ? atlas->GetCustomRectByIndex(tile->rect_id)
+            : nullptr;
+    if (rect && rect->IsPacked()) {
+        // Whole pixels, so each texel lands on one pixel (the atlas is
+        // sampled linearly).
+        ImVec2 origin(std::floor(min.x), std::floor(min.y));
+        ImVec2 uv_scale(1.0f / atlas->TexWidth, 1.0f / atlas->TexHeight);
+        for (float y = origin.y; y < max.y; y += tile->h)
+            for (float x = origin.x; x < max.x; x += tile->w) {
+                ImVec2 a(x, y), b(std::min(x + tile->w, max.x), std::min(y + tile->h, max.y));
+                ImVec2 uv_a(rect->X * uv_scale.x, rect->Y * uv_scale.y);
+                ImVec2 uv_b((rect->X + (b.x - a.x)) * uv_scale.x,
+                            (rect->Y + (b.y - a.y)) * uv_scale.y);
+                draw->PrimReserve(6, 4);
+                draw->PrimRectUV(a, b, uv_a, uv_b, color);
+            }
+        return;
+    }
+    // No tile for this spacing: each stroke clipped by hand (a clip
+    // rectangle per row would be a draw command per row).
     for (float x = min.x - h; x < max.x; x += spacing) {
         float t0 = std::max(0.0f, (min.x - x) / h), t1 = std::min(1.0f, (max.x - x) / h);
         if (t1 <= t0) continue;

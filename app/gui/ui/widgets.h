@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 
 #include "slowpath/numbers.h"  // hex()
@@ -35,6 +36,11 @@ void centered_message(const UiContext& ctx, const std::string& message, ImU32 co
 
 // Diagonal lines across a rectangle: how "not saved" slots look.
 void hatch(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float spacing);
+// Tiles of those lines in the font atlas, for the spacings the panels use
+// (registered before the atlas is built, filled in after): with them a
+// hatched row is a quad or two of the atlas texture, not a line per stroke.
+void add_hatch_tiles(ImFontAtlas* atlas, std::initializer_list<float> spacings, float max_height);
+void fill_hatch_tiles(ImFontAtlas* atlas);
 
 // A small coloured badge with text, drawn at the cursor like an item.
 void badge(const std::string& label, ImU32 color, ImU32 bg);
