@@ -341,6 +341,14 @@ void Engine::take_checkpoint() {
     checkpoints_.push_back(std::move(c));
 }
 
+// The last checkpoint taken at or before `step` (checkpoint 0 is step 0).
+size_t Engine::checkpoint_at_or_before(uint64_t step) const {
+    auto after = std::upper_bound(checkpoints_.begin(), checkpoints_.end(), step,
+                                  [](uint64_t s, const Checkpoint& c) { return s < c.step; });
+    return after == checkpoints_.begin() ? 0
+                                         : static_cast<size_t>(after - checkpoints_.begin()) - 1;
+}
+
 void Engine::restore_checkpoint(size_t index) {
     const Checkpoint& c = checkpoints_.at(index);
     check_uc(uc_context_restore(uc_, c.cpu), "uc_context_restore");
@@ -348,9 +356,16 @@ void Engine::restore_checkpoint(size_t index) {
     for (const auto& [page, base] : base_pages_) {
         const std::vector<uint8_t>* bytes = &base;
         auto it = versions_.find(page);
-        if (it != versions_.end())
-            for (const auto& [at, contents] : it->second)
-                if (at <= index) bytes = &contents;
+        if (it != versions_.end()) {
+            // The last version taken at or before this checkpoint (sorted by index).
+            const auto& list = it->second;
+            auto after =
+                std::upper_bound(list.begin(), list.end(), index,
+                                 [](size_t i, const std::pair<size_t, std::vector<uint8_t>>& v) {
+                                     return i < v.first;
+                                 });
+            if (after != list.begin()) bytes = &std::prev(after)->second;
+        }
         uc_mem_write(uc_, page * kPage, bytes->data(), kPage);
     }
     for (uint64_t page : dirty_list_) dirty_since_[page] = 0;
@@ -399,8 +414,7 @@ void Engine::seek(uint64_t target) {
     if (!options_.trace) return;
     target = std::min<uint64_t>(target, trace_.last_step());
     // Restore when going back, or when a checkpoint lies between here and there.
-    size_t best = 0;
-    for (size_t i = 0; i < checkpoints_.size() && checkpoints_[i].step <= target; i++) best = i;
+    size_t best = checkpoint_at_or_before(target);
     if (target < host_.step || (checkpoints_[best].step > host_.step)) restore_checkpoint(best);
     bool was = recording_;
     recording_ = false;
@@ -413,9 +427,7 @@ void Engine::add_action_now(Action action) {
     action.step = s;
     action.origin = InjectWhen::Now;
     truncate_after(s);
-    size_t best = 0;
-    for (size_t i = 0; i < checkpoints_.size() && checkpoints_[i].step <= s; i++) best = i;
-    restore_checkpoint(best);
+    restore_checkpoint(checkpoint_at_or_before(s));
     run_until(s, false);  // arrive at s without applying its actions
     auto pos = std::upper_bound(actions_.begin(), actions_.end(), s,
                                 [](uint64_t st, const Action& a) { return st < a.step; });

@@ -204,6 +204,7 @@ class Engine : public Machine {
     // memory and checkpoints
     void mark_dirty(uint64_t addr, uint64_t size);
     void take_checkpoint();
+    size_t checkpoint_at_or_before(uint64_t step) const;
     void restore_checkpoint(size_t index);
     void write_guest(uint64_t addr, const void* data, size_t size);
     void truncate_after(uint64_t step);

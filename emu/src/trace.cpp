@@ -258,4 +258,56 @@ void build_syscall_records(Trace& trace) {
     }
 }
 
+void StepStore::push_back(const StepRecord& r) {
+    if ((size_ & kBlockMask) == 0) {
+        blocks_.emplace_back();
+        blocks_.back().reserve(kBlockSize);
+    }
+    Packed p;
+    if (r.rip < (uint64_t(1) << 30) && r.cpl <= 3 && r.rsp <= 0xffffffffu) {
+        p.rip_cpl = static_cast<uint32_t>(r.rip << 2) | r.cpl;
+        p.rsp = static_cast<uint32_t>(r.rsp);
+    } else {
+        p.rip_cpl = kWide;
+        p.rsp = 0;
+        wide_.push_back({size_, r});
+    }
+    blocks_.back().push_back(p);
+    if (syscall_changes_.empty() ? r.syscall != -1 : syscall_changes_.back().second != r.syscall)
+        syscall_changes_.push_back({size_, r.syscall});
+    size_++;
+}
+
+void StepStore::resize(size_t smaller) {
+    if (smaller >= size_) return;
+    size_t keep_blocks = (smaller + kBlockMask) >> kBlockBits;
+    blocks_.resize(keep_blocks);
+    if (smaller & kBlockMask) blocks_.back().resize(smaller & kBlockMask);
+    size_ = smaller;
+    while (!wide_.empty() && wide_.back().first >= smaller) wide_.pop_back();
+    while (!syscall_changes_.empty() && syscall_changes_.back().first >= smaller)
+        syscall_changes_.pop_back();
+}
+
+size_t StepStore::bytes_held() const {
+    size_t n = blocks_.capacity() * sizeof(blocks_[0]);
+    for (const auto& b : blocks_) n += b.capacity() * sizeof(Packed);
+    return n + wide_.capacity() * sizeof(wide_[0]) +
+           syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
+}
+
+int32_t StepStore::syscall_at(size_t step) const {
+    auto it = std::upper_bound(
+        syscall_changes_.begin(), syscall_changes_.end(), step,
+        [](uint64_t s, const std::pair<uint64_t, int32_t>& c) { return s < c.first; });
+    return it == syscall_changes_.begin() ? -1 : std::prev(it)->second;
+}
+
+StepRecord StepStore::wide_at(size_t step) const {
+    auto it = std::lower_bound(
+        wide_.begin(), wide_.end(), step,
+        [](const std::pair<uint64_t, StepRecord>& w, uint64_t s) { return w.first < s; });
+    return it->second;
+}
+
 }  // namespace slowpath

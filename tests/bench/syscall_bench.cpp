@@ -58,7 +58,7 @@ BENCHMARK(BM_NativeGetpid)->Repetitions(5);
 // trace afterwards is reported apart (free_us) as it is not part of a
 // syscall's cost.
 void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
-    double freeing = 0, bytes = 0, steps = 0;
+    double freeing = 0, bytes = 0, steps = 0, step_bytes = 0;
     auto run = [&](unsigned n) {
         if (!traced) {
             slowpath::run_untraced(bench_scenario(era, n));
@@ -71,6 +71,7 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
         if (n > 1) {
             bytes += heap_bytes() - heap;
             steps += static_cast<double>(session->last_step() + 1);
+            step_bytes += static_cast<double>(session->trace().steps.bytes_held());
         }
         double freed = seconds([&] { session.reset(); });
         if (n > 1) freeing += freed;
@@ -84,6 +85,8 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
     if (traced) {
         state.counters["free_us"] = freeing / state.iterations() / kCalls * 1e6;
         state.counters["bytes_per_insn"] = steps > 0 ? bytes / steps : 0;
+        // Of those, the per-step records (the rest: checkpoints, page versions, events).
+        state.counters["step_bytes_per_insn"] = steps > 0 ? step_bytes / steps : 0;
     }
 }
 
@@ -115,9 +118,11 @@ GUEST_BENCHMARK(BM_GuestGetpid_Modern_Untraced);
 GUEST_BENCHMARK(BM_GuestGetpid_Modern_Recorded);
 
 // Time travel: from the last step of a long run back to its first, and to
-// a step in the middle (restore a checkpoint, replay).
+// a step in the middle (restore a checkpoint, replay). The argument is the
+// number of getpids: 1500 is about 100k steps, 14000 about 1M.
 void BM_SeekLastToFirst(benchmark::State& state) {
-    slowpath::Session session(bench_scenario(slowpath::Era::V3_13, 1500));
+    slowpath::Session session(
+        bench_scenario(slowpath::Era::V3_13, static_cast<unsigned>(state.range(0))));
     state.counters["steps"] = static_cast<double>(session.last_step());
     for (auto _ : state) {
         session.seek(session.last_step());
@@ -126,10 +131,16 @@ void BM_SeekLastToFirst(benchmark::State& state) {
         state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
     }
 }
-BENCHMARK(BM_SeekLastToFirst)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SeekLastToFirst)
+    ->Arg(1500)
+    ->Arg(14000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_SeekBackOneStep(benchmark::State& state) {
-    slowpath::Session session(bench_scenario(slowpath::Era::V3_13, 1500));
+    slowpath::Session session(
+        bench_scenario(slowpath::Era::V3_13, static_cast<unsigned>(state.range(0))));
+    state.counters["steps"] = static_cast<double>(session.last_step());
     uint64_t mid = session.last_step() / 2;
     for (auto _ : state) {
         session.seek(mid);
@@ -138,7 +149,11 @@ void BM_SeekBackOneStep(benchmark::State& state) {
         state.SetIterationTime(std::chrono::duration<double>(Clock::now() - t0).count());
     }
 }
-BENCHMARK(BM_SeekBackOneStep)->UseManualTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_SeekBackOneStep)
+    ->Arg(1500)
+    ->Arg(14000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
 
 // The console's rows as usual, and every repetition kept for the table.
 class FigureReporter : public benchmark::ConsoleReporter {

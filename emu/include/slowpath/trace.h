@@ -8,6 +8,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace slowpath {
@@ -151,11 +152,53 @@ struct StepRecord {  // what was about to execute at step N
     int32_t syscall = -1;
 };
 
+// The step records of a run, packed: 8 bytes a step instead of a
+// StepRecord's 24 (plus a growing vector's slack). Guest code and stacks
+// live below 4 GiB, so rip with the cpl in its low two bits and rsp each fit
+// 32 bits; a step that does not fit is kept whole on the side. The syscall
+// index changes only at entries and returns: it is kept as a list of
+// changes. Storage grows in fixed blocks, so recording never copies what it
+// already holds. Reads give a StepRecord by value.
+class StepStore {
+ public:
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    StepRecord operator[](size_t step) const {
+        const Packed& p = blocks_[step >> kBlockBits][step & kBlockMask];
+        if (p.rip_cpl == kWide) return wide_at(step);
+        StepRecord r;
+        r.rip = p.rip_cpl >> 2;
+        r.cpl = static_cast<uint8_t>(p.rip_cpl & 3);
+        r.rsp = p.rsp;
+        r.syscall = syscall_at(step);
+        return r;
+    }
+    void push_back(const StepRecord& r);
+    void resize(size_t smaller);  // only shrinks: drops the steps from `smaller` on
+    // Heap bytes held, for the figures.
+    size_t bytes_held() const;
+
+ private:
+    struct Packed {
+        uint32_t rip_cpl;
+        uint32_t rsp;
+    };
+    static constexpr unsigned kBlockBits = 16;
+    static constexpr size_t kBlockSize = size_t(1) << kBlockBits, kBlockMask = kBlockSize - 1;
+    static constexpr uint32_t kWide = 0xffffffffu;
+    int32_t syscall_at(size_t step) const;
+    StepRecord wide_at(size_t step) const;  // a step kept whole: rare
+
+    std::vector<std::vector<Packed>> blocks_;
+    size_t size_ = 0;
+    std::vector<std::pair<uint64_t, StepRecord>> wide_;          // sorted by step
+    std::vector<std::pair<uint64_t, int32_t>> syscall_changes_;  // (first step, index), sorted
+};
+
 struct Trace {
-    // Events hold strings: a deque grows without moving them. Step records
-    // are small and plain: a vector copies them cheaply and frees them at once.
-    std::deque<Event> events;       // sorted by step
-    std::vector<StepRecord> steps;  // steps[N] = state before instruction N; size = last step + 1
+    // Events hold strings: a deque grows without moving them.
+    std::deque<Event> events;  // sorted by step
+    StepStore steps;           // steps[N] = state before instruction N; size = last step + 1
     std::vector<SyscallRecord> syscalls;
     int focus = -1;  // index of the focus syscall, -1 if it never ran
     Outcome outcome = Outcome::Running;
