@@ -143,6 +143,20 @@ TEST(GuiProcess, TaskListShowsTheChildAfterAFork) {
     EXPECT_EQ(q["tasks"].size(), want.tasks.size());
 }
 
+// `slowpath --program PROG --args ...` opens on the program, as the CLI runs it.
+TEST(GuiProcess, ProgramOptionOpensOnTheProgram) {
+    Scenario sc = fork_scenario();
+    sc.user_args = {"x", "y"};
+    Session machine(sc);
+    LiveApp app({"--program", kForkProgram, "--args", "x", "y"});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.wait_for(loaded, 10.0);
+    ASSERT_TRUE(loaded(s)) << s["status"] << s["error"];
+    EXPECT_EQ(s["scenario"]["args"], json::array({"x", "y"}));
+    EXPECT_EQ(s["syscall_count"].get<size_t>(), machine.trace().syscalls.size());
+    EXPECT_EQ(s["last_step"].get<uint64_t>(), machine.last_step());
+}
+
 // A path that is not a file is one line naming it, and a failed script's
 // status, not a crash.
 TEST(GuiProcess, AProgramThatCannotBeReadIsOneLine) {
@@ -156,6 +170,16 @@ TEST(GuiProcess, AProgramThatCannotBeReadIsOneLine) {
     std::string text = gui_test::read_text(err);
     ASSERT_TRUE(WIFEXITED(st)) << text;
     EXPECT_NE(WEXITSTATUS(st), 0) << text;
+    EXPECT_NE(text.find("/no/such/program: cannot read"), std::string::npos) << text;
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+
+    std::string option =
+        std::string(XVFB_RUN) + " -a -s '-screen 0 1280x800x24' " + gui_test::quote(SLOWPATH_APP) +
+        " --no-settings --frames 5 --program /no/such/program >/dev/null 2>" + gui_test::quote(err);
+    st = std::system(option.c_str());
+    text = gui_test::read_text(err);
+    ASSERT_TRUE(WIFEXITED(st)) << text;
+    EXPECT_EQ(WEXITSTATUS(st), 2) << text;
     EXPECT_NE(text.find("/no/such/program: cannot read"), std::string::npos) << text;
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
 }
