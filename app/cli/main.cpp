@@ -175,8 +175,11 @@ int main(int argc, char** argv) {
     run_cmd->add_option("--era", run.era, era_names())->capture_default_str();
     run_cmd->add_option("--syscall", run.syscall, "the syscall the demo makes: a name or a number")
         ->capture_default_str();
-    run_cmd->add_option("--inject", run.injections,
-                        "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
+    // Repeatable options take one value each time: with CLI11's default for
+    // a vector (extra values allowed) a `--` right after one was eaten as the
+    // end of its list, and the program's arguments were parsed as ours.
+    run_cmd->add_option("--inject", run.injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit")
+        ->allow_extra_args(false);
     run_cmd
         ->add_option("--max-steps", run.max_steps,
                      "stop after this many instructions (decimal or 0x hex)")
@@ -185,9 +188,11 @@ int main(int argc, char** argv) {
     run_cmd->add_flag("--summary", run.summary,
                       "instead of the report, a table per syscall name (like strace -c)");
     run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");
-    run_cmd->add_option("--tamper", run.tampers,
-                        "REG=VALUE: a tracer at the focus syscall's exit stop sets this pt_regs "
-                        "slot (rax rcx r11 rip rsp eflags cs ss); implies SYSCALL_TRACE@entry");
+    run_cmd
+        ->add_option("--tamper", run.tampers,
+                     "REG=VALUE: a tracer at the focus syscall's exit stop sets this pt_regs "
+                     "slot (rax rcx r11 rip rsp eflags cs ss); implies SYSCALL_TRACE@entry")
+        ->allow_extra_args(false);
     run_cmd
         ->add_option("--signal-action", run.signal_action,
                      "how the demo sets up SIGUSR1: handler, ignore (SIG_IGN) or block")
@@ -206,6 +211,7 @@ int main(int argc, char** argv) {
                      "NAME=VALUE: put this variable in the program's environment (repeatable); "
                      "without --env the environment is empty")
         ->expected(1)
+        ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     run_cmd->add_option("--trace-out", run.trace_out,
                         "also write the run as a Chrome trace (open it in Perfetto)");

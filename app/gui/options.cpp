@@ -88,6 +88,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
     CLI::App app{"slowpath: watch the x86-64 system-call path run, step by step", "slowpath"};
     std::string era_text, syscall_text, size_text, theme_text, animate_text, commands_file;
     std::vector<std::string> injections, tampers;
+    std::string program;
+    std::vector<std::string> program_args;
     std::string signal_action_text;
     bool presenter = false;
     float zoom = 0.0f;
@@ -100,6 +102,10 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
         "v3.13 (asm decides), rfc (2014 RFC: C decides) or modern (6.12: do_syscall_64 decides)");
     app.add_option("--syscall", syscall_text, "the syscall the demo makes: a name or a number");
     app.add_option("--inject", injections, "FLAG@entry or FLAG@exit, e.g. SIGPENDING@exit");
+    app.add_option("--program", program,
+                   "a static x86-64 Linux ELF to run instead of the demo (as slowpath-cli run "
+                   "--program)");
+    app.add_option("--args", program_args, "arguments for --program")->expected(0, -1);
     app.add_flag("--bad-pointer", options.scenario.bad_pointer,
                  "the demo passes an unmapped user pointer");
     app.add_option("--tamper", tampers,
@@ -225,6 +231,14 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
             return fail(e.what());
         }
         options.scenario_given = true;
+    }
+    if (!program.empty()) {
+        if (!std::ifstream(program, std::ios::binary)) return fail(program + ": cannot read");
+        options.scenario.user_program = program;
+        options.scenario.user_args = program_args;
+        options.scenario_given = true;
+    } else if (!program_args.empty()) {
+        return fail("--args are for a --program");
     }
     for (const std::string& text : tampers) {
         try {

@@ -280,3 +280,17 @@ long wait_on_chan(void *chan)
     me->state = TASK_RUNNING;
     return 0;
 }
+
+/* The fields the host reads to list the tasks (abi.h). */
+_Static_assert(offsetof(struct task_struct, pid) == SP_TASK_pid, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, tgid) == SP_TASK_tgid, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, state) == SP_TASK_state, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, comm) == SP_TASK_comm, "task_struct layout");
+_Static_assert(sizeof(((struct task_struct *)0)->comm) == SP_TASK_COMM_LEN, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, mm) == SP_TASK_mm, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, kthread_fn) == SP_TASK_kthread_fn, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, in_use) == SP_TASK_in_use, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, exit_state) == SP_TASK_exit_state, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, parent) == SP_TASK_parent, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, wait_chan) == SP_TASK_wait_chan, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, futex_queued) == SP_TASK_futex_queued, "task_struct layout");

@@ -354,6 +354,22 @@ TEST(CliPassthrough, ArgumentsAfterDoubleDashMayStartWithADash) {
     EXPECT_EQ(old.out, "argv[1]=0\nargv[2]=y\n");
 }
 
+// `--` right after a repeatable option (--env, --inject, --tamper) ends the
+// options, as it does after any other: what follows is the program's, even
+// when it looks like an option of ours.
+TEST(CliPassthrough, DoubleDashAfterEnvStartsTheProgramsArguments) {
+    Result r = run_cli(
+        "run --env K=V --program " + kProgram + " -o /dev/null --env L=W -- 0 -c 'echo hi' --env X",
+        "</dev/null ");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "argv[1]=0\nargv[2]=-c\nargv[3]=echo hi\nargv[4]=--env\nargv[5]=X\n");
+    Result inject =
+        run_cli("run --program " + kProgram + " -o /dev/null --inject SIGPENDING@exit -- 0 -m",
+                "</dev/null ");
+    EXPECT_EQ(inject.status, 0) << inject.err;
+    EXPECT_EQ(inject.out, "argv[1]=0\nargv[2]=-m\n");
+}
+
 TEST(CliPassthrough, StreamsAreTheProgramsAndTheReportGoesToStderrAfterThem) {
     Result r = run_cli("run --program " + kProgram + " -- 5", "</dev/null ");
     EXPECT_EQ(r.status, 5);

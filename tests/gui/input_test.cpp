@@ -148,7 +148,7 @@ TEST(GuiInput, WheelScrollsAndHoverShowsATooltip) {
     ASSERT_TRUE(app.ready()) << app.error();
     json s = app.settle();
     for (const char* part :
-         {"Code###code/##source", "Kernel stack###stack/##stack", "Events###events/##events"}) {
+         {"Code###code/##source", "Kernel stack###stack/##stack", "/##events_"}) {
         SCOPED_TRACE(part);
         json w = window(s, part);
         ASSERT_TRUE(w.is_object());

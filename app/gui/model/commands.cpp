@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <stdexcept>
 
 #include "model/model.h"
@@ -102,6 +103,7 @@ void validate(const Command& command) {
     const auto& a = command.args;
     if ((v == "step" || v == "back") && !a.empty()) parse_u64_or_throw(a[0], "step count");
     if (v == "seek") parse_u64_or_throw(a[0], "step number");
+    if (v == "focus") parse_u64_or_throw(a[0], "syscall index");
     if (v == "era" && !parse_era(a[0])) throw std::invalid_argument("'" + a[0] + "' is not an era");
     if (v == "syscall" && !parse_syscall(a[0]))
         throw std::invalid_argument("'" + a[0] + "' is not a syscall");
@@ -140,6 +142,12 @@ const std::vector<CommandInfo>& command_table() {
         {"end", 0, 0, false, "end: run to the end of the program"},
         {"reset", 0, 0, false, "reset: back to the focus syscall's SYSCALL instruction"},
         {"seek", 1, 1, false, "seek STEP: go to a step"},
+        {"focus", 1, 1, false,
+         "focus N: show syscall #N of the run (its index in the Syscalls list): go to its SYSCALL "
+         "instruction"},
+        {"program", 1, 64, false,
+         "program PATH [ARGS...]: run a static x86-64 Linux ELF with these arguments (as "
+         "--program)"},
         {"label", 1, 1, false, "label NAME: run until the label is reached"},
         {"event", 1, 1, false, "event KIND: run to the next event of a kind (e.g. decision)"},
         {"era", 1, 1, false, "era v3.13|rfc|modern"},
@@ -185,7 +193,8 @@ const std::vector<CommandInfo>& command_table() {
          "record-gif FILE.gif [N]: a GIF, a frame per step; with N, take N steps from here and "
          "save it, else record the moves until record-stop"},
         {"open", 1, 1, true,
-         "open FILE: a scenario file (era, program, setup, at), a walkthrough, or a file "
+         "open FILE: a static ELF to run, a scenario file (era, program, setup, at), a "
+         "walkthrough, or a file "
          "holding a scenario line"},
         {"record-stop", 0, 0, true, "record-stop: save the GIF being recorded"},
         {"record-toggle", 0, 0, true,
@@ -275,6 +284,24 @@ std::string run_model_command(Model& model, const Command& command) {
             model.nav(*nav, count);
         } else if (v == "seek") {
             model.seek(parse_u64_or_throw(a[0], "step number"));
+        } else if (v == "focus") {
+            const Trace* trace = model.primary().trace();
+            uint64_t k = parse_u64_or_throw(a[0], "syscall index");
+            if (!trace) return "no machine: " + model.primary().error();
+            if (k >= trace->syscalls.size())
+                return "no syscall #" + a[0] + " in this run (it made " +
+                       std::to_string(trace->syscalls.size()) + ")";
+            model.seek(trace->syscalls[k].entry_step);
+        } else if (v == "program") {
+            if (!std::ifstream(a[0], std::ios::binary)) return a[0] + ": cannot read";
+            Scenario s = model.scenario();
+            s.user_program = a[0];
+            s.user_args.assign(a.begin() + 1, a.end());
+            // A new program: what was set up for the last one's syscalls goes.
+            s.injections.clear();
+            s.edits.clear();
+            s.tampers.clear();
+            model.load_scenario(s);
         } else if (v == "label") {
             if (!model.run_to_label(a[0])) return a[0] + " is not reached again in this run";
         } else if (v == "event") {

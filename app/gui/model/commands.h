@@ -2,10 +2,11 @@
 // and key does, and what a walkthrough step can reuse.
 //
 //   step [N] | back [N] | over | out | next-label | prev-label | next-event |
-//   prev-event | decision | ring3 | end | reset | seek STEP | label NAME |
+//   prev-event | decision | ring3 | end | reset | seek STEP | focus N | label NAME |
 //   event KIND | era v3.13|rfc | syscall NAME|NR | bad-pointer on|off |
 //   inject FLAG entry|exit|now | inject FLAG@WHEN | uninject FLAG@WHEN |
-//   clear-injections | edit TARGET VALUE | compare on|off|toggle
+//   clear-injections | edit TARGET VALUE | compare on|off|toggle |
+//   program PATH [ARGS...]
 //
 // and, handled by the window rather than the model:
 //

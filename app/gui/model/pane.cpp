@@ -26,6 +26,7 @@ Snapshot take_snapshot(const Session& session) {
     snap.user_stack = session.user_stack();
     snap.tif = session.tif();
     snap.kernel_state = session.kernel_state();
+    snap.tasks = decode_tasks(session.machine());
     snap.console = session.console();
     snap.where = session.where();
     snap.running_syscall = session.current_syscall();

@@ -14,6 +14,7 @@
 #include "slowpath/decode.h"
 #include "slowpath/machine.h"
 #include "slowpath/session.h"
+#include "slowpath/tasks.h"
 #include "slowpath/tif.h"
 #include "slowpath/trace.h"
 
@@ -40,6 +41,7 @@ struct Snapshot {
     UserStackView user_stack;
     TifView tif;
     KernelStateView kernel_state;
+    TaskListView tasks;  // the guest's task table at this step
     std::string console;
     std::string where;
     int running_syscall = -1;      // the syscall being executed, -1 in user mode

@@ -59,7 +59,9 @@ json scenario_json(const Scenario& s) {
             {"bad_pointer", s.bad_pointer},
             {"injections", injections},
             {"tampers", tampers},
-            {"signal_action", std::string(signal_action_name(s.signal_action))}};
+            {"signal_action", std::string(signal_action_name(s.signal_action))},
+            {"program", s.user_program},
+            {"args", s.user_args}};
 }
 
 json pt_regs_json(const PtRegsView& v) {
@@ -158,6 +160,31 @@ json dump_pane(const Pane& pane) {
     out["outcome"] = std::string(outcome_name(trace.outcome));
     out["running_syscall"] = s.running_syscall;
     out["shown_syscall"] = s.shown_syscall;
+    out["focus_syscall"] = trace.focus;
+    out["syscall_count"] = trace.syscalls.size();
+    if (s.shown_syscall >= 0 && static_cast<size_t>(s.shown_syscall) < trace.syscalls.size()) {
+        const SyscallRecord& r = trace.syscalls[static_cast<size_t>(s.shown_syscall)];
+        out["shown_syscall_record"] = {{"index", s.shown_syscall},
+                                       {"name", r.name},
+                                       {"nr", r.nr},
+                                       {"entry_step", r.entry_step},
+                                       {"ret", r.has_ret ? json(r.ret) : json()},
+                                       {"exit", std::string(exit_kind_name(r.exit))}};
+    } else {
+        out["shown_syscall_record"] = nullptr;
+    }
+    json tasks = json::array();
+    for (const TaskView& t : s.tasks.tasks)
+        tasks.push_back({{"slot", t.slot},
+                         {"pid", t.pid},
+                         {"tgid", t.tgid},
+                         {"parent", t.parent_pid},
+                         {"comm", t.comm},
+                         {"state", std::string(task_state_name(t.state))},
+                         {"kernel_thread", t.kernel_thread},
+                         {"current", t.current}});
+    out["tasks"] = tasks;
+    out["current_pid"] = s.tasks.current_pid;
     out["registers"] = registers_json(s.cpu);
 
     json changed = json::array();

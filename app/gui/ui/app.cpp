@@ -28,7 +28,9 @@
 #include "panels/narration_panel.h"
 #include "panels/path_panel.h"
 #include "panels/registers_panel.h"
+#include "panels/syscalls_panel.h"
 #include "panels/table_panel.h"
+#include "panels/tasks_panel.h"
 #include "panels/tif_panel.h"
 #include "panels/user_panel.h"
 #include "slowpath/era.h"
@@ -121,6 +123,8 @@ App::App(Options options, std::chrono::steady_clock::time_point main_started)
     panels_.add(std::make_unique<KernelStackPanel>());
     panels_.add(std::make_unique<RegistersPanel>());
     panels_.add(std::make_unique<EventsPanel>());
+    panels_.add(std::make_unique<SyscallsPanel>());
+    panels_.add(std::make_unique<TasksPanel>());
     panels_.add(std::make_unique<UserPanel>());
     panels_.add(std::make_unique<ComparePanel>());
     panels_.add(std::make_unique<TablePanel>());  // a window of its own (X), see draw_panels

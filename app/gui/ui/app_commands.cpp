@@ -318,6 +318,16 @@ std::string App::open_file(const std::string& path) {
     if (!in) return path + ": cannot read";
     std::stringstream text;
     text << in.rdbuf();
+    // An ELF runs as the user's program (static x86-64 Linux: the loader says
+    // what is wrong with any other).
+    if (text.str().compare(0, 4,
+                           "\x7f"
+                           "ELF") == 0) {
+        if (path.find_first_of(" \t;#") != std::string::npos)
+            return path + ": a program path with spaces, ';' or '#' cannot be opened yet";
+        queue_command("program " + path);
+        return "";
+    }
     if (looks_like_scenario_file(text.str())) {
         try {
             ScenarioLine line = parse_scenario_file(text.str(), path);

@@ -64,6 +64,8 @@ void presenter_layout(Layout& layout, const Settings& settings, bool aside, floa
     layout.slots["tif"] = {ImVec2(stack_w + g, y_bottom), ImVec2(tif_w, bottom_h)};
     layout.slots["more"] = {ImVec2(stack_w + g + tif_w + g, y_bottom),
                             ImVec2(rest - tif_w, bottom_h)};
+    // No room for more tabs at presenter sizes: the syscall and task lists
+    // are in the grid's lists slot only.
     layout.groups["more"] = {"code", "regs", "user", "events"};
     layout.splitters.push_back(
         {"present.stack", {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)}, true, body_w - 2 * g});
@@ -128,7 +130,10 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
     layout.slots["regs"] = {ImVec2(code_w + g + stack_w + g, y_mid), ImVec2(rest - stack_w, mid_h)};
 
     float events_w = std::floor((body_w - g) * ratio(settings, "bottom.events"));
-    layout.slots["events"] = {ImVec2(0, y_bottom), ImVec2(events_w, bottom_h)};
+    // The run's lists share the bottom-left slot: its events, its syscalls
+    // (pick one to show) and the tasks at this step.
+    layout.slots["lists"] = {ImVec2(0, y_bottom), ImVec2(events_w, bottom_h)};
+    layout.groups["lists"] = {"events", "syscalls", "tasks"};
     layout.slots["user"] = {ImVec2(events_w + g, y_bottom),
                             ImVec2(body_w - events_w - g, bottom_h)};
 

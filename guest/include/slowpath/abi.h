@@ -338,6 +338,21 @@ struct sp_hostio_request {
  * (queue SIGUSR1, wake another task, queue task work, attach the tracer...)
  * which in turn sets the TIF bit. Memory changes stay; registers are restored. */
 
+/* struct task_struct fields the host reads to list the tasks (sched.h
+ * checks them): task_table[] holds a pointer to every task slot. */
+#define SP_TASK_pid 584
+#define SP_TASK_tgid 588
+#define SP_TASK_state 592
+#define SP_TASK_comm 600
+#define SP_TASK_COMM_LEN 16
+#define SP_TASK_mm 10896
+#define SP_TASK_kthread_fn 10944
+#define SP_TASK_in_use 10960
+#define SP_TASK_exit_state 10964
+#define SP_TASK_parent 10984
+#define SP_TASK_wait_chan 11072
+#define SP_TASK_futex_queued 11064
+
 #ifdef __cplusplus
 } /* namespace slowpath::abi */
 #endif

@@ -1,0 +1,75 @@
+// The task list decoder on a real run of a program that forks: the child
+// appears in the guest's task table with the pid fork returned, and the
+// system calls it makes are attributed to it.
+#include "slowpath/tasks.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "slowpath/session.h"
+
+namespace slowpath {
+namespace {
+
+int first_fork(const Trace& t) {
+    for (size_t k = 0; k < t.syscalls.size(); k++)
+        if ((t.syscalls[k].name == "fork" || t.syscalls[k].name == "clone") &&
+            t.syscalls[k].has_ret && t.syscalls[k].ret > 0)
+            return static_cast<int>(k);
+    return -1;
+}
+
+TEST(Tasks, ForkAddsAChildWithThePidForkReturned) {
+    Scenario sc;
+    sc.user_program = SLOWPATH_FORK_PROGRAM;
+    sc.max_steps = 50'000'000;
+    Session s(sc);
+    const Trace& t = s.trace();
+    ASSERT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
+    int fork = first_fork(t);
+    ASSERT_GE(fork, 0);
+    const SyscallRecord& r = t.syscalls[static_cast<size_t>(fork)];
+    const int child = static_cast<int>(r.ret);
+
+    // Before the fork: init and the kworker only.
+    s.seek(r.entry_step);
+    TaskListView before = decode_tasks(s.machine());
+    ASSERT_TRUE(before.present);
+    ASSERT_EQ(before.tasks.size(), 2u);
+    EXPECT_EQ(before.tasks[0].pid, 1);
+    EXPECT_EQ(before.tasks[0].comm, "proc_fork");
+    EXPECT_EQ(before.tasks[0].state, TaskState::Running);
+    EXPECT_TRUE(before.tasks[1].kernel_thread);
+    EXPECT_EQ(before.current_pid, 1);
+
+    // Back in the parent after it: the child is there, a process of its own.
+    s.seek(r.return_step);
+    TaskListView after = decode_tasks(s.machine());
+    auto it = std::find_if(after.tasks.begin(), after.tasks.end(),
+                           [&](const TaskView& v) { return v.pid == child; });
+    ASSERT_NE(it, after.tasks.end());
+    EXPECT_EQ(it->tgid, child);
+    EXPECT_EQ(it->parent_pid, 1);
+    EXPECT_EQ(it->comm, "proc_fork");
+    EXPECT_FALSE(it->kernel_thread);
+    EXPECT_FALSE(it->current);
+    EXPECT_EQ(after.current_pid, 1);
+    int running = 0;
+    for (const TaskView& v : after.tasks) running += v.state == TaskState::Running;
+    EXPECT_EQ(running, 1);
+
+    // The child's own calls (its exit_group) are its, the fork is the parent's.
+    std::vector<int> pids = syscall_task_pids(t, s.machine());
+    ASSERT_EQ(pids.size(), t.syscalls.size());
+    EXPECT_EQ(pids[static_cast<size_t>(fork)], 1);
+    EXPECT_EQ(pids[0], 1);
+    bool child_exits = false;
+    for (size_t k = 0; k < t.syscalls.size(); k++)
+        if (pids[k] == child && t.syscalls[k].name == "exit_group") child_exits = true;
+    EXPECT_TRUE(child_exits);
+}
+
+}  // namespace
+}  // namespace slowpath
