@@ -76,7 +76,7 @@ Box at(ImVec2 origin, const GraphRect& r) {
 
 // ---- edges: all of them faint, the route lit on top ----
 void draw_edges(ImDrawList* draw, UiContext& ctx, const PathGraph& graph, const LitRoute& lit,
-                const std::vector<Box>& boxes, float scale) {
+                const GhostRoute& ghost, const std::vector<Box>& boxes, float scale) {
     const Palette& c = ctx.colors;
     ImFont* small = ctx.fonts.small;
     std::map<std::pair<int, int>, int> traversals;
@@ -92,7 +92,6 @@ void draw_edges(ImDrawList* draw, UiContext& ctx, const PathGraph& graph, const 
     };
     for (const GraphEdge& e : graph.edges) draw_edge(e.from, e.to, c.edge, 1.2f * scale, true);
     // The earlier scene's route (ghost: true), faint, under this one's.
-    const GhostRoute ghost = ghost_route(graph, pane.ghost());
     for (const auto& [from, to] : ghost.edges) {
         // Dashed, so it reads as another route where the two part ways.
         EdgeGeometry g =
@@ -193,8 +192,9 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     for (size_t i = 0; i < graph.nodes.size(); i++) boxes[i] = at(origin, fit.layout.nodes[i]);
     report_fit(id(), fit.report, static_cast<uint64_t>(ImGui::GetFrameCount()));
 
-    draw_edges(draw, ctx, graph, lit, boxes, scale);
-    int hovered = draw_nodes(ctx, st, fit, origin);
+    const GhostRoute ghost = ghost_route(graph, pane.ghost());
+    draw_edges(draw, ctx, graph, lit, ghost, boxes, scale);
+    int hovered = draw_nodes(ctx, st, fit, ghost, origin);
 
     // ---- the token, gliding from the previous node to the current one ----
     if (lit.current >= 0) {
@@ -227,7 +227,8 @@ void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     draw_banner(ctx, banner);
 }
 
-int PathPanel::draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, ImVec2 origin) {
+int PathPanel::draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, const GhostRoute& ghost,
+                          ImVec2 origin) {
     const Palette& c = ctx.colors;
     const PathGraph& graph = st.graph;
     const LitRoute& lit = st.lit;

@@ -28,7 +28,8 @@ class PathPanel : public Panel {
     // the step changed; a new current node starts the token's glide.
     void update_route(UiContext& ctx, Pane& pane, PerPane& st);
     // The node boxes, labels and call lines; returns the hovered node or -1.
-    int draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, ImVec2 origin);
+    int draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, const GhostRoute& ghost,
+                   ImVec2 origin);
     void draw_banner(UiContext& ctx, const DecisionBanner& banner);
     // The grid's height at a width (0 without checks), and its columns.
     float sysret_checks_height(UiContext& ctx, const Pane& pane, float width, int* cols) const;
