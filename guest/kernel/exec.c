@@ -44,6 +44,7 @@
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
+#define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
 
 #define CLOCKS_PER_SEC 100 /* USER_HZ: what times() counts in */
@@ -84,8 +85,9 @@ static u64 *push_word(u64 *sp, u64 v)
     return sp;
 }
 
-/* Returns the user stack pointer (where argc is). */
-static u64 create_elf_tables(const struct sp_boot_params *p)
+/* Returns the user stack pointer (where argc is). vdso: the vDSO's ELF
+ * header, 0 if none is mapped. */
+static u64 create_elf_tables(const struct sp_boot_params *p, u64 vdso)
 {
     u32 nstr = p->argc + p->envc;
     long size = strings_size(p->strings, nstr, SP_BOOT_STRINGS);
@@ -113,10 +115,11 @@ static u64 create_elf_tables(const struct sp_boot_params *p)
     }
 
     /* In create_elf_tables' order. ARCH_DLINFO comes first: AT_SYSINFO_EHDR
-     * (only when a vDSO is mapped: none is here), then AT_MINSIGSTKSZ. The
-     * AT_RSEQ_* pair is left out, as by a kernel without CONFIG_RSEQ:
-     * rseq() is not implemented. */
-    const u64 auxv[][2] = {
+     * (only when a vDSO is mapped), then AT_MINSIGSTKSZ. The AT_RSEQ_* pair
+     * is left out, as by a kernel without CONFIG_RSEQ: rseq() is not
+     * implemented. */
+    const u64 all_auxv[][2] = {
+        {AT_SYSINFO_EHDR, vdso},
         {AT_MINSIGSTKSZ, sigframe_min_size()},
         {AT_HWCAP, elf_hwcap()},
         {AT_PAGESZ, SP_PAGE_SIZE},
@@ -138,13 +141,15 @@ static u64 create_elf_tables(const struct sp_boot_params *p)
         {AT_PLATFORM, (u64)platform},
         {AT_NULL, 0},
     };
-    u64 words = 1 + (p->argc + 1) + (p->envc + 1) + 2 * ARRAY_SIZE(auxv);
+    const u64(*auxv)[2] = vdso ? all_auxv : all_auxv + 1;
+    long nauxv = (long)ARRAY_SIZE(all_auxv) - (vdso ? 0 : 1);
+    u64 words = 1 + (p->argc + 1) + (p->envc + 1) + 2 * (u64)nauxv;
 
     /* Where argc goes: everything above fits, and rsp ends 16-aligned. */
     u64 *sp = (u64 *)((((u64)random) - words * 8) & ~15ULL);
     u64 *w = sp + words;
 
-    for (long i = ARRAY_SIZE(auxv) - 1; i >= 0; i--) {
+    for (long i = nauxv - 1; i >= 0; i--) {
         w = push_word(w, auxv[i][1]);
         w = push_word(w, auxv[i][0]);
     }
@@ -168,12 +173,13 @@ struct pt_regs *start_thread(struct task_struct *t, const struct sp_boot_params 
     t->mm = &init_mm;
     mm_setup_exec(t->mm, p);
     mm_populate(t->mm, SP_USER_STACK_TOP - 8 * SP_PAGE_SIZE, SP_USER_STACK_TOP);
+    u64 vdso = vdso_map(t->mm);
     memset(regs, 0, sizeof(*regs));
     regs->orig_ax = -1;
     regs->ip = p->user_entry;
     regs->cs = SP_USER_CS;
     regs->flags = X86_EFLAGS_IF | 0x2; /* bit 1 is always set */
-    regs->sp = create_elf_tables(p);
+    regs->sp = create_elf_tables(p, vdso);
     regs->ss = SP_USER_DS;
     t->sas_ss_flags = SS_DISABLE; /* no alternate signal stack */
 
@@ -382,6 +388,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     sys_close((unsigned long)fd);
     mm_setup_exec(mm, &exec_params);
     mm_populate(mm, SP_USER_STACK_TOP - 8 * SP_PAGE_SIZE, SP_USER_STACK_TOP);
+    u64 vdso = vdso_map(mm);
 
     flush_old_exec_state(me);
 
@@ -390,7 +397,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     regs->ip = exec_params.user_entry;
     regs->cs = SP_USER_CS;
     regs->flags = X86_EFLAGS_IF | 0x2;
-    regs->sp = create_elf_tables(&exec_params);
+    regs->sp = create_elf_tables(&exec_params, vdso);
     regs->ss = SP_USER_DS;
     set_comm_from_path(me, exec_params.strings);
     return 0;

@@ -110,6 +110,8 @@ static void flush_tlb_one(u64 addr)
     asm volatile("invlpg (%0)" : : "r"(addr) : "memory");
 }
 
+static void kernel_view(u64 a);
+
 /* The PTE a populated page of a VMA with these flags gets. */
 static u64 pte_for(u64 addr, u64 vm_flags)
 {
@@ -262,6 +264,8 @@ static int do_munmap(struct mm_struct *mm, u64 start, u64 end)
         zap_range(mm->vmas[i].vm_start, mm->vmas[i].vm_end);
         remove_at(mm, i);
     }
+    if (mm->vvar >= start && mm->vvar < end)
+        mm->vvar = 0; /* unmapped: the kernel stops writing it */
     return 0;
 }
 
@@ -497,6 +501,11 @@ noinline long sys_mprotect(u64 start, u64 len, u64 prot)
             break;
         }
         struct vm_area_struct *cur = &mm->vmas[i];
+        /* The vvar page was mapped without VM_MAYWRITE or VM_MAYEXEC. */
+        if ((cur->vm_flags & VM_PFNMAP) && (new_access & (VM_WRITE | VM_EXEC))) {
+            err = -EACCES;
+            break;
+        }
         cur->vm_flags = (cur->vm_flags & ~(u64)VM_ACCESS_FLAGS) | new_access;
         change_pte_range(cur->vm_start, cur->vm_end, cur->vm_flags);
         nstart = cur->vm_end;
@@ -532,9 +541,15 @@ static long move_vma(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_addr, 
         flush_tlb_one(new_addr + off);
         zap_page(addr + off);
     }
-    if (dontunmap)
+    u64 vvar = mm->vvar;
+    if (dontunmap) {
+        if (vvar >= addr && vvar < addr + moved)
+            mm->vvar = new_addr + (vvar - addr);
         return new_addr; /* the old range stays, empty */
+    }
     err = do_munmap(mm, addr, addr + old_len);
+    if (!err && vvar >= addr && vvar < addr + moved)
+        mm->vvar = new_addr + (vvar - addr); /* the kernel writes it there now */
     return err ? err : (long)new_addr;
 }
 
@@ -571,6 +586,8 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
             return -EFAULT;
         if (!old_len)
             return -EINVAL; /* a private mapping cannot be duplicated */
+        if ((v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) && new_len > old_len)
+            return -EFAULT;
         long err;
         if (flags & MREMAP_FIXED) {
             if (new_addr < mmap_min_addr())
@@ -607,6 +624,8 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
         return -EFAULT;
     if (!old_len)
         return -EINVAL;
+    if (v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
+        return -EFAULT; /* the vDSO's mappings never grow */
     u64 delta = new_len - old_len;
     /* Grow in place when the range ends the VMA and the room after it is
      * free. */
@@ -656,6 +675,19 @@ static bool madvise_behavior_valid(long behavior)
 /* One VMA's part [start, end) of a madvise call. */
 static long madvise_vma(struct vm_area_struct *v, u64 start, u64 end, long behavior)
 {
+    /* The vvar page is not the process's memory: nothing may drop or page
+     * it (Linux's can_madv_lru_vma, and VM_PFNMAP for populate). */
+    if (v->vm_flags & VM_PFNMAP) {
+        switch (behavior) {
+        case MADV_DONTNEED:
+        case MADV_FREE:
+        case MADV_COLD:
+        case MADV_PAGEOUT:
+        case MADV_POPULATE_READ:
+        case MADV_POPULATE_WRITE:
+            return -EINVAL;
+        }
+    }
     switch (behavior) {
     case MADV_DONTNEED:
         /* Private anonymous memory reads back as zero pages afterwards. */
@@ -791,6 +823,7 @@ void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
      * wait while this one runs: see switch_mm). */
     mm->mmap_base = STASH_BASE;
     mm->users = 1;
+    mm->vvar = 0; /* until mm_map_vdso */
     mm->start_brk = mm->brk = PAGE_ALIGN(p->user_brk);
 
     /* The image the host loaded: every page of it holds data, so it gets
@@ -835,6 +868,44 @@ void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
 
     if (add_vma(mm, mm->start_stack, SP_USER_STACK_TOP, VM_READ | VM_WRITE | VM_GROWSDOWN))
         BUG();
+}
+
+/* ---- the vDSO's mappings ---------------------------------------------------- */
+
+long mm_map_vdso(struct mm_struct *mm, const void *image, u64 image_len, u64 vvar_len)
+{
+    u64 text_len = PAGE_ALIGN(image_len);
+    long addr = get_unmapped_area(mm, 0, vvar_len + text_len, 0);
+    if (IS_ERR_VALUE(addr))
+        return addr;
+    u64 vvar_end = (u64)addr + vvar_len, end = vvar_end + text_len;
+    long err = add_vma(mm, (u64)addr, vvar_end, VM_READ | VM_PFNMAP | VM_IO | VM_DONTEXPAND);
+    if (!err)
+        err = add_vma(mm, vvar_end, end, VM_READ | VM_EXEC | VM_DONTEXPAND);
+    if (err)
+        return err;
+    /* The pages are zero (their PTEs were): fill the image in through the
+     * kernel's view, then give each page its user protection. */
+    for (u64 a = (u64)addr; a < end; a += SP_PAGE_SIZE)
+        kernel_view(a);
+    memcpy((void *)vvar_end, image, image_len);
+    change_pte_range((u64)addr, vvar_end, VM_READ);
+    change_pte_range(vvar_end, end, VM_READ | VM_EXEC);
+    mm->vvar = (u64)addr;
+    return (long)vvar_end;
+}
+
+u64 mm_kernel_write_begin(u64 page)
+{
+    u64 pte = *pte_of(page);
+    kernel_view(page);
+    return pte;
+}
+
+void mm_kernel_write_end(u64 page, u64 pte)
+{
+    *pte_of(page) = pte;
+    flush_tlb_one(page);
 }
 
 /* ---- fork: one address space in place at a time ------------------------------ */
@@ -979,6 +1050,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
     mm->start_stack = old->start_stack;
     mm->mmap_base = old->mmap_base;
     mm->task_size = old->task_size;
+    mm->vvar = old->vvar;
     mm->users = 1;
     if (for_each_resident(old, copy_for_child, mm)) {
         stash_drop(mm);
@@ -1023,6 +1095,7 @@ noinline void switch_mm(struct mm_struct *prev, struct mm_struct *next)
         sl->owner = NULL;
     }
     active_mm = next;
+    vvar_refresh(); /* its copy of the clock waited in the stash */
 }
 
 /* exec: an address space nobody else uses loses every mapping and page. */
@@ -1040,6 +1113,7 @@ struct mm_struct *mm_alloc_empty(void)
         if (!mm_pool[i].users) {
             mm_pool[i].map_count = 0;
             mm_pool[i].users = 1;
+            mm_pool[i].vvar = 0;
             return &mm_pool[i];
         }
     }

@@ -20,6 +20,9 @@
 #define VM_EXEC 0x4
 #define VM_SHARED 0x8
 #define VM_GROWSDOWN 0x100
+#define VM_PFNMAP 0x400     /* the vvar page: the kernel's data, not the process's */
+#define VM_IO 0x4000        /* nor may madvise page it (Linux marks vvar so too) */
+#define VM_DONTEXPAND 0x40000 /* mremap may not grow it (the vDSO's mappings) */
 #define VM_ACCESS_FLAGS (VM_READ | VM_WRITE | VM_EXEC)
 
 struct vm_area_struct {
@@ -40,6 +43,7 @@ struct mm_struct {
     u64 mmap_base;      /* top-down mmap search starts below this */
     u64 task_size;      /* first address no mapping may reach (end of RAM) */
     int users;          /* tasks using it (threads, a vfork child); 0: free */
+    u64 vvar;           /* the vvar page kernel/vdso.c keeps current; 0: none */
 };
 
 extern struct mm_struct init_mm;
@@ -52,6 +56,21 @@ void mm_populate(struct mm_struct *mm, u64 start, u64 end);
 /* A fault at `address` with #PF error code `error_code`: 0 if the page
  * is now mapped (demand paging), else SEGV_MAPERR or SEGV_ACCERR. */
 int handle_mm_fault(struct mm_struct *mm, u64 address, long error_code);
+
+/* exec: the vvar page and the vDSO image (Linux's map_vdso), at the top
+ * of the mmap area: vvar_len bytes read-only, then image_len bytes of
+ * `image`, read and execute. Returns the image's address or -errno. */
+long mm_map_vdso(struct mm_struct *mm, const void *image, u64 image_len, u64 vvar_len);
+/* A kernel write into a page of the running address space whatever the
+ * user may do there (the vvar page is read-only to user mode and CR0.WP
+ * holds the kernel to that): begin returns the PTE that end puts back. */
+u64 mm_kernel_write_begin(u64 page);
+void mm_kernel_write_end(u64 page, u64 pte);
+/* kernel/vdso.c: write the clock into the running address space's vvar
+ * page (after the clock moved, and after switch_mm brought it back). */
+void vvar_refresh(void);
+/* kernel/vdso.c, at exec: map both; returns AT_SYSINFO_EHDR (0: no vDSO). */
+u64 vdso_map(struct mm_struct *mm);
 
 /* fork (mm.c): one process's pages are in place at a time. */
 extern struct mm_struct *active_mm;

@@ -10,17 +10,24 @@
  *     CLOCK_READ_NS first, so two reads always differ;
  *   - a sleep jumps it forward by the time asked for (to the deadline of
  *     an absolute one), and returns at once.
- * CLOCK_REALTIME is that counter plus REALTIME_AT_BOOT, the start of
+ * CLOCK_REALTIME is that counter plus SP_REALTIME_AT_BOOT, the start of
  * 2014-01-20 UTC (the day after Linux 3.13 came out). MONOTONIC, BOOTTIME
  * (nothing suspends) and MONOTONIC_RAW are the counter itself; TAI is
  * REALTIME (no leap-second offset was ever set); the COARSE clocks are
  * the fine ones cut down to a 4 ms tick (HZ=250); the CPU-time clocks are
  * the time since exec, as the program is all that runs.
  *
- * There is no vDSO: every one of these is a real system call here.
+ * The vDSO (guest/vdso, kernel/vdso.c) answers the same clocks in user
+ * mode from the vvar page, which the kernel rewrites whenever the counter
+ * moves. A vDSO read does not move it (user mode cannot write that page):
+ * between two kernel entries, the vDSO's clocks stand still. The CPU-time
+ * clocks are always the system call, as with Linux's vDSO.
  */
+#include "mm.h"
 #include "sched.h"
 #include "syscalls.h"
+
+#include <slowpath/vvar.h>
 
 #define EOPNOTSUPP 95
 
@@ -28,8 +35,7 @@
 #define NSEC_PER_USEC 1000LL
 #define CLOCK_READ_NS 1000LL        /* what one look at the clock costs */
 #define BOOT_NS 1000000000LL        /* the counter at boot: 1 s */
-#define REALTIME_AT_BOOT 1390176000LL /* 2014-01-20 00:00:00 UTC */
-#define TICK_NSEC 4000000LL         /* HZ = 250: the coarse clocks' step */
+#define TICK_NSEC SP_TICK_NSEC        /* HZ = 250: the coarse clocks' step (vvar.h) */
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
@@ -114,19 +120,16 @@ static struct kclock clockid_to_kclock(long which_clock)
 /* The clock's value in nanoseconds, at the counter's value `now`. */
 static s64 clock_value(struct kclock kc, s64 now)
 {
-    s64 v = now;
-    if (kc.kind == CK_REALTIME)
-        v = now + REALTIME_AT_BOOT * NSEC_PER_SEC;
-    else if (kc.kind == CK_CPUTIME || kc.kind == CK_THREAD_CPUTIME)
-        v = now - exec_ns;
-    if (kc.coarse)
-        v -= v % TICK_NSEC;
-    return v;
+    if (kc.kind == CK_CPUTIME || kc.kind == CK_THREAD_CPUTIME)
+        return now - exec_ns;
+    /* The vDSO computes these with the same function. */
+    return sp_clock_from_boot_ns(now, kc.kind == CK_REALTIME, kc.coarse);
 }
 
 static s64 read_clock(struct kclock kc)
 {
     boot_ns += CLOCK_READ_NS;
+    vvar_refresh();
     return clock_value(kc, boot_ns);
 }
 
@@ -213,6 +216,7 @@ static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_tim
     if (ns > 0x7fffffffffffffffLL - boot_ns)
         ns = 0x7fffffffffffffffLL - boot_ns;
     boot_ns += ns;
+    vvar_refresh();
     if (any_other_runnable())
         schedule();
     return 0;

@@ -14,6 +14,18 @@ native_test(NAME start_fpu_signal PROGRAM start_fpu_signal)
 
 # Time on the guest clock, the small calls, sigaltstack.
 native_test(NAME time_clock PROGRAM time_clock)
+# The vDSO: the same clock reads through the C library, through the vDSO's
+# own symbols (looked up from AT_SYSINFO_EHDR) and as system calls; and,
+# from the guest's trace, that only the last kind enters the kernel.
+native_test(NAME time_vdso_libc PROGRAM time_vdso ARGS libc)
+native_test(NAME time_vdso_direct PROGRAM time_vdso ARGS direct)
+native_test(NAME time_vdso_syscall PROGRAM time_vdso ARGS syscall)
+foreach(era v3.13 rfc modern)
+  add_test(NAME native.time_vdso_no_syscall.${era}
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/vdso.py
+            --cli $<TARGET_FILE:slowpath-cli> --era ${era} --guest-dir ${SLOWPATH_GUEST_DIR}
+            ${NATIVE_OUT}/time_vdso)
+endforeach()
 native_test(NAME sys_calls PROGRAM sys_calls)
 native_test(NAME sys_sigaltstack PROGRAM sys_sigaltstack)
 

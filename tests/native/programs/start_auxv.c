@@ -5,9 +5,8 @@
  * printed as the relations Linux guarantees; `start_auxv values` also
  * prints the raw values.
  *
- * Left out of the type list: AT_SYSINFO_EHDR (33, only with a vDSO: the
- * guest maps none) and AT_RSEQ_FEATURE_SIZE/AT_RSEQ_ALIGN (27, 28, only
- * from a kernel with rseq: the guest returns -ENOSYS for rseq).
+ * Left out of the type list: AT_RSEQ_FEATURE_SIZE/AT_RSEQ_ALIGN (27, 28,
+ * only from a kernel with rseq: the guest returns -ENOSYS for rseq).
  */
 #include <elf.h>
 #include <stdint.h>
@@ -39,6 +38,7 @@ static const char *type_name(unsigned long t)
     case AT_RANDOM: return "AT_RANDOM";
     case AT_HWCAP2: return "AT_HWCAP2";
     case AT_EXECFN: return "AT_EXECFN";
+    case AT_SYSINFO_EHDR: return "AT_SYSINFO_EHDR";
     case 51: return "AT_MINSIGSTKSZ";
     default: return "?";
     }
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
     printf("types:");
     int n = 0;
     for (unsigned long *a = aux; a[0] != AT_NULL; a += 2) {
-        if (a[0] == AT_SYSINFO_EHDR || a[0] == 27 || a[0] == 28)
+        if (a[0] == 27 || a[0] == 28)
             continue;
         printf(" %s", type_name(a[0]));
         n++;
@@ -78,6 +78,12 @@ int main(int argc, char **argv)
                ? "yes"
                : "no");
     printf("AT_PLATFORM \"%s\"\n", (const char *)getauxval(AT_PLATFORM));
+    const unsigned char *vdso = (const unsigned char *)getauxval(AT_SYSINFO_EHDR);
+    printf("AT_SYSINFO_EHDR is a page-aligned ELF shared object: %s\n",
+           vdso && !((uintptr_t)vdso & 4095) && !memcmp(vdso, ELFMAG, SELFMAG) &&
+                   ((const Elf64_Ehdr *)vdso)->e_type == ET_DYN
+               ? "yes"
+               : "no");
     const char *execfn = (const char *)getauxval(AT_EXECFN);
     const char *slash = strrchr(execfn, '/');
     const char *arg0 = strrchr(argv[0], '/');
