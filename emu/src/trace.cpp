@@ -290,7 +290,7 @@ void StepStore::resize(size_t smaller) {
 }
 
 size_t StepStore::bytes_held() const {
-    size_t n = blocks_.capacity() * sizeof(blocks_[0]);
+    size_t n = blocks_.capacity() * sizeof(decltype(blocks_)::value_type);  // the block headers
     for (const auto& b : blocks_) n += b.capacity() * sizeof(Packed);
     return n + wide_.capacity() * sizeof(wide_[0]) +
            syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
