@@ -176,4 +176,22 @@ std::vector<NamedFrame> named_frames_at(const Machine& m, const Trace& trace, ui
     return out;
 }
 
+void label_exception_frames(KernelStackView& view, const std::vector<NamedFrame>& frames) {
+    for (const NamedFrame& f : frames) {
+        if (f.kind != NamedFrame::Kind::Exception || f.fields.empty()) continue;
+        uint64_t low = ~uint64_t(0), high = 0;
+        for (const NamedFrame::Field& field : f.fields) {
+            low = std::min(low, field.addr);
+            high = std::max(high, field.addr + 8);
+            for (StackWord& w : view.words)
+                if (w.addr == field.addr && w.kind == StackWordKind::Data)
+                    w.label = "exception frame: " + std::string(field.name);
+        }
+        // Innermost first, like the code frames: ahead of the frame it lies in.
+        std::string title = std::string("exception frame (") +
+                            cpu::vector_info(static_cast<uint32_t>(f.vector)).name + ")";
+        view.frames.insert(view.frames.begin(), StackFrameInfo{title, low, high});
+    }
+}
+
 }  // namespace slowpath

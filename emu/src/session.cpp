@@ -317,7 +317,11 @@ PtRegsView Session::pt_regs() const {
 }
 
 KernelStackView Session::kernel_stack() const {
-    return decode_kernel_stack(machine(), frame_valid_mask());
+    KernelStackView view = decode_kernel_stack(machine(), frame_valid_mask());
+    // The CPU's frame of a fault taken in the kernel, named as a lesson names it.
+    if (machine().cpu().cpl == 0)
+        label_exception_frames(view, named_frames_at(machine(), trace(), step(), pt_regs()));
+    return view;
 }
 
 UserStackView Session::user_stack() const {

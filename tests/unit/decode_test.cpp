@@ -323,6 +323,47 @@ TEST(NamedFrames, BadPointerWriteThroughThePageFault) {
     EXPECT_EQ(names, (std::vector<std::string>{"copy_from_user", "file_write", "sys_write"}));
 }
 
+// The stack view heads the CPU's exception frame as a frame of its own and
+// names its words, with the values the CPU pushed at the fault.
+TEST(NamedFrames, StackViewHeadsTheExceptionFrame) {
+    Scenario sc;
+    sc.era = Era::Rfc;
+    sc.syscall_nr = 1;  // write
+    sc.bad_pointer = true;
+    Session s(sc);
+    const SyscallRecord& f = focus(s);
+    s.seek(f.entry_step);
+    for (const StackFrameInfo& fr : s.kernel_stack().frames)
+        EXPECT_EQ(fr.function.find("exception frame"), std::string::npos) << "no fault yet";
+    const Event* fault = nullptr;
+    for (const Event& e : s.trace().events)
+        if (e.kind == EventKind::Fault && e.step > f.entry_step) {
+            fault = &e;
+            break;
+        }
+    ASSERT_NE(fault, nullptr);
+    ASSERT_TRUE(s.run_to_event(EventKind::Call, "do_page_fault"));
+    const KernelStackView k = s.kernel_stack();
+    ASSERT_FALSE(k.frames.empty());
+    const StackFrameInfo& head = k.frames.front();
+    EXPECT_EQ(head.function, "exception frame (#PF page fault)");
+    const uint64_t rip_slot = head.low + 8;  // #PF pushes an error code below rip
+    EXPECT_EQ(head.high, rip_slot + 40) << "rip, cs, rflags, rsp, ss";
+    int named = 0;
+    for (const StackWord& w : k.words) {
+        if (w.label.rfind("exception frame: ", 0) != 0) continue;
+        named++;
+        EXPECT_GE(w.addr, head.low);
+        EXPECT_LT(w.addr, head.high);
+        if (w.label == "exception frame: rip") {
+            EXPECT_EQ(w.addr, rip_slot);
+            EXPECT_EQ(w.value, fault->a[3]) << "the faulting instruction";
+        }
+        if (w.label == "exception frame: cs") EXPECT_EQ(w.value, uint64_t(SP_KERNEL_CS));
+    }
+    EXPECT_EQ(named, 6);
+}
+
 INSTANTIATE_TEST_SUITE_P(Eras, EraDecodeTest, ::testing::Values(Era::V3_13, Era::Rfc),
                          [](const ::testing::TestParamInfo<Era>& info) {
                              return std::string(info.param == Era::V3_13 ? "v3_13" : "rfc");

@@ -173,6 +173,30 @@ bool big_button(const char* label, float width, bool enabled = true) {
     return clicked;
 }
 
+// A question's choice: a button as wide as the panel whose text wraps.
+// Choices are often sentences, and ImGui::Button would cut them at the edge.
+bool choice_button(const std::string& text, const char* id, float width) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float fs = ImGui::GetFontSize();
+    const ImVec2 pad(fs * 0.7f, fs * 0.35f);
+    const float wrap = std::max(1.0f, width - 2 * pad.x);
+    const ImVec2 text_size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const ImVec2 end(pos.x + width, pos.y + text_size.y + 2 * pad.y);
+    bool clicked = ImGui::InvisibleButton(id, ImVec2(width, end.y - pos.y));
+    ImGuiCol fill = ImGui::IsItemActive()    ? ImGuiCol_ButtonActive
+                    : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered
+                                             : ImGuiCol_Button;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(pos, end, ImGui::GetColorU32(fill), style.FrameRounding);
+    if (style.FrameBorderSize > 0)
+        draw->AddRect(pos, end, ImGui::GetColorU32(ImGuiCol_Border), style.FrameRounding, 0,
+                      style.FrameBorderSize);
+    draw->AddText(ImGui::GetFont(), fs, ImVec2(pos.x + pad.x, pos.y + pad.y),
+                  ImGui::GetColorU32(ImGuiCol_Text), text.c_str(), nullptr, wrap);
+    return clicked;
+}
+
 }  // namespace
 
 NarrationPanel::NarrationPanel(App& app) : app_(app) {}
@@ -569,9 +593,9 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         if (t.awaiting_answer()) {
             float bw = ImGui::GetContentRegionAvail().x;
             for (size_t i = 0; i < q->choices.size(); i++) {
-                std::string label =
-                    std::to_string(i + 1) + ".  " + q->choices[i] + "##choice" + std::to_string(i);
-                if (big_button(label.c_str(), bw))
+                std::string label = std::to_string(i + 1) + ".  " + q->choices[i];
+                std::string id = "##choice" + std::to_string(i);
+                if (choice_button(label, id.c_str(), bw))
                     ctx.command("tour-answer " + std::to_string(i + 1));
                 ctx.mark("choice:" + std::to_string(i + 1));
                 if (i < 9)

@@ -119,6 +119,10 @@ std::vector<NamedFrame> function_frames_at(const Machine& m, const Trace& trace,
 // frames interleaved as they lie on the stack, then pt_regs (if present).
 std::vector<NamedFrame> named_frames_at(const Machine& m, const Trace& trace, uint64_t step,
                                         const PtRegsView& pt_regs);
+// Names the words of each exception frame in `frames` on the stack view
+// ("exception frame: rip"...) and adds the frame to view.frames ahead of the
+// code frame it lies in, so the stack panel heads it as a frame of its own.
+void label_exception_frames(KernelStackView& view, const std::vector<NamedFrame>& frames);
 
 // ---- user stack and signal frames -------------------------------------------
 struct UserStackView {
