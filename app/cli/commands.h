@@ -43,6 +43,7 @@ struct RunOptions {
     std::string report_out;                  // -o: the report goes here
     std::vector<std::string> program_env;    // --env NAME=VALUE, the program's whole environment
     std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
+    bool no_vdso = false;   // --no-vdso: map no vDSO (clock calls become system calls)
 };
 int run_command(const RunOptions& options);
 

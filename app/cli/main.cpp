@@ -109,6 +109,8 @@ int run_command(const RunOptions& o) {
                          "') are for a --program");
     if (!program && !o.root.empty()) throw UsageError("--root needs a --program");
     s.root_dir = o.root;
+    if (!program && o.no_vdso) throw UsageError("--no-vdso needs a --program");
+    s.vdso = !o.no_vdso;
     if (program) {
         // A closed reader of our stdout is the program's EPIPE and SIGPIPE, not ours.
         std::signal(SIGPIPE, SIG_IGN);
@@ -204,6 +206,9 @@ int main(int argc, char** argv) {
                         "after `--`: arguments for --program (they may start with -)");
     run_cmd->add_option("--root", run.root,
                         "a host directory the program sees, read-only, as its /");
+    run_cmd->add_flag("--no-vdso", run.no_vdso,
+                      "map no vDSO into the program, as Linux's vdso=0: its clock_gettime, "
+                      "gettimeofday and time become system calls");
     run_cmd->add_option("-o,--output", run.report_out,
                         "write the report to this file (with --program: instead of stderr)");
     run_cmd

@@ -183,6 +183,11 @@ void Engine::load_and_boot(const Scenario& scenario) {
             check_uc(uc_mem_write(uc_, *flag, &on, sizeof on), "enabling host I/O");
         }
     }
+    if (!scenario.vdso)
+        if (auto flag = kernel_->symbol_addr("vdso64_enabled")) {
+            const int32_t off = 0;  // the kernel's `int vdso64_enabled`
+            check_uc(uc_mem_write(uc_, *flag, &off, sizeof off), "turning the vDSO off");
+        }
 
     set_reg(UC_X86_REG_RIP, kernel_->entry());
     set_reg(UC_X86_REG_RDI, SP_BOOT_PARAMS);

@@ -92,6 +92,7 @@ struct Scenario {
     int stdin_fd = -1;           // host descriptor read(0) reads; -1: an empty stdin
     bool stream_output = false;  // also write the program's stdout/stderr to ours as it runs
     std::vector<std::string> user_env;  // the program's environment, NAME=VALUE; empty by default
+    bool vdso = true;  // map a vDSO into the program (false: Linux's vdso=0, no AT_SYSINFO_EHDR)
 };
 
 class SessionImpl;
