@@ -89,10 +89,7 @@ void CodePanel::update_lines_run(PerPane& st, const Pane& pane) {
 
 void CodePanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     PerPane& st = panes_[pane_index & 1];
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), ctx.colors.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     const Session& session = *pane.session();
     const Machine& machine = session.machine();
     const GuestImage& kernel = machine.kernel();

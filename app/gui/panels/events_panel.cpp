@@ -24,10 +24,7 @@ bool contains_icase(const std::string& hay, const char* needle) {
 
 void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
     const Palette& c = ctx.colors;
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), c.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     const Trace& trace = *pane.trace();
     const Snapshot& s = pane.now();
 

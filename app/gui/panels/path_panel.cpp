@@ -142,10 +142,7 @@ void PathPanel::update_route(UiContext& ctx, Pane& pane, PerPane& st) {
 void PathPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     PerPane& st = panes_[pane_index & 1];
     const Palette& c = ctx.colors;
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), c.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     update_route(ctx, pane, st);
     const PathGraph& graph = st.graph;
     const LitRoute& lit = st.lit;

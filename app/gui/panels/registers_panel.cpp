@@ -147,10 +147,7 @@ uint64_t cpu_value(const CpuState& st, int which) {
 
 void RegistersPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     PerPane& st = panes_[pane_index & 1];
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), ctx.colors.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     if (st.generation != pane.generation()) {
         st.generation = pane.generation();
         st.changed.trigger(ctx.clock, 3.0);

@@ -20,10 +20,7 @@ std::string return_text(const SyscallRecord& r) {
 
 void SyscallsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
     const Palette& c = ctx.colors;
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), c.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     const Trace& trace = *pane.trace();
     const Snapshot& s = pane.now();
     std::string key = std::to_string(pane.trace_revision()) + "/" +

@@ -26,10 +26,7 @@ ImU32 state_color(const Palette& c, TaskState state) {
 
 void TasksPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
     const Palette& c = ctx.colors;
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), c.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     const TaskListView& v = pane.now().tasks;
     if (!v.present) {
         centered_message(ctx, "this kernel has no task table", c.text_dim);

@@ -322,10 +322,7 @@ void TifPanel::draw(UiContext& ctx, Pane& pane, int pane_index) {
     // frame) merges with this one.
     report_fit(id(), FitReport{}, static_cast<uint64_t>(ImGui::GetFrameCount()));
     const Palette& c = ctx.colors;
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), c.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     const Snapshot& s = pane.now();
     const Snapshot& b = pane.before();
     if (st.generation != pane.generation()) {

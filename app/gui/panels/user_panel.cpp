@@ -23,10 +23,7 @@ uint64_t user_rip(const Pane& pane) {
 }  // namespace
 
 void UserPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
-    if (!pane.ok()) {
-        centered_message(ctx, "no machine: " + pane.error(), ctx.colors.error);
-        return;
-    }
+    if (draw_no_machine(ctx, pane)) return;
     const Snapshot& s = pane.now();
     // A signal frame appearing is the moment to look at the stack.
     if (s.user_stack.has_sigframe && !had_sigframe_) select_stack_ = true;

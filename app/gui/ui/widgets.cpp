@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "model/glossary.h"
+#include "model/pane.h"
 
 namespace slowpath::gui {
 
@@ -105,6 +106,12 @@ void centered_message(const UiContext& ctx, const std::string& message, ImU32 co
     ImGui::TextUnformatted(message.c_str());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
+}
+
+bool draw_no_machine(const UiContext& ctx, const Pane& pane) {
+    if (pane.ok()) return false;
+    centered_message(ctx, "no machine: " + pane.error(), ctx.colors.error);
+    return true;
 }
 
 namespace {

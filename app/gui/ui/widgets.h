@@ -33,6 +33,9 @@ void tooltip(const std::string& s, float wrap_em = 32.0f);
 
 // A message centred in the remaining space of a panel (empty states, errors).
 void centered_message(const UiContext& ctx, const std::string& message, ImU32 color);
+// Every panel's empty state when its pane has no machine (the guest failed to
+// load or boot): says why and returns true, so the panel draws nothing else.
+bool draw_no_machine(const UiContext& ctx, const Pane& pane);
 
 // Diagonal lines across a rectangle: how "not saved" slots look.
 void hatch(ImDrawList* draw, ImVec2 min, ImVec2 max, ImU32 color, float spacing);
