@@ -207,6 +207,7 @@ irq_entries_start:
 
     .p2align 4
 common_interrupt:
+    cld                                 /* the C code wants DF clear; user mode may have set it */
     addq $-0x80, (%rsp)                 /* orig_ax = ~vector, in [-256,-1] */
     PUSH_AND_CLEAR_REGS
     call error_entry
@@ -226,6 +227,7 @@ common_interrupt:
 .macro idtentry sym, do_sym, has_error_code
     .globl \sym
 \sym:
+    cld                                 /* as at every interrupt: a user DF must not reach C */
     .if \has_error_code == 0
     pushq $-1                           /* orig_ax: no system call */
     .endif

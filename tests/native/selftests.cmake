@@ -1,0 +1,100 @@
+# The kernel's own x86 selftests (tools/testing/selftests/x86), unpacked
+# from Debian's kernel source package in the build and built as their
+# Makefile builds the 64-bit ones: static, -no-pie, with the kernel's UAPI
+# headers (linux-libc-dev's, which the kernel's headers_install made) and
+# with the assembly helpers some of them link. Each runs natively and in
+# the guest in every era; compare.py wants the same lines and exit status.
+set(LINUX_SOURCE_TARBALL /usr/src/linux-source-6.12.tar.xz
+    CACHE FILEPATH "Debian's linux-source tarball, for the kernel's x86 selftests")
+set(LINUX_UAPI_HEADERS /usr/include
+    CACHE PATH "Where the kernel's installed UAPI headers are (linux/, asm-generic/, <triplet>/asm/)")
+if(NOT EXISTS ${LINUX_SOURCE_TARBALL})
+  message(STATUS "${LINUX_SOURCE_TARBALL} not found: the kernel's x86 selftests are not tested")
+  return()
+endif()
+
+# name, then the assembly files the Makefile links with it.
+set(selftests
+    "check_initial_reg_state"
+    "sysret_rip clang_helpers_64.S"
+    "single_step_syscall"
+    "sigreturn"
+    "syscall_arg_fault"
+    "syscall_nt"
+    "test_syscall_vdso"
+    "sigaltstack"
+    "sysret_ss_attrs thunks.S"
+    "fsgsbase"
+    "iopl"
+    "ioperm")
+
+set(st_root ${CMAKE_CURRENT_BINARY_DIR}/selftests)
+set(st_dir ${st_root}/tools/testing/selftests/x86)
+
+# The UAPI headers alone, without the rest of /usr/include (glibc's), which
+# musl's headers must not meet.
+set(st_uapi ${st_root}/uapi)
+file(MAKE_DIRECTORY ${st_uapi})
+foreach(pair "linux;linux" "asm-generic;asm-generic" "asm;x86_64-linux-gnu/asm")
+  list(GET pair 0 link)
+  list(GET pair 1 target)
+  if(NOT EXISTS ${LINUX_UAPI_HEADERS}/${target})
+    message(STATUS "${LINUX_UAPI_HEADERS}/${target} not found (linux-libc-dev): "
+                   "the kernel's x86 selftests are not tested")
+    return()
+  endif()
+  file(CREATE_LINK ${LINUX_UAPI_HEADERS}/${target} ${st_uapi}/${link} SYMBOLIC)
+endforeach()
+
+# One pass over the tarball for every file: the sources keep their place in
+# the tree, as sigreturn.c includes arch/x86/include/asm/desc_defs.h by a
+# relative path.
+set(members */arch/x86/include/asm/desc_defs.h */tools/testing/selftests/x86/helpers.h)
+set(unpacked ${st_root}/arch/x86/include/asm/desc_defs.h ${st_dir}/helpers.h)
+foreach(entry ${selftests})
+  separate_arguments(files UNIX_COMMAND "${entry}")
+  list(GET files 0 name)
+  list(REMOVE_AT files 0)
+  foreach(f ${name}.c ${files})
+    if(NOT ${st_dir}/${f} IN_LIST unpacked)
+      list(APPEND members */tools/testing/selftests/x86/${f})
+      list(APPEND unpacked ${st_dir}/${f})
+    endif()
+  endforeach()
+endforeach()
+add_custom_command(OUTPUT ${unpacked}
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${st_root}
+  COMMAND tar -xJf ${LINUX_SOURCE_TARBALL} -C ${st_root} --strip-components=1 --wildcards
+          ${members}
+  COMMAND ${CMAKE_COMMAND} -E touch ${unpacked}
+  COMMENT "unpacking the x86 selftests from ${LINUX_SOURCE_TARBALL}"
+  VERBATIM)
+
+set(selftest_programs "")
+foreach(entry ${selftests})
+  separate_arguments(files UNIX_COMMAND "${entry}")
+  list(GET files 0 name)
+  list(REMOVE_AT files 0)
+  list(TRANSFORM files PREPEND ${st_dir}/)
+  set(out ${NATIVE_OUT}/${name}_64)
+  set(entry_flags "")
+  if(name STREQUAL "check_initial_reg_state")
+    # Entered at its own real_start, which records the registers exec left
+    # and then jumps to the C library's _start.
+    set(entry_flags -Wl,-ereal_start)
+  endif()
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${MUSL_GCC} -m64 -o ${out} -O2 -g -std=gnu99 -pthread -Wall -no-pie -static
+            ${entry_flags} -DCAN_BUILD_64 -isystem ${st_uapi} ${name}.c ${files} -lrt -ldl
+    WORKING_DIRECTORY ${st_dir}
+    DEPENDS ${unpacked}
+    COMMENT "musl-gcc -static ${name}.c (the kernel's x86 selftest)"
+    VERBATIM)
+  list(APPEND selftest_programs ${out})
+  foreach(era v3.13 rfc modern)
+    add_test(NAME native.${name}.${era}
+      COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/compare.py
+              --cli $<TARGET_FILE:slowpath-cli> --era ${era} ${out} --)
+  endforeach()
+endforeach()
+add_custom_target(native_selftests ALL DEPENDS ${selftest_programs})
