@@ -16,7 +16,7 @@ packages=(
   fonts-dejavu-extra
   xvfb xauth mesa-utils libgl1-mesa-dri xdotool xclip
   clang libclang-rt-14-dev
-  linux-source-6.12
+  linux-source-6.12 linux-libc-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -234,7 +234,11 @@ common_interrupt:
     PUSH_AND_CLEAR_REGS
     call error_entry
     movq %rsp, %rdi                     /* pt_regs */
-    movq ORIG_RAX(%rsp), %rsi           /* the error code (or -1) */
+    .if \has_error_code
+    movq ORIG_RAX(%rsp), %rsi           /* the error code the CPU pushed */
+    .else
+    xorl %esi, %esi                     /* none: the handler and the signal frame see 0 */
+    .endif
     movq $-1, ORIG_RAX(%rsp)            /* no system call to restart */
     call \do_sym
     jmp error_return
