@@ -145,12 +145,6 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     p->vfork_parent = (flags & CLONE_VFORK) ? current : NULL;
     p->robust_list = 0;
     p->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0;
-    /* A child is not traced (no PTRACE_O_TRACEFORK here). */
-    p->ptrace = 0;
-    p->tracer = NULL;
-    p->ptrace_options = 0;
-    p->ptrace_stop_unreported = false;
-    memset(p->debugreg, 0, sizeof(p->debugreg));
     if (flags & CLONE_THREAD) {
         p->tgid = current->tgid;
         p->group_leader = current->group_leader;
@@ -173,14 +167,8 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     ti->task = p;
     /* Work flags belong to the parent's syscall, not to the child. */
     ti->flags &= ~(_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_RESUME);
-    /* Nor does it step or stop at system calls for anyone. */
-    ti->flags &= ~(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SINGLESTEP | (1u << TIF_FORCED_TF));
-    ti->syscall_work &= ~((1ull << SYSCALL_WORK_BIT_SYSCALL_TRACE) |
-                          (1ull << SYSCALL_WORK_BIT_SYSCALL_EMU) |
-                          (1ull << SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP));
     copy_thread(p, newsp, tls, flags);
-    if (test_tsk_thread_flag(current, TIF_FORCED_TF))
-        task_pt_regs(p)->flags &= ~(u64)X86_EFLAGS_TF; /* the tracer's TF, not the program's */
+    ptrace_init_task(p);
 
     if (flags & CLONE_PARENT_SETTID)
         put_user_u32((u32)p->pid, parent_tid); /* a fault here is ignored, as in Linux */

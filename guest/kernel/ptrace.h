@@ -76,6 +76,7 @@ struct siginfo;
 int ptrace_stop(int code, const struct siginfo *info);
 int ptrace_report_syscall_real(void);
 int ptrace_signal(int sig, struct siginfo *info);
+void ptrace_init_task(struct task_struct *p);
 void exit_ptrace(struct task_struct *me);
 void ptrace_exit_tracee(struct task_struct *me);
 bool ptrace_traced_by_waiter(struct task_struct *t);

@@ -135,12 +135,14 @@ int ptrace_stop(int code, const siginfo_t *info)
     /* do_notify_parent_cldstop: SIGCHLD (CLD_TRAPPED) and a wake-up. */
     send_sig_from(SIGCHLD, CLD_TRAPPED, me->tgid, tracer->group_leader);
     wake_up_chan(tracer->group_leader);
-    if (!any_other_runnable()) {
-        sp_state.halt_reason = SP_HALT_DEADLOCK;
-        machine_halt();
-    }
-    while (me->state == TASK_TRACED)
+    /* Nobody left to resume it: the machine stops, as Linux would hang. */
+    while (me->state == TASK_TRACED) {
+        if (!any_other_runnable()) {
+            sp_state.halt_reason = SP_HALT_DEADLOCK;
+            machine_halt();
+        }
         schedule();
+    }
     me->ptrace_stop_unreported = false;
     return me->ptrace_resume_sig;
 }
@@ -186,6 +188,25 @@ static void ptrace_unlink(struct task_struct *t)
     set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, false);
     set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, false);
     user_disable_single_step(t);
+}
+
+/* fork: a child is not traced (no PTRACE_O_TRACEFORK here), nor does it
+ * step or stop at system calls for anyone; a TF its parent's tracer set
+ * is not the program's. */
+void ptrace_init_task(struct task_struct *p)
+{
+    struct thread_info *ti = task_thread_info(p);
+    p->ptrace = 0;
+    p->tracer = NULL;
+    p->ptrace_options = 0;
+    p->ptrace_stop_unreported = false;
+    memset(p->debugreg, 0, sizeof(p->debugreg));
+    ti->flags &= ~(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SINGLESTEP | (1u << TIF_FORCED_TF));
+    ti->syscall_work &= ~((1ull << SYSCALL_WORK_BIT_SYSCALL_TRACE) |
+                          (1ull << SYSCALL_WORK_BIT_SYSCALL_EMU) |
+                          (1ull << SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP));
+    if (test_tsk_thread_flag(current, TIF_FORCED_TF))
+        task_pt_regs(p)->flags &= ~(u64)X86_EFLAGS_TF;
 }
 
 /* The tracer thread `me` ends: its tracees go free (PTRACE_O_EXITKILL:
