@@ -212,7 +212,31 @@ static void signals_and_kill(void) {
     wait_child("traceme child");
 }
 
-/* ---- 4: the tracer ends first ------------------------------------------------- */
+/* ---- 4: PTRACE_ATTACH and PTRACE_DETACH ---------------------------------------- */
+
+static void child_waits(void)
+{
+    for (;;)
+        pause();
+}
+
+static pid_t start(void (*fn)(void));
+
+static void attach_detach(void)
+{
+    start(child_waits);
+    show("attach", ptrace(PTRACE_ATTACH, child_pid, 0, 0));
+    wait_child("attached");
+    show("attach again", ptrace(PTRACE_ATTACH, child_pid, 0, 0));
+    struct user_regs_struct r;
+    show("getregs", ptrace(PTRACE_GETREGS, child_pid, 0, &r));
+    show("detach", ptrace(PTRACE_DETACH, child_pid, 0, 0));
+    show("getregs after detach", ptrace(PTRACE_GETREGS, child_pid, 0, &r));
+    kill(child_pid, SIGKILL);
+    wait_child("after SIGKILL");
+}
+
+/* ---- 5: the tracer ends first ------------------------------------------------- */
 
 /* A traces B with PTRACE_O_EXITKILL and exits while B is stopped: B dies
  * with it. The pipe tells: its last writer gone, the read sees EOF. */
@@ -267,6 +291,7 @@ int main(void) {
     single_steps();
     start(child_signals);
     signals_and_kill();
+    attach_detach();
     tracer_exits();
     return 0;
 }
