@@ -17,6 +17,8 @@ std::string_view task_state_name(TaskState state) {
             return "runnable";
         case TaskState::Sleeping:
             return "sleeping";
+        case TaskState::Traced:
+            return "traced";
         case TaskState::Zombie:
             return "zombie";
         case TaskState::Dead:
@@ -29,6 +31,7 @@ namespace {
 
 // The guest's values (sched.h).
 constexpr long kTaskRunning = 0;
+constexpr long kTaskTraced = 8;
 constexpr long kTaskDead = 64;
 constexpr int kExitZombie = 16;
 
@@ -36,6 +39,7 @@ TaskState state_of(long state, int exit_state, bool current) {
     if (exit_state == kExitZombie) return TaskState::Zombie;
     if (exit_state != 0 || state == kTaskDead) return TaskState::Dead;
     if (current) return TaskState::Running;
+    if (state == kTaskTraced) return TaskState::Traced;
     return state == kTaskRunning ? TaskState::Runnable : TaskState::Sleeping;
 }
 

@@ -100,11 +100,10 @@ static inline void set_task_syscall_work(struct task_struct *t, int bit)
 
 void user_single_step_report(struct pt_regs *regs); /* ptrace.c */
 
-/* Returns nonzero if the tracer wants the call skipped; ours never does. */
+/* Returns nonzero if the call must be skipped (the tracee was killed). */
 static int ptrace_report_syscall_entry(struct pt_regs *regs)
 {
-    ptrace_report_syscall(regs, 1);
-    return 0;
+    return ptrace_report_syscall(regs, 1);
 }
 
 static void ptrace_report_syscall_exit(struct pt_regs *regs, bool step)

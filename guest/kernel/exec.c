@@ -400,6 +400,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     regs->sp = create_elf_tables(&exec_params, vdso);
     regs->ss = SP_USER_DS;
     set_comm_from_path(me, exec_params.strings);
+    ptrace_exec_notify();
     return 0;
 
 out_close:

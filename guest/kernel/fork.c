@@ -168,6 +168,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     /* Work flags belong to the parent's syscall, not to the child. */
     ti->flags &= ~(_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_RESUME);
     copy_thread(p, newsp, tls, flags);
+    ptrace_init_task(p);
 
     if (flags & CLONE_PARENT_SETTID)
         put_user_u32((u32)p->pid, parent_tid); /* a fault here is ignored, as in Linux */
@@ -247,6 +248,7 @@ void exit_mm_release(struct task_struct *t)
 
 #define CLD_EXITED 1
 #define CLD_KILLED 2
+#define CLD_TRAPPED 4
 #define SA_NOCLDWAIT 2
 
 /* The last thread of a process is gone: the process becomes a zombie for
@@ -313,6 +315,8 @@ noinline __noreturn void do_exit(long code)
     struct task_struct *leader = me->group_leader;
     futex_unqueue(me);
     exit_mm_release(me);
+    exit_ptrace(me);
+    ptrace_exit_tracee(me);
     if (leader == &init_task && !is_thread_group_alive(leader, me)) {
         /* pid 1's process is the program: its end is the machine's. */
         int sig = code & 0x7f;
@@ -386,11 +390,12 @@ struct rusage_words {
     u64 w[18]; /* struct rusage: 144 bytes, all zero (no accounting) */
 };
 
-/* Does child process `t` match wait's selector? Every process is in
- * process group 1 (no setpgid). */
+/* Does `t` match wait's selector: a child process of ours, or a task we
+ * trace? Every process is in process group 1 (no setpgid). */
 static bool wait_matches(struct task_struct *t, int type, long id)
 {
-    if (t->group_leader != t || t->parent != current->group_leader)
+    bool child = t->group_leader == t && t->parent == current->group_leader;
+    if (!child && !ptrace_traced_by_waiter(t))
         return false;
     if (type == P_PID)
         return t->pid == id;
@@ -399,8 +404,15 @@ static bool wait_matches(struct task_struct *t, int type, long id)
     return true;
 }
 
-/* Find a zombie child; 0 with *found false if there is no child at all. */
-static struct task_struct *find_zombie(int type, long id, bool *any)
+/* A stop a tracer has not heard of yet (wait_task_stopped for ptrace). */
+static bool unreported_stop(struct task_struct *t)
+{
+    return t->state == TASK_TRACED && t->ptrace_stop_unreported && ptrace_traced_by_waiter(t);
+}
+
+/* Find a zombie child (WEXITED) or a ptrace stop; NULL with *any false
+ * if there is no child at all. */
+static struct task_struct *find_waitable(int type, long id, u32 options, bool *any)
 {
     struct task_struct *t;
     *any = false;
@@ -409,19 +421,21 @@ static struct task_struct *find_zombie(int type, long id, bool *any)
         if (t->exit_state == EXIT_DEAD || !wait_matches(t, type, id))
             continue;
         *any = true;
-        if (t->exit_state == EXIT_ZOMBIE)
+        if ((options & WEXITED) && t->exit_state == EXIT_ZOMBIE)
+            return t;
+        if (!t->exit_state && unreported_stop(t))
             return t;
     }
     return NULL;
 }
 
-static long do_wait(int type, long id, u32 options, struct task_struct **zombie)
+static long do_wait(int type, long id, u32 options, struct task_struct **found)
 {
     for (;;) {
         bool any;
-        struct task_struct *t = find_zombie(type, id, &any);
+        struct task_struct *t = find_waitable(type, id, options, &any);
         if (t) {
-            *zombie = t;
+            *found = t;
             return t->pid;
         }
         if (!any)
@@ -434,9 +448,18 @@ static long do_wait(int type, long id, u32 options, struct task_struct **zombie)
     }
 }
 
+/* The task wait found: a zombie is gone, a stop has been told. */
 static void reap(struct task_struct *t)
 {
-    t->exit_state = EXIT_DEAD;
+    if (t->exit_state == EXIT_ZOMBIE)
+        t->exit_state = EXIT_DEAD;
+    else
+        t->ptrace_stop_unreported = false;
+}
+
+static int wait_status(struct task_struct *t)
+{
+    return t->exit_state ? t->exit_code : t->ptrace_stop_status;
 }
 
 noinline long sys_wait4(long upid, int __user *stat_addr, unsigned long options, void __user *ru)
@@ -453,7 +476,7 @@ noinline long sys_wait4(long upid, int __user *stat_addr, unsigned long options,
     long ret = do_wait(type, id, opt | WEXITED, &t);
     if (ret <= 0)
         return ret;
-    int status = t->exit_code;
+    int status = wait_status(t);
     if (stat_addr && copy_to_user(stat_addr, &status, sizeof(status)))
         return -EFAULT;
     if (ru) {
@@ -491,12 +514,17 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
         return -EINVAL; /* P_PIDFD: no pidfds here */
     }
     struct task_struct *t = NULL;
-    long ret = (opt & WEXITED) ? do_wait(type, (int)upid, opt, &t) : -ECHILD;
+    long ret = do_wait(type, (int)upid, opt, &t);
     if (ret < 0)
         return ret;
     struct waitid_info info;
     memset(&info, 0, sizeof(info));
-    if (t) {
+    if (t && !t->exit_state) {
+        info.si_signo = SIGCHLD;
+        info.si_code = CLD_TRAPPED;
+        info.si_pid = t->pid;
+        info.si_status = (t->ptrace_stop_status >> 8) & 0xff;
+    } else if (t) {
         int code = t->exit_code;
         info.si_signo = SIGCHLD;
         info.si_code = (code & 0x7f) ? CLD_KILLED : CLD_EXITED;

@@ -33,6 +33,7 @@ typedef _Bool bool;
 #define ENOENT 2
 #define ESRCH 3
 #define EINTR 4
+#define EIO 5
 #define ENXIO 6
 #define E2BIG 7
 #define ENOEXEC 8

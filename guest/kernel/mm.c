@@ -1126,3 +1126,53 @@ void populate_for_exec(u64 start, u64 end)
 {
     populate_range(start, end, VM_READ | VM_WRITE);
 }
+
+/*
+ * ptrace's PEEKDATA/POKEDATA: len bytes at addr of mm, which need not be
+ * the address space in place. The running one's page is reached through a
+ * kernel view of it (a tracer may write a read-only text page, as Linux's
+ * FOLL_FORCE allows); another's waits in the stash. A mapped page never
+ * touched reads as zeros and cannot be written (-EIO). 0 or -EIO.
+ */
+int access_process_vm(struct mm_struct *mm, u64 addr, void *buf, int len, bool write)
+{
+    u8 *p = buf;
+    while (len > 0) {
+        u64 page = addr & ~(u64)(SP_PAGE_SIZE - 1);
+        int n = (int)(page + SP_PAGE_SIZE - addr);
+        if (n > len)
+            n = len;
+        struct vm_area_struct *v = find_vma(mm, addr);
+        if (!v || v->vm_start > addr)
+            return -EIO;
+        u8 *at = NULL;
+        u64 pte = 0;
+        if (mm == active_mm) {
+            pte = *pte_of(page);
+            if (pte) {
+                kernel_view(page);
+                at = (u8 *)addr;
+            }
+        } else {
+            for (u32 i = 0; i < STASH_PAGES && !at; i++)
+                if (stash[i].owner == mm && stash[i].addr == page)
+                    at = (u8 *)stash_page_addr(i) + (addr - page);
+        }
+        if (!at && write)
+            return -EIO;
+        if (!at)
+            memset(p, 0, (size_t)n);
+        else if (write)
+            memcpy(at, p, (size_t)n);
+        else
+            memcpy(p, at, (size_t)n);
+        if (at && mm == active_mm) {
+            *pte_of(page) = pte;
+            flush_tlb_one(page);
+        }
+        addr += (u64)n;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}

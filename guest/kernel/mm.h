@@ -78,6 +78,8 @@ struct mm_struct *dup_mm(struct mm_struct *mm);
 void mm_get(struct mm_struct *mm);
 void mm_put(struct mm_struct *mm);
 void switch_mm(struct mm_struct *prev, struct mm_struct *next);
+/* ptrace: read or write another process's memory; 0 or -EIO. */
+int access_process_vm(struct mm_struct *mm, u64 addr, void *buf, int len, bool write);
 /* [STASH_BASE, STASH_END): where the other processes' pages wait. */
 #define STASH_PAGES 8192 /* 32 MiB */
 #define STASH_END (SP_USER_STACK_TOP - SP_USER_STACK_SIZE - 256 * SP_PAGE_SIZE)

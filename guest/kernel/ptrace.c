@@ -3,9 +3,11 @@
  * the syscall tracepoints and audit see. tracesys calls
  * syscall_trace_enter; the exit path calls syscall_trace_leave.
  *
- * The tracer is simulated: instead of stopping the task and waking a
- * debugger, a stop is recorded in sp_state.tracer_stops and the task goes
- * on at once, as if the tracer had resumed it without changing anything.
+ * A task a program traces with ptrace(2) really stops (ptrace_tracer.c).
+ * The flag injections' tracer is simulated: instead of stopping the task
+ * and waking a debugger, a stop is recorded in sp_state.tracer_stops and
+ * the task goes on at once, as if the tracer had resumed it without
+ * changing anything.
  */
 #include "sched.h"
 
@@ -23,12 +25,16 @@ static void record_tracer_stop(u32 kind, u32 nr, s64 value)
 }
 
 /* kind 1: syscall entry (the tracer sees orig_rax), 2: syscall exit
- * (it sees the return value). */
-noinline void ptrace_report_syscall(struct pt_regs *regs, u32 kind)
+ * (it sees the return value). Returns nonzero if the call must not run
+ * (a real tracee killed in its entry stop). */
+noinline int ptrace_report_syscall(struct pt_regs *regs, u32 kind)
 {
+    if (current->ptrace)
+        return ptrace_report_syscall_real();
     if (!sp_state.tracer_attached)
-        return;
+        return 0;
     record_tracer_stop(kind, (u32)regs->orig_ax, kind == 1 ? (s64)regs->orig_ax : (s64)regs->ax);
+    return 0;
 }
 
 /*
@@ -39,6 +45,10 @@ noinline void ptrace_report_syscall(struct pt_regs *regs, u32 kind)
  */
 noinline void user_single_step_report(struct pt_regs *regs)
 {
+    if (current->ptrace) {
+        force_sig_fault(SIGTRAP, TRAP_BRKPT, regs->ip, current);
+        return;
+    }
     if (!sp_state.tracer_attached)
         return;
     record_tracer_stop(3, (u32)regs->orig_ax, (s64)regs->ax);
@@ -51,6 +61,10 @@ noinline void user_single_step_report(struct pt_regs *regs)
  * sets it again, so the handler is stepped too. */
 void tracehook_signal_handler(struct pt_regs *regs, bool stepping)
 {
+    if (stepping && current->ptrace) {
+        ptrace_stop(SIGTRAP, NULL); /* ptrace_notify(SIGTRAP) */
+        return;
+    }
     if (stepping && sp_state.tracer_attached) {
         record_tracer_stop(3, (u32)regs->orig_ax, (s64)regs->ax);
         user_enable_single_step(current);
@@ -87,11 +101,10 @@ void user_enable_single_step(struct task_struct *child)
  * the generic entry code (kernel/entry_common_modern.c) instead, as Linux
  * has with CONFIG_GENERIC_ENTRY. */
 #ifndef CONFIG_GENERIC_ENTRY
-/* Returns nonzero if the tracer wants the system call skipped; ours never does. */
+/* Returns nonzero if the system call must be skipped (the tracee was killed). */
 static int tracehook_report_syscall_entry(struct pt_regs *regs)
 {
-    ptrace_report_syscall(regs, 1);
-    return 0;
+    return ptrace_report_syscall(regs, 1);
 }
 
 static void tracehook_report_syscall_exit(struct pt_regs *regs, bool step)

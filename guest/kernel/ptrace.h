@@ -64,12 +64,24 @@ static inline bool user_mode(const struct pt_regs *regs)
 long syscall_trace_enter(struct pt_regs *regs);
 void syscall_trace_leave(struct pt_regs *regs);
 #endif
-void ptrace_report_syscall(struct pt_regs *regs, u32 kind);
+int ptrace_report_syscall(struct pt_regs *regs, u32 kind);
 void trace_sys_enter(struct pt_regs *regs, long id);
 void trace_sys_exit(struct pt_regs *regs, long ret);
 extern bool syscall_tracepoints_enabled;
 struct task_struct;
 void user_enable_single_step(struct task_struct *child);
+
+/* ptrace_tracer.c: ptrace(2), a real tracer process. */
+struct siginfo;
+int ptrace_stop(int code, const struct siginfo *info);
+int ptrace_report_syscall_real(void);
+int ptrace_signal(int sig, struct siginfo *info);
+void ptrace_init_task(struct task_struct *p);
+void exit_ptrace(struct task_struct *me);
+void ptrace_exit_tracee(struct task_struct *me);
+bool ptrace_traced_by_waiter(struct task_struct *t);
+void ptrace_exec_notify(void);
+long sys_ptrace(long request, long pid, u64 addr, u64 data);
 
 /* audit.c */
 #define AUDIT_ARCH_X86_64 0xC000003E

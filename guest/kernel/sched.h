@@ -52,6 +52,7 @@ struct callback_head {
 
 #define TASK_RUNNING 0
 #define TASK_INTERRUPTIBLE 1
+#define TASK_TRACED 8 /* stopped for its tracer (ptrace): only the tracer resumes it */
 #define TASK_DEAD 64 /* exited: never runs again */
 
 /* exit_state, as Linux names them. */
@@ -111,6 +112,16 @@ struct task_struct {
     u64 futex_seq; /* queue order: lower waited first */
     bool futex_queued;
     void *wait_chan; /* pipe.c, wait4: what the task sleeps on */
+
+    /* ptrace_tracer.c: the tracer of this task, and the stop it sits in. */
+    u32 ptrace;                  /* PT_PTRACED; 0: not traced */
+    u32 ptrace_options;          /* PTRACE_O_* */
+    struct task_struct *tracer;  /* the thread that traces this task */
+    int ptrace_stop_status;      /* the wait() status of the current stop */
+    bool ptrace_stop_unreported; /* wait4 has not told the tracer of it yet */
+    int ptrace_resume_sig;       /* the signal the tracer resumed it with */
+    siginfo_t last_siginfo;      /* what PTRACE_GETSIGINFO reads */
+    u64 debugreg[8];             /* PTRACE_POKEUSER's u_debugreg (kept, not armed) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

@@ -132,6 +132,9 @@ static bool sig_ignored(struct task_struct *t, int sig)
         return true;
     if (t->blocked & sigmask(sig))
         return false;
+    /* A tracer sees even the signals its tracee ignores. */
+    if (t->ptrace && sig != SIGKILL)
+        return false;
     return sig_handler_ignored(t->action[sig - 1].handler, sig);
 }
 
@@ -171,6 +174,8 @@ int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
         set_tsk_thread_flag(t, TIF_SIGPENDING);
         if (t->state == TASK_INTERRUPTIBLE && t != current)
             wake_up_process(t); /* it leaves its wait with -EINTR */
+        if (t->state == TASK_TRACED && sig == SIGKILL)
+            wake_up_process(t); /* only SIGKILL ends a ptrace stop */
     }
     sync_signal_state(t);
     return 0;
@@ -451,12 +456,17 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
         int sig = dequeue_signal(current, info);
         if (!sig)
             return 0;
-        /* A traced task shows each signal to its tracer first. The simulated
+        /* A traced task shows each signal to its tracer first: a real
+         * one (ptrace_tracer.c) may cancel or replace it. The simulated
          * tracer keeps the SIGTRAPs of its own single-stepping and passes
          * every other signal on, as a debugger or strace does. It resumes
          * the task as it was: a single-stepping one with PTRACE_SINGLESTEP
          * again, which sets TF in the (now complete) frame once more. */
-        if (sp_state.tracer_attached && sig == SIGTRAP) {
+        if (current->ptrace && sig != SIGKILL) {
+            sig = ptrace_signal(sig, info);
+            if (!sig)
+                continue;
+        } else if (sp_state.tracer_attached && sig == SIGTRAP) {
             if (test_thread_flag(TIF_SINGLESTEP))
                 user_enable_single_step(current);
             continue;

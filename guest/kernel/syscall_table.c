@@ -58,6 +58,7 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_wait4, sys_wait4),
     SYSCALL(__NR_pause, sys_pause),
     SYSCALL(__NR_waitid, sys_waitid),
+    SYSCALL(__NR_ptrace, sys_ptrace),
     /* pipes and descriptors (pipe.c) */
     SYSCALL(__NR_pipe, sys_pipe),
     SYSCALL(__NR_pipe2, sys_pipe2),

@@ -21,11 +21,15 @@ int first_fork(const Trace& t) {
     return -1;
 }
 
-TEST(Tasks, ForkAddsAChildWithThePidForkReturned) {
+Scenario program_run(const char* program) {
     Scenario sc;
-    sc.user_program = SLOWPATH_FORK_PROGRAM;
+    sc.user_program = program;
     sc.max_steps = 50'000'000;
-    Session s(sc);
+    return sc;
+}
+
+TEST(Tasks, ForkAddsAChildWithThePidForkReturned) {
+    Session s(program_run(SLOWPATH_FORK_PROGRAM));
     const Trace& t = s.trace();
     ASSERT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
     int fork = first_fork(t);
@@ -69,6 +73,31 @@ TEST(Tasks, ForkAddsAChildWithThePidForkReturned) {
     for (size_t k = 0; k < t.syscalls.size(); k++)
         if (pids[k] == child && t.syscalls[k].name == "exit_group") child_exits = true;
     EXPECT_TRUE(child_exits);
+}
+
+// A tracer's wait4 that reports a stop: at its return the child is in
+// TASK_TRACED, and the list says so.
+TEST(Tasks, ATraceeInAPtraceStopIsTraced) {
+    if (std::string(SLOWPATH_PTRACE_PROGRAM).empty()) GTEST_SKIP() << "no musl-gcc";
+    Session s(program_run(SLOWPATH_PTRACE_PROGRAM));
+    const Trace& t = s.trace();
+    ASSERT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
+    const int fork = first_fork(t);
+    ASSERT_GE(fork, 0);
+    const int child = static_cast<int>(t.syscalls[static_cast<size_t>(fork)].ret);
+    int wait = -1;
+    for (size_t k = static_cast<size_t>(fork); k < t.syscalls.size() && wait < 0; k++)
+        if (t.syscalls[k].name == "wait4" && t.syscalls[k].has_ret && t.syscalls[k].ret == child)
+            wait = static_cast<int>(k);
+    ASSERT_GE(wait, 0);
+    s.seek(t.syscalls[static_cast<size_t>(wait)].return_step);
+    TaskListView v = decode_tasks(s.machine());
+    auto it = std::find_if(v.tasks.begin(), v.tasks.end(),
+                           [&](const TaskView& x) { return x.pid == child; });
+    ASSERT_NE(it, v.tasks.end());
+    EXPECT_EQ(it->state, TaskState::Traced);
+    EXPECT_EQ(task_state_name(it->state), "traced");
+    EXPECT_EQ(v.current_pid, 1);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@ ImU32 state_color(const Palette& c, TaskState state) {
         case TaskState::Runnable:
             return c.text;
         case TaskState::Sleeping:
+        case TaskState::Traced:
             return c.text_dim;
         case TaskState::Zombie:
         case TaskState::Dead:

@@ -16,6 +16,7 @@ enum class TaskState : uint8_t {
     Running,   // the task the CPU runs now (current)
     Runnable,  // TASK_RUNNING, waiting for the CPU
     Sleeping,  // TASK_INTERRUPTIBLE: in futex, wait4, a pipe, or a kthread with no work
+    Traced,    // TASK_TRACED: stopped for its tracer (ptrace), which alone resumes it
     Zombie,    // exited, its parent has not waited for it yet
     Dead,      // exited and reaped (the slot may be reused)
 };

@@ -1,0 +1,454 @@
+/*
+ * ptrace(2) for a process that traces another: the tracee stops
+ * (TASK_TRACED) at its syscall entries and exits, at each signal it is
+ * about to take and after a single step; its tracer hears of the stop in
+ * wait4/waitid, reads and changes its registers and memory, and resumes it
+ * with the signal it chooses.
+ *
+ * A stop is the tracee's own schedule() away, inside the kernel, with its
+ * user registers complete in pt_regs (every stop is on a slow path that
+ * saved them all). The tracer edits that pt_regs; the tracee's way back
+ * to user mode (iret) loads whatever it finds there.
+ *
+ * Built per era: the modern era keeps its syscall work in syscall_work,
+ * the others in the TIF word.
+ */
+#include "mm.h"
+#include "sched.h"
+#include "signal.h"
+#include "syscalls.h"
+
+#define PTRACE_TRACEME 0
+#define PTRACE_PEEKTEXT 1
+#define PTRACE_PEEKDATA 2
+#define PTRACE_PEEKUSR 3
+#define PTRACE_POKETEXT 4
+#define PTRACE_POKEDATA 5
+#define PTRACE_POKEUSR 6
+#define PTRACE_CONT 7
+#define PTRACE_KILL 8
+#define PTRACE_SINGLESTEP 9
+#define PTRACE_GETREGS 12
+#define PTRACE_SETREGS 13
+#define PTRACE_ATTACH 16
+#define PTRACE_DETACH 17
+#define PTRACE_SYSCALL 24
+#define PTRACE_SYSEMU 31
+#define PTRACE_SYSEMU_SINGLESTEP 32
+#define PTRACE_SETOPTIONS 0x4200
+#define PTRACE_GETSIGINFO 0x4202
+
+#define PTRACE_O_TRACESYSGOOD 0x1
+#define PTRACE_O_EXITKILL 0x100000
+/* The options whose events this kernel reports; the others (fork, exec,
+ * exit events, seccomp) are refused rather than silently not reported. */
+#define PTRACE_O_SUPPORTED (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)
+
+#define PT_PTRACED 1
+#define CLD_TRAPPED 4
+
+/* struct user_regs_struct: pt_regs' 21 words, then these six. */
+#define USER_REGS_WORDS 27
+#define USER_DEBUGREG_OFFSET 848 /* offsetof(struct user, u_debugreg) */
+#define USER_SIZE 912            /* sizeof(struct user) */
+/* The flags a tracer may change (arch/x86/kernel/ptrace.c FLAG_MASK). */
+#define FLAG_MASK                                                                                  \
+    (X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | X86_EFLAGS_ZF | X86_EFLAGS_SF |               \
+     X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_RF | X86_EFLAGS_AC | 0x4000)
+
+/* ---- the syscall work bits the tracer sets, per era ------------------------------ */
+
+static void set_work(struct task_struct *t, int tif, int work_bit, bool on)
+{
+#ifdef CONFIG_GENERIC_ENTRY
+    (void)tif;
+    u64 *w = &task_thread_info(t)->syscall_work;
+    if (on)
+        asm volatile("lock btsq %q1, %0" : "+m"(*w) : "r"((u64)work_bit) : "memory");
+    else
+        asm volatile("lock btrq %q1, %0" : "+m"(*w) : "r"((u64)work_bit) : "memory");
+#else
+    (void)work_bit;
+    if (on)
+        set_tsk_thread_flag(t, tif);
+    else
+        clear_tsk_thread_flag(t, tif);
+#endif
+}
+
+/* arch/x86/kernel/step.c: TF off again, unless the program set it itself. */
+static void user_disable_single_step(struct task_struct *t)
+{
+    set_work(t, TIF_SINGLESTEP, SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP, false);
+    clear_tsk_thread_flag(t, TIF_SINGLESTEP);
+    if (test_and_clear_ti_thread_flag(task_thread_info(t), TIF_FORCED_TF))
+        task_pt_regs(t)->flags &= ~(u64)X86_EFLAGS_TF;
+}
+
+static void enable_step(struct task_struct *t)
+{
+    user_enable_single_step(t);
+#ifdef CONFIG_GENERIC_ENTRY
+    set_work(t, TIF_SINGLESTEP, SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP, true);
+#endif
+}
+
+/* ---- the tracee's side ------------------------------------------------------------ */
+
+/* Send sig to t with the sender's pid in its siginfo (SI_USER's form). */
+static void send_sig_from(int sig, int code, s32 pid, struct task_struct *t)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = sig;
+    info.si_code = code;
+    info.fields.kill.pid = pid;
+    send_signal(sig, &info, t);
+}
+
+static bool same_process(struct task_struct *a, struct task_struct *b)
+{
+    return a && b && a->group_leader == b->group_leader;
+}
+
+/*
+ * Stop for the tracer: `code` is what wait() reports as the stop signal
+ * (SIGTRAP, SIGTRAP|0x80 at a syscall, the signal about to be taken).
+ * Returns the signal the tracer resumed the task with (0: none).
+ */
+int ptrace_stop(int code, const siginfo_t *info)
+{
+    struct task_struct *me = current, *tracer = me->tracer;
+    if (!me->ptrace || !tracer)
+        return 0;
+    if (info) {
+        me->last_siginfo = *info;
+    } else {
+        memset(&me->last_siginfo, 0, sizeof(me->last_siginfo));
+        me->last_siginfo.si_signo = SIGTRAP;
+        me->last_siginfo.si_code = code;
+    }
+    me->ptrace_stop_status = (code << 8) | 0x7f;
+    me->ptrace_stop_unreported = true;
+    me->ptrace_resume_sig = 0;
+    me->state = TASK_TRACED;
+    /* do_notify_parent_cldstop: SIGCHLD (CLD_TRAPPED) and a wake-up. */
+    send_sig_from(SIGCHLD, CLD_TRAPPED, me->tgid, tracer->group_leader);
+    wake_up_chan(tracer->group_leader);
+    /* Nobody left to resume it: the machine stops, as Linux would hang. */
+    while (me->state == TASK_TRACED) {
+        if (!any_other_runnable()) {
+            sp_state.halt_reason = SP_HALT_DEADLOCK;
+            machine_halt();
+        }
+        schedule();
+    }
+    me->ptrace_stop_unreported = false;
+    return me->ptrace_resume_sig;
+}
+
+/* A syscall stop. Returns nonzero when the call must not run: the task
+ * was killed while stopped. A signal the tracer resumed with is sent. */
+int ptrace_report_syscall_real(void)
+{
+    struct task_struct *me = current;
+    int code = SIGTRAP | ((me->ptrace_options & PTRACE_O_TRACESYSGOOD) ? 0x80 : 0);
+    int sig = ptrace_stop(code, NULL);
+    if (sig > 0 && sig < _NSIG)
+        send_sig_from(sig, SI_KERNEL, 0, me); /* send_sig(exit_code, current, 1) */
+    return (me->pending & sigmask(SIGKILL)) != 0;
+}
+
+/* get_signal: a traced task shows the signal to its tracer first, which
+ * may cancel it (0) or replace it. */
+int ptrace_signal(int sig, siginfo_t *info)
+{
+    int nsig = ptrace_stop(sig, info);
+    if (!nsig || nsig >= _NSIG)
+        return 0;
+    if (nsig != info->si_signo) {
+        memset(info, 0, sizeof(*info));
+        info->si_signo = nsig;
+        info->si_code = SI_USER;
+        info->fields.kill.pid = current->tracer ? current->tracer->tgid : 0;
+    }
+    if (current->blocked & sigmask(nsig)) {
+        send_signal(nsig, info, current);
+        return 0;
+    }
+    return nsig;
+}
+
+static void ptrace_unlink(struct task_struct *t)
+{
+    t->ptrace = 0;
+    t->tracer = NULL;
+    t->ptrace_options = 0;
+    t->ptrace_stop_unreported = false;
+    set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, false);
+    set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, false);
+    user_disable_single_step(t);
+}
+
+/* fork: a child is not traced (no PTRACE_O_TRACEFORK here), nor does it
+ * step or stop at system calls for anyone; a TF its parent's tracer set
+ * is not the program's. */
+void ptrace_init_task(struct task_struct *p)
+{
+    struct thread_info *ti = task_thread_info(p);
+    p->ptrace = 0;
+    p->tracer = NULL;
+    p->ptrace_options = 0;
+    p->ptrace_stop_unreported = false;
+    memset(p->debugreg, 0, sizeof(p->debugreg));
+    ti->flags &= ~(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SINGLESTEP | (1u << TIF_FORCED_TF));
+    ti->syscall_work &= ~((1ull << SYSCALL_WORK_BIT_SYSCALL_TRACE) |
+                          (1ull << SYSCALL_WORK_BIT_SYSCALL_EMU) |
+                          (1ull << SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP));
+    if (test_tsk_thread_flag(current, TIF_FORCED_TF))
+        task_pt_regs(p)->flags &= ~(u64)X86_EFLAGS_TF;
+}
+
+/* The tracer thread `me` ends: its tracees go free (PTRACE_O_EXITKILL:
+ * killed), those in a stop go on. */
+void exit_ptrace(struct task_struct *me)
+{
+    struct task_struct *t;
+    for_each_task(t)
+    {
+        if (t->tracer != me)
+            continue;
+        bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
+        ptrace_unlink(t);
+        if (kill)
+            force_sig(SIGKILL, t);
+        if (t->state == TASK_TRACED)
+            wake_up_process(t);
+    }
+}
+
+/* A traced task ends: a tracer that is not its parent loses it. */
+void ptrace_exit_tracee(struct task_struct *me)
+{
+    struct task_struct *tracer = me->tracer;
+    if (!me->ptrace)
+        return;
+    if (tracer && !same_process(tracer, me->group_leader->parent)) {
+        ptrace_unlink(me);
+        wake_up_chan(tracer->group_leader);
+    }
+}
+
+/* wait4 from the tracer's process: does it trace t? */
+bool ptrace_traced_by_waiter(struct task_struct *t)
+{
+    return t->ptrace && same_process(t->tracer, current);
+}
+
+/* exec: a task traced without PTRACE_O_TRACEEXEC gets a SIGTRAP. */
+void ptrace_exec_notify(void)
+{
+    if (!current->ptrace)
+        return;
+    send_sig_from(SIGTRAP, SI_USER, current->tgid, current);
+}
+
+/* ---- the tracer's requests ------------------------------------------------------- */
+
+static long ptrace_traceme(void)
+{
+    struct task_struct *me = current, *parent = me->group_leader->parent;
+    if (me->ptrace || !parent)
+        return -EPERM;
+    me->ptrace = PT_PTRACED;
+    me->tracer = parent;
+    return 0;
+}
+
+static long ptrace_attach(struct task_struct *t)
+{
+    if (!t->mm || same_process(t, current))
+        return -EPERM; /* kernel threads, ourselves */
+    if (t->ptrace)
+        return -EPERM;
+    t->ptrace = PT_PTRACED;
+    t->tracer = current;
+    send_sig_from(SIGSTOP, SI_USER, current->tgid, t);
+    return 0;
+}
+
+/* user_regs_struct word i of a stopped tracee. */
+static u64 getreg(struct task_struct *t, int i)
+{
+    /* A TF the tracer set for its single steps is not shown (get_flags). */
+    if (i == offsetof(struct pt_regs, flags) / 8 && test_tsk_thread_flag(t, TIF_FORCED_TF))
+        return task_pt_regs(t)->flags & ~(u64)X86_EFLAGS_TF;
+    if (i < 21)
+        return ((const u64 *)task_pt_regs(t))[i];
+    return i == 21 ? t->thread.fs : 0; /* gs_base, ds, es, fs, gs */
+}
+
+static long putreg(struct task_struct *t, int i, u64 v)
+{
+    struct pt_regs *regs = task_pt_regs(t);
+    u64 *w = (u64 *)regs;
+    switch (i) {
+    case offsetof(struct pt_regs, cs) / 8:
+    case offsetof(struct pt_regs, ss) / 8:
+        if ((v & 3) != 3)
+            return -EIO;
+        w[i] = v & 0xffff;
+        return 0;
+    case offsetof(struct pt_regs, flags) / 8:
+        /* The tracer setting TF itself makes it the program's; one it
+         * set for a step stays while the step is pending (set_flags). */
+        if (v & X86_EFLAGS_TF)
+            clear_tsk_thread_flag(t, TIF_FORCED_TF);
+        else if (test_tsk_thread_flag(t, TIF_FORCED_TF))
+            v |= X86_EFLAGS_TF;
+        regs->flags = (regs->flags & ~(u64)FLAG_MASK) | (v & FLAG_MASK);
+        return 0;
+    case 21: /* fs_base */
+        if (v >= 0x7ffffffff000ULL)
+            return -EIO;
+        t->thread.fs = v;
+        return 0;
+    default:
+        if (i < 21)
+            w[i] = v;
+        return 0; /* gs_base and the selectors: 64-bit tasks keep 0 */
+    }
+}
+
+static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
+{
+    if ((addr & 7) || addr >= USER_SIZE)
+        return -EIO;
+    u64 v = 0;
+    if (addr < USER_REGS_WORDS * 8)
+        v = getreg(t, (int)(addr / 8));
+    else if (addr >= USER_DEBUGREG_OFFSET)
+        v = t->debugreg[(addr - USER_DEBUGREG_OFFSET) / 8];
+    return copy_to_user(out, &v, 8) ? -EFAULT : 0;
+}
+
+static long poke_user(struct task_struct *t, u64 addr, u64 v)
+{
+    if ((addr & 7) || addr >= USER_SIZE)
+        return -EIO;
+    if (addr < USER_REGS_WORDS * 8)
+        return putreg(t, (int)(addr / 8), v);
+    if (addr >= USER_DEBUGREG_OFFSET)
+        t->debugreg[(addr - USER_DEBUGREG_OFFSET) / 8] = v;
+    return 0;
+}
+
+static long get_regs(struct task_struct *t, u64 __user *out)
+{
+    u64 r[USER_REGS_WORDS];
+    for (int i = 0; i < USER_REGS_WORDS; i++)
+        r[i] = getreg(t, i);
+    return copy_to_user(out, r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long set_regs(struct task_struct *t, const u64 __user *in)
+{
+    u64 r[USER_REGS_WORDS];
+    if (copy_from_user(r, in, sizeof(r)))
+        return -EFAULT;
+    for (int i = 0; i < USER_REGS_WORDS; i++) {
+        long err = putreg(t, i, r[i]);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+/* CONT, SYSCALL, SYSEMU, SINGLESTEP, DETACH: set the stops the tracee
+ * will make, then let it go with signal `data`. */
+static long ptrace_resume(struct task_struct *t, long request, u64 data)
+{
+    if (data >= _NSIG)
+        return -EIO;
+    bool trace = request == PTRACE_SYSCALL;
+    bool emu = request == PTRACE_SYSEMU || request == PTRACE_SYSEMU_SINGLESTEP;
+    bool step = request == PTRACE_SINGLESTEP || request == PTRACE_SYSEMU_SINGLESTEP;
+    set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, trace);
+    set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, emu);
+    if (step)
+        enable_step(t);
+    else
+        user_disable_single_step(t);
+    if (request == PTRACE_DETACH)
+        ptrace_unlink(t);
+    t->ptrace_resume_sig = (int)data;
+    wake_up_process(t);
+    return 0;
+}
+
+static long word_access(struct task_struct *t, u64 addr, u64 data, bool write)
+{
+    u64 v = data;
+    if (!t->mm || access_process_vm(t->mm, addr, &v, 8, write))
+        return -EIO;
+    if (write)
+        return 0;
+    return copy_to_user((void __user *)data, &v, 8) ? -EFAULT : 0;
+}
+
+static long stopped_request(struct task_struct *t, long request, u64 addr, u64 data)
+{
+    switch (request) {
+    case PTRACE_PEEKTEXT:
+    case PTRACE_PEEKDATA:
+        return word_access(t, addr, data, false);
+    case PTRACE_POKETEXT:
+    case PTRACE_POKEDATA:
+        return word_access(t, addr, data, true);
+    case PTRACE_PEEKUSR:
+        return peek_user(t, addr, (u64 __user *)data);
+    case PTRACE_POKEUSR:
+        return poke_user(t, addr, data);
+    case PTRACE_GETREGS:
+        return get_regs(t, (u64 __user *)data);
+    case PTRACE_SETREGS:
+        return set_regs(t, (const u64 __user *)data);
+    case PTRACE_GETSIGINFO:
+        return copy_to_user((void __user *)data, &t->last_siginfo, sizeof(siginfo_t)) ? -EFAULT : 0;
+    case PTRACE_SETOPTIONS:
+        if (data & ~(u64)PTRACE_O_SUPPORTED)
+            return -EINVAL;
+        t->ptrace_options = (u32)data;
+        return 0;
+    case PTRACE_CONT:
+    case PTRACE_SYSCALL:
+    case PTRACE_SINGLESTEP:
+    case PTRACE_SYSEMU:
+    case PTRACE_SYSEMU_SINGLESTEP:
+    case PTRACE_DETACH:
+        return ptrace_resume(t, request, data);
+    default:
+        return -EIO;
+    }
+}
+
+noinline long sys_ptrace(long request, long pid, u64 addr, u64 data)
+{
+    if (request == PTRACE_TRACEME)
+        return ptrace_traceme();
+    struct task_struct *t = find_task_by_pid(pid);
+    if (!t || t->exit_state)
+        return -ESRCH;
+    if (request == PTRACE_ATTACH)
+        return ptrace_attach(t);
+    /* ptrace_check_attach: ours, and stopped (PTRACE_KILL needs no stop). */
+    if (!t->ptrace || t->tracer != current)
+        return -ESRCH;
+    if (request == PTRACE_KILL) {
+        force_sig(SIGKILL, t);
+        return 0;
+    }
+    if (t->state != TASK_TRACED)
+        return -ESRCH;
+    return stopped_request(t, request, addr, data);
+}
