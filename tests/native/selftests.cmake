@@ -35,7 +35,7 @@ set(selftests
 # if it is gone. cpu: the emulated CPU (tests/native/cpu_probe.c shows it);
 # era: what that era's Linux did too; guest: what the guest kernel lacks yet.
 function(selftest_differs name eras reason)
-  if(ARGN)
+  if(ARGN OR reason MATCHES ";")
     message(FATAL_ERROR "selftest_differs(${name}): a reason may not hold a ';'")
   endif()
   foreach(era ${eras})
@@ -60,9 +60,9 @@ selftest_differs(sysret_ss_attrs "${all_eras}"
 selftest_differs(fsgsbase "${all_eras}"
   "guest: PTRACE_POKEUSER/PEEKUSER of gs and gs_base (ptrace), and cpu: no FSGSBASE (CPUID.7:EBX bit 0 clear), so the test takes its RDGSBASE-less path")
 selftest_differs(ptrace_syscall "${all_eras}"
-  "guest: no IA32 emulation (no int $0x80 gate, no compat syscall table), so its first part, Check int80 return regs, ends in SIGSEGV where Linux passes; its ptrace parts match Linux once that part is left out")
+  "guest: no IA32 emulation (no int $0x80 gate, no compat syscall table), so its first part, Check int80 return regs, ends in SIGSEGV where Linux passes (its ptrace parts match Linux once that part is left out)")
 selftest_differs(mov_ss_trap "${all_eras}"
-  "guest: debug registers set with PTRACE_POKEUSER are not armed (no DR0 watchpoint, no DR1 breakpoint), so two SIGTRAPs never come; and cpu: SYSENTER is #UD on the emulated AMD CPU, where the Intel host dies at MOV SS then SYSENTER (139)")
+  "guest: debug registers set with PTRACE_POKEUSER are not armed (no DR0 watchpoint, no DR1 breakpoint), so two SIGTRAPs never come, and cpu: SYSENTER is #UD on the emulated AMD CPU, where the Intel host dies at MOV SS then SYSENTER (139)")
 
 set(st_root ${CMAKE_CURRENT_BINARY_DIR}/selftests)
 set(st_dir ${st_root}/tools/testing/selftests/x86)
