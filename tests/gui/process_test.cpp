@@ -49,6 +49,29 @@ int first_fork(const Trace& t) {
     return -1;
 }
 
+// A row of the syscall list wholly inside it, not `avoid`, for which `ok`
+// holds; "" when none is.
+std::string visible_syscall_row(const json& s, int avoid, const std::function<bool(int)>& ok,
+                                int* index) {
+    json list = window(s, "##syscalls");
+    if (!list.is_object()) return "";
+    double top = list["rect"][1].get<double>(), bottom = top + list["rect"][3].get<double>();
+    std::string row;
+    *index = -1;
+    for (const auto& [name, it] : s["ui"]["items"].items()) {
+        if (name.rfind("syscall-row:", 0) != 0) continue;
+        const json& r = it["rect"];
+        int k = std::stoi(name.substr(name.rfind(':') + 1));
+        if (r[1].get<double>() >= top + r[3].get<double>() &&
+            r[1].get<double>() + r[3].get<double>() <= bottom && k != avoid && ok(k) &&
+            k > *index) {
+            row = name;
+            *index = k;
+        }
+    }
+    return row;
+}
+
 bool loaded(const json& d) {
     return d["scenario"]["program"] == kForkProgram && d["error"].is_null() &&
            d["syscall_count"].get<size_t>() > 0;
@@ -74,22 +97,9 @@ TEST(GuiProcess, ClickOnASyscallRowShowsThatSyscall) {
     s = app.settle();
 
     // A row wholly inside the list, of another syscall than the one shown.
-    json list = window(s, "##syscalls");
-    ASSERT_TRUE(list.is_object()) << s["ui"]["windows"];
-    double top = list["rect"][1].get<double>(), bottom = top + list["rect"][3].get<double>();
-    int shown = s["shown_syscall"].get<int>();
     int target = -1;
-    std::string row;
-    for (const auto& [name, it] : s["ui"]["items"].items()) {
-        if (name.rfind("syscall-row:", 0) != 0) continue;
-        const json& r = it["rect"];
-        int k = std::stoi(name.substr(name.rfind(':') + 1));
-        if (r[1].get<double>() >= top + r[3].get<double>() &&
-            r[1].get<double>() + r[3].get<double>() <= bottom && k != shown && k > target) {
-            row = name;
-            target = k;
-        }
-    }
+    std::string row = visible_syscall_row(
+        s, s["shown_syscall"].get<int>(), [](int) { return true; }, &target);
     ASSERT_GE(target, 0) << "no whole syscall row in the list";
     app.click(s, row);
     s = app.wait_for([&](const json& d) { return d["shown_syscall"] == target; });
@@ -186,33 +196,6 @@ TEST(GuiProcess, AProgramThatCannotBeReadIsOneLine) {
     EXPECT_NE(text.find("/no/such/program: cannot read"), std::string::npos) << text;
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
 }
-
-namespace {
-
-// A row of the syscall list wholly inside it, not `avoid`, for which `ok`
-// holds; "" when none is.
-std::string visible_syscall_row(const json& s, int avoid, const std::function<bool(int)>& ok,
-                                int* index) {
-    json list = window(s, "##syscalls");
-    if (!list.is_object()) return "";
-    double top = list["rect"][1].get<double>(), bottom = top + list["rect"][3].get<double>();
-    std::string row;
-    *index = -1;
-    for (const auto& [name, it] : s["ui"]["items"].items()) {
-        if (name.rfind("syscall-row:", 0) != 0) continue;
-        const json& r = it["rect"];
-        int k = std::stoi(name.substr(name.rfind(':') + 1));
-        if (r[1].get<double>() >= top + r[3].get<double>() &&
-            r[1].get<double>() + r[3].get<double>() <= bottom && k != avoid && ok(k) &&
-            k > *index) {
-            row = name;
-            *index = k;
-        }
-    }
-    return row;
-}
-
-}  // namespace
 
 // Presenter mode has the syscall and task lists on tabs beside the flags:
 // both are reached by a click, and a row of the syscall list picks it.
