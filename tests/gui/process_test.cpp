@@ -386,3 +386,42 @@ TEST(GuiProcess, TheProgramChooserOpensAProgramWithItsArguments) {
     EXPECT_EQ(status, 0);
     fs::remove_all(dir);
 }
+
+// A syscall the guest does not implement answers -ENOSYS, and the trace
+// flags it: the list's row picked with a click shows a record saying so.
+TEST(GuiProcess, AnUnimplementedSyscallIsFlaggedInTheList) {
+    Scenario sc;
+    sc.user_program = SLOWPATH_ENOSYS_PROGRAM;
+    Session machine(sc);
+    const Trace& t = machine.trace();
+    std::vector<int> flagged;
+    for (size_t k = 0; k < t.syscalls.size(); k++)
+        if (t.syscalls[k].unimplemented) flagged.push_back(static_cast<int>(k));
+    ASSERT_EQ(flagged.size(), 2u);  // acct and syscall 500
+    for (int k : flagged) EXPECT_EQ(t.syscalls[static_cast<size_t>(k)].ret, -38);
+
+    // Presenter mode: the list has the flags' tall slot, every row in view.
+    LiveApp app({"--presenter", "--program", SLOWPATH_ENOSYS_PROGRAM});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.wait_for([](const json& d) { return d["syscall_count"].is_number(); }, 10.0);
+    ASSERT_EQ(s["syscall_count"].get<size_t>(), t.syscalls.size()) << s["error"];
+    s = app.settle();
+    app.click(s, "tab:syscalls");
+    s = app.wait_for([](const json& d) { return d["ui"]["tabs"]["flags"] == "syscalls"; });
+    s = app.settle();
+    for (int k : flagged) {
+        std::string row = "syscall-row:" + std::to_string(k);
+        app.click(s, row);
+        s = app.wait_for([&](const json& d) { return d["shown_syscall"] == k; }, 10.0);
+        ASSERT_EQ(s["shown_syscall"], k) << row;
+        EXPECT_TRUE(s["shown_syscall_record"]["unimplemented"].get<bool>()) << row;
+        EXPECT_EQ(s["shown_syscall_record"]["ret"], -38);
+        EXPECT_EQ(s["shown_syscall_record"]["name"], t.syscalls[static_cast<size_t>(k)].name);
+        s = app.settle();
+    }
+    // And a syscall it implements is not flagged.
+    app.click(s, "syscall-row:0");
+    s = app.wait_for([](const json& d) { return d["shown_syscall"] == 0; }, 10.0);
+    EXPECT_FALSE(s["shown_syscall_record"]["unimplemented"].get<bool>());
+    EXPECT_TRUE(app.quit().is_object());
+}
