@@ -42,8 +42,9 @@ void Engine::on_syscall(uc_engine*, void* self) {
     e->host_.syscall = index;
     e->host_.loops.clear();
     bool focus = e->host_.focus < 0 &&
-                 (e->focus_user_addr_ ? rip == e->focus_user_addr_
-                                      : static_cast<long>(nr) == e->scenario_.syscall_nr);
+                 (e->scenario_.focus_index >= 0 ? index == e->scenario_.focus_index
+                  : e->focus_user_addr_         ? rip == e->focus_user_addr_
+                                                : static_cast<long>(nr) == e->scenario_.syscall_nr);
     if (focus) e->host_.focus = index;
     if (e->options_.trace)
         e->emit(EventKind::SyscallEntry, rip, syscall_name(static_cast<long>(nr)),

@@ -57,11 +57,15 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
             return;
         }
         // Injections tied to the focus syscall become actions at this step.
-        bool at_entry = !h.entry_fired && h.cpl == 3 &&
-                        (e->focus_user_addr_ ? addr == e->focus_user_addr_
-                                             : h.focus < 0 && info.insn == AddrInfo::Syscall &&
-                                                   static_cast<long>(e->reg(UC_X86_REG_RAX)) ==
-                                                       e->scenario_.syscall_nr);
+        const int focus_index = e->scenario_.focus_index;
+        bool at_entry =
+            !h.entry_fired && h.cpl == 3 &&
+            (focus_index >= 0
+                 ? h.focus < 0 && info.insn == AddrInfo::Syscall && h.syscalls == focus_index
+             : e->focus_user_addr_
+                 ? addr == e->focus_user_addr_
+                 : h.focus < 0 && info.insn == AddrInfo::Syscall &&
+                       static_cast<long>(e->reg(UC_X86_REG_RAX)) == e->scenario_.syscall_nr);
         bool at_exit = false;
         if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0)
             for (const Note& n : info.notes)

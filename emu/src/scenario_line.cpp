@@ -130,6 +130,7 @@ bool looks_like_scenario_line(std::string_view text) {
 std::string scenario_line_text(const Scenario& s, const ScenarioPoint& at) {
     std::string out(kScenarioLinePrefix);
     out += std::string(era_info(s.era).name) + "/" + syscall_word(s.syscall_nr);
+    if (s.focus_index >= 0) out += "/focus:" + std::to_string(s.focus_index);
     for (const Injection& i : s.injections) out += "/" + injection_text(i);
     for (const Tamper& t : s.tampers) out += "/tamper:" + tamper_text(t);
     if (s.signal_action != SignalAction::Handler)
@@ -184,6 +185,11 @@ ScenarioLine parse_scenario_line(std::string_view raw) {
                 auto action = parse_signal_action(key.substr(7));
                 if (!action) throw std::invalid_argument("expected signal:handler|ignore|block");
                 s.signal_action = *action;
+            } else if (key.rfind("focus:", 0) == 0) {
+                auto k = parse_unsigned(key.substr(6));
+                if (!k || *k > 1000000)
+                    throw std::invalid_argument("expected focus:N (a syscall index)");
+                s.focus_index = static_cast<int>(*k);
             } else if (key == "bad-pointer") {
                 s.bad_pointer = true;
             } else if (key.rfind("edit:", 0) == 0) {
@@ -202,6 +208,7 @@ std::string scenario_command_line(const Scenario& s, const ScenarioPoint& at) {
     std::string out = "slowpath --era " + std::string(era_info(s.era).name) + " --syscall " +
                       syscall_word(s.syscall_nr);
     std::vector<std::string> commands;
+    if (s.focus_index >= 0) commands.push_back("focus " + std::to_string(s.focus_index));
     for (const Injection& i : s.injections) {
         if (i.when == InjectWhen::Now) {
             commands.push_back("seek " + std::to_string(i.step));

@@ -7,6 +7,7 @@
 #include "engine.h"
 #include "slowpath/numbers.h"
 #include "slowpath/tif.h"
+#include "slowpath/vdso.h"
 
 namespace slowpath {
 
@@ -356,7 +357,18 @@ int Session::current_syscall() const {
 }
 
 std::string Session::where() const {
-    uint64_t rip = machine().cpu().rip;
+    const CpuState cpu = machine().cpu();
+    const uint64_t rip = cpu.rip;
+    const auto& segments = machine().user().segments();
+    bool in_program = std::any_of(segments.begin(), segments.end(), [&](const Segment& g) {
+        return rip >= g.vaddr && rip - g.vaddr < g.memsz;
+    });
+    if (cpu.cpl == 3 && !in_program) {
+        // Outside the program's image: the vDSO's functions have names too.
+        const VdsoImage& vdso = vdso_image(machine().kernel());
+        std::string name = vdso_describe(vdso, vdso_base_at(trace(), step()), rip);
+        if (!name.empty()) return name + " (vDSO)";
+    }
     std::string s = machine().describe(rip);
     if (const SourceLine* l = machine().line_for(rip)) {
         std::string file = l->file;

@@ -22,21 +22,6 @@ std::string trim(std::string_view text) {
     return std::string(text.substr(a, b - a));
 }
 
-std::vector<std::string> split_words(const std::string& text) {
-    std::vector<std::string> words;
-    std::string word;
-    for (char c : text) {
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            if (!word.empty()) words.push_back(std::move(word));
-            word.clear();
-        } else {
-            word += c;
-        }
-    }
-    if (!word.empty()) words.push_back(std::move(word));
-    return words;
-}
-
 const CommandInfo* find_command(const std::string& verb) {
     for (const CommandInfo& info : command_table())
         if (verb == info.verb) return &info;
@@ -125,6 +110,32 @@ void validate(const Command& command) {
         throw std::invalid_argument("'" + a[0] + "': expected entry or exit");
 }
 
+// focus N: syscall #N becomes the focus syscall (the injections, tampers
+// and flag chips follow it: the run is made again with it as the focus),
+// then the window goes to its SYSCALL instruction.
+std::string focus_syscall(Model& model, const std::string& arg) {
+    const Trace* trace = model.primary().trace();
+    uint64_t k = parse_u64_or_throw(arg, "syscall index");
+    if (!trace) return "no machine: " + model.primary().error();
+    auto missing = [&] {
+        return "no syscall #" + arg + " in this run (it made " +
+               std::to_string(trace->syscalls.size()) + ")";
+    };
+    if (k >= trace->syscalls.size()) return missing();
+    if (trace->focus != static_cast<int>(k)) {
+        Scenario s = model.scenario();
+        s.focus_index = static_cast<int>(k);
+        model.load_scenario(s);
+        trace = model.primary().trace();
+        if (!trace) return "no machine: " + model.primary().error();
+        if (k >= trace->syscalls.size()) return missing();
+        model.set_status("syscall #" + arg + " (" + trace->syscalls[k].name +
+                         ") is the focus: injections apply to it");
+    }
+    model.seek(trace->syscalls[k].entry_step);
+    return model.status_is_error() ? model.status() : "";
+}
+
 }  // namespace
 
 const std::vector<CommandInfo>& command_table() {
@@ -143,8 +154,8 @@ const std::vector<CommandInfo>& command_table() {
         {"reset", 0, 0, false, "reset: back to the focus syscall's SYSCALL instruction"},
         {"seek", 1, 1, false, "seek STEP: go to a step"},
         {"focus", 1, 1, false,
-         "focus N: show syscall #N of the run (its index in the Syscalls list): go to its SYSCALL "
-         "instruction"},
+         "focus N: make syscall #N of the run (its index in the Syscalls list) the focus syscall, "
+         "the one injections apply to, and go to its SYSCALL instruction"},
         {"program", 1, 64, false,
          "program PATH [ARGS...]: run a static x86-64 Linux ELF with these arguments (as "
          "--program)"},
@@ -196,6 +207,10 @@ const std::vector<CommandInfo>& command_table() {
          "open FILE: a static ELF to run, a scenario file (era, program, setup, at), a "
          "walkthrough, or a file "
          "holding a scenario line"},
+        {"program-browse", 0, 1, true,
+         "program-browse [on|off|toggle|DIR]: the Open program chooser (in folder DIR)"},
+        {"program-browse-open", 0, 0, true,
+         "program-browse-open: run the program picked in the chooser with its arguments"},
         {"record-stop", 0, 0, true, "record-stop: save the GIF being recorded"},
         {"record-toggle", 0, 0, true,
          "record-toggle: start a GIF in the pictures folder, or save the one being recorded"},
@@ -229,6 +244,44 @@ const std::vector<CommandInfo>& command_table() {
     return table;
 }
 
+// Words split at spaces; a word in '...' or "..." keeps its spaces (a path
+// with a space in it), the quotes are dropped.
+std::vector<std::string> command_words(const std::string& text) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (char c : text) {
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                word += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_word = true;
+        } else if (std::isspace(static_cast<unsigned char>(c))) {
+            if (in_word) words.push_back(std::move(word));
+            word.clear();
+            in_word = false;
+        } else {
+            word += c;
+            in_word = true;
+        }
+    }
+    if (quote) throw std::invalid_argument("'" + text + "': a quote is not closed");
+    if (in_word) words.push_back(std::move(word));
+    return words;
+}
+
+std::string command_word(const std::string& word) {
+    bool has_single = word.find('\'') != std::string::npos;
+    bool has_double = word.find('"') != std::string::npos;
+    if ((has_single && has_double) || word.find('\n') != std::string::npos) return "";
+    if (!word.empty() && word.find_first_of(" \t;#'\"") == std::string::npos) return word;
+    return has_double ? "'" + word + "'" : "\"" + word + "\"";
+}
+
 bool is_window_command(const std::string& verb) {
     const CommandInfo* info = find_command(verb);
     return info && info->for_window;
@@ -241,7 +294,7 @@ std::vector<Command> parse_commands(std::string_view script) {
         std::string text = trim(current);
         current.clear();
         if (text.empty()) return;
-        std::vector<std::string> words = split_words(text);
+        std::vector<std::string> words = command_words(text);
         Command command;
         command.verb = words[0];
         command.args.assign(words.begin() + 1, words.end());
@@ -255,12 +308,20 @@ std::vector<Command> parse_commands(std::string_view script) {
         commands.push_back(std::move(command));
     };
     bool in_comment = false;
+    char quote = 0;  // ';' and '#' inside quotes are part of a word
     for (char c : script) {
         if (c == '\n') {
             in_comment = false;
+            quote = 0;
             flush();
         } else if (in_comment) {
             continue;
+        } else if (quote) {
+            if (c == quote) quote = 0;
+            current += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            current += c;
         } else if (c == '#') {
             in_comment = true;
         } else if (c == ';') {
@@ -285,18 +346,13 @@ std::string run_model_command(Model& model, const Command& command) {
         } else if (v == "seek") {
             model.seek(parse_u64_or_throw(a[0], "step number"));
         } else if (v == "focus") {
-            const Trace* trace = model.primary().trace();
-            uint64_t k = parse_u64_or_throw(a[0], "syscall index");
-            if (!trace) return "no machine: " + model.primary().error();
-            if (k >= trace->syscalls.size())
-                return "no syscall #" + a[0] + " in this run (it made " +
-                       std::to_string(trace->syscalls.size()) + ")";
-            model.seek(trace->syscalls[k].entry_step);
+            return focus_syscall(model, a[0]);
         } else if (v == "program") {
             if (!std::ifstream(a[0], std::ios::binary)) return a[0] + ": cannot read";
             Scenario s = model.scenario();
             s.user_program = a[0];
             s.user_args.assign(a.begin() + 1, a.end());
+            s.focus_index = -1;
             // A new program: what was set up for the last one's syscalls goes.
             s.injections.clear();
             s.edits.clear();

@@ -17,7 +17,8 @@
 //   tour-next | tour-prev | tour-answer N | tour-goto PAGE | tour-era E |
 //   tour-open FILE | tour-close | tour-browse [on|off]
 //
-// Commands are separated by ';' or newlines; '#' starts a comment.
+// Commands are separated by ';' or newlines; '#' starts a comment. A word in
+// '...' or "..." keeps its spaces, ';' and '#' (a path with a space in it).
 #pragma once
 #include <functional>
 #include <string>
@@ -50,6 +51,14 @@ std::vector<Command> parse_commands(std::string_view script);
 
 // Runs a model command. Returns "" on success or a one-line reason.
 std::string run_model_command(Model& model, const Command& command);
+
+// The words of a command: split at spaces; a word in '...' or "..." keeps its
+// spaces, without the quotes. Throws std::invalid_argument for an unclosed quote.
+std::vector<std::string> command_words(const std::string& text);
+
+// A word as a command must write it: as it is, or quoted when it holds a
+// space, ';', '#' or a quote ("" for a word holding both kinds of quote, or a newline).
+std::string command_word(const std::string& word);
 
 // True when the verb belongs to the window (theme, play, point...).
 bool is_window_command(const std::string& verb);

@@ -396,6 +396,7 @@ void Model::set_syscall(long nr) {
     Scenario s = scenario();
     if (primary_.ok() && s.syscall_nr == nr) return;
     s.syscall_nr = nr;
+    s.focus_index = -1;  // the first call of it is the focus
     // A different syscall is a different run: start it from the top.
     primary_.load(s);
     if (!primary_.ok()) set_status(primary_.error(), true);

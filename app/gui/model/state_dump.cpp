@@ -60,6 +60,7 @@ json scenario_json(const Scenario& s) {
             {"injections", injections},
             {"tampers", tampers},
             {"signal_action", std::string(signal_action_name(s.signal_action))},
+            {"focus_index", s.focus_index},
             {"program", s.user_program},
             {"args", s.user_args}};
 }
@@ -169,7 +170,9 @@ json dump_pane(const Pane& pane) {
                                        {"nr", r.nr},
                                        {"entry_step", r.entry_step},
                                        {"ret", r.has_ret ? json(r.ret) : json()},
-                                       {"exit", std::string(exit_kind_name(r.exit))}};
+                                       {"exit", std::string(exit_kind_name(r.exit))},
+                                       {"focus", r.is_focus},
+                                       {"unimplemented", r.unimplemented}};
     } else {
         out["shown_syscall_record"] = nullptr;
     }

@@ -75,7 +75,7 @@ void SyscallsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
                         std::to_string(r.entry_step) +
                         (r.is_focus ? "\nthe focus syscall (injections apply to it)" : "") +
                         (r.unimplemented ? "\nnot implemented: the kernel answered -ENOSYS" : "") +
-                        "\nclick to show it");
+                        "\nclick to show it and make it the focus");
             auto cell = [&](ImU32 color, const std::string& what) {
                 ImGui::TableNextColumn();
                 text(ahead ? with_alpha(color, 0.5f) : color, what);

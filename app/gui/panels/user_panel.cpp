@@ -78,7 +78,13 @@ void UserPanel::program_tab(UiContext& ctx, Pane& pane, bool disassembly) {
                          ImGui::GetContentRegionAvail(), id());
         return;
     }
-    const SourceLine* line = rip ? machine.line_for(rip) : nullptr;
+    // The vDSO has no source here: its function is named (Session::where)
+    // above the program's source, with no line marked.
+    const std::string vdso_tail = " (vDSO)";
+    bool in_vdso =
+        running_here && s.where.size() > vdso_tail.size() &&
+        s.where.compare(s.where.size() - vdso_tail.size(), vdso_tail.size(), vdso_tail) == 0;
+    const SourceLine* line = rip && !in_vdso ? machine.line_for(rip) : nullptr;
     std::string file;
     if (line) {
         file = line->file;
@@ -102,8 +108,12 @@ void UserPanel::program_tab(UiContext& ctx, Pane& pane, bool disassembly) {
     args.dim_current = !running_here;
     args.clickable_labels = false;
     ImGui::PushFont(ctx.fonts.small);
-    text(ctx.colors.text_dim,
-         running_here ? "running in ring 3" : "waiting in the kernel at the marked line");
+    text(in_vdso ? ctx.colors.ring3 : ctx.colors.text_dim,
+         in_vdso ? "in the vDSO, " + s.where.substr(0, s.where.size() - vdso_tail.size()) +
+                       ": no system call"
+         : running_here ? "running in ring 3"
+                        : "waiting in the kernel at the marked line");
+    ctx.mark("user-where");
     ImGui::PopFont();
     draw_source_view(ctx, source_, args, ImGui::GetContentRegionAvail());
 }

@@ -20,6 +20,7 @@
 #include "model/settings.h"
 #include "model/source.h"
 #include "options.h"
+#include "panels/program_browser.h"
 #include "slowpath/scenario_line.h"
 #include "slowpath/walkthrough.h"
 #include "ui/actions.h"
@@ -161,6 +162,7 @@ class App {
     PanelRegistry panels_;
     ControlsPanel* controls_ = nullptr;
     NarrationPanel* narration_ = nullptr;
+    ProgramBrowser program_browser_;    // "Open program" (program-browse)
     std::vector<std::string> dropped_;  // files dropped onto the window, opened next frame
     SourceCache sources_;
     Disassembler disassembler_;

@@ -158,6 +158,12 @@ std::string App::window_command(const Command& command) {
     const std::string& v = command.verb;
     const auto& a = command.args;
     if (v.rfind("tour-", 0) == 0) return narration_->command(command);
+    if (v.rfind("program-browse", 0) == 0) {
+        std::string error = program_browser_.command(command);
+        std::string pending = program_browser_.take_pending();
+        if (!pending.empty()) queue_command(pending);
+        return error;
+    }
     if (v == "table") return static_cast<TablePanel*>(panels_.find("table"))->command(command);
     auto arg_switch = [&](bool current) -> std::optional<bool> {
         return a.empty() ? std::optional<bool>(!current) : switch_value(a[0], current);
@@ -323,9 +329,10 @@ std::string App::open_file(const std::string& path) {
     if (text.str().compare(0, 4,
                            "\x7f"
                            "ELF") == 0) {
-        if (path.find_first_of(" \t;#") != std::string::npos)
-            return path + ": a program path with spaces, ';' or '#' cannot be opened yet";
-        queue_command("program " + path);
+        std::string word = command_word(path);
+        if (word.empty())
+            return path + ": a program path with both kinds of quote cannot be opened";
+        queue_command("program " + word);
         return "";
     }
     if (looks_like_scenario_file(text.str())) {

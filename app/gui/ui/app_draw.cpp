@@ -114,6 +114,10 @@ void App::draw_panels() {
         }
     }
     narration_->draw_browser(ctx);
+    if (program_browser_.open()) {
+        program_browser_.draw(ctx);
+        drawn_panels_.push_back("program-browser");
+    }
     if (auto* table = static_cast<TablePanel*>(panels_.find("table")); table->open()) {
         table->draw_window(ctx);
         drawn_panels_.push_back("table");
@@ -282,9 +286,10 @@ void App::draw_status_bar(UiContext& ctx, const Rect& r) {
     }
     std::string hint = "F1 help";
     const char* copy = "copy scenario";
+    const char* program = "open program...";
     float gap = ImGui::GetFontSize();
     float x = ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(hint.c_str()).x -
-              ImGui::CalcTextSize(copy).x - gap;
+              ImGui::CalcTextSize(copy).x - ImGui::CalcTextSize(program).x - 2 * gap;
     status_shown_.clear();
     if (!model_->status().empty()) {
         ImGui::SameLine(0, gap);
@@ -301,6 +306,11 @@ void App::draw_status_bar(UiContext& ctx, const Rect& r) {
     }
     ImGui::SameLine();
     if (x > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(x);
+    if (link(ctx, program, "##program-browse")) queue_command("program-browse");
+    ctx.mark("button:program-browse");
+    tooltip("run a program of your own: a static x86-64 ELF, with its arguments   [" +
+            shortcut_for("program-browse") + "]");
+    ImGui::SameLine(0, gap);
     if (link(ctx, copy, "##copy-scenario")) queue_command("copy-scenario");
     ctx.mark("button:copy-scenario");
     if (ImGui::IsItemHovered()) {

@@ -235,6 +235,7 @@ nlohmann::json App::dump_state() const {
     out["ui"]["tooltip"] = tooltip_shown_;
     out["ui"]["status_shown"] = status_shown_;
     out["ui"]["tabs"] = settings_.tabs;
+    out["program_browser"] = program_browser_.dump();
     if (window_) {
         double mx = 0, my = 0;
         glfwGetCursorPos(window_, &mx, &my);

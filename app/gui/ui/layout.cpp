@@ -61,11 +61,12 @@ void presenter_layout(Layout& layout, const Settings& settings, bool aside, floa
     float rest = body_w - stack_w - 2 * g;
     float tif_w = std::floor(rest * ratio(settings, "present.tif"));
     layout.slots["stack"] = {ImVec2(0, y_bottom), ImVec2(stack_w, bottom_h)};
-    layout.slots["tif"] = {ImVec2(stack_w + g, y_bottom), ImVec2(tif_w, bottom_h)};
+    // The run's lists share the flags' slot as tabs (the flags first): the
+    // other tab row has no room for two more labels at presenter sizes.
+    layout.slots["flags"] = {ImVec2(stack_w + g, y_bottom), ImVec2(tif_w, bottom_h)};
+    layout.groups["flags"] = {"tif", "syscalls", "tasks"};
     layout.slots["more"] = {ImVec2(stack_w + g + tif_w + g, y_bottom),
                             ImVec2(rest - tif_w, bottom_h)};
-    // No room for more tabs at presenter sizes: the syscall and task lists
-    // are in the grid's lists slot only.
     layout.groups["more"] = {"code", "regs", "user", "events"};
     layout.splitters.push_back(
         {"present.stack", {ImVec2(stack_w, y_bottom), ImVec2(g, bottom_h)}, true, body_w - 2 * g});

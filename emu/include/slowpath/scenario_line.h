@@ -3,6 +3,7 @@
 //   slowpath:rfc/getpid/SIGPENDING@exit/at=decision
 //
 // era, syscall, then any of: FLAG@entry, FLAG@exit, FLAG@now:STEP,
+// focus:N (the run's syscall #N is the one injections apply to),
 // tamper:REG=VALUE, signal:ignore|block, bad-pointer,
 // edit:STEP:TARGET=VALUE, and last the point shown: at=decision,
 // at=label:NAME or at=step:N (none: the focus syscall's SYSCALL

@@ -93,6 +93,11 @@ struct Scenario {
     bool stream_output = false;  // also write the program's stdout/stderr to ours as it runs
     std::vector<std::string> user_env;  // the program's environment, NAME=VALUE; empty by default
     bool vdso = true;  // map a vDSO into the program (false: Linux's vdso=0, no AT_SYSINFO_EHDR)
+    // >= 0: the focus syscall (the one injections at entry and exit, and
+    // tampers, apply to) is the run's syscall #focus_index, counted from 0 in
+    // the order they were made; -1: the first one numbered syscall_nr (for
+    // the demo, the one at its focus_syscall label).
+    int focus_index = -1;
 };
 
 class SessionImpl;
