@@ -123,6 +123,18 @@ GuestImage GuestImage::load_bytes(const void* data, size_t size, const std::stri
     return from_elf(e.elf, name);
 }
 
+// __ex_table: pairs of absolute addresses (struct exception_table_entry).
+static void read_ex_table(Elf_Scn* scn, const std::string& path, std::vector<ExTableEntry>& out) {
+    Elf_Data* d = elf_getdata(scn, nullptr);
+    if (!d || !d->d_buf) fail(path, "unreadable __ex_table");
+    for (size_t k = 0; k + 16 <= d->d_size; k += 16) {
+        ExTableEntry e;
+        std::memcpy(&e.insn, static_cast<const char*>(d->d_buf) + k, 8);
+        std::memcpy(&e.fixup, static_cast<const char*>(d->d_buf) + k + 8, 8);
+        out.push_back(e);
+    }
+}
+
 GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
     GuestImage img;
     img.path_ = path;
@@ -195,17 +207,8 @@ GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
                 img.notes_.push_back({n.addr, n.kind, n.arg});
             }
         }
-        if (sname == "__ex_table" && sh.sh_type == SHT_PROGBITS) {
-            // Pairs of absolute addresses (struct exception_table_entry).
-            Elf_Data* d = elf_getdata(scn, nullptr);
-            if (!d || !d->d_buf) fail(path, "unreadable __ex_table");
-            for (size_t k = 0; k + 16 <= d->d_size; k += 16) {
-                ExTableEntry e;
-                std::memcpy(&e.insn, static_cast<const char*>(d->d_buf) + k, 8);
-                std::memcpy(&e.fixup, static_cast<const char*>(d->d_buf) + k + 8, 8);
-                img.ex_table_.push_back(e);
-            }
-        }
+        if (sname == "__ex_table" && sh.sh_type == SHT_PROGBITS)
+            read_ex_table(scn, path, img.ex_table_);
     }
     for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;

@@ -397,7 +397,7 @@ TEST(GuiInput, TourChoicesWrapInsideThePanel) {
     for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
         if (pages[i].asks) ask = i;
     ASSERT_LT(ask, pages.size());
-    LiveApp app({"--walkthrough", file, "--size", "1280x720"}, "1280x720");
+    LiveApp app({"--walkthrough", file}, "1280x720");
     ASSERT_TRUE(app.ready()) << app.error();
     json s = app.settle();
     app.tap("Next", static_cast<int>(ask), 10);  // PageDown
