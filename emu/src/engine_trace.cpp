@@ -155,7 +155,10 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
     AddrInfo info;
     if (addr >= SP_KERNEL_BASE && addr < SP_USER_BASE) {
         if (const Symbol* s = kernel_->symbol_at(addr)) {
-            if (addr >= entry_text_.first && addr < entry_text_.second)
+            // Entry-code labels, and the exception table's named fixup
+            // targets (bad_from_user, ...): both are places a route passes.
+            if ((addr >= entry_text_.first && addr < entry_text_.second) ||
+                kernel_->is_fixup_target(addr))
                 info.label = s;
             else if (s->is_function)
                 info.function = s;

@@ -123,6 +123,18 @@ GuestImage GuestImage::load_bytes(const void* data, size_t size, const std::stri
     return from_elf(e.elf, name);
 }
 
+// __ex_table: pairs of absolute addresses (struct exception_table_entry).
+static void read_ex_table(Elf_Scn* scn, const std::string& path, std::vector<ExTableEntry>& out) {
+    Elf_Data* d = elf_getdata(scn, nullptr);
+    if (!d || !d->d_buf) fail(path, "unreadable __ex_table");
+    for (size_t k = 0; k + 16 <= d->d_size; k += 16) {
+        ExTableEntry e;
+        std::memcpy(&e.insn, static_cast<const char*>(d->d_buf) + k, 8);
+        std::memcpy(&e.fixup, static_cast<const char*>(d->d_buf) + k + 8, 8);
+        out.push_back(e);
+    }
+}
+
 GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
     GuestImage img;
     img.path_ = path;
@@ -195,6 +207,8 @@ GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
                 img.notes_.push_back({n.addr, n.kind, n.arg});
             }
         }
+        if (sname == "__ex_table" && sh.sh_type == SHT_PROGBITS)
+            read_ex_table(scn, path, img.ex_table_);
     }
     for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn)) {
         GElf_Shdr sh;
@@ -229,6 +243,8 @@ GuestImage GuestImage::from_elf(Elf* elf, const std::string& path) {
         if (a.is_global != b.is_global) return a.is_global;
         return a.name < b.name;
     });
+    std::sort(img.ex_table_.begin(), img.ex_table_.end(),
+              [](const ExTableEntry& a, const ExTableEntry& b) { return a.fixup < b.fixup; });
     std::sort(img.notes_.begin(), img.notes_.end(),
               [](const Note& a, const Note& b) { return a.addr < b.addr; });
     load_dwarf(elf, img.lines_, img.params_);
@@ -245,6 +261,20 @@ const Symbol* GuestImage::symbol_named(const std::string& name) const {
     for (const auto& s : symbols_)
         if (s.name == name && (!found || (s.is_global && !found->is_global))) found = &s;
     return found;
+}
+
+bool GuestImage::is_fixup_target(uint64_t addr) const {
+    auto it = std::lower_bound(ex_table_.begin(), ex_table_.end(), addr,
+                               [](const ExTableEntry& e, uint64_t a) { return e.fixup < a; });
+    return it != ex_table_.end() && it->fixup == addr;
+}
+
+std::vector<std::string> GuestImage::fixup_names() const {
+    std::vector<std::string> names;
+    for (const ExTableEntry& e : ex_table_)
+        if (const Symbol* s = symbol_at(e.fixup); s && (names.empty() || names.back() != s->name))
+            names.push_back(s->name);
+    return names;
 }
 
 const Symbol* GuestImage::symbol_at(uint64_t addr) const {
@@ -284,6 +314,11 @@ const SourceLine* GuestImage::line_for(uint64_t addr) const {
     if (it == lines_.begin()) return nullptr;
     --it;
     if (addr - it->addr > 0x400) return nullptr;
+    // A fixup stub (inline assembly pushed into .fixup) has no lines of its
+    // own: the nearest line below belongs to whatever .text ends with.
+    if (const Symbol* s = symbol_containing(addr);
+        s && it->addr < s->addr && is_fixup_target(s->addr))
+        return nullptr;
     return &*it;
 }
 

@@ -322,6 +322,10 @@ KernelStackView Session::kernel_stack() const {
     // The CPU's frame of a fault taken in the kernel, named as a lesson names it.
     if (machine().cpu().cpl == 0)
         label_exception_frames(view, named_frames_at(machine(), trace(), step(), pt_regs()));
+    // Where the saved rip leads, by name: the faulting instruction, or the
+    // fixup target (bad_from_user) once the exception table rewrote it.
+    for (StackWord& w : view.words)
+        if (w.label == "exception frame: rip") w.label += " -> " + machine().describe(w.value);
     return view;
 }
 

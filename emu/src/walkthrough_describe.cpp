@@ -237,6 +237,13 @@ std::string Step::describe() const {
                    (expectations.size() == 1 ? "" : "s");
         case StepKind::Shoot:
             return "shoot " + text;
+        case StepKind::View: {
+            std::vector<std::string> t;
+            if (view.presenter) t.push_back(*view.presenter ? "presenter" : "no presenter");
+            if (view.compare) t.push_back(*view.compare ? "compare" : "no compare");
+            if (view.panels) t.push_back("panels " + join(*view.panels));
+            return "view: " + (t.empty() ? std::string("as it is") : join(t));
+        }
         case StepKind::Compare: {
             if (compare.off) return "compare off";
             auto side = [](const CompareSide& c) {
@@ -316,6 +323,8 @@ std::string walkthrough_vocabulary(const LoadOptions& options) {
         line(name + " labels", std::vector<std::string>(s.labels.begin(), s.labels.end()));
         line(name + " C functions",
              std::vector<std::string>(s.functions.begin(), s.functions.end()));
+        line(name + " exception-table fixup targets (labels)",
+             std::vector<std::string>(s.fixups.begin(), s.fixups.end()));
     }
     const auto& user = era_symbols(Era::V3_13, options.use_kernel_symbols).user;
     line("the demo program's symbols", std::vector<std::string>(user.begin(), user.end()));

@@ -45,6 +45,7 @@ struct EraSymbols {
     std::set<std::string> labels;     // entry-code labels
     std::set<std::string> functions;  // C functions
     std::set<std::string> user;       // the demo program's symbols
+    std::set<std::string> fixups;     // named exception-table fixup targets (labels too)
 };
 
 // From the era's kernel ELF and the demo's when `use_kernel` and they load,
@@ -193,6 +194,7 @@ class Parser {
     Era era_ = Era::V3_13;  // the era the run is in at this step (names are checked against it)
     // After a compare step: the right side's era (names under `right:`).
     std::optional<Era> compare_right_era_;
+    bool in_compare_side_ = false;  // parsing a compare side's setup (it may choose an era)
     Expectation::Side side_ = Expectation::Side::Both;  // the left:/right: block being read
 };
 

@@ -47,6 +47,8 @@ std::string_view step_kind_name(StepKind kind) {
             return "shoot";
         case StepKind::Compare:
             return "compare";
+        case StepKind::View:
+            return "view";
     }
     return "?";
 }
@@ -166,6 +168,7 @@ EraSymbols builtin_symbols(Era era) {
         s.labels.emplace(name);
     for (std::string_view name : era_symbol_names(era, EraSymbolKind::Function))
         s.functions.emplace(name);
+    s.fixups = {"bad_from_user", "bad_to_user", "bad_get_user", "bad_put_user"};
     s.user = {"_start", "main", "focus_call", "focus_syscall", "__restore_rt", "on_sigusr1"};
     return s;
 }
@@ -194,9 +197,11 @@ const EraSymbols& era_symbols(Era era, bool use_kernel) {
                 else if (sym.is_function)
                     from_elf.functions.insert(sym.name);
             }
+            for (const std::string& name : image.fixup_names()) from_elf.fixups.insert(name);
             if (!from_elf.labels.empty()) {
                 s.labels = std::move(from_elf.labels);
                 s.functions = std::move(from_elf.functions);
+                s.fixups = std::move(from_elf.fixups);
             }
         } catch (const LoadError&) {
             // No kernel image yet, or a broken one: its names are dropped and

@@ -40,6 +40,34 @@ static std::optional<size_t> unbalanced_italic(const std::string& s) {
     return open;
 }
 
+// Where a `**` on this line has no partner (outside code): its offset.
+static std::optional<size_t> unbalanced_bold(const std::string& s) {
+    std::optional<size_t> open;
+    for (size_t i = 0; i < s.size(); i++) {
+        if (s[i] == '`') {
+            size_t end = s.find('`', i + 1);
+            if (end == std::string::npos) break;
+            i = end;
+            continue;
+        }
+        if (s.compare(i, 2, "**") != 0) continue;
+        open = open ? std::nullopt : std::optional<size_t>(i);
+        i++;
+    }
+    return open;
+}
+
+// Where a backtick on this line has no partner: its offset.
+static std::optional<size_t> unbalanced_code(const std::string& s) {
+    for (size_t i = 0; i < s.size(); i++) {
+        if (s[i] != '`') continue;
+        size_t end = s.find('`', i + 1);
+        if (end == std::string::npos) return i;
+        i = end;
+    }
+    return std::nullopt;
+}
+
 static std::vector<NarrationSpan> parse_spans(const std::string& s) {
     std::vector<NarrationSpan> spans;
     NarrationSpan cur;
@@ -132,10 +160,22 @@ std::optional<NarrationProblem> check_narration(const std::string& text) {
         size_t start = raw.find_first_not_of(' ');
         if (start == std::string::npos) continue;
         size_t body = raw.compare(start, 2, "* ") == 0 ? start + 2 : start;
-        if (auto at = unbalanced_italic(raw.substr(body)))
-            return NarrationProblem{line, static_cast<int>(body + *at),
-                                    "unbalanced '*': *italic* needs a closing '*' on the same "
-                                    "line (a '*' with a space on each side is text)"};
+        // Markup is per line: a marker whose partner is on another line
+        // would be shown as it is, so it is refused, the first on the line.
+        const std::string rest = raw.substr(body);
+        std::optional<NarrationProblem> first;
+        auto consider = [&](std::optional<size_t> at, const char* message) {
+            if (at && (!first || static_cast<int>(body + *at) < first->column))
+                first = NarrationProblem{line, static_cast<int>(body + *at), message};
+        };
+        consider(unbalanced_code(rest),
+                 "unbalanced '`': `code` needs a closing '`' on the same line");
+        consider(unbalanced_bold(rest),
+                 "unbalanced '**': **bold** needs a closing '**' on the same line");
+        consider(unbalanced_italic(rest),
+                 "unbalanced '*': *italic* needs a closing '*' on the same "
+                 "line (a '*' with a space on each side is text)");
+        if (first) return first;
     }
     return std::nullopt;
 }

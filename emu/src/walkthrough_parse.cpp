@@ -20,8 +20,8 @@ std::vector<YAML::Node> one_or_many(const YAML::Node& n) {
 }
 
 namespace {
-const char* const kStepKinds[] = {"setup", "move",   "say",   "point",
-                                  "ask",   "expect", "shoot", "compare"};
+const char* const kStepKinds[] = {"setup",  "move",  "say",     "point", "ask",
+                                  "expect", "shoot", "compare", "view"};
 }  // namespace
 
 const std::vector<std::string>& Parser::step_kinds() {
@@ -234,7 +234,7 @@ std::optional<int> Parser::flag(const YAML::Node& n, bool must_inject) {
 
 bool Parser::label(const YAML::Node& n, const std::string& name) {
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
-    if (s.labels.count(name)) return true;
+    if (s.labels.count(name) || s.fixups.count(name)) return true;
     std::string why =
         s.functions.count(name) ? " (" + name + " is a C function: use `to: call`)" : "";
     error(n, "unknown label '" + name + "' in the " + std::string(era_info(era_).name) +
@@ -253,7 +253,7 @@ bool Parser::function(const YAML::Node& n, const std::string& name) {
 
 bool Parser::symbol(const YAML::Node& n, const std::string& name, bool user_too) {
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
-    if (s.labels.count(name) || s.functions.count(name)) return true;
+    if (s.labels.count(name) || s.functions.count(name) || s.fixups.count(name)) return true;
     if (user_too && s.user.count(name)) return true;
     error(n, "unknown label or function '" + name + "' in the " + std::string(era_info(era_).name) +
                  " kernel" + (user_too ? " or the demo program" : ""));
@@ -273,7 +273,8 @@ bool Parser::symbol_value(const YAML::Node& n, const std::string& text, ValueTes
     if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
         return false;
     const EraSymbols& s = era_symbols(era_, options_.use_kernel_symbols);
-    if (!s.labels.count(name) && !s.functions.count(name) && !s.user.count(name)) {
+    if (!s.labels.count(name) && !s.functions.count(name) && !s.user.count(name) &&
+        !s.fixups.count(name)) {
         error(n, "unknown symbol '" + name + "' (not a number, nor a kernel or demo symbol)");
         t.symbol = "?";
         return true;
@@ -529,6 +530,14 @@ std::optional<Step> Parser::step(const YAML::Node& n) {
             break;
         case StepKind::Compare:
             parsed = compare(v, st.compare);
+            break;
+        case StepKind::View:
+            if (v.IsMap() && v["size"]) {
+                error(v["size"], "size is the lesson's: give it in the header's view");
+                parsed = false;
+            } else {
+                view(v, st.view);
+            }
             break;
         case StepKind::Shoot: {
             const YAML::Node file = v.IsMap() ? v["file"] : v;

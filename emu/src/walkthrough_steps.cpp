@@ -58,7 +58,7 @@ const std::vector<std::string>& Parser::compare_keys() {
 }
 
 const std::vector<std::string>& Parser::view_keys() {
-    static const std::vector<std::string> keys = {"size", "presenter", "compare"};
+    static const std::vector<std::string> keys = {"size", "presenter", "compare", "panels"};
     return keys;
 }
 
@@ -80,8 +80,11 @@ bool Parser::setup_restart(const YAML::Node& n, SetupStep& out) {
 }
 
 bool Parser::setup_era(const YAML::Node& n, SetupStep& out) {
-    if (eras_.size() > 1) {
-        error(n["era"], "this walkthrough runs once per era (eras:); a step cannot choose the era");
+    // A compare side may: it is the other machine, the lesson's era goes on.
+    if (eras_.size() > 1 && !in_compare_side_) {
+        error(n["era"],
+              "this walkthrough runs once per era (eras:); a step cannot choose the era (a "
+              "compare side can)");
         return false;
     }
     auto e = era_name(for_era(n["era"]));
@@ -259,7 +262,10 @@ bool Parser::compare_side(const YAML::Node& raw, CompareSide& out) {
     }
     // Each side starts from the header's program: {} is the program as it is.
     if (n.size() == 0) return true;
-    if (!setup(n, out.setup)) return false;
+    in_compare_side_ = true;
+    const bool parsed = setup(n, out.setup);
+    in_compare_side_ = false;
+    if (!parsed) return false;
     if (out.setup.acts_now() || out.setup.ghost) {
         error(n, "a compare side is a scenario: inject at entry or exit, no edit, no ghost");
         return false;
@@ -283,6 +289,23 @@ void Parser::view(const YAML::Node& n, ViewSettings& out) {
     }
     optional_field(n, "presenter", "presenter", &Parser::boolean, out.presenter);
     optional_field(n, "compare", "compare", &Parser::boolean, out.compare);
+    if (n["panels"]) {
+        std::vector<std::string> names;
+        for (const YAML::Node& item : one_or_many(n["panels"])) {
+            auto name = text(item, "panels");
+            if (!name) continue;
+            const auto& known = walkthrough_panels();
+            if (std::find(known.begin(), known.end(), *name) == known.end()) {
+                std::string list;
+                for (std::string_view k : known)
+                    list += (list.empty() ? "" : ", ") + std::string(k);
+                error(item, "unknown panel '" + *name + "' (expected one of: " + list + ")");
+                continue;
+            }
+            names.push_back(*name);
+        }
+        out.panels = std::move(names);
+    }
 }
 
 bool Parser::move(const YAML::Node& raw, MoveStep& out) {
@@ -519,3 +542,28 @@ bool Parser::ask(const YAML::Node& n, Question& out) {
 }
 
 }  // namespace slowpath::walkthrough_detail
+
+namespace slowpath {
+
+ViewSettings ViewSettings::with(const ViewSettings& later) const {
+    ViewSettings out = *this;
+    if (later.width > 0) {
+        out.width = later.width;
+        out.height = later.height;
+    }
+    if (later.presenter) out.presenter = later.presenter;
+    if (later.compare) out.compare = later.compare;
+    if (later.panels) out.panels = later.panels;
+    return out;
+}
+
+ViewSettings Walkthrough::view_at(size_t plan, size_t step) const {
+    ViewSettings out = view;
+    if (plan >= plans.size()) return out;
+    const std::vector<Step>& steps = plans[plan].steps;
+    for (size_t i = 0; i <= step && i < steps.size(); i++)
+        if (steps[i].kind == StepKind::View && !steps[i].skipped) out = out.with(steps[i].view);
+    return out;
+}
+
+}  // namespace slowpath

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -697,6 +698,60 @@ TEST(GuiTour, LessonViewComparesTheOtherEra) {
     EXPECT_NE(r.state["compare_panes"][0]["decision"]["why"].get<std::string>().find(
                   "syscall_exit_slowpath"),
               std::string::npos);
+    std::remove(path.c_str());
+}
+
+// `view: {panels}` lays out only the lesson's panels (their neighbours take the
+// room), and a view step changes them from its page on: in the tour's first
+// page and at the end of an unattended handout, as the app's dump says.
+TEST(GuiTour, LessonAndPageViewChooseThePanels) {
+    std::string path = testing::TempDir() + "view_panels_" + std::to_string(getpid()) + ".yaml";
+    {
+        std::ofstream out(path);
+        out << "title: panels\nera: v3.13\nprogram: {syscall: getpid}\n"
+               "view: {panels: [path, stack]}\nsteps:\n"
+               "  - move: {to: focus}\n  - say: The graph and the stack only.\n"
+               "  - move: {to: decision}\n  - view: {panels: [code, regs]}\n"
+               "  - say: Now the code and the registers.\n";
+    }
+    auto rect_of = [](const json& d, const std::string& id) {
+        for (const json& p : d["ui"]["panels"])
+            if (p["id"] == id) return p["rect"];
+        return json();
+    };
+    AppRun first = run_app({"--walkthrough", path});
+    ASSERT_EQ(first.status, 0) << first.err;
+    ASSERT_EQ(first.state["tour"]["page"], 0);
+    std::set<std::string> shown = drawn_panels(first.state);
+    EXPECT_TRUE(shown.count("path") && shown.count("stack") && shown.count("narration"))
+        << first.state["ui"]["panels"];
+    for (const char* hidden : {"code", "regs", "tif", "user", "events"})
+        EXPECT_FALSE(shown.count(hidden)) << hidden << " shown";
+    // The tab group's room went to the stack: as wide as the graph above it.
+    json graph = rect_of(first.state, "path"), stack = rect_of(first.state, "stack");
+    ASSERT_TRUE(graph.is_array() && stack.is_array());
+    EXPECT_NEAR(stack[2].get<float>(), graph[2].get<float>(), 1.0f);
+    EXPECT_GT(stack[1].get<float>(), graph[1].get<float>());
+
+    std::string dir = testing::TempDir() + "view_panels_handout_" + std::to_string(getpid());
+    AppRun last = run_app({"--walkthrough", path, "--handout", dir});
+    ASSERT_EQ(last.status, 0) << last.err;
+    EXPECT_EQ(last.state["tour"]["page"].get<size_t>() + 1, last.state["tour"]["pages"]);
+    shown = drawn_panels(last.state);
+    for (const char* hidden : {"path", "stack", "tif", "user", "events"})
+        EXPECT_FALSE(shown.count(hidden)) << hidden << " shown on the last page";
+    EXPECT_TRUE(shown.count("code") || shown.count("regs")) << last.state["ui"]["panels"];
+    // Two tabs left of five, and the graph's room is theirs: they fill the body.
+    const json& items = last.state["ui"]["items"];
+    EXPECT_TRUE(items.contains("tab:code") && items.contains("tab:regs"));
+    EXPECT_FALSE(items.contains("tab:tif") || items.contains("tab:user"));
+    size_t pictures = 0;  // the handout's pages, each a real picture
+    for (const auto& f : std::filesystem::directory_iterator(dir))
+        if (f.path().extension() == ".png") {
+            expect_real_png(f.path().string());
+            pictures++;
+        }
+    EXPECT_EQ(pictures, last.state["tour"]["pages"].get<size_t>());
     std::remove(path.c_str());
 }
 

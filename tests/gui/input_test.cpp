@@ -385,6 +385,53 @@ uint64_t distance(uint64_t a, uint64_t b) {
     return a > b ? a - b : b - a;
 }
 
+// A question's choices wrap inside the tour panel instead of running past its
+// edge: lesson 14's long choices, in a 1280x720 window, lie within the
+// narration panel's rectangle, one below the other, and the longest takes
+// more than one line.
+TEST(GuiInput, TourChoicesWrapInsideThePanel) {
+    std::string file = std::string(SLOWPATH_WALKTHROUGHS) + "/14-bad-pointer-fixup.yaml";
+    Walkthrough w = load_walkthrough(file);
+    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
+    size_t ask = pages.size();
+    for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
+        if (pages[i].asks) ask = i;
+    ASSERT_LT(ask, pages.size());
+    LiveApp app({"--walkthrough", file}, "1280x720");
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.settle();
+    app.tap("Next", static_cast<int>(ask), 10);  // PageDown
+    s = app.wait_for([&](const json& d) { return d["tour"]["page"].get<size_t>() == ask; }, 8.0);
+    ASSERT_EQ(s["tour"]["page"].get<size_t>(), ask);
+    ASSERT_TRUE(s["tour"]["awaiting_answer"].get<bool>());
+    s = app.settle();
+    json panel;
+    for (const json& p : s["ui"]["panels"])
+        if (p["id"] == "narration") panel = p["rect"];
+    ASSERT_TRUE(panel.is_array()) << s["ui"]["panels"];
+    const float left = panel[0].get<float>(), right = left + panel[2].get<float>();
+    const float top = panel[1].get<float>(), bottom = top + panel[3].get<float>();
+    float tallest = 0, shortest = 1e9f, last_bottom = 0;
+    for (int i = 1; i <= 3; i++) {
+        const json& r = item(s, "choice:" + std::to_string(i));
+        ASSERT_TRUE(r.is_array()) << "choice " << i << " not drawn";
+        const float x = r[0].get<float>(), y = r[1].get<float>();
+        const float rw = r[2].get<float>(), rh = r[3].get<float>();
+        EXPECT_GE(x, left) << "choice " << i << " starts left of the panel";
+        EXPECT_LE(x + rw, right) << "choice " << i << " runs past the panel's right edge";
+        EXPECT_GE(y, top);
+        EXPECT_LE(y + rh, bottom) << "choice " << i << " below the panel";
+        EXPECT_GE(y, last_bottom) << "choice " << i << " overlaps the one above";
+        last_bottom = y + rh;
+        tallest = std::max(tallest, rh);
+        shortest = std::min(shortest, rh);
+    }
+    // The long second choice wrapped: its button is taller than a one-line one.
+    EXPECT_GT(tallest, shortest * 1.4f) << "no choice wrapped (tallest " << tallest << ")";
+    json q = app.quit();
+    ASSERT_TRUE(q.is_object());
+}
+
 }  // namespace
 
 // The timeline: a click on the program strip seeks to the step under the

@@ -355,9 +355,11 @@ TEST(NamedFrames, StackViewHeadsTheExceptionFrame) {
         named++;
         EXPECT_GE(w.addr, head.low);
         EXPECT_LT(w.addr, head.high);
-        if (w.label == "exception frame: rip") {
+        if (w.label.rfind("exception frame: rip", 0) == 0) {
             EXPECT_EQ(w.addr, rip_slot);
             EXPECT_EQ(w.value, fault->a[3]) << "the faulting instruction";
+            EXPECT_EQ(w.label, "exception frame: rip -> " + s.machine().describe(fault->a[3]));
+            EXPECT_NE(w.label.find("-> copy_from_user+0x"), std::string::npos) << "named";
         }
         if (w.label == "exception frame: cs") EXPECT_EQ(w.value, uint64_t(SP_KERNEL_CS));
     }

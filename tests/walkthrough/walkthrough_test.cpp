@@ -69,7 +69,7 @@ TEST(WalkthroughLoad, UnknownStepKind) {
     EXPECT_EQ(
         problems("unknown-step.yaml"),
         Lines{"6:5: unknown step kind 'dance' (expected one of: setup, move, say, point, ask, "
-              "expect, shoot, compare)"});
+              "expect, shoot, compare, view)"});
 }
 
 TEST(WalkthroughLoad, BadFlagName) {
@@ -178,7 +178,7 @@ TEST(WalkthroughLoad, SmallerMistakes) {
     EXPECT_EQ(parse_problems("title: t\neras: [v3.13, rfc]\nprogram: {syscall: getpid}\nsteps:\n"
                              "  - setup: {era: rfc}\n"),
               Lines{"test.yaml:5:18: this walkthrough runs once per era (eras:); a step cannot "
-                    "choose the era"});
+                    "choose the era (a compare side can)"});
 }
 
 // ---- plans, eras, values ------------------------------------------------------------
@@ -314,6 +314,50 @@ steps:
                      "test.yaml:10:13: unbalanced '*': *italic* needs a closing '*' on the same "
                      "line (a '*' with a space on each side is text)",
                      "test.yaml:11:69: unbalanced '*': *italic* needs a closing '*' on the same "
+                     "line (a '*' with a space on each side is text)"}));
+}
+
+TEST(Narration, BoldAndCodeAcrossALineBreakAreRefusedWithLineAndColumn) {
+    // Markup is per line: a pair split by a line break is not rendered.
+    auto lines = parse_narration("a **bold\nword** here");
+    ASSERT_EQ(lines.size(), 2u);
+    ASSERT_EQ(lines[0].spans.size(), 1u);
+    EXPECT_EQ(lines[0].spans[0].text, "a **bold");  // shown as typed: so refused
+    EXPECT_FALSE(check_narration("**a** and `**` and `b` **c**\n* bullet **d**"));
+    auto bold = check_narration("fine\nthe **bold\nword** here");
+    ASSERT_TRUE(bold);
+    EXPECT_EQ(bold->line, 1);
+    EXPECT_EQ(bold->column, 4);
+    EXPECT_NE(bold->message.find("'**'"), std::string::npos);
+    auto code = check_narration("  `regs->ip\n  is` here");
+    ASSERT_TRUE(code);
+    EXPECT_EQ(code->line, 0);
+    EXPECT_EQ(code->column, 2);
+    EXPECT_NE(code->message.find("'`'"), std::string::npos);
+    // The first marker on the line is the one named.
+    auto first = check_narration("x *i and **b");
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->column, 2);
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+steps:
+  - say: |
+      First line, **bold
+      across** two lines.
+  - say: "a `code"
+  - ask: {question: q, choices: [a, b], answer: a, explain: {b: "no **way"}}
+  - say: |
+      *italic
+      across* two lines.
+)"),
+              (Lines{"test.yaml:7:19: unbalanced '**': **bold** needs a closing '**' on the "
+                     "same line",
+                     "test.yaml:9:13: unbalanced '`': `code` needs a closing '`' on the same line",
+                     "test.yaml:10:69: unbalanced '**': **bold** needs a closing '**' on the "
+                     "same line",
+                     "test.yaml:12:7: unbalanced '*': *italic* needs a closing '*' on the same "
                      "line (a '*' with a space on each side is text)"}));
 }
 
@@ -708,6 +752,49 @@ steps:
     EXPECT_TRUE(steps[4].compare.off);
 }
 
+// `view: {panels}` and view steps: the view in force at each step is the
+// header's with every view step so far on top; a view step takes no size.
+TEST(WalkthroughLoad, PanelsAndAViewStepPerPage) {
+    Walkthrough w = parse(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+view: {size: 1280x720, panels: [path, stack]}
+steps:
+  - move: {to: focus}
+  - say: one
+  - view: {panels: [code, regs], presenter: true}
+  - say: two
+  - view: {panels: stack}
+)");
+    const auto& steps = w.plans[0].steps;
+    ASSERT_EQ(steps.size(), 5u);
+    EXPECT_EQ(steps[2].kind, StepKind::View);
+    EXPECT_EQ(steps[2].describe(), "view: presenter, panels code, regs");
+    EXPECT_EQ(w.view_at(0, 1).panels, (std::vector<std::string>{"path", "stack"}));
+    EXPECT_FALSE(w.view_at(0, 1).presenter);
+    ViewSettings second = w.view_at(0, 3);
+    EXPECT_EQ(second.panels, (std::vector<std::string>{"code", "regs"}));
+    EXPECT_EQ(second.presenter, true);
+    EXPECT_EQ(second.width, 1280);  // the header's size stays
+    EXPECT_EQ(w.view_at(0, 4).panels, (std::vector<std::string>{"stack"}));
+    EXPECT_EQ(w.view_at(0, 4).presenter, true);
+    EXPECT_EQ(parse_problems(R"(
+title: t
+era: v3.13
+program: {syscall: getpid}
+view: {panels: [path, graph]}
+steps:
+  - view: {size: 800x600}
+  - view: {panels: [regs], zoom: 2}
+)"),
+              (Lines{"test.yaml:5:23: unknown panel 'graph' (expected one of: controls, code, "
+                     "path, stack, regs, tif, user, events, compare, narration)",
+                     "test.yaml:7:18: size is the lesson's: give it in the header's view",
+                     "test.yaml:8:28: unknown key 'zoom' in view (expected one of: size, "
+                     "presenter, compare, panels)"}));
+}
+
 TEST(WalkthroughLoad, CompareGhostViewAndAskShotProblems) {
     EXPECT_EQ(
         parse_problems(R"(
@@ -728,7 +815,7 @@ steps:
 )"),
         (Lines{
             "test.yaml:5:19: unknown key 'zoom' in view (expected one of: size, presenter, "
-            "compare)",
+            "compare, panels)",
             "test.yaml:7:14: 'left' judges one side of a comparison: put a compare step "
             "before it",
             "test.yaml:8:14: compare is missing 'right'",
@@ -783,6 +870,56 @@ steps:
     ASSERT_EQ(results[3].checks.size(), 2u);
     EXPECT_EQ(results[3].checks[0].what.rfind("left: ", 0), 0u);
     EXPECT_EQ(results[3].checks[1].what.rfind("right: ", 0), 0u);
+}
+
+// In a lesson that runs once per era, a compare side may still choose its era: the
+// left side is the plan's era, the right the one it names (an era map: per plan).
+TEST(WalkRunner, CompareSidesChooseTheirEraInAMultiEraLesson) {
+    // v3.13's plan: itself against modern; the RFC's plan: modern against v3.13.
+    const char* text = R"(
+title: t
+eras: [v3.13, rfc]
+program: {syscall: getpid}
+steps:
+  - compare:
+      left: {era: {v3.13: v3.13, rfc: modern}}
+      right: {era: {v3.13: modern, rfc: v3.13}}
+  - move: {to: decision}
+  - expect:
+      left: {route: {contains: {v3.13: [system_call_fastpath], rfc: [entry_SYSCALL_64]}}}
+      right: {route: {contains: {v3.13: [entry_SYSCALL_64], rfc: [system_call_fastpath]}}}
+      exit: sysret
+)";
+    Walkthrough w = parse(text);
+    ASSERT_EQ(w.plans.size(), 2u);
+    const char* left_era[] = {"v3.13/getpid", "modern/getpid"};
+    const char* right_era[] = {"modern/getpid", "v3.13/getpid"};
+    for (size_t plan = 0; plan < 2; plan++) {
+        WalkRunner runner(w, plan);
+        auto results = runner.run_all();
+        ASSERT_EQ(results.size(), 3u);
+        EXPECT_EQ(runner.side_caption(false), left_era[plan]);
+        EXPECT_EQ(runner.side_caption(true), right_era[plan]);
+        // Two different kernels ran: their decisions lie at different steps.
+        EXPECT_NE(results[1].machine_step, results[1].right_machine_step);
+        ASSERT_EQ(results[2].checks.size(), 4u);
+        for (const auto& c : results[2].checks) EXPECT_TRUE(c.passed) << c.what << ": " << c.detail;
+    }
+    // A step outside a compare side still cannot choose the era, and names under right:
+    // are the right side's era's.
+    EXPECT_EQ(parse_problems(R"(
+title: t
+eras: [v3.13, rfc]
+program: {syscall: getpid}
+steps:
+  - compare: {left: {}, right: {era: modern}}
+  - expect: {right: {route: {contains: [sysret_check]}}}
+  - setup: {era: modern}
+)"),
+              (Lines{"test.yaml:7:41: unknown label or function 'sysret_check' in the modern "
+                     "kernel",
+                     "test.yaml:8:18: this walkthrough runs once per era (eras:); a step cannot "
+                     "choose the era (a compare side can)"}));
 }
 
 TEST(WalkRunner, GhostKeepsTheLastScenesRoute) {

@@ -248,7 +248,11 @@ void NarrationPanel::after_move(const std::string& error) {
     if (session) {
         bool new_trace = tour_->run_revision() != shown_revision_;
         Session* right = tour_->right_session();
-        const ViewSettings& view = tour_->walkthrough().view;
+        // The header's view, as the page's view steps change it.
+        const TourPage& page = tour_->current();
+        const ViewSettings view = tour_->walkthrough().view_at(
+            tour_->era_index(), page.end > page.begin ? page.end - 1 : page.begin);
+        app_.apply_page_view(view);
         if (right && view.compare.value_or(true)) {
             // A compare step: its two sides in the compare view's columns.
             app_.model().show_comparison(*session, *right, new_trace, tour_->side_caption(false),

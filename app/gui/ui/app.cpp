@@ -300,6 +300,12 @@ void App::apply_lesson_view(const ViewSettings& view) {
         if (window_) glfwSetWindowSize(window_, view.width, view.height);
     }
     if (view.presenter && !options_.presenter) settings_.presenter = *view.presenter;
+    lesson_panels_ = view.panels;
+}
+
+void App::apply_page_view(const ViewSettings& view) {
+    if (view.presenter && !options_.presenter) settings_.presenter = *view.presenter;
+    lesson_panels_ = view.panels;
 }
 
 int App::run() {

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,8 @@ class App {
     // A walkthrough's `view:` (window size, presenter mode); --size and
     // --presenter on the command line win.
     void apply_lesson_view(const ViewSettings& view);
+    // A tour page's view: presenter mode and the panels shown (not the size).
+    void apply_page_view(const ViewSettings& view);
     // An animation is still running (a screenshot now would catch it midway).
     bool animating() const { return clock_.busy(); }
     // Called once per frame before the panels draw (a tour player steps here).
@@ -216,6 +219,7 @@ class App {
 
     std::vector<std::function<void(App&)>> frame_hooks_;
     std::string aside_id_;
+    std::optional<std::vector<std::string>> lesson_panels_;  // a tour page's `panels`
     std::function<bool()> aside_visible_;
 
     friend void on_input_event(GLFWwindow*);

@@ -69,6 +69,7 @@ void App::draw_panels() {
     in.machine_ok = model_->primary().ok();
     in.presenter = settings_.presenter;
     in.path_min_height = std::round(16.5f * ImGui::GetFontSize());
+    in.panels = lesson_panels_ ? &*lesson_panels_ : nullptr;
     in.aside = !aside_id_.empty() && aside_visible_ && aside_visible_() && panels_.find(aside_id_);
     Layout layout = compute_layout(in, settings_);
     handle_splitters(layout);

@@ -74,9 +74,67 @@ void presenter_layout(Layout& layout, const Settings& settings, bool aside, floa
         {"present.tif", {ImVec2(stack_w + g + tif_w, y_bottom), ImVec2(g, bottom_h)}, true, rest});
 }
 
-}  // namespace
+// Keeps only the panels a lesson shows: a tab group loses the other tabs (one
+// left is a slot of its own), a hidden slot's room goes to a neighbour in its
+// row, or, a row gone, to the row beside it. The splits are fixed then.
+void keep_panels(Layout& layout, const std::vector<std::string>& shown, float g) {
+    auto wanted = [&](const std::string& id) {
+        return std::find(shown.begin(), shown.end(), id) != shown.end();
+    };
+    auto fixed = [](const std::string& slot) {
+        return slot == "controls" || slot == "status" || slot == "aside" || slot == "error" ||
+               slot == "compare";
+    };
+    std::vector<std::pair<std::string, Rect>> hidden;
+    for (auto it = layout.groups.begin(); it != layout.groups.end();) {
+        std::vector<std::string>& ids = it->second;
+        ids.erase(
+            std::remove_if(ids.begin(), ids.end(), [&](const auto& id) { return !wanted(id); }),
+            ids.end());
+        Rect rect = layout.slots[it->first];
+        if (ids.size() == 1) layout.slots[ids.front()] = rect;
+        if (ids.size() <= 1) {
+            layout.slots.erase(it->first);
+            if (ids.empty()) hidden.emplace_back(it->first, rect);
+            it = layout.groups.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto it = layout.slots.begin(); it != layout.slots.end();) {
+        if (fixed(it->first) || layout.groups.count(it->first) || wanted(it->first)) {
+            ++it;
+            continue;
+        }
+        hidden.emplace_back(it->first, it->second);
+        it = layout.slots.erase(it);
+    }
+    if (hidden.empty()) return;
+    auto near = [](float a, float b) { return std::fabs(a - b) < 1.5f; };
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (const auto& [name, r] : hidden) {
+            Rect* grow = nullptr;
+            for (auto& [slot, k] : layout.slots) {
+                if (fixed(slot)) continue;
+                bool row = near(k.min.y, r.min.y) && near(k.size.y, r.size.y) &&
+                           (near(k.max().x + g, r.min.x) || near(r.max().x + g, k.min.x));
+                bool column = pass == 1 && near(k.min.x, r.min.x) && near(k.size.x, r.size.x) &&
+                              (near(k.max().y + g, r.min.y) || near(r.max().y + g, k.min.y));
+                if (row || column) grow = &k;
+                if (grow) break;
+            }
+            if (!grow) continue;
+            ImVec2 lo(std::min(grow->min.x, r.min.x), std::min(grow->min.y, r.min.y));
+            ImVec2 hi(std::max(grow->max().x, r.max().x), std::max(grow->max().y, r.max().y));
+            *grow = {lo, ImVec2(hi.x - lo.x, hi.y - lo.y)};
+        }
+    }
+    layout.splitters.erase(std::remove_if(layout.splitters.begin(), layout.splitters.end(),
+                                          [](const Splitter& s) { return s.name != "aside"; }),
+                           layout.splitters.end());
+}
 
-Layout compute_layout(const LayoutInput& in, const Settings& settings) {
+Layout compute_full_layout(const LayoutInput& in, const Settings& settings) {
     Layout layout;
     const float g = in.gap;
     float w = in.display.x, h = in.display.y;
@@ -156,6 +214,14 @@ Layout compute_layout(const LayoutInput& in, const Settings& settings) {
         {"mid.stack", {ImVec2(code_w + g + stack_w, y_mid), ImVec2(g, mid_h)}, true, rest});
     layout.splitters.push_back(
         {"bottom.events", {ImVec2(events_w, y_bottom), ImVec2(g, bottom_h)}, true, body_w - g});
+    return layout;
+}
+
+}  // namespace
+
+Layout compute_layout(const LayoutInput& in, const Settings& settings) {
+    Layout layout = compute_full_layout(in, settings);
+    if (in.panels && in.machine_ok && !in.comparing) keep_panels(layout, *in.panels, in.gap);
     return layout;
 }
 

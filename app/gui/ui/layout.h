@@ -52,6 +52,9 @@ struct LayoutInput {
     // split is the default: in a short window (1280x720) the graph would
     // otherwise give up the line of C calls under its nodes.
     float path_min_height = 0;
+    // A lesson's `view: {panels}`: only these panels (and tabs) are laid out,
+    // the others' room going to their neighbours; null: all.
+    const std::vector<std::string>* panels = nullptr;
 };
 
 Layout compute_layout(const LayoutInput& in, const Settings& settings);

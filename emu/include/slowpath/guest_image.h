@@ -41,6 +41,11 @@ struct Note {  // one struct sp_note from .slowpath_notes
     uint32_t arg = 0;
 };
 
+struct ExTableEntry {  // one __ex_table entry: an instruction allowed to fault, and its fixup
+    uint64_t insn = 0;
+    uint64_t fixup = 0;
+};
+
 struct SourceLine {
     uint64_t addr = 0;
     std::string file;  // as recorded in DWARF (absolute, or relative to the comp dir)
@@ -62,9 +67,14 @@ class GuestImage {
     const std::string& path() const { return path_; }
     uint64_t entry() const { return entry_; }
     const std::vector<Segment>& segments() const { return segments_; }
-    const std::vector<Symbol>& symbols() const { return symbols_; }  // sorted by address
-    const std::vector<Note>& notes() const { return notes_; }        // sorted by address
-    const std::vector<SourceLine>& lines() const { return lines_; }  // sorted by address
+    const std::vector<Symbol>& symbols() const { return symbols_; }          // sorted by address
+    const std::vector<Note>& notes() const { return notes_; }                // sorted by address
+    const std::vector<SourceLine>& lines() const { return lines_; }          // sorted by address
+    const std::vector<ExTableEntry>& ex_table() const { return ex_table_; }  // sorted by fixup
+    // Whether `addr` is the fixup target of an __ex_table entry.
+    bool is_fixup_target(uint64_t addr) const;
+    // The symbols naming fixup targets (bad_from_user, ...), in address order.
+    std::vector<std::string> fixup_names() const;
     uint64_t phdr_addr() const { return phdr_addr_; }
     uint32_t phnum() const { return phnum_; }
     uint32_t phent() const { return phent_; }
@@ -90,6 +100,7 @@ class GuestImage {
     std::vector<Symbol> symbols_;
     std::vector<Note> notes_;
     std::vector<SourceLine> lines_;
+    std::vector<ExTableEntry> ex_table_;
     std::map<std::string, std::pair<uint64_t, uint64_t>> sections_;
     std::map<std::string, FunctionParams> params_;
     uint64_t phdr_addr_ = 0;

@@ -52,7 +52,7 @@ class WalkthroughError : public std::runtime_error {
 
 // ---- the parsed file -------------------------------------------------------------
 
-enum class StepKind : uint8_t { Setup, Move, Say, Point, Ask, Expect, Shoot, Compare };
+enum class StepKind : uint8_t { Setup, Move, Say, Point, Ask, Expect, Shoot, Compare, View };
 std::string_view step_kind_name(StepKind kind);  // "setup", "move", ...
 
 struct SetupStep {
@@ -207,6 +207,21 @@ struct CompareStep {
     CompareSide left, right;
 };
 
+// `view:` in the header: how the GUI tour and its unattended shots show
+// the lesson (unset: as the window is). A `view` step changes it from its
+// page on (all but the size).
+struct ViewSettings {
+    int width = 0, height = 0;      // `size: 1280x720`
+    std::optional<bool> presenter;  // large fonts, the graph across the width
+    std::optional<bool> compare;    // the lesson's eras side by side (compare steps: the two sides)
+    // The panels and tabs shown (walkthrough_panels() names; the controls and
+    // the narration always are); unset: all.
+    std::optional<std::vector<std::string>> panels;
+
+    // This view with what `later` sets on top (a view step's changes).
+    ViewSettings with(const ViewSettings& later) const;
+};
+
 struct Step {
     StepKind kind = StepKind::Say;
     int line = 0, column = 0;
@@ -219,6 +234,7 @@ struct Step {
     Question question;
     std::vector<Expectation> expectations;
     CompareStep compare;
+    ViewSettings view;  // view: what it changes
 
     std::string describe() const;  // one line: "move to label sysret_check", "expect 3 things"...
 };
@@ -230,14 +246,6 @@ struct EraPlan {
     std::vector<Step> steps;
 };
 
-// `view:` in the header: how the GUI tour and its unattended shots show
-// the lesson (unset: as the window is).
-struct ViewSettings {
-    int width = 0, height = 0;      // `size: 1280x720`
-    std::optional<bool> presenter;  // large fonts, the graph across the width
-    std::optional<bool> compare;    // the lesson's eras side by side (compare steps: the two sides)
-};
-
 struct Walkthrough {
     std::string path;
     std::string title;
@@ -247,6 +255,9 @@ struct Walkthrough {
     std::vector<EraPlan> plans;  // one per era, in the file's order
 
     size_t step_count() const { return plans.empty() ? 0 : plans.front().steps.size(); }
+    // The view in force at step `step` of plan `plan`: the header's, changed by
+    // every view step up to and including it.
+    ViewSettings view_at(size_t plan, size_t step) const;
 };
 
 struct LoadOptions {
