@@ -398,8 +398,9 @@ TEST(NamedFrames, StackViewNamesFramesAsALessonDoes) {
     ASSERT_GE(k.frames.size(), 3u);
     EXPECT_EQ(k.frames[1].low, s.machine().cpu().gpr[RSP]);
     for (size_t i = 2; i + 1 < k.frames.size(); i++)
-        if (k.frames[i].function != "copy_from_user")  // above the exception frame
+        if (k.frames[i].function != "copy_from_user") {  // above the exception frame
             EXPECT_EQ(k.frames[i].low, k.frames[i - 1].high) << k.frames[i].function;
+        }
     EXPECT_EQ(k.frames.back().low, k.frame_base);
 }
 
