@@ -2,9 +2,9 @@
 """Size limits for the project's own source, so that a reader finds one job
 per file and one screenful or two per function.
 
-Checked: emu/, app/ and guest/ (C, C++ and their headers; assembly is not
-parsed for functions but counts for file length). tests/ is not checked: a
-test reads top to bottom as a script of steps and assertions.
+Checked: emu/, app/, guest/ and tests/ (C, C++ and their headers; assembly
+is not parsed for functions but counts for file length). A gtest test is
+named Suite.Name (TEST(Suite, Name)).
 
   file      over 800 lines
   function  over 120 lines (from the line of its name to its closing brace)
@@ -24,7 +24,7 @@ import sys
 
 MAX_FILE_LINES = 800
 MAX_FUNCTION_LINES = 120
-DIRS = ("emu", "app", "guest")
+DIRS = ("emu", "app", "guest", "tests")
 CODE = (".c", ".cc", ".cpp", ".h", ".hpp")
 ASM = (".S",)
 EXCEPTIONS = os.path.join("scripts", "source_limits_exceptions.txt")
@@ -94,6 +94,9 @@ def functions(text):
                 stack.append(("container", None, None))
             elif outer_ok and "(" in h and not h.endswith("=") and not re.search(r"=\s*$", h):
                 name = re.findall(r"([~\w:<>]+|operator\s*\S+)\s*\(", h)
+                test = re.search(r"\b(TEST|TEST_F|TEST_P)\s*\(\s*(\w+)\s*,\s*(\w+)\s*\)", h)
+                if test:  # a gtest test: named Suite.Test, as gtest names it
+                    name = [test.group(2) + "." + test.group(3)]
                 start = header_start + (len(header) - len(header.lstrip()))
                 stack.append(("function", name[0] if name else "?", line_of(start)))
             else:

@@ -135,11 +135,7 @@ KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask) {
     low &= ~uint64_t(7);
     PtRegsView regs = decode_pt_regs(m, v.frame_base, valid_mask);
 
-    // Frames: the innermost C frames are found from return addresses on
-    // the stack; each frame runs from its lowest word up to its return address.
-    std::string current = on_stack ? m.describe(m.cpu().rip) : "";
-    if (auto pos = current.find('+'); pos != std::string::npos) current.resize(pos);
-    uint64_t frame_low = low;
+    // Each word's meaning; the frames are the named ones (frame_kernel_stack).
     for (uint64_t a = low; a < v.stack_top; a += 8) {
         StackWord w;
         w.addr = a;
@@ -152,11 +148,6 @@ KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask) {
         } else if (after_call(m, w.value)) {
             w.kind = StackWordKind::ReturnAddress;
             w.label = "return to " + m.describe(w.value);
-            v.frames.push_back({current.empty() ? "?" : current, frame_low, a + 8});
-            std::string caller = m.describe(w.value);
-            if (auto pos = caller.find('+'); pos != std::string::npos) caller.resize(pos);
-            current = caller;
-            frame_low = a + 8;
         } else if (w.value >= v.stack_base && w.value < v.stack_top && a + 8 < v.frame_base &&
                    after_call(m, m.read_u64(a + 8))) {
             w.kind = StackWordKind::SavedFramePointer;
@@ -166,8 +157,6 @@ KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask) {
         }
         v.words.push_back(std::move(w));
     }
-    if (frame_low < v.frame_base)
-        v.frames.push_back({current.empty() ? "entry code" : current, frame_low, v.frame_base});
     v.frames.push_back({"pt_regs", v.frame_base, v.stack_top});
     return v;
 }

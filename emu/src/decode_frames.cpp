@@ -176,22 +176,65 @@ std::vector<NamedFrame> named_frames_at(const Machine& m, const Trace& trace, ui
     return out;
 }
 
-void label_exception_frames(KernelStackView& view, const std::vector<NamedFrame>& frames) {
+namespace {
+
+// The function or entry label an address is in ("page_fault" for page_fault+0x1d).
+std::string code_at(const Machine& m, uint64_t addr) {
+    std::string name = m.describe(addr);
+    if (auto pos = name.find('+'); pos != std::string::npos) name.resize(pos);
+    return name;
+}
+
+}  // namespace
+
+void frame_kernel_stack(const Machine& m, KernelStackView& view,
+                        const std::vector<NamedFrame>& frames) {
+    if (!view.present || view.words.empty()) return;
+    std::vector<StackFrameInfo> exceptions, code;
+    // Code frames lie between the lowest word and pt_regs' base. A C
+    // function's frame runs from the frame below it up to its return
+    // address. A stretch no named frame covers (what entry code pushed below
+    // an exception frame or pt_regs) belongs to the code that the frame
+    // below it resumes: its return address or saved rip, or the CPU's rip
+    // for the innermost one.
+    uint64_t low = view.words.front().addr;
+    const uint64_t top = view.frame_base;
+    std::string owner = view.in_use ? code_at(m, m.cpu().rip) : "";
+    auto add = [&](std::vector<StackFrameInfo>& to, const std::string& name, uint64_t lo,
+                   uint64_t hi) {
+        hi = std::min(hi, top);
+        if (lo < hi) to.push_back({name.empty() ? "entry code" : name, lo, hi});
+    };
     for (const NamedFrame& f : frames) {
+        if (f.kind == NamedFrame::Kind::Function) {
+            add(code, f.name, low, f.addr + 8);
+            low = std::max(low, f.addr + 8);
+            if (const NamedFrame::Field* ret = f.field("return_address"))
+                owner = code_at(m, ret->value);
+            continue;
+        }
         if (f.kind != NamedFrame::Kind::Exception || f.fields.empty()) continue;
-        uint64_t low = ~uint64_t(0), high = 0;
+        uint64_t x_low = ~uint64_t(0), x_high = 0;
         for (const NamedFrame::Field& field : f.fields) {
-            low = std::min(low, field.addr);
-            high = std::max(high, field.addr + 8);
+            x_low = std::min(x_low, field.addr);
+            x_high = std::max(x_high, field.addr + 8);
             for (StackWord& w : view.words)
                 if (w.addr == field.addr && w.kind == StackWordKind::Data)
                     w.label = "exception frame: " + std::string(field.name);
         }
-        // Innermost first, like the code frames: ahead of the frame it lies in.
+        add(code, owner, low, x_low);
+        low = std::max(low, x_high);
+        if (const NamedFrame::Field* rip = f.field("rip")) owner = code_at(m, rip->value);
+        // Innermost first, ahead of the code frames: a fault taken in user
+        // mode lies where pt_regs is built, and heads those words.
         std::string title = std::string("exception frame (") +
                             cpu::vector_info(static_cast<uint32_t>(f.vector)).name + ")";
-        view.frames.insert(view.frames.begin(), StackFrameInfo{title, low, high});
+        exceptions.push_back({title, x_low, x_high});
     }
+    add(code, owner, low, top);
+    view.frames = std::move(exceptions);
+    view.frames.insert(view.frames.end(), code.begin(), code.end());
+    view.frames.push_back({"pt_regs", view.frame_base, view.stack_top});
 }
 
 }  // namespace slowpath

@@ -319,9 +319,9 @@ PtRegsView Session::pt_regs() const {
 
 KernelStackView Session::kernel_stack() const {
     KernelStackView view = decode_kernel_stack(machine(), frame_valid_mask());
-    // The CPU's frame of a fault taken in the kernel, named as a lesson names it.
+    // Its frames named as a lesson names them (in user mode only pt_regs is there).
     if (machine().cpu().cpl == 0)
-        label_exception_frames(view, named_frames_at(machine(), trace(), step(), pt_regs()));
+        frame_kernel_stack(machine(), view, named_frames_at(machine(), trace(), step(), pt_regs()));
     // Where the saved rip leads, by name: the faulting instruction, or the
     // fixup target (bad_from_user) once the exception table rewrote it.
     for (StackWord& w : view.words)

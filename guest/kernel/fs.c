@@ -39,8 +39,6 @@
 #define S_ISLNK(m) (((m) & S_IFMT) == S_IFLNK)
 
 #define PATH_MAX 4096
-#define MAX_RW_COUNT 0x7ffff000UL
-#define UIO_MAXIOV 1024
 
 struct files_struct init_files = {
     .fd = {
@@ -302,16 +300,9 @@ noinline long sys_pread64(unsigned long fd, char __user *buf, size_t count, long
     return file_read(f, buf, count, (u64)offset, false);
 }
 
-struct iovec {
-    u64 iov_base;
-    u64 iov_len;
-};
-
-noinline long sys_readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)
+long iov_loop(struct file *f, const struct iovec __user *vec, unsigned long vlen,
+              iov_transfer one)
 {
-    struct file *f = fget_read((long)fd);
-    if (!f)
-        return -EBADF;
     if (vlen > UIO_MAXIOV)
         return -EINVAL;
     long total = 0;
@@ -321,9 +312,9 @@ noinline long sys_readv(unsigned long fd, const struct iovec __user *vec, unsign
             return total ? total : -EFAULT;
         if (!iov.iov_len)
             continue;
-        if (!access_ok((void __user *)iov.iov_base, iov.iov_len))
+        if (!access_ok((const void __user *)iov.iov_base, iov.iov_len))
             return total ? total : -EFAULT;
-        long n = file_read(f, (char __user *)iov.iov_base, iov.iov_len, f->pos, true);
+        long n = one(f, iov.iov_base, iov.iov_len);
         if (n < 0)
             return total ? total : n;
         total += n;
@@ -331,6 +322,19 @@ noinline long sys_readv(unsigned long fd, const struct iovec __user *vec, unsign
             break;
     }
     return total;
+}
+
+static long readv_one(struct file *f, u64 base, u64 len)
+{
+    return file_read(f, (char __user *)base, len, f->pos, true);
+}
+
+noinline long sys_readv(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)
+{
+    struct file *f = fget_read((long)fd);
+    if (!f)
+        return -EBADF;
+    return iov_loop(f, vec, vlen, readv_one);
 }
 
 noinline long sys_lseek(unsigned long fd, long offset, unsigned long whence)

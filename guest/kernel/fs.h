@@ -54,6 +54,24 @@ void send_sigpipe(void);
 
 extern struct files_struct init_files;
 
+/* readv and writev: a user array of (address, length) pairs, at most
+ * UIO_MAXIOV of them. */
+struct iovec {
+    u64 iov_base;
+    u64 iov_len;
+};
+#define UIO_MAXIOV 1024
+
+/* One transfer of readv or writev: `len` bytes at user address `base`.
+ * Returns the bytes moved or a negative errno. */
+typedef long (*iov_transfer)(struct file *f, u64 base, u64 len);
+/* fs.c: the loop readv and writev share. Each non-empty element is checked
+ * with access_ok and handed to `one`; the loop stops at the first error
+ * (returned only if nothing moved yet, else the bytes so far) and at the
+ * first short transfer, as Linux's loop over an iovec does. */
+long iov_loop(struct file *f, const struct iovec __user *vec, unsigned long vlen,
+              iov_transfer one);
+
 /* hostio.c: one request to the host. The kernel buffer is shared by all
  * requests; a request never sleeps, so no one else can be using it. */
 extern char hostio_buf[SP_HOSTIO_BUF_SIZE];

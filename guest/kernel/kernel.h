@@ -66,6 +66,9 @@ typedef _Bool bool;
 #define MAX_ERRNO 4095
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
+/* The most one read, write or getrandom moves: INT_MAX rounded down to a page. */
+#define MAX_RW_COUNT 0x7ffff000UL
+
 /* lib.c */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

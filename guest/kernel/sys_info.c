@@ -217,7 +217,6 @@ noinline long sys_prlimit64(long pid, unsigned long resource,
 #define GRND_NONBLOCK 0x0001
 #define GRND_RANDOM 0x0002
 #define GRND_INSECURE 0x0004
-#define MAX_RW_COUNT 0x7ffff000UL /* INT_MAX & PAGE_MASK */
 
 /* Deterministic: the same run gets the same bytes. splitmix64, seeded from
  * the AT_RANDOM bytes exec gave the program. */

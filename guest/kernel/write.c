@@ -7,14 +7,6 @@
 #include "sched.h"
 #include "syscalls.h"
 
-struct iovec {
-    u64 iov_base;
-    u64 iov_len;
-};
-
-#define MAX_RW_COUNT 0x7ffff000UL /* Linux caps one transfer at this */
-#define UIO_MAXIOV 1024
-
 static struct file *file_for_write(unsigned long fd)
 {
     if (fd >= NR_OPEN || !current->files)
@@ -98,30 +90,17 @@ noinline long sys_write(unsigned long fd, const char __user *buf, size_t count)
     return file_write(f, buf, count);
 }
 
+static long writev_one(struct file *f, u64 base, u64 len)
+{
+    return file_write(f, (const char __user *)base, len);
+}
+
 noinline long sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)
 {
     struct file *f = file_for_write(fd);
     if (!f)
         return -EBADF;
-    if (vlen > UIO_MAXIOV)
-        return -EINVAL;
-    long total = 0;
-    for (unsigned long i = 0; i < vlen; i++) {
-        struct iovec iov;
-        if (copy_from_user(&iov, &vec[i], sizeof(iov)))
-            return total ? total : -EFAULT;
-        if (!iov.iov_len)
-            continue;
-        if (!access_ok((const void __user *)iov.iov_base, iov.iov_len))
-            return total ? total : -EFAULT;
-        long n = file_write(f, (const char __user *)iov.iov_base, iov.iov_len);
-        if (n < 0)
-            return total ? total : n;
-        total += n;
-        if ((u64)n < iov.iov_len)
-            break;
-    }
-    return total;
+    return iov_loop(f, vec, vlen, writev_one);
 }
 
 /* No file here is a terminal: no terminal ioctls (a C library asks, to

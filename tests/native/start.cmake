@@ -23,7 +23,7 @@ native_test(NAME time_vdso_syscall PROGRAM time_vdso ARGS syscall)
 foreach(era v3.13 rfc modern)
   add_test(NAME native.time_vdso_no_syscall.${era}
     COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/vdso.py
-            --cli $<TARGET_FILE:slowpath-cli> --era ${era} --guest-dir ${SLOWPATH_GUEST_DIR}
+            --cli $<TARGET_FILE:slowpath-cli> --era ${era}
             ${NATIVE_OUT}/time_vdso)
 endforeach()
 native_test(NAME sys_calls PROGRAM sys_calls)

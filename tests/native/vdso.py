@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The vDSO seen from the trace: a clock read through it makes no system call.
 
-  vdso.py --cli SLOWPATH_CLI --era ERA --guest-dir DIR PROGRAM
+  vdso.py --cli SLOWPATH_CLI --era ERA PROGRAM
 
 PROGRAM is tests/native/programs/time_vdso.c built static with musl. In
 the guest, counting the system calls `slowpath-cli run --json` lists:
@@ -36,7 +36,6 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cli", required=True)
     ap.add_argument("--era", required=True)
-    ap.add_argument("--guest-dir")  # unused; kept for the CMake call
     ap.add_argument("program")
     o = ap.parse_args()
     failures = []

@@ -361,9 +361,49 @@ TEST(NamedFrames, StackViewHeadsTheExceptionFrame) {
             EXPECT_EQ(w.label, "exception frame: rip -> " + s.machine().describe(fault->a[3]));
             EXPECT_NE(w.label.find("-> copy_from_user+0x"), std::string::npos) << "named";
         }
-        if (w.label == "exception frame: cs") EXPECT_EQ(w.value, uint64_t(SP_KERNEL_CS));
+        if (w.label == "exception frame: cs") {
+            EXPECT_EQ(w.value, uint64_t(SP_KERNEL_CS));
+        }
     }
     EXPECT_EQ(named, 6);
+}
+
+// The stack view's frames are named_frames_at's: each C function's frame
+// under the name the trace's call gave it, ending at its return address;
+// what the entry code pushed between frames under that code's name; the
+// exception frame first, pt_regs last.
+TEST(NamedFrames, StackViewNamesFramesAsALessonDoes) {
+    Scenario sc;
+    sc.era = Era::Rfc;
+    sc.syscall_nr = 1;  // write
+    sc.bad_pointer = true;
+    Session s(sc);
+    ASSERT_TRUE(s.run_to_event(EventKind::Call, "fixup_exception"));
+    const KernelStackView k = s.kernel_stack();
+    std::vector<std::string> names;
+    for (const StackFrameInfo& f : k.frames) names.push_back(f.function);
+    EXPECT_EQ(names, (std::vector<std::string>{"exception frame (#PF page fault)",
+                                               "fixup_exception", "do_page_fault", "page_fault",
+                                               "copy_from_user", "file_write", "pt_regs"}))
+        << "sys_write's frame lies in pt_regs' unsaved part (the fast path): pt_regs heads it";
+    for (const NamedFrame& nf : named_frames_at(s.machine(), s.trace(), s.step(), s.pt_regs())) {
+        if (nf.kind != NamedFrame::Kind::Function || nf.addr + 8 > k.frame_base) continue;
+        bool found = false;
+        for (const StackFrameInfo& f : k.frames)
+            if (f.function == nf.name) {
+                found = true;
+                EXPECT_EQ(f.high, nf.addr + 8) << nf.name << " ends at its return address";
+            }
+        EXPECT_TRUE(found) << nf.name;
+    }
+    // Back-to-back below pt_regs, innermost at rsp.
+    ASSERT_GE(k.frames.size(), 3u);
+    EXPECT_EQ(k.frames[1].low, s.machine().cpu().gpr[RSP]);
+    for (size_t i = 2; i + 1 < k.frames.size(); i++)
+        if (k.frames[i].function != "copy_from_user") {  // above the exception frame
+            EXPECT_EQ(k.frames[i].low, k.frames[i - 1].high) << k.frames[i].function;
+        }
+    EXPECT_EQ(k.frames.back().low, k.frame_base);
 }
 
 INSTANTIATE_TEST_SUITE_P(Eras, EraDecodeTest, ::testing::Values(Era::V3_13, Era::Rfc),

@@ -7,12 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "parse_problems.h"
 #include "slowpath/walkthrough.h"
 
 namespace slowpath {
 namespace {
 
-using Lines = std::vector<std::string>;
+using walkthrough_test::Lines;
 
 // Names are checked against the kernel image (do_page_fault and
 // fixup_exception are not in the built-in list of the eras' path functions).
@@ -21,14 +22,7 @@ Walkthrough parse(const std::string& text) {
 }
 
 Lines parse_problems(const std::string& text) {
-    try {
-        parse(text);
-    } catch (const WalkthroughError& e) {
-        Lines out;
-        for (const auto& d : e.diagnostics()) out.push_back(d.text());
-        return out;
-    }
-    return {};
+    return walkthrough_test::parse_problems(text, "frames.yaml", LoadOptions{});
 }
 
 const char* const kHeader = R"(title: frames

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "model/pane.h"
+
 namespace slowpath::gui {
 
 uint64_t boot_end_step(const Trace& trace) {
@@ -72,6 +74,52 @@ std::vector<bool> place_labels(const std::vector<float>& x, const std::vector<fl
         shown[i] = true;
     }
     return shown;
+}
+
+std::vector<TimelineBar> overview_bars(const Trace& trace, const StepSpan& run, uint64_t last_step,
+                                       float x0, float width) {
+    std::vector<TimelineBar> out;
+    for (const SyscallRecord& r : trace.syscalls) {
+        uint64_t end = r.return_step ? r.return_step : last_step;
+        if (end < run.lo) continue;
+        float a = x_of_step(run, std::max(r.entry_step, run.lo), x0, width);
+        float b = std::max(a + 2.0f, x_of_step(run, end, x0, width));
+        out.push_back({a, b, r.is_focus});
+    }
+    return out;
+}
+
+std::string overview_what(const Trace& trace, uint64_t step, uint64_t boot_end) {
+    std::string what = step < boot_end ? "boot" : "user mode";
+    int sc = shown_syscall_at(trace, step);
+    if (sc >= 0) {
+        const SyscallRecord& r = trace.syscalls[sc];
+        if (!r.return_step || step < r.return_step)
+            what = "in " + r.name + (r.is_focus ? " (the focus syscall)" : "");
+    }
+    return what;
+}
+
+std::optional<TimelineTick> timeline_tick(const Event& e) {
+    switch (e.kind) {
+        case EventKind::Inject:
+        case EventKind::Edit:
+            return std::nullopt;
+        case EventKind::Sysret:
+            return TimelineTick{5, "sysretq"};
+        case EventKind::Iret:
+            return TimelineTick{5, "iretq"};
+        case EventKind::Decision:
+            return TimelineTick{4, "decision"};
+        case EventKind::SyscallEntry:
+            return TimelineTick{4, "entry"};
+        case EventKind::SignalDelivered:
+            return TimelineTick{3, "signal"};
+        case EventKind::Label:
+            return TimelineTick{1, e.name};
+        default:
+            return TimelineTick{};
+    }
 }
 
 }  // namespace slowpath::gui

@@ -3,6 +3,8 @@
 // fill the strip), step <-> x, and which tick labels have room.
 #pragma once
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "slowpath/trace.h"
@@ -32,5 +34,30 @@ uint64_t step_of_x(const StepSpan& span, float x, float x0, float width);  // cl
 // all inside [x0, x1].
 std::vector<bool> place_labels(const std::vector<float>& x, const std::vector<float>& w,
                                const std::vector<int>& priority, float x0, float x1, float gap);
+
+// A syscall's bar on the overview strip: from its SYSCALL to its return
+// (or the run's end), at least 2 px wide; syscalls over before the strip's
+// span have none.
+struct TimelineBar {
+    float x0 = 0, x1 = 0;
+    bool focus = false;
+};
+std::vector<TimelineBar> overview_bars(const Trace& trace, const StepSpan& run, uint64_t last_step,
+                                       float x0, float width);
+
+// What the overview's tooltip says a step is: "boot", "user mode" or
+// "in NAME" (" (the focus syscall)").
+std::string overview_what(const Trace& trace, uint64_t step, uint64_t boot_end);
+
+// An event's tick on the detail strip and its label's priority: 5 the exit
+// instruction, 4 the decision and the entry, 3 a signal delivered (these
+// are major: a full-height tick in the event's colour), 1 a label, 0 no
+// label. None for the host's injections and edits.
+struct TimelineTick {
+    int priority = 0;
+    std::string label;
+    bool major() const { return priority >= 3; }
+};
+std::optional<TimelineTick> timeline_tick(const Event& e);
 
 }  // namespace slowpath::gui

@@ -6,6 +6,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "model/compare_route.h"
 #include "model/fit.h"
 #include "slowpath/decode.h"
 #include "slowpath/era.h"
@@ -16,100 +17,19 @@ namespace slowpath::gui {
 
 namespace {
 
-// One name on a column's route, with how many times in a row it came.
-struct RouteChip {
-    std::string name;
-    int times = 1;
-    bool current = false;  // the latest one: where the column is
-    bool function = false;
+// The chips' font and spacing in the column: the small font at the panel's scale.
+struct ChipStyle {
+    ImFont* font;
+    float fs, pad, gap, name_w;
+    float line_h() const { return fs + pad * 2 + gap; }  // one line of chips
+    float measure(const std::string& t) const {
+        return font->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x;
+    }
 };
-
-// The column's route so far, sorted into its roles. Labels, the era's path
-// functions and the handler; helpers they call (memcpy, copy_to_user...) stay out.
-std::array<std::vector<RouteChip>, 5> chips_by_role(const Pane& pane, const RoleSpans& spans) {
-    std::array<std::vector<RouteChip>, 5> out;
-    const Snapshot& s = pane.now();
-    Era era = pane.scenario().era;
-    int last_role = -1;
-    for (const RouteStep& r : s.route) {
-        bool function = r.kind == EventKind::Call;
-        if (function && !era_symbol(era, r.name) && r.name.rfind("sys_", 0) != 0) continue;
-        if (r.kind != EventKind::Label && !function) continue;
-        auto role = role_at(spans, r.step);
-        if (!role) continue;
-        auto& list = out[static_cast<size_t>(*role)];
-        if (!list.empty() && list.back().name == r.name)
-            list.back().times++;
-        else
-            list.push_back({r.name, 1, false, function});
-        last_role = static_cast<int>(*role);
-    }
-    // The modern decision has no label: its SYSRET checks stand for it.
-    SysretChecksView checks = sysret_checks_at(*pane.trace(), s.shown_syscall, s.step, s.pt_regs);
-    if (checks.made > 0) {
-        std::string t =
-            checks.first_failed >= 0
-                ? "\xe2\x9c\x97 " + std::string(checks.rows[checks.first_failed].info->name)
-                : "\xe2\x9c\x93 " + std::to_string(checks.made) + " of " +
-                      std::to_string(checks.rows.size()) + " SYSRET checks";
-        out[static_cast<size_t>(PathRole::Decision)].push_back({t, 1, false, false});
-        last_role = std::max(last_role, static_cast<int>(PathRole::Decision));
-    }
-    if (s.exit_event) {
-        const Event& e = pane.trace()->events[*s.exit_event];
-        out[static_cast<size_t>(PathRole::Exit)].push_back(
-            {e.kind == EventKind::Sysret ? "sysretq" : "iretq", 1, false, false});
-        last_role = static_cast<int>(PathRole::Exit);
-    }
-    if (last_role >= 0 && !out[last_role].empty()) out[last_role].back().current = true;
-    return out;
-}
-
-std::string chip_text(const RouteChip& c) {
-    std::string t = c.function ? c.name + "()" : c.name;
-    if (c.times > 1) t += " \xc3\x97" + std::to_string(c.times);
-    return t;
-}
-
-// Lines a row of chips takes at a width (chips flow left to right).
-int chip_lines(ImFont* font, float size, const std::vector<RouteChip>& chips, float width,
-               float pad, float gap) {
-    int lines = 1;
-    float x = 0;
-    for (const RouteChip& c : chips) {
-        float w = font->CalcTextSizeA(size, FLT_MAX, 0, chip_text(c).c_str()).x + pad * 2;
-        if (x > 0 && x + w > width) {
-            lines++;
-            x = 0;
-        }
-        x += w + gap;
-    }
-    return lines;
-}
-
-// The decision of the syscall a pane shows, or what it is waiting for.
-struct Banner {
-    std::string head, why;
-    bool decided = false, sysret = false;
-};
-Banner banner_of(const Pane& pane) {
-    Banner b;
-    const Snapshot& s = pane.now();
-    const Trace& trace = *pane.trace();
-    if (s.decision) {
-        const Event& e = trace.events[*s.decision];
-        b.decided = true;
-        b.sysret = e.decision() == SP_DECISION_SYSRET;
-        b.head = b.sysret ? "SYSRET" : "IRET";
-        b.why = decision_why(e);
-    } else if (s.shown_syscall >= 0) {
-        b.head = "sysret or iret?";
-        b.why = "not decided yet";
-    } else {
-        b.head = "no syscall yet";
-        b.why = "step to the demo's SYSCALL instruction";
-    }
-    return b;
+ChipStyle chip_style(const UiContext& ctx) {
+    ImFont* font = ctx.fonts.small;
+    float fs = font->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+    return {font, fs, fs * 0.35f, fs * 0.3f, fs * 5.5f};
 }
 
 }  // namespace
@@ -124,6 +44,22 @@ ComparePanel::Column::Column() {
 void ComparePanel::draw(UiContext& ctx, Pane& /*pane*/, int /*pane_index*/) {
     std::vector<Pane*> panes = ctx.model.panes_by_era();
     if (panes.size() > columns_.size()) panes.resize(columns_.size());
+    refresh_spans(panes);
+    summary(ctx, panes);
+    ImGui::Spacing();
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    float gap = ImGui::GetStyle().ItemSpacing.x * 2;
+    float w = std::floor((avail.x - gap * (panes.size() - 1)) / std::max<size_t>(1, panes.size()));
+    RowHeights rows = row_heights(ctx, panes, w);
+    for (size_t i = 0; i < panes.size(); i++) {
+        if (i) ImGui::SameLine(0, gap);
+        ImGui::PushID(static_cast<int>(i));
+        column(ctx, *panes[i], columns_[i], ImVec2(w, avail.y), rows);
+        ImGui::PopID();
+    }
+}
+
+void ComparePanel::refresh_spans(const std::vector<Pane*>& panes) {
     for (size_t i = 0; i < panes.size(); i++) {
         Column& col = columns_[i];
         Era era = panes[i]->scenario().era;
@@ -135,45 +71,36 @@ void ComparePanel::draw(UiContext& ctx, Pane& /*pane*/, int /*pane_index*/) {
             col.era = era;
         }
     }
-    summary(ctx, panes);
-    ImGui::Spacing();
-    ImVec2 avail = ImGui::GetContentRegionAvail();
-    float gap = ImGui::GetStyle().ItemSpacing.x * 2;
-    float w = std::floor((avail.x - gap * (panes.size() - 1)) / std::max<size_t>(1, panes.size()));
+}
 
-    // Rows aligned across the columns: each role's row is as tall as its
-    // tallest column needs, and so is the banner.
-    ImFont* font = ctx.fonts.small;
-    float fs = font->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
-    float pad = fs * 0.35f, chip_gap = fs * 0.3f;
-    float inner = w - ImGui::GetStyle().WindowPadding.x * 2 - fs * 5.5f;  // less the role names
-    float line_h = fs + pad * 2 + chip_gap;
-    std::array<float, 5> role_h{};
-    float banner_h = ImGui::GetTextLineHeight() * 2;
+// Rows aligned across the columns: each role's row is as tall as its
+// tallest column needs, and so is the banner.
+ComparePanel::RowHeights ComparePanel::row_heights(const UiContext& ctx,
+                                                   const std::vector<Pane*>& panes, float w) {
+    const ChipStyle cs = chip_style(ctx);
+    auto measure = [&](const std::string& t) { return cs.measure(t); };
+    float inner = w - ImGui::GetStyle().WindowPadding.x * 2 - cs.name_w;  // less the role names
+    RowHeights out;
+    out.banner = ImGui::GetTextLineHeight() * 2;
     for (size_t i = 0; i < panes.size(); i++) {
         if (!panes[i]->ok()) continue;
-        auto chips = chips_by_role(*panes[i], columns_[i].spans);
+        RouteChips chips = chips_by_role(*panes[i], columns_[i].spans);
         for (size_t r = 0; r < 5; r++)
-            role_h[r] =
-                std::max(role_h[r], chip_lines(font, fs, chips[r], inner, pad, chip_gap) * line_h);
-        Banner b = banner_of(*panes[i]);
+            out.role[r] =
+                std::max(out.role[r],
+                         flow_chips(chips[r], inner, cs.pad, cs.gap, measure).lines * cs.line_h());
+        CompareBanner b = compare_banner(*panes[i]);
         ImGui::PushFont(ctx.fonts.heading);
         float head_w = ImGui::CalcTextSize(b.head.c_str()).x;
         ImGui::PopFont();
         float why_w = w - ImGui::GetStyle().WindowPadding.x * 2 - head_w - ImGui::GetFontSize() * 2;
         float why_h = ImGui::CalcTextSize(b.why.c_str(), nullptr, false, std::max(why_w, 40.0f)).y;
-        banner_h = std::max(banner_h, why_h + ImGui::GetStyle().FramePadding.y * 2);
+        out.banner = std::max(out.banner, why_h + ImGui::GetStyle().FramePadding.y * 2);
     }
-    for (size_t i = 0; i < panes.size(); i++) {
-        if (i) ImGui::SameLine(0, gap);
-        ImGui::PushID(static_cast<int>(i));
-        column(ctx, *panes[i], columns_[i], ImVec2(w, avail.y), role_h, banner_h);
-        ImGui::PopID();
-    }
+    return out;
 }
 
 void ComparePanel::summary(UiContext& ctx, const std::vector<Pane*>& panes) {
-    const Palette& c = ctx.colors;
     ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
                             ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg;
     if (!ImGui::BeginTable("##summary", 10, flags)) return;
@@ -185,69 +112,69 @@ void ComparePanel::summary(UiContext& ctx, const std::vector<Pane*>& panes) {
     ImGui::TableSetupColumn("returns");
     ImGui::TableSetupColumn("run", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
-    for (size_t i = 0; i < panes.size(); i++) {
-        Pane* pane = panes[i];
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        const EraInfo& info = era_info(pane->scenario().era);
-        text_font(ctx.fonts.bold, c.text, std::string(info.name));
-        tooltip(std::string(info.title));
-        if (!pane->caption().empty()) {  // a walkthrough's side: which run this row is
-            ImGui::SameLine();
-            text(c.text_dim, pane->caption());
-        }
-        if (!pane->ok()) {
-            ImGui::TableNextColumn();
-            text(c.error, pane->error());
-            continue;
-        }
-        const Trace& trace = *pane->trace();
-        const SyscallRecord* focus =
-            trace.focus >= 0 && trace.focus < static_cast<int>(trace.syscalls.size())
-                ? &trace.syscalls[trace.focus]
-                : nullptr;
-        ImGui::TableNextColumn();
-        if (focus && focus->exit != ExitKind::None) {
-            bool sysret = focus->exit == ExitKind::Sysret;
-            badge(sysret ? "sysretq" : "iretq", sysret ? c.sysret : c.iret,
-                  sysret ? c.sysret_bg : c.iret_bg);
-        } else {
-            text(c.text_dim, "none");
-        }
-        // Instructions per role: where each era spends its time.
-        const RoleSpans& spans = columns_[i].spans;
-        auto now = role_at(spans, pane->now().step);
-        ImGui::PushFont(ctx.fonts.mono);
-        for (PathRole role : kPathRoles) {
-            ImGui::TableNextColumn();
-            bool here = now && *now == role;
-            text(here ? c.text_strong : c.text, std::to_string(spans.of(role).size()));
-            if (here)
-                ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(),
-                                                    ImGui::GetItemRectMax(), c.node_current_border);
-            tooltip(std::string(path_role_name(role)) + ": steps " +
-                    std::to_string(spans.of(role).begin) + "-" +
-                    std::to_string(spans.of(role).end) +
-                    (here ? "\nthe columns are here now" : ""));
-        }
-        ImGui::TableNextColumn();
-        if (focus) {
-            uint64_t end = focus->return_step ? focus->return_step : trace.last_step();
-            text(c.text, std::to_string(end - focus->entry_step));
-            tooltip("guest instructions from the SYSCALL instruction back to ring 3");
-        }
-        ImGui::TableNextColumn();
-        if (focus && focus->has_ret) text(c.text, std::to_string(focus->ret));
-        ImGui::PopFont();
-        ImGui::TableNextColumn();
-        text(c.text_dim, std::string(outcome_name(trace.outcome)));
-        if (!trace.outcome_detail.empty()) tooltip(trace.outcome_detail);
-    }
+    for (size_t i = 0; i < panes.size(); i++) summary_row(ctx, *panes[i], columns_[i].spans);
     ImGui::EndTable();
 }
 
+void ComparePanel::summary_row(UiContext& ctx, const Pane& pane, const RoleSpans& spans) {
+    const Palette& c = ctx.colors;
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    const EraInfo& info = era_info(pane.scenario().era);
+    text_font(ctx.fonts.bold, c.text, std::string(info.name));
+    tooltip(std::string(info.title));
+    if (!pane.caption().empty()) {  // a walkthrough's side: which run this row is
+        ImGui::SameLine();
+        text(c.text_dim, pane.caption());
+    }
+    if (!pane.ok()) {
+        ImGui::TableNextColumn();
+        text(c.error, pane.error());
+        return;
+    }
+    const Trace& trace = *pane.trace();
+    const SyscallRecord* focus =
+        trace.focus >= 0 && trace.focus < static_cast<int>(trace.syscalls.size())
+            ? &trace.syscalls[trace.focus]
+            : nullptr;
+    ImGui::TableNextColumn();
+    if (focus && focus->exit != ExitKind::None) {
+        bool sysret = focus->exit == ExitKind::Sysret;
+        badge(sysret ? "sysretq" : "iretq", sysret ? c.sysret : c.iret,
+              sysret ? c.sysret_bg : c.iret_bg);
+    } else {
+        text(c.text_dim, "none");
+    }
+    // Instructions per role: where each era spends its time.
+    auto now = role_at(spans, pane.now().step);
+    ImGui::PushFont(ctx.fonts.mono);
+    for (PathRole role : kPathRoles) {
+        ImGui::TableNextColumn();
+        bool here = now && *now == role;
+        text(here ? c.text_strong : c.text, std::to_string(spans.of(role).size()));
+        if (here)
+            ImGui::GetWindowDrawList()->AddRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax(),
+                                                c.node_current_border);
+        tooltip(std::string(path_role_name(role)) + ": steps " +
+                std::to_string(spans.of(role).begin) + "-" + std::to_string(spans.of(role).end) +
+                (here ? "\nthe columns are here now" : ""));
+    }
+    ImGui::TableNextColumn();
+    if (focus) {
+        uint64_t end = focus->return_step ? focus->return_step : trace.last_step();
+        text(c.text, std::to_string(end - focus->entry_step));
+        tooltip("guest instructions from the SYSCALL instruction back to ring 3");
+    }
+    ImGui::TableNextColumn();
+    if (focus && focus->has_ret) text(c.text, std::to_string(focus->ret));
+    ImGui::PopFont();
+    ImGui::TableNextColumn();
+    text(c.text_dim, std::string(outcome_name(trace.outcome)));
+    if (!trace.outcome_detail.empty()) tooltip(trace.outcome_detail);
+}
+
 void ComparePanel::column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
-                          const std::array<float, 5>& role_h, float banner_h) {
+                          const RowHeights& rows) {
     const Palette& c = ctx.colors;
     ImGui::BeginChild("##column", size, true,
                       ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
@@ -270,14 +197,35 @@ void ComparePanel::column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
     ImGui::PopFont();
     tooltip(s.where);
 
-    // ---- the route, one row per role ----
+    float route_h = 0;
+    bool fits = route_rows(ctx, pane, col, rows, &route_h);
+    bool banner_fits = decision_banner(ctx, pane, rows.banner);
+    {
+        FitReport report;
+        report.fits = fits && banner_fits;
+        report.avail_w = ImGui::GetContentRegionAvail().x;
+        report.avail_h = size.y;
+        report.content_w = report.avail_w;
+        report.content_h = route_h + rows.banner;
+        report.font = chip_style(ctx).fs;
+        if (!fits) report.clipped.push_back("route by role");
+        if (!banner_fits) report.clipped.push_back("decision banner");
+        report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
+    }
+    column_tabs(ctx, pane, col);
+    ImGui::EndChild();
+}
+
+// The route, one row per role, chips flowing within the row; true when
+// every chip is inside its row. `height` gets the rows' height.
+bool ComparePanel::route_rows(UiContext& ctx, const Pane& pane, const Column& col,
+                              const RowHeights& rows, float* height) {
+    const Palette& c = ctx.colors;
     ImDrawList* draw = ImGui::GetWindowDrawList();
-    ImFont* font = ctx.fonts.small;
-    float fs = font->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
-    float pad = fs * 0.35f, chip_gap = fs * 0.3f;
-    float name_w = fs * 5.5f;
-    auto chips = chips_by_role(pane, col.spans);
-    auto now = role_at(col.spans, s.step);
+    const ChipStyle cs = chip_style(ctx);
+    auto measure = [&](const std::string& t) { return cs.measure(t); };
+    RouteChips chips = chips_by_role(pane, col.spans);
+    auto now = role_at(col.spans, pane.now().step);
     float width = ImGui::GetContentRegionAvail().x;
     ImVec2 origin = ImGui::GetCursorScreenPos();
     float y = origin.y;
@@ -285,40 +233,44 @@ void ComparePanel::column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
     for (size_t r = 0; r < 5; r++) {
         PathRole role = kPathRoles[r];
         bool here = now && *now == role;
-        ImVec2 row_min(origin.x, y), row_max(origin.x + width, y + role_h[r]);
+        ImVec2 row_min(origin.x, y), row_max(origin.x + width, y + rows.role[r]);
         if (here) draw->AddRectFilled(row_min, row_max, c.current_line, 3.0f);
-        draw->AddText(font, fs, ImVec2(origin.x + pad, y + pad), here ? c.text_strong : c.text_dim,
-                      std::string(path_role_name(role)).c_str());
-        float x = origin.x + name_w, cy = y;
-        for (const RouteChip& chip : chips[r]) {
-            std::string t = chip_text(chip);
-            float tw = font->CalcTextSizeA(fs, FLT_MAX, 0, t.c_str()).x + pad * 2;
-            if (x > origin.x + name_w && x + tw > origin.x + width) {
-                x = origin.x + name_w;
-                cy += fs + pad * 2 + chip_gap;
-            }
-            ImVec2 a(x, cy), b(x + tw, cy + fs + pad * 2);
+        draw->AddText(cs.font, cs.fs, ImVec2(origin.x + cs.pad, y + cs.pad),
+                      here ? c.text_strong : c.text_dim, std::string(path_role_name(role)).c_str());
+        ChipFlow flow = flow_chips(chips[r], width - cs.name_w, cs.pad, cs.gap, measure);
+        for (size_t k = 0; k < chips[r].size(); k++) {
+            const RouteChip& chip = chips[r][k];
+            const ChipPlace& at = flow.places[k];
+            ImVec2 a(origin.x + cs.name_w + at.x, y + at.line * cs.line_h());
+            ImVec2 b(a.x + at.w, a.y + cs.fs + cs.pad * 2);
             bool exit_chip = chip.name == "sysretq" || chip.name == "iretq";
             ImU32 border = chip.current ? c.node_current_border
                            : exit_chip  ? (chip.name == "sysretq" ? c.sysret : c.iret)
                                         : c.node_visited_border;
             draw->AddRectFilled(a, b, chip.function ? c.node_function_bg : c.node_visited_bg, 3.0f);
             draw->AddRect(a, b, border, 3.0f, 0, chip.current ? 2.0f : 1.0f);
-            draw->AddText(font, fs, ImVec2(a.x + pad, a.y + pad), c.text_strong, t.c_str());
-            if (b.x > origin.x + width + 0.5f || b.y > y + role_h[r] + 0.5f) fits = false;
-            x += tw + chip_gap;
+            draw->AddText(cs.font, cs.fs, ImVec2(a.x + cs.pad, a.y + cs.pad), c.text_strong,
+                          chip_text(chip).c_str());
+            if (b.x > origin.x + width + 0.5f || b.y > y + rows.role[r] + 0.5f) fits = false;
         }
         if (chips[r].empty())
-            draw->AddText(font, fs, ImVec2(origin.x + name_w, y + pad), c.text_faint,
+            draw->AddText(cs.font, cs.fs, ImVec2(origin.x + cs.name_w, y + cs.pad), c.text_faint,
                           now && static_cast<int>(*now) < static_cast<int>(r) ? "later" : "-");
-        y += role_h[r];
+        y += rows.role[r];
         ctx.outline_if_pointed(id(), std::string(path_role_name(role)), row_min, row_max);
     }
     ImGui::SetCursorScreenPos(ImVec2(origin.x, y));
     ImGui::Dummy(ImVec2(width, 1));
+    *height = y - origin.y;
+    return fits;
+}
 
-    // ---- the decision ----
-    Banner b = banner_of(pane);
+// SYSRET or IRET and why, in a banner `banner_h` tall; true when the reason fits.
+bool ComparePanel::decision_banner(UiContext& ctx, const Pane& pane, float banner_h) {
+    const Palette& c = ctx.colors;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    CompareBanner b = compare_banner(pane);
+    float width = ImGui::GetContentRegionAvail().x;
     ImVec2 p = ImGui::GetCursorScreenPos();
     ImU32 accent = !b.decided ? c.text_dim : b.sysret ? c.sysret : c.iret;
     ImU32 bg = !b.decided ? c.header_bg : b.sysret ? c.sysret_bg : c.iret_bg;
@@ -336,59 +288,35 @@ void ComparePanel::column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
     ImGui::PushTextWrapPos(p.x + width - 4 - ImGui::GetWindowPos().x);
     text(c.text, b.why);
     ImGui::PopTextWrapPos();
-    bool banner_fits = why_size.y <= banner_h + 0.5f;
     ctx.outline_if_pointed(id(), "decision", p, ImVec2(p.x + width, p.y + banner_h));
     ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + banner_h + ImGui::GetStyle().ItemSpacing.y));
+    return why_size.y <= banner_h + 0.5f;
+}
 
-    {
-        FitReport report;
-        report.fits = fits && banner_fits;
-        report.avail_w = width;
-        report.avail_h = size.y;
-        report.content_w = width;
-        report.content_h = y - origin.y + banner_h;
-        report.font = fs;
-        if (!fits) report.clipped.push_back("route by role");
-        if (!banner_fits) report.clipped.push_back("decision banner");
-        report_fit(id(), report, static_cast<uint64_t>(ImGui::GetFrameCount()));
-    }
-
-    // ---- the code, then what the column checks, saves and stacks ----
+// The code, then what the column checks, saves and stacks. Each tab fills
+// what is left, so the column itself never scrolls.
+void ComparePanel::column_tabs(UiContext& ctx, Pane& pane, Column& col) {
     ImVec2 avail = ImGui::GetContentRegionAvail();
     float code_h = std::floor(avail.y * 0.42f);
     ImGui::BeginChild("##cmp-code", ImVec2(0, code_h), true);
     col.code.draw(ctx, pane, 0);
     ImGui::EndChild();
-    // Each tab fills what is left, so the column itself never scrolls.
-    if (ImGui::BeginTabBar("##cmp-tabs")) {
-        if (ImGui::BeginTabItem("Checks")) {
-            ImGui::BeginChild("##cmp-checks");
-            col.path.draw_sysret_checks(ctx, pane);
-            col.checks.draw(ctx, pane, 0);
-            ImGui::EndChild();
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("Graph")) {
-            ImGui::BeginChild("##cmp-graph");
-            col.path.draw(ctx, pane, 0);
-            ImGui::EndChild();
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("pt_regs")) {
-            ImGui::BeginChild("##cmp-regs");
-            col.regs.draw(ctx, pane, 0);
-            ImGui::EndChild();
-            ImGui::EndTabItem();
-        }
-        if (ImGui::BeginTabItem("Stack")) {
-            ImGui::BeginChild("##cmp-stack");
-            col.stack.draw(ctx, pane, 0);
-            ImGui::EndChild();
-            ImGui::EndTabItem();
-        }
-        ImGui::EndTabBar();
-    }
-    ImGui::EndChild();
+    if (!ImGui::BeginTabBar("##cmp-tabs")) return;
+    auto tab = [&](const char* label, const char* child, auto&& body) {
+        if (!ImGui::BeginTabItem(label)) return;
+        ImGui::BeginChild(child);
+        body();
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+    };
+    tab("Checks", "##cmp-checks", [&] {
+        col.path.draw_sysret_checks(ctx, pane);
+        col.checks.draw(ctx, pane, 0);
+    });
+    tab("Graph", "##cmp-graph", [&] { col.path.draw(ctx, pane, 0); });
+    tab("pt_regs", "##cmp-regs", [&] { col.regs.draw(ctx, pane, 0); });
+    tab("Stack", "##cmp-stack", [&] { col.stack.draw(ctx, pane, 0); });
+    ImGui::EndTabBar();
 }
 
 }  // namespace slowpath::gui

@@ -38,9 +38,20 @@ class ComparePanel : public Panel {
         const Trace* trace = nullptr;
         RoleSpans spans;
     };
+    // The height of each role's row and of the banner, the same in every column.
+    struct RowHeights {
+        std::array<float, 5> role{};
+        float banner = 0;
+    };
+    void refresh_spans(const std::vector<Pane*>& panes);
+    RowHeights row_heights(const UiContext& ctx, const std::vector<Pane*>& panes, float w);
     void summary(UiContext& ctx, const std::vector<Pane*>& panes);
-    void column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,
-                const std::array<float, 5>& role_h, float banner_h);
+    void summary_row(UiContext& ctx, const Pane& pane, const RoleSpans& spans);
+    void column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size, const RowHeights& rows);
+    bool route_rows(UiContext& ctx, const Pane& pane, const Column& col, const RowHeights& rows,
+                    float* height);
+    bool decision_banner(UiContext& ctx, const Pane& pane, float banner_h);
+    void column_tabs(UiContext& ctx, Pane& pane, Column& col);
 
     std::array<Column, 3> columns_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -492,151 +493,97 @@ void ControlsPanel::moves_row(UiContext& ctx, Pane& pane) {
 }
 
 void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const Palette& c = ctx.colors;
-    float width = ImGui::GetContentRegionAvail().x;
-    ImFont* small = ctx.fonts.small;
-    float small_h = small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
-    float strip_h = small_h + ImGui::GetFrameHeight() * 0.75f;
-    ImVec2 pos = ImGui::GetCursorScreenPos();
+    TimelineStrips g;
+    g.width = ImGui::GetContentRegionAvail().x;
+    g.small = ctx.fonts.small;
+    g.small_h = g.small->FontSize * (ImGui::GetFontSize() / ImGui::GetFont()->FontSize);
+    g.strip_h = g.small_h + ImGui::GetFrameHeight() * 0.75f;
+    g.pos = ImGui::GetCursorScreenPos();
     if (!pane.ok()) {
-        ImGui::Dummy(ImVec2(width, strip_h + small_h + 4));
+        ImGui::Dummy(ImVec2(g.width, g.strip_h + g.small_h + 4));
         return;
     }
-    const Trace& trace = *pane.trace();
-    const Snapshot& s = pane.now();
     if (boot_revision_ != pane.trace_revision()) {
-        boot_end_ = boot_end_step(trace);
+        boot_end_ = boot_end_step(*pane.trace());
         boot_revision_ = pane.trace_revision();
     }
-    ImVec2 mouse = ImGui::GetIO().MousePos;
-    float gap = ImGui::GetFontSize() * 0.6f;
-    float over_w = std::floor(width * 0.24f);
-    float detail_w = width - over_w - gap;
+    g.gap = ImGui::GetFontSize() * 0.6f;
+    g.over_w = std::floor(g.width * 0.24f);
+    g.detail_w = g.width - g.over_w - g.gap;
+    timeline_overview(ctx, pane, g);
+    timeline_detail(ctx, pane, g);
+    if (!ImGui::IsItemActive() && !ImGui::IsMouseDown(ImGuiMouseButton_Left))
+        last_scrub_ = UINT64_MAX;
+    timeline_legend(ctx, g);
+}
 
-    // ---- the run (boot folded away unless asked for) ----
+// The run (boot folded away unless asked for): a bar per syscall, the cursor.
+void ControlsPanel::timeline_overview(UiContext& ctx, Pane& pane, const TimelineStrips& g) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const Palette& c = ctx.colors;
+    const Trace& trace = *pane.trace();
+    const Snapshot& s = pane.now();
+    ImVec2 mouse = ImGui::GetIO().MousePos;
     StepSpan run = overview_span(boot_end_, s.last_step, show_boot_);
-    ImVec2 o0 = pos, o1(pos.x + over_w, pos.y + strip_h);
+    ImVec2 o0 = g.pos, o1(g.pos.x + g.over_w, g.pos.y + g.strip_h);
     draw->AddRectFilled(o0, o1, c.timeline_bg, 2.0f);
-    float bar_top = o0.y + small_h;
-    for (const SyscallRecord& r : trace.syscalls) {
-        uint64_t end = r.return_step ? r.return_step : s.last_step;
-        if (end < run.lo) continue;
-        float x0 = x_of_step(run, std::max(r.entry_step, run.lo), o0.x, over_w);
-        float x1 = std::max(x0 + 2.0f, x_of_step(run, end, o0.x, over_w));
+    float bar_top = o0.y + g.small_h;
+    for (const TimelineBar& bar : overview_bars(trace, run, s.last_step, o0.x, g.over_w)) {
         // No rounding on a bar barely over 2 px: ImGui 1.86 then rounds with
         // a radius near 0 and divides by a zero segment count (SIGFPE).
-        float rounding = x1 - x0 >= 3.0f ? 1.0f : 0.0f;
-        draw->AddRectFilled(ImVec2(x0, bar_top + 1), ImVec2(x1, o1.y - 1),
-                            r.is_focus ? c.timeline_focus : c.timeline_kernel, rounding);
+        float rounding = bar.x1 - bar.x0 >= 3.0f ? 1.0f : 0.0f;
+        draw->AddRectFilled(ImVec2(bar.x0, bar_top + 1), ImVec2(bar.x1, o1.y - 1),
+                            bar.focus ? c.timeline_focus : c.timeline_kernel, rounding);
     }
     std::string run_title = show_boot_ ? "whole run" : "program (boot folded)";
-    draw->AddText(small, small_h, ImVec2(o0.x + 3, o0.y), with_alpha(c.text_dim, 0.9f),
+    draw->AddText(g.small, g.small_h, ImVec2(o0.x + 3, o0.y), with_alpha(c.text_dim, 0.9f),
                   run_title.c_str());
     if (s.step >= run.lo) {
-        float cx = x_of_step(run, s.step, o0.x, over_w);
+        float cx = x_of_step(run, s.step, o0.x, g.over_w);
         draw->AddRectFilled(ImVec2(cx - 1.5f, bar_top - 1), ImVec2(cx + 1.5f, o1.y + 1),
                             c.timeline_cursor);
     }
-    ImGui::InvisibleButton("##overview", ImVec2(over_w, strip_h));
+    ImGui::InvisibleButton("##overview", ImVec2(g.over_w, g.strip_h));
     ctx.mark("timeline:overview");
     if (ImGui::IsItemHovered()) {
-        uint64_t at = step_of_x(run, mouse.x, o0.x, over_w);
-        int sc = shown_syscall_at(trace, at);
-        std::string what = at < boot_end_ ? "boot" : "user mode";
-        if (sc >= 0) {
-            const SyscallRecord& r = trace.syscalls[sc];
-            if (!r.return_step || at < r.return_step)
-                what = "in " + r.name + (r.is_focus ? " (the focus syscall)" : "");
-        }
-        tooltip("step " + std::to_string(at) + ": " + what +
+        uint64_t at = step_of_x(run, mouse.x, o0.x, g.over_w);
+        tooltip("step " + std::to_string(at) + ": " + overview_what(trace, at, boot_end_) +
                 "\nbars: time in the kernel, one per syscall (the focus syscall brighter)"
                 "\nclick or drag to go there");
     }
     if (ImGui::IsItemActive()) {
-        uint64_t target = step_of_x(run, mouse.x, o0.x, over_w);
+        uint64_t target = step_of_x(run, mouse.x, o0.x, g.over_w);
         if (target != last_scrub_ && target != s.step)
             ctx.command("seek " + std::to_string(target));
         last_scrub_ = target;
     }
+}
 
-    // ---- the syscall being shown, zoomed, its events labelled ----
+// The syscall being shown, zoomed, its events ticked and the major ones labelled.
+void ControlsPanel::timeline_detail(UiContext& ctx, Pane& pane, const TimelineStrips& g) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const Palette& c = ctx.colors;
+    const Trace& trace = *pane.trace();
+    const Snapshot& s = pane.now();
+    ImVec2 mouse = ImGui::GetIO().MousePos;
     StepSpan span = detail_span(trace, s.shown_syscall, s.step, s.last_step);
-    ImVec2 d0(o1.x + gap, pos.y), d1(d0.x + detail_w, pos.y + strip_h);
+    ImVec2 d0(g.pos.x + g.over_w + g.gap, g.pos.y), d1(d0.x + g.detail_w, g.pos.y + g.strip_h);
     draw->AddRectFilled(d0, d1, c.timeline_bg, 2.0f);
-    float tick_top = d0.y + small_h;
+    float tick_top = d0.y + g.small_h;
     if (s.step >= span.lo)
         draw->AddRectFilled(ImVec2(d0.x, tick_top),
-                            ImVec2(std::min(d1.x, x_of_step(span, s.step, d0.x, detail_w)), d1.y),
+                            ImVec2(std::min(d1.x, x_of_step(span, s.step, d0.x, g.detail_w)), d1.y),
                             with_alpha(c.timeline_cursor, 0.12f), 2.0f);
-    size_t first = trace.first_event_at_or_after(span.lo);
-    const Event* hovered_event = nullptr;
-    bool mouse_in = mouse.x >= d0.x && mouse.x <= d1.x && mouse.y >= d0.y && mouse.y <= d1.y;
-    float best = 5.0f;
-    std::vector<float> lx, lw;
-    std::vector<int> prio;
-    std::vector<std::string> ltext;
-    std::vector<ImU32> lcol;
-    for (size_t i = first; i < trace.events.size() && trace.events[i].step <= span.hi; i++) {
-        const Event& e = trace.events[i];
-        if (e.kind == EventKind::Inject || e.kind == EventKind::Edit) continue;
-        float x = x_of_step(span, e.step, d0.x, detail_w);
-        int p = 0;
-        std::string name;
-        switch (e.kind) {
-            case EventKind::Sysret:
-                p = 5, name = "sysretq";
-                break;
-            case EventKind::Iret:
-                p = 5, name = "iretq";
-                break;
-            case EventKind::Decision:
-                p = 4, name = "decision";
-                break;
-            case EventKind::SyscallEntry:
-                p = 4, name = "entry";
-                break;
-            case EventKind::SignalDelivered:
-                p = 3, name = "signal";
-                break;
-            case EventKind::Label:
-                p = 1, name = e.name;
-                break;
-            default:
-                break;
-        }
-        bool major = p >= 3;
-        float top = major ? tick_top : tick_top + (d1.y - tick_top) * 0.45f;
-        ImU32 col = event_color(c, e.kind);
-        if (e.step > s.step) col = with_alpha(col, 0.45f);
-        draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.5f : 1.0f);
-        if (!name.empty()) {
-            lx.push_back(x);
-            lw.push_back(small->CalcTextSizeA(small_h, FLT_MAX, 0, name.c_str()).x);
-            prio.push_back(p);
-            ltext.push_back(name);
-            lcol.push_back(major ? event_color(c, e.kind) : with_alpha(c.text_dim, 0.9f));
-        }
-        if (mouse_in && std::fabs(mouse.x - x) < best) {
-            best = std::fabs(mouse.x - x);
-            hovered_event = &e;
-        }
-    }
-    std::vector<bool> shown = place_labels(lx, lw, prio, d0.x + 2, d1.x - 2, small_h * 0.4f);
-    for (size_t i = 0; i < shown.size(); i++) {
-        if (!shown[i]) continue;
-        float x = std::clamp(lx[i] - lw[i] * 0.5f, d0.x + 2, d1.x - 2 - lw[i]);
-        draw->AddText(small, small_h, ImVec2(x, d0.y), lcol[i], ltext[i].c_str());
-    }
-    float dx = x_of_step(span, std::clamp(s.step, span.lo, span.hi), d0.x, detail_w);
+    const Event* hovered_event = detail_ticks(ctx, pane, g, span, d0, d1);
+    float dx = x_of_step(span, std::clamp(s.step, span.lo, span.hi), d0.x, g.detail_w);
     draw->AddTriangleFilled(ImVec2(dx - 5, tick_top - 1), ImVec2(dx + 5, tick_top - 1),
                             ImVec2(dx, tick_top + 5), c.timeline_cursor);
     draw->AddLine(ImVec2(dx, tick_top), ImVec2(dx, d1.y), c.timeline_cursor, 2.0f);
-    ImGui::SameLine(0, gap);
-    ImGui::InvisibleButton("##detail", ImVec2(detail_w, strip_h));
+    ImGui::SameLine(0, g.gap);
+    ImGui::InvisibleButton("##detail", ImVec2(g.detail_w, g.strip_h));
     ctx.mark("timeline:detail");
     if (ImGui::IsItemHovered()) {
-        uint64_t at = step_of_x(span, mouse.x, d0.x, detail_w);
+        uint64_t at = step_of_x(span, mouse.x, d0.x, g.detail_w);
         std::string tip = s.shown_syscall >= 0
                               ? "zoomed on " + trace.syscalls[s.shown_syscall].name + ": steps " +
                                     std::to_string(span.lo) + "-" + std::to_string(span.hi)
@@ -654,17 +601,67 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
         if (hovered_event && ImGui::IsItemClicked())
             target = hovered_event->step;  // a click near a tick lands on the event
         else
-            target = step_of_x(span, mouse.x, d0.x, detail_w);
+            target = step_of_x(span, mouse.x, d0.x, g.detail_w);
         if (target != s.step && target != last_scrub_)
             ctx.command("seek " + std::to_string(target));
         last_scrub_ = target;
     }
-    if (!ImGui::IsItemActive() && !ImGui::IsMouseDown(ImGuiMouseButton_Left))
-        last_scrub_ = UINT64_MAX;
+}
 
-    // ---- the legend, and the boot fold ----
-    ImGui::PushFont(small);
-    ImGui::SetCursorScreenPos(ImVec2(pos.x, d1.y + 2));
+// The detail strip's ticks and the labels that have room; returns the event
+// whose tick the mouse is by (within 5 px), if any.
+const Event* ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane, const TimelineStrips& g,
+                                         const StepSpan& span, ImVec2 d0, ImVec2 d1) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const Palette& c = ctx.colors;
+    const Trace& trace = *pane.trace();
+    const Snapshot& s = pane.now();
+    ImVec2 mouse = ImGui::GetIO().MousePos;
+    float tick_top = d0.y + g.small_h;
+    size_t first = trace.first_event_at_or_after(span.lo);
+    const Event* hovered_event = nullptr;
+    bool mouse_in = mouse.x >= d0.x && mouse.x <= d1.x && mouse.y >= d0.y && mouse.y <= d1.y;
+    float best = 5.0f;
+    std::vector<float> lx, lw;
+    std::vector<int> prio;
+    std::vector<std::string> ltext;
+    std::vector<ImU32> lcol;
+    for (size_t i = first; i < trace.events.size() && trace.events[i].step <= span.hi; i++) {
+        const Event& e = trace.events[i];
+        std::optional<TimelineTick> tick = timeline_tick(e);
+        if (!tick) continue;
+        float x = x_of_step(span, e.step, d0.x, g.detail_w);
+        bool major = tick->major();
+        float top = major ? tick_top : tick_top + (d1.y - tick_top) * 0.45f;
+        ImU32 col = event_color(c, e.kind);
+        if (e.step > s.step) col = with_alpha(col, 0.45f);
+        draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.5f : 1.0f);
+        if (!tick->label.empty()) {
+            lx.push_back(x);
+            lw.push_back(g.small->CalcTextSizeA(g.small_h, FLT_MAX, 0, tick->label.c_str()).x);
+            prio.push_back(tick->priority);
+            ltext.push_back(tick->label);
+            lcol.push_back(major ? event_color(c, e.kind) : with_alpha(c.text_dim, 0.9f));
+        }
+        if (mouse_in && std::fabs(mouse.x - x) < best) {
+            best = std::fabs(mouse.x - x);
+            hovered_event = &e;
+        }
+    }
+    std::vector<bool> shown = place_labels(lx, lw, prio, d0.x + 2, d1.x - 2, g.small_h * 0.4f);
+    for (size_t i = 0; i < shown.size(); i++) {
+        if (!shown[i]) continue;
+        float x = std::clamp(lx[i] - lw[i] * 0.5f, d0.x + 2, d1.x - 2 - lw[i]);
+        draw->AddText(g.small, g.small_h, ImVec2(x, d0.y), lcol[i], ltext[i].c_str());
+    }
+    return hovered_event;
+}
+
+// The legend, and the boot fold.
+void ControlsPanel::timeline_legend(UiContext& ctx, const TimelineStrips& g) {
+    const Palette& c = ctx.colors;
+    ImGui::PushFont(g.small);
+    ImGui::SetCursorScreenPos(ImVec2(g.pos.x, g.pos.y + g.strip_h + 2));
     struct Key {
         EventKind kind;
         const char* name;
@@ -691,7 +688,9 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
         "boot runs the guest kernel's set-up before the demo program starts; it is folded "
         "away so the program and its syscalls fill the strip");
     ImGui::PopFont();
-    ctx.outline_if_pointed("controls", "timeline", o0, d1);
+    ImVec2 d0(g.pos.x + g.over_w + g.gap, g.pos.y);  // as timeline_detail places it
+    ctx.outline_if_pointed("controls", "timeline", g.pos,
+                           ImVec2(d0.x + g.detail_w, g.pos.y + g.strip_h));
 }
 
 }  // namespace slowpath::gui

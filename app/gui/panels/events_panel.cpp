@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstring>
 
+#include "model/fit.h"
+#include "ui/list_table.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -58,18 +60,11 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
         scrolled_for_ = UINT64_MAX;
     }
 
-    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
-    if (!ImGui::BeginTable("##events", 3, flags)) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("step", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 4.2f);
-    ImGui::TableSetupColumn("event", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 7.5f);
-    ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableHeadersRow();
+    if (!begin_list_table("##events", {{"step", 4.2f}, {"event", 7.5f}, {"what"}})) return;
 
     // The row of the first event at or after the current step.
     size_t here = std::lower_bound(rows_.begin(), rows_.end(), s.next_event) - rows_.begin();
-    float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    const float row_h = list_row_height();
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(rows_.size()), row_h);
     while (clipper.Step()) {
@@ -80,16 +75,10 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
             bool ahead = e.step > s.step;
             if (now) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, c.current_line);
             ImGui::TableNextColumn();
-            ImGui::PushID(r);
-            ImGui::PushFont(ctx.fonts.mono);
-            ImGui::PushStyleColor(ImGuiCol_Text, ahead ? c.text_faint : c.text_dim);
             std::string step = std::to_string(e.step);
-            if (ImGui::Selectable(step.c_str(), false, ImGuiSelectableFlags_SpanAllColumns))
+            if (list_row_selectable(ctx, r, step, false, ahead ? c.text_faint : c.text_dim,
+                                    "event-row:" + std::to_string(r) + ":" + step))
                 ctx.command("seek " + std::to_string(e.step));
-            ctx.mark("event-row:" + std::to_string(r) + ":" + step);
-            ImGui::PopStyleColor();
-            ImGui::PopFont();
-            ImGui::PopID();
             if (ImGui::IsItemHovered())
                 tooltip("step " + step + (e.by_cpu ? " (done by the CPU)" : "") + "\n" +
                         describe_event(e) + "\nclick to go there");
@@ -105,31 +94,15 @@ void EventsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
                                  static_cast<size_t>(e.syscall) < trace.syscalls.size() &&
                                  trace.syscalls[static_cast<size_t>(e.syscall)].unimplemented;
             if (unimplemented) what = "not implemented (-ENOSYS): " + what;
-            float room = ImGui::GetContentRegionAvail().x;
-            if (ImGui::CalcTextSize(what.c_str()).x > room) {
-                const std::string dots = "\xe2\x80\xa6";
-                while (!what.empty() && ImGui::CalcTextSize((what + dots).c_str()).x > room) {
-                    what.pop_back();
-                    while (!what.empty() &&
-                           (static_cast<unsigned char>(what.back()) & 0xc0) == 0x80)
-                        what.pop_back();  // a whole UTF-8 character at a time
-                    if (!what.empty() && static_cast<unsigned char>(what.back()) >= 0xc0)
-                        what.pop_back();
-                }
-                what += dots;
-            }
+            what = cut_to_fit(what, ImGui::GetContentRegionAvail().x, [](const std::string& t) {
+                return ImGui::CalcTextSize(t.c_str()).x;
+            });
             ImU32 what_color = unimplemented ? c.error : c.text;
             text(ahead ? with_alpha(what_color, 0.5f) : what_color, what);
         }
     }
     // Follow the current step after a move.
-    if (scrolled_for_ != pane.generation()) {
-        float y = here * row_h;
-        float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
-        if (y < top + row_h || y > top + h - row_h * 3)
-            ImGui::SetScrollY(std::max(0.0f, y - h * 0.5f));
-        scrolled_for_ = pane.generation();
-    }
+    follow_list_row(here * row_h, row_h, pane.generation(), scrolled_for_);
     ImGui::EndTable();
 }
 

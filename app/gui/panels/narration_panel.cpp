@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "model/narration_layout.h"
 #include "slowpath/era.h"
 #include "slowpath/guest_image.h"
 #include "ui/actions.h"
@@ -31,63 +32,36 @@ struct Word {
 void draw_words(const UiContext& ctx, const std::vector<Word>& words, float indent, ImU32 color) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImVec2 origin = ImGui::GetCursorScreenPos();
-    float right = origin.x + ImGui::GetContentRegionAvail().x;
+    float avail = ImGui::GetContentRegionAvail().x;
     float size = ImGui::GetFontSize();
     float line_h = std::round(size * 1.35f);  // more leading than ImGui's: read from afar
-    float x = origin.x + indent, y = origin.y;
-    auto width = [&](const Word& w) {
-        return w.font->CalcTextSizeA(size, FLT_MAX, 0.0f, w.text.c_str()).x;
-    };
+    std::vector<std::string> texts;
+    std::vector<float> widths;
+    for (const Word& w : words) {
+        texts.push_back(w.text);
+        widths.push_back(w.font->CalcTextSizeA(size, FLT_MAX, 0.0f, w.text.c_str()).x);
+    }
+    WordFlow flow = flow_words(texts, widths, avail, indent);
     for (size_t i = 0; i < words.size(); i++) {
         const Word& w = words[i];
-        ImVec2 ext(width(w), size);
-        bool space_only = w.text.find_first_not_of(' ') == std::string::npos;
-        // Words with no space between them ("`r11`);") wrap as one.
-        bool starts_unit = i == 0 || words[i - 1].text.back() == ' ';
-        float unit = ext.x;
-        for (size_t j = i; starts_unit && j + 1 < words.size() && words[j].text.back() != ' '; j++)
-            unit += width(words[j + 1]);
-        if (starts_unit && x + unit > right && x > origin.x + indent) {
-            if (space_only) continue;  // no space at the start of a line
-            x = origin.x + indent;
-            y += line_h;
-        }
-        ImVec2 at(x, y + (line_h - size) * 0.5f);
+        if (!flow.places[i].drawn) continue;
+        float y = origin.y + flow.places[i].line * line_h;
+        ImVec2 at(origin.x + flow.places[i].x, y + (line_h - size) * 0.5f);
         if (w.code) {
             float pad = size * 0.15f;
             draw->AddRectFilled(ImVec2(at.x - pad, at.y - pad * 0.5f),
-                                ImVec2(at.x + ext.x + pad, at.y + size + pad * 0.5f),
+                                ImVec2(at.x + widths[i] + pad, at.y + size + pad * 0.5f),
                                 with_alpha(ctx.colors.anchor, 0.14f), 3.0f);
         }
         ImU32 c = w.code ? ctx.colors.anchor : w.bold ? ctx.colors.text_strong : color;
         draw->AddText(w.font, size, at, c, w.text.c_str());
-        x += ext.x;
     }
-    ImGui::Dummy(ImVec2(std::max(1.0f, right - origin.x), y - origin.y + line_h));
-}
-
-// Source lines are wrapped at 70 columns in the file; the panel is narrower
-// or wider, so a paragraph (or a list item and its indented lines) is one
-// flow of text, as Markdown reads it.
-std::vector<NarrationLine> joined_lines(const std::string& text) {
-    std::vector<NarrationLine> out;
-    for (NarrationLine& line : parse_narration(text)) {
-        bool joins = !out.empty() && out.back().kind != NarrationLine::Kind::Blank &&
-                     (line.continues || (line.kind == NarrationLine::Kind::Paragraph &&
-                                         out.back().kind == NarrationLine::Kind::Paragraph));
-        if (!joins) {
-            out.push_back(std::move(line));
-            continue;
-        }
-        out.back().spans.push_back({" ", false, false});
-        for (NarrationSpan& span : line.spans) out.back().spans.push_back(std::move(span));
-    }
-    return out;
+    ImGui::Dummy(ImVec2(std::max(1.0f, avail), flow.lines * line_h));
 }
 
 void draw_markdown(const UiContext& ctx, const std::string& text, ImU32 color) {
     float size = ImGui::GetFontSize();
-    for (const NarrationLine& line : joined_lines(text)) {
+    for (const NarrationLine& line : joined_narration(text)) {
         if (line.kind == NarrationLine::Kind::Blank) {
             ImGui::Dummy(ImVec2(1, size * 0.45f));
             continue;
@@ -129,13 +103,8 @@ std::string era_name(Era era) {
     return std::string(era_info(era).name);
 }
 
-// "03-x.png" -> "03-x-rfc.png" when the lesson plays in several eras.
 std::string shot_name(const std::string& name, const Tour& tour) {
-    if (tour.era_count() < 2) return name;
-    size_t dot = name.rfind('.');
-    std::string suffix = "-" + era_name(tour.era());
-    return dot == std::string::npos ? name + suffix
-                                    : name.substr(0, dot) + suffix + name.substr(dot);
+    return shot_file_name(name, tour.era_count(), era_name(tour.era()));
 }
 
 std::string title_of(const std::string& path) {
@@ -195,6 +164,13 @@ bool choice_button(const std::string& text, const char* id, float width) {
     draw->AddText(ImGui::GetFont(), fs, ImVec2(pos.x + pad.x, pos.y + pad.y),
                   ImGui::GetColorU32(ImGuiCol_Text), text.c_str(), nullptr, wrap);
     return clicked;
+}
+
+// A block of the page with a bar of `accent` down its left edge, from `top`
+// to where the cursor is now.
+void left_bar(ImVec2 top, float em, ImU32 accent) {
+    ImVec2 bottom = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + em * 0.22f, bottom.y), accent);
 }
 
 }  // namespace
@@ -506,12 +482,28 @@ void NarrationPanel::draw_errors(UiContext& ctx) {
 }
 
 void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
-    const Palette& c = ctx.colors;
     const Tour& t = *tour_;
     const float em = ImGui::GetFontSize();
-    const float width = ImGui::GetContentRegionAvail().x;
+    tour_header(ctx, t);
+    ImGui::Separator();
+    // Buttons at the bottom; the text scrolls above them.
+    const float buttons_h =
+        ImGui::GetFrameHeight() + em * 0.7f + ImGui::GetStyle().ItemSpacing.y * 2;
+    ImGui::BeginChild("##tour-text", ImVec2(0, -buttons_h), false);
+    tour_verdict(ctx, t);
+    tour_text(ctx, t);
+    tour_question(ctx, t);
+    tour_teacher_notes(ctx, t);
+    tour_problems(ctx, t);
+    ImGui::EndChild();
+    tour_buttons(ctx, t);
+}
 
-    // Title, era, progress.
+// Title, era, progress.
+void NarrationPanel::tour_header(UiContext& ctx, const Tour& t) {
+    const Palette& c = ctx.colors;
+    const float em = ImGui::GetFontSize();
+    const float width = ImGui::GetContentRegionAvail().x;
     ImGui::PushTextWrapPos(0.0f);
     text_font(ctx.fonts.heading, c.text_strong, t.walkthrough().title);
     ImGui::PopTextWrapPos();
@@ -531,93 +523,89 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
     } else {
         text(c.text_dim, "Era " + era_name(t.era()));
     }
-    {
-        std::string counter =
-            "Page " + std::to_string(t.page() + 1) + " of " + std::to_string(t.pages().size());
-        ImVec2 p = ImGui::GetCursorScreenPos();
-        float h = std::max(3.0f, em * 0.22f);
-        float frac = static_cast<float>(t.page() + 1) / static_cast<float>(t.pages().size());
-        ImDrawList* draw = ImGui::GetWindowDrawList();
-        draw->AddRectFilled(p, ImVec2(p.x + width, p.y + h), c.timeline_bg, h);
-        draw->AddRectFilled(p, ImVec2(p.x + width * frac, p.y + h), c.anchor, h);
-        ImGui::Dummy(ImVec2(width, h));
-        text(c.text_dim, counter);
-    }
+    std::string counter =
+        "Page " + std::to_string(t.page() + 1) + " of " + std::to_string(t.pages().size());
+    ImVec2 p = ImGui::GetCursorScreenPos();
+    float h = std::max(3.0f, em * 0.22f);
+    float frac = static_cast<float>(t.page() + 1) / static_cast<float>(t.pages().size());
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(p, ImVec2(p.x + width, p.y + h), c.timeline_bg, h);
+    draw->AddRectFilled(p, ImVec2(p.x + width * frac, p.y + h), c.anchor, h);
+    ImGui::Dummy(ImVec2(width, h));
+    text(c.text_dim, counter);
+}
+
+// The answer to the question on the page before.
+void NarrationPanel::tour_verdict(UiContext& ctx, const Tour& t) {
+    const auto& v = t.verdict();
+    if (!v || !v->question) return;
+    const Palette& c = ctx.colors;
+    const float em = ImGui::GetFontSize();
+    const Question& q = *v->question;
+    ImU32 accent = !v->chosen ? c.anchor : v->right() ? c.ok : c.error;
+    ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::Indent(em * 0.6f);
+    ImGui::Dummy(ImVec2(1, em * 0.2f));
+    ImGui::PushTextWrapPos(0.0f);
+    text_font(ctx.fonts.bold, accent, verdict_headline(*v));
+    ImGui::PopTextWrapPos();
+    draw_markdown(ctx, q.explanation_for(v->chosen ? *v->chosen : q.answer), c.text);
+    ImGui::Unindent(em * 0.6f);
+    left_bar(top, em, accent);
+    ImGui::Spacing();
     ImGui::Separator();
+    ImGui::Spacing();
+}
 
-    // Buttons at the bottom; the text scrolls above them.
-    const float buttons_h =
-        ImGui::GetFrameHeight() + em * 0.7f + ImGui::GetStyle().ItemSpacing.y * 2;
-    ImGui::BeginChild("##tour-text", ImVec2(0, -buttons_h), false);
-
-    // The answer to the question on the page before.
-    if (const auto& v = t.verdict(); v && v->question) {
-        const Question& q = *v->question;
-        ImU32 accent = !v->chosen ? c.anchor : v->right() ? c.ok : c.error;
-        std::string head = !v->chosen   ? "The answer: " + q.choices[q.answer]
-                           : v->right() ? "Right: " + q.choices[q.answer]
-                                        : "Not quite. You said " + q.choices[*v->chosen] +
-                                              "; the answer is " + q.choices[q.answer];
-        ImVec2 top = ImGui::GetCursorScreenPos();
-        ImGui::Indent(em * 0.6f);
-        ImGui::Dummy(ImVec2(1, em * 0.2f));
-        ImGui::PushTextWrapPos(0.0f);
-        text_font(ctx.fonts.bold, accent, head);
-        ImGui::PopTextWrapPos();
-        draw_markdown(ctx, q.explanation_for(v->chosen ? *v->chosen : q.answer), c.text);
-        ImGui::Unindent(em * 0.6f);
-        ImVec2 bottom = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + em * 0.22f, bottom.y),
-                                                  accent);
-        ImGui::Spacing();
-        ImGui::Separator();
-        ImGui::Spacing();
-    }
-
+void NarrationPanel::tour_text(UiContext& ctx, const Tour& t) {
     std::string narration = t.narration();
     if (!narration.empty()) {
-        draw_markdown(ctx, narration, c.text);
+        draw_markdown(ctx, narration, ctx.colors.text);
     } else if (!t.question() && !autoplay_) {
         // No words on this page: say what the steps did (not in unattended
         // shots, where it would read as the page's narration).
         for (const StepResult& r : t.results())
             if ((r.kind == StepKind::Move || r.kind == StepKind::Setup) && !r.skipped)
-                text(c.text_dim, r.description);
+                text(ctx.colors.text_dim, r.description);
     }
+}
 
-    if (const Question* q = t.question()) {
-        ImGui::Spacing();
-        ImVec2 top = ImGui::GetCursorScreenPos();
-        ImGui::Indent(em * 0.6f);
-        text_font(ctx.fonts.bold, c.anchor, "Predict");
-        ImGui::PushTextWrapPos(0.0f);
-        text_font(ctx.fonts.bold, c.text_strong, q->question);
-        ImGui::PopTextWrapPos();
-        ImGui::Spacing();
-        if (t.awaiting_answer()) {
-            float bw = ImGui::GetContentRegionAvail().x;
-            for (size_t i = 0; i < q->choices.size(); i++) {
-                std::string label = std::to_string(i + 1) + ".  " + q->choices[i];
-                std::string id = "##choice" + std::to_string(i);
-                if (choice_button(label, id.c_str(), bw))
-                    ctx.command("tour-answer " + std::to_string(i + 1));
-                ctx.mark("choice:" + std::to_string(i + 1));
-                if (i < 9)
-                    tooltip("answer " + q->choices[i] + "   [" + std::to_string(i + 1) + "]");
-            }
-            ImGui::PushTextWrapPos(0.0f);
-            text(c.text_dim,
-                 "Pick one (click, or its number key): the tour then steps on and tells you.");
-            ImGui::PopTextWrapPos();
+void NarrationPanel::tour_question(UiContext& ctx, const Tour& t) {
+    const Question* q = t.question();
+    if (!q) return;
+    const Palette& c = ctx.colors;
+    const float em = ImGui::GetFontSize();
+    ImGui::Spacing();
+    ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::Indent(em * 0.6f);
+    text_font(ctx.fonts.bold, c.anchor, "Predict");
+    ImGui::PushTextWrapPos(0.0f);
+    text_font(ctx.fonts.bold, c.text_strong, q->question);
+    ImGui::PopTextWrapPos();
+    ImGui::Spacing();
+    if (t.awaiting_answer()) {
+        float bw = ImGui::GetContentRegionAvail().x;
+        for (size_t i = 0; i < q->choices.size(); i++) {
+            std::string label = std::to_string(i + 1) + ".  " + q->choices[i];
+            std::string id = "##choice" + std::to_string(i);
+            if (choice_button(label, id.c_str(), bw))
+                ctx.command("tour-answer " + std::to_string(i + 1));
+            ctx.mark("choice:" + std::to_string(i + 1));
+            if (i < 9) tooltip("answer " + q->choices[i] + "   [" + std::to_string(i + 1) + "]");
         }
-        ImGui::Unindent(em * 0.6f);
-        ImVec2 bottom = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(top, ImVec2(top.x + em * 0.22f, bottom.y),
-                                                  c.anchor);
+        ImGui::PushTextWrapPos(0.0f);
+        text(c.text_dim,
+             "Pick one (click, or its number key): the tour then steps on and tells you.");
+        ImGui::PopTextWrapPos();
     }
+    ImGui::Unindent(em * 0.6f);
+    left_bar(top, em, c.anchor);
+}
 
-    // What was checked on this page, small: for the teacher (or the author)
-    // only; a student reads the lesson.
+// What was checked on this page, small: for the teacher (or the author)
+// only; a student reads the lesson. Then the teacher view's switch.
+void NarrationPanel::tour_teacher_notes(UiContext& ctx, const Tour& t) {
+    const Palette& c = ctx.colors;
     checks_drawn_ = 0;
     bool any_check = false;
     for (const StepResult& r : t.results()) any_check |= !r.checks.empty();
@@ -627,27 +615,8 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         ImGui::Separator();
         ImGui::PushFont(ctx.fonts.small);
         ImGui::PushTextWrapPos(0.0f);
-        for (const StepResult& r : t.results())
-            for (const CheckResult& check : r.checks) {
-                text_font(ctx.fonts.small, check.passed ? c.ok : c.error,
-                          check.passed ? "PASS" : "FAIL");
-                checks_drawn_++;
-                ImGui::SameLine();
-                text(
-                    check.passed ? c.text_dim : c.text,
-                    check.what + (check.passed || check.detail.empty() ? "" : ": " + check.detail));
-                if (!check.passed && !check.judged_at.empty())
-                    text(c.text_dim, "judged at " + check.judged_at);
-            }
-        for (const std::string& name : t.screenshots()) {
-            std::string file = shot_name(name, t);
-            bool saved =
-                std::find(shots_saved_.begin(), shots_saved_.end(), file) != shots_saved_.end();
-            text(c.text_dim,
-                 saved ? "screenshot saved: " + (fs::path(shot_dir_) / file).string()
-                       : "screenshot " + file +
-                             (shot_dir_.empty() ? " (--screenshot-dir DIR saves it)" : ""));
-        }
+        tour_checks(ctx, t);
+        tour_shots(ctx, t);
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
     }
@@ -658,16 +627,46 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         ImGui::PopTextWrapPos();
         ImGui::PopFont();
     }
-    {
-        ImGui::Spacing();
-        ImGui::PushFont(ctx.fonts.small);
-        bool on = show_checks_;
-        if (ImGui::Checkbox("teacher view##tour-checks", &on))
-            ctx.command(on ? "tour-checks on" : "tour-checks off");
-        ctx.mark("tour-checks");
-        tooltip("show what the walkthrough checks on each page (PASS/FAIL) and its screenshots");
-        ImGui::PopFont();
+    ImGui::Spacing();
+    ImGui::PushFont(ctx.fonts.small);
+    bool on = show_checks_;
+    if (ImGui::Checkbox("teacher view##tour-checks", &on))
+        ctx.command(on ? "tour-checks on" : "tour-checks off");
+    ctx.mark("tour-checks");
+    tooltip("show what the walkthrough checks on each page (PASS/FAIL) and its screenshots");
+    ImGui::PopFont();
+}
+
+void NarrationPanel::tour_checks(UiContext& ctx, const Tour& t) {
+    const Palette& c = ctx.colors;
+    for (const StepResult& r : t.results())
+        for (const CheckResult& check : r.checks) {
+            text_font(ctx.fonts.small, check.passed ? c.ok : c.error,
+                      check.passed ? "PASS" : "FAIL");
+            checks_drawn_++;
+            ImGui::SameLine();
+            text(check.passed ? c.text_dim : c.text,
+                 check.what + (check.passed || check.detail.empty() ? "" : ": " + check.detail));
+            if (!check.passed && !check.judged_at.empty())
+                text(c.text_dim, "judged at " + check.judged_at);
+        }
+}
+
+void NarrationPanel::tour_shots(UiContext& ctx, const Tour& t) {
+    for (const std::string& name : t.screenshots()) {
+        std::string file = shot_name(name, t);
+        bool saved =
+            std::find(shots_saved_.begin(), shots_saved_.end(), file) != shots_saved_.end();
+        text(ctx.colors.text_dim,
+             saved ? "screenshot saved: " + (fs::path(shot_dir_) / file).string()
+                   : "screenshot " + file +
+                         (shot_dir_.empty() ? " (--screenshot-dir DIR saves it)" : ""));
     }
+}
+
+// The page's error, and a way back when the viewer moved the machine off it.
+void NarrationPanel::tour_problems(UiContext& ctx, const Tour& t) {
+    const Palette& c = ctx.colors;
     std::string problem = !t.error().empty() ? t.error() : status_;
     if (!problem.empty()) {
         ImGui::PushTextWrapPos(0.0f);
@@ -682,9 +681,11 @@ void NarrationPanel::draw_tour(UiContext& ctx, Pane& /*pane*/) {
         if (ImGui::SmallButton("Back to this page"))
             ctx.command("tour-goto " + std::to_string(t.page() + 1));
     }
-    ImGui::EndChild();
+}
 
-    // Previous / Next (or the next era, at the end).
+// Previous / Next (or the next era, at the end).
+void NarrationPanel::tour_buttons(UiContext& ctx, const Tour& t) {
+    const float em = ImGui::GetFontSize();
     ImGui::Dummy(ImVec2(1, em * 0.2f));
     float gap = ImGui::GetStyle().ItemSpacing.x;
     float half = (ImGui::GetContentRegionAvail().x - gap) * 0.5f;

@@ -61,7 +61,16 @@ class NarrationPanel : public Panel {
     bool diverged();                            // the viewer moved the machine off the page
     std::string ensure_on_page();
     void take_shots();
-    void draw_tour(UiContext& ctx, Pane& pane);
+    void draw_tour(UiContext& ctx, Pane& pane);  // the page, by section:
+    void tour_header(UiContext& ctx, const Tour& t);
+    void tour_verdict(UiContext& ctx, const Tour& t);
+    void tour_text(UiContext& ctx, const Tour& t);
+    void tour_question(UiContext& ctx, const Tour& t);
+    void tour_teacher_notes(UiContext& ctx, const Tour& t);
+    void tour_checks(UiContext& ctx, const Tour& t);
+    void tour_shots(UiContext& ctx, const Tour& t);
+    void tour_problems(UiContext& ctx, const Tour& t);
+    void tour_buttons(UiContext& ctx, const Tour& t);
     void draw_errors(UiContext& ctx);
     void autoplay_tick();
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "slowpath/tasks.h"
+#include "ui/list_table.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -35,19 +36,12 @@ void SyscallsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
         return;
     }
 
-    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
-    if (!ImGui::BeginTable("##syscalls", 5, flags)) return;
-    const float em = ImGui::GetFontSize();
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, em * 2.6f);
-    ImGui::TableSetupColumn("task", ImGuiTableColumnFlags_WidthFixed, em * 2.6f);
-    ImGui::TableSetupColumn("syscall", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("returns", ImGuiTableColumnFlags_WidthFixed, em * 5.5f);
-    ImGui::TableSetupColumn("exit", ImGuiTableColumnFlags_WidthFixed, em * 2.6f);
-    ImGui::TableHeadersRow();
+    if (!begin_list_table(
+            "##syscalls",
+            {{"#", 2.6f}, {"task", 2.6f}, {"syscall"}, {"returns", 5.5f}, {"exit", 2.6f}}))
+        return;
 
-    float row_h = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    const float row_h = list_row_height();
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(trace.syscalls.size()), row_h);
     while (clipper.Step()) {
@@ -58,16 +52,10 @@ void SyscallsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
             const bool ahead = r.entry_step > s.step;
             if (shown) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, c.current_line);
             ImGui::TableNextColumn();
-            ImGui::PushID(k);
-            ImGui::PushFont(ctx.fonts.mono);
-            ImGui::PushStyleColor(ImGuiCol_Text, ahead ? c.text_faint : c.text_dim);
             std::string index = std::to_string(k);
-            if (ImGui::Selectable(index.c_str(), shown, ImGuiSelectableFlags_SpanAllColumns))
+            if (list_row_selectable(ctx, k, index, shown, ahead ? c.text_faint : c.text_dim,
+                                    "syscall-row:" + index))
                 ctx.command("focus " + index);
-            ctx.mark("syscall-row:" + index);
-            ImGui::PopStyleColor();
-            ImGui::PopFont();
-            ImGui::PopID();
             const int pid = static_cast<size_t>(k) < task_pids_.size() ? task_pids_[k] : 1;
             if (ImGui::IsItemHovered())
                 tooltip("syscall #" + index + ": " + r.name + " (" + std::to_string(r.nr) +
@@ -91,13 +79,8 @@ void SyscallsPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
         }
     }
     // Keep the shown syscall in view after a move.
-    if (scrolled_for_ != pane.generation() && s.shown_syscall >= 0) {
-        float y = s.shown_syscall * row_h;
-        float top = ImGui::GetScrollY(), h = ImGui::GetWindowHeight();
-        if (y < top + row_h || y > top + h - row_h * 3)
-            ImGui::SetScrollY(std::max(0.0f, y - h * 0.5f));
-        scrolled_for_ = pane.generation();
-    }
+    if (s.shown_syscall >= 0)
+        follow_list_row(s.shown_syscall * row_h, row_h, pane.generation(), scrolled_for_);
     ImGui::EndTable();
 }
 

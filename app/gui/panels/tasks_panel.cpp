@@ -1,6 +1,7 @@
 #include "panels/tasks_panel.h"
 
 #include "slowpath/tasks.h"
+#include "ui/list_table.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -33,17 +34,10 @@ void TasksPanel::draw(UiContext& ctx, Pane& pane, int /*pane_index*/) {
         centered_message(ctx, "this kernel has no task table", c.text_dim);
         return;
     }
-    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                            ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_BordersInnerV;
-    if (!ImGui::BeginTable("##tasks", 5, flags)) return;
-    const float em = ImGui::GetFontSize();
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("pid", ImGuiTableColumnFlags_WidthFixed, em * 3.2f);
-    ImGui::TableSetupColumn("tgid", ImGuiTableColumnFlags_WidthFixed, em * 2.4f);
-    ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthFixed, em * 4.2f);
-    ImGui::TableSetupColumn("parent", ImGuiTableColumnFlags_WidthFixed, em * 3.0f);
-    ImGui::TableHeadersRow();
+    if (!begin_list_table(
+            "##tasks",
+            {{"pid", 3.2f}, {"tgid", 2.4f}, {"name"}, {"state", 4.2f}, {"parent", 3.0f}}))
+        return;
     for (const TaskView& t : v.tasks) {
         ImGui::TableNextRow();
         if (t.current) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, c.current_line);

@@ -80,7 +80,7 @@ struct KernelStackView {
     uint64_t rsp = 0;                    // the CPU's rsp if it is on this stack, else 0
     uint64_t frame_base = 0;             // pt_regs base
     std::vector<StackWord> words;        // from min(rsp, frame_base) up to stack_top, lowest first
-    std::vector<StackFrameInfo> frames;  // innermost first
+    std::vector<StackFrameInfo> frames;  // innermost first (frame_kernel_stack); pt_regs last
 };
 
 KernelStackView decode_kernel_stack(const Machine& m, uint32_t valid_mask);
@@ -119,10 +119,13 @@ std::vector<NamedFrame> function_frames_at(const Machine& m, const Trace& trace,
 // frames interleaved as they lie on the stack, then pt_regs (if present).
 std::vector<NamedFrame> named_frames_at(const Machine& m, const Trace& trace, uint64_t step,
                                         const PtRegsView& pt_regs);
-// Names the words of each exception frame in `frames` on the stack view
-// ("exception frame: rip"...) and adds the frame to view.frames ahead of the
-// code frame it lies in, so the stack panel heads it as a frame of its own.
-void label_exception_frames(KernelStackView& view, const std::vector<NamedFrame>& frames);
+// The frames of the stack view, from `frames` (named_frames_at at the
+// machine's step), innermost first: each exception frame (its words named
+// "exception frame: rip"...), the C functions' frames as the trace names
+// them, what entry code pushed between them under the name of that code,
+// and pt_regs last. One naming: the stack panel heads what a lesson names.
+void frame_kernel_stack(const Machine& m, KernelStackView& view,
+                        const std::vector<NamedFrame>& frames);
 
 // ---- user stack and signal frames -------------------------------------------
 struct UserStackView {
