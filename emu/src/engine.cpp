@@ -327,12 +327,22 @@ void Engine::keep_base_page(uint64_t page) {
     base_pages_.emplace(page, std::move(bytes));
 }
 
-// Marks dirty a page that is not and whose contents differ from `than`.
-void Engine::mark_if_changed(uint64_t page, const std::vector<uint8_t>& than) {
-    if (dirty_since_[page]) return;
-    std::vector<uint8_t> now(kPage);
-    uc_mem_read(uc_, page * kPage, now.data(), kPage);
-    if (now != than) mark_page_dirty(page);
+// Marks dirty each page-table page whose contents differ from checkpoint
+// `index`'s, reading runs of adjacent pages at once (table_pages_ is sorted).
+void Engine::mark_changed_tables(size_t index) {
+    for (size_t i = 0; i < table_pages_.size();) {
+        size_t n = 1;
+        while (i + n < table_pages_.size() && table_pages_[i + n] == table_pages_[i] + n) n++;
+        scratch_.resize(n * kPage);
+        uc_mem_read(uc_, table_pages_[i] * kPage, scratch_.data(), n * kPage);
+        for (size_t k = 0; k < n; k++) {
+            uint64_t page = table_pages_[i + k];
+            if (!dirty_since_[page] &&
+                std::memcmp(scratch_.data() + k * kPage, page_at(page, index).data(), kPage))
+                mark_page_dirty(page);
+        }
+        i += n;
+    }
 }
 
 void Engine::on_write(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
@@ -351,7 +361,7 @@ void Engine::find_table_pages() {
     auto add = [&](uint64_t page) {
         if (page >= SP_RAM_SIZE / kPage || is_table_[page]) return;
         is_table_[page] = 1;
-        table_pages_.push_back(page);
+        table_pages_.insert(std::upper_bound(table_pages_.begin(), table_pages_.end(), page), page);
         keep_base_page(page);
     };
     std::vector<std::pair<uint64_t, int>> todo = {{reg(UC_X86_REG_CR3) & kTableAddr, 4}};
@@ -376,7 +386,7 @@ void Engine::take_checkpoint() {
     c.host = host_;
     size_t index = checkpoints_.size();
     find_table_pages();
-    for (uint64_t page : table_pages_) mark_if_changed(page, page_at(page, index ? index - 1 : 0));
+    mark_changed_tables(index ? index - 1 : 0);
     // From a checkpoint on, the TLB starts empty both as recorded and as
     // replayed, so the page walks (and the bits they set) come alike.
     uc_ctl_flush_tlb(uc_);
@@ -437,7 +447,7 @@ void Engine::restore_checkpoint(size_t index) {
     mark_changed_between(mem_origin_, index);
     // Page tables may have changed with no store seen (accessed and dirty
     // bits): written back when they differ.
-    for (uint64_t page : table_pages_) mark_if_changed(page, page_at(page, index));
+    mark_changed_tables(index);
     for (uint64_t page : dirty_list_) {
         uc_mem_write(uc_, page * kPage, page_at(page, index).data(), kPage);
         dirty_since_[page] = 0;

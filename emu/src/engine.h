@@ -215,7 +215,7 @@ class Engine : public Machine {
     void mark_dirty(uint64_t addr, uint64_t size);
     void mark_page_dirty(uint64_t page);
     void keep_base_page(uint64_t page);  // its contents at step 0, on first sight
-    void mark_if_changed(uint64_t page, const std::vector<uint8_t>& than);
+    void mark_changed_tables(size_t index);
     void take_checkpoint();
     void find_table_pages();
     size_t checkpoint_at_or_before(uint64_t step) const;
@@ -293,7 +293,8 @@ class Engine : public Machine {
     std::vector<uint64_t> dirty_list_;
     // RAM holds checkpoint mem_origin_'s pages but for those in dirty_list_.
     size_t mem_origin_ = 0;
-    std::vector<uint64_t> table_pages_;  // page-table pages seen at checkpoints
+    std::vector<uint64_t> table_pages_;  // page-table pages seen at checkpoints, sorted
+    std::vector<uint8_t> scratch_;
     std::vector<uint8_t> is_table_ = std::vector<uint8_t>(SP_RAM_SIZE / SP_PAGE_SIZE);
     std::unordered_map<uint64_t, std::vector<uint8_t>> base_pages_;
     // page -> (checkpoint index, contents), ascending by index
