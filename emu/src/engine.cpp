@@ -34,6 +34,7 @@ namespace slowpath {
 namespace {
 
 constexpr uint64_t kPage = SP_PAGE_SIZE;
+constexpr uint64_t kTableAddr = 0x000ffffffffff000ull;  // a page-table entry's frame
 
 std::string signal_name(unsigned sig) {
     static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP",
@@ -309,14 +310,38 @@ void Engine::mark_dirty(uint64_t addr, uint64_t size) {
     uint64_t last = std::min<uint64_t>(addr + size - 1, SP_RAM_SIZE - 1);
     for (uint64_t page = addr / kPage; page <= last / kPage; page++) {
         if (dirty_since_[page]) continue;
-        dirty_since_[page] = 1;
-        dirty_list_.push_back(page);
-        if (!base_pages_.count(page)) {
-            // First write ever: the page still holds what it held at step 0.
-            std::vector<uint8_t> bytes(kPage);
-            uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
-            base_pages_.emplace(page, std::move(bytes));
+        mark_page_dirty(page);
+        keep_base_page(page);  // first write ever: the page holds what it held at step 0
+    }
+}
+
+void Engine::mark_page_dirty(uint64_t page) {
+    dirty_since_[page] = 1;
+    dirty_list_.push_back(page);
+}
+
+void Engine::keep_base_page(uint64_t page) {
+    if (base_pages_.count(page)) return;
+    std::vector<uint8_t> bytes(kPage);
+    uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
+    base_pages_.emplace(page, std::move(bytes));
+}
+
+// Marks dirty each page-table page whose contents differ from checkpoint
+// `index`'s, reading runs of adjacent pages at once (table_pages_ is sorted).
+void Engine::mark_changed_tables(size_t index) {
+    for (size_t i = 0; i < table_pages_.size();) {
+        size_t n = 1;
+        while (i + n < table_pages_.size() && table_pages_[i + n] == table_pages_[i] + n) n++;
+        scratch_.resize(n * kPage);
+        uc_mem_read(uc_, table_pages_[i] * kPage, scratch_.data(), n * kPage);
+        for (size_t k = 0; k < n; k++) {
+            uint64_t page = table_pages_[i + k];
+            if (!dirty_since_[page] &&
+                std::memcmp(scratch_.data() + k * kPage, page_at(page, index).data(), kPage))
+                mark_page_dirty(page);
         }
+        i += n;
     }
 }
 
@@ -329,6 +354,30 @@ void Engine::write_guest(uint64_t addr, const void* data, size_t size) {
     check_uc(uc_mem_write(uc_, addr, data, size), "writing guest memory at " + hex(addr));
 }
 
+// The page-table pages reachable from CR3 join table_pages_. The CPU's
+// page walk sets accessed and dirty bits in them with no store the write
+// hook sees, so each checkpoint compares them with their last version.
+void Engine::find_table_pages() {
+    auto add = [&](uint64_t page) {
+        if (page >= SP_RAM_SIZE / kPage || is_table_[page]) return;
+        is_table_[page] = 1;
+        table_pages_.insert(std::upper_bound(table_pages_.begin(), table_pages_.end(), page), page);
+        keep_base_page(page);
+    };
+    std::vector<std::pair<uint64_t, int>> todo = {{reg(UC_X86_REG_CR3) & kTableAddr, 4}};
+    while (!todo.empty()) {
+        auto [addr, level] = todo.back();
+        todo.pop_back();
+        add(addr / kPage);
+        if (level == 1) continue;
+        uint64_t entries[512];
+        if (addr / kPage >= SP_RAM_SIZE / kPage || !read(addr, entries, sizeof entries)) continue;
+        for (uint64_t e : entries)
+            if ((e & 1) && !(level < 4 && (e & 0x80)))  // present, not a large page
+                todo.push_back({e & kTableAddr, level - 1});
+    }
+}
+
 void Engine::take_checkpoint() {
     Checkpoint c;
     c.step = host_.step;
@@ -336,6 +385,11 @@ void Engine::take_checkpoint() {
     check_uc(uc_context_save(uc_, c.cpu), "uc_context_save");
     c.host = host_;
     size_t index = checkpoints_.size();
+    find_table_pages();
+    mark_changed_tables(index ? index - 1 : 0);
+    // From a checkpoint on, the TLB starts empty both as recorded and as
+    // replayed, so the page walks (and the bits they set) come alike.
+    uc_ctl_flush_tlb(uc_);
     for (uint64_t page : dirty_list_) {
         std::vector<uint8_t> bytes(kPage);
         uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
@@ -343,6 +397,7 @@ void Engine::take_checkpoint() {
         dirty_since_[page] = 0;
     }
     dirty_list_.clear();
+    mem_origin_ = index;
     checkpoints_.push_back(std::move(c));
 }
 
@@ -354,29 +409,52 @@ size_t Engine::checkpoint_at_or_before(uint64_t step) const {
                                          : static_cast<size_t>(after - checkpoints_.begin()) - 1;
 }
 
+// A page's contents as of checkpoint `index`: its last version taken at or
+// before it (versions are sorted by index), else the page as at step 0.
+const std::vector<uint8_t>& Engine::page_at(uint64_t page, size_t index) const {
+    auto it = versions_.find(page);
+    if (it != versions_.end()) {
+        const auto& list = it->second;
+        auto after = std::upper_bound(
+            list.begin(), list.end(), index,
+            [](size_t i, const std::pair<size_t, std::vector<uint8_t>>& v) { return i < v.first; });
+        if (after != list.begin()) return std::prev(after)->second;
+    }
+    return base_pages_.at(page);
+}
+
+// Marks dirty every page whose contents differ between checkpoints a and b:
+// those with a version taken in (min, max].
+void Engine::mark_changed_between(size_t a, size_t b) {
+    size_t lo = std::min(a, b), hi = std::max(a, b);
+    if (lo == hi) return;
+    for (const auto& [page, list] : versions_) {
+        if (dirty_since_[page]) continue;
+        auto after = std::upper_bound(
+            list.begin(), list.end(), lo,
+            [](size_t i, const std::pair<size_t, std::vector<uint8_t>>& v) { return i < v.first; });
+        if (after != list.end() && after->first <= hi) mark_page_dirty(page);
+    }
+}
+
 void Engine::restore_checkpoint(size_t index) {
     const Checkpoint& c = checkpoints_.at(index);
     check_uc(uc_context_restore(uc_, c.cpu), "uc_context_restore");
     host_ = c.host;
-    for (const auto& [page, base] : base_pages_) {
-        const std::vector<uint8_t>* bytes = &base;
-        auto it = versions_.find(page);
-        if (it != versions_.end()) {
-            // The last version taken at or before this checkpoint (sorted by index).
-            const auto& list = it->second;
-            auto after =
-                std::upper_bound(list.begin(), list.end(), index,
-                                 [](size_t i, const std::pair<size_t, std::vector<uint8_t>>& v) {
-                                     return i < v.first;
-                                 });
-            if (after != list.begin()) bytes = &std::prev(after)->second;
-        }
-        uc_mem_write(uc_, page * kPage, bytes->data(), kPage);
+    // RAM is checkpoint mem_origin_ but for the pages written since (the
+    // dirty list): only those and the pages that differ between the two
+    // checkpoints are written back.
+    mark_changed_between(mem_origin_, index);
+    // Page tables may have changed with no store seen (accessed and dirty
+    // bits): written back when they differ.
+    mark_changed_tables(index);
+    for (uint64_t page : dirty_list_) {
+        uc_mem_write(uc_, page * kPage, page_at(page, index).data(), kPage);
+        dirty_since_[page] = 0;
     }
-    for (uint64_t page : dirty_list_) dirty_since_[page] = 0;
     dirty_list_.clear();
-    // Pages restored above count as written since this checkpoint only if
-    // they differ from it, and they do not: the next checkpoint starts clean.
+    mem_origin_ = index;
+    uc_ctl_flush_tlb(uc_);
     actions_applied_at_ = UINT64_MAX;
 }
 
@@ -384,6 +462,12 @@ void Engine::truncate_after(uint64_t step) {
     // Keep checkpoints at or before `step`, drop the page versions of the rest.
     size_t keep = 0;
     while (keep < checkpoints_.size() && checkpoints_[keep].step <= step) keep++;
+    if (keep > 0 && mem_origin_ >= keep) {
+        // RAM was made from a checkpoint about to go: count it as the last
+        // one kept plus the pages that differ from it.
+        mark_changed_between(keep - 1, mem_origin_);
+        mem_origin_ = keep - 1;
+    }
     for (size_t i = keep; i < checkpoints_.size(); i++) uc_context_free(checkpoints_[i].cpu);
     checkpoints_.resize(keep);
     for (auto& [page, list] : versions_)
@@ -412,6 +496,7 @@ void Engine::truncate_after(uint64_t step) {
 void Engine::record_to_end() {
     recording_ = true;
     while (!finished()) run_until(UINT64_MAX - 1, true);
+    run_probes();  // the last step
     recording_ = false;
 }
 
@@ -481,13 +566,24 @@ void Engine::run_until(uint64_t target, bool apply_at_target) {
         if (recording_ && host_.step % kCheckpointInterval == 0 &&
             (checkpoints_.empty() || checkpoints_.back().step < host_.step))
             take_checkpoint();
+        else if (!recording_ && options_.trace && host_.step % kCheckpointInterval == 0)
+            uc_ctl_flush_tlb(uc_);  // as take_checkpoint did here
         if (actions_applied_at_ != host_.step && (host_.step < target || apply_at_target)) {
             actions_applied_at_ = host_.step;
             apply_actions_at(host_.step);
             if (halted()) return;
         }
+        if (recording_) run_probes();
         if (host_.step >= target) return;
         if (!run_slice(target)) return;
+    }
+}
+
+void Engine::run_probes() {
+    const auto& steps = probe_steps_;
+    while (next_probe_ < steps.size() && steps[next_probe_] <= host_.step) {
+        if (steps[next_probe_] == host_.step && probe_) probe_(*this);
+        next_probe_++;
     }
 }
 
@@ -496,6 +592,8 @@ bool Engine::run_slice(uint64_t target) {
     if (recording_)
         stop_target_ =
             std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
+    if (recording_ && next_probe_ < probe_steps_.size())
+        stop_target_ = std::min(stop_target_, probe_steps_[next_probe_]);
     next_action_step_ = UINT64_MAX;
     for (const auto& a : actions_)
         if (a.step > host_.step) {

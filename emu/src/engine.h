@@ -11,6 +11,7 @@
 #include <unicorn/unicorn.h>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -124,6 +125,14 @@ class Engine : public Machine {
     bool finished() const { return trace_.outcome != Outcome::Running; }
     bool halted() const { return (recording_ || !options_.trace) && finished(); }
 
+    // Steps (ascending) at which recording stops and calls `probe` on
+    // arrival, after that step's actions: the state as it was recorded, to
+    // compare with the same step reached again by re-execution.
+    void set_probes(std::vector<uint64_t> steps, std::function<void(const Engine&)> probe) {
+        probe_steps_ = std::move(steps);
+        probe_ = std::move(probe);
+        next_probe_ = 0;
+    }
     // Record from the frontier until the run ends.
     void record_to_end();
     // Move to a recorded step (restore a checkpoint, replay).
@@ -147,6 +156,7 @@ class Engine : public Machine {
     void install_hooks();
     void run_until(uint64_t target, bool apply_at_target);
     bool run_slice(uint64_t target);
+    void run_probes();  // probe_ at the probe steps reached (recording)
     bool emulate(uc_err* err);
     void finish_on_error(uc_err err);  // one uc_emu_start; false when the machine cannot go on
     void apply_actions_at(uint64_t step);
@@ -203,9 +213,15 @@ class Engine : public Machine {
 
     // memory and checkpoints
     void mark_dirty(uint64_t addr, uint64_t size);
+    void mark_page_dirty(uint64_t page);
+    void keep_base_page(uint64_t page);  // its contents at step 0, on first sight
+    void mark_changed_tables(size_t index);
     void take_checkpoint();
+    void find_table_pages();
     size_t checkpoint_at_or_before(uint64_t step) const;
     void restore_checkpoint(size_t index);
+    const std::vector<uint8_t>& page_at(uint64_t page, size_t index) const;
+    void mark_changed_between(size_t a, size_t b);
     void write_guest(uint64_t addr, const void* data, size_t size);
     void truncate_after(uint64_t step);
 
@@ -224,6 +240,9 @@ class Engine : public Machine {
     uint64_t stop_target_ = UINT64_MAX;
     StopReason stop_reason_ = StopReason::None;
     uint64_t next_action_step_ = UINT64_MAX;
+    std::vector<uint64_t> probe_steps_;
+    std::function<void(const Engine&)> probe_;
+    size_t next_probe_ = 0;                     // index into probe_steps_
     uint64_t actions_applied_at_ = UINT64_MAX;  // actions of this step already applied
     bool halt_next_ = false;  // stop on arrival at the next instruction (livelock)
     Outcome halt_outcome_ = Outcome::Running;
@@ -272,6 +291,11 @@ class Engine : public Machine {
     std::vector<Checkpoint> checkpoints_;
     std::vector<uint8_t> dirty_since_;  // per page: written since the last checkpoint
     std::vector<uint64_t> dirty_list_;
+    // RAM holds checkpoint mem_origin_'s pages but for those in dirty_list_.
+    size_t mem_origin_ = 0;
+    std::vector<uint64_t> table_pages_;  // page-table pages seen at checkpoints, sorted
+    std::vector<uint8_t> scratch_;
+    std::vector<uint8_t> is_table_ = std::vector<uint8_t>(SP_RAM_SIZE / SP_PAGE_SIZE);
     std::unordered_map<uint64_t, std::vector<uint8_t>> base_pages_;
     // page -> (checkpoint index, contents), ascending by index
     std::unordered_map<uint64_t, std::vector<std::pair<size_t, std::vector<uint8_t>>>> versions_;

@@ -1,0 +1,150 @@
+// Time travel re-executes: a step's state is the checkpoint before it run
+// forward. These tests take the state (every register the CPU model shows
+// and a hash of all guest RAM) at random steps while a run is recorded, then
+// seek to the same steps in a shuffled order (back and forth, across
+// checkpoints) and demand the very same state. One run per era, with an
+// injection so the slow path runs too, and a user program with host I/O.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine.h"
+#include "slowpath/era.h"
+#include "slowpath/numbers.h"
+#include "slowpath/session.h"
+#include "slowpath/trace.h"
+
+namespace slowpath {
+namespace {
+
+struct StepState {
+    CpuState cpu;
+    std::vector<uint64_t> pages;  // page_hashes
+    uint64_t host_step = 0;
+    int syscall = 0;
+    uint32_t frame_valid = 0;
+};
+
+// A hash of each 4 KiB page of guest RAM (0 for a page of zeros).
+std::vector<uint64_t> page_hashes(const Engine& e) {
+    constexpr size_t kChunk = 1 << 20, kWords = SP_PAGE_SIZE / 8;
+    std::vector<uint64_t> buf(kChunk / 8), out;
+    out.reserve(SP_RAM_SIZE / SP_PAGE_SIZE);
+    for (uint64_t at = 0; at < SP_RAM_SIZE; at += kChunk) {
+        EXPECT_TRUE(e.read(at, buf.data(), kChunk));
+        for (size_t p = 0; p < buf.size(); p += kWords) {
+            uint64_t h = 0;
+            for (size_t i = p; i < p + kWords; i++)
+                if (buf[i]) h = (h ^ (buf[i] + i)) * 0x100000001b3ull + (h >> 29) + 1;
+            out.push_back(h);
+        }
+    }
+    return out;
+}
+
+StepState state_of(const Engine& e) {
+    return {e.cpu(), page_hashes(e), e.host().step, e.host().syscall, e.host().frame_valid};
+}
+
+void expect_same(const StepState& recorded, const StepState& replayed, uint64_t step) {
+    SCOPED_TRACE("step " + std::to_string(step));
+    EXPECT_EQ(replayed.host_step, recorded.host_step);
+    EXPECT_EQ(replayed.cpu.rip, recorded.cpu.rip);
+    EXPECT_EQ(replayed.cpu.rflags, recorded.cpu.rflags);
+    for (int i = 0; i < GPR_COUNT; i++) EXPECT_EQ(replayed.cpu.gpr[i], recorded.cpu.gpr[i]) << i;
+    EXPECT_EQ(replayed.cpu.cs, recorded.cpu.cs);
+    EXPECT_EQ(replayed.cpu.ss, recorded.cpu.ss);
+    EXPECT_EQ(replayed.cpu.cr2, recorded.cpu.cr2);
+    EXPECT_EQ(replayed.cpu.cr3, recorded.cpu.cr3);
+    EXPECT_EQ(replayed.cpu.gs_base, recorded.cpu.gs_base);
+    EXPECT_EQ(replayed.cpu.kernel_gs_base, recorded.cpu.kernel_gs_base);
+    EXPECT_EQ(replayed.cpu.fs_base, recorded.cpu.fs_base);
+    EXPECT_EQ(replayed.cpu.cpl, recorded.cpu.cpl);
+    EXPECT_EQ(replayed.syscall, recorded.syscall);
+    EXPECT_EQ(replayed.frame_valid, recorded.frame_valid);
+    ASSERT_EQ(replayed.pages.size(), recorded.pages.size());
+    std::string differ;
+    int count = 0;
+    for (size_t p = 0; p < recorded.pages.size(); p++)
+        if (replayed.pages[p] != recorded.pages[p] && count++ < 8)
+            differ += " " + hex(p * SP_PAGE_SIZE);
+    EXPECT_EQ(count, 0) << "guest RAM pages differ:" << differ;
+}
+
+// Records `sc` once to learn its length, then again with probes at `count`
+// random steps (none where an action lands: there the recording sees the
+// step before and after the change), then seeks to them in a shuffled order.
+void check_replay(const Scenario& sc, size_t count, unsigned seed) {
+    uint64_t last = 0;
+    std::vector<uint64_t> action_steps;
+    {
+        Engine first(sc, Engine::Options{});
+        first.record_to_end();
+        last = first.trace().last_step();
+        for (const Event& ev : first.trace().events)
+            if (ev.kind == EventKind::Inject || ev.kind == EventKind::Edit)
+                action_steps.push_back(ev.step);
+    }
+    ASSERT_GT(last, 10000u) << "a run long enough to cross many checkpoints";
+    std::mt19937_64 rng(seed);
+    std::vector<uint64_t> steps = {0, 1, 2047, 2048, 2049, last};
+    while (steps.size() < count) steps.push_back(rng() % (last + 1));
+    std::sort(steps.begin(), steps.end());
+    steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+    steps.erase(std::remove_if(steps.begin(), steps.end(),
+                               [&](uint64_t s) {
+                                   return std::count(action_steps.begin(), action_steps.end(), s);
+                               }),
+                steps.end());
+
+    std::map<uint64_t, StepState> recorded;
+    Engine engine(sc, Engine::Options{});
+    engine.set_probes(steps, [&](const Engine& e) { recorded[e.step()] = state_of(e); });
+    engine.record_to_end();
+    ASSERT_EQ(engine.trace().last_step(), last) << "probing changed the run";
+    ASSERT_EQ(recorded.size(), steps.size());
+
+    std::shuffle(steps.begin(), steps.end(), rng);
+    for (uint64_t s : steps) {
+        engine.seek(s);
+        ASSERT_EQ(engine.step(), s);
+        expect_same(recorded.at(s), state_of(engine), s);
+        // One step back, as the GUI's step back does.
+        if (s > 0 && recorded.count(s - 1)) {
+            engine.seek(s - 1);
+            expect_same(recorded.at(s - 1), state_of(engine), s - 1);
+        }
+    }
+}
+
+class ReplayScenarioTest : public ::testing::TestWithParam<Era> {};
+
+TEST_P(ReplayScenarioTest, SeekReproducesTheRecordedState) {
+    Scenario sc;
+    sc.era = GetParam();
+    sc.injections = {parse_injection("SIGPENDING@exit")};
+    check_replay(sc, 40, 11 + static_cast<unsigned>(GetParam()));
+}
+
+TEST_P(ReplayScenarioTest, SeekReproducesTheRecordedStateOfARepeatedDemo) {
+    Scenario sc;
+    sc.era = GetParam();
+    sc.demo_repeat = 30;
+    check_replay(sc, 40, 23 + static_cast<unsigned>(GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Eras, ReplayScenarioTest,
+                         ::testing::Values(Era::V3_13, Era::Rfc, Era::Modern),
+                         [](const ::testing::TestParamInfo<Era>& info) {
+                             std::string n(era_info(info.param).name);
+                             std::replace(n.begin(), n.end(), '.', '_');
+                             return n;
+                         });
+
+}  // namespace
+}  // namespace slowpath
