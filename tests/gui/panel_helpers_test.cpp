@@ -40,7 +40,9 @@ TEST(ComparePanelModel, ChipsFlowAndWrapAtTheWidth) {
     ChipFlow narrow = flow_chips(chips, 5, 1, 2, ten_a_byte);
     EXPECT_EQ(narrow.lines, 3);
     EXPECT_EQ(flow_chips({}, 40, 1, 2, ten_a_byte).lines, 1);
-    EXPECT_EQ(chip_text({"do_notify_resume", 3, false, true}), "do_notify_resume() \xc3\x97" "3");
+    EXPECT_EQ(chip_text({"do_notify_resume", 3, false, true}),
+              "do_notify_resume() \xc3\x97"
+              "3");
     EXPECT_EQ(chip_text({"sysret_check", 1, false, false}), "sysret_check");
 }
 

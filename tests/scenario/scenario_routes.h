@@ -50,15 +50,16 @@ inline const Names kV313Notify = {
     "int_signal",   "int_restore_rest", "int_with_check"};
 // v3.13: from sysret_signal into the iret path for exit work (trace leave).
 inline const Names kV313ExitWork = {"sysret_check",     "sysret_careful",
-                             "sysret_signal",    "int_check_syscall_exit_work",
-                             "int_restore_rest", "int_with_check"};
+                                    "sysret_signal",    "int_check_syscall_exit_work",
+                                    "int_restore_rest", "int_with_check"};
 // v3.13: audit fast exit.
 inline const Names kV313Audit = {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit",
-                          "sysret_check"};
+                                 "sysret_check"};
 // RFC: the C slow path said sysret is still fine.
 inline const Names kRfcSysret = {"sysret_check", "sysret_careful", "sysret_check"};
 // RFC: the C slow path delivered a signal.
-inline const Names kRfcIret = {"sysret_check", "sysret_careful", "sysret_using_iret", "int_with_check"};
+inline const Names kRfcIret = {"sysret_check", "sysret_careful", "sysret_using_iret",
+                               "int_with_check"};
 
 struct Expected {
     std::string name;  // test name

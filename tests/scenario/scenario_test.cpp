@@ -26,7 +26,6 @@ using testing::join;
 using testing::Names;
 using testing::only_labels;
 
-
 Scenario make_scenario(const Expected& e) {
     Scenario sc;
     sc.era = e.era;
