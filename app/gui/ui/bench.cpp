@@ -108,6 +108,63 @@ void print_list_costs(ImDrawData* data, int fb_w, int fb_h) {
         std::printf("      %6.2f ms %6d vtx %3d cmds  %s\n", ms, vertices, commands, name.c_str());
 }
 
+// What drawing `data` whole costs the process (median of 15, clear included).
+double draw_cost(ImDrawData* data, int fb_w, int fb_h) {
+    glViewport(0, 0, fb_w, fb_h);
+    glFinish();
+    std::vector<double> each;
+    for (int r = 0; r < 15; r++) {
+        double p0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(data);
+        glFinish();
+        each.push_back(cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - p0);
+    }
+    return stats(each).median;
+}
+
+// The frame's GL cost split by what its triangles draw: glyphs and other
+// pictures from the font atlas, against flat fills (every corner on the
+// atlas's white pixel). The others are made empty (one index thrice), which
+// the rasteriser drops before it shades a pixel.
+void print_kind_costs(ImDrawData* data, int fb_w, int fb_h) {
+    if (!data) return;
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    auto flat = [&](const ImDrawVert& v) { return v.uv.x == white.x && v.uv.y == white.y; };
+    std::vector<ImVector<ImDrawIdx>> kept(data->CmdListsCount);
+    int counts[2] = {0, 0};
+    auto keep_only = [&](int kind) {  // -1: everything; 0: flat; 1: from the atlas
+        for (int i = 0; i < data->CmdListsCount; i++) {
+            ImDrawList* l = data->CmdLists[i];
+            if (kind < 0) {
+                l->IdxBuffer = kept[i];
+                continue;
+            }
+            for (const ImDrawCmd& cmd : l->CmdBuffer)
+                for (unsigned k = 0; k + 2 < cmd.ElemCount; k += 3) {
+                    ImDrawIdx* idx = l->IdxBuffer.Data + cmd.IdxOffset + k;
+                    const ImDrawVert* v = l->VtxBuffer.Data + cmd.VtxOffset;
+                    int of = flat(v[idx[0]]) && flat(v[idx[1]]) && flat(v[idx[2]]) ? 0 : 1;
+                    if (kind == 0) counts[of]++;
+                    if (of != kind) idx[1] = idx[2] = idx[0];
+                }
+        }
+    };
+    auto cost = [&] { return draw_cost(data, fb_w, fb_h); };
+    for (int i = 0; i < data->CmdListsCount; i++) kept[i] = data->CmdLists[i]->IdxBuffer;
+    double all = cost();
+    keep_only(0);
+    double fills = cost();
+    keep_only(-1);
+    keep_only(1);
+    double atlas = cost();
+    keep_only(-1);
+    std::printf(
+        "    GL cost by kind (process CPU medians, clear included): all %.2f ms; flat fills "
+        "alone %.2f ms (%d triangles); glyphs and atlas pictures alone %.2f ms (%d triangles)\n",
+        all, fills, counts[0], atlas, counts[1]);
+}
+
 }  // namespace
 
 int App::run_bench() {
@@ -139,7 +196,7 @@ int App::run_bench() {
 
     // ---- 2. frame cost of the full layout ----
     auto measure_frames = [&](int count, const std::function<void()>& before_each) {
-        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present, share;
+        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present, share, scan;
         measure_frames_ = true;
         for (int i = 0; i < count; i++) {
             if (before_each) before_each();
@@ -153,6 +210,7 @@ int App::run_bench() {
             build.push_back(last_timing_.build_ms);
             draw.push_back(last_timing_.draw_ms);
             present.push_back(last_timing_.present_ms);
+            scan.push_back(last_timing_.scan_cpu_ms);
             share.push_back(last_render_.damaged_share);
         }
         measure_frames_ = false;
@@ -169,6 +227,9 @@ int App::run_bench() {
             "    of which (wall medians): building the UI %.2f ms, GL drawing %.2f ms, present "
             "%.2f ms\n",
             stats(build).median, stats(draw).median, stats(present).median);
+        std::printf(
+            "    the damage scan (hashing the triangles by tile): %.2f ms main-thread CPU\n",
+            stats(scan).median);
         std::printf("    %s (back buffer age %d)\n",
                     last_render_.offscreen ? "drawn into an offscreen copy, copied whole"
                                            : "drawn straight into the back buffer",
@@ -211,6 +272,23 @@ int App::run_bench() {
                         std::get<0>(lists[i]) / 1e3, std::get<1>(lists[i]));
         std::printf("\n");
         print_list_costs(data, fb_w, fb_h);
+        print_kind_costs(data, fb_w, fb_h);
+        // The same frame with ImGui's fans and with them zig-zagged, in turns.
+        std::vector<double> as_made, zigzagged;
+        for (int round = 0; round < 6; round++) {
+            zigzag_ = round % 2 == 1;
+            measure_frames_ = true;  // drawn although nothing changed
+            frame();
+            measure_frames_ = false;
+            (zigzag_ ? zigzagged : as_made).push_back(draw_cost(ImGui::GetDrawData(), fb_w, fb_h));
+        }
+        std::printf(
+            "    GL cost of the frame with ImGui's fans %.2f ms, with its %d fans zig-zagged %.2f "
+            "ms "
+            "(process CPU medians)\n",
+            stats(as_made).median, last_fans_, stats(zigzagged).median);
+        zigzag_ = true;
+        frame();
         renderer_->invalidate();
     }
     // The worst case: every pixel drawn again (a resize, a theme change,
