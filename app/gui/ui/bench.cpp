@@ -13,6 +13,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <numeric>
 #include <sstream>
 #include <tuple>
@@ -165,6 +166,127 @@ void print_kind_costs(ImDrawData* data, int fb_w, int fb_h) {
         all, fills, counts[0], atlas, counts[1]);
 }
 
+// Calls visit(list index, draw command, corner, corner, corner) for each
+// triangle of the frame, in drawing order.
+template <typename Visit>
+void each_triangle(ImDrawData* data, Visit visit) {
+    for (int i = 0; i < data->CmdListsCount; i++) {
+        const ImDrawList* l = data->CmdLists[i];
+        for (const ImDrawCmd& cmd : l->CmdBuffer)
+            for (unsigned k = 0; k + 2 < cmd.ElemCount; k += 3) {
+                const ImDrawIdx* idx = l->IdxBuffer.Data + cmd.IdxOffset + k;
+                const ImDrawVert* v = l->VtxBuffer.Data + cmd.VtxOffset;
+                visit(i, cmd, v[idx[0]], v[idx[1]], v[idx[2]]);
+            }
+    }
+}
+
+// The pixels the frame's triangles fill (their areas summed, cut to their
+// clip rectangles' bounds; an estimate of the overdraw), and of them the flat
+// fills, the largest by colour: a fill in the colour the frame is cleared to
+// paints nothing new.
+void print_fill_areas(ImDrawData* data, ImU32 clear) {
+    if (!data) return;
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    std::map<ImU32, double> by_colour;
+    double total = 0, flat_total = 0;
+    each_triangle(data, [&](int, const ImDrawCmd&, const ImDrawVert& a, const ImDrawVert& b,
+                            const ImDrawVert& c) {
+        double area = std::fabs((b.pos.x - a.pos.x) * (c.pos.y - a.pos.y) -
+                                (c.pos.x - a.pos.x) * (b.pos.y - a.pos.y)) /
+                      2;
+        total += area;
+        bool flat = a.uv.x == white.x && a.uv.y == white.y && b.uv.x == white.x &&
+                    b.uv.y == white.y && c.uv.x == white.x && c.uv.y == white.y;
+        if (!flat) return;
+        flat_total += area;
+        by_colour[a.col] += area;
+    });
+    std::vector<std::pair<double, ImU32>> order;
+    order.reserve(by_colour.size());
+    for (const auto& [col, area] : by_colour) order.push_back({area, col});
+    std::sort(order.rbegin(), order.rend());
+    const ImGuiIO& io = ImGui::GetIO();
+    std::printf(
+        "    pixels filled: %.3f Mpx (%.2f of the window's), flat fills %.3f Mpx; largest by "
+        "colour (RGBA):",
+        total / 1e6, total / (io.DisplaySize.x * io.DisplaySize.y), flat_total / 1e6);
+    for (size_t i = 0; i < order.size() && i < 6; i++) {
+        ImU32 c = order[i].second;
+        std::printf(
+            " %02x%02x%02x%02x %.0fk%s", c & 0xff, (c >> 8) & 0xff, (c >> 16) & 0xff, c >> 24,
+            order[i].first / 1e3,
+            (c | IM_COL32_A_MASK) == (clear | IM_COL32_A_MASK) ? " (the clear colour)" : "");
+    }
+    std::printf("\n");
+}
+
+// The frame's overdraw, counted on the CPU: each triangle's pixels (centres
+// inside it and inside its clip rectangle; edges not ruled as GL does, so
+// a pixel or so off along them) are shaded in turn; a pixel whose
+// earlier shading a later opaque flat fill covers was shaded for nothing.
+// Prints the pixels shaded, the window's pixels shaded at all, and the
+// wasted ones by the window that drew them.
+void print_overdraw(ImDrawData* data, int fb_w, int fb_h) {
+    if (!data || fb_w <= 0 || fb_h <= 0) return;
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    const ImVec2 off = data->DisplayPos;
+    std::vector<int> last(static_cast<size_t>(fb_w) * fb_h, -1);
+    std::vector<double> wasted(data->CmdListsCount, 0);
+    double shaded = 0;
+    each_triangle(data, [&](int i, const ImDrawCmd& cmd, const ImDrawVert& c0, const ImDrawVert& c1,
+                            const ImDrawVert& c2) {
+        const ImDrawVert* t[3] = {&c0, &c1, &c2};
+        bool opaque_flat = true;
+        for (const ImDrawVert* q : t)
+            if (q->uv.x != white.x || q->uv.y != white.y || (q->col >> 24) != 0xff)
+                opaque_flat = false;
+        ImVec2 a(t[0]->pos.x - off.x, t[0]->pos.y - off.y),
+            b(t[1]->pos.x - off.x, t[1]->pos.y - off.y),
+            c(t[2]->pos.x - off.x, t[2]->pos.y - off.y);
+        float area = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y);
+        if (area == 0) return;
+        float x0 = std::max({std::min({a.x, b.x, c.x}), cmd.ClipRect.x - off.x, 0.0f});
+        float y0 = std::max({std::min({a.y, b.y, c.y}), cmd.ClipRect.y - off.y, 0.0f});
+        float x1 =
+            std::min({std::max({a.x, b.x, c.x}), cmd.ClipRect.z - off.x, static_cast<float>(fb_w)});
+        float y1 =
+            std::min({std::max({a.y, b.y, c.y}), cmd.ClipRect.w - off.y, static_cast<float>(fb_h)});
+        auto edge = [](ImVec2 p, ImVec2 q, float x, float y) {
+            return (q.x - p.x) * (y - p.y) - (q.y - p.y) * (x - p.x);
+        };
+        for (int y = static_cast<int>(std::floor(y0)); static_cast<float>(y) < y1; y++)
+            for (int x = static_cast<int>(std::floor(x0)); static_cast<float>(x) < x1; x++) {
+                float px = static_cast<float>(x) + 0.5f, py = static_cast<float>(y) + 0.5f;
+                float e0 = edge(a, b, px, py), e1 = edge(b, c, px, py), e2 = edge(c, a, px, py);
+                bool in = area > 0 ? e0 >= 0 && e1 >= 0 && e2 >= 0 : e0 <= 0 && e1 <= 0 && e2 <= 0;
+                if (!in || px < x0 || py < y0 || px > x1 || py > y1) continue;
+                shaded++;
+                int& owner = last[static_cast<size_t>(y) * fb_w + x];
+                if (opaque_flat && owner >= 0) wasted[owner]++;
+                owner = i;
+            }
+    });
+    double covered =
+        static_cast<double>(std::count_if(last.begin(), last.end(), [](int o) { return o >= 0; }));
+    double all_wasted = std::accumulate(wasted.begin(), wasted.end(), 0.0);
+    std::printf(
+        "    pixels shaded: %.3f Mpx (%.2f a window pixel) over %.3f Mpx of the window; %.0fk "
+        "shaded then covered by an opaque flat fill",
+        shaded / 1e6, shaded / (static_cast<double>(fb_w) * fb_h), covered / 1e6, all_wasted / 1e3);
+    std::vector<std::pair<double, int>> order;
+    order.reserve(data->CmdListsCount);
+    for (int i = 0; i < data->CmdListsCount; i++) order.push_back({wasted[i], i});
+    std::sort(order.rbegin(), order.rend());
+    for (size_t i = 0; i < order.size() && i < 4 && order[i].first > 0; i++)
+        std::printf("%s %s %.0fk", i ? "," : ":",
+                    data->CmdLists[order[i].second]->_OwnerName
+                        ? data->CmdLists[order[i].second]->_OwnerName
+                        : "?",
+                    order[i].first / 1e3);
+    std::printf("\n");
+}
+
 }  // namespace
 
 int App::run_bench() {
@@ -271,6 +393,8 @@ int App::run_bench() {
             std::printf(" %s %.0fk px %d vtx,", std::get<2>(lists[i]).c_str(),
                         std::get<0>(lists[i]) / 1e3, std::get<1>(lists[i]));
         std::printf("\n");
+        print_fill_areas(data, palette(settings_.dark).panel_bg);
+        print_overdraw(data, fb_w, fb_h);
         print_list_costs(data, fb_w, fb_h);
         print_kind_costs(data, fb_w, fb_h);
         // The same frame with ImGui's fans and with them zig-zagged, in turns.
