@@ -40,6 +40,7 @@
 #include "slowpath/tif.h"
 #include "slowpath/walkthrough.h"
 #include "ui/actions.h"
+#include "ui/fan_order.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -456,6 +457,7 @@ void App::frame() {
 
     ImGui::PopFont();
     ImGui::Render();
+    last_fans_ = zigzag_ ? zigzag_fans(ImGui::GetDrawData()) : 0;
     double t_built = glfwGetTime();
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
@@ -465,7 +467,10 @@ void App::frame() {
     // changes a few panels redraws only their rectangles: the software
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
     if (!renderer_) renderer_ = std::make_unique<DamageRenderer>();
+    timespec scan0{}, scan1{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &scan0);
     bool differs = renderer_->prepare(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &scan1);
     bool present =
         differs || must_present_ || measure_frames_ || !pending_screenshot_.empty() || recording_;
     if (present) last_render_ = renderer_->render(ImGui::GetDrawData(), bench_full_redraw_);
@@ -482,8 +487,9 @@ void App::frame() {
     if (measure_frames_) {
         glFinish();
         double t_swapped = glfwGetTime();
-        last_timing_ = {(t_built - now) * 1e3, (t_drawn - t_built) * 1e3,
-                        (t_swapped - t_drawn) * 1e3};
+        last_timing_ = {
+            (t_built - now) * 1e3, (t_drawn - t_built) * 1e3, (t_swapped - t_drawn) * 1e3,
+            (scan1.tv_sec - scan0.tv_sec) * 1e3 + (scan1.tv_nsec - scan0.tv_nsec) / 1e6};
     }
     frame_count_++;
     if (frames_pending_ > 0) frames_pending_--;

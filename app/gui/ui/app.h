@@ -150,9 +150,12 @@ class App {
     double bench_first_frame_ms_ = -1;
     struct FrameTiming {
         double build_ms = 0, draw_ms = 0, present_ms = 0;  // ImGui, GL drawing, swap
+        double scan_cpu_ms = 0;  // main-thread CPU of the damage scan (part of draw_ms)
     };
     bool measure_frames_ = false;
     bool bench_full_redraw_ = false;  // draw every frame whole (the worst case)
+    bool zigzag_ = true;              // zigzag_fans() on each frame (the bench turns it off)
+    int last_fans_ = 0;               // fans it turned in the last frame
     FrameTiming last_timing_;
     DamageRenderer::Report last_render_;
     double bench_first_frame_from_exec_ms_ = -1;

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <numeric>
 #include <sstream>
 #include <tuple>
@@ -108,6 +109,184 @@ void print_list_costs(ImDrawData* data, int fb_w, int fb_h) {
         std::printf("      %6.2f ms %6d vtx %3d cmds  %s\n", ms, vertices, commands, name.c_str());
 }
 
+// What drawing `data` whole costs the process (median of 15, clear included).
+double draw_cost(ImDrawData* data, int fb_w, int fb_h) {
+    glViewport(0, 0, fb_w, fb_h);
+    glFinish();
+    std::vector<double> each;
+    for (int r = 0; r < 15; r++) {
+        double p0 = cpu_ms(CLOCK_PROCESS_CPUTIME_ID);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(data);
+        glFinish();
+        each.push_back(cpu_ms(CLOCK_PROCESS_CPUTIME_ID) - p0);
+    }
+    return stats(each).median;
+}
+
+// The frame's GL cost split by what its triangles draw: glyphs and other
+// pictures from the font atlas, against flat fills (every corner on the
+// atlas's white pixel). The others are made empty (one index thrice), which
+// the rasteriser drops before it shades a pixel.
+void print_kind_costs(ImDrawData* data, int fb_w, int fb_h) {
+    if (!data) return;
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    auto flat = [&](const ImDrawVert& v) { return v.uv.x == white.x && v.uv.y == white.y; };
+    std::vector<ImVector<ImDrawIdx>> kept(data->CmdListsCount);
+    int counts[2] = {0, 0};
+    auto keep_only = [&](int kind) {  // -1: everything; 0: flat; 1: from the atlas
+        for (int i = 0; i < data->CmdListsCount; i++) {
+            ImDrawList* l = data->CmdLists[i];
+            if (kind < 0) {
+                l->IdxBuffer = kept[i];
+                continue;
+            }
+            for (const ImDrawCmd& cmd : l->CmdBuffer)
+                for (unsigned k = 0; k + 2 < cmd.ElemCount; k += 3) {
+                    ImDrawIdx* idx = l->IdxBuffer.Data + cmd.IdxOffset + k;
+                    const ImDrawVert* v = l->VtxBuffer.Data + cmd.VtxOffset;
+                    int of = flat(v[idx[0]]) && flat(v[idx[1]]) && flat(v[idx[2]]) ? 0 : 1;
+                    if (kind == 0) counts[of]++;
+                    if (of != kind) idx[1] = idx[2] = idx[0];
+                }
+        }
+    };
+    auto cost = [&] { return draw_cost(data, fb_w, fb_h); };
+    for (int i = 0; i < data->CmdListsCount; i++) kept[i] = data->CmdLists[i]->IdxBuffer;
+    double all = cost();
+    keep_only(0);
+    double fills = cost();
+    keep_only(-1);
+    keep_only(1);
+    double atlas = cost();
+    keep_only(-1);
+    std::printf(
+        "    GL cost by kind (process CPU medians, clear included): all %.2f ms; flat fills "
+        "alone %.2f ms (%d triangles); glyphs and atlas pictures alone %.2f ms (%d triangles)\n",
+        all, fills, counts[0], atlas, counts[1]);
+}
+
+// Calls visit(list index, draw command, corner, corner, corner) for each
+// triangle of the frame, in drawing order.
+template <typename Visit>
+void each_triangle(ImDrawData* data, Visit visit) {
+    for (int i = 0; i < data->CmdListsCount; i++) {
+        const ImDrawList* l = data->CmdLists[i];
+        for (const ImDrawCmd& cmd : l->CmdBuffer)
+            for (unsigned k = 0; k + 2 < cmd.ElemCount; k += 3) {
+                const ImDrawIdx* idx = l->IdxBuffer.Data + cmd.IdxOffset + k;
+                const ImDrawVert* v = l->VtxBuffer.Data + cmd.VtxOffset;
+                visit(i, cmd, v[idx[0]], v[idx[1]], v[idx[2]]);
+            }
+    }
+}
+
+// The pixels the frame's triangles fill (their areas summed, cut to their
+// clip rectangles' bounds; an estimate of the overdraw), and of them the flat
+// fills, the largest by colour: a fill in the colour the frame is cleared to
+// paints nothing new.
+void print_fill_areas(ImDrawData* data, ImU32 clear) {
+    if (!data) return;
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    std::map<ImU32, double> by_colour;
+    double total = 0, flat_total = 0;
+    each_triangle(data, [&](int, const ImDrawCmd&, const ImDrawVert& a, const ImDrawVert& b,
+                            const ImDrawVert& c) {
+        double area = std::fabs((b.pos.x - a.pos.x) * (c.pos.y - a.pos.y) -
+                                (c.pos.x - a.pos.x) * (b.pos.y - a.pos.y)) /
+                      2;
+        total += area;
+        bool flat = a.uv.x == white.x && a.uv.y == white.y && b.uv.x == white.x &&
+                    b.uv.y == white.y && c.uv.x == white.x && c.uv.y == white.y;
+        if (!flat) return;
+        flat_total += area;
+        by_colour[a.col] += area;
+    });
+    std::vector<std::pair<double, ImU32>> order;
+    order.reserve(by_colour.size());
+    for (const auto& [col, area] : by_colour) order.push_back({area, col});
+    std::sort(order.rbegin(), order.rend());
+    const ImGuiIO& io = ImGui::GetIO();
+    std::printf(
+        "    pixels filled: %.3f Mpx (%.2f of the window's), flat fills %.3f Mpx; largest by "
+        "colour (RGBA):",
+        total / 1e6, total / (io.DisplaySize.x * io.DisplaySize.y), flat_total / 1e6);
+    for (size_t i = 0; i < order.size() && i < 6; i++) {
+        ImU32 c = order[i].second;
+        std::printf(
+            " %02x%02x%02x%02x %.0fk%s", c & 0xff, (c >> 8) & 0xff, (c >> 16) & 0xff, c >> 24,
+            order[i].first / 1e3,
+            (c | IM_COL32_A_MASK) == (clear | IM_COL32_A_MASK) ? " (the clear colour)" : "");
+    }
+    std::printf("\n");
+}
+
+// The frame's overdraw, counted on the CPU: each triangle's pixels (centres
+// inside it and inside its clip rectangle; edges not ruled as GL does, so
+// a pixel or so off along them) are shaded in turn; a pixel whose
+// earlier shading a later opaque flat fill covers was shaded for nothing.
+// Prints the pixels shaded, the window's pixels shaded at all, and the
+// wasted ones by the window that drew them.
+void print_overdraw(ImDrawData* data, int fb_w, int fb_h) {
+    if (!data || fb_w <= 0 || fb_h <= 0) return;
+    const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    const ImVec2 off = data->DisplayPos;
+    std::vector<int> last(static_cast<size_t>(fb_w) * fb_h, -1);
+    std::vector<double> wasted(data->CmdListsCount, 0);
+    double shaded = 0;
+    each_triangle(data, [&](int i, const ImDrawCmd& cmd, const ImDrawVert& c0, const ImDrawVert& c1,
+                            const ImDrawVert& c2) {
+        const ImDrawVert* t[3] = {&c0, &c1, &c2};
+        bool opaque_flat = true;
+        for (const ImDrawVert* q : t)
+            if (q->uv.x != white.x || q->uv.y != white.y || (q->col >> 24) != 0xff)
+                opaque_flat = false;
+        ImVec2 a(t[0]->pos.x - off.x, t[0]->pos.y - off.y),
+            b(t[1]->pos.x - off.x, t[1]->pos.y - off.y),
+            c(t[2]->pos.x - off.x, t[2]->pos.y - off.y);
+        float area = (b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y);
+        if (area == 0) return;
+        float x0 = std::max({std::min({a.x, b.x, c.x}), cmd.ClipRect.x - off.x, 0.0f});
+        float y0 = std::max({std::min({a.y, b.y, c.y}), cmd.ClipRect.y - off.y, 0.0f});
+        float x1 =
+            std::min({std::max({a.x, b.x, c.x}), cmd.ClipRect.z - off.x, static_cast<float>(fb_w)});
+        float y1 =
+            std::min({std::max({a.y, b.y, c.y}), cmd.ClipRect.w - off.y, static_cast<float>(fb_h)});
+        auto edge = [](ImVec2 p, ImVec2 q, float x, float y) {
+            return (q.x - p.x) * (y - p.y) - (q.y - p.y) * (x - p.x);
+        };
+        for (int y = static_cast<int>(std::floor(y0)); static_cast<float>(y) < y1; y++)
+            for (int x = static_cast<int>(std::floor(x0)); static_cast<float>(x) < x1; x++) {
+                float px = static_cast<float>(x) + 0.5f, py = static_cast<float>(y) + 0.5f;
+                float e0 = edge(a, b, px, py), e1 = edge(b, c, px, py), e2 = edge(c, a, px, py);
+                bool in = area > 0 ? e0 >= 0 && e1 >= 0 && e2 >= 0 : e0 <= 0 && e1 <= 0 && e2 <= 0;
+                if (!in || px < x0 || py < y0 || px > x1 || py > y1) continue;
+                shaded++;
+                int& owner = last[static_cast<size_t>(y) * fb_w + x];
+                if (opaque_flat && owner >= 0) wasted[owner]++;
+                owner = i;
+            }
+    });
+    double covered =
+        static_cast<double>(std::count_if(last.begin(), last.end(), [](int o) { return o >= 0; }));
+    double all_wasted = std::accumulate(wasted.begin(), wasted.end(), 0.0);
+    std::printf(
+        "    pixels shaded: %.3f Mpx (%.2f a window pixel) over %.3f Mpx of the window; %.0fk "
+        "shaded then covered by an opaque flat fill",
+        shaded / 1e6, shaded / (static_cast<double>(fb_w) * fb_h), covered / 1e6, all_wasted / 1e3);
+    std::vector<std::pair<double, int>> order;
+    order.reserve(data->CmdListsCount);
+    for (int i = 0; i < data->CmdListsCount; i++) order.push_back({wasted[i], i});
+    std::sort(order.rbegin(), order.rend());
+    for (size_t i = 0; i < order.size() && i < 4 && order[i].first > 0; i++)
+        std::printf("%s %s %.0fk", i ? "," : ":",
+                    data->CmdLists[order[i].second]->_OwnerName
+                        ? data->CmdLists[order[i].second]->_OwnerName
+                        : "?",
+                    order[i].first / 1e3);
+    std::printf("\n");
+}
+
 }  // namespace
 
 int App::run_bench() {
@@ -139,7 +318,7 @@ int App::run_bench() {
 
     // ---- 2. frame cost of the full layout ----
     auto measure_frames = [&](int count, const std::function<void()>& before_each) {
-        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present, share;
+        std::vector<double> thread_cpu, process_cpu, wall, build, draw, present, share, scan;
         measure_frames_ = true;
         for (int i = 0; i < count; i++) {
             if (before_each) before_each();
@@ -153,6 +332,7 @@ int App::run_bench() {
             build.push_back(last_timing_.build_ms);
             draw.push_back(last_timing_.draw_ms);
             present.push_back(last_timing_.present_ms);
+            scan.push_back(last_timing_.scan_cpu_ms);
             share.push_back(last_render_.damaged_share);
         }
         measure_frames_ = false;
@@ -169,6 +349,9 @@ int App::run_bench() {
             "    of which (wall medians): building the UI %.2f ms, GL drawing %.2f ms, present "
             "%.2f ms\n",
             stats(build).median, stats(draw).median, stats(present).median);
+        std::printf(
+            "    the damage scan (hashing the triangles by tile): %.2f ms main-thread CPU\n",
+            stats(scan).median);
         std::printf("    %s (back buffer age %d)\n",
                     last_render_.offscreen ? "drawn into an offscreen copy, copied whole"
                                            : "drawn straight into the back buffer",
@@ -210,7 +393,26 @@ int App::run_bench() {
             std::printf(" %s %.0fk px %d vtx,", std::get<2>(lists[i]).c_str(),
                         std::get<0>(lists[i]) / 1e3, std::get<1>(lists[i]));
         std::printf("\n");
+        print_fill_areas(data, palette(settings_.dark).panel_bg);
+        print_overdraw(data, fb_w, fb_h);
         print_list_costs(data, fb_w, fb_h);
+        print_kind_costs(data, fb_w, fb_h);
+        // The same frame with ImGui's fans and with them zig-zagged, in turns.
+        std::vector<double> as_made, zigzagged;
+        for (int round = 0; round < 6; round++) {
+            zigzag_ = round % 2 == 1;
+            measure_frames_ = true;  // drawn although nothing changed
+            frame();
+            measure_frames_ = false;
+            (zigzag_ ? zigzagged : as_made).push_back(draw_cost(ImGui::GetDrawData(), fb_w, fb_h));
+        }
+        std::printf(
+            "    GL cost of the frame with ImGui's fans %.2f ms, with its %d fans zig-zagged %.2f "
+            "ms "
+            "(process CPU medians)\n",
+            stats(as_made).median, last_fans_, stats(zigzagged).median);
+        zigzag_ = true;
+        frame();
         renderer_->invalidate();
     }
     // The worst case: every pixel drawn again (a resize, a theme change,
