@@ -44,11 +44,11 @@ set(all_eras v3.13 rfc modern)
 selftest_differs(sysret_rip "${all_eras}"
   "guest: user memory is identity-mapped RAM (256 MiB), so the mremap to 0x7fffffffd000, the top of user space, fails with EINVAL")
 selftest_differs(single_step_syscall "${all_eras}"
-  "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0 on the emulated Intel CPU), where the host's kernel enters its compat SYSENTER entry and the SIGSEGV that follows kills the test (139); the guest's run does not get past [RUN] Fast syscall with TF cleared")
+  "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0 on the emulated Intel CPU), where the host's kernel enters its compat SYSENTER entry and the SIGSEGV that follows kills the test (139), and the guest's run does not get past [RUN] Fast syscall with TF cleared")
 selftest_differs(single_step_syscall "v3.13;rfc"
   "guest: no 32-bit emulation (SYSENTER is #GP, the host enters its compat SYSENTER entry), and era:  v3.13 leaves a syscall with TF set by SYSRET, which traps once more right after it (44 traps, the host's 6.x kernel uses IRET: 43)")
 selftest_differs(syscall_arg_fault "${all_eras}"
-  "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0) and AX is still -1 in the SIGSEGV frame ([FAIL]), where the host's kernel enters its compat SYSENTER entry and fails the call with -EFAULT; with TF the guest's handler sees repeated traps at the SYSENTER ([WARN] stuck)")
+  "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0) and AX is still -1 in the SIGSEGV frame ([FAIL]), where the host's kernel enters its compat SYSENTER entry and fails the call with -EFAULT, and with TF the guest's handler sees repeated traps at the SYSENTER ([WARN] stuck)")
 selftest_differs(sigaltstack "${all_eras}"
   "cpu: TCG has no AVX (cpu_probe.c), so XCR0 is x87|SSE, the XSAVE image 576 bytes and the signal frame 1104 (AT_MINSIGSTKSZ): the test skips its case for a stack below 2048 bytes, which the host's AVX-512 state makes it run")
 selftest_differs(sigreturn "${all_eras}"
