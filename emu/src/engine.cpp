@@ -97,6 +97,16 @@ void Engine::set_reg(int id, uint64_t value) {
     check_uc(uc_reg_write(uc_, id, &value), "uc_reg_write");
 }
 
+namespace {
+// An Intel CPU, as the machines the native tests compare with: Unicorn's
+// default (QEMU64) is AMD-flavoured and has neither XSAVE nor FSGSBASE.
+// Skylake-client is the newest Intel model whose features the guest kernel
+// handles as Linux does (XSAVE, FSGSBASE) without protection keys (PKU,
+// which Linux would turn on in CR4 and XCR0). tests/native/cpu_probe.c
+// --models shows every model under TCG.
+constexpr int kCpuModel = UC_CPU_X86_SKYLAKE_CLIENT;
+}  // namespace
+
 void Engine::load_and_boot(const Scenario& scenario) {
     // vaddr + memsz could wrap past 2^64: compare memsz with the room left.
     constexpr uint64_t user_end = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
@@ -128,6 +138,7 @@ void Engine::load_and_boot(const Scenario& scenario) {
     for (const auto& n : kernel_->notes()) notes_by_addr_[n.addr].push_back(n);
 
     check_uc(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
+    check_uc(uc_ctl_set_cpu_model(uc_, kCpuModel), "uc_ctl_set_cpu_model");
     check_uc(uc_mem_map(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL), "uc_mem_map");
     ctx_ = std::make_unique<CpuContext>(uc_);
 

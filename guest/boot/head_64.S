@@ -89,6 +89,8 @@ _start:
     WRMSR64 SP_MSR_KERNEL_GS_BASE, $sp_percpu
     WRMSR64 SP_MSR_GS_BASE, $0
 
+    call cpu_init_features          /* XSAVE, FSGSBASE: CR4 and XCR0 */
+
     movq %r12, %rdi
     call start_kernel               /* returns the first task's user registers */
 

@@ -143,6 +143,68 @@ static void init_idt(void)
 }
 
 /* Called from head_64.S with paging still off. */
+/* ---- optional CPU features ---------------------------------------------- */
+
+#define X86_CR4_FSGSBASE (1UL << 16)
+#define X86_CR4_OSXSAVE (1UL << 18)
+#define XFEATURE_MASK_FP 0x1
+#define XFEATURE_MASK_SSE 0x2
+
+u64 xfeatures_mask;
+u32 xstate_size;
+bool fsgsbase_enabled;
+
+static void cpuid_count(u32 leaf, u32 subleaf, u32 r[4])
+{
+    asm volatile("cpuid"
+                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                 : "a"(leaf), "c"(subleaf));
+}
+
+static void write_cr4(u64 v)
+{
+    asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
+/*
+ * With paging and the final CR4 in place: the features Linux turns on when
+ * the CPU reports them. XSAVE: CR4.OSXSAVE, then XCR0 names the state
+ * XSAVE saves. Only x87 and SSE: a task's registers are kept by FXSAVE
+ * while it is switched out, which covers those two and nothing more (the
+ * emulated CPU has no AVX anyway). CPUID leaf 0xd then tells the size of
+ * that XSAVE image, which signal frames carry. FSGSBASE: CR4.FSGSBASE lets
+ * user code run RDFSBASE/WRFSBASE/RDGSBASE/WRGSBASE; the kernel then reads
+ * the bases back at each task switch, since they change behind its back.
+ */
+void cpu_init_features(void)
+{
+    u32 r[4];
+    u64 cr4;
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    cpuid_count(0, 0, r);
+    u32 max_leaf = r[0];
+    cpuid_count(1, 0, r);
+    if (r[2] & (1U << 26)) { /* CPUID.1:ECX.XSAVE */
+        cr4 |= X86_CR4_OSXSAVE;
+        write_cr4(cr4);
+        u64 mask = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
+        asm volatile("xsetbv" : : "c"(0), "a"((u32)mask), "d"((u32)(mask >> 32)));
+        cpuid_count(0xd, 0, r); /* EBX: the XSAVE image's size for XCR0 as it is now */
+        if (r[1] + 4 <= XSTATE_BUF_SIZE) { /* else signal frames keep FXSAVE's format */
+            xfeatures_mask = mask;
+            xstate_size = r[1];
+        }
+    }
+    if (max_leaf >= 7) {
+        cpuid_count(7, 0, r);
+        if (r[1] & 1) { /* CPUID.7.0:EBX.FSGSBASE */
+            cr4 |= X86_CR4_FSGSBASE;
+            write_cr4(cr4);
+            fsgsbase_enabled = true;
+        }
+    }
+}
+
 void x86_64_start_kernel(struct sp_boot_params *params)
 {
     (void)params;

@@ -67,7 +67,24 @@ static inline void wrmsrl(u32 msr, u64 val)
     asm volatile("wrmsr" : : "c"(msr), "a"((u32)val), "d"((u32)(val >> 32)) : "memory");
 }
 
+static inline u64 rdmsrl(u32 msr)
+{
+    u32 lo, hi;
+    asm volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((u64)hi << 32) | lo;
+}
+
 #define MSR_FS_BASE 0xC0000100
+#define MSR_KERNEL_GS_BASE 0xC0000102 /* the user's GS base, inside the kernel */
+
+/* What boot turned on of the CPU's optional features (setup.c,
+ * cpu_init_features), as Linux's fpu__init_system_xstate and cpu_init
+ * do: XSAVE state in XCR0, and the RDFSBASE family. */
+#define XSTATE_BUF_SIZE 1024  /* room for an XSAVE image and FP_XSTATE_MAGIC2 */
+extern u64 xfeatures_mask;    /* XCR0; 0 when signal frames keep FXSAVE's format */
+extern u32 xstate_size;       /* XSAVE's image of those features, in bytes */
+extern bool fsgsbase_enabled; /* CR4.FSGSBASE: user code may write its FS/GS bases */
+void cpu_init_features(void);
 
 void x86_64_start_kernel(struct sp_boot_params *params);
 

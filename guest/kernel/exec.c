@@ -58,9 +58,9 @@ static u64 elf_hwcap(void)
 }
 
 /* ELF_HWCAP2: Linux sets HWCAP2_FSGSBASE only when it has enabled the
- * RDFSBASE family in CR4, and HWCAP2_RING3MWAIT only on some Xeon Phis.
- * This kernel enables neither. */
-#define ELF_HWCAP2 0
+ * RDFSBASE family in CR4, and HWCAP2_RING3MWAIT only on some Xeon Phis. */
+#define HWCAP2_FSGSBASE (1UL << 1)
+#define ELF_HWCAP2 (fsgsbase_enabled ? HWCAP2_FSGSBASE : 0)
 
 #define MAX_ARGS 256 /* argc + envc: the pointer array is built on our stack */
 
@@ -271,8 +271,9 @@ static void flush_old_exec_state(struct task_struct *me)
     }
     me->sas_ss_sp = me->sas_ss_size = 0;
     me->sas_ss_flags = SS_DISABLE;
-    me->thread.fs = 0;
+    me->thread.fs = me->thread.gs = 0;
     wrmsrl(MSR_FS_BASE, 0);
+    wrmsrl(MSR_KERNEL_GS_BASE, 0);
     me->clear_child_tid = 0;
     me->robust_list = 0;
     do_close_on_exec();

@@ -147,6 +147,17 @@ void sched_init(void)
 
 /* Called by __switch_to_asm on the new task's stack, like Linux's
  * __switch_to: hand the CPU state that belongs to a task over to next. */
+/* With FSGSBASE the user task may have written its FS and GS bases itself:
+ * read them back from the CPU (its GS base waits in KERNEL_GS_BASE while
+ * the kernel runs). Without it, thread.fs is always up to date. */
+void save_user_bases(struct task_struct *t)
+{
+    if (!fsgsbase_enabled)
+        return;
+    t->thread.fs = rdmsrl(MSR_FS_BASE);
+    t->thread.gs = rdmsrl(MSR_KERNEL_GS_BASE);
+}
+
 struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next)
 {
     prev->thread.usersp = sp_percpu.old_rsp;
@@ -155,10 +166,13 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
      * task. A kernel thread uses neither, so they change hands only when
      * another user task runs (lazily, as Linux did before 4.x). */
     if (next->mm && next != fpu_owner) {
-        if (fpu_owner)
+        if (fpu_owner) {
             asm volatile("fxsaveq %0" : "=m"(fpu_owner->thread.fpstate));
+            save_user_bases(fpu_owner);
+        }
         asm volatile("fxrstorq %0" : : "m"(next->thread.fpstate));
         wrmsrl(MSR_FS_BASE, next->thread.fs);
+        wrmsrl(MSR_KERNEL_GS_BASE, next->thread.gs);
         fpu_owner = next;
     }
     set_current_task(next);

@@ -40,7 +40,8 @@ struct thread_struct {
     u64 sp;     /* kernel rsp while switched out (first: switch_to.S uses offset 0) */
     u64 sp0;    /* top of the kernel stack, for TSS.RSP0 */
     u64 usersp; /* the per-CPU old_rsp belongs to the task */
-    u64 fs;     /* FS base (arch_prctl) */
+    u64 fs;     /* FS base (arch_prctl, WRFSBASE) */
+    u64 gs;     /* the user's GS base (WRGSBASE) */
     u64 trap_nr, error_code, cr2;  /* the last fault, for sigcontext */
     u8 fpstate[512] __aligned(16); /* FXSAVE image while switched out */
 };
@@ -210,6 +211,7 @@ void context_switch(struct task_struct *prev, struct task_struct *next);
 int wake_up_process(struct task_struct *t);
 void sched_init(void);
 void set_current_task(struct task_struct *t);
+void save_user_bases(struct task_struct *t); /* thread.fs/gs from the CPU (FSGSBASE) */
 
 /* switch_to.S: save prev's callee-saved registers and stack pointer,
  * resume next where it stopped; returns prev, on next's stack. */

@@ -7,6 +7,7 @@
  * One pending bit per signal number, like Linux's non-real-time signals:
  * a second instance of a pending signal is merged into the first.
  */
+#include "desc.h"
 #include "sched.h"
 #include "uaccess.h"
 
@@ -35,26 +36,6 @@ typedef struct sigaltstack {
     u64 ss_size;
 } stack_t;
 
-/*
- * The FPU and SSE state as FXSAVE stores it (512 bytes). The handler finds
- * it through sigcontext.fpstate; rt_sigreturn loads it back. This CPU model
- * has no XSAVE in use, so Linux would write this legacy format too, with
- * the software bytes at its end describing it.
- */
-struct fxregs_state {
-    u16 cwd, swd, twd, fop;
-    u64 rip, rdp;
-    u32 mxcsr, mxcsr_mask;
-    u32 st_space[32];
-    u32 xmm_space[64];
-    u32 padding[12];
-    u32 sw_reserved[12]; /* struct _fpx_sw_bytes */
-} __aligned(16);
-_Static_assert(sizeof(struct fxregs_state) == 512, "fxsave area is 512 bytes");
-#define FP_XSTATE_MAGIC1 0x46505853U
-#define FP_XSTATE_MAGIC2_SIZE 4
-#define XFEATURE_MASK_FPSSE 3
-#define MXCSR_DEFAULT 0x1f80
 
 struct ucontext {
     u64 uc_flags;
@@ -79,9 +60,20 @@ _Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
 
 /* FXSAVE's image of the state exec starts a program with (init_fpstate). */
 const struct fxregs_state init_fpstate = {.cwd = 0x37f, .mxcsr = MXCSR_DEFAULT};
-/* A scratch area for FXSAVE/FXRSTOR, which need 16-byte alignment: one CPU,
- * and the kernel never sleeps while it is in use. */
-static struct fxregs_state fpu_scratch;
+/* A scratch area for FXSAVE/XSAVE and their restores, which need 16- and
+ * 64-byte alignment: one CPU, and the kernel never sleeps while it is in
+ * use. */
+static union {
+    struct fxregs_state fx;
+    u8 bytes[XSTATE_BUF_SIZE];
+} fpu_scratch __aligned(64);
+#define XSTATE_HEADER ((struct xstate_header *)(fpu_scratch.bytes + 512))
+
+/* The FPU state's room in a signal frame (fpu__get_fpstate_size). */
+static u64 sigframe_fpstate_size(void)
+{
+    return xstate_size ? xstate_size + FP_XSTATE_MAGIC2_SIZE : sizeof(struct fxregs_state);
+}
 
 /* The MXCSR bits this CPU implements (FXSAVE's mxcsr_mask; 0 means the
  * architectural default 0xffbf). A handler may not set the others. */
@@ -496,7 +488,7 @@ static u64 align_sigframe(u64 sp)
  * (get_sigframe_size): frame, FPU state and their alignment padding. */
 u64 sigframe_min_size(void)
 {
-    u64 size = sizeof(struct rt_sigframe) + 15 + sizeof(struct fxregs_state) + 63;
+    u64 size = sizeof(struct rt_sigframe) + 15 + sigframe_fpstate_size() + 63;
     return (size + 15) & ~15ULL;
 }
 
@@ -514,7 +506,7 @@ static u64 get_sigframe(struct k_sigaction *ka, struct pt_regs *regs, size_t fra
         sp = current->sas_ss_sp + current->sas_ss_size;
         entering_altstack = true;
     }
-    sp = (sp - sizeof(struct fxregs_state)) & ~63ULL;
+    sp = (sp - sigframe_fpstate_size()) & ~63ULL;
     *fpstate = sp;
     sp = align_sigframe(sp - frame_size);
     if ((nested_altstack || entering_altstack) && !__on_sig_stack(sp))
@@ -526,14 +518,52 @@ static u64 get_sigframe(struct k_sigaction *ka, struct pt_regs *regs, size_t fra
  * kernel itself never touches them), into the frame. */
 static int save_fpu_to_sigframe(u64 fpstate)
 {
-    asm volatile("fxsaveq %0" : "=m"(fpu_scratch));
-    u32 *sw = fpu_scratch.sw_reserved;
-    memset(sw, 0, sizeof(fpu_scratch.sw_reserved));
+    u64 size = sizeof(struct fxregs_state);
+    u64 features = XFEATURE_MASK_FPSSE;
+    if (xstate_size) {
+        /* XSAVE writes XSTATE_BV and leaves the rest of the header alone. */
+        memset(XSTATE_HEADER, 0, sizeof(struct xstate_header));
+        asm volatile("xsaveq %0"
+                     : "+m"(fpu_scratch)
+                     : "a"((u32)xfeatures_mask), "d"((u32)(xfeatures_mask >> 32)));
+        /* The legacy area is always filled in: say so, as Linux does. */
+        XSTATE_HEADER->xfeatures |= XFEATURE_MASK_FPSSE;
+        u32 magic2 = FP_XSTATE_MAGIC2;
+        memcpy(fpu_scratch.bytes + xstate_size, &magic2, sizeof magic2);
+        size = xstate_size;
+        features = xfeatures_mask;
+    } else {
+        asm volatile("fxsaveq %0" : "=m"(fpu_scratch.fx));
+    }
+    u32 *sw = fpu_scratch.fx.sw_reserved;
+    memset(sw, 0, sizeof(fpu_scratch.fx.sw_reserved));
     sw[0] = FP_XSTATE_MAGIC1;
-    sw[1] = sizeof(struct fxregs_state) + FP_XSTATE_MAGIC2_SIZE; /* extended_size */
-    sw[2] = XFEATURE_MASK_FPSSE;                                /* xfeatures, low half */
-    sw[4] = sizeof(struct fxregs_state);                        /* xstate_size */
-    return copy_to_user((void __user *)fpstate, &fpu_scratch, sizeof(fpu_scratch)) ? -EFAULT : 0;
+    sw[1] = size + FP_XSTATE_MAGIC2_SIZE; /* extended_size */
+    sw[2] = (u32)features;                /* xfeatures */
+    sw[3] = (u32)(features >> 32);
+    sw[4] = size; /* xstate_size */
+    if (copy_to_user((void __user *)fpstate, &fpu_scratch, sigframe_fpstate_size()))
+        return -EFAULT;
+    return 0;
+}
+
+/* After the legacy area is read: the rest of an XSAVE image, when the
+ * software bytes and FP_XSTATE_MAGIC2 say there is one of a size this
+ * kernel writes (check_xstate_in_sigframe). 1: it is in fpu_scratch;
+ * 0: the frame has the legacy state alone; -EFAULT: it cannot be read. */
+static int read_xstate_from_sigframe(u64 fpstate)
+{
+    const u32 *sw = fpu_scratch.fx.sw_reserved;
+    u32 size = sw[4];
+    if (!xstate_size || sw[0] != FP_XSTATE_MAGIC1 || size < XSTATE_MIN_SIZE ||
+        size > xstate_size || size > sw[1])
+        return 0;
+    u32 magic2;
+    if (copy_from_user(fpu_scratch.bytes + 512, (const void __user *)(fpstate + 512),
+                       size - 512) ||
+        copy_from_user(&magic2, (const void __user *)(fpstate + size), sizeof magic2))
+        return -EFAULT;
+    return magic2 == FP_XSTATE_MAGIC2;
 }
 
 /* Load the handler's (possibly edited) FPU state back. No state at all
@@ -545,12 +575,29 @@ static int restore_fpu_from_sigframe(u64 fpstate)
         asm volatile("fxrstorq %0" : : "m"(init_fpstate));
         return 0;
     }
-    if (copy_from_user(&fpu_scratch, (const void __user *)fpstate, sizeof(fpu_scratch)))
+    if (copy_from_user(&fpu_scratch.fx, (const void __user *)fpstate, sizeof(fpu_scratch.fx)))
         return -EFAULT;
+    int xstate = read_xstate_from_sigframe(fpstate);
+    if (xstate < 0)
+        return xstate;
     static struct fxregs_state now;
     asm volatile("fxsaveq %0" : "=m"(now));
-    fpu_scratch.mxcsr &= mxcsr_feature_mask(&now); /* FXRSTOR would #GP on the rest */
-    asm volatile("fxrstorq %0" : : "m"(fpu_scratch));
+    fpu_scratch.fx.mxcsr &= mxcsr_feature_mask(&now); /* the restore would #GP on the rest */
+    if (!xstate) {
+        asm volatile("fxrstorq %0" : : "m"(fpu_scratch.fx));
+        return 0;
+    }
+    /* XRSTOR's #GP cases, refused here instead: a component XCR0 lacks, a
+     * compacted image, a reserved header word that is not 0. A component
+     * the software bytes leave out starts in its initial state. */
+    struct xstate_header *h = XSTATE_HEADER;
+    if ((h->xfeatures & ~xfeatures_mask) || h->xcomp_bv || h->reserved[0])
+        return -EFAULT;
+    const u32 *sw = fpu_scratch.fx.sw_reserved;
+    h->xfeatures &= ((u64)sw[3] << 32) | sw[2];
+    asm volatile("xrstorq %0"
+                 :
+                 : "m"(fpu_scratch), "a"((u32)xfeatures_mask), "d"((u32)(xfeatures_mask >> 32)));
     return 0;
 }
 
@@ -571,7 +618,7 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     if (!(ka->flags & SA_RESTORER))
         return -EFAULT; /* x86-64 has no default return trampoline */
     kf.pretcode = ka->restorer;
-    kf.uc.uc_flags = 0; /* no extended FPU state follows */
+    kf.uc.uc_flags = xstate_size ? UC_FP_XSTATE : 0; /* an XSAVE image follows? */
     kf.uc.uc_link = 0;
     /* __save_altstack: the alternate stack's settings when the signal came. */
     kf.uc.uc_stack.ss_sp = t->sas_ss_sp;

@@ -112,6 +112,41 @@ void do_signal(struct pt_regs *regs);
 int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
                    struct pt_regs *regs);
 void sync_signal_state(struct task_struct *t);
+/* ---- the FPU state in a signal frame ---- */
+
+/*
+ * The FPU and SSE state as FXSAVE stores it (512 bytes): the legacy part of
+ * an XSAVE image too. The handler finds it through sigcontext.fpstate;
+ * rt_sigreturn loads it back. Its software bytes (sw_reserved, struct
+ * _fpx_sw_bytes) describe what follows: with XSAVE in use, the XSAVE
+ * header and the rest of the image (xstate_size bytes in all), then
+ * FP_XSTATE_MAGIC2, as Linux writes it.
+ */
+struct fxregs_state {
+    u16 cwd, swd, twd, fop;
+    u64 rip, rdp;
+    u32 mxcsr, mxcsr_mask;
+    u32 st_space[32];
+    u32 xmm_space[64];
+    u32 padding[12];
+    u32 sw_reserved[12]; /* struct _fpx_sw_bytes */
+} __aligned(16);
+_Static_assert(sizeof(struct fxregs_state) == 512, "fxsave area is 512 bytes");
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2 0x46505845U
+#define FP_XSTATE_MAGIC2_SIZE 4
+#define UC_FP_XSTATE 0x1 /* uc_flags: the frame's FPU state is an XSAVE image */
+
+/* The 64 bytes after the legacy area of an XSAVE image. */
+struct xstate_header {
+    u64 xfeatures; /* XSTATE_BV: the components the image holds */
+    u64 xcomp_bv;  /* 0: the standard format */
+    u64 reserved[6];
+};
+#define XSTATE_MIN_SIZE (512 + 64)
+#define XFEATURE_MASK_FPSSE 3
+#define MXCSR_DEFAULT 0x1f80
+
 u64 sigframe_min_size(void); /* AT_MINSIGSTKSZ */
 __noreturn void do_group_exit_by_signal(int sig);
 

@@ -42,6 +42,7 @@ noinline long sys_arch_prctl(long code, u64 addr)
         wrmsrl(MSR_FS_BASE, addr);
         return 0;
     case ARCH_GET_FS:
+        save_user_bases(current);
         return put_user_u64(current->thread.fs, (u64 __user *)addr) ? -EFAULT : 0;
     default:
         return -EINVAL;

@@ -1,17 +1,26 @@
 /*
  * What the emulated CPU is, where the kernel's x86 selftests depend on it
- * (selftests.cmake lists the runs these facts make differ from the host):
+ * (selftests.cmake lists the runs these facts make differ from the host).
+ * For the engine's CPU model (ENGINE_MODEL, as emu/src/engine.cpp selects):
  *
- *   vendor    CPUID leaf 0's vendor string ("AuthenticAMD": Unicorn's
- *             default x86-64 model), so
- *   sysenter  in 64-bit mode raises #UD (vector 6), as on AMD CPUs; an
- *             Intel CPU enters the kernel's SYSENTER entry instead;
- *   xsave     CPUID.1:ECX.XSAVE[26] is clear: no XSAVE state, so the
- *             signal frame holds the 512-byte FXSAVE image alone;
- *   fsgsbase  CPUID.7.0:EBX.FSGSBASE[0] is clear: no RDGSBASE/WRGSBASE.
+ *   vendor    CPUID leaf 0's vendor string is "GenuineIntel", so
+ *   sysenter  in 64-bit mode does not raise #UD as on AMD CPUs (Unicorn's
+ *             default model): the engine's hook decides (#GP while
+ *             IA32_SYSENTER_CS is 0, as the guest leaves it);
+ *   xsave     CPUID.1:ECX.XSAVE[26] is set, and with CR4.OSXSAVE XGETBV,
+ *             XSETBV, XSAVE and XRSTOR run;
+ *   avx       CPUID.1:ECX.AVX[28] is clear and VADDPS is #UD: TCG has no
+ *             AVX, so XCR0 holds x87|SSE and the XSAVE image is 576 bytes;
+ *   fsgsbase  CPUID.7.0:EBX.FSGSBASE[0] is set, and with CR4.FSGSBASE
+ *             WRFSBASE/RDFSBASE run.
  *
  * Each runs in a fresh 64-bit Unicorn at CPL 0; the program prints what it
  * found and exits 1 when a fact is not as stated above.
+ *
+ * `cpu_probe --models` runs the same probes, and the instructions behind
+ * them, on every UC_CPU_X86_* model, as TCG executes them: XGETBV and
+ * XSETBV with CR4.OSXSAVE, XSAVE then XRSTOR (XSTATE_BV as XSAVE wrote it),
+ * WRFSBASE then RDFSBASE with CR4.FSGSBASE, and one AVX instruction.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,11 +28,21 @@
 #include <unicorn/unicorn.h>
 
 #define CODE 0x1000
+#define DATA 0x4000
+#define CR4_FSGSBASE (1u << 16)
+#define CR4_OSXSAVE (1u << 18)
+#define ENGINE_MODEL UC_CPU_X86_SKYLAKE_CLIENT
 
-static uc_engine* start(const uint8_t* code, size_t len) {
+/* A fresh machine of that model (-1: Unicorn's default) with code at CODE. */
+static uc_engine* start(int model, const uint8_t* code, size_t len) {
     uc_engine* uc;
     if (uc_open(UC_ARCH_X86, UC_MODE_64, &uc) != UC_ERR_OK) return NULL;
+    if (model >= 0 && uc_ctl_set_cpu_model(uc, model) != UC_ERR_OK) {
+        uc_close(uc);
+        return NULL;
+    }
     uc_mem_map(uc, CODE, 0x1000, UC_PROT_ALL);
+    uc_mem_map(uc, DATA, 0x1000, UC_PROT_ALL);
     uc_mem_write(uc, CODE, code, len);
     return uc;
 }
@@ -34,9 +53,9 @@ static void on_intr(uc_engine* uc, uint32_t intno, void* user) {
 }
 
 /* cpuid with eax = leaf, ecx = 0; the four results. */
-static void cpuid(uint32_t leaf, uint32_t out[4]) {
+static void cpuid(int model, uint32_t leaf, uint32_t out[4]) {
     const uint8_t code[] = {0x0f, 0xa2}; /* cpuid */
-    uc_engine* uc = start(code, sizeof code);
+    uc_engine* uc = start(model, code, sizeof code);
     uint64_t a = leaf, c = 0;
     uc_reg_write(uc, UC_X86_REG_RAX, &a);
     uc_reg_write(uc, UC_X86_REG_RCX, &c);
@@ -46,9 +65,9 @@ static void cpuid(uint32_t leaf, uint32_t out[4]) {
     uc_close(uc);
 }
 
-static int sysenter_vector(void) {
+static int sysenter_vector(int model) {
     const uint8_t code[] = {0x0f, 0x34, 0xf4}; /* sysenter; hlt */
-    uc_engine* uc = start(code, sizeof code);
+    uc_engine* uc = start(model, code, sizeof code);
     int vector = -1;
     uc_hook h;
     uc_hook_add(uc, &h, UC_HOOK_INTR, (void*)on_intr, &vector, 1, 0);
@@ -58,28 +77,119 @@ static int sysenter_vector(void) {
     return vector;
 }
 
-int main(void) {
+/* Runs code with CR4 |= cr4 and RDI = DATA; 1 if it ran without a fault. */
+static int runs(int model, uint32_t cr4, const uint8_t* code, size_t len, uint64_t* rax,
+                uint64_t* rdx) {
+    uc_engine* uc = start(model, code, len);
+    uint64_t v, rdi = DATA;
+    uc_reg_read(uc, UC_X86_REG_CR4, &v);
+    v |= cr4;
+    uc_reg_write(uc, UC_X86_REG_CR4, &v);
+    uc_reg_write(uc, UC_X86_REG_RDI, &rdi);
+    uc_err err = uc_emu_start(uc, CODE, CODE + len, 0, 100);
+    uc_reg_read(uc, UC_X86_REG_RAX, rax);
+    uc_reg_read(uc, UC_X86_REG_RDX, rdx);
+    uc_close(uc);
+    return err == UC_ERR_OK;
+}
+
+static const char* const model_names[] = {
+    "QEMU64",     "PHENOM",         "CORE2DUO",       "KVM64",
+    "QEMU32",     "KVM32",          "COREDUO",        "486",
+    "PENTIUM",    "PENTIUM2",       "PENTIUM3",       "ATHLON",
+    "N270",       "CONROE",         "PENRYN",         "NEHALEM",
+    "WESTMERE",   "SANDYBRIDGE",    "IVYBRIDGE",      "HASWELL",
+    "BROADWELL",  "SKYLAKE_CLIENT", "SKYLAKE_SERVER", "CASCADELAKE_SERVER",
+    "COOPERLAKE", "ICELAKE_CLIENT", "ICELAKE_SERVER", "DENVERTON",
+    "SNOWRIDGE",  "KNIGHTSMILL",    "OPTERON_G1",     "OPTERON_G2",
+    "OPTERON_G3", "OPTERON_G4",     "OPTERON_G5",     "EPYC",
+    "DHYANA",     "EPYC_ROME"};
+_Static_assert(sizeof model_names / sizeof *model_names == UC_CPU_X86_ENDING, "a name per model");
+
+/* xor ecx,ecx; xgetbv (XCR0 as the model resets it) */
+static const uint8_t xgetbv_code[] = {0x31, 0xc9, 0x0f, 0x01, 0xd0};
+/* XCR0 = 3 (xsetbv), xsave [rdi] with every bit asked, xrstor [rdi], XSTATE_BV -> rax */
+static const uint8_t xsave_code[] = {
+    0x31, 0xc9, 0xb8, 3,    0,    0,    0,    0x31, 0xd2, 0x0f, 0x01, 0xd1, 0xb8, 0xff, 0xff, 0xff,
+    0xff, 0x89, 0xc2, 0x0f, 0xae, 0x27, 0x0f, 0xae, 0x2f, 0x48, 0x8b, 0x87, 0x00, 0x02, 0x00, 0x00};
+/* XCR0 = 7 (x87|SSE|AVX): #GP unless CPUID.0xd allows YMM state */
+static const uint8_t xcr0_avx_code[] = {0x31, 0xc9, 0xb8, 7, 0, 0, 0, 0x31, 0xd2, 0x0f, 0x01, 0xd1};
+/* mov eax,0x1234; wrfsbase rax; rdfsbase rdx */
+static const uint8_t fsbase_code[] = {0xb8, 0x34, 0x12, 0,    0,    0xf3, 0x48, 0x0f,
+                                      0xae, 0xd0, 0xf3, 0x48, 0x0f, 0xae, 0xc2};
+static const uint8_t vaddps_code[] = {0xc5, 0xfc, 0x58, 0xc1}; /* vaddps ymm1, ymm0, ymm0 */
+
+/* One line per model: what CPUID says, then what the instructions do. */
+static void print_models(void) {
+    printf("%-19s %-12s %5s %5s %5s %8s %6s %8s %6s %8s %5s %4s %5s\n", "model", "vendor", "xsave",
+           "avx", "pku", "xgetbv", "xsave", "bv", "xcr0=7", "fsgsbase", "wrfs", "avx", "sysenter");
+    for (int m = 0; m < UC_CPU_X86_ENDING; m++) {
+        uint32_t r0[4], r1[4], r7[4];
+        char vendor[13];
+        cpuid(m, 0, r0);
+        cpuid(m, 1, r1);
+        cpuid(m, 7, r7);
+        if (r0[0] < 7) memset(r7, 0, sizeof r7); /* past the last leaf: not leaf 7 */
+        memcpy(vendor, &r0[1], 4);
+        memcpy(vendor + 4, &r0[3], 4);
+        memcpy(vendor + 8, &r0[2], 4);
+        vendor[12] = 0;
+        uint64_t xcr0 = 0, bv = 0, fs = 0, unused;
+        int xg = runs(m, CR4_OSXSAVE, xgetbv_code, sizeof xgetbv_code, &xcr0, &unused);
+        int xs = runs(m, CR4_OSXSAVE, xsave_code, sizeof xsave_code, &bv, &unused);
+        int x7 = runs(m, CR4_OSXSAVE, xcr0_avx_code, sizeof xcr0_avx_code, &unused, &unused);
+        int wr =
+            runs(m, CR4_FSGSBASE, fsbase_code, sizeof fsbase_code, &unused, &fs) && fs == 0x1234;
+        int av = runs(m, CR4_OSXSAVE, vaddps_code, sizeof vaddps_code, &unused, &unused);
+        int se = sysenter_vector(m);
+        printf("%-19s %-12s %5s %5s %5s %8s %6s %8llx %6s %8s %5s %4s %5s\n", model_names[m],
+               vendor, (r1[2] >> 26) & 1 ? "yes" : "no", (r1[2] >> 28) & 1 ? "yes" : "no",
+               (r7[2] >> 3) & 1 ? "yes" : "no", xg ? "ok" : "#UD", xs ? "ok" : "fault",
+               xs ? (unsigned long long)bv : 0ULL, x7 ? "ok" : "#GP", r7[1] & 1 ? "yes" : "no",
+               wr ? "ok" : "#UD", av ? "ok" : "#UD", se == 6 ? "#UD" : "runs");
+    }
+}
+
+int main(int argc, char** argv) {
+    if (argc > 1 && strcmp(argv[1], "--models") == 0) {
+        print_models();
+        return 0;
+    }
     int bad = 0;
-    uint32_t r[4];
+    uint32_t r0[4], r1[4], r7[4], rd[4];
     char vendor[13];
-    cpuid(0, r);
-    memcpy(vendor, &r[1], 4);
-    memcpy(vendor + 4, &r[3], 4);
-    memcpy(vendor + 8, &r[2], 4);
+    cpuid(ENGINE_MODEL, 0, r0);
+    memcpy(vendor, &r0[1], 4);
+    memcpy(vendor + 4, &r0[3], 4);
+    memcpy(vendor + 8, &r0[2], 4);
     vendor[12] = 0;
-    printf("vendor   %s\n", vendor);
-    bad |= strcmp(vendor, "AuthenticAMD") != 0;
+    printf("model    %s\nvendor   %s\n", model_names[ENGINE_MODEL], vendor);
+    bad |= strcmp(vendor, "GenuineIntel") != 0;
 
-    int v = sysenter_vector();
-    printf("sysenter in 64-bit mode: vector %d%s\n", v, v == 6 ? " (#UD)" : "");
-    bad |= v != 6;
+    int v = sysenter_vector(ENGINE_MODEL);
+    printf("sysenter in 64-bit mode: %s\n", v == 6 ? "#UD" : "no #UD (the engine's hook decides)");
+    bad |= v == 6;
 
-    cpuid(1, r);
-    printf("xsave    %s (CPUID.1:ECX 0x%08x)\n", (r[2] >> 26) & 1 ? "yes" : "no", r[2]);
-    bad |= (r[2] >> 26) & 1;
+    cpuid(ENGINE_MODEL, 1, r1);
+    uint64_t xcr0 = 0, bv = 0, fs = 0, unused;
+    int xs = runs(ENGINE_MODEL, CR4_OSXSAVE, xsave_code, sizeof xsave_code, &bv, &unused);
+    runs(ENGINE_MODEL, CR4_OSXSAVE, xgetbv_code, sizeof xgetbv_code, &xcr0, &unused);
+    printf("xsave    %s (CPUID.1:ECX 0x%08x), XSAVE/XRSTOR %s, XSTATE_BV %#llx\n",
+           (r1[2] >> 26) & 1 ? "yes" : "no", r1[2], xs ? "run" : "fault", (unsigned long long)bv);
+    bad |= !((r1[2] >> 26) & 1) || !xs || bv != 3;
 
-    cpuid(7, r);
-    printf("fsgsbase %s (CPUID.7:EBX 0x%08x)\n", r[1] & 1 ? "yes" : "no", r[1]);
-    bad |= r[1] & 1;
+    int av = runs(ENGINE_MODEL, CR4_OSXSAVE, vaddps_code, sizeof vaddps_code, &unused, &unused);
+    printf("avx      %s (CPUID.1:ECX.AVX), VADDPS %s\n", (r1[2] >> 28) & 1 ? "yes" : "no",
+           av ? "runs" : "#UD");
+    bad |= ((r1[2] >> 28) & 1) || av;
+    cpuid(ENGINE_MODEL, 0xd, rd);
+    printf("xsave size for XCR0 %#llx: %u bytes\n", (unsigned long long)xcr0, rd[1]);
+
+    cpuid(ENGINE_MODEL, 7, r7);
+    int wr = runs(ENGINE_MODEL, CR4_FSGSBASE, fsbase_code, sizeof fsbase_code, &unused, &fs) &&
+             fs == 0x1234;
+    printf("fsgsbase %s (CPUID.7:EBX 0x%08x), WRFSBASE/RDFSBASE %s\n", r7[1] & 1 ? "yes" : "no",
+           r7[1], wr ? "run" : "#UD");
+    bad |= !(r7[1] & 1) || !wr;
     return bad;
 }

@@ -46,23 +46,23 @@ set(all_eras v3.13 rfc modern)
 selftest_differs(sysret_rip "${all_eras}"
   "guest: user memory is identity-mapped RAM (256 MiB), so the mremap to 0x7fffffffd000, the top of user space, fails with EINVAL")
 selftest_differs(single_step_syscall "${all_eras}"
-  "cpu: SYSENTER in 64-bit mode is #UD (SIGILL) on the emulated AMD CPU, where on the Intel host it enters the kernel and the SIGSEGV that follows kills the test (139)")
+  "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0 on the emulated Intel CPU), where the host's kernel enters its compat SYSENTER entry and the SIGSEGV that follows kills the test (139), and the guest's run does not get past [RUN] Fast syscall with TF cleared")
 selftest_differs(single_step_syscall "v3.13;rfc"
-  "cpu: SYSENTER in 64-bit mode is #UD on the emulated AMD CPU (the host is Intel), and era:  v3.13 leaves a syscall with TF set by SYSRET, which traps once more right after it (44 traps, the host's 6.x kernel uses IRET: 43)")
+  "guest: no 32-bit emulation (SYSENTER is #GP, the host enters its compat SYSENTER entry), and era:  v3.13 leaves a syscall with TF set by SYSRET, which traps once more right after it (44 traps, the host's 6.x kernel uses IRET: 43)")
 selftest_differs(syscall_arg_fault "${all_eras}"
-  "cpu: SYSENTER in 64-bit mode is #UD on the emulated AMD CPU ([SKIP] Illegal instruction), where the Intel host enters the kernel's SYSENTER entry")
+  "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0) and AX is still -1 in the SIGSEGV frame ([FAIL]), where the host's kernel enters its compat SYSENTER entry and fails the call with -EFAULT, and with TF the guest's handler sees repeated traps at the SYSENTER ([WARN] stuck)")
 selftest_differs(sigaltstack "${all_eras}"
-  "cpu: no XSAVE, so the signal frame is 1040 bytes (AT_MINSIGSTKSZ) and the test skips its case for a stack below 2048 bytes")
+  "cpu: TCG has no AVX (cpu_probe.c), so XCR0 is x87|SSE, the XSAVE image 576 bytes and the signal frame 1104 (AT_MINSIGSTKSZ): the test skips its case for a stack below 2048 bytes, which the host's AVX-512 state makes it run")
 selftest_differs(sigreturn "${all_eras}"
   "guest: no modify_ldt (the 16-bit and not-present LDT segments) and no SS in the signal frame (UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS)")
 selftest_differs(sysret_ss_attrs "${all_eras}"
   "guest: no timer tick, so the thread that spins keeps the CPU and the main thread's usleep never returns (the run ends at the step limit)")
 selftest_differs(fsgsbase "${all_eras}"
-  "guest: PTRACE_POKEUSER/PEEKUSER of gs and gs_base (ptrace), and cpu: no FSGSBASE (CPUID.7:EBX bit 0 clear), so the test takes its RDGSBASE-less path")
+  "guest: PTRACE_POKEUSER/PEEKUSER of gs and gs_base (ptrace) and arch_prctl ARCH_SET_GS/ARCH_GET_GS: the run stops at ARCH_SET_GS, after FSGSBASE instructions are enabled (CR4.FSGSBASE, AT_HWCAP2 bit 1)")
 selftest_differs(ptrace_syscall "${all_eras}"
   "guest: no IA32 emulation (no int $0x80 gate, no compat syscall table), so its first part, Check int80 return regs, ends in SIGSEGV where Linux passes (its ptrace parts match Linux once that part is left out)")
 selftest_differs(mov_ss_trap "${all_eras}"
-  "guest: debug registers set with PTRACE_POKEUSER are not armed (no DR0 watchpoint, no DR1 breakpoint), so two SIGTRAPs never come, and cpu: SYSENTER is #UD on the emulated AMD CPU, where the Intel host dies at MOV SS then SYSENTER (139)")
+  "guest: debug registers set with PTRACE_POKEUSER are not armed (no DR0 watchpoint, no DR1 breakpoint), so two SIGTRAPs never come, and SYSENTER is #GP here (no 32-bit emulation) where the host enters its 32-bit SYSENTER entry and dies at MOV SS then SYSENTER (139)")
 
 set(st_root ${CMAKE_CURRENT_BINARY_DIR}/selftests)
 set(st_dir ${st_root}/tools/testing/selftests/x86)
