@@ -11,48 +11,6 @@
 #include "sched.h"
 #include "uaccess.h"
 
-/* ---- the frame a handler runs on (x86-64 user ABI) --------------------------- */
-
-/* Registers as the handler sees them in uc_mcontext. */
-struct sigcontext {
-    u64 r8, r9, r10, r11, r12, r13, r14, r15;
-    u64 di, si, bp, bx, dx, ax, cx, sp;
-    u64 ip;
-    u64 flags;
-    u16 cs, gs, fs, __pad0; /* later kernels keep ss in __pad0; v3.13 did not */
-    u64 err;
-    u64 trapno;
-    u64 oldmask;
-    u64 cr2;
-    u64 fpstate; /* user address of the saved FPU state (struct fxregs_state) */
-    u64 reserved1[8];
-};
-_Static_assert(sizeof(struct sigcontext) == 256, "sigcontext is 256 bytes");
-
-typedef struct sigaltstack {
-    u64 ss_sp;
-    s32 ss_flags;
-    s32 __pad;
-    u64 ss_size;
-} stack_t;
-
-
-struct ucontext {
-    u64 uc_flags;
-    u64 uc_link;
-    stack_t uc_stack;
-    struct sigcontext uc_mcontext;
-    sigset_t uc_sigmask;
-};
-
-struct rt_sigframe {
-    u64 pretcode; /* the handler's return address: sa_restorer */
-    struct ucontext uc;
-    siginfo_t info;
-};
-_Static_assert(offsetof(struct rt_sigframe, uc.uc_mcontext) == 48, "rt_sigframe layout");
-_Static_assert(offsetof(struct rt_sigframe, info) == 312, "rt_sigframe layout");
-
 /* The flag bits a signal handler may change through sigreturn. */
 #define FIX_EFLAGS                                                                        \
     (X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF |     \
