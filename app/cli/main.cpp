@@ -32,6 +32,7 @@
 #include "commands.h"
 #include "slowpath/chrome_trace.h"
 #include "slowpath/era.h"
+#include "slowpath/log.h"
 #include "slowpath/report.h"
 #include "slowpath/session.h"
 #include "slowpath/syscalls.h"
@@ -166,6 +167,7 @@ int run_command(const RunOptions& o) {
 
 int main(int argc, char** argv) {
     using namespace slowpath;
+    host::set_program_name("slowpath-cli");
     CLI::App app{"slowpath-cli: the x86-64 system-call path, run and traced in an emulator"};
     app.set_version_flag("--version", [] { return version_text("slowpath-cli"); });
     app.set_help_all_flag("--help-all", "print the help of every subcommand and exit");
@@ -237,7 +239,7 @@ int main(int argc, char** argv) {
         std::cout << version_text("slowpath-cli");
         return 0;
     } catch (const CLI::ParseError& e) {
-        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        host::error(e.what());
         return 2;
     }
     try {
@@ -245,13 +247,13 @@ int main(int argc, char** argv) {
         if (walk_cmd && *walk_cmd) return walk_command(walk);
         if (*table_cmd) return table_command(table);
     } catch (const UsageError& e) {
-        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        host::error(e.what());
         return 2;
     } catch (const LoadError& e) {
-        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        host::error(e.what());
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "slowpath-cli: " << e.what() << "\n";
+        host::error(e.what());
         return 1;
     }
     return 2;

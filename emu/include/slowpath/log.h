@@ -12,4 +12,8 @@ namespace slowpath::host {
 void error(const std::string& text);  // "slowpath: <text>"
 void warn(const std::string& text);   // "slowpath: warning: <text>"
 
+// The name the lines open with, "slowpath" unless a program sets its own
+// (slowpath-cli does, once, before it reports anything).
+void set_program_name(const std::string& name);
+
 }  // namespace slowpath::host
