@@ -21,39 +21,42 @@ static bool single_star(const std::string& s, size_t i) {
     return s[i] == '*' && (i + 1 >= s.size() || s[i + 1] != '*') && (i == 0 || s[i - 1] != '*');
 }
 
-// Where an italic `*` opened on this line has no partner: its offset.
-static std::optional<size_t> unbalanced_italic(const std::string& s) {
-    std::optional<size_t> open;
+// Calls at(i) for each offset of s outside `code` spans, stopping at a
+// backtick with no partner (the rest of the line is code); at may move i on.
+template <typename At>
+static void outside_code(const std::string& s, At at) {
     for (size_t i = 0; i < s.size(); i++) {
         if (s[i] == '`') {
             size_t end = s.find('`', i + 1);
-            if (end == std::string::npos) break;
+            if (end == std::string::npos) return;
             i = end;
             continue;
         }
-        if (!single_star(s, i)) continue;
+        at(i);
+    }
+}
+
+// Where an italic `*` opened on this line has no partner: its offset.
+static std::optional<size_t> unbalanced_italic(const std::string& s) {
+    std::optional<size_t> open;
+    outside_code(s, [&](size_t& i) {
+        if (!single_star(s, i)) return;
         if (open && closes_italic(s, i))
             open.reset();
         else if (!open && opens_italic(s, i))
             open = i;
-    }
+    });
     return open;
 }
 
 // Where a `**` on this line has no partner (outside code): its offset.
 static std::optional<size_t> unbalanced_bold(const std::string& s) {
     std::optional<size_t> open;
-    for (size_t i = 0; i < s.size(); i++) {
-        if (s[i] == '`') {
-            size_t end = s.find('`', i + 1);
-            if (end == std::string::npos) break;
-            i = end;
-            continue;
-        }
-        if (s.compare(i, 2, "**") != 0) continue;
+    outside_code(s, [&](size_t& i) {
+        if (s.compare(i, 2, "**") != 0) return;
         open = open ? std::nullopt : std::optional<size_t>(i);
         i++;
-    }
+    });
     return open;
 }
 
