@@ -392,6 +392,14 @@ struct rusage_words {
     u64 w[18]; /* struct rusage: 144 bytes, all zero (no accounting) */
 };
 
+/* wait4's and waitid's rusage: all zero. Non-zero when the copy faulted. */
+static unsigned long put_rusage(void __user *ru)
+{
+    struct rusage_words z;
+    memset(&z, 0, sizeof(z));
+    return copy_to_user(ru, &z, sizeof(z));
+}
+
 /* Does `t` match wait's selector: a child process of ours, or a task we
  * trace? Every process is in process group 1 (no setpgid). */
 static bool wait_matches(struct task_struct *t, int type, long id)
@@ -481,12 +489,8 @@ noinline long sys_wait4(long upid, int __user *stat_addr, unsigned long options,
     int status = wait_status(t);
     if (stat_addr && copy_to_user(stat_addr, &status, sizeof(status)))
         return -EFAULT;
-    if (ru) {
-        struct rusage_words z;
-        memset(&z, 0, sizeof(z));
-        if (copy_to_user(ru, &z, sizeof(z)))
-            return -EFAULT;
-    }
+    if (ru && put_rusage(ru))
+        return -EFAULT;
     reap(t);
     return ret;
 }
@@ -535,12 +539,8 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
     }
     if (infop && copy_to_user(infop, &info, offsetof(struct waitid_info, si_utime) + 16))
         return -EFAULT;
-    if (ru) {
-        struct rusage_words z;
-        memset(&z, 0, sizeof(z));
-        if (copy_to_user(ru, &z, sizeof(z)))
-            return -EFAULT;
-    }
+    if (ru && put_rusage(ru))
+        return -EFAULT;
     if (t && !(opt & WNOWAIT))
         reap(t);
     return 0;
