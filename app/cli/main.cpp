@@ -165,9 +165,12 @@ int run_command(const RunOptions& o) {
 
 }  // namespace slowpath
 
-int main(int argc, char** argv) {
+namespace {
+
+// The command line read and run; main() below only keeps an exception out
+// of the C runtime (CLI11's option building throws on a programming error).
+int cli_main(int argc, char** argv) {
     using namespace slowpath;
-    host::set_program_name("slowpath-cli");
     CLI::App app{"slowpath-cli: the x86-64 system-call path, run and traced in an emulator"};
     app.set_version_flag("--version", [] { return version_text("slowpath-cli"); });
     app.set_help_all_flag("--help-all", "print the help of every subcommand and exit");
@@ -257,4 +260,18 @@ int main(int argc, char** argv) {
         return 1;
     }
     return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    slowpath::host::set_program_name("slowpath-cli");
+    try {
+        return cli_main(argc, argv);
+    } catch (const std::exception& e) {
+        slowpath::host::error(e.what());
+    } catch (...) {
+        slowpath::host::error("an unknown exception ended the run");
+    }
+    return 1;
 }
