@@ -26,9 +26,11 @@
 #include "slowpath/tif.h"
 #include "slowpath/walkthrough.h"
 #include "test_shell.h"
+#include "tour_pages.h"
 
 using nlohmann::json;
 using namespace slowpath;
+using gui_test::first_asking_page;
 using gui_test::quote;
 using gui_test::test_name;
 
@@ -580,9 +582,7 @@ TEST(GuiTour, PredictModeAsksThenStepsOnAndSaysWhy) {
     std::string file = walkthrough("03-signal-v3.13.yaml");
     Walkthrough w = load_walkthrough(file);
     std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
-    size_t ask = pages.size();
-    for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
-        if (pages[i].asks) ask = i;
+    size_t ask = first_asking_page(pages);
     ASSERT_LT(ask, pages.size());
     const Question& q = w.plans[0].steps[pages[ask].end - 1].question;
     size_t wrong = q.answer == 0 ? 1 : 0;

@@ -27,10 +27,12 @@
 #include "slowpath/session.h"
 #include "slowpath/tif.h"
 #include "slowpath/walkthrough.h"
+#include "tour_pages.h"
 
 using nlohmann::json;
 using namespace slowpath;
 using gui_test::Clock;
+using gui_test::first_asking_page;
 using gui_test::LiveApp;
 using gui_test::quote;
 using gui_test::read_json;
@@ -279,9 +281,7 @@ TEST(GuiInput, TourTeacherViewPagingAndPredictByKeyAndClick) {
     std::string file = std::string(SLOWPATH_WALKTHROUGHS) + "/03-signal-v3.13.yaml";
     Walkthrough w = load_walkthrough(file);
     std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
-    size_t ask = pages.size();
-    for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
-        if (pages[i].asks) ask = i;
+    size_t ask = first_asking_page(pages);
     ASSERT_LT(ask, pages.size());
     LiveApp app({"--walkthrough", file});
     ASSERT_TRUE(app.ready()) << app.error();
@@ -393,9 +393,7 @@ TEST(GuiInput, TourChoicesWrapInsideThePanel) {
     std::string file = std::string(SLOWPATH_WALKTHROUGHS) + "/14-bad-pointer-fixup.yaml";
     Walkthrough w = load_walkthrough(file);
     std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
-    size_t ask = pages.size();
-    for (size_t i = 0; i < pages.size() && ask == pages.size(); i++)
-        if (pages[i].asks) ask = i;
+    size_t ask = first_asking_page(pages);
     ASSERT_LT(ask, pages.size());
     LiveApp app({"--walkthrough", file}, "1280x720");
     ASSERT_TRUE(app.ready()) << app.error();

@@ -273,10 +273,7 @@ TEST(LayoutFit, SysretDecisionShowsTheFrameRestoredNotUnsaved) {
 
 TEST(LayoutFit, IretPathShowsRestoredSlotsBesideTheIretFrame) {
     Scenario sc;
-    Injection inj;
-    inj.bit = *parse_tif("SIGPENDING");
-    inj.when = InjectWhen::Exit;
-    sc.injections = {inj};
+    sc.injections = {parse_injection("SIGPENDING@exit")};
     Session session(sc);
     const Trace& t = session.trace();
     const Event* iret = nullptr;

@@ -245,10 +245,7 @@ TEST(LayoutStackRows, TheFastPathFrameTopDownWithRspAndBase) {
 // popped and shown as ghosts under the frame.
 TEST(LayoutStackRows, AReturnLeavesItsWordsAsGhosts) {
     Scenario sc;
-    Injection inj;
-    inj.bit = *parse_tif("SIGPENDING");
-    inj.when = InjectWhen::Exit;
-    sc.injections = {inj};
+    sc.injections = {parse_injection("SIGPENDING@exit")};
     Session session(sc);
     const Trace& t = session.trace();
     const SyscallRecord* focus = nullptr;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../trace_queries.h"
 #include "live_app.h"
 #include "slowpath/session.h"
 #include "slowpath/tasks.h"
@@ -41,13 +42,7 @@ json window(const json& state, const std::string& part) {
     return nullptr;
 }
 
-int first_fork(const Trace& t) {
-    for (size_t k = 0; k < t.syscalls.size(); k++)
-        if ((t.syscalls[k].name == "fork" || t.syscalls[k].name == "clone") &&
-            t.syscalls[k].has_ret && t.syscalls[k].ret > 0)
-            return static_cast<int>(k);
-    return -1;
-}
+using test_queries::first_fork;
 
 // A row of the syscall list wholly inside it, not `avoid`, for which `ok`
 // holds; "" when none is.

@@ -428,17 +428,21 @@ std::vector<Expected> scenarios() {
     }
 
     // ---- combinations -------------------------------------------------------------
+    // v3.13 with audit and other exit work: sysret_signal calls the audit
+    // exit hook first (sysret_audit), then takes the notify path to iret.
+    const Names v313_audit_then_notify =
+        cat({kEntry,
+             kFast,
+             kRet,
+             {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit"},
+             kV313Notify,
+             kIret});
     {
         Expected e;
         e.name = "SIGPENDING_and_SYSCALL_AUDIT_at_exit";
         e.era = V;
         e.inject = {"SIGPENDING@exit", "SYSCALL_AUDIT@exit"};
-        e.labels = cat({kEntry,
-                        kFast,
-                        kRet,
-                        {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit"},
-                        kV313Notify,
-                        kIret});
+        e.labels = v313_audit_then_notify;
         e.calls = {"sys_getpid", "__audit_syscall_exit", "do_notify_resume"};
         e.exit = ExitKind::Iret;
         e.signal = true;
@@ -469,12 +473,7 @@ std::vector<Expected> scenarios() {
         e.name = "SYSCALL_AUDIT_and_NOTIFY_RESUME_at_exit";
         e.era = V;
         e.inject = {"SYSCALL_AUDIT@exit", "NOTIFY_RESUME@exit"};
-        e.labels = cat({kEntry,
-                        kFast,
-                        kRet,
-                        {"sysret_check", "sysret_careful", "sysret_signal", "sysret_audit"},
-                        kV313Notify,
-                        kIret});
+        e.labels = v313_audit_then_notify;
         e.calls = {"sys_getpid", "__audit_syscall_exit", "do_notify_resume"};
         e.exit = ExitKind::Iret;
         add(e);

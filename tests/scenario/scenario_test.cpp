@@ -232,15 +232,20 @@ const SyscallRecord& focus_of(const Session& s) {
     return t.syscalls[t.focus];
 }
 
+// The guest kernel's own records at the end of the demo run with one injection.
+KernelStateView kernel_state_at_end(Era era, const char* injection) {
+    Scenario sc;
+    sc.era = era;
+    sc.injections = {parse_injection(injection)};
+    Session s(sc);
+    s.seek(s.last_step());
+    return s.kernel_state();
+}
+
 class EraTest : public ::testing::TestWithParam<Era> {};
 
 TEST_P(EraTest, AuditAtEntryRecordsEntryAndExitOfGetpid) {
-    Scenario sc;
-    sc.era = GetParam();
-    sc.injections = {parse_injection("SYSCALL_AUDIT@entry")};
-    Session s(sc);
-    s.seek(s.last_step());
-    const KernelStateView k = s.kernel_state();
+    const KernelStateView k = kernel_state_at_end(GetParam(), "SYSCALL_AUDIT@entry");
     ASSERT_TRUE(k.present);
     bool entry = false, exit = false;
     for (const auto& a : k.audit) {
@@ -253,12 +258,7 @@ TEST_P(EraTest, AuditAtEntryRecordsEntryAndExitOfGetpid) {
 }
 
 TEST_P(EraTest, TraceAtEntryStopsTheTracerAtEntryAndExit) {
-    Scenario sc;
-    sc.era = GetParam();
-    sc.injections = {parse_injection("SYSCALL_TRACE@entry")};
-    Session s(sc);
-    s.seek(s.last_step());
-    const KernelStateView k = s.kernel_state();
+    const KernelStateView k = kernel_state_at_end(GetParam(), "SYSCALL_TRACE@entry");
     ASSERT_TRUE(k.present);
     EXPECT_TRUE(k.tracer_attached);
     bool entry = false, exit = false;

@@ -241,27 +241,34 @@ TEST_P(EraDecodeTest, KernelStateAfterARun) {
     EXPECT_FALSE(k.tracer_attached);
 }
 
-// A bad user pointer given to write(): the copy faults in ring 0. At each
-// point the named frames must be what the trace and the stack say, checked
-// here against the Fault event and the words on the stack themselves.
-TEST(NamedFrames, BadPointerWriteThroughThePageFault) {
+// write() given an unmapped buffer, in the RFC era: the copy faults in ring 0.
+Scenario bad_pointer_write() {
     Scenario sc;
     sc.era = Era::Rfc;
     sc.syscall_nr = 1;  // write
     sc.bad_pointer = true;
-    Session s(sc);
+    return sc;
+}
+
+// The first Fault event after `step`, or null.
+const Event* first_fault_after(const Trace& t, uint64_t step) {
+    for (const Event& e : t.events)
+        if (e.kind == EventKind::Fault && e.step > step) return &e;
+    return nullptr;
+}
+
+// A bad user pointer given to write(): the copy faults in ring 0. At each
+// point the named frames must be what the trace and the stack say, checked
+// here against the Fault event and the words on the stack themselves.
+TEST(NamedFrames, BadPointerWriteThroughThePageFault) {
+    Session s(bad_pointer_write());
     const SyscallRecord& f = focus(s);
     s.seek(f.entry_step);
     EXPECT_FALSE(exception_frame_at(s.machine(), s.trace(), s.step())) << "in user mode";
     EXPECT_TRUE(function_frames_at(s.machine(), s.trace(), s.step()).empty());
 
     const Trace& t = s.trace();
-    const Event* fault = nullptr;
-    for (const Event& e : t.events)
-        if (e.kind == EventKind::Fault && e.step > f.entry_step) {
-            fault = &e;
-            break;
-        }
+    const Event* fault = first_fault_after(t, f.entry_step);
     ASSERT_NE(fault, nullptr);
     EXPECT_EQ(fault->a[0], 14u);
     // At the faulting instruction nothing is being handled yet.
@@ -326,21 +333,12 @@ TEST(NamedFrames, BadPointerWriteThroughThePageFault) {
 // The stack view heads the CPU's exception frame as a frame of its own and
 // names its words, with the values the CPU pushed at the fault.
 TEST(NamedFrames, StackViewHeadsTheExceptionFrame) {
-    Scenario sc;
-    sc.era = Era::Rfc;
-    sc.syscall_nr = 1;  // write
-    sc.bad_pointer = true;
-    Session s(sc);
+    Session s(bad_pointer_write());
     const SyscallRecord& f = focus(s);
     s.seek(f.entry_step);
     for (const StackFrameInfo& fr : s.kernel_stack().frames)
         EXPECT_EQ(fr.function.find("exception frame"), std::string::npos) << "no fault yet";
-    const Event* fault = nullptr;
-    for (const Event& e : s.trace().events)
-        if (e.kind == EventKind::Fault && e.step > f.entry_step) {
-            fault = &e;
-            break;
-        }
+    const Event* fault = first_fault_after(s.trace(), f.entry_step);
     ASSERT_NE(fault, nullptr);
     ASSERT_TRUE(s.run_to_event(EventKind::Call, "do_page_fault"));
     const KernelStackView k = s.kernel_stack();
@@ -373,11 +371,7 @@ TEST(NamedFrames, StackViewHeadsTheExceptionFrame) {
 // what the entry code pushed between frames under that code's name; the
 // exception frame first, pt_regs last.
 TEST(NamedFrames, StackViewNamesFramesAsALessonDoes) {
-    Scenario sc;
-    sc.era = Era::Rfc;
-    sc.syscall_nr = 1;  // write
-    sc.bad_pointer = true;
-    Session s(sc);
+    Session s(bad_pointer_write());
     ASSERT_TRUE(s.run_to_event(EventKind::Call, "fixup_exception"));
     const KernelStackView k = s.kernel_stack();
     std::vector<std::string> names;

@@ -8,18 +8,13 @@
 #include <algorithm>
 #include <string>
 
+#include "../trace_queries.h"
 #include "slowpath/session.h"
 
 namespace slowpath {
 namespace {
 
-int first_fork(const Trace& t) {
-    for (size_t k = 0; k < t.syscalls.size(); k++)
-        if ((t.syscalls[k].name == "fork" || t.syscalls[k].name == "clone") &&
-            t.syscalls[k].has_ret && t.syscalls[k].ret > 0)
-            return static_cast<int>(k);
-    return -1;
-}
+using test_queries::first_fork;
 
 Scenario program_run(const char* program) {
     Scenario sc;

@@ -14,6 +14,9 @@ namespace {
 
 using namespace walkthrough_test;
 
+// A lesson's first lines, up to its steps: after it, line 6 is the first step.
+const char* const kLessonHead = "\ntitle: t\nera: v3.13\nprogram: {syscall: getpid}\nsteps:";
+
 TEST(Narration, BoldCodeAndLists) {
     auto lines = parse_narration("Some **bold** and `code`.\n\n- one\n- `two`\n3. three\n");
     ASSERT_EQ(lines.size(), 5u);
@@ -56,11 +59,7 @@ TEST(Narration, ItalicOrAnErrorWithLineAndColumn) {
     EXPECT_EQ(p->line, 1);
     EXPECT_EQ(p->column, 4);
     // The loader reports it where it is in the file: block, plain and quoted.
-    EXPECT_EQ(parse_problems(R"(
-title: t
-era: v3.13
-program: {syscall: getpid}
-steps:
+    EXPECT_EQ(parse_problems(std::string(kLessonHead) + R"(
   - say: |
       First line.
       Then *one star.
@@ -99,11 +98,7 @@ TEST(Narration, BoldAndCodeAcrossALineBreakAreRefusedWithLineAndColumn) {
     auto first = check_narration("x *i and **b");
     ASSERT_TRUE(first);
     EXPECT_EQ(first->column, 2);
-    EXPECT_EQ(parse_problems(R"(
-title: t
-era: v3.13
-program: {syscall: getpid}
-steps:
+    EXPECT_EQ(parse_problems(std::string(kLessonHead) + R"(
   - say: |
       First line, **bold
       across** two lines.
