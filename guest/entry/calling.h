@@ -212,4 +212,18 @@
     NOTE SP_NOTE_RESTORE_TOS
 .endm
 
+/*
+ * For error_entry, after a fault on the exit path's iretq (the kernel's gs
+ * already taken back): fixup_bad_iret (traps.c) rebuilds the frame at the
+ * top of the stack as a fault of user mode at the frame the iretq refused,
+ * and the stack moves there, with error_entry's return address below it.
+ */
+.macro MOVE_TO_BAD_IRET_FRAME
+    movq (%rsp), %r12                   /* our return address (r12 is saved) */
+    leaq 8(%rsp), %rdi
+    call fixup_bad_iret
+    leaq -8(%rax), %rsp
+    movq %r12, (%rsp)
+.endm
+
 #endif /* GUEST_ENTRY_CALLING_H */

@@ -74,6 +74,26 @@ static inline u64 rdmsrl(u32 msr)
     return ((u64)hi << 32) | lo;
 }
 
+/* LAR's access-rights bits (bits 8..23 of a descriptor's high word). */
+#define AR_TYPE_MASK (0xfu << 8)
+#define AR_TYPE_RWDATA (0x2u << 8)
+#define AR_TYPE_RWDATA_EXPDOWN (0x6u << 8)
+#define AR_S (1u << 12)
+#define AR_DPL3 (3u << 13)
+#define AR_P (1u << 15)
+
+/* Does `sel` name a present, writable (up or down) data segment that user
+ * mode may load into SS? LAR answers from the GDT or LDT. */
+static inline bool user_data_segment(u16 sel)
+{
+    u32 ar = 0;
+    bool ok;
+    asm("lar %k2, %0\n\tsetz %1" : "+r"(ar), "=qm"(ok) : "r"((u32)sel) : "cc");
+    ar &= AR_DPL3 | AR_S | AR_P | AR_TYPE_MASK;
+    return ok && (ar == (AR_DPL3 | AR_S | AR_P | AR_TYPE_RWDATA) ||
+                  ar == (AR_DPL3 | AR_S | AR_P | AR_TYPE_RWDATA_EXPDOWN));
+}
+
 #define MSR_FS_BASE 0xC0000100
 #define MSR_KERNEL_GS_BASE 0xC0000102 /* the user's GS base, inside the kernel */
 

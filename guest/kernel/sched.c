@@ -14,10 +14,11 @@
  * The switch is real: each task has its own kernel stack, and switching
  * moves rsp, the per-CPU kernel_stack/old_rsp/current_task and TSS.RSP0.
  */
+#include "sched.h"
+
 #include "desc.h"
 #include "fs.h"
 #include "mm.h"
-#include "sched.h"
 
 struct x86_percpu sp_percpu = {.irq_count = -1};
 
@@ -226,11 +227,43 @@ static struct task_struct *pick_next_task(struct task_struct *prev)
     return prev;
 }
 
-/* Could anyone but the current task run? A sleeper that finds nobody
- * would sleep forever. */
+/* A task in a timed sleep (nanosleep) that no wake-up has ended yet. */
+static bool in_timed_sleep(struct task_struct *t)
+{
+    return t->sleep_until && t->state == TASK_INTERRUPTIBLE;
+}
+
+/* Could anyone but the current task run, now or when its timed sleep
+ * ends? A sleeper that finds nobody would sleep forever. */
 bool any_other_runnable(void)
 {
-    return pick_next_task(current) != current;
+    if (pick_next_task(current) != current)
+        return true;
+    struct task_struct *t;
+    for_each_task(t)
+    {
+        if (t != current && in_timed_sleep(t))
+            return true;
+    }
+    return false;
+}
+
+/* Nothing can run: the timed sleep that ends first ends now, the clock
+ * jumping to its end (there is no timer interrupt to wait for). Ties go to
+ * the first in the task table. */
+static bool expire_first_sleep(void)
+{
+    struct task_struct *t, *first = NULL;
+    for_each_task(t)
+    {
+        if (in_timed_sleep(t) && (!first || t->sleep_until < first->sleep_until))
+            first = t;
+    }
+    if (!first)
+        return false;
+    clock_advance_to(first->sleep_until);
+    wake_up_process(first);
+    return true;
 }
 
 noinline void schedule(void)
@@ -239,6 +272,8 @@ noinline void schedule(void)
     /* The request is being served: forget it before choosing. */
     clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
     struct task_struct *next = pick_next_task(prev);
+    if (next == prev && !runnable(prev) && expire_first_sleep())
+        next = pick_next_task(prev);
     if (next != prev)
         context_switch(prev, next);
 }

@@ -63,6 +63,14 @@ struct callback_head {
 /* Tasks beyond init and the kworker: threads and processes. */
 #define NR_TASKS 32
 
+/* How restart_syscall resumes a sleep that a signal without a handler
+ * interrupted (time.c). fn NULL: nothing to resume, EINTR. */
+struct restart_block {
+    long (*fn)(struct restart_block *);
+    s64 expires; /* the end of the sleep on the boot clock */
+    u64 rmtp;    /* where an interrupted sleep writes the time left */
+};
+
 struct task_struct {
     struct thread_struct thread;
     union thread_union *stack;
@@ -123,6 +131,11 @@ struct task_struct {
     int ptrace_resume_sig;       /* the signal the tracer resumed it with */
     siginfo_t last_siginfo;      /* what PTRACE_GETSIGINFO reads */
     u64 debugreg[8];             /* PTRACE_POKEUSER's u_debugreg (kept, not armed) */
+
+    /* time.c: the end of a timed sleep on the boot clock (0: not in one),
+     * and how restart_syscall resumes an interrupted one. */
+    s64 sleep_until;
+    struct restart_block restart_block;
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -205,6 +218,8 @@ static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int fla
 /* sched.c */
 void schedule(void);
 bool any_other_runnable(void);
+/* time.c */
+void clock_advance_to(s64 boot_ns_end); /* the clock jumps to a sleep's end */
 void wake_up_chan(void *chan);
 long wait_on_chan(void *chan);
 void context_switch(struct task_struct *prev, struct task_struct *next);

@@ -9,6 +9,7 @@
  */
 #include "desc.h"
 #include "sched.h"
+#include "syscalls.h"
 #include "uaccess.h"
 
 /* The flag bits a signal handler may change through sigreturn. */
@@ -559,6 +560,12 @@ static int restore_fpu_from_sigframe(u64 fpstate)
     return 0;
 }
 
+/* Interrupted in 64-bit user code? (Any other CS is 32- or 16-bit.) */
+static bool user_64bit_mode(const struct pt_regs *regs)
+{
+    return regs->cs == SP_USER_CS;
+}
+
 /* Build the rt_sigframe on the user stack and point the registers at the
  * handler. Returns 0, or -EFAULT if the frame cannot be written. */
 noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
@@ -576,7 +583,13 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     if (!(ka->flags & SA_RESTORER))
         return -EFAULT; /* x86-64 has no default return trampoline */
     kf.pretcode = ka->restorer;
-    kf.uc.uc_flags = xstate_size ? UC_FP_XSTATE : 0; /* an XSAVE image follows? */
+    /* An XSAVE image follows? And the interrupted SS is in the frame;
+     * rt_sigreturn restores it strictly only if the signal came from
+     * 64-bit code (a 32- or 16-bit program may not have set it up for a
+     * return to 64-bit mode). */
+    kf.uc.uc_flags = (xstate_size ? UC_FP_XSTATE : 0) | UC_SIGCONTEXT_SS;
+    if (user_64bit_mode(regs))
+        kf.uc.uc_flags |= UC_STRICT_RESTORE_SS;
     kf.uc.uc_link = 0;
     /* __save_altstack: the alternate stack's settings when the signal came. */
     kf.uc.uc_stack.ss_sp = t->sas_ss_sp;
@@ -603,6 +616,7 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     sc->ip = regs->ip;
     sc->flags = regs->flags;
     sc->cs = (u16)regs->cs;
+    sc->ss = (u16)regs->ss;
     sc->err = t->thread.error_code;
     sc->trapno = t->thread.trap_nr;
     sc->oldmask = oldset;
@@ -646,6 +660,7 @@ static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, stru
      */
     if ((long)regs->orig_ax >= 0) {
         switch ((long)regs->ax) {
+        case -ERESTART_RESTARTBLOCK:
         case -ERESTARTNOHAND:
             regs->ax = (u64)-EINTR;
             break;
@@ -698,11 +713,23 @@ noinline void do_signal(struct pt_regs *regs)
         if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR) {
             regs->ax = regs->orig_ax;
             regs->ip -= 2;
+        } else if (ret == -ERESTART_RESTARTBLOCK) {
+            /* The call's arguments may be gone (a relative sleep's time
+             * has partly passed): restart_syscall finishes it instead. */
+            regs->ax = __NR_restart_syscall;
+            regs->ip -= 2;
         }
     }
 }
 
 /* ---- back from a handler ----------------------------------------------------------- */
+
+/* Keep SS only if it names a present, writable user data segment. */
+static void force_valid_ss(struct pt_regs *regs)
+{
+    if (!user_data_segment((u16)regs->ss))
+        regs->ss = SP_USER_DS;
+}
 
 static void signal_fault(void)
 {
@@ -748,10 +775,16 @@ noinline long sys_rt_sigreturn(struct pt_regs *regs)
     regs->sp = sc->sp;
     regs->ip = sc->ip;
     regs->cs = sc->cs | 3; /* never back to kernel mode */
+    regs->ss = sc->ss | 3;
+    /* A handler that cleared UC_STRICT_RESTORE_SS (DOSEMU going back to
+     * 64-bit code) gets a usable SS even if the frame's is garbage. */
+    if (!(uc.uc_flags & UC_STRICT_RESTORE_SS) && user_64bit_mode(regs))
+        force_valid_ss(regs);
     /* Only the arithmetic and a few control flags are the user's to set. */
     regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc->flags & FIX_EFLAGS);
     /* Not inside a system call any more: nothing to restart. */
     regs->orig_ax = -1;
+    current->restart_block.fn = NULL;
 
     if (restore_fpu_from_sigframe(sc->fpstate)) {
         signal_fault();

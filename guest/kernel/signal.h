@@ -136,6 +136,8 @@ _Static_assert(sizeof(struct fxregs_state) == 512, "fxsave area is 512 bytes");
 #define FP_XSTATE_MAGIC2 0x46505845U
 #define FP_XSTATE_MAGIC2_SIZE 4
 #define UC_FP_XSTATE 0x1 /* uc_flags: the frame's FPU state is an XSAVE image */
+#define UC_SIGCONTEXT_SS 0x2     /* uc_flags: sigcontext.ss holds the interrupted SS */
+#define UC_STRICT_RESTORE_SS 0x4 /* rt_sigreturn loads that SS as it is, valid or not */
 
 /* The 64 bytes after the legacy area of an XSAVE image. */
 struct xstate_header {
@@ -158,7 +160,7 @@ struct sigcontext {
     u64 di, si, bp, bx, dx, ax, cx, sp;
     u64 ip;
     u64 flags;
-    u16 cs, gs, fs, __pad0; /* later kernels keep ss in __pad0; v3.13 did not */
+    u16 cs, gs, fs, ss; /* ss: Linux 4.6 and later (UC_SIGCONTEXT_SS); v3.13 left it 0 */
     u64 err;
     u64 trapno;
     u64 oldmask;

@@ -100,6 +100,7 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_clock_gettime, sys_clock_gettime),
     SYSCALL(__NR_clock_getres, sys_clock_getres),
     SYSCALL(__NR_clock_nanosleep, sys_clock_nanosleep),
+    SYSCALL(__NR_restart_syscall, sys_restart_syscall),
     SYSCALL(__NR_set_robust_list, sys_set_robust_list),
     SYSCALL(__NR_get_robust_list, sys_get_robust_list),
     SYSCALL(__NR_prlimit64, sys_prlimit64),

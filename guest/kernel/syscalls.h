@@ -79,6 +79,7 @@
 #define __NR_sched_getaffinity 204
 #define __NR_getdents64 217
 #define __NR_set_tid_address 218
+#define __NR_restart_syscall 219
 #define __NR_clock_gettime 228
 #define __NR_clock_getres 229
 #define __NR_clock_nanosleep 230
@@ -185,6 +186,7 @@ long sys_nanosleep(const struct __kernel_timespec __user *rqtp,
                    struct __kernel_timespec __user *rmtp);
 long sys_clock_nanosleep(long which_clock, long flags, const struct __kernel_timespec __user *rqtp,
                          struct __kernel_timespec __user *rmtp);
+long sys_restart_syscall(void);
 
 /* sys_info.c */
 struct new_utsname;

@@ -8,8 +8,9 @@
  * program looks at it or sleeps:
  *   - every clock read (any clock, any of these calls) advances it by
  *     CLOCK_READ_NS first, so two reads always differ;
- *   - a sleep jumps it forward by the time asked for (to the deadline of
- *     an absolute one), and returns at once.
+ *   - a sleep lets the other tasks run first; when none can, the clock
+ *     jumps to the end of the sleep that ends first (sched.c). A signal
+ *     can cut a sleep short while the others run.
  * CLOCK_REALTIME is that counter plus SP_REALTIME_AT_BOOT, the start of
  * 2014-01-20 UTC (the day after Linux 3.13 came out). MONOTONIC, BOOTTIME
  * (nothing suspends) and MONOTONIC_RAW are the counter itself; TAI is
@@ -23,11 +24,11 @@
  * between two kernel entries, the vDSO's clocks stand still. The CPU-time
  * clocks are always the system call, as with Linux's vDSO.
  */
+#include <slowpath/vvar.h>
+
 #include "mm.h"
 #include "sched.h"
 #include "syscalls.h"
-
-#include <slowpath/vvar.h>
 
 #define EOPNOTSUPP 95
 
@@ -200,11 +201,59 @@ noinline long sys_time(s64 __user *tloc)
     return now;
 }
 
-/* A sleep that nothing interrupts: the clock jumps to its end, and the
- * other runnable tasks get their turn first (as they would while it
- * sleeps). rmtp is only written when a signal cuts a sleep short, which
- * cannot happen. */
-static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_timespec *t)
+/* expire_first_sleep (sched.c): nothing else can run, so the sleep that
+ * ends first ends now. */
+void clock_advance_to(s64 boot_ns_end)
+{
+    if (boot_ns_end > boot_ns) {
+        boot_ns = boot_ns_end;
+        vvar_refresh();
+    }
+}
+
+/*
+ * Sleep until the boot clock reaches `end`. While the task sleeps the
+ * others run, and the clock stands still for them (it moves only when
+ * they look at it or sleep themselves); when nothing can run, the
+ * scheduler ends the first sleep by moving the clock to its end. Returns
+ * false if a signal came first.
+ */
+static bool sleep_to(s64 end)
+{
+    struct task_struct *me = current;
+    static char sleep_chan; /* no wake_up_chan() names it: only the clock or a signal */
+    me->sleep_until = end;
+    while (boot_ns < end && !test_thread_flag(TIF_SIGPENDING)) {
+        me->wait_chan = &sleep_chan;
+        me->state = TASK_INTERRUPTIBLE;
+        schedule();
+        me->wait_chan = NULL;
+        me->state = TASK_RUNNING;
+    }
+    me->sleep_until = 0;
+    return boot_ns >= end;
+}
+
+/* A relative sleep that a signal cut short: rmtp gets the time left, and
+ * restart_syscall (after a signal with no handler) sleeps the rest. */
+static long sleep_interrupted(struct restart_block *rb)
+{
+    if (rb->rmtp) {
+        struct __kernel_timespec left = ns_to_timespec(rb->expires - boot_ns);
+        if (copy_to_user((void __user *)rb->rmtp, &left, sizeof(left)))
+            return -EFAULT;
+    }
+    return -ERESTART_RESTARTBLOCK;
+}
+
+static long nanosleep_restart(struct restart_block *rb)
+{
+    if (sleep_to(rb->expires))
+        return 0;
+    return sleep_interrupted(rb);
+}
+
+static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_timespec *t, u64 rmtp)
 {
     s64 ns = timespec_to_ns(t);
     if ((int)flags & TIMER_ABSTIME) {
@@ -215,30 +264,35 @@ static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_tim
     }
     if (ns > 0x7fffffffffffffffLL - boot_ns)
         ns = 0x7fffffffffffffffLL - boot_ns;
-    boot_ns += ns;
-    vvar_refresh();
-    if (any_other_runnable())
-        schedule();
-    return 0;
+    s64 end = boot_ns + ns;
+    if (sleep_to(end))
+        return 0;
+    /* An absolute deadline stays what it was: the call can simply run
+     * again, unless a handler ran (EINTR). */
+    if ((int)flags & TIMER_ABSTIME)
+        return -ERESTARTNOHAND;
+    struct restart_block *rb = &current->restart_block;
+    rb->fn = nanosleep_restart;
+    rb->expires = end;
+    rb->rmtp = rmtp;
+    return sleep_interrupted(rb);
 }
 
 noinline long sys_nanosleep(const struct __kernel_timespec __user *rqtp,
                             struct __kernel_timespec __user *rmtp)
 {
-    (void)rmtp;
     struct __kernel_timespec t;
     if (copy_from_user(&t, rqtp, sizeof(t)))
         return -EFAULT;
     if (!timespec_valid(&t))
         return -EINVAL;
-    return do_nanosleep(clockid_to_kclock(CLOCK_MONOTONIC), 0, &t);
+    return do_nanosleep(clockid_to_kclock(CLOCK_MONOTONIC), 0, &t, (u64)rmtp);
 }
 
 noinline long sys_clock_nanosleep(long which_clock, long flags,
                                   const struct __kernel_timespec __user *rqtp,
                                   struct __kernel_timespec __user *rmtp)
 {
-    (void)rmtp;
     struct kclock kc = clockid_to_kclock(which_clock);
     if (kc.kind == CK_NONE)
         return -EINVAL;
@@ -251,11 +305,19 @@ noinline long sys_clock_nanosleep(long which_clock, long flags,
         return -EINVAL;
     if (kc.kind == CK_THREAD_CPUTIME)
         return -EINVAL; /* posix_cpu_nsleep: a thread cannot wait for its own clock */
-    return do_nanosleep(kc, flags, &t);
+    return do_nanosleep(kc, flags, &t, (u64)rmtp);
 }
 
 /* sysinfo() reports the uptime. */
 s64 guest_uptime_ns(void)
 {
     return boot_ns;
+}
+
+/* restart_syscall: what an interrupted call left to do (nanosleep's rest),
+ * or EINTR if nothing. */
+noinline long sys_restart_syscall(void)
+{
+    struct restart_block *rb = &current->restart_block;
+    return rb->fn ? rb->fn(rb) : -EINTR;
 }

@@ -123,22 +123,31 @@ noinline void do_debug(struct pt_regs *regs, long error_code)
     }
 }
 
-extern char irq_return[];
+/*
+ * error_entry, for a fault on the exit path's iretq: the CPU refused the
+ * user frame it was popping (a bad SS or CS after rt_sigreturn or a
+ * tracer), so the fault came from kernel mode. As Linux does, make it a
+ * fault of user mode at that frame: the user's registers (restored just
+ * before the iretq) and the refused frame (at bad->sp) become the task's
+ * pt_regs at the top of its stack, where error_entry moves the stack to.
+ * The handler then sends SIGSEGV (or SIGBUS) to a task whose signal frame
+ * shows the CS and SS it asked for.
+ */
+noinline struct pt_regs *fixup_bad_iret(struct pt_regs *bad)
+{
+    struct pt_regs tmp;
+    memcpy(&tmp, bad, offsetof(struct pt_regs, ip)); /* the registers and the error code */
+    memcpy(&tmp.ip, (const void *)bad->sp, 5 * sizeof(u64)); /* ip, cs, flags, sp, ss */
+    struct pt_regs *regs = task_pt_regs(current);
+    memcpy(regs, &tmp, sizeof(tmp)); /* over the old frame, which tmp holds */
+    return regs;
+}
 
 noinline void do_general_protection(struct pt_regs *regs, long error_code)
 {
     if (!user_mode(regs)) {
         if (fixup_exception(regs))
             return;
-        /*
-         * The iretq back to user mode refused the user frame (a
-         * non-canonical rip, a bad selector) after rt_sigreturn or a
-         * tracer changed it. Linux replays the fault as if it happened in
-         * user mode; the task would get SIGSEGV with registers it cannot
-         * run with. We end it with SIGSEGV right away.
-         */
-        if (regs->ip == (u64)irq_return)
-            do_group_exit_by_signal(SIGSEGV);
         die("general protection fault", regs, error_code, X86_TRAP_GP);
     }
     current->thread.error_code = error_code;

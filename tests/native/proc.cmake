@@ -20,3 +20,10 @@ add_custom_command(OUTPUT ${EXEC_ROOT}/proc_exec
 add_custom_target(native_exec_root ALL DEPENDS ${EXEC_ROOT}/proc_exec)
 native_test(NAME proc_exec PROGRAM proc_exec ROOT ${EXEC_ROOT})
 native_test(NAME proc_fcntl PROGRAM proc_fcntl)
+
+# A signal that comes while a system call sleeps: read, wait4, pause,
+# nanosleep and clock_nanosleep, each with and without SA_RESTART.
+native_test(NAME sig_restart PROGRAM sig_restart)
+# SS in the signal frame: its flags, sigreturn into 32-bit code, to a bad SS
+# (the iretq's fault comes back as SIGSEGV) and a non-strict return.
+native_test(NAME sig_frame_ss PROGRAM sig_frame_ss)

@@ -280,13 +280,14 @@ error_entry:
     /*
      * From kernel mode. One case still runs with the user's gs: the iretq
      * of the exit path faulted on a bad user frame after its swapgs. Take
-     * the kernel's gs back in that case.
+     * the kernel's gs back: the fault is handled as one of user mode.
      */
 .Lerror_kernelspace:
     leaq native_irq_return_iret(%rip), %rcx
     cmpq %rcx, RIP+8(%rsp)
     jne 1f
     swapgs
+    MOVE_TO_BAD_IRET_FRAME
 1:  ret
 
 /*

@@ -504,8 +504,16 @@ error_kernelspace:
     incl %ebx
     leaq irq_return(%rip), %rcx
     cmpq %rcx, RIP+8(%rsp)
-    je error_swapgs
+    je error_bad_iret
     jmp error_sti
+
+    /* The iretq refused the user frame (a bad SS or CS that rt_sigreturn
+     * or a tracer left): handled as a fault of user mode (SIGSEGV). */
+error_bad_iret:
+    swapgs
+    MOVE_TO_BAD_IRET_FRAME
+    decl %ebx                           /* 0: back to user mode */
+    ret
 
     /* ebx: 0 = back to user mode, 1 = back to the kernel. */
     .globl error_exit
