@@ -165,6 +165,8 @@ class Engine : public Machine {
     void edit(const std::string& target, uint64_t value, uint64_t mask = ~uint64_t(0));
     struct PendingFault;
     void deliver_fault(const PendingFault& fault, int depth = 0);
+    void begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags);
+    std::string running_syscall_name(long nr) const;  // by the compat table during int $0x80
     void finish(Outcome outcome, const std::string& detail);
     void check_halt();
 

@@ -23,6 +23,9 @@ constexpr uint64_t kPage = SP_PAGE_SIZE;
 constexpr uint64_t kRflagsTF = 1u << 8, kRflagsIF = 1u << 9, kRflagsNT = 1u << 14,
                    kRflagsRF = 1u << 16, kRflagsVM = 1u << 17;
 
+constexpr uint32_t kIa32SyscallVector = 0x80;  // guest/kernel/compat.h
+constexpr uint32_t kTsCompat = 0x0002;         // TS_COMPAT
+
 }  // namespace
 
 void Engine::on_syscall(uc_engine*, void* self) {
@@ -55,6 +58,34 @@ void Engine::on_syscall(uc_engine*, void* self) {
     e->ctx_->finish_syscall(static_cast<uint16_t>((r.star >> 32) & 0xffff), rip + 2, rflags,
                             rflags & ~r.fmask & ~kRflagsRF, r.lstar - 2);
     e->host_.cpl = 0;
+}
+
+// `int $0x80` from user mode, through a gate of DPL 3: a 32-bit system call
+// (IA32 emulation). The trace follows it as it follows SYSCALL, named by the
+// 32-bit table; the exit to user mode (always iretq) ends it.
+void Engine::begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags) {
+    const uint64_t nr = reg(UC_X86_REG_RAX) & 0xffffffffu;
+    int index = host_.syscalls++;
+    host_.syscall = index;
+    host_.loops.clear();
+    bool focus = host_.focus < 0 &&
+                 (scenario_.focus_index >= 0 ? index == scenario_.focus_index
+                                             : focus_user_addr_ && rip == focus_user_addr_);
+    if (focus) host_.focus = index;
+    if (options_.trace)
+        emit(EventKind::SyscallEntry, rip, compat_syscall_name(static_cast<long>(nr)),
+             {nr, rip, rsp, rflags},
+             "int $0x80: a 32-bit system call, number " + std::to_string(nr) +
+                 " in eax, its arguments in ebx ecx edx esi edi ebp",
+             true, host_.step - 1);
+}
+
+// While a 32-bit call runs, thread_info.status has TS_COMPAT (both eras'
+// entries set it, and their exits clear it).
+std::string Engine::running_syscall_name(long nr) const {
+    uint64_t ks = read_u64(sp_percpu_ + SP_PERCPU_kernel_stack);
+    uint32_t status = read_u32(ks - (SP_THREAD_SIZE - SP_KERNEL_STACK_OFFSET) + SP_TI_status);
+    return (status & kTsCompat) ? compat_syscall_name(nr) : syscall_name(nr);
 }
 
 void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
@@ -210,6 +241,8 @@ void Engine::deliver_fault(const PendingFault& f, int depth) {
     set_reg(UC_X86_REG_RSP, rsp);
     set_reg(UC_X86_REG_RFLAGS, rflags);
     set_reg(UC_X86_REG_RIP, handler);
+    if (f.software && vector == kIa32SyscallVector && old_cpl == 3)
+        begin_compat_syscall(rip, old_rsp, old_rflags);
     if (options_.trace)
         emit(EventKind::Fault, rip, f.software ? what : cpu::vector_info(vector).name,
              {vector, f.error, f.cr2, rip},

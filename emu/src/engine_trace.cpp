@@ -360,7 +360,7 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
             emit(EventKind::TracerStop, addr, "tracer",
                  {r.kind, r.nr, static_cast<uint64_t>(r.value), 0},
                  std::string("tracer: ") + kinds[r.kind < 4 ? r.kind : 0] + " in " +
-                     syscall_name(r.nr));
+                     running_syscall_name(r.nr));
         }
     } else if (name == "task_work_run") {
         emit(EventKind::TaskWork, addr, "task_work_run",
@@ -495,7 +495,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             uint64_t base = pt_regs_base();
             int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
             emit(EventKind::HandlerReturn, addr,
-                 syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
+                 running_syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
                  {static_cast<uint64_t>(value), 0, 0, 0}, {});
             break;
         }

@@ -379,10 +379,67 @@ static const std::vector<std::pair<long, const char*>>& table() {
     return names;
 }
 
-std::string syscall_name(long nr) {
-    for (const auto& [number, name] : table())
+using NameTable = std::vector<std::pair<long, const char*>>;
+
+// The name of `nr` in `names`, or `fallback` followed by the number.
+static std::string name_in(const NameTable& names, long nr, const char* fallback) {
+    for (const auto& [number, name] : names)
         if (number == nr) return name;
-    return "syscall_" + std::to_string(nr);
+    return fallback + std::to_string(nr);
+}
+
+std::string syscall_name(long nr) {
+    return name_in(table(), nr, "syscall_");
+}
+
+// The i386 numbers the guest's compat table has, and their neighbours a
+// program is likely to try (guest/kernel/compat.h).
+static const NameTable& compat_table() {
+    static const NameTable names = {
+        {0, "restart_syscall"},
+        {1, "exit"},
+        {2, "fork"},
+        {3, "read"},
+        {4, "write"},
+        {5, "open"},
+        {6, "close"},
+        {7, "waitpid"},
+        {11, "execve"},
+        {13, "time"},
+        {20, "getpid"},
+        {29, "pause"},
+        {37, "kill"},
+        {45, "brk"},
+        {54, "ioctl"},
+        {64, "getppid"},
+        {90, "mmap"},
+        {91, "munmap"},
+        {120, "clone"},
+        {122, "uname"},
+        {125, "mprotect"},
+        {158, "sched_yield"},
+        {162, "nanosleep"},
+        {173, "rt_sigreturn"},
+        {174, "rt_sigaction"},
+        {175, "rt_sigprocmask"},
+        {192, "mmap2"},
+        {199, "getuid32"},
+        {200, "getgid32"},
+        {201, "geteuid32"},
+        {202, "getegid32"},
+        {224, "gettid"},
+        {238, "tkill"},
+        {243, "set_thread_area"},
+        {252, "exit_group"},
+        {258, "set_tid_address"},
+        {265, "clock_gettime"},
+        {270, "tgkill"},
+    };
+    return names;
+}
+
+std::string compat_syscall_name(long nr) {
+    return name_in(compat_table(), nr, "syscall32_") + " (int $0x80)";
 }
 
 std::optional<long> parse_syscall(std::string_view text) {

@@ -195,7 +195,7 @@ void build_syscall_records(Trace& trace) {
                 trace.syscalls.resize(static_cast<size_t>(e.syscall) + 1);
             SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
             r.nr = static_cast<long>(e.syscall_nr());
-            r.name = syscall_name(r.nr);
+            r.name = e.name;  // syscall_name(nr), or the 32-bit table's for int $0x80
             r.entry_step = e.step;
             r.user_rip = e.user_rip();
             r.user_rsp = e.user_rsp();
@@ -210,7 +210,7 @@ void build_syscall_records(Trace& trace) {
         switch (e.kind) {
             case EventKind::Label:
                 r.path.push_back(e.name);
-                if (e.name == "badsys") r.unimplemented = true;
+                if (e.name == "badsys" || e.name == "ia32_badsys") r.unimplemented = true;
                 break;
             case EventKind::Call:
                 if (e.from_entry) r.path.push_back(e.name);

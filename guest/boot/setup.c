@@ -2,6 +2,7 @@
  * Build the CPU tables before head_64.S loads them: page tables, GDT, TSS
  * and IDT. This runs first, with paging still off.
  */
+#include "compat.h"
 #include "desc.h"
 #include "sched.h"
 
@@ -137,6 +138,8 @@ static void init_idt(void)
     set_gate(4, overflow, 3);
     for (int v = FIRST_IRQ_STUB_VECTOR; v < IDT_ENTRIES; v++)
         set_gate(v, irq_entries_start + (v - FIRST_IRQ_STUB_VECTOR) * IRQ_STUB_SIZE, 0);
+    /* IA32 emulation: int $0x80 from user mode (the era's compat entry). */
+    set_gate(IA32_SYSCALL_VECTOR, (void *)ia32_syscall_gate, 3);
 
     idt_descr.size = sizeof(idt_table) - 1;
     idt_descr.address = (u64)idt_table;

@@ -46,7 +46,7 @@
 #define KERNEL_STACK_OFFSET SP_KERNEL_STACK_OFFSET
 #define TI_flags SP_TI_flags
 #define TI_status SP_TI_status
-#define TS_COMPAT 0x0002 /* "32-bit system call in progress"; never set here */
+#define TS_COMPAT 0x0002 /* "32-bit system call in progress": int $0x80 */
 
 #define __KERNEL_CS SP_KERNEL_CS
 #define __KERNEL_DS SP_KERNEL_DS

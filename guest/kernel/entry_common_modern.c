@@ -23,6 +23,8 @@
  * next instruction means: a work check (the flags in %edx), the moment the
  * handler has returned, or a SYSRET check (values in %rax and %rdx).
  */
+#include "compat.h"
+#include "note_asm.h"
 #include "sched.h"
 #include "syscalls.h"
 
@@ -48,20 +50,9 @@
 #define EXIT_TO_USER_MODE_WORK \
     (_TIF_SIGPENDING | _TIF_NOTIFY_RESUME | _TIF_UPROBE | _TIF_NEED_RESCHED)
 
-#define NOTE_ASM                                      \
-    ".Lsp_note%=:\n\t"                                \
-    ".pushsection .slowpath_notes, \"a\"\n\t"         \
-    ".balign 8\n\t"                                   \
-    ".quad .Lsp_note%=\n\t"                           \
-    ".long %c0, %c1\n\t"                              \
-    ".popsection"
-
 /* A test of the TIF word `flags` against `mask` happens here. */
 #define NOTE_WORK_TEST(mask, flags) \
     asm volatile(NOTE_ASM ::"i"(SP_NOTE_TIF_BITTEST), "i"(mask), "d"((u32)(flags)))
-/* The handler's result is in regs->ax: exit work starts. */
-#define NOTE_HANDLER_RETURNED() \
-    asm volatile(NOTE_ASM ::"i"(SP_NOTE_HANDLER_RETURNED), "i"(0) : "memory")
 /* SYSRET check `id` compares `value` with `against` (see abi.h). */
 #define NOTE_SYSRET_CHECK(id, value, against)                                          \
     asm volatile(NOTE_ASM ::"i"(SP_NOTE_SYSRET_CHECK), "i"(id), "a"((u64)(value)), \
@@ -242,6 +233,8 @@ noinline void arch_exit_to_user_mode_prepare(struct pt_regs *regs, u32 ti_work)
     NOTE_WORK_TEST(_TIF_USER_RETURN_NOTIFY, ti_work);
     if (ti_work & _TIF_USER_RETURN_NOTIFY)
         fire_user_return_notifiers();
+    /* The end of a 32-bit call (int $0x80): no longer in one. */
+    current_thread_info()->status &= ~TS_COMPAT;
 }
 
 noinline void exit_to_user_mode_prepare(struct pt_regs *regs)

@@ -18,7 +18,7 @@ struct thread_info {
     struct task_struct *task;
     void *exec_domain; /* unused; keeps flags at the offset v3.13 has */
     u32 flags;         /* TIF_* */
-    u32 status;        /* TS_* (TS_COMPAT is never set: no 32-bit tasks) */
+    u32 status;        /* TS_* (TS_COMPAT: during an int $0x80 call) */
     u32 cpu;
     s32 preempt_count;
     u64 addr_limit;

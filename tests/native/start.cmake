@@ -28,3 +28,17 @@ foreach(era v3.13 rfc modern)
 endforeach()
 native_test(NAME sys_calls PROGRAM sys_calls)
 native_test(NAME sys_sigaltstack PROGRAM sys_sigaltstack)
+# int $0x80 from a 64-bit program (IA32 emulation): 32-bit numbers and
+# registers, -ENOSYS for a number with no call. What r8-r11 hold after it
+# is an era difference: Linux since 4.17, like the modern era, keeps them;
+# v3.13's ia32entry.S (so the v3.13 and RFC eras) clears them.
+native_test(NAME sys_int80 PROGRAM sys_int80)
+native_test(NAME sys_int80_rregs PROGRAM sys_int80 ARGS rregs ERAS modern)
+native_test(NAME sys_int80_rregs PROGRAM sys_int80 ARGS rregs ERAS v3.13 rfc
+  EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/sys_int80_rregs_v3_13.out)
+# A tracer's syscall stops of int $0x80 calls: orig_rax is the 32-bit
+# number. The RFC adds one exit stop after raise's signal stop (its
+# sysret_using_iret, as in native.proc_ptrace).
+native_test(NAME sys_int80_traced PROGRAM sys_int80 ARGS traced ERAS v3.13 modern)
+native_test(NAME sys_int80_traced PROGRAM sys_int80 ARGS traced ERAS rfc
+  EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/sys_int80_traced_rfc.out)

@@ -266,6 +266,27 @@ idtentry machine_check do_machine_check 0
 idtentry nmi do_nmi 0
 
 /*
+ * Vector 0x80, IA32 emulation (6.12: DECLARE_IDTENTRY_RAW(IA32_SYSCALL_VECTOR,
+ * int80_emulation) makes asm_int80_emulation from the idtentry macro). The
+ * frame is the exception's: orig_ax -1 for now, ax the 32-bit number, every
+ * register saved, so the exit restores r8-r15 too. int80_emulation
+ * (entry_64_compat.S) reaches do_int80_emulation, which does the system
+ * call and its exit work in C; Linux's error_return then only picks the
+ * user-mode exit, the exit work being done: here that is
+ * swapgs_restore_regs_and_return_to_usermode directly, since this
+ * machine's error_return runs the exit work of plain C handlers.
+ */
+    .globl asm_int80_emulation
+asm_int80_emulation:
+    cld
+    pushq $-1                           /* orig_ax: do_int80_emulation fills it in */
+    PUSH_AND_CLEAR_REGS
+    call error_entry
+    movq %rsp, %rdi                     /* pt_regs */
+    call int80_emulation
+    jmp swapgs_restore_regs_and_return_to_usermode
+
+/*
  * error_entry: the registers are saved (the stubs run PUSH_AND_CLEAR_REGS
  * first; Linux does it inside error_entry); take the kernel's gs if the
  * exception came from user mode.

@@ -5,7 +5,8 @@
  * of v3.13, written anew for this machine. Read it beside the real file:
  * the differences are listed where they occur (no CFI annotations, no
  * paravirt hooks, no IRQ stacks, no IST/paranoid entries, no IA32
- * stubs, because this kernel has no 32-bit tasks).
+ * stubs, because this kernel has no 32-bit tasks; `int $0x80` has its
+ * own file, ia32entry.S).
  *
  * Vocabulary:
  *   partial frame  the registers C may clobber, saved by SAVE_ARGS;
