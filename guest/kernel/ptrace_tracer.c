@@ -277,15 +277,38 @@ static long ptrace_attach(struct task_struct *t)
     return 0;
 }
 
+/* user_regs_struct's words after pt_regs'. A stopped tracee is not on
+ * the CPU (its tracer is), so its bases and selectors are those its last
+ * switch saved. */
+enum { UR_FS_BASE = 21, UR_GS_BASE, UR_DS, UR_ES, UR_FS, UR_GS };
+
+static u16 *user_selector(struct task_struct *t, int i)
+{
+    switch (i) {
+    case UR_DS:
+        return &t->usel.ds;
+    case UR_ES:
+        return &t->usel.es;
+    case UR_FS:
+        return &t->usel.fs;
+    default:
+        return &t->usel.gs;
+    }
+}
+
 /* user_regs_struct word i of a stopped tracee. */
 static u64 getreg(struct task_struct *t, int i)
 {
     /* A TF the tracer set for its single steps is not shown (get_flags). */
     if (i == offsetof(struct pt_regs, flags) / 8 && test_tsk_thread_flag(t, TIF_FORCED_TF))
         return task_pt_regs(t)->flags & ~(u64)X86_EFLAGS_TF;
-    if (i < 21)
+    if (i < UR_FS_BASE)
         return ((const u64 *)task_pt_regs(t))[i];
-    return i == 21 ? t->thread.fs : 0; /* gs_base, ds, es, fs, gs */
+    if (i == UR_FS_BASE)
+        return t->thread.fs;
+    if (i == UR_GS_BASE)
+        return t->thread.gs;
+    return *user_selector(t, i);
 }
 
 static long putreg(struct task_struct *t, int i, u64 v)
@@ -308,15 +331,27 @@ static long putreg(struct task_struct *t, int i, u64 v)
             v |= X86_EFLAGS_TF;
         regs->flags = (regs->flags & ~(u64)FLAG_MASK) | (v & FLAG_MASK);
         return 0;
-    case 21: /* fs_base */
-        if (v >= 0x7ffffffff000ULL)
+    case UR_FS_BASE:
+    case UR_GS_BASE:
+        /* Only the base changes, never the selector (Linux since 5.9). */
+        if (v >= SP_TASK_SIZE_MAX)
             return -EIO;
-        t->thread.fs = v;
+        *(i == UR_FS_BASE ? &t->thread.fs : &t->thread.gs) = v;
+        return 0;
+    case UR_DS:
+    case UR_ES:
+    case UR_FS:
+    case UR_GS:
+        /* Any null selector, or one with RPL 3; a selector that turns out
+         * not to load becomes 0 when the tracee runs (sched.c). */
+        v &= 0xffff;
+        if (v && (v & 3) != 3)
+            return -EIO;
+        *user_selector(t, i) = (u16)v;
         return 0;
     default:
-        if (i < 21)
-            w[i] = v;
-        return 0; /* gs_base and the selectors: 64-bit tasks keep 0 */
+        w[i] = v;
+        return 0;
     }
 }
 

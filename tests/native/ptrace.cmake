@@ -10,5 +10,9 @@ native_test(NAME proc_ptrace PROGRAM proc_ptrace ERAS v3.13 modern)
 native_test(NAME proc_ptrace_rfc PROGRAM proc_ptrace ERAS rfc
             EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/proc_ptrace_rfc.out)
 
+# FS/GS bases and selectors: arch_prctl, and a tracer's PEEKUSER/POKEUSER
+# and GETREGS/SETREGS of fs_base, gs_base and gs.
+native_test(NAME proc_fsgs PROGRAM proc_fsgs)
+
 # The kernel's own ptrace selftests, ptrace_syscall and mov_ss_trap, are
 # built and compared with the others in selftests.cmake.
