@@ -122,13 +122,14 @@ struct task_struct {
     bool ptrace_stop_unreported; /* wait4 has not told the tracer of it yet */
     int ptrace_resume_sig;       /* the signal the tracer resumed it with */
     siginfo_t last_siginfo;      /* what PTRACE_GETSIGINFO reads */
-    u64 debugreg[8];             /* PTRACE_POKEUSER's u_debugreg (kept, not armed) */
+    u64 debugreg[8];             /* u_debugreg as the tracer set it (validated, not armed) */
 
     /* The user's segment selectors while switched out (Linux keeps them in
      * thread_struct; here they come last, so the host's offsets stay). */
     struct {
         u16 ds, es, fs, gs;
     } usel;
+    u8 debugreg_used; /* DR0-DR3 a tracer has set or enabled (Linux: a ptrace_bps event) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

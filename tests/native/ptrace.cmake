@@ -13,6 +13,9 @@ native_test(NAME proc_ptrace_rfc PROGRAM proc_ptrace ERAS rfc
 # FS/GS bases and selectors: arch_prctl, and a tracer's PEEKUSER/POKEUSER
 # and GETREGS/SETREGS of fs_base, gs_base and gs.
 native_test(NAME proc_fsgs PROGRAM proc_fsgs)
+# The debug registers a tracer sets in its tracee (u_debugreg): checked as
+# Linux checks them. They are not armed in the CPU (README, mov_ss_trap).
+native_test(NAME proc_debugreg PROGRAM proc_debugreg)
 
 # The kernel's own ptrace selftests, ptrace_syscall and mov_ss_trap, are
 # built and compared with the others in selftests.cmake.
