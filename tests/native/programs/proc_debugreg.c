@@ -1,6 +1,6 @@
 /* A tracer's PTRACE_POKEUSER/PEEKUSER of u_debugreg: what Linux accepts
  * (user addresses, lengths and alignments in DR7, DR6's reserved bits as
- * they read) and what it refuses. */
+ * they read, BS after a single step) and what it refuses. */
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
@@ -61,6 +61,11 @@ int main(void) {
     poke("disable all", 7, 0);
     poke("odd address now", 0, a + 1);
     peek(0);
+    /* A single step leaves BS (and only it) in the DR6 the tracer reads. */
+    ptrace(PTRACE_SINGLESTEP, child, NULL, NULL);
+    waitpid(child, &st, 0);
+    printf("after a step: stopped by %d\n", WIFSTOPPED(st) ? WSTOPSIG(st) : -1);
+    peek(6);
     ptrace(PTRACE_CONT, child, NULL, NULL);
     waitpid(child, &st, 0);
     printf("child exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
