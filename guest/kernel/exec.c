@@ -271,9 +271,10 @@ static void flush_old_exec_state(struct task_struct *me)
     }
     me->sas_ss_sp = me->sas_ss_size = 0;
     me->sas_ss_flags = SS_DISABLE;
+    /* start_thread: null selectors, zero bases. */
     me->thread.fs = me->thread.gs = 0;
-    wrmsrl(MSR_FS_BASE, 0);
-    wrmsrl(MSR_KERNEL_GS_BASE, 0);
+    me->usel.ds = me->usel.es = me->usel.fs = me->usel.gs = 0;
+    load_user_segments(me);
     me->clear_child_tid = 0;
     me->robust_list = 0;
     do_close_on_exec();

@@ -72,6 +72,7 @@ static void copy_thread(struct task_struct *p, u64 newsp, u64 tls, u64 flags)
     save_user_bases(current);
     p->thread.fs = (flags & CLONE_SETTLS) ? tls : current->thread.fs;
     p->thread.gs = current->thread.gs;
+    p->usel = current->usel;
     /* The FPU state is the parent's at the time of the call. */
     asm volatile("fxsaveq %0" : "=m"(p->thread.fpstate));
 

@@ -160,6 +160,9 @@ noinline long sys_futex(u64 uaddr, long op, u64 val, u64 utime, u64 uaddr2, u64 
         return -ENOSYS;
     if (uaddr & 3)
         return -EINVAL;
+    /* FUTEX_WAKE counts a waiter before it compares with the number
+     * asked for, so 0 (or less) still wakes one, as on Linux. */
+    int nr_wake = (int)val > 0 ? (int)val : 1;
     switch (cmd) {
     case FUTEX_WAIT:
         return futex_wait(uaddr, (u32)val, (const struct __kernel_timespec __user *)utime,
@@ -168,11 +171,11 @@ noinline long sys_futex(u64 uaddr, long op, u64 val, u64 utime, u64 uaddr2, u64 
         return futex_wait(uaddr, (u32)val, (const struct __kernel_timespec __user *)utime,
                           (u32)val3);
     case FUTEX_WAKE:
-        return futex_wake(current->mm, uaddr, (int)val, FUTEX_BITSET_MATCH_ANY);
+        return futex_wake(current->mm, uaddr, nr_wake, FUTEX_BITSET_MATCH_ANY);
     case FUTEX_WAKE_BITSET:
         if (!(u32)val3)
             return -EINVAL;
-        return futex_wake(current->mm, uaddr, (int)val, (u32)val3);
+        return futex_wake(current->mm, uaddr, nr_wake, (u32)val3);
     case FUTEX_REQUEUE:
         return futex_requeue(uaddr, uaddr2, (int)val, (int)utime, NULL);
     case FUTEX_CMP_REQUEUE: {

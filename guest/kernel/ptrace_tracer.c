@@ -201,6 +201,7 @@ void ptrace_init_task(struct task_struct *p)
     p->ptrace_options = 0;
     p->ptrace_stop_unreported = false;
     memset(p->debugreg, 0, sizeof(p->debugreg));
+    p->debugreg_used = 0;
     ti->flags &= ~(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SINGLESTEP | (1u << TIF_FORCED_TF));
     ti->syscall_work &= ~((1ull << SYSCALL_WORK_BIT_SYSCALL_TRACE) |
                           (1ull << SYSCALL_WORK_BIT_SYSCALL_EMU) |
@@ -277,15 +278,38 @@ static long ptrace_attach(struct task_struct *t)
     return 0;
 }
 
+/* user_regs_struct's words after pt_regs'. A stopped tracee is not on
+ * the CPU (its tracer is), so its bases and selectors are those its last
+ * switch saved. */
+enum { UR_FS_BASE = 21, UR_GS_BASE, UR_DS, UR_ES, UR_FS, UR_GS };
+
+static u16 *user_selector(struct task_struct *t, int i)
+{
+    switch (i) {
+    case UR_DS:
+        return &t->usel.ds;
+    case UR_ES:
+        return &t->usel.es;
+    case UR_FS:
+        return &t->usel.fs;
+    default:
+        return &t->usel.gs;
+    }
+}
+
 /* user_regs_struct word i of a stopped tracee. */
 static u64 getreg(struct task_struct *t, int i)
 {
     /* A TF the tracer set for its single steps is not shown (get_flags). */
     if (i == offsetof(struct pt_regs, flags) / 8 && test_tsk_thread_flag(t, TIF_FORCED_TF))
         return task_pt_regs(t)->flags & ~(u64)X86_EFLAGS_TF;
-    if (i < 21)
+    if (i < UR_FS_BASE)
         return ((const u64 *)task_pt_regs(t))[i];
-    return i == 21 ? t->thread.fs : 0; /* gs_base, ds, es, fs, gs */
+    if (i == UR_FS_BASE)
+        return t->thread.fs;
+    if (i == UR_GS_BASE)
+        return t->thread.gs;
+    return *user_selector(t, i);
 }
 
 static long putreg(struct task_struct *t, int i, u64 v)
@@ -308,16 +332,99 @@ static long putreg(struct task_struct *t, int i, u64 v)
             v |= X86_EFLAGS_TF;
         regs->flags = (regs->flags & ~(u64)FLAG_MASK) | (v & FLAG_MASK);
         return 0;
-    case 21: /* fs_base */
-        if (v >= 0x7ffffffff000ULL)
+    case UR_FS_BASE:
+    case UR_GS_BASE:
+        /* Only the base changes, never the selector (Linux since 5.9). */
+        if (v >= SP_TASK_SIZE_MAX)
             return -EIO;
-        t->thread.fs = v;
+        *(i == UR_FS_BASE ? &t->thread.fs : &t->thread.gs) = v;
+        return 0;
+    case UR_DS:
+    case UR_ES:
+    case UR_FS:
+    case UR_GS:
+        /* Any null selector, or one with RPL 3; a selector that turns out
+         * not to load becomes 0 when the tracee runs (sched.c). */
+        v &= 0xffff;
+        if (v && (v & 3) != 3)
+            return -EIO;
+        *user_selector(t, i) = (u16)v;
         return 0;
     default:
-        if (i < 21)
-            w[i] = v;
-        return 0; /* gs_base and the selectors: 64-bit tasks keep 0 */
+        w[i] = v;
+        return 0;
     }
+}
+
+/* ---- u_debugreg: DR0-DR3 (user addresses), DR6 (status), DR7 (control) ---- */
+
+#define DR6_RESERVED 0xffff0ff0ULL /* DR6 reads as this with no event */
+#define DR_CONTROL_RESERVED 0xffffffff0000fc00ULL
+
+/* The bytes breakpoint n covers under dr7 (0: the settings are not a
+ * breakpoint Linux accepts: the I/O type, or an execute breakpoint with a
+ * length). Execute breakpoints cover one byte. */
+static int bp_len(u64 dr7, int n)
+{
+    unsigned rw = (dr7 >> (16 + 4 * n)) & 3, len = (dr7 >> (18 + 4 * n)) & 3;
+    static const int bytes[4] = {1, 2, 8, 4};
+    if (rw == 2 || (rw == 0 && len))
+        return 0;
+    return bytes[len];
+}
+
+/* Linux's hw_breakpoint checks: the whole range below TASK_SIZE_MAX, the
+ * address aligned to the length. */
+static long check_bp(u64 addr, int len)
+{
+    if (!len)
+        return -EINVAL;
+    if (addr >= SP_TASK_SIZE_MAX || addr + len > SP_TASK_SIZE_MAX || (addr & (len - 1)))
+        return -EINVAL;
+    return 0;
+}
+
+static long set_debugreg(struct task_struct *t, int n, u64 v)
+{
+    u64 *dr = t->debugreg;
+    if (n < 4) {
+        /* A slot not in use yet is checked as a disabled one-byte
+         * breakpoint, one in use with the length DR7 gives it. */
+        int len = (t->debugreg_used & (1u << n)) ? bp_len(dr[7], n) : 1;
+        long err = check_bp(v, len);
+        if (err)
+            return err;
+        dr[n] = v;
+        t->debugreg_used |= 1u << n;
+        return 0;
+    }
+    if (n == 6) {
+        dr[6] = v ^ DR6_RESERVED; /* kept with its bits positive */
+        return 0;
+    }
+    if (n != 7)
+        return -EIO; /* there are no DR4 and DR5 */
+    u64 ctl = v & ~DR_CONTROL_RESERVED;
+    for (int i = 0; i < 4; i++) {
+        bool enabled = (ctl >> (2 * i)) & 3;
+        if (!enabled && !(t->debugreg_used & (1u << i)))
+            continue;
+        long err = check_bp(dr[i], bp_len(ctl, i));
+        if (err)
+            return err; /* nothing changes, as Linux restores the old DR7 */
+    }
+    for (int i = 0; i < 4; i++)
+        if ((ctl >> (2 * i)) & 3)
+            t->debugreg_used |= 1u << i;
+    dr[7] = v; /* read back as written, reserved bits too */
+    return 0;
+}
+
+static u64 get_debugreg(struct task_struct *t, int n)
+{
+    if (n == 6)
+        return t->debugreg[6] ^ DR6_RESERVED;
+    return n == 4 || n == 5 ? 0 : t->debugreg[n];
 }
 
 static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
@@ -328,7 +435,7 @@ static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
     if (addr < USER_REGS_WORDS * 8)
         v = getreg(t, (int)(addr / 8));
     else if (addr >= USER_DEBUGREG_OFFSET)
-        v = t->debugreg[(addr - USER_DEBUGREG_OFFSET) / 8];
+        v = get_debugreg(t, (int)(addr - USER_DEBUGREG_OFFSET) / 8);
     return copy_to_user(out, &v, 8) ? -EFAULT : 0;
 }
 
@@ -339,7 +446,7 @@ static long poke_user(struct task_struct *t, u64 addr, u64 v)
     if (addr < USER_REGS_WORDS * 8)
         return putreg(t, (int)(addr / 8), v);
     if (addr >= USER_DEBUGREG_OFFSET)
-        t->debugreg[(addr - USER_DEBUGREG_OFFSET) / 8] = v;
+        return set_debugreg(t, (int)(addr - USER_DEBUGREG_OFFSET) / 8, v);
     return 0;
 }
 

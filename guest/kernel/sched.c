@@ -148,15 +148,59 @@ void sched_init(void)
 
 /* Called by __switch_to_asm on the new task's stack, like Linux's
  * __switch_to: hand the CPU state that belongs to a task over to next. */
-/* With FSGSBASE the user task may have written its FS and GS bases itself:
- * read them back from the CPU (its GS base waits in KERNEL_GS_BASE while
- * the kernel runs). Without it, thread.fs is always up to date. */
+/* The user's selectors stay loaded while the kernel runs (64-bit code
+ * ignores them). With FSGSBASE the user task may also have written its FS
+ * and GS bases itself: read them back from the CPU (its GS base waits in
+ * KERNEL_GS_BASE while the kernel runs). Without it, thread.fs/gs are
+ * always up to date. */
 void save_user_bases(struct task_struct *t)
 {
+    asm volatile("movw %%ds, %0" : "=m"(t->usel.ds));
+    asm volatile("movw %%es, %0" : "=m"(t->usel.es));
+    asm volatile("movw %%fs, %0" : "=m"(t->usel.fs));
+    asm volatile("movw %%gs, %0" : "=m"(t->usel.gs));
     if (!fsgsbase_enabled)
         return;
     t->thread.fs = rdmsrl(MSR_FS_BASE);
     t->thread.gs = rdmsrl(MSR_KERNEL_GS_BASE);
+}
+
+/* A selector the CPU would refuse to load (an LDT entry that does not
+ * exist, a kernel segment: a tracer may poke any selector with RPL 3)
+ * becomes 0, as Linux's fault fixup in load_gs_index makes it. Null
+ * selectors (0-3) always load. */
+static u16 loadable_selector(u16 sel)
+{
+    bool readable;
+    if (sel <= 3)
+        return sel;
+    asm("verr %1\n\tsetz %0" : "=qm"(readable) : "rm"(sel) : "cc");
+    return readable ? sel : 0;
+}
+
+/* Load the user's GS selector from kernel mode: swapgs around it, so that
+ * the descriptor's base lands in the user's half (KERNEL_GS_BASE here), not
+ * in the per-CPU base the kernel runs with; then the saved base on top, as
+ * Linux does with FSGSBASE. */
+void load_user_gs(struct task_struct *t, u16 sel, u64 base)
+{
+    sel = loadable_selector(sel);
+    asm volatile("pushfq\n\tcli\n\tswapgs\n\tmovw %0, %%gs\n\tswapgs\n\tpopfq"
+                 :
+                 : "r"(sel)
+                 : "memory", "cc");
+    wrmsrl(MSR_KERNEL_GS_BASE, base);
+    t->usel.gs = sel;
+    t->thread.gs = base;
+}
+
+void load_user_segments(struct task_struct *t)
+{
+    u16 ds = loadable_selector(t->usel.ds), es = loadable_selector(t->usel.es);
+    u16 fs = loadable_selector(t->usel.fs);
+    asm volatile("movw %0, %%ds\n\tmovw %1, %%es\n\tmovw %2, %%fs" : : "r"(ds), "r"(es), "r"(fs));
+    wrmsrl(MSR_FS_BASE, t->thread.fs);
+    load_user_gs(t, t->usel.gs, t->thread.gs);
 }
 
 struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *next)
@@ -172,8 +216,7 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
             save_user_bases(fpu_owner);
         }
         asm volatile("fxrstorq %0" : : "m"(next->thread.fpstate));
-        wrmsrl(MSR_FS_BASE, next->thread.fs);
-        wrmsrl(MSR_KERNEL_GS_BASE, next->thread.gs);
+        load_user_segments(next);
         fpu_owner = next;
     }
     set_current_task(next);

@@ -41,7 +41,7 @@ struct thread_struct {
     u64 sp0;    /* top of the kernel stack, for TSS.RSP0 */
     u64 usersp; /* the per-CPU old_rsp belongs to the task */
     u64 fs;     /* FS base (arch_prctl, WRFSBASE) */
-    u64 gs;     /* the user's GS base (WRGSBASE) */
+    u64 gs;     /* the user's GS base (WRGSBASE, ARCH_SET_GS) */
     u64 trap_nr, error_code, cr2;  /* the last fault, for sigcontext */
     u8 fpstate[512] __aligned(16); /* FXSAVE image while switched out */
 };
@@ -130,12 +130,19 @@ struct task_struct {
     bool ptrace_stop_unreported; /* wait4 has not told the tracer of it yet */
     int ptrace_resume_sig;       /* the signal the tracer resumed it with */
     siginfo_t last_siginfo;      /* what PTRACE_GETSIGINFO reads */
-    u64 debugreg[8];             /* PTRACE_POKEUSER's u_debugreg (kept, not armed) */
+    u64 debugreg[8];             /* u_debugreg as the tracer set it (validated, not armed) */
 
     /* time.c: the end of a timed sleep on the boot clock (0: not in one),
      * and how restart_syscall resumes an interrupted one. */
     s64 sleep_until;
     struct restart_block restart_block;
+
+    /* The user's segment selectors while switched out (Linux keeps them in
+     * thread_struct; here they come last, so the host's offsets stay). */
+    struct {
+        u16 ds, es, fs, gs;
+    } usel;
+    u8 debugreg_used; /* DR0-DR3 a tracer has set or enabled (Linux: a ptrace_bps event) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -226,7 +233,9 @@ void context_switch(struct task_struct *prev, struct task_struct *next);
 int wake_up_process(struct task_struct *t);
 void sched_init(void);
 void set_current_task(struct task_struct *t);
-void save_user_bases(struct task_struct *t); /* thread.fs/gs from the CPU (FSGSBASE) */
+void save_user_bases(struct task_struct *t); /* thread.fs/gs and selectors from the CPU */
+void load_user_gs(struct task_struct *t, u16 sel, u64 base); /* current's GS selector, then base */
+void load_user_segments(struct task_struct *t); /* t's selectors and bases into the CPU */
 
 /* switch_to.S: save prev's callee-saved registers and stack pointer,
  * resume next where it stopped; returns prev, on next's stack. */

@@ -65,6 +65,7 @@
 #define FPE_INTDIV 1
 #define TRAP_BRKPT 1
 #define TRAP_TRACE 2
+#define TRAP_HWBKPT 4
 #define BUS_ADRALN 1
 
 /* One bit per signal: bit (signo - 1), as the kernel and sp_state use. */

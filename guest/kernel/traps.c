@@ -112,15 +112,31 @@ noinline void do_nmi(struct pt_regs *regs, long error_code)
     (void)error_code;
 }
 
-/* #DB from user mode: a single step or a hardware breakpoint. In the
+#define DR6_RESERVED 0xffff0ff0ULL /* DR6 with no event: reserved bits as the CPU keeps them */
+#define DR_TRAP_BITS 0xfULL        /* B0-B3: a DR0-DR3 breakpoint hit */
+#define DR_STEP 0x4000ULL          /* BS: a single step (TF) */
+
+/* #DB: DR6 says why (read with its bits made positive, then reset, since
+ * the CPU only ever sets them). From user mode the task gets SIGTRAP with
+ * the si_code Linux's get_si_code gives (TRAP_TRACE for a step,
+ * TRAP_HWBKPT for a breakpoint, TRAP_BRKPT when DR6 names no cause: ICEBP),
+ * and a tracer reads the step and breakpoint bits in u_debugreg[6]. In the
  * kernel there is nothing to report. */
 noinline void do_debug(struct pt_regs *regs, long error_code)
 {
-    if (user_mode(regs)) {
-        current->thread.trap_nr = X86_TRAP_DB;
-        current->thread.error_code = error_code;
-        force_sig_fault(SIGTRAP, TRAP_TRACE, regs->ip, current);
-    }
+    u64 dr6;
+    asm volatile("mov %%db6, %0" : "=r"(dr6));
+    dr6 ^= DR6_RESERVED;
+    asm volatile("mov %0, %%db6" : : "r"(DR6_RESERVED));
+    if (!user_mode(regs))
+        return;
+    current->debugreg[6] = dr6 & (DR_STEP | DR_TRAP_BITS);
+    int si_code = (dr6 & DR_STEP) ? TRAP_TRACE : (dr6 & DR_TRAP_BITS) ? TRAP_HWBKPT : TRAP_BRKPT;
+    if (!(dr6 & (DR_STEP | DR_TRAP_BITS)) && dr6)
+        return; /* another cause (a bus lock): no signal */
+    current->thread.trap_nr = X86_TRAP_DB;
+    current->thread.error_code = error_code;
+    force_sig_fault(SIGTRAP, si_code, regs->ip, current);
 }
 
 /*

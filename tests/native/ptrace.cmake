@@ -10,5 +10,17 @@ native_test(NAME proc_ptrace PROGRAM proc_ptrace ERAS v3.13 modern)
 native_test(NAME proc_ptrace_rfc PROGRAM proc_ptrace ERAS rfc
             EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/proc_ptrace_rfc.out)
 
+# FS/GS bases and selectors: arch_prctl, and a tracer's PEEKUSER/POKEUSER
+# and GETREGS/SETREGS of fs_base, gs_base and gs.
+native_test(NAME proc_fsgs PROGRAM proc_fsgs)
+# The debug registers a tracer sets in its tracee (u_debugreg): checked as
+# Linux checks them. They are not armed in the CPU (README, mov_ss_trap).
+native_test(NAME proc_debugreg PROGRAM proc_debugreg ERAS v3.13 modern)
+# The RFC reports the step after the tracee's SIGSTOP at the syscall exit
+# it rechecks (as in proc_ptrace_rfc), not by a #DB, so DR6 keeps what the
+# tracer wrote, as Linux's step report at a syscall exit leaves it.
+native_test(NAME proc_debugreg_rfc PROGRAM proc_debugreg ERAS rfc
+            EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/proc_debugreg_rfc.out)
+
 # The kernel's own ptrace selftests, ptrace_syscall and mov_ss_trap, are
 # built and compared with the others in selftests.cmake.
