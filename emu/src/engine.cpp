@@ -302,7 +302,11 @@ CpuState Engine::cpu() const {
     return s;
 }
 
-bool Engine::read(uint64_t addr, void* out, size_t size) const {
+bool Engine::read(uint64_t vaddr, void* out, size_t size) const {
+    // A user address in the high window reads the RAM behind it (the
+    // window is one linear run, so a read inside it stays inside it).
+    uint64_t addr = sp_user_phys(vaddr);
+    if (size && addr != vaddr && sp_user_phys(vaddr + size - 1) != addr + size - 1) return false;
     if (addr >= SP_RAM_SIZE || size > SP_RAM_SIZE - addr) return false;
     return uc_mem_read(uc_, addr, out, size) == UC_ERR_OK;
 }
@@ -316,7 +320,8 @@ uint64_t Engine::pt_regs_base() const {
 // ---------------------------------------------------------------------------
 // Memory tracking for time travel
 
-void Engine::mark_dirty(uint64_t addr, uint64_t size) {
+void Engine::mark_dirty(uint64_t vaddr, uint64_t size) {
+    uint64_t addr = sp_user_phys(vaddr);  // the hooks see virtual addresses
     if (!size || addr >= SP_RAM_SIZE) return;
     uint64_t last = std::min<uint64_t>(addr + size - 1, SP_RAM_SIZE - 1);
     for (uint64_t page = addr / kPage; page <= last / kPage; page++) {

@@ -39,6 +39,7 @@ Descriptor decode_descriptor(uint64_t d) {
 // Arrival at an IN/OUT/INS/OUTS at CPL > 0 (from on_code, before it runs).
 bool Engine::check_port_io(uint64_t addr) {
     uint8_t bytes[15] = {};
+    addr = sp_user_phys(addr);
     size_t n = addr < SP_RAM_SIZE ? std::min<uint64_t>(sizeof bytes, SP_RAM_SIZE - addr) : 0;
     if (!n || uc_mem_read(uc_, addr, bytes, n) != UC_ERR_OK) return false;
     cpu::PortIo io = cpu::decode_port_io(bytes, n);

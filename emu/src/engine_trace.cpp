@@ -167,7 +167,8 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
         if (n != notes_by_addr_.end()) info.notes = n->second;
     }
     uint8_t b[4] = {0, 0, 0, 0};
-    uc_mem_read(uc_, addr, b, std::min<uint32_t>(size, 4));
+    uint64_t phys = sp_user_phys(addr);  // the high user window's RAM
+    uc_mem_read(uc_, phys, b, std::min<uint32_t>(size, 4));
     if (size == 3 && b[0] == 0x0f && b[1] == 0x01 && b[2] == 0xf8)
         info.insn = AddrInfo::Swapgs;
     else if (size == 3 && b[0] == 0x48 && b[1] == 0x0f && b[2] == 0x07)
@@ -180,7 +181,7 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
         info.insn = AddrInfo::Syscall;
     else if (size <= 15) {
         uint8_t full[15] = {};
-        uc_mem_read(uc_, addr, full, size);
+        uc_mem_read(uc_, phys, full, size);
         if (cpu::decode_port_io(full, size).is_io) info.insn = AddrInfo::PortIo;
     }
     AddrInfo& stored = addr_info_.emplace(addr, std::move(info)).first->second;

@@ -21,13 +21,23 @@ static u64 level2_ident_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
 /* One PTE per page of RAM, in address order; mm.c fills in the user ones. */
 u64 level1_ident_pgt[PAGE_TABLES][PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
 _Static_assert(SP_RAM_SIZE <= (1ULL << 30), "one page directory maps at most 1 GiB");
+/* The user window at the top of the address space (SP_HIGH_VA): one
+ * table of each level below the PML4, and one page table whose PTEs
+ * point into RAM at SP_HIGH_PHYS (mm.c fills them in). */
+static u64 level3_high_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
+static u64 level2_high_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
+u64 level1_high_pgt[PTRS_PER_TABLE] __aligned(SP_PAGE_SIZE);
+_Static_assert(SP_HIGH_SIZE == PTRS_PER_TABLE * SP_PAGE_SIZE, "the window is one page table");
+_Static_assert((SP_HIGH_VA & ((1ULL << 30) - 1)) == (1ULL << 30) - SP_HIGH_SIZE,
+               "the window is the last 2 MiB of its page directory");
 
 /* From kernel.ld: the end of kernel code and read-only data, which start
  * at SP_KERNEL_BASE. */
 extern char _etext[];
 
-/* Every page maps to itself (the emulator ignores the frame address of a
- * PTE, so nothing else would work). Permissions decide the rest. */
+/* Every page of RAM maps to itself; the user window at SP_HIGH_VA is the
+ * one place where a PTE's frame differs from its address. Permissions
+ * decide the rest. */
 static u64 page_flags(u64 addr)
 {
     if (addr == 0)
@@ -48,6 +58,9 @@ static void init_page_tables(void)
     level3_ident_pgt[0] = (u64)level2_ident_pgt | table;
     for (int t = 0; t < PAGE_TABLES; t++)
         level2_ident_pgt[t] = (u64)level1_ident_pgt[t] | table;
+    init_level4_pgt[(SP_HIGH_VA >> 39) & 511] = (u64)level3_high_pgt | table;
+    level3_high_pgt[(SP_HIGH_VA >> 30) & 511] = (u64)level2_high_pgt | table;
+    level2_high_pgt[(SP_HIGH_VA >> 21) & 511] = (u64)level1_high_pgt | table;
     /* Only the kernel's part needs entries now: the rest stays zero (not
      * present), which costs nothing to set up however large RAM is. */
     for (int t = 0; t < (int)(SP_USER_BASE / (PTRS_PER_TABLE * SP_PAGE_SIZE)); t++) {

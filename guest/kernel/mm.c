@@ -23,6 +23,8 @@
 #define _PAGE_PRESENT 0x001
 #define _PAGE_RW 0x002
 #define _PAGE_USER 0x004
+#define _PAGE_ACCESSED 0x020
+#define _PAGE_DIRTY 0x040
 /* A software bit (Linux's _PAGE_SOFTW1): the page holds data. It keeps a
  * PROT_NONE page's PTE non-zero although the page is not present. */
 #define _PAGE_POPULATED 0x200
@@ -97,11 +99,15 @@
 
 struct mm_struct init_mm;
 
-/* boot/setup.c: the last-level tables, one PTE per page of RAM, in order. */
+/* boot/setup.c: the last-level tables, one PTE per page of RAM, in order,
+ * and the one of the user window at the top of the address space. */
 extern u64 level1_ident_pgt[][512];
+extern u64 level1_high_pgt[512];
 
 static u64 *pte_of(u64 addr)
 {
+    if (addr >= SP_HIGH_VA)
+        return &level1_high_pgt[(addr - SP_HIGH_VA) / SP_PAGE_SIZE];
     return &level1_ident_pgt[0][addr / SP_PAGE_SIZE];
 }
 
@@ -110,36 +116,53 @@ static void flush_tlb_one(u64 addr)
     asm volatile("invlpg (%0)" : : "r"(addr) : "memory");
 }
 
+/*
+ * Every PTE this file writes is made here: the frame behind user address
+ * `addr` (sp_user_phys) and the bits. A present PTE is born Accessed, and
+ * Dirty when writable, so the CPU never has to set them.
+ */
+static u64 mk_pte(u64 addr, u64 bits)
+{
+    u64 pte = sp_user_phys(addr) | bits;
+    if (bits & _PAGE_PRESENT)
+        pte |= _PAGE_ACCESSED | ((bits & _PAGE_RW) ? _PAGE_DIRTY : 0);
+    return pte;
+}
+
+static void set_pte(u64 addr, u64 bits)
+{
+    *pte_of(addr) = bits ? mk_pte(addr, bits) : 0;
+    flush_tlb_one(addr);
+}
+
 static void kernel_view(u64 a);
 
 /* The PTE a populated page of a VMA with these flags gets. */
 static u64 pte_for(u64 addr, u64 vm_flags)
 {
-    u64 pte = addr | _PAGE_POPULATED;
+    u64 bits = _PAGE_POPULATED;
     if (!(vm_flags & VM_ACCESS_FLAGS))
-        return pte; /* PROT_NONE: kept, not present */
-    pte |= _PAGE_PRESENT | _PAGE_USER;
+        return mk_pte(addr, bits); /* PROT_NONE: kept, not present */
+    bits |= _PAGE_PRESENT | _PAGE_USER;
     if (vm_flags & VM_WRITE)
-        pte |= _PAGE_RW;
+        bits |= _PAGE_RW;
     if (!(vm_flags & VM_EXEC))
-        pte |= _PAGE_NX;
-    return pte;
+        bits |= _PAGE_NX;
+    return mk_pte(addr, bits);
 }
 
 /* Zero a page through a temporary kernel-only writable PTE (the kernel
- * has no other view of it: VA == PA) and leave it unmapped. */
+ * has no other view of it: it reaches a user page at its user address)
+ * and leave it unmapped. */
 static void zap_page(u64 addr)
 {
-    u64 *pte = pte_of(addr);
-    if (!*pte)
+    if (!*pte_of(addr))
         return; /* never touched: already zero */
-    *pte = addr | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
-    flush_tlb_one(addr);
+    kernel_view(addr);
     void *d = (void *)addr;
     u64 n = SP_PAGE_SIZE / 8;
     asm volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(0ULL) : "memory");
-    *pte = 0;
-    flush_tlb_one(addr);
+    set_pte(addr, 0);
 }
 
 /* Most PTEs of a large mapping were never touched: skip them four at a
@@ -301,10 +324,18 @@ void mm_populate(struct mm_struct *mm, u64 start, u64 end)
 
 /* Linux's mmap_min_addr has a twin here: the kernel owns everything below
  * the first user page. */
-/* Does [start, end) reach into the stash? No user mapping may. */
-static bool in_stash(u64 start, u64 end)
+/*
+ * Does [start, end) reach where no user page can be? User pages are the
+ * RAM above SP_USER_BASE, except the RAM behind the high window and the
+ * stash (this machine's own), and the high window itself; the addresses
+ * between the end of RAM and the window have nothing behind them. Linux
+ * would map there; this machine answers as past TASK_SIZE.
+ */
+static bool unbacked(u64 start, u64 end)
 {
-    return start < STASH_END && end > STASH_BASE;
+    if (start < STASH_END && end > SP_HIGH_PHYS)
+        return true;
+    return start < SP_HIGH_VA && end > SP_RAM_SIZE;
 }
 
 static u64 mmap_min_addr(void)
@@ -327,14 +358,14 @@ static long get_unmapped_area(struct mm_struct *mm, u64 addr, u64 len, u64 flags
             return -ENOMEM;
         if (addr < mmap_min_addr())
             return -EPERM;
-        if (in_stash(addr, addr + len))
-            return -ENOMEM; /* this machine's own: as if past TASK_SIZE */
+        if (unbacked(addr, addr + len))
+            return -ENOMEM; /* as if past TASK_SIZE */
         return addr;
     }
     if (addr) {
         addr = PAGE_ALIGN(addr);
         if (addr >= mmap_min_addr() && addr <= mm->task_size - len &&
-            range_is_free(mm, addr, addr + len) && !in_stash(addr, addr + len))
+            range_is_free(mm, addr, addr + len) && !unbacked(addr, addr + len))
             return addr;
     }
     /* The gaps between VMAs, highest first. */
@@ -528,14 +559,12 @@ static long move_vma(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_addr, 
         return err;
     u64 moved = min(old_len, new_len);
     for (u64 off = 0; off < moved; off += SP_PAGE_SIZE) {
-        u64 *src = pte_of(addr + off), *dst = pte_of(new_addr + off);
-        if (!*src)
+        u64 *dst = pte_of(new_addr + off);
+        if (!*pte_of(addr + off))
             continue;
         /* Both pages readable and writable by the kernel for the copy. */
-        *src = (addr + off) | _PAGE_PRESENT | _PAGE_POPULATED;
-        *dst = (new_addr + off) | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
-        flush_tlb_one(addr + off);
-        flush_tlb_one(new_addr + off);
+        set_pte(addr + off, _PAGE_PRESENT | _PAGE_POPULATED);
+        kernel_view(new_addr + off);
         memcpy((void *)(new_addr + off), (void *)(addr + off), SP_PAGE_SIZE);
         *dst = pte_for(new_addr + off, vm_flags);
         flush_tlb_one(new_addr + off);
@@ -575,7 +604,7 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
                 return -EINVAL;
             if (new_len > mm->task_size || new_addr > mm->task_size - new_len)
                 return -EINVAL;
-            if (in_stash(new_addr, new_addr + new_len))
+            if (unbacked(new_addr, new_addr + new_len))
                 return -EINVAL;
             /* The two ranges may not overlap. */
             if (addr + old_len > new_addr && new_addr + new_len > addr)
@@ -631,7 +660,7 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
      * free. */
     if (old_len == v->vm_end - addr && v->vm_end <= mm->task_size - delta &&
         range_is_free(mm, v->vm_end, v->vm_end + delta) &&
-        !in_stash(v->vm_end, v->vm_end + delta)) {
+        !unbacked(v->vm_end, v->vm_end + delta)) {
         v->vm_end += delta;
         merge_around(mm, find_vma_index(mm, addr));
         return addr;
@@ -772,7 +801,7 @@ noinline long sys_brk(u64 brk)
     u64 next_start = next ? next->vm_start : mm->task_size;
     if (next && (next->vm_flags & VM_GROWSDOWN))
         next_start = next_start > STACK_GUARD_GAP ? next_start - STACK_GUARD_GAP : 0;
-    if (newbrk + SP_PAGE_SIZE > next_start)
+    if (newbrk + SP_PAGE_SIZE > next_start || unbacked(oldbrk, newbrk))
         return mm->brk;
     if (add_vma(mm, oldbrk, newbrk, VM_READ | VM_WRITE))
         return mm->brk;
@@ -817,11 +846,12 @@ void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
     /* Field by field: clearing the whole table would be 6 KiB of stores,
      * each a traced step, for a table that starts empty. */
     mm->map_count = 0;
-    mm->task_size = SP_RAM_SIZE;
+    mm->task_size = SP_TASK_SIZE_MAX;
     mm->start_stack = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
-    /* mmap's area starts below the stash (where other processes' pages
-     * wait while this one runs: see switch_mm). */
-    mm->mmap_base = STASH_BASE;
+    /* mmap's area starts below the RAM of the high window and the stash
+     * (where other processes' pages wait while this one runs: see
+     * switch_mm). */
+    mm->mmap_base = SP_HIGH_PHYS;
     mm->users = 1;
     mm->vvar = 0; /* until mm_map_vdso */
     mm->start_brk = mm->brk = PAGE_ALIGN(p->user_brk);
@@ -956,21 +986,17 @@ static int stash_alloc(void)
             continue;
         stash_next = i + 1;
         u64 a = stash_page_addr(i);
-        u64 *pte = pte_of(a);
-        if (*pte != (a | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED)) {
-            *pte = a | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
-            flush_tlb_one(a);
-        }
+        if (*pte_of(a) != mk_pte(a, _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED))
+            kernel_view(a);
         return (int)i;
     }
     return -1;
 }
 
-/* Give the kernel a writable view of user page `a` (VA == PA). */
+/* Give the kernel a writable view of user page `a`. */
 static void kernel_view(u64 a)
 {
-    *pte_of(a) = a | _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED;
-    flush_tlb_one(a);
+    set_pte(a, _PAGE_PRESENT | _PAGE_RW | _PAGE_POPULATED);
 }
 
 /* Copy the resident page at `a` into a slot for `owner`. */

@@ -2,12 +2,12 @@
  * The user address space of a task: its VMAs (vm_area_struct) and the page
  * tables that back them, in the shape of Linux's mm_struct.
  *
- * This machine's page tables are identity maps (the emulator ignores the
- * frame address of a PTE), so the page behind user address A is physical
- * page A: a mapping can only exist where there is RAM, and moving a
- * mapping (mremap) copies its pages. The PTE of a page is allocated
- * statically (boot/setup.c); a VMA only decides whether and how it is
- * present.
+ * The user pages in RAM are identity-mapped: the page behind user address
+ * A is physical page A, so such a mapping can only exist where there is
+ * RAM, and moving one (mremap) copies its pages. The top of the address
+ * space, [SP_HIGH_VA, SP_TASK_SIZE_MAX), is a window whose PTEs point
+ * into RAM at SP_HIGH_PHYS (abi.h). Every PTE is allocated statically
+ * (boot/setup.c); a VMA only decides whether and how it is present.
  */
 #ifndef GUEST_MM_H
 #define GUEST_MM_H
@@ -41,7 +41,7 @@ struct mm_struct {
     u64 start_brk, brk; /* the heap: [start_brk, brk), a VMA once it grows */
     u64 start_stack;    /* lowest address of the stack VMA */
     u64 mmap_base;      /* top-down mmap search starts below this */
-    u64 task_size;      /* first address no mapping may reach (end of RAM) */
+    u64 task_size;      /* first address no mapping may reach (TASK_SIZE) */
     int users;          /* tasks using it (threads, a vfork child); 0: free */
     u64 vvar;           /* the vvar page kernel/vdso.c keeps current; 0: none */
 };
@@ -84,5 +84,6 @@ int access_process_vm(struct mm_struct *mm, u64 addr, void *buf, int len, bool w
 #define STASH_PAGES 8192 /* 32 MiB */
 #define STASH_END (SP_USER_STACK_TOP - SP_USER_STACK_SIZE - 256 * SP_PAGE_SIZE)
 #define STASH_BASE (STASH_END - STASH_PAGES * SP_PAGE_SIZE)
+_Static_assert(SP_HIGH_PHYS + SP_HIGH_SIZE <= STASH_BASE, "the window's RAM is below the stash");
 
 #endif /* GUEST_MM_H */

@@ -43,8 +43,6 @@ function(selftest_differs name eras reason)
   endforeach()
 endfunction()
 set(all_eras v3.13 rfc modern)
-selftest_differs(sysret_rip "${all_eras}"
-  "guest: user memory is identity-mapped RAM (256 MiB), so the mremap to 0x7fffffffd000, the top of user space, fails with EINVAL")
 selftest_differs(single_step_syscall "${all_eras}"
   "guest: no 32-bit emulation, so SYSENTER in 64-bit mode is #GP (IA32_SYSENTER_CS is 0 on the emulated Intel CPU), where the host's kernel enters its compat SYSENTER entry and the SIGSEGV that follows kills the test (139), and the guest's run does not get past [RUN] Fast syscall with TF cleared")
 selftest_differs(single_step_syscall "v3.13;rfc"

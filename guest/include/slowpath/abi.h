@@ -97,6 +97,15 @@
  * page below the canonical hole stays unmapped (x86-64 TASK_SIZE_MAX). */
 #define SP_TASK_SIZE_MAX 0x00007ffffffff000ULL
 
+/* The top of the user address space: user pages at [SP_HIGH_VA,
+ * SP_TASK_SIZE_MAX) are backed by the RAM at [SP_HIGH_PHYS, +SP_HIGH_SIZE)
+ * through their PTEs' frame addresses (page n of the window is physical
+ * page n of that range); every other address is its own physical address.
+ * Both sides translate with sp_user_phys() (below). */
+#define SP_HIGH_SIZE 0x200000ULL /* 2 MiB: one page table */
+#define SP_HIGH_VA (SP_TASK_SIZE_MAX + SP_PAGE_SIZE - SP_HIGH_SIZE)
+#define SP_HIGH_PHYS 0xD400000ULL /* below the fork stash (kernel/mm.h) */
+
 /* pt_regs slot offsets from the frame base (struct pt_regs, 168 bytes). */
 #define SP_R15 0
 #define SP_R14 8
@@ -356,6 +365,14 @@ struct sp_hostio_request {
 #ifdef __cplusplus
 } /* namespace slowpath::abi */
 #endif
+
+/* A user virtual address's physical address (SP_HIGH_VA above). */
+static inline unsigned long long sp_user_phys(unsigned long long va)
+{
+    if (va >= SP_HIGH_VA && va < SP_HIGH_VA + SP_HIGH_SIZE)
+        return va - SP_HIGH_VA + SP_HIGH_PHYS;
+    return va;
+}
 
 #endif /* !__ASSEMBLER__ */
 #endif /* SLOWPATH_ABI_H */
