@@ -204,6 +204,7 @@ static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int fla
 
 /* sched.c */
 void schedule(void);
+void scheduler_tick(void);
 bool any_other_runnable(void);
 void wake_up_chan(void *chan);
 long wait_on_chan(void *chan);
