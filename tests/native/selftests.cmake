@@ -55,8 +55,6 @@ selftest_differs(sigaltstack "${all_eras}"
   "cpu: TCG has no AVX (cpu_probe.c), so XCR0 is x87|SSE, the XSAVE image 576 bytes and the signal frame 1104 (AT_MINSIGSTKSZ): the test skips its case for a stack below 2048 bytes, which the host's AVX-512 state makes it run")
 selftest_differs(sigreturn "${all_eras}"
   "guest: no modify_ldt (the 16-bit and not-present LDT segments) and no SS in the signal frame (UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS)")
-selftest_differs(sysret_ss_attrs "${all_eras}"
-  "guest: no timer tick, so the thread that spins keeps the CPU and the main thread's usleep never returns (the run ends at the step limit)")
 selftest_differs(fsgsbase "${all_eras}"
   "guest: PTRACE_POKEUSER/PEEKUSER of gs and gs_base (ptrace) and arch_prctl ARCH_SET_GS/ARCH_GET_GS: the run stops at ARCH_SET_GS, after FSGSBASE instructions are enabled (CR4.FSGSBASE, AT_HWCAP2 bit 1)")
 selftest_differs(ptrace_syscall "${all_eras}"
