@@ -1,5 +1,7 @@
 #include "cpu_model.h"
 
+#include <slowpath/abi.h>
+
 namespace slowpath::cpu {
 
 Vector vector_info(uint32_t vector) {
@@ -27,6 +29,7 @@ Vector vector_info(uint32_t vector) {
         {"#VE virtualization exception", false},
         {"#CP control protection", true},
     };
+    if (vector == SP_TIMER_VECTOR) return {"timer interrupt", false};
     if (vector < sizeof table / sizeof table[0]) return table[vector];
     return {"exception", false};
 }

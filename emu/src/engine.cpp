@@ -189,6 +189,8 @@ void Engine::load_and_boot(const Scenario& scenario) {
     check_uc(uc_mem_write(uc_, SP_BOOT_PARAMS, &params, sizeof params), "writing boot parameters");
     // A user program's I/O goes to the host (the demo keeps its console).
     if (!scenario.user_program.empty()) {
+        // The demo's runs (walkthroughs, scenario tests) have no tick.
+        host_.next_tick = SP_TICK_INSNS;
         files_ = std::make_unique<HostFiles>(scenario.root_dir);
         if (auto flag = kernel_->symbol_addr("hostio_enabled")) {
             const uint32_t on = 1;

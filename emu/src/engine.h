@@ -84,6 +84,8 @@ struct HostState {
     // the other tasks' (fork, clone), by theirs.
     uint64_t task_stack = 0;
     std::map<uint64_t, TaskHostState> other_tasks;
+    // The step at which the timer interrupt is next due (UINT64_MAX: no tick).
+    uint64_t next_tick = UINT64_MAX;
 };
 
 // One answer of the host I/O device, kept so that a re-execution gets it
@@ -182,6 +184,7 @@ class Engine : public Machine {
                             void* self);
     bool guest_maps(uint64_t addr);  // walks the guest's page tables
     bool take_unmapped_as_fault();
+    bool timer_tick_due();  // true: a timer interrupt is pending, the run stops for it
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
     void process(uint64_t addr, const AddrInfo& info);

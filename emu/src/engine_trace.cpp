@@ -116,6 +116,10 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
             return;
         }
     }
+    if (h.step >= h.next_tick && e->timer_tick_due()) {
+        uc_emu_stop(uc);
+        return;
+    }
     e->process(addr, info);
     h.step++;
     // Port I/O the CPU would refuse does not run: the #GP is delivered instead.

@@ -4,8 +4,8 @@
  * init_task (pid 1) runs the user program; clone and fork add its threads
  * and processes from a fixed pool. The runnable tasks take turns in the
  * order of the task table: a task gives the CPU up when it blocks (futex,
- * wait4, a pipe, pause), yields or exits. There is no timer tick, so a
- * task that spins in user mode keeps the CPU. kworker_task (pid 2) is a kernel
+ * wait4, a pipe, pause), yields or exits, or when the timer tick finds its
+ * slice used up (scheduler_tick). kworker_task (pid 2) is a kernel
  * thread that sleeps until someone wakes it (slowpath_inject does, to give
  * TIF_NEED_RESCHED its real cause). Waking it marks the running task for
  * rescheduling; the next schedule() switches to the kworker, which does its
@@ -319,6 +319,21 @@ noinline void schedule(void)
         next = pick_next_task(prev);
     if (next != prev)
         context_switch(prev, next);
+}
+
+/*
+ * The timer interrupt's work (do_IRQ): a slice is one tick, so the running
+ * task has used its slice up whenever another can run; it is marked for
+ * rescheduling, and the interrupt's return to user mode (retint_careful,
+ * exit_to_user_mode_loop) or the system call's exit switches tasks. Linux's
+ * scheduler_tick -> task_tick_fair -> resched_curr, with every task of the
+ * same weight. The host ticks only a user program with two runnable user
+ * tasks or more (emu/src/engine_events.cpp).
+ */
+noinline void scheduler_tick(void)
+{
+    if (any_other_runnable())
+        set_tsk_thread_flag(current, TIF_NEED_RESCHED);
 }
 
 /* Wake a sleeping task. A kernel thread preempts the current task at the

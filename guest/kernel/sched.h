@@ -224,6 +224,7 @@ static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int fla
 
 /* sched.c */
 void schedule(void);
+void scheduler_tick(void);
 bool any_other_runnable(void);
 /* time.c */
 void clock_advance_to(s64 boot_ns_end); /* the clock jumps to a sleep's end */

@@ -3,6 +3,8 @@ native_test(NAME proc_threads PROGRAM proc_threads)
 native_test(NAME proc_futex PROGRAM proc_futex)
 native_test(NAME proc_fork PROGRAM proc_fork)
 native_test(NAME proc_pipe PROGRAM proc_pipe)
+# Threads that spin-wait on each other: only the timer tick lets both run.
+native_test(NAME proc_spin PROGRAM proc_spin)
 
 # execve needs the program inside the guest's root: a root of its own in the
 # build tree, with the program, two fixture files and (busybox.cmake) a

@@ -227,6 +227,13 @@ struct sp_boot_params {
 #define SP_HALT_OOPS 2     /* an unexpected kernel fault or BUG */
 #define SP_HALT_DEADLOCK 3 /* every task sleeps and nothing could wake one */
 
+/* The timer interrupt the host raises every SP_TICK_INSNS guest
+ * instructions while IF is set and two user tasks or more can run (Linux's
+ * LOCAL_TIMER_VECTOR, the local APIC timer). Counted in instructions, so a
+ * replay takes it at the same instruction. */
+#define SP_TIMER_VECTOR 0xec
+#define SP_TICK_INSNS 10000
+
 #define SP_CONSOLE_SIZE 8192
 #define SP_MAX_RECORDS 64
 
