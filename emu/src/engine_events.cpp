@@ -157,24 +157,27 @@ bool Engine::take_unmapped_as_fault() {
 // The timer tick: due every SP_TICK_INSNS instructions of a user program's
 // run, checked on arrival at an instruction (before it runs, so a replay
 // reaches the same point). Taken only with IF set, and only when two user
-// tasks or more can run: with one there is nobody to switch to, and a run
+// tasks or more can run or sleep until a time (the tick moves the clock
+// and ends their sleep): with one there is nobody to switch to, and a run
 // with one task stays as it was without a tick. A tick not taken waits
 // for IF (pending, as the local APIC keeps it), one the guest does not
 // need is skipped.
 bool Engine::timer_tick_due() {
     if (!(reg(UC_X86_REG_RFLAGS) & kRflagsIF)) return false;
     host_.next_tick = host_.step + SP_TICK_INSNS;
-    int runnable = 0;
+    int can_run = 0;
     for (const TaskView& t : decode_tasks(*this).tasks)
-        if (!t.kernel_thread && (t.state == TaskState::Running || t.state == TaskState::Runnable))
-            runnable++;
-    if (runnable < 2) return false;
+        if (!t.kernel_thread &&
+            (t.state == TaskState::Running || t.state == TaskState::Runnable || t.timed_sleep))
+            can_run++;
+    if (can_run < 2) return false;
     fault_ = {};
     fault_.pending = true;
     fault_.vector = SP_TIMER_VECTOR;
     fault_.rip = reg(UC_X86_REG_RIP);
     fault_.cause = "the timer ticks (every " + std::to_string(SP_TICK_INSNS) +
-                   " instructions), with " + std::to_string(runnable) + " user tasks runnable";
+                   " instructions), with " + std::to_string(can_run) +
+                   " user tasks running or asleep until a time";
     return true;
 }
 

@@ -71,6 +71,8 @@ TaskListView decode_tasks(const Machine& m) {
             task.parent_pid = static_cast<int>(m.read_u32(parent + SP_TASK_pid));
         task.state = state_of(static_cast<long>(m.read_u64(t + SP_TASK_state)),
                               static_cast<int>(m.read_u32(t + SP_TASK_exit_state)), task.current);
+        task.timed_sleep =
+            task.state == TaskState::Sleeping && m.read_u64(t + SP_TASK_sleep_until) != 0;
         if (task.current) v.current_pid = task.pid;
         v.tasks.push_back(std::move(task));
     }

@@ -327,11 +327,22 @@ noinline void schedule(void)
  * rescheduling, and the interrupt's return to user mode (retint_careful,
  * exit_to_user_mode_loop) or the system call's exit switches tasks. Linux's
  * scheduler_tick -> task_tick_fair -> resched_curr, with every task of the
- * same weight. The host ticks only a user program with two runnable user
- * tasks or more (emu/src/engine_events.cpp).
+ * same weight. A tick is time passing as well: the clock moves on by one
+ * tick (the clock otherwise stands still while a task runs, time.c), and a
+ * timed sleep that has ended wakes, as Linux's hrtimer interrupt wakes it,
+ * so a task asleep in nanosleep gets its turn while another spins. The
+ * host ticks only a user program with two user tasks or more that run or
+ * sleep until a time (emu/src/engine_events.cpp).
  */
 noinline void scheduler_tick(void)
 {
+    struct task_struct *t;
+    s64 now = clock_tick();
+    for_each_task(t)
+    {
+        if (in_timed_sleep(t) && t->sleep_until <= now)
+            wake_up_process(t);
+    }
     if (any_other_runnable())
         set_tsk_thread_flag(current, TIF_NEED_RESCHED);
 }
@@ -401,3 +412,4 @@ _Static_assert(offsetof(struct task_struct, exit_state) == SP_TASK_exit_state, "
 _Static_assert(offsetof(struct task_struct, parent) == SP_TASK_parent, "task_struct layout");
 _Static_assert(offsetof(struct task_struct, wait_chan) == SP_TASK_wait_chan, "task_struct layout");
 _Static_assert(offsetof(struct task_struct, futex_queued) == SP_TASK_futex_queued, "task_struct layout");
+_Static_assert(offsetof(struct task_struct, sleep_until) == SP_TASK_sleep_until, "task_struct layout");

@@ -228,6 +228,7 @@ void scheduler_tick(void);
 bool any_other_runnable(void);
 /* time.c */
 void clock_advance_to(s64 boot_ns_end); /* the clock jumps to a sleep's end */
+s64 clock_tick(void);                   /* the timer tick: one tick on, the new time */
 void wake_up_chan(void *chan);
 long wait_on_chan(void *chan);
 void context_switch(struct task_struct *prev, struct task_struct *next);

@@ -211,6 +211,13 @@ void clock_advance_to(s64 boot_ns_end)
     }
 }
 
+/* scheduler_tick (sched.c): a timer interrupt is one tick of time. */
+s64 clock_tick(void)
+{
+    clock_advance_to(boot_ns + SP_TICK_NSEC);
+    return boot_ns;
+}
+
 /*
  * Sleep until the boot clock reaches `end`. While the task sleeps the
  * others run, and the clock stands still for them (it moves only when

@@ -32,6 +32,7 @@ struct TaskView {
     TaskState state = TaskState::Runnable;
     bool kernel_thread = false;
     bool current = false;
+    bool timed_sleep = false;  // asleep until a time (nanosleep): the clock will wake it
 };
 
 struct TaskListView {

@@ -228,7 +228,8 @@ struct sp_boot_params {
 #define SP_HALT_DEADLOCK 3 /* every task sleeps and nothing could wake one */
 
 /* The timer interrupt the host raises every SP_TICK_INSNS guest
- * instructions while IF is set and two user tasks or more can run (Linux's
+ * instructions while IF is set and two user tasks or more run or sleep
+ * until a time (Linux's
  * LOCAL_TIMER_VECTOR, the local APIC timer). Counted in instructions, so a
  * replay takes it at the same instruction. */
 #define SP_TIMER_VECTOR 0xec
@@ -368,6 +369,7 @@ struct sp_hostio_request {
 #define SP_TASK_parent 10984
 #define SP_TASK_wait_chan 11072
 #define SP_TASK_futex_queued 11064
+#define SP_TASK_sleep_until 11304 /* nonzero: a timed sleep's end (time.c) */
 
 #ifdef __cplusplus
 } /* namespace slowpath::abi */
