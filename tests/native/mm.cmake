@@ -15,7 +15,7 @@ target_link_libraries(mm_route_tests PRIVATE slowpath_emu GTest::gtest_main)
 target_compile_definitions(mm_route_tests PRIVATE MM_MALLOC_PROGRAM="${NATIVE_OUT}/mm_malloc"
                                                   MM_SEGV_PROGRAM="${NATIVE_OUT}/mm_segv"
                                                   MM_MMAP_PROGRAM="${NATIVE_OUT}/mm_mmap")
-add_dependencies(mm_route_tests native_mm_malloc native_mm_segv native_mm_mmap)
+add_dependencies(mm_route_tests mm_malloc_program mm_segv_program mm_mmap_program)
 slowpath_host_target(mm_route_tests)
 gtest_discover_tests(mm_route_tests
   DISCOVERY_TIMEOUT 60
