@@ -125,7 +125,7 @@ std::string program_command(const std::string& path, const std::string& args) {
     return out;
 }
 
-FileBrowser::FileBrowser(std::string dir) {
+FileBrowser::FileBrowser(const std::string& dir) {
     go_to(dir.empty() ? "." : dir);
 }
 

@@ -49,7 +49,7 @@ std::string program_command(const std::string& path, const std::string& args);
 // The chooser's state: the folder shown, the filter, the file picked.
 class FileBrowser {
  public:
-    explicit FileBrowser(std::string dir = "");
+    explicit FileBrowser(const std::string& dir = "");
     const DirListing& listing() const { return listing_; }
     const std::string& filter() const { return filter_; }
     bool programs_only() const { return programs_only_; }

@@ -147,7 +147,8 @@ GridFit fit_grid(int cells, float cell_w, float cell_h, float gap, float avail_w
         float w = cell_w * f, h = cell_h * f;
         int cols = std::max(1, static_cast<int>((avail_w + gap) / (w + gap)));
         int rows = cells > 0 ? (cells + cols - 1) / cols : 0;
-        g = {cols, rows, f, w, h, w <= avail_w && rows * (h + gap) - gap <= avail_h};
+        g = {cols, rows, f,
+             w,    h,    w <= avail_w && static_cast<float>(rows) * (h + gap) - gap <= avail_h};
         if (g.fits) return g;
     }
     return g;

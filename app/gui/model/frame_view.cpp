@@ -49,7 +49,8 @@ std::string frame_summary(const PtRegsView& regs, uint32_t released_mask) {
     if (!regs.present) return "no pt_regs frame now";
     size_t n = regs.slots.size();
     int restored = 0, valid = 0;
-    for (size_t i = 0; i < n && i < 32; i++) restored += (released_mask >> i) & 1u;
+    for (size_t i = 0; i < n && i < 32; i++)
+        restored += static_cast<int>((released_mask >> i) & 1u);
     for (const PtRegsSlot& slot : regs.slots) valid += slot.state == SlotState::Valid;
     if (restored && valid == 0)
         return "pt_regs: " + std::to_string(restored) + " slots restored, frame released";

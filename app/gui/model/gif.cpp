@@ -3,6 +3,7 @@
 #include <gif_lib.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace slowpath::gui {
@@ -10,8 +11,8 @@ namespace slowpath::gui {
 void gif_frame_size(int w, int h, int& out_w, int& out_h) {
     double scale = std::min({1.0, static_cast<double>(kGifMaxWidth) / std::max(1, w),
                              static_cast<double>(kGifMaxHeight) / std::max(1, h)});
-    out_w = std::max(1, static_cast<int>(w * scale + 0.5));
-    out_h = std::max(1, static_cast<int>(h * scale + 0.5));
+    out_w = std::max(1, static_cast<int>(std::lround(w * scale)));
+    out_h = std::max(1, static_cast<int>(std::lround(h * scale)));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "model/keep.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -98,9 +99,11 @@ std::vector<uint8_t> png_with_text(const std::vector<uint8_t>& png, const std::s
     chunk.insert(chunk.end(), text.begin(), text.end());
     put_be32(chunk, crc32(chunk.data() + type_at, chunk.size() - type_at) ^ 0xffffffffu);
     std::vector<uint8_t> out(png.size() + chunk.size());
-    std::copy(png.begin(), png.begin() + after_ihdr, out.begin());
-    std::copy(chunk.begin(), chunk.end(), out.begin() + after_ihdr);
-    std::copy(png.begin() + after_ihdr, png.end(), out.begin() + after_ihdr + chunk.size());
+    const auto split = static_cast<std::ptrdiff_t>(after_ihdr);
+    const auto chunk_len = static_cast<std::ptrdiff_t>(chunk.size());
+    std::copy(png.begin(), png.begin() + split, out.begin());
+    std::copy(chunk.begin(), chunk.end(), out.begin() + split);
+    std::copy(png.begin() + split, png.end(), out.begin() + split + chunk_len);
     return out;
 }
 

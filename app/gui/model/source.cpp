@@ -267,7 +267,8 @@ std::vector<DisasmLine> Disassembler::around(const Machine& machine, uint64_t ri
     size_t index = static_cast<size_t>(at - lines_out.begin());
     size_t first = index > static_cast<size_t>(before) ? index - before : 0;
     size_t last = std::min(lines_out.size(), index + 1 + static_cast<size_t>(after));
-    return std::vector<DisasmLine>(lines_out.begin() + first, lines_out.begin() + last);
+    return std::vector<DisasmLine>(lines_out.begin() + static_cast<std::ptrdiff_t>(first),
+                                   lines_out.begin() + static_cast<std::ptrdiff_t>(last));
 }
 
 }  // namespace slowpath::gui
