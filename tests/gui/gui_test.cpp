@@ -30,7 +30,6 @@
 
 using nlohmann::json;
 using namespace slowpath;
-using gui_test::first_asking_page;
 using gui_test::quote;
 using gui_test::test_name;
 
@@ -579,16 +578,14 @@ TEST(GuiTour, NextPreviousAndEraMatchTheHeadlessRunner) {
 }
 
 TEST(GuiTour, PredictModeAsksThenStepsOnAndSaysWhy) {
-    std::string file = walkthrough("03-signal-v3.13.yaml");
-    Walkthrough w = load_walkthrough(file);
-    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
-    size_t ask = first_asking_page(pages);
-    ASSERT_LT(ask, pages.size());
-    const Question& q = w.plans[0].steps[pages[ask].end - 1].question;
+    const gui_test::LessonTour lesson = gui_test::lesson_tour("03-signal-v3.13.yaml");
+    ASSERT_LT(lesson.ask, lesson.pages.size());
+    const Question& q =
+        lesson.walkthrough.plans[0].steps[lesson.pages[lesson.ask].end - 1].question;
     size_t wrong = q.answer == 0 ? 1 : 0;
     std::string before = testing::TempDir() + "tour_ask_" + std::to_string(getpid()) + ".json";
-    AppRun r = run_app({"--walkthrough", file, "--commands",
-                        "tour-goto " + std::to_string(ask + 1) + "; dump " + before +
+    AppRun r = run_app({"--walkthrough", lesson.file, "--commands",
+                        "tour-goto " + std::to_string(lesson.ask + 1) + "; dump " + before +
                             "; tour-answer " + std::to_string(wrong + 1)});
     ASSERT_EQ(r.status, 0) << r.err;
     std::ifstream in(before);
@@ -599,16 +596,16 @@ TEST(GuiTour, PredictModeAsksThenStepsOnAndSaysWhy) {
     EXPECT_EQ(d["tour"]["question"]["question"], q.question);
     EXPECT_EQ(d["tour"]["question"]["choices"].get<std::vector<std::string>>(), q.choices);
     EXPECT_TRUE(d["tour"]["verdict"].is_null());
-    expect_tour_matches(d, w, "the question");
+    expect_tour_matches(d, lesson.walkthrough, "the question");
     // Answered wrong: the tour stepped on (to the decision) and says so.
     const json& t = r.state["tour"];
-    EXPECT_EQ(t["page"].get<size_t>(), ask + 1);
+    EXPECT_EQ(t["page"].get<size_t>(), lesson.ask + 1);
     EXPECT_GT(t["steps_run"].get<size_t>(), d["tour"]["steps_run"].get<size_t>());
     ASSERT_TRUE(t["verdict"].is_object());
     EXPECT_FALSE(t["verdict"]["right"].get<bool>());
     EXPECT_EQ(t["verdict"]["chosen"].get<size_t>(), wrong);
     EXPECT_EQ(t["verdict"]["answer"].get<size_t>(), q.answer);
-    expect_tour_matches(r.state, w, "after the answer");
+    expect_tour_matches(r.state, lesson.walkthrough, "after the answer");
     ASSERT_TRUE(r.state["decision"].is_object());
     EXPECT_EQ(r.state["decision"]["exit"], "iret");
     EXPECT_TRUE(drawn_panels(r.state).count("narration"));

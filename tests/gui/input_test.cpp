@@ -32,7 +32,6 @@
 using nlohmann::json;
 using namespace slowpath;
 using gui_test::Clock;
-using gui_test::first_asking_page;
 using gui_test::LiveApp;
 using gui_test::quote;
 using gui_test::read_json;
@@ -278,12 +277,9 @@ TEST(GuiInput, TabsAndTheEventsListTakeClicks) {
 // clicked on; PageDown taps page on; a question is answered by its number
 // key (not a flag toggle) and, asked again, by a click.
 TEST(GuiInput, TourTeacherViewPagingAndPredictByKeyAndClick) {
-    std::string file = std::string(SLOWPATH_WALKTHROUGHS) + "/03-signal-v3.13.yaml";
-    Walkthrough w = load_walkthrough(file);
-    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
-    size_t ask = first_asking_page(pages);
-    ASSERT_LT(ask, pages.size());
-    LiveApp app({"--walkthrough", file});
+    const gui_test::LessonTour lesson = gui_test::lesson_tour("03-signal-v3.13.yaml");
+    ASSERT_LT(lesson.ask, lesson.pages.size());
+    LiveApp app({"--walkthrough", lesson.file});
     ASSERT_TRUE(app.ready()) << app.error();
     json s = app.settle();
     ASSERT_TRUE(s["tour"].is_object());
@@ -297,9 +293,10 @@ TEST(GuiInput, TourTeacherViewPagingAndPredictByKeyAndClick) {
     EXPECT_TRUE(s["tour"]["checks_shown"].get<bool>());
     EXPECT_EQ(s["tour"]["checks_drawn"].get<size_t>(), s["tour"]["checks"].size());
 
-    app.tap("Next", static_cast<int>(ask), 10);  // PageDown
-    s = app.wait_for([&](const json& d) { return d["tour"]["page"].get<size_t>() == ask; }, 8.0);
-    ASSERT_EQ(s["tour"]["page"].get<size_t>(), ask) << "PageDown taps lost";
+    app.tap("Next", static_cast<int>(lesson.ask), 10);  // PageDown
+    s = app.wait_for([&](const json& d) { return d["tour"]["page"].get<size_t>() == lesson.ask; },
+                     8.0);
+    ASSERT_EQ(s["tour"]["page"].get<size_t>(), lesson.ask) << "PageDown taps lost";
     ASSERT_TRUE(s["tour"]["awaiting_answer"].get<bool>());
 
     // Key 1 answers with the first choice (sysretq: wrong) and toggles no flag.
@@ -309,7 +306,7 @@ TEST(GuiInput, TourTeacherViewPagingAndPredictByKeyAndClick) {
     ASSERT_TRUE(s["tour"]["verdict"].is_object()) << "key 1 did not answer";
     EXPECT_EQ(s["tour"]["verdict"]["chosen"], 0);
     EXPECT_FALSE(s["tour"]["verdict"]["right"].get<bool>());
-    EXPECT_EQ(s["tour"]["page"].get<size_t>(), ask + 1);
+    EXPECT_EQ(s["tour"]["page"].get<size_t>(), lesson.ask + 1);
     EXPECT_EQ(s["scenario"]["injections"], injections);
 
     app.tap("Prior", 1, 10);  // PageUp: the question again
@@ -390,17 +387,15 @@ uint64_t distance(uint64_t a, uint64_t b) {
 // narration panel's rectangle, one below the other, and the longest takes
 // more than one line.
 TEST(GuiInput, TourChoicesWrapInsideThePanel) {
-    std::string file = std::string(SLOWPATH_WALKTHROUGHS) + "/14-bad-pointer-fixup.yaml";
-    Walkthrough w = load_walkthrough(file);
-    std::vector<gui::TourPage> pages = gui::tour_pages(w.plans[0]);
-    size_t ask = first_asking_page(pages);
-    ASSERT_LT(ask, pages.size());
-    LiveApp app({"--walkthrough", file}, "1280x720");
+    const gui_test::LessonTour lesson = gui_test::lesson_tour("14-bad-pointer-fixup.yaml");
+    ASSERT_LT(lesson.ask, lesson.pages.size());
+    LiveApp app({"--walkthrough", lesson.file}, "1280x720");
     ASSERT_TRUE(app.ready()) << app.error();
     json s = app.settle();
-    app.tap("Next", static_cast<int>(ask), 10);  // PageDown
-    s = app.wait_for([&](const json& d) { return d["tour"]["page"].get<size_t>() == ask; }, 8.0);
-    ASSERT_EQ(s["tour"]["page"].get<size_t>(), ask);
+    app.tap("Next", static_cast<int>(lesson.ask), 10);  // PageDown
+    s = app.wait_for([&](const json& d) { return d["tour"]["page"].get<size_t>() == lesson.ask; },
+                     8.0);
+    ASSERT_EQ(s["tour"]["page"].get<size_t>(), lesson.ask);
     ASSERT_TRUE(s["tour"]["awaiting_answer"].get<bool>());
     s = app.settle();
     json panel;
