@@ -56,6 +56,10 @@ struct task_struct kworker_task = {
 static struct task_struct task_pool[NR_TASKS];
 
 #define P(i) &task_pool[i]
+
+/* scheduler_tick: the ticks a task runs before another that can run gets
+ * the CPU (Linux's sched_min_granularity is a few ms: a tick or more). */
+#define SLICE_TICKS 100
 struct task_struct *const task_table[NR_ALL_TASKS] = {
     &init_task, &kworker_task, P(0),  P(1),  P(2),  P(3),  P(4),  P(5),  P(6),  P(7),  P(8),  P(9),
     P(10),      P(11),         P(12), P(13), P(14), P(15), P(16), P(17), P(18), P(19), P(20), P(21),
@@ -317,14 +321,16 @@ noinline void schedule(void)
     struct task_struct *next = pick_next_task(prev);
     if (next == prev && !runnable(prev) && expire_first_sleep())
         next = pick_next_task(prev);
-    if (next != prev)
+    if (next != prev) {
+        next->slice_ticks = 0;
         context_switch(prev, next);
+    }
 }
 
 /*
- * The timer interrupt's work (do_IRQ): a slice is one tick, so the running
- * task has used its slice up whenever another can run; it is marked for
- * rescheduling, and the interrupt's return to user mode (retint_careful,
+ * The timer interrupt's work (do_IRQ): a slice is SLICE_TICKS ticks (100,
+ * a million instructions); when the running task has used its slice up and
+ * another can run, it is marked for rescheduling, and the interrupt's return to user mode (retint_careful,
  * exit_to_user_mode_loop) or the system call's exit switches tasks. Linux's
  * scheduler_tick -> task_tick_fair -> resched_curr, with every task of the
  * same weight. A tick is time passing as well: the clock moves on by one
@@ -337,12 +343,22 @@ noinline void schedule(void)
 noinline void scheduler_tick(void)
 {
     struct task_struct *t;
+    bool woke = false;
     s64 now = clock_tick();
     for_each_task(t)
     {
-        if (in_timed_sleep(t) && t->sleep_until <= now)
+        if (in_timed_sleep(t) && t->sleep_until <= now) {
             wake_up_process(t);
+            woke = true;
+        }
     }
+    /* A sleeper that wakes takes the CPU at once (Linux's wakeup
+     * preemption of a task that has slept long); otherwise the running task
+     * keeps it for a slice of SLICE_TICKS ticks. A switch between processes
+     * copies their pages, so slices of one tick would spend the CPU on
+     * copies alone. */
+    if (++current->slice_ticks < SLICE_TICKS && !woke)
+        return;
     if (any_other_runnable())
         set_tsk_thread_flag(current, TIF_NEED_RESCHED);
 }

@@ -143,6 +143,7 @@ struct task_struct {
         u16 ds, es, fs, gs;
     } usel;
     u8 debugreg_used; /* DR0-DR3 a tracer has set or enabled (Linux: a ptrace_bps event) */
+    u32 slice_ticks;  /* timer ticks since it last got the CPU (scheduler_tick) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
