@@ -216,6 +216,9 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
             save_user_bases(fpu_owner);
         }
         asm volatile("fxrstorq %0" : : "m"(next->thread.fpstate));
+        /* Its segments first: the selectors may name its TLS or LDT. */
+        load_tls(next);
+        load_mm_ldt(next->mm);
         load_user_segments(next);
         fpu_owner = next;
     }

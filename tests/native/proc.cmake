@@ -27,3 +27,6 @@ native_test(NAME sig_restart PROGRAM sig_restart)
 # SS in the signal frame: its flags, sigreturn into 32-bit code, to a bad SS
 # (the iretq's fault comes back as SIGSEGV) and a non-strict return.
 native_test(NAME sig_frame_ss PROGRAM sig_frame_ss)
+# modify_ldt and the 32-bit set_thread_area/get_thread_area: the LDT of the
+# process and its TLS slots, read through GS, across fork.
+native_test(NAME proc_ldt PROGRAM proc_ldt)

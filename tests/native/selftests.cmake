@@ -52,11 +52,11 @@ selftest_differs(syscall_arg_fault "${all_eras}"
 selftest_differs(sigaltstack "${all_eras}"
   "cpu: TCG has no AVX (cpu_probe.c), so XCR0 is x87|SSE, the XSAVE image 576 bytes and the signal frame 1104 (AT_MINSIGSTKSZ): the test skips its case for a stack below 2048 bytes, which the host's AVX-512 state makes it run")
 selftest_differs(sigreturn "${all_eras}"
-  "guest: no modify_ldt or set_thread_area (ENOSYS), so the 16-bit and not-present LDT segments are not made ([NOTE] Failed to create code16 segment): the cases with a 16-bit CS or SS and the not-present CS and SS are skipped or run with selector 0, and with no LDT loaded the bogus LDT SS 0x47 gives #GP(0x44) where the host's LDT gives #GP(0). The cases it can run pass as on Linux: 64- and 32-bit CS, SS in the signal frame (UC_SIGCONTEXT_SS, UC_STRICT_RESTORE_SS), a faulting iretq replayed as a user fault (SIGSEGV to the handler), and the non-strict SS recovery")
+  "cpu: every case passes as on Linux (the 16-bit and 32-bit CS and SS through the LDT, espfix64 giving ESP bits 31:16 back, #GP(0) for each refused iretq to an LDT SS), but Unicorn's IRET to a 16-bit SS keeps bits 63:16 of the kernel's RSP where the host's Intel CPU clears bits 63:32, so after the espfix stack at 0xffffff0000000000 the three [NOTE] SP lines show ffffff005aadc0de where the host shows 5aadc0de, what the test says AMD CPUs do")
 selftest_differs(sysret_ss_attrs "${all_eras}"
   "guest: no timer tick, so the thread that spins keeps the CPU and the main thread's usleep never returns (the run ends at the step limit)")
 selftest_differs(fsgsbase "${all_eras}"
-  "guest: no timer tick, so in its unexpected-base case the main thread spins on FUTEX_WAIT (EAGAIN while ftx is 2) and its helper thread never gets the CPU back (the run ends at the step limit), and no modify_ldt or int $0x80 set_thread_area for the helper's segment: every earlier case (ARCH_SET_GS/GET_GS, PEEKUSER/POKEUSER of gs and gs_base, bases and selectors across switches) matches Linux")
+  "guest: no timer tick, so in its unexpected-base case the main thread spins on FUTEX_WAIT (EAGAIN while ftx is 2) and its helper thread never gets the CPU back (the run ends at the step limit), before its cases that use LDT slot 0: every earlier case (ARCH_SET_GS/GET_GS, PEEKUSER/POKEUSER of gs and gs_base, bases and selectors across switches) matches Linux")
 # Its int $0x80 part (Check int80 return regs) passes in every era.
 selftest_differs(ptrace_syscall "rfc"
   "era: the part kernel syscall restart under ptrace goes otherwise in the RFC, whose sysret_using_iret rechecks the whole work mask after a signal stop (as native.proc_ptrace shows), so the tracer's waitpid after PTRACE_CONT never returns and the run deadlocks")
