@@ -52,7 +52,7 @@ selftest_differs(syscall_arg_fault "${all_eras}"
 selftest_differs(sigaltstack "${all_eras}"
   "cpu: TCG has no AVX (cpu_probe.c), so XCR0 is x87|SSE, the XSAVE image 576 bytes and the signal frame 1104 (AT_MINSIGSTKSZ): the test skips its case for a stack below 2048 bytes, which the host's AVX-512 state makes it run")
 selftest_differs(sigreturn "${all_eras}"
-  "cpu: every case passes as on Linux (the 16-bit and 32-bit CS and SS through the LDT, espfix64 giving ESP bits 31:16 back, #GP(0) for each refused iretq to an LDT SS), but Unicorn's IRET to a 16-bit SS keeps bits 63:16 of the kernel's RSP where the host's Intel CPU clears bits 63:32, so after the espfix stack at 0xffffff0000000000 the three [NOTE] SP lines show ffffff005aadc0de where the host shows 5aadc0de, what the test says AMD CPUs do")
+  "cpu: every case passes as on Linux (the 16-bit and 32-bit CS and SS through the LDT, espfix64 giving ESP bits 31:16 back, #GP(0) for each refused iretq to an LDT SS), but Unicorn's IRET to a 16-bit SS keeps bits 63:16 of the kernel's RSP (cpu_probe.c, iret16) where the host's Intel CPU clears bits 63:32, so after the espfix stack at 0xffffff0000000000 the three [NOTE] SP lines show ffffff005aadc0de where the host shows 5aadc0de, what the test says AMD CPUs do")
 selftest_differs(sysret_ss_attrs "${all_eras}"
   "guest: no timer tick, so the thread that spins keeps the CPU and the main thread's usleep never returns (the run ends at the step limit)")
 selftest_differs(fsgsbase "${all_eras}"
