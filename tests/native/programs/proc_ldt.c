@@ -5,7 +5,8 @@
  * (int $0x80 243/244; the 64-bit numbers 205/211 are ENOSYS). Each segment
  * is then loaded into GS and memory read through it; LAR and LSL show the
  * descriptor as the CPU sees it. fork copies the LDT, and a selector and
- * its base survive the switch to the child and back.
+ * its base survive the switch to the child and back; exec (of this
+ * program, from the test's root) starts with no LDT and empty TLS slots.
  */
 #include <stdio.h>
 #include <string.h>
@@ -214,11 +215,40 @@ static void tls(void) {
     printf("get_thread_area(15): %ld\n", int80(244, (unsigned int)(unsigned long)&ud));
 }
 
-int main(void) {
+/* What a new program finds: exec drops the LDT and clears the TLS slots. */
+static void after_exec(void) {
+    printf("after exec: read %#lx\n", modify_ldt(0, big, 64));
+    show_cpu_view(0xf);
+    for (unsigned int i = 12; i <= 14; i++) {
+        memset(&ud, 0, sizeof(ud));
+        ud.entry_number = i;
+        long r = int80(244, (unsigned int)(unsigned long)&ud);
+        printf("after exec: get_thread_area(%u): %ld, flags %#x\n", i, r, ud.flags);
+    }
+}
+
+static void exec_child(void) {
+    pid_t c = fork();
+    if (c == 0) {
+        char* args[] = {"proc_ldt", "after-exec", NULL};
+        execv("./proc_ldt", args);
+        _exit(127);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    printf("exec child: status %d\n", WEXITSTATUS(st));
+}
+
+int main(int argc, char** argv) {
     setvbuf(stdout, NULL, _IONBF, 0);
+    if (argc > 1 && strcmp(argv[1], "after-exec") == 0) {
+        after_exec();
+        return 0;
+    }
     ldt_errors();
     ldt_writes();
     ldt_fork();
     tls();
+    exec_child();
     return 0;
 }
