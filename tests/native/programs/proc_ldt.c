@@ -215,6 +215,31 @@ static void tls(void) {
     printf("get_thread_area(15): %ld\n", int80(244, (unsigned int)(unsigned long)&ud));
 }
 
+/* GS names an entry that stops being present while the task is switched
+ * out (it waits for a child): the switch back cannot load it, so GS comes
+ * back 0 with its base kept, as Linux's fault fixup leaves it. */
+static void ldt_gone_while_away(void) {
+    set_ud(7, (unsigned int)(unsigned long)seg_data, 0xfff, SEG_32BIT);
+    modify_ldt(0x11, &ud, 16);
+    asm volatile("mov %w0, %%gs" : : "r"(0x3f));
+    set_ud(7, (unsigned int)(unsigned long)seg_data, 0xfff, SEG_32BIT | NOT_PRESENT);
+    printf("entry 7 not present under GS: %#lx\n", modify_ldt(0x11, &ud, 16));
+    pid_t c = fork();
+    if (c == 0) {
+        usleep(20000);
+        _exit(0);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    unsigned short gs;
+    unsigned long base = 0;
+    asm volatile("mov %%gs, %w0" : "=r"(gs));
+    sys3(158, 0x1004, (unsigned long)&base, 0); /* ARCH_GET_GS */
+    printf("after the switch: gs %#x, base %s\n", gs,
+           base == (unsigned long)seg_data ? "kept" : "changed");
+    asm volatile("mov %w0, %%gs" : : "r"(0));
+}
+
 /* What a new program finds: exec drops the LDT and clears the TLS slots. */
 static void after_exec(void) {
     printf("after exec: read %#lx\n", modify_ldt(0, big, 64));
@@ -248,6 +273,7 @@ int main(int argc, char** argv) {
     ldt_errors();
     ldt_writes();
     ldt_fork();
+    ldt_gone_while_away();
     tls();
     exec_child();
     return 0;
