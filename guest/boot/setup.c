@@ -61,6 +61,9 @@ static void init_page_tables(void)
     init_level4_pgt[(SP_HIGH_VA >> 39) & 511] = (u64)level3_high_pgt | table;
     level3_high_pgt[(SP_HIGH_VA >> 30) & 511] = (u64)level2_high_pgt | table;
     level2_high_pgt[(SP_HIGH_VA >> 21) & 511] = (u64)level1_high_pgt | table;
+    /* The espfix stacks (ldt.c), kernel only. */
+    extern u64 espfix_pud[PTRS_PER_TABLE];
+    init_level4_pgt[(ESPFIX_BASE >> 39) & 511] = (u64)espfix_pud | _PAGE_PRESENT | _PAGE_RW;
     /* Only the kernel's part needs entries now: the rest stays zero (not
      * present), which costs nothing to set up however large RAM is. */
     for (int t = 0; t < (int)(SP_USER_BASE / (PTRS_PER_TABLE * SP_PAGE_SIZE)); t++) {

@@ -213,6 +213,93 @@
 .endm
 
 /*
+ * espfix: an IRET to a 16-bit stack segment sets only SP[15:0], and bits
+ * 31:16 of ESP keep what the kernel's RSP had there (a leak of the kernel
+ * stack's address, and the wrong ESP for the program). As Linux's espfix64
+ * does, such a return leaves from a stack whose address has the user's
+ * bits 31:16: in the 4 GiB at ESPFIX_BASE the first 4 KiB of every 64 KiB
+ * are the same page (ldt.c has the tables). Only an LDT selector can name
+ * a 16-bit SS (the TLS slots refuse 16-bit segments), so only a frame with
+ * an LDT SS takes this way, and only one whose iretq cannot fault: SS a
+ * present DPL 3 writable data segment, CS a present code segment ring 3
+ * may return to, RIP within its limit (canonical for a 64-bit CS). A frame
+ * that fails these leaves from the kernel stack and faults there; like
+ * every fault of an iretq to an LDT SS, it is reported as #GP(0), as
+ * Linux's espfix64 (through its double fault) reports it (traps.c).
+ */
+#define ESPFIX_BASE 0xffffff0000000000
+#define ESPFIX_FRAME 0xfd0 /* the user's rax, then the iret frame: the page's last 48 bytes */
+
+.macro ESPFIX_IF_LDT_SS
+    testb $4, 32(%rsp)                  /* the iret frame's SS: in the LDT? */
+    jz 9f
+    call espfix_frame_check
+    jz espfix_return
+9:
+.endm
+
+/* Copy rax and the iret frame to the espfix stack, move there, iretq. */
+.macro ESPFIX_RETURN
+    .globl espfix_return
+espfix_return:
+    pushq %rax
+    pushq %rdi
+    movl 16+24(%rsp), %eax              /* the user's rsp, bits 31:16 */
+    andl $0xffff0000, %eax
+    movabsq $(ESPFIX_BASE + ESPFIX_FRAME), %rdi
+    orq %rax, %rdi
+    .irp slot, 0, 1, 2, 3, 4, 5
+    movq 8+8*\slot(%rsp), %rax
+    movq %rax, 8*\slot(%rdi)
+    .endr
+    movq %rdi, %rax
+    popq %rdi
+    movq %rax, %rsp
+    popq %rax
+    .globl espfix_iret
+espfix_iret:
+    NOTE SP_NOTE_FRAME_GONE
+    NOTE SP_NOTE_DECISION, SP_DECISION_IRET
+    iretq
+
+/* ZF set if the iret frame above the return address loads without a
+ * fault. Changes only the flags. */
+espfix_frame_check:
+    pushq %rax
+    pushq %rcx
+    movzwl 56(%rsp), %ecx               /* SS */
+    lar %ecx, %eax
+    jnz 1f
+    andl $0xfe00, %eax                  /* P, DPL, S, type without accessed */
+    cmpl $0xf200, %eax                  /* read/write data */
+    je 2f
+    cmpl $0xf600, %eax                  /* read/write, expand-down */
+    jne 1f
+2:  movzwl 32(%rsp), %ecx               /* CS (LAR checks a nonconforming DPL) */
+    lar %ecx, %eax
+    jnz 1f
+    testl $0x8000, %eax                 /* present */
+    jz 1f
+    testl $0x0800, %eax                 /* code */
+    jz 1f
+    testl $0x200000, %eax               /* L: a 64-bit CS */
+    jz 3f
+    movq 24(%rsp), %rax
+    shrq $47, %rax                      /* RIP in the lower half */
+    jnz 1f
+    jmp 4f
+3:  lsl %ecx, %eax                      /* RIP within CS's limit */
+    cmpq 24(%rsp), %rax
+    jb 1f
+4:  xorl %eax, %eax                     /* ZF: it loads */
+    jmp 5f
+1:  orl $1, %eax                        /* not ZF: it would fault */
+5:  popq %rcx
+    popq %rax
+    ret
+.endm
+
+/*
  * For error_entry, after a fault on the exit path's iretq (the kernel's gs
  * already taken back): fixup_bad_iret (traps.c) rebuilds the frame at the
  * top of the stack as a fault of user mode at the frame the iretq refused,

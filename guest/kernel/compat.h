@@ -18,6 +18,7 @@
 #define __NR_ia32_pause 29
 #define __NR_ia32_kill 37
 #define __NR_ia32_getppid 64
+#define __NR_ia32_modify_ldt 123
 #define __NR_ia32_sched_yield 158
 #define __NR_ia32_getuid32 199
 #define __NR_ia32_getgid32 200
@@ -25,6 +26,8 @@
 #define __NR_ia32_getegid32 202
 #define __NR_ia32_gettid 224
 #define __NR_ia32_tkill 238
+#define __NR_ia32_set_thread_area 243
+#define __NR_ia32_get_thread_area 244
 #define __NR_ia32_exit_group 252
 #define __NR_ia32_tgkill 270
 

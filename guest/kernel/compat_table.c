@@ -42,6 +42,10 @@ static long compat_sys_write(unsigned int fd, const char __user* buf, unsigned i
     return sys_write(fd, buf, count);
 }
 
+static long compat_sys_modify_ldt(int func, void __user* ptr, unsigned int bytecount) {
+    return sys_modify_ldt(func, ptr, bytecount);
+}
+
 static long compat_sys_read(unsigned int fd, char __user* buf, unsigned int count) {
     return sys_read(fd, buf, count);
 }
@@ -65,4 +69,7 @@ const ia32_sys_call_ptr_t ia32_sys_call_table[IA32_NR_syscalls] = {
     SYSCALL32(__NR_ia32_tkill, compat_sys_tkill),
     SYSCALL32(__NR_ia32_exit_group, compat_sys_exit_group),
     SYSCALL32(__NR_ia32_tgkill, compat_sys_tgkill),
+    SYSCALL32(__NR_ia32_modify_ldt, compat_sys_modify_ldt),
+    SYSCALL32(__NR_ia32_set_thread_area, sys_set_thread_area),
+    SYSCALL32(__NR_ia32_get_thread_area, sys_get_thread_area),
 };

@@ -41,6 +41,15 @@ struct tss_struct {
 _Static_assert(sizeof(struct tss_struct) == 104, "hardware TSS is 104 bytes");
 
 #define GDT_ENTRIES 16
+/* Where Linux's x86-64 GDT has them: the LDT's 16-byte descriptor (0x50)
+ * and the three thread-local slots (selectors 0x63, 0x6b, 0x73). */
+#define GDT_ENTRY_LDT 10
+#define GDT_ENTRY_TLS_MIN 12
+#define GDT_ENTRY_TLS_ENTRIES 3
+#define LDT_ENTRIES 8192     /* the most an LDT can hold (modify_ldt's limit) */
+#define LDT_MAX_ENTRIES 512  /* what this kernel keeps per address space */
+/* The espfix stacks' 4 GiB (entry/calling.h says why; ldt.c maps them). */
+#define ESPFIX_BASE 0xffffff0000000000ULL
 #define IDT_ENTRIES 256
 
 extern u64 gdt_page[GDT_ENTRIES];
@@ -75,7 +84,7 @@ static inline u64 rdmsrl(u32 msr)
 }
 
 /* LAR's access-rights bits (bits 8..23 of a descriptor's high word). */
-#define AR_TYPE_MASK (0xfu << 8)
+#define AR_TYPE_MASK (0xeu << 8) /* not the accessed bit */
 #define AR_TYPE_RWDATA (0x2u << 8)
 #define AR_TYPE_RWDATA_EXPDOWN (0x6u << 8)
 #define AR_S (1u << 12)

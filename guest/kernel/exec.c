@@ -274,6 +274,9 @@ static void flush_old_exec_state(struct task_struct *me)
     /* start_thread: null selectors, zero bases. */
     me->thread.fs = me->thread.gs = 0;
     me->usel.ds = me->usel.es = me->usel.fs = me->usel.gs = 0;
+    memset(me->tls_array, 0, sizeof(me->tls_array));
+    load_tls(me);
+    load_mm_ldt(me->mm); /* none: mm_setup_exec dropped it */
     load_user_segments(me);
     me->clear_child_tid = 0;
     me->robust_list = 0;

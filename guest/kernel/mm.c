@@ -854,6 +854,7 @@ void mm_setup_exec(struct mm_struct *mm, const struct sp_boot_params *p)
     mm->mmap_base = SP_HIGH_PHYS;
     mm->users = 1;
     mm->vvar = 0; /* until mm_map_vdso */
+    mm->ldt_nr = 0; /* exec drops the LDT */
     mm->start_brk = mm->brk = PAGE_ALIGN(p->user_brk);
 
     /* The image the host loaded: every page of it holds data, so it gets
@@ -1077,6 +1078,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
     mm->mmap_base = old->mmap_base;
     mm->task_size = old->task_size;
     mm->vvar = old->vvar;
+    ldt_dup(mm, old);
     mm->users = 1;
     if (for_each_resident(old, copy_for_child, mm)) {
         stash_drop(mm);
@@ -1140,6 +1142,7 @@ struct mm_struct *mm_alloc_empty(void)
             mm_pool[i].map_count = 0;
             mm_pool[i].users = 1;
             mm_pool[i].vvar = 0;
+            mm_pool[i].ldt_nr = 0;
             return &mm_pool[i];
         }
     }

@@ -44,9 +44,16 @@ struct mm_struct {
     u64 task_size;      /* first address no mapping may reach (TASK_SIZE) */
     int users;          /* tasks using it (threads, a vfork child); 0: free */
     u64 vvar;           /* the vvar page kernel/vdso.c keeps current; 0: none */
+    /* ldt.c: the process's LDT (modify_ldt); ldt_nr 0: it has none. */
+    u32 ldt_nr;
+    u64 ldt[512] __aligned(8); /* LDT_MAX_ENTRIES */
 };
 
 extern struct mm_struct init_mm;
+
+/* ldt.c: LLDT of mm's LDT (or none); fork's copy of it. */
+void load_mm_ldt(struct mm_struct *mm);
+void ldt_dup(struct mm_struct *to, const struct mm_struct *from);
 
 struct sp_boot_params;
 /* exec: VMAs for the program image the host loaded, the stack, the heap. */

@@ -170,16 +170,18 @@ void save_user_bases(struct task_struct *t)
 }
 
 /* A selector the CPU would refuse to load (an LDT entry that does not
- * exist, a kernel segment: a tracer may poke any selector with RPL 3)
- * becomes 0, as Linux's fault fixup in load_gs_index makes it. Null
- * selectors (0-3) always load. */
+ * exist or is not present, a kernel segment: a tracer may poke any
+ * selector with RPL 3) becomes 0, as Linux's fault fixup in load_gs_index
+ * makes it. Null selectors (0-3) always load. VERR does not look at P. */
 static u16 loadable_selector(u16 sel)
 {
     bool readable;
+    u32 ar = 0;
     if (sel <= 3)
         return sel;
     asm("verr %1\n\tsetz %0" : "=qm"(readable) : "rm"(sel) : "cc");
-    return readable ? sel : 0;
+    asm("lar %k1, %0" : "+r"(ar) : "r"((u32)sel) : "cc");
+    return readable && (ar & AR_P) ? sel : 0;
 }
 
 /* Load the user's GS selector from kernel mode: swapgs around it, so that
@@ -220,6 +222,9 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
             save_user_bases(fpu_owner);
         }
         asm volatile("fxrstorq %0" : : "m"(next->thread.fpstate));
+        /* Its segments first: the selectors may name its TLS or LDT. */
+        load_tls(next);
+        load_mm_ldt(next->mm);
         load_user_segments(next);
         fpu_owner = next;
     }

@@ -144,6 +144,7 @@ struct task_struct {
     } usel;
     u8 debugreg_used; /* DR0-DR3 a tracer has set or enabled (Linux: a ptrace_bps event) */
     u32 slice_ticks;  /* timer ticks since it last got the CPU (scheduler_tick) */
+    u64 tls_array[3]; /* ldt.c: set_thread_area's GDT entries 12-14 (0: empty) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -239,6 +240,7 @@ void set_current_task(struct task_struct *t);
 void save_user_bases(struct task_struct *t); /* thread.fs/gs and selectors from the CPU */
 void load_user_gs(struct task_struct *t, u16 sel, u64 base); /* current's GS selector, then base */
 void load_user_segments(struct task_struct *t); /* t's selectors and bases into the CPU */
+void load_tls(const struct task_struct *t);     /* ldt.c: t's TLS slots into the GDT */
 
 /* switch_to.S: save prev's callee-saved registers and stack pointer,
  * resume next where it stopped; returns prev, on next's stack. */

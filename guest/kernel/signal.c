@@ -640,8 +640,10 @@ noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, si
     regs->dx = (u64)&frame->uc;
     regs->ip = ka->handler;
     regs->sp = frame_addr;
+    /* 64-bit mode; a usable SS stays (DOSEMU reads it), as Linux keeps it. */
     regs->cs = SP_USER_CS;
-    regs->ss = SP_USER_DS;
+    if (regs->ss != SP_USER_DS && !user_data_segment((u16)regs->ss))
+        regs->ss = SP_USER_DS;
 
     sp_state.sigframe_addr = frame_addr;
     sp_state.sigframe_signo = sig;

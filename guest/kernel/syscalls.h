@@ -69,6 +69,7 @@
 #define __NR_getpriority 140
 #define __NR_setpriority 141
 #define __NR_prctl 157
+#define __NR_modify_ldt 154
 #define __NR_arch_prctl 158
 #define __NR_setrlimit 160
 #define __NR_gettid 186
@@ -147,6 +148,10 @@ long sys_kill(long pid, long sig);
 long sys_tkill(long pid, long sig);
 long sys_tgkill(long tgid, long pid, long sig);
 long sys_arch_prctl(long code, u64 addr);
+long sys_modify_ldt(int func, void __user *ptr, unsigned long bytecount);
+struct user_desc;
+long sys_set_thread_area(struct user_desc __user *u_info); /* 32-bit only, as on Linux */
+long sys_get_thread_area(struct user_desc __user *u_info);
 long sys_set_tid_address(u64 tidptr);
 long sys_getppid(void);
 

@@ -50,9 +50,26 @@ __noreturn void die(const char *why, struct pt_regs *regs, long error_code, u64 
     machine_halt();
 }
 
+void do_general_protection(struct pt_regs *regs, long error_code);
+
+/* fixup_bad_iret found an iretq to an LDT SS refused (entry/calling.h,
+ * espfix): the fault is the user's #GP(0), whatever the CPU raised (#SS,
+ * #NP, #GP(selector)), as on Linux. */
+static bool espfix_fault;
+static bool take_espfix_fault(void)
+{
+    bool was = espfix_fault;
+    espfix_fault = false;
+    return was;
+}
+
 static void do_trap(int trapnr, int signr, const char *str, struct pt_regs *regs, long error_code,
                     int si_code, u64 addr)
 {
+    if (user_mode(regs) && take_espfix_fault()) {
+        do_general_protection(regs, 0);
+        return;
+    }
     if (user_mode(regs)) {
         current->thread.error_code = error_code;
         current->thread.trap_nr = trapnr;
@@ -156,6 +173,7 @@ noinline struct pt_regs *fixup_bad_iret(struct pt_regs *bad)
     memcpy(&tmp.ip, (const void *)bad->sp, 5 * sizeof(u64)); /* ip, cs, flags, sp, ss */
     struct pt_regs *regs = task_pt_regs(current);
     memcpy(regs, &tmp, sizeof(tmp)); /* over the old frame, which tmp holds */
+    espfix_fault = tmp.ss & 4; /* an LDT SS: espfix64's way out on Linux */
     return regs;
 }
 
@@ -166,6 +184,8 @@ noinline void do_general_protection(struct pt_regs *regs, long error_code)
             return;
         die("general protection fault", regs, error_code, X86_TRAP_GP);
     }
+    if (take_espfix_fault())
+        error_code = 0;
     current->thread.error_code = error_code;
     current->thread.trap_nr = X86_TRAP_GP;
     force_sig(SIGSEGV, current);

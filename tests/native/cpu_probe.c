@@ -12,7 +12,10 @@
  *   avx       CPUID.1:ECX.AVX[28] is clear and VADDPS is #UD: TCG has no
  *             AVX, so XCR0 holds x87|SSE and the XSAVE image is 576 bytes;
  *   fsgsbase  CPUID.7.0:EBX.FSGSBASE[0] is set, and with CR4.FSGSBASE
- *             WRFSBASE/RDFSBASE run.
+ *             WRFSBASE/RDFSBASE run;
+ *   iret16    IRETQ to a 32-bit CS with a 16-bit SS sets SP[15:0] and keeps
+ *             RSP[63:16] from the stack it ran on, bits 63:32 too (what the
+ *             sigreturn selftest says AMD CPUs do; Intel's clear 63:32).
  *
  * Each runs in a fresh 64-bit Unicorn at CPL 0; the program prints what it
  * found and exits 1 when a fact is not as stated above.
@@ -119,6 +122,34 @@ static const uint8_t fsbase_code[] = {0xb8, 0x34, 0x12, 0,    0,    0xf3, 0x48, 
                                       0xae, 0xd0, 0xf3, 0x48, 0x0f, 0xae, 0xc2};
 static const uint8_t vaddps_code[] = {0xc5, 0xfc, 0x58, 0xc1}; /* vaddps ymm1, ymm0, ymm0 */
 
+/* push $0x10 (SS); mov $0x8badf00d5aadc0de,%rax; push %rax (RSP); pushfq;
+ * push $0x8 (CS); push $IRET16_TARGET (RIP); iretq */
+#define IRET16_STACK 0x100010000ull /* bits 63:32 are 1 */
+#define IRET16_TARGET (CODE + 0x100)
+static const uint8_t iret16_code[] = {0x6a, 0x10, 0x48, 0xb8, 0xde, 0xc0, 0xad, 0x5a,
+                                      0x0d, 0xf0, 0xad, 0x8b, 0x50, 0x9c, 0x6a, 0x08,
+                                      0x68, 0x00, 0x11, 0x00, 0x00, 0x48, 0xcf};
+
+/* The RSP that IRETQ leaves for a 16-bit SS, from a stack at IRET16_STACK
+ * (GDT: 0x08 a 32-bit code segment, 0x10 a 16-bit data segment). */
+static uint64_t iret16_rsp(int model, uint64_t* rsp_before) {
+    uc_engine* uc = start(model, iret16_code, sizeof iret16_code);
+    const uint64_t gdt[3] = {0, 0x00cf9b000000ffffull, 0x000093000000ffffull};
+    uc_mem_write(uc, DATA, gdt, sizeof gdt);
+    uc_x86_mmr gdtr = {0, DATA, sizeof gdt - 1, 0};
+    uc_reg_write(uc, UC_X86_REG_GDTR, &gdtr);
+    uc_mem_map(uc, IRET16_STACK, 0x1000, UC_PROT_READ | UC_PROT_WRITE);
+    uint64_t rsp = IRET16_STACK + 0xf00;
+    *rsp_before = rsp - 5 * 8;
+    uc_reg_write(uc, UC_X86_REG_RSP, &rsp);
+    if (uc_emu_start(uc, CODE, IRET16_TARGET, 0, 100) != UC_ERR_OK)
+        rsp = 0;
+    else
+        uc_reg_read(uc, UC_X86_REG_RSP, &rsp);
+    uc_close(uc);
+    return rsp;
+}
+
 /* One line per model: what CPUID says, then what the instructions do. */
 static void print_models(void) {
     printf("%-19s %-12s %5s %5s %5s %8s %6s %8s %6s %8s %5s %4s %5s\n", "model", "vendor", "xsave",
@@ -191,5 +222,10 @@ int main(int argc, char** argv) {
     printf("fsgsbase %s (CPUID.7:EBX 0x%08x), WRFSBASE/RDFSBASE %s\n", r7[1] & 1 ? "yes" : "no",
            r7[1], wr ? "run" : "#UD");
     bad |= !(r7[1] & 1) || !wr;
+
+    uint64_t before = 0, after = iret16_rsp(ENGINE_MODEL, &before);
+    printf("iret16   IRETQ to 16-bit SS, RSP 0x8badf00d5aadc0de from a stack at %#llx: RSP %#llx\n",
+           (unsigned long long)before, (unsigned long long)after);
+    bad |= after != ((before & ~0xffffull) | 0xc0de);
     return bad;
 }

@@ -29,3 +29,14 @@ native_test(NAME sig_restart PROGRAM sig_restart)
 # SS in the signal frame: its flags, sigreturn into 32-bit code, to a bad SS
 # (the iretq's fault comes back as SIGSEGV) and a non-strict return.
 native_test(NAME sig_frame_ss PROGRAM sig_frame_ss)
+# modify_ldt and the 32-bit set_thread_area/get_thread_area: the LDT of the
+# process and its TLS slots, read through GS, across fork.
+# It runs from a root of its own, to exec itself.
+set(LDT_ROOT ${CMAKE_CURRENT_BINARY_DIR}/ldtroot)
+native_program(proc_ldt)
+add_custom_command(OUTPUT ${LDT_ROOT}/proc_ldt
+  COMMAND ${CMAKE_COMMAND} -E copy ${NATIVE_OUT}/proc_ldt ${LDT_ROOT}/proc_ldt
+  DEPENDS ${NATIVE_OUT}/proc_ldt
+  COMMENT "proc_ldt's root")
+add_custom_target(native_ldt_root ALL DEPENDS ${LDT_ROOT}/proc_ldt)
+native_test(NAME proc_ldt PROGRAM proc_ldt ROOT ${LDT_ROOT})

@@ -161,8 +161,10 @@ swapgs_restore_regs_and_return_to_usermode:
     addq $8, %rsp                       /* orig_ax */
     swapgs
     testb $3, 8(%rsp)                   /* the iret frame must say user mode */
-    jnz native_irq_return_iret
-    ud2
+    jz 1f
+    ESPFIX_IF_LDT_SS
+    jmp native_irq_return_iret
+1:  ud2
 
     /* Back to interrupted kernel code: no swapgs, no exit work. */
     .globl restore_regs_and_return_to_kernel
@@ -174,6 +176,7 @@ native_irq_return_iret:
     NOTE SP_NOTE_FRAME_GONE
     NOTE SP_NOTE_DECISION, SP_DECISION_IRET
     iretq
+    ESPFIX_RETURN
 
 /*
  * A new task's first instructions (the child of fork or clone): the top of
@@ -306,8 +309,11 @@ error_entry:
 .Lerror_kernelspace:
     leaq native_irq_return_iret(%rip), %rcx
     cmpq %rcx, RIP+8(%rsp)
+    je 2f
+    leaq espfix_iret(%rip), %rcx
+    cmpq %rcx, RIP+8(%rsp)
     jne 1f
-    swapgs
+2:  swapgs
     MOVE_TO_BAD_IRET_FRAME
 1:  ret
 

@@ -367,11 +367,13 @@ retint_restore_args:                    /* to kernel space */
     cli
 restore_args:
     RESTORE_ARGS 1, 8, 1                /* and skip orig_rax */
+    ESPFIX_IF_LDT_SS
     .globl irq_return
 irq_return:
     NOTE SP_NOTE_FRAME_GONE
     NOTE SP_NOTE_DECISION, SP_DECISION_IRET
     iretq
+    ESPFIX_RETURN
 
     /* edx: pending work, edi: mask. */
 retint_careful:
@@ -500,6 +502,9 @@ error_sti:
 error_kernelspace:
     incl %ebx
     leaq irq_return(%rip), %rcx
+    cmpq %rcx, RIP+8(%rsp)
+    je error_bad_iret
+    leaq espfix_iret(%rip), %rcx
     cmpq %rcx, RIP+8(%rsp)
     je error_bad_iret
     jmp error_sti
