@@ -10,7 +10,6 @@
 #define ROUNDS 3
 
 static atomic_int ping, pong, stop;
-static long spins_seen;
 
 static void *ponger(void *arg)
 {
@@ -26,10 +25,8 @@ static void *ponger(void *arg)
 static void *spinner(void *arg)
 {
     (void)arg;
-    long n = 0;
     while (!atomic_load(&stop))
-        n++;
-    spins_seen = n > 0;
+        ; /* whether it spins at all before main's stop depends on timing */
     return NULL;
 }
 
@@ -55,6 +52,6 @@ int main(void)
         nanosleep(&ts, NULL); /* the spinner runs; main must get the CPU back */
     atomic_store(&stop, 1);
     pthread_join(t, NULL);
-    printf("spinner stopped, it spun: %ld\n", spins_seen);
+    printf("spinner stopped\n");
     return 0;
 }
