@@ -224,7 +224,9 @@ bool App::init_window() {
     glfwSetCursorEnterCallback(window_, enter_cb);
 
     IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
+    if (!atlas_) atlas_ = std::make_unique<ImFontAtlas>();
+    if (fonts_building_.valid()) fonts_building_.wait();  // the context may read the atlas
+    ImGui::CreateContext(atlas_.get());
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;               // the layout is ours; settings.json keeps it
     io.ConfigInputTextCursorBlink = false;  // a blinking cursor would keep redrawing
@@ -250,6 +252,7 @@ void App::shutdown_window() {
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
+    atlas_.reset();
     glfwDestroyWindow(window_);
     glfwTerminate();
     window_ = nullptr;
@@ -274,8 +277,12 @@ void App::apply_view_changes() {
     clock_.enabled = settings_.animate && !fast_play();
     clock_.duration = settings_.anim_seconds;
     float scale = ui_scale();
+    if (fonts_building_.valid()) {
+        fonts_ = fonts_building_.get();
+        fonts_scale_ = fonts_building_scale_;
+    }
     if (std::fabs(scale - fonts_scale_) > 1e-3f) {
-        fonts_ = load_fonts(scale);
+        fonts_ = load_fonts(ImGui::GetIO().Fonts, scale);
         // The first frame's NewFrame builds the texture; later rebuilds upload it here.
         if (frame_count_ > 0) {
             ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -287,6 +294,7 @@ void App::apply_view_changes() {
         fonts_scale_ = scale;
         style_dirty_ = true;
     }
+    ImGui::GetIO().FontDefault = fonts_.sans;
     if (style_dirty_ || style_dark_ != settings_.dark) {
         apply_style(settings_.dark, scale);
         style_dark_ = settings_.dark;
@@ -309,6 +317,25 @@ void App::apply_page_view(const ViewSettings& view) {
     lesson_panels_ = view.panels;
 }
 
+void App::start_preparing() {
+    // The scale the window will most likely want: its requested size at the
+    // usual DPI. apply_view_changes() builds the atlas again if it differs.
+    fonts_building_scale_ =
+        ui_scale_for(1.0f, settings_.zoom, static_cast<float>(settings_.window_width),
+                     static_cast<float>(settings_.window_height), settings_.presenter);
+    atlas_ = std::make_unique<ImFontAtlas>();
+    fonts_building_ =
+        std::async(std::launch::async, load_fonts, atlas_.get(), fonts_building_scale_);
+    // The Model is plain data and the emulator: nothing here needs the window.
+    model_building_ = std::async(std::launch::async, [scenario = options_.scenario] {
+        return std::make_unique<Model>(scenario);
+    });
+}
+
+void App::take_prepared_model() {
+    if (model_building_.valid()) model_ = model_building_.get();
+}
+
 int App::run() {
     if (!options_.walkthrough.empty()) {
         // A broken file is reported like slowpath-cli walk does, before any window.
@@ -320,11 +347,11 @@ int App::run() {
             return 2;
         }
     }
+    start_preparing();
     if (!init_window()) return 1;
+    take_prepared_model();
     if (options_.bench) return run_bench();
 
-    Scenario scenario = options_.scenario;
-    model_ = std::make_unique<Model>(scenario);
     if (!options_.compare_eras.empty())
         model_->set_compare_eras(options_.compare_eras);
     else if (options_.compare)

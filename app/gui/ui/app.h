@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -31,6 +32,7 @@
 #include "ui/theme.h"
 
 struct GLFWwindow;
+struct ImFontAtlas;
 
 namespace slowpath::gui {
 
@@ -176,6 +178,15 @@ class App {
     Pointer pointer_;
     double group_pointer_seen_ = -1.0;  // the pointer a tab group last followed
     Fonts fonts_;
+    // The window takes a while to open (GLX, the GL driver): the fonts and
+    // the first run are made meanwhile, on threads of their own, so the first
+    // frame does not wait for them in turn. See start_preparing().
+    std::unique_ptr<ImFontAtlas> atlas_;  // ImGui's context shares it, never owns it
+    std::future<Fonts> fonts_building_;
+    float fonts_building_scale_ = 0.0f;
+    std::future<std::unique_ptr<Model>> model_building_;
+    void start_preparing();
+    void take_prepared_model();
 
     GLFWwindow* window_ = nullptr;
     std::string window_title_;

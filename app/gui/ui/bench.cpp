@@ -291,7 +291,7 @@ void print_overdraw(ImDrawData* data, int fb_w, int fb_h) {
 
 int App::run_bench() {
     // ---- 1. start to the first frame, guest booted and the run recorded ----
-    model_ = std::make_unique<Model>(options_.scenario);
+    take_prepared_model();  // made while the window opened (App::start_preparing)
     last_frame_time_ = glfwGetTime();
     frame();
     glFinish();

@@ -254,14 +254,13 @@ std::string find_font_dir() {
     return "";
 }
 
-Fonts load_fonts(float scale) {
+Fonts load_fonts(ImFontAtlas* atlas, float scale) {
     // Latin, arrows, box drawing and geometric shapes (the glyphs the panels use).
     static const ImWchar ranges[] = {
         0x0020, 0x00FF, 0x2010, 0x205E, 0x2190, 0x21FF, 0x2212, 0x2212,
         0x2260, 0x2265, 0x2500, 0x25FF, 0x2713, 0x2717, 0,
     };
-    ImGuiIO& io = ImGui::GetIO();
-    io.Fonts->Clear();
+    atlas->Clear();
     Fonts fonts;
     fonts.dir = find_font_dir();
     ImFontConfig config;
@@ -273,7 +272,7 @@ Fonts load_fonts(float scale) {
         std::string path = (fs::path(fonts.dir) / file).string();
         std::error_code ec;
         if (!fs::is_regular_file(path, ec)) return nullptr;
-        return io.Fonts->AddFontFromFileTTF(path.c_str(), size * scale, &config, ranges);
+        return atlas->AddFontFromFileTTF(path.c_str(), size * scale, &config, ranges);
     };
     fonts.sans = add("DejaVuSans.ttf", 15.0f);
     if (fonts.sans) {
@@ -289,7 +288,7 @@ Fonts load_fonts(float scale) {
     if (!fonts.sans) {
         ImFontConfig fallback;
         fallback.SizePixels = 13.0f * scale;
-        fonts.sans = io.Fonts->AddFontDefault(&fallback);
+        fonts.sans = atlas->AddFontDefault(&fallback);
     }
     if (!fonts.bold) fonts.bold = fonts.sans;
     if (!fonts.mono) fonts.mono = fonts.sans;
@@ -297,12 +296,11 @@ Fonts load_fonts(float scale) {
     if (!fonts.heading) fonts.heading = fonts.bold;
     if (!fonts.small) fonts.small = fonts.sans;
     if (!fonts.italic) fonts.italic = fonts.sans;
-    io.FontDefault = fonts.sans;
     // The kernel stack's and the registers' hatching (their spacings), rows
     // up to three lines high.
-    add_hatch_tiles(io.Fonts, {9.0f * scale, 6.0f * scale}, 54.0f * scale);
-    io.Fonts->Build();
-    fill_hatch_tiles(io.Fonts);
+    add_hatch_tiles(atlas, {9.0f * scale, 6.0f * scale}, 54.0f * scale);
+    atlas->Build();
+    fill_hatch_tiles(atlas);
     return fonts;
 }
 

@@ -45,8 +45,10 @@ struct Fonts {
 // Where the DejaVu fonts are: $SLOWPATH_FONT_DIR, else the system's
 // (Debian's fonts-dejavu-core).
 std::string find_font_dir();
-// Clears the atlas and loads every font at `scale`. Call between frames.
-Fonts load_fonts(float scale);
+// Clears `atlas` and loads every font into it at `scale`, then builds it.
+// Touches no ImGui context: the first atlas is built on a thread of its own
+// while the window opens. Otherwise call between frames.
+Fonts load_fonts(ImFontAtlas* atlas, float scale);
 
 ImU32 with_alpha(ImU32 color, float alpha);
 ImU32 mix(ImU32 a, ImU32 b, float t);
