@@ -20,9 +20,13 @@
 // slowpath-cli's own failures: 1 when the guest kernel could not be loaded,
 // 2 for a bad command line (a --program that cannot be loaded, or a --root
 // that is not a directory, included).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -52,6 +56,39 @@ static void write_trace_file(const std::string& path, const Session& session, co
     out.close();
     if (!out) throw UsageError("--trace-out: writing '" + path + "' failed");
 }
+
+// std::cerr writes every insertion at once; a report streamed to it line by
+// line would cost a write(2) per field. This buffers it, as stdout is.
+class BufferedStderr : public std::streambuf {
+ public:
+    BufferedStderr() { setp(buffer_, buffer_ + sizeof buffer_); }
+    ~BufferedStderr() override { sync(); }
+
+ protected:
+    int_type overflow(int_type c) override {
+        if (sync() != 0) return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override {
+        std::fflush(stderr);  // what was said before goes first
+        const char* p = pbase();
+        while (p < pptr()) {
+            ssize_t n = ::write(2, p, static_cast<size_t>(pptr() - p));
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return -1;
+            p += n;
+        }
+        setp(buffer_, buffer_ + sizeof buffer_);
+        return 0;
+    }
+
+ private:
+    char buffer_[1 << 16];
+};
 
 // A program that neither exited nor was killed (step limit, livelock, oops).
 constexpr int kProgramDidNotFinish = 125;
@@ -135,26 +172,32 @@ int run_command(const RunOptions& o) {
         throw UsageError(e.what());  // the program's arguments do not fit
     }
     if (!o.trace_out.empty()) write_trace_file(o.trace_out, *session, o);
-    std::string report;
+    // The report is written as it is made (write_report_*), never held
+    // whole: a run of a million syscalls makes hundreds of megabytes of it.
+    std::ofstream file;
+    if (!o.report_out.empty()) {
+        file.open(o.report_out, std::ios::binary | std::ios::trunc);
+        if (!file) throw UsageError("-o: cannot write '" + o.report_out + "'");
+    }
+    // Without -o: stdout, unless the program's own output had it.
+    BufferedStderr stderr_buffer;
+    std::ostream to_stderr(&stderr_buffer);
+    std::ostream& out = !o.report_out.empty() ? static_cast<std::ostream&>(file)
+                        : o.json || !program  ? std::cout
+                                              : to_stderr;
     if (o.summary) {
         Summary summary = summarize(session->trace());
-        report = o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary);
+        out << (o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary));
     } else if (o.json) {
-        nlohmann::json j = report_json(*session);
-        make_json_text(j);  // a guest may print bytes that are not UTF-8
-        report = j.dump(2) + "\n";
+        // A guest may print bytes that are not UTF-8.
+        write_report_json(*session, out, make_json_text);
     } else {
-        report = report_text(*session);
+        write_report_text(*session, out);
     }
+    out.flush();
     if (!o.report_out.empty()) {
-        std::ofstream out(o.report_out, std::ios::binary | std::ios::trunc);
-        out << report;
-        out.close();
-        if (!out) throw UsageError("-o: cannot write '" + o.report_out + "'");
-    } else if (o.json || !program) {
-        std::cout << report << std::flush;
-    } else {
-        std::cerr << report << std::flush;  // the program's own output had stdout
+        file.close();
+        if (!file) throw UsageError("-o: writing '" + o.report_out + "' failed");
     }
     if (!program) return 0;
     const Trace& t = session->trace();

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 
 #include "route_match.h"
@@ -168,6 +169,30 @@ TEST(Report, UnimplementedSyscallsAreFlagged) {
             EXPECT_EQ(text.find("not implemented (returned -ENOSYS): ") != std::string::npos,
                       missing);
         }
+    }
+}
+
+// The streamed reports are the whole documents, byte for byte: the JSON
+// with its syscalls spliced in one by one, the text written as it goes.
+TEST(Report, StreamedReportsAreTheWholeDocuments) {
+    for (Era era : {Era::V3_13, Era::Rfc, Era::Modern}) {
+        Scenario sc;
+        sc.era = era;
+        sc.injections.push_back(parse_injection("SIGPENDING@exit"));
+        Session s(sc);
+        ASSERT_GT(s.trace().syscalls.size(), 3u);
+        std::ostringstream json_out, text_out;
+        write_report_json(s, json_out);
+        EXPECT_EQ(json_out.str(), report_json(s).dump(2) + "\n") << era_info(era).name;
+        // And it parses back to the same document.
+        EXPECT_EQ(nlohmann::json::parse(json_out.str()), report_json(s));
+        write_report_text(s, text_out);
+        EXPECT_EQ(text_out.str(), report_text(s));
+        // `fix` reaches every piece, the syscalls' too.
+        std::ostringstream fixed_out;
+        int pieces = 0;
+        write_report_json(s, fixed_out, [&](nlohmann::json&) { pieces++; });
+        EXPECT_EQ(pieces, 1 + static_cast<int>(s.trace().syscalls.size()));
     }
 }
 
