@@ -160,6 +160,16 @@ int run_command(const RunOptions& o) {
             throw UsageError("--env: '" + var + "' is not NAME=VALUE");
     s.user_env = o.program_env;
 
+    // The same bound as a scenario line's focus:N.
+    constexpr uint64_t kMaxFocus = 1'000'000;
+    if (!o.focus.empty()) {
+        auto k = parse_unsigned(o.focus);
+        if (!k || *k > kMaxFocus)
+            throw UsageError("--focus: bad syscall index '" + o.focus + "' (0 to " +
+                             std::to_string(kMaxFocus) + ", decimal or 0x hex)");
+        s.focus_index = static_cast<int>(*k);
+    }
+
     std::optional<Session> session;
     try {
         session.emplace(s);
@@ -171,6 +181,11 @@ int run_command(const RunOptions& o) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());  // the program's arguments do not fit
     }
+    if (s.focus_index >= 0 &&
+        static_cast<size_t>(s.focus_index) >= session->trace().syscalls.size())
+        throw UsageError("--focus " + o.focus + ": the run made " +
+                         std::to_string(session->trace().syscalls.size()) + " syscalls (#0 to #" +
+                         std::to_string(session->trace().syscalls.size() - 1) + ")");
     if (!o.trace_out.empty()) write_trace_file(o.trace_out, *session, o);
     // The report is written as it is made (write_report_*), never held
     // whole: a run of a million syscalls makes hundreds of megabytes of it.
@@ -266,6 +281,9 @@ int cli_main(int argc, char** argv) {
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    run_cmd->add_option("--focus", run.focus,
+                        "N: the run's syscall #N (from 0, in the order made) is the focus, "
+                        "the one --inject @entry/@exit and --tamper apply to");
     run_cmd->add_option("--trace-out", run.trace_out,
                         "also write the run as a Chrome trace (open it in Perfetto)");
 

@@ -99,6 +99,26 @@ TEST(Cli, ReadableTraceMarksCpuWork) {
     EXPECT_NE(r.out.find("outcome: exited"), std::string::npos);
 }
 
+// --focus N moves the focus to the run's syscall #N: injections at exit
+// land there, and the report's star and "focus" say so.
+TEST(Cli, FocusPicksTheSyscallInjectionsApplyTo) {
+    Result plain = run_cli("run --inject SIGPENDING@exit --json");
+    Result moved = run_cli("run --focus 0 --inject SIGPENDING@exit --json");
+    ASSERT_EQ(plain.status, 0) << plain.err;
+    ASSERT_EQ(moved.status, 0) << moved.err;
+    nlohmann::json a = nlohmann::json::parse(plain.out), b = nlohmann::json::parse(moved.out);
+    ASSERT_EQ(b.at("focus"), 0);
+    EXPECT_NE(a.at("focus"), 0);
+    // The signal now comes at the exit of syscall #0 (rt_sigaction), which
+    // leaves by iret, where without --focus #0 left by sysret.
+    EXPECT_EQ(a.at("syscalls").at(0).at("exit"), "sysret");
+    EXPECT_EQ(b.at("syscalls").at(0).at("name"), "rt_sigaction");
+    EXPECT_EQ(b.at("syscalls").at(0).at("exit"), "iret");
+    Result text = run_cli("run --focus 1");
+    ASSERT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("* syscall #1: "), std::string::npos) << text.out;
+}
+
 struct BadArgs {
     const char* args;
     const char* mentions;
@@ -132,6 +152,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadArgs{"run --max-steps 12abc", "12abc"}, BadArgs{"run --max-steps 0x", "max-steps"},
         BadArgs{"run --syscall 0xzz", "0xzz"}, BadArgs{"run --syscall 1000000", "1000000"},
         BadArgs{"run --syscall 0x27x", "0x27x"}, BadArgs{"run --no-such-option", "no-such-option"},
+        BadArgs{"run --focus two", "two"}, BadArgs{"run --focus -1", "-1"},
+        BadArgs{"run --focus 1000001", "1000001"}, BadArgs{"run --focus 99", "made 5 syscalls"},
         BadArgs{"", "subcommand"}),
     [](const testing::TestParamInfo<BadArgs>& info) {
         std::string name = "case" + std::to_string(info.index) + "_" + info.param.mentions;
