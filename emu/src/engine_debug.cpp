@@ -8,11 +8,13 @@
 // - a data breakpoint (R/W 01 write, 11 read or write; LEN 1, 2, 4 or 8
 //   bytes) is a trap: #DB comes after the instruction that touched the
 //   range, with RIP at the next one. After MOV SS it waits one instruction
-//   more (the SS shadow); when that instruction enters the kernel (INT n,
-//   INT3, SYSCALL, a fault) the CPU would deliver it at the handler's
-//   first instruction in ring 0, where Linux's handler only notes it for
-//   the tracer (ptrace_triggered) and sends no signal; the guest's #DB
-//   entry has no IST stack for that, so the engine drops it there.
+//   more (the SS shadow). When that instruction faults (or is ICEBP) the
+//   CPU drops the trap; when it is INT n, INT3 or SYSCALL the CPU delivers
+//   it at the handler's first instruction, in ring 0, where Linux's
+//   handler only notes it for the tracer (ptrace_triggered) and sends no
+//   signal. The guest's #DB entry has no IST stack or paranoid entry for a
+//   #DB before swapgs, so the engine drops the trap there too: the program
+//   sees what it sees on Linux.
 // - an instruction breakpoint (R/W 00) is a fault on arrival at the
 //   address, before the instruction runs, unless RFLAGS.RF is set (an iret
 //   or sigreturn back to it after the handler set RF).
