@@ -474,6 +474,8 @@ void Engine::restore_checkpoint(size_t index) {
     mem_origin_ = index;
     uc_ctl_flush_tlb(uc_);
     actions_applied_at_ = UINT64_MAX;
+    // The debug registers armed are those of the restored memory's task.
+    debug_sync_due_ = true;
 }
 
 void Engine::truncate_after(uint64_t step) {

@@ -86,6 +86,11 @@ struct HostState {
     std::map<uint64_t, TaskHostState> other_tasks;
     // The step at which the timer interrupt is next due (UINT64_MAX: no tick).
     uint64_t next_tick = UINT64_MAX;
+    // The debug unit (engine_debug.cpp): DR6 B0-B3 bits of data breakpoints
+    // hit by the instruction that ran last, their #DB not yet raised, and
+    // whether that instruction was MOV SS (the trap waits one more).
+    uint32_t debug_pending = 0;
+    bool debug_shadow = false;
 };
 
 // One answer of the host I/O device, kept so that a re-execution gets it
@@ -210,6 +215,14 @@ class Engine : public Machine {
     void model_fixups(PendingFault& f);             // where Unicorn raises another exception
     void apply_user_flags_request(bool user_mode);  // after an injection (engine_cpu.cpp)
     void untraced_port_io(uint32_t port, unsigned size);
+    // The debug unit for ring 3 (engine_debug.cpp).
+    bool sync_debug_unit();
+    static void on_watch(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
+                         void* self);
+    bool is_mov_ss(uint64_t addr) const;
+    bool debug_check(uint64_t addr);
+    void debug_on_exception(uint32_t vector, bool software, bool trap);
+    uint64_t software_insn_rip(uint64_t next_rip) const;
     // The host I/O device (engine_hostio.cpp).
     void host_io_request(uint32_t addr);
     IoAnswer perform_io(const abi::sp_hostio_request& request, const std::string& input);
@@ -265,6 +278,7 @@ class Engine : public Machine {
         bool software = false;  // INT n / INT3: gate DPL checked, next_rip pushed
         bool trap = false;      // INT1 (icebp): next_rip pushed, no DPL check
         uint64_t next_rip = 0;
+        uint64_t insn_rip = 0;  // INT n / INT3: the instruction's own address (0: rip)
         bool has_error = false;
         std::string cause;  // why the CPU raised it, when the engine did
     } fault_;
@@ -311,6 +325,18 @@ class Engine : public Machine {
     bool stdin_eof_ = false;
 
     uc_hook hooks_[9] = {};
+
+    // The debug registers armed for ring 3 (the enabled ones; the rest 0),
+    // with the hooks that watch their data ranges.
+    struct DebugRegs {
+        uint64_t dr[4] = {0, 0, 0, 0};
+        uint64_t dr7 = 0;
+    } debug_regs_;
+    std::vector<uc_hook> debug_hooks_;
+    bool debug_exec_ = false;      // an instruction breakpoint is armed
+    bool debug_sync_due_ = false;  // back in user mode: read sp_state's debug registers again
+    uint64_t insn_addr_ = 0;       // the instruction on_code last let run
+    int debug_fields_ = -1;        // sp_state has user_dr and user_dr7 (-1: not looked up yet)
 };
 
 }  // namespace slowpath

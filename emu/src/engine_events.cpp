@@ -99,6 +99,7 @@ void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
     e->fault_.cr2 = e->reg(UC_X86_REG_CR2);
     e->fault_.software = x.software;
     e->fault_.next_rip = x.next_rip;
+    if (x.software) e->fault_.insn_rip = e->software_insn_rip(x.next_rip);
     // INT n never pushes an error code, whatever the vector.
     e->fault_.has_error = !x.software && cpu::vector_info(intno).has_error_code;
     e->fault_.error = e->fault_.has_error ? x.error_code : 0;
@@ -191,8 +192,18 @@ bool Engine::on_invalid(uc_engine* uc, void* self) {
     e->fault_.rip = e->reg(UC_X86_REG_RIP);
     e->fault_.software = x.software;
     e->fault_.next_rip = x.next_rip;
+    if (x.software) e->fault_.insn_rip = e->software_insn_rip(x.next_rip);
     uc_emu_stop(uc);
     return false;
+}
+
+// Unicorn moves RIP past an INT n before the interrupt hook runs. A traced
+// run knows the instruction from on_code; an untraced one takes INT3 (CC)
+// or INT n (CD ib) without prefixes.
+uint64_t Engine::software_insn_rip(uint64_t next_rip) const {
+    if (options_.trace) return insn_addr_;
+    uint8_t b = 0;
+    return read(next_rip - 1, &b, 1) && b == 0xcc ? next_rip - 1 : next_rip - 2;
 }
 
 void Engine::deliver_fault(const PendingFault& f, int depth) {
@@ -203,6 +214,7 @@ void Engine::deliver_fault(const PendingFault& f, int depth) {
     }
     const uint32_t vector = f.vector;
     const uint64_t rip = f.rip;
+    if (depth == 0) debug_on_exception(vector, f.software, f.trap);
     std::string what =
         f.software ? "int $" + hex(vector) : std::string(cpu::vector_info(vector).name);
     uc_x86_mmr idtr{}, tr{};
@@ -231,7 +243,8 @@ void Engine::deliver_fault(const PendingFault& f, int depth) {
         next.vector = depth == 0 ? verdict.fault : 8;
         next.error = depth == 0 ? verdict.error : 0;
         next.has_error = true;
-        next.rip = rip;
+        // A fault: the frame holds the instruction that asked for the gate.
+        next.rip = depth == 0 && f.software && f.insn_rip ? f.insn_rip : rip;
         next.cause = what + " from CPL " + std::to_string(old_cpl) + ": " + verdict.why +
                      ", so the CPU raises " +
                      std::string(cpu::vector_info(next.vector).name).substr(0, 3) + "(" +

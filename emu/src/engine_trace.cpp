@@ -116,10 +116,17 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
             return;
         }
     }
+    if (e->debug_sync_due_ && e->sync_debug_unit()) {
+        e->stop_reason_ = StopReason::Target;  // resumes here with the new hooks in place
+        uc_emu_stop(uc);
+        return;
+    }
+    if ((e->debug_exec_ || h.debug_pending) && e->debug_check(addr)) return;
     if (h.step >= h.next_tick && e->timer_tick_due()) {
         uc_emu_stop(uc);
         return;
     }
+    e->insn_addr_ = addr;
     e->process(addr, info);
     h.step++;
     // Port I/O the CPU would refuse does not run: the #GP is delivered instead.
@@ -561,6 +568,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         h.cpl = new_cpl;
     }
     if (h.cpl == 3) {
+        debug_sync_due_ = true;
         h.syscall = -1;
         h.calls.clear();
         h.loops.clear();

@@ -280,6 +280,7 @@ static void flush_old_exec_state(struct task_struct *me)
     load_user_segments(me);
     me->clear_child_tid = 0;
     me->robust_list = 0;
+    flush_debugregs(me);
     do_close_on_exec();
     extern const u8 init_fpstate[512]; /* signal.c: FNINIT, MXCSR 0x1f80 */
     asm volatile("fxrstorq %0" : : "m"(*(const u8(*)[512])init_fpstate));

@@ -420,6 +420,33 @@ static long set_debugreg(struct task_struct *t, int n, u64 v)
     return 0;
 }
 
+/* switch_to: the breakpoints of the task that runs next become the CPU's
+ * (here sp_state's, which the host arms for ring 3: abi.h). A kernel
+ * thread has none. */
+void load_debugregs(struct task_struct *t)
+{
+    for (int i = 0; i < 4; i++)
+        sp_state.user_dr[i] = t->debugreg[i];
+    sp_state.user_dr7 = t->debugreg[7];
+}
+
+/* exec drops the breakpoints a tracer set, as Linux's flush_thread does;
+ * a fork's child starts without them (ptrace_init_task). */
+void flush_debugregs(struct task_struct *t)
+{
+    memset(t->debugreg, 0, sizeof(t->debugreg));
+    t->debugreg_used = 0;
+    if (t == current)
+        load_debugregs(t);
+}
+
+/* Breakpoint n is an enabled instruction breakpoint (R/W 00). */
+bool debugreg_is_execute(struct task_struct *t, int n)
+{
+    u64 dr7 = t->debugreg[7];
+    return ((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3);
+}
+
 static u64 get_debugreg(struct task_struct *t, int n)
 {
     if (n == 6)

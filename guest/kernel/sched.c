@@ -228,6 +228,7 @@ struct task_struct *__switch_to(struct task_struct *prev, struct task_struct *ne
         load_user_segments(next);
         fpu_owner = next;
     }
+    load_debugregs(next);
     set_current_task(next);
     return prev;
 }

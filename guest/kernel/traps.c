@@ -148,6 +148,13 @@ noinline void do_debug(struct pt_regs *regs, long error_code)
     if (!user_mode(regs))
         return;
     current->debugreg[6] = dr6 & (DR_STEP | DR_TRAP_BITS);
+    /* An instruction breakpoint is a fault: the frame points at the
+     * instruction, which would hit it again. RF lets the iret back to it
+     * (or a sigreturn's, the signal frame keeps RF) run it once, as
+     * Linux's hw_breakpoint_handler sets it. */
+    for (int i = 0; i < 4; i++)
+        if ((dr6 & (1u << i)) && debugreg_is_execute(current, i))
+            regs->flags |= X86_EFLAGS_RF;
     int si_code = (dr6 & DR_STEP) ? TRAP_TRACE : (dr6 & DR_TRAP_BITS) ? TRAP_HWBKPT : TRAP_BRKPT;
     if (!(dr6 & (DR_STEP | DR_TRAP_BITS)) && dr6)
         return; /* another cause (a bus lock): no signal */

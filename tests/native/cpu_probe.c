@@ -16,6 +16,11 @@
  *   iret16    IRETQ to a 32-bit CS with a 16-bit SS sets SP[15:0] and keeps
  *             RSP[63:16] from the stack it ran on, bits 63:32 too (what the
  *             sigreturn selftest says AMD CPUs do; Intel's clear 63:32).
+ *   dr7       a data watchpoint in DR0/DR7 (G0, read or write) raises no #DB
+ *             when the watched byte is read, and an execute breakpoint
+ *             (G0, at the next instruction) ends the emulator's process or
+ *             its run: the engine plays the debug unit itself
+ *             (emu/src/engine_debug.cpp) and the guest never loads DR7.
  *
  * Each runs in a fresh 64-bit Unicorn at CPL 0; the program prints what it
  * found and exits 1 when a fact is not as stated above.
@@ -27,8 +32,11 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unicorn/unicorn.h>
+#include <unistd.h>
 
 #define CODE 0x1000
 #define DATA 0x4000
@@ -94,6 +102,56 @@ static int runs(int model, uint32_t cr4, const uint8_t* code, size_t len, uint64
     uc_reg_read(uc, UC_X86_REG_RDX, rdx);
     uc_close(uc);
     return err == UC_ERR_OK;
+}
+
+/* DR0 = RDI + offset, DR7 = dr7, then a byte read at RDI and a NOP at
+ * CODE + 17. The vector the run raised (-1: none). */
+static int dr7_vector(int model, uint32_t dr7, uint8_t offset) {
+    const uint8_t code[] = {0x48,
+                            0x8d,
+                            0x47,
+                            offset, /* lea offset(%rdi), %rax */
+                            0x0f,
+                            0x23,
+                            0xc0, /* mov %rax, %dr0 */
+                            0xb8,
+                            (uint8_t)dr7,
+                            (uint8_t)(dr7 >> 8),
+                            (uint8_t)(dr7 >> 16),
+                            (uint8_t)(dr7 >> 24), /* mov $dr7, %eax */
+                            0x0f,
+                            0x23,
+                            0xf8, /* mov %rax, %dr7 */
+                            0x8a,
+                            0x07, /* mov (%rdi), %al */
+                            0x90,
+                            0x90}; /* nop (CODE + 17); nop */
+    uc_engine* uc = start(model, code, sizeof code);
+    uint64_t rdi = DATA;
+    uc_reg_write(uc, UC_X86_REG_RDI, &rdi);
+    int vector = -1;
+    uc_hook h;
+    uc_hook_add(uc, &h, UC_HOOK_INTR, (void*)on_intr, &vector, 1, 0);
+    uc_err err = uc_emu_start(uc, CODE, CODE + sizeof code, 0, 100);
+    uc_close(uc);
+    return err == UC_ERR_OK ? vector : -2;
+}
+
+/* The execute breakpoint's probe in a child process: 0 if the run went on
+ * without a #DB, 1 if it raised #DB, 2 if it stopped with an error, or
+ * the signal that ended the process + 100. */
+static int dr7_execute_outcome(int model) {
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* The breakpoint at CODE + 17: offset from RDI (DATA) back to it. */
+        uint64_t target = CODE + 17;
+        int v = dr7_vector(model, 0x2, (uint8_t)(int8_t)(target - DATA));
+        _exit(v == 1 ? 1 : v == -2 ? 2 : 0);
+    }
+    int st = 0;
+    waitpid(pid, &st, 0);
+    return WIFSIGNALED(st) ? 100 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
 static const char* const model_names[] = {
@@ -227,5 +285,19 @@ int main(int argc, char** argv) {
     printf("iret16   IRETQ to 16-bit SS, RSP 0x8badf00d5aadc0de from a stack at %#llx: RSP %#llx\n",
            (unsigned long long)before, (unsigned long long)after);
     bad |= after != ((before & ~0xffffull) | 0xc0de);
+
+    int watch = dr7_vector(ENGINE_MODEL, 0x30002, 0); /* G0, RW0 read/write, 1 byte */
+    int exec = dr7_execute_outcome(ENGINE_MODEL);
+    printf("dr7      data watchpoint read: %s; execute breakpoint: %s",
+           watch == 1    ? "#DB"
+           : watch == -2 ? "the run fails"
+                         : "no #DB",
+           exec == 1   ? "#DB"
+           : exec == 0 ? "no #DB"
+           : exec == 2 ? "the run fails"
+                       : "the process dies");
+    if (exec >= 100) printf(" (signal %d)", exec - 100);
+    printf("\n");
+    bad |= watch == 1 || exec < 2;
     return bad;
 }

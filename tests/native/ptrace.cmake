@@ -14,8 +14,12 @@ native_test(NAME proc_ptrace_rfc PROGRAM proc_ptrace ERAS rfc
 # and GETREGS/SETREGS of fs_base, gs_base and gs.
 native_test(NAME proc_fsgs PROGRAM proc_fsgs)
 # The debug registers a tracer sets in its tracee (u_debugreg): checked as
-# Linux checks them. They are not armed in the CPU (README, mov_ss_trap).
+# Linux checks them.
 native_test(NAME proc_debugreg PROGRAM proc_debugreg ERAS v3.13 modern)
+# And armed: a write watchpoint and an execute breakpoint stop the tracee
+# with SIGTRAP (TRAP_HWBKPT), after the write and before the instruction,
+# DR6 naming the breakpoint (the engine's debug unit, engine_debug.cpp).
+native_test(NAME proc_hwbreak PROGRAM proc_hwbreak)
 # The RFC reports the step after the tracee's SIGSTOP at the syscall exit
 # it rechecks (as in proc_ptrace_rfc), not by a #DB, so DR6 keeps what the
 # tracer wrote, as Linux's step report at a syscall exit leaves it.

@@ -79,20 +79,34 @@ void expect_same(const StepState& recorded, const StepState& replayed, uint64_t 
 // Records `sc` once to learn its length, then again with probes at `count`
 // random steps (none where an action lands: there the recording sees the
 // step before and after the change), then seeks to them in a shuffled order.
-void check_replay(const Scenario& sc, size_t count, unsigned seed) {
+// With `debug_traps`, the run must deliver that many #DB from user mode, and
+// the steps around each are probed too.
+void check_replay(const Scenario& sc, size_t count, unsigned seed, size_t debug_traps = 0) {
     uint64_t last = 0;
     std::vector<uint64_t> action_steps;
+    std::vector<uint64_t> steps;
     {
         Engine first(sc, Engine::Options{});
         first.record_to_end();
         last = first.trace().last_step();
-        for (const Event& ev : first.trace().events)
+        size_t traps = 0;
+        for (const Event& ev : first.trace().events) {
             if (ev.kind == EventKind::Inject || ev.kind == EventKind::Edit)
                 action_steps.push_back(ev.step);
+            if (debug_traps && ev.kind == EventKind::Fault && ev.a[0] == 1 &&
+                ev.rip < SP_TASK_SIZE_MAX) {
+                traps++;
+                for (uint64_t d = 0; d < 4; d++)
+                    if (ev.step + d >= 2) steps.push_back(ev.step + d - 2);
+            }
+        }
+        EXPECT_EQ(traps, debug_traps) << "#DB delivered from user mode";
     }
     ASSERT_GT(last, 10000u) << "a run long enough to cross many checkpoints";
     std::mt19937_64 rng(seed);
-    std::vector<uint64_t> steps = {0, 1, 2047, 2048, 2049, last};
+    for (uint64_t s :
+         {uint64_t(0), uint64_t(1), uint64_t(2047), uint64_t(2048), uint64_t(2049), last})
+        steps.push_back(s);
     while (steps.size() < count) steps.push_back(rng() % (last + 1));
     std::sort(steps.begin(), steps.end());
     steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
@@ -137,6 +151,20 @@ TEST_P(ReplayScenarioTest, SeekReproducesTheRecordedStateOfARepeatedDemo) {
     sc.demo_repeat = 30;
     check_replay(sc, 40, 23 + static_cast<unsigned>(GetParam()));
 }
+
+#ifdef SLOWPATH_HWBREAK_PROGRAM
+// A tracer arms a write watchpoint and an execute breakpoint in its child
+// (tests/native/programs/proc_hwbreak.c): the engine's debug unit hooks
+// them from the debug registers in guest memory and keeps a data trap
+// pending between two steps, and a seek to the steps around each #DB must
+// come to the recorded state.
+TEST_P(ReplayScenarioTest, SeekReproducesTheRecordedStateAroundDebugTraps) {
+    Scenario sc;
+    sc.era = GetParam();
+    sc.user_program = SLOWPATH_HWBREAK_PROGRAM;
+    check_replay(sc, 40, 31 + static_cast<unsigned>(GetParam()), 3);
+}
+#endif
 
 INSTANTIATE_TEST_SUITE_P(Eras, ReplayScenarioTest,
                          ::testing::Values(Era::V3_13, Era::Rfc, Era::Modern),

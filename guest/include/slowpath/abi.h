@@ -297,6 +297,15 @@ struct sp_kernel_state {
      * user mode, its flags are the CPU's, and the host sets them there
      * after the injection. The host clears this after every injection. */
     u64 user_flags_set;
+    /* The debug registers loaded for the task that runs now: DR0-DR3 and
+     * DR7 as its tracer set them (PTRACE_POKEUSER u_debugreg), loaded at
+     * every switch to a task as Linux's switch_to installs a task's
+     * breakpoints. The guest never writes the CPU's own DR7: Unicorn
+     * raises no #DB for a data watchpoint there and fails on an execute
+     * breakpoint, so the host plays the debug unit with these for ring 3,
+     * reading them whenever the kernel returns to user mode. */
+    u64 user_dr[4];
+    u64 user_dr7;
 };
 
 /* ---- the host I/O device ------------------------------------------------
