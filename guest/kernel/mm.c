@@ -226,6 +226,7 @@ static void shm_writeback_range(const struct vm_area_struct *v, u64 start, u64 e
 static bool shm_others(u32 shm);
 static u32 shm_new(void);
 static bool shm_fill(const struct vm_area_struct *v, u64 page);
+static bool shm_fault(struct mm_struct *mm, const struct vm_area_struct *v, u64 page);
 
 /* A VMA's page offset into its shared object at addr. */
 static u32 vma_pgoff(const struct vm_area_struct *v, u64 addr)
@@ -664,7 +665,7 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
         struct vm_area_struct *v = find_vma(mm, addr);
         if (!v || v->vm_start > addr || old_len > v->vm_end - addr)
             return -EFAULT;
-        if (!old_len)
+        if (!old_len && !(v->vm_flags & VM_SHARED))
             return -EINVAL; /* a private mapping cannot be duplicated */
         if ((v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) && new_len > old_len)
             return -EFAULT;
@@ -702,8 +703,8 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
     struct vm_area_struct *v = find_vma(mm, addr);
     if (!v || v->vm_start > addr || old_len > v->vm_end - addr)
         return -EFAULT;
-    if (!old_len)
-        return -EINVAL;
+    if (!old_len && !(v->vm_flags & VM_SHARED))
+        return -EINVAL; /* a shared one can: a second mapping of its pages */
     if (v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
         return -EFAULT; /* the vDSO's mappings never grow */
     u64 delta = new_len - old_len;
@@ -880,7 +881,7 @@ int handle_mm_fault(struct mm_struct *mm, u64 address, long error_code)
     u64 pte_now = pte_for(page, v->vm_flags);
     if (*pte == pte_now && (error_code & PF_PROT))
         return SEGV_ACCERR; /* the PTE already allows it: no retry loop */
-    if (!*pte && v->vm_shm && shm_fill(v, page))
+    if (!*pte && v->vm_shm && shm_fault(mm, v, page))
         return 0; /* what the shared object holds */
     *pte = pte_now; /* first touch: the page is zero already */
     flush_tlb_one(page);
@@ -1155,17 +1156,16 @@ static int shm_slot(u32 shm, u32 pgoff)
     return -1;
 }
 
-/* Copy the page in place at `a` (page pgoff of v's object) to the
- * object's copy, and leave the PTE as it was. */
-static int shm_writeback(const struct vm_area_struct *v, u64 a)
+/* Copy the page in place at `a` to the object's copy of page pgoff, and
+ * leave the PTE as it was. */
+static int shm_store(u32 shm, u32 pgoff, u64 a)
 {
-    u32 pgoff = vma_pgoff(v, a);
-    int i = shm_slot(v->vm_shm, pgoff);
+    int i = shm_slot(shm, pgoff);
     if (i < 0) {
         i = stash_alloc();
         if (i < 0)
             return -ENOMEM;
-        struct shm_object *o = &shm_objects[v->vm_shm - 1];
+        struct shm_object *o = &shm_objects[shm - 1];
         stash[i].owner = SHM_OWNER;
         stash[i].pgoff = pgoff;
         stash[i].shm_next = o->first;
@@ -1177,6 +1177,43 @@ static int shm_writeback(const struct vm_area_struct *v, u64 a)
     *pte_of(a) = pte;
     flush_tlb_one(a);
     return 0;
+}
+
+static int shm_writeback(const struct vm_area_struct *v, u64 a)
+{
+    return shm_store(v->vm_shm, vma_pgoff(v, a), a);
+}
+
+/* Where mm, the address space in place, has page pgoff of object shm in
+ * place; 0: nowhere. One mm may map a page at two addresses (mremap's
+ * duplicate of a shared mapping, MREMAP_DONTUNMAP); it is in place at one
+ * of them at most, so that there is still one current copy. */
+static u64 shm_in_place(struct mm_struct *mm, u32 shm, u32 pgoff)
+{
+    for (int j = 0; mm && j < mm->map_count; j++) {
+        const struct vm_area_struct *w = &mm->vmas[j];
+        u64 pages = (w->vm_end - w->vm_start) / SP_PAGE_SIZE;
+        if (w->vm_shm != shm || pgoff < w->vm_pgoff || pgoff - w->vm_pgoff >= pages)
+            continue;
+        u64 a = w->vm_start + (u64)(pgoff - w->vm_pgoff) * SP_PAGE_SIZE;
+        if (*pte_of(a))
+            return a;
+    }
+    return 0;
+}
+
+/* A fault on page `page` of v, shared: the object's page comes in, from
+ * another address of the same mm if it is in place there. */
+static bool shm_fault(struct mm_struct *mm, const struct vm_area_struct *v, u64 page)
+{
+    u32 pgoff = vma_pgoff(v, page);
+    u64 alias = shm_in_place(mm, v->vm_shm, pgoff);
+    if (alias) {
+        if (shm_store(v->vm_shm, pgoff, alias))
+            BUG(); /* the stash is full */
+        zap_page(alias);
+    }
+    return shm_fill(v, page);
 }
 
 static void shm_writeback_range(const struct vm_area_struct *v, u64 start, u64 end)
@@ -1209,7 +1246,8 @@ static void shm_fill_all(struct mm_struct *mm)
         u64 pages = (v->vm_end - v->vm_start) / SP_PAGE_SIZE;
         for (u32 n = shm_objects[v->vm_shm - 1].first; n; n = (u32)stash[n - 1].shm_next) {
             u64 pgoff = stash[n - 1].pgoff;
-            if (pgoff >= v->vm_pgoff && pgoff - v->vm_pgoff < pages)
+            if (pgoff >= v->vm_pgoff && pgoff - v->vm_pgoff < pages &&
+                !shm_in_place(mm, v->vm_shm, (u32)pgoff))
                 shm_fill(v, v->vm_start + (pgoff - v->vm_pgoff) * SP_PAGE_SIZE);
         }
     }
@@ -1221,19 +1259,10 @@ static void shm_fill_all(struct mm_struct *mm)
 static u64 shm_current(const struct vm_area_struct *v, u64 page, bool *in_place)
 {
     u32 pgoff = vma_pgoff(v, page);
-    struct mm_struct *mm = active_mm;
-    for (int j = 0; mm && j < mm->map_count; j++) {
-        const struct vm_area_struct *w = &mm->vmas[j];
-        u64 pages = (w->vm_end - w->vm_start) / SP_PAGE_SIZE;
-        if (w->vm_shm != v->vm_shm || pgoff < w->vm_pgoff || pgoff - w->vm_pgoff >= pages)
-            continue;
-        u64 a = w->vm_start + (u64)(pgoff - w->vm_pgoff) * SP_PAGE_SIZE;
-        if (*pte_of(a)) {
-            *in_place = true;
-            return a;
-        }
-    }
-    *in_place = false;
+    u64 a = shm_in_place(active_mm, v->vm_shm, pgoff);
+    *in_place = a != 0;
+    if (a)
+        return a;
     int i = shm_slot(v->vm_shm, pgoff);
     return i < 0 ? 0 : stash_page_addr((u32)i);
 }

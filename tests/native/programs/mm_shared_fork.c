@@ -1,13 +1,21 @@
 /* Anonymous MAP_SHARED memory across fork: what a child writes its parent
  * reads and the other way round, through a grandchild too, after the
- * writer has exited or unmapped its mapping, and after MADV_DONTNEED;
- * a MAP_PRIVATE region next to it stays each process's own. */
+ * writer has exited or unmapped its mapping, after MADV_DONTNEED, moved
+ * (mremap), duplicated (mremap of length 0), behind PROT_NONE, and through
+ * ptrace; a MAP_PRIVATE region next to it stays each process's own. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
 
 #define PAGE 4096
 #define PAGES 3
@@ -177,6 +185,84 @@ int main(void)
         _exit(11);
     }
     wait_for(pid, "child 7");
+    show("parent after child 7");
+
+    /* A child moves its mapping elsewhere and writes there. */
+    pid = fork();
+    if (pid == 0) {
+        void *to = map(MAP_PRIVATE, PAGES * PAGE); /* a free place to move to */
+        unsigned *moved =
+            mremap(shared, PAGES * PAGE, PAGES * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+        if (moved == MAP_FAILED)
+            _exit(20);
+        moved[0] = 1000;
+        _exit(12);
+    }
+    wait_for(pid, "child 8");
+    show("parent after child 8");
+
+    /* A second mapping of the same pages (mremap with old size 0), in
+     * one process and across fork. */
+    unsigned *twin = mremap(shared, 0, PAGE, MREMAP_MAYMOVE);
+    if (twin == MAP_FAILED) {
+        printf("mremap duplicate: %s\n", strerror(errno));
+        return 1;
+    }
+    twin[0] = 1100;
+    printf("twin wrote 1100, shared[0] reads %u\n", shared[0]);
+    shared[0] = 1101;
+    printf("shared wrote 1101, twin reads %u\n", twin[0]);
+    pid = fork();
+    if (pid == 0) {
+        unsigned was = twin[0];
+        shared[0] = 1102;
+        _exit(was == 1101 && twin[0] == 1102 ? 13 : 14);
+    }
+    wait_for(pid, "child 9");
+    printf("after child 9: twin %u, shared %u\n", twin[0], shared[0]);
+
+    /* MREMAP_DONTUNMAP: the old range still maps the same pages. */
+    unsigned *third = map(MAP_SHARED, PAGE);
+    third[0] = 1200;
+    unsigned *fourth = mremap(third, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
+    if (fourth == MAP_FAILED) {
+        printf("MREMAP_DONTUNMAP: %s\n", strerror(errno));
+    } else {
+        printf("moved reads %u, the old range %u\n", fourth[0], third[0]);
+        third[0] = 1201;
+        printf("old range wrote 1201, moved reads %u\n", fourth[0]);
+    }
+
+    /* Behind PROT_NONE in the parent while the child writes. */
+    mprotect(shared, PAGES * PAGE, PROT_NONE);
+    pid = fork();
+    if (pid == 0) {
+        mprotect(shared, PAGES * PAGE, PROT_READ | PROT_WRITE);
+        set(1300);
+        _exit(15);
+    }
+    wait_for(pid, "child 10");
+    mprotect(shared, PAGES * PAGE, PROT_READ | PROT_WRITE);
+    show("parent after child 10");
+
+    /* A tracer reads and writes its stopped tracee's shared page. */
+    pid = fork();
+    if (pid == 0) {
+        ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+        shared[0] = 1400;
+        raise(SIGSTOP);
+        _exit(shared[0] == 1401 ? 16 : 17);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    errno = 0;
+    long word = ptrace(PTRACE_PEEKDATA, pid, shared, NULL);
+    printf("PEEKDATA: %ld (%s), the parent reads %u\n", word & 0xffffffff,
+           errno ? strerror(errno) : "ok", shared[0]);
+    long poke = ptrace(PTRACE_POKEDATA, pid, shared, (void *)((word & ~0xffffffffL) | 1401));
+    printf("POKEDATA: %ld, the parent reads %u\n", poke, shared[0]);
+    ptrace(PTRACE_CONT, pid, NULL, NULL);
+    wait_for(pid, "child 11");
     show("parent at the end");
     return 0;
 }
