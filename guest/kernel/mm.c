@@ -1103,7 +1103,7 @@ static int stash_page(struct mm_struct *owner, u64 a, u64 pte)
  * to stay at its own address, as every other page here does. The object
  * lives until no VMA names it; then its pages are dropped.
  */
-#define NR_SHM 64
+#define NR_SHM MM_MAX_VMAS /* objects, in every mm together */
 struct shm_object {
     u32 refs;  /* VMAs naming it, in every mm; 0: free */
     u32 first; /* slot + 1 of its first page in the stash; 0: none */

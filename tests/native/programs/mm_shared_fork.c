@@ -61,21 +61,14 @@ static void *map(int flags, size_t len)
     return p;
 }
 
-int main(void)
+/* A child's writes reach its parent and the parent's its child. */
+static void across_fork(void)
 {
-    void *v = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0);
-    printf("MAP_SHARED_VALIDATE|MAP_ANONYMOUS: %s\n", v == MAP_FAILED ? strerror(errno) : "mapped");
-    if (v != MAP_FAILED)
-        munmap(v, PAGE);
-
-    shared = map(MAP_SHARED, PAGES * PAGE);
-    priv = map(MAP_PRIVATE, PAGE);
-    set(100);
-    priv[0] = 1;
-    show("parent before fork");
+    pid_t pid;
+    int go[2];
 
     /* A child writes and exits; the parent reads. */
-    pid_t pid = fork();
+    pid = fork();
     if (pid == 0) {
         show("child 1 sees");
         set(200);
@@ -86,7 +79,6 @@ int main(void)
     show("parent after child 1");
 
     /* The parent writes after the fork; a waiting child reads. */
-    int go[2];
     pipe(go);
     pid = fork();
     if (pid == 0) {
@@ -102,6 +94,13 @@ int main(void)
     write(go[1], "x", 1);
     close(go[1]);
     wait_for(pid, "child 2");
+}
+
+/* Through a grandchild, and after the writer's exit. */
+static void through_a_grandchild(void)
+{
+    pid_t pid;
+    char c;
 
     /* A grandchild's write reaches its grandparent, through a child that
      * exited before the grandchild wrote. */
@@ -132,11 +131,18 @@ int main(void)
     close(start[1]);
     unsigned seen = 0;
     ssize_t n = read(report[0], &seen, sizeof seen);
-    char c;
     while (read(report[0], &c, 1) > 0) /* EOF: the grandchild has exited */
         ;
     printf("grandchild saw %u (%zd bytes)\n", seen, n);
     show("parent after grandchild");
+}
+
+/* munmap in one process leaves the pages to the other. */
+static void unmapped(void)
+{
+    pid_t pid;
+    int go[2];
+    char c;
 
     /* A child that unmaps its mapping takes nothing from the parent. */
     pid = fork();
@@ -166,6 +172,12 @@ int main(void)
     write(go[1], "x", 1);
     close(go[1]);
     wait_for(pid, "child 5");
+}
+
+/* MADV_DONTNEED, and a page nobody wrote. */
+static void dropped(void)
+{
+    pid_t pid;
 
     /* MADV_DONTNEED drops a shared page from the page tables only: it
      * reads back what the child wrote. */
@@ -186,6 +198,12 @@ int main(void)
     }
     wait_for(pid, "child 7");
     show("parent after child 7");
+}
+
+/* mremap: moved, duplicated, MREMAP_DONTUNMAP. */
+static void remapped(void)
+{
+    pid_t pid;
 
     /* A child moves its mapping elsewhere and writes there. */
     pid = fork();
@@ -206,7 +224,8 @@ int main(void)
     unsigned *twin = mremap(shared, 0, PAGE, MREMAP_MAYMOVE);
     if (twin == MAP_FAILED) {
         printf("mremap duplicate: %s\n", strerror(errno));
-        return 1;
+        fflush(stdout);
+        _exit(1);
     }
     twin[0] = 1100;
     printf("twin wrote 1100, shared[0] reads %u\n", shared[0]);
@@ -232,6 +251,12 @@ int main(void)
         third[0] = 1201;
         printf("old range wrote 1201, moved reads %u\n", fourth[0]);
     }
+}
+
+/* PROT_NONE, and ptrace's PEEKDATA and POKEDATA. */
+static void protected_and_traced(void)
+{
+    pid_t pid;
 
     /* Behind PROT_NONE in the parent while the child writes. */
     mprotect(shared, PAGES * PAGE, PROT_NONE);
@@ -264,5 +289,25 @@ int main(void)
     ptrace(PTRACE_CONT, pid, NULL, NULL);
     wait_for(pid, "child 11");
     show("parent at the end");
+}
+
+int main(void)
+{
+    void *v = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0);
+    printf("MAP_SHARED_VALIDATE|MAP_ANONYMOUS: %s\n", v == MAP_FAILED ? strerror(errno) : "mapped");
+    if (v != MAP_FAILED)
+        munmap(v, PAGE);
+
+    shared = map(MAP_SHARED, PAGES * PAGE);
+    priv = map(MAP_PRIVATE, PAGE);
+    set(100);
+    priv[0] = 1;
+    show("parent before fork");
+    across_fork();
+    through_a_grandchild();
+    unmapped();
+    dropped();
+    remapped();
+    protected_and_traced();
     return 0;
 }
