@@ -247,7 +247,6 @@ static int insert_vma(struct mm_struct *mm, int i, struct vm_area_struct v)
     return 0;
 }
 
-
 /* Drop VMA i (and its reference to its shared object). */
 static void remove_at(struct mm_struct *mm, int i)
 {
