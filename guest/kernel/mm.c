@@ -218,32 +218,60 @@ static bool range_is_free(struct mm_struct *mm, u64 start, u64 end)
     return !v || v->vm_start >= end;
 }
 
-static int insert_at(struct mm_struct *mm, int i, u64 start, u64 end, u64 flags)
+/* Shared anonymous memory (below): a VMA naming an object holds a
+ * reference to it. */
+static void shm_get(u32 shm);
+static void shm_put(u32 shm);
+static void shm_writeback_range(const struct vm_area_struct *v, u64 start, u64 end);
+static bool shm_others(u32 shm);
+static u32 shm_new(void);
+static bool shm_fill(const struct vm_area_struct *v, u64 page);
+static bool shm_fault(struct mm_struct *mm, const struct vm_area_struct *v, u64 page);
+
+/* A VMA's page offset into its shared object at addr. */
+static u32 vma_pgoff(const struct vm_area_struct *v, u64 addr)
+{
+    return v->vm_pgoff + (u32)((addr - v->vm_start) / SP_PAGE_SIZE);
+}
+
+/* Insert v (which takes a reference to its shared object, if any). */
+static int insert_vma(struct mm_struct *mm, int i, struct vm_area_struct v)
 {
     if (mm->map_count >= MM_MAX_VMAS)
         return -ENOMEM;
     memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->map_count - i) * sizeof(mm->vmas[0]));
-    mm->vmas[i] = (struct vm_area_struct){start, end, flags};
+    mm->vmas[i] = v;
     mm->map_count++;
+    if (v.vm_shm)
+        shm_get(v.vm_shm);
     return 0;
 }
 
+/* Drop VMA i (and its reference to its shared object). */
 static void remove_at(struct mm_struct *mm, int i)
 {
+    if (mm->vmas[i].vm_shm)
+        shm_put(mm->vmas[i].vm_shm);
     mm->map_count--;
     memmove(&mm->vmas[i], &mm->vmas[i + 1], (mm->map_count - i) * sizeof(mm->vmas[0]));
+}
+
+/* Can b continue a? Same flags, and for shared memory the same object
+ * with b's pages right after a's. */
+static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+    return a->vm_end == b->vm_start && a->vm_flags == b->vm_flags && a->vm_shm == b->vm_shm &&
+           (!a->vm_shm || vma_pgoff(a, a->vm_end) == b->vm_pgoff);
 }
 
 /* Join neighbours with the same flags, as Linux's vma_merge does. */
 static void merge_around(struct mm_struct *mm, int i)
 {
-    if (i + 1 < mm->map_count && mm->vmas[i].vm_end == mm->vmas[i + 1].vm_start &&
-        mm->vmas[i].vm_flags == mm->vmas[i + 1].vm_flags) {
+    if (i + 1 < mm->map_count && can_merge(&mm->vmas[i], &mm->vmas[i + 1])) {
         mm->vmas[i].vm_end = mm->vmas[i + 1].vm_end;
         remove_at(mm, i + 1);
     }
-    if (i > 0 && mm->vmas[i - 1].vm_end == mm->vmas[i].vm_start &&
-        mm->vmas[i - 1].vm_flags == mm->vmas[i].vm_flags) {
+    if (i > 0 && can_merge(&mm->vmas[i - 1], &mm->vmas[i])) {
         mm->vmas[i - 1].vm_end = mm->vmas[i].vm_end;
         remove_at(mm, i);
     }
@@ -262,7 +290,10 @@ static int split_at(struct mm_struct *mm, u64 addr)
     if (i == mm->map_count || mm->vmas[i].vm_start >= addr)
         return 0;
     struct vm_area_struct old = mm->vmas[i];
-    int err = insert_at(mm, i + 1, addr, old.vm_end, old.vm_flags);
+    struct vm_area_struct upper = old;
+    upper.vm_start = addr;
+    upper.vm_pgoff = vma_pgoff(&old, addr);
+    int err = insert_vma(mm, i + 1, upper);
     if (err)
         return err;
     mm->vmas[i].vm_end = addr;
@@ -284,6 +315,9 @@ static int do_munmap(struct mm_struct *mm, u64 start, u64 end)
         return err;
     int i = find_vma_index(mm, start);
     while (i < mm->map_count && mm->vmas[i].vm_start < end) {
+        /* Shared pages outlive this mapping: the object keeps them. */
+        if (mm->vmas[i].vm_shm && shm_others(mm->vmas[i].vm_shm))
+            shm_writeback_range(&mm->vmas[i], mm->vmas[i].vm_start, mm->vmas[i].vm_end);
         zap_range(mm->vmas[i].vm_start, mm->vmas[i].vm_end);
         remove_at(mm, i);
     }
@@ -292,14 +326,19 @@ static int do_munmap(struct mm_struct *mm, u64 start, u64 end)
     return 0;
 }
 
-/* A new VMA over [start, end), which must be free. */
-static int add_vma(struct mm_struct *mm, u64 start, u64 end, u64 flags)
+/* A new VMA over [v.vm_start, v.vm_end), which must be free. */
+static int add_vma_like(struct mm_struct *mm, struct vm_area_struct v)
 {
-    int i = find_vma_index(mm, start);
-    int err = insert_at(mm, i, start, end, flags);
+    int i = find_vma_index(mm, v.vm_start);
+    int err = insert_vma(mm, i, v);
     if (!err)
         merge_around(mm, i);
     return err;
+}
+
+static int add_vma(struct mm_struct *mm, u64 start, u64 end, u64 flags)
+{
+    return add_vma_like(mm, (struct vm_area_struct){start, end, flags, 0, 0});
 }
 
 /* Map every page of [start, end) now (MAP_POPULATE, exec). Pages with a
@@ -474,11 +513,21 @@ noinline long sys_mmap(u64 addr, u64 len, u64 prot, u64 flags, long fd, u64 off)
     }
 
     u64 vm_flags = calc_vm_flags(prot, flags);
+    struct vm_area_struct v = {addr, addr + len, vm_flags, 0, 0};
+    /* Shared memory is an object of its own (Linux's shmem_zero_setup),
+     * which a fork's copy of this VMA will name too. */
+    if (vm_flags & VM_SHARED) {
+        v.vm_shm = shm_new();
+        if (!v.vm_shm)
+            return -ENOMEM;
+    }
     long err = 0;
     if (!range_is_free(mm, addr, addr + len))
         err = do_munmap(mm, addr, addr + len); /* MAP_FIXED replaces */
     if (!err)
-        err = add_vma(mm, addr, addr + len, vm_flags);
+        err = add_vma_like(mm, v);
+    if (v.vm_shm)
+        shm_put(v.vm_shm); /* the VMA holds it now (or nothing does) */
     if (err)
         return err;
     if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE)
@@ -554,7 +603,9 @@ static long move_vma(struct mm_struct *mm, u64 addr, u64 old_len, u64 new_addr, 
     u64 vm_flags = v->vm_flags;
     if (mm->map_count + 2 > MM_MAX_VMAS)
         return -ENOMEM;
-    long err = add_vma(mm, new_addr, new_addr + new_len, vm_flags);
+    /* Shared memory moves as the same pages of the same object. */
+    long err = add_vma_like(
+        mm, (struct vm_area_struct){new_addr, new_addr + new_len, vm_flags, v->vm_shm, v->vm_pgoff});
     if (err)
         return err;
     u64 moved = min(old_len, new_len);
@@ -613,7 +664,7 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
         struct vm_area_struct *v = find_vma(mm, addr);
         if (!v || v->vm_start > addr || old_len > v->vm_end - addr)
             return -EFAULT;
-        if (!old_len)
+        if (!old_len && !(v->vm_flags & VM_SHARED))
             return -EINVAL; /* a private mapping cannot be duplicated */
         if ((v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) && new_len > old_len)
             return -EFAULT;
@@ -651,8 +702,8 @@ noinline long sys_mremap(u64 addr, u64 old_len, u64 new_len, u64 flags, u64 new_
     struct vm_area_struct *v = find_vma(mm, addr);
     if (!v || v->vm_start > addr || old_len > v->vm_end - addr)
         return -EFAULT;
-    if (!old_len)
-        return -EINVAL;
+    if (!old_len && !(v->vm_flags & VM_SHARED))
+        return -EINVAL; /* a shared one can: a second mapping of its pages */
     if (v->vm_flags & (VM_DONTEXPAND | VM_PFNMAP))
         return -EFAULT; /* the vDSO's mappings never grow */
     u64 delta = new_len - old_len;
@@ -719,7 +770,10 @@ static long madvise_vma(struct vm_area_struct *v, u64 start, u64 end, long behav
     }
     switch (behavior) {
     case MADV_DONTNEED:
-        /* Private anonymous memory reads back as zero pages afterwards. */
+        /* Private anonymous memory reads back as zero pages afterwards;
+         * shared memory as what its object holds. */
+        if (v->vm_shm)
+            shm_writeback_range(v, start, end);
         zap_range(start, end);
         return 0;
     case MADV_REMOVE:
@@ -826,6 +880,8 @@ int handle_mm_fault(struct mm_struct *mm, u64 address, long error_code)
     u64 pte_now = pte_for(page, v->vm_flags);
     if (*pte == pte_now && (error_code & PF_PROT))
         return SEGV_ACCERR; /* the PTE already allows it: no retry loop */
+    if (!*pte && v->vm_shm && shm_fault(mm, v, page))
+        return 0; /* what the shared object holds */
     *pte = pte_now; /* first touch: the page is zero already */
     flush_tlb_one(page);
     return 0;
@@ -954,9 +1010,15 @@ void mm_kernel_write_end(u64 page, u64 pte)
  * cr3; the step counts show it.
  */
 struct stash_slot {
-    struct mm_struct *owner; /* NULL: free */
-    u64 addr;                /* the user page it holds */
-    u64 pte;                 /* that page's PTE while in place */
+    struct mm_struct *owner; /* NULL: free; SHM_OWNER: a shared page */
+    union {
+        u64 addr;  /* the user page it holds */
+        u64 pgoff; /* SHM_OWNER: the page of its object it holds */
+    };
+    union {
+        u64 pte;      /* that page's PTE while in place */
+        u64 shm_next; /* SHM_OWNER: the object's next page's slot + 1 (0: last) */
+    };
 };
 
 static struct stash_slot stash[STASH_PAGES];
@@ -1016,6 +1078,194 @@ static int stash_page(struct mm_struct *owner, u64 a, u64 pte)
     return 0;
 }
 
+/*
+ * ---- shared anonymous memory ----
+ *
+ * A MAP_SHARED anonymous mapping is one object (Linux's shmem file from
+ * shmem_zero_setup) that the VMAs of every process mapping it name, with
+ * the object's page at their start (vm_shm, vm_pgoff): fork copies the VMA
+ * and so the name, never the pages. Every page of an object has one
+ * current copy, so a write by one process is what the next one reads:
+ *
+ * - While the process in place maps it, the copy at its user address is
+ *   the current one (it is the only process running).
+ * - Otherwise the object's own copy is, in a stash slot of SHM_OWNER
+ *   (none: the page is still zero). switch_mm writes the leaving
+ *   process's shared pages there, not to slots of its own, and copies
+ *   the arriving one's in; so do munmap, exit and exec of one that
+ *   still shares them, and MADV_DONTNEED, after which a fault copies
+ *   the page back in.
+ *
+ * Why not one physical page that both page tables point at, as Linux
+ * does: the host finds a user page's RAM with sp_user_phys() (time
+ * travel's write tracking, its reads of user memory), so a user page has
+ * to stay at its own address, as every other page here does. The object
+ * lives until no VMA names it; then its pages are dropped.
+ */
+#define NR_SHM MM_MAX_VMAS /* objects, in every mm together */
+struct shm_object {
+    u32 refs;  /* VMAs naming it, in every mm; 0: free */
+    u32 first; /* slot + 1 of its first page in the stash; 0: none */
+};
+static struct shm_object shm_objects[NR_SHM];
+static char shm_owner_tag;
+#define SHM_OWNER ((struct mm_struct *)&shm_owner_tag)
+
+static u32 shm_new(void)
+{
+    for (u32 i = 0; i < NR_SHM; i++) {
+        if (!shm_objects[i].refs) {
+            shm_objects[i] = (struct shm_object){1, 0};
+            return i + 1;
+        }
+    }
+    return 0;
+}
+
+static void shm_get(u32 shm)
+{
+    shm_objects[shm - 1].refs++;
+}
+
+static void shm_put(u32 shm)
+{
+    struct shm_object *o = &shm_objects[shm - 1];
+    if (--o->refs)
+        return;
+    for (u32 n = o->first; n;) {
+        struct stash_slot *sl = &stash[n - 1];
+        n = (u32)sl->shm_next;
+        sl->owner = NULL;
+    }
+    o->first = 0;
+}
+
+/* Does a VMA besides the one asking name the object? */
+static bool shm_others(u32 shm)
+{
+    return shm_objects[shm - 1].refs > 1;
+}
+
+/* The stash slot holding page pgoff of the object; -1: none. */
+static int shm_slot(u32 shm, u32 pgoff)
+{
+    for (u32 n = shm_objects[shm - 1].first; n; n = (u32)stash[n - 1].shm_next)
+        if (stash[n - 1].pgoff == pgoff)
+            return (int)n - 1;
+    return -1;
+}
+
+/* Copy the page in place at `a` to the object's copy of page pgoff, and
+ * leave the PTE as it was. */
+static int shm_store(u32 shm, u32 pgoff, u64 a)
+{
+    int i = shm_slot(shm, pgoff);
+    if (i < 0) {
+        i = stash_alloc();
+        if (i < 0)
+            return -ENOMEM;
+        struct shm_object *o = &shm_objects[shm - 1];
+        stash[i].owner = SHM_OWNER;
+        stash[i].pgoff = pgoff;
+        stash[i].shm_next = o->first;
+        o->first = (u32)i + 1;
+    }
+    u64 pte = *pte_of(a);
+    kernel_view(a);
+    copy_page((void *)stash_page_addr((u32)i), (const void *)a);
+    *pte_of(a) = pte;
+    flush_tlb_one(a);
+    return 0;
+}
+
+static int shm_writeback(const struct vm_area_struct *v, u64 a)
+{
+    return shm_store(v->vm_shm, vma_pgoff(v, a), a);
+}
+
+/* Where mm, the address space in place, has page pgoff of object shm in
+ * place; 0: nowhere. One mm may map a page at two addresses (mremap's
+ * duplicate of a shared mapping, MREMAP_DONTUNMAP); it is in place at one
+ * of them at most, so that there is still one current copy. */
+static u64 shm_in_place(struct mm_struct *mm, u32 shm, u32 pgoff)
+{
+    for (int j = 0; mm && j < mm->map_count; j++) {
+        const struct vm_area_struct *w = &mm->vmas[j];
+        u64 pages = (w->vm_end - w->vm_start) / SP_PAGE_SIZE;
+        if (w->vm_shm != shm || pgoff < w->vm_pgoff || pgoff - w->vm_pgoff >= pages)
+            continue;
+        u64 a = w->vm_start + (u64)(pgoff - w->vm_pgoff) * SP_PAGE_SIZE;
+        if (*pte_of(a))
+            return a;
+    }
+    return 0;
+}
+
+/* A fault on page `page` of v, shared: the object's page comes in, from
+ * another address of the same mm if it is in place there. */
+static bool shm_fault(struct mm_struct *mm, const struct vm_area_struct *v, u64 page)
+{
+    u32 pgoff = vma_pgoff(v, page);
+    u64 alias = shm_in_place(mm, v->vm_shm, pgoff);
+    if (alias) {
+        if (shm_store(v->vm_shm, pgoff, alias))
+            BUG(); /* the stash is full */
+        zap_page(alias);
+    }
+    return shm_fill(v, page);
+}
+
+static void shm_writeback_range(const struct vm_area_struct *v, u64 start, u64 end)
+{
+    for (u64 a = start; a < end; a += SP_PAGE_SIZE)
+        if (*pte_of(a) && shm_writeback(v, a))
+            BUG(); /* the stash is full */
+}
+
+/* Bring page `page` of v in from its object's copy, if it has one. */
+static bool shm_fill(const struct vm_area_struct *v, u64 page)
+{
+    int i = shm_slot(v->vm_shm, vma_pgoff(v, page));
+    if (i < 0)
+        return false;
+    kernel_view(page);
+    copy_page((void *)page, (const void *)stash_page_addr((u32)i));
+    *pte_of(page) = pte_for(page, v->vm_flags);
+    flush_tlb_one(page);
+    return true;
+}
+
+/* switch_mm: every page the objects of mm's VMAs hold, in place. */
+static void shm_fill_all(struct mm_struct *mm)
+{
+    for (int j = 0; j < mm->map_count; j++) {
+        const struct vm_area_struct *v = &mm->vmas[j];
+        if (!v->vm_shm)
+            continue;
+        u64 pages = (v->vm_end - v->vm_start) / SP_PAGE_SIZE;
+        for (u32 n = shm_objects[v->vm_shm - 1].first; n; n = (u32)stash[n - 1].shm_next) {
+            u64 pgoff = stash[n - 1].pgoff;
+            if (pgoff >= v->vm_pgoff && pgoff - v->vm_pgoff < pages &&
+                !shm_in_place(mm, v->vm_shm, (u32)pgoff))
+                shm_fill(v, v->vm_start + (pgoff - v->vm_pgoff) * SP_PAGE_SIZE);
+        }
+    }
+}
+
+/* Where the current copy of page `page` of v (a VMA of any mm) is (see
+ * above): at a user address of the running process (*in_place), in the
+ * stash, or nowhere (0) while the page is still zero. */
+static u64 shm_current(const struct vm_area_struct *v, u64 page, bool *in_place)
+{
+    u32 pgoff = vma_pgoff(v, page);
+    u64 a = shm_in_place(active_mm, v->vm_shm, pgoff);
+    *in_place = a != 0;
+    if (a)
+        return a;
+    int i = shm_slot(v->vm_shm, pgoff);
+    return i < 0 ? 0 : stash_page_addr((u32)i);
+}
+
 static void stash_drop(struct mm_struct *owner)
 {
     for (u32 i = 0; i < STASH_PAGES; i++)
@@ -1025,7 +1275,9 @@ static void stash_drop(struct mm_struct *owner)
 
 /* Call fn for every resident page of mm's VMAs (skipping untouched PTEs
  * four at a time, as zap_range does). */
-static int for_each_resident(struct mm_struct *mm, int (*fn)(struct mm_struct *, u64, u64 *),
+static int for_each_resident(struct mm_struct *mm,
+                             int (*fn)(struct mm_struct *, const struct vm_area_struct *, u64,
+                                       u64 *),
                              struct mm_struct *arg)
 {
     for (int j = 0; j < mm->map_count; j++) {
@@ -1037,7 +1289,7 @@ static int for_each_resident(struct mm_struct *mm, int (*fn)(struct mm_struct *,
                 continue;
             }
             if (*pte) {
-                int err = fn(arg, a, pte);
+                int err = fn(arg, &mm->vmas[j], a, pte);
                 if (err)
                     return err;
             }
@@ -1047,14 +1299,16 @@ static int for_each_resident(struct mm_struct *mm, int (*fn)(struct mm_struct *,
     return 0;
 }
 
-static int copy_for_child(struct mm_struct *child, u64 a, u64 *pte)
+/* The child's copy of a private page; a shared one stays the object's. */
+static int copy_for_child(struct mm_struct *child, const struct vm_area_struct *v, u64 a,
+                          u64 *pte)
 {
-    return stash_page(child, a, *pte);
+    return v->vm_shm ? 0 : stash_page(child, a, *pte);
 }
 
-static int swap_out(struct mm_struct *owner, u64 a, u64 *pte)
+static int swap_out(struct mm_struct *owner, const struct vm_area_struct *v, u64 a, u64 *pte)
 {
-    int err = stash_page(owner, a, *pte);
+    int err = v->vm_shm ? shm_writeback(v, a) : stash_page(owner, a, *pte);
     if (err)
         return err;
     zap_page(a);
@@ -1083,8 +1337,12 @@ struct mm_struct *dup_mm(struct mm_struct *old)
     if (for_each_resident(old, copy_for_child, mm)) {
         stash_drop(mm);
         mm->users = 0;
+        mm->map_count = 0;
         return NULL;
     }
+    for (int j = 0; j < mm->map_count; j++)
+        if (mm->vmas[j].vm_shm)
+            shm_get(mm->vmas[j].vm_shm); /* the child's VMAs name the objects too */
     return mm;
 }
 
@@ -1093,19 +1351,35 @@ void mm_get(struct mm_struct *mm)
     mm->users++;
 }
 
+/* Every VMA of mm goes, with its pages, except what shared objects that
+ * others still map keep (in place: mm is the running address space). */
+static void drop_vmas(struct mm_struct *mm, bool in_place)
+{
+    for (int j = 0; j < mm->map_count; j++) {
+        struct vm_area_struct *v = &mm->vmas[j];
+        if (in_place) {
+            if (v->vm_shm && shm_others(v->vm_shm))
+                shm_writeback_range(v, v->vm_start, v->vm_end);
+            zap_range(v->vm_start, v->vm_end);
+        }
+        if (v->vm_shm)
+            shm_put(v->vm_shm);
+    }
+    mm->map_count = 0;
+}
+
 /* The last task using mm is gone: its pages are dropped. */
 void mm_put(struct mm_struct *mm)
 {
     if (!mm || --mm->users > 0 || mm == &init_mm)
         return;
     if (mm == active_mm) {
-        for (int j = 0; j < mm->map_count; j++)
-            zap_range(mm->vmas[j].vm_start, mm->vmas[j].vm_end);
+        drop_vmas(mm, true);
         active_mm = NULL;
     } else {
         stash_drop(mm);
+        drop_vmas(mm, false);
     }
-    mm->map_count = 0;
 }
 
 noinline void switch_mm(struct mm_struct *prev, struct mm_struct *next)
@@ -1122,6 +1396,8 @@ noinline void switch_mm(struct mm_struct *prev, struct mm_struct *next)
         flush_tlb_one(sl->addr);
         sl->owner = NULL;
     }
+    if (next)
+        shm_fill_all(next);
     active_mm = next;
     vvar_refresh(); /* its copy of the clock waited in the stash */
 }
@@ -1129,9 +1405,7 @@ noinline void switch_mm(struct mm_struct *prev, struct mm_struct *next)
 /* exec: an address space nobody else uses loses every mapping and page. */
 void mm_exec_teardown(struct mm_struct *mm)
 {
-    for (int j = 0; j < mm->map_count; j++)
-        zap_range(mm->vmas[j].vm_start, mm->vmas[j].vm_end);
-    mm->map_count = 0;
+    drop_vmas(mm, true);
 }
 
 /* exec from a shared address space: a new, empty one. */
@@ -1175,14 +1449,25 @@ int access_process_vm(struct mm_struct *mm, u64 addr, void *buf, int len, bool w
         if (!v || v->vm_start > addr)
             return -EIO;
         u8 *at = NULL;
-        u64 pte = 0;
-        if (mm == active_mm) {
-            pte = *pte_of(page);
+        u64 pte = 0, in_place = 0;
+        if (v->vm_shm) {
+            /* Shared: wherever its current copy is, maybe in place. */
+            bool live;
+            u64 cur = shm_current(v, page, &live);
+            if (live)
+                in_place = cur;
+            else if (cur)
+                at = (u8 *)cur + (addr - page);
+        } else if (mm == active_mm) {
+            in_place = page;
+        }
+        if (in_place) {
+            pte = *pte_of(in_place);
             if (pte) {
-                kernel_view(page);
-                at = (u8 *)addr;
+                kernel_view(in_place);
+                at = (u8 *)in_place + (addr - page);
             }
-        } else {
+        } else if (!v->vm_shm && mm != active_mm) {
             for (u32 i = 0; i < STASH_PAGES && !at; i++)
                 if (stash[i].owner == mm && stash[i].addr == page)
                     at = (u8 *)stash_page_addr(i) + (addr - page);
@@ -1195,9 +1480,9 @@ int access_process_vm(struct mm_struct *mm, u64 addr, void *buf, int len, bool w
             memcpy(at, p, (size_t)n);
         else
             memcpy(p, at, (size_t)n);
-        if (at && mm == active_mm) {
-            *pte_of(page) = pte;
-            flush_tlb_one(page);
+        if (at && in_place) {
+            *pte_of(in_place) = pte;
+            flush_tlb_one(in_place);
         }
         addr += (u64)n;
         p += n;

@@ -28,6 +28,11 @@
 struct vm_area_struct {
     u64 vm_start, vm_end; /* [start, end), page-aligned */
     u64 vm_flags;
+    /* MAP_SHARED anonymous memory (mm.c, "shared anonymous memory"): the
+     * shared object's number + 1 (0: none) and its page at vm_start, as
+     * Linux's vm_file and vm_pgoff. */
+    u32 vm_shm;
+    u32 vm_pgoff;
 };
 
 /* Linux allows 65530 maps (vm.max_map_count); a fixed table of this size

@@ -330,6 +330,13 @@ noinline void schedule(void)
     if (next != prev) {
         next->slice_ticks = 0;
         context_switch(prev, next);
+        /* Running again, on a new slice. The ticks during our own
+         * switch-out (switch_mm copies for a million instructions when
+         * the processes are big) were charged to us, and may have marked
+         * us for rescheduling for the slice we had then used up: left
+         * set, it would send us away at once, and two big processes
+         * would pass the CPU back and forth doing nothing but copies. */
+        clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
     }
 }
 

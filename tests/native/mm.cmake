@@ -7,6 +7,7 @@ native_test(NAME mm_high PROGRAM mm_high)
 native_test(NAME mm_madvise PROGRAM mm_madvise)
 native_test(NAME mm_segv PROGRAM mm_segv)
 native_test(NAME mm_segv_death PROGRAM mm_segv ARGS die)
+native_test(NAME mm_shared_fork PROGRAM mm_shared_fork)
 
 # The routes memory faults take in the trace (demand paging in user and
 # kernel mode, a protection fault's SIGSEGV), read from the programs above.

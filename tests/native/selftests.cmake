@@ -53,8 +53,6 @@ selftest_differs(sigaltstack "${all_eras}"
   "cpu: TCG has no AVX (cpu_probe.c), so XCR0 is x87|SSE, the XSAVE image 576 bytes and the signal frame 1104 (AT_MINSIGSTKSZ): the test skips its case for a stack below 2048 bytes, which the host's AVX-512 state makes it run")
 selftest_differs(sigreturn "${all_eras}"
   "cpu: every case passes as on Linux (the 16-bit and 32-bit CS and SS through the LDT, espfix64 giving ESP bits 31:16 back, #GP(0) for each refused iretq to an LDT SS), but Unicorn's IRET to a 16-bit SS keeps bits 63:16 of the kernel's RSP (cpu_probe.c, iret16) where the host's Intel CPU clears bits 63:32, so after the espfix stack at 0xffffff0000000000 the three [NOTE] SP lines show ffffff005aadc0de where the host shows 5aadc0de, what the test says AMD CPUs do")
-selftest_differs(fsgsbase "${all_eras}"
-  "guest: MAP_SHARED anonymous memory is not shared across fork (each process keeps its own copy), so in its last case, PTRACE_POKE write GSBASE from ptracer, the tracer reads 0 from the page where the child left its GS selector and says [FAIL] GS is not prepared with nonzero: every earlier case (ARCH_SET_GS/GET_GS, PEEKUSER/POKEUSER of gs and gs_base, bases and selectors across switches and preemption by the timer tick, LDT slot 0) matches Linux")
 # Its int $0x80 part (Check int80 return regs) passes in every era.
 selftest_differs(ptrace_syscall "rfc"
   "era: the part kernel syscall restart under ptrace goes otherwise in the RFC, whose sysret_using_iret rechecks the whole work mask after a signal stop (as native.proc_ptrace shows), so the tracer's waitpid after PTRACE_CONT never returns and the run deadlocks")
@@ -144,9 +142,9 @@ foreach(entry ${selftests})
   foreach(era ${all_eras})
     set(known "")
     if(DEFINED st_known_${name}_${era})
-      # A known difference shows within 6M steps: fsgsbase's runs end by 4M,
-      # and single_step_syscall's reach their last line by 2M and then loop
-      # on SIGSEGV to the limit (2.3 s to 2M steps, 140 s to 20M).
+      # A known difference shows within 6M steps: single_step_syscall's
+      # runs reach their last line by 2M and then loop on SIGSEGV to the
+      # limit (2.3 s to 2M steps, 140 s to 20M).
       set(known --known-difference "${st_known_${name}_${era}}" --max-steps 6000000)
     endif()
     add_test(NAME native.${name}.${era}
