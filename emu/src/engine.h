@@ -151,6 +151,9 @@ class Engine : public Machine {
     // Speed runs: run to the end with no trace; returns the outcome.
     void run_untraced();
 
+    // The heap the recording holds, by part.
+    RecordingBytes recording_bytes() const;
+
  private:
     enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
 

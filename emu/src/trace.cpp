@@ -311,3 +311,44 @@ StepRecord StepStore::wide_at(size_t step) const {
 }
 
 }  // namespace slowpath
+
+namespace slowpath {
+
+namespace {
+
+// What a string holds on the heap: nothing while it fits in the object
+// (libstdc++'s small-string buffer, 15 characters).
+size_t string_heap(const std::string& s) {
+    return s.capacity() > 15 ? s.capacity() + 1 : 0;
+}
+
+// A deque's blocks and its map of block pointers, as libstdc++ lays them
+// out: blocks of 512 bytes (or one element when larger), the map about
+// twice the block count.
+template <typename T>
+size_t deque_bytes(const std::deque<T>& d) {
+    const size_t per_block = sizeof(T) < 512 ? 512 / sizeof(T) : 1;
+    const size_t blocks = d.size() / per_block + 1;
+    return blocks * per_block * sizeof(T) + 2 * blocks * sizeof(T*);
+}
+
+}  // namespace
+
+size_t events_bytes(const Trace& trace) {
+    size_t n = deque_bytes(trace.events);
+    for (const Event& e : trace.events) n += string_heap(e.name) + string_heap(e.text);
+    return n;
+}
+
+size_t syscalls_bytes(const Trace& trace) {
+    size_t n = trace.syscalls.capacity() * sizeof(SyscallRecord);
+    for (const SyscallRecord& r : trace.syscalls) {
+        n += string_heap(r.name) + r.path.capacity() * sizeof(r.path[0]);
+        for (const auto& p : r.path) n += string_heap(p);
+        n += r.tif_checks.capacity() * sizeof(TifCheckRecord);
+        for (const auto& c : r.tif_checks) n += string_heap(c.where);
+    }
+    return n;
+}
+
+}  // namespace slowpath

@@ -214,6 +214,25 @@ struct Trace {
     size_t first_event_at_or_after(uint64_t step) const;
 };
 
+// The heap a recording holds, by part, from the containers' capacities
+// (what they allocated, not just what they use): the figures of
+// `slowpath-cli run --memory-split` and the bench.
+struct RecordingBytes {
+    size_t events = 0;         // Trace::events and the strings they hold
+    size_t steps = 0;          // Trace::steps
+    size_t syscalls = 0;       // Trace::syscalls, their paths and checks
+    size_t page_versions = 0;  // pages written between checkpoints, one copy per checkpoint
+    size_t base_pages = 0;     // each page written as it was at step 0
+    size_t checkpoints = 0;    // CPU contexts and host state, one per checkpoint interval
+    size_t other = 0;          // the console, host I/O answers, per-address caches...
+    size_t total() const {
+        return events + steps + syscalls + page_versions + base_pages + checkpoints + other;
+    }
+};
+// The parts of a recording the trace itself holds (events, syscalls).
+size_t events_bytes(const Trace& trace);
+size_t syscalls_bytes(const Trace& trace);
+
 // The Decision event of syscall k (sysret or iret chosen), or null when that
 // syscall never reached it.
 const Event* decision_event(const Trace& trace, int syscall);
