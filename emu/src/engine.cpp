@@ -531,6 +531,9 @@ RecordingBytes Engine::recording_bytes() const {
     for (const auto& page : info_pages_)
         if (page) b.other += sizeof(*page);
     b.other += info_pages_.capacity() * sizeof(info_pages_[0]);
+    // The interned names and texts the events refer to (shared by every
+    // recording of the process).
+    b.other += Name::table_bytes();
     return b;
 }
 

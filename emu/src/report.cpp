@@ -36,7 +36,7 @@ nlohmann::json report_json(const Session& session) {
         c["nr"] = r.nr;
         c["name"] = r.name;
         c["ret"] = r.has_ret ? json(r.ret) : json(nullptr);
-        c["path"] = r.path;
+        c["path"] = r.path();
         c["exit"] =
             r.exit == ExitKind::None ? json(nullptr) : json(std::string(exit_kind_name(r.exit)));
         json checks = json::array();
