@@ -42,9 +42,10 @@ struct RunOptions {
     std::string root;                        // --root: the program's read-only `/`
     std::string report_out;                  // -o: the report goes here
     std::vector<std::string> program_env;    // --env NAME=VALUE, the program's whole environment
-    std::string trace_out;  // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
-    bool no_vdso = false;   // --no-vdso: map no vDSO (clock calls become system calls)
-    std::string focus;      // --focus N: the run's syscall #N is the focus (empty: the default)
+    std::string trace_out;      // a Chrome trace-event JSON file (Perfetto, chrome://tracing)
+    bool no_vdso = false;       // --no-vdso: map no vDSO (clock calls become system calls)
+    bool memory_split = false;  // --memory-split: the recording's heap by part, not the report
+    std::string focus;          // --focus N: the run's syscall #N is the focus (empty: the default)
 };
 int run_command(const RunOptions& options);
 

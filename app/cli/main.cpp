@@ -3,7 +3,7 @@
 //   slowpath-cli run [--era v3.13|rfc|modern] [--syscall NAME|NUMBER]
 //                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
 //                    [--tamper REG=VALUE]... [--signal-action handler|ignore|block]
-//                    [-o FILE]
+//                    [-o FILE] [--summary | --memory-split]
 //   slowpath-cli run --program PROG [--root DIR] [-o FILE] [--json] [...] [-- ARGS...]
 //
 // The demo (no --program): the report goes to stdout (or -o FILE) and the
@@ -90,6 +90,29 @@ class BufferedStderr : public std::streambuf {
     char buffer_[1 << 16];
 };
 
+// `run --memory-split`: what the recording holds, by part, in bytes and
+// bytes per recorded step, as one table.
+static std::string memory_split_text(const Session& session) {
+    const RecordingBytes b = session.recording_bytes();
+    const double steps = static_cast<double>(session.last_step() + 1);
+    const std::pair<const char*, size_t> parts[] = {
+        {"events", b.events},         {"steps", b.steps},
+        {"syscalls", b.syscalls},     {"page versions", b.page_versions},
+        {"base pages", b.base_pages}, {"checkpoints", b.checkpoints},
+        {"other", b.other},           {"total", b.total()},
+    };
+    char line[128];
+    std::snprintf(line, sizeof line, "%-14s %14s %10s\n", "part", "bytes", "bytes/step");
+    std::string out = line;
+    for (const auto& [name, bytes] : parts) {
+        std::snprintf(line, sizeof line, "%-14s %14zu %10.2f\n", name, bytes,
+                      static_cast<double>(bytes) / steps);
+        out += line;
+    }
+    std::snprintf(line, sizeof line, "%-14s %14.0f\n", "steps recorded", steps);
+    return out + line;
+}
+
 // A program that neither exited nor was killed (step limit, livelock, oops).
 constexpr int kProgramDidNotFinish = 125;
 
@@ -148,6 +171,8 @@ int run_command(const RunOptions& o) {
     if (!program && !o.root.empty()) throw UsageError("--root needs a --program");
     s.root_dir = o.root;
     if (!program && o.no_vdso) throw UsageError("--no-vdso needs a --program");
+    if (o.memory_split && (o.json || o.summary))
+        throw UsageError("--memory-split prints its own table: not with --json or --summary");
     s.vdso = !o.no_vdso;
     if (program) {
         // A closed reader of our stdout is the program's EPIPE and SIGPIPE, not ours.
@@ -200,7 +225,9 @@ int run_command(const RunOptions& o) {
     std::ostream& out = !o.report_out.empty() ? static_cast<std::ostream&>(file)
                         : o.json || !program  ? std::cout
                                               : to_stderr;
-    if (o.summary) {
+    if (o.memory_split) {
+        out << memory_split_text(*session);
+    } else if (o.summary) {
         Summary summary = summarize(session->trace());
         out << (o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary));
     } else if (o.json) {
@@ -252,6 +279,9 @@ int cli_main(int argc, char** argv) {
     run_cmd->add_flag("--json", run.json, "print one JSON object");
     run_cmd->add_flag("--summary", run.summary,
                       "instead of the report, a table per syscall name (like strace -c)");
+    run_cmd->add_flag("--memory-split", run.memory_split,
+                      "instead of the report, the heap the recording holds by part (events, "
+                      "steps, syscalls, page versions, checkpoints...), bytes and bytes per step");
     run_cmd->add_flag("--bad-pointer", run.bad_pointer, "the demo passes an unmapped pointer");
     run_cmd
         ->add_option("--tamper", run.tampers,

@@ -84,10 +84,10 @@ void write_syscall(Writer& w, const Trace& trace, const SyscallRecord& sc, uint6
     nlohmann::json args = {{"nr", sc.nr},
                            {"exit", exit_kind_name(sc.exit)},
                            {"focus", sc.is_focus},
-                           {"path", sc.path}};
+                           {"path", sc.path()}};
     if (sc.has_ret) args["ret"] = sc.ret;
-    w.slice(kKernelTid, sc.name.empty() ? "syscall " + std::to_string(sc.nr) : sc.name, "syscall",
-            sc.entry_step, end, std::move(args));
+    w.slice(kKernelTid, sc.name.empty() ? "syscall " + std::to_string(sc.nr) : sc.name.str(),
+            "syscall", sc.entry_step, end, std::move(args));
 
     struct OpenLabel {
         bool open = false;

@@ -156,6 +156,9 @@ class Engine : public Machine {
     // Speed runs: run to the end with no trace; returns the outcome.
     void run_untraced();
 
+    // The heap the recording holds, by part.
+    RecordingBytes recording_bytes() const;
+
  private:
     enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
 
@@ -195,8 +198,8 @@ class Engine : public Machine {
     void process(uint64_t addr, const AddrInfo& info);
     void switch_task_state(uint64_t stack_base);
     AddrInfo& info_at(uint64_t addr, uint32_t size);
-    void emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
-              std::string text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);
+    void emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 4> a,
+              std::string_view text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);
     void on_note(const Note& note, uint64_t addr);
     bool frame_note(const Note& note);
     static const char* frame_macro(uint32_t kind);

@@ -43,6 +43,13 @@ void Engine::on_syscall(uc_engine*, void* self) {
     }
 
     int index = e->host_.syscalls++;
+    if (index >= Event::kMaxSyscalls && e->recording_ && !e->halt_next_) {
+        // The last syscall an event can name: the run stops as at a step limit.
+        e->halt_next_ = true;
+        e->halt_outcome_ = Outcome::StepLimit;
+        e->halt_detail_ =
+            "the trace holds " + std::to_string(Event::kMaxSyscalls) + " system calls at most";
+    }
     e->host_.syscall = index;
     e->host_.loops.clear();
     bool focus = e->host_.focus < 0 &&
@@ -67,6 +74,12 @@ void Engine::on_syscall(uc_engine*, void* self) {
 void Engine::begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags) {
     const uint64_t nr = reg(UC_X86_REG_RAX) & 0xffffffffu;
     int index = host_.syscalls++;
+    if (index >= Event::kMaxSyscalls && recording_ && !halt_next_) {
+        halt_next_ = true;  // as above: the last syscall an event can name
+        halt_outcome_ = Outcome::StepLimit;
+        halt_detail_ =
+            "the trace holds " + std::to_string(Event::kMaxSyscalls) + " system calls at most";
+    }
     host_.syscall = index;
     host_.loops.clear();
     bool focus = host_.focus < 0 &&

@@ -200,8 +200,8 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
     return stored;
 }
 
-void Engine::emit(EventKind kind, uint64_t rip, std::string name, std::array<uint64_t, 4> a,
-                  std::string text, bool by_cpu, uint64_t step_override) {
+void Engine::emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 4> a,
+                  std::string_view text, bool by_cpu, uint64_t step_override) {
     if (!recording_) return;
     Event e;
     e.step = step_override == UINT64_MAX ? host_.step : step_override;
@@ -209,9 +209,9 @@ void Engine::emit(EventKind kind, uint64_t rip, std::string name, std::array<uin
     e.by_cpu = by_cpu;
     e.rip = rip;
     e.syscall = host_.syscall;
-    e.name = std::move(name);
+    e.name = name;
     e.a = a;
-    e.text = std::move(text);
+    if (!text.empty()) e.set_text(text);
     trace_.events.push_back(std::move(e));
 }
 
@@ -300,15 +300,15 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     if (!recording_) return;
     uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX),
                         reg(UC_X86_REG_RCX)};
-    std::string text = fn.name + "(";
+    // The parameter names only: Event::text() puts the values in.
+    std::string text = "(";
     const FunctionParams* params = kernel_->params_of(fn.name);
     size_t nargs = params ? std::min<size_t>(params->names.size(), 4) : 0;
     for (size_t i = 0; i < nargs; i++) {
-        if (i) text += ", ";
-        text += params->names[i] + "=" + hex(args[i]);
+        if (i) text += ",";
+        text += params->names[i];
     }
-    if (params && params->names.size() > 4) text += ", ...";
-    text += ")";
+    if (params && params->names.size() > 4) text += ",...";
     if (recording_) {
         emit(EventKind::Call, addr, fn.name, {args[0], args[1], args[2], args[3]}, text);
         trace_.events.back().from_entry = from_entry;

@@ -53,7 +53,7 @@ static nlohmann::json syscall_json(const Trace& t, size_t index) {
     c["nr"] = r.nr;
     c["name"] = r.name;
     c["ret"] = r.has_ret ? json(r.ret) : json(nullptr);
-    c["path"] = r.path;
+    c["path"] = r.path();
     c["exit"] =
         r.exit == ExitKind::None ? json(nullptr) : json(std::string(exit_kind_name(r.exit)));
     json checks = json::array();

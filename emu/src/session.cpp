@@ -356,6 +356,10 @@ std::string Session::console() const {
 std::string Session::program_output(int fd) const {
     return impl_->engine.program_output(fd);
 }
+RecordingBytes Session::recording_bytes() const {
+    return impl_->engine.recording_bytes();
+}
+
 int Session::current_syscall() const {
     return impl_->engine.host().syscall;
 }

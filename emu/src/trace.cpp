@@ -4,6 +4,8 @@
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "engine.h"
 #include "slowpath/numbers.h"
@@ -134,7 +136,41 @@ const Event* decision_event(const Trace& t, int syscall) {
 }
 
 std::string decision_why(const Event& decision) {
-    return decision.text;
+    return decision.text();
+}
+
+// The text of a call: its name, then each parameter (of the first four) with
+// its value, from the names the event keeps.
+static std::string call_text(const Event& e) {
+    const std::string& params = Name::from_id(static_cast<uint32_t>(e.text_id)).str();
+    std::string text = e.name + "(";
+    size_t i = 0;
+    for (size_t at = 1; at < params.size(); i++) {
+        size_t end = std::min(params.find(',', at), params.size());
+        if (i) text += ", ";
+        text.append(params, at, end - at);
+        if (params.compare(at, end - at, "...") != 0) text += "=" + hex(e.a[i < 4 ? i : 3]);
+        at = end + 1;
+    }
+    return text + ")";
+}
+
+std::string Event::text() const {
+    if (kind == EventKind::Call && text_id) return call_text(*this);
+    return Name::from_id(static_cast<uint32_t>(text_id)).str();
+}
+
+void Event::set_text(std::string_view text) {
+    uint32_t id = Name(text).id();
+    // The table past 2^24 texts (never seen: most texts repeat): a text that
+    // says so rather than another's.
+    if (id >= (uint32_t(1) << 24)) id = Name("(text not kept: too many distinct texts)").id();
+    text_id = id;
+}
+
+const std::vector<std::string>& SyscallRecord::path() const {
+    static const std::vector<std::string> none;
+    return shared_path ? *shared_path : none;
 }
 
 std::string decision_why(const Trace& t, int syscall) {
@@ -144,7 +180,7 @@ std::string decision_why(const Trace& t, int syscall) {
 
 std::string describe_event(const Event& e) {
     if (e.kind == EventKind::Decision) return decision_why(e);
-    if (!e.text.empty()) return e.text;
+    if (e.text_id) return e.text();
     switch (e.kind) {
         case EventKind::SyscallEntry:
             return "SYSCALL " + e.name + ": rcx <- " + hex(e.user_rip() + 2) + ", r11 <- rflags " +
@@ -187,12 +223,16 @@ size_t Trace::first_event_at_or_after(uint64_t step) const {
 
 void build_syscall_records(Trace& trace) {
     trace.syscalls.clear();
+    // Each record's path as names while the events are read (the syscalls
+    // of several tasks interleave), then one shared copy per distinct path.
+    std::vector<std::vector<Name>> paths;
     for (size_t i = 0; i < trace.events.size(); i++) {
         const Event& e = trace.events[i];
         if (e.kind == EventKind::SyscallEntry) {
             if (e.syscall < 0) continue;
             if (trace.syscalls.size() <= static_cast<size_t>(e.syscall))
                 trace.syscalls.resize(static_cast<size_t>(e.syscall) + 1);
+            if (paths.size() < trace.syscalls.size()) paths.resize(trace.syscalls.size());
             SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
             r.nr = static_cast<long>(e.syscall_nr());
             r.name = e.name;  // syscall_name(nr), or the 32-bit table's for int $0x80
@@ -206,14 +246,15 @@ void build_syscall_records(Trace& trace) {
         }
         if (e.syscall < 0 || static_cast<size_t>(e.syscall) >= trace.syscalls.size()) continue;
         SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
+        std::vector<Name>& path = paths[static_cast<size_t>(e.syscall)];
         r.end_event = i + 1;
         switch (e.kind) {
             case EventKind::Label:
-                r.path.push_back(e.name);
+                path.push_back(e.name);
                 if (e.name == "badsys" || e.name == "ia32_badsys") r.unimplemented = true;
                 break;
             case EventKind::Call:
-                if (e.from_entry) r.path.push_back(e.name);
+                if (e.from_entry) path.push_back(e.name);
                 if (e.name == "sys_ni_syscall") r.unimplemented = true;
                 break;
             case EventKind::TifCheck:
@@ -241,6 +282,16 @@ void build_syscall_records(Trace& trace) {
             default:
                 break;
         }
+    }
+    std::map<std::vector<uint32_t>, std::shared_ptr<const std::vector<std::string>>> shared;
+    for (size_t k = 0; k < paths.size() && k < trace.syscalls.size(); k++) {
+        std::vector<uint32_t> key;
+        key.reserve(paths[k].size());
+        for (Name n : paths[k]) key.push_back(n.id());
+        auto& p = shared[key];
+        if (!p)
+            p = std::make_shared<const std::vector<std::string>>(paths[k].begin(), paths[k].end());
+        trace.syscalls[k].shared_path = p;
     }
     // After a signal the syscall's own return site is reached later, by
     // rt_sigreturn's iret: that is where user mode gets its registers back.
@@ -308,6 +359,51 @@ StepRecord StepStore::wide_at(size_t step) const {
         wide_.begin(), wide_.end(), step,
         [](const std::pair<uint64_t, StepRecord>& w, uint64_t s) { return w.first < s; });
     return it->second;
+}
+
+}  // namespace slowpath
+
+namespace slowpath {
+
+namespace {
+
+// What a string holds on the heap: nothing while it fits in the object
+// (libstdc++'s small-string buffer, 15 characters).
+size_t string_heap(const std::string& s) {
+    return s.capacity() > 15 ? s.capacity() + 1 : 0;
+}
+
+// A deque's blocks and its map of block pointers, as libstdc++ lays them
+// out: blocks of 512 bytes (or one element when larger), the map about
+// twice the block count.
+template <typename T>
+size_t deque_bytes(const std::deque<T>& d) {
+    const size_t per_block = sizeof(T) < 512 ? 512 / sizeof(T) : 1;
+    const size_t blocks = d.size() / per_block + 1;
+    return blocks * per_block * sizeof(T) + 2 * blocks * sizeof(T*);
+}
+
+}  // namespace
+
+// The interned names and texts are shared by every recording of the
+// process: they are counted apart (Name::table_bytes()).
+size_t events_bytes(const Trace& trace) {
+    return deque_bytes(trace.events);
+}
+
+size_t syscalls_bytes(const Trace& trace) {
+    std::set<const void*> paths;
+    size_t n = trace.syscalls.capacity() * sizeof(SyscallRecord);
+    for (const SyscallRecord& r : trace.syscalls) {
+        n += r.tif_checks.capacity() * sizeof(TifCheckRecord);
+        // A shared path once, with its control block (make_shared: one allocation).
+        if (r.shared_path && paths.insert(r.shared_path.get()).second) {
+            n += 32 + sizeof(std::vector<std::string>) +
+                 r.shared_path->capacity() * sizeof(std::string);
+            for (const auto& p : *r.shared_path) n += string_heap(p);
+        }
+    }
+    return n;
 }
 
 }  // namespace slowpath

@@ -59,6 +59,7 @@ BENCHMARK(BM_NativeGetpid)->Repetitions(5);
 // syscall's cost.
 void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
     double freeing = 0, bytes = 0, steps = 0, step_bytes = 0;
+    slowpath::RecordingBytes split;  // summed over the full runs
     auto run = [&](unsigned n) {
         if (!traced) {
             slowpath::run_untraced(bench_scenario(era, n));
@@ -72,6 +73,14 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
             bytes += heap_bytes() - heap;
             steps += static_cast<double>(session->last_step() + 1);
             step_bytes += static_cast<double>(session->trace().steps.bytes_held());
+            slowpath::RecordingBytes b = session->recording_bytes();
+            split.events += b.events;
+            split.steps += b.steps;
+            split.syscalls += b.syscalls;
+            split.page_versions += b.page_versions;
+            split.base_pages += b.base_pages;
+            split.checkpoints += b.checkpoints;
+            split.other += b.other;
         }
         double freed = seconds([&] { session.reset(); });
         if (n > 1) freeing += freed;
@@ -87,6 +96,15 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
         state.counters["bytes_per_insn"] = steps > 0 ? bytes / steps : 0;
         // Of those, the per-step records (the rest: checkpoints, page versions, events).
         state.counters["step_bytes_per_insn"] = steps > 0 ? step_bytes / steps : 0;
+        // The whole recording by part (Session::recording_bytes), per instruction.
+        auto per = [&](size_t part) { return steps > 0 ? static_cast<double>(part) / steps : 0; };
+        state.counters["events_B"] = per(split.events);
+        state.counters["syscalls_B"] = per(split.syscalls);
+        state.counters["versions_B"] = per(split.page_versions);
+        state.counters["base_B"] = per(split.base_pages);
+        state.counters["checkpoints_B"] = per(split.checkpoints);
+        state.counters["other_B"] = per(split.other);
+        state.counters["split_B"] = per(split.total());
     }
 }
 

@@ -584,4 +584,50 @@ TEST(CliSummary, CountsEachSyscallOfAStaticProgram) {
     EXPECT_TRUE(saw_getpid) << t.err;
     EXPECT_EQ(last, "total") << t.err;
 }
+
+// --memory-split: one table of what the recording holds, a row per part and
+// the total; the parts add up to the total, each bytes/step is its bytes
+// over the steps, and the step records cost what StepStore packs them in
+// (8 bytes a step, plus its block slack).
+TEST(CliMemorySplit, PartsOfAGetpidLoopAddUp) {
+    const std::string prog = SLOWPATH_GETPID_LOOP_PROGRAM;
+    Result r = run_cli("run --memory-split --max-steps 50000000 --program " + prog + " -- 2000");
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream lines(r.err);  // a program's report goes to stderr
+    std::string line;
+    std::map<std::string, std::pair<uint64_t, double>> parts;
+    uint64_t steps = 0;
+    while (std::getline(lines, line)) {
+        if (line.rfind("part", 0) == 0) continue;
+        // The part names may hold a space ("page versions"): the numbers are the last two.
+        size_t b = line.find_first_of("0123456789");
+        if (b == std::string::npos) continue;
+        std::string name = line.substr(0, line.find_last_not_of(' ', b - 1) + 1);
+        std::istringstream f(line.substr(b));
+        uint64_t bytes = 0;
+        double per = 0;
+        if (name == "steps recorded" && (f >> steps)) continue;
+        ASSERT_TRUE(f >> bytes >> per) << line;
+        parts[name] = {bytes, per};
+    }
+    ASSERT_GT(steps, 2000u * 20) << r.err;
+    for (const char* p : {"events", "steps", "syscalls", "page versions", "base pages",
+                          "checkpoints", "other", "total"})
+        ASSERT_EQ(parts.count(p), 1u) << p << "\n" << r.err;
+    uint64_t sum = 0;
+    for (const auto& [name, v] : parts) {
+        if (name == "total") continue;
+        sum += v.first;
+        EXPECT_NEAR(v.second, static_cast<double>(v.first) / static_cast<double>(steps), 0.01)
+            << name;
+    }
+    EXPECT_EQ(parts["total"].first, sum) << r.err;
+    EXPECT_GE(parts["steps"].second, 8.0) << r.err;
+    EXPECT_LT(parts["steps"].second, 10.0) << r.err;
+    for (const char* p : {"events", "syscalls", "checkpoints"})
+        EXPECT_GT(parts[p].first, 0u) << p << "\n" << r.err;
+
+    Result bad = run_cli("run --memory-split --json");
+    EXPECT_EQ(bad.status, 2) << bad.out << bad.err;
+}
 #endif

@@ -204,7 +204,7 @@ TEST(ModernViews, SysretChecksAllPassForGetpidAndTheFirstFailureIsMarked) {
     EXPECT_FALSE(f.rows[1].made);
     EXPECT_TRUE(f.rows[1].passed);  // r11 still equals rflags
     ASSERT_TRUE(t.decision.has_value());
-    EXPECT_NE(tampered.trace().events[*t.decision].text.find("rcx == rip failed"),
+    EXPECT_NE(tampered.trace().events[*t.decision].text().find("rcx == rip failed"),
               std::string::npos);
 }
 

@@ -191,7 +191,7 @@ void expect_matches(const json& d, const Session& s, const std::string& context)
     if (dec) {
         ASSERT_TRUE(d["decision"].is_object());
         EXPECT_EQ(d["decision"]["exit"].get<std::string>(), dec->a[0] == 1 ? "sysret" : "iret");
-        EXPECT_EQ(d["decision"]["why"].get<std::string>(), dec->text);
+        EXPECT_EQ(d["decision"]["why"].get<std::string>(), dec->text());
     } else {
         EXPECT_TRUE(d["decision"].is_null());
     }

@@ -102,7 +102,7 @@ TEST(GuiProcess, ClickOnASyscallRowShowsThatSyscall) {
     const SyscallRecord& r = t.syscalls[static_cast<size_t>(target)];
     EXPECT_EQ(step_of(s), r.entry_step);
     EXPECT_EQ(s["rip"].get<uint64_t>(), r.user_rip);
-    EXPECT_EQ(s["shown_syscall_record"]["name"], r.name);
+    EXPECT_EQ(s["shown_syscall_record"]["name"], r.name.str());
     EXPECT_EQ(s["shown_syscall_record"]["nr"], r.nr);
     EXPECT_EQ(s["shown_syscall_record"]["exit"], std::string(exit_kind_name(r.exit)));
     json q = app.quit();
@@ -214,7 +214,7 @@ TEST(GuiProcess, PresenterModeReachesTheSyscallAndTaskLists) {
     s = app.wait_for([&](const json& d) { return d["shown_syscall"] == target; }, 10.0);
     ASSERT_EQ(s["shown_syscall"], target);
     EXPECT_EQ(s["shown_syscall_record"]["name"],
-              machine.trace().syscalls[static_cast<size_t>(target)].name);
+              machine.trace().syscalls[static_cast<size_t>(target)].name.str());
     s = app.settle();
     app.click(s, "tab:tasks");
     s = app.wait_for([](const json& d) { return d["ui"]["tabs"]["flags"] == "tasks"; });
@@ -411,7 +411,7 @@ TEST(GuiProcess, AnUnimplementedSyscallIsFlaggedInTheList) {
         ASSERT_EQ(s["shown_syscall"], k) << row;
         EXPECT_TRUE(s["shown_syscall_record"]["unimplemented"].get<bool>()) << row;
         EXPECT_EQ(s["shown_syscall_record"]["ret"], -38);
-        EXPECT_EQ(s["shown_syscall_record"]["name"], t.syscalls[static_cast<size_t>(k)].name);
+        EXPECT_EQ(s["shown_syscall_record"]["name"], t.syscalls[static_cast<size_t>(k)].name.str());
         s = app.settle();
     }
     // And a syscall it implements is not flagged.

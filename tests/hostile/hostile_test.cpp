@@ -102,7 +102,7 @@ End run_native(const std::vector<std::string>& args) {
 
 bool any_fault_mentions(const GuestRun& r, const std::string& text) {
     for (const auto& e : r.faults)
-        if (e.text.find(text) != std::string::npos) return true;
+        if (e.text().find(text) != std::string::npos) return true;
     return false;
 }
 
@@ -288,7 +288,7 @@ TEST(HostileUaccess, AccessOkRefusesRangesAboveTheUserLimit) {
         EXPECT_EQ(g.end, exited(0)) << g.detail;
         for (const auto& e : g.faults)
             EXPECT_GE(e.rip, uint64_t(SP_USER_BASE))
-                << "the kernel touched a bad user pointer: " << e.text;
+                << "the kernel touched a bad user pointer: " << e.text();
     }
 }
 

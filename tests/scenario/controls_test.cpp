@@ -183,7 +183,7 @@ TEST_P(Tamper, ExitAndValue) {
         // returns through int_ret_from_sys_call; the exit stop is made in
         // int_check_syscall_exit_work's syscall_trace_leave.
         auto has = [&](const char* label) {
-            return std::find(r.path.begin(), r.path.end(), label) != r.path.end();
+            return std::find(r.path().begin(), r.path().end(), label) != r.path().end();
         };
         EXPECT_TRUE(has("tracesys"));
         EXPECT_TRUE(has("int_ret_from_sys_call"));

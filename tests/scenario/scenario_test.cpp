@@ -59,10 +59,10 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     const SyscallRecord& f = t.syscalls[t.focus];
     EXPECT_TRUE(f.is_focus);
     EXPECT_EQ(f.nr, e.nr);
-    const std::string where = "path: " + join(f.path);
+    const std::string where = "path: " + join(f.path());
 
     // The labels, strictly.
-    const Names labels = only_labels(f.path);
+    const Names labels = only_labels(f.path());
     if (!e.cycle.empty()) {
         EXPECT_TRUE(testing::matches_cycle(labels, e.labels, e.cycle, 2))
             << "expected " << join(e.labels) << " then (" << join(e.cycle) << ")...\n"
@@ -73,11 +73,11 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     }
 
     // The C work, in order; and the work that must not happen.
-    EXPECT_TRUE(testing::is_subsequence(e.calls, f.path))
+    EXPECT_TRUE(testing::is_subsequence(e.calls, f.path()))
         << "expected calls in order: " << join(e.calls) << "\n"
         << where;
     for (const auto& name : e.forbidden)
-        EXPECT_EQ(count_of(f.path, name), 0u) << name << " must not run\n" << where;
+        EXPECT_EQ(count_of(f.path(), name), 0u) << name << " must not run\n" << where;
 
     // How it left, and how the run ended.
     EXPECT_EQ(exit_kind_name(f.exit), exit_kind_name(e.exit)) << where;
@@ -126,14 +126,14 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
         if (e.sysret_failed.empty()) {
             EXPECT_EQ(checks.size(), 6u);
             EXPECT_EQ(checks.back()->a[3], 1u);
-            EXPECT_NE(decision->text.find("all SYSRET checks passed"), std::string::npos)
-                << decision->text;
+            EXPECT_NE(decision->text().find("all SYSRET checks passed"), std::string::npos)
+                << decision->text();
         } else {
             EXPECT_EQ(checks.back()->a[3], 0u);
             EXPECT_EQ(checks.back()->name, e.sysret_failed);
-            EXPECT_NE(decision->text.find("SYSRET check " + e.sysret_failed + " failed"),
+            EXPECT_NE(decision->text().find("SYSRET check " + e.sysret_failed + " failed"),
                       std::string::npos)
-                << decision->text;
+                << decision->text();
         }
     }
 
@@ -202,8 +202,8 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
         // No stub: rt_sigreturn is an ordinary call through do_syscall_64,
         // and the restored registers pass every SYSRET check.
         EXPECT_TRUE(testing::is_subsequence(
-            {"do_syscall_64", "sys_rt_sigreturn", "syscall_exit_to_user_mode"}, sigreturn->path))
-            << "rt_sigreturn path: " << join(sigreturn->path);
+            {"do_syscall_64", "sys_rt_sigreturn", "syscall_exit_to_user_mode"}, sigreturn->path()))
+            << "rt_sigreturn path: " << join(sigreturn->path());
         EXPECT_EQ(exit_kind_name(sigreturn->exit), exit_kind_name(e.sigreturn_exit));
         ASSERT_LT(sigreturn->return_step, t.steps.size());
         EXPECT_EQ(t.steps[sigreturn->return_step].rip, f.user_rip + 2);
@@ -211,8 +211,8 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
         return;
     }
     EXPECT_TRUE(testing::is_subsequence(cat({{"int_ret_from_sys_call", "int_with_check"}, kIret}),
-                                        sigreturn->path))
-        << "rt_sigreturn path: " << join(sigreturn->path);
+                                        sigreturn->path()))
+        << "rt_sigreturn path: " << join(sigreturn->path());
     EXPECT_EQ(exit_kind_name(sigreturn->exit), "iret");
     ASSERT_LT(sigreturn->return_step, t.steps.size());
     EXPECT_EQ(t.steps[sigreturn->return_step].rip, f.user_rip + 2);
@@ -386,9 +386,9 @@ TEST_P(ModernSysretCheckTest, TheEditedCheckFailsFirst) {
     EXPECT_EQ(checks.back()->a[3], 0u);
     ASSERT_NE(decision, nullptr);
     EXPECT_EQ(decision->a[0], 2u) << "iret";
-    EXPECT_NE(decision->text.find(std::string("SYSRET check ") + c.failed + " failed"),
+    EXPECT_NE(decision->text().find(std::string("SYSRET check ") + c.failed + " failed"),
               std::string::npos)
-        << decision->text;
+        << decision->text();
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -557,7 +557,7 @@ steps:
     ASSERT_NE(d, nullptr);
     EXPECT_EQ(d->kind, EventKind::Decision);
     std::string why = decision_why(t, t.focus);
-    EXPECT_EQ(why, d->text);
+    EXPECT_EQ(why, d->text());
     EXPECT_NE(why.find("signal"), std::string::npos) << why;
     for (size_t i : {2u, 4u, 6u})
         for (const auto& c : results[i].checks)

@@ -236,7 +236,7 @@ json dump_pane(const Pane& pane) {
     if (s.decision) {
         const Event& e = trace.events[*s.decision];
         out["decision"] = {{"exit", e.decision() == SP_DECISION_SYSRET ? "sysret" : "iret"},
-                           {"why", e.text},
+                           {"why", e.text()},
                            {"step", e.step}};
     } else {
         out["decision"] = nullptr;

@@ -592,7 +592,7 @@ void ControlsPanel::timeline_detail(UiContext& ctx, Pane& pane, const TimelineSt
         if (hovered_event)
             tip += "\n" + std::string(event_kind_name(hovered_event->kind)) + " at step " +
                    std::to_string(hovered_event->step) + ": " +
-                   (hovered_event->text.empty() ? hovered_event->name : hovered_event->text);
+                   (hovered_event->text_id ? hovered_event->text() : hovered_event->name.str());
         tip += "\nclick or drag to go there (a click by a tick lands on its event)";
         tooltip(tip, 40.0f);
     }

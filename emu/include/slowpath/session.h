@@ -159,6 +159,9 @@ class Session {
     // Changes since the previous step (registers and pt_regs slots that differ).
     CpuState previous_cpu() const;
 
+    // The heap the recording holds, by part (trace, checkpoints, page versions...).
+    RecordingBytes recording_bytes() const;
+
  private:
     std::unique_ptr<SessionImpl> impl_;
 };

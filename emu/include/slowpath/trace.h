@@ -6,10 +6,13 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "slowpath/name.h"
 
 namespace slowpath {
 
@@ -46,17 +49,36 @@ enum class EventKind : uint8_t {
 
 std::string_view event_kind_name(EventKind kind);  // "syscall-entry", "label", ...
 
+// 56 bytes: the name and the text are interned (slowpath/name.h), the
+// rest packed, so a recording of millions of events stays small.
 struct Event {
-    uint64_t step = 0;
-    EventKind kind = EventKind::Label;
-    bool by_cpu = false;      // performed by the host on the CPU's behalf
-    bool from_entry = false;  // Call/Return: called directly from the entry code
-    uint64_t rip = 0;         // where the guest was
-    int syscall = -1;         // index into Trace::syscalls, -1 outside any syscall
-    std::string name;         // label, function, flag list...
+    Event()
+        : step(0),
+          by_cpu(false),
+          from_entry(false),
+          text_id(0),
+          syscall(-1),
+          kind(EventKind::Label) {}
+    uint64_t step : 38;     // 2^38 steps, far more than a recording can hold
+    bool by_cpu : 1;        // performed by the host on the CPU's behalf
+    bool from_entry : 1;    // Call/Return: called directly from the entry code
+    uint64_t text_id : 24;  // read it with text(), set it with set_text()
+    uint64_t rip = 0;       // where the guest was
     // The raw arguments: read them through the accessors below.
     std::array<uint64_t, 4> a{};
-    std::string text;  // set for rare kinds; use describe_event() for any event
+    Name name;             // label, function, flag list...
+    int32_t syscall : 24;  // index into Trace::syscalls, -1 outside any syscall
+    EventKind kind : 8;
+
+    // The syscalls an event can name: past that a run stops (a step limit).
+    static constexpr int32_t kMaxSyscalls = (1 << 23) - 1;
+
+    // Set for rare kinds, and for calls (made from the arguments and the
+    // callee's parameter names); use describe_event() for any event.
+    std::string text() const;
+    // A call's text is kept as "(" and its parameter names, comma-separated
+    // (and "..." when it has more than four): text() puts the values in.
+    void set_text(std::string_view text);
 
     // The arguments by what they mean, one group per kind (see EventKind).
     // Each accessor is valid only for the kind it names.
@@ -104,6 +126,8 @@ struct Event {
     uint64_t audit_kind() const { return a[0]; }
 };
 
+static_assert(sizeof(void*) != 8 || sizeof(Event) == 56, "an event is 56 bytes on 64-bit hosts");
+
 // One readable line for an event. Frequent kinds (labels, checks, frame
 // changes, swapgs...) are described from their fields on demand, so a long
 // recording does not carry a string per event.
@@ -113,7 +137,7 @@ enum class ExitKind : uint8_t { None, Sysret, Iret };
 std::string_view exit_kind_name(ExitKind kind);  // "sysret", "iret", "none"
 
 struct TifCheckRecord {
-    std::string where;  // label or function holding the check
+    Name where;  // label or function holding the check
     uint32_t mask = 0;
     uint32_t flags = 0;
     uint32_t result = 0;
@@ -125,21 +149,26 @@ struct TifCheckRecord {
 // One system call from its SYSCALL instruction to its return to ring 3.
 struct SyscallRecord {
     long nr = -1;
-    std::string name;
+    Name name;
     bool has_ret = false;
-    int64_t ret = 0;  // the handler's return value (pt_regs->ax), what user mode gets back
-    std::vector<std::string> path;  // entry-code labels and the C functions they called, in order
     ExitKind exit = ExitKind::None;
-    std::vector<TifCheckRecord> tif_checks;
-    uint64_t entry_step = 0;   // the step of the SYSCALL instruction
-    uint64_t return_step = 0;  // the first step back in ring 3 (0 if none)
-    uint64_t user_rip = 0;     // address of the SYSCALL instruction
-    uint64_t user_rsp = 0;     // user rsp at the SYSCALL
     bool is_focus = false;
     // The kernel has no handler for the number: sys_ni_syscall (or, past the
     // table, badsys) answered -ENOSYS.
     bool unimplemented = false;
+    int64_t ret = 0;  // the handler's return value (pt_regs->ax), what user mode gets back
+    // The entry-code labels and the C functions they called, in order.
+    const std::vector<std::string>& path() const;
+    std::vector<TifCheckRecord> tif_checks;
+    uint64_t entry_step = 0;                // the step of the SYSCALL instruction
+    uint64_t return_step = 0;               // the first step back in ring 3 (0 if none)
+    uint64_t user_rip = 0;                  // address of the SYSCALL instruction
+    uint64_t user_rsp = 0;                  // user rsp at the SYSCALL
     size_t first_event = 0, end_event = 0;  // [first, end) in Trace::events
+
+    // The path, shared by every record that took the same one (a loop's
+    // syscalls mostly do): build_syscall_records sets it.
+    std::shared_ptr<const std::vector<std::string>> shared_path;
 };
 
 enum class Outcome : uint8_t { Running, Exited, Livelock, Fault, StepLimit };
@@ -196,7 +225,7 @@ class StepStore {
 };
 
 struct Trace {
-    // Events hold strings: a deque grows without moving them.
+    // A deque grows without moving what it holds (events are read by address).
     std::deque<Event> events;  // sorted by step
     StepStore steps;           // steps[N] = state before instruction N; size = last step + 1
     std::vector<SyscallRecord> syscalls;
@@ -213,6 +242,25 @@ struct Trace {
     // Index of the first event with event.step >= step.
     size_t first_event_at_or_after(uint64_t step) const;
 };
+
+// The heap a recording holds, by part, from the containers' capacities
+// (what they allocated, not just what they use): the figures of
+// `slowpath-cli run --memory-split` and the bench.
+struct RecordingBytes {
+    size_t events = 0;         // Trace::events and the strings they hold
+    size_t steps = 0;          // Trace::steps
+    size_t syscalls = 0;       // Trace::syscalls, their paths and checks
+    size_t page_versions = 0;  // pages written between checkpoints, one copy per checkpoint
+    size_t base_pages = 0;     // each page written as it was at step 0
+    size_t checkpoints = 0;    // CPU contexts and host state, one per checkpoint interval
+    size_t other = 0;          // the console, host I/O answers, per-address caches...
+    size_t total() const {
+        return events + steps + syscalls + page_versions + base_pages + checkpoints + other;
+    }
+};
+// The parts of a recording the trace itself holds (events, syscalls).
+size_t events_bytes(const Trace& trace);
+size_t syscalls_bytes(const Trace& trace);
 
 // The Decision event of syscall k (sysret or iret chosen), or null when that
 // syscall never reached it.
