@@ -116,6 +116,38 @@ static std::string memory_split_text(const Session& session) {
 // A program that neither exited nor was killed (step limit, livelock, oops).
 constexpr int kProgramDidNotFinish = 125;
 
+// The report is written as it is made (write_report_*), never held whole:
+// a run of a million syscalls makes hundreds of megabytes of it.
+static void write_report(const RunOptions& o, const Session& session, bool program) {
+    std::ofstream file;
+    if (!o.report_out.empty()) {
+        file.open(o.report_out, std::ios::binary | std::ios::trunc);
+        if (!file) throw UsageError("-o: cannot write '" + o.report_out + "'");
+    }
+    // Without -o: stdout, unless the program's own output had it.
+    BufferedStderr stderr_buffer;
+    std::ostream to_stderr(&stderr_buffer);
+    std::ostream& out = !o.report_out.empty() ? static_cast<std::ostream&>(file)
+                        : o.json || !program  ? std::cout
+                                              : to_stderr;
+    if (o.memory_split) {
+        out << memory_split_text(session);
+    } else if (o.summary) {
+        Summary summary = summarize(session.trace());
+        out << (o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary));
+    } else if (o.json) {
+        // A guest may print bytes that are not UTF-8.
+        write_report_json(session, out, make_json_text);
+    } else {
+        write_report_text(session, out);
+    }
+    out.flush();
+    if (!o.report_out.empty()) {
+        file.close();
+        if (!file) throw UsageError("-o: writing '" + o.report_out + "' failed");
+    }
+}
+
 int run_command(const RunOptions& o) {
     Scenario s;
     if (auto era = parse_era(o.era))
@@ -212,35 +244,7 @@ int run_command(const RunOptions& o) {
                          std::to_string(session->trace().syscalls.size()) + " syscalls (#0 to #" +
                          std::to_string(session->trace().syscalls.size() - 1) + ")");
     if (!o.trace_out.empty()) write_trace_file(o.trace_out, *session, o);
-    // The report is written as it is made (write_report_*), never held
-    // whole: a run of a million syscalls makes hundreds of megabytes of it.
-    std::ofstream file;
-    if (!o.report_out.empty()) {
-        file.open(o.report_out, std::ios::binary | std::ios::trunc);
-        if (!file) throw UsageError("-o: cannot write '" + o.report_out + "'");
-    }
-    // Without -o: stdout, unless the program's own output had it.
-    BufferedStderr stderr_buffer;
-    std::ostream to_stderr(&stderr_buffer);
-    std::ostream& out = !o.report_out.empty() ? static_cast<std::ostream&>(file)
-                        : o.json || !program  ? std::cout
-                                              : to_stderr;
-    if (o.memory_split) {
-        out << memory_split_text(*session);
-    } else if (o.summary) {
-        Summary summary = summarize(session->trace());
-        out << (o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary));
-    } else if (o.json) {
-        // A guest may print bytes that are not UTF-8.
-        write_report_json(*session, out, make_json_text);
-    } else {
-        write_report_text(*session, out);
-    }
-    out.flush();
-    if (!o.report_out.empty()) {
-        file.close();
-        if (!file) throw UsageError("-o: writing '" + o.report_out + "' failed");
-    }
+    write_report(o, *session, program);
     if (!program) return 0;
     const Trace& t = session->trace();
     bool killed = t.outcome == Outcome::Fault && t.exit_code > 128;

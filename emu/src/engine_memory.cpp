@@ -1,0 +1,72 @@
+// What a recording holds, part by part (Session::recording_bytes,
+// `slowpath-cli run --memory-split`): each figure from what its containers
+// have allocated, so the split shows where the bytes per step go.
+#include <utility>
+
+#include "engine.h"
+#include "slowpath/name.h"
+
+namespace slowpath {
+
+namespace {
+
+// A node-based container's nodes: the value and about two pointers and a
+// colour (std::map) or a pointer and a cached hash (unordered_map), rounded
+// up to malloc's 16-byte granules with its 8-byte header.
+size_t node_bytes(size_t value) {
+    return (value + 32 + 8 + 15) / 16 * 16;
+}
+
+size_t host_state_heap(const HostState& h) {
+    size_t n = h.calls.capacity() * sizeof(CallFrame) +
+               h.loops.size() * node_bytes(sizeof(std::pair<const uint64_t, LoopCounter>));
+    for (const auto& [stack, task] : h.other_tasks)
+        n += node_bytes(sizeof(std::pair<const uint64_t, TaskHostState>)) +
+             task.calls.capacity() * sizeof(CallFrame);
+    return n;
+}
+
+}  // namespace
+
+RecordingBytes Engine::recording_bytes() const {
+    RecordingBytes b;
+    b.events = events_bytes(trace_);
+    b.steps = trace_.steps.bytes_held();
+    b.syscalls = syscalls_bytes(trace_);
+    const size_t context = uc_context_size(uc_);
+    b.checkpoints = checkpoints_.capacity() * sizeof(Checkpoint);
+    for (const Checkpoint& c : checkpoints_) b.checkpoints += context + host_state_heap(c.host);
+    using Version = std::pair<size_t, std::vector<uint8_t>>;
+    b.page_versions = versions_.bucket_count() * sizeof(void*);
+    for (const auto& [page, list] : versions_) {
+        b.page_versions += node_bytes(sizeof(std::pair<const uint64_t, std::vector<Version>>)) +
+                           list.capacity() * sizeof(Version);
+        for (const Version& v : list) b.page_versions += v.second.capacity();
+    }
+    b.base_pages = base_pages_.bucket_count() * sizeof(void*);
+    for (const auto& [page, bytes] : base_pages_)
+        b.base_pages +=
+            node_bytes(sizeof(std::pair<const uint64_t, std::vector<uint8_t>>)) + bytes.capacity();
+    // The rest that grows with a run: the guest's output, host I/O answers,
+    // the per-address facts the hooks gathered, the dirty-page bookkeeping.
+    b.other = trace_.console.capacity() + trace_.program_stdout.capacity() +
+              trace_.program_stderr.capacity() + trace_.outcome_detail.capacity() +
+              io_log_.capacity() * sizeof(IoAnswer) + stdin_bytes_.capacity() +
+              actions_.capacity() * sizeof(Action) + dirty_list_.capacity() * sizeof(uint64_t) +
+              dirty_since_.capacity() + table_pages_.capacity() * sizeof(uint64_t) +
+              scratch_.capacity() + is_table_.capacity();
+    for (const IoAnswer& a : io_log_) b.other += a.input.capacity() + a.data.capacity();
+    b.other += addr_info_.bucket_count() * sizeof(void*);
+    for (const auto& [addr, info] : addr_info_)
+        b.other += node_bytes(sizeof(std::pair<const uint64_t, AddrInfo>)) +
+                   info.notes.capacity() * sizeof(Note);
+    for (const auto& page : info_pages_)
+        if (page) b.other += sizeof(*page);
+    b.other += info_pages_.capacity() * sizeof(info_pages_[0]);
+    // The interned names and texts the events refer to (shared by every
+    // recording of the process).
+    b.other += Name::table_bytes();
+    return b;
+}
+
+}  // namespace slowpath
