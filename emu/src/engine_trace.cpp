@@ -212,7 +212,7 @@ void Engine::emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 
     e.name = name;
     e.a = a;
     if (!text.empty()) e.set_text(text);
-    trace_.events.push_back(std::move(e));
+    trace_.events.push_back(e);
 }
 
 void Engine::process(uint64_t addr, const AddrInfo& info) {
