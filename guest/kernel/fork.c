@@ -172,6 +172,9 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     ti->flags &= ~(_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_RESUME);
     copy_thread(p, newsp, tls, flags);
     ptrace_init_task(p);
+    int trace = ptrace_clone_event(flags);
+    if (trace || (flags & CLONE_PTRACE))
+        ptrace_fork_attach(p);
 
     if (flags & CLONE_PARENT_SETTID)
         put_user_u32((u32)p->pid, parent_tid); /* a fault here is ignored, as in Linux */
@@ -186,6 +189,10 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     }
 
     long pid = p->pid;
+    /* The tracer hears of the child once it can run (the child's own first
+     * stop may come before or after this one). */
+    if (trace)
+        ptrace_event(trace, (u64)pid);
     if (flags & CLONE_VFORK) {
         /* The parent sleeps until the child execs or exits. */
         while (!p->vfork_done) {
@@ -193,6 +200,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
             schedule();
             current->state = TASK_RUNNING;
         }
+        ptrace_event(PTRACE_EVENT_VFORK_DONE, (u64)pid);
     }
     return pid;
 }
@@ -316,6 +324,11 @@ noinline __noreturn void do_exit(long code)
 {
     struct task_struct *me = current;
     struct task_struct *leader = me->group_leader;
+    /* PTRACE_EVENT_EXIT: the tracer sees the task before anything of it is
+     * gone, with the wait status to come as the message; not when SIGKILL
+     * ends it, which no stop survives. */
+    if ((code & 0x7f) != SIGKILL && !(me->pending & sigmask(SIGKILL)))
+        ptrace_event(PTRACE_EVENT_EXIT, (u64)code);
     futex_unqueue(me);
     exit_mm_release(me);
     exit_ptrace(me);
@@ -530,7 +543,7 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
         info.si_signo = SIGCHLD;
         info.si_code = CLD_TRAPPED;
         info.si_pid = t->pid;
-        info.si_status = (t->ptrace_stop_status >> 8) & 0xff;
+        info.si_status = t->ptrace_stop_status >> 8; /* the whole stop code */
     } else if (t) {
         int code = t->exit_code;
         info.si_signo = SIGCHLD;

@@ -73,9 +73,24 @@ void user_enable_single_step(struct task_struct *child);
 
 /* ptrace_tracer.c: ptrace(2), a real tracer process. */
 struct siginfo;
-int ptrace_stop(int code, const struct siginfo *info);
-int ptrace_report_syscall_real(void);
+#define PTRACE_EVENT_FORK 1
+#define PTRACE_EVENT_VFORK 2
+#define PTRACE_EVENT_CLONE 3
+#define PTRACE_EVENT_EXEC 4
+#define PTRACE_EVENT_VFORK_DONE 5
+#define PTRACE_EVENT_EXIT 6
+#define PTRACE_EVENT_STOP 128
+/* task_struct.jobctl: a trap a seized tracee owes its tracer, and a stop
+ * the tracer lets wait for news (PTRACE_LISTEN). */
+#define JOBCTL_TRAP_STOP 0x1
+#define JOBCTL_LISTENING 0x2
+int ptrace_notify(int code);
+int ptrace_report_syscall_real(u32 kind);
 int ptrace_signal(int sig, struct siginfo *info);
+void ptrace_event(int event, u64 message);
+void ptrace_do_jobctl_trap(void);
+int ptrace_clone_event(u64 clone_flags);
+void ptrace_fork_attach(struct task_struct *p);
 void ptrace_init_task(struct task_struct *p);
 void load_debugregs(struct task_struct *t);
 void flush_debugregs(struct task_struct *t);

@@ -36,16 +36,29 @@
 #define PTRACE_SYSEMU 31
 #define PTRACE_SYSEMU_SINGLESTEP 32
 #define PTRACE_SETOPTIONS 0x4200
+#define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETSIGINFO 0x4202
+#define PTRACE_SETSIGINFO 0x4203
+#define PTRACE_SEIZE 0x4206
+#define PTRACE_INTERRUPT 0x4207
+#define PTRACE_LISTEN 0x4208
 
+/* PTRACE_O_TRACEx is 1 << PTRACE_EVENT_x: an event is reported when the
+ * tracer asked for it. TRACESECCOMP is accepted, and never fires: no
+ * seccomp filter is ever installed here. */
 #define PTRACE_O_TRACESYSGOOD 0x1
 #define PTRACE_O_EXITKILL 0x100000
-/* The options whose events this kernel reports; the others (fork, exec,
- * exit events, seccomp) are refused rather than silently not reported. */
-#define PTRACE_O_SUPPORTED (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)
+#define PTRACE_O_SUSPEND_SECCOMP 0x200000
+#define PTRACE_O_MASK (0xff | PTRACE_O_EXITKILL | PTRACE_O_SUSPEND_SECCOMP)
+
+/* clone flags the event choice reads (fork.c has the rest). */
+#define CLONE_VFORK_FLAG 0x00004000
+#define CLONE_UNTRACED_FLAG 0x00800000
 
 #define PT_PTRACED 1
+#define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
 #define CLD_TRAPPED 4
+#define CLD_STOPPED 5
 
 /* struct user_regs_struct: pt_regs' 21 words, then these six. */
 #define USER_REGS_WORDS 27
@@ -113,27 +126,26 @@ static bool same_process(struct task_struct *a, struct task_struct *b)
 
 /*
  * Stop for the tracer: `code` is what wait() reports as the stop signal
- * (SIGTRAP, SIGTRAP|0x80 at a syscall, the signal about to be taken).
- * Returns the signal the tracer resumed the task with (0: none).
+ * (SIGTRAP, SIGTRAP|0x80 at a syscall, SIGTRAP|event<<8 at an event, the
+ * signal about to be taken); `message` is what PTRACE_GETEVENTMSG reads
+ * during the stop, `why` the SIGCHLD's si_code. Returns the signal the
+ * tracer resumed the task with (0: none).
  */
-int ptrace_stop(int code, const siginfo_t *info)
+static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
 {
     struct task_struct *me = current, *tracer = me->tracer;
     if (!me->ptrace || !tracer)
         return 0;
-    if (info) {
-        me->last_siginfo = *info;
-    } else {
-        memset(&me->last_siginfo, 0, sizeof(me->last_siginfo));
-        me->last_siginfo.si_signo = SIGTRAP;
-        me->last_siginfo.si_code = code;
-    }
+    /* Any stop answers a pending PTRACE_INTERRUPT. */
+    me->jobctl &= ~JOBCTL_TRAP_STOP;
+    me->last_siginfo = *info;
+    me->ptrace_message = message;
     me->ptrace_stop_status = (code << 8) | 0x7f;
     me->ptrace_stop_unreported = true;
     me->ptrace_resume_sig = 0;
     me->state = TASK_TRACED;
-    /* do_notify_parent_cldstop: SIGCHLD (CLD_TRAPPED) and a wake-up. */
-    send_sig_from(SIGCHLD, CLD_TRAPPED, me->tgid, tracer->group_leader);
+    /* do_notify_parent_cldstop: SIGCHLD and a wake-up. */
+    send_sig_from(SIGCHLD, why, me->tgid, tracer->group_leader);
     wake_up_chan(tracer->group_leader);
     /* Nobody left to resume it: the machine stops, as Linux would hang. */
     while (me->state == TASK_TRACED) {
@@ -144,26 +156,87 @@ int ptrace_stop(int code, const siginfo_t *info)
         schedule();
     }
     me->ptrace_stop_unreported = false;
+    me->ptrace_message = 0;
+    me->jobctl &= ~JOBCTL_LISTENING;
+    recalc_sigpending(); /* signals that came during the stop, or a new trap */
     return me->ptrace_resume_sig;
 }
 
-/* A syscall stop. Returns nonzero when the call must not run: the task
- * was killed while stopped. A signal the tracer resumed with is sent. */
-int ptrace_report_syscall_real(void)
+/* ptrace_notify: a stop that is no signal (a syscall, an event, a step
+ * into a handler); its siginfo names the tracee and the stop code. */
+static int ptrace_notify_why(int code, int why, u64 message)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = SIGTRAP;
+    info.si_code = code;
+    info.fields.kill.pid = current->pid;
+    return ptrace_stop(code, why, message, &info);
+}
+
+int ptrace_notify(int code)
+{
+    return ptrace_notify_why(code, CLD_TRAPPED, 0);
+}
+
+/* A syscall stop (kind 1: entry, 2: exit, which is also the event message
+ * a tracer reads then). Returns nonzero when the call must not run: the
+ * task was killed while stopped. A signal the tracer resumed with is sent. */
+int ptrace_report_syscall_real(u32 kind)
 {
     struct task_struct *me = current;
     int code = SIGTRAP | ((me->ptrace_options & PTRACE_O_TRACESYSGOOD) ? 0x80 : 0);
-    int sig = ptrace_stop(code, NULL);
+    int sig = ptrace_notify_why(code, CLD_TRAPPED, kind);
     if (sig > 0 && sig < _NSIG)
         send_sig_from(sig, SI_KERNEL, 0, me); /* send_sig(exit_code, current, 1) */
     return (me->pending & sigmask(SIGKILL)) != 0;
 }
 
+static bool event_enabled(struct task_struct *t, int event)
+{
+    return t->ptrace && (t->ptrace_options & (1u << event));
+}
+
+/* A PTRACE_EVENT_x stop, if the tracer asked for it; the signal it resumes
+ * with is dropped, as Linux drops it. exec without TRACEEXEC gets the
+ * old-style SIGTRAP (not a seized tracee). */
+void ptrace_event(int event, u64 message)
+{
+    struct task_struct *me = current;
+    if (event_enabled(me, event)) {
+        ptrace_notify_why(SIGTRAP | (event << 8), CLD_TRAPPED, message);
+        return;
+    }
+    if (event == PTRACE_EVENT_EXEC && (me->ptrace & (PT_PTRACED | PT_SEIZED)) == PT_PTRACED)
+        send_sig_from(SIGTRAP, SI_USER, me->tgid, me);
+}
+
+/* exec: the event's message is the pid the task had before (a thread that
+ * execs would take the leader's; threads here exec as themselves). */
+void ptrace_exec_notify(void)
+{
+    ptrace_event(PTRACE_EVENT_EXEC, (u64)current->pid);
+}
+
+/* get_signal, before any signal: a seized tracee asked to stop
+ * (PTRACE_INTERRUPT, or a new child's first stop) stops with
+ * PTRACE_EVENT_STOP; with no group stop here its signal is SIGTRAP. */
+void ptrace_do_jobctl_trap(void)
+{
+    struct task_struct *me = current;
+    if (!(me->ptrace & PT_SEIZED)) {
+        me->jobctl &= ~JOBCTL_TRAP_STOP;
+        return;
+    }
+    ptrace_notify_why(SIGTRAP | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
+}
+
 /* get_signal: a traced task shows the signal to its tracer first, which
- * may cancel it (0) or replace it. */
+ * may cancel it (0), replace it, or rewrite its siginfo (SETSIGINFO). */
 int ptrace_signal(int sig, siginfo_t *info)
 {
-    int nsig = ptrace_stop(sig, info);
+    int nsig = ptrace_stop(sig, CLD_TRAPPED, 0, info);
+    *info = current->last_siginfo;
     if (!nsig || nsig >= _NSIG)
         return 0;
     if (nsig != info->si_signo) {
@@ -185,14 +258,15 @@ static void ptrace_unlink(struct task_struct *t)
     t->tracer = NULL;
     t->ptrace_options = 0;
     t->ptrace_stop_unreported = false;
+    t->jobctl = 0;
     set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, false);
     set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, false);
     user_disable_single_step(t);
 }
 
-/* fork: a child is not traced (no PTRACE_O_TRACEFORK here), nor does it
- * step or stop at system calls for anyone; a TF its parent's tracer set
- * is not the program's. */
+/* fork: a child is not traced (unless ptrace_fork_attach makes it so),
+ * nor does it step or stop at system calls for anyone; a TF its parent's
+ * tracer set is not the program's. */
 void ptrace_init_task(struct task_struct *p)
 {
     struct thread_info *ti = task_thread_info(p);
@@ -200,6 +274,8 @@ void ptrace_init_task(struct task_struct *p)
     p->tracer = NULL;
     p->ptrace_options = 0;
     p->ptrace_stop_unreported = false;
+    p->jobctl = 0;
+    p->ptrace_message = 0;
     memset(p->debugreg, 0, sizeof(p->debugreg));
     p->debugreg_used = 0;
     ti->flags &= ~(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SINGLESTEP | (1u << TIF_FORCED_TF));
@@ -208,6 +284,46 @@ void ptrace_init_task(struct task_struct *p)
                           (1ull << SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP));
     if (test_tsk_thread_flag(current, TIF_FORCED_TF))
         task_pt_regs(p)->flags &= ~(u64)X86_EFLAGS_TF;
+}
+
+/* The event a new task's creation reports (kernel_clone): VFORK, CLONE
+ * for a child that does not signal SIGCHLD at its end, else FORK; 0 when
+ * the tracer did not ask for it. */
+int ptrace_clone_event(u64 clone_flags)
+{
+    int event;
+    if (clone_flags & CLONE_UNTRACED_FLAG)
+        return 0;
+    if (clone_flags & CLONE_VFORK_FLAG)
+        event = PTRACE_EVENT_VFORK;
+    else if ((clone_flags & 0xff) != SIGCHLD)
+        event = PTRACE_EVENT_CLONE;
+    else
+        event = PTRACE_EVENT_FORK;
+    return event_enabled(current, event) ? event : 0;
+}
+
+/* The new child of a tracee the event follows (or CLONE_PTRACE): traced
+ * by the same tracer with the same options. It starts with a stop of its
+ * own: a SIGSTOP (as if raised, SI_USER from nobody), or for a seized
+ * tracer a PTRACE_EVENT_STOP trap. */
+void ptrace_fork_attach(struct task_struct *p)
+{
+    struct task_struct *me = current;
+    if (!me->ptrace || !me->tracer)
+        return;
+    p->ptrace = me->ptrace;
+    p->tracer = me->tracer;
+    p->ptrace_options = me->ptrace_options;
+    if (p->ptrace & PT_SEIZED) {
+        p->jobctl |= JOBCTL_TRAP_STOP;
+    } else {
+        memset(&p->pending_info[SIGSTOP - 1], 0, sizeof(siginfo_t));
+        p->pending_info[SIGSTOP - 1].si_signo = SIGSTOP;
+        p->pending |= sigmask(SIGSTOP);
+    }
+    set_tsk_thread_flag(p, TIF_SIGPENDING);
+    sync_signal_state(p);
 }
 
 /* The tracer thread `me` ends: its tracees go free (PTRACE_O_EXITKILL:
@@ -246,14 +362,6 @@ bool ptrace_traced_by_waiter(struct task_struct *t)
     return t->ptrace && same_process(t->tracer, current);
 }
 
-/* exec: a task traced without PTRACE_O_TRACEEXEC gets a SIGTRAP. */
-void ptrace_exec_notify(void)
-{
-    if (!current->ptrace)
-        return;
-    send_sig_from(SIGTRAP, SI_USER, current->tgid, current);
-}
-
 /* ---- the tracer's requests ------------------------------------------------------- */
 
 static long ptrace_traceme(void)
@@ -266,15 +374,68 @@ static long ptrace_traceme(void)
     return 0;
 }
 
-static long ptrace_attach(struct task_struct *t)
+/* PTRACE_ATTACH stops the tracee with a SIGSTOP from the kernel
+ * (SEND_SIG_PRIV); PTRACE_SEIZE does not stop it and sets the options in
+ * `data` at once. */
+static long ptrace_attach(struct task_struct *t, bool seize, u64 addr, u64 data)
 {
+    u32 flags = PT_PTRACED;
+    if (seize) {
+        if (addr || (data & ~(u64)PTRACE_O_MASK))
+            return -EIO;
+        flags |= PT_SEIZED;
+    }
     if (!t->mm || same_process(t, current))
         return -EPERM; /* kernel threads, ourselves */
     if (t->ptrace)
         return -EPERM;
-    t->ptrace = PT_PTRACED;
+    t->ptrace = flags;
     t->tracer = current;
-    send_sig_from(SIGSTOP, SI_USER, current->tgid, t);
+    t->ptrace_options = seize ? (u32)data : 0;
+    t->jobctl = 0;
+    if (!seize)
+        send_sig_from(SIGSTOP, SI_KERNEL, 0, t);
+    return 0;
+}
+
+/* PTRACE_INTERRUPT: a seized tracee stops (PTRACE_EVENT_STOP) at its next
+ * way out to user mode; a sleeping call is interrupted for it, and runs
+ * again afterwards, as for a signal without a handler. A listening tracee
+ * traps again. */
+static long ptrace_interrupt(struct task_struct *t)
+{
+    if (!(t->ptrace & PT_SEIZED))
+        return -EIO;
+    t->jobctl |= JOBCTL_TRAP_STOP;
+    set_tsk_thread_flag(t, TIF_SIGPENDING);
+    sync_signal_state(t);
+    if (t->state == TASK_INTERRUPTIBLE ||
+        (t->state == TASK_TRACED && (t->jobctl & JOBCTL_LISTENING)))
+        wake_up_process(t);
+    return 0;
+}
+
+/* PTRACE_LISTEN: only at a PTRACE_EVENT_STOP of a seized tracee. The
+ * tracee stays stopped but no longer counts as stopped for requests; the
+ * next trap (PTRACE_INTERRUPT) is reported again. */
+static long ptrace_listen(struct task_struct *t)
+{
+    if (!(t->ptrace & PT_SEIZED) || (t->last_siginfo.si_code >> 8) != PTRACE_EVENT_STOP)
+        return -EIO;
+    t->jobctl |= JOBCTL_LISTENING;
+    return 0;
+}
+
+/* PTRACE_SETOPTIONS: the event options, EXITKILL and TRACESYSGOOD. No
+ * seccomp filter exists here to suspend: refused as for a tracer without
+ * CAP_SYS_ADMIN. */
+static long ptrace_setoptions(struct task_struct *t, u64 data)
+{
+    if (data & ~(u64)PTRACE_O_MASK)
+        return -EINVAL;
+    if (data & PTRACE_O_SUSPEND_SECCOMP)
+        return -EPERM;
+    t->ptrace_options = (u32)data;
     return 0;
 }
 
@@ -549,11 +710,17 @@ static long stopped_request(struct task_struct *t, long request, u64 addr, u64 d
         return set_regs(t, (const u64 __user *)data);
     case PTRACE_GETSIGINFO:
         return copy_to_user((void __user *)data, &t->last_siginfo, sizeof(siginfo_t)) ? -EFAULT : 0;
+    case PTRACE_SETSIGINFO:
+        /* What the tracee takes if it is resumed with this signal. */
+        return copy_from_user(&t->last_siginfo, (const void __user *)data, sizeof(siginfo_t))
+                   ? -EFAULT
+                   : 0;
+    case PTRACE_GETEVENTMSG:
+        return copy_to_user((void __user *)data, &t->ptrace_message, 8) ? -EFAULT : 0;
     case PTRACE_SETOPTIONS:
-        if (data & ~(u64)PTRACE_O_SUPPORTED)
-            return -EINVAL;
-        t->ptrace_options = (u32)data;
-        return 0;
+        return ptrace_setoptions(t, data);
+    case PTRACE_LISTEN:
+        return ptrace_listen(t);
     case PTRACE_CONT:
     case PTRACE_SYSCALL:
     case PTRACE_SINGLESTEP:
@@ -573,16 +740,20 @@ noinline long sys_ptrace(long request, long pid, u64 addr, u64 data)
     struct task_struct *t = find_task_by_pid(pid);
     if (!t || t->exit_state)
         return -ESRCH;
-    if (request == PTRACE_ATTACH)
-        return ptrace_attach(t);
-    /* ptrace_check_attach: ours, and stopped (PTRACE_KILL needs no stop). */
+    if (request == PTRACE_ATTACH || request == PTRACE_SEIZE)
+        return ptrace_attach(t, request == PTRACE_SEIZE, addr, data);
+    /* ptrace_check_attach: ours, and stopped (PTRACE_KILL and
+     * PTRACE_INTERRUPT need no stop). */
     if (!t->ptrace || t->tracer != current)
         return -ESRCH;
     if (request == PTRACE_KILL) {
         force_sig(SIGKILL, t);
         return 0;
     }
-    if (t->state != TASK_TRACED)
+    if (request == PTRACE_INTERRUPT)
+        return ptrace_interrupt(t);
+    /* A listening tracee is not stopped for the tracer's requests. */
+    if (t->state != TASK_TRACED || (t->jobctl & JOBCTL_LISTENING))
         return -ESRCH;
     return stopped_request(t, request, addr, data);
 }

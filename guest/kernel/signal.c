@@ -92,7 +92,8 @@ static bool sig_ignored(struct task_struct *t, int sig)
 /* TIF_SIGPENDING means "something deliverable is pending". */
 static void recalc_sigpending_tsk(struct task_struct *t)
 {
-    if (t->pending & ~t->blocked)
+    /* A trap a seized tracee owes its tracer is work of the same path. */
+    if ((t->pending & ~t->blocked) || (t->jobctl & JOBCTL_TRAP_STOP))
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -404,6 +405,10 @@ __noreturn void do_group_exit_by_signal(int sig)
 static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
 {
     for (;;) {
+        if (current->jobctl & JOBCTL_TRAP_STOP) {
+            ptrace_do_jobctl_trap(); /* before any signal, as do_jobctl_trap */
+            continue;
+        }
         int sig = dequeue_signal(current, info);
         if (!sig)
             return 0;
