@@ -96,7 +96,10 @@ void load_debugregs(struct task_struct *t);
 void flush_debugregs(struct task_struct *t);
 bool debugreg_is_execute(struct task_struct *t, int n);
 void exit_ptrace(struct task_struct *me);
-void ptrace_exit_tracee(struct task_struct *me);
+void ptrace_exit_tracee(struct task_struct *me, bool process_ends);
+bool ptrace_reparented(struct task_struct *t);
+void ptrace_release_zombie(struct task_struct *t);
+void exit_notify_parent(struct task_struct *leader); /* fork.c */
 bool ptrace_traced_by_waiter(struct task_struct *t);
 void ptrace_exec_notify(void);
 long sys_ptrace(long request, long pid, u64 addr, u64 data);

@@ -335,6 +335,13 @@ void exit_ptrace(struct task_struct *me)
     {
         if (t->tracer != me)
             continue;
+        if (t->exit_state == EXIT_ZOMBIE) {
+            bool reparented = ptrace_reparented(t);
+            ptrace_unlink(t);
+            if (reparented)
+                exit_notify_parent(t); /* the parent's now */
+            continue;
+        }
         bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
         ptrace_unlink(t);
         if (kill)
@@ -344,16 +351,29 @@ void exit_ptrace(struct task_struct *me)
     }
 }
 
-/* A traced task ends: a tracer that is not its parent loses it. */
-void ptrace_exit_tracee(struct task_struct *me)
+/* A traced task ends: a tracer that is not its parent loses a thread,
+ * but keeps a process that ends here, whose zombie it reaps first. */
+void ptrace_exit_tracee(struct task_struct *me, bool process_ends)
 {
     struct task_struct *tracer = me->tracer;
-    if (!me->ptrace)
+    if (!me->ptrace || process_ends)
         return;
     if (tracer && !same_process(tracer, me->group_leader->parent)) {
         ptrace_unlink(me);
         wake_up_chan(tracer->group_leader);
     }
+}
+
+/* A traced process whose zombie goes to its tracer before its parent. */
+bool ptrace_reparented(struct task_struct *t)
+{
+    return t->ptrace && t->tracer && !same_process(t->tracer, t->parent);
+}
+
+/* The tracer reaped it: the zombie is its parent's. */
+void ptrace_release_zombie(struct task_struct *t)
+{
+    ptrace_unlink(t);
 }
 
 /* wait4 from the tracer's process: does it trace t? */
