@@ -25,6 +25,7 @@
 #endif
 
 static pid_t child_pid;
+static int wait_at_exit; /* a grandchild is followed to its end, not detached at its exit event */
 
 static void show(const char* what, long ret) {
     int e = errno;
@@ -148,11 +149,20 @@ static int report(const char* who, pid_t pid, int st, int* sig, int depth) {
         if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
             event == PTRACE_EVENT_CLONE) {
             printf(": new child\n");
+            /* The clone's child is followed to its end: its zombie is the
+             * tracer's to reap before its parent sees it. */
+            wait_at_exit = event == PTRACE_EVENT_CLONE;
             follow((pid_t)msg, depth + 1);
         } else if (event == PTRACE_EVENT_EXEC || event == PTRACE_EVENT_VFORK_DONE) {
             printf(": message is %s\n", (pid_t)msg == pid ? "its pid" : "a pid");
         } else if (event == PTRACE_EVENT_EXIT) {
             printf(": message 0x%lx\n", msg);
+            if (depth > 0 && wait_at_exit) {
+                show("  cont at exit", ptrace(PTRACE_CONT, pid, 0, 0));
+                int es = 0;
+                show("  wait for it", waitpid(pid, &es, __WALL) == pid);
+                return report(who, pid, es, sig, depth);
+            }
             if (depth > 0) {
                 show("  detach at exit", ptrace(PTRACE_DETACH, pid, 0, 0));
                 return 1;
