@@ -80,15 +80,20 @@ struct siginfo;
 #define PTRACE_EVENT_VFORK_DONE 5
 #define PTRACE_EVENT_EXIT 6
 #define PTRACE_EVENT_STOP 128
-/* task_struct.jobctl: a trap a seized tracee owes its tracer, and a stop
- * the tracer lets wait for news (PTRACE_LISTEN). */
+/* task_struct.jobctl: a trap a seized tracee owes its tracer (asked for
+ * by PTRACE_INTERRUPT: any stop answers it; or news, a SIGCONT: only a
+ * PTRACE_EVENT_STOP does), and a stop the tracer lets wait for news
+ * (PTRACE_LISTEN). */
 #define JOBCTL_TRAP_STOP 0x1
 #define JOBCTL_LISTENING 0x2
+#define JOBCTL_TRAP_NOTIFY 0x4
+#define JOBCTL_TRAP_MASK (JOBCTL_TRAP_STOP | JOBCTL_TRAP_NOTIFY)
 int ptrace_notify(int code);
 int ptrace_report_syscall_real(u32 kind);
 int ptrace_signal(int sig, struct siginfo *info);
 void ptrace_event(int event, u64 message);
 void ptrace_do_jobctl_trap(void);
+void ptrace_sigcont_notify(struct task_struct *t);
 int ptrace_clone_event(u64 clone_flags);
 void ptrace_fork_attach(struct task_struct *p);
 void ptrace_init_task(struct task_struct *p);

@@ -136,8 +136,11 @@ static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
     struct task_struct *me = current, *tracer = me->tracer;
     if (!me->ptrace || !tracer)
         return 0;
-    /* Any stop answers a pending PTRACE_INTERRUPT. */
+    /* Any stop answers a pending PTRACE_INTERRUPT; an event stop tells
+     * the news too. */
     me->jobctl &= ~JOBCTL_TRAP_STOP;
+    if ((info->si_code >> 8) == PTRACE_EVENT_STOP)
+        me->jobctl &= ~JOBCTL_TRAP_NOTIFY;
     me->last_siginfo = *info;
     me->ptrace_message = message;
     me->ptrace_stop_status = (code << 8) | 0x7f;
@@ -225,10 +228,28 @@ void ptrace_do_jobctl_trap(void)
 {
     struct task_struct *me = current;
     if (!(me->ptrace & PT_SEIZED)) {
-        me->jobctl &= ~JOBCTL_TRAP_STOP;
+        me->jobctl &= ~JOBCTL_TRAP_MASK;
         return;
     }
     ptrace_notify_why(SIGTRAP | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
+}
+
+/* A SIGCONT to a process (prepare_signal): each of its seized threads
+ * owes its tracer a PTRACE_EVENT_STOP trap; one listening leaves its stop
+ * for it. (There are no group stops here for SIGCONT to end.) */
+void ptrace_sigcont_notify(struct task_struct *t)
+{
+    struct task_struct *u;
+    for_each_task(u)
+    {
+        if (!same_process(u, t) || !(u->ptrace & PT_SEIZED) || u->exit_state)
+            continue;
+        u->jobctl |= JOBCTL_TRAP_NOTIFY;
+        set_tsk_thread_flag(u, TIF_SIGPENDING);
+        sync_signal_state(u);
+        if (u->state == TASK_TRACED && (u->jobctl & JOBCTL_LISTENING))
+            wake_up_process(u);
+    }
 }
 
 /* get_signal: a traced task shows the signal to its tracer first, which
@@ -443,6 +464,8 @@ static long ptrace_listen(struct task_struct *t)
     if (!(t->ptrace & PT_SEIZED) || (t->last_siginfo.si_code >> 8) != PTRACE_EVENT_STOP)
         return -EIO;
     t->jobctl |= JOBCTL_LISTENING;
+    if (t->jobctl & JOBCTL_TRAP_NOTIFY)
+        wake_up_process(t); /* news came meanwhile: trap again */
     return 0;
 }
 

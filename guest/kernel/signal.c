@@ -93,7 +93,7 @@ static bool sig_ignored(struct task_struct *t, int sig)
 static void recalc_sigpending_tsk(struct task_struct *t)
 {
     /* A trap a seized tracee owes its tracer is work of the same path. */
-    if ((t->pending & ~t->blocked) || (t->jobctl & JOBCTL_TRAP_STOP))
+    if ((t->pending & ~t->blocked) || (t->jobctl & JOBCTL_TRAP_MASK))
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -115,6 +115,9 @@ static void set_current_blocked(sigset_t set)
 
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
 {
+    /* A seized tracee's tracer hears of a SIGCONT by a trap first. */
+    if (sig == SIGCONT)
+        ptrace_sigcont_notify(t);
     if (sig_ignored(t, sig))
         return 0;
     if (t->pending & sigmask(sig))
@@ -405,7 +408,7 @@ __noreturn void do_group_exit_by_signal(int sig)
 static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
 {
     for (;;) {
-        if (current->jobctl & JOBCTL_TRAP_STOP) {
+        if (current->jobctl & JOBCTL_TRAP_MASK) {
             ptrace_do_jobctl_trap(); /* before any signal, as do_jobctl_trap */
             continue;
         }

@@ -249,9 +249,22 @@ static void seized(void) {
     show("interrupt the listener", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
     waitpid(pid, &st, 0);
     printf("stop again: sig %d event %s\n", WSTOPSIG(st), event_name(st >> 16));
-    /* A signal that comes while it is stopped is shown when it goes on. */
-    kill(pid, SIGUSR1);
+    /* A SIGCONT is news for a listening tracee: it traps again, and then
+     * shows the signal itself. */
+    show("listen again", ptrace(PTRACE_LISTEN, pid, 0, 0));
+    kill(pid, SIGCONT);
+    waitpid(pid, &st, 0);
+    printf("after SIGCONT: sig %d event %s\n", WSTOPSIG(st), event_name(st >> 16));
     show("cont", ptrace(PTRACE_CONT, pid, 0, 0));
+    waitpid(pid, &st, 0);
+    memset(&si, 0, sizeof si);
+    ptrace(PTRACE_GETSIGINFO, pid, 0, &si);
+    printf("then: sig %d event %d, siginfo %d/%d from the tracer %d\n", WSTOPSIG(st), st >> 16,
+           si.si_signo, si.si_code, si.si_pid == getpid());
+    show("cont dropping it", ptrace(PTRACE_CONT, pid, 0, 0));
+    /* A signal to the tracee once it is blocked in its read again. */
+    usleep(50000);
+    kill(pid, SIGUSR1);
     waitpid(pid, &st, 0);
     memset(&si, 0, sizeof si);
     ptrace(PTRACE_GETSIGINFO, pid, 0, &si);
