@@ -172,9 +172,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     ti->flags &= ~(_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_RESUME);
     copy_thread(p, newsp, tls, flags);
     ptrace_init_task(p);
-    int trace = ptrace_clone_event(flags);
-    if (trace || (flags & CLONE_PTRACE))
-        ptrace_fork_attach(p);
+    int trace = ptrace_fork_attach(p, flags); /* the event to report, or 0 */
 
     if (flags & CLONE_PARENT_SETTID)
         put_user_u32((u32)p->pid, parent_tid); /* a fault here is ignored, as in Linux */

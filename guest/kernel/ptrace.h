@@ -94,12 +94,13 @@ int ptrace_signal(int sig, struct siginfo *info);
 void ptrace_event(int event, u64 message);
 void ptrace_do_jobctl_trap(void);
 void ptrace_sigcont_notify(struct task_struct *t);
-int ptrace_clone_event(u64 clone_flags);
-void ptrace_fork_attach(struct task_struct *p);
+int ptrace_fork_attach(struct task_struct *p, u64 clone_flags);
 void ptrace_init_task(struct task_struct *p);
 void load_debugregs(struct task_struct *t);
 void flush_debugregs(struct task_struct *t);
 bool debugreg_is_execute(struct task_struct *t, int n);
+long set_debugreg(struct task_struct *t, int n, u64 v); /* ptrace_debugreg.c */
+u64 get_debugreg(struct task_struct *t, int n);
 void exit_ptrace(struct task_struct *me);
 void ptrace_exit_tracee(struct task_struct *me, bool process_ends);
 bool ptrace_reparented(struct task_struct *t);

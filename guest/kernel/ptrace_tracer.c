@@ -1,14 +1,17 @@
 /*
  * ptrace(2) for a process that traces another: the tracee stops
  * (TASK_TRACED) at its syscall entries and exits, at each signal it is
- * about to take and after a single step; its tracer hears of the stop in
- * wait4/waitid, reads and changes its registers and memory, and resumes it
- * with the signal it chooses.
+ * about to take, after a single step and at the events its tracer asked
+ * for (fork, vfork, clone, exec, exit, a seized tracee's traps); its tracer
+ * hears of the stop in wait4/waitid, reads and changes its registers and
+ * memory, and resumes it with the signal it chooses.
  *
  * A stop is the tracee's own schedule() away, inside the kernel, with its
- * user registers complete in pt_regs (every stop is on a slow path that
- * saved them all). The tracer edits that pt_regs; the tracee's way back
- * to user mode (iret) loads whatever it finds there.
+ * user registers in pt_regs. Every stop but one is on a path that saved
+ * them all: an exit event of an exit or exit_group that came by the old
+ * eras' fast path finds the callee-saved slots unsaved, as v3.13's
+ * tracer did. The tracer edits that pt_regs; the tracee's way back to
+ * user mode (iret) loads whatever it finds there.
  *
  * Built per era: the modern era keeps its syscall work in syscall_work,
  * the others in the TIF word.
@@ -52,6 +55,7 @@
 #define PTRACE_O_MASK (0xff | PTRACE_O_EXITKILL | PTRACE_O_SUSPEND_SECCOMP)
 
 /* clone flags the event choice reads (fork.c has the rest). */
+#define CLONE_PTRACE_FLAG 0x00002000
 #define CLONE_VFORK_FLAG 0x00004000
 #define CLONE_UNTRACED_FLAG 0x00800000
 
@@ -310,7 +314,7 @@ void ptrace_init_task(struct task_struct *p)
 /* The event a new task's creation reports (kernel_clone): VFORK, CLONE
  * for a child that does not signal SIGCHLD at its end, else FORK; 0 when
  * the tracer did not ask for it. */
-int ptrace_clone_event(u64 clone_flags)
+static int ptrace_clone_event(u64 clone_flags)
 {
     int event;
     if (clone_flags & CLONE_UNTRACED_FLAG)
@@ -327,12 +331,14 @@ int ptrace_clone_event(u64 clone_flags)
 /* The new child of a tracee the event follows (or CLONE_PTRACE): traced
  * by the same tracer with the same options. It starts with a stop of its
  * own: a SIGSTOP (as if raised, SI_USER from nobody), or for a seized
- * tracer a PTRACE_EVENT_STOP trap. */
-void ptrace_fork_attach(struct task_struct *p)
+ * tracer a PTRACE_EVENT_STOP trap. Returns the event the parent reports
+ * once the child can run (0: none). */
+int ptrace_fork_attach(struct task_struct *p, u64 clone_flags)
 {
     struct task_struct *me = current;
-    if (!me->ptrace || !me->tracer)
-        return;
+    int event = ptrace_clone_event(clone_flags);
+    if (!me->ptrace || !me->tracer || !(event || (clone_flags & CLONE_PTRACE_FLAG)))
+        return event;
     p->ptrace = me->ptrace;
     p->tracer = me->tracer;
     p->ptrace_options = me->ptrace_options;
@@ -345,6 +351,7 @@ void ptrace_fork_attach(struct task_struct *p)
     }
     set_tsk_thread_flag(p, TIF_SIGPENDING);
     sync_signal_state(p);
+    return event;
 }
 
 /* The tracer thread `me` ends: its tracees go free (PTRACE_O_EXITKILL:
@@ -558,104 +565,6 @@ static long putreg(struct task_struct *t, int i, u64 v)
         w[i] = v;
         return 0;
     }
-}
-
-/* ---- u_debugreg: DR0-DR3 (user addresses), DR6 (status), DR7 (control) ---- */
-
-#define DR6_RESERVED 0xffff0ff0ULL /* DR6 reads as this with no event */
-#define DR_CONTROL_RESERVED 0xffffffff0000fc00ULL
-
-/* The bytes breakpoint n covers under dr7 (0: the settings are not a
- * breakpoint Linux accepts: the I/O type, or an execute breakpoint with a
- * length). Execute breakpoints cover one byte. */
-static int bp_len(u64 dr7, int n)
-{
-    unsigned rw = (dr7 >> (16 + 4 * n)) & 3, len = (dr7 >> (18 + 4 * n)) & 3;
-    static const int bytes[4] = {1, 2, 8, 4};
-    if (rw == 2 || (rw == 0 && len))
-        return 0;
-    return bytes[len];
-}
-
-/* Linux's hw_breakpoint checks: the whole range below TASK_SIZE_MAX, the
- * address aligned to the length. */
-static long check_bp(u64 addr, int len)
-{
-    if (!len)
-        return -EINVAL;
-    if (addr >= SP_TASK_SIZE_MAX || addr + len > SP_TASK_SIZE_MAX || (addr & (len - 1)))
-        return -EINVAL;
-    return 0;
-}
-
-static long set_debugreg(struct task_struct *t, int n, u64 v)
-{
-    u64 *dr = t->debugreg;
-    if (n < 4) {
-        /* A slot not in use yet is checked as a disabled one-byte
-         * breakpoint, one in use with the length DR7 gives it. */
-        int len = (t->debugreg_used & (1u << n)) ? bp_len(dr[7], n) : 1;
-        long err = check_bp(v, len);
-        if (err)
-            return err;
-        dr[n] = v;
-        t->debugreg_used |= 1u << n;
-        return 0;
-    }
-    if (n == 6) {
-        dr[6] = v ^ DR6_RESERVED; /* kept with its bits positive */
-        return 0;
-    }
-    if (n != 7)
-        return -EIO; /* there are no DR4 and DR5 */
-    u64 ctl = v & ~DR_CONTROL_RESERVED;
-    for (int i = 0; i < 4; i++) {
-        bool enabled = (ctl >> (2 * i)) & 3;
-        if (!enabled && !(t->debugreg_used & (1u << i)))
-            continue;
-        long err = check_bp(dr[i], bp_len(ctl, i));
-        if (err)
-            return err; /* nothing changes, as Linux restores the old DR7 */
-    }
-    for (int i = 0; i < 4; i++)
-        if ((ctl >> (2 * i)) & 3)
-            t->debugreg_used |= 1u << i;
-    dr[7] = v; /* read back as written, reserved bits too */
-    return 0;
-}
-
-/* switch_to: the breakpoints of the task that runs next become the CPU's
- * (here sp_state's, which the host arms for ring 3: abi.h). A kernel
- * thread has none. */
-void load_debugregs(struct task_struct *t)
-{
-    for (int i = 0; i < 4; i++)
-        sp_state.user_dr[i] = t->debugreg[i];
-    sp_state.user_dr7 = t->debugreg[7];
-}
-
-/* exec drops the breakpoints a tracer set, as Linux's flush_thread does;
- * a fork's child starts without them (ptrace_init_task). */
-void flush_debugregs(struct task_struct *t)
-{
-    memset(t->debugreg, 0, sizeof(t->debugreg));
-    t->debugreg_used = 0;
-    if (t == current)
-        load_debugregs(t);
-}
-
-/* Breakpoint n is an enabled instruction breakpoint (R/W 00). */
-bool debugreg_is_execute(struct task_struct *t, int n)
-{
-    u64 dr7 = t->debugreg[7];
-    return ((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3);
-}
-
-static u64 get_debugreg(struct task_struct *t, int n)
-{
-    if (n == 6)
-        return t->debugreg[6] ^ DR6_RESERVED;
-    return n == 4 || n == 5 ? 0 : t->debugreg[n];
 }
 
 static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
