@@ -237,6 +237,11 @@ static void seized(void) {
     usleep(20000);
     show("getregs while running", ptrace(PTRACE_GETREGS, pid, 0, &r));
     show("interrupt", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
+    /* waitid tells the whole stop code, and WNOWAIT leaves it to tell. */
+    siginfo_t wi;
+    memset(&wi, 0, sizeof wi);
+    show("waitid WNOWAIT", waitid(P_PID, pid, &wi, WEXITED | WNOWAIT));
+    printf("waitid: signo %d code %d status 0x%x\n", wi.si_signo, wi.si_code, wi.si_status);
     int st = 0;
     waitpid(pid, &st, 0);
     siginfo_t si;
