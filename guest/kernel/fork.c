@@ -172,6 +172,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     ti->flags &= ~(_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_RESUME);
     copy_thread(p, newsp, tls, flags);
     ptrace_init_task(p);
+    int trace = ptrace_fork_attach(p, flags); /* the event to report, or 0 */
 
     if (flags & CLONE_PARENT_SETTID)
         put_user_u32((u32)p->pid, parent_tid); /* a fault here is ignored, as in Linux */
@@ -186,6 +187,10 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     }
 
     long pid = p->pid;
+    /* The tracer hears of the child once it can run (the child's own first
+     * stop may come before or after this one). */
+    if (trace)
+        ptrace_event(trace, (u64)pid);
     if (flags & CLONE_VFORK) {
         /* The parent sleeps until the child execs or exits. */
         while (!p->vfork_done) {
@@ -193,6 +198,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
             schedule();
             current->state = TASK_RUNNING;
         }
+        ptrace_event(PTRACE_EVENT_VFORK_DONE, (u64)pid);
     }
     return pid;
 }
@@ -254,12 +260,41 @@ void exit_mm_release(struct task_struct *t)
 #define CLD_TRAPPED 4
 #define SA_NOCLDWAIT 2
 
-/* The last thread of a process is gone: the process becomes a zombie for
- * its parent (wait4, SIGCHLD), or is reaped at once if the parent ignores
- * SIGCHLD; its children go to init. */
+static void send_exit_signal(int sig, struct task_struct *leader, struct task_struct *to)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = sig;
+    info.si_code = (leader->exit_code & 0x7f) ? CLD_KILLED : CLD_EXITED;
+    info.fields.kill.pid = leader->tgid;
+    send_signal(sig, &info, to);
+}
+
+/* The ended process becomes a zombie for its parent (wait4, its exit
+ * signal), or is reaped at once if the parent ignores SIGCHLD. */
+void exit_notify_parent(struct task_struct *leader)
+{
+    struct task_struct *parent = leader->parent;
+    if (!parent) {
+        leader->exit_state = EXIT_DEAD;
+        return;
+    }
+    struct k_sigaction *ka = &parent->action[SIGCHLD - 1];
+    bool autoreap =
+        leader->exit_signal == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT));
+    leader->exit_state = autoreap ? EXIT_DEAD : EXIT_ZOMBIE;
+    if (leader->exit_signal > 0)
+        send_exit_signal(leader->exit_signal, leader, parent);
+    wake_up_chan(parent);
+}
+
+/* The last thread of a process is gone: its children go to init, and the
+ * process is a zombie for its parent; for a tracer outside the parent's
+ * process first (SIGCHLD to it), the parent hearing of it once the tracer
+ * has reaped it (reap) or let it go (exit_ptrace). */
 static void release_process(struct task_struct *leader, long code)
 {
-    struct task_struct *t, *parent = leader->parent;
+    struct task_struct *t;
     leader->exit_code = (int)code;
     for_each_task(t)
     {
@@ -269,23 +304,13 @@ static void release_process(struct task_struct *leader, long code)
                 wake_up_chan(&init_task);
         }
     }
-    if (!parent) {
-        leader->exit_state = EXIT_DEAD;
+    if (ptrace_reparented(leader)) {
+        leader->exit_state = EXIT_ZOMBIE;
+        send_exit_signal(SIGCHLD, leader, leader->tracer->group_leader);
+        wake_up_chan(leader->tracer->group_leader);
         return;
     }
-    struct k_sigaction *ka = &parent->action[SIGCHLD - 1];
-    bool autoreap =
-        leader->exit_signal == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT));
-    leader->exit_state = autoreap ? EXIT_DEAD : EXIT_ZOMBIE;
-    if (leader->exit_signal > 0) {
-        siginfo_t info;
-        memset(&info, 0, sizeof(info));
-        info.si_signo = leader->exit_signal;
-        info.si_code = (code & 0x7f) ? CLD_KILLED : CLD_EXITED;
-        info.fields.kill.pid = leader->tgid;
-        send_signal(leader->exit_signal, &info, parent);
-    }
-    wake_up_chan(parent);
+    exit_notify_parent(leader);
 }
 
 /* Halts the machine when no task can run: every task sleeps and nothing
@@ -316,10 +341,15 @@ noinline __noreturn void do_exit(long code)
 {
     struct task_struct *me = current;
     struct task_struct *leader = me->group_leader;
+    /* PTRACE_EVENT_EXIT: the tracer sees the task before anything of it is
+     * gone, with the wait status to come as the message; not when SIGKILL
+     * ends it, which no stop survives. */
+    if ((code & 0x7f) != SIGKILL && !(me->pending & sigmask(SIGKILL)))
+        ptrace_event(PTRACE_EVENT_EXIT, (u64)code);
     futex_unqueue(me);
     exit_mm_release(me);
     exit_ptrace(me);
-    ptrace_exit_tracee(me);
+    ptrace_exit_tracee(me, me == leader && !is_thread_group_alive(leader, me));
     if (leader == &init_task && !is_thread_group_alive(leader, me)) {
         /* pid 1's process is the program: its end is the machine's. */
         int sig = code & 0x7f;
@@ -432,7 +462,9 @@ static struct task_struct *find_waitable(int type, long id, u32 options, bool *a
         if (t->exit_state == EXIT_DEAD || !wait_matches(t, type, id))
             continue;
         *any = true;
-        if ((options & WEXITED) && t->exit_state == EXIT_ZOMBIE)
+        /* A zombie its tracer has not reaped yet is not its parent's. */
+        if ((options & WEXITED) && t->exit_state == EXIT_ZOMBIE &&
+            (!ptrace_reparented(t) || ptrace_traced_by_waiter(t)))
             return t;
         if (!t->exit_state && unreported_stop(t))
             return t;
@@ -459,10 +491,14 @@ static long do_wait(int type, long id, u32 options, struct task_struct **found)
     }
 }
 
-/* The task wait found: a zombie is gone, a stop has been told. */
+/* The task wait found: a zombie is gone (the tracer's goes on to its
+ * parent), a stop has been told. */
 static void reap(struct task_struct *t)
 {
-    if (t->exit_state == EXIT_ZOMBIE)
+    if (t->exit_state == EXIT_ZOMBIE && ptrace_reparented(t)) {
+        ptrace_release_zombie(t);
+        exit_notify_parent(t);
+    } else if (t->exit_state == EXIT_ZOMBIE)
         t->exit_state = EXIT_DEAD;
     else
         t->ptrace_stop_unreported = false;
@@ -530,7 +566,7 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
         info.si_signo = SIGCHLD;
         info.si_code = CLD_TRAPPED;
         info.si_pid = t->pid;
-        info.si_status = (t->ptrace_stop_status >> 8) & 0xff;
+        info.si_status = t->ptrace_stop_status >> 8; /* the whole stop code */
     } else if (t) {
         int code = t->exit_code;
         info.si_signo = SIGCHLD;

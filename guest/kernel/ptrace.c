@@ -30,7 +30,7 @@ static void record_tracer_stop(u32 kind, u32 nr, s64 value)
 noinline int ptrace_report_syscall(struct pt_regs *regs, u32 kind)
 {
     if (current->ptrace)
-        return ptrace_report_syscall_real();
+        return ptrace_report_syscall_real(kind);
     if (!sp_state.tracer_attached)
         return 0;
     record_tracer_stop(kind, (u32)regs->orig_ax, kind == 1 ? (s64)regs->orig_ax : (s64)regs->ax);
@@ -62,7 +62,7 @@ noinline void user_single_step_report(struct pt_regs *regs)
 void tracehook_signal_handler(struct pt_regs *regs, bool stepping)
 {
     if (stepping && current->ptrace) {
-        ptrace_stop(SIGTRAP, NULL); /* ptrace_notify(SIGTRAP) */
+        ptrace_notify(SIGTRAP);
         return;
     }
     if (stepping && sp_state.tracer_attached) {

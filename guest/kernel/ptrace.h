@@ -73,15 +73,39 @@ void user_enable_single_step(struct task_struct *child);
 
 /* ptrace_tracer.c: ptrace(2), a real tracer process. */
 struct siginfo;
-int ptrace_stop(int code, const struct siginfo *info);
-int ptrace_report_syscall_real(void);
+#define PTRACE_EVENT_FORK 1
+#define PTRACE_EVENT_VFORK 2
+#define PTRACE_EVENT_CLONE 3
+#define PTRACE_EVENT_EXEC 4
+#define PTRACE_EVENT_VFORK_DONE 5
+#define PTRACE_EVENT_EXIT 6
+#define PTRACE_EVENT_STOP 128
+/* task_struct.jobctl: a trap a seized tracee owes its tracer (asked for
+ * by PTRACE_INTERRUPT: any stop answers it; or news, a SIGCONT: only a
+ * PTRACE_EVENT_STOP does), and a stop the tracer lets wait for news
+ * (PTRACE_LISTEN). */
+#define JOBCTL_TRAP_STOP 0x1
+#define JOBCTL_LISTENING 0x2
+#define JOBCTL_TRAP_NOTIFY 0x4
+#define JOBCTL_TRAP_MASK (JOBCTL_TRAP_STOP | JOBCTL_TRAP_NOTIFY)
+int ptrace_notify(int code);
+int ptrace_report_syscall_real(u32 kind);
 int ptrace_signal(int sig, struct siginfo *info);
+void ptrace_event(int event, u64 message);
+void ptrace_do_jobctl_trap(void);
+void ptrace_sigcont_notify(struct task_struct *t);
+int ptrace_fork_attach(struct task_struct *p, u64 clone_flags);
 void ptrace_init_task(struct task_struct *p);
 void load_debugregs(struct task_struct *t);
 void flush_debugregs(struct task_struct *t);
 bool debugreg_is_execute(struct task_struct *t, int n);
+long set_debugreg(struct task_struct *t, int n, u64 v); /* ptrace_debugreg.c */
+u64 get_debugreg(struct task_struct *t, int n);
 void exit_ptrace(struct task_struct *me);
-void ptrace_exit_tracee(struct task_struct *me);
+void ptrace_exit_tracee(struct task_struct *me, bool process_ends);
+bool ptrace_reparented(struct task_struct *t);
+void ptrace_release_zombie(struct task_struct *t);
+void exit_notify_parent(struct task_struct *leader); /* fork.c */
 bool ptrace_traced_by_waiter(struct task_struct *t);
 void ptrace_exec_notify(void);
 long sys_ptrace(long request, long pid, u64 addr, u64 data);

@@ -1,14 +1,17 @@
 /*
  * ptrace(2) for a process that traces another: the tracee stops
  * (TASK_TRACED) at its syscall entries and exits, at each signal it is
- * about to take and after a single step; its tracer hears of the stop in
- * wait4/waitid, reads and changes its registers and memory, and resumes it
- * with the signal it chooses.
+ * about to take, after a single step and at the events its tracer asked
+ * for (fork, vfork, clone, exec, exit, a seized tracee's traps); its tracer
+ * hears of the stop in wait4/waitid, reads and changes its registers and
+ * memory, and resumes it with the signal it chooses.
  *
  * A stop is the tracee's own schedule() away, inside the kernel, with its
- * user registers complete in pt_regs (every stop is on a slow path that
- * saved them all). The tracer edits that pt_regs; the tracee's way back
- * to user mode (iret) loads whatever it finds there.
+ * user registers in pt_regs. Every stop but one is on a path that saved
+ * them all: an exit event of an exit or exit_group that came by the old
+ * eras' fast path finds the callee-saved slots unsaved, as v3.13's
+ * tracer did. The tracer edits that pt_regs; the tracee's way back to
+ * user mode (iret) loads whatever it finds there.
  *
  * Built per era: the modern era keeps its syscall work in syscall_work,
  * the others in the TIF word.
@@ -36,16 +39,30 @@
 #define PTRACE_SYSEMU 31
 #define PTRACE_SYSEMU_SINGLESTEP 32
 #define PTRACE_SETOPTIONS 0x4200
+#define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETSIGINFO 0x4202
+#define PTRACE_SETSIGINFO 0x4203
+#define PTRACE_SEIZE 0x4206
+#define PTRACE_INTERRUPT 0x4207
+#define PTRACE_LISTEN 0x4208
 
+/* PTRACE_O_TRACEx is 1 << PTRACE_EVENT_x: an event is reported when the
+ * tracer asked for it. TRACESECCOMP is accepted, and never fires: no
+ * seccomp filter is ever installed here. */
 #define PTRACE_O_TRACESYSGOOD 0x1
 #define PTRACE_O_EXITKILL 0x100000
-/* The options whose events this kernel reports; the others (fork, exec,
- * exit events, seccomp) are refused rather than silently not reported. */
-#define PTRACE_O_SUPPORTED (PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL)
+#define PTRACE_O_SUSPEND_SECCOMP 0x200000
+#define PTRACE_O_MASK (0xff | PTRACE_O_EXITKILL | PTRACE_O_SUSPEND_SECCOMP)
+
+/* clone flags the event choice reads (fork.c has the rest). */
+#define CLONE_PTRACE_FLAG 0x00002000
+#define CLONE_VFORK_FLAG 0x00004000
+#define CLONE_UNTRACED_FLAG 0x00800000
 
 #define PT_PTRACED 1
+#define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
 #define CLD_TRAPPED 4
+#define CLD_STOPPED 5
 
 /* struct user_regs_struct: pt_regs' 21 words, then these six. */
 #define USER_REGS_WORDS 27
@@ -113,27 +130,29 @@ static bool same_process(struct task_struct *a, struct task_struct *b)
 
 /*
  * Stop for the tracer: `code` is what wait() reports as the stop signal
- * (SIGTRAP, SIGTRAP|0x80 at a syscall, the signal about to be taken).
- * Returns the signal the tracer resumed the task with (0: none).
+ * (SIGTRAP, SIGTRAP|0x80 at a syscall, SIGTRAP|event<<8 at an event, the
+ * signal about to be taken); `message` is what PTRACE_GETEVENTMSG reads
+ * during the stop, `why` the SIGCHLD's si_code. Returns the signal the
+ * tracer resumed the task with (0: none).
  */
-int ptrace_stop(int code, const siginfo_t *info)
+static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
 {
     struct task_struct *me = current, *tracer = me->tracer;
     if (!me->ptrace || !tracer)
         return 0;
-    if (info) {
-        me->last_siginfo = *info;
-    } else {
-        memset(&me->last_siginfo, 0, sizeof(me->last_siginfo));
-        me->last_siginfo.si_signo = SIGTRAP;
-        me->last_siginfo.si_code = code;
-    }
+    /* Any stop answers a pending PTRACE_INTERRUPT; an event stop tells
+     * the news too. */
+    me->jobctl &= ~JOBCTL_TRAP_STOP;
+    if ((info->si_code >> 8) == PTRACE_EVENT_STOP)
+        me->jobctl &= ~JOBCTL_TRAP_NOTIFY;
+    me->last_siginfo = *info;
+    me->ptrace_message = message;
     me->ptrace_stop_status = (code << 8) | 0x7f;
     me->ptrace_stop_unreported = true;
     me->ptrace_resume_sig = 0;
     me->state = TASK_TRACED;
-    /* do_notify_parent_cldstop: SIGCHLD (CLD_TRAPPED) and a wake-up. */
-    send_sig_from(SIGCHLD, CLD_TRAPPED, me->tgid, tracer->group_leader);
+    /* do_notify_parent_cldstop: SIGCHLD and a wake-up. */
+    send_sig_from(SIGCHLD, why, me->tgid, tracer->group_leader);
     wake_up_chan(tracer->group_leader);
     /* Nobody left to resume it: the machine stops, as Linux would hang. */
     while (me->state == TASK_TRACED) {
@@ -144,26 +163,105 @@ int ptrace_stop(int code, const siginfo_t *info)
         schedule();
     }
     me->ptrace_stop_unreported = false;
+    me->ptrace_message = 0;
+    me->jobctl &= ~JOBCTL_LISTENING;
+    recalc_sigpending(); /* signals that came during the stop, or a new trap */
     return me->ptrace_resume_sig;
 }
 
-/* A syscall stop. Returns nonzero when the call must not run: the task
- * was killed while stopped. A signal the tracer resumed with is sent. */
-int ptrace_report_syscall_real(void)
+/* ptrace_notify: a stop that is no signal (a syscall, an event, a step
+ * into a handler); its siginfo names the tracee and the stop code. */
+static int ptrace_notify_why(int code, int why, u64 message)
+{
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = SIGTRAP;
+    info.si_code = code;
+    info.fields.kill.pid = current->pid;
+    return ptrace_stop(code, why, message, &info);
+}
+
+int ptrace_notify(int code)
+{
+    return ptrace_notify_why(code, CLD_TRAPPED, 0);
+}
+
+/* A syscall stop (kind 1: entry, 2: exit, which is also the event message
+ * a tracer reads then). Returns nonzero when the call must not run: the
+ * task was killed while stopped. A signal the tracer resumed with is sent. */
+int ptrace_report_syscall_real(u32 kind)
 {
     struct task_struct *me = current;
     int code = SIGTRAP | ((me->ptrace_options & PTRACE_O_TRACESYSGOOD) ? 0x80 : 0);
-    int sig = ptrace_stop(code, NULL);
+    int sig = ptrace_notify_why(code, CLD_TRAPPED, kind);
     if (sig > 0 && sig < _NSIG)
         send_sig_from(sig, SI_KERNEL, 0, me); /* send_sig(exit_code, current, 1) */
     return (me->pending & sigmask(SIGKILL)) != 0;
 }
 
+static bool event_enabled(struct task_struct *t, int event)
+{
+    return t->ptrace && (t->ptrace_options & (1u << event));
+}
+
+/* A PTRACE_EVENT_x stop, if the tracer asked for it; the signal it resumes
+ * with is dropped, as Linux drops it. exec without TRACEEXEC gets the
+ * old-style SIGTRAP (not a seized tracee). */
+void ptrace_event(int event, u64 message)
+{
+    struct task_struct *me = current;
+    if (event_enabled(me, event)) {
+        ptrace_notify_why(SIGTRAP | (event << 8), CLD_TRAPPED, message);
+        return;
+    }
+    if (event == PTRACE_EVENT_EXEC && (me->ptrace & (PT_PTRACED | PT_SEIZED)) == PT_PTRACED)
+        send_sig_from(SIGTRAP, SI_USER, me->tgid, me);
+}
+
+/* exec: the event's message is the pid the task had before (a thread that
+ * execs would take the leader's; threads here exec as themselves). */
+void ptrace_exec_notify(void)
+{
+    ptrace_event(PTRACE_EVENT_EXEC, (u64)current->pid);
+}
+
+/* get_signal, before any signal: a seized tracee asked to stop
+ * (PTRACE_INTERRUPT, or a new child's first stop) stops with
+ * PTRACE_EVENT_STOP; with no group stop here its signal is SIGTRAP. */
+void ptrace_do_jobctl_trap(void)
+{
+    struct task_struct *me = current;
+    if (!(me->ptrace & PT_SEIZED)) {
+        me->jobctl &= ~JOBCTL_TRAP_MASK;
+        return;
+    }
+    ptrace_notify_why(SIGTRAP | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
+}
+
+/* A SIGCONT to a process (prepare_signal): each of its seized threads
+ * owes its tracer a PTRACE_EVENT_STOP trap; one listening leaves its stop
+ * for it. (There are no group stops here for SIGCONT to end.) */
+void ptrace_sigcont_notify(struct task_struct *t)
+{
+    struct task_struct *u;
+    for_each_task(u)
+    {
+        if (!same_process(u, t) || !(u->ptrace & PT_SEIZED) || u->exit_state)
+            continue;
+        u->jobctl |= JOBCTL_TRAP_NOTIFY;
+        set_tsk_thread_flag(u, TIF_SIGPENDING);
+        sync_signal_state(u);
+        if (u->state == TASK_TRACED && (u->jobctl & JOBCTL_LISTENING))
+            wake_up_process(u);
+    }
+}
+
 /* get_signal: a traced task shows the signal to its tracer first, which
- * may cancel it (0) or replace it. */
+ * may cancel it (0), replace it, or rewrite its siginfo (SETSIGINFO). */
 int ptrace_signal(int sig, siginfo_t *info)
 {
-    int nsig = ptrace_stop(sig, info);
+    int nsig = ptrace_stop(sig, CLD_TRAPPED, 0, info);
+    *info = current->last_siginfo;
     if (!nsig || nsig >= _NSIG)
         return 0;
     if (nsig != info->si_signo) {
@@ -185,14 +283,15 @@ static void ptrace_unlink(struct task_struct *t)
     t->tracer = NULL;
     t->ptrace_options = 0;
     t->ptrace_stop_unreported = false;
+    t->jobctl = 0;
     set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, false);
     set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, false);
     user_disable_single_step(t);
 }
 
-/* fork: a child is not traced (no PTRACE_O_TRACEFORK here), nor does it
- * step or stop at system calls for anyone; a TF its parent's tracer set
- * is not the program's. */
+/* fork: a child is not traced (unless ptrace_fork_attach makes it so),
+ * nor does it step or stop at system calls for anyone; a TF its parent's
+ * tracer set is not the program's. */
 void ptrace_init_task(struct task_struct *p)
 {
     struct thread_info *ti = task_thread_info(p);
@@ -200,6 +299,8 @@ void ptrace_init_task(struct task_struct *p)
     p->tracer = NULL;
     p->ptrace_options = 0;
     p->ptrace_stop_unreported = false;
+    p->jobctl = 0;
+    p->ptrace_message = 0;
     memset(p->debugreg, 0, sizeof(p->debugreg));
     p->debugreg_used = 0;
     ti->flags &= ~(_TIF_SYSCALL_TRACE | _TIF_SYSCALL_EMU | _TIF_SINGLESTEP | (1u << TIF_FORCED_TF));
@@ -208,6 +309,49 @@ void ptrace_init_task(struct task_struct *p)
                           (1ull << SYSCALL_WORK_BIT_SYSCALL_EXIT_TRAP));
     if (test_tsk_thread_flag(current, TIF_FORCED_TF))
         task_pt_regs(p)->flags &= ~(u64)X86_EFLAGS_TF;
+}
+
+/* The event a new task's creation reports (kernel_clone): VFORK, CLONE
+ * for a child that does not signal SIGCHLD at its end, else FORK; 0 when
+ * the tracer did not ask for it. */
+static int ptrace_clone_event(u64 clone_flags)
+{
+    int event;
+    if (clone_flags & CLONE_UNTRACED_FLAG)
+        return 0;
+    if (clone_flags & CLONE_VFORK_FLAG)
+        event = PTRACE_EVENT_VFORK;
+    else if ((clone_flags & 0xff) != SIGCHLD)
+        event = PTRACE_EVENT_CLONE;
+    else
+        event = PTRACE_EVENT_FORK;
+    return event_enabled(current, event) ? event : 0;
+}
+
+/* The new child of a tracee the event follows (or CLONE_PTRACE): traced
+ * by the same tracer with the same options. It starts with a stop of its
+ * own: a SIGSTOP (as if raised, SI_USER from nobody), or for a seized
+ * tracer a PTRACE_EVENT_STOP trap. Returns the event the parent reports
+ * once the child can run (0: none). */
+int ptrace_fork_attach(struct task_struct *p, u64 clone_flags)
+{
+    struct task_struct *me = current;
+    int event = ptrace_clone_event(clone_flags);
+    if (!me->ptrace || !me->tracer || !(event || (clone_flags & CLONE_PTRACE_FLAG)))
+        return event;
+    p->ptrace = me->ptrace;
+    p->tracer = me->tracer;
+    p->ptrace_options = me->ptrace_options;
+    if (p->ptrace & PT_SEIZED) {
+        p->jobctl |= JOBCTL_TRAP_STOP;
+    } else {
+        memset(&p->pending_info[SIGSTOP - 1], 0, sizeof(siginfo_t));
+        p->pending_info[SIGSTOP - 1].si_signo = SIGSTOP;
+        p->pending |= sigmask(SIGSTOP);
+    }
+    set_tsk_thread_flag(p, TIF_SIGPENDING);
+    sync_signal_state(p);
+    return event;
 }
 
 /* The tracer thread `me` ends: its tracees go free (PTRACE_O_EXITKILL:
@@ -219,6 +363,13 @@ void exit_ptrace(struct task_struct *me)
     {
         if (t->tracer != me)
             continue;
+        if (t->exit_state == EXIT_ZOMBIE) {
+            bool reparented = ptrace_reparented(t);
+            ptrace_unlink(t);
+            if (reparented)
+                exit_notify_parent(t); /* the parent's now */
+            continue;
+        }
         bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
         ptrace_unlink(t);
         if (kill)
@@ -228,11 +379,12 @@ void exit_ptrace(struct task_struct *me)
     }
 }
 
-/* A traced task ends: a tracer that is not its parent loses it. */
-void ptrace_exit_tracee(struct task_struct *me)
+/* A traced task ends: a tracer that is not its parent loses a thread,
+ * but keeps a process that ends here, whose zombie it reaps first. */
+void ptrace_exit_tracee(struct task_struct *me, bool process_ends)
 {
     struct task_struct *tracer = me->tracer;
-    if (!me->ptrace)
+    if (!me->ptrace || process_ends)
         return;
     if (tracer && !same_process(tracer, me->group_leader->parent)) {
         ptrace_unlink(me);
@@ -240,18 +392,22 @@ void ptrace_exit_tracee(struct task_struct *me)
     }
 }
 
+/* A traced process whose zombie goes to its tracer before its parent. */
+bool ptrace_reparented(struct task_struct *t)
+{
+    return t->ptrace && t->tracer && !same_process(t->tracer, t->parent);
+}
+
+/* The tracer reaped it: the zombie is its parent's. */
+void ptrace_release_zombie(struct task_struct *t)
+{
+    ptrace_unlink(t);
+}
+
 /* wait4 from the tracer's process: does it trace t? */
 bool ptrace_traced_by_waiter(struct task_struct *t)
 {
     return t->ptrace && same_process(t->tracer, current);
-}
-
-/* exec: a task traced without PTRACE_O_TRACEEXEC gets a SIGTRAP. */
-void ptrace_exec_notify(void)
-{
-    if (!current->ptrace)
-        return;
-    send_sig_from(SIGTRAP, SI_USER, current->tgid, current);
 }
 
 /* ---- the tracer's requests ------------------------------------------------------- */
@@ -266,15 +422,70 @@ static long ptrace_traceme(void)
     return 0;
 }
 
-static long ptrace_attach(struct task_struct *t)
+/* PTRACE_ATTACH stops the tracee with a SIGSTOP from the kernel
+ * (SEND_SIG_PRIV); PTRACE_SEIZE does not stop it and sets the options in
+ * `data` at once. */
+static long ptrace_attach(struct task_struct *t, bool seize, u64 addr, u64 data)
 {
+    u32 flags = PT_PTRACED;
+    if (seize) {
+        if (addr || (data & ~(u64)PTRACE_O_MASK))
+            return -EIO;
+        flags |= PT_SEIZED;
+    }
     if (!t->mm || same_process(t, current))
         return -EPERM; /* kernel threads, ourselves */
     if (t->ptrace)
         return -EPERM;
-    t->ptrace = PT_PTRACED;
+    t->ptrace = flags;
     t->tracer = current;
-    send_sig_from(SIGSTOP, SI_USER, current->tgid, t);
+    t->ptrace_options = seize ? (u32)data : 0;
+    t->jobctl = 0;
+    if (!seize)
+        send_sig_from(SIGSTOP, SI_KERNEL, 0, t);
+    return 0;
+}
+
+/* PTRACE_INTERRUPT: a seized tracee stops (PTRACE_EVENT_STOP) at its next
+ * way out to user mode; a sleeping call is interrupted for it, and runs
+ * again afterwards, as for a signal without a handler. A listening tracee
+ * traps again. */
+static long ptrace_interrupt(struct task_struct *t)
+{
+    if (!(t->ptrace & PT_SEIZED))
+        return -EIO;
+    t->jobctl |= JOBCTL_TRAP_STOP;
+    set_tsk_thread_flag(t, TIF_SIGPENDING);
+    sync_signal_state(t);
+    if (t->state == TASK_INTERRUPTIBLE ||
+        (t->state == TASK_TRACED && (t->jobctl & JOBCTL_LISTENING)))
+        wake_up_process(t);
+    return 0;
+}
+
+/* PTRACE_LISTEN: only at a PTRACE_EVENT_STOP of a seized tracee. The
+ * tracee stays stopped but no longer counts as stopped for requests; the
+ * next trap (PTRACE_INTERRUPT) is reported again. */
+static long ptrace_listen(struct task_struct *t)
+{
+    if (!(t->ptrace & PT_SEIZED) || (t->last_siginfo.si_code >> 8) != PTRACE_EVENT_STOP)
+        return -EIO;
+    t->jobctl |= JOBCTL_LISTENING;
+    if (t->jobctl & JOBCTL_TRAP_NOTIFY)
+        wake_up_process(t); /* news came meanwhile: trap again */
+    return 0;
+}
+
+/* PTRACE_SETOPTIONS: the event options, EXITKILL and TRACESYSGOOD. No
+ * seccomp filter exists here to suspend: refused as for a tracer without
+ * CAP_SYS_ADMIN. */
+static long ptrace_setoptions(struct task_struct *t, u64 data)
+{
+    if (data & ~(u64)PTRACE_O_MASK)
+        return -EINVAL;
+    if (data & PTRACE_O_SUSPEND_SECCOMP)
+        return -EPERM;
+    t->ptrace_options = (u32)data;
     return 0;
 }
 
@@ -354,104 +565,6 @@ static long putreg(struct task_struct *t, int i, u64 v)
         w[i] = v;
         return 0;
     }
-}
-
-/* ---- u_debugreg: DR0-DR3 (user addresses), DR6 (status), DR7 (control) ---- */
-
-#define DR6_RESERVED 0xffff0ff0ULL /* DR6 reads as this with no event */
-#define DR_CONTROL_RESERVED 0xffffffff0000fc00ULL
-
-/* The bytes breakpoint n covers under dr7 (0: the settings are not a
- * breakpoint Linux accepts: the I/O type, or an execute breakpoint with a
- * length). Execute breakpoints cover one byte. */
-static int bp_len(u64 dr7, int n)
-{
-    unsigned rw = (dr7 >> (16 + 4 * n)) & 3, len = (dr7 >> (18 + 4 * n)) & 3;
-    static const int bytes[4] = {1, 2, 8, 4};
-    if (rw == 2 || (rw == 0 && len))
-        return 0;
-    return bytes[len];
-}
-
-/* Linux's hw_breakpoint checks: the whole range below TASK_SIZE_MAX, the
- * address aligned to the length. */
-static long check_bp(u64 addr, int len)
-{
-    if (!len)
-        return -EINVAL;
-    if (addr >= SP_TASK_SIZE_MAX || addr + len > SP_TASK_SIZE_MAX || (addr & (len - 1)))
-        return -EINVAL;
-    return 0;
-}
-
-static long set_debugreg(struct task_struct *t, int n, u64 v)
-{
-    u64 *dr = t->debugreg;
-    if (n < 4) {
-        /* A slot not in use yet is checked as a disabled one-byte
-         * breakpoint, one in use with the length DR7 gives it. */
-        int len = (t->debugreg_used & (1u << n)) ? bp_len(dr[7], n) : 1;
-        long err = check_bp(v, len);
-        if (err)
-            return err;
-        dr[n] = v;
-        t->debugreg_used |= 1u << n;
-        return 0;
-    }
-    if (n == 6) {
-        dr[6] = v ^ DR6_RESERVED; /* kept with its bits positive */
-        return 0;
-    }
-    if (n != 7)
-        return -EIO; /* there are no DR4 and DR5 */
-    u64 ctl = v & ~DR_CONTROL_RESERVED;
-    for (int i = 0; i < 4; i++) {
-        bool enabled = (ctl >> (2 * i)) & 3;
-        if (!enabled && !(t->debugreg_used & (1u << i)))
-            continue;
-        long err = check_bp(dr[i], bp_len(ctl, i));
-        if (err)
-            return err; /* nothing changes, as Linux restores the old DR7 */
-    }
-    for (int i = 0; i < 4; i++)
-        if ((ctl >> (2 * i)) & 3)
-            t->debugreg_used |= 1u << i;
-    dr[7] = v; /* read back as written, reserved bits too */
-    return 0;
-}
-
-/* switch_to: the breakpoints of the task that runs next become the CPU's
- * (here sp_state's, which the host arms for ring 3: abi.h). A kernel
- * thread has none. */
-void load_debugregs(struct task_struct *t)
-{
-    for (int i = 0; i < 4; i++)
-        sp_state.user_dr[i] = t->debugreg[i];
-    sp_state.user_dr7 = t->debugreg[7];
-}
-
-/* exec drops the breakpoints a tracer set, as Linux's flush_thread does;
- * a fork's child starts without them (ptrace_init_task). */
-void flush_debugregs(struct task_struct *t)
-{
-    memset(t->debugreg, 0, sizeof(t->debugreg));
-    t->debugreg_used = 0;
-    if (t == current)
-        load_debugregs(t);
-}
-
-/* Breakpoint n is an enabled instruction breakpoint (R/W 00). */
-bool debugreg_is_execute(struct task_struct *t, int n)
-{
-    u64 dr7 = t->debugreg[7];
-    return ((dr7 >> (2 * n)) & 3) && !((dr7 >> (16 + 4 * n)) & 3);
-}
-
-static u64 get_debugreg(struct task_struct *t, int n)
-{
-    if (n == 6)
-        return t->debugreg[6] ^ DR6_RESERVED;
-    return n == 4 || n == 5 ? 0 : t->debugreg[n];
 }
 
 static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
@@ -549,11 +662,17 @@ static long stopped_request(struct task_struct *t, long request, u64 addr, u64 d
         return set_regs(t, (const u64 __user *)data);
     case PTRACE_GETSIGINFO:
         return copy_to_user((void __user *)data, &t->last_siginfo, sizeof(siginfo_t)) ? -EFAULT : 0;
+    case PTRACE_SETSIGINFO:
+        /* What the tracee takes if it is resumed with this signal. */
+        return copy_from_user(&t->last_siginfo, (const void __user *)data, sizeof(siginfo_t))
+                   ? -EFAULT
+                   : 0;
+    case PTRACE_GETEVENTMSG:
+        return copy_to_user((void __user *)data, &t->ptrace_message, 8) ? -EFAULT : 0;
     case PTRACE_SETOPTIONS:
-        if (data & ~(u64)PTRACE_O_SUPPORTED)
-            return -EINVAL;
-        t->ptrace_options = (u32)data;
-        return 0;
+        return ptrace_setoptions(t, data);
+    case PTRACE_LISTEN:
+        return ptrace_listen(t);
     case PTRACE_CONT:
     case PTRACE_SYSCALL:
     case PTRACE_SINGLESTEP:
@@ -573,16 +692,20 @@ noinline long sys_ptrace(long request, long pid, u64 addr, u64 data)
     struct task_struct *t = find_task_by_pid(pid);
     if (!t || t->exit_state)
         return -ESRCH;
-    if (request == PTRACE_ATTACH)
-        return ptrace_attach(t);
-    /* ptrace_check_attach: ours, and stopped (PTRACE_KILL needs no stop). */
+    if (request == PTRACE_ATTACH || request == PTRACE_SEIZE)
+        return ptrace_attach(t, request == PTRACE_SEIZE, addr, data);
+    /* ptrace_check_attach: ours, and stopped (PTRACE_KILL and
+     * PTRACE_INTERRUPT need no stop). */
     if (!t->ptrace || t->tracer != current)
         return -ESRCH;
     if (request == PTRACE_KILL) {
         force_sig(SIGKILL, t);
         return 0;
     }
-    if (t->state != TASK_TRACED)
+    if (request == PTRACE_INTERRUPT)
+        return ptrace_interrupt(t);
+    /* A listening tracee is not stopped for the tracer's requests. */
+    if (t->state != TASK_TRACED || (t->jobctl & JOBCTL_LISTENING))
         return -ESRCH;
     return stopped_request(t, request, addr, data);
 }

@@ -145,6 +145,8 @@ struct task_struct {
     u8 debugreg_used; /* DR0-DR3 a tracer has set or enabled (Linux: a ptrace_bps event) */
     u32 slice_ticks;  /* timer ticks since it last got the CPU (scheduler_tick) */
     u64 tls_array[3]; /* ldt.c: set_thread_area's GDT entries 12-14 (0: empty) */
+    u32 jobctl;         /* JOBCTL_* (ptrace.h) */
+    u64 ptrace_message; /* PTRACE_GETEVENTMSG's word during a stop */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

@@ -52,11 +52,6 @@ void sync_signal_state(struct task_struct *t)
     }
 }
 
-static bool valid_signal(long sig)
-{
-    return (unsigned long)sig <= _NSIG;
-}
-
 /* Signals whose default action is to do nothing. */
 static bool sig_default_ignore(int sig)
 {
@@ -92,7 +87,8 @@ static bool sig_ignored(struct task_struct *t, int sig)
 /* TIF_SIGPENDING means "something deliverable is pending". */
 static void recalc_sigpending_tsk(struct task_struct *t)
 {
-    if (t->pending & ~t->blocked)
+    /* A trap a seized tracee owes its tracer is work of the same path. */
+    if ((t->pending & ~t->blocked) || (t->jobctl & JOBCTL_TRAP_MASK))
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -114,6 +110,9 @@ static void set_current_blocked(sigset_t set)
 
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
 {
+    /* A seized tracee's tracer hears of a SIGCONT by a trap first. */
+    if (sig == SIGCONT)
+        ptrace_sigcont_notify(t);
     if (sig_ignored(t, sig))
         return 0;
     if (t->pending & sigmask(sig))
@@ -168,63 +167,6 @@ static void force_sigsegv(int sig, struct task_struct *t)
     if (sig == SIGSEGV)
         t->action[SIGSEGV - 1].handler = SIG_DFL;
     force_sig(SIGSEGV, t);
-}
-
-static int send_checked(int sig, siginfo_t *info, struct task_struct *t)
-{
-    if (!valid_signal(sig))
-        return -EINVAL;
-    if (sig == 0)
-        return 0; /* only "may I signal it?", and root may */
-    return send_signal(sig, info, t);
-}
-
-static void fill_user_info(siginfo_t *info, int sig, int code)
-{
-    memset(info, 0, sizeof(*info));
-    info->si_signo = sig;
-    info->si_code = code;
-    info->fields.kill.pid = current->tgid;
-    info->fields.kill.uid = 0;
-}
-
-noinline long sys_kill(long pid, long sig)
-{
-    siginfo_t info;
-    fill_user_info(&info, (int)sig, SI_USER);
-    if (pid > 0) {
-        struct task_struct *t = find_task_by_pid(pid);
-        return t ? send_checked((int)sig, &info, t) : -ESRCH;
-    }
-    /* Process group 1 (pid 0 = the caller's own) holds only the user task;
-     * pid -1 means everybody but init and the caller: nobody here. */
-    if (pid == 0 || pid == -(long)init_task.pid)
-        return send_checked((int)sig, &info, &init_task);
-    return -ESRCH;
-}
-
-static long do_tkill(long tgid, long pid, long sig)
-{
-    siginfo_t info;
-    fill_user_info(&info, (int)sig, SI_TKILL);
-    struct task_struct *t = find_task_by_pid(pid);
-    if (!t || (tgid > 0 && t->tgid != tgid))
-        return -ESRCH;
-    return send_checked((int)sig, &info, t);
-}
-
-noinline long sys_tkill(long pid, long sig)
-{
-    if (pid <= 0)
-        return -EINVAL;
-    return do_tkill(0, pid, sig);
-}
-
-noinline long sys_tgkill(long tgid, long pid, long sig)
-{
-    if (pid <= 0 || tgid <= 0)
-        return -EINVAL;
-    return do_tkill(tgid, pid, sig);
 }
 
 /* ---- handlers and masks ---------------------------------------------------------- */
@@ -404,6 +346,10 @@ __noreturn void do_group_exit_by_signal(int sig)
 static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
 {
     for (;;) {
+        if (current->jobctl & JOBCTL_TRAP_MASK) {
+            ptrace_do_jobctl_trap(); /* before any signal, as do_jobctl_trap */
+            continue;
+        }
         int sig = dequeue_signal(current, info);
         if (!sig)
             return 0;

@@ -105,6 +105,10 @@ struct task_struct;
 struct pt_regs;
 
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t);
+static inline bool valid_signal(long sig)
+{
+    return (unsigned long)sig <= _NSIG;
+}
 int force_sig_info(int sig, const siginfo_t *info, struct task_struct *t);
 void force_sig(int sig, struct task_struct *t);
 void force_sig_fault(int sig, int code, u64 addr, struct task_struct *t);

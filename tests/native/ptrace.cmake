@@ -28,3 +28,22 @@ native_test(NAME proc_debugreg_rfc PROGRAM proc_debugreg ERAS rfc
 
 # The kernel's own ptrace selftests, ptrace_syscall and mov_ss_trap, are
 # built and compared with the others in selftests.cmake.
+
+# PTRACE_SETOPTIONS' events, a small strace that follows a child through
+# fork, vfork, clone and exec (the exec needs the program in a root of its
+# own, beside proc_exec's), PTRACE_SEIZE with INTERRUPT, LISTEN and
+# SETSIGINFO, PTRACE_O_EXITKILL, DETACH and the requests' errors.
+native_program(proc_ptrace_events)
+add_custom_command(OUTPUT ${EXEC_ROOT}/proc_ptrace_events
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${EXEC_ROOT}
+  COMMAND ${CMAKE_COMMAND} -E copy ${NATIVE_OUT}/proc_ptrace_events ${EXEC_ROOT}/proc_ptrace_events
+  DEPENDS ${NATIVE_OUT}/proc_ptrace_events
+  COMMENT "proc_ptrace_events in the exec tests' root")
+add_custom_target(native_ptrace_events_root ALL DEPENDS ${EXEC_ROOT}/proc_ptrace_events)
+native_test(NAME proc_ptrace_events PROGRAM proc_ptrace_events ROOT ${EXEC_ROOT} ERAS v3.13 modern)
+# The RFC's second syscall-exit stop after a signal stop resumed with
+# PTRACE_SYSCALL (see proc_ptrace_rfc): after the tracee's first SIGSTOP
+# and after each new child's, whose stop comes at the exit of the fork,
+# vfork or clone it was created by.
+native_test(NAME proc_ptrace_events_rfc PROGRAM proc_ptrace_events ROOT ${EXEC_ROOT} ERAS rfc
+            EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/proc_ptrace_events_rfc.out)
