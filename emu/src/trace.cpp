@@ -359,11 +359,9 @@ struct ByteReader {
 }  // namespace
 
 void StepStore::put(uint8_t byte) {
-    if (chunks_.empty() || chunks_.back().size() >= kChunkBytes) {
-        chunks_.emplace_back();
-        chunks_.back().reserve(kChunkBytes);
-    }
-    chunks_.back().push_back(byte);
+    // Chunks are made whole: the bytes past bytes_ are not read.
+    if (bytes_ == chunks_.size() * kChunkBytes) chunks_.emplace_back(kChunkBytes);
+    chunks_.back()[static_cast<size_t>(bytes_ % kChunkBytes)] = byte;
     bytes_++;
 }
 
@@ -376,7 +374,7 @@ void StepStore::put_varint(uint64_t v) {
 }
 
 void StepStore::push_back(const StepRecord& r) {
-    const Slot s{r.rip, r.rsp, r.cpl};
+    const Slot s{r.rip, r.rsp, r.cpl, r.syscall};
     const size_t b = size_ >> kBlockBits;
     if ((size_ & kBlockMask) == 0) {
         heads_.push_back({s, bytes_});
@@ -407,9 +405,21 @@ void StepStore::push_back(const StepRecord& r) {
 uint64_t StepStore::walk(size_t b, size_t count, std::vector<Slot>* out, Slot& last) const {
     const Head& h = heads_[b];
     Slot s = h.first;
+    Slot* o = nullptr;
+    // The syscall index, from the changes: the last at or before each step.
+    const size_t first_step = b << kBlockBits;
+    size_t change = 0;
     if (out) {
-        out->clear();
-        out->push_back(s);
+        out->resize(count);
+        o = out->data();
+        change = static_cast<size_t>(
+            std::upper_bound(syscall_changes_.begin(), syscall_changes_.end(), first_step,
+                             [](uint64_t step, const std::pair<uint64_t, int32_t>& c) {
+                                 return step < c.first;
+                             }) -
+            syscall_changes_.begin());
+        s.syscall = change ? syscall_changes_[change - 1].second : -1;
+        o[0] = s;
     }
     ByteReader in{chunks_, h.offset / kChunkBytes, h.offset % kChunkBytes};
     for (size_t i = 1; i < count; i++) {
@@ -432,7 +442,12 @@ uint64_t StepStore::walk(size_t b, size_t count, std::vector<Slot>* out, Slot& l
             default:
                 break;
         }
-        if (out) out->push_back(s);
+        if (o) {
+            while (change < syscall_changes_.size() &&
+                   syscall_changes_[change].first <= first_step + i)
+                s.syscall = syscall_changes_[change++].second;
+            o[i] = s;
+        }
     }
     last = s;
     return h.offset + in.taken;
@@ -442,7 +457,7 @@ const StepStore::Decoded& StepStore::decode(size_t b) const {
     Decoded& d = decoded_[older_];
     older_ ^= 1;
     d.block = b;
-    d.slots.reserve(kBlockSize);
+    d.slots.reserve(kBlockSize);  // a block still recorded grows into it
     Slot last;
     walk(b, std::min(kBlockSize, size_ - (b << kBlockBits)), &d.slots, last);
     return d;
@@ -465,9 +480,7 @@ void StepStore::resize(size_t smaller) {
     const size_t b = (smaller - 1) >> kBlockBits;
     bytes_ = walk(b, smaller - (b << kBlockBits), nullptr, last_);
     heads_.resize(b + 1);
-    const size_t chunks = static_cast<size_t>((bytes_ + kChunkBytes - 1) / kChunkBytes);
-    chunks_.resize(chunks);
-    if (chunks) chunks_.back().resize(static_cast<size_t>(bytes_ - (chunks - 1) * kChunkBytes));
+    chunks_.resize(static_cast<size_t>((bytes_ + kChunkBytes - 1) / kChunkBytes));
 }
 
 size_t StepStore::bytes_held() const {
@@ -475,13 +488,6 @@ size_t StepStore::bytes_held() const {
     for (const auto& c : chunks_) n += c.capacity();
     for (const Decoded& d : decoded_) n += d.slots.capacity() * sizeof(Slot);
     return n + syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
-}
-
-int32_t StepStore::syscall_at(size_t step) const {
-    auto it = std::upper_bound(
-        syscall_changes_.begin(), syscall_changes_.end(), step,
-        [](uint64_t s, const std::pair<uint64_t, int32_t>& c) { return s < c.first; });
-    return it == syscall_changes_.begin() ? -1 : std::prev(it)->second;
 }
 
 }  // namespace slowpath

@@ -191,9 +191,10 @@ struct StepRecord {  // what was about to execute at step N
 // whole, so a read decodes one block at most; the last two blocks decoded
 // are kept, so reading in order or back and forth between two places (a
 // step and the steps after it) costs a table look-up. The syscall index
-// changes only at entries and returns: it is kept as a list of changes.
-// Storage grows in fixed chunks, so recording never copies what it already
-// holds. Reads give a StepRecord by value.
+// changes only at entries and returns: it is kept as a list of changes,
+// looked up once a block is decoded, not at every read. Storage grows in
+// fixed chunks, so recording never copies what it already holds. Reads give
+// a StepRecord by value.
 //
 // Reads fill the decoded blocks: a const StepStore is not safe to read from
 // two threads at once (each session, and so each trace, is used by one
@@ -209,7 +210,7 @@ class StepStore {
         r.rip = s.rip;
         r.rsp = s.rsp;
         r.cpl = s.cpl;
-        r.syscall = syscall_at(step);
+        r.syscall = s.syscall;
         return r;
     }
     void push_back(const StepRecord& r);
@@ -218,9 +219,10 @@ class StepStore {
     size_t bytes_held() const;
 
  private:
-    struct Slot {  // one step, decoded
+    struct Slot {  // one step, decoded (the syscall only in a decoded block)
         uint64_t rip = 0, rsp = 0;
         uint8_t cpl = 0;
+        int32_t syscall = -1;
     };
     struct Head {  // a block's first step, kept whole
         Slot first;
@@ -234,7 +236,6 @@ class StepStore {
     static constexpr size_t kBlockSize = size_t(1) << kBlockBits, kBlockMask = kBlockSize - 1;
     static constexpr size_t kChunkBytes = size_t(1) << 16;
 
-    int32_t syscall_at(size_t step) const;
     const Decoded& block(size_t b) const {
         // The other one is the older then (a miss overwrites it).
         if (decoded_[0].block == b) {
@@ -255,7 +256,7 @@ class StepStore {
     void put_varint(uint64_t v);
 
     std::vector<Head> heads_;
-    std::vector<std::vector<uint8_t>> chunks_;  // each holds kChunkBytes, the last fewer
+    std::vector<std::vector<uint8_t>> chunks_;  // of kChunkBytes, the last filled up to bytes_
     uint64_t bytes_ = 0;                        // in the byte stream
     size_t size_ = 0;
     Slot last_;  // the last step pushed: the next is stored as its change from it
