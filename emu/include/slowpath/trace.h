@@ -291,7 +291,7 @@ struct RecordingBytes {
     size_t events = 0;         // Trace::events and the strings they hold
     size_t steps = 0;          // Trace::steps
     size_t syscalls = 0;       // Trace::syscalls, their paths and checks
-    size_t page_versions = 0;  // pages written between checkpoints, one copy per checkpoint
+    size_t page_versions = 0;  // pages changed between checkpoints, a copy per checkpoint
     size_t base_pages = 0;     // each page written as it was at step 0
     size_t checkpoints = 0;    // CPU contexts and host state, one per checkpoint interval
     size_t other = 0;          // the console, host I/O answers, per-address caches...
