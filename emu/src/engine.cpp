@@ -408,11 +408,16 @@ void Engine::take_checkpoint() {
     // From a checkpoint on, the TLB starts empty both as recorded and as
     // replayed, so the page walks (and the bits they set) come alike.
     uc_ctl_flush_tlb(uc_);
+    // A page written back as it was (a stack frame the same each time round
+    // a loop, a flag set and cleared) needs no new version: its last one
+    // already gives its contents as of this checkpoint.
     for (uint64_t page : dirty_list_) {
-        std::vector<uint8_t> bytes(kPage);
-        uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
-        versions_[page].emplace_back(index, std::move(bytes));
         dirty_since_[page] = 0;
+        scratch_.resize(kPage);
+        uc_mem_read(uc_, page * kPage, scratch_.data(), kPage);
+        const std::vector<uint8_t>* last = last_kept_page(page);
+        if (last && !std::memcmp(last->data(), scratch_.data(), kPage)) continue;
+        versions_[page].emplace_back(index, std::vector<uint8_t>(scratch_.begin(), scratch_.end()));
     }
     dirty_list_.clear();
     mem_origin_ = index;
@@ -439,6 +444,15 @@ const std::vector<uint8_t>& Engine::page_at(uint64_t page, size_t index) const {
         if (after != list.begin()) return std::prev(after)->second;
     }
     return base_pages_.at(page);
+}
+
+// The page's newest version, else its contents at step 0; null when
+// neither was kept.
+const std::vector<uint8_t>* Engine::last_kept_page(uint64_t page) const {
+    auto it = versions_.find(page);
+    if (it != versions_.end() && !it->second.empty()) return &it->second.back().second;
+    auto base = base_pages_.find(page);
+    return base == base_pages_.end() ? nullptr : &base->second;
 }
 
 // Marks dirty every page whose contents differ between checkpoints a and b:

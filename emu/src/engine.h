@@ -242,6 +242,7 @@ class Engine : public Machine {
     size_t checkpoint_at_or_before(uint64_t step) const;
     void restore_checkpoint(size_t index);
     const std::vector<uint8_t>& page_at(uint64_t page, size_t index) const;
+    const std::vector<uint8_t>* last_kept_page(uint64_t page) const;
     void mark_changed_between(size_t a, size_t b);
     void write_guest(uint64_t addr, const void* data, size_t size);
     void truncate_after(uint64_t step);
@@ -308,7 +309,8 @@ class Engine : public Machine {
 
     // Time travel: checkpoints every kCheckpointInterval steps; page
     // versions are stored per checkpoint for the pages written since the
-    // one before; base_pages_ holds each page as it was at step 0.
+    // one before that differ from their last version; base_pages_ holds each
+    // page as it was at step 0.
     static constexpr uint64_t kCheckpointInterval = 2048;
     std::vector<Checkpoint> checkpoints_;
     std::vector<uint8_t> dirty_since_;  // per page: written since the last checkpoint

@@ -309,56 +309,185 @@ void build_syscall_records(Trace& trace) {
     }
 }
 
+namespace {
+
+// A signed difference as an unsigned number that is small when the
+// difference is small either way.
+uint64_t zigzag(uint64_t d) {
+    return (d << 1) ^ static_cast<uint64_t>(static_cast<int64_t>(d) >> 63);
+}
+uint64_t unzigzag(uint64_t z) {
+    return (z >> 1) ^ (~(z & 1) + 1);
+}
+
+// A step's first byte: the low four bits are rip's move when it is 0..15
+// (else the low four bits of its zigzag, the rest in a varint after); two
+// bits say what rsp did; the top bit says a new cpl byte follows. After
+// the byte, in order: the cpl, rip's varint, rsp's varint.
+constexpr uint8_t kRipFar = 0x40, kNewCpl = 0x80;
+constexpr unsigned kRspShift = 4;
+enum RspMove : uint8_t { kRspSame = 0, kRspPush = 1, kRspPop = 2, kRspFar = 3 };
+
+// Reads the byte stream from an offset on, across chunks.
+struct ByteReader {
+    const std::vector<std::vector<uint8_t>>& chunks;
+    size_t chunk;
+    size_t pos;
+    const uint8_t* p = nullptr;
+    const uint8_t* end = nullptr;
+    uint64_t taken = 0;
+    uint8_t get() {
+        if (p == end) {
+            const std::vector<uint8_t>& c = chunks[chunk++];
+            p = c.data() + pos;
+            end = c.data() + c.size();
+            pos = 0;
+        }
+        taken++;
+        return *p++;
+    }
+    uint64_t varint() {
+        uint64_t v = 0;
+        for (unsigned shift = 0;; shift += 7) {
+            uint8_t b = get();
+            v |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80)) return v;
+        }
+    }
+};
+
+}  // namespace
+
+void StepStore::put(uint8_t byte) {
+    // Chunks are made whole: the bytes past bytes_ are not read.
+    if (bytes_ == chunks_.size() * kChunkBytes) chunks_.emplace_back(kChunkBytes);
+    chunks_.back()[static_cast<size_t>(bytes_ % kChunkBytes)] = byte;
+    bytes_++;
+}
+
+void StepStore::put_varint(uint64_t v) {
+    while (v >= 0x80) {
+        put(static_cast<uint8_t>(v | 0x80));
+        v >>= 7;
+    }
+    put(static_cast<uint8_t>(v));
+}
+
 void StepStore::push_back(const StepRecord& r) {
+    const Slot s{r.rip, r.rsp, r.cpl, r.syscall};
+    const size_t b = size_ >> kBlockBits;
     if ((size_ & kBlockMask) == 0) {
-        blocks_.emplace_back();
-        blocks_.back().reserve(kBlockSize);
-    }
-    Packed p;
-    if (r.rip < (uint64_t(1) << 30) && r.cpl <= 3 && r.rsp <= 0xffffffffu) {
-        p.rip_cpl = static_cast<uint32_t>(r.rip << 2) | r.cpl;
-        p.rsp = static_cast<uint32_t>(r.rsp);
+        heads_.push_back({s, bytes_});
     } else {
-        p.rip_cpl = kWide;
-        p.rsp = 0;
-        wide_.push_back({size_, r});
+        const uint64_t rip = s.rip - last_.rip, rsp = s.rsp - last_.rsp;
+        const uint64_t rip_far = rip < 16 ? 0 : zigzag(rip);
+        uint8_t first = static_cast<uint8_t>(rip < 16 ? rip : (kRipFar | (rip_far & 15)));
+        const RspMove move = rsp == 0                 ? kRspSame
+                             : rsp == uint64_t(0) - 8 ? kRspPush
+                             : rsp == 8               ? kRspPop
+                                                      : kRspFar;
+        first |= static_cast<uint8_t>(move << kRspShift);
+        if (s.cpl != last_.cpl) first |= kNewCpl;
+        put(first);
+        if (first & kNewCpl) put(s.cpl);
+        if (first & kRipFar) put_varint(rip_far >> 4);
+        if (move == kRspFar) put_varint(zigzag(rsp));
     }
-    blocks_.back().push_back(p);
+    last_ = s;
+    // A decoded block that is still being recorded grows with it.
+    for (Decoded& d : decoded_)
+        if (d.block == b) d.slots.push_back(s);
     if (syscall_changes_.empty() ? r.syscall != -1 : syscall_changes_.back().second != r.syscall)
         syscall_changes_.push_back({size_, r.syscall});
     size_++;
 }
 
+uint64_t StepStore::walk(size_t b, size_t count, std::vector<Slot>* out, Slot& last) const {
+    const Head& h = heads_[b];
+    Slot s = h.first;
+    Slot* o = nullptr;
+    // The syscall index, from the changes: the last at or before each step.
+    const size_t first_step = b << kBlockBits;
+    size_t change = 0;
+    if (out) {
+        out->resize(count);
+        o = out->data();
+        change = static_cast<size_t>(
+            std::upper_bound(syscall_changes_.begin(), syscall_changes_.end(), first_step,
+                             [](uint64_t step, const std::pair<uint64_t, int32_t>& c) {
+                                 return step < c.first;
+                             }) -
+            syscall_changes_.begin());
+        s.syscall = change ? syscall_changes_[change - 1].second : -1;
+        o[0] = s;
+    }
+    ByteReader in{chunks_, h.offset / kChunkBytes, h.offset % kChunkBytes};
+    for (size_t i = 1; i < count; i++) {
+        const uint8_t first = in.get();
+        if (first & kNewCpl) s.cpl = in.get();
+        if (first & kRipFar)
+            s.rip += unzigzag((first & 15) | (in.varint() << 4));
+        else
+            s.rip += first & 15;
+        switch ((first >> kRspShift) & 3) {
+            case kRspPush:
+                s.rsp -= 8;
+                break;
+            case kRspPop:
+                s.rsp += 8;
+                break;
+            case kRspFar:
+                s.rsp += unzigzag(in.varint());
+                break;
+            default:
+                break;
+        }
+        if (o) {
+            while (change < syscall_changes_.size() &&
+                   syscall_changes_[change].first <= first_step + i)
+                s.syscall = syscall_changes_[change++].second;
+            o[i] = s;
+        }
+    }
+    last = s;
+    return h.offset + in.taken;
+}
+
+const StepStore::Decoded& StepStore::decode(size_t b) const {
+    Decoded& d = decoded_[older_];
+    older_ ^= 1;
+    d.block = b;
+    d.slots.reserve(kBlockSize);  // a block still recorded grows into it
+    Slot last;
+    walk(b, std::min(kBlockSize, size_ - (b << kBlockBits)), &d.slots, last);
+    return d;
+}
+
 void StepStore::resize(size_t smaller) {
     if (smaller >= size_) return;
-    size_t keep_blocks = (smaller + kBlockMask) >> kBlockBits;
-    blocks_.resize(keep_blocks);
-    if (smaller & kBlockMask) blocks_.back().resize(smaller & kBlockMask);
-    size_ = smaller;
-    while (!wide_.empty() && wide_.back().first >= smaller) wide_.pop_back();
+    for (Decoded& d : decoded_) d.block = SIZE_MAX;
     while (!syscall_changes_.empty() && syscall_changes_.back().first >= smaller)
         syscall_changes_.pop_back();
+    size_ = smaller;
+    if (smaller == 0) {
+        heads_.clear();
+        chunks_.clear();
+        bytes_ = 0;
+        last_ = Slot{};
+        return;
+    }
+    // Keep the block of the last step kept, up to the end of that step's bytes.
+    const size_t b = (smaller - 1) >> kBlockBits;
+    bytes_ = walk(b, smaller - (b << kBlockBits), nullptr, last_);
+    heads_.resize(b + 1);
+    chunks_.resize(static_cast<size_t>((bytes_ + kChunkBytes - 1) / kChunkBytes));
 }
 
 size_t StepStore::bytes_held() const {
-    size_t n = blocks_.capacity() * sizeof(decltype(blocks_)::value_type);  // the block headers
-    for (const auto& b : blocks_) n += b.capacity() * sizeof(Packed);
-    return n + wide_.capacity() * sizeof(wide_[0]) +
-           syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
-}
-
-int32_t StepStore::syscall_at(size_t step) const {
-    auto it = std::upper_bound(
-        syscall_changes_.begin(), syscall_changes_.end(), step,
-        [](uint64_t s, const std::pair<uint64_t, int32_t>& c) { return s < c.first; });
-    return it == syscall_changes_.begin() ? -1 : std::prev(it)->second;
-}
-
-StepRecord StepStore::wide_at(size_t step) const {
-    auto it = std::lower_bound(
-        wide_.begin(), wide_.end(), step,
-        [](const std::pair<uint64_t, StepRecord>& w, uint64_t s) { return w.first < s; });
-    return it->second;
+    size_t n = heads_.capacity() * sizeof(Head) + chunks_.capacity() * sizeof(chunks_[0]);
+    for (const auto& c : chunks_) n += c.capacity();
+    for (const Decoded& d : decoded_) n += d.slots.capacity() * sizeof(Slot);
+    return n + syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
 }
 
 }  // namespace slowpath

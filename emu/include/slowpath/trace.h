@@ -181,25 +181,36 @@ struct StepRecord {  // what was about to execute at step N
     int32_t syscall = -1;
 };
 
-// The step records of a run, packed: 8 bytes a step instead of a
-// StepRecord's 24 (plus a growing vector's slack). Guest code and stacks
-// live below 4 GiB, so rip with the cpl in its low two bits and rsp each fit
-// 32 bits; a step that does not fit is kept whole on the side. The syscall
-// index changes only at entries and returns: it is kept as a list of
-// changes. Storage grows in fixed blocks, so recording never copies what it
-// already holds. Reads give a StepRecord by value.
+// The step records of a run, encoded: about a byte and a half a step
+// instead of a StepRecord's 24. Consecutive steps mostly move rip by an
+// instruction's length and leave rsp alone or move it by 8, so each step is
+// stored as its change from the one before: one byte when rip moved by less
+// than 16 and rsp by 0 or +-8, more bytes after a jump, an rsp load or a cpl
+// change. Any 64-bit rip and rsp fits (a difference is taken modulo 2^64).
+// The steps are cut in blocks of kBlockSize that start with a step kept
+// whole, so a read decodes one block at most; the last two blocks decoded
+// are kept, so reading in order or back and forth between two places (a
+// step and the steps after it) costs a table look-up. The syscall index
+// changes only at entries and returns: it is kept as a list of changes,
+// looked up once a block is decoded, not at every read. Storage grows in
+// fixed chunks, so recording never copies what it already holds. Reads give
+// a StepRecord by value.
+//
+// Reads fill the decoded blocks: a const StepStore is not safe to read from
+// two threads at once (each session, and so each trace, is used by one
+// thread at a time: the scenario table runs a session per worker, the GUI
+// hands its Model over once built).
 class StepStore {
  public:
     size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
     StepRecord operator[](size_t step) const {
-        const Packed& p = blocks_[step >> kBlockBits][step & kBlockMask];
-        if (p.rip_cpl == kWide) return wide_at(step);
+        const Slot& s = block(step >> kBlockBits).slots[step & kBlockMask];
         StepRecord r;
-        r.rip = p.rip_cpl >> 2;
-        r.cpl = static_cast<uint8_t>(p.rip_cpl & 3);
-        r.rsp = p.rsp;
-        r.syscall = syscall_at(step);
+        r.rip = s.rip;
+        r.rsp = s.rsp;
+        r.cpl = s.cpl;
+        r.syscall = s.syscall;
         return r;
     }
     void push_back(const StepRecord& r);
@@ -208,20 +219,50 @@ class StepStore {
     size_t bytes_held() const;
 
  private:
-    struct Packed {
-        uint32_t rip_cpl;
-        uint32_t rsp;
+    struct Slot {  // one step, decoded (the syscall only in a decoded block)
+        uint64_t rip = 0, rsp = 0;
+        uint8_t cpl = 0;
+        int32_t syscall = -1;
     };
-    static constexpr unsigned kBlockBits = 16;
+    struct Head {  // a block's first step, kept whole
+        Slot first;
+        uint64_t offset;  // where the block's later steps start in the byte stream
+    };
+    struct Decoded {
+        size_t block = SIZE_MAX;
+        std::vector<Slot> slots;
+    };
+    static constexpr unsigned kBlockBits = 10;
     static constexpr size_t kBlockSize = size_t(1) << kBlockBits, kBlockMask = kBlockSize - 1;
-    static constexpr uint32_t kWide = 0xffffffffu;
-    int32_t syscall_at(size_t step) const;
-    StepRecord wide_at(size_t step) const;  // a step kept whole: rare
+    static constexpr size_t kChunkBytes = size_t(1) << 16;
 
-    std::vector<std::vector<Packed>> blocks_;
+    const Decoded& block(size_t b) const {
+        // The other one is the older then (a miss overwrites it).
+        if (decoded_[0].block == b) {
+            older_ = 1;
+            return decoded_[0];
+        }
+        if (decoded_[1].block == b) {
+            older_ = 0;
+            return decoded_[1];
+        }
+        return decode(b);
+    }
+    const Decoded& decode(size_t b) const;  // into the block decoded longer ago
+    // Walks block b's first `count` steps, into `out` when given; gives the
+    // byte offset after them and leaves the last one in `last`.
+    uint64_t walk(size_t b, size_t count, std::vector<Slot>* out, Slot& last) const;
+    void put(uint8_t byte);
+    void put_varint(uint64_t v);
+
+    std::vector<Head> heads_;
+    std::vector<std::vector<uint8_t>> chunks_;  // of kChunkBytes, the last filled up to bytes_
+    uint64_t bytes_ = 0;                        // in the byte stream
     size_t size_ = 0;
-    std::vector<std::pair<uint64_t, StepRecord>> wide_;          // sorted by step
+    Slot last_;  // the last step pushed: the next is stored as its change from it
     std::vector<std::pair<uint64_t, int32_t>> syscall_changes_;  // (first step, index), sorted
+    mutable Decoded decoded_[2];
+    mutable unsigned older_ = 0;  // which of decoded_ to fill next
 };
 
 struct Trace {
@@ -250,7 +291,7 @@ struct RecordingBytes {
     size_t events = 0;         // Trace::events and the strings they hold
     size_t steps = 0;          // Trace::steps
     size_t syscalls = 0;       // Trace::syscalls, their paths and checks
-    size_t page_versions = 0;  // pages written between checkpoints, one copy per checkpoint
+    size_t page_versions = 0;  // pages changed between checkpoints, a copy per checkpoint
     size_t base_pages = 0;     // each page written as it was at step 0
     size_t checkpoints = 0;    // CPU contexts and host state, one per checkpoint interval
     size_t other = 0;          // the console, host I/O answers, per-address caches...
