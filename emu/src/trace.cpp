@@ -484,7 +484,8 @@ void StepStore::resize(size_t smaller) {
 }
 
 size_t StepStore::bytes_held() const {
-    size_t n = heads_.capacity() * sizeof(Head) + chunks_.capacity() * sizeof(chunks_[0]);
+    size_t n = heads_.capacity() * sizeof(Head) +
+               chunks_.capacity() * sizeof(decltype(chunks_)::value_type);
     for (const auto& c : chunks_) n += c.capacity();
     for (const Decoded& d : decoded_) n += d.slots.capacity() * sizeof(Slot);
     return n + syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
