@@ -328,24 +328,36 @@ static void wait_byte(int fd) {
     read(fd, &c, 1);
 }
 
-static void seized_fork(void) {
-    int go[2];
-    pipe(go);
+/* fork(), the child held until the parent writes a byte to *go (the pipe's
+ * write end, the parent's to close); returns what fork() returned. */
+static pid_t fork_held(int* go) {
+    int p[2];
+    pipe(p);
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        close(go[1]);
-        wait_byte(go[0]);
+        close(p[1]);
+        wait_byte(p[0]);
+        return 0;
+    }
+    close(p[0]);
+    *go = p[1];
+    return pid;
+}
+
+static void seized_fork(void) {
+    int go;
+    pid_t pid = fork_held(&go);
+    if (pid == 0) {
         pid_t c = fork();
         if (c == 0) _exit(3);
         int st = 0;
         waitpid(c, &st, 0);
         _exit(WIFEXITED(st) ? 20 + WEXITSTATUS(st) : 1);
     }
-    close(go[0]);
     show("seize with TRACEFORK|TRACEEXIT",
          ptrace(PTRACE_SEIZE, pid, 0, (void*)(long)(PTRACE_O_TRACEFORK | PTRACE_O_TRACEEXIT)));
-    write(go[1], "g", 1);
+    write(go, "g", 1);
     int st = 0, sigchld = 0;
     for (;;) {
         waitpid(pid, &st, 0);
@@ -377,20 +389,13 @@ static void seized_fork(void) {
         ptrace(PTRACE_CONT, pid, 0, 0);
     }
     printf("seized: SIGCHLD stops %d, exited %d\n", sigchld, WEXITSTATUS(st));
-    close(go[1]);
+    close(go);
 }
 
 static void attach_sigstop(void) {
-    int go[2];
-    pipe(go);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(go[1]);
-        wait_byte(go[0]);
-        _exit(9);
-    }
-    close(go[0]);
+    int go;
+    pid_t pid = fork_held(&go);
+    if (pid == 0) _exit(9);
     show("attach", ptrace(PTRACE_ATTACH, pid, 0, 0));
     int st = 0;
     waitpid(pid, &st, 0);
@@ -404,10 +409,10 @@ static void attach_sigstop(void) {
     show("detach", ptrace(PTRACE_DETACH, pid, 0, 0));
     struct user_regs_struct r;
     show("getregs after detach", ptrace(PTRACE_GETREGS, pid, 0, &r));
-    write(go[1], "g", 1);
+    write(go, "g", 1);
     waitpid(pid, &st, 0);
     printf("attached child: exited %d\n", WEXITSTATUS(st));
-    close(go[1]);
+    close(go);
 }
 
 int main(int argc, char** argv) {
