@@ -2,8 +2,8 @@
 // loops on getpid and write is run for about 1M, 100M and 1G instructions
 // (or the sizes given: its number of rounds comes from two short recorded
 // runs, so each run ends by itself and untraced runs compare), each in a
-// child process of its own so that its peak RSS is its own. For each size: the wall time untraced and recorded, the heap the
-// recording holds per instruction, the peak RSS, and the time to seek to
+// child process of its own so that its peak RSS is its own. For each size: the wall time untraced
+// and recorded, the heap the recording holds per instruction, the peak RSS, and the time to seek to
 // random steps and to step back from them. The table is printed and, with
 // --out, saved as Markdown.
 //
@@ -65,14 +65,16 @@ slowpath::Scenario scaling_scenario(const std::string& program, uint64_t rounds)
 struct Calibration {
     double fixed = 0, per_round = 0;
     uint64_t rounds_for(uint64_t steps) const {
-        return steps > fixed ? static_cast<uint64_t>((static_cast<double>(steps) - fixed) / per_round)
-                             : 1;
+        return steps > fixed
+                   ? static_cast<uint64_t>((static_cast<double>(steps) - fixed) / per_round)
+                   : 1;
     }
 };
 
 Calibration calibrate(const std::string& program) {
     auto steps_of = [&](uint64_t rounds) {
-        return static_cast<double>(slowpath::Session(scaling_scenario(program, rounds)).last_step());
+        return static_cast<double>(
+            slowpath::Session(scaling_scenario(program, rounds)).last_step());
     };
     double a = steps_of(1000), b = steps_of(2000);
     Calibration c;
@@ -162,15 +164,17 @@ double available_bytes() {
 }
 
 std::string size_name(uint64_t n) {
-    if (n >= 1'000'000'000 && n % 1'000'000'000 == 0) return std::to_string(n / 1'000'000'000) + "G";
+    if (n >= 1'000'000'000 && n % 1'000'000'000 == 0)
+        return std::to_string(n / 1'000'000'000) + "G";
     if (n >= 1'000'000 && n % 1'000'000 == 0) return std::to_string(n / 1'000'000) + "M";
     return std::to_string(n);
 }
 
 int usage_error(const char* why) {
     std::fprintf(stderr, "scaling_bench: %s\n", why);
-    std::fprintf(stderr,
-                 "usage: scaling_bench [--sizes N,N,...] [--points K] [--program ELF] [--out FILE]\n");
+    std::fprintf(
+        stderr,
+        "usage: scaling_bench [--sizes N,N,...] [--points K] [--program ELF] [--out FILE]\n");
     return 2;
 }
 
@@ -207,14 +211,17 @@ int main(int argc, char** argv) {
 
     Calibration calibration = calibrate(program);
     if (calibration.per_round <= 0) {
-        std::fprintf(stderr, "scaling_bench: %s does not loop (its runs of 1000 and 2000 rounds take"
-                     " the same steps)\n", program.c_str());
+        std::fprintf(stderr,
+                     "scaling_bench: %s does not loop (its runs of 1000 and 2000 rounds take"
+                     " the same steps)\n",
+                     program.c_str());
         return 1;
     }
     std::printf("%s: %.1f instructions a round (getpid + write), %.0f to start and exit\n\n",
                 program.c_str(), calibration.per_round, calibration.fixed);
     std::ostringstream table;
-    table << "| instructions | recorded | untraced s | recorded s | recorded/untraced | bytes/insn | peak RSS MB "
+    table << "| instructions | recorded | untraced s | recorded s | recorded/untraced | bytes/insn "
+             "| peak RSS MB "
              "| seek median ms | seek max ms | step back median ms | step back max ms |\n"
              "|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::printf("%s", table.str().c_str());
@@ -229,14 +236,15 @@ int main(int argc, char** argv) {
         char cells[512];
         if (last_bytes_per_step > 0 && need > have * 0.8) {
             std::snprintf(cells, sizeof cells,
-                          "| - | skipped: about %.1f GB needed at %.1f bytes/insn, %.1f GB free |", need / 1e9,
-                          last_bytes_per_step, have / 1e9);
+                          "| - | skipped: about %.1f GB needed at %.1f bytes/insn, %.1f GB free |",
+                          need / 1e9, last_bytes_per_step, have / 1e9);
             row << cells;
         } else if (!measure_in_child(program, calibration.rounds_for(size), points, f, why)) {
             row << "| - | " << why << " |";
         } else {
             std::snprintf(cells, sizeof cells,
-                          "| %" PRIu64 " | %.2f | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.3f | %.3f |",
+                          "| %" PRIu64
+                          " | %.2f | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.3f | %.3f |",
                           f.steps, f.untraced_s, f.recorded_s,
                           f.untraced_s > 0 ? f.recorded_s / f.untraced_s : 0, f.bytes_per_step,
                           static_cast<double>(f.peak_rss_kb) / 1024, f.seek_median_ms,
