@@ -102,10 +102,10 @@ void check_replay(const Scenario& sc, size_t count, unsigned seed, size_t debug_
         }
         EXPECT_EQ(traps, debug_traps) << "#DB delivered from user mode";
     }
-    ASSERT_GT(last, 10000u) << "a run long enough to cross many checkpoints";
+    const uint64_t every = Engine::kCheckpointInterval;
+    ASSERT_GT(last, 4 * every) << "a run long enough to cross many checkpoints";
     std::mt19937_64 rng(seed);
-    for (uint64_t s :
-         {uint64_t(0), uint64_t(1), uint64_t(2047), uint64_t(2048), uint64_t(2049), last})
+    for (uint64_t s : {uint64_t(0), uint64_t(1), every - 1, every, every + 1, last})
         steps.push_back(s);
     while (steps.size() < count) steps.push_back(rng() % (last + 1));
     std::sort(steps.begin(), steps.end());
