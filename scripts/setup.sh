@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config clang-format
   libunicorn-dev libcapstone-dev
   libglfw3-dev libimgui-dev libgl-dev libstb-dev
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libelf-dev libdw-dev liblz4-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core musl-tools help2man python3 busybox-static
   python3-jsonschema

@@ -1,9 +1,12 @@
 #include "slowpath/trace.h"
 
+#include <lz4.h>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -328,21 +331,11 @@ constexpr uint8_t kRipFar = 0x40, kNewCpl = 0x80;
 constexpr unsigned kRspShift = 4;
 enum RspMove : uint8_t { kRspSame = 0, kRspPush = 1, kRspPop = 2, kRspFar = 3 };
 
-// Reads the byte stream from an offset on, across chunks.
+// Reads a block's bytes.
 struct ByteReader {
-    const std::vector<std::vector<uint8_t>>& chunks;
-    size_t chunk;
-    size_t pos;
-    const uint8_t* p = nullptr;
-    const uint8_t* end = nullptr;
+    const uint8_t* p;
     uint64_t taken = 0;
     uint8_t get() {
-        if (p == end) {
-            const std::vector<uint8_t>& c = chunks[chunk++];
-            p = c.data() + pos;
-            end = c.data() + c.size();
-            pos = 0;
-        }
         taken++;
         return *p++;
     }
@@ -359,10 +352,7 @@ struct ByteReader {
 }  // namespace
 
 void StepStore::put(uint8_t byte) {
-    // Chunks are made whole: the bytes past bytes_ are not read.
-    if (bytes_ == chunks_.size() * kChunkBytes) chunks_.emplace_back(kChunkBytes);
-    chunks_.back()[static_cast<size_t>(bytes_ % kChunkBytes)] = byte;
-    bytes_++;
+    open_.push_back(byte);
 }
 
 void StepStore::put_varint(uint64_t v) {
@@ -377,7 +367,8 @@ void StepStore::push_back(const StepRecord& r) {
     const Slot s{r.rip, r.rsp, r.cpl, r.syscall};
     const size_t b = size_ >> kBlockBits;
     if ((size_ & kBlockMask) == 0) {
-        heads_.push_back({s, bytes_});
+        if (!heads_.empty()) seal_open_block();
+        heads_.push_back({s, 0, 0, 0});
     } else {
         const uint64_t rip = s.rip - last_.rip, rsp = s.rsp - last_.rsp;
         const uint64_t rip_far = rip < 16 ? 0 : zigzag(rip);
@@ -397,9 +388,53 @@ void StepStore::push_back(const StepRecord& r) {
     // A decoded block that is still being recorded grows with it.
     for (Decoded& d : decoded_)
         if (d.block == b) d.slots.push_back(s);
-    if (syscall_changes_.empty() ? r.syscall != -1 : syscall_changes_.back().second != r.syscall)
-        syscall_changes_.push_back({size_, r.syscall});
+    if (syscall_changes_.empty() ? r.syscall != -1
+                                 : change_index(syscall_changes_.back()) != r.syscall)
+        syscall_changes_.push_back(change(size_, r.syscall));
     size_++;
+}
+
+// A full block is compressed (LZ4): a loop's steps repeat, and so do
+// their bytes. Blocks follow each other in the chunks, none across two.
+void StepStore::seal_open_block() {
+    Head& h = heads_.back();
+    const int raw = static_cast<int>(open_.size());
+    const int bound = LZ4_compressBound(raw);
+    if (chunks_.empty() || kChunkBytes - bytes_ % kChunkBytes < static_cast<uint64_t>(bound) ||
+        bytes_ == chunks_.size() * kChunkBytes) {
+        bytes_ = chunks_.size() * kChunkBytes;
+        chunks_.emplace_back(kChunkBytes);
+    }
+    uint8_t* at = chunks_.back().data() + bytes_ % kChunkBytes;
+    int stored = raw ? LZ4_compress_default(reinterpret_cast<const char*>(open_.data()),
+                                            reinterpret_cast<char*>(at), raw, bound)
+                     : 0;
+    if (stored <= 0 || stored >= raw) {  // kept as it is when that is no larger
+        std::memcpy(at, open_.data(), static_cast<size_t>(raw));
+        stored = raw;
+    }
+    h.offset = bytes_;
+    h.stored = static_cast<uint32_t>(stored);
+    h.raw = static_cast<uint32_t>(raw);
+    bytes_ += static_cast<uint64_t>(stored);
+    open_.clear();
+}
+
+// Block b's bytes: the open block's as they are, a sealed one's
+// decompressed (into scratch_).
+const uint8_t* StepStore::block_bytes(size_t b) const {
+    if (b + 1 == heads_.size()) return open_.data();
+    const Head& h = heads_[b];
+    const uint8_t* at =
+        chunks_[static_cast<size_t>(h.offset / kChunkBytes)].data() + h.offset % kChunkBytes;
+    if (h.stored == h.raw) return at;
+    scratch_.resize(h.raw);
+    int n = LZ4_decompress_safe(reinterpret_cast<const char*>(at),
+                                reinterpret_cast<char*>(scratch_.data()),
+                                static_cast<int>(h.stored), static_cast<int>(h.raw));
+    if (n != static_cast<int>(h.raw))
+        throw std::logic_error("step records: block " + std::to_string(b) + " does not decompress");
+    return scratch_.data();
 }
 
 uint64_t StepStore::walk(size_t b, size_t count, std::vector<Slot>* out, Slot& last) const {
@@ -408,20 +443,18 @@ uint64_t StepStore::walk(size_t b, size_t count, std::vector<Slot>* out, Slot& l
     Slot* o = nullptr;
     // The syscall index, from the changes: the last at or before each step.
     const size_t first_step = b << kBlockBits;
-    size_t change = 0;
+    size_t next_change = 0;
     if (out) {
         out->resize(count);
         o = out->data();
-        change = static_cast<size_t>(
+        next_change = static_cast<size_t>(
             std::upper_bound(syscall_changes_.begin(), syscall_changes_.end(), first_step,
-                             [](uint64_t step, const std::pair<uint64_t, int32_t>& c) {
-                                 return step < c.first;
-                             }) -
+                             [](uint64_t step, uint64_t c) { return step < change_step(c); }) -
             syscall_changes_.begin());
-        s.syscall = change ? syscall_changes_[change - 1].second : -1;
+        s.syscall = next_change ? change_index(syscall_changes_[next_change - 1]) : -1;
         o[0] = s;
     }
-    ByteReader in{chunks_, h.offset / kChunkBytes, h.offset % kChunkBytes};
+    ByteReader in{block_bytes(b)};
     for (size_t i = 1; i < count; i++) {
         const uint8_t first = in.get();
         if (first & kNewCpl) s.cpl = in.get();
@@ -443,14 +476,14 @@ uint64_t StepStore::walk(size_t b, size_t count, std::vector<Slot>* out, Slot& l
                 break;
         }
         if (o) {
-            while (change < syscall_changes_.size() &&
-                   syscall_changes_[change].first <= first_step + i)
-                s.syscall = syscall_changes_[change++].second;
+            while (next_change < syscall_changes_.size() &&
+                   change_step(syscall_changes_[next_change]) <= first_step + i)
+                s.syscall = change_index(syscall_changes_[next_change++]);
             o[i] = s;
         }
     }
     last = s;
-    return h.offset + in.taken;
+    return in.taken;
 }
 
 const StepStore::Decoded& StepStore::decode(size_t b) const {
@@ -466,27 +499,35 @@ const StepStore::Decoded& StepStore::decode(size_t b) const {
 void StepStore::resize(size_t smaller) {
     if (smaller >= size_) return;
     for (Decoded& d : decoded_) d.block = SIZE_MAX;
-    while (!syscall_changes_.empty() && syscall_changes_.back().first >= smaller)
+    while (!syscall_changes_.empty() && change_step(syscall_changes_.back()) >= smaller)
         syscall_changes_.pop_back();
     size_ = smaller;
     if (smaller == 0) {
         heads_.clear();
         chunks_.clear();
+        open_.clear();
         bytes_ = 0;
         last_ = Slot{};
         return;
     }
-    // Keep the block of the last step kept, up to the end of that step's bytes.
+    // The block of the last step kept is open again, up to the end of
+    // that step's bytes; the blocks after it go.
     const size_t b = (smaller - 1) >> kBlockBits;
-    bytes_ = walk(b, smaller - (b << kBlockBits), nullptr, last_);
-    heads_.resize(b + 1);
-    chunks_.resize(static_cast<size_t>((bytes_ + kChunkBytes - 1) / kChunkBytes));
+    if (b + 1 < heads_.size()) {
+        const uint8_t* bytes = block_bytes(b);
+        open_.assign(bytes, bytes + heads_[b].raw);
+        bytes_ = heads_[b].offset;
+        heads_.resize(b + 1);
+        chunks_.resize(static_cast<size_t>((bytes_ + kChunkBytes - 1) / kChunkBytes));
+    }
+    open_.resize(static_cast<size_t>(walk(b, smaller - (b << kBlockBits), nullptr, last_)));
 }
 
 size_t StepStore::bytes_held() const {
     size_t n = heads_.capacity() * sizeof(Head) +
                chunks_.capacity() * sizeof(decltype(chunks_)::value_type);
     for (const auto& c : chunks_) n += c.capacity();
+    n += open_.capacity() + scratch_.capacity();
     for (const Decoded& d : decoded_) n += d.slots.capacity() * sizeof(Slot);
     return n + syscall_changes_.capacity() * sizeof(syscall_changes_[0]);
 }

@@ -196,5 +196,41 @@ TEST(StepStore, StraightLineCodeCostsAboutAByteAStep) {
     EXPECT_LT(store.bytes_held(), want.size() * 3 / 2);
 }
 
+TEST(StepStore, ALoopThatRepeatsItsStepsIsCompressed) {
+    // A getpid loop: the same 81 steps each time round, one syscall each.
+    StepStore store;
+    std::vector<StepRecord> want;
+    for (int32_t round = 0; round < 12000; round++) {
+        StepRecord r;
+        r.rip = 0x401000;
+        r.rsp = 0x7ffffff000;
+        r.cpl = 3;
+        for (int i = 0; i < 81; i++) {
+            if (i == 5) {  // SYSCALL: into the kernel, on its stack
+                r.rip = 0xffffffff81000000ull;
+                r.rsp = 0xffffc90000003f58ull;
+                r.cpl = 0;
+                r.syscall = round;
+            } else if (i == 75) {  // SYSRET
+                r.rip = 0x401007;
+                r.rsp = 0x7ffffff000;
+                r.cpl = 3;
+                r.syscall = -1;
+            } else {
+                r.rip += 1 + i % 5;
+                if (i % 9 == 0) r.rsp -= 8;
+            }
+            want.push_back(r);
+            store.push_back(r);
+        }
+    }
+    expect_same(store, want);
+    EXPECT_LT(store.bytes_held(), want.size() * 3 / 5) << "well under a byte a step";
+    // Shrunk into a compressed block, it records on from there.
+    store.resize(500000);
+    want.resize(500000);
+    expect_same(store, want);
+}
+
 }  // namespace
 }  // namespace slowpath

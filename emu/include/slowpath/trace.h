@@ -192,7 +192,9 @@ struct StepRecord {  // what was about to execute at step N
 // are kept, so reading in order or back and forth between two places (a
 // step and the steps after it) costs a table look-up. The syscall index
 // changes only at entries and returns: it is kept as a list of changes,
-// looked up once a block is decoded, not at every read. Storage grows in
+// looked up once a block is decoded, not at every read. A full block is
+// compressed (LZ4): a loop's steps repeat and so do their bytes, so a
+// getpid loop's steps take about a quarter of a byte each. Storage grows in
 // fixed chunks, so recording never copies what it already holds. Reads give
 // a StepRecord by value.
 //
@@ -226,7 +228,9 @@ class StepStore {
     };
     struct Head {  // a block's first step, kept whole
         Slot first;
-        uint64_t offset;  // where the block's later steps start in the byte stream
+        uint64_t offset;  // a sealed block: where its bytes start in the chunks
+        uint32_t stored;  // their size there (== raw: not compressed)
+        uint32_t raw;     // their size decompressed
     };
     struct Decoded {
         size_t block = SIZE_MAX;
@@ -250,17 +254,30 @@ class StepStore {
     }
     const Decoded& decode(size_t b) const;  // into the block decoded longer ago
     // Walks block b's first `count` steps, into `out` when given; gives the
-    // byte offset after them and leaves the last one in `last`.
+    // offset in the block's bytes after them and leaves the last one in `last`.
     uint64_t walk(size_t b, size_t count, std::vector<Slot>* out, Slot& last) const;
     void put(uint8_t byte);
     void put_varint(uint64_t v);
+    void seal_open_block();
+    const uint8_t* block_bytes(size_t b) const;
 
     std::vector<Head> heads_;
-    std::vector<std::vector<uint8_t>> chunks_;  // of kChunkBytes, the last filled up to bytes_
-    uint64_t bytes_ = 0;                        // in the byte stream
+    // The sealed blocks' bytes, compressed, in chunks of kChunkBytes filled
+    // up to bytes_; the last block's, as they come, in open_.
+    std::vector<std::vector<uint8_t>> chunks_;
+    uint64_t bytes_ = 0;
+    std::vector<uint8_t> open_;
+    mutable std::vector<uint8_t> scratch_;  // a sealed block decompressed
     size_t size_ = 0;
     Slot last_;  // the last step pushed: the next is stored as its change from it
-    std::vector<std::pair<uint64_t, int32_t>> syscall_changes_;  // (first step, index), sorted
+    // Where the syscall index changes, sorted: the first step in the high 40
+    // bits, the new index + 1 in the low 24 (an event's syscall has 24 bits).
+    std::vector<uint64_t> syscall_changes_;
+    static uint64_t change(uint64_t step, int32_t syscall) {
+        return step << 24 | static_cast<uint32_t>(syscall + 1);
+    }
+    static uint64_t change_step(uint64_t c) { return c >> 24; }
+    static int32_t change_index(uint64_t c) { return static_cast<int32_t>(c & 0xffffff) - 1; }
     mutable Decoded decoded_[2];
     mutable unsigned older_ = 0;  // which of decoded_ to fill next
 };
