@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <lz4.h>
 #include <slowpath/abi.h>
 
 #include <algorithm>
@@ -76,8 +77,7 @@ Engine::Engine(const Scenario& scenario, Options options) : scenario_(scenario),
 }
 
 Engine::~Engine() {
-    for (auto& c : checkpoints_)
-        if (c.cpu) uc_context_free(c.cpu);
+    if (context_scratch_) uc_context_free(context_scratch_);
     if (uc_) uc_close(uc_);
 }
 
@@ -399,8 +399,18 @@ void Engine::find_table_pages() {
 void Engine::take_checkpoint() {
     Checkpoint c;
     c.step = host_.step;
-    check_uc(uc_context_alloc(uc_, &c.cpu), "uc_context_alloc");
-    check_uc(uc_context_save(uc_, c.cpu), "uc_context_save");
+    if (!context_scratch_) check_uc(uc_context_alloc(uc_, &context_scratch_), "uc_context_alloc");
+    check_uc(uc_context_save(uc_, context_scratch_), "uc_context_save");
+    // The whole allocation uc_context_alloc made (uc_context_size bytes) is
+    // the image: kept as bytes, it is restored by copying them back.
+    const int raw = static_cast<int>(uc_context_size(uc_));
+    c.cpu.resize(static_cast<size_t>(LZ4_compressBound(raw)));
+    const int stored = LZ4_compress_default(reinterpret_cast<const char*>(context_scratch_),
+                                            reinterpret_cast<char*>(c.cpu.data()), raw,
+                                            static_cast<int>(c.cpu.size()));
+    if (stored <= 0) throw std::runtime_error("a checkpoint's CPU context does not compress");
+    c.cpu.resize(static_cast<size_t>(stored));
+    c.cpu.shrink_to_fit();
     c.host = host_;
     size_t index = checkpoints_.size();
     find_table_pages();
@@ -471,7 +481,13 @@ void Engine::mark_changed_between(size_t a, size_t b) {
 
 void Engine::restore_checkpoint(size_t index) {
     const Checkpoint& c = checkpoints_.at(index);
-    check_uc(uc_context_restore(uc_, c.cpu), "uc_context_restore");
+    const int raw = static_cast<int>(uc_context_size(uc_));
+    if (LZ4_decompress_safe(reinterpret_cast<const char*>(c.cpu.data()),
+                            reinterpret_cast<char*>(context_scratch_),
+                            static_cast<int>(c.cpu.size()), raw) != raw)
+        throw std::logic_error("checkpoint " + std::to_string(index) +
+                               ": the CPU context is damaged");
+    check_uc(uc_context_restore(uc_, context_scratch_), "uc_context_restore");
     host_ = c.host;
     // RAM is checkpoint mem_origin_ but for the pages written since (the
     // dirty list): only those and the pages that differ between the two
@@ -502,7 +518,6 @@ void Engine::truncate_after(uint64_t step) {
         mark_changed_between(keep - 1, mem_origin_);
         mem_origin_ = keep - 1;
     }
-    for (size_t i = keep; i < checkpoints_.size(); i++) uc_context_free(checkpoints_[i].cpu);
     checkpoints_.resize(keep);
     for (auto& [page, list] : versions_)
         list.erase(std::remove_if(list.begin(), list.end(),

@@ -33,9 +33,10 @@ RecordingBytes Engine::recording_bytes() const {
     b.events = events_bytes(trace_);
     b.steps = trace_.steps.bytes_held();
     b.syscalls = syscalls_bytes(trace_);
-    const size_t context = uc_context_size(uc_);
-    b.checkpoints = checkpoints_.capacity() * sizeof(Checkpoint);
-    for (const Checkpoint& c : checkpoints_) b.checkpoints += context + host_state_heap(c.host);
+    b.checkpoints = checkpoints_.capacity() * sizeof(Checkpoint) +
+                    (context_scratch_ ? uc_context_size(uc_) : 0);
+    for (const Checkpoint& c : checkpoints_)
+        b.checkpoints += c.cpu.capacity() + host_state_heap(c.host);
     using Version = std::pair<size_t, std::vector<uint8_t>>;
     b.page_versions = versions_.bucket_count() * sizeof(void*);
     for (const auto& [page, list] : versions_) {
