@@ -76,6 +76,7 @@ uint8_t* put_varint(uint8_t* p, uint64_t v) {
 }
 
 uint64_t get_varint(const uint8_t*& p) {
+    if (*p < 0x80) return *p++;  // most are one byte
     uint64_t v = *p & 0x7f;
     unsigned shift = 7;
     while (*p++ & 0x80) {
@@ -124,7 +125,9 @@ uint8_t* encode(uint8_t* p, const Event& e, Guess& g) {
     return p;
 }
 
-const uint8_t* decode_one(const uint8_t* p, Event& e, Guess& g) {
+const uint8_t* decode_one(const uint8_t* p, Event& out, Guess& g) {
+    // Built in a local and stored once: the bit fields share words.
+    Event e;
     const uint8_t b0 = *p++, b1 = *p++;
     const unsigned kind = b0 & (kKinds - 1);
     e.kind = static_cast<EventKind>(kind);
@@ -138,7 +141,7 @@ const uint8_t* decode_one(const uint8_t* p, Event& e, Guess& g) {
     if (b1 & kNameChanged) g.name[kind] = static_cast<uint32_t>(get_varint(p));
     const uint32_t name = g.name[kind];
     e.name = Name::from_id(name);
-    e.text_id = (b1 & kHasText) ? get_varint(p) : 0;
+    if (b1 & kHasText) e.text_id = get_varint(p);
     Guess::Slot& slot = g.slot(kind, name);
     const uint64_t tag = Guess::tag(kind, name);
     const bool hit = slot.tag == tag;
@@ -152,6 +155,7 @@ const uint8_t* decode_one(const uint8_t* p, Event& e, Guess& g) {
     slot.tag = tag;
     slot.rip = e.rip;
     slot.a = e.a;
+    out = e;
     return p;
 }
 

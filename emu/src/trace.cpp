@@ -308,8 +308,6 @@ void build_syscall_records(Trace& trace) {
     // Grown a call at a time: the slack goes back (a long run's figures
     // would count it; the records do not grow again).
     trace.syscalls.shrink_to_fit();
-    for (SyscallRecord& r : trace.syscalls)
-        if (r.tif_checks.capacity() != r.tif_checks.size()) r.tif_checks.shrink_to_fit();
 }
 
 namespace {
