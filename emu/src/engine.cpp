@@ -523,9 +523,8 @@ void Engine::truncate_after(uint64_t step) {
         list.erase(std::remove_if(list.begin(), list.end(),
                                   [&](const auto& v) { return v.first >= keep; }),
                    list.end());
-    auto& ev = trace_.events;
-    ev.erase(std::remove_if(ev.begin(), ev.end(), [&](const Event& e) { return e.step >= step; }),
-             ev.end());
+    // Sorted by step: the events from `step` on are the tail.
+    trace_.events.truncate(trace_.first_event_at_or_after(step));
     if (trace_.steps.size() > step) trace_.steps.resize(step);
     trace_.syscalls.clear();
     trace_.outcome = Outcome::Running;

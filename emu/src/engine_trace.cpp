@@ -311,7 +311,7 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     if (params && params->names.size() > 4) text += ",...";
     if (recording_) {
         emit(EventKind::Call, addr, fn.name, {args[0], args[1], args[2], args[3]}, text);
-        trace_.events.back().from_entry = from_entry;
+        trace_.events.last_pushed().from_entry = from_entry;
     }
     if (fn.name == "sys_rt_sigreturn") {
         uint64_t frame = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, sigframe_addr));
@@ -327,7 +327,7 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
     // Every call's return, so a lesson can move to the return of a nested
     // call; from_entry marks those the entry code made (the path's).
     emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, {});
-    trace_.events.back().from_entry = frame.from_entry;
+    trace_.events.last_pushed().from_entry = frame.from_entry;
     auto field = [&](size_t off) { return sp_state_ + off; };
     if (name == "context_switch") {
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, switch_count)));
@@ -597,8 +597,8 @@ std::string Engine::decision_reason(bool sysret) const {
          joined_iret = false;
     int64_t slowpath_ret = 0;
     uint32_t work_seen = 0;
-    int sysret_checks = 0;                // modern era: checks made
-    const Event* failed_check = nullptr;  // modern era: the first check that failed
+    int sysret_checks = 0;              // modern era: checks made
+    std::optional<Event> failed_check;  // modern era: the first check that failed
     std::string notifier;
     for (size_t i = first > 0 ? first - 1 : 0; i < ev.size(); i++) {
         const Event& e = ev[i];
@@ -626,7 +626,7 @@ std::string Engine::decision_reason(bool sysret) const {
                 break;
             case EventKind::SysretCheck:
                 sysret_checks++;
-                if (!e.check_passed() && !failed_check) failed_check = &e;
+                if (!e.check_passed() && !failed_check) failed_check = e;
                 break;
             case EventKind::TifCheck:
                 if (e.name == "sysret_check" || e.name == "int_with_check")

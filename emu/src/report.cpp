@@ -71,7 +71,8 @@ static nlohmann::json syscall_json(const Trace& t, size_t index) {
     c["return_step"] = r.return_step ? json(r.return_step) : json(nullptr);
     c["user_rip"] = hex(r.user_rip);
     c["unimplemented"] = r.unimplemented;
-    if (const Event* d = decision_event(t, static_cast<int>(index))) c["why"] = decision_why(*d);
+    if (std::optional<Event> d = decision_event(t, static_cast<int>(index)))
+        c["why"] = decision_why(*d);
     return c;
 }
 

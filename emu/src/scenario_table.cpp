@@ -163,9 +163,9 @@ TableCell table_cell(const Session& session) {
     if (t.focus >= 0 && static_cast<size_t>(t.focus) < t.syscalls.size())
         cell.exit = t.syscalls[t.focus].exit;
     // The engine names the looping flags in the Livelock event it ends with.
-    for (auto it = t.events.rbegin(); it != t.events.rend(); ++it)
-        if (it->kind == EventKind::Livelock) {
-            cell.livelock = it->name;
+    for (size_t i = t.events.size(); i > 0; i--)
+        if (t.events[i - 1].kind == EventKind::Livelock) {
+            cell.livelock = t.events[i - 1].name;
             break;
         }
     return cell;

@@ -130,12 +130,12 @@ static const char* frame_change(const std::string& macro) {
     return "every slot holds a value";
 }
 
-const Event* decision_event(const Trace& t, int syscall) {
-    if (syscall < 0 || static_cast<size_t>(syscall) >= t.syscalls.size()) return nullptr;
+std::optional<Event> decision_event(const Trace& t, int syscall) {
+    if (syscall < 0 || static_cast<size_t>(syscall) >= t.syscalls.size()) return std::nullopt;
     const SyscallRecord& r = t.syscalls[static_cast<size_t>(syscall)];
     for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
-        if (t.events[i].kind == EventKind::Decision) return &t.events[i];
-    return nullptr;
+        if (t.events[i].kind == EventKind::Decision) return t.events[i];
+    return std::nullopt;
 }
 
 std::string decision_why(const Event& decision) {
@@ -177,7 +177,7 @@ const std::vector<std::string>& SyscallRecord::path() const {
 }
 
 std::string decision_why(const Trace& t, int syscall) {
-    const Event* e = decision_event(t, syscall);
+    std::optional<Event> e = decision_event(t, syscall);
     return e ? decision_why(*e) : std::string();
 }
 
@@ -219,9 +219,7 @@ std::string describe_event(const Event& e) {
 }
 
 size_t Trace::first_event_at_or_after(uint64_t step) const {
-    auto it = std::lower_bound(events.begin(), events.end(), step,
-                               [](const Event& e, uint64_t s) { return e.step < s; });
-    return static_cast<size_t>(it - events.begin());
+    return events.first_at_or_after(step);
 }
 
 void build_syscall_records(Trace& trace) {
@@ -310,6 +308,9 @@ void build_syscall_records(Trace& trace) {
                 break;
             }
     }
+    // Grown a call at a time: the slack goes back (a long run's figures
+    // would count it; the records do not grow again).
+    trace.syscalls.shrink_to_fit();
 }
 
 namespace {
@@ -544,22 +545,12 @@ size_t string_heap(const std::string& s) {
     return s.capacity() > 15 ? s.capacity() + 1 : 0;
 }
 
-// A deque's blocks and its map of block pointers, as libstdc++ lays them
-// out: blocks of 512 bytes (or one element when larger), the map about
-// twice the block count.
-template <typename T>
-size_t deque_bytes(const std::deque<T>& d) {
-    const size_t per_block = sizeof(T) < 512 ? 512 / sizeof(T) : 1;
-    const size_t blocks = d.size() / per_block + 1;
-    return blocks * per_block * sizeof(T) + 2 * blocks * sizeof(T*);
-}
-
 }  // namespace
 
 // The interned names and texts are shared by every recording of the
 // process: they are counted apart (Name::table_bytes()).
 size_t events_bytes(const Trace& trace) {
-    return deque_bytes(trace.events);
+    return trace.events.bytes_held();
 }
 
 size_t syscalls_bytes(const Trace& trace) {

@@ -79,12 +79,12 @@ const VdsoImage& vdso_image(const GuestImage& kernel) {
 
 uint64_t vdso_base_at(const Trace& trace, uint64_t step) {
     uint64_t base = 0;
-    auto end = std::upper_bound(trace.events.begin(), trace.events.end(), step,
-                                [](uint64_t s, const Event& e) { return s < e.step; });
-    for (auto it = end; it != trace.events.begin();) {
-        --it;
-        if (it->kind == EventKind::Return && it->name == "vdso_map") {
-            base = it->return_value();
+    // The events up to `step`, newest first.
+    size_t end = step == UINT64_MAX ? trace.events.size() : trace.first_event_at_or_after(step + 1);
+    for (size_t i = end; i > 0; i--) {
+        const Event e = trace.events[i - 1];
+        if (e.kind == EventKind::Return && e.name == "vdso_map") {
+            base = e.return_value();
             break;
         }
     }

@@ -536,7 +536,7 @@ bool text_matches(const Expectation& e, const std::string& text) {
 void check_why(const Expectation& e, const Trace& t, int k, CheckResult& c) {
     const SyscallRecord& rec = t.syscalls[static_cast<size_t>(k)];
     std::string who = rec.name + " (syscall #" + std::to_string(k) + ")";
-    const Event* d = decision_event(t, k);
+    std::optional<Event> d = decision_event(t, k);
     if (!d) {
         c.detail = who + " never chose sysret or iret";
         return;
@@ -556,10 +556,10 @@ void check_console(const Expectation& e, const std::string& console, CheckResult
 
 void check_returned(const Expectation& e, const ValueTest& value, const Trace& t, uint64_t now,
                     CheckResult& c) {
-    const Event* last = nullptr;
+    std::optional<Event> last;
     for (const Event& ev : t.events) {
         if (ev.step > now) break;
-        if (ev.kind == EventKind::Return && ev.name == e.name) last = &ev;
+        if (ev.kind == EventKind::Return && ev.name == e.name) last = ev;
     }
     if (!last) {
         c.detail = e.name + "() has not returned yet";

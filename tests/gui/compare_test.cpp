@@ -7,6 +7,7 @@
 #include <slowpath/abi.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,12 +33,12 @@ Scenario scenario(Era era, std::vector<std::string> injections = {}) {
     return s;
 }
 
-const Event* first_event(const Trace& t, EventKind kind, const std::string& name = "") {
+std::optional<Event> first_event(const Trace& t, EventKind kind, const std::string& name = "") {
     const SyscallRecord& r = t.syscalls[t.focus];
     for (size_t i = r.first_event; i < r.end_event; i++)
         if (t.events[i].kind == kind && (name.empty() || t.events[i].name == name))
-            return &t.events[i];
-    return nullptr;
+            return t.events[i];
+    return std::nullopt;
 }
 
 // ---- roles ----
@@ -54,15 +55,15 @@ TEST(Roles, EveryEraCutsGetpidIntoFiveRolesBackToBack) {
         EXPECT_EQ(spans.of(PathRole::Exit).end, r.return_step);  // no signal: back at the caller
         for (size_t k = 1; k < 5; k++) EXPECT_EQ(spans.spans[k].begin, spans.spans[k - 1].end);
         // The handler is sys_getpid, and it returns where the exit work starts.
-        const Event* handler = first_event(t, EventKind::Call, "sys_getpid");
-        ASSERT_NE(handler, nullptr);
+        std::optional<Event> handler = first_event(t, EventKind::Call, "sys_getpid");
+        ASSERT_TRUE(handler);
         EXPECT_EQ(spans.of(PathRole::Handler).begin, handler->step);
-        const Event* back = first_event(t, EventKind::HandlerReturn);
-        ASSERT_NE(back, nullptr);
+        std::optional<Event> back = first_event(t, EventKind::HandlerReturn);
+        ASSERT_TRUE(back);
         EXPECT_EQ(spans.of(PathRole::ExitWork).begin, back->step);
         // The exit instruction is in the exit role.
-        const Event* decision = first_event(t, EventKind::Decision);
-        ASSERT_NE(decision, nullptr);
+        std::optional<Event> decision = first_event(t, EventKind::Decision);
+        ASSERT_TRUE(decision);
         EXPECT_EQ(role_at(spans, decision->step), PathRole::Exit);
         for (PathRole role : kPathRoles) {
             if (role != PathRole::ExitWork) {
@@ -86,8 +87,8 @@ TEST(Roles, TheDecisionIsTheLastCheckInEachEra) {
     // the signal's delivery is exit work before it.
     Session signal(scenario(Era::V3_13, {"SIGPENDING@exit"}));
     RoleSpans sig = role_spans(signal.trace(), Era::V3_13);
-    const Event* delivered = first_event(signal.trace(), EventKind::SignalDelivered);
-    ASSERT_NE(delivered, nullptr);
+    std::optional<Event> delivered = first_event(signal.trace(), EventKind::SignalDelivered);
+    ASSERT_TRUE(delivered);
     EXPECT_EQ(role_at(sig, delivered->step), PathRole::ExitWork);
     const Trace& t = signal.trace();
     uint64_t last_check = 0;
@@ -231,14 +232,14 @@ TEST(ModernViews, SyscallWorkMasksAreTheGuestsTests) {
             << "syscall_work " << syscall_work_names(snap.tif.syscall_work);
         for (const SyscallWorkTest& test : tests) {
             bool tested = test.mask >> c.work_bit & 1u;
-            EXPECT_EQ(first_event(t, EventKind::Call, std::string(test.runs)) != nullptr, tested)
+            EXPECT_EQ(first_event(t, EventKind::Call, std::string(test.runs)).has_value(), tested)
                 << test.mask_name << " and " << test.runs;
         }
     }
     // Plain getpid: no work, neither function runs.
     Session plain(scenario(Era::Modern));
     for (const SyscallWorkTest& test : tests)
-        EXPECT_EQ(first_event(plain.trace(), EventKind::Call, std::string(test.runs)), nullptr);
+        EXPECT_FALSE(first_event(plain.trace(), EventKind::Call, std::string(test.runs)));
 }
 
 // ---- the window, under real input ----
@@ -291,8 +292,8 @@ TEST(CompareInput, TheChecksListMarksTheFirstFailureAtTheDecision) {
     EXPECT_EQ(q["sysret_checks"]["made"], 1);
     // The values the list shows are the emulator's, at the check.
     Session headless(scenario(Era::Modern, {"SIGPENDING@exit"}));
-    const Event* check = first_event(headless.trace(), EventKind::SysretCheck);
-    ASSERT_NE(check, nullptr);
+    std::optional<Event> check = first_event(headless.trace(), EventKind::SysretCheck);
+    ASSERT_TRUE(check);
     EXPECT_EQ(q["sysret_checks"]["rows"][0]["value"].get<uint64_t>(), check->a[1]);
     EXPECT_EQ(q["sysret_checks"]["rows"][0]["against"].get<uint64_t>(), check->a[2]);
     EXPECT_FALSE(q["sysret_checks"]["rows"][0]["passed"].get<bool>());

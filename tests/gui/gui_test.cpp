@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -126,15 +127,15 @@ std::vector<std::string> route(const Session& s) {
     return out;
 }
 
-const Event* decision(const Session& s) {
+std::optional<Event> decision(const Session& s) {
     int sc = shown_syscall(s);
-    if (sc < 0) return nullptr;
+    if (sc < 0) return std::nullopt;
     const Trace& t = s.trace();
     const SyscallRecord& r = t.syscalls[sc];
-    const Event* found = nullptr;
+    std::optional<Event> found;
     for (size_t i = r.first_event; i < r.end_event && i < t.events.size(); i++)
         if (t.events[i].step <= s.step() && t.events[i].kind == EventKind::Decision)
-            found = &t.events[i];
+            found = t.events[i];
     return found;
 }
 
@@ -187,7 +188,7 @@ void expect_matches(const json& d, const Session& s, const std::string& context)
     EXPECT_EQ(d["kernel_stack"]["words"].size(), stack.words.size());
 
     EXPECT_EQ(d["path"].get<std::vector<std::string>>(), route(s));
-    const Event* dec = decision(s);
+    std::optional<Event> dec = decision(s);
     if (dec) {
         ASSERT_TRUE(d["decision"].is_object());
         EXPECT_EQ(d["decision"]["exit"].get<std::string>(), dec->a[0] == 1 ? "sysret" : "iret");

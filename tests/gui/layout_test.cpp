@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -276,13 +277,13 @@ TEST(LayoutFit, IretPathShowsRestoredSlotsBesideTheIretFrame) {
     sc.injections = {parse_injection("SIGPENDING@exit")};
     Session session(sc);
     const Trace& t = session.trace();
-    const Event* iret = nullptr;
+    std::optional<Event> iret;
     for (const Event& e : t.events)
         if (e.kind == EventKind::Iret && e.syscall >= 0 && t.syscalls[e.syscall].is_focus) {
-            iret = &e;
+            iret = e;
             break;
         }
-    ASSERT_NE(iret, nullptr);
+    ASSERT_TRUE(iret);
     session.seek(iret->step);  // at iretq: only the five slots it reads are in use
     uint32_t released = released_frame_mask(t, iret->syscall, iret->step);
     uint32_t now = session.frame_valid_mask();

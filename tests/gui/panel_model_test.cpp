@@ -4,6 +4,7 @@
 // session's own decoders.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -122,11 +123,11 @@ TEST(LayoutPathFit, BannerAndTooltipFromABootedSession) {
     Scenario sc;
     Session session(sc);
     const Trace& t = session.trace();
-    const Event* decision = nullptr;
+    std::optional<Event> decision;
     for (const Event& e : t.events)
         if (e.kind == EventKind::Decision && e.syscall >= 0 && t.syscalls[e.syscall].is_focus)
-            decision = &e;
-    ASSERT_NE(decision, nullptr);
+            decision = e;
+    ASSERT_TRUE(decision);
     PathGraph graph = make_path_graph(sc.era);
     session.seek(decision->step - 1);
     Snapshot early = take_snapshot(session);
@@ -163,12 +164,12 @@ TEST(LayoutPathFit, BannerAndTooltipFromABootedSession) {
 
 // ---- the kernel stack's rows ----
 
-const Event* focus_label(const Trace& t, const std::string& name) {
+std::optional<Event> focus_label(const Trace& t, const std::string& name) {
     for (const Event& e : t.events)
         if (e.kind == EventKind::Label && e.name == name && e.syscall >= 0 &&
             t.syscalls[e.syscall].is_focus)
-            return &e;
-    return nullptr;
+            return e;
+    return std::nullopt;
 }
 
 const StackRow* row_named(const StackRows& sr, const std::string& meaning_start) {
@@ -181,8 +182,8 @@ TEST(LayoutStackRows, TheFastPathFrameTopDownWithRspAndBase) {
     Scenario sc;
     Session session(sc);
     const Trace& t = session.trace();
-    const Event* fastpath = focus_label(t, "system_call_fastpath");
-    ASSERT_NE(fastpath, nullptr);
+    std::optional<Event> fastpath = focus_label(t, "system_call_fastpath");
+    ASSERT_TRUE(fastpath);
     session.seek(fastpath->step);
     Snapshot now = take_snapshot(session);
     session.seek(fastpath->step - 1);
@@ -304,8 +305,8 @@ TEST(LayoutStackRows, TheResultStoredInTheFrameIsTheChangedRow) {
     Scenario sc;
     Session session(sc);
     const Trace& t = session.trace();
-    const Event* ret = focus_label(t, "ret_from_sys_call");
-    ASSERT_NE(ret, nullptr);
+    std::optional<Event> ret = focus_label(t, "ret_from_sys_call");
+    ASSERT_TRUE(ret);
     session.seek(ret->step - 1);
     Snapshot before = take_snapshot(session);
     session.seek(ret->step);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,10 +49,10 @@ std::vector<size_t> page_faults(const Trace& t) {
 }
 
 // The first event of the given kind after event `index`, or null.
-const Event* next_of(const Trace& t, size_t index, EventKind kind) {
+std::optional<Event> next_of(const Trace& t, size_t index, EventKind kind) {
     for (size_t i = index + 1; i < t.events.size(); i++)
-        if (t.events[i].kind == kind) return &t.events[i];
-    return nullptr;
+        if (t.events[i].kind == kind) return t.events[i];
+    return std::nullopt;
 }
 
 TEST_P(MmRoute, FirstTouchIsAPageFaultThatRerunsTheInstruction) {
@@ -60,16 +61,16 @@ TEST_P(MmRoute, FirstTouchIsAPageFaultThatRerunsTheInstruction) {
     EXPECT_EQ(t.exit_code, 0);
     size_t demand = 0;
     for (size_t i : page_faults(t)) {
-        const Event* f = &t.events[i];
+        std::optional<Event> f = t.events[i];
         if (!(f->a[1] & kPfUser)) continue;
         // Not present (P clear), in user memory, from the program's code.
         EXPECT_EQ(f->a[1] & kPfPresent, 0u) << "cr2 " << std::hex << f->a[2];
         EXPECT_GE(f->a[2], uint64_t(SP_USER_BASE));
         EXPECT_LT(f->a[2], uint64_t(SP_RAM_SIZE));
         // Back to user mode at the faulting instruction, no signal between.
-        const Event* iret = next_of(t, i, EventKind::Iret);
-        const Event* sig = next_of(t, i, EventKind::SignalDelivered);
-        ASSERT_NE(iret, nullptr);
+        std::optional<Event> iret = next_of(t, i, EventKind::Iret);
+        std::optional<Event> sig = next_of(t, i, EventKind::SignalDelivered);
+        ASSERT_TRUE(iret);
         EXPECT_EQ(iret->a[0], f->a[3]) << "the faulting rip runs again";
         EXPECT_TRUE(!sig || sig->step > iret->step);
         demand++;
@@ -83,7 +84,7 @@ TEST_P(MmRoute, KernelFirstTouchInsideASyscallIsPagedInToo) {
     ASSERT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
     bool seen = false;
     for (size_t i : page_faults(t)) {
-        const Event* f = &t.events[i];
+        std::optional<Event> f = t.events[i];
         if ((f->a[1] & kPfUser) || f->syscall < 0) continue;
         const SyscallRecord& call = t.syscalls.at(f->syscall);
         if (call.nr != kNrRtSigprocmask || !(f->a[1] & kPfWrite)) continue;
@@ -102,14 +103,14 @@ TEST_P(MmRoute, WriteToAReadOnlyPageEndsInASigsegvFrame) {
     ASSERT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
     size_t accerr = 0;
     for (size_t i : page_faults(t)) {
-        const Event* f = &t.events[i];
+        std::optional<Event> f = t.events[i];
         if ((f->a[1] & (kPfPresent | kPfWrite | kPfUser)) != (kPfPresent | kPfWrite | kPfUser))
             continue;
-        const Event* sig = next_of(t, i, EventKind::SignalDelivered);
-        ASSERT_NE(sig, nullptr);
+        std::optional<Event> sig = next_of(t, i, EventKind::SignalDelivered);
+        ASSERT_TRUE(sig);
         EXPECT_EQ(sig->a[0], uint64_t(kSigsegv));
-        const Event* iret = next_of(t, i, EventKind::Iret);
-        ASSERT_NE(iret, nullptr);
+        std::optional<Event> iret = next_of(t, i, EventKind::Iret);
+        ASSERT_TRUE(iret);
         EXPECT_GT(iret->step, sig->step) << "the frame is built before the return";
         accerr++;
     }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -114,10 +115,10 @@ uint64_t focus_return_rip(const Session& session) {
     return at ? *at + 2 : 0;  // syscall is two bytes
 }
 
-const Event* find(const Trace& t, size_t from, size_t to, EventKind kind) {
+std::optional<Event> find(const Trace& t, size_t from, size_t to, EventKind kind) {
     for (size_t i = from; i < to && i < t.events.size(); i++)
-        if (t.events[i].kind == kind) return &t.events[i];
-    return nullptr;
+        if (t.events[i].kind == kind) return t.events[i];
+    return std::nullopt;
 }
 
 class Tamper : public ::testing::TestWithParam<std::tuple<Era, TamperCase>> {};
@@ -143,39 +144,39 @@ TEST_P(Tamper, ExitAndValue) {
     const SyscallRecord& r = t.syscalls[static_cast<size_t>(t.focus)];
 
     // The tracer stopped at the exit and the change came in that stop.
-    const Event* stop = nullptr;
-    const Event* edit = nullptr;
+    std::optional<Event> stop;
+    std::optional<Event> edit;
     for (size_t i = r.first_event; i < r.end_event; i++) {
         const Event& e = t.events[i];
-        if (e.kind == EventKind::TracerStop && e.a[0] == 2) stop = &e;
-        if (e.kind == EventKind::Edit && e.a[3] == 1 && !edit) edit = &e;
+        if (e.kind == EventKind::TracerStop && e.a[0] == 2) stop = e;
+        if (e.kind == EventKind::Edit && e.a[3] == 1 && !edit) edit = e;
     }
-    ASSERT_NE(stop, nullptr) << "no syscall-exit tracer stop";
-    ASSERT_NE(edit, nullptr) << "no tamper";
+    ASSERT_TRUE(stop) << "no syscall-exit tracer stop";
+    ASSERT_TRUE(edit) << "no tamper";
     EXPECT_EQ(edit->step, stop->step);
 
     const bool sysret = era == Era::Modern && c.modern_sysret;
     EXPECT_EQ(r.exit, sysret ? ExitKind::Sysret : ExitKind::Iret);
-    const Event* decision = find(t, r.first_event, r.end_event, EventKind::Decision);
-    ASSERT_NE(decision, nullptr);
+    std::optional<Event> decision = find(t, r.first_event, r.end_event, EventKind::Decision);
+    ASSERT_TRUE(decision);
     EXPECT_EQ(decision->name, sysret ? "sysret" : "iret");
 
     if (era == Era::Modern) {
-        const Event* failed = nullptr;
+        std::optional<Event> failed;
         int checks = 0;
         for (size_t i = r.first_event; i < r.end_event; i++)
             if (t.events[i].kind == EventKind::SysretCheck) {
                 checks++;
                 if (!t.events[i].a[3]) {
-                    failed = &t.events[i];
+                    failed = t.events[i];
                     break;
                 }
             }
         if (c.modern_failed) {
-            ASSERT_NE(failed, nullptr);
+            ASSERT_TRUE(failed);
             EXPECT_EQ(failed->name, c.modern_failed);
         } else {
-            EXPECT_EQ(failed, nullptr);
+            EXPECT_FALSE(failed);
             EXPECT_EQ(checks, 6);
         }
     } else {
@@ -219,7 +220,7 @@ TEST_P(Tamper, ExitAndValue) {
     EXPECT_EQ(used, seen) << slot << " at " << session.where();
 
     // How the run ends.
-    const Event* fault = find(t, r.first_event, t.events.size(), EventKind::Fault);
+    std::optional<Event> fault = find(t, r.first_event, t.events.size(), EventKind::Fault);
     switch (c.end) {
         case End::Exited:
             EXPECT_EQ(t.outcome, Outcome::Exited) << t.outcome_detail;
@@ -231,7 +232,7 @@ TEST_P(Tamper, ExitAndValue) {
         case End::Pf:
             EXPECT_EQ(t.outcome, Outcome::Fault);
             EXPECT_EQ(t.outcome_detail, "the program was killed by SIGSEGV");
-            ASSERT_NE(fault, nullptr);
+            ASSERT_TRUE(fault);
             EXPECT_EQ(fault->a[0], c.end == End::Gp ? 13u : 14u) << describe_event(*fault);
             if (c.fault_in_kernel) {
                 EXPECT_EQ(fault->a[3], decision->rip) << "the iretq itself faults";
@@ -292,8 +293,8 @@ TEST_P(SignalActionTest, DecidedByTheGuest) {
     EXPECT_EQ(r.exit, delivered ? ExitKind::Iret : ExitKind::Sysret);
     EXPECT_EQ(t.console.find(kHandlerLine) != std::string::npos, delivered) << t.console;
 
-    const Event* decision = find(t, r.first_event, r.end_event, EventKind::Decision);
-    ASSERT_NE(decision, nullptr);
+    std::optional<Event> decision = find(t, r.first_event, r.end_event, EventKind::Decision);
+    ASSERT_TRUE(decision);
     session.seek(decision->step);
     KernelStateView k = session.kernel_state();
     // Blocked: by the demo's rt_sigprocmask, or (handler) by handle_signal

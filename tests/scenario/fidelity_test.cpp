@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -42,11 +43,11 @@ struct ScenarioRun {
         if (t.focus < 0) throw std::runtime_error("no focus syscall");
         return t.syscalls[t.focus];
     }
-    // The first event of `kind` at or after `step` (nullptr if none).
-    const Event* first(EventKind kind, uint64_t step) const {
+    // The first event of `kind` at or after `step` (none if there is none).
+    std::optional<Event> first(EventKind kind, uint64_t step) const {
         for (const Event& e : trace().events)
-            if (e.kind == kind && e.step >= step) return &e;
-        return nullptr;
+            if (e.kind == kind && e.step >= step) return e;
+        return std::nullopt;
     }
     std::unique_ptr<Session> session;
 };
@@ -128,12 +129,12 @@ TEST_P(FidelityTest, UprobeWithNoBreakpointRestartsOneByteBack) {
 // ---- PTRACE_SINGLESTEP: TF in the saved flags, #DB after one user instruction ----
 
 // The return to ring 3 of the focus call (its iretq or sysretq event).
-const Event* focus_return(const ScenarioRun& run) {
+std::optional<Event> focus_return(const ScenarioRun& run) {
     const SyscallRecord& f = run.focus();
-    const Event* back = nullptr;
+    std::optional<Event> back;
     for (size_t i = f.first_event; i < f.end_event && i < run.trace().events.size(); i++) {
         const Event& e = run.trace().events[i];
-        if (e.kind == EventKind::Iret || e.kind == EventKind::Sysret) back = &e;
+        if (e.kind == EventKind::Iret || e.kind == EventKind::Sysret) back = e;
     }
     return back;
 }
@@ -141,8 +142,8 @@ const Event* focus_return(const ScenarioRun& run) {
 // The #DB the CPU raises after the first user instruction that runs with TF.
 void expect_step_trap_after(const ScenarioRun& run, uint64_t return_step) {
     const Trace& t = run.trace();
-    const Event* db = run.first(EventKind::Fault, return_step);
-    ASSERT_NE(db, nullptr) << "no exception after the return";
+    std::optional<Event> db = run.first(EventKind::Fault, return_step);
+    ASSERT_TRUE(db) << "no exception after the return";
     EXPECT_EQ(db->a[0], kVectorDB) << describe_event(*db);
     EXPECT_TRUE(db->by_cpu);
     // The event sits on the one user instruction that ran; the trap's frame
@@ -164,8 +165,8 @@ TEST_P(FidelityTest, SinglestepAtEntryReturnsWithTfAndTraps) {
     ScenarioRun run(era, "SINGLESTEP@entry");
     ASSERT_EQ(run.trace().outcome, Outcome::Exited) << run.trace().outcome_detail;
     const SyscallRecord& f = run.focus();
-    const Event* back = focus_return(run);
-    ASSERT_NE(back, nullptr);
+    std::optional<Event> back = focus_return(run);
+    ASSERT_TRUE(back);
     // Old eras: syscall_trace_enter puts TF back into pt_regs->flags and the
     // tracesys path leaves by iret. Modern: the CPU ran the syscall with TF,
     // so r11 and the flags slot both hold it, and the last SYSRET check
@@ -181,19 +182,19 @@ TEST_P(FidelityTest, SinglestepAtExitReturnsWithTfAndTraps) {
     ScenarioRun run(era, "SINGLESTEP@exit");
     ASSERT_EQ(run.trace().outcome, Outcome::Exited) << run.trace().outcome_detail;
     const SyscallRecord& f = run.focus();
-    const Event* back = focus_return(run);
-    ASSERT_NE(back, nullptr);
+    std::optional<Event> back = focus_return(run);
+    ASSERT_TRUE(back);
     EXPECT_EQ(back->kind, EventKind::Iret) << era_name(era);
     if (era == Era::Modern) {
         // pt_regs is complete at all times: TF stays in regs->flags, and
         // the r11 slot (the flags SYSCALL saved) lacks it, so the second
         // SYSRET check already refuses.
-        const Event* failed = nullptr;
+        std::optional<Event> failed;
         for (size_t i = f.first_event; i < f.end_event && !failed; i++) {
             const Event& e = run.trace().events[i];
-            if (e.kind == EventKind::SysretCheck && !e.a[3]) failed = &e;
+            if (e.kind == EventKind::SysretCheck && !e.a[3]) failed = e;
         }
-        ASSERT_NE(failed, nullptr);
+        ASSERT_TRUE(failed);
         EXPECT_EQ(failed->a[0], uint64_t(SP_SYSRET_CHECK_R11_FLAGS));
         EXPECT_EQ(failed->a[1] | kTF, failed->a[2]) << "r11 and the flags slot differ in TF only";
     }

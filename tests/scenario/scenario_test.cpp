@@ -110,27 +110,27 @@ TEST_P(ScenarioTest, FollowsTheDerivedRoute) {
     // Modern era: the SYSRET checks the guest made, with the values it
     // compared, end at the first failure; the decision's reason names it.
     if (e.era == Era::Modern && e.exit != ExitKind::None) {
-        std::vector<const Event*> checks;
-        const Event* decision = nullptr;
+        std::vector<Event> checks;
+        std::optional<Event> decision;
         for (const Event& ev : t.events) {
             if (ev.syscall != t.focus) continue;
-            if (ev.kind == EventKind::SysretCheck) checks.push_back(&ev);
-            if (ev.kind == EventKind::Decision) decision = &ev;
+            if (ev.kind == EventKind::SysretCheck) checks.push_back(ev);
+            if (ev.kind == EventKind::Decision) decision = ev;
         }
         ASSERT_FALSE(checks.empty()) << "no SYSRET check recorded\n" << where;
         for (size_t i = 0; i + 1 < checks.size(); i++)
-            EXPECT_EQ(checks[i]->a[3], 1u) << checks[i]->name << " failed before the last check";
+            EXPECT_EQ(checks[i].a[3], 1u) << checks[i].name << " failed before the last check";
         for (size_t i = 0; i < checks.size(); i++)
-            EXPECT_EQ(checks[i]->a[0], i + 1) << "checks run in do_syscall_64's order";
-        ASSERT_NE(decision, nullptr);
+            EXPECT_EQ(checks[i].a[0], i + 1) << "checks run in do_syscall_64's order";
+        ASSERT_TRUE(decision);
         if (e.sysret_failed.empty()) {
             EXPECT_EQ(checks.size(), 6u);
-            EXPECT_EQ(checks.back()->a[3], 1u);
+            EXPECT_EQ(checks.back().a[3], 1u);
             EXPECT_NE(decision->text().find("all SYSRET checks passed"), std::string::npos)
                 << decision->text();
         } else {
-            EXPECT_EQ(checks.back()->a[3], 0u);
-            EXPECT_EQ(checks.back()->name, e.sysret_failed);
+            EXPECT_EQ(checks.back().a[3], 0u);
+            EXPECT_EQ(checks.back().name, e.sysret_failed);
             EXPECT_NE(decision->text().find("SYSRET check " + e.sysret_failed + " failed"),
                       std::string::npos)
                 << decision->text();
@@ -371,20 +371,19 @@ TEST_P(ModernSysretCheckTest, TheEditedCheckFailsFirst) {
     Session s(sc);
     const Trace& t = s.trace();
     ASSERT_GE(t.focus, 0);
-    std::vector<const Event*> checks;
-    const Event* decision = nullptr;
+    std::vector<Event> checks;
+    std::optional<Event> decision;
     for (const Event& ev : t.events) {
         if (ev.syscall != t.focus) continue;
-        if (ev.kind == EventKind::SysretCheck) checks.push_back(&ev);
-        if (ev.kind == EventKind::Decision) decision = &ev;
+        if (ev.kind == EventKind::SysretCheck) checks.push_back(ev);
+        if (ev.kind == EventKind::Decision) decision = ev;
     }
     ASSERT_EQ(checks.size(), c.id) << "the checks stop at the first failure";
-    for (size_t i = 0; i + 1 < checks.size(); i++)
-        EXPECT_EQ(checks[i]->a[3], 1u) << checks[i]->name;
-    EXPECT_EQ(checks.back()->a[0], c.id);
-    EXPECT_EQ(checks.back()->name, c.failed);
-    EXPECT_EQ(checks.back()->a[3], 0u);
-    ASSERT_NE(decision, nullptr);
+    for (size_t i = 0; i + 1 < checks.size(); i++) EXPECT_EQ(checks[i].a[3], 1u) << checks[i].name;
+    EXPECT_EQ(checks.back().a[0], c.id);
+    EXPECT_EQ(checks.back().name, c.failed);
+    EXPECT_EQ(checks.back().a[3], 0u);
+    ASSERT_TRUE(decision);
     EXPECT_EQ(decision->a[0], 2u) << "iret";
     EXPECT_NE(decision->text().find(std::string("SYSRET check ") + c.failed + " failed"),
               std::string::npos)

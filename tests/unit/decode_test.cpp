@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -251,10 +252,10 @@ Scenario bad_pointer_write() {
 }
 
 // The first Fault event after `step`, or null.
-const Event* first_fault_after(const Trace& t, uint64_t step) {
+std::optional<Event> first_fault_after(const Trace& t, uint64_t step) {
     for (const Event& e : t.events)
-        if (e.kind == EventKind::Fault && e.step > step) return &e;
-    return nullptr;
+        if (e.kind == EventKind::Fault && e.step > step) return e;
+    return std::nullopt;
 }
 
 // A bad user pointer given to write(): the copy faults in ring 0. At each
@@ -268,8 +269,8 @@ TEST(NamedFrames, BadPointerWriteThroughThePageFault) {
     EXPECT_TRUE(function_frames_at(s.machine(), s.trace(), s.step()).empty());
 
     const Trace& t = s.trace();
-    const Event* fault = first_fault_after(t, f.entry_step);
-    ASSERT_NE(fault, nullptr);
+    std::optional<Event> fault = first_fault_after(t, f.entry_step);
+    ASSERT_TRUE(fault);
     EXPECT_EQ(fault->a[0], 14u);
     // At the faulting instruction nothing is being handled yet.
     s.seek(fault->step);
@@ -338,8 +339,8 @@ TEST(NamedFrames, StackViewHeadsTheExceptionFrame) {
     s.seek(f.entry_step);
     for (const StackFrameInfo& fr : s.kernel_stack().frames)
         EXPECT_EQ(fr.function.find("exception frame"), std::string::npos) << "no fault yet";
-    const Event* fault = first_fault_after(s.trace(), f.entry_step);
-    ASSERT_NE(fault, nullptr);
+    std::optional<Event> fault = first_fault_after(s.trace(), f.entry_step);
+    ASSERT_TRUE(fault);
     ASSERT_TRUE(s.run_to_event(EventKind::Call, "do_page_fault"));
     const KernelStackView k = s.kernel_stack();
     ASSERT_FALSE(k.frames.empty());

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -553,8 +554,8 @@ steps:
     ASSERT_EQ(results.size(), 7u);
     const Trace& t = runner.session().trace();
     ASSERT_GE(t.focus, 0);
-    const Event* d = decision_event(t, t.focus);
-    ASSERT_NE(d, nullptr);
+    std::optional<Event> d = decision_event(t, t.focus);
+    ASSERT_TRUE(d);
     EXPECT_EQ(d->kind, EventKind::Decision);
     std::string why = decision_why(t, t.focus);
     EXPECT_EQ(why, d->text());

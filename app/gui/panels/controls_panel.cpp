@@ -574,7 +574,7 @@ void ControlsPanel::timeline_detail(UiContext& ctx, Pane& pane, const TimelineSt
         draw->AddRectFilled(ImVec2(d0.x, tick_top),
                             ImVec2(std::min(d1.x, x_of_step(span, s.step, d0.x, g.detail_w)), d1.y),
                             with_alpha(c.timeline_cursor, 0.12f), 2.0f);
-    const Event* hovered_event = detail_ticks(ctx, pane, g, span, d0, d1);
+    std::optional<Event> hovered_event = detail_ticks(ctx, pane, g, span, d0, d1);
     float dx = x_of_step(span, std::clamp(s.step, span.lo, span.hi), d0.x, g.detail_w);
     draw->AddTriangleFilled(ImVec2(dx - 5, tick_top - 1), ImVec2(dx + 5, tick_top - 1),
                             ImVec2(dx, tick_top + 5), c.timeline_cursor);
@@ -610,8 +610,9 @@ void ControlsPanel::timeline_detail(UiContext& ctx, Pane& pane, const TimelineSt
 
 // The detail strip's ticks and the labels that have room; returns the event
 // whose tick the mouse is by (within 5 px), if any.
-const Event* ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane, const TimelineStrips& g,
-                                         const StepSpan& span, ImVec2 d0, ImVec2 d1) {
+std::optional<Event> ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane,
+                                                 const TimelineStrips& g, const StepSpan& span,
+                                                 ImVec2 d0, ImVec2 d1) {
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const Palette& c = ctx.colors;
     const Trace& trace = *pane.trace();
@@ -619,7 +620,7 @@ const Event* ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane, const Timel
     ImVec2 mouse = ImGui::GetIO().MousePos;
     float tick_top = d0.y + g.small_h;
     size_t first = trace.first_event_at_or_after(span.lo);
-    const Event* hovered_event = nullptr;
+    std::optional<Event> hovered_event;
     bool mouse_in = mouse.x >= d0.x && mouse.x <= d1.x && mouse.y >= d0.y && mouse.y <= d1.y;
     float best = 5.0f;
     std::vector<float> lx, lw;
@@ -645,7 +646,7 @@ const Event* ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane, const Timel
         }
         if (mouse_in && std::fabs(mouse.x - x) < best) {
             best = std::fabs(mouse.x - x);
-            hovered_event = &e;
+            hovered_event = e;
         }
     }
     std::vector<bool> shown = place_labels(lx, lw, prio, d0.x + 2, d1.x - 2, g.small_h * 0.4f);

@@ -3,6 +3,7 @@
 // of the whole run to scrub through.
 #pragma once
 #include <cstdint>
+#include <optional>
 
 #include "model/timeline.h"
 #include "ui/panel.h"
@@ -34,8 +35,8 @@ class ControlsPanel : public Panel {
     void timeline(UiContext& ctx, Pane& pane);
     void timeline_overview(UiContext& ctx, Pane& pane, const TimelineStrips& g);
     void timeline_detail(UiContext& ctx, Pane& pane, const TimelineStrips& g);
-    const Event* detail_ticks(UiContext& ctx, Pane& pane, const TimelineStrips& g,
-                              const StepSpan& span, ImVec2 d0, ImVec2 d1);
+    std::optional<Event> detail_ticks(UiContext& ctx, Pane& pane, const TimelineStrips& g,
+                                      const StepSpan& span, ImVec2 d0, ImVec2 d1);
     void timeline_legend(UiContext& ctx, const TimelineStrips& g);
     // The eras compare mode shows: every pair, or all three.
     void compare_eras_menu(UiContext& ctx, const char* label);

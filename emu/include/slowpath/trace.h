@@ -4,9 +4,11 @@
 // is the state just before the (N+1)th instruction).
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -127,6 +129,137 @@ struct Event {
 };
 
 static_assert(sizeof(void*) != 8 || sizeof(Event) == 56, "an event is 56 bytes on 64-bit hosts");
+
+// The events of a run, encoded: a few bytes an event instead of an Event's
+// 56. A run repeats itself (the same labels, calls and checks at every
+// system call, at the same addresses, mostly with the same arguments), so
+// each event is stored as what it changes: a header byte with its kind and
+// flags, a byte saying which fields differ from their guess, the step as
+// its distance from the event before, and only the fields that differ. The
+// guess for the rip and the arguments is the last event of the same kind
+// and name (a small table), else of the same kind; the name's guess is the
+// last name of that kind. Events are cut in blocks of kBlockSize, each
+// coded from a fresh guess table, so a read decodes one block at most; the
+// last few blocks decoded are kept, so reading in order, backwards or back
+// and forth within a syscall costs a table look-up. The open block (the
+// newest events) is kept decoded. Reads give an Event by value.
+//
+// Like StepStore, reads fill the decoded blocks: a const EventStore is not
+// safe to read from two threads at once.
+class EventStore {
+ public:
+    class const_iterator {
+     public:
+        using iterator_category = std::random_access_iterator_tag;
+        using value_type = Event;
+        using difference_type = std::ptrdiff_t;
+        using reference = Event;
+        struct pointer {  // what -> reads: a copy
+            Event e;
+            const Event* operator->() const { return &e; }
+        };
+        const_iterator() = default;
+        const_iterator(const EventStore* s, size_t i) : s_(s), i_(i) {}
+        Event operator*() const { return (*s_)[i_]; }
+        pointer operator->() const { return pointer{(*s_)[i_]}; }
+        Event operator[](difference_type n) const { return (*s_)[i_ + static_cast<size_t>(n)]; }
+        const_iterator& operator++() {
+            i_++;
+            return *this;
+        }
+        const_iterator operator++(int) {
+            const_iterator t = *this;
+            i_++;
+            return t;
+        }
+        const_iterator& operator--() {
+            i_--;
+            return *this;
+        }
+        const_iterator operator--(int) {
+            const_iterator t = *this;
+            i_--;
+            return t;
+        }
+        const_iterator& operator+=(difference_type n) {
+            i_ += static_cast<size_t>(n);
+            return *this;
+        }
+        const_iterator& operator-=(difference_type n) {
+            i_ -= static_cast<size_t>(n);
+            return *this;
+        }
+        friend const_iterator operator+(const_iterator a, difference_type n) { return a += n; }
+        friend const_iterator operator-(const_iterator a, difference_type n) { return a -= n; }
+        friend difference_type operator-(const_iterator a, const_iterator b) {
+            return static_cast<difference_type>(a.i_) - static_cast<difference_type>(b.i_);
+        }
+        friend bool operator==(const_iterator a, const_iterator b) { return a.i_ == b.i_; }
+        friend bool operator!=(const_iterator a, const_iterator b) { return a.i_ != b.i_; }
+        friend bool operator<(const_iterator a, const_iterator b) { return a.i_ < b.i_; }
+        size_t index() const { return i_; }
+
+     private:
+        const EventStore* s_ = nullptr;
+        size_t i_ = 0;
+    };
+
+    size_t size() const { return sealed_ + open_.size(); }
+    bool empty() const { return size() == 0; }
+    // const: an event read is a copy, never a place to write to.
+    const Event operator[](size_t i) const {
+        if (i >= sealed_) return open_[i - sealed_];
+        return block(i / kBlockSize)[i % kBlockSize];
+    }
+    const Event back() const { return (*this)[size() - 1]; }
+    const_iterator begin() const { return const_iterator(this, 0); }
+    const_iterator end() const { return const_iterator(this, size()); }
+
+    void push_back(const Event& e);
+    // The event pushed last, to finish it (it is still in the open block).
+    Event& last_pushed() { return open_.back(); }
+    // Drops the events from `smaller` on.
+    void truncate(size_t smaller);
+    void clear() { truncate(0); }
+    // Index of the first event with step >= step (events are sorted by step).
+    size_t first_at_or_after(uint64_t step) const;
+    // Heap bytes held, for the figures.
+    size_t bytes_held() const;
+
+    static constexpr size_t kBlockSize = 256;
+
+ private:
+    struct Head {
+        uint64_t first_step;
+        uint32_t chunk, offset;  // where the block's bytes start
+    };
+    struct Decoded {
+        size_t block = SIZE_MAX;
+        std::vector<Event> events;
+    };
+    static constexpr size_t kChunkBytes = size_t(1) << 16;
+    static constexpr size_t kCached = 4;
+
+    const Event* block(size_t b) const {
+        if (decoded_[last_hit_].block == b) return decoded_[last_hit_].events.data();
+        for (unsigned k = 0; k < kCached; k++)
+            if (decoded_[k].block == b) {
+                last_hit_ = k;
+                return decoded_[k].events.data();
+            }
+        return decode(b);
+    }
+    const Event* decode(size_t b) const;
+    void seal();  // encodes the open block (full) into the byte stream
+
+    std::vector<Head> heads_;
+    std::vector<std::vector<uint8_t>> chunks_;
+    size_t sealed_ = 0;        // events in encoded blocks
+    std::vector<Event> open_;  // the newest events, up to kBlockSize
+    size_t used_ = 0;          // bytes used in the last chunk
+    mutable Decoded decoded_[kCached];
+    mutable unsigned last_hit_ = 0, next_fill_ = 0;
+};
 
 // One readable line for an event. Frequent kinds (labels, checks, frame
 // changes, swapgs...) are described from their fields on demand, so a long
@@ -283,9 +416,8 @@ class StepStore {
 };
 
 struct Trace {
-    // A deque grows without moving what it holds (events are read by address).
-    std::deque<Event> events;  // sorted by step
-    StepStore steps;           // steps[N] = state before instruction N; size = last step + 1
+    EventStore events;  // sorted by step
+    StepStore steps;    // steps[N] = state before instruction N; size = last step + 1
     std::vector<SyscallRecord> syscalls;
     int focus = -1;  // index of the focus syscall, -1 if it never ran
     Outcome outcome = Outcome::Running;
@@ -320,9 +452,9 @@ struct RecordingBytes {
 size_t events_bytes(const Trace& trace);
 size_t syscalls_bytes(const Trace& trace);
 
-// The Decision event of syscall k (sysret or iret chosen), or null when that
+// The Decision event of syscall k (sysret or iret chosen), or none when that
 // syscall never reached it.
-const Event* decision_event(const Trace& trace, int syscall);
+std::optional<Event> decision_event(const Trace& trace, int syscall);
 // Why a decision went the way it did: the reason the decision banner, the
 // report's "why" and a walkthrough's `why` expectation all show.
 std::string decision_why(const Event& decision);
