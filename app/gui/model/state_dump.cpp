@@ -159,6 +159,10 @@ json dump_pane(const Pane& pane) {
     out["where"] = s.where;
     out["label"] = s.label;
     out["outcome"] = std::string(outcome_name(trace.outcome));
+    out["outcome_detail"] = trace.outcome_detail;
+    // A long run recording in slices: "running" above until it ends.
+    out["recording"] = pane.recording();
+    out["recorded_steps"] = pane.session()->recorded_steps();
     out["running_syscall"] = s.running_syscall;
     out["shown_syscall"] = s.shown_syscall;
     out["focus_syscall"] = trace.focus;

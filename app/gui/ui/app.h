@@ -143,6 +143,16 @@ class App {
     // Waits for input, the next frame's time or the next play move, at most until `limit`.
     void wait_until(double limit);
     bool needs_frame() const;
+    // Long runs record between frames: a slice of each pane still recording.
+    void record_on();
+    bool recording_on() const;  // a pane is still recording
+    void stop_recording(const std::string& why);
+    struct LongRun {
+        double seconds = 0;        // spent recording between frames
+        uint64_t steps = 0;        // recorded in that time
+        double records_at = -1e9;  // when the panels last took in new syscall records
+        double bytes_at = -1e9;    // when the recording's size was last looked at
+    } long_run_;
     void write_state(const std::string& path, bool atomically);
     nlohmann::json windows_json() const;
     std::string window_command(const Command& command);
