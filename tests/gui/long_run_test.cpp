@@ -16,7 +16,7 @@ using gui_test::LiveApp;
 
 namespace {
 
-const char* const kCalls = "60000";  // some 4.9 million steps: seconds of recording
+const char* const kCalls = "150000";  // some 12 million steps: seconds of recording
 
 uint64_t last_step(const json& s) {
     return s["last_step"].get<uint64_t>();
@@ -72,4 +72,31 @@ TEST(GuiLongRun, RecordsInTheBackgroundTakesClicksAndEndsAsTheWholeRun) {
     ASSERT_TRUE(quit.is_object());
     EXPECT_EQ(quit["outcome"], "exited");
     EXPECT_GT(last_step(quit), 2'000'000u) << "past the CLI's default step limit";
+}
+
+// The "stop" beside the progress bar, clicked: the run ends where it is, as
+// a step limit that says so, and the window goes idle with every step kept.
+TEST(GuiLongRun, StopClickedEndsTheRecordingThere) {
+    LiveApp app({"--program", SLOWPATH_GETPID_LOOP_PROGRAM, "--args", "2000000"});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json s = app.wait_for(
+        [](const json& d) {
+            return d["recording"].get<bool>() && d["ui"]["items"].contains("button:stop-recording");
+        },
+        10.0);
+    ASSERT_TRUE(s["recording"].get<bool>());
+    app.click(s, "button:stop-recording");
+    json done = app.wait_for([](const json& d) { return !d["recording"].get<bool>(); }, 10.0);
+    ASSERT_FALSE(done["recording"].get<bool>()) << "the click did not stop it";
+    EXPECT_EQ(done["outcome"], "step-limit");
+    std::string detail = done["outcome_detail"].get<std::string>();
+    EXPECT_EQ(detail.rfind("stopped in the app at ", 0), 0u) << detail;
+    EXPECT_NE(detail.find(std::to_string(last_step(done))), std::string::npos) << detail;
+    EXPECT_LT(last_step(done), 150'000'000u) << "far from the program's end";
+    // The window waits for input again: a second draws a frame or two (a
+    // tooltip's delay after the click), not the 25 or more of a recording.
+    json idle = app.settle(5.0);
+    auto frame = idle["ui"]["frame"].get<uint64_t>();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_LE(app.state()["ui"]["frame"].get<uint64_t>(), frame + 3);
 }

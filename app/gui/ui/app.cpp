@@ -48,8 +48,10 @@ namespace slowpath::gui {
 // ---- input callbacks: any input means "draw a few frames" ----
 
 void on_input_event(GLFWwindow* window) {
-    if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window)))
+    if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window))) {
         app->frames_pending_ = std::max(app->frames_pending_, 3);
+        app->last_input_ = glfwGetTime();
+    }
 }
 
 // Keys are queued here and fed to ImGui's backend by App::feed_keys: the
@@ -422,8 +424,10 @@ double App::next_play_move() const {
 // A long run records between frames on the GUI thread (the trace is read by
 // the panels while it grows, and its structures are not made for two
 // threads): about 12 ms a frame, shared by the panes still recording, so
-// the window keeps moving at some 40 frames a second meanwhile.
-constexpr double kRecordSliceSeconds = 0.012;
+// the window keeps moving at some 40 frames a second meanwhile; 40 ms a
+// frame when nobody has touched the window for a second (the bar and the
+// timeline still move, and the run is recorded sooner).
+constexpr double kRecordSliceSeconds = 0.012, kRecordSliceUnwatched = 0.040;
 // How often the panels take in the syscall records rebuilt meanwhile (their
 // caches rebuild then), and how often the recording's size is looked at.
 constexpr double kRecordsEvery = 0.5, kBytesEvery = 0.25;
@@ -442,16 +446,26 @@ void App::record_on() {
     size_t n = 0;
     for (Pane* p : panes) n += p->recording() ? 1 : 0;
     double now = glfwGetTime();
-    bool records = now - long_run_.records_at >= kRecordsEvery;
+    // The panels' caches rebuild over the whole trace when they take in new
+    // records: the frame that did it last says what that costs, and the
+    // next one waits for eight times as long, so a long trace is not
+    // rebuilt frame after frame.
+    bool records =
+        now - long_run_.records_at >= std::max(kRecordsEvery, 8 * long_run_.records_cost);
     bool bytes = now - long_run_.bytes_at >= kBytesEvery;
-    if (records) long_run_.records_at = now;
+    if (records) {
+        long_run_.records_at = now;
+        long_run_.records_frame = true;
+    }
     if (bytes) long_run_.bytes_at = now;
     for (Pane* p : panes) {
         if (!p->recording()) continue;
         Session& s = *p->session();
         uint64_t before = s.recorded_steps();
         auto t0 = std::chrono::steady_clock::now();
-        s.record_more(UINT64_MAX, kRecordSliceSeconds / static_cast<double>(n));
+        double slice =
+            now - last_input_ < 1.0 || clock_.busy() ? kRecordSliceSeconds : kRecordSliceUnwatched;
+        s.record_more(UINT64_MAX, slice / static_cast<double>(n));
         long_run_.seconds +=
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         long_run_.steps += s.recorded_steps() - before;
@@ -582,6 +596,10 @@ void App::frame() {
     }
     frame_count_++;
     if (frames_pending_ > 0) frames_pending_--;
+    if (long_run_.records_frame) {
+        long_run_.records_frame = false;
+        long_run_.records_cost = glfwGetTime() - now;
+    }
 }
 
 }  // namespace slowpath::gui
