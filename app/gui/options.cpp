@@ -262,6 +262,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
             return fail("--max-steps must be a number from 1 to 2^64-1 (decimal or 0x hex), not '" +
                         max_steps_text + "'");
         options.scenario.max_steps = *max_steps;
+    } else {
+        options.scenario.max_steps = kGuiMaxSteps;  // a long run records in the background
     }
     if (!size_text.empty() && !parse_size(size_text, options.width, options.height))
         return fail("bad --size '" + size_text + "' (use WIDTHxHEIGHT, e.g. 1600x1000)");

@@ -9,6 +9,15 @@
 
 namespace slowpath::gui {
 
+// Long runs. The app records a run's first kGuiFirstSlice steps before the
+// window shows it, and the rest in slices between frames. With no
+// --max-steps a run may go on to kGuiMaxSteps (the CLI stops at the
+// Scenario's 2,000,000), and the recording stops when it holds
+// kGuiRecordingBytes (a step takes a few bytes, a checkpoint a few pages).
+constexpr uint64_t kGuiFirstSlice = 262'144;
+constexpr uint64_t kGuiMaxSteps = 200'000'000;
+constexpr size_t kGuiRecordingBytes = size_t(1) << 30;
+
 struct Options {
     Scenario scenario;
     bool scenario_given = false;  // --era/--syscall/--inject: do not restore anything else

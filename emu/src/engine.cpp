@@ -527,6 +527,7 @@ void Engine::truncate_after(uint64_t step) {
     trace_.events.truncate(trace_.first_event_at_or_after(step));
     if (trace_.steps.size() > step) trace_.steps.resize(step);
     trace_.syscalls.clear();
+    records_events_ = SIZE_MAX;
     trace_.outcome = Outcome::Running;
     trace_.outcome_detail.clear();
     trace_.exit_code = 0;
@@ -560,7 +561,7 @@ void Engine::seek(uint64_t target) {
     recording_ = was;
 }
 
-void Engine::add_action_now(Action action) {
+void Engine::add_action_now(Action action, std::optional<uint64_t> first_steps) {
     uint64_t s = host_.step;
     action.step = s;
     action.origin = InjectWhen::Now;
@@ -570,7 +571,10 @@ void Engine::add_action_now(Action action) {
     auto pos = std::upper_bound(actions_.begin(), actions_.end(), s,
                                 [](uint64_t st, const Action& a) { return st < a.step; });
     actions_.insert(pos, std::move(action));
-    record_to_end();
+    if (first_steps)
+        record_more(*first_steps, std::chrono::steady_clock::time_point::max());
+    else
+        record_to_end();
 }
 
 void Engine::apply_actions_at(uint64_t step) {

@@ -11,6 +11,7 @@
 #include <unicorn/unicorn.h>
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -147,10 +148,23 @@ class Engine : public Machine {
     }
     // Record from the frontier until the run ends.
     void record_to_end();
+    // Record from the frontier in whole checkpoint intervals until `steps`
+    // more are recorded, `deadline` has passed or the run ends. A run that
+    // goes on pauses on arrival at a checkpoint, before that step's actions:
+    // the checkpoint is the frontier's whole state, so the machine may be
+    // moved anywhere (seek) and the next call restores it and goes on as
+    // record_to_end would have. Returns true while the run goes on.
+    bool record_more(uint64_t steps, std::chrono::steady_clock::time_point deadline);
+    // Ends a paused recording at its frontier, as a step limit with `detail`.
+    void stop_recording(const std::string& detail);
+    // Bumped whenever Trace::syscalls and Trace::focus are rebuilt for a
+    // recording still going on (they are cheap to read, not to rebuild).
+    uint64_t records_revision() const { return records_revision_; }
     // Move to a recorded step (restore a checkpoint, replay).
     void seek(uint64_t step);
-    // Add an action at the current step and record the future again.
-    void add_action_now(Action action);
+    // Add an action at the current step and record the future again: to
+    // the end, or (`first_steps` set) that many steps on, as record_more.
+    void add_action_now(Action action, std::optional<uint64_t> first_steps = std::nullopt);
 
     uint64_t pt_regs_base() const;  // the current task's frame base
     uint64_t symbol(const char* name) const;
@@ -255,8 +269,16 @@ class Engine : public Machine {
     uint64_t reg(int id) const;
     void set_reg(int id, uint64_t value);
 
+    void return_to_frontier();         // a paused recording: restore its last checkpoint
+    void publish_records(bool force);  // Trace::syscalls of a paused recording
+
     Scenario scenario_;
     Options options_;
+    // A paused recording's syscall records: when last built, and what that cost.
+    size_t records_events_ = SIZE_MAX;
+    std::chrono::steady_clock::time_point records_built_{};
+    std::chrono::steady_clock::duration records_cost_{};
+    uint64_t records_revision_ = 0;
     std::unique_ptr<GuestImage> kernel_, user_;
     uc_engine* uc_ = nullptr;
     std::unique_ptr<CpuContext> ctx_;

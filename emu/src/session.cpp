@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <functional>
 
 #include "engine.h"
@@ -111,19 +112,44 @@ std::optional<SignalAction> parse_signal_action(std::string_view text) {
 
 class SessionImpl {
  public:
-    explicit SessionImpl(Scenario s)
-        : scenario(std::move(s)), engine(scenario, Engine::Options{true}) {
-        engine.record_to_end();
+    explicit SessionImpl(Scenario s, std::optional<RecordInSlices> in_slices = std::nullopt)
+        : scenario(std::move(s)), engine(scenario, Engine::Options{true}), slices(in_slices) {
+        if (slices)
+            engine.record_more(slices->first_steps, std::chrono::steady_clock::time_point::max());
+        else
+            engine.record_to_end();
         engine.seek(0);
+    }
+    // What `find` gives; while it gives nothing and the recording goes on,
+    // records on (up to slices->search_seconds) and asks again.
+    template <class Find>
+    std::optional<uint64_t> searching(Find find) {
+        auto s = find();
+        if (s || !slices) return s;
+        using clock = std::chrono::steady_clock;
+        auto deadline = clock::now() + std::chrono::duration_cast<clock::duration>(
+                                           std::chrono::duration<double>(slices->search_seconds));
+        while (!s && !engine.finished() && clock::now() < deadline) {
+            uint64_t here = engine.step();
+            // Slices of about 50 ms between looks: searching is cheap next to recording.
+            engine.record_more(UINT64_MAX,
+                               std::min(deadline, clock::now() + std::chrono::milliseconds(50)));
+            engine.seek(here);
+            s = find();
+        }
+        return s;
     }
     Scenario scenario;
     Engine engine;
+    std::optional<RecordInSlices> slices;
     // Registers one step back, for "what changed", computed on demand.
     mutable uint64_t prev_for_step = UINT64_MAX;
     mutable CpuState prev_cpu;
 };
 
 Session::Session(Scenario scenario) : impl_(std::make_unique<SessionImpl>(std::move(scenario))) {}
+Session::Session(Scenario scenario, RecordInSlices slices)
+    : impl_(std::make_unique<SessionImpl>(std::move(scenario), slices)) {}
 Session::~Session() = default;
 
 const Scenario& Session::scenario() const {
@@ -144,7 +170,12 @@ void Session::seek(uint64_t step) {
 }
 
 uint64_t Session::step_forward(uint64_t count) {
-    seek(std::min(last_step(), step() + count));
+    uint64_t goal = count > UINT64_MAX - step() ? UINT64_MAX : step() + count;
+    impl_->searching([&]() -> std::optional<uint64_t> {
+        if (last_step() >= goal) return goal;
+        return std::nullopt;
+    });
+    seek(std::min(last_step(), goal));
     return step();
 }
 
@@ -175,11 +206,18 @@ uint64_t Session::step_out() {
     uint64_t s = step();
     if (s >= steps.size()) return s;
     // The current function returns when rsp rises above its return address.
-    for (uint64_t k = s + 1; k < steps.size(); k++)
-        if (steps[k].rsp > steps[s].rsp + 8 || steps[k].cpl != steps[s].cpl) {
-            seek(k);
-            return step();
-        }
+    uint64_t from = s + 1;
+    auto found = impl_->searching([&]() -> std::optional<uint64_t> {
+        const StepStore& all = trace().steps;
+        StepRecord here = all[s];
+        for (; from < all.size(); from++)
+            if (all[from].rsp > here.rsp + 8 || all[from].cpl != here.cpl) return from;
+        return std::nullopt;
+    });
+    if (found) {
+        seek(*found);
+        return step();
+    }
     return run_to_end();
 }
 
@@ -201,8 +239,10 @@ static std::optional<uint64_t> prev_matching(const Trace& t, uint64_t before,
 }
 
 uint64_t Session::next_label() {
-    if (auto s = next_matching(trace(), step(),
-                               [](const Event& e) { return e.kind == EventKind::Label; }))
+    if (auto s = impl_->searching([&] {
+            return next_matching(trace(), step(),
+                                 [](const Event& e) { return e.kind == EventKind::Label; });
+        }))
         seek(*s);
     return step();
 }
@@ -215,7 +255,9 @@ uint64_t Session::prev_label() {
 }
 
 uint64_t Session::next_event() {
-    if (auto s = next_matching(trace(), step(), [](const Event&) { return true; })) seek(*s);
+    if (auto s = impl_->searching(
+            [&] { return next_matching(trace(), step(), [](const Event&) { return true; }); }))
+        seek(*s);
     return step();
 }
 
@@ -234,9 +276,15 @@ uint64_t Session::run_to_ring3() {
     uint64_t s = step();
     // Leave ring 3 first if we are in it, then find the next return to it.
     uint64_t k = s;
-    while (k < steps.size() && steps[k].cpl == 3) k++;
-    while (k < steps.size() && steps[k].cpl != 3) k++;
-    if (k < steps.size()) seek(k);
+    bool left = s < steps.size() && steps[s].cpl != 3;
+    auto found = impl_->searching([&]() -> std::optional<uint64_t> {
+        for (; k < steps.size(); k++) {
+            if (steps[k].cpl != 3) left = true;
+            if (left && steps[k].cpl == 3) return k;
+        }
+        return std::nullopt;
+    });
+    if (found) seek(*found);
     return step();
 }
 
@@ -246,22 +294,28 @@ uint64_t Session::run_to_end() {
 }
 
 std::optional<uint64_t> Session::run_to_label(std::string_view label) {
-    auto s = next_matching(trace(), step(), [&](const Event& e) {
-        return e.kind == EventKind::Label && e.name == label;
+    auto s = impl_->searching([&] {
+        return next_matching(trace(), step(), [&](const Event& e) {
+            return e.kind == EventKind::Label && e.name == label;
+        });
     });
     if (s) seek(*s);
     return s;
 }
 
 std::optional<uint64_t> Session::run_to_event(EventKind kind) {
-    auto s = next_matching(trace(), step(), [&](const Event& e) { return e.kind == kind; });
+    auto s = impl_->searching([&] {
+        return next_matching(trace(), step(), [&](const Event& e) { return e.kind == kind; });
+    });
     if (s) seek(*s);
     return s;
 }
 
 std::optional<uint64_t> Session::run_to_event(EventKind kind, std::string_view name) {
-    auto s = next_matching(trace(), step(),
-                           [&](const Event& e) { return e.kind == kind && e.name == name; });
+    auto s = impl_->searching([&] {
+        return next_matching(trace(), step(),
+                             [&](const Event& e) { return e.kind == kind && e.name == name; });
+    });
     if (s) seek(*s);
     return s;
 }
@@ -274,12 +328,14 @@ std::optional<uint64_t> Session::focus_entry_step() const {
 
 std::optional<uint64_t> Session::run_to_address(uint64_t addr) {
     const auto& steps = trace().steps;
-    for (uint64_t k = step() + 1; k < steps.size(); k++)
-        if (steps[k].rip == addr) {
-            seek(k);
-            return k;
-        }
-    return std::nullopt;
+    uint64_t k = step() + 1;
+    auto found = impl_->searching([&]() -> std::optional<uint64_t> {
+        for (; k < steps.size(); k++)
+            if (steps[k].rip == addr) return k;
+        return std::nullopt;
+    });
+    if (found) seek(*found);
+    return found;
 }
 
 void Session::inject_now(int tif_bit) {
@@ -288,7 +344,7 @@ void Session::inject_now(int tif_bit) {
     Action a;
     a.bit = tif_bit;
     uint64_t here = step();
-    impl_->engine.add_action_now(a);
+    impl_->engine.add_action_now(a, first_steps());
     impl_->engine.seek(here);  // stay where the change was made
     impl_->prev_for_step = UINT64_MAX;
 }
@@ -303,7 +359,7 @@ void Session::edit_now(const std::string& target, uint64_t value) {
     a.target = target;
     a.value = value;
     uint64_t here = step();
-    impl_->engine.add_action_now(a);
+    impl_->engine.add_action_now(a, first_steps());
     impl_->engine.seek(here);
     impl_->prev_for_step = UINT64_MAX;
 }
@@ -358,6 +414,33 @@ std::string Session::program_output(int fd) const {
 }
 RecordingBytes Session::recording_bytes() const {
     return impl_->engine.recording_bytes();
+}
+
+std::optional<uint64_t> Session::first_steps() const {
+    if (!impl_->slices) return std::nullopt;
+    return impl_->slices->first_steps;
+}
+
+bool Session::record_more(uint64_t max_steps, double max_seconds) {
+    if (recording_finished()) return false;
+    using clock = std::chrono::steady_clock;
+    uint64_t here = step();
+    impl_->engine.record_more(max_steps,
+                              clock::now() + std::chrono::duration_cast<clock::duration>(
+                                                 std::chrono::duration<double>(max_seconds)));
+    impl_->engine.seek(here);
+    return !recording_finished();
+}
+
+void Session::stop_recording(const std::string& why) {
+    if (recording_finished()) return;
+    uint64_t here = step();
+    impl_->engine.stop_recording(why);
+    impl_->engine.seek(here);
+}
+
+uint64_t Session::recording_revision() const {
+    return impl_->engine.records_revision();
 }
 
 int Session::current_syscall() const {

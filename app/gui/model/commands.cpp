@@ -212,6 +212,8 @@ const std::vector<CommandInfo>& command_table() {
         {"program-browse-open", 0, 0, true,
          "program-browse-open: run the program picked in the chooser with its arguments"},
         {"record-stop", 0, 0, true, "record-stop: save the GIF being recorded"},
+        {"stop-recording", 0, 0, true,
+         "stop-recording: end a long run's recording where it is (as a step limit)"},
         {"record-toggle", 0, 0, true,
          "record-toggle: start a GIF in the pictures folder, or save the one being recorded"},
         {"quit", 0, 0, true, "quit"},

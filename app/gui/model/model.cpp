@@ -508,7 +508,9 @@ void Model::nav(Nav op, uint64_t count) {
         }));
         if (pane == &primary_ && pane->now().step == pane->before().step && op != Nav::Reset &&
             status_.empty())
-            set_status(nav_name(op) + ": nowhere to go from here");
+            set_status(nav_name(op) + (pane->recording()
+                                           ? ": not recorded yet (the recording goes on)"
+                                           : ": nowhere to go from here"));
     }
     align_to(primary_, true);
     edits_++;

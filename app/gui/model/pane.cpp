@@ -76,6 +76,31 @@ Snapshot take_snapshot(const Session& session) {
     return snap;
 }
 
+namespace {
+std::optional<RecordInSlices>& slices_setting() {
+    static std::optional<RecordInSlices> slices;
+    return slices;
+}
+}  // namespace
+
+void Pane::set_record_in_slices(std::optional<RecordInSlices> slices) {
+    slices_setting() = slices;
+}
+const std::optional<RecordInSlices>& Pane::record_in_slices() {
+    return slices_setting();
+}
+
+void Pane::grew(bool records) {
+    if (!session_) return;
+    now_.last_step = session_->last_step();
+    before_.last_step = now_.last_step;
+    uint64_t revision = session_->recording_revision();
+    if (revision != records_seen_ && (records || !recording())) {
+        records_seen_ = revision;
+        trace_revision_++;
+    }
+}
+
 const Scenario& Pane::scenario() const {
     return session_ ? session_->scenario() : requested_;
 }
@@ -97,7 +122,10 @@ void Pane::load(const Scenario& scenario, const std::function<uint64_t(const Tra
     error_.clear();
     session_.reset();
     try {
-        session_ = std::make_shared<Session>(scenario);
+        const auto& slices = record_in_slices();
+        session_ = slices ? std::make_shared<Session>(scenario, *slices)
+                          : std::make_shared<Session>(scenario);
+        records_seen_ = session_->recording_revision();
         session_->seek(where(session_->trace()));
         now_ = take_snapshot(*session_);
     } catch (const std::exception& e) {
@@ -128,7 +156,11 @@ std::string Pane::move(const std::function<void(Session&)>& action, bool rewrite
     }
     before_ = std::move(previous);
     generation_++;
-    if (rewrites_trace) trace_revision_++;
+    // A move may have recorded on to find its goal.
+    if (rewrites_trace || session_->recording_revision() != records_seen_) {
+        records_seen_ = session_->recording_revision();
+        trace_revision_++;
+    }
     return message;
 }
 

@@ -67,7 +67,21 @@ class Pane {
     // The same, at the step `where` picks in the new run.
     void load(const Scenario& scenario, const std::function<uint64_t(const Trace&)>& where);
 
+    // How load() records: the whole run at once (the default), or, set
+    // (the app), a first slice, the rest by record_more between frames.
+    static void set_record_in_slices(std::optional<RecordInSlices> slices);
+    static const std::optional<RecordInSlices>& record_in_slices();
+
     bool ok() const { return session_ != nullptr; }
+    // The session is still recording (in slices) and its end is not known yet.
+    bool recording() const { return session_ && !session_->recording_finished(); }
+    // After the session recorded more: the views learn the new last step,
+    // and the trace revision moves on when the syscall records were rebuilt
+    // (`records`: let it, the caches keyed on it are rebuilt then).
+    void grew(bool records);
+    // The recording's heap as last measured (the app's progress bar).
+    size_t recording_bytes_seen() const { return recording_bytes_seen_; }
+    void set_recording_bytes_seen(size_t bytes) { recording_bytes_seen_ = bytes; }
     const std::string& error() const { return error_; }
     const Scenario& scenario()
         const;  // the session's (with now-injections), else the requested one
@@ -120,6 +134,8 @@ class Pane {
     Snapshot now_, before_;
     uint64_t generation_ = 0;
     uint64_t trace_revision_ = 0;
+    uint64_t records_seen_ = 0;
+    size_t recording_bytes_seen_ = 0;  // the session's recording_revision when last taken in
 };
 
 // Builds the snapshot of a session at its current step (used by refresh and

@@ -139,6 +139,14 @@ json sysret_checks_json(const Trace& trace, const Snapshot& s) {
     }
 }
 
+// How the run ended, or that it is still recording (a long run in the app:
+// the outcome says "running" until it ends).
+void add_run_end(json& out, const Pane& pane) {
+    out["outcome_detail"] = pane.trace()->outcome_detail;
+    out["recording"] = pane.recording();
+    out["recorded_steps"] = pane.session()->recorded_steps();
+}
+
 }  // namespace
 
 json dump_pane(const Pane& pane) {
@@ -159,6 +167,7 @@ json dump_pane(const Pane& pane) {
     out["where"] = s.where;
     out["label"] = s.label;
     out["outcome"] = std::string(outcome_name(trace.outcome));
+    add_run_end(out, pane);
     out["running_syscall"] = s.running_syscall;
     out["shown_syscall"] = s.shown_syscall;
     out["focus_syscall"] = trace.focus;

@@ -84,6 +84,12 @@ std::vector<TimelineBar> overview_bars(const Trace& trace, const StepSpan& run, 
         if (end < run.lo) continue;
         float a = x_of_step(run, std::max(r.entry_step, run.lo), x0, width);
         float b = std::max(a + 2.0f, x_of_step(run, end, x0, width));
+        // Bars that overlap by more than half a pixel are drawn as one: a
+        // long run has far more syscalls than the strip has pixels.
+        if (!out.empty() && !r.is_focus && !out.back().focus && a < out.back().x1 - 0.5f) {
+            out.back().x1 = std::max(out.back().x1, b);
+            continue;
+        }
         out.push_back({a, b, r.is_focus});
     }
     return out;

@@ -42,6 +42,7 @@ struct TimelineBar {
     float x0 = 0, x1 = 0;
     bool focus = false;
 };
+// One bar per syscall, those overlapping by more than half a pixel merged.
 std::vector<TimelineBar> overview_bars(const Trace& trace, const StepSpan& run, uint64_t last_step,
                                        float x0, float width);
 

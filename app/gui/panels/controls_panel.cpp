@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include "model/fit.h"
 #include "model/model.h"
 #include "model/timeline.h"
+#include "options.h"
 #include "slowpath/era.h"
 #include "slowpath/session.h"
 #include "slowpath/syscalls.h"
@@ -49,6 +51,75 @@ void flow(float next_width, float spacing = -1.0f) {
     ImGui::SameLine(0, spacing);
     if (ImGui::GetCursorPosX() + next_width > ImGui::GetWindowContentRegionMax().x)
         ImGui::NewLine();
+}
+
+// 1234567 -> "1,234,567".
+std::string grouped(uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (size_t i = 0; i < digits.size(); i++) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+// 3778560 -> "3.78M", 262144 -> "262k": short enough for the controls' row.
+std::string short_count(uint64_t n) {
+    char buf[32];
+    if (n >= 1'000'000)
+        std::snprintf(buf, sizeof buf, "%.*fM",
+                      n >= 100'000'000  ? 0
+                      : n >= 10'000'000 ? 1
+                                        : 2,
+                      static_cast<double>(n) / 1e6);
+    else if (n >= 1000)
+        std::snprintf(buf, sizeof buf, "%lluk", static_cast<unsigned long long>(n / 1000));
+    else
+        std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
+    return buf;
+}
+
+// A long run still recording: how far it has come, and a way to end it, at
+// the right end of the timeline's legend row (`row`: its top left, `right`:
+// where the panel's content ends), so the controls keep their height and
+// nothing moves when the recording ends.
+void recording_progress(UiContext& ctx, const Pane& pane, ImVec2 row, float right, float after) {
+    const Session& s = *pane.session();
+    float h = ImGui::GetFontSize();
+    // As wide as its widest text, so nothing jumps as the count grows.
+    float w = ImGui::CalcTextSize("recording\xe2\x80\xa6 888.88M steps").x + h;
+    float gap = h * 0.8f;
+    float x = std::max(after + gap, right - ImGui::CalcTextSize("stop").x - gap - w);
+    uint64_t steps = s.recorded_steps();
+    // The bar fills toward whichever bound the run meets first: its step
+    // limit or the app's bound on the recording's size.
+    double by_steps = static_cast<double>(steps) / static_cast<double>(s.scenario().max_steps);
+    double by_bytes =
+        static_cast<double>(pane.recording_bytes_seen()) / static_cast<double>(kGuiRecordingBytes);
+    float fraction = static_cast<float>(std::min(1.0, std::max(by_steps, by_bytes)));
+    std::string text = "recording\xe2\x80\xa6 " + short_count(steps) + " steps";
+    ImGui::SetCursorScreenPos(ImVec2(x, row.y));
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, with_alpha(ctx.colors.timeline_focus, 0.8f));
+    ImGui::PushStyleColor(ImGuiCol_FrameBg, ctx.colors.timeline_bg);
+    ImGui::ProgressBar(fraction, ImVec2(w, h + 2), "");
+    ImGui::PopStyleColor(2);
+    // The text centred over the bar (ImGui would put it after the fill).
+    ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    ImGui::GetWindowDrawList()->AddText(ImVec2(x + (w - size.x) / 2, row.y + 1), ctx.colors.text,
+                                        text.c_str());
+    ctx.mark("recording");
+    if (ImGui::IsItemHovered())
+        tooltip(grouped(steps) +
+                " steps recorded so far, in the background: every panel shows what is "
+                "recorded, and a move to what is not there yet records on to it. The bar fills "
+                "toward the step limit (" +
+                grouped(s.scenario().max_steps) + ") or the app's " +
+                std::to_string(kGuiRecordingBytes >> 20) + " MiB for a recording");
+    ImGui::SameLine(0, gap);
+    if (link(ctx, "stop", "##stop-recording")) ctx.command("stop-recording");
+    ctx.mark("button:stop-recording");
+    tooltip("stop recording here: the run ends as a step limit at the last step recorded   [" +
+            shortcut_for("stop-recording") + "]");
 }
 
 std::string syscall_label(long nr) {
@@ -416,7 +487,8 @@ void ControlsPanel::moves_row(UiContext& ctx, Pane& pane) {
     bool ok = pane.ok();
     const Snapshot& s = pane.now();
     bool at_start = ok && s.step == 0;
-    bool at_end = ok && s.step >= s.last_step;
+    // A run still recording has more to come: a move at its last step records on.
+    bool at_end = ok && s.step >= s.last_step && !pane.recording();
     // The moves, wrapping onto a second line when the window is narrow.
     struct Move {
         const char* label;
@@ -515,6 +587,13 @@ void ControlsPanel::timeline(UiContext& ctx, Pane& pane) {
     if (!ImGui::IsItemActive() && !ImGui::IsMouseDown(ImGuiMouseButton_Left))
         last_scrub_ = UINT64_MAX;
     timeline_legend(ctx, g);
+    if (pane.recording()) {
+        float after = ImGui::GetItemRectMax().x;  // the legend's last item
+        ImGui::PushFont(g.small);
+        recording_progress(ctx, pane, ImVec2(g.pos.x, g.pos.y + g.strip_h + 2), g.pos.x + g.width,
+                           after);
+        ImGui::PopFont();
+    }
 }
 
 // The run (boot folded away unless asked for): a bar per syscall, the cursor.

@@ -48,8 +48,10 @@ namespace slowpath::gui {
 // ---- input callbacks: any input means "draw a few frames" ----
 
 void on_input_event(GLFWwindow* window) {
-    if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window)))
+    if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(window))) {
         app->frames_pending_ = std::max(app->frames_pending_, 3);
+        app->last_input_ = glfwGetTime();
+    }
 }
 
 // Keys are queued here and fed to ImGui's backend by App::feed_keys: the
@@ -326,6 +328,8 @@ void App::start_preparing() {
     atlas_ = std::make_unique<ImFontAtlas>();
     fonts_building_ =
         std::async(std::launch::async, load_fonts, atlas_.get(), fonts_building_scale_);
+    // A long run shows its first slice at once and records on between frames.
+    Pane::set_record_in_slices(RecordInSlices{kGuiFirstSlice, 2.0});
     // The Model is plain data and the emulator: nothing here needs the window.
     model_building_ = std::async(std::launch::async, [scenario = options_.scenario] {
         return std::make_unique<Model>(scenario);
@@ -378,8 +382,9 @@ int App::run() {
         bool done;
         if (options_.frames >= 0)
             done = frame_count_ >= static_cast<uint64_t>(options_.frames) && settle_frames_ >= 1;
-        else
-            done = (!clock_.busy() && settle_frames_ >= 3) || settle_frames_ > 600;
+        else  // a long run recording still: its end is what a script waits for
+            done = (!clock_.busy() && !recording_on() && settle_frames_ >= 3) ||
+                   (!recording_on() && settle_frames_ > 600);
         if (done) {
             // One last frame that saves what was asked for.
             pending_screenshot_ = options_.screenshot;
@@ -416,7 +421,77 @@ double App::next_play_move() const {
     return play_last_tick_ + (1.0 - play_accumulator_) / settings_.play_rate;
 }
 
+// A long run records between frames on the GUI thread (the trace is read by
+// the panels while it grows, and its structures are not made for two
+// threads): about 12 ms a frame, shared by the panes still recording, so
+// the window keeps moving at some 40 frames a second meanwhile; 40 ms a
+// frame when nobody has touched the window for a second (the bar and the
+// timeline still move, and the run is recorded sooner).
+constexpr double kRecordSliceSeconds = 0.012, kRecordSliceUnwatched = 0.040;
+// How often the panels take in the syscall records rebuilt meanwhile (their
+// caches rebuild then), and how often the recording's size is looked at.
+constexpr double kRecordsEvery = 0.5, kBytesEvery = 0.25;
+
+bool App::recording_on() const {
+    if (!model_) return false;
+    if (model_->primary().recording()) return true;
+    for (const Pane* p : model_->partners())
+        if (p->recording()) return true;
+    return false;
+}
+
+void App::record_on() {
+    if (!recording_on()) return;
+    std::vector<Pane*> panes = model_->panes_by_era();
+    size_t n = 0;
+    for (Pane* p : panes) n += p->recording() ? 1 : 0;
+    double now = glfwGetTime();
+    // The panels' caches rebuild over the whole trace when they take in new
+    // records: the frame that did it last says what that costs, and the
+    // next one waits for eight times as long, so a long trace is not
+    // rebuilt frame after frame.
+    bool records =
+        now - long_run_.records_at >= std::max(kRecordsEvery, 8 * long_run_.records_cost);
+    bool bytes = now - long_run_.bytes_at >= kBytesEvery;
+    if (records) {
+        long_run_.records_at = now;
+        long_run_.records_frame = true;
+    }
+    if (bytes) long_run_.bytes_at = now;
+    for (Pane* p : panes) {
+        if (!p->recording()) continue;
+        Session& s = *p->session();
+        uint64_t before = s.recorded_steps();
+        auto t0 = std::chrono::steady_clock::now();
+        double slice =
+            now - last_input_ < 1.0 || clock_.busy() ? kRecordSliceSeconds : kRecordSliceUnwatched;
+        s.record_more(UINT64_MAX, slice / static_cast<double>(n));
+        long_run_.seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        long_run_.steps += s.recorded_steps() - before;
+        if (bytes && !s.recording_finished())
+            p->set_recording_bytes_seen(s.recording_bytes().total());
+        if (bytes && !s.recording_finished() && p->recording_bytes_seen() > kGuiRecordingBytes)
+            s.stop_recording("stopped at " + std::to_string(s.recorded_steps()) +
+                             " steps: the recording holds " +
+                             std::to_string(kGuiRecordingBytes >> 20) +
+                             " MiB, the app's bound (--max-steps sets a smaller run)");
+        p->grew(records);
+    }
+}
+
+void App::stop_recording(const std::string& why) {
+    if (!model_) return;
+    for (Pane* p : model_->panes_by_era())
+        if (p->recording()) {
+            p->session()->stop_recording(why + " at " +
+                                         std::to_string(p->session()->recorded_steps()) + " steps");
+            p->grew(true);
+        }
+}
+
 bool App::needs_frame() const {
+    if (recording_on()) return true;
     if (frames_pending_ > 0 || clock_.busy() || !queued_.empty()) return true;
     if (recording_ && recording_->stepping) return true;
     // Playing draws when the next move is due, not every frame in between.
@@ -470,6 +545,7 @@ void App::frame() {
     ImGui::NewFrame();
     ImGui::PushFont(fonts_.sans);
 
+    record_on();
     run_queued_commands();
     step_script();
     handle_keys();
@@ -520,6 +596,10 @@ void App::frame() {
     }
     frame_count_++;
     if (frames_pending_ > 0) frames_pending_--;
+    if (long_run_.records_frame) {
+        long_run_.records_frame = false;
+        long_run_.records_cost = glfwGetTime() - now;
+    }
 }
 
 }  // namespace slowpath::gui

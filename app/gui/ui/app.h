@@ -143,6 +143,18 @@ class App {
     // Waits for input, the next frame's time or the next play move, at most until `limit`.
     void wait_until(double limit);
     bool needs_frame() const;
+    // Long runs record between frames: a slice of each pane still recording.
+    void record_on();
+    bool recording_on() const;  // a pane is still recording
+    void stop_recording(const std::string& why);
+    struct LongRun {
+        double seconds = 0;        // spent recording between frames
+        uint64_t steps = 0;        // recorded in that time
+        double records_at = -1e9;  // when the panels last took in new syscall records
+        double records_cost = 0;   // what the frame that did it took, in seconds
+        bool records_frame = false;
+        double bytes_at = -1e9;  // when the recording's size was last looked at
+    } long_run_;
     void write_state(const std::string& path, bool atomically);
     nlohmann::json windows_json() const;
     std::string window_command(const Command& command);
@@ -227,6 +239,7 @@ class App {
     std::unique_ptr<DamageRenderer> renderer_;
     bool must_present_ = true;  // the window lost its pixels: present the next frame
     int frames_pending_ = 3;    // frames still to draw after an input
+    double last_input_ = 0.0;   // glfwGetTime() of the last input event
     double last_frame_time_ = 0.0;
     bool quit_ = false;
     int exit_code_ = 0;

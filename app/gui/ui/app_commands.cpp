@@ -200,6 +200,9 @@ std::string App::window_command(const Command& command) {
         start_play(true);
     } else if (v == "pause") {
         playing_ = false;
+    } else if (v == "stop-recording") {
+        if (!recording_on()) return "nothing is recording";
+        stop_recording("stopped in the app");
     } else if (v == "toggle-play") {
         start_play(!playing_);
     } else if (v == "speed") {

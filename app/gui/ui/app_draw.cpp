@@ -274,10 +274,12 @@ void App::draw_status_bar(UiContext& ctx, const Rect& r) {
     if (pane.ok()) {
         const Trace& trace = *pane.trace();
         ImGui::SameLine(0, ImGui::GetFontSize());
-        std::string run = std::string(outcome_name(trace.outcome));
+        std::string run = pane.recording() ? std::string("recording\xe2\x80\xa6")
+                                           : std::string(outcome_name(trace.outcome));
         if (trace.outcome == Outcome::Exited) run += " (" + std::to_string(trace.exit_code) + ")";
         run += ", " + std::to_string(trace.last_step()) + " steps";
-        text(trace.outcome == Outcome::Exited ? c.text_dim : c.error, "run: " + run);
+        text(trace.outcome == Outcome::Exited || pane.recording() ? c.text_dim : c.error,
+             "run: " + run);
         if (!trace.outcome_detail.empty()) tooltip(trace.outcome_detail);
     }
     if (playing_) {

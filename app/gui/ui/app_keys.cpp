@@ -211,6 +211,9 @@ nlohmann::json App::dump_state() const {
     }
     int w = 0, h = 0;
     if (window_) glfwGetFramebufferSize(window_, &w, &h);
+    // What recording long runs between frames has taken so far.
+    out["long_run"] = {
+        {"recording", recording_on()}, {"seconds", long_run_.seconds}, {"steps", long_run_.steps}};
     out["ui"] = {{"frame", frame_count_},
                  {"dark", settings_.dark},
                  {"presenter", settings_.presenter},

@@ -7,6 +7,12 @@
 // machine state, backwards as well as forwards. Changing the scenario at the
 // current step (inject now, edit a register) drops the recorded future and
 // runs it again from here.
+//
+// A long run can be recorded a slice at a time instead (RecordInSlices, for
+// the app): the constructor records a first part, record_more goes on from
+// where the recording stopped, and everything here works on what has been
+// recorded so far. A move to something not recorded yet (the next label, the
+// decision) records on until it is found, for a bounded time.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -102,10 +108,19 @@ struct Scenario {
 
 class SessionImpl;
 
+// How a session records when it is asked to record in slices.
+struct RecordInSlices {
+    uint64_t first_steps = 65'536;  // recorded by the constructor (whole checkpoint intervals)
+    // How long a move may record on looking for what it goes to.
+    double search_seconds = 2.0;
+};
+
 class Session {
  public:
     // Throws LoadError for missing or broken guest images.
     explicit Session(Scenario scenario);
+    // Boots and records only the first slices.first_steps steps or so.
+    Session(Scenario scenario, RecordInSlices slices);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -162,7 +177,22 @@ class Session {
     // The heap the recording holds, by part (trace, checkpoints, page versions...).
     RecordingBytes recording_bytes() const;
 
+    // Recording in slices. The run's end (trace().outcome) is known once
+    // finished; before that trace() holds the steps and events so far, and
+    // its syscall records are rebuilt now and then (recording_revision).
+    bool recording_finished() const { return trace().outcome != Outcome::Running; }
+    uint64_t recorded_steps() const { return trace().steps.size(); }
+    // Records on for `max_steps` steps or `max_seconds`, whichever comes
+    // first (at least one checkpoint interval); the current step stays.
+    // Returns true while the run goes on.
+    bool record_more(uint64_t max_steps, double max_seconds);
+    // Ends the recording where it is, as a step limit saying `why`.
+    void stop_recording(const std::string& why);
+    // Changes when the trace's syscall records may have changed.
+    uint64_t recording_revision() const;
+
  private:
+    std::optional<uint64_t> first_steps() const;  // recording in slices: the first slice
     std::unique_ptr<SessionImpl> impl_;
 };
 
