@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 
@@ -49,9 +50,9 @@ void expect_same_trace(const Session& sliced, const Session& whole) {
     }
     ASSERT_EQ(a.syscalls.size(), b.syscalls.size());
     if (b.focus >= 0) {
-        const Event* da = decision_event(a, a.focus);
-        const Event* db = decision_event(b, b.focus);
-        ASSERT_EQ(da != nullptr, db != nullptr);
+        std::optional<Event> da = decision_event(a, a.focus);
+        std::optional<Event> db = decision_event(b, b.focus);
+        ASSERT_EQ(da.has_value(), db.has_value());
         if (db) {
             EXPECT_EQ(da->decision(), db->decision());
         }
@@ -123,8 +124,8 @@ TEST(Slices, MovesRecordOnToWhatIsNotRecordedYet) {
     EXPECT_EQ(sliced.run_to_decision(), decision);
     EXPECT_FALSE(sliced.recording_finished() && sliced.last_step() < decision);
     expect_same_state(sliced, whole);
-    const Event* d = decision_event(whole.trace(), whole.trace().focus);
-    ASSERT_NE(d, nullptr);
+    std::optional<Event> d = decision_event(whole.trace(), whole.trace().focus);
+    ASSERT_TRUE(d.has_value());
     EXPECT_EQ(sliced.trace().focus, whole.trace().focus) << "the focus is known once it ran";
     while (sliced.record_more(UINT64_MAX, 10.0)) {
     }
