@@ -109,6 +109,15 @@ void exit_notify_parent(struct task_struct *leader); /* fork.c */
 bool ptrace_traced_by_waiter(struct task_struct *t);
 void ptrace_exec_notify(void);
 long sys_ptrace(long request, long pid, u64 addr, u64 data);
+/* struct user_regs_struct: pt_regs' 21 words, then the bases and selectors. */
+#define USER_REGS_WORDS 27
+u64 ptrace_getreg(struct task_struct *t, int i); /* user_regs_struct word i */
+long ptrace_putreg(struct task_struct *t, int i, u64 v);
+/* ptrace_regset.c */
+long ptrace_get_syscall_info(struct task_struct *t, u64 size, void __user *out);
+long ptrace_regset(struct task_struct *t, bool set, u64 type, void __user *uiov);
+long ptrace_getfpregs(struct task_struct *t, void __user *to);
+long ptrace_setfpregs(struct task_struct *t, const void __user *from);
 
 /* audit.c */
 #define AUDIT_ARCH_X86_64 0xC000003E

@@ -33,6 +33,8 @@
 #define PTRACE_SINGLESTEP 9
 #define PTRACE_GETREGS 12
 #define PTRACE_SETREGS 13
+#define PTRACE_GETFPREGS 14
+#define PTRACE_SETFPREGS 15
 #define PTRACE_ATTACH 16
 #define PTRACE_DETACH 17
 #define PTRACE_SYSCALL 24
@@ -42,9 +44,12 @@
 #define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETSIGINFO 0x4202
 #define PTRACE_SETSIGINFO 0x4203
+#define PTRACE_GETREGSET 0x4204
+#define PTRACE_SETREGSET 0x4205
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
 #define PTRACE_LISTEN 0x4208
+#define PTRACE_GET_SYSCALL_INFO 0x420e
 
 /* PTRACE_O_TRACEx is 1 << PTRACE_EVENT_x: an event is reported when the
  * tracer asked for it. TRACESECCOMP is accepted, and never fires: no
@@ -64,8 +69,6 @@
 #define CLD_TRAPPED 4
 #define CLD_STOPPED 5
 
-/* struct user_regs_struct: pt_regs' 21 words, then these six. */
-#define USER_REGS_WORDS 27
 #define USER_DEBUGREG_OFFSET 848 /* offsetof(struct user, u_debugreg) */
 #define USER_SIZE 912            /* sizeof(struct user) */
 /* The flags a tracer may change (arch/x86/kernel/ptrace.c FLAG_MASK). */
@@ -509,7 +512,7 @@ static u16 *user_selector(struct task_struct *t, int i)
 }
 
 /* user_regs_struct word i of a stopped tracee. */
-static u64 getreg(struct task_struct *t, int i)
+u64 ptrace_getreg(struct task_struct *t, int i)
 {
     /* A TF the tracer set for its single steps is not shown (get_flags). */
     if (i == offsetof(struct pt_regs, flags) / 8 && test_tsk_thread_flag(t, TIF_FORCED_TF))
@@ -523,7 +526,7 @@ static u64 getreg(struct task_struct *t, int i)
     return *user_selector(t, i);
 }
 
-static long putreg(struct task_struct *t, int i, u64 v)
+long ptrace_putreg(struct task_struct *t, int i, u64 v)
 {
     struct pt_regs *regs = task_pt_regs(t);
     u64 *w = (u64 *)regs;
@@ -573,7 +576,7 @@ static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
         return -EIO;
     u64 v = 0;
     if (addr < USER_REGS_WORDS * 8)
-        v = getreg(t, (int)(addr / 8));
+        v = ptrace_getreg(t, (int)(addr / 8));
     else if (addr >= USER_DEBUGREG_OFFSET)
         v = get_debugreg(t, (int)(addr - USER_DEBUGREG_OFFSET) / 8);
     return copy_to_user(out, &v, 8) ? -EFAULT : 0;
@@ -584,7 +587,7 @@ static long poke_user(struct task_struct *t, u64 addr, u64 v)
     if ((addr & 7) || addr >= USER_SIZE)
         return -EIO;
     if (addr < USER_REGS_WORDS * 8)
-        return putreg(t, (int)(addr / 8), v);
+        return ptrace_putreg(t, (int)(addr / 8), v);
     if (addr >= USER_DEBUGREG_OFFSET)
         return set_debugreg(t, (int)(addr - USER_DEBUGREG_OFFSET) / 8, v);
     return 0;
@@ -594,7 +597,7 @@ static long get_regs(struct task_struct *t, u64 __user *out)
 {
     u64 r[USER_REGS_WORDS];
     for (int i = 0; i < USER_REGS_WORDS; i++)
-        r[i] = getreg(t, i);
+        r[i] = ptrace_getreg(t, i);
     return copy_to_user(out, r, sizeof(r)) ? -EFAULT : 0;
 }
 
@@ -604,7 +607,7 @@ static long set_regs(struct task_struct *t, const u64 __user *in)
     if (copy_from_user(r, in, sizeof(r)))
         return -EFAULT;
     for (int i = 0; i < USER_REGS_WORDS; i++) {
-        long err = putreg(t, i, r[i]);
+        long err = ptrace_putreg(t, i, r[i]);
         if (err)
             return err;
     }
@@ -660,6 +663,16 @@ static long stopped_request(struct task_struct *t, long request, u64 addr, u64 d
         return get_regs(t, (u64 __user *)data);
     case PTRACE_SETREGS:
         return set_regs(t, (const u64 __user *)data);
+    case PTRACE_GETFPREGS:
+        return ptrace_getfpregs(t, (void __user *)data);
+    case PTRACE_SETFPREGS:
+        return ptrace_setfpregs(t, (const void __user *)data);
+    case PTRACE_GETREGSET:
+        return ptrace_regset(t, false, addr, (void __user *)data);
+    case PTRACE_SETREGSET:
+        return ptrace_regset(t, true, addr, (void __user *)data);
+    case PTRACE_GET_SYSCALL_INFO:
+        return ptrace_get_syscall_info(t, addr, (void __user *)data);
     case PTRACE_GETSIGINFO:
         return copy_to_user((void __user *)data, &t->last_siginfo, sizeof(siginfo_t)) ? -EFAULT : 0;
     case PTRACE_SETSIGINFO:

@@ -36,7 +36,7 @@ static u64 sigframe_fpstate_size(void)
 
 /* The MXCSR bits this CPU implements (FXSAVE's mxcsr_mask; 0 means the
  * architectural default 0xffbf). A handler may not set the others. */
-static u32 mxcsr_feature_mask(const struct fxregs_state *fx)
+u32 mxcsr_feature_mask(const struct fxregs_state *fx)
 {
     return fx->mxcsr_mask ? fx->mxcsr_mask : 0xffbf;
 }

@@ -137,6 +137,8 @@ struct fxregs_state {
     u32 sw_reserved[12]; /* struct _fpx_sw_bytes */
 } __aligned(16);
 _Static_assert(sizeof(struct fxregs_state) == 512, "fxsave area is 512 bytes");
+/* signal.c: the MXCSR bits the CPU implements, by an FXSAVE image's mask. */
+u32 mxcsr_feature_mask(const struct fxregs_state *fx);
 #define FP_XSTATE_MAGIC1 0x46505853U
 #define FP_XSTATE_MAGIC2 0x46505845U
 #define FP_XSTATE_MAGIC2_SIZE 4
