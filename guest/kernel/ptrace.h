@@ -88,6 +88,11 @@ struct siginfo;
 #define JOBCTL_LISTENING 0x2
 #define JOBCTL_TRAP_NOTIFY 0x4
 #define JOBCTL_TRAP_MASK (JOBCTL_TRAP_STOP | JOBCTL_TRAP_NOTIFY)
+/* A group stop of its process this thread has yet to join (jobctl.c). */
+#define JOBCTL_STOP_PENDING 0x8
+#define PT_PTRACED 1
+#define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
+void ptrace_group_stop(int signr);
 int ptrace_notify(int code);
 int ptrace_report_syscall_real(u32 kind);
 int ptrace_signal(int sig, struct siginfo *info);

@@ -62,7 +62,7 @@ long ptrace_get_syscall_info(struct task_struct *t, u64 size, void __user *out)
     info.instruction_pointer = regs->ip;
     info.stack_pointer = regs->sp;
     u64 full = SYSCALL_INFO_HEAD_SIZE;
-    if (t->last_siginfo.si_code == (SIGTRAP | 0x80)) {
+    if (!t->last_siginfo_none && t->last_siginfo.si_code == (SIGTRAP | 0x80)) {
         if (t->ptrace_message == PTRACE_EVENTMSG_SYSCALL_ENTRY) {
             /* The registers the entry code read the call from: int $0x80
              * passes them in i386's order. */

@@ -64,10 +64,6 @@
 #define CLONE_VFORK_FLAG 0x00004000
 #define CLONE_UNTRACED_FLAG 0x00800000
 
-#define PT_PTRACED 1
-#define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
-#define CLD_TRAPPED 4
-#define CLD_STOPPED 5
 
 #define USER_DEBUGREG_OFFSET 848 /* offsetof(struct user, u_debugreg) */
 #define USER_SIZE 912            /* sizeof(struct user) */
@@ -146,17 +142,22 @@ static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
     /* Any stop answers a pending PTRACE_INTERRUPT; an event stop tells
      * the news too. */
     me->jobctl &= ~JOBCTL_TRAP_STOP;
-    if ((info->si_code >> 8) == PTRACE_EVENT_STOP)
+    if (info && (info->si_code >> 8) == PTRACE_EVENT_STOP)
         me->jobctl &= ~JOBCTL_TRAP_NOTIFY;
-    me->last_siginfo = *info;
+    /* A stop of any kind counts as this thread's part of a group stop
+     * under way; the last to stop tells a parent that is not the tracer. */
+    bool gstop_done = jobctl_participate(me);
+    me->last_siginfo_none = !info;
+    if (info)
+        me->last_siginfo = *info;
     me->ptrace_message = message;
     me->ptrace_stop_status = (code << 8) | 0x7f;
     me->ptrace_stop_unreported = true;
     me->ptrace_resume_sig = 0;
     me->state = TASK_TRACED;
-    /* do_notify_parent_cldstop: SIGCHLD and a wake-up. */
-    send_sig_from(SIGCHLD, why, me->tgid, tracer->group_leader);
-    wake_up_chan(tracer->group_leader);
+    do_notify_parent_cldstop(me, true, why);
+    if (gstop_done && ptrace_reparented(me->group_leader))
+        do_notify_parent_cldstop(me, false, CLD_STOPPED);
     /* Nobody left to resume it: the machine stops, as Linux would hang. */
     while (me->state == TASK_TRACED) {
         if (!any_other_runnable()) {
@@ -167,6 +168,7 @@ static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
     }
     me->ptrace_stop_unreported = false;
     me->ptrace_message = 0;
+    me->last_siginfo_none = false;
     me->jobctl &= ~JOBCTL_LISTENING;
     recalc_sigpending(); /* signals that came during the stop, or a new trap */
     return me->ptrace_resume_sig;
@@ -228,9 +230,23 @@ void ptrace_exec_notify(void)
     ptrace_event(PTRACE_EVENT_EXEC, (u64)current->pid);
 }
 
+/* A seized tracee's PTRACE_EVENT_STOP: the signal it shows is the group
+ * stop's while its process is in one, else SIGTRAP. */
+static void ptrace_event_stop(int signr)
+{
+    if (!group_stop_active(current))
+        signr = SIGTRAP;
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = signr;
+    info.si_code = signr | (PTRACE_EVENT_STOP << 8);
+    info.fields.kill.pid = current->pid;
+    ptrace_stop(info.si_code, CLD_STOPPED, 0, &info);
+}
+
 /* get_signal, before any signal: a seized tracee asked to stop
- * (PTRACE_INTERRUPT, or a new child's first stop) stops with
- * PTRACE_EVENT_STOP; with no group stop here its signal is SIGTRAP. */
+ * (PTRACE_INTERRUPT, a new child's first stop, news of a SIGCONT or of a
+ * group stop) stops with PTRACE_EVENT_STOP. */
 void ptrace_do_jobctl_trap(void)
 {
     struct task_struct *me = current;
@@ -238,7 +254,18 @@ void ptrace_do_jobctl_trap(void)
         me->jobctl &= ~JOBCTL_TRAP_MASK;
         return;
     }
-    ptrace_notify_why(SIGTRAP | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
+    ptrace_event_stop(me->jobctl_stop_sig);
+}
+
+/* A traced thread's part in a group stop (do_signal_stop): a stop its
+ * tracer sees, with the stop signal as its code; a seized tracee's is a
+ * PTRACE_EVENT_STOP, and an attached one's has no siginfo to read. */
+void ptrace_group_stop(int signr)
+{
+    if (current->ptrace & PT_SEIZED)
+        ptrace_event_stop(signr);
+    else
+        ptrace_stop(signr, CLD_STOPPED, 0, NULL);
 }
 
 /* A SIGCONT to a process (prepare_signal): each of its seized threads
@@ -674,9 +701,13 @@ static long stopped_request(struct task_struct *t, long request, u64 addr, u64 d
     case PTRACE_GET_SYSCALL_INFO:
         return ptrace_get_syscall_info(t, addr, (void __user *)data);
     case PTRACE_GETSIGINFO:
+        if (t->last_siginfo_none)
+            return -EINVAL;
         return copy_to_user((void __user *)data, &t->last_siginfo, sizeof(siginfo_t)) ? -EFAULT : 0;
     case PTRACE_SETSIGINFO:
         /* What the tracee takes if it is resumed with this signal. */
+        if (t->last_siginfo_none)
+            return -EINVAL;
         return copy_from_user(&t->last_siginfo, (const void __user *)data, sizeof(siginfo_t))
                    ? -EFAULT
                    : 0;

@@ -55,3 +55,10 @@ native_test(NAME proc_ptrace_events_rfc PROGRAM proc_ptrace_events ROOT ${EXEC_R
 # The RFC's second exit stop after the first SIGSTOP is skipped over by
 # the tracer, which waits for the entry of a marker call.
 native_test(NAME proc_ptrace_info PROGRAM proc_ptrace_info)
+
+# Job control: SIGSTOP stops every thread of a process, the parent's
+# wait4 (WUNTRACED) and waitid (WSTOPPED) report it once, SIGCONT resumes
+# it (WCONTINUED: 0xffff, CLD_CONTINUED), each with its SIGCHLD; a tracer
+# sees the group stop after the signal-delivery stop (a seized tracee's as
+# PTRACE_EVENT_STOP, which PTRACE_LISTEN keeps until SIGCONT).
+native_test(NAME proc_jobctl PROGRAM proc_jobctl)
