@@ -71,9 +71,12 @@ void jobctl_init_task(struct task_struct *p)
 bool jobctl_participate(struct task_struct *t)
 {
     struct task_struct *leader = t->group_leader;
+    bool consume = t->jobctl & JOBCTL_STOP_CONSUME;
     if (!(t->jobctl & JOBCTL_STOP_PENDING))
         return false;
-    t->jobctl &= ~JOBCTL_STOP_PENDING;
+    t->jobctl &= ~(JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME);
+    if (!consume)
+        return false;
     if (leader->group_stop_count)
         leader->group_stop_count--;
     if (leader->group_stop_count || (leader->signal_flags & SIGNAL_STOP_STOPPED))
@@ -87,6 +90,20 @@ bool group_stop_active(struct task_struct *t)
 {
     struct task_struct *leader = t->group_leader;
     return leader->group_stop_count || (leader->signal_flags & SIGNAL_STOP_STOPPED);
+}
+
+/* A tracee let go (detached, or its tracer ended) while its process is in
+ * a group stop, or on its way to one, goes back to that stop: it stops on
+ * its way out, without counting again (__ptrace_unlink). */
+void jobctl_untraced(struct task_struct *t)
+{
+    if (t->exit_state || t->state == TASK_DEAD || t->group_exiting || !group_stop_active(t))
+        return;
+    t->jobctl |= JOBCTL_STOP_PENDING;
+    if (!t->jobctl_stop_sig)
+        t->jobctl_stop_sig = SIGSTOP;
+    set_tsk_thread_flag(t, TIF_SIGPENDING);
+    sync_signal_state(t);
 }
 
 /* A thread of a process in a group stop ends: it no longer holds the stop
@@ -124,7 +141,7 @@ void jobctl_prepare_signal(int sig, struct task_struct *t)
         if (!same_group(u, leader))
             continue;
         u->pending &= ~STOP_SIGNALS;
-        u->jobctl &= ~JOBCTL_STOP_PENDING;
+        u->jobctl &= ~(JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME);
         recalc_sigpending_tsk(u);
         sync_signal_state(u);
         if (u->state == TASK_STOPPED)
@@ -174,13 +191,13 @@ bool do_signal_stop(int signr)
         if (!(leader->signal_flags & SIGNAL_STOP_STOPPED))
             leader->group_stop_code = signr;
         leader->group_stop_count = 1;
-        me->jobctl |= JOBCTL_STOP_PENDING;
+        me->jobctl |= JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME;
         me->jobctl_stop_sig = signr;
         for_each_task(t)
         {
             if (t == me || !same_group(t, leader) || t->state == TASK_STOPPED)
                 continue;
-            t->jobctl |= JOBCTL_STOP_PENDING;
+            t->jobctl |= JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME;
             t->jobctl_stop_sig = signr;
             leader->group_stop_count++;
             if (t->ptrace & PT_SEIZED)

@@ -88,8 +88,11 @@ struct siginfo;
 #define JOBCTL_LISTENING 0x2
 #define JOBCTL_TRAP_NOTIFY 0x4
 #define JOBCTL_TRAP_MASK (JOBCTL_TRAP_STOP | JOBCTL_TRAP_NOTIFY)
-/* A group stop of its process this thread has yet to join (jobctl.c). */
+/* A group stop of its process this thread has yet to join (jobctl.c),
+ * and whether joining it counts towards the stop being complete (not for
+ * a tracee let go in a stop that is already complete). */
 #define JOBCTL_STOP_PENDING 0x8
+#define JOBCTL_STOP_CONSUME 0x10
 #define PT_PTRACED 1
 #define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
 void ptrace_group_stop(int signr);

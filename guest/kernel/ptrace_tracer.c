@@ -313,7 +313,8 @@ static void ptrace_unlink(struct task_struct *t)
     t->tracer = NULL;
     t->ptrace_options = 0;
     t->ptrace_stop_unreported = false;
-    t->jobctl = 0;
+    /* The tracer's traps go; a part in a group stop is the process's. */
+    t->jobctl &= ~(JOBCTL_TRAP_MASK | JOBCTL_LISTENING);
     set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, false);
     set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, false);
     user_disable_single_step(t);
@@ -402,6 +403,7 @@ void exit_ptrace(struct task_struct *me)
         }
         bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
         ptrace_unlink(t);
+        jobctl_untraced(t);
         if (kill)
             force_sig(SIGKILL, t);
         if (t->state == TASK_TRACED)
@@ -470,7 +472,7 @@ static long ptrace_attach(struct task_struct *t, bool seize, u64 addr, u64 data)
     t->ptrace = flags;
     t->tracer = current;
     t->ptrace_options = seize ? (u32)data : 0;
-    t->jobctl = 0;
+    t->jobctl &= ~(JOBCTL_TRAP_MASK | JOBCTL_LISTENING);
     if (!seize)
         send_sig_from(SIGSTOP, SI_KERNEL, 0, t);
     return 0;
@@ -656,8 +658,10 @@ static long ptrace_resume(struct task_struct *t, long request, u64 data)
         enable_step(t);
     else
         user_disable_single_step(t);
-    if (request == PTRACE_DETACH)
+    if (request == PTRACE_DETACH) {
         ptrace_unlink(t);
+        jobctl_untraced(t);
+    }
     t->ptrace_resume_sig = (int)data;
     wake_up_process(t);
     return 0;

@@ -148,6 +148,7 @@ void jobctl_init_task(struct task_struct *p);
 bool jobctl_participate(struct task_struct *t);
 bool group_stop_active(struct task_struct *t);
 void jobctl_exit(struct task_struct *me);
+void jobctl_untraced(struct task_struct *t);
 void jobctl_prepare_signal(int sig, struct task_struct *t);
 bool jobctl_report_continued(void);
 bool do_signal_stop(int signr);

@@ -72,9 +72,8 @@ static void* count_thread(void* arg) {
     return 0;
 }
 
-/* Wait until the counter moves (it runs), or give up. */
-static int counter_moves(void) {
-    unsigned long c = *counter;
+/* Wait until the counter moves from c (it runs), or give up. */
+static int counter_moves_from(unsigned long c) {
     for (int i = 0; i < 2000; i++) {
         if (*counter != c) return 1;
         nap(1);
@@ -115,7 +114,7 @@ static void part_wait4(void) {
     printf("wait4 WCONTINUED: is child %s status %#x continued %d\n", r == pid ? "yes" : "no", st,
            WIFCONTINUED(st));
     take_sigchld(pid);
-    printf("thread runs again: %s\n", counter_moves() ? "yes" : "no");
+    printf("thread runs again: %s\n", counter_moves_from(*counter) ? "yes" : "no");
     show("wait4 WCONTINUED again", waitpid(pid, &st, WCONTINUED | WNOHANG));
     /* SIGCONT to a process that is not stopped: nothing to report. */
     kill(pid, SIGCONT);
@@ -202,6 +201,50 @@ static void part_traced(void) {
     st = 0;
     waitpid(pid, &st, 0);
     printf("traced: end %#x\n", st);
+    take_sigchld(pid);
+
+    /* Let go in the group stop: the child stays stopped, now in the stop of
+     * its process, which its parent's wait reports; SIGCONT ends it. */
+    int hold[2];
+    if (pipe(hold)) return;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        char c;
+        close(hold[1]);
+        ptrace(PTRACE_TRACEME, 0, 0, 0);
+        syscall(SYS_kill, syscall(SYS_getpid), SIGSTOP);
+        ++*counter; /* it runs again */
+        if (read(hold[0], &c, 1) != 1) syscall(SYS_exit_group, 1);
+        syscall(SYS_exit_group, 13);
+    }
+    close(hold[0]);
+    waitpid(pid, &st, 0);
+    take_sigchld(pid);
+    ptrace(PTRACE_CONT, pid, 0, SIGSTOP);
+    st = 0;
+    waitpid(pid, &st, 0);
+    printf("detach: group stop %#x\n", st);
+    take_sigchld(pid);
+    unsigned long before = *counter;
+    show("detach", ptrace(PTRACE_DETACH, pid, 0, 0));
+    nap(50);
+    printf("detach: still stopped %s\n", *counter == before ? "yes" : "no");
+    st = 0;
+    r = waitpid(pid, &st, WUNTRACED | WNOHANG);
+    printf("detach: wait4 WUNTRACED is child %s status %#x\n", r == pid ? "yes" : "no", st);
+    show("detach: wait4 again", waitpid(pid, &st, WUNTRACED | WNOHANG));
+    kill(pid, SIGCONT);
+    st = 0;
+    r = waitpid(pid, &st, WCONTINUED);
+    printf("detach: wait4 WCONTINUED status %#x, runs %s\n", st,
+           counter_moves_from(before) ? "yes" : "no");
+    take_sigchld(pid);
+    if (write(hold[1], "x", 1) != 1) return;
+    close(hold[1]);
+    st = 0;
+    waitpid(pid, &st, 0);
+    printf("detach: end %#x\n", st);
     take_sigchld(pid);
 
     /* Seized: the group stop is a PTRACE_EVENT_STOP with the stop signal;
