@@ -202,13 +202,17 @@ static void part_traced(void) {
     waitpid(pid, &st, 0);
     printf("traced: end %#x\n", st);
     take_sigchld(pid);
+}
 
-    /* Let go in the group stop: the child stays stopped, now in the stop of
-     * its process, which its parent's wait reports; SIGCONT ends it. */
+/* Let go in the group stop: the child stays stopped, now in the stop of
+ * its process, which its parent's wait reports; SIGCONT ends it. */
+static void part_detached(void) {
+    int st = 0;
+    long r;
     int hold[2];
     if (pipe(hold)) return;
     fflush(stdout);
-    pid = fork();
+    pid_t pid = fork();
     if (pid == 0) {
         char c;
         close(hold[1]);
@@ -246,9 +250,15 @@ static void part_traced(void) {
     waitpid(pid, &st, 0);
     printf("detach: end %#x\n", st);
     take_sigchld(pid);
+}
 
-    /* Seized: the group stop is a PTRACE_EVENT_STOP with the stop signal;
-     * LISTEN leaves it stopped, and SIGCONT's news traps it again. */
+/* Seized: the group stop is a PTRACE_EVENT_STOP with the stop signal;
+ * LISTEN leaves it stopped, and SIGCONT's news traps it again. */
+static void part_seized(void) {
+    int st = 0;
+    long r;
+    siginfo_t si;
+    pid_t pid;
     fflush(stdout);
     int go[2];
     if (pipe(go)) return;
@@ -312,5 +322,7 @@ int main(void) {
     part_wait4();
     part_waitid();
     part_traced();
+    part_detached();
+    part_seized();
     return 0;
 }
