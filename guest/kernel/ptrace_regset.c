@@ -73,11 +73,12 @@ long ptrace_get_syscall_info(struct task_struct *t, u64 size, void __user *out)
             memcpy(info.entry.args, compat ? a32 : a64, sizeof(a64));
             full = SYSCALL_INFO_ENTRY_SIZE;
         } else if (t->ptrace_message == PTRACE_EVENTMSG_SYSCALL_EXIT) {
-            /* -4095..-1 is an error; any other value a result. */
-            s64 ret = compat ? (s64)(s32)regs->ax : (s64)regs->ax;
+            /* -4095..-1 is an error (of an int $0x80 call, in the low 32
+             * bits); any other value is a result, told as it is. */
+            s64 err = compat ? (s64)(s32)regs->ax : (s64)regs->ax;
             info.op = PTRACE_SYSCALL_INFO_EXIT;
-            info.exit.rval = ret;
-            info.exit.is_error = ret < 0 && ret >= -4095;
+            info.exit.is_error = err < 0 && err >= -4095;
+            info.exit.rval = info.exit.is_error ? err : (s64)regs->ax;
             full = SYSCALL_INFO_EXIT_SIZE;
         }
     }
