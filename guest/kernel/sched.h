@@ -155,6 +155,7 @@ struct task_struct {
     int group_stop_count;    /* threads yet to stop */
     int jobctl_stop_sig;     /* the signal of the group stop this thread joins */
     bool last_siginfo_none;  /* a group stop of a non-seized tracee: no siginfo to read */
+    sigset_t real_blocked;   /* rt_sigtimedwait: the mask it narrowed for its wait */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

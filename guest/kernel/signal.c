@@ -86,8 +86,8 @@ static bool sig_ignored(struct task_struct *t, int sig)
 {
     if (t->kthread_fn)
         return true;
-    if (t->blocked & sigmask(sig))
-        return false;
+    if ((t->blocked | t->real_blocked) & sigmask(sig))
+        return false; /* real_blocked: what rt_sigtimedwait unblocked for its wait */
     /* A tracer sees even the signals its tracee ignores. */
     if (t->ptrace && sig != SIGKILL)
         return false;
@@ -337,7 +337,13 @@ noinline long sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)
 
 static int dequeue_signal(struct task_struct *t, siginfo_t *info)
 {
-    sigset_t ready = t->pending & ~t->blocked;
+    return dequeue_signal_mask(t, ~t->blocked, info);
+}
+
+/* The next pending signal of `allowed` (a fault's first), taken off. */
+int dequeue_signal_mask(struct task_struct *t, sigset_t allowed, siginfo_t *info)
+{
+    sigset_t ready = t->pending & allowed;
     if (!ready)
         return 0;
     if (ready & SYNCHRONOUS_MASK)

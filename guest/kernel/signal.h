@@ -125,6 +125,7 @@ int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t ol
                    struct pt_regs *regs);
 void sync_signal_state(struct task_struct *t);
 void recalc_sigpending_tsk(struct task_struct *t);
+int dequeue_signal_mask(struct task_struct *t, sigset_t allowed, siginfo_t *info);
 
 /* SIGCHLD's si_code: what became of the child. */
 #define CLD_EXITED 1
