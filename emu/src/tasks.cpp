@@ -19,6 +19,8 @@ std::string_view task_state_name(TaskState state) {
             return "sleeping";
         case TaskState::Traced:
             return "traced";
+        case TaskState::Stopped:
+            return "stopped";
         case TaskState::Zombie:
             return "zombie";
         case TaskState::Dead:
@@ -31,6 +33,7 @@ namespace {
 
 // The guest's values (sched.h).
 constexpr long kTaskRunning = 0;
+constexpr long kTaskStopped = 4;
 constexpr long kTaskTraced = 8;
 constexpr long kTaskDead = 64;
 constexpr int kExitZombie = 16;
@@ -40,6 +43,7 @@ TaskState state_of(long state, int exit_state, bool current) {
     if (exit_state != 0 || state == kTaskDead) return TaskState::Dead;
     if (current) return TaskState::Running;
     if (state == kTaskTraced) return TaskState::Traced;
+    if (state == kTaskStopped) return TaskState::Stopped;
     return state == kTaskRunning ? TaskState::Runnable : TaskState::Sleeping;
 }
 

@@ -134,6 +134,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     p->exit_state = 0;
     p->exit_code = 0;
     p->group_exiting = false;
+    jobctl_init_task(p);
     p->pid = ++last_pid;
     p->mm = mm;
     p->files = files;
@@ -255,9 +256,6 @@ void exit_mm_release(struct task_struct *t)
     }
 }
 
-#define CLD_EXITED 1
-#define CLD_KILLED 2
-#define CLD_TRAPPED 4
 #define SA_NOCLDWAIT 2
 
 static void send_exit_signal(int sig, struct task_struct *leader, struct task_struct *to)
@@ -265,8 +263,10 @@ static void send_exit_signal(int sig, struct task_struct *leader, struct task_st
     siginfo_t info;
     memset(&info, 0, sizeof(info));
     info.si_signo = sig;
-    info.si_code = (leader->exit_code & 0x7f) ? CLD_KILLED : CLD_EXITED;
-    info.fields.kill.pid = leader->tgid;
+    int code = leader->exit_code;
+    info.si_code = (code & 0x7f) ? CLD_KILLED : CLD_EXITED;
+    info.fields.chld.pid = leader->tgid;
+    info.fields.chld.status = (code & 0x7f) ? (code & 0x7f) : (code >> 8) & 0xff;
     send_signal(sig, &info, to);
 }
 
@@ -346,6 +346,7 @@ noinline __noreturn void do_exit(long code)
      * ends it, which no stop survives. */
     if ((code & 0x7f) != SIGKILL && !(me->pending & sigmask(SIGKILL)))
         ptrace_event(PTRACE_EVENT_EXIT, (u64)code);
+    jobctl_exit(me);
     futex_unqueue(me);
     exit_mm_release(me);
     exit_ptrace(me);
@@ -451,12 +452,32 @@ static bool unreported_stop(struct task_struct *t)
     return t->state == TASK_TRACED && t->ptrace_stop_unreported && ptrace_traced_by_waiter(t);
 }
 
-/* Find a zombie child (WEXITED) or a ptrace stop; NULL with *any false
- * if there is no child at all. */
-static struct task_struct *find_waitable(int type, long id, u32 options, bool *any)
+/* What wait found: an exit or a ptrace stop (the task's own state says
+ * which), or the process's group stop or its end (wait_task_stopped and
+ * wait_task_continued without ptrace). */
+enum { WAIT_TASK, WAIT_GROUP_STOP, WAIT_CONTINUED };
+
+/* A child process's group stop, or the SIGCONT that ended one, that its
+ * parent has not been told of; a tracer sees its tracee's stops instead. */
+static int group_event(struct task_struct *t, u32 options)
+{
+    if (t->group_leader != t || ptrace_traced_by_waiter(t))
+        return WAIT_TASK;
+    if ((options & WUNTRACED) && (t->signal_flags & SIGNAL_STOP_STOPPED) && t->group_stop_code)
+        return WAIT_GROUP_STOP;
+    if ((options & WCONTINUED) && (t->signal_flags & SIGNAL_STOP_CONTINUED))
+        return WAIT_CONTINUED;
+    return WAIT_TASK;
+}
+
+/* Find a zombie child (WEXITED), a ptrace stop, a group stop (WUNTRACED)
+ * or a continued child (WCONTINUED); NULL with *any false if there is no
+ * child at all. */
+static struct task_struct *find_waitable(int type, long id, u32 options, bool *any, int *kind)
 {
     struct task_struct *t;
     *any = false;
+    *kind = WAIT_TASK;
     for_each_task(t)
     {
         if (t->exit_state == EXIT_DEAD || !wait_matches(t, type, id))
@@ -468,15 +489,17 @@ static struct task_struct *find_waitable(int type, long id, u32 options, bool *a
             return t;
         if (!t->exit_state && unreported_stop(t))
             return t;
+        if (!t->exit_state && (*kind = group_event(t, options)) != WAIT_TASK)
+            return t;
     }
     return NULL;
 }
 
-static long do_wait(int type, long id, u32 options, struct task_struct **found)
+static long do_wait(int type, long id, u32 options, struct task_struct **found, int *kind)
 {
     for (;;) {
         bool any;
-        struct task_struct *t = find_waitable(type, id, options, &any);
+        struct task_struct *t = find_waitable(type, id, options, &any, kind);
         if (t) {
             *found = t;
             return t->pid;
@@ -493,9 +516,13 @@ static long do_wait(int type, long id, u32 options, struct task_struct **found)
 
 /* The task wait found: a zombie is gone (the tracer's goes on to its
  * parent), a stop has been told. */
-static void reap(struct task_struct *t)
+static void reap(struct task_struct *t, int kind)
 {
-    if (t->exit_state == EXIT_ZOMBIE && ptrace_reparented(t)) {
+    if (kind == WAIT_GROUP_STOP)
+        t->group_stop_code = 0;
+    else if (kind == WAIT_CONTINUED)
+        t->signal_flags &= ~SIGNAL_STOP_CONTINUED;
+    else if (t->exit_state == EXIT_ZOMBIE && ptrace_reparented(t)) {
         ptrace_release_zombie(t);
         exit_notify_parent(t);
     } else if (t->exit_state == EXIT_ZOMBIE)
@@ -504,8 +531,12 @@ static void reap(struct task_struct *t)
         t->ptrace_stop_unreported = false;
 }
 
-static int wait_status(struct task_struct *t)
+static int wait_status(struct task_struct *t, int kind)
 {
+    if (kind == WAIT_GROUP_STOP)
+        return (t->group_stop_code << 8) | 0x7f;
+    if (kind == WAIT_CONTINUED)
+        return 0xffff;
     return t->exit_state ? t->exit_code : t->ptrace_stop_status;
 }
 
@@ -520,15 +551,16 @@ noinline long sys_wait4(long upid, int __user *stat_addr, unsigned long options,
     int type = pid == -1 ? P_ALL : pid < 0 ? P_PGID : pid == 0 ? P_PGID : P_PID;
     long id = pid < -1 ? -pid : pid == 0 ? 1 : pid;
     struct task_struct *t = NULL;
-    long ret = do_wait(type, id, opt | WEXITED, &t);
+    int kind;
+    long ret = do_wait(type, id, opt | WEXITED, &t, &kind);
     if (ret <= 0)
         return ret;
-    int status = wait_status(t);
+    int status = wait_status(t, kind);
     if (stat_addr && copy_to_user(stat_addr, &status, sizeof(status)))
         return -EFAULT;
     if (ru && put_rusage(ru))
         return -EFAULT;
-    reap(t);
+    reap(t, kind);
     return ret;
 }
 
@@ -557,12 +589,18 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
         return -EINVAL; /* P_PIDFD: no pidfds here */
     }
     struct task_struct *t = NULL;
-    long ret = do_wait(type, (int)upid, opt, &t);
+    int kind;
+    long ret = do_wait(type, (int)upid, opt, &t, &kind);
     if (ret < 0)
         return ret;
     struct waitid_info info;
     memset(&info, 0, sizeof(info));
-    if (t && !t->exit_state) {
+    if (t && kind != WAIT_TASK) {
+        info.si_signo = SIGCHLD;
+        info.si_code = kind == WAIT_GROUP_STOP ? CLD_STOPPED : CLD_CONTINUED;
+        info.si_pid = t->pid;
+        info.si_status = kind == WAIT_GROUP_STOP ? t->group_stop_code : SIGCONT;
+    } else if (t && !t->exit_state) {
         info.si_signo = SIGCHLD;
         info.si_code = CLD_TRAPPED;
         info.si_pid = t->pid;
@@ -579,7 +617,7 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
     if (ru && put_rusage(ru))
         return -EFAULT;
     if (t && !(opt & WNOWAIT))
-        reap(t);
+        reap(t, kind);
     return 0;
 }
 

@@ -44,6 +44,7 @@ typedef _Bool bool;
 #define EACCES 13
 #define EFAULT 14
 #define EEXIST 17
+#define ENODEV 19
 #define ENOTDIR 20
 #define EISDIR 21
 #define EINVAL 22
@@ -57,6 +58,7 @@ typedef _Bool bool;
 #define ENAMETOOLONG 36
 #define ENOSYS 38
 #define ELOOP 40
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 /* Never seen by user mode: the signal code restarts the call or makes it
  * fail with EINTR (kernel/signal.c). */

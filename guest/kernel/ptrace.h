@@ -88,6 +88,14 @@ struct siginfo;
 #define JOBCTL_LISTENING 0x2
 #define JOBCTL_TRAP_NOTIFY 0x4
 #define JOBCTL_TRAP_MASK (JOBCTL_TRAP_STOP | JOBCTL_TRAP_NOTIFY)
+/* A group stop of its process this thread has yet to join (jobctl.c),
+ * and whether joining it counts towards the stop being complete (not for
+ * a tracee let go in a stop that is already complete). */
+#define JOBCTL_STOP_PENDING 0x8
+#define JOBCTL_STOP_CONSUME 0x10
+#define PT_PTRACED 1
+#define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
+void ptrace_group_stop(int signr);
 int ptrace_notify(int code);
 int ptrace_report_syscall_real(u32 kind);
 int ptrace_signal(int sig, struct siginfo *info);
@@ -109,6 +117,15 @@ void exit_notify_parent(struct task_struct *leader); /* fork.c */
 bool ptrace_traced_by_waiter(struct task_struct *t);
 void ptrace_exec_notify(void);
 long sys_ptrace(long request, long pid, u64 addr, u64 data);
+/* struct user_regs_struct: pt_regs' 21 words, then the bases and selectors. */
+#define USER_REGS_WORDS 27
+u64 ptrace_getreg(struct task_struct *t, int i); /* user_regs_struct word i */
+long ptrace_putreg(struct task_struct *t, int i, u64 v);
+/* ptrace_regset.c */
+long ptrace_get_syscall_info(struct task_struct *t, u64 size, void __user *out);
+long ptrace_regset(struct task_struct *t, bool set, u64 type, void __user *uiov);
+long ptrace_getfpregs(struct task_struct *t, void __user *to);
+long ptrace_setfpregs(struct task_struct *t, const void __user *from);
 
 /* audit.c */
 #define AUDIT_ARCH_X86_64 0xC000003E

@@ -33,6 +33,8 @@
 #define PTRACE_SINGLESTEP 9
 #define PTRACE_GETREGS 12
 #define PTRACE_SETREGS 13
+#define PTRACE_GETFPREGS 14
+#define PTRACE_SETFPREGS 15
 #define PTRACE_ATTACH 16
 #define PTRACE_DETACH 17
 #define PTRACE_SYSCALL 24
@@ -42,9 +44,12 @@
 #define PTRACE_GETEVENTMSG 0x4201
 #define PTRACE_GETSIGINFO 0x4202
 #define PTRACE_SETSIGINFO 0x4203
+#define PTRACE_GETREGSET 0x4204
+#define PTRACE_SETREGSET 0x4205
 #define PTRACE_SEIZE 0x4206
 #define PTRACE_INTERRUPT 0x4207
 #define PTRACE_LISTEN 0x4208
+#define PTRACE_GET_SYSCALL_INFO 0x420e
 
 /* PTRACE_O_TRACEx is 1 << PTRACE_EVENT_x: an event is reported when the
  * tracer asked for it. TRACESECCOMP is accepted, and never fires: no
@@ -59,13 +64,7 @@
 #define CLONE_VFORK_FLAG 0x00004000
 #define CLONE_UNTRACED_FLAG 0x00800000
 
-#define PT_PTRACED 1
-#define PT_SEIZED 0x10000 /* attached by PTRACE_SEIZE: no SIGSTOP, PTRACE_EVENT_STOP traps */
-#define CLD_TRAPPED 4
-#define CLD_STOPPED 5
 
-/* struct user_regs_struct: pt_regs' 21 words, then these six. */
-#define USER_REGS_WORDS 27
 #define USER_DEBUGREG_OFFSET 848 /* offsetof(struct user, u_debugreg) */
 #define USER_SIZE 912            /* sizeof(struct user) */
 /* The flags a tracer may change (arch/x86/kernel/ptrace.c FLAG_MASK). */
@@ -143,17 +142,22 @@ static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
     /* Any stop answers a pending PTRACE_INTERRUPT; an event stop tells
      * the news too. */
     me->jobctl &= ~JOBCTL_TRAP_STOP;
-    if ((info->si_code >> 8) == PTRACE_EVENT_STOP)
+    if (info && (info->si_code >> 8) == PTRACE_EVENT_STOP)
         me->jobctl &= ~JOBCTL_TRAP_NOTIFY;
-    me->last_siginfo = *info;
+    /* A stop of any kind counts as this thread's part of a group stop
+     * under way; the last to stop tells a parent that is not the tracer. */
+    bool gstop_done = jobctl_participate(me);
+    me->last_siginfo_none = !info;
+    if (info)
+        me->last_siginfo = *info;
     me->ptrace_message = message;
     me->ptrace_stop_status = (code << 8) | 0x7f;
     me->ptrace_stop_unreported = true;
     me->ptrace_resume_sig = 0;
     me->state = TASK_TRACED;
-    /* do_notify_parent_cldstop: SIGCHLD and a wake-up. */
-    send_sig_from(SIGCHLD, why, me->tgid, tracer->group_leader);
-    wake_up_chan(tracer->group_leader);
+    do_notify_parent_cldstop(me, true, why);
+    if (gstop_done && ptrace_reparented(me->group_leader))
+        do_notify_parent_cldstop(me, false, CLD_STOPPED);
     /* Nobody left to resume it: the machine stops, as Linux would hang. */
     while (me->state == TASK_TRACED) {
         if (!any_other_runnable()) {
@@ -164,6 +168,7 @@ static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
     }
     me->ptrace_stop_unreported = false;
     me->ptrace_message = 0;
+    me->last_siginfo_none = false;
     me->jobctl &= ~JOBCTL_LISTENING;
     recalc_sigpending(); /* signals that came during the stop, or a new trap */
     return me->ptrace_resume_sig;
@@ -225,9 +230,23 @@ void ptrace_exec_notify(void)
     ptrace_event(PTRACE_EVENT_EXEC, (u64)current->pid);
 }
 
+/* A seized tracee's PTRACE_EVENT_STOP: the signal it shows is the group
+ * stop's while its process is in one, else SIGTRAP. */
+static void ptrace_event_stop(int signr)
+{
+    if (!group_stop_active(current))
+        signr = SIGTRAP;
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    info.si_signo = signr;
+    info.si_code = signr | (PTRACE_EVENT_STOP << 8);
+    info.fields.kill.pid = current->pid;
+    ptrace_stop(info.si_code, CLD_STOPPED, 0, &info);
+}
+
 /* get_signal, before any signal: a seized tracee asked to stop
- * (PTRACE_INTERRUPT, or a new child's first stop) stops with
- * PTRACE_EVENT_STOP; with no group stop here its signal is SIGTRAP. */
+ * (PTRACE_INTERRUPT, a new child's first stop, news of a SIGCONT or of a
+ * group stop) stops with PTRACE_EVENT_STOP. */
 void ptrace_do_jobctl_trap(void)
 {
     struct task_struct *me = current;
@@ -235,7 +254,18 @@ void ptrace_do_jobctl_trap(void)
         me->jobctl &= ~JOBCTL_TRAP_MASK;
         return;
     }
-    ptrace_notify_why(SIGTRAP | (PTRACE_EVENT_STOP << 8), CLD_STOPPED, 0);
+    ptrace_event_stop(me->jobctl_stop_sig);
+}
+
+/* A traced thread's part in a group stop (do_signal_stop): a stop its
+ * tracer sees, with the stop signal as its code; a seized tracee's is a
+ * PTRACE_EVENT_STOP, and an attached one's has no siginfo to read. */
+void ptrace_group_stop(int signr)
+{
+    if (current->ptrace & PT_SEIZED)
+        ptrace_event_stop(signr);
+    else
+        ptrace_stop(signr, CLD_STOPPED, 0, NULL);
 }
 
 /* A SIGCONT to a process (prepare_signal): each of its seized threads
@@ -283,7 +313,8 @@ static void ptrace_unlink(struct task_struct *t)
     t->tracer = NULL;
     t->ptrace_options = 0;
     t->ptrace_stop_unreported = false;
-    t->jobctl = 0;
+    /* The tracer's traps go; a part in a group stop is the process's. */
+    t->jobctl &= ~(JOBCTL_TRAP_MASK | JOBCTL_LISTENING);
     set_work(t, TIF_SYSCALL_TRACE, SYSCALL_WORK_BIT_SYSCALL_TRACE, false);
     set_work(t, TIF_SYSCALL_EMU, SYSCALL_WORK_BIT_SYSCALL_EMU, false);
     user_disable_single_step(t);
@@ -372,6 +403,7 @@ void exit_ptrace(struct task_struct *me)
         }
         bool kill = t->ptrace_options & PTRACE_O_EXITKILL;
         ptrace_unlink(t);
+        jobctl_untraced(t);
         if (kill)
             force_sig(SIGKILL, t);
         if (t->state == TASK_TRACED)
@@ -440,7 +472,7 @@ static long ptrace_attach(struct task_struct *t, bool seize, u64 addr, u64 data)
     t->ptrace = flags;
     t->tracer = current;
     t->ptrace_options = seize ? (u32)data : 0;
-    t->jobctl = 0;
+    t->jobctl &= ~(JOBCTL_TRAP_MASK | JOBCTL_LISTENING);
     if (!seize)
         send_sig_from(SIGSTOP, SI_KERNEL, 0, t);
     return 0;
@@ -509,7 +541,7 @@ static u16 *user_selector(struct task_struct *t, int i)
 }
 
 /* user_regs_struct word i of a stopped tracee. */
-static u64 getreg(struct task_struct *t, int i)
+u64 ptrace_getreg(struct task_struct *t, int i)
 {
     /* A TF the tracer set for its single steps is not shown (get_flags). */
     if (i == offsetof(struct pt_regs, flags) / 8 && test_tsk_thread_flag(t, TIF_FORCED_TF))
@@ -523,7 +555,7 @@ static u64 getreg(struct task_struct *t, int i)
     return *user_selector(t, i);
 }
 
-static long putreg(struct task_struct *t, int i, u64 v)
+long ptrace_putreg(struct task_struct *t, int i, u64 v)
 {
     struct pt_regs *regs = task_pt_regs(t);
     u64 *w = (u64 *)regs;
@@ -573,7 +605,7 @@ static long peek_user(struct task_struct *t, u64 addr, u64 __user *out)
         return -EIO;
     u64 v = 0;
     if (addr < USER_REGS_WORDS * 8)
-        v = getreg(t, (int)(addr / 8));
+        v = ptrace_getreg(t, (int)(addr / 8));
     else if (addr >= USER_DEBUGREG_OFFSET)
         v = get_debugreg(t, (int)(addr - USER_DEBUGREG_OFFSET) / 8);
     return copy_to_user(out, &v, 8) ? -EFAULT : 0;
@@ -584,7 +616,7 @@ static long poke_user(struct task_struct *t, u64 addr, u64 v)
     if ((addr & 7) || addr >= USER_SIZE)
         return -EIO;
     if (addr < USER_REGS_WORDS * 8)
-        return putreg(t, (int)(addr / 8), v);
+        return ptrace_putreg(t, (int)(addr / 8), v);
     if (addr >= USER_DEBUGREG_OFFSET)
         return set_debugreg(t, (int)(addr - USER_DEBUGREG_OFFSET) / 8, v);
     return 0;
@@ -594,7 +626,7 @@ static long get_regs(struct task_struct *t, u64 __user *out)
 {
     u64 r[USER_REGS_WORDS];
     for (int i = 0; i < USER_REGS_WORDS; i++)
-        r[i] = getreg(t, i);
+        r[i] = ptrace_getreg(t, i);
     return copy_to_user(out, r, sizeof(r)) ? -EFAULT : 0;
 }
 
@@ -604,7 +636,7 @@ static long set_regs(struct task_struct *t, const u64 __user *in)
     if (copy_from_user(r, in, sizeof(r)))
         return -EFAULT;
     for (int i = 0; i < USER_REGS_WORDS; i++) {
-        long err = putreg(t, i, r[i]);
+        long err = ptrace_putreg(t, i, r[i]);
         if (err)
             return err;
     }
@@ -626,8 +658,10 @@ static long ptrace_resume(struct task_struct *t, long request, u64 data)
         enable_step(t);
     else
         user_disable_single_step(t);
-    if (request == PTRACE_DETACH)
+    if (request == PTRACE_DETACH) {
         ptrace_unlink(t);
+        jobctl_untraced(t);
+    }
     t->ptrace_resume_sig = (int)data;
     wake_up_process(t);
     return 0;
@@ -660,10 +694,24 @@ static long stopped_request(struct task_struct *t, long request, u64 addr, u64 d
         return get_regs(t, (u64 __user *)data);
     case PTRACE_SETREGS:
         return set_regs(t, (const u64 __user *)data);
+    case PTRACE_GETFPREGS:
+        return ptrace_getfpregs(t, (void __user *)data);
+    case PTRACE_SETFPREGS:
+        return ptrace_setfpregs(t, (const void __user *)data);
+    case PTRACE_GETREGSET:
+        return ptrace_regset(t, false, addr, (void __user *)data);
+    case PTRACE_SETREGSET:
+        return ptrace_regset(t, true, addr, (void __user *)data);
+    case PTRACE_GET_SYSCALL_INFO:
+        return ptrace_get_syscall_info(t, addr, (void __user *)data);
     case PTRACE_GETSIGINFO:
+        if (t->last_siginfo_none)
+            return -EINVAL;
         return copy_to_user((void __user *)data, &t->last_siginfo, sizeof(siginfo_t)) ? -EFAULT : 0;
     case PTRACE_SETSIGINFO:
         /* What the tracee takes if it is resumed with this signal. */
+        if (t->last_siginfo_none)
+            return -EINVAL;
         return copy_from_user(&t->last_siginfo, (const void __user *)data, sizeof(siginfo_t))
                    ? -EFAULT
                    : 0;

@@ -53,6 +53,7 @@ struct callback_head {
 
 #define TASK_RUNNING 0
 #define TASK_INTERRUPTIBLE 1
+#define TASK_STOPPED 4 /* in a group stop (jobctl.c): SIGCONT or SIGKILL wakes it */
 #define TASK_TRACED 8 /* stopped for its tracer (ptrace): only the tracer resumes it */
 #define TASK_DEAD 64 /* exited: never runs again */
 
@@ -147,6 +148,14 @@ struct task_struct {
     u64 tls_array[3]; /* ldt.c: set_thread_area's GDT entries 12-14 (0: empty) */
     u32 jobctl;         /* JOBCTL_* (ptrace.h) */
     u64 ptrace_message; /* PTRACE_GETEVENTMSG's word during a stop */
+    /* jobctl.c: the group stop. The first three are the process's, kept
+     * in its leader (Linux: signal_struct). */
+    u32 signal_flags;        /* SIGNAL_STOP_*, SIGNAL_CLD_* (signal.h) */
+    int group_stop_code;     /* the stop signal its parent's wait has not reported (0: none) */
+    int group_stop_count;    /* threads yet to stop */
+    int jobctl_stop_sig;     /* the signal of the group stop this thread joins */
+    bool last_siginfo_none;  /* a group stop of a non-seized tracee: no siginfo to read */
+    sigset_t real_blocked;   /* rt_sigtimedwait: the mask it narrowed for its wait */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

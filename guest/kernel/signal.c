@@ -36,7 +36,7 @@ static u64 sigframe_fpstate_size(void)
 
 /* The MXCSR bits this CPU implements (FXSAVE's mxcsr_mask; 0 means the
  * architectural default 0xffbf). A handler may not set the others. */
-static u32 mxcsr_feature_mask(const struct fxregs_state *fx)
+u32 mxcsr_feature_mask(const struct fxregs_state *fx)
 {
     return fx->mxcsr_mask ? fx->mxcsr_mask : 0xffbf;
 }
@@ -58,11 +58,21 @@ static bool sig_default_ignore(int sig)
     return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
 }
 
-/* Stop signals: without job control (no parent, no shell) they are
- * treated as ignored. */
+/* Stop signals: SIGSTOP stops the process (jobctl.c); the others do
+ * nothing in the orphaned process group every process here is in. */
 static bool sig_default_stop(int sig)
 {
     return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* Would sig end t's process, taken now? (Linux: sig_fatal, and a traced
+ * task's tracer sees any signal but SIGKILL first.) */
+static bool sig_fatal_default(struct task_struct *t, int sig)
+{
+    if (sig == SIGKILL)
+        return true;
+    return !t->ptrace && t->action[sig - 1].handler == SIG_DFL && !sig_default_ignore(sig) &&
+           !sig_default_stop(sig);
 }
 
 static bool sig_handler_ignored(u64 handler, int sig)
@@ -76,8 +86,8 @@ static bool sig_ignored(struct task_struct *t, int sig)
 {
     if (t->kthread_fn)
         return true;
-    if (t->blocked & sigmask(sig))
-        return false;
+    if ((t->blocked | t->real_blocked) & sigmask(sig))
+        return false; /* real_blocked: what rt_sigtimedwait unblocked for its wait */
     /* A tracer sees even the signals its tracee ignores. */
     if (t->ptrace && sig != SIGKILL)
         return false;
@@ -85,10 +95,10 @@ static bool sig_ignored(struct task_struct *t, int sig)
 }
 
 /* TIF_SIGPENDING means "something deliverable is pending". */
-static void recalc_sigpending_tsk(struct task_struct *t)
+void recalc_sigpending_tsk(struct task_struct *t)
 {
     /* A trap a seized tracee owes its tracer is work of the same path. */
-    if ((t->pending & ~t->blocked) || (t->jobctl & JOBCTL_TRAP_MASK))
+    if ((t->pending & ~t->blocked) || (t->jobctl & (JOBCTL_TRAP_MASK | JOBCTL_STOP_PENDING)))
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -113,6 +123,7 @@ int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
     /* A seized tracee's tracer hears of a SIGCONT by a trap first. */
     if (sig == SIGCONT)
         ptrace_sigcont_notify(t);
+    jobctl_prepare_signal(sig, t);
     if (sig_ignored(t, sig))
         return 0;
     if (t->pending & sigmask(sig))
@@ -126,6 +137,10 @@ int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
             wake_up_process(t); /* it leaves its wait with -EINTR */
         if (t->state == TASK_TRACED && sig == SIGKILL)
             wake_up_process(t); /* only SIGKILL ends a ptrace stop */
+        /* A stopped task wakes for a signal that will end it: SIGKILL, or
+         * one whose default action kills (the others wait for SIGCONT). */
+        if (t->state == TASK_STOPPED && sig_fatal_default(t, sig))
+            wake_up_process(t);
     }
     sync_signal_state(t);
     return 0;
@@ -322,7 +337,13 @@ noinline long sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)
 
 static int dequeue_signal(struct task_struct *t, siginfo_t *info)
 {
-    sigset_t ready = t->pending & ~t->blocked;
+    return dequeue_signal_mask(t, ~t->blocked, info);
+}
+
+/* The next pending signal of `allowed` (a fault's first), taken off. */
+int dequeue_signal_mask(struct task_struct *t, sigset_t allowed, siginfo_t *info)
+{
+    sigset_t ready = t->pending & allowed;
     if (!ready)
         return 0;
     if (ready & SYNCHRONOUS_MASK)
@@ -346,6 +367,10 @@ __noreturn void do_group_exit_by_signal(int sig)
 static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
 {
     for (;;) {
+        if (jobctl_report_continued())
+            continue;
+        if ((current->jobctl & JOBCTL_STOP_PENDING) && do_signal_stop(0))
+            continue;
         if (current->jobctl & JOBCTL_TRAP_MASK) {
             ptrace_do_jobctl_trap(); /* before any signal, as do_jobctl_trap */
             continue;
@@ -376,6 +401,12 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
             if (ka->flags & SA_RESETHAND)
                 ka->handler = SIG_DFL; /* one-shot handler */
             return sig;
+        }
+        /* SIGSTOP stops the process; the other stop signals do nothing in
+         * the orphaned process group every process is in (jobctl.c). */
+        if (sig == SIGSTOP) {
+            do_signal_stop(sig);
+            continue;
         }
         if (sig_default_ignore(sig) || sig_default_stop(sig))
             continue;

@@ -97,6 +97,13 @@ typedef struct siginfo {
         struct {
             u64 addr;
         } fault;
+        struct {
+            s32 pid;
+            u32 uid;
+            s32 status;
+            s32 pad;
+            s64 utime, stime;
+        } chld; /* SIGCHLD */
     } fields;
 } siginfo_t;
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo is 128 bytes");
@@ -117,6 +124,35 @@ void do_signal(struct pt_regs *regs);
 int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
                    struct pt_regs *regs);
 void sync_signal_state(struct task_struct *t);
+void recalc_sigpending_tsk(struct task_struct *t);
+int dequeue_signal_mask(struct task_struct *t, sigset_t allowed, siginfo_t *info);
+
+/* SIGCHLD's si_code: what became of the child. */
+#define CLD_EXITED 1
+#define CLD_KILLED 2
+#define CLD_DUMPED 3
+#define CLD_TRAPPED 4
+#define CLD_STOPPED 5
+#define CLD_CONTINUED 6
+
+/* jobctl.c: group stops. The process's state, in its leader's
+ * signal_flags: stopped; continued and not yet reported by wait; and a
+ * SIGCHLD its parent is still owed (CLD_STOPPED, CLD_CONTINUED). */
+#define SIGNAL_STOP_STOPPED 0x1
+#define SIGNAL_STOP_CONTINUED 0x2
+#define SIGNAL_CLD_STOPPED 0x10
+#define SIGNAL_CLD_CONTINUED 0x20
+#define SIGNAL_CLD_MASK (SIGNAL_CLD_STOPPED | SIGNAL_CLD_CONTINUED)
+#define SIGNAL_STOP_MASK (SIGNAL_CLD_MASK | SIGNAL_STOP_STOPPED | SIGNAL_STOP_CONTINUED)
+void do_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer, int why);
+void jobctl_init_task(struct task_struct *p);
+bool jobctl_participate(struct task_struct *t);
+bool group_stop_active(struct task_struct *t);
+void jobctl_exit(struct task_struct *me);
+void jobctl_untraced(struct task_struct *t);
+void jobctl_prepare_signal(int sig, struct task_struct *t);
+bool jobctl_report_continued(void);
+bool do_signal_stop(int signr);
 /* ---- the FPU state in a signal frame ---- */
 
 /*
@@ -137,6 +173,8 @@ struct fxregs_state {
     u32 sw_reserved[12]; /* struct _fpx_sw_bytes */
 } __aligned(16);
 _Static_assert(sizeof(struct fxregs_state) == 512, "fxsave area is 512 bytes");
+/* signal.c: the MXCSR bits the CPU implements, by an FXSAVE image's mask. */
+u32 mxcsr_feature_mask(const struct fxregs_state *fx);
 #define FP_XSTATE_MAGIC1 0x46505853U
 #define FP_XSTATE_MAGIC2 0x46505845U
 #define FP_XSTATE_MAGIC2_SIZE 4

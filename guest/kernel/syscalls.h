@@ -65,6 +65,7 @@
 #define __NR_getresuid 118
 #define __NR_getresgid 120
 #define __NR_rt_sigpending 127
+#define __NR_rt_sigtimedwait 128
 #define __NR_sigaltstack 131
 #define __NR_getpriority 140
 #define __NR_setpriority 141
@@ -181,6 +182,8 @@ long sys_sigaltstack(const struct sigaltstack __user *uss, struct sigaltstack __
 
 /* time.c */
 struct __kernel_timespec;
+long sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo,
+                         const struct __kernel_timespec __user *uts, size_t sigsetsize);
 struct __kernel_old_timeval;
 struct timezone;
 long sys_clock_gettime(long which_clock, struct __kernel_timespec __user *tp);

@@ -285,6 +285,64 @@ static long do_nanosleep(struct kclock kc, long flags, const struct __kernel_tim
     return sleep_interrupted(rb);
 }
 
+/*
+ * rt_sigtimedwait: take a signal of `these` that is pending (blocked or
+ * not); with none, wait for one until the timeout, the set unblocked in
+ * the meantime (the mask it had is real_blocked, whose signals are not
+ * dropped as ignored). A signal outside the set that comes first ends the
+ * wait (EINTR; it is delivered on the way out), the timeout EAGAIN, as
+ * do_sigtimedwait.
+ */
+noinline long sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo,
+                                  const struct __kernel_timespec __user *uts, size_t sigsetsize)
+{
+    struct task_struct *me = current;
+    static char wait_chan; /* only a signal wakes an untimed wait */
+    sigset_t these;
+    struct __kernel_timespec t;
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    if (copy_from_user(&these, uthese, sizeof(these)))
+        return -EFAULT;
+    s64 timeout = 0x7fffffffffffffffLL;
+    if (uts) {
+        if (copy_from_user(&t, uts, sizeof(t)))
+            return -EFAULT;
+        if (!timespec_valid(&t))
+            return -EINVAL;
+        timeout = timespec_to_ns(&t);
+    }
+    these &= ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+    siginfo_t info;
+    int sig = dequeue_signal_mask(me, these, &info);
+    bool interrupted = false;
+    if (!sig && timeout) {
+        me->real_blocked = me->blocked;
+        me->blocked &= ~these;
+        recalc_sigpending();
+        sync_signal_state(me);
+        if (uts) {
+            s64 end = timeout > 0x7fffffffffffffffLL - boot_ns ? 0x7fffffffffffffffLL
+                                                               : boot_ns + timeout;
+            interrupted = !sleep_to(end);
+        } else {
+            while (!test_thread_flag(TIF_SIGPENDING))
+                wait_on_chan(&wait_chan);
+            interrupted = true;
+        }
+        me->blocked = me->real_blocked;
+        me->real_blocked = 0;
+        recalc_sigpending();
+        sync_signal_state(me);
+        sig = dequeue_signal_mask(me, these, &info);
+    }
+    if (!sig)
+        return interrupted ? -EINTR : -EAGAIN;
+    if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+        return -EFAULT;
+    return sig;
+}
+
 noinline long sys_nanosleep(const struct __kernel_timespec __user *rqtp,
                             struct __kernel_timespec __user *rmtp)
 {

@@ -47,3 +47,18 @@ native_test(NAME proc_ptrace_events PROGRAM proc_ptrace_events ROOT ${EXEC_ROOT}
 # vfork or clone it was created by.
 native_test(NAME proc_ptrace_events_rfc PROGRAM proc_ptrace_events ROOT ${EXEC_ROOT} ERAS rfc
             EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/proc_ptrace_events_rfc.out)
+
+# What strace and gdb read besides the general registers: PTRACE_GET_SYSCALL_INFO
+# at signal and syscall stops (the size argument cutting the record), and
+# the register sets (GETREGSET/SETREGSET of NT_PRSTATUS, NT_PRFPREG,
+# NT_X86_XSTATE, NT_386_IOPERM; GETFPREGS/SETFPREGS) with their errors.
+# The RFC's second exit stop after the first SIGSTOP is skipped over by
+# the tracer, which waits for the entry of a marker call.
+native_test(NAME proc_ptrace_info PROGRAM proc_ptrace_info)
+
+# Job control: SIGSTOP stops every thread of a process, the parent's
+# wait4 (WUNTRACED) and waitid (WSTOPPED) report it once, SIGCONT resumes
+# it (WCONTINUED: 0xffff, CLD_CONTINUED), each with its SIGCHLD; a tracer
+# sees the group stop after the signal-delivery stop (a seized tracee's as
+# PTRACE_EVENT_STOP, which PTRACE_LISTEN keeps until SIGCONT).
+native_test(NAME proc_jobctl PROGRAM proc_jobctl)

@@ -28,6 +28,10 @@ foreach(era v3.13 rfc modern)
 endforeach()
 native_test(NAME sys_calls PROGRAM sys_calls)
 native_test(NAME sys_sigaltstack PROGRAM sys_sigaltstack)
+# rt_sigtimedwait: a pending signal of the set taken with its siginfo, a
+# wait ended by one, by the timeout (EAGAIN) or by another signal (EINTR),
+# a blocked SIGCHLD kept for it, and the argument errors.
+native_test(NAME sys_sigtimedwait PROGRAM sys_sigtimedwait)
 # int $0x80 from a 64-bit program (IA32 emulation): 32-bit numbers and
 # registers, -ENOSYS for a number with no call. What r8-r11 hold after it
 # is an era difference: Linux since 4.17, like the modern era, keeps them;

@@ -95,5 +95,39 @@ TEST(Tasks, ATraceeInAPtraceStopIsTraced) {
     EXPECT_EQ(v.current_pid, 1);
 }
 
+// A parent's wait4 (WUNTRACED) that reports a SIGSTOP: at its return every
+// thread of the child, its leader and the thread it started, is in
+// TASK_STOPPED, the group stop, and the list says so.
+TEST(Tasks, EveryThreadOfAStoppedProcessIsStopped) {
+    if (std::string(SLOWPATH_JOBCTL_PROGRAM).empty()) GTEST_SKIP() << "no musl-gcc";
+    Session s(program_run(SLOWPATH_JOBCTL_PROGRAM));
+    const Trace& t = s.trace();
+    const int fork = first_fork(t);
+    ASSERT_GE(fork, 0) << t.outcome_detail;
+    const int child = static_cast<int>(t.syscalls[static_cast<size_t>(fork)].ret);
+    int wait = -1;
+    for (size_t k = static_cast<size_t>(fork); k < t.syscalls.size() && wait < 0; k++)
+        if (t.syscalls[k].name == "wait4" && t.syscalls[k].has_ret && t.syscalls[k].ret == child)
+            wait = static_cast<int>(k);
+    ASSERT_GE(wait, 0);
+    s.seek(t.syscalls[static_cast<size_t>(wait)].return_step);
+    TaskListView v = decode_tasks(s.machine());
+    int stopped = 0, others = 0;
+    for (const TaskView& x : v.tasks) {
+        if (x.tgid != child) continue;
+        if (x.state == TaskState::Stopped)
+            stopped++;
+        else
+            others++;
+    }
+    EXPECT_EQ(stopped, 2);
+    EXPECT_EQ(others, 0);
+    auto it = std::find_if(v.tasks.begin(), v.tasks.end(),
+                           [&](const TaskView& x) { return x.pid == child; });
+    ASSERT_NE(it, v.tasks.end());
+    EXPECT_EQ(task_state_name(it->state), "stopped");
+    EXPECT_EQ(v.current_pid, 1);
+}
+
 }  // namespace
 }  // namespace slowpath

@@ -16,6 +16,7 @@ ImU32 state_color(const Palette& c, TaskState state) {
             return c.text;
         case TaskState::Sleeping:
         case TaskState::Traced:
+        case TaskState::Stopped:
             return c.text_dim;
         case TaskState::Zombie:
         case TaskState::Dead:

@@ -17,6 +17,7 @@ enum class TaskState : uint8_t {
     Runnable,  // TASK_RUNNING, waiting for the CPU
     Sleeping,  // TASK_INTERRUPTIBLE: in futex, wait4, a pipe, or a kthread with no work
     Traced,    // TASK_TRACED: stopped for its tracer (ptrace), which alone resumes it
+    Stopped,   // TASK_STOPPED: in its process's group stop (SIGSTOP) until SIGCONT
     Zombie,    // exited, its parent has not waited for it yet
     Dead,      // exited and reaped (the slot may be reused)
 };
