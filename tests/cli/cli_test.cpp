@@ -622,8 +622,10 @@ TEST(CliMemorySplit, PartsOfAGetpidLoopAddUp) {
             << name;
     }
     EXPECT_EQ(parts["total"].first, sum) << r.err;
-    EXPECT_GE(parts["steps"].second, 1.0) << r.err;
-    EXPECT_LT(parts["steps"].second, 2.5) << r.err;
+    // The loop's step records repeat, and their blocks are compressed:
+    // under a byte a step (a StepRecord is 24).
+    EXPECT_GT(parts["steps"].second, 0.1) << r.err;
+    EXPECT_LT(parts["steps"].second, 1.0) << r.err;
     // A checkpoint keeps a page only when it differs from the page's last
     // version: the loop writes its stack frames back the same each time
     // round. A copy of every page written, at each checkpoint, took 6.6

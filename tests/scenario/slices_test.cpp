@@ -83,9 +83,9 @@ TEST(Slices, LongProgramRecordedInSlicesIsTheOneShotRun) {
     ASSERT_EQ(whole.trace().outcome, Outcome::Exited);
     ASSERT_GT(whole.last_step(), 1'000'000u) << "long enough to take many slices";
 
-    Session sliced(scenario, RecordInSlices{4096, 2.0});
+    Session sliced(scenario, RecordInSlices{8192, 2.0});
     EXPECT_FALSE(sliced.recording_finished());
-    EXPECT_EQ(sliced.recorded_steps(), 4096u) << "the first slice, up to its checkpoint";
+    EXPECT_EQ(sliced.recorded_steps(), 8192u) << "the first slice, up to its checkpoint";
     std::mt19937_64 rng(11);
     uint64_t previous = sliced.recorded_steps();
     int slices = 0;
