@@ -224,7 +224,10 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
         uint64_t base = (rsp - 1) & ~uint64_t(SP_THREAD_SIZE - 1);
         if (base != h.task_stack) switch_task_state(base);
     }
-    if (recording_) trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
+    if (recording_ && !options_.summary)
+        trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
+    if (options_.summary && recording_ && (summary_exited_ >= 0 || !summary_waiting_.empty()))
+        summary_step_after_exit(addr, rsp);
 
     // A call that has come back: the instruction after it, with the stack as before the call.
     while (!h.calls.empty()) {
@@ -554,6 +557,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (recording_)
             emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
                  true);
+        if (options_.summary && recording_) summary_exit(h.syscall, false);
         h.cpl = 3;
     } else {
         uint64_t frame[5] = {0, 0, 0, 0, 0};
@@ -565,6 +569,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (recording_)
             emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
+        if (options_.summary && recording_ && new_cpl == 3) summary_exit(h.syscall, true);
         h.cpl = new_cpl;
     }
     if (h.cpl == 3) {
@@ -573,6 +578,47 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         h.calls.clear();
         h.loops.clear();
         h.frame_valid = 0;
+    }
+}
+
+// A summary run: the last exit of syscall k decides its record. After an
+// iretq, the step that follows is the syscall's return when it is at the
+// instruction after SYSCALL; otherwise (a signal's handler runs first) the
+// return is the first step back there in ring 3 with the same rsp, as
+// build_syscall_records looks for it in a recorded run's steps.
+void Engine::summary_exit(int k, bool iret) {
+    summary_exited_ = -1;
+    if (k < 0) return;
+    auto same = [k](int other) { return other == k; };
+    summary_waiting_.erase(std::remove_if(summary_waiting_.begin(), summary_waiting_.end(),
+                                          [&](const SummaryReturn& w) { return same(w.syscall); }),
+                           summary_waiting_.end());
+    summary_returns_.erase(
+        std::remove_if(summary_returns_.begin(), summary_returns_.end(),
+                       [&](const std::pair<int, uint64_t>& r) { return same(r.first); }),
+        summary_returns_.end());
+    if (iret) summary_exited_ = k;
+}
+
+void Engine::summary_step_after_exit(uint64_t addr, uint64_t rsp) {
+    HostState& h = host_;
+    if (summary_exited_ >= 0) {
+        const int k = summary_exited_;
+        summary_exited_ = -1;
+        if (static_cast<size_t>(k) < summary_entries_.size()) {
+            const auto [user_rip, user_rsp] = summary_entries_[static_cast<size_t>(k)];
+            if (addr != user_rip + 2) summary_waiting_.push_back({k, user_rip + 2, user_rsp});
+        }
+    }
+    if (h.cpl != 3) return;
+    for (size_t i = 0; i < summary_waiting_.size();) {
+        const SummaryReturn& w = summary_waiting_[i];
+        if (w.rip == addr && w.rsp == rsp) {
+            summary_returns_.push_back({w.syscall, h.step});
+            summary_waiting_.erase(summary_waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            i++;
+        }
     }
 }
 
