@@ -203,6 +203,12 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
 void Engine::emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 4> a,
                   std::string_view text, bool by_cpu, uint64_t step_override) {
     if (!recording_) return;
+    // A summary run: only what the syscall records the summary reads are
+    // made of (their path, TIF checks and causes are left out).
+    if (options_.summary && kind != EventKind::SyscallEntry && kind != EventKind::HandlerReturn &&
+        kind != EventKind::Sysret && kind != EventKind::Iret && kind != EventKind::Exit &&
+        kind != EventKind::Livelock && kind != EventKind::StepLimit && kind != EventKind::Oops)
+        return;
     Event e;
     e.step = step_override == UINT64_MAX ? host_.step : step_override;
     e.kind = kind;
@@ -244,13 +250,13 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
             break;
     }
 
-    if (info.label && recording_)
+    if (info.label && recording_ && !options_.summary)
         emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, {});
     if (info.function) on_function_entry(*info.function, addr, rsp);
     for (const Note& n : info.notes) on_note(n, addr);
     switch (info.insn) {
         case AddrInfo::Swapgs: {
-            if (!recording_) break;
+            if (!recording_ || options_.summary) break;
             uc_x86_msr gs{SP_MSR_GS_BASE, 0}, kgs{SP_MSR_KERNEL_GS_BASE, 0};
             uc_reg_read(uc_, UC_X86_REG_MSR, &gs);
             uc_reg_read(uc_, UC_X86_REG_MSR, &kgs);
@@ -287,7 +293,7 @@ void Engine::switch_task_state(uint64_t stack_base) {
 void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     uint64_t ret = read_u64(rsp);
     bool from_entry = ret >= entry_text_.first && ret < entry_text_.second;
-    if (!from_entry && scenario_.era == Era::Modern) {
+    if (!from_entry && scenario_.era == Era::Modern && !options_.summary) {
         // The modern entry stub calls one C function; the path is what that
         // function calls in turn: a call counts if the callee or its caller
         // is one of the era's path functions (era_symbols.h).
@@ -300,7 +306,7 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     }
     host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
     if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
-    if (!recording_) return;
+    if (!recording_ || options_.summary) return;  // the rest makes events
     uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX),
                         reg(UC_X86_REG_RCX)};
     // The parameter names only: Event::text() puts the values in.
@@ -324,7 +330,7 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
 }
 
 void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
-    if (!recording_) return;
+    if (!recording_ || options_.summary) return;  // this makes events only
     const std::string& name = frame.function->name;
     uint64_t rax = reg(UC_X86_REG_RAX);
     // Every call's return, so a lesson can move to the return of a nested
@@ -494,7 +500,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             break;
         case SP_NOTE_SYSRET_CHECK: {
             const SysretCheckInfo* c = sysret_check_info(note.arg);
-            if (!recording_ || !c) break;
+            if (!recording_ || !c || options_.summary) break;
             uint64_t value = reg(UC_X86_REG_RAX), against = reg(UC_X86_REG_RDX);
             bool passed = sysret_check_passes(c->test, value, against);
             std::string op =
@@ -551,7 +557,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
     if (h.cpl == 3) return;
     if (insn == AddrInfo::Sysret) {
         uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
-        if (h.syscall >= 0 && recording_)
+        if (h.syscall >= 0 && recording_ && !options_.summary)
             emit(EventKind::Decision, addr, "sysret", {SP_DECISION_SYSRET, 0, 0, 0},
                  decision_reason(true));
         if (recording_)
@@ -563,7 +569,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         uint64_t frame[5] = {0, 0, 0, 0, 0};
         read(rsp, frame, sizeof frame);
         int new_cpl = static_cast<int>(frame[1] & 3);
-        if (new_cpl == 3 && h.syscall >= 0 && recording_)
+        if (new_cpl == 3 && h.syscall >= 0 && recording_ && !options_.summary)
             emit(EventKind::Decision, addr, "iret", {SP_DECISION_IRET, 0, 0, 0},
                  decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (recording_)
