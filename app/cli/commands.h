@@ -32,7 +32,10 @@ struct RunOptions {
     std::vector<std::string> injections;
     std::string max_steps = "2000000";
     bool json = false;
-    bool summary = false;  // --summary: per syscall name, like strace -c (app/cli/summary.h)
+    bool summary = false;
+    bool summary_recorded =
+        false;  // --summary-recorded: the summary from a whole recording  // --summary: per syscall
+                // name, like strace -c (app/cli/summary.h)
     bool bad_pointer = false;
     std::vector<std::string> tampers;       // REG=VALUE, at the syscall-exit tracer stop
     std::string signal_action = "handler";  // handler, ignore or block

@@ -259,6 +259,9 @@ void Engine::install_hooks() {
         check_uc(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE,
                              reinterpret_cast<void*>(&Engine::on_code), this, 1, 0),
                  "hook code");
+    }
+    // The stores are for checkpoints and page versions, which a summary run keeps none of.
+    if (options_.trace && !options_.summary) {
         check_uc(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE,
                              reinterpret_cast<void*>(&Engine::on_write), this, 1, 0),
                  "hook memory writes");
@@ -615,7 +618,7 @@ void Engine::apply_action(const Action& a) {
 void Engine::run_until(uint64_t target, bool apply_at_target) {
     // Replays stop at their target; only a recording run ends with the guest.
     while (!halted()) {
-        if (recording_ && host_.step % kCheckpointInterval == 0 &&
+        if (recording_ && !options_.summary && host_.step % kCheckpointInterval == 0 &&
             (checkpoints_.empty() || checkpoints_.back().step < host_.step))
             take_checkpoint();
         else if (!recording_ && options_.trace && host_.step % kCheckpointInterval == 0)
@@ -641,7 +644,7 @@ void Engine::run_probes() {
 
 bool Engine::run_slice(uint64_t target) {
     stop_target_ = target;
-    if (recording_)
+    if (recording_ && !options_.summary)
         stop_target_ =
             std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
     if (recording_ && next_probe_ < probe_steps_.size())
@@ -723,7 +726,7 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
             a = {livelock_flags_, 0, 0, 0};
         }
         emit(kind, reg(UC_X86_REG_RIP), name, a, detail);
-        if (options_.trace && trace_.steps.size() == host_.step)
+        if (options_.trace && !options_.summary && trace_.steps.size() == host_.step)
             trace_.steps.push_back({reg(UC_X86_REG_RIP), reg(UC_X86_REG_RSP),
                                     static_cast<uint8_t>(host_.cpl), host_.syscall});
         trace_.focus = host_.focus;
@@ -732,6 +735,12 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
         trace_.program_stdout = program_output(1);
         trace_.program_stderr = program_output(2);
         build_syscall_records(trace_);
+        // What build_syscall_records would have found in the steps.
+        for (const auto& [k, step] : summary_returns_) {
+            if (static_cast<size_t>(k) >= trace_.syscalls.size()) continue;
+            SyscallRecord& r = trace_.syscalls[static_cast<size_t>(k)];
+            if (r.exit == ExitKind::Iret) r.return_step = step;
+        }
     }
 }
 

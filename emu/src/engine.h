@@ -122,6 +122,9 @@ class Engine : public Machine {
     static constexpr uint64_t kCheckpointInterval = 8192;
     struct Options {
         bool trace = true;  // false: no per-instruction hooks (speed runs)
+        // With trace: the events and syscall records only (`run --summary`),
+        // no steps, checkpoints or page versions, so nothing can be replayed.
+        bool summary = false;
     };
     Engine(const Scenario& scenario, Options options);
     ~Engine() override;
@@ -133,6 +136,7 @@ class Engine : public Machine {
     const GuestImage& user() const override { return *user_; }
 
     const Trace& trace() const { return trace_; }
+    Trace take_trace() { return std::move(trace_); }
     const HostState& host() const { return host_; }
     uint64_t step() const { return host_.step; }
     bool finished() const { return trace_.outcome != Outcome::Running; }
@@ -326,6 +330,25 @@ class Engine : public Machine {
                                                                           SP_PAGE_SIZE);
     std::map<uint64_t, std::vector<Note>> notes_by_addr_;
     std::pair<uint64_t, uint64_t> entry_text_{0, 0};
+    // A summary run keeps no steps: what build_syscall_records reads from
+    // them (where a syscall interrupted by a signal is back in user mode)
+    // is followed as it runs instead (summary_step_after_exit).
+    void summary_step_after_exit(uint64_t addr, uint64_t rsp);
+    void summary_exit(int syscall, bool iret);
+    void summary_entry(int syscall, uint64_t rip, uint64_t rsp) {
+        if (syscall < 0) return;
+        if (summary_entries_.size() <= static_cast<size_t>(syscall))
+            summary_entries_.resize(static_cast<size_t>(syscall) + 1);
+        summary_entries_[static_cast<size_t>(syscall)] = {rip, rsp};
+    }
+    struct SummaryReturn {
+        int syscall = -1;
+        uint64_t rip = 0, rsp = 0;  // the user rip after SYSCALL, and the user rsp
+    };
+    std::vector<std::pair<uint64_t, uint64_t>> summary_entries_;  // by syscall: user rip, rsp
+    int summary_exited_ = -1;  // the syscall an iretq to ring 3 just ended
+    std::vector<SummaryReturn> summary_waiting_;
+    std::vector<std::pair<int, uint64_t>> summary_returns_;  // syscall, step back at its rip
     // [first, second): the user tasks' kernel stacks (task_stacks[1..]).
     std::pair<uint64_t, uint64_t> user_task_stacks_{0, 0};
     std::pair<uint64_t, uint64_t> kernel_text_{0, 0};

@@ -203,6 +203,12 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
 void Engine::emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 4> a,
                   std::string_view text, bool by_cpu, uint64_t step_override) {
     if (!recording_) return;
+    // A summary run: only what the syscall records the summary reads are
+    // made of (their path, TIF checks and causes are left out).
+    if (options_.summary && kind != EventKind::SyscallEntry && kind != EventKind::HandlerReturn &&
+        kind != EventKind::Sysret && kind != EventKind::Iret && kind != EventKind::Exit &&
+        kind != EventKind::Livelock && kind != EventKind::StepLimit && kind != EventKind::Oops)
+        return;
     Event e;
     e.step = step_override == UINT64_MAX ? host_.step : step_override;
     e.kind = kind;
@@ -224,7 +230,10 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
         uint64_t base = (rsp - 1) & ~uint64_t(SP_THREAD_SIZE - 1);
         if (base != h.task_stack) switch_task_state(base);
     }
-    if (recording_) trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
+    if (recording_ && !options_.summary)
+        trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
+    if (options_.summary && recording_ && (summary_exited_ >= 0 || !summary_waiting_.empty()))
+        summary_step_after_exit(addr, rsp);
 
     // A call that has come back: the instruction after it, with the stack as before the call.
     while (!h.calls.empty()) {
@@ -241,13 +250,13 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
             break;
     }
 
-    if (info.label && recording_)
+    if (info.label && recording_ && !options_.summary)
         emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, {});
     if (info.function) on_function_entry(*info.function, addr, rsp);
     for (const Note& n : info.notes) on_note(n, addr);
     switch (info.insn) {
         case AddrInfo::Swapgs: {
-            if (!recording_) break;
+            if (!recording_ || options_.summary) break;
             uc_x86_msr gs{SP_MSR_GS_BASE, 0}, kgs{SP_MSR_KERNEL_GS_BASE, 0};
             uc_reg_read(uc_, UC_X86_REG_MSR, &gs);
             uc_reg_read(uc_, UC_X86_REG_MSR, &kgs);
@@ -284,7 +293,7 @@ void Engine::switch_task_state(uint64_t stack_base) {
 void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     uint64_t ret = read_u64(rsp);
     bool from_entry = ret >= entry_text_.first && ret < entry_text_.second;
-    if (!from_entry && scenario_.era == Era::Modern) {
+    if (!from_entry && scenario_.era == Era::Modern && !options_.summary) {
         // The modern entry stub calls one C function; the path is what that
         // function calls in turn: a call counts if the callee or its caller
         // is one of the era's path functions (era_symbols.h).
@@ -297,7 +306,7 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     }
     host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
     if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
-    if (!recording_) return;
+    if (!recording_ || options_.summary) return;  // the rest makes events
     uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX),
                         reg(UC_X86_REG_RCX)};
     // The parameter names only: Event::text() puts the values in.
@@ -321,7 +330,7 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
 }
 
 void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
-    if (!recording_) return;
+    if (!recording_ || options_.summary) return;  // this makes events only
     const std::string& name = frame.function->name;
     uint64_t rax = reg(UC_X86_REG_RAX);
     // Every call's return, so a lesson can move to the return of a nested
@@ -491,7 +500,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             break;
         case SP_NOTE_SYSRET_CHECK: {
             const SysretCheckInfo* c = sysret_check_info(note.arg);
-            if (!recording_ || !c) break;
+            if (!recording_ || !c || options_.summary) break;
             uint64_t value = reg(UC_X86_REG_RAX), against = reg(UC_X86_REG_RDX);
             bool passed = sysret_check_passes(c->test, value, against);
             std::string op =
@@ -548,23 +557,25 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
     if (h.cpl == 3) return;
     if (insn == AddrInfo::Sysret) {
         uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
-        if (h.syscall >= 0 && recording_)
+        if (h.syscall >= 0 && recording_ && !options_.summary)
             emit(EventKind::Decision, addr, "sysret", {SP_DECISION_SYSRET, 0, 0, 0},
                  decision_reason(true));
         if (recording_)
             emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
                  true);
+        if (options_.summary && recording_) summary_exit(h.syscall, false);
         h.cpl = 3;
     } else {
         uint64_t frame[5] = {0, 0, 0, 0, 0};
         read(rsp, frame, sizeof frame);
         int new_cpl = static_cast<int>(frame[1] & 3);
-        if (new_cpl == 3 && h.syscall >= 0 && recording_)
+        if (new_cpl == 3 && h.syscall >= 0 && recording_ && !options_.summary)
             emit(EventKind::Decision, addr, "iret", {SP_DECISION_IRET, 0, 0, 0},
                  decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (recording_)
             emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
+        if (options_.summary && recording_ && new_cpl == 3) summary_exit(h.syscall, true);
         h.cpl = new_cpl;
     }
     if (h.cpl == 3) {
@@ -573,6 +584,47 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         h.calls.clear();
         h.loops.clear();
         h.frame_valid = 0;
+    }
+}
+
+// A summary run: the last exit of syscall k decides its record. After an
+// iretq, the step that follows is the syscall's return when it is at the
+// instruction after SYSCALL; otherwise (a signal's handler runs first) the
+// return is the first step back there in ring 3 with the same rsp, as
+// build_syscall_records looks for it in a recorded run's steps.
+void Engine::summary_exit(int k, bool iret) {
+    summary_exited_ = -1;
+    if (k < 0) return;
+    auto same = [k](int other) { return other == k; };
+    summary_waiting_.erase(std::remove_if(summary_waiting_.begin(), summary_waiting_.end(),
+                                          [&](const SummaryReturn& w) { return same(w.syscall); }),
+                           summary_waiting_.end());
+    summary_returns_.erase(
+        std::remove_if(summary_returns_.begin(), summary_returns_.end(),
+                       [&](const std::pair<int, uint64_t>& r) { return same(r.first); }),
+        summary_returns_.end());
+    if (iret) summary_exited_ = k;
+}
+
+void Engine::summary_step_after_exit(uint64_t addr, uint64_t rsp) {
+    HostState& h = host_;
+    if (summary_exited_ >= 0) {
+        const int k = summary_exited_;
+        summary_exited_ = -1;
+        if (static_cast<size_t>(k) < summary_entries_.size()) {
+            const auto [user_rip, user_rsp] = summary_entries_[static_cast<size_t>(k)];
+            if (addr != user_rip + 2) summary_waiting_.push_back({k, user_rip + 2, user_rsp});
+        }
+    }
+    if (h.cpl != 3) return;
+    for (size_t i = 0; i < summary_waiting_.size();) {
+        const SummaryReturn& w = summary_waiting_[i];
+        if (w.rip == addr && w.rsp == rsp) {
+            summary_returns_.push_back({w.syscall, h.step});
+            summary_waiting_.erase(summary_waiting_.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+            i++;
+        }
     }
 }
 

@@ -482,6 +482,16 @@ CpuState Session::previous_cpu() const {
     return impl_->prev_cpu;
 }
 
+Trace run_summary(const Scenario& scenario) {
+    if (!scenario.injections.empty() || !scenario.edits.empty() || !scenario.tampers.empty())
+        throw std::invalid_argument("a summary run makes no injections, edits or tampers");
+    Engine::Options options;
+    options.summary = true;
+    Engine engine(scenario, options);
+    engine.record_to_end();
+    return engine.take_trace();
+}
+
 UntracedResult run_untraced(const Scenario& scenario) {
     Engine engine(scenario, Engine::Options{false});
     engine.run_untraced();

@@ -1,6 +1,7 @@
 // What one system call costs in slowpath, against a native getpid() on the
 // same machine in the same run: the guest round trip untraced (the plain
-// emulator) and traced (every instruction recorded for the app).
+// emulator) and traced (every instruction recorded for the app), and the
+// run `run --summary` makes (the syscall records, no steps: run_summary).
 //
 // Each guest figure is per syscall: a run of N getpids minus a run of none,
 // divided by N, so boot and exit are not counted. Every figure is taken
@@ -57,10 +58,17 @@ BENCHMARK(BM_NativeGetpid)->Repetitions(5);
 // A traced run is timed up to the moment its trace is complete; freeing the
 // trace afterwards is reported apart (free_us) as it is not part of a
 // syscall's cost.
-void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
+void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced, bool summary = false) {
     double freeing = 0, bytes = 0, steps = 0, step_bytes = 0;
     slowpath::RecordingBytes split;  // summed over the full runs
     auto run = [&](unsigned n) {
+        if (summary) {
+            // The records are freed outside the time, as a recording is.
+            auto t0 = Clock::now();
+            auto trace =
+                std::make_unique<slowpath::Trace>(slowpath::run_summary(bench_scenario(era, n)));
+            return std::chrono::duration<double>(Clock::now() - t0).count();
+        }
         if (!traced) {
             slowpath::run_untraced(bench_scenario(era, n));
             return 0.0;
@@ -87,8 +95,9 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced) {
         return recorded;
     };
     for (auto _ : state) {
-        double base = traced ? run(1) : seconds([&] { run(1); });
-        double full = traced ? run(kCalls + 1) : seconds([&] { run(kCalls + 1); });
+        const bool timed = traced || summary;  // run() times itself
+        double base = timed ? run(1) : seconds([&] { run(1); });
+        double full = timed ? run(kCalls + 1) : seconds([&] { run(kCalls + 1); });
         state.SetIterationTime((full - base) / kCalls);
     }
     if (traced) {
@@ -126,6 +135,15 @@ void BM_GuestGetpid_Modern_Untraced(benchmark::State& s) {
 void BM_GuestGetpid_Modern_Recorded(benchmark::State& s) {
     guest_getpid(s, slowpath::Era::Modern, true);
 }
+void BM_GuestGetpid_v3_13_Summary(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::V3_13, false, true);
+}
+void BM_GuestGetpid_Rfc_Summary(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::Rfc, false, true);
+}
+void BM_GuestGetpid_Modern_Summary(benchmark::State& s) {
+    guest_getpid(s, slowpath::Era::Modern, false, true);
+}
 #define GUEST_BENCHMARK(f) \
     BENCHMARK(f)->UseManualTime()->Iterations(1)->Repetitions(5)->Unit(benchmark::kNanosecond)
 GUEST_BENCHMARK(BM_GuestGetpid_v3_13_Untraced);
@@ -134,6 +152,9 @@ GUEST_BENCHMARK(BM_GuestGetpid_Rfc_Untraced);
 GUEST_BENCHMARK(BM_GuestGetpid_Rfc_Recorded);
 GUEST_BENCHMARK(BM_GuestGetpid_Modern_Untraced);
 GUEST_BENCHMARK(BM_GuestGetpid_Modern_Recorded);
+GUEST_BENCHMARK(BM_GuestGetpid_v3_13_Summary);
+GUEST_BENCHMARK(BM_GuestGetpid_Rfc_Summary);
+GUEST_BENCHMARK(BM_GuestGetpid_Modern_Summary);
 
 // Time travel: from the last step of a long run back to its first, and to
 // a step in the middle (restore a checkpoint, replay). The argument is the
@@ -221,6 +242,21 @@ void print_figures(FigureReporter& r) {
                     u_min, u_med, t_min, t_med, nat_min > 0 ? u_min / nat_min : 0,
                     nat_med > 0 ? u_med / nat_med : 0, t_min / u_min, t_med / u_med,
                     median_of(r.bytes[t]));
+    }
+    // `run --summary`'s run against native and against the recorded run.
+    std::printf("\n%-10s %12s %12s %10s %10s %10s %10s\n", "era", "summary ns", "(median)",
+                "sum/nat", "(median)", "rec/sum", "(median)");
+    for (const char* era : {"v3_13", "Rfc", "Modern"}) {
+        std::string m = std::string("BM_GuestGetpid_") + era + "_Summary",
+                    t = std::string("BM_GuestGetpid_") + era + "_Recorded";
+        if (!has(m)) continue;
+        double nat_min = has(native) ? min_of(r.ns[native]) : 0,
+               nat_med = has(native) ? median_of(r.ns[native]) : 0;
+        double m_min = min_of(r.ns[m]), m_med = median_of(r.ns[m]);
+        double t_min = has(t) ? min_of(r.ns[t]) : 0, t_med = has(t) ? median_of(r.ns[t]) : 0;
+        std::printf("%-10s %12.1f %12.1f %10.1f %10.1f %10.2f %10.2f\n", era, m_min, m_med,
+                    nat_min > 0 ? m_min / nat_min : 0, nat_med > 0 ? m_med / nat_med : 0,
+                    m_min > 0 ? t_min / m_min : 0, m_med > 0 ? t_med / m_med : 0);
     }
 }
 

@@ -585,6 +585,111 @@ TEST(CliSummary, CountsEachSyscallOfAStaticProgram) {
     EXPECT_EQ(last, "total") << t.err;
 }
 
+// The summary comes from a run that keeps no steps unless asked for the
+// recorded one: both must print the same bytes (text and JSON, every era),
+// the program's own output and exit status included.
+struct SummaryCase {
+    const char* name;
+    std::string args;  // after `run --era E --summary`
+};
+
+std::vector<SummaryCase> summary_cases() {
+    std::vector<SummaryCase> cases = {
+        {"demo", ""},
+        {"getpid_loop", "--max-steps 50000000 --program " +
+                            std::string(SLOWPATH_GETPID_LOOP_PROGRAM) + " -- 700 9"},
+#ifdef SLOWPATH_PROC_PIPE_PROGRAM
+        {"proc_pipe", "--program " + std::string(SLOWPATH_PROC_PIPE_PROGRAM)},
+        {"sig_restart", "--program " + std::string(SLOWPATH_SIG_RESTART_PROGRAM)},
+#endif
+#ifdef SLOWPATH_BUSYBOX
+        {"busybox_sh", "--program " + std::string(SLOWPATH_BUSYBOX) +
+                           " -- sh -c 'for i in 1 2 3; do echo line $i | cat; done; "
+                           "echo to stderr >&2; exit 3'"},
+#endif
+    };
+    return cases;
+}
+
+TEST(CliSummary, FastRunPrintsWhatTheRecordedOnePrints) {
+    int compared = 0;
+    for (const SummaryCase& c : summary_cases())
+        for (const char* era : {"v3.13", "rfc", "modern"})
+            for (const char* json : {"", " --json"}) {
+                const std::string args =
+                    "run --era " + std::string(era) + " --summary" + json + " " + c.args;
+                SCOPED_TRACE(std::string(c.name) + " " + era + json);
+                Result fast = run_cli(args);
+                Result recorded = run_cli(args, "SLOWPATH_SUMMARY_RECORDED=1 ");
+                Result flag =
+                    run_cli("run --summary-recorded" + args.substr(std::string("run").size()));
+                EXPECT_EQ(fast.status, recorded.status);
+                EXPECT_EQ(fast.out, recorded.out);
+                EXPECT_EQ(fast.err, recorded.err);
+                EXPECT_EQ(flag.out, recorded.out);
+                EXPECT_EQ(flag.err, recorded.err);
+                // A real table: the totals row, and syscalls that took instructions.
+                const std::string& table = *json ? fast.out : c.args.empty() ? fast.out : fast.err;
+                EXPECT_NE(table.find("total"), std::string::npos) << table;
+                if (*json) {
+                    auto j = nlohmann::json::parse(fast.out);
+                    EXPECT_GT(j["total"]["calls"].get<uint64_t>(), 1u);
+                    EXPECT_GT(j["total"]["instructions"].get<uint64_t>(), 20u);
+                }
+                compared++;
+            }
+    EXPECT_GE(compared, 12);
+}
+
+// The records themselves: what the summary reads, the same from both runs,
+// and the summary run kept no steps (it is not a recording in disguise).
+TEST(CliSummary, SummaryRunKeepsTheRecordsAndNoSteps) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> programs = {
+        {SLOWPATH_GETPID_LOOP_PROGRAM, {"40", "3"}}};
+#ifdef SLOWPATH_SIG_RESTART_PROGRAM
+    programs.push_back({SLOWPATH_SIG_RESTART_PROGRAM, {}});
+#endif
+    for (const auto& [program, args] : programs)
+        for (slowpath::Era era :
+             {slowpath::Era::V3_13, slowpath::Era::Rfc, slowpath::Era::Modern}) {
+            SCOPED_TRACE(program + " " + std::string(slowpath::era_info(era).name));
+            slowpath::Scenario s;
+            s.era = era;
+            s.user_program = program;
+            s.user_args = args;
+            s.max_steps = 50'000'000;
+            const slowpath::Trace fast = slowpath::run_summary(s);
+            slowpath::Session session(s);
+            const slowpath::Trace& t = session.trace();
+            EXPECT_TRUE(fast.steps.empty());
+            EXPECT_GT(t.steps.size(), 1000u);
+            EXPECT_EQ(fast.outcome, t.outcome);
+            EXPECT_EQ(fast.exit_code, t.exit_code);
+            ASSERT_EQ(fast.syscalls.size(), t.syscalls.size());
+            ASSERT_GT(t.syscalls.size(), 5u);
+            int iret = 0;
+            for (size_t k = 0; k < t.syscalls.size(); k++) {
+                const slowpath::SyscallRecord &a = fast.syscalls[k], &b = t.syscalls[k];
+                EXPECT_EQ(a.name, b.name) << k;
+                EXPECT_EQ(a.nr, b.nr) << k;
+                EXPECT_EQ(a.has_ret, b.has_ret) << k;
+                EXPECT_EQ(a.ret, b.ret) << k;
+                EXPECT_EQ(a.exit, b.exit) << k;
+                EXPECT_EQ(a.entry_step, b.entry_step) << k;
+                EXPECT_EQ(a.return_step, b.return_step) << k;
+                iret += b.exit == slowpath::ExitKind::Iret;
+            }
+            (void)iret;
+        }
+    EXPECT_THROW(
+        {
+            slowpath::Scenario s;
+            s.injections.push_back(slowpath::parse_injection("SIGPENDING@exit"));
+            slowpath::run_summary(s);
+        },
+        std::invalid_argument);
+}
+
 // --memory-split: one table of what the recording holds, a row per part and
 // the total; the parts add up to the total, each bytes/step is its bytes
 // over the steps, and the step records cost what StepStore encodes them in

@@ -205,4 +205,13 @@ struct UntracedResult {
 };
 UntracedResult run_untraced(const Scenario& scenario);
 
+// Runs a scenario to the end keeping no steps, checkpoints or page versions
+// (nothing to replay) and only the events a syscall record's name, number,
+// return value, exit kind, entry_step and return_step are read from: those
+// are a Session's, at a fraction of the cost (the records' path, TIF checks
+// and unimplemented mark are left empty).
+// The scenario must have no injections, edits or tampers (throws
+// std::invalid_argument): those are changes a recording makes at its steps.
+Trace run_summary(const Scenario& scenario);
+
 }  // namespace slowpath
