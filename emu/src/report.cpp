@@ -57,7 +57,7 @@ static nlohmann::json syscall_json(const Trace& t, size_t index) {
     c["exit"] =
         r.exit == ExitKind::None ? json(nullptr) : json(std::string(exit_kind_name(r.exit)));
     json checks = json::array();
-    for (const auto& k : r.tif_checks)
+    for (const auto& k : r.tif_checks())
         checks.push_back({{"where", k.where},
                           {"mask", k.mask},
                           {"mask_name", tif_mask_name(k.mask)},

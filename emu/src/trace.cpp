@@ -3,11 +3,14 @@
 #include <lz4.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "engine.h"
@@ -171,9 +174,107 @@ void Event::set_text(std::string_view text) {
     text_id = id;
 }
 
-const std::vector<std::string>& SyscallRecord::path() const {
-    static const std::vector<std::string> none;
-    return shared_path ? *shared_path : none;
+namespace {
+
+// What a string holds on the heap: nothing while it fits in the object
+// (libstdc++'s small-string buffer, 15 characters).
+size_t string_heap(const std::string& s) {
+    return s.capacity() > 15 ? s.capacity() + 1 : 0;
+}
+
+// Lists interned for the whole process, like Name's strings: each kept once
+// in fixed chunks that never move, so a list is read with no lock while
+// another thread interns a new one. Id 0 is the empty list.
+template <typename T>
+class ListTable {
+ public:
+    // key: the list's identity (its fields as numbers).
+    uint32_t intern(const std::vector<uint64_t>& key, const std::function<T()>& make) {
+        if (key.empty()) return 0;
+        std::lock_guard<std::mutex> lock(mutex_);
+        auto it = ids_.find(key);
+        if (it != ids_.end()) return it->second;
+        const uint32_t id = count_;
+        if (id >= kLimit) return 0;  // past the handles' 24 bits: never seen
+        T* chunk = chunks_[id >> kChunkBits].load(std::memory_order_relaxed);
+        if (!chunk) {
+            chunk = new T[kChunkSize];
+            chunks_[id >> kChunkBits].store(chunk, std::memory_order_release);
+        }
+        chunk[id & kChunkMask] = make();
+        ids_.emplace(key, id);
+        count_++;
+        return id;
+    }
+    const T& lookup(uint32_t id) const {
+        static const T empty;
+        if (id == 0) return empty;
+        return chunks_[id >> kChunkBits].load(std::memory_order_acquire)[id & kChunkMask];
+    }
+
+ private:
+    static constexpr unsigned kChunkBits = 12;
+    static constexpr uint32_t kChunkSize = uint32_t(1) << kChunkBits, kChunkMask = kChunkSize - 1;
+    static constexpr uint32_t kLimit = uint32_t(1) << SyscallRecord::kListBits;
+    static constexpr uint32_t kChunks = kLimit >> kChunkBits;
+    std::mutex mutex_;
+    std::map<std::vector<uint64_t>, uint32_t> ids_;
+    std::atomic<T*> chunks_[kChunks] = {};
+    uint32_t count_ = 1;
+};
+
+// Never destroyed: a record in a static object may be read at exit.
+ListTable<std::vector<std::string>>& path_table() {
+    static auto* t = new ListTable<std::vector<std::string>>;
+    return *t;
+}
+ListTable<std::vector<TifCheckRecord>>& tif_table() {
+    static auto* t = new ListTable<std::vector<TifCheckRecord>>;
+    return *t;
+}
+
+}  // namespace
+
+uint32_t intern_syscall_path(const std::vector<Name>& path) {
+    std::vector<uint64_t> key;
+    key.reserve(path.size());
+    for (Name n : path) key.push_back(n.id());
+    return path_table().intern(key,
+                               [&] { return std::vector<std::string>(path.begin(), path.end()); });
+}
+
+const std::vector<std::string>& syscall_path(uint32_t id) {
+    return path_table().lookup(id);
+}
+
+uint32_t intern_tif_checks(const std::vector<TifCheckRecord>& relative) {
+    std::vector<uint64_t> key;
+    key.reserve(relative.size() * 4);
+    for (const TifCheckRecord& c : relative) {
+        key.push_back(uint64_t(c.where.id()) << 32 | c.kind);
+        key.push_back(uint64_t(c.mask) << 32 | c.flags);
+        key.push_back(c.result);
+        key.push_back(c.step);
+    }
+    return tif_table().intern(key, [&] { return relative; });
+}
+
+const std::vector<TifCheckRecord>& tif_check_list(uint32_t id) {
+    return tif_table().lookup(id);
+}
+
+size_t syscall_path_bytes(uint32_t id) {
+    if (id == 0) return 0;
+    const std::vector<std::string>& p = syscall_path(id);
+    size_t n = sizeof(p) + p.capacity() * sizeof(std::string);
+    for (const auto& s : p) n += string_heap(s);
+    return n;
+}
+
+size_t tif_check_list_bytes(uint32_t id) {
+    if (id == 0) return 0;
+    const std::vector<TifCheckRecord>& l = tif_check_list(id);
+    return sizeof(l) + l.capacity() * sizeof(TifCheckRecord);
 }
 
 std::string decision_why(const Trace& t, int syscall) {
@@ -227,15 +328,20 @@ void build_syscall_records(Trace& trace) {
     // Each record's path as names while the events are read (the syscalls
     // of several tasks interleave), then one shared copy per distinct path.
     std::vector<std::vector<Name>> paths;
+    std::vector<std::vector<TifCheckRecord>> checks;  // steps relative to the entry
     for (size_t i = 0; i < trace.events.size(); i++) {
         const Event& e = trace.events[i];
+        // The records keep steps and event indices in 40 bits: past them (a
+        // run of 2^40 steps, never held in memory) the records stop.
+        if (e.step + 1 >= SyscallRecord::kIndexLimit || i + 1 >= SyscallRecord::kIndexLimit) break;
         if (e.kind == EventKind::SyscallEntry) {
             if (e.syscall < 0) continue;
             if (trace.syscalls.size() <= static_cast<size_t>(e.syscall))
                 trace.syscalls.resize(static_cast<size_t>(e.syscall) + 1);
             if (paths.size() < trace.syscalls.size()) paths.resize(trace.syscalls.size());
+            if (checks.size() < trace.syscalls.size()) checks.resize(trace.syscalls.size());
             SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
-            r.nr = static_cast<long>(e.syscall_nr());
+            r.nr = static_cast<int32_t>(e.syscall_nr());
             r.name = e.name;  // syscall_name(nr), or the 32-bit table's for int $0x80
             r.entry_step = e.step;
             r.user_rip = e.user_rip();
@@ -259,8 +365,9 @@ void build_syscall_records(Trace& trace) {
                 if (e.name == "sys_ni_syscall") r.unimplemented = true;
                 break;
             case EventKind::TifCheck:
-                r.tif_checks.push_back({e.name, e.tif_mask(), e.tif_flags(), e.tif_result(), e.step,
-                                        e.tif_test_kind()});
+                checks[static_cast<size_t>(e.syscall)].push_back(
+                    {e.name, e.tif_mask(), e.tif_flags(), e.tif_result(), e.step - r.entry_step,
+                     e.tif_test_kind()});
                 break;
             case EventKind::HandlerReturn:
                 r.has_ret = true;
@@ -284,16 +391,12 @@ void build_syscall_records(Trace& trace) {
                 break;
         }
     }
-    std::map<std::vector<uint32_t>, std::shared_ptr<const std::vector<std::string>>> shared;
-    for (size_t k = 0; k < paths.size() && k < trace.syscalls.size(); k++) {
-        std::vector<uint32_t> key;
-        key.reserve(paths[k].size());
-        for (Name n : paths[k]) key.push_back(n.id());
-        auto& p = shared[key];
-        if (!p)
-            p = std::make_shared<const std::vector<std::string>>(paths[k].begin(), paths[k].end());
-        trace.syscalls[k].shared_path = p;
+    for (size_t k = 0; k < trace.syscalls.size(); k++) {
+        if (k < paths.size()) trace.syscalls[k].path_id = intern_syscall_path(paths[k]);
+        if (k < checks.size()) trace.syscalls[k].tif_checks_id = intern_tif_checks(checks[k]);
     }
+    // Built once at the end of a run: no room kept for more.
+    trace.syscalls.shrink_to_fit();
     // After a signal the syscall's own return site is reached later, by
     // rt_sigreturn's iret: that is where user mode gets its registers back.
     for (size_t k = 0; k < trace.syscalls.size(); k++) {
@@ -537,15 +640,7 @@ size_t StepStore::bytes_held() const {
 
 namespace slowpath {
 
-namespace {
-
-// What a string holds on the heap: nothing while it fits in the object
-// (libstdc++'s small-string buffer, 15 characters).
-size_t string_heap(const std::string& s) {
-    return s.capacity() > 15 ? s.capacity() + 1 : 0;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 // The interned names and texts are shared by every recording of the
 // process: they are counted apart (Name::table_bytes()).
@@ -553,17 +648,16 @@ size_t events_bytes(const Trace& trace) {
     return trace.events.bytes_held();
 }
 
+// The records, and each interned path and TIF check list they use once.
+// The lists are shared by every recording of the process: a list two
+// recordings use is counted in both (an upper bound, as a recording alone
+// would hold it).
 size_t syscalls_bytes(const Trace& trace) {
-    std::set<const void*> paths;
+    std::set<uint32_t> paths, checks;
     size_t n = trace.syscalls.capacity() * sizeof(SyscallRecord);
     for (const SyscallRecord& r : trace.syscalls) {
-        n += r.tif_checks.capacity() * sizeof(TifCheckRecord);
-        // A shared path once, with its control block (make_shared: one allocation).
-        if (r.shared_path && paths.insert(r.shared_path.get()).second) {
-            n += 32 + sizeof(std::vector<std::string>) +
-                 r.shared_path->capacity() * sizeof(std::string);
-            for (const auto& p : *r.shared_path) n += string_heap(p);
-        }
+        if (paths.insert(r.path_id).second) n += syscall_path_bytes(r.path_id);
+        if (checks.insert(r.tif_checks_id).second) n += tif_check_list_bytes(r.tif_checks_id);
     }
     return n;
 }

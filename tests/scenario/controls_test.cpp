@@ -287,7 +287,7 @@ TEST_P(SignalActionTest, DecidedByTheGuest) {
     EXPECT_EQ(before, expected_before);
 
     uint32_t flags_seen = 0;
-    for (const auto& k : r.tif_checks) flags_seen |= k.flags;
+    for (const auto& k : r.tif_checks()) flags_seen |= k.flags;
     const bool delivered = c.action == SignalAction::Handler;
     EXPECT_EQ((flags_seen & (1u << 2)) != 0, delivered) << "TIF_SIGPENDING at the exit checks";
     EXPECT_EQ(r.exit, delivered ? ExitKind::Iret : ExitKind::Sysret);

@@ -283,8 +283,8 @@ TEST_P(EraTest, NeedReschedSwitchesAwayAndBack) {
             schedules++;
     EXPECT_GE(schedules, 1u) << "schedule() switched no task during the focus exit";
     // The flag was cleared by schedule(): the last check before sysret saw no work.
-    ASSERT_FALSE(f.tif_checks.empty());
-    EXPECT_EQ(f.tif_checks.back().result, 0u);
+    ASSERT_FALSE(f.tif_checks().empty());
+    EXPECT_EQ(f.tif_checks().back().result, 0u);
 }
 
 TEST_P(EraTest, SignalFrameIsBuiltForTheHandler) {

@@ -70,7 +70,7 @@ Snapshot take_snapshot(const Session& session) {
                     break;
             }
         }
-        for (const TifCheckRecord& check : record.tif_checks)
+        for (const TifCheckRecord& check : record.tif_checks())
             if (check.step <= snap.step) snap.checks.push_back(check);
     }
     return snap;

@@ -443,10 +443,10 @@ void TifPanel::checks_list(UiContext& ctx, Pane& pane) {
     }
     const SyscallRecord& r = trace.syscalls[s.shown_syscall];
     text(c.text_dim, "Checks in " + r.name + ": " + std::to_string(s.checks.size()) + " of " +
-                         std::to_string(r.tif_checks.size()));
+                         std::to_string(r.tif_checks().size()));
     ImGui::PushFont(ctx.fonts.mono);
-    for (size_t i = 0; i < r.tif_checks.size(); i++) {
-        const TifCheckRecord& check = r.tif_checks[i];
+    for (size_t i = 0; i < r.tif_checks().size(); i++) {
+        const TifCheckRecord& check = r.tif_checks()[i];
         bool done = check.step <= s.step;
         bool latest = done && i + 1 == s.checks.size();
         std::string line = check.where + ": " + (check.result ? tif_names(check.result) : "none");

@@ -279,30 +279,127 @@ struct TifCheckRecord {
         0;  // SP_NOTE_TIF_CHECK (mask in edi, flags from memory), _BITTEST (edx), _MEMTEST
 };
 
+// A syscall's TIF checks, read from a list interned for the whole process:
+// the syscalls of a loop check the same flags with the same results at the
+// same distance from their SYSCALL, so the list is kept once with steps
+// relative to the entry and each record holds a 4-byte handle. Reads give
+// records with absolute steps, by value.
+class TifChecks {
+ public:
+    class iterator {
+     public:
+        using iterator_category = std::input_iterator_tag;  // yields copies
+        using value_type = TifCheckRecord;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = TifCheckRecord;
+        iterator(const TifChecks* v, size_t i) : v_(v), i_(i) {}
+        TifCheckRecord operator*() const { return (*v_)[i_]; }
+        iterator& operator++() {
+            i_++;
+            return *this;
+        }
+        iterator operator++(int) {
+            iterator t = *this;
+            i_++;
+            return t;
+        }
+        difference_type operator-(const iterator& o) const {
+            return static_cast<difference_type>(i_) - static_cast<difference_type>(o.i_);
+        }
+        bool operator==(const iterator& o) const { return i_ == o.i_; }
+        bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+     private:
+        const TifChecks* v_;
+        size_t i_;
+    };
+
+    TifChecks() = default;
+    TifChecks(const TifCheckRecord* relative, size_t n, uint64_t base)
+        : data_(relative), n_(n), base_(base) {}
+    size_t size() const { return n_; }
+    bool empty() const { return n_ == 0; }
+    TifCheckRecord operator[](size_t i) const {
+        TifCheckRecord r = data_[i];
+        r.step += base_;
+        return r;
+    }
+    TifCheckRecord front() const { return (*this)[0]; }
+    TifCheckRecord back() const { return (*this)[n_ - 1]; }
+    iterator begin() const { return iterator(this, 0); }
+    iterator end() const { return iterator(this, n_); }
+
+ private:
+    const TifCheckRecord* data_ = nullptr;
+    size_t n_ = 0;
+    uint64_t base_ = 0;
+};
+
+// Interned lists (process-wide, never freed, read with no lock). 0 is the
+// empty list; past 2^24 distinct lists (never seen: a program's syscalls
+// take a few paths) a new list is not kept and reads as empty. intern_tif_checks takes steps
+// relative to the entry.
+uint32_t intern_syscall_path(const std::vector<Name>& path);
+const std::vector<std::string>& syscall_path(uint32_t id);
+uint32_t intern_tif_checks(const std::vector<TifCheckRecord>& relative);
+const std::vector<TifCheckRecord>& tif_check_list(uint32_t id);
+// What one interned list holds on the heap (for syscalls_bytes).
+size_t syscall_path_bytes(uint32_t id);
+size_t tif_check_list_bytes(uint32_t id);
+
 // One system call from its SYSCALL instruction to its return to ring 3.
+// 64 bytes: the path and the TIF checks, which a loop's syscalls share, are
+// handles into interned lists, and the steps and event indices take 40 bits
+// each (2^40 steps or events would need terabytes of step and event
+// records; build_syscall_records checks they fit). The bit-fields read and
+// assign as integers and bools; take a copy where a reference is needed.
 struct SyscallRecord {
-    long nr = -1;
+    SyscallRecord()
+        : entry_step(0),
+          exit(ExitKind::None),
+          has_ret(false),
+          is_focus(false),
+          unimplemented(false),
+          return_step(0),
+          path_id(0),
+          first_event(0),
+          tif_checks_id(0),
+          end_event(0) {}
+
+    static constexpr unsigned kIndexBits = 40;
+    static constexpr uint64_t kIndexLimit = uint64_t(1) << kIndexBits;
+    static constexpr unsigned kListBits = 24;  // handles of the interned lists
+
+    // The number as the kernel dispatches it (the low 32 bits of rax).
+    int32_t nr = -1;
     Name name;
-    bool has_ret = false;
-    ExitKind exit = ExitKind::None;
-    bool is_focus = false;
+    int64_t ret = 0;        // the handler's return value (pt_regs->ax), what user mode gets back
+    uint64_t user_rip = 0;  // address of the SYSCALL instruction
+    uint64_t user_rsp = 0;  // user rsp at the SYSCALL
+
+    // The entry-code labels and the C functions they called, in order.
+    const std::vector<std::string>& path() const { return syscall_path(path_id); }
+    // The TIF checks made on the way, in order, with absolute steps.
+    TifChecks tif_checks() const {
+        const std::vector<TifCheckRecord>& l = tif_check_list(tif_checks_id);
+        return TifChecks(l.data(), l.size(), entry_step);
+    }
+
+    uint64_t entry_step : kIndexBits;  // the step of the SYSCALL instruction
+    ExitKind exit : 8;
+    bool has_ret : 1;
+    bool is_focus : 1;
     // The kernel has no handler for the number: sys_ni_syscall (or, past the
     // table, badsys) answered -ENOSYS.
-    bool unimplemented = false;
-    int64_t ret = 0;  // the handler's return value (pt_regs->ax), what user mode gets back
-    // The entry-code labels and the C functions they called, in order.
-    const std::vector<std::string>& path() const;
-    std::vector<TifCheckRecord> tif_checks;
-    uint64_t entry_step = 0;                // the step of the SYSCALL instruction
-    uint64_t return_step = 0;               // the first step back in ring 3 (0 if none)
-    uint64_t user_rip = 0;                  // address of the SYSCALL instruction
-    uint64_t user_rsp = 0;                  // user rsp at the SYSCALL
-    size_t first_event = 0, end_event = 0;  // [first, end) in Trace::events
-
-    // The path, shared by every record that took the same one (a loop's
-    // syscalls mostly do): build_syscall_records sets it.
-    std::shared_ptr<const std::vector<std::string>> shared_path;
+    bool unimplemented : 1;
+    uint64_t return_step : kIndexBits;   // the first step back in ring 3 (0 if none)
+    uint64_t path_id : kListBits;        // intern_syscall_path: build_syscall_records sets it
+    uint64_t first_event : kIndexBits;   // [first, end) in Trace::events
+    uint64_t tif_checks_id : kListBits;  // intern_tif_checks, steps relative to entry_step
+    uint64_t end_event : kIndexBits;
 };
+static_assert(sizeof(SyscallRecord) == 64, "a syscall record is kept in 64 bytes");
 
 enum class Outcome : uint8_t { Running, Exited, Livelock, Fault, StepLimit };
 std::string_view outcome_name(Outcome outcome);  // "exited", "livelock", "fault", "step-limit"
