@@ -266,7 +266,7 @@ const std::vector<TifCheckRecord>& tif_check_list(uint32_t id) {
 size_t syscall_path_bytes(uint32_t id) {
     if (id == 0) return 0;
     const std::vector<std::string>& p = syscall_path(id);
-    size_t n = sizeof(p) + p.capacity() * sizeof(std::string);
+    size_t n = sizeof(std::vector<std::string>) + p.capacity() * sizeof(std::string);
     for (const auto& s : p) n += string_heap(s);
     return n;
 }
@@ -274,7 +274,7 @@ size_t syscall_path_bytes(uint32_t id) {
 size_t tif_check_list_bytes(uint32_t id) {
     if (id == 0) return 0;
     const std::vector<TifCheckRecord>& l = tif_check_list(id);
-    return sizeof(l) + l.capacity() * sizeof(TifCheckRecord);
+    return sizeof(std::vector<TifCheckRecord>) + l.capacity() * sizeof(TifCheckRecord);
 }
 
 std::string decision_why(const Trace& t, int syscall) {
@@ -341,7 +341,7 @@ void build_syscall_records(Trace& trace) {
             if (paths.size() < trace.syscalls.size()) paths.resize(trace.syscalls.size());
             if (checks.size() < trace.syscalls.size()) checks.resize(trace.syscalls.size());
             SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
-            r.nr = static_cast<int32_t>(e.syscall_nr());
+            r.nr = static_cast<int64_t>(e.syscall_nr());
             r.name = e.name;  // syscall_name(nr), or the 32-bit table's for int $0x80
             r.entry_step = e.step;
             r.user_rip = e.user_rip();

@@ -349,7 +349,7 @@ size_t syscall_path_bytes(uint32_t id);
 size_t tif_check_list_bytes(uint32_t id);
 
 // One system call from its SYSCALL instruction to its return to ring 3.
-// 64 bytes: the path and the TIF checks, which a loop's syscalls share, are
+// 72 bytes: the path and the TIF checks, which a loop's syscalls share, are
 // handles into interned lists, and the steps and event indices take 40 bits
 // each (2^40 steps or events would need terabytes of step and event
 // records; build_syscall_records checks they fit). The bit-fields read and
@@ -371,8 +371,10 @@ struct SyscallRecord {
     static constexpr uint64_t kIndexLimit = uint64_t(1) << kIndexBits;
     static constexpr unsigned kListBits = 24;  // handles of the interned lists
 
-    // The number as the kernel dispatches it (the low 32 bits of rax).
-    int32_t nr = -1;
+    // rax at the SYSCALL, all of it: v3.13 and the RFC compare the whole
+    // register with the table's size (a number past 2^32 is badsys there),
+    // where today's kernel takes its low 32 bits.
+    int64_t nr = -1;
     Name name;
     int64_t ret = 0;        // the handler's return value (pt_regs->ax), what user mode gets back
     uint64_t user_rip = 0;  // address of the SYSCALL instruction
@@ -399,7 +401,7 @@ struct SyscallRecord {
     uint64_t tif_checks_id : kListBits;  // intern_tif_checks, steps relative to entry_step
     uint64_t end_event : kIndexBits;
 };
-static_assert(sizeof(SyscallRecord) == 64, "a syscall record is kept in 64 bytes");
+static_assert(sizeof(SyscallRecord) == 72, "a syscall record is kept in 72 bytes");
 
 enum class Outcome : uint8_t { Running, Exited, Livelock, Fault, StepLimit };
 std::string_view outcome_name(Outcome outcome);  // "exited", "livelock", "fault", "step-limit"
