@@ -15,6 +15,7 @@ namespace slowpath {
 namespace {
 
 using test_queries::first_fork;
+using test_queries::first_wait4_for;
 
 Scenario program_run(const char* program) {
     Scenario sc;
@@ -80,10 +81,7 @@ TEST(Tasks, ATraceeInAPtraceStopIsTraced) {
     const int fork = first_fork(t);
     ASSERT_GE(fork, 0);
     const int child = static_cast<int>(t.syscalls[static_cast<size_t>(fork)].ret);
-    int wait = -1;
-    for (size_t k = static_cast<size_t>(fork); k < t.syscalls.size() && wait < 0; k++)
-        if (t.syscalls[k].name == "wait4" && t.syscalls[k].has_ret && t.syscalls[k].ret == child)
-            wait = static_cast<int>(k);
+    const int wait = first_wait4_for(t, fork, child);
     ASSERT_GE(wait, 0);
     s.seek(t.syscalls[static_cast<size_t>(wait)].return_step);
     TaskListView v = decode_tasks(s.machine());
@@ -105,10 +103,7 @@ TEST(Tasks, EveryThreadOfAStoppedProcessIsStopped) {
     const int fork = first_fork(t);
     ASSERT_GE(fork, 0) << t.outcome_detail;
     const int child = static_cast<int>(t.syscalls[static_cast<size_t>(fork)].ret);
-    int wait = -1;
-    for (size_t k = static_cast<size_t>(fork); k < t.syscalls.size() && wait < 0; k++)
-        if (t.syscalls[k].name == "wait4" && t.syscalls[k].has_ret && t.syscalls[k].ret == child)
-            wait = static_cast<int>(k);
+    const int wait = first_wait4_for(t, fork, child);
     ASSERT_GE(wait, 0);
     s.seek(t.syscalls[static_cast<size_t>(wait)].return_step);
     TaskListView v = decode_tasks(s.machine());
