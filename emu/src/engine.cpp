@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <capstone/capstone.h>
 #include <lz4.h>
 #include <slowpath/abi.h>
 
@@ -77,6 +78,10 @@ Engine::Engine(const Scenario& scenario, Options options) : scenario_(scenario),
 }
 
 Engine::~Engine() {
+    if (capstone_) {
+        csh cs = static_cast<csh>(capstone_);
+        cs_close(&cs);
+    }
     if (context_scratch_) uc_context_free(context_scratch_);
     if (uc_) uc_close(uc_);
 }
@@ -215,6 +220,9 @@ void Engine::load_and_boot(const Scenario& scenario) {
     check_uc(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
     ctx_->set_efer(efer.value | kEferSce | kEferNxe);
 
+    blocks_ = options_.trace && options_.summary && options_.blocks;
+    if (blocks_)
+        if (auto fn = kernel_->symbol_addr("switch_mm")) switch_mm_ = *fn;
     install_hooks();
     dirty_since_.assign(SP_RAM_SIZE / kPage, 0);
     if (options_.trace) {
@@ -255,7 +263,11 @@ void Engine::install_hooks() {
     check_uc(uc_hook_add(uc_, &hooks_[8], UC_HOOK_INSN,
                          reinterpret_cast<void*>(&Engine::on_port_out), this, 1, 0, UC_X86_INS_OUT),
              "hook out");
-    if (options_.trace) {
+    if (blocks_) {
+        check_uc(uc_hook_add(uc_, &hooks_[3], UC_HOOK_BLOCK,
+                             reinterpret_cast<void*>(&Engine::on_block), this, 1, 0),
+                 "hook blocks");
+    } else if (options_.trace) {
         check_uc(uc_hook_add(uc_, &hooks_[3], UC_HOOK_CODE,
                              reinterpret_cast<void*>(&Engine::on_code), this, 1, 0),
                  "hook code");
@@ -749,6 +761,8 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
 // handler).
 bool Engine::emulate(uc_err* err) {
     *err = uc_emu_start(uc_, reg(UC_X86_REG_RIP), 0, 0, 0);
+    if (blocks_) block_emulation_ended();
+    if (!block_fallback_.empty()) return false;
     if (take_unmapped_as_fault()) *err = UC_ERR_OK;
     if (!fault_.pending) return false;
     fault_.pending = false;

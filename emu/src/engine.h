@@ -125,6 +125,11 @@ class Engine : public Machine {
         // With trace: the events and syscall records only (`run --summary`),
         // no steps, checkpoints or page versions, so nothing can be replayed.
         bool summary = false;
+        // With summary: follow the run block by block (engine_blocks.cpp),
+        // with hooks only at the instructions the summary reads. Where that
+        // cannot be exact the engine says so (block_fallback()) and the
+        // summary is made again instruction by instruction.
+        bool blocks = false;
     };
     Engine(const Scenario& scenario, Options options);
     ~Engine() override;
@@ -182,6 +187,13 @@ class Engine : public Machine {
     // The heap the recording holds, by part.
     RecordingBytes recording_bytes() const;
 
+    // A block-level summary run that met something it cannot follow
+    // exactly (why), or empty. The run's trace is then not to be used.
+    const std::string& block_fallback() const { return block_fallback_; }
+    // Hands a summary run's host I/O answers to the run made again, so
+    // nothing is read or written twice.
+    void adopt_host_io(Engine& from);
+
  private:
     enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
 
@@ -215,7 +227,8 @@ class Engine : public Machine {
                             void* self);
     bool guest_maps(uint64_t addr);  // walks the guest's page tables
     bool take_unmapped_as_fault();
-    bool timer_tick_due();  // true: a timer interrupt is pending, the run stops for it
+    bool timer_tick_due();          // true: a timer interrupt is pending, the run stops for it
+    int user_tasks_that_can_run();  // running, runnable or asleep until a time
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
     void process(uint64_t addr, const AddrInfo& info);
@@ -380,6 +393,57 @@ class Engine : public Machine {
     bool stdin_eof_ = false;
 
     uc_hook hooks_[9] = {};
+
+    // Block-level summary runs (engine_blocks.cpp). A block is one of
+    // Unicorn's translated blocks: the engine counts its instructions from
+    // a decoding kept per address, and hooks single instructions only where
+    // the summary reads the machine (BlockInfo::points).
+    struct BlockInfo {
+        uint64_t addr = 0;
+        uint32_t size = 0;
+        std::vector<uint16_t> offsets;  // of each instruction, ascending
+        std::vector<uint8_t> if_ops;    // per instruction: 0, or kCli/kSti/kPopf
+        bool instrumented = false;      // its points have hooks
+        int sysenter = -1;              // the index of a SYSENTER in it (its hook sees no RIP)
+        uint32_t count() const { return static_cast<uint32_t>(offsets.size()); }
+        // The index of the instruction at addr (count(): the block's end), or -1.
+        int index_of(uint64_t a) const;
+    };
+    static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
+    static void on_point(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
+    BlockInfo* block_at(uint64_t addr, uint32_t size);
+    bool instrument(
+        BlockInfo& block);  // true: hooks were added, the block must be translated again
+    bool needs_exact(const BlockInfo& block);  // a stop may fall inside it
+    void settle_block(uint64_t insn_addr, bool executed);
+    void block_stop(bool retranslate);
+    void give_up_blocks(const std::string& why);
+    void forget_user_blocks();
+    void block_emulation_ended();
+    bool blocks_ = false;  // this run follows blocks
+    std::string block_fallback_;
+    std::vector<std::unique_ptr<std::array<BlockInfo*, SP_PAGE_SIZE>>> kernel_blocks_ =
+        std::vector<std::unique_ptr<std::array<BlockInfo*, SP_PAGE_SIZE>>>(SP_RAM_SIZE /
+                                                                           SP_PAGE_SIZE);
+    std::vector<std::unique_ptr<BlockInfo>> kernel_block_store_;
+    std::unordered_map<uint64_t, BlockInfo> user_blocks_;
+    BlockInfo* block_ = nullptr;  // the block running
+    uint64_t block_step_ = 0;     // the step of its first instruction
+    bool block_cut_ = true;       // the step is settled: the block did not run to its end
+    uint64_t point_done_step_ = UINT64_MAX;  // the last instruction on_point processed
+    uint64_t skip_point_step_ = UINT64_MAX;  // processed, run again after a stop: skip it once
+    std::unordered_map<uint64_t, uc_hook> point_hooks_;
+    uc_hook exact_hook_ = 0;  // every instruction of one block, while a stop may fall inside it
+    std::pair<uint64_t, uint64_t> exact_range_{0, 0};
+    std::pair<uint64_t, uint64_t> pending_exact_{0, 0};  // to hook once emulation stops
+    std::pair<uint64_t, uint64_t> retranslate_{0, 0};    // to translate again once it stops
+    uint64_t switch_mm_ = 0;  // switch_mm(): user code at an address may change there
+    size_t capstone_ = 0;     // the disassembler (csh) that counts a block's instructions
+    bool exact_drop_due_ = false;
+    uint64_t block_resume_ = 0;
+    uint64_t tick_assumed_at_ =
+        UINT64_MAX;  // the step of a tick check made ahead (needs_exact)  // where a run stopped in
+                     // a block hook resumes  // the exact hook is no longer needed
 
     // The debug registers armed for ring 3 (the enabled ones; the rest 0),
     // with the hooks that watch their data ranges.

@@ -116,6 +116,10 @@ bool Engine::gate_code_segment_ok(uint16_t selector, std::string* why) const {
 void Engine::on_sysenter(uc_engine*, void* self) {
     auto* e = static_cast<Engine*>(self);
     uint64_t rip = e->reg(UC_X86_REG_RIP);
+    // Followed by blocks, RIP is the block's: the instruction is found in it.
+    if (e->blocks_ && e->block_ && e->block_->sysenter >= 0)
+        rip = e->block_->addr + e->block_->offsets[static_cast<size_t>(e->block_->sysenter)];
+    e->settle_block(rip, true);
     uc_x86_msr cs{0x174, 0};  // IA32_SYSENTER_CS
     uc_reg_read(e->uc_, UC_X86_REG_MSR, &cs);
     if ((cs.value & 0xfffc) == 0) {

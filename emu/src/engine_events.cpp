@@ -35,6 +35,10 @@ void Engine::on_syscall(uc_engine*, void* self) {
     // all it changes (CpuContext::syscall_regs, finish_syscall).
     const CpuContext::SyscallRegs r = e->ctx_->syscall_regs();
     const uint64_t rip = r.rip, rflags = r.rflags, nr = r.rax, rsp = r.rsp;
+    e->settle_block(rip, true);
+    // A new program, or code mapped or unmapped: user blocks are decoded again.
+    if (e->blocks_ && (nr == 9 || nr == 10 || nr == 11 || nr == 25 || nr == 59 || nr == 322))
+        e->forget_user_blocks();
     if (!e->code_is_64bit()) {
         // Intel CPUs do not know SYSCALL in compatibility mode (AMD ones
         // enter through MSR_CSTAR, which this kernel leaves unset).
@@ -107,6 +111,16 @@ std::string Engine::running_syscall_name(long nr) const {
 void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {
     auto* e = static_cast<Engine*>(self);
     CpuContext::Exception x = e->ctx_->exception();
+    if (e->blocks_) {
+        // A fault stops at its instruction, a trap (INT n, a single step) after it.
+        const uint64_t at = e->reg(UC_X86_REG_RIP);
+        if (x.software)
+            e->settle_block(e->software_insn_rip(x.next_rip), true);
+        else if (intno == 1)
+            e->settle_block(at, false);
+        else
+            e->settle_block(at, true);
+    }
     e->fault_ = {};
     e->fault_.pending = true;
     e->fault_.vector = intno;
@@ -181,11 +195,7 @@ bool Engine::take_unmapped_as_fault() {
 bool Engine::timer_tick_due() {
     if (!(reg(UC_X86_REG_RFLAGS) & kRflagsIF)) return false;
     host_.next_tick = host_.step + SP_TICK_INSNS;
-    int can_run = 0;
-    for (const TaskView& t : decode_tasks(*this).tasks)
-        if (!t.kernel_thread &&
-            (t.state == TaskState::Running || t.state == TaskState::Runnable || t.timed_sleep))
-            can_run++;
+    const int can_run = user_tasks_that_can_run();
     if (can_run < 2) return false;
     fault_ = {};
     fault_.pending = true;
@@ -197,10 +207,22 @@ bool Engine::timer_tick_due() {
     return true;
 }
 
+int Engine::user_tasks_that_can_run() {
+    int can_run = 0;
+    for (const TaskView& t : decode_tasks(*this).tasks)
+        if (!t.kernel_thread &&
+            (t.state == TaskState::Running || t.state == TaskState::Runnable || t.timed_sleep))
+            can_run++;
+    return can_run;
+}
+
 bool Engine::on_invalid(uc_engine* uc, void* self) {
     auto* e = static_cast<Engine*>(self);
     // Unicorn reports every vector 6 here, `int $6` included.
     CpuContext::Exception x = e->ctx_->exception();
+    if (e->blocks_)
+        e->settle_block(x.software ? e->software_insn_rip(x.next_rip) : e->reg(UC_X86_REG_RIP),
+                        true);
     e->fault_ = {};
     e->fault_.pending = true;
     e->fault_.vector = 6;
@@ -216,7 +238,11 @@ bool Engine::on_invalid(uc_engine* uc, void* self) {
 // run knows the instruction from on_code; an untraced one takes INT3 (CC)
 // or INT n (CD ib) without prefixes.
 uint64_t Engine::software_insn_rip(uint64_t next_rip) const {
-    if (options_.trace) return insn_addr_;
+    if (blocks_ && block_) {
+        int i = block_->index_of(next_rip);
+        if (i > 0) return block_->addr + block_->offsets[static_cast<size_t>(i) - 1];
+    }
+    if (options_.trace && !blocks_) return insn_addr_;
     uint8_t b = 0;
     return read(next_rip - 1, &b, 1) && b == 0xcc ? next_rip - 1 : next_rip - 2;
 }

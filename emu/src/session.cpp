@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <functional>
 
 #include "engine.h"
@@ -487,9 +488,22 @@ Trace run_summary(const Scenario& scenario) {
         throw std::invalid_argument("a summary run makes no injections, edits or tampers");
     Engine::Options options;
     options.summary = true;
-    Engine engine(scenario, options);
-    engine.record_to_end();
-    return engine.take_trace();
+    // SLOWPATH_SUMMARY_PER_INSTRUCTION: the same summary from a hook on every instruction.
+    options.blocks = !std::getenv("SLOWPATH_SUMMARY_PER_INSTRUCTION");
+    auto engine = std::make_unique<Engine>(scenario, options);
+    engine->record_to_end();
+    if (engine->block_fallback().empty()) return engine->take_trace();
+    // What the blocks could not follow exactly: the run again, instruction
+    // by instruction, answered from the first run's host I/O up to there.
+    const std::string why = engine->block_fallback();
+    options.blocks = false;
+    auto again = std::make_unique<Engine>(scenario, options);
+    again->adopt_host_io(*engine);
+    engine.reset();
+    again->record_to_end();
+    Trace trace = again->take_trace();
+    trace.summary_fallback = why;
+    return trace;
 }
 
 UntracedResult run_untraced(const Scenario& scenario) {

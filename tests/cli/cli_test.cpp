@@ -659,6 +659,7 @@ TEST(CliSummary, SummaryRunKeepsTheRecordsAndNoSteps) {
             s.user_args = args;
             s.max_steps = 50'000'000;
             const slowpath::Trace fast = slowpath::run_summary(s);
+            EXPECT_EQ(fast.summary_fallback, "");  // followed by blocks throughout
             slowpath::Session session(s);
             const slowpath::Trace& t = session.trace();
             EXPECT_TRUE(fast.steps.empty());
@@ -688,6 +689,40 @@ TEST(CliSummary, SummaryRunKeepsTheRecordsAndNoSteps) {
             slowpath::run_summary(s);
         },
         std::invalid_argument);
+}
+
+// A summary run follows blocks, not instructions (engine_blocks.cpp): it
+// must print what a hook on every instruction prints, with programs that
+// fault, take the timer tick between threads, make int $0x80 calls, single
+// step and arm debug registers (those two are made again by instruction).
+TEST(CliSummary, BlocksCountWhatEveryInstructionCounts) {
+    const std::string dir = SLOWPATH_TEST_PROGRAMS_DIR;
+    int compared = 0;
+    for (const char* name : {"mm_segv", "proc_threads", "proc_spin", "proc_futex", "sys_int80",
+                             "proc_hwbreak", "sig_restart", "fsgsbase_64", "syscall_arg_fault_64",
+                             "sysret_rip_64", "single_step_syscall_64"}) {
+        const std::string program = dir + "/" + name;
+        if (access(program.c_str(), X_OK) != 0) continue;  // a selftest not built here
+        for (const char* era : {"v3.13", "rfc", "modern"}) {
+            SCOPED_TRACE(std::string(name) + " " + era);
+            const std::string args =
+                "run --era " + std::string(era) + " --summary --json --program " + program;
+            Result blocks = run_cli(args + " </dev/null");
+            Result every = run_cli(args + " </dev/null", "SLOWPATH_SUMMARY_PER_INSTRUCTION=1 ");
+            EXPECT_EQ(blocks.status, every.status);
+            EXPECT_EQ(blocks.out, every.out);
+            EXPECT_EQ(blocks.err, every.err);
+            compared++;
+        }
+    }
+    EXPECT_GE(compared, 6 * 3);
+    // The blocks did the threads' run themselves; the debug registers sent it back.
+    slowpath::Scenario s;
+    s.user_program = dir + "/proc_threads";
+    s.max_steps = 50'000'000;
+    EXPECT_EQ(slowpath::run_summary(s).summary_fallback, "");
+    s.user_program = dir + "/proc_hwbreak";
+    EXPECT_NE(slowpath::run_summary(s).summary_fallback.find("debug register"), std::string::npos);
 }
 
 // --memory-split: one table of what the recording holds, a row per part and

@@ -525,6 +525,9 @@ struct Trace {
     std::string console;         // everything the guest wrote, at the end of the run
     // A user program's own streams (the host I/O device), kept apart.
     bool host_io = false;
+    // A summary run followed by blocks that had to be made again instruction by
+    // instruction: why (empty when the blocks did it all).
+    std::string summary_fallback;
     std::string program_stdout, program_stderr;
 
     uint64_t last_step() const { return steps.empty() ? 0 : steps.size() - 1; }
