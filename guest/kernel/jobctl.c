@@ -219,14 +219,6 @@ bool do_signal_stop(int signr)
     recalc_sigpending();
     if (notify)
         do_notify_parent_cldstop(me, false, CLD_STOPPED);
-    /* Until SIGCONT (or SIGKILL) wakes it; nobody left to: the machine
-     * stops, as Linux would wait forever. */
-    while (me->state == TASK_STOPPED) {
-        if (!any_other_runnable()) {
-            sp_state.halt_reason = SP_HALT_DEADLOCK;
-            machine_halt();
-        }
-        schedule();
-    }
+    schedule_while_in(TASK_STOPPED); /* until SIGCONT or SIGKILL */
     return true;
 }

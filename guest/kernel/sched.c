@@ -301,6 +301,20 @@ bool any_other_runnable(void)
     return false;
 }
 
+/* Sleep until someone moves the current task out of `state` (a stop that
+ * SIGCONT, SIGKILL or a tracer ends). With nobody left to do that the
+ * machine stops, as Linux would wait forever. */
+void schedule_while_in(long state)
+{
+    while (current->state == state) {
+        if (!any_other_runnable()) {
+            sp_state.halt_reason = SP_HALT_DEADLOCK;
+            machine_halt();
+        }
+        schedule();
+    }
+}
+
 /* Nothing can run: the timed sleep that ends first ends now, the clock
  * jumping to its end (there is no timer interrupt to wait for). Ties go to
  * the first in the task table. */

@@ -239,6 +239,7 @@ static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int fla
 void schedule(void);
 void scheduler_tick(void);
 bool any_other_runnable(void);
+void schedule_while_in(long state);
 /* time.c */
 void clock_advance_to(s64 boot_ns_end); /* the clock jumps to a sleep's end */
 s64 clock_tick(void);                   /* the timer tick: one tick on, the new time */
