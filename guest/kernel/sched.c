@@ -41,6 +41,9 @@ struct task_struct init_task = {
     .files = &init_files,
     .in_use = true,
     .group_leader = &init_task,
+    .pgid = 1, /* init leads session 1 and its process group 1 */
+    .sid = 1,
+    .session_leader = true,
 };
 
 struct task_struct kworker_task = {

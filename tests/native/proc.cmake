@@ -46,3 +46,8 @@ native_test(NAME sig_frame_ss PROGRAM sig_frame_ss)
 # process and its TLS slots, read through GS, across fork.
 # It runs from a root of its own, to exec itself.
 native_test_own_root(proc_ldt)
+
+# Process groups and sessions: setpgid/getpgid/setsid/getsid and their
+# errors (EACCES after the child execs: it runs from a root of its own, to
+# exec itself), kill and wait by group, and job control in orphaned groups.
+native_test_own_root(proc_pgrp)
