@@ -255,26 +255,24 @@ static void on_hup(int sig) {
     hups++;
 }
 
-/* Job control in the groups: ours is orphaned (our parent is in another
- * session); a child's group is not while we, in the same session, are
- * its members' link; when its leader ends, the stopped member left gets
- * SIGHUP and SIGCONT. */
-static void orphans(void) {
-    raise(SIGTSTP);
-    raise(SIGTTIN);
-    raise(SIGTTOU);
-    printf("SIGTSTP, SIGTTIN, SIGTTOU in our orphaned group: still running\n");
-
+/* A process (h) and its child (h2), which stops itself with SIGTSTP in a
+ * group that has a link, the group of h, or with h_leads false its own
+ * one, with h its link in our group; then h ends. Either way the group of
+ * h2 is left orphaned with h2 stopped: it gets SIGHUP and SIGCONT (on the
+ * end of its group's link, or on its parent's). Their reports come
+ * through a pipe, in the order they happen. */
+static void orphaned_by_exit(int h_leads) {
     int rep[2];
     if (pipe(rep)) exit(94);
     pid_t h = fork();
     if (h == 0) {
         close(rep[0]);
         report_fd = rep[1];
-        setpgid(0, 0);
+        if (h_leads) setpgid(0, 0);
         pid_t h2 = fork();
         if (h2 == 0) {
             signal(SIGHUP, on_hup);
+            if (!h_leads) setpgid(0, 0);
             raise(SIGTSTP); /* a group with a link: this stops */
             char buf[96];
             snprintf(buf, sizeof(buf), "member: resumed, SIGHUP taken %d\n", (int)hups);
@@ -283,15 +281,16 @@ static void orphans(void) {
             report("member: SIGTSTP in the orphaned group: still running\n");
             _exit(0);
         }
+        if (!h_leads) setpgid(h2, h2);
         int st;
         waitpid(h2, &st, WUNTRACED);
         char buf[96];
-        snprintf(buf, sizeof(buf), "leader: member stopped by %d\n",
+        snprintf(buf, sizeof(buf), "%s: member stopped by %d\n", h_leads ? "leader" : "parent",
                  WIFSTOPPED(st) ? WSTOPSIG(st) : -1);
         report(buf);
         _exit(0); /* the member's only link goes */
     }
-    setpgid(h, h);
+    if (h_leads) setpgid(h, h);
     close(rep[1]);
     char buf[512];
     size_t len = 0;
@@ -301,8 +300,20 @@ static void orphans(void) {
     fputs(buf, stdout);
     int st;
     waitpid(h, &st, 0);
-    show_status("leader", st);
+    show_status(h_leads ? "leader" : "parent", st);
     close(rep[0]);
+}
+
+/* Job control in the groups: ours is orphaned (our parent is in another
+ * session), so the stop signals other than SIGSTOP do nothing here. */
+static void orphans(void) {
+    raise(SIGTSTP);
+    raise(SIGTTIN);
+    raise(SIGTTOU);
+    printf("SIGTSTP, SIGTTIN, SIGTTOU in our orphaned group: still running\n");
+    orphaned_by_exit(1);
+    hups = 0;
+    orphaned_by_exit(0);
 }
 
 int main(int argc, char** argv) {
