@@ -17,8 +17,13 @@
 #define __NR_ia32_getpid 20
 #define __NR_ia32_pause 29
 #define __NR_ia32_kill 37
+#define __NR_ia32_setpgid 57
 #define __NR_ia32_getppid 64
+#define __NR_ia32_getpgrp 65
+#define __NR_ia32_setsid 66
 #define __NR_ia32_modify_ldt 123
+#define __NR_ia32_getpgid 132
+#define __NR_ia32_getsid 147
 #define __NR_ia32_sched_yield 158
 #define __NR_ia32_getuid32 199
 #define __NR_ia32_getgid32 200

@@ -30,6 +30,18 @@ static long compat_sys_kill(int pid, int sig) {
     return sys_kill(pid, sig);
 }
 
+static long compat_sys_setpgid(int pid, int pgid) {
+    return sys_setpgid(pid, pgid);
+}
+
+static long compat_sys_getpgid(int pid) {
+    return sys_getpgid(pid);
+}
+
+static long compat_sys_getsid(int pid) {
+    return sys_getsid(pid);
+}
+
 static long compat_sys_tkill(int pid, int sig) {
     return sys_tkill(pid, sig);
 }
@@ -59,7 +71,12 @@ const ia32_sys_call_ptr_t ia32_sys_call_table[IA32_NR_syscalls] = {
     SYSCALL32(__NR_ia32_getpid, sys_getpid),
     SYSCALL32(__NR_ia32_pause, sys_pause),
     SYSCALL32(__NR_ia32_kill, compat_sys_kill),
+    SYSCALL32(__NR_ia32_setpgid, compat_sys_setpgid),
     SYSCALL32(__NR_ia32_getppid, sys_getppid),
+    SYSCALL32(__NR_ia32_getpgrp, sys_getpgrp),
+    SYSCALL32(__NR_ia32_setsid, sys_setsid),
+    SYSCALL32(__NR_ia32_getpgid, compat_sys_getpgid),
+    SYSCALL32(__NR_ia32_getsid, compat_sys_getsid),
     SYSCALL32(__NR_ia32_sched_yield, sys_sched_yield),
     SYSCALL32(__NR_ia32_getuid32, sys_getuid),
     SYSCALL32(__NR_ia32_getgid32, sys_getgid),

@@ -406,6 +406,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     regs->sp = create_elf_tables(&exec_params, vdso);
     regs->ss = SP_USER_DS;
     set_comm_from_path(me, exec_params.strings);
+    me->group_leader->fork_noexec = false; /* its parent may no longer setpgid it */
     ptrace_exec_notify();
     return 0;
 

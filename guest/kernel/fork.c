@@ -302,8 +302,11 @@ static void release_process(struct task_struct *leader, long code)
             t->parent = &init_task;
             if (t->exit_state == EXIT_ZOMBIE)
                 wake_up_chan(&init_task);
+            if (t->group_leader == t)
+                kill_orphaned_pgrp(t, leader); /* was leader its group's last link? */
         }
     }
+    kill_orphaned_pgrp(leader, NULL); /* or was leader itself? */
     if (ptrace_reparented(leader)) {
         leader->exit_state = EXIT_ZOMBIE;
         send_exit_signal(SIGCHLD, leader, leader->tracer->group_leader);
@@ -433,7 +436,7 @@ static unsigned long put_rusage(void __user *ru)
 }
 
 /* Does `t` match wait's selector: a child process of ours, or a task we
- * trace? Every process is in process group 1 (no setpgid). */
+ * trace, with that pid or in that process group? */
 static bool wait_matches(struct task_struct *t, int type, long id)
 {
     bool child = t->group_leader == t && t->parent == current->group_leader;
@@ -442,7 +445,7 @@ static bool wait_matches(struct task_struct *t, int type, long id)
     if (type == P_PID)
         return t->pid == id;
     if (type == P_PGID)
-        return id == 1;
+        return t->group_leader->pgid == id;
     return true;
 }
 
@@ -549,7 +552,7 @@ noinline long sys_wait4(long upid, int __user *stat_addr, unsigned long options,
     if (pid == -2147483647 - 1)
         return -ESRCH; /* INT_MIN: -pid would overflow */
     int type = pid == -1 ? P_ALL : pid < 0 ? P_PGID : pid == 0 ? P_PGID : P_PID;
-    long id = pid < -1 ? -pid : pid == 0 ? 1 : pid;
+    long id = pid < -1 ? -pid : pid == 0 ? current->group_leader->pgid : pid;
     struct task_struct *t = NULL;
     int kind;
     long ret = do_wait(type, id, opt | WEXITED, &t, &kind);
@@ -582,9 +585,14 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
         return -EINVAL;
     if (type == P_ALL)
         upid = 0;
-    else if (type == P_PID || type == P_PGID) {
+    else if (type == P_PID) {
         if ((int)upid <= 0)
             return -EINVAL;
+    } else if (type == P_PGID) {
+        if ((int)upid < 0)
+            return -EINVAL;
+        if (!upid)
+            upid = current->group_leader->pgid; /* 0: our own group, since Linux 5.4 */
     } else {
         return -EINVAL; /* P_PIDFD: no pidfds here */
     }

@@ -9,9 +9,9 @@
  * its tracer instead (ptrace_group_stop), as a stop the tracer sees.
  *
  * The state of the process is kept in its leader (Linux: signal_struct).
- * Every process here is in process group 1, led by init, which has no
- * parent: an orphaned group, where SIGTSTP, SIGTTIN and SIGTTOU do not
- * stop anyone (their default action is then to do nothing). SIGSTOP does.
+ * In an orphaned process group (pgrp.c) SIGTSTP, SIGTTIN and SIGTTOU do
+ * not stop anyone (their default action is then to do nothing). SIGSTOP
+ * does.
  */
 #include "sched.h"
 #include "signal.h"
@@ -56,9 +56,11 @@ void do_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer, int why
 }
 
 /* fork: a new thread or process takes part in no group stop (a thread of
- * a stopping process is asked to by the next stop, as in Linux). */
+ * a stopping process is asked to by the next stop, as in Linux); a new
+ * process is in the caller's process group and session (pgrp.c). */
 void jobctl_init_task(struct task_struct *p)
 {
+    pgrp_fork(p, current->group_leader);
     p->signal_flags = 0;
     p->group_stop_code = 0;
     p->group_stop_count = 0;
@@ -219,14 +221,6 @@ bool do_signal_stop(int signr)
     recalc_sigpending();
     if (notify)
         do_notify_parent_cldstop(me, false, CLD_STOPPED);
-    /* Until SIGCONT (or SIGKILL) wakes it; nobody left to: the machine
-     * stops, as Linux would wait forever. */
-    while (me->state == TASK_STOPPED) {
-        if (!any_other_runnable()) {
-            sp_state.halt_reason = SP_HALT_DEADLOCK;
-            machine_halt();
-        }
-        schedule();
-    }
+    schedule_while_in(TASK_STOPPED); /* until SIGCONT or SIGKILL */
     return true;
 }

@@ -158,14 +158,7 @@ static int ptrace_stop(int code, int why, u64 message, const siginfo_t *info)
     do_notify_parent_cldstop(me, true, why);
     if (gstop_done && ptrace_reparented(me->group_leader))
         do_notify_parent_cldstop(me, false, CLD_STOPPED);
-    /* Nobody left to resume it: the machine stops, as Linux would hang. */
-    while (me->state == TASK_TRACED) {
-        if (!any_other_runnable()) {
-            sp_state.halt_reason = SP_HALT_DEADLOCK;
-            machine_halt();
-        }
-        schedule();
-    }
+    schedule_while_in(TASK_TRACED); /* until the tracer resumes it, or SIGKILL */
     me->ptrace_stop_unreported = false;
     me->ptrace_message = 0;
     me->last_siginfo_none = false;

@@ -41,6 +41,9 @@ struct task_struct init_task = {
     .files = &init_files,
     .in_use = true,
     .group_leader = &init_task,
+    .pgid = 1, /* init leads session 1 and its process group 1 */
+    .sid = 1,
+    .session_leader = true,
 };
 
 struct task_struct kworker_task = {
@@ -299,6 +302,20 @@ bool any_other_runnable(void)
             return true;
     }
     return false;
+}
+
+/* Sleep until someone moves the current task out of `state` (a stop that
+ * SIGCONT, SIGKILL or a tracer ends). With nobody left to do that the
+ * machine stops, as Linux would wait forever. */
+void schedule_while_in(long state)
+{
+    while (current->state == state) {
+        if (!any_other_runnable()) {
+            sp_state.halt_reason = SP_HALT_DEADLOCK;
+            machine_halt();
+        }
+        schedule();
+    }
 }
 
 /* Nothing can run: the timed sleep that ends first ends now, the clock

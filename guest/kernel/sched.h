@@ -156,6 +156,11 @@ struct task_struct {
     int jobctl_stop_sig;     /* the signal of the group stop this thread joins */
     bool last_siginfo_none;  /* a group stop of a non-seized tracee: no siginfo to read */
     sigset_t real_blocked;   /* rt_sigtimedwait: the mask it narrowed for its wait */
+    /* pgrp.c: the process group and session of the process, kept in its
+     * leader (Linux: the PIDTYPE_PGID and PIDTYPE_SID links). */
+    s32 pgid, sid;
+    bool session_leader; /* setsid made it one (signal->leader) */
+    bool fork_noexec;    /* forked and not exec'd since (PF_FORKNOEXEC) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -239,6 +244,7 @@ static inline bool test_and_clear_ti_thread_flag(struct thread_info *ti, int fla
 void schedule(void);
 void scheduler_tick(void);
 bool any_other_runnable(void);
+void schedule_while_in(long state);
 /* time.c */
 void clock_advance_to(s64 boot_ns_end); /* the clock jumps to a sleep's end */
 s64 clock_tick(void);                   /* the timer tick: one tick on, the new time */

@@ -59,7 +59,7 @@ static bool sig_default_ignore(int sig)
 }
 
 /* Stop signals: SIGSTOP stops the process (jobctl.c); the others do
- * nothing in the orphaned process group every process here is in. */
+ * so only outside an orphaned process group (pgrp.c). */
 static bool sig_default_stop(int sig)
 {
     return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
@@ -403,8 +403,8 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
             return sig;
         }
         /* SIGSTOP stops the process; the other stop signals do nothing in
-         * the orphaned process group every process is in (jobctl.c). */
-        if (sig == SIGSTOP) {
+         * an orphaned process group, where nobody would resume it. */
+        if (sig == SIGSTOP || (sig_default_stop(sig) && !is_current_pgrp_orphaned())) {
             do_signal_stop(sig);
             continue;
         }

@@ -153,6 +153,12 @@ void jobctl_untraced(struct task_struct *t);
 void jobctl_prepare_signal(int sig, struct task_struct *t);
 bool jobctl_report_continued(void);
 bool do_signal_stop(int signr);
+/* pgrp.c */
+int kill_pgrp(s32 pgid, int sig, siginfo_t *info,
+              int (*send)(int sig, siginfo_t *info, struct task_struct *t));
+bool is_current_pgrp_orphaned(void);
+void kill_orphaned_pgrp(struct task_struct *tsk, struct task_struct *parent);
+void pgrp_fork(struct task_struct *p, struct task_struct *parent_leader);
 /* ---- the FPU state in a signal frame ---- */
 
 /*

@@ -23,19 +23,41 @@ static void fill_user_info(siginfo_t *info, int sig, int code)
     info->fields.kill.uid = 0;
 }
 
-noinline long sys_kill(long pid, long sig)
+/* Every process but init and the caller's own (kill(-1)); the kworker
+ * counts, as Linux's kernel threads do, and ignores it. */
+static int kill_everybody(int sig, siginfo_t *info)
+{
+    struct task_struct *t;
+    int ret = 0, count = 0;
+    for_each_task(t)
+    {
+        if (t->group_leader != t || t->pid <= 1 || t == current->group_leader ||
+            t->exit_state == EXIT_DEAD)
+            continue;
+        int err = (t->exit_state && valid_signal(sig)) ? 0 : send_checked(sig, info, t);
+        count++;
+        if (err != -EPERM)
+            ret = err;
+    }
+    return count ? ret : -ESRCH;
+}
+
+noinline long sys_kill(long upid, long sig)
 {
     siginfo_t info;
+    int pid = (int)upid;
     fill_user_info(&info, (int)sig, SI_USER);
     if (pid > 0) {
         struct task_struct *t = find_task_by_pid(pid);
         return t ? send_checked((int)sig, &info, t) : -ESRCH;
     }
-    /* Process group 1 (pid 0 = the caller's own) holds only the user task;
-     * pid -1 means everybody but init and the caller: nobody here. */
-    if (pid == 0 || pid == -(long)init_task.pid)
-        return send_checked((int)sig, &info, &init_task);
-    return -ESRCH;
+    if (pid == -2147483647 - 1)
+        return -ESRCH; /* INT_MIN: -pid would overflow */
+    if (pid == -1)
+        return kill_everybody((int)sig, &info);
+    /* 0: the caller's own group; -pgid: that group. */
+    s32 pgid = pid ? -pid : current->group_leader->pgid;
+    return kill_pgrp(pgid, (int)sig, &info, send_checked);
 }
 
 static long do_tkill(long tgid, long pid, long sig)

@@ -60,10 +60,15 @@
 #define __NR_getgid 104
 #define __NR_geteuid 107
 #define __NR_getegid 108
+#define __NR_setpgid 109
 #define __NR_getppid 110
+#define __NR_getpgrp 111
+#define __NR_setsid 112
 #define __NR_getgroups 115
 #define __NR_getresuid 118
 #define __NR_getresgid 120
+#define __NR_getpgid 121
+#define __NR_getsid 124
 #define __NR_rt_sigpending 127
 #define __NR_rt_sigtimedwait 128
 #define __NR_sigaltstack 131
@@ -155,6 +160,11 @@ long sys_set_thread_area(struct user_desc __user *u_info); /* 32-bit only, as on
 long sys_get_thread_area(struct user_desc __user *u_info);
 long sys_set_tid_address(u64 tidptr);
 long sys_getppid(void);
+long sys_setpgid(long upid, long upgid);
+long sys_getpgid(long upid);
+long sys_getpgrp(void);
+long sys_setsid(void);
+long sys_getsid(long upid);
 
 /* fork.c, futex.c */
 long sys_clone(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls);

@@ -6,6 +6,19 @@ native_test(NAME proc_pipe PROGRAM proc_pipe)
 # Threads that spin-wait on each other: only the timer tick lets both run.
 native_test(NAME proc_spin PROGRAM proc_spin)
 
+# A test whose program execs itself: it runs from a root of its own in the
+# build tree (<stem>root) that holds only the program.
+function(native_test_own_root stem)
+  set(root ${CMAKE_CURRENT_BINARY_DIR}/${stem}root)
+  native_program(${stem})
+  add_custom_command(OUTPUT ${root}/${stem}
+    COMMAND ${CMAKE_COMMAND} -E copy ${NATIVE_OUT}/${stem} ${root}/${stem}
+    DEPENDS ${NATIVE_OUT}/${stem}
+    COMMENT "${stem}'s root")
+  add_custom_target(native_${stem}_root ALL DEPENDS ${root}/${stem})
+  native_test(NAME ${stem} PROGRAM ${stem} ROOT ${root})
+endfunction()
+
 # execve needs the program inside the guest's root: a root of its own in the
 # build tree, with the program, two fixture files and (busybox.cmake) a
 # busybox with its applets as links.
@@ -32,11 +45,9 @@ native_test(NAME sig_frame_ss PROGRAM sig_frame_ss)
 # modify_ldt and the 32-bit set_thread_area/get_thread_area: the LDT of the
 # process and its TLS slots, read through GS, across fork.
 # It runs from a root of its own, to exec itself.
-set(LDT_ROOT ${CMAKE_CURRENT_BINARY_DIR}/ldtroot)
-native_program(proc_ldt)
-add_custom_command(OUTPUT ${LDT_ROOT}/proc_ldt
-  COMMAND ${CMAKE_COMMAND} -E copy ${NATIVE_OUT}/proc_ldt ${LDT_ROOT}/proc_ldt
-  DEPENDS ${NATIVE_OUT}/proc_ldt
-  COMMENT "proc_ldt's root")
-add_custom_target(native_ldt_root ALL DEPENDS ${LDT_ROOT}/proc_ldt)
-native_test(NAME proc_ldt PROGRAM proc_ldt ROOT ${LDT_ROOT})
+native_test_own_root(proc_ldt)
+
+# Process groups and sessions: setpgid/getpgid/setsid/getsid and their
+# errors (EACCES after the child execs: it runs from a root of its own, to
+# exec itself), kill and wait by group, and job control in orphaned groups.
+native_test_own_root(proc_pgrp)

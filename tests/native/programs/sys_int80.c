@@ -99,6 +99,12 @@ int main(int argc, char** argv) {
     long pid = call32(20, 0, 0, 0); /* getpid */
     printf("getpid: same as syscall(SYS_getpid): %s\n", pid == getpid() ? "yes" : "no");
     printf("getppid: same: %s\n", call32(64, 0, 0, 0) == getppid() ? "yes" : "no");
+    printf("getpgrp, getpgid(0), getsid(0): same: %s %s %s\n",
+           call32(65, 0, 0, 0) == getpgrp() ? "yes" : "no",
+           call32(132, 0, 0, 0) == getpgid(0) ? "yes" : "no",
+           call32(147, 0, 0, 0) == getsid(0) ? "yes" : "no");
+    printf("setpgid(0, -1), getsid(no such pid): %ld %ld\n", call32(57, 0, 0xffffffff, 0),
+           call32(147, 0x7fffffff, 0, 0));
 
     struct args32 a = {224, 10, 11, 12, 13, 14, 15}; /* gettid, extra arguments ignored */
     int80(&a);
