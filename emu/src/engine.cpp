@@ -38,14 +38,6 @@ namespace {
 constexpr uint64_t kPage = SP_PAGE_SIZE;
 constexpr uint64_t kTableAddr = 0x000ffffffffff000ull;  // a page-table entry's frame
 
-std::string signal_name(unsigned sig) {
-    static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP",
-                                  "SIGABRT", "SIGBUS",  "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV",
-                                  "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
-    if (sig < sizeof names / sizeof names[0]) return names[sig];
-    return "signal " + std::to_string(sig);
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -546,6 +538,7 @@ void Engine::truncate_after(uint64_t step) {
     trace_.outcome = Outcome::Running;
     trace_.outcome_detail.clear();
     trace_.exit_code = 0;
+    trace_.killed_by = 0;
     actions_.erase(std::remove_if(actions_.begin(), actions_.end(),
                                   [&](const Action& a) {
                                       return a.step > step ||
@@ -704,6 +697,7 @@ void Engine::check_halt() {
         finish(Outcome::Exited, "exited with status " + std::to_string(code));
     } else if (reason == SP_HALT_EXITED) {
         trace_.exit_code = code;
+        trace_.killed_by = killed;
         finish(Outcome::Fault, "the program was killed by " + signal_name(killed));
     } else if (reason == SP_HALT_DEADLOCK) {
         finish(Outcome::Fault,

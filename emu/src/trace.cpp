@@ -93,6 +93,14 @@ std::string_view exit_kind_name(ExitKind kind) {
     }
 }
 
+std::string signal_name(unsigned sig) {
+    static const char* names[] = {"0",       "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP",
+                                  "SIGABRT", "SIGBUS",  "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV",
+                                  "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
+    if (sig < sizeof names / sizeof names[0]) return names[sig];
+    return "signal " + std::to_string(sig);
+}
+
 std::string_view outcome_name(Outcome outcome) {
     switch (outcome) {
         case Outcome::Exited:

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "model/pane.h"
+#include "model/path_fit.h"
 #include "slowpath/decode.h"
 #include "slowpath/era_symbols.h"
 
@@ -83,6 +84,8 @@ CompareBanner compare_banner(const Pane& pane) {
         b.sysret = e.decision() == SP_DECISION_SYSRET;
         b.head = b.sysret ? "SYSRET" : "IRET";
         b.why = decision_why(e);
+    } else if (!(b.why = exit_never_came(trace, s)).empty()) {
+        b.head = trace.killed_by ? "killed" : "no exit";
     } else if (s.shown_syscall >= 0) {
         b.head = "sysret or iret?";
         b.why = "not decided yet";

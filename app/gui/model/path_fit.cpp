@@ -99,14 +99,71 @@ PathFit fit_path(const PathGraph& graph, const MeasureText& label_em, const Path
     return out;
 }
 
+std::string exit_never_came(const Trace& trace, const Snapshot& snap) {
+    if (trace.outcome == Outcome::Running || trace.steps.empty()) return "";
+    int i = snap.shown_syscall;
+    if (i < 0 || i >= static_cast<int>(trace.syscalls.size())) return "";
+    const SyscallRecord& r = trace.syscalls[i];
+    if (r.exit != ExitKind::None || r.return_step != 0) return "";
+    // The run must have ended inside this syscall (not a task killed in
+    // one while the others ran on).
+    if (trace.steps[trace.last_step()].syscall != i) return "";
+    // Past the last work check the exit path went into the C code that
+    // delivers the work (do_notify_resume, arch_do_signal_or_restart) and
+    // never came back.
+    size_t last_check = SIZE_MAX;
+    for (size_t e = r.first_event; e < r.end_event && e < trace.events.size(); e++) {
+        const Event& ev = trace.events[e];
+        if (ev.kind == EventKind::Decision || ev.kind == EventKind::Sysret ||
+            ev.kind == EventKind::Iret)
+            return "";
+        if (ev.kind == EventKind::TifCheck) last_check = e;
+    }
+    if (last_check == SIZE_MAX || snap.step <= trace.events[last_check].step) return "";
+    // Where it ended: the function the last check called, else the check's place.
+    std::string where = trace.events[last_check].name.str();
+    for (size_t e = last_check + 1; e < r.end_event && e < trace.events.size(); e++) {
+        const Event& ev = trace.events[e];
+        if (ev.kind == EventKind::Call) {
+            where = ev.name.str();
+            break;
+        }
+    }
+    if (trace.killed_by != 0)
+        return "the task was killed by " + signal_name(trace.killed_by) + " (signal " +
+               std::to_string(trace.killed_by) + ") in " + where +
+               " before the exit was chosen: neither sysret nor iret ran, the syscall never "
+               "returned to user mode";
+    return "the run ended in " + where + " before the exit was chosen (" + trace.outcome_detail +
+           "): the exit never came";
+}
+
+const char* banner_kind_name(DecisionBanner::Kind kind) {
+    switch (kind) {
+        case DecisionBanner::Kind::Sysret:
+            return "sysret";
+        case DecisionBanner::Kind::Iret:
+            return "iret";
+        case DecisionBanner::Kind::NoExit:
+            return "no-exit";
+        default:
+            return "undecided";
+    }
+}
+
 DecisionBanner decision_banner(const PathGraph& graph, const LitRoute& lit, const Snapshot& snap,
                                const Trace& trace) {
     DecisionBanner banner;
+    std::string never;
     if (lit.chosen_exit >= 0) {
         bool sysret = graph.nodes[lit.chosen_exit].name == kSysretNode;
         banner.kind = sysret ? DecisionBanner::Kind::Sysret : DecisionBanner::Kind::Iret;
         banner.head = sysret ? "SYSRET" : "IRET";
         banner.why = lit.decision_why;
+    } else if (!(never = exit_never_came(trace, snap)).empty()) {
+        banner.kind = DecisionBanner::Kind::NoExit;
+        banner.head = trace.killed_by ? "killed" : "no exit";
+        banner.why = never;
     } else if (snap.shown_syscall >= 0) {
         banner.head = "sysret or iret?";
         banner.why = "not decided yet: the exit path is still checking for work";

@@ -53,12 +53,21 @@ PathFit fit_path(const PathGraph& graph, const MeasureText& label_em, const Path
 // The decision banner: SYSRET or IRET with the Decision event's reason, or
 // what is still to come; the shown syscall's name first.
 struct DecisionBanner {
-    enum class Kind { Undecided, Sysret, Iret };
+    enum class Kind { Undecided, Sysret, Iret, NoExit };
     Kind kind = Kind::Undecided;
     std::string head, why;
 };
 DecisionBanner decision_banner(const PathGraph& graph, const LitRoute& lit, const Snapshot& snap,
                                const Trace& trace);
+const char* banner_kind_name(
+    DecisionBanner::Kind kind);  // "undecided", "sysret", "iret", "no-exit"
+
+// Why the shown syscall's exit never comes, once `snap` is past its last
+// label of the entry code and the run ended in it without a decision: the
+// task killed by a signal in do_notify_resume ("the task was killed by
+// SIGTERM (signal 15) in do_notify_resume before the exit was chosen..."),
+// or the run stopped there. "" while the exit may still come.
+std::string exit_never_came(const Trace& trace, const Snapshot& snap);
 
 // The line of C calls under a node: "↳ a(), b() +2", as many names as fit
 // `width` pixels (`measure` in pixels), else "↳ 3 calls".

@@ -3,6 +3,7 @@
 #include <slowpath/abi.h>
 
 #include "model/fit.h"
+#include "model/path_fit.h"
 #include "model/path_graph.h"
 #include "model/roles.h"
 #include "slowpath/era.h"
@@ -241,6 +242,9 @@ json dump_pane(const Pane& pane) {
     out["graph"] = {{"lit", lit_nodes},
                     {"ghost", ghost_nodes},
                     {"current", lit.current >= 0 ? json(graph.nodes[lit.current].name) : json()}};
+    DecisionBanner banner = decision_banner(graph, lit, s, trace);
+    out["decision_banner"] = {
+        {"kind", banner_kind_name(banner.kind)}, {"head", banner.head}, {"why", banner.why}};
 
     if (s.decision) {
         const Event& e = trace.events[*s.decision];

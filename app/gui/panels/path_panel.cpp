@@ -339,7 +339,7 @@ void PathPanel::draw_banner(UiContext& ctx, const DecisionBanner& banner) {
     const std::string& head = banner.head;
     const std::string& why = banner.why;
     bool sysret = banner.kind == DecisionBanner::Kind::Sysret;
-    bool decided = banner.kind != DecisionBanner::Kind::Undecided;
+    bool decided = sysret || banner.kind == DecisionBanner::Kind::Iret;
     ImU32 accent = !decided ? c.text_dim : sysret ? c.sysret : c.iret;
     ImU32 bg = !decided ? c.header_bg : sysret ? c.sysret_bg : c.iret_bg;
     ImGui::PushClipRect(p, ImVec2(p.x + w, p.y + h), true);  // long reasons stay in the banner

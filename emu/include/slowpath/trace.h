@@ -405,6 +405,7 @@ static_assert(sizeof(SyscallRecord) == 72, "a syscall record is kept in 72 bytes
 
 enum class Outcome : uint8_t { Running, Exited, Livelock, Fault, StepLimit };
 std::string_view outcome_name(Outcome outcome);  // "exited", "livelock", "fault", "step-limit"
+std::string signal_name(unsigned sig);           // "SIGTERM", past the classic 15 "signal 40"
 
 struct StepRecord {  // what was about to execute at step N
     uint64_t rip = 0;
@@ -521,6 +522,7 @@ struct Trace {
     int focus = -1;  // index of the focus syscall, -1 if it never ran
     Outcome outcome = Outcome::Running;
     int exit_code = 0;
+    unsigned killed_by = 0;  // the signal that killed the last task (0: it exited, or no end yet)
     std::string outcome_detail;  // livelock flag names, fault description, ...
     std::string console;         // everything the guest wrote, at the end of the run
     // A user program's own streams (the host I/O device), kept apart.
