@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "app_run.h"
 #include "model/tour.h"
 #include "slowpath/era.h"
 #include "slowpath/session.h"
@@ -31,59 +32,13 @@
 
 using nlohmann::json;
 using namespace slowpath;
+using gui_test::AppRun;
+using gui_test::expect_real_screenshot;
 using gui_test::quote;
+using gui_test::run_app;
 using gui_test::test_name;
 
 namespace {
-
-struct AppRun {
-    int status = -1;
-    std::string err;
-    json state;       // --dump-state, if written
-    std::string png;  // --screenshot path
-};
-
-// Runs the app under its own Xvfb. `env` is prepended to the command line.
-AppRun run_app(const std::vector<std::string>& args, bool display = true,
-               const std::string& env = "", const std::string& tag = "") {
-    std::string base = testing::TempDir() + "gui_" + test_name() + tag;
-    AppRun r;
-    std::string dump = base + ".json";
-    r.png = base + ".png";
-    std::remove(dump.c_str());
-    std::remove(r.png.c_str());
-    std::string err_file = base + ".stderr";
-    // Parallel tests (and other suites) start X servers too: on the rare
-    // clash xvfb-run itself fails ("Xvfb failed to start", or a clean-up
-    // error that hides the app's status); try again on another number.
-    for (int attempt = 0; attempt < 4; attempt++) {
-        std::string cmd = env;
-        if (display) {
-            int server = 100 + static_cast<int>((getpid() * 7 + attempt * 131) % 800);
-            cmd += std::string(XVFB_RUN) + " -a -n " + std::to_string(server) +
-                   " -s '-screen 0 1600x1000x24' ";
-        }
-        cmd += quote(SLOWPATH_APP);
-        for (const std::string& a : args) cmd += " " + quote(a);
-        if (display)
-            cmd += " --size 1280x800 --dump-state " + quote(dump) + " --screenshot " + quote(r.png);
-        cmd += " 2>" + quote(err_file) + " >/dev/null";
-        int st = std::system(cmd.c_str());
-        r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-        std::ifstream err(err_file);
-        r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-        if (r.err.find("xvfb-run: error") == std::string::npos) break;
-    }
-    std::ifstream in(dump);
-    if (in) {
-        try {
-            in >> r.state;
-        } catch (const std::exception& e) {
-            ADD_FAILURE() << dump << ": " << e.what();
-        }
-    }
-    return r;
-}
 
 int count_lines(const std::string& s) {
     int n = 0;
@@ -197,20 +152,6 @@ void expect_matches(const json& d, const Session& s, const std::string& context)
         EXPECT_TRUE(d["decision"].is_null());
     }
     EXPECT_EQ(d["console"].get<std::string>(), s.console());
-}
-
-// The screenshot is a picture of the whole window, not a blank frame.
-void expect_real_screenshot(const AppRun& r) {
-    int w = 0, h = 0, n = 0;
-    unsigned char* pixels = stbi_load(r.png.c_str(), &w, &h, &n, 3);
-    ASSERT_NE(pixels, nullptr) << r.png << " did not load";
-    EXPECT_EQ(w, r.state["ui"]["framebuffer"][0].get<int>());
-    EXPECT_EQ(h, r.state["ui"]["framebuffer"][1].get<int>());
-    std::set<uint32_t> colours;
-    for (int i = 0; i < w * h && colours.size() < 64; i += 97)
-        colours.insert(pixels[i * 3] << 16 | pixels[i * 3 + 1] << 8 | pixels[i * 3 + 2]);
-    stbi_image_free(pixels);
-    EXPECT_GE(colours.size(), 16u) << "the screenshot looks blank";
 }
 
 std::set<std::string> drawn_panels(const json& d) {

@@ -148,6 +148,23 @@ void add_run_end(json& out, const Pane& pane) {
     out["recorded_steps"] = pane.session()->recorded_steps();
 }
 
+// The path graph as lit at this step, and the decision banner over it.
+void add_graph(json& out, const Pane& pane, const Snapshot& s, const Trace& trace) {
+    PathGraph graph = make_path_graph(pane.scenario().era);
+    LitRoute lit = light_route(graph, s, trace);
+    json lit_nodes = json::array();
+    for (int v : lit.visits) lit_nodes.push_back(graph.nodes[v].name);
+    json ghost_nodes = json::array();
+    for (int v : ghost_route(graph, pane.ghost()).visits)
+        ghost_nodes.push_back(graph.nodes[v].name);
+    out["graph"] = {{"lit", lit_nodes},
+                    {"ghost", ghost_nodes},
+                    {"current", lit.current >= 0 ? json(graph.nodes[lit.current].name) : json()}};
+    DecisionBanner banner = decision_banner(graph, lit, s, trace);
+    out["decision_banner"] = {
+        {"kind", banner_kind_name(banner.kind)}, {"head", banner.head}, {"why", banner.why}};
+}
+
 }  // namespace
 
 json dump_pane(const Pane& pane) {
@@ -232,19 +249,7 @@ json dump_pane(const Pane& pane) {
     out["caption"] = pane.caption();
     out["ghost"] = pane.ghost();
 
-    PathGraph graph = make_path_graph(pane.scenario().era);
-    LitRoute lit = light_route(graph, s, trace);
-    json lit_nodes = json::array();
-    for (int v : lit.visits) lit_nodes.push_back(graph.nodes[v].name);
-    json ghost_nodes = json::array();
-    for (int v : ghost_route(graph, pane.ghost()).visits)
-        ghost_nodes.push_back(graph.nodes[v].name);
-    out["graph"] = {{"lit", lit_nodes},
-                    {"ghost", ghost_nodes},
-                    {"current", lit.current >= 0 ? json(graph.nodes[lit.current].name) : json()}};
-    DecisionBanner banner = decision_banner(graph, lit, s, trace);
-    out["decision_banner"] = {
-        {"kind", banner_kind_name(banner.kind)}, {"head", banner.head}, {"why", banner.why}};
+    add_graph(out, pane, s, trace);
 
     if (s.decision) {
         const Event& e = trace.events[*s.decision];
