@@ -212,9 +212,6 @@ void Engine::load_and_boot(const Scenario& scenario) {
     check_uc(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
     ctx_->set_efer(efer.value | kEferSce | kEferNxe);
 
-    blocks_ = options_.trace && options_.summary && options_.blocks;
-    if (blocks_)
-        if (auto fn = kernel_->symbol_addr("switch_mm")) switch_mm_ = *fn;
     install_hooks();
     dirty_since_.assign(SP_RAM_SIZE / kPage, 0);
     if (options_.trace) {
@@ -229,6 +226,9 @@ void Engine::load_and_boot(const Scenario& scenario) {
 }
 
 void Engine::install_hooks() {
+    blocks_ = options_.trace && options_.summary && options_.blocks;
+    if (blocks_)
+        if (auto fn = kernel_->symbol_addr("switch_mm")) switch_mm_ = *fn;
     check_uc(
         uc_hook_add(uc_, &hooks_[0], UC_HOOK_INSN, reinterpret_cast<void*>(&Engine::on_syscall),
                     this, 1, 0, UC_X86_INS_SYSCALL),

@@ -211,7 +211,10 @@ class Engine : public Machine {
     struct PendingFault;
     void deliver_fault(const PendingFault& fault, int depth = 0);
     void begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags);
-    std::string running_syscall_name(long nr) const;  // by the compat table during int $0x80
+    Name running_syscall_name(long nr) const;  // by the compat table during int $0x80
+    // A syscall's name by number, interned once (compat: the 32-bit table).
+    Name syscall_name_of(long nr, bool compat) const;
+    mutable std::unordered_map<long, Name> syscall_names_[2];
     void finish(Outcome outcome, const std::string& detail);
     void check_halt();
 

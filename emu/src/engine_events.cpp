@@ -31,8 +31,8 @@ constexpr uint32_t kTsCompat = 0x0002;         // TS_COMPAT
 
 void Engine::on_syscall(uc_engine*, void* self) {
     auto* e = static_cast<Engine*>(self);
-    // One save of the CPU context for what SYSCALL reads and one restore for
-    // all it changes (CpuContext::syscall_regs, finish_syscall).
+    // What SYSCALL reads, then all it changes, in one pass over the CPU state
+    // (CpuContext::syscall_regs, finish_syscall).
     const CpuContext::SyscallRegs r = e->ctx_->syscall_regs();
     const uint64_t rip = r.rip, rflags = r.rflags, nr = r.rax, rsp = r.rsp;
     e->settle_block(rip, true);
@@ -63,7 +63,7 @@ void Engine::on_syscall(uc_engine*, void* self) {
     if (focus) e->host_.focus = index;
     if (e->options_.summary) e->summary_entry(index, rip, rsp);
     if (e->options_.trace)
-        e->emit(EventKind::SyscallEntry, rip, syscall_name(static_cast<long>(nr)),
+        e->emit(EventKind::SyscallEntry, rip, e->syscall_name_of(static_cast<long>(nr), false),
                 {nr, rip, rsp, rflags}, {}, true, e->host_.step - 1);
 
     // The architectural SYSCALL, as the CPU does it.
@@ -93,7 +93,7 @@ void Engine::begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags) {
     if (focus) host_.focus = index;
     if (options_.summary) summary_entry(index, rip, rsp);
     if (options_.trace)
-        emit(EventKind::SyscallEntry, rip, compat_syscall_name(static_cast<long>(nr)),
+        emit(EventKind::SyscallEntry, rip, syscall_name_of(static_cast<long>(nr), true),
              {nr, rip, rsp, rflags},
              "int $0x80: a 32-bit system call, number " + std::to_string(nr) +
                  " in eax, its arguments in ebx ecx edx esi edi ebp",
@@ -102,10 +102,19 @@ void Engine::begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags) {
 
 // While a 32-bit call runs, thread_info.status has TS_COMPAT (both eras'
 // entries set it, and their exits clear it).
-std::string Engine::running_syscall_name(long nr) const {
+Name Engine::running_syscall_name(long nr) const {
     uint64_t ks = read_u64(sp_percpu_ + SP_PERCPU_kernel_stack);
     uint32_t status = read_u32(ks - (SP_THREAD_SIZE - SP_KERNEL_STACK_OFFSET) + SP_TI_status);
-    return (status & kTsCompat) ? compat_syscall_name(nr) : syscall_name(nr);
+    return syscall_name_of(nr, (status & kTsCompat) != 0);
+}
+
+Name Engine::syscall_name_of(long nr, bool compat) const {
+    auto& names = syscall_names_[compat ? 1 : 0];
+    auto it = names.find(nr);
+    if (it != names.end()) return it->second;
+    Name n = compat ? compat_syscall_name(nr) : syscall_name(nr);
+    names.emplace(nr, n);
+    return n;
 }
 
 void Engine::on_intr(uc_engine* uc, uint32_t intno, void* self) {

@@ -536,10 +536,13 @@ void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32
         c = {mask, flags, 1};
     }
     if (!recording_) return;
+    const bool livelock = result && c.count > scenario_.livelock_bound && !halt_next_;
+    // A summary keeps no TIF check events: the name is made only when needed.
+    if (options_.summary && !livelock) return;
     const Symbol* where = kernel_->symbol_containing(addr);
     std::string name = where ? where->name : hex(addr);
     emit(EventKind::TifCheck, addr, name, {mask, flags, result, note.kind}, {});
-    if (result && c.count > scenario_.livelock_bound && !halt_next_) {
+    if (livelock) {
         std::string flag = tif_names(result);
         // Let this instruction run, then stop on arrival at the next one.
         halt_next_ = true;
@@ -551,6 +554,7 @@ void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32
 }
 
 void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rsp) {
+    static const Name kSysretqName("sysretq"), kIretqName("iretq");
     HostState& h = host_;
     // At CPL 3 these are the program's own: sysretq faults, and iretq can
     // only stay in ring 3 or fault. Either way the kernel is not leaving.
@@ -561,7 +565,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
             emit(EventKind::Decision, addr, "sysret", {SP_DECISION_SYSRET, 0, 0, 0},
                  decision_reason(true));
         if (recording_)
-            emit(EventKind::Sysret, addr, "sysretq", {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
+            emit(EventKind::Sysret, addr, kSysretqName, {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
                  true);
         if (options_.summary && recording_) summary_exit(h.syscall, false);
         h.cpl = 3;
@@ -573,7 +577,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
             emit(EventKind::Decision, addr, "iret", {SP_DECISION_IRET, 0, 0, 0},
                  decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (recording_)
-            emit(EventKind::Iret, addr, "iretq", {frame[0], frame[1], frame[2], frame[3]}, {},
+            emit(EventKind::Iret, addr, kIretqName, {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
         if (options_.summary && recording_ && new_cpl == 3) summary_exit(h.syscall, true);
         h.cpl = new_cpl;
