@@ -1,9 +1,13 @@
 #include "cpu_context.h"
 
 #include <slowpath/abi.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "uc_check.h"
 
@@ -35,13 +39,74 @@ uint64_t reg(uc_engine* uc, int id) {
 }  // namespace
 
 unsigned char* CpuContext::bytes() {
-    return reinterpret_cast<unsigned char*>(scratch_);
+    return live_ ? live_ : reinterpret_cast<unsigned char*>(scratch_);
 }
 void CpuContext::save() {
-    check_uc(uc_context_save(uc_, scratch_), "uc_context_save");
+    if (!live_) check_uc(uc_context_save(uc_, scratch_), "uc_context_save");
 }
 void CpuContext::restore() {
-    check_uc(uc_context_restore(uc_, scratch_), "uc_context_restore");
+    if (!live_) check_uc(uc_context_restore(uc_, scratch_), "uc_context_restore");
+}
+
+// The image is a byte copy of the CPU's CPUX86State (uc_context_save is a
+// memcpy from it on x86, and uc_context_reg_write treats the image as one),
+// so the offsets found in the image are the live state's too. The state is
+// found from the engine: one of the pointers in Unicorn's engine structure
+// (its CPUState) leads, a few kilobytes on, to the register file, which is
+// recognised by four values planted through the API and then checked
+// against a change made through the API. Memory is only read through
+// process_vm_readv until then, so a wrong guess is an error code, not a
+// crash; when anything fails the image is kept.
+unsigned char* CpuContext::find_live_state() {
+    const char* mode = std::getenv("SLOWPATH_CPU_CONTEXT");
+    if (mode && std::string(mode) == "image") return nullptr;
+    auto safe_read = [](const void* addr, void* out, size_t n) -> size_t {
+        iovec local{out, n}, remote{const_cast<void*>(addr), n};
+        ssize_t got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+        return got > 0 ? static_cast<size_t>(got) : 0;
+    };
+    const int ids[4] = {UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX};
+    uint64_t old[4], mark[4];
+    for (int k = 0; k < 4; k++) {
+        old[k] = reg(uc_, ids[k]);
+        mark[k] = 0x7e57c0de00000000ULL ^ (0x0101010101010101ULL * static_cast<uint64_t>(k + 1)) ^
+                  reinterpret_cast<uintptr_t>(this);
+        check_uc(uc_reg_write(uc_, ids[k], &mark[k]), "uc_reg_write");
+    }
+    unsigned char* found = nullptr;
+    constexpr size_t kEngineBytes = 16 * 1024, kWindow = 256 * 1024;
+    // Read as pointers: each word of the engine is a guess at one.
+    std::vector<unsigned char*> engine(kEngineBytes / sizeof(unsigned char*));
+    const size_t words = safe_read(uc_, engine.data(), kEngineBytes) / sizeof(unsigned char*);
+    std::vector<unsigned char> window(kWindow);
+    for (size_t w = 0; w < words && !found; w++) {
+        unsigned char* p = engine[w];
+        const uintptr_t at = reinterpret_cast<uintptr_t>(p);
+        if (at < 0x10000 || at >= (1ULL << 47) || (at & 7)) continue;
+        const size_t got = safe_read(p, window.data(), kWindow);
+        for (size_t i = 0; i + sizeof mark <= got; i += 8)
+            if (std::memcmp(window.data() + i, mark, sizeof mark) == 0) {
+                found = p + i;
+                break;
+            }
+    }
+    if (found) {
+        // The same place must follow a write through the API, and hold what
+        // a saved image holds from the register file to hflags.
+        uint64_t probe = ~mark[0];
+        check_uc(uc_reg_write(uc_, UC_X86_REG_RAX, &probe), "uc_reg_write");
+        save();
+        const long regs = hflags_ - 176;  // the image's header comes first
+        std::vector<unsigned char> live(180);
+        if (safe_read(found, live.data(), live.size()) != live.size() ||
+            std::memcmp(live.data(), bytes() + regs, live.size()) != 0 ||
+            std::memcmp(live.data(), &probe, 8) != 0)
+            found = nullptr;
+        else
+            found -= regs;  // so that an image offset is a live one too
+    }
+    for (int k = 0; k < 4; k++) check_uc(uc_reg_write(uc_, ids[k], &old[k]), "uc_reg_write");
+    return found;
 }
 
 CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
@@ -122,6 +187,7 @@ CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
     }
     if (msr_[0] < 0 || msr_[1] < 0 || msr_[2] < 0)
         throw std::runtime_error("Unicorn context layout not recognised (star/lstar/fmask)");
+    live_ = find_live_state();
 }
 
 CpuContext::~CpuContext() {
@@ -196,7 +262,11 @@ CpuContext::SyscallRegs CpuContext::syscall_regs() {
     r.fmask = image_u64(msr_[2]);
     // RFLAGS is kept in pieces (the arithmetic flags are computed lazily):
     // Unicorn puts it together from the image.
-    check_uc(uc_context_reg_read(scratch_, UC_X86_REG_RFLAGS, &r.rflags), "uc_context_reg_read");
+    if (live_)
+        check_uc(uc_reg_read(uc_, UC_X86_REG_RFLAGS, &r.rflags), "uc_reg_read");
+    else
+        check_uc(uc_context_reg_read(scratch_, UC_X86_REG_RFLAGS, &r.rflags),
+                 "uc_context_reg_read");
     return r;
 }
 
@@ -208,7 +278,11 @@ void CpuContext::finish_syscall(uint16_t kernel_cs, uint64_t rcx, uint64_t r11, 
     set_image_u64(regs + kR11 * 8, r11);
     set_image_u64(regs + 16 * 8, rip);
     // Unicorn splits RFLAGS into its pieces as a write through the API does.
-    check_uc(uc_context_reg_write(scratch_, UC_X86_REG_RFLAGS, &rflags), "uc_context_reg_write");
+    if (live_)
+        check_uc(uc_reg_write(uc_, UC_X86_REG_RFLAGS, &rflags), "uc_reg_write");
+    else
+        check_uc(uc_context_reg_write(scratch_, UC_X86_REG_RFLAGS, &rflags),
+                 "uc_context_reg_write");
     restore();
 }
 

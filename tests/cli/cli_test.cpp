@@ -15,35 +15,13 @@
 #include <sstream>
 #include <string>
 
+#include "run_cli.h"
 #include "slowpath/session.h"
 
 namespace {
 
-struct Result {
-    int status = -1;
-    std::string out, err;
-};
-
-Result run_cli(const std::string& args, const std::string& prefix = "") {
-    // One file per test: ctest runs tests in parallel.
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (char& c : name)
-        if (c == '/') c = '_';
-    std::string err_file = testing::TempDir() + "cli_stderr_" + name + ".txt";
-    std::string cmd = prefix + std::string(SLOWPATH_CLI) + " " + args + " 2>" + err_file;
-    Result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    std::array<char, 4096> buf;
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    std::ifstream in(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return r;
-}
+using cli_test::Result;
+using cli_test::run_cli;
 
 int count_lines(const std::string& s) {
     int lines = 0;
@@ -689,40 +667,6 @@ TEST(CliSummary, SummaryRunKeepsTheRecordsAndNoSteps) {
             slowpath::run_summary(s);
         },
         std::invalid_argument);
-}
-
-// A summary run follows blocks, not instructions (engine_blocks.cpp): it
-// must print what a hook on every instruction prints, with programs that
-// fault, take the timer tick between threads, make int $0x80 calls, single
-// step and arm debug registers (those two are made again by instruction).
-TEST(CliSummary, BlocksCountWhatEveryInstructionCounts) {
-    const std::string dir = SLOWPATH_TEST_PROGRAMS_DIR;
-    int compared = 0;
-    for (const char* name : {"mm_segv", "proc_threads", "proc_spin", "proc_futex", "sys_int80",
-                             "proc_hwbreak", "sig_restart", "fsgsbase_64", "syscall_arg_fault_64",
-                             "sysret_rip_64", "single_step_syscall_64"}) {
-        const std::string program = dir + "/" + name;
-        if (access(program.c_str(), X_OK) != 0) continue;  // a selftest not built here
-        for (const char* era : {"v3.13", "rfc", "modern"}) {
-            SCOPED_TRACE(std::string(name) + " " + era);
-            const std::string args =
-                "run --era " + std::string(era) + " --summary --json --program " + program;
-            Result blocks = run_cli(args + " </dev/null");
-            Result every = run_cli(args + " </dev/null", "SLOWPATH_SUMMARY_PER_INSTRUCTION=1 ");
-            EXPECT_EQ(blocks.status, every.status);
-            EXPECT_EQ(blocks.out, every.out);
-            EXPECT_EQ(blocks.err, every.err);
-            compared++;
-        }
-    }
-    EXPECT_GE(compared, 6 * 3);
-    // The blocks did the threads' run themselves; the debug registers sent it back.
-    slowpath::Scenario s;
-    s.user_program = dir + "/proc_threads";
-    s.max_steps = 50'000'000;
-    EXPECT_EQ(slowpath::run_summary(s).summary_fallback, "");
-    s.user_program = dir + "/proc_hwbreak";
-    EXPECT_NE(slowpath::run_summary(s).summary_fallback.find("debug register"), std::string::npos);
 }
 
 // --memory-split: one table of what the recording holds, a row per part and
