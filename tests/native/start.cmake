@@ -28,6 +28,10 @@ foreach(era v3.13 rfc modern)
 endforeach()
 native_test(NAME sys_calls PROGRAM sys_calls)
 native_test(NAME sys_sigaltstack PROGRAM sys_sigaltstack)
+# rseq: registration and its errors, the CPU fields, critical sections
+# restarted by a signal, a fault or a sleep, and the descriptors and areas
+# that end in SIGSEGV.
+native_test(NAME sys_rseq PROGRAM sys_rseq)
 # rt_sigtimedwait: a pending signal of the set taken with its siginfo, a
 # wait ended by one, by the timeout (EAGAIN) or by another signal (EINTR),
 # a blocked SIGCHLD kept for it, and the argument errors.
