@@ -267,7 +267,7 @@ static void send_exit_signal(int sig, struct task_struct *leader, struct task_st
     info.si_code = (code & 0x7f) ? CLD_KILLED : CLD_EXITED;
     info.fields.chld.pid = leader->tgid;
     info.fields.chld.status = (code & 0x7f) ? (code & 0x7f) : (code >> 8) & 0xff;
-    send_signal(sig, &info, to);
+    group_send_signal(sig, &info, to); /* do_notify_parent: to the process */
 }
 
 /* The ended process becomes a zombie for its parent (wait4, its exit

@@ -112,6 +112,9 @@ struct task_struct;
 struct pt_regs;
 
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t);
+/* To a whole process: the thread of p's group that takes it (kill). */
+int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p);
+struct task_struct *signal_target(int sig, struct task_struct *p);
 static inline bool valid_signal(long sig)
 {
     return (unsigned long)sig <= _NSIG;
