@@ -1,9 +1,10 @@
 /* Signals to a process whose main thread has exited (pthread_exit in
  * main while another thread runs): kill(getpid()) and a parent's kill
  * still reach the live thread, a fatal one ends the process, and the
- * parent's wait4 sees the status Linux gives: the main thread's own exit
- * code when the last thread leaves with exit(), the group's with
- * exit_group or a signal. Then kill(-1, ...) with the signals that send
+ * parent's wait4 sees the status Linux gives: the last thread's code when
+ * it leaves with exit() (the last thread out sets the group's code), the
+ * exit_group code, or the signal. With main alive but blocking a signal, another
+ * thread takes it. Then kill(-1, ...) with the signals that send
  * nothing (0, and an invalid number).
  *
  * "proc_leader_exit killall" sends a real kill(-1, SIGTERM), which on a
@@ -13,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +148,40 @@ static void killall(void) {
     printf("init got SIGTERM: %s\n", yes(term_seen));
 }
 
+/* Main alive but blocking the signal: the other thread takes it. */
+static volatile long waiter_tid;
+static void* usr1_waiter(void* arg) {
+    (void)arg;
+    /* A new thread starts with its creator's mask: unblock, then say so. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+    waiter_tid = tid();
+    while (!usr1_tid) pause();
+    return NULL;
+}
+
+static void blocked_in_main(void) {
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    signal(SIGUSR1, on_usr1);
+    usr1_tid = 0;
+    pthread_t th;
+    if (pthread_create(&th, NULL, usr1_waiter, NULL)) exit(92);
+    while (!waiter_tid) sched_yield();
+    long r = kill(getpid(), SIGUSR1);
+    pthread_join(th, NULL);
+    printf("main blocks SIGUSR1: kill(getpid()) %ld, handled by the other thread: %s\n", r,
+           yes(usr1_tid != 0 && usr1_tid == waiter_tid));
+    sigset_t pending;
+    sigpending(&pending);
+    printf("  still pending for main: %s\n", yes(sigismember(&pending, SIGUSR1)));
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 int main(int argc, char** argv) {
     if (argc > 1 && strcmp(argv[1], "killall") == 0) {
         killall();
@@ -154,6 +190,7 @@ int main(int argc, char** argv) {
     run_case("the last thread calls exit(3)", END_EXIT);
     run_case("the last thread calls exit_group(7)", END_EXIT_GROUP);
     run_case("the parent sends SIGTERM", END_KILLED);
+    blocked_in_main();
 
     /* kill(-1) with signals that send nothing. */
     show("kill(-1, 0)", kill(-1, 0));
