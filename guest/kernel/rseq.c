@@ -214,8 +214,9 @@ static int rseq_ip_fixup(struct pt_regs *regs)
 /*
  * On every way back to user mode after a preemption or with a signal to
  * deliver (TIF_NOTIFY_RESUME, or setup_rt_frame): fix the ip up, then
- * write the CPU fields. A failure is the thread's fault: SIGSEGV, in
- * place of the signal being delivered if there is one.
+ * write the CPU fields. A failure is the thread's fault: SIGSEGV
+ * (force_sigsegv: with the default action if SIGSEGV is the signal whose
+ * frame is being built).
  */
 noinline void rseq_handle_notify_resume(int sig, struct pt_regs *regs)
 {

@@ -32,6 +32,9 @@ native_test(NAME sys_sigaltstack PROGRAM sys_sigaltstack)
 # restarted by a signal, a fault or a sleep, and the descriptors and areas
 # that end in SIGSEGV.
 native_test(NAME sys_rseq PROGRAM sys_rseq)
+# Two threads' per-CPU increments as critical sections on one CPU: the
+# timer tick preempts them inside, and only the restarts keep the count.
+native_test(NAME sys_rseq_preempt PROGRAM sys_rseq_preempt)
 # rt_sigtimedwait: a pending signal of the set taken with its siginfo, a
 # wait ended by one, by the timeout (EAGAIN) or by another signal (EINTR),
 # a blocked SIGCHLD kept for it, and the argument errors.

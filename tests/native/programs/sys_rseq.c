@@ -24,20 +24,10 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "rseq_area.h"
 #include "show.h"
 
-#define RSEQ_SIG 0x53053053
-#define RSEQ_FLAG_UNREGISTER 1
 #define CPU_ID_UNINITIALIZED 0xffffffffu
-
-struct rseq_area {
-    uint32_t cpu_id_start;
-    uint32_t cpu_id;
-    uint64_t rseq_cs;
-    uint32_t flags;
-    uint32_t node_id;
-    uint32_t mm_cid;
-} __attribute__((aligned(32)));
 
 struct rseq_desc {
     uint32_t version;
