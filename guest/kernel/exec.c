@@ -43,6 +43,8 @@
 #define AT_SECURE 23
 #define AT_RANDOM 25
 #define AT_HWCAP2 26
+#define AT_RSEQ_FEATURE_SIZE 27
+#define AT_RSEQ_ALIGN 28
 #define AT_EXECFN 31
 #define AT_SYSINFO_EHDR 33
 #define AT_MINSIGSTKSZ 51
@@ -115,9 +117,8 @@ static u64 create_elf_tables(const struct sp_boot_params *p, u64 vdso)
     }
 
     /* In create_elf_tables' order. ARCH_DLINFO comes first: AT_SYSINFO_EHDR
-     * (only when a vDSO is mapped), then AT_MINSIGSTKSZ. The AT_RSEQ_* pair
-     * is left out, as by a kernel without CONFIG_RSEQ: rseq() is not
-     * implemented. */
+     * (only when a vDSO is mapped), then AT_MINSIGSTKSZ; CONFIG_RSEQ's
+     * pair comes last. */
     const u64 all_auxv[][2] = {
         {AT_SYSINFO_EHDR, vdso},
         {AT_MINSIGSTKSZ, sigframe_min_size()},
@@ -139,6 +140,8 @@ static u64 create_elf_tables(const struct sp_boot_params *p, u64 vdso)
         {AT_HWCAP2, ELF_HWCAP2},
         {AT_EXECFN, str_ptr[0]},
         {AT_PLATFORM, (u64)platform},
+        {AT_RSEQ_FEATURE_SIZE, RSEQ_FEATURE_SIZE},
+        {AT_RSEQ_ALIGN, RSEQ_ALIGN},
         {AT_NULL, 0},
     };
     const u64(*auxv)[2] = vdso ? all_auxv : all_auxv + 1;
@@ -280,6 +283,7 @@ static void flush_old_exec_state(struct task_struct *me)
     load_user_segments(me);
     me->clear_child_tid = 0;
     me->robust_list = 0;
+    rseq_execve(me);
     flush_debugregs(me);
     do_close_on_exec();
     extern const u8 init_fpstate[512]; /* signal.c: FNINIT, MXCSR 0x1f80 */

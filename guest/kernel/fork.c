@@ -163,14 +163,14 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     /* A new stack starts with no alternate signal stack in use;
      * CLONE_VM without CLONE_VFORK clears it (copy_process). */
     if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) {
-        p->sas_ss_sp = 0;
-        p->sas_ss_size = 0;
+        p->sas_ss_sp = p->sas_ss_size = 0;
         p->sas_ss_flags = SS_DISABLE;
     }
     struct thread_info *ti = task_thread_info(p);
     ti->task = p;
     /* Work flags belong to the parent's syscall, not to the child. */
     ti->flags &= ~(_TIF_NEED_RESCHED | _TIF_SIGPENDING | _TIF_NOTIFY_RESUME);
+    rseq_fork(p, flags & CLONE_VM);
     copy_thread(p, newsp, tls, flags);
     ptrace_init_task(p);
     int trace = ptrace_fork_attach(p, flags); /* the event to report, or 0 */
@@ -267,7 +267,7 @@ static void send_exit_signal(int sig, struct task_struct *leader, struct task_st
     info.si_code = (code & 0x7f) ? CLD_KILLED : CLD_EXITED;
     info.fields.chld.pid = leader->tgid;
     info.fields.chld.status = (code & 0x7f) ? (code & 0x7f) : (code >> 8) & 0xff;
-    send_signal(sig, &info, to);
+    group_send_signal(sig, &info, to); /* do_notify_parent: to the process */
 }
 
 /* The ended process becomes a zombie for its parent (wait4, its exit

@@ -51,7 +51,7 @@ void do_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer, int why
         info.fields.chld.status = (tsk->ptrace_stop_status >> 8) & 0x7f;
     struct k_sigaction *ka = &parent->action[SIGCHLD - 1];
     if (ka->handler != SIG_IGN && !(ka->flags & SA_NOCLDSTOP))
-        send_signal(SIGCHLD, &info, parent);
+        group_send_signal(SIGCHLD, &info, parent);
     wake_up_chan(parent);
 }
 

@@ -43,6 +43,7 @@ typedef _Bool bool;
 #define ENOMEM 12
 #define EACCES 13
 #define EFAULT 14
+#define EBUSY 16
 #define EEXIST 17
 #define ENODEV 19
 #define ENOTDIR 20

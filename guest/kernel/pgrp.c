@@ -153,7 +153,7 @@ int kill_pgrp(s32 pgid, int sig, siginfo_t *info,
 
 static int send_priv(int sig, siginfo_t *info, struct task_struct *t)
 {
-    return send_signal(sig, info, t);
+    return group_send_signal(sig, info, t);
 }
 
 /* Would the group be orphaned without `ignored`? A member's parent in

@@ -71,9 +71,11 @@ noinline void task_work_run(void)
 /* The caller has already cleared TIF_NOTIFY_RESUME. */
 void tracehook_notify_resume(struct pt_regs *regs)
 {
-    (void)regs;
     if (current->task_works)
         task_work_run();
+    /* resume_user_mode_work's last step: a restartable sequence that lost
+     * the CPU restarts, and the rseq area learns the CPU again. */
+    rseq_handle_notify_resume(0, regs);
 }
 
 /* ---- machine checks (TIF_MCE_NOTIFY) ---------------------------------------------- */

@@ -248,6 +248,9 @@ static void record_switch(struct task_struct *prev, struct task_struct *next)
 noinline void context_switch(struct task_struct *prev, struct task_struct *next)
 {
     record_switch(prev, next);
+    /* prepare_task_switch: prev's restartable sequence, if it was in one,
+     * restarts when prev gets back to user mode. */
+    rseq_preempt(prev);
     /* Another process: its pages come back into place (mm.c). A kernel
      * thread borrows whatever address space is there. */
     if (next->mm && next->mm != active_mm)
@@ -342,8 +345,13 @@ noinline void schedule(void)
     /* The request is being served: forget it before choosing. */
     clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
     struct task_struct *next = pick_next_task(prev);
-    if (next == prev && !runnable(prev) && expire_first_sleep())
+    if (next == prev && !runnable(prev) && expire_first_sleep()) {
         next = pick_next_task(prev);
+        /* prev slept with nothing else to run: Linux would have switched
+         * to the idle task and back (prepare_task_switch, rseq_preempt). */
+        if (next == prev)
+            rseq_preempt(prev);
+    }
     if (next != prev) {
         next->slice_ticks = 0;
         context_switch(prev, next);

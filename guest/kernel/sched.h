@@ -161,6 +161,13 @@ struct task_struct {
     s32 pgid, sid;
     bool session_leader; /* setsid made it one (signal->leader) */
     bool fork_noexec;    /* forked and not exec'd since (PF_FORKNOEXEC) */
+    /* rseq.c: the registered struct rseq (0: none), its length and
+     * signature, and what happened since a critical section last looked
+     * (RSEQ_EVENT_*). */
+    u64 rseq;
+    u32 rseq_len;
+    u32 rseq_sig;
+    u32 rseq_event_mask;
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -274,6 +281,24 @@ void mce_queue_for(struct task_struct *t);
 void uprobe_hit(struct task_struct *t);
 void user_return_notifier_register_demo(void);
 struct callback_head *task_work_alloc_demo(void);
+
+/* rseq.c: what may have moved a thread off its restartable sequence.
+ * The bits are the rseq_cs flags' (RSEQ_CS_FLAG_NO_RESTART_ON_*). */
+#define RSEQ_EVENT_PREEMPT 1
+#define RSEQ_EVENT_SIGNAL 2
+#define RSEQ_EVENT_MIGRATE 4
+/* The fields this kernel fills (offsetof(struct rseq, end)) and the
+ * struct's alignment: exec passes them as AT_RSEQ_FEATURE_SIZE and
+ * AT_RSEQ_ALIGN. */
+#define RSEQ_FEATURE_SIZE 28
+#define RSEQ_ALIGN 32
+void rseq_set_notify_resume(struct task_struct *t);
+void rseq_preempt(struct task_struct *t);
+void rseq_migrate(struct task_struct *t);
+void rseq_fork(struct task_struct *p, bool clone_vm);
+void rseq_execve(struct task_struct *t);
+void rseq_handle_notify_resume(int sig, struct pt_regs *regs); /* sig 0: not for a signal */
+void rseq_signal_deliver(int sig, struct pt_regs *regs);
 
 /* fork.c */
 __noreturn void do_exit(long code);       /* this thread ends */

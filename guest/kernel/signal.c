@@ -177,7 +177,7 @@ void force_sig_fault(int sig, int code, u64 addr, struct task_struct *t)
 
 /* A handler could not be set up: the task gets SIGSEGV, and if that was
  * the signal being set up, without a handler this time. */
-static void force_sigsegv(int sig, struct task_struct *t)
+void force_sigsegv(int sig, struct task_struct *t)
 {
     if (sig == SIGSEGV)
         t->action[SIGSEGV - 1].handler = SIG_DFL;
@@ -548,6 +548,10 @@ static bool user_64bit_mode(const struct pt_regs *regs)
 noinline int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,
                             struct pt_regs *regs)
 {
+    /* A signal that interrupts a restartable sequence returns to its
+     * abort_ip: the frame is built after the fixup. */
+    rseq_signal_deliver(sig, regs);
+
     u64 fpstate;
     u64 frame_addr = get_sigframe(ka, regs, sizeof(struct rt_sigframe), &fpstate);
     if (!frame_addr)

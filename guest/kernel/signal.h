@@ -112,6 +112,9 @@ struct task_struct;
 struct pt_regs;
 
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t);
+/* To a whole process: the thread of p's group that takes it (kill). */
+int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p);
+struct task_struct *signal_target(int sig, struct task_struct *p);
 static inline bool valid_signal(long sig)
 {
     return (unsigned long)sig <= _NSIG;
@@ -119,6 +122,7 @@ static inline bool valid_signal(long sig)
 int force_sig_info(int sig, const siginfo_t *info, struct task_struct *t);
 void force_sig(int sig, struct task_struct *t);
 void force_sig_fault(int sig, int code, u64 addr, struct task_struct *t);
+void force_sigsegv(int sig, struct task_struct *t); /* a frame or rseq fixup that failed */
 void recalc_sigpending(void);
 void do_signal(struct pt_regs *regs);
 int setup_rt_frame(int sig, struct k_sigaction *ka, siginfo_t *info, sigset_t oldset,

@@ -112,4 +112,5 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_get_robust_list, sys_get_robust_list),
     SYSCALL(__NR_prlimit64, sys_prlimit64),
     SYSCALL(__NR_getrandom, sys_getrandom),
+    SYSCALL(__NR_rseq, sys_rseq),
 };

@@ -103,6 +103,7 @@
 #define __NR_pipe2 293
 #define __NR_prlimit64 302
 #define __NR_getrandom 318
+#define __NR_rseq 334
 /* v3.13's table ended at 313 (finit_module); it reaches 6.12's last number
  * (462, mseal) so that the calls of today's C libraries (getrandom, rseq,
  * clone3...) reach a handler or sys_ni_syscall, not badsys. */
@@ -224,6 +225,8 @@ long sys_setrlimit(unsigned long resource, const struct rlimit64 __user *ulim);
 long sys_prlimit64(long pid, unsigned long resource, const struct rlimit64 __user *new_rlim,
                    struct rlimit64 __user *old_rlim);
 long sys_getrandom(char __user *ubuf, size_t len, unsigned long flags);
+/* rseq.c */
+long sys_rseq(u64 urseq, u64 rseq_len, long flags, u64 sig);
 long sys_set_robust_list(u64 head, size_t len);
 long sys_get_robust_list(long pid, u64 __user *head_ptr, u64 __user *len_ptr);
 long sys_sched_getaffinity(long pid, unsigned long len, u64 __user *user_mask_ptr);

@@ -5,6 +5,15 @@ native_test(NAME proc_fork PROGRAM proc_fork)
 native_test(NAME proc_pipe PROGRAM proc_pipe)
 # Threads that spin-wait on each other: only the timer tick lets both run.
 native_test(NAME proc_spin PROGRAM proc_spin)
+# Signals to a process whose main thread has exited: kill(getpid()) and a
+# parent's kill reach the thread left, and wait4 gets the status of the
+# last thread's exit, of exit_group or of the signal; kill(-1) with signal
+# 0 and an invalid one. A real kill(-1, SIGTERM) is never sent on the host:
+# that part runs in the guest only, where the program is pid 1, and the
+# expected output is Linux's for the program as a PID namespace's init.
+native_test(NAME proc_leader_exit PROGRAM proc_leader_exit)
+native_test(NAME proc_leader_exit_killall PROGRAM proc_leader_exit ARGS killall
+  EXPECT ${CMAKE_CURRENT_SOURCE_DIR}/expected/proc_leader_exit_killall.out)
 
 # A test whose program execs itself: it runs from a root of its own in the
 # build tree (<stem>root) that holds only the program.

@@ -28,6 +28,13 @@ foreach(era v3.13 rfc modern)
 endforeach()
 native_test(NAME sys_calls PROGRAM sys_calls)
 native_test(NAME sys_sigaltstack PROGRAM sys_sigaltstack)
+# rseq: registration and its errors, the CPU fields, critical sections
+# restarted by a signal, a fault or a sleep, and the descriptors and areas
+# that end in SIGSEGV.
+native_test(NAME sys_rseq PROGRAM sys_rseq)
+# Two threads' per-CPU increments as critical sections on one CPU: the
+# timer tick preempts them inside, and only the restarts keep the count.
+native_test(NAME sys_rseq_preempt PROGRAM sys_rseq_preempt)
 # rt_sigtimedwait: a pending signal of the set taken with its siginfo, a
 # wait ended by one, by the timeout (EAGAIN) or by another signal (EINTR),
 # a blocked SIGCHLD kept for it, and the argument errors.

@@ -19,27 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "show.h"
+
 #define NO_SUCH_PID 2147483647
-
-static void show(const char* what, long ret) {
-    int e = errno;
-    printf("%s: %ld errno %d\n", what, ret, ret == -1 ? e : 0);
-}
-
-static void show_status(const char* what, int st) {
-    if (WIFEXITED(st))
-        printf("%s: exited %d\n", what, WEXITSTATUS(st));
-    else if (WIFSIGNALED(st))
-        printf("%s: killed by %d\n", what, WTERMSIG(st));
-    else if (WIFSTOPPED(st))
-        printf("%s: stopped by %d\n", what, WSTOPSIG(st));
-    else
-        printf("%s: status %#x\n", what, st);
-}
-
-static const char* yes(int b) {
-    return b ? "yes" : "no";
-}
 
 /* A child that waits until its pipe closes, then exits with `code`. */
 static pid_t waiter(int code, int* release) {

@@ -4,9 +4,6 @@
  * words, the XSAVE size behind AT_MINSIGSTKSZ, who runs the test) are
  * printed as the relations Linux guarantees; `start_auxv values` also
  * prints the raw values.
- *
- * Left out of the type list: AT_RSEQ_FEATURE_SIZE/AT_RSEQ_ALIGN (27, 28,
- * only from a kernel with rseq: the guest returns -ENOSYS for rseq).
  */
 #include <elf.h>
 #include <stdint.h>
@@ -40,6 +37,8 @@ static const char *type_name(unsigned long t)
     case AT_EXECFN: return "AT_EXECFN";
     case AT_SYSINFO_EHDR: return "AT_SYSINFO_EHDR";
     case 51: return "AT_MINSIGSTKSZ";
+    case 27: return "AT_RSEQ_FEATURE_SIZE";
+    case 28: return "AT_RSEQ_ALIGN";
     default: return "?";
     }
 }
@@ -56,8 +55,6 @@ int main(int argc, char **argv)
     printf("types:");
     int n = 0;
     for (unsigned long *a = aux; a[0] != AT_NULL; a += 2) {
-        if (a[0] == 27 || a[0] == 28)
-            continue;
         printf(" %s", type_name(a[0]));
         n++;
     }
@@ -65,6 +62,7 @@ int main(int argc, char **argv)
 
     printf("AT_PAGESZ %lu, sysconf %ld\n", getauxval(AT_PAGESZ), sysconf(_SC_PAGESIZE));
     printf("AT_CLKTCK %lu\n", getauxval(AT_CLKTCK));
+    printf("AT_RSEQ_FEATURE_SIZE %lu, AT_RSEQ_ALIGN %lu\n", getauxval(27), getauxval(28));
     printf("AT_PHENT %lu (Elf64_Phdr is %zu)\n", getauxval(AT_PHENT), sizeof(Elf64_Phdr));
     printf("AT_PHNUM %lu\n", getauxval(AT_PHNUM));
     const Elf64_Phdr *ph = (const Elf64_Phdr *)getauxval(AT_PHDR);
