@@ -388,6 +388,55 @@ TEST(GuiApp, BannerSaysTheTaskWasKilledBeforeTheExit) {
     for (const json& pane : cmp.state["compare_panes"])
         EXPECT_EQ(pane["decision_banner"]["kind"], "no-exit") << pane["decision_banner"];
 }
+
+// The compare view's era table says the task was killed: the run column
+// names the signal and the syscall, and with that syscall as the focus its
+// exit reads "killed" and its return "never" (it never returned), not the
+// record's unset exit and return value.
+TEST(GuiApp, EraTableSaysTheTaskWasKilled) {
+    Scenario sc;
+    sc.user_program = SLOWPATH_KILLED_PROGRAM;
+    Session machine(sc);
+    const Trace& t = machine.trace();
+    ASSERT_EQ(t.killed_by, 15u) << t.outcome_detail;  // SIGTERM
+    int kill_nr = -1;
+    for (size_t k = 0; k < t.syscalls.size(); k++)
+        if (t.syscalls[k].name.str() == "kill") kill_nr = static_cast<int>(k);
+    ASSERT_GE(kill_nr, 0);
+    ASSERT_NE(t.focus, kill_nr);  // the program's first syscall is the focus by default
+    ASSERT_TRUE(t.syscalls[static_cast<size_t>(t.focus)].exit != ExitKind::None);
+
+    auto rows = [](const AppRun& r) {
+        std::vector<json> out{r.state["era_summary"]};
+        for (const json& pane : r.state["compare_panes"]) out.push_back(pane["era_summary"]);
+        return out;
+    };
+    AppRun end = run_app(
+        {"--compare", "v3.13,modern", "--program", SLOWPATH_KILLED_PROGRAM, "--commands", "end"},
+        true, "", "_table");
+    ASSERT_EQ(end.status, 0) << end.err;
+    ASSERT_EQ(end.state["compare_panes"].size(), 1u);
+    for (const json& row : rows(end)) {
+        EXPECT_EQ(row["run"], "killed by SIGTERM in kill") << row;
+        EXPECT_NE(row["exit"], "killed") << row;  // the focus syscall itself returned
+        EXPECT_NE(row["returns"], "never") << row;
+    }
+
+    std::string focus = "focus " + std::to_string(kill_nr);
+    AppRun killed = run_app({"--compare", "v3.13,modern", "--program", SLOWPATH_KILLED_PROGRAM,
+                             "--commands", focus + "; end"},
+                            true, "", "_table_focus");
+    ASSERT_EQ(killed.status, 0) << killed.err;
+    EXPECT_EQ(killed.state["focus_syscall"], kill_nr);
+    ASSERT_EQ(killed.state["compare_panes"].size(), 1u);
+    for (const json& row : rows(killed)) {
+        EXPECT_EQ(row["exit"], "killed") << row;
+        EXPECT_EQ(row["returns"], "never") << row;
+        EXPECT_EQ(row["run"], "killed by SIGTERM in kill") << row;
+        EXPECT_TRUE(row["instructions"].is_number()) << row;
+    }
+    expect_real_screenshot(killed);
+}
 #endif
 
 TEST(GuiCommandLine, BadArgumentsAreOneLineAndStatusTwo) {

@@ -96,4 +96,48 @@ CompareBanner compare_banner(const Pane& pane) {
     return b;
 }
 
+namespace {
+
+// The syscall the task was killed in: the run ended inside it, before it
+// returned, with a killing signal; -1 for none.
+int killed_in(const Trace& trace) {
+    if (trace.killed_by == 0 || trace.outcome == Outcome::Running || trace.steps.empty()) return -1;
+    int i = trace.steps[trace.last_step()].syscall;
+    if (i < 0 || i >= static_cast<int>(trace.syscalls.size())) return -1;
+    const SyscallRecord& r = trace.syscalls[static_cast<size_t>(i)];
+    return r.exit == ExitKind::None && r.return_step == 0 ? i : -1;
+}
+
+}  // namespace
+
+CompareSummary compare_summary(const Pane& pane) {
+    CompareSummary out;
+    const Trace& trace = *pane.trace();
+    int killed = killed_in(trace);
+    out.run = std::string(outcome_name(trace.outcome));
+    out.run_why = trace.outcome_detail;
+    if (killed >= 0)
+        out.run = "killed by " + signal_name(trace.killed_by) + " in " +
+                  trace.syscalls[static_cast<size_t>(killed)].name.str();
+    if (trace.focus < 0 || trace.focus >= static_cast<int>(trace.syscalls.size())) {
+        out.exit = "none";
+        return out;
+    }
+    const SyscallRecord& focus = trace.syscalls[static_cast<size_t>(trace.focus)];
+    if (focus.exit == ExitKind::Sysret)
+        out.exit = "sysretq";
+    else if (focus.exit == ExitKind::Iret)
+        out.exit = "iretq";
+    else
+        out.exit = killed == trace.focus ? "killed" : "none";
+    if (killed == trace.focus)
+        out.returns = "never";
+    else if (focus.has_ret)
+        out.returns = std::to_string(focus.ret);
+    uint64_t end = focus.return_step ? focus.return_step : trace.last_step();
+    out.has_instructions = true;
+    out.instructions = end - focus.entry_step;
+    return out;
+}
+
 }  // namespace slowpath::gui

@@ -2,6 +2,7 @@
 
 #include <slowpath/abi.h>
 
+#include "model/compare_route.h"
 #include "model/fit.h"
 #include "model/path_fit.h"
 #include "model/path_graph.h"
@@ -163,6 +164,11 @@ void add_graph(json& out, const Pane& pane, const Snapshot& s, const Trace& trac
     DecisionBanner banner = decision_banner(graph, lit, s, trace);
     out["decision_banner"] = {
         {"kind", banner_kind_name(banner.kind)}, {"head", banner.head}, {"why", banner.why}};
+    CompareSummary sum = compare_summary(pane);  // the compare view's era table row
+    out["era_summary"] = {{"exit", sum.exit},
+                          {"returns", sum.returns},
+                          {"run", sum.run},
+                          {"instructions", sum.has_instructions ? json(sum.instructions) : json()}};
 }
 
 }  // namespace

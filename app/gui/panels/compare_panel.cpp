@@ -132,18 +132,16 @@ void ComparePanel::summary_row(UiContext& ctx, const Pane& pane, const RoleSpans
         text(c.error, pane.error());
         return;
     }
-    const Trace& trace = *pane.trace();
-    const SyscallRecord* focus =
-        trace.focus >= 0 && trace.focus < static_cast<int>(trace.syscalls.size())
-            ? &trace.syscalls[trace.focus]
-            : nullptr;
+    CompareSummary sum = compare_summary(pane);
     ImGui::TableNextColumn();
-    if (focus && focus->exit != ExitKind::None) {
-        bool sysret = focus->exit == ExitKind::Sysret;
-        badge(sysret ? "sysretq" : "iretq", sysret ? c.sysret : c.iret,
-              sysret ? c.sysret_bg : c.iret_bg);
+    if (sum.exit == "sysretq" || sum.exit == "iretq") {
+        bool sysret = sum.exit == "sysretq";
+        badge(sum.exit, sysret ? c.sysret : c.iret, sysret ? c.sysret_bg : c.iret_bg);
+    } else if (sum.exit == "killed") {
+        text(c.error, sum.exit);
+        tooltip("the task was killed in this syscall: neither sysret nor iret ran");
     } else {
-        text(c.text_dim, "none");
+        text(c.text_dim, sum.exit);
     }
     // Instructions per role: where each era spends its time.
     auto now = role_at(spans, pane.now().step);
@@ -160,17 +158,16 @@ void ComparePanel::summary_row(UiContext& ctx, const Pane& pane, const RoleSpans
                 (here ? "\nthe columns are here now" : ""));
     }
     ImGui::TableNextColumn();
-    if (focus) {
-        uint64_t end = focus->return_step ? focus->return_step : trace.last_step();
-        text(c.text, std::to_string(end - focus->entry_step));
+    if (sum.has_instructions) {
+        text(c.text, std::to_string(sum.instructions));
         tooltip("guest instructions from the SYSCALL instruction back to ring 3");
     }
     ImGui::TableNextColumn();
-    if (focus && focus->has_ret) text(c.text, std::to_string(focus->ret));
+    if (!sum.returns.empty()) text(sum.returns == "never" ? c.error : c.text, sum.returns);
     ImGui::PopFont();
     ImGui::TableNextColumn();
-    text(c.text_dim, std::string(outcome_name(trace.outcome)));
-    if (!trace.outcome_detail.empty()) tooltip(trace.outcome_detail);
+    text(sum.run.rfind("killed", 0) == 0 ? c.error : c.text_dim, sum.run);
+    if (!sum.run_why.empty()) tooltip(sum.run_why);
 }
 
 void ComparePanel::column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size,

@@ -1,6 +1,7 @@
 #include "panels/controls_panel.h"
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -706,6 +707,8 @@ std::optional<Event> ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane,
     std::vector<int> prio;
     std::vector<std::string> ltext;
     std::vector<ImU32> lcol;
+    int drawn_column = INT_MIN;
+    std::vector<std::pair<bool, ImU32>> drawn;  // the ticks drawn at drawn_column
     for (size_t i = first; i < trace.events.size() && trace.events[i].step <= span.hi; i++) {
         const Event& e = trace.events[i];
         std::optional<TimelineTick> tick = timeline_tick(e);
@@ -715,7 +718,21 @@ std::optional<Event> ControlsPanel::detail_ticks(UiContext& ctx, Pane& pane,
         float top = major ? tick_top : tick_top + (d1.y - tick_top) * 0.45f;
         ImU32 col = event_color(c, e.kind);
         if (e.step > s.step) col = with_alpha(col, 0.45f);
-        draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.5f : 1.0f);
+        // One opaque tick per pixel column, colour and height: events a step
+        // or so apart fall on the same column, and an opaque tick drawn
+        // again over itself costs a software renderer its triangles for
+        // nothing (a see-through one, past the cursor, darkens: kept).
+        int column = static_cast<int>(std::floor(x + 0.5f));  // AddLine's half-pixel offset
+        if (column != drawn_column) {
+            drawn_column = column;
+            drawn.clear();
+        }
+        bool opaque = (col & IM_COL32_A_MASK) == IM_COL32_A_MASK;
+        if (!opaque ||
+            std::find(drawn.begin(), drawn.end(), std::make_pair(major, col)) == drawn.end()) {
+            if (opaque) drawn.push_back({major, col});
+            draw->AddLine(ImVec2(x, top), ImVec2(x, d1.y - 1), col, major ? 2.5f : 1.0f);
+        }
         if (!tick->label.empty()) {
             lx.push_back(x);
             lw.push_back(g.small->CalcTextSizeA(g.small_h, FLT_MAX, 0, tick->label.c_str()).x);

@@ -268,7 +268,12 @@ int PathPanel::draw_nodes(UiContext& ctx, PerPane& st, const PathFit& fit, const
                 fg = c.text_strong;
             }
         }
+        // The fill without anti-aliasing: its edge lies under the border,
+        // which is anti-aliased (a fringe costs a software renderer thin
+        // triangles around every node for pixels nobody sees).
+        draw->Flags &= ~ImDrawListFlags_AntiAliasedFill;
         draw->AddRectFilled(b.min, b.max, bg, rounding);
+        draw->Flags |= ImDrawListFlags_AntiAliasedFill;
         float thickness = current ? 2.8f * scale : (visited ? 1.6f : 1.0f) * scale;
         if (current) border = c.node_current_border;
         draw->AddRect(b.min, b.max, border, rounding, 0, thickness);
