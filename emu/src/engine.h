@@ -235,6 +235,7 @@ class Engine : public Machine {
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
     void process(uint64_t addr, const AddrInfo& info);
+    void follow_task_stack(uint64_t rsp);  // switch_task_state when rsp is another task's
     void switch_task_state(uint64_t stack_base);
     AddrInfo& info_at(uint64_t addr, uint32_t size);
     void emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 4> a,

@@ -348,10 +348,7 @@ void Engine::on_point(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     e->point_done_step_ = step;
     const AddrInfo& info = e->info_at(addr, size);
     uint64_t rsp = e->reg(UC_X86_REG_RSP);
-    if (h.cpl == 0 && rsp > e->user_task_stacks_.first && rsp <= e->user_task_stacks_.second) {
-        uint64_t base = (rsp - 1) & ~uint64_t(SP_THREAD_SIZE - 1);
-        if (base != h.task_stack) e->switch_task_state(base);
-    }
+    e->follow_task_stack(rsp);
     if (e->summary_exited_ >= 0 || !e->summary_waiting_.empty())
         e->summary_step_after_exit(addr, rsp);
     if (addr == e->switch_mm_ && e->reg(UC_X86_REG_RDI) != e->reg(UC_X86_REG_RSI))

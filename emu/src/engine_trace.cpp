@@ -224,12 +224,7 @@ void Engine::emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 
 void Engine::process(uint64_t addr, const AddrInfo& info) {
     HostState& h = host_;
     uint64_t rsp = reg(UC_X86_REG_RSP);
-    // On another user task's kernel stack: its system call and calls, not
-    // the last task's (a syscall returns to the task that made it).
-    if (h.cpl == 0 && rsp > user_task_stacks_.first && rsp <= user_task_stacks_.second) {
-        uint64_t base = (rsp - 1) & ~uint64_t(SP_THREAD_SIZE - 1);
-        if (base != h.task_stack) switch_task_state(base);
-    }
+    follow_task_stack(rsp);
     if (recording_ && !options_.summary)
         trace_.steps.push_back({addr, rsp, static_cast<uint8_t>(h.cpl), h.syscall});
     if (options_.summary && recording_ && (summary_exited_ >= 0 || !summary_waiting_.empty()))
@@ -270,6 +265,14 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
         default:
             break;
     }
+}
+
+// On another user task's kernel stack: its system call and calls, not the
+// last task's (a syscall returns to the task that made it).
+void Engine::follow_task_stack(uint64_t rsp) {
+    if (host_.cpl != 0 || rsp <= user_task_stacks_.first || rsp > user_task_stacks_.second) return;
+    uint64_t base = (rsp - 1) & ~uint64_t(SP_THREAD_SIZE - 1);
+    if (base != host_.task_stack) switch_task_state(base);
 }
 
 void Engine::switch_task_state(uint64_t stack_base) {
