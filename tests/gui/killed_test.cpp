@@ -79,9 +79,10 @@ TEST(GuiApp, BannerSaysTheTaskWasKilledBeforeTheExit) {
 }
 
 // The compare view's era table says the task was killed: the run column
-// names the signal and the syscall, and with that syscall as the focus its
-// exit reads "killed" and its return "never" (it never returned), not the
-// record's unset exit and return value.
+// names the signal and the syscall. The rows describe the syscall the
+// columns show: at the end of the run that is the kill, whose exit reads
+// "killed" and its return "never" (it never returned), not the record's
+// unset exit and return value; at the focus's decision, the focus.
 TEST(GuiApp, EraTableSaysTheTaskWasKilled) {
     Scenario sc;
     sc.user_program = SLOWPATH_KILLED_PROGRAM;
@@ -93,7 +94,8 @@ TEST(GuiApp, EraTableSaysTheTaskWasKilled) {
         if (t.syscalls[k].name.str() == "kill") kill_nr = static_cast<int>(k);
     ASSERT_GE(kill_nr, 0);
     ASSERT_NE(t.focus, kill_nr);  // the program's first syscall is the focus by default
-    ASSERT_TRUE(t.syscalls[static_cast<size_t>(t.focus)].exit != ExitKind::None);
+    const SyscallRecord& focus_record = t.syscalls[static_cast<size_t>(t.focus)];
+    ASSERT_TRUE(focus_record.exit != ExitKind::None);
 
     auto rows = [](const AppRun& r) {
         std::vector<json> out{r.state["era_summary"]};
@@ -105,10 +107,31 @@ TEST(GuiApp, EraTableSaysTheTaskWasKilled) {
         true, "", "_table");
     ASSERT_EQ(end.status, 0) << end.err;
     ASSERT_EQ(end.state["compare_panes"].size(), 1u);
+    EXPECT_EQ(end.state["shown_syscall"], kill_nr);
     for (const json& row : rows(end)) {
         EXPECT_EQ(row["run"], "killed by SIGTERM in kill") << row;
+        EXPECT_EQ(row["syscall"], kill_nr) << row;
+        EXPECT_EQ(row["name"], "kill") << row;
+        EXPECT_EQ(row["exit"], "killed") << row;
+        EXPECT_EQ(row["returns"], "never") << row;
+    }
+    // The columns stand in a role of the kill (their route has chips), not
+    // past the focus with nothing to show.
+    EXPECT_FALSE(end.state["role"].is_null()) << end.state["role"];
+    for (const json& pane : end.state["compare_panes"]) {
+        EXPECT_EQ(pane["shown_syscall"], kill_nr);
+        EXPECT_FALSE(pane["role"].is_null()) << pane["scenario"]["era"];
+    }
+
+    AppRun at_focus = run_app({"--compare", "v3.13,modern", "--program", SLOWPATH_KILLED_PROGRAM,
+                               "--commands", "decision"},
+                              true, "", "_table_at_focus");
+    ASSERT_EQ(at_focus.status, 0) << at_focus.err;
+    for (const json& row : rows(at_focus)) {
+        EXPECT_EQ(row["syscall"], t.focus) << row;
+        EXPECT_EQ(row["name"], focus_record.name.str()) << row;
         EXPECT_NE(row["exit"], "killed") << row;  // the focus syscall itself returned
-        EXPECT_NE(row["returns"], "never") << row;
+        EXPECT_EQ(row["returns"], std::to_string(focus_record.ret)) << row;
     }
 
     std::string focus = "focus " + std::to_string(kill_nr);

@@ -110,6 +110,11 @@ int killed_in(const Trace& trace) {
 
 }  // namespace
 
+int compare_syscall(const Pane& pane) {
+    int shown = pane.now().shown_syscall;
+    return shown >= 0 ? shown : pane.trace()->focus;
+}
+
 CompareSummary compare_summary(const Pane& pane) {
     CompareSummary out;
     const Trace& trace = *pane.trace();
@@ -119,25 +124,34 @@ CompareSummary compare_summary(const Pane& pane) {
     if (killed >= 0)
         out.run = "killed by " + signal_name(trace.killed_by) + " in " +
                   trace.syscalls[static_cast<size_t>(killed)].name.str();
-    if (trace.focus < 0 || trace.focus >= static_cast<int>(trace.syscalls.size())) {
+    int index = compare_syscall(pane);
+    if (index < 0 || index >= static_cast<int>(trace.syscalls.size())) {
         out.exit = "none";
         return out;
     }
-    const SyscallRecord& focus = trace.syscalls[static_cast<size_t>(trace.focus)];
-    if (focus.exit == ExitKind::Sysret)
+    const SyscallRecord& call = trace.syscalls[static_cast<size_t>(index)];
+    out.syscall = index;
+    out.name = call.name.str();
+    out.is_focus = index == trace.focus;
+    if (call.exit == ExitKind::Sysret)
         out.exit = "sysretq";
-    else if (focus.exit == ExitKind::Iret)
+    else if (call.exit == ExitKind::Iret)
         out.exit = "iretq";
     else
-        out.exit = killed == trace.focus ? "killed" : "none";
-    if (killed == trace.focus)
+        out.exit = killed == index ? "killed" : "none";
+    if (killed == index)
         out.returns = "never";
-    else if (focus.has_ret)
-        out.returns = std::to_string(focus.ret);
-    uint64_t end = focus.return_step ? focus.return_step : trace.last_step();
+    else if (call.has_ret)
+        out.returns = std::to_string(call.ret);
+    uint64_t end = call.return_step ? call.return_step : trace.last_step();
     out.has_instructions = true;
-    out.instructions = end - focus.entry_step;
+    out.instructions = end - call.entry_step;
     return out;
+}
+
+std::string compare_syscall_caption(const CompareSummary& sum) {
+    if (sum.syscall < 0) return "";
+    return sum.name + " (#" + std::to_string(sum.syscall) + (sum.is_focus ? ", the focus)" : ")");
 }
 
 }  // namespace slowpath::gui

@@ -53,19 +53,29 @@ struct CompareBanner {
 };
 CompareBanner compare_banner(const Pane& pane);
 
-// A row of the compare view's era table: the focus syscall's exit and
-// return value, and how the run ended. A syscall in which the task was
-// killed (a fatal signal taken in do_notify_resume) has exit "killed" and
-// returns "never", not its record's unset exit and return value; a run
-// that ended in such a kill says who killed the task and in which syscall.
+// The syscall a compare column shows, and the era table's rows describe
+// with it: the one the pane shows (running, else the last one entered),
+// before any the focus.
+int compare_syscall(const Pane& pane);
+
+// A row of the compare view's era table: the exit and return value of the
+// syscall the columns show (compare_syscall), and how the run ended. A syscall in which the task
+// was killed (a fatal signal taken in do_notify_resume) has exit "killed" and returns "never", not
+// its record's unset exit and return value; a run that ended in such a kill says who killed the
+// task and in which syscall.
 struct CompareSummary {
-    std::string exit;     // "sysretq", "iretq", "killed", "none"
-    std::string returns;  // the return value, "never" when killed, "" if not yet known
-    std::string run;      // "exited", "fault"... or "killed by SIGTERM in kill"
-    std::string run_why;  // the trace's outcome detail, for the tooltip
+    int syscall = -1;       // index in Trace::syscalls, -1 when the run made none
+    std::string name;       // its name, "" for none
+    bool is_focus = false;  // it is the run's focus syscall
+    std::string exit;       // "sysretq", "iretq", "killed", "none"
+    std::string returns;    // the return value, "never" when killed, "" if not yet known
+    std::string run;        // "exited", "fault"... or "killed by SIGTERM in kill"
+    std::string run_why;    // the trace's outcome detail, for the tooltip
     bool has_instructions = false;
     uint64_t instructions = 0;  // from SYSCALL back to ring 3 (or to the run's end)
 };
+// "getpid (#3, the focus)", "kill (#5)": which syscall a row describes.
+std::string compare_syscall_caption(const CompareSummary& sum);
 CompareSummary compare_summary(const Pane& pane);
 
 }  // namespace slowpath::gui

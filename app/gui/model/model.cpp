@@ -4,6 +4,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "model/compare_route.h"
 #include "model/roles.h"
 #include "slowpath/era.h"
 #include "slowpath/tif.h"
@@ -262,13 +263,20 @@ void Model::sync_partners() {
 
 void Model::align_to(Pane& leader, bool moved) {
     if (!comparing_ || !leader.ok()) return;
-    RolePosition where =
-        role_position(role_spans(*leader.trace(), leader.scenario().era), leader.now().step);
+    // The columns keep to the syscall the leader shows (its same call in
+    // each run), not only the focus: past the focus, a later call's roles
+    // line up, where steps since the focus's return would drift apart.
+    int syscall = compare_syscall(leader);
+    RolePosition where = role_position(role_spans(*leader.trace(), leader.scenario().era, syscall),
+                                       leader.now().step);
     for (Pane* pane : all_panes()) {
         if (pane == &leader || !pane->ok()) continue;
         uint64_t here = pane->now().step;
-        uint64_t target = align_by_role(where, role_spans(*pane->trace(), pane->scenario().era),
-                                        moved ? std::optional<uint64_t>(here) : std::nullopt);
+        const Trace& other = *pane->trace();
+        RoleSpans spans = role_spans(other, pane->scenario().era,
+                                     same_syscall_in(*leader.trace(), syscall, other));
+        uint64_t target =
+            align_by_role(where, spans, moved ? std::optional<uint64_t>(here) : std::nullopt);
         if (target != here) note(pane->move([&](Session& s) { s.seek(target); }));
     }
 }

@@ -27,11 +27,27 @@ bool is_handler(Era era, const Event& e) {
 }  // namespace
 
 RoleSpans role_spans(const Trace& trace, Era era) {
+    return role_spans(trace, era, trace.focus);
+}
+
+int same_syscall_in(const Trace& trace, int index, const Trace& other) {
+    auto valid = [](const Trace& t, int i) {
+        return i >= 0 && i < static_cast<int>(t.syscalls.size());
+    };
+    if (valid(trace, index) && valid(other, index) &&
+        trace.syscalls[static_cast<size_t>(index)].nr ==
+            other.syscalls[static_cast<size_t>(index)].nr)
+        return index;
+    return other.focus;
+}
+
+RoleSpans role_spans(const Trace& trace, Era era, int index) {
     RoleSpans out;
     out.last_step = trace.last_step();
-    if (trace.focus < 0 || trace.focus >= static_cast<int>(trace.syscalls.size())) return out;
-    const SyscallRecord& r = trace.syscalls[trace.focus];
+    if (index < 0 || index >= static_cast<int>(trace.syscalls.size())) return out;
+    const SyscallRecord& r = trace.syscalls[static_cast<size_t>(index)];
     out.present = true;
+    out.syscall = index;
     out.entry_step = r.entry_step;
     out.return_step = r.return_step;
     size_t first = r.first_event, end = std::min(r.end_event, trace.events.size());

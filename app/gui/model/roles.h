@@ -20,7 +20,8 @@ struct RoleSpan {
 };
 
 struct RoleSpans {
-    bool present = false;  // the focus syscall ran
+    bool present = false;  // the syscall ran
+    int syscall = -1;      // its index in Trace::syscalls
     uint64_t entry_step = 0;
     uint64_t return_step = 0;         // first step back in ring 3, 0 if it never returned
     uint64_t last_step = 0;           // of the whole run
@@ -28,8 +29,14 @@ struct RoleSpans {
     const RoleSpan& of(PathRole role) const { return spans[static_cast<size_t>(role)]; }
 };
 
-// The roles of the focus syscall of a run in `era`.
+// The roles of syscall `index` of a run in `era`, by default its focus.
+RoleSpans role_spans(const Trace& trace, Era era, int index);
 RoleSpans role_spans(const Trace& trace, Era era);
+
+// The syscall of `other` that is `index` of `trace`: the same call of the
+// same program, so the same index with the same number; else other's focus
+// (runs that part ways, e.g. one era's task was killed earlier).
+int same_syscall_in(const Trace& trace, int index, const Trace& other);
 
 // Where a step is: before the focus syscall, inside one of its roles (so
 // many steps into it), or after it returned.

@@ -165,7 +165,9 @@ void add_graph(json& out, const Pane& pane, const Snapshot& s, const Trace& trac
     out["decision_banner"] = {
         {"kind", banner_kind_name(banner.kind)}, {"head", banner.head}, {"why", banner.why}};
     CompareSummary sum = compare_summary(pane);  // the compare view's era table row
-    out["era_summary"] = {{"exit", sum.exit},
+    out["era_summary"] = {{"syscall", sum.syscall >= 0 ? json(sum.syscall) : json()},
+                          {"name", sum.name},
+                          {"exit", sum.exit},
                           {"returns", sum.returns},
                           {"run", sum.run},
                           {"instructions", sum.has_instructions ? json(sum.instructions) : json()}};
@@ -235,7 +237,7 @@ json dump_pane(const Pane& pane) {
     out["tif"] = tif_json(s, pane.scenario().era == Era::Modern);
 
     out["sysret_checks"] = sysret_checks_json(trace, s);
-    RoleSpans roles = role_spans(trace, pane.scenario().era);
+    RoleSpans roles = role_spans(trace, pane.scenario().era, compare_syscall(pane));
     auto role = role_at(roles, s.step);
     out["role"] = role ? json(std::string(path_role_name(*role))) : json();
 

@@ -63,10 +63,13 @@ void ComparePanel::refresh_spans(const std::vector<Pane*>& panes) {
     for (size_t i = 0; i < panes.size(); i++) {
         Column& col = columns_[i];
         Era era = panes[i]->scenario().era;
-        if (panes[i]->ok() && (col.revision != panes[i]->trace_revision() || col.era != era ||
-                               col.trace != panes[i]->trace())) {
-            col.spans = role_spans(*panes[i]->trace(), era);
+        if (!panes[i]->ok()) continue;
+        int syscall = compare_syscall(*panes[i]);
+        if (col.revision != panes[i]->trace_revision() || col.era != era ||
+            col.trace != panes[i]->trace() || col.syscall != syscall) {
+            col.spans = role_spans(*panes[i]->trace(), era, syscall);
             col.trace = panes[i]->trace();
+            col.syscall = syscall;
             col.revision = panes[i]->trace_revision();
             col.era = era;
         }
@@ -104,19 +107,28 @@ void ComparePanel::summary(UiContext& ctx, const std::vector<Pane*>& panes) {
     ImGuiTableFlags flags = ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_BordersOuterH |
                             ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg;
     if (!ImGui::BeginTable("##summary", 10, flags)) return;
+    // The syscall the rows describe heads the exit column; a row that
+    // describes another (its run parted ways) names its own.
+    std::string header_syscall;
+    if (!panes.empty() && panes[0]->ok())
+        header_syscall = compare_syscall_caption(compare_summary(*panes[0]));
     ImGui::TableSetupColumn("era");
-    ImGui::TableSetupColumn("exit");
+    ImGui::TableSetupColumn(
+        (header_syscall.empty() ? std::string("exit") : "exit of " + header_syscall + "###exit")
+            .c_str());
     for (PathRole role : kPathRoles)
         ImGui::TableSetupColumn(std::string(path_role_name(role)).c_str());
     ImGui::TableSetupColumn("instructions");
     ImGui::TableSetupColumn("returns");
     ImGui::TableSetupColumn("run", ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableHeadersRow();
-    for (size_t i = 0; i < panes.size(); i++) summary_row(ctx, *panes[i], columns_[i].spans);
+    for (size_t i = 0; i < panes.size(); i++)
+        summary_row(ctx, *panes[i], columns_[i].spans, header_syscall);
     ImGui::EndTable();
 }
 
-void ComparePanel::summary_row(UiContext& ctx, const Pane& pane, const RoleSpans& spans) {
+void ComparePanel::summary_row(UiContext& ctx, const Pane& pane, const RoleSpans& spans,
+                               const std::string& header_syscall) {
     const Palette& c = ctx.colors;
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
@@ -133,6 +145,11 @@ void ComparePanel::summary_row(UiContext& ctx, const Pane& pane, const RoleSpans
         return;
     }
     CompareSummary sum = compare_summary(pane);
+    std::string own = compare_syscall_caption(sum);
+    if (own != header_syscall) {
+        ImGui::SameLine();
+        text(c.text_dim, own.empty() ? "no syscall" : own);
+    }
     ImGui::TableNextColumn();
     if (sum.exit == "sysretq" || sum.exit == "iretq") {
         bool sysret = sum.exit == "sysretq";

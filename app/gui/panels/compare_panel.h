@@ -5,6 +5,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <string>
 
 #include "model/roles.h"
 #include "panels/code_panel.h"
@@ -25,7 +26,8 @@ class ComparePanel : public Panel {
 
  private:
     // Per column: its own panel instances (scroll, animation) and the role
-    // spans of its run, rebuilt when the trace changes.
+    // spans of the syscall it shows, rebuilt when the trace or that syscall
+    // changes.
     struct Column {
         Column();
         PathPanel path;
@@ -36,6 +38,7 @@ class ComparePanel : public Panel {
         uint64_t revision = UINT64_MAX;
         Era era = Era::V3_13;
         const Trace* trace = nullptr;
+        int syscall = -1;
         RoleSpans spans;
     };
     // The height of each role's row and of the banner, the same in every column.
@@ -46,7 +49,8 @@ class ComparePanel : public Panel {
     void refresh_spans(const std::vector<Pane*>& panes);
     RowHeights row_heights(const UiContext& ctx, const std::vector<Pane*>& panes, float w);
     void summary(UiContext& ctx, const std::vector<Pane*>& panes);
-    void summary_row(UiContext& ctx, const Pane& pane, const RoleSpans& spans);
+    void summary_row(UiContext& ctx, const Pane& pane, const RoleSpans& spans,
+                     const std::string& header_syscall);
     void column(UiContext& ctx, Pane& pane, Column& col, ImVec2 size, const RowHeights& rows);
     bool route_rows(UiContext& ctx, const Pane& pane, const Column& col, const RowHeights& rows,
                     float* height);
