@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
@@ -136,7 +137,8 @@ void Engine::load_and_boot(const Scenario& scenario) {
 
     check_uc(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
     check_uc(uc_ctl_set_cpu_model(uc_, kCpuModel), "uc_ctl_set_cpu_model");
-    check_uc(uc_mem_map(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL), "uc_mem_map");
+    ram_ = std::make_unique<PageGuard>(SP_RAM_SIZE);
+    check_uc(uc_mem_map_ptr(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL, ram_->data()), "uc_mem_map_ptr");
     ctx_ = std::make_unique<CpuContext>(uc_);
 
     for (const GuestImage* img : {kernel_.get(), user_.get()})
@@ -212,8 +214,12 @@ void Engine::load_and_boot(const Scenario& scenario) {
     check_uc(uc_reg_read(uc_, UC_X86_REG_MSR, &efer), "read EFER");
     ctx_->set_efer(efer.value | kEferSce | kEferNxe);
 
+    // A recording learns which pages are written from the host's page
+    // protection (page_guard.h), not a write hook, unless asked to.
+    guard_writes_ = options_.trace && !options_.summary && !std::getenv("SLOWPATH_WRITE_HOOK");
     install_hooks();
     dirty_since_.assign(SP_RAM_SIZE / kPage, 0);
+    if (guard_writes_) ram_->start(&Engine::on_first_write, this);
     if (options_.trace) {
         for (const auto& inj : scenario.injections)
             if (inj.when == InjectWhen::Now)
@@ -265,7 +271,7 @@ void Engine::install_hooks() {
                  "hook code");
     }
     // The stores are for checkpoints and page versions, which a summary run keeps none of.
-    if (options_.trace && !options_.summary) {
+    if (options_.trace && !options_.summary && !guard_writes_) {
         check_uc(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE,
                              reinterpret_cast<void*>(&Engine::on_write), this, 1, 0),
                  "hook memory writes");
@@ -329,29 +335,6 @@ uint64_t Engine::pt_regs_base() const {
 // ---------------------------------------------------------------------------
 // Memory tracking for time travel
 
-void Engine::mark_dirty(uint64_t vaddr, uint64_t size) {
-    uint64_t addr = sp_user_phys(vaddr);  // the hooks see virtual addresses
-    if (!size || addr >= SP_RAM_SIZE) return;
-    uint64_t last = std::min<uint64_t>(addr + size - 1, SP_RAM_SIZE - 1);
-    for (uint64_t page = addr / kPage; page <= last / kPage; page++) {
-        if (dirty_since_[page]) continue;
-        mark_page_dirty(page);
-        keep_base_page(page);  // first write ever: the page holds what it held at step 0
-    }
-}
-
-void Engine::mark_page_dirty(uint64_t page) {
-    dirty_since_[page] = 1;
-    dirty_list_.push_back(page);
-}
-
-void Engine::keep_base_page(uint64_t page) {
-    if (base_pages_.count(page)) return;
-    std::vector<uint8_t> bytes(kPage);
-    uc_mem_read(uc_, page * kPage, bytes.data(), kPage);
-    base_pages_.emplace(page, std::move(bytes));
-}
-
 // Marks dirty each page-table page whose contents differ from checkpoint
 // `index`'s, reading runs of adjacent pages at once (table_pages_ is sorted).
 void Engine::mark_changed_tables(size_t index) {
@@ -368,10 +351,6 @@ void Engine::mark_changed_tables(size_t index) {
         }
         i += n;
     }
-}
-
-void Engine::on_write(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
-    static_cast<Engine*>(self)->mark_dirty(addr, static_cast<uint64_t>(size));
 }
 
 void Engine::write_guest(uint64_t addr, const void* data, size_t size) {
@@ -428,8 +407,13 @@ void Engine::take_checkpoint() {
     // A page written back as it was (a stack frame the same each time round
     // a loop, a flag set and cleared) needs no new version: its last one
     // already gives its contents as of this checkpoint.
+    if (ram_->lost())
+        throw std::runtime_error(
+            "the guest wrote more scattered pages between two checkpoints than the host's "
+            "vm.max_map_count lets slowpath track; SLOWPATH_WRITE_HOOK=1 records it");
     for (uint64_t page : dirty_list_) {
         dirty_since_[page] = 0;
+        if (guard_writes_) ram_->close(page);
         scratch_.resize(kPage);
         uc_mem_read(uc_, page * kPage, scratch_.data(), kPage);
         const std::vector<uint8_t>* last = last_kept_page(page);
@@ -506,6 +490,7 @@ void Engine::restore_checkpoint(size_t index) {
     for (uint64_t page : dirty_list_) {
         uc_mem_write(uc_, page * kPage, page_at(page, index).data(), kPage);
         dirty_since_[page] = 0;
+        if (guard_writes_) ram_->close(page);
     }
     dirty_list_.clear();
     mem_origin_ = index;

@@ -22,6 +22,7 @@
 
 #include "cpu_context.h"
 #include "host_files.h"
+#include "page_guard.h"
 #include "slowpath/machine.h"
 #include "slowpath/session.h"
 #include "slowpath/trace.h"
@@ -234,6 +235,7 @@ class Engine : public Machine {
     int user_tasks_that_can_run();  // running, runnable or asleep until a time
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
+    static void on_first_write(void* self, uint64_t page);  // PageGuard's
     void process(uint64_t addr, const AddrInfo& info);
     void follow_task_stack(uint64_t rsp);  // switch_task_state when rsp is another task's
     void switch_task_state(uint64_t stack_base);
@@ -302,6 +304,8 @@ class Engine : public Machine {
     uint64_t records_revision_ = 0;
     std::unique_ptr<GuestImage> kernel_, user_;
     uc_engine* uc_ = nullptr;
+    std::unique_ptr<PageGuard> ram_;  // the guest's RAM (outlives uc_: ~Engine closes uc_ first)
+    bool guard_writes_ = false;       // a recording: ram_ finds the pages written
     std::unique_ptr<CpuContext> ctx_;
     HostState host_;
     Trace trace_;

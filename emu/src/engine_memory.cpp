@@ -1,6 +1,10 @@
-// What a recording holds, part by part (Session::recording_bytes,
-// `slowpath-cli run --memory-split`): each figure from what its containers
-// have allocated, so the split shows where the bytes per step go.
+// The guest memory a recording keeps: which pages were written since the
+// last checkpoint (seen by the host's page protection or the write hook),
+// their contents at step 0, and what the recording holds part by part
+// (Session::recording_bytes, `slowpath-cli run --memory-split`): each
+// figure from what its containers have allocated, so the split shows where
+// the bytes per step go.
+#include <algorithm>
 #include <utility>
 
 #include "engine.h"
@@ -68,6 +72,46 @@ RecordingBytes Engine::recording_bytes() const {
     // recording of the process).
     b.other += Name::table_bytes();
     return b;
+}
+
+// ---------------------------------------------------------------------------
+// Memory tracking for time travel
+
+void Engine::mark_dirty(uint64_t vaddr, uint64_t size) {
+    uint64_t addr = sp_user_phys(vaddr);  // the hooks see virtual addresses
+    if (!size || addr >= SP_RAM_SIZE) return;
+    uint64_t last = std::min<uint64_t>(addr + size - 1, SP_RAM_SIZE - 1);
+    for (uint64_t page = addr / SP_PAGE_SIZE; page <= last / SP_PAGE_SIZE; page++) {
+        if (dirty_since_[page]) continue;
+        mark_page_dirty(page);
+        keep_base_page(page);  // first write ever: the page holds what it held at step 0
+    }
+}
+
+void Engine::mark_page_dirty(uint64_t page) {
+    dirty_since_[page] = 1;
+    dirty_list_.push_back(page);
+    if (guard_writes_) ram_->open(page);
+}
+
+void Engine::keep_base_page(uint64_t page) {
+    if (base_pages_.count(page)) return;
+    std::vector<uint8_t> bytes(SP_PAGE_SIZE);
+    uc_mem_read(uc_, page * SP_PAGE_SIZE, bytes.data(), SP_PAGE_SIZE);
+    base_pages_.emplace(page, std::move(bytes));
+}
+
+void Engine::on_write(uc_engine*, uc_mem_type, uint64_t addr, int size, int64_t, void* self) {
+    static_cast<Engine*>(self)->mark_dirty(addr, static_cast<uint64_t>(size));
+}
+
+// The first store to a page since the last checkpoint, about to run (from
+// the fault handler: page_guard.h).
+void Engine::on_first_write(void* self, uint64_t page) {
+    auto* e = static_cast<Engine*>(self);
+    if (e->dirty_since_[page]) return;
+    e->mark_page_dirty(page);
+    e->keep_base_page(page);
 }
 
 }  // namespace slowpath
