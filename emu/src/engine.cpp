@@ -105,6 +105,31 @@ namespace {
 constexpr int kCpuModel = UC_CPU_X86_SKYLAKE_CLIENT;
 }  // namespace
 
+namespace {
+
+// argv as exec would pass it: the demo's own words for what to do, or the
+// program's name and its arguments.
+std::vector<std::string> program_argv(const Scenario& scenario) {
+    std::vector<std::string> argv;
+    if (!scenario.user_program.empty()) {
+        argv.push_back(scenario.user_program.substr(scenario.user_program.find_last_of('/') + 1));
+        for (const auto& a : scenario.user_args) argv.push_back(a);
+        return argv;
+    }
+    if (scenario.demo_repeat)
+        argv = {"demo", "bench", std::to_string(scenario.syscall_nr),
+                std::to_string(scenario.demo_repeat)};
+    else
+        argv = {"demo", std::to_string(scenario.syscall_nr)};
+    if (scenario.bad_pointer) argv.push_back("badptr");
+    // The demo makes the rt_sigaction / rt_sigprocmask calls itself.
+    if (scenario.signal_action == SignalAction::Ignore) argv.push_back("sigign");
+    if (scenario.signal_action == SignalAction::Block) argv.push_back("sigblock");
+    return argv;
+}
+
+}  // namespace
+
 void Engine::load_and_boot(const Scenario& scenario) {
     // vaddr + memsz could wrap past 2^64: compare memsz with the room left.
     constexpr uint64_t user_end = SP_USER_STACK_TOP - SP_USER_STACK_SIZE;
@@ -157,23 +182,7 @@ void Engine::load_and_boot(const Scenario& scenario) {
     params.user_phent = user_->phent();
     params.random[0] = 0x736c6f7770617468ULL;
     params.random[1] = 0x0123456789abcdefULL;
-    std::vector<std::string> argv;
-    if (scenario.user_program.empty()) {
-        if (scenario.demo_repeat)
-            argv = {"demo", "bench", std::to_string(scenario.syscall_nr),
-                    std::to_string(scenario.demo_repeat)};
-        else
-            argv = {"demo", std::to_string(scenario.syscall_nr)};
-        if (scenario.bad_pointer) argv.push_back("badptr");
-        // The demo makes the rt_sigaction / rt_sigprocmask calls itself.
-        if (scenario.signal_action == SignalAction::Ignore) argv.push_back("sigign");
-        if (scenario.signal_action == SignalAction::Block) argv.push_back("sigblock");
-    } else {
-        std::string base =
-            scenario.user_program.substr(scenario.user_program.find_last_of('/') + 1);
-        argv.push_back(base);
-        for (const auto& a : scenario.user_args) argv.push_back(a);
-    }
+    const std::vector<std::string> argv = program_argv(scenario);
     const std::vector<std::string>& envp = scenario.user_env;
     size_t pos = 0;
     for (const std::vector<std::string>* list : {&std::as_const(argv), &envp})
