@@ -96,7 +96,7 @@ unsigned char* CpuContext::find_live_state() {
         uint64_t probe = ~mark[0];
         check_uc(uc_reg_write(uc_, UC_X86_REG_RAX, &probe), "uc_reg_write");
         save();
-        const long regs = hflags_ - 176;  // the image's header comes first
+        const long regs = hflags_ - kRegsBeforeHflags;  // the image's header comes first
         std::vector<unsigned char> live(180);
         if (safe_read(found, live.data(), live.size()) != live.size() ||
             std::memcmp(live.data(), bytes() + regs, live.size()) != 0 ||
@@ -126,8 +126,8 @@ CpuContext::CpuContext(uc_engine* uc) : uc_(uc) {
         std::memcpy(&b, bytes() + i + 24, 8);
         if (a == mark_a && b == mark_b) {
             uint32_t hf;
-            std::memcpy(&hf, bytes() + i + 176, 4);
-            if ((hf & kHfLma) && (hf & kHfCs64)) hflags_ = static_cast<long>(i + 176);
+            std::memcpy(&hf, bytes() + i + kRegsBeforeHflags, 4);
+            if ((hf & kHfLma) && (hf & kHfCs64)) hflags_ = static_cast<long>(i + kRegsBeforeHflags);
             break;
         }
     }

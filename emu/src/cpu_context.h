@@ -59,8 +59,17 @@ class CpuContext {
     // cost about 450 ns, half of an untraced system call's round trip.
     // SLOWPATH_CPU_CONTEXT=image keeps the image.
     bool live() const { return live_ != nullptr; }
+    // The live register file, RAX RCX RDX RBX RSP RBP RSI RDI R8..R15 in
+    // the CPU's own order, or null: what uc_reg_read reads, without the
+    // call (a recording reads RSP at every instruction).
+    const uint64_t* live_registers() const {
+        return live_ ? reinterpret_cast<const uint64_t*>(live_ + hflags_ - kRegsBeforeHflags)
+                     : nullptr;
+    }
 
  private:
+    // regs[16], eip, eflags, cc_dst, cc_src, cc_src2, cc_op, df, then hflags.
+    static constexpr long kRegsBeforeHflags = 176;
     uc_engine* uc_;
     uc_context* scratch_ = nullptr;
     unsigned char* live_ = nullptr;  // Unicorn's CPUX86State, when found

@@ -85,16 +85,6 @@ uint64_t Engine::symbol(const char* name) const {
     return *addr;
 }
 
-uint64_t Engine::reg(int id) const {
-    uint64_t v = 0;
-    uc_reg_read(uc_, id, &v);
-    return v;
-}
-
-void Engine::set_reg(int id, uint64_t value) {
-    check_uc(uc_reg_write(uc_, id, &value), "uc_reg_write");
-}
-
 namespace {
 // An Intel CPU, as the machines the native tests compare with: Unicorn's
 // default (QEMU64) is AMD-flavoured and has neither XSAVE nor FSGSBASE.

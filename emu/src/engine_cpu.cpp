@@ -3,7 +3,8 @@
 // (a no-op in Unicorn), SYSCALL outside 64-bit mode, and the gate's code
 // segment when an exception is delivered. Gate DPL checks for software
 // interrupts are in cpu_model.cpp, applied by Engine::deliver_fault.
-// docs/cpu-model.md has the whole table.
+// docs/cpu-model.md has the whole table. Also the engine's register
+// access (reg, set_reg).
 #include <slowpath/abi.h>
 
 #include <algorithm>
@@ -12,8 +13,32 @@
 #include "cpu_model.h"
 #include "engine.h"
 #include "slowpath/numbers.h"
+#include "uc_check.h"
 
 namespace slowpath {
+
+namespace {
+// A general register's place in the CPU's register file, -1 for the rest.
+int gpr_index(int id) {
+    static constexpr int kLow[8] = {UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
+                                    UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI};
+    for (int i = 0; i < 8; i++)
+        if (kLow[i] == id) return i;
+    return id >= UC_X86_REG_R8 && id <= UC_X86_REG_R15 ? 8 + (id - UC_X86_REG_R8) : -1;
+}
+}  // namespace
+
+uint64_t Engine::reg(int id) const {
+    if (const uint64_t* live = ctx_ ? ctx_->live_registers() : nullptr)
+        if (int i = gpr_index(id); i >= 0) return live[i];
+    uint64_t v = 0;
+    uc_reg_read(uc_, id, &v);
+    return v;
+}
+
+void Engine::set_reg(int id, uint64_t value) {
+    check_uc(uc_reg_write(uc_, id, &value), "uc_reg_write");
+}
 
 namespace {
 
