@@ -173,6 +173,9 @@ struct task_struct {
     struct sigpending shared_pending;
     struct task_struct *curr_target;
     int group_exit_sig;
+    /* rt_sigsuspend: the mask to put back once a signal is dealt with. */
+    sigset_t saved_sigmask;
+    bool restore_sigmask;
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 

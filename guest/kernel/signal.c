@@ -602,12 +602,15 @@ static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, stru
             break;
         }
     }
-    sigset_t oldset = current->blocked;
+    /* After rt_sigsuspend the frame holds the mask it replaced, which the
+     * handler's sigreturn brings back (sigmask_to_save). */
+    sigset_t oldset = current->restore_sigmask ? current->saved_sigmask : current->blocked;
     bool stepping = test_thread_flag(TIF_SINGLESTEP);
     if (setup_rt_frame(sig, ka, info, oldset, regs) < 0) {
         force_sigsegv(sig, current);
         return;
     }
+    current->restore_sigmask = false;
     /* The handler starts with a clean direction flag and no trap flag, and
      * with the FPU as exec leaves it (fpu__clear_user_states): the state it
      * interrupted is in the frame. */
@@ -633,7 +636,12 @@ noinline void do_signal(struct pt_regs *regs)
         handle_signal(sig, &info, &ka, regs);
         return;
     }
-    /* No handler ran: an interrupted system call simply runs again. */
+    /* No handler ran: rt_sigsuspend's mask goes (restore_saved_sigmask),
+     * and an interrupted system call simply runs again. */
+    if (current->restore_sigmask) {
+        current->restore_sigmask = false;
+        set_current_blocked(current->saved_sigmask);
+    }
     if ((long)regs->orig_ax >= 0) {
         long ret = (long)regs->ax;
         if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR) {

@@ -346,6 +346,7 @@ void signals_fork(struct task_struct *p)
     p->shared_pending = (struct sigpending){0, NULL};
     p->curr_target = p;
     p->group_exit_sig = 0;
+    p->restore_sigmask = false;
     memcpy(p->action, current->group_leader->action, sizeof(p->action));
 }
 
@@ -396,6 +397,26 @@ void exit_signals(struct task_struct *tsk, bool group_dead)
     if (group_dead)
         flush_sigqueue(task_shared_pending(tsk));
     sync_signal_state(tsk);
+}
+
+/* rt_sigsuspend: wait with the given mask until a signal is to be acted
+ * on; the mask it replaced comes back once one is delivered (in the
+ * handler's frame) or found to need no handler (do_signal). */
+noinline long sys_rt_sigsuspend(const sigset_t __user *unewset, size_t sigsetsize)
+{
+    static char suspend_chan; /* only a signal wakes it */
+    struct task_struct *me = current;
+    sigset_t set;
+    if (sigsetsize != sizeof(sigset_t))
+        return -EINVAL;
+    if (copy_from_user(&set, unewset, sizeof(set)))
+        return -EFAULT;
+    me->saved_sigmask = me->blocked;
+    set_current_blocked(set);
+    while (!test_thread_flag(TIF_SIGPENDING))
+        wait_on_chan(&suspend_chan);
+    me->restore_sigmask = true;
+    return -ERESTARTNOHAND;
 }
 
 /* Pending and blocked: the signals waiting for an unblock, the thread's

@@ -71,6 +71,7 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_rt_sigpending, sys_rt_sigpending),
     SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait),
     SYSCALL(__NR_rt_sigqueueinfo, sys_rt_sigqueueinfo),
+    SYSCALL(__NR_rt_sigsuspend, sys_rt_sigsuspend),
     SYSCALL(__NR_arch_prctl, sys_arch_prctl),
     SYSCALL(__NR_modify_ldt, sys_modify_ldt),
     SYSCALL(__NR_gettid, sys_gettid),

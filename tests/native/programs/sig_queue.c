@@ -7,7 +7,8 @@
  * rt_tgsigqueueinfo to a thread, whose sigwaitinfo takes it; then the
  * errors of kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo and
  * rt_sigpending: bad signal numbers, bad ids, bad pointers, codes only
- * the kernel may use, an unknown code with bytes past the kernel's part. */
+ * the kernel may use, an unknown code with bytes past the kernel's part.
+ * First sigsuspend: the handler's mask while it runs, the old one after. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -211,8 +212,41 @@ static void errors(void) {
     sigprocmask(SIG_UNBLOCK, &s, NULL);
 }
 
+/* sigsuspend: a pending signal it unblocks runs its handler at once, with
+ * the handler's mask; the old mask is back afterwards. */
+static sigset_t mask_in_handler;
+static void on_usr2(int sig) {
+    (void)sig;
+    sigprocmask(SIG_BLOCK, NULL, &mask_in_handler);
+}
+
+static void suspend(void) {
+    sigset_t usr2 = set_of(SIGUSR2, 0), none, now;
+    sigemptyset(&none);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_usr2;
+    sigaddset(&sa.sa_mask, SIGRTMIN + 1);
+    sigaction(SIGUSR2, &sa, NULL);
+    sigprocmask(SIG_BLOCK, &usr2, NULL);
+    raise(SIGUSR2);
+    errno = 0;
+    show("sigsuspend(empty) with SIGUSR2 pending", sigsuspend(&none));
+    printf("  the handler ran with SIGUSR2 %s and SIGRTMIN+1 %s blocked\n",
+           yes(sigismember(&mask_in_handler, SIGUSR2)),
+           yes(sigismember(&mask_in_handler, SIGRTMIN + 1)));
+    sigprocmask(SIG_BLOCK, NULL, &now);
+    printf("  afterwards SIGUSR2 blocked again: %s, SIGRTMIN+1 blocked: %s\n",
+           yes(sigismember(&now, SIGUSR2)), yes(sigismember(&now, SIGRTMIN + 1)));
+    errno = 0;
+    show("rt_sigsuspend(size 4)", syscall(SYS_rt_sigsuspend, &none, 4));
+    show("rt_sigsuspend(bad pointer)", syscall(SYS_rt_sigsuspend, (void*)8, 8));
+    sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+}
+
 int main(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    suspend();
     queued_to_a_handler();
     queued_to_sigtimedwait();
     to_a_thread();

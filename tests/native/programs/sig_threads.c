@@ -2,7 +2,8 @@
  * waits in the process's queue until a thread that does not block it
  * takes it; one sent to a thread (tgkill, tkill, raise) stays with that
  * thread. sigpending shows both queues, a thread that unblocks takes the
- * process's signal, sigwaitinfo in a thread collects it, SIG_IGN drops
+ * process's signal, so does one in sigsuspend, sigwaitinfo in a thread
+ * collects it, SIG_IGN drops
  * what is pending in every queue, a handler one thread installs is every
  * thread's, a fatal signal ends all threads, and a stopped process keeps
  * a SIGTERM until SIGCONT. Each thread reports through a pipe or a join,
@@ -76,7 +77,7 @@ struct worker {
     int result;
 };
 
-enum part { WAIT_GO, UNBLOCK_LATER, SIGWAIT, INSTALL_HANDLER };
+enum part { WAIT_GO, UNBLOCK_LATER, SIGWAIT, INSTALL_HANDLER, SUSPEND };
 
 static void put(int fd, int v) {
     char c = (char)v;
@@ -110,6 +111,14 @@ static void* worker_main(void* arg) {
             siginfo_t si;
             int got = sigwaitinfo(&s, &si);
             put(w->done[1], got == w->sig && si.si_code == SI_USER && si.si_pid == getpid());
+            break;
+        }
+        case SUSPEND: { /* sigsuspend with nothing blocked, then the old mask again */
+            sigset_t none, now;
+            sigemptyset(&none);
+            int r = sigsuspend(&none);
+            pthread_sigmask(SIG_BLOCK, NULL, &now);
+            put(w->done[1], r == -1 && errno == EINTR && sigismember(&now, w->sig));
             break;
         }
         case INSTALL_HANDLER:
@@ -179,6 +188,20 @@ static void all_block_then_one_unblocks(void) {
            yes(pending_here(SIGUSR2)));
     finish(&a);
     finish(&b);
+}
+
+/* Everybody blocks SIGUSR1; one thread's sigsuspend takes the process's. */
+static void taken_by_sigsuspend(void) {
+    struct worker w;
+    set_handler(SIGUSR1, on_signal);
+    block_in_main(SIGUSR1, SIG_BLOCK);
+    handled_by = 0;
+    start(&w, SIGUSR1, 1, SUSPEND);
+    show("kill(getpid(), SIGUSR1) while a thread is in sigsuspend", kill(getpid(), SIGUSR1));
+    wait_handled();
+    printf("  its handler ran in that thread: %s\n", yes(handled_by == w.tid));
+    printf("  sigsuspend gave EINTR and put the mask back: %s\n", yes(get(w.done[0]) == 1));
+    finish(&w);
 }
 
 /* A thread's own signal is not the process's: another thread's
@@ -297,6 +320,7 @@ int main(void) {
     block_in_main(SIGUSR1, SIG_UNBLOCK);
     all_block_then_one_unblocks();
     block_in_main(SIGUSR2, SIG_UNBLOCK);
+    taken_by_sigsuspend();
     thread_directed_stays();
     to_a_thread();
     ignore_and_share();
