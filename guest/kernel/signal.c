@@ -307,15 +307,15 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
     for (;;) {
         if (jobctl_report_continued())
             continue;
+        /* A fatal signal is ending the process (complete_signal). */
+        if (current->group_leader->group_exit_sig)
+            do_group_exit_by_signal(current->group_leader->group_exit_sig);
         if ((current->jobctl & JOBCTL_STOP_PENDING) && do_signal_stop(0))
             continue;
         if (current->jobctl & JOBCTL_TRAP_MASK) {
             ptrace_do_jobctl_trap(); /* before any signal, as do_jobctl_trap */
             continue;
         }
-        /* A fatal signal is ending the process (complete_signal). */
-        if (current->group_leader->group_exit_sig)
-            do_group_exit_by_signal(current->group_leader->group_exit_sig);
         int sig = dequeue_synchronous_signal(info);
         if (!sig)
             sig = dequeue_signal(current, info);

@@ -298,6 +298,18 @@ static void fatal_and_stopped(void) {
     waitpid(pid, &st, 0);
     show_status("  child", st);
 
+    /* One thread's SIGTERM ends the whole process too. */
+    pid = fork();
+    if (pid == 0) {
+        struct worker a;
+        block_in_main(SIGTERM, SIG_BLOCK);
+        start(&a, SIGTERM, 0, WAIT_GO);
+        syscall(SYS_tgkill, getpid(), a.tid, SIGTERM);
+        for (;;) pause();
+    }
+    waitpid(pid, &st, 0);
+    show_status("child that sent SIGTERM to one of its threads", st);
+
     pid = fork();
     if (pid == 0) {
         raise(SIGSTOP);
