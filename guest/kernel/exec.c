@@ -265,11 +265,12 @@ void populate_for_exec(u64 start, u64 end); /* mm.c */
  * the thread pointer, close-on-exec descriptors and the FPU. */
 static void flush_old_exec_state(struct task_struct *me)
 {
-    for (int sig = 0; sig < _NSIG; sig++) {
-        if (me->action[sig].handler != SIG_IGN) {
-            me->action[sig].handler = SIG_DFL;
-            me->action[sig].flags = 0;
-            me->action[sig].mask = 0;
+    for (int sig = 1; sig <= _NSIG; sig++) {
+        struct k_sigaction *ka = sig_action(me, sig);
+        if (ka->handler != SIG_IGN) {
+            ka->handler = SIG_DFL;
+            ka->flags = 0;
+            ka->mask = 0;
         }
     }
     me->sas_ss_sp = me->sas_ss_size = 0;

@@ -138,7 +138,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     p->pid = ++last_pid;
     p->mm = mm;
     p->files = files;
-    p->pending = 0;
+    signals_fork(p);
     p->task_works = NULL;
     p->mce_pending = 0;
     p->uprobe_hit = 0;
@@ -279,7 +279,7 @@ void exit_notify_parent(struct task_struct *leader)
         leader->exit_state = EXIT_DEAD;
         return;
     }
-    struct k_sigaction *ka = &parent->action[SIGCHLD - 1];
+    struct k_sigaction *ka = sig_action(parent, SIGCHLD);
     bool autoreap =
         leader->exit_signal == SIGCHLD && (ka->handler == SIG_IGN || (ka->flags & SA_NOCLDWAIT));
     leader->exit_state = autoreap ? EXIT_DEAD : EXIT_ZOMBIE;
@@ -347,9 +347,10 @@ noinline __noreturn void do_exit(long code)
     /* PTRACE_EVENT_EXIT: the tracer sees the task before anything of it is
      * gone, with the wait status to come as the message; not when SIGKILL
      * ends it, which no stop survives. */
-    if ((code & 0x7f) != SIGKILL && !(me->pending & sigmask(SIGKILL)))
+    if ((code & 0x7f) != SIGKILL && !(me->pending.signal & sigmask(SIGKILL)))
         ptrace_event(PTRACE_EVENT_EXIT, (u64)code);
     jobctl_exit(me);
+    exit_signals(me, !is_thread_group_alive(leader, me));
     futex_unqueue(me);
     exit_mm_release(me);
     exit_ptrace(me);
@@ -392,6 +393,7 @@ noinline __noreturn void do_group_exit(long code)
             t->state == TASK_DEAD)
             continue;
         futex_unqueue(t);
+        flush_sigqueue(&t->pending);
         t->state = TASK_DEAD;
         if (t != t->group_leader)
             t->exit_state = EXIT_DEAD;

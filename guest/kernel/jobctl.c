@@ -49,7 +49,7 @@ void do_notify_parent_cldstop(struct task_struct *tsk, bool for_ptracer, int why
         info.fields.chld.status = tsk->group_leader->group_stop_code & 0x7f;
     else
         info.fields.chld.status = (tsk->ptrace_stop_status >> 8) & 0x7f;
-    struct k_sigaction *ka = &parent->action[SIGCHLD - 1];
+    struct k_sigaction *ka = sig_action(parent, SIGCHLD);
     if (ka->handler != SIG_IGN && !(ka->flags & SA_NOCLDSTOP))
         group_send_signal(SIGCHLD, &info, parent);
     wake_up_chan(parent);
@@ -127,22 +127,16 @@ void jobctl_prepare_signal(int sig, struct task_struct *t)
 {
     struct task_struct *leader = t->group_leader, *u;
     if (STOP_SIGNALS & sigmask(sig)) {
-        for_each_task(u)
-        {
-            if (!same_group(u, leader))
-                continue;
-            u->pending &= ~sigmask(SIGCONT);
-            sync_signal_state(u);
-        }
+        flush_signals_everywhere(t, sigmask(SIGCONT));
         return;
     }
     if (sig != SIGCONT)
         return;
+    flush_signals_everywhere(t, STOP_SIGNALS);
     for_each_task(u)
     {
         if (!same_group(u, leader))
             continue;
-        u->pending &= ~STOP_SIGNALS;
         u->jobctl &= ~(JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME);
         recalc_sigpending_tsk(u);
         sync_signal_state(u);

@@ -194,7 +194,7 @@ int ptrace_report_syscall_real(u32 kind)
     int sig = ptrace_notify_why(code, CLD_TRAPPED, kind);
     if (sig > 0 && sig < _NSIG)
         send_sig_from(sig, SI_KERNEL, 0, me); /* send_sig(exit_code, current, 1) */
-    return (me->pending & sigmask(SIGKILL)) != 0;
+    return (me->pending.signal & sigmask(SIGKILL)) != 0;
 }
 
 static bool event_enabled(struct task_struct *t, int event)
@@ -369,9 +369,7 @@ int ptrace_fork_attach(struct task_struct *p, u64 clone_flags)
     if (p->ptrace & PT_SEIZED) {
         p->jobctl |= JOBCTL_TRAP_STOP;
     } else {
-        memset(&p->pending_info[SIGSTOP - 1], 0, sizeof(siginfo_t));
-        p->pending_info[SIGSTOP - 1].si_signo = SIGSTOP;
-        p->pending |= sigmask(SIGSTOP);
+        p->pending.signal |= sigmask(SIGSTOP); /* no siginfo: SI_USER from nobody */
     }
     set_tsk_thread_flag(p, TIF_SIGPENDING);
     sync_signal_state(p);

@@ -90,6 +90,8 @@ struct task_struct *alloc_task(void)
             continue;
         if (t == fpu_owner)
             fpu_owner = NULL; /* its registers are nobody's now */
+        flush_sigqueue(&t->pending); /* normally emptied at its exit already */
+        flush_sigqueue(&t->shared_pending);
         memset(t, 0, sizeof(*t));
         t->stack = &task_stacks[i + 2];
         t->stack->info.task = t;

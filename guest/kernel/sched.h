@@ -80,12 +80,11 @@ struct task_struct {
     long state;
     char comm[16];
 
-    /* Signals: one pending bit per signal (no real-time queueing) and the
-     * siginfo of the pending instance. */
-    sigset_t pending;
+    /* Signals: the thread's own queue and mask; the handlers of the
+     * process are its leader's (sig_action). */
+    struct sigpending pending;
     sigset_t blocked;
     struct k_sigaction action[_NSIG];
-    siginfo_t pending_info[_NSIG];
 
     struct callback_head *task_works; /* task_work_add() */
     u32 mce_pending;                  /* machine-check records to report */
@@ -168,6 +167,15 @@ struct task_struct {
     u32 rseq_len;
     u32 rseq_sig;
     u32 rseq_event_mask;
+    /* signal_queue.c: the process's pending signals, the thread its last
+     * signal woke, and the signal that is ending it (Linux: signal_struct's
+     * shared_pending, curr_target, SIGNAL_GROUP_EXIT); the leader's. */
+    struct sigpending shared_pending;
+    struct task_struct *curr_target;
+    int group_exit_sig;
+    /* rt_sigsuspend: the mask to put back once a signal is dealt with. */
+    sigset_t saved_sigmask;
+    bool restore_sigmask;
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -201,6 +209,13 @@ extern struct task_struct *const task_table[NR_ALL_TASKS];
         if ((t)->in_use)
 struct task_struct *find_task_by_pid(long pid);
 struct task_struct *alloc_task(void); /* a free pool slot with its stack, or NULL */
+
+/* The handler of sig in t's process: the threads share them (CLONE_SIGHAND
+ * with CLONE_THREAD), kept in the leader. */
+static inline struct k_sigaction *sig_action(struct task_struct *t, int sig)
+{
+    return &t->group_leader->action[sig - 1];
+}
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
 {

@@ -2,10 +2,7 @@
  * Signals: sending (kill, tkill, tgkill, faults, the injector), blocking
  * (rt_sigprocmask), handlers (rt_sigaction), delivery on the way back to
  * user mode (do_signal, setup_rt_frame) and the return from a handler
- * (rt_sigreturn).
- *
- * One pending bit per signal number, like Linux's non-real-time signals:
- * a second instance of a pending signal is merged into the first.
+ * (rt_sigreturn). The queues of pending signals are signal_queue.c's.
  */
 #include "desc.h"
 #include "sched.h"
@@ -43,12 +40,13 @@ u32 mxcsr_feature_mask(const struct fxregs_state *fx)
 
 /* ---- bookkeeping ----------------------------------------------------------------- */
 
-/* The host shows the user task's signal sets: mirror them on every change. */
+/* The host shows the user task's signal sets, its own pending signals
+ * and its process's: mirror them on every change. */
 void sync_signal_state(struct task_struct *t)
 {
-    if (t == &init_task) {
-        sp_state.pending_signals = t->pending;
-        sp_state.blocked_signals = t->blocked;
+    if (t->group_leader == &init_task) {
+        sp_state.pending_signals = task_pending_signals(&init_task);
+        sp_state.blocked_signals = init_task.blocked;
     }
 }
 
@@ -67,11 +65,11 @@ static bool sig_default_stop(int sig)
 
 /* Would sig end t's process, taken now? (Linux: sig_fatal, and a traced
  * task's tracer sees any signal but SIGKILL first.) */
-static bool sig_fatal_default(struct task_struct *t, int sig)
+bool sig_fatal_default(struct task_struct *t, int sig)
 {
     if (sig == SIGKILL)
         return true;
-    return !t->ptrace && t->action[sig - 1].handler == SIG_DFL && !sig_default_ignore(sig) &&
+    return !t->ptrace && sig_action(t, sig)->handler == SIG_DFL && !sig_default_ignore(sig) &&
            !sig_default_stop(sig);
 }
 
@@ -82,7 +80,7 @@ static bool sig_handler_ignored(u64 handler, int sig)
 
 /* An ignored signal is dropped at once, unless it is blocked: the handler
  * might change before it is unblocked. Kernel threads ignore signals. */
-static bool sig_ignored(struct task_struct *t, int sig)
+bool sig_ignored(struct task_struct *t, int sig)
 {
     if (t->kthread_fn)
         return true;
@@ -91,14 +89,16 @@ static bool sig_ignored(struct task_struct *t, int sig)
     /* A tracer sees even the signals its tracee ignores. */
     if (t->ptrace && sig != SIGKILL)
         return false;
-    return sig_handler_ignored(t->action[sig - 1].handler, sig);
+    return sig_handler_ignored(sig_action(t, sig)->handler, sig);
 }
 
-/* TIF_SIGPENDING means "something deliverable is pending". */
+/* TIF_SIGPENDING means "something deliverable is pending": in the
+ * thread's queue or its process's. */
 void recalc_sigpending_tsk(struct task_struct *t)
 {
     /* A trap a seized tracee owes its tracer is work of the same path. */
-    if ((t->pending & ~t->blocked) || (t->jobctl & (JOBCTL_TRAP_MASK | JOBCTL_STOP_PENDING)))
+    if ((task_pending_signals(t) & ~t->blocked) ||
+        (t->jobctl & (JOBCTL_TRAP_MASK | JOBCTL_STOP_PENDING)))
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -109,48 +109,13 @@ void recalc_sigpending(void)
     recalc_sigpending_tsk(current);
 }
 
-static void set_current_blocked(sigset_t set)
-{
-    current->blocked = set & ~SIG_UNCATCHABLE;
-    recalc_sigpending();
-    sync_signal_state(current);
-}
-
 /* ---- sending --------------------------------------------------------------------- */
-
-int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
-{
-    /* A seized tracee's tracer hears of a SIGCONT by a trap first. */
-    if (sig == SIGCONT)
-        ptrace_sigcont_notify(t);
-    jobctl_prepare_signal(sig, t);
-    if (sig_ignored(t, sig))
-        return 0;
-    if (t->pending & sigmask(sig))
-        return 0; /* already pending: merged */
-    t->pending_info[sig - 1] = *info;
-    t->pending |= sigmask(sig);
-    /* signal_wake_up: only a signal it can take now interrupts the task. */
-    if (!(t->blocked & sigmask(sig))) {
-        set_tsk_thread_flag(t, TIF_SIGPENDING);
-        if (t->state == TASK_INTERRUPTIBLE && t != current)
-            wake_up_process(t); /* it leaves its wait with -EINTR */
-        if (t->state == TASK_TRACED && sig == SIGKILL)
-            wake_up_process(t); /* only SIGKILL ends a ptrace stop */
-        /* A stopped task wakes for a signal that will end it: SIGKILL, or
-         * one whose default action kills (the others wait for SIGCONT). */
-        if (t->state == TASK_STOPPED && sig_fatal_default(t, sig))
-            wake_up_process(t);
-    }
-    sync_signal_state(t);
-    return 0;
-}
 
 /* A signal the task cannot refuse (a fault it caused): unblock it and undo
  * SIG_IGN, so it is either handled or fatal. */
 int force_sig_info(int sig, const siginfo_t *info, struct task_struct *t)
 {
-    struct k_sigaction *ka = &t->action[sig - 1];
+    struct k_sigaction *ka = sig_action(t, sig);
     bool blocked = t->blocked & sigmask(sig);
     if (blocked || ka->handler == SIG_IGN) {
         ka->handler = SIG_DFL;
@@ -159,7 +124,11 @@ int force_sig_info(int sig, const siginfo_t *info, struct task_struct *t)
             recalc_sigpending_tsk(t);
         }
     }
-    return send_signal(sig, info, t);
+    int ret = send_signal(sig, info, t);
+    /* Already pending while it was blocked: it is deliverable now. */
+    if (!test_tsk_thread_flag(t, TIF_SIGPENDING))
+        recalc_sigpending_tsk(t);
+    return ret;
 }
 
 void force_sig(int sig, struct task_struct *t)
@@ -180,7 +149,7 @@ void force_sig_fault(int sig, int code, u64 addr, struct task_struct *t)
 void force_sigsegv(int sig, struct task_struct *t)
 {
     if (sig == SIGSEGV)
-        t->action[SIGSEGV - 1].handler = SIG_DFL;
+        sig_action(t, SIGSEGV)->handler = SIG_DFL;
     force_sig(SIGSEGV, t);
 }
 
@@ -198,16 +167,16 @@ noinline long sys_rt_sigaction(long sig, const struct k_sigaction __user *act,
         return -EINVAL;
 
     struct task_struct *t = current;
-    struct k_sigaction *k = &t->action[sig - 1];
+    struct k_sigaction *k = sig_action(t, (int)sig);
     old_ka = *k;
     if (act) {
         new_ka.mask &= ~SIG_UNCATCHABLE;
         *k = new_ka;
-        /* Ignoring a signal discards an instance already pending. */
+        /* Ignoring a signal discards its instances already pending, in
+         * every thread's queue and the process's. */
         if (sig_handler_ignored(k->handler, (int)sig)) {
-            t->pending &= ~sigmask(sig);
+            flush_signals_everywhere(t, sigmask(sig));
             recalc_sigpending();
-            sync_signal_state(t);
         }
     }
     if (oact && copy_to_user(oact, &old_ka, sizeof(old_ka)))
@@ -240,17 +209,6 @@ noinline long sys_rt_sigprocmask(long how, const sigset_t __user *nset, sigset_t
         }
     }
     if (oset && copy_to_user(oset, &old, sizeof(old)))
-        return -EFAULT;
-    return 0;
-}
-
-/* Pending and blocked: the signals waiting for an unblock. */
-noinline long sys_rt_sigpending(sigset_t __user *uset, size_t sigsetsize)
-{
-    if (sigsetsize > sizeof(sigset_t))
-        return -EINVAL;
-    sigset_t set = current->pending & current->blocked;
-    if (copy_to_user(uset, &set, sigsetsize))
         return -EFAULT;
     return 0;
 }
@@ -331,29 +289,9 @@ noinline long sys_sigaltstack(const stack_t __user *uss, stack_t __user *uoss)
 
 /* ---- delivery -------------------------------------------------------------------- */
 
-/* Signals the task caused itself (faults) go first, then the lowest number. */
-#define SYNCHRONOUS_MASK \
-    (sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGFPE))
-
 static int dequeue_signal(struct task_struct *t, siginfo_t *info)
 {
     return dequeue_signal_mask(t, ~t->blocked, info);
-}
-
-/* The next pending signal of `allowed` (a fault's first), taken off. */
-int dequeue_signal_mask(struct task_struct *t, sigset_t allowed, siginfo_t *info)
-{
-    sigset_t ready = t->pending & allowed;
-    if (!ready)
-        return 0;
-    if (ready & SYNCHRONOUS_MASK)
-        ready &= SYNCHRONOUS_MASK;
-    int sig = __builtin_ctzll(ready) + 1;
-    t->pending &= ~sigmask(sig);
-    *info = t->pending_info[sig - 1];
-    recalc_sigpending();
-    sync_signal_state(t);
-    return sig;
 }
 
 /* Kill the whole process: the default action of most signals. */
@@ -369,13 +307,18 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
     for (;;) {
         if (jobctl_report_continued())
             continue;
+        /* A fatal signal is ending the process (complete_signal). */
+        if (current->group_leader->group_exit_sig)
+            do_group_exit_by_signal(current->group_leader->group_exit_sig);
         if ((current->jobctl & JOBCTL_STOP_PENDING) && do_signal_stop(0))
             continue;
         if (current->jobctl & JOBCTL_TRAP_MASK) {
             ptrace_do_jobctl_trap(); /* before any signal, as do_jobctl_trap */
             continue;
         }
-        int sig = dequeue_signal(current, info);
+        int sig = dequeue_synchronous_signal(info);
+        if (!sig)
+            sig = dequeue_signal(current, info);
         if (!sig)
             return 0;
         /* A traced task shows each signal to its tracer first: a real
@@ -393,7 +336,7 @@ static int get_signal_to_deliver(siginfo_t *info, struct k_sigaction *ka_out)
                 user_enable_single_step(current);
             continue;
         }
-        struct k_sigaction *ka = &current->action[sig - 1];
+        struct k_sigaction *ka = sig_action(current, sig);
         if (ka->handler == SIG_IGN)
             continue;
         if (ka->handler != SIG_DFL) {
@@ -659,12 +602,15 @@ static void handle_signal(int sig, siginfo_t *info, struct k_sigaction *ka, stru
             break;
         }
     }
-    sigset_t oldset = current->blocked;
+    /* After rt_sigsuspend the frame holds the mask it replaced, which the
+     * handler's sigreturn brings back (sigmask_to_save). */
+    sigset_t oldset = current->restore_sigmask ? current->saved_sigmask : current->blocked;
     bool stepping = test_thread_flag(TIF_SINGLESTEP);
     if (setup_rt_frame(sig, ka, info, oldset, regs) < 0) {
         force_sigsegv(sig, current);
         return;
     }
+    current->restore_sigmask = false;
     /* The handler starts with a clean direction flag and no trap flag, and
      * with the FPU as exec leaves it (fpu__clear_user_states): the state it
      * interrupted is in the frame. */
@@ -690,7 +636,12 @@ noinline void do_signal(struct pt_regs *regs)
         handle_signal(sig, &info, &ka, regs);
         return;
     }
-    /* No handler ran: an interrupted system call simply runs again. */
+    /* No handler ran: rt_sigsuspend's mask goes (restore_saved_sigmask),
+     * and an interrupted system call simply runs again. */
+    if (current->restore_sigmask) {
+        current->restore_sigmask = false;
+        set_current_blocked(current->saved_sigmask);
+    }
     if ((long)regs->orig_ax >= 0) {
         long ret = (long)regs->ax;
         if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -ERESTARTNOINTR) {

@@ -31,7 +31,12 @@
 #define SIGTTIN 21
 #define SIGTTOU 22
 #define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
 #define SIGWINCH 28
+#define SIGPOLL 29
+#define SIGSYS 31
+#define SIGRTMIN 32 /* the first real-time signal: these queue, the others merge */
 #define _NSIG 64
 
 #define SIG_DFL 0UL
@@ -58,7 +63,10 @@
 /* si_code values */
 #define SI_USER 0
 #define SI_KERNEL 0x80
+#define SI_QUEUE (-1)
 #define SI_TKILL (-6)
+#define SI_DETHREAD (-7)
+#define SI_ASYNCNL (-60)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define ILL_ILLOPN 2
@@ -107,14 +115,49 @@ typedef struct siginfo {
     } fields;
 } siginfo_t;
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo is 128 bytes");
+/* What of a siginfo the kernel keeps (Linux: struct kernel_siginfo): the
+ * header and the union's first 32 bytes; the rest goes out as zero. */
+#define SI_KERNEL_BYTES 48
 
 struct task_struct;
 struct pt_regs;
 
+/* One pending instance of a signal, with its siginfo (Linux: sigqueue). */
+struct sigqueue {
+    struct sigqueue *next;
+    siginfo_t info;
+};
+
+/* A queue of pending signals: a bit per signal with an instance pending,
+ * and the instances in the order they were sent (Linux: sigpending). A
+ * bit without an instance is a signal sent when there was no room for
+ * its siginfo. */
+struct sigpending {
+    sigset_t signal;
+    struct sigqueue *list;
+};
+
+/* sys_info.c: a soft resource limit. */
+#define RLIMIT_SIGPENDING 11
+u64 rlimit_cur(unsigned int resource);
+
+/* signal_queue.c */
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t);
-/* To a whole process: the thread of p's group that takes it (kill). */
+/* To a whole process: its shared queue, taken by any thread that does
+ * not block it; p is the thread tried first (kill, SIGCHLD). */
 int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p);
-struct task_struct *signal_target(int sig, struct task_struct *p);
+struct sigpending *task_shared_pending(struct task_struct *t);
+sigset_t task_pending_signals(struct task_struct *t); /* its own and its process's */
+void flush_sigqueue(struct sigpending *p);
+void flush_sigqueue_mask(struct sigpending *p, sigset_t mask);
+void flush_signals_everywhere(struct task_struct *p, sigset_t mask);
+int dequeue_synchronous_signal(siginfo_t *info);
+void set_current_blocked(sigset_t set);
+void signals_fork(struct task_struct *p);
+void exit_signals(struct task_struct *tsk, bool group_dead);
+/* signal.c */
+bool sig_ignored(struct task_struct *t, int sig);
+bool sig_fatal_default(struct task_struct *t, int sig);
 static inline bool valid_signal(long sig)
 {
     return (unsigned long)sig <= _NSIG;

@@ -1,47 +1,12 @@
 /*
- * kill, tkill and tgkill: a signal from one task to another, with the
- * sender's siginfo (SI_USER, SI_TKILL), and which thread of a process
- * takes a signal sent to the whole process. Sending itself is signal.c's.
+ * kill, tkill, tgkill, rt_sigqueueinfo and rt_tgsigqueueinfo: a signal
+ * from one task to a process (its shared queue) or to one thread, with the
+ * sender's siginfo (SI_USER, SI_TKILL) or the one the caller wrote
+ * (sigqueue's SI_QUEUE and its value). Queueing is signal_queue.c's.
  */
 #include "sched.h"
 #include "syscalls.h"
-
-/* A thread that can take a process's signal now: alive, not blocking it. */
-static bool wants_signal(struct task_struct *t, int sig)
-{
-    return t->in_use && !t->exit_state && t->state != TASK_DEAD && !(t->blocked & sigmask(sig));
-}
-
-static bool thread_alive(struct task_struct *t)
-{
-    return t->in_use && !t->exit_state && t->state != TASK_DEAD;
-}
-
-/*
- * Which thread a signal to process p (kill, a child's SIGCHLD) goes to:
- * Linux queues it for the whole thread group and complete_signal picks the
- * main thread if it can take it, else another thread that can. This kernel
- * has no shared queue: the chosen thread's own queue holds it. With no
- * thread free to take it now, it waits with the main thread, or, when the
- * main thread has already exited (pthread_exit in main), with the first
- * live thread, which takes it once it unblocks it.
- */
-struct task_struct *signal_target(int sig, struct task_struct *p)
-{
-    struct task_struct *leader = p->group_leader, *t;
-    if (!valid_signal(sig) || !sig || wants_signal(leader, sig))
-        return leader;
-    for_each_task(t) if (t->group_leader == leader && wants_signal(t, sig)) return t;
-    if (thread_alive(leader))
-        return leader;
-    for_each_task(t) if (t->group_leader == leader && thread_alive(t)) return t;
-    return leader;
-}
-
-int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p)
-{
-    return send_signal(sig, info, signal_target(sig, p));
-}
+#include "uaccess.h"
 
 static int send_checked(int sig, siginfo_t *info, struct task_struct *t)
 {
@@ -53,8 +18,8 @@ static int send_checked(int sig, siginfo_t *info, struct task_struct *t)
 }
 
 /* kill: a signal for t's whole process (kill_pid_info, PIDTYPE_TGID),
- * taken by whichever of its threads can (signal_target), even when the
- * main thread has exited. */
+ * taken by whichever of its threads can, even when the main thread has
+ * exited; t is the one tried first. */
 static int send_checked_group(int sig, siginfo_t *info, struct task_struct *t)
 {
     if (!valid_signal(sig))
@@ -110,26 +75,103 @@ noinline long sys_kill(long upid, long sig)
     return kill_pgrp(pgid, (int)sig, &info, send_checked_group);
 }
 
+/* To thread pid, of process tgid unless tgid is 0 (do_send_specific). */
+static long send_specific(long tgid, long pid, long sig, siginfo_t *info)
+{
+    struct task_struct *t = find_task_by_pid(pid);
+    if (!t || (tgid > 0 && t->tgid != tgid))
+        return -ESRCH;
+    return send_checked((int)sig, info, t);
+}
+
 static long do_tkill(long tgid, long pid, long sig)
 {
     siginfo_t info;
     fill_user_info(&info, (int)sig, SI_TKILL);
-    struct task_struct *t = find_task_by_pid(pid);
-    if (!t || (tgid > 0 && t->tgid != tgid))
-        return -ESRCH;
-    return send_checked((int)sig, &info, t);
+    return send_specific(tgid, pid, sig, &info);
 }
 
+/* The ids are pid_t (int): the register's upper half does not count. */
 noinline long sys_tkill(long pid, long sig)
 {
-    if (pid <= 0)
+    if ((int)pid <= 0)
         return -EINVAL;
-    return do_tkill(0, pid, sig);
+    return do_tkill(0, (int)pid, sig);
 }
 
 noinline long sys_tgkill(long tgid, long pid, long sig)
 {
-    if (pid <= 0 || tgid <= 0)
+    if ((int)pid <= 0 || (int)tgid <= 0)
         return -EINVAL;
-    return do_tkill(tgid, pid, sig);
+    return do_tkill((int)tgid, (int)pid, sig);
+}
+
+/* Does the kernel know how to copy a siginfo of this code? For one it does
+ * not, the caller's bytes past the kernel's part must be zero
+ * (known_siginfo_layout). */
+static bool known_siginfo_layout(int sig, int code)
+{
+    static const u8 code_limit[] = {[SIGILL] = 11, [SIGFPE] = 15, [SIGSEGV] = 10, [SIGBUS] = 5,
+                                    [SIGTRAP] = 6, [SIGCHLD] = 6, [SIGPOLL] = 6,  [SIGSYS] = 2};
+    if (code == SI_KERNEL)
+        return true;
+    if (code > SI_USER) {
+        if (sig > 0 && sig < (int)sizeof(code_limit) && code_limit[sig])
+            return code <= code_limit[sig];
+        return code <= code_limit[SIGPOLL];
+    }
+    return code >= SI_DETHREAD || code == SI_ASYNCNL;
+}
+
+/* __copy_siginfo_from_user: the kernel's part of the caller's siginfo
+ * (the rest reads as zero to whoever takes it), numbered sig. */
+static long siginfo_from_user(int sig, siginfo_t *info, const siginfo_t __user *uinfo)
+{
+    memset(info, 0, sizeof(*info));
+    if (copy_from_user(info, uinfo, SI_KERNEL_BYTES))
+        return -EFAULT;
+    info->si_signo = sig;
+    if (known_siginfo_layout(sig, info->si_code))
+        return 0;
+    u8 rest[sizeof(siginfo_t) - SI_KERNEL_BYTES];
+    if (copy_from_user(rest, (const u8 __user *)uinfo + SI_KERNEL_BYTES, sizeof(rest)))
+        return -EFAULT;
+    for (size_t i = 0; i < sizeof(rest); i++)
+        if (rest[i])
+            return -E2BIG;
+    return 0;
+}
+
+/* Only the kernel sends with a code >= 0, and only kill/tgkill with
+ * SI_TKILL; a task may still queue those to itself. */
+static bool may_claim_code(const siginfo_t *info, long pid)
+{
+    return (info->si_code < 0 && info->si_code != SI_TKILL) || (int)pid == current->pid;
+}
+
+/* sigqueue(): to a process, with the caller's siginfo. */
+noinline long sys_rt_sigqueueinfo(long pid, long sig, siginfo_t __user *uinfo)
+{
+    siginfo_t info;
+    long err = siginfo_from_user((int)sig, &info, uinfo);
+    if (err)
+        return err;
+    if (!may_claim_code(&info, pid))
+        return -EPERM;
+    struct task_struct *t = (int)pid > 0 ? find_task_by_pid((int)pid) : NULL;
+    return t ? send_checked_group((int)sig, &info, t) : -ESRCH;
+}
+
+/* pthread_sigqueue: to one thread, with the caller's siginfo. */
+noinline long sys_rt_tgsigqueueinfo(long tgid, long pid, long sig, siginfo_t __user *uinfo)
+{
+    siginfo_t info;
+    long err = siginfo_from_user((int)sig, &info, uinfo);
+    if (err)
+        return err;
+    if ((int)pid <= 0 || (int)tgid <= 0)
+        return -EINVAL;
+    if (!may_claim_code(&info, pid))
+        return -EPERM;
+    return send_specific((int)tgid, (int)pid, sig, &info);
 }

@@ -175,6 +175,12 @@ static long do_prlimit(unsigned long resource, const struct rlimit64 *new_rlim,
     return 0;
 }
 
+/* The soft limit the kernel enforces (RLIMIT_SIGPENDING: signal_queue.c). */
+u64 rlimit_cur(unsigned int resource)
+{
+    return resource < RLIM_NLIMITS ? rlim[resource].rlim_cur : RLIM_INFINITY;
+}
+
 noinline long sys_getrlimit(unsigned long resource, struct rlimit64 __user *ulim)
 {
     struct rlimit64 value;

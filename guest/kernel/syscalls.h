@@ -71,6 +71,8 @@
 #define __NR_getsid 124
 #define __NR_rt_sigpending 127
 #define __NR_rt_sigtimedwait 128
+#define __NR_rt_sigqueueinfo 129
+#define __NR_rt_sigsuspend 130
 #define __NR_sigaltstack 131
 #define __NR_getpriority 140
 #define __NR_setpriority 141
@@ -101,6 +103,7 @@
 #define __NR_get_robust_list 274
 #define __NR_dup3 292
 #define __NR_pipe2 293
+#define __NR_rt_tgsigqueueinfo 297
 #define __NR_prlimit64 302
 #define __NR_getrandom 318
 #define __NR_rseq 334
@@ -154,6 +157,9 @@ long sys_exit_group(long error_code);
 long sys_kill(long pid, long sig);
 long sys_tkill(long pid, long sig);
 long sys_tgkill(long tgid, long pid, long sig);
+long sys_rt_sigqueueinfo(long pid, long sig, siginfo_t __user *uinfo);
+long sys_rt_sigsuspend(const sigset_t __user *unewset, size_t sigsetsize);
+long sys_rt_tgsigqueueinfo(long tgid, long pid, long sig, siginfo_t __user *uinfo);
 long sys_arch_prctl(long code, u64 addr);
 long sys_modify_ldt(int func, void __user *ptr, unsigned long bytecount);
 struct user_desc;

@@ -330,10 +330,9 @@ noinline long sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __use
                 wait_on_chan(&wait_chan);
             interrupted = true;
         }
-        me->blocked = me->real_blocked;
+        sigset_t restore = me->real_blocked;
         me->real_blocked = 0;
-        recalc_sigpending();
-        sync_signal_state(me);
+        set_current_blocked(restore); /* what it unblocked goes to others */
         sig = dequeue_signal_mask(me, these, &info);
     }
     if (!sig)

@@ -60,3 +60,14 @@ native_test_own_root(proc_ldt)
 # errors (EACCES after the child execs: it runs from a root of its own, to
 # exec itself), kill and wait by group, and job control in orphaned groups.
 native_test_own_root(proc_pgrp)
+
+# Signals in a process of several threads: the process's queue (kill) is
+# taken by a thread that does not block it, a thread's own (tgkill, tkill)
+# stays with it; sigpending, sigwaitinfo in a thread, SIG_IGN on what is
+# pending, handlers shared by the threads, a fatal signal to all threads,
+# SIGTERM kept by a stopped process until SIGCONT.
+native_test(NAME sig_threads PROGRAM sig_threads)
+# Queued signals: real-time ones queue with their siginfo (sigqueue's
+# values, SI_QUEUE/SI_USER/SI_TKILL), standard ones merge; rt_sigqueueinfo,
+# rt_tgsigqueueinfo and the errors of the signal-sending calls.
+native_test(NAME sig_queue PROGRAM sig_queue)
