@@ -301,6 +301,11 @@ class Engine : public Machine {
     std::chrono::steady_clock::duration records_cost_{};
     uint64_t records_revision_ = 0;
     std::unique_ptr<GuestImage> kernel_, user_;
+    // Guest RAM (SP_RAM_SIZE bytes), mapped into Unicorn; freed after uc_close.
+    struct RamUnmap {
+        void operator()(uint8_t* ram) const;
+    };
+    std::unique_ptr<uint8_t, RamUnmap> ram_;
     uc_engine* uc_ = nullptr;
     std::unique_ptr<CpuContext> ctx_;
     HostState host_;
