@@ -239,6 +239,65 @@ void CpuContext::enter_ring0(uint16_t kernel_cs, bool null_ss) {
     restore();
 }
 
+bool CpuContext::live_gpr(int uc_reg, uint64_t* value) const {
+    if (!live_) return false;
+    int index;  // in regs[]: RAX RCX RDX RBX RSP RBP RSI RDI R8..R15
+    switch (uc_reg) {
+        case UC_X86_REG_RAX:
+            index = 0;
+            break;
+        case UC_X86_REG_RCX:
+            index = 1;
+            break;
+        case UC_X86_REG_RDX:
+            index = 2;
+            break;
+        case UC_X86_REG_RBX:
+            index = 3;
+            break;
+        case UC_X86_REG_RSP:
+            index = 4;
+            break;
+        case UC_X86_REG_RBP:
+            index = 5;
+            break;
+        case UC_X86_REG_RSI:
+            index = 6;
+            break;
+        case UC_X86_REG_RDI:
+            index = 7;
+            break;
+        case UC_X86_REG_R8:
+            index = 8;
+            break;
+        case UC_X86_REG_R9:
+            index = 9;
+            break;
+        case UC_X86_REG_R10:
+            index = 10;
+            break;
+        case UC_X86_REG_R11:
+            index = 11;
+            break;
+        case UC_X86_REG_R12:
+            index = 12;
+            break;
+        case UC_X86_REG_R13:
+            index = 13;
+            break;
+        case UC_X86_REG_R14:
+            index = 14;
+            break;
+        case UC_X86_REG_R15:
+            index = 15;
+            break;
+        default:
+            return false;
+    }
+    std::memcpy(value, live_ + (hflags_ - 176) + index * 8, 8);
+    return true;
+}
+
 uint64_t CpuContext::image_u64(long offset) {
     uint64_t v;
     std::memcpy(&v, bytes() + offset, 8);

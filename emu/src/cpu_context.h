@@ -59,6 +59,10 @@ class CpuContext {
     // cost about 450 ns, half of an untraced system call's round trip.
     // SLOWPATH_CPU_CONTEXT=image keeps the image.
     bool live() const { return live_ != nullptr; }
+    // A general-purpose register (UC_X86_REG_RAX...R15) read from the live
+    // state, as uc_reg_read reads it but without its dispatch; false when
+    // there is no live state or the id is not one of them.
+    bool live_gpr(int uc_reg, uint64_t* value) const;
 
  private:
     uc_engine* uc_;

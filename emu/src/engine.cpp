@@ -87,6 +87,7 @@ uint64_t Engine::symbol(const char* name) const {
 
 uint64_t Engine::reg(int id) const {
     uint64_t v = 0;
+    if (ctx_ && ctx_->live_gpr(id, &v)) return v;
     uc_reg_read(uc_, id, &v);
     return v;
 }

@@ -421,6 +421,7 @@ class Engine : public Machine {
     static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
     static void on_point(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
     BlockInfo* block_at(uint64_t addr, uint32_t size);
+    BlockInfo* decoded_block_at(uint64_t addr, uint32_t size);  // block_at without its cache
     bool instrument(
         BlockInfo& block);  // true: hooks were added, the block must be translated again
     bool needs_exact(const BlockInfo& block);  // a stop may fall inside it
@@ -436,9 +437,10 @@ class Engine : public Machine {
                                                                            SP_PAGE_SIZE);
     std::vector<std::unique_ptr<BlockInfo>> kernel_block_store_;
     std::unordered_map<uint64_t, BlockInfo> user_blocks_;
-    BlockInfo* block_ = nullptr;  // the block running
-    uint64_t block_step_ = 0;     // the step of its first instruction
-    bool block_cut_ = true;       // the step is settled: the block did not run to its end
+    std::array<BlockInfo*, 1024> block_cache_{};  // by address: blocks met lately (block_at)
+    BlockInfo* block_ = nullptr;                  // the block running
+    uint64_t block_step_ = 0;                     // the step of its first instruction
+    bool block_cut_ = true;  // the step is settled: the block did not run to its end
     uint64_t point_done_step_ = UINT64_MAX;  // the last instruction on_point processed
     uint64_t skip_point_step_ = UINT64_MAX;  // processed, run again after a stop: skip it once
     std::unordered_map<uint64_t, uc_hook> point_hooks_;
