@@ -76,7 +76,9 @@ struct HostState {
     int focus = -1;
     uint32_t frame_valid = 0;
     std::vector<CallFrame> calls;
-    std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
+    // Per check address, this exit: a few, looked up at every TIF check, and
+    // cleared at every entry and exit without giving their room back.
+    std::vector<std::pair<uint64_t, LoopCounter>> loops;
     bool entry_fired = false, exit_fired = false, tamper_fired = false;
     uint32_t audit_records = 0;  // audit records already shown as events
     uint64_t io_answers = 0;     // host I/O requests answered so far (the log's cursor)
