@@ -217,6 +217,9 @@ class Engine : public Machine {
     // A syscall's name by number, interned once (compat: the 32-bit table).
     Name syscall_name_of(long nr, bool compat) const;
     mutable std::unordered_map<long, Name> syscall_names_[2];
+    // The numbers below 512 by index (a name's id + 1, 0: not looked up
+    // yet): two look-ups a call, no hashing.
+    mutable std::array<std::array<uint32_t, 512>, 2> syscall_name_ids_{};
     void finish(Outcome outcome, const std::string& detail);
     void check_halt();
 
