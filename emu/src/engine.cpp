@@ -3,7 +3,6 @@
 #include <capstone/capstone.h>
 #include <lz4.h>
 #include <slowpath/abi.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -138,13 +137,7 @@ void Engine::load_and_boot(const Scenario& scenario) {
 
     check_uc(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
     check_uc(uc_ctl_set_cpu_model(uc_, kCpuModel), "uc_ctl_set_cpu_model");
-    // RAM the engine owns, so that its reads (the TIF checks, the frames,
-    // the tasks) are a copy, not a walk through Unicorn's memory API.
-    void* ram = mmap(nullptr, SP_RAM_SIZE, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (ram == MAP_FAILED) throw std::runtime_error("cannot reserve the guest's RAM");
-    ram_.reset(static_cast<uint8_t*>(ram));
-    check_uc(uc_mem_map_ptr(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL, ram), "uc_mem_map_ptr");
+    map_ram();
     ctx_ = std::make_unique<CpuContext>(uc_);
 
     for (const GuestImage* img : {kernel_.get(), user_.get()})
@@ -317,20 +310,6 @@ CpuState Engine::cpu() const {
     s.kernel_gs_base = msr(SP_MSR_KERNEL_GS_BASE);
     s.cpl = ctx_->cpl();
     return s;
-}
-
-bool Engine::read(uint64_t vaddr, void* out, size_t size) const {
-    // A user address in the high window reads the RAM behind it (the
-    // window is one linear run, so a read inside it stays inside it).
-    uint64_t addr = sp_user_phys(vaddr);
-    if (size && addr != vaddr && sp_user_phys(vaddr + size - 1) != addr + size - 1) return false;
-    if (addr >= SP_RAM_SIZE || size > SP_RAM_SIZE - addr) return false;
-    std::memcpy(out, ram_.get() + addr, size);
-    return true;
-}
-
-void Engine::RamUnmap::operator()(uint8_t* ram) const {
-    munmap(ram, SP_RAM_SIZE);
 }
 
 uint64_t Engine::pt_regs_base() const {

@@ -200,6 +200,7 @@ class Engine : public Machine {
     enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
 
     void load_and_boot(const Scenario& scenario);
+    void map_ram();  // ram_, given to Unicorn as the guest's RAM (engine_ram.cpp)
     void install_hooks();
     void run_until(uint64_t target, bool apply_at_target);
     bool run_slice(uint64_t target);
