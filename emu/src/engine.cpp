@@ -152,8 +152,7 @@ void Engine::load_and_boot(const Scenario& scenario) {
 
     check_uc(uc_open(UC_ARCH_X86, UC_MODE_64, &uc_), "uc_open");
     check_uc(uc_ctl_set_cpu_model(uc_, kCpuModel), "uc_ctl_set_cpu_model");
-    ram_ = std::make_unique<PageGuard>(SP_RAM_SIZE);
-    check_uc(uc_mem_map_ptr(uc_, 0, SP_RAM_SIZE, UC_PROT_ALL, ram_->data()), "uc_mem_map_ptr");
+    map_ram();
     ctx_ = std::make_unique<CpuContext>(uc_);
 
     for (const GuestImage* img : {kernel_.get(), user_.get()})
@@ -314,15 +313,6 @@ CpuState Engine::cpu() const {
     s.kernel_gs_base = msr(SP_MSR_KERNEL_GS_BASE);
     s.cpl = ctx_->cpl();
     return s;
-}
-
-bool Engine::read(uint64_t vaddr, void* out, size_t size) const {
-    // A user address in the high window reads the RAM behind it (the
-    // window is one linear run, so a read inside it stays inside it).
-    uint64_t addr = sp_user_phys(vaddr);
-    if (size && addr != vaddr && sp_user_phys(vaddr + size - 1) != addr + size - 1) return false;
-    if (addr >= SP_RAM_SIZE || size > SP_RAM_SIZE - addr) return false;
-    return uc_mem_read(uc_, addr, out, size) == UC_ERR_OK;
 }
 
 uint64_t Engine::pt_regs_base() const {

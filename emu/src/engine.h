@@ -77,7 +77,9 @@ struct HostState {
     int focus = -1;
     uint32_t frame_valid = 0;
     std::vector<CallFrame> calls;
-    std::map<uint64_t, LoopCounter> loops;  // per check address, this exit
+    // Per check address, this exit: a few, looked up at every TIF check, and
+    // cleared at every entry and exit without giving their room back.
+    std::vector<std::pair<uint64_t, LoopCounter>> loops;
     bool entry_fired = false, exit_fired = false, tamper_fired = false;
     uint32_t audit_records = 0;  // audit records already shown as events
     uint64_t io_answers = 0;     // host I/O requests answered so far (the log's cursor)
@@ -199,6 +201,7 @@ class Engine : public Machine {
     enum class StopReason : uint8_t { None, Target, Action, Fault, Limit, Halt };
 
     void load_and_boot(const Scenario& scenario);
+    void map_ram();  // ram_, given to Unicorn as the guest's RAM (engine_ram.cpp)
     void install_hooks();
     void run_until(uint64_t target, bool apply_at_target);
     bool run_slice(uint64_t target);
@@ -216,6 +219,9 @@ class Engine : public Machine {
     // A syscall's name by number, interned once (compat: the 32-bit table).
     Name syscall_name_of(long nr, bool compat) const;
     mutable std::unordered_map<long, Name> syscall_names_[2];
+    // The numbers below 512 by index (a name's id + 1, 0: not looked up
+    // yet): two look-ups a call, no hashing.
+    mutable std::array<std::array<uint32_t, 512>, 2> syscall_name_ids_{};
     void finish(Outcome outcome, const std::string& detail);
     void check_halt();
 
@@ -420,6 +426,7 @@ class Engine : public Machine {
     static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
     static void on_point(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
     BlockInfo* block_at(uint64_t addr, uint32_t size);
+    BlockInfo* decoded_block_at(uint64_t addr, uint32_t size);  // block_at without its cache
     bool instrument(
         BlockInfo& block);  // true: hooks were added, the block must be translated again
     bool needs_exact(const BlockInfo& block);  // a stop may fall inside it
@@ -435,9 +442,10 @@ class Engine : public Machine {
                                                                            SP_PAGE_SIZE);
     std::vector<std::unique_ptr<BlockInfo>> kernel_block_store_;
     std::unordered_map<uint64_t, BlockInfo> user_blocks_;
-    BlockInfo* block_ = nullptr;  // the block running
-    uint64_t block_step_ = 0;     // the step of its first instruction
-    bool block_cut_ = true;       // the step is settled: the block did not run to its end
+    std::array<BlockInfo*, 1024> block_cache_{};  // by address: blocks met lately (block_at)
+    BlockInfo* block_ = nullptr;                  // the block running
+    uint64_t block_step_ = 0;                     // the step of its first instruction
+    bool block_cut_ = true;  // the step is settled: the block did not run to its end
     uint64_t point_done_step_ = UINT64_MAX;  // the last instruction on_point processed
     uint64_t skip_point_step_ = UINT64_MAX;  // processed, run again after a stop: skip it once
     std::unordered_map<uint64_t, uc_hook> point_hooks_;

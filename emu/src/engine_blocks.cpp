@@ -58,6 +58,16 @@ int Engine::BlockInfo::index_of(uint64_t a) const {
 }
 
 Engine::BlockInfo* Engine::block_at(uint64_t addr, uint32_t size) {
+    // Most blocks are the ones met a moment ago (a loop, the entry path):
+    // a small table by address before the page tables and the map.
+    BlockInfo*& cached = block_cache_[(addr ^ (addr >> 12)) % block_cache_.size()];
+    if (cached && cached->addr == addr && cached->size == size) return cached;
+    BlockInfo* b = decoded_block_at(addr, size);
+    if (b) cached = b;
+    return b;
+}
+
+Engine::BlockInfo* Engine::decoded_block_at(uint64_t addr, uint32_t size) {
     BlockInfo** slot = nullptr;
     BlockInfo* found = nullptr;
     if (in_kernel_text(addr)) {
@@ -235,6 +245,7 @@ void Engine::give_up_blocks(const std::string& why) {
 void Engine::forget_user_blocks() {
     if (block_ && !in_kernel_text(block_->addr)) block_ = nullptr;
     user_blocks_.clear();
+    block_cache_.fill(nullptr);
 }
 
 void Engine::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {

@@ -109,6 +109,12 @@ Name Engine::running_syscall_name(long nr) const {
 }
 
 Name Engine::syscall_name_of(long nr, bool compat) const {
+    auto& ids = syscall_name_ids_[compat ? 1 : 0];
+    if (nr >= 0 && static_cast<size_t>(nr) < ids.size()) {
+        uint32_t& id = ids[static_cast<size_t>(nr)];
+        if (!id) id = Name(compat ? compat_syscall_name(nr) : syscall_name(nr)).id() + 1;
+        return Name::from_id(id - 1);
+    }
     auto& names = syscall_names_[compat ? 1 : 0];
     auto it = names.find(nr);
     if (it != names.end()) return it->second;

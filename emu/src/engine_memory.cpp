@@ -23,7 +23,7 @@ size_t node_bytes(size_t value) {
 
 size_t host_state_heap(const HostState& h) {
     size_t n = h.calls.capacity() * sizeof(CallFrame) +
-               h.loops.size() * node_bytes(sizeof(std::pair<const uint64_t, LoopCounter>));
+               h.loops.capacity() * sizeof(std::pair<uint64_t, LoopCounter>);
     for (const auto& [stack, task] : h.other_tasks)
         n += node_bytes(sizeof(std::pair<const uint64_t, TaskHostState>)) +
              task.calls.capacity() * sizeof(CallFrame);

@@ -532,7 +532,11 @@ void Engine::on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32
                           uint32_t result) {
     // Livelock guard: the same check seeing the same flags again and again
     // on one exit means nothing clears the flag that keeps us looping.
-    LoopCounter& c = host_.loops[addr];
+    auto& loops = host_.loops;
+    auto at =
+        std::find_if(loops.begin(), loops.end(), [&](const auto& l) { return l.first == addr; });
+    if (at == loops.end()) at = loops.insert(loops.end(), {addr, LoopCounter{}});
+    LoopCounter& c = at->second;
     if (c.count && c.mask == mask && c.flags == flags) {
         c.count++;
     } else {

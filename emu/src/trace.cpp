@@ -335,8 +335,22 @@ void build_syscall_records(Trace& trace) {
     trace.syscalls.clear();
     // Each record's path as names while the events are read (the syscalls
     // of several tasks interleave), then one shared copy per distinct path.
+    // Grown only as far as a syscall that has one: a summary run keeps
+    // neither, and its records then cost no list per call.
     std::vector<std::vector<Name>> paths;
     std::vector<std::vector<TifCheckRecord>> checks;  // steps relative to the entry
+    auto list_of = [](auto& lists, size_t k) -> auto& {
+        if (lists.size() <= k) lists.resize(k + 1);
+        return lists[k];
+    };
+    // Syscalls are numbered in the order their entries are made: the last
+    // entry's says how many records there will be, so they are made once.
+    for (size_t i = trace.events.size(); i-- > 0;) {
+        const Event& e = trace.events[i];
+        if (e.kind != EventKind::SyscallEntry || e.syscall < 0) continue;
+        trace.syscalls.reserve(static_cast<size_t>(e.syscall) + 1);
+        break;
+    }
     for (size_t i = 0; i < trace.events.size(); i++) {
         const Event& e = trace.events[i];
         // The records keep steps and event indices in 40 bits: past them (a
@@ -346,8 +360,6 @@ void build_syscall_records(Trace& trace) {
             if (e.syscall < 0) continue;
             if (trace.syscalls.size() <= static_cast<size_t>(e.syscall))
                 trace.syscalls.resize(static_cast<size_t>(e.syscall) + 1);
-            if (paths.size() < trace.syscalls.size()) paths.resize(trace.syscalls.size());
-            if (checks.size() < trace.syscalls.size()) checks.resize(trace.syscalls.size());
             SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
             r.nr = static_cast<int64_t>(e.syscall_nr());
             r.name = e.name;  // syscall_name(nr), or the 32-bit table's for int $0x80
@@ -360,22 +372,21 @@ void build_syscall_records(Trace& trace) {
             continue;
         }
         if (e.syscall < 0 || static_cast<size_t>(e.syscall) >= trace.syscalls.size()) continue;
-        SyscallRecord& r = trace.syscalls[static_cast<size_t>(e.syscall)];
-        std::vector<Name>& path = paths[static_cast<size_t>(e.syscall)];
+        const size_t k = static_cast<size_t>(e.syscall);
+        SyscallRecord& r = trace.syscalls[k];
         r.end_event = i + 1;
         switch (e.kind) {
             case EventKind::Label:
-                path.push_back(e.name);
+                list_of(paths, k).push_back(e.name);
                 if (e.name == "badsys" || e.name == "ia32_badsys") r.unimplemented = true;
                 break;
             case EventKind::Call:
-                if (e.from_entry) path.push_back(e.name);
+                if (e.from_entry) list_of(paths, k).push_back(e.name);
                 if (e.name == "sys_ni_syscall") r.unimplemented = true;
                 break;
             case EventKind::TifCheck:
-                checks[static_cast<size_t>(e.syscall)].push_back(
-                    {e.name, e.tif_mask(), e.tif_flags(), e.tif_result(), e.step - r.entry_step,
-                     e.tif_test_kind()});
+                list_of(checks, k).push_back({e.name, e.tif_mask(), e.tif_flags(), e.tif_result(),
+                                              e.step - r.entry_step, e.tif_test_kind()});
                 break;
             case EventKind::HandlerReturn:
                 r.has_ret = true;
