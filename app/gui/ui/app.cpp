@@ -41,6 +41,7 @@
 #include "slowpath/walkthrough.h"
 #include "ui/actions.h"
 #include "ui/fan_order.h"
+#include "ui/opaque_fills.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -530,6 +531,15 @@ void App::wait_until(double limit) {
         glfwPollEvents();
 }
 
+namespace {
+void gl_blend_off(const ImDrawList*, const ImDrawCmd*) {
+    glDisable(GL_BLEND);
+}
+void gl_blend_on(const ImDrawList*, const ImDrawCmd*) {
+    glEnable(GL_BLEND);
+}
+}  // namespace
+
 void App::frame() {
     double now = glfwGetTime();
     last_frame_time_ = now;
@@ -561,6 +571,11 @@ void App::frame() {
     ImGui::PopFont();
     ImGui::Render();
     last_fans_ = zigzag_ ? zigzag_fans(ImGui::GetDrawData()) : 0;
+    // A run of opaque fills under 1024 px is not worth its draw call (measured).
+    last_unblended_ =
+        unblend_ ? unblend_opaque_fills(ImGui::GetDrawData(), ImGui::GetIO().Fonts->TexUvWhitePixel,
+                                        1024.0f, gl_blend_off, gl_blend_on)
+                 : 0;
     double t_built = glfwGetTime();
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
