@@ -31,6 +31,19 @@ void add_quad(ImDrawList& list, float x, float y, float w, float h, ImU32 col, I
     for (int k : {0, 1, 2, 0, 2, 3}) list.IdxBuffer.push_back(static_cast<ImDrawIdx>(base + k));
 }
 
+// All of `list`'s triangles as one draw command, given to unblend_opaque_fills.
+int unblend_one_command(ImDrawList& list) {
+    ImDrawCmd cmd;
+    cmd.ClipRect = ImVec4(0, 0, 400, 400);
+    cmd.ElemCount = static_cast<unsigned>(list.IdxBuffer.Size);
+    list.CmdBuffer.push_back(cmd);
+    ImDrawList* lists[] = {&list};
+    ImDrawData data;
+    data.CmdLists = lists;
+    data.CmdListsCount = 1;
+    return unblend_opaque_fills(&data, kWhite, 1024, off_callback, on_callback);
+}
+
 TEST(OpaqueFills, LargeOpaqueRunsAreDrawnBetweenBlendOffAndOn) {
     ImDrawList list(nullptr);
     const ImU32 opaque = IM_COL32(40, 46, 53, 255), translucent = IM_COL32(58, 63, 71, 120);
@@ -40,16 +53,7 @@ TEST(OpaqueFills, LargeOpaqueRunsAreDrawnBetweenBlendOffAndOn) {
     add_quad(list, 0, 20, 200, 100, translucent, kWhite);      // blended over it
     add_quad(list, 0, 200, 100, 50, opaque, kWhite);           // 5,000 px
     add_quad(list, 0, 300, 40, 20, opaque, kWhite);            // 800 px, joins it
-    ImDrawCmd cmd;
-    cmd.ClipRect = ImVec4(0, 0, 400, 400);
-    cmd.ElemCount = static_cast<unsigned>(list.IdxBuffer.Size);
-    list.CmdBuffer.push_back(cmd);
-    ImDrawList* lists[] = {&list};
-    ImDrawData data;
-    data.CmdLists = lists;
-    data.CmdListsCount = 1;
-
-    EXPECT_EQ(unblend_opaque_fills(&data, kWhite, 1024, off_callback, on_callback), 2);
+    EXPECT_EQ(unblend_one_command(list), 2);
 
     // [0,12) | off | [12,18) | on | [18,24) | off | [24,36) | on
     const ImVector<ImDrawCmd>& out = list.CmdBuffer;
@@ -70,14 +74,7 @@ TEST(OpaqueFills, ACommandWithNothingOpaqueEnoughStaysWhole) {
     ImDrawList list(nullptr);
     add_quad(list, 0, 0, 300, 300, IM_COL32(58, 63, 71, 120), kWhite);
     add_quad(list, 0, 0, 20, 20, IM_COL32(40, 46, 53, 255), kWhite);
-    ImDrawCmd cmd;
-    cmd.ElemCount = static_cast<unsigned>(list.IdxBuffer.Size);
-    list.CmdBuffer.push_back(cmd);
-    ImDrawList* lists[] = {&list};
-    ImDrawData data;
-    data.CmdLists = lists;
-    data.CmdListsCount = 1;
-    EXPECT_EQ(unblend_opaque_fills(&data, kWhite, 1024, off_callback, on_callback), 0);
+    EXPECT_EQ(unblend_one_command(list), 0);
     ASSERT_EQ(list.CmdBuffer.Size, 1);
     EXPECT_EQ(list.CmdBuffer[0].ElemCount, 12u);
     EXPECT_EQ(list.CmdBuffer[0].UserCallback, nullptr);

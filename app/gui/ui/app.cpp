@@ -571,11 +571,6 @@ void App::frame() {
     ImGui::PopFont();
     ImGui::Render();
     last_fans_ = zigzag_ ? zigzag_fans(ImGui::GetDrawData()) : 0;
-    // A run of opaque fills under 1024 px is not worth its draw call (measured).
-    last_unblended_ =
-        unblend_ ? unblend_opaque_fills(ImGui::GetDrawData(), ImGui::GetIO().Fonts->TexUvWhitePixel,
-                                        1024.0f, gl_blend_off, gl_blend_on)
-                 : 0;
     double t_built = glfwGetTime();
     int fb_w = 0, fb_h = 0;
     glfwGetFramebufferSize(window_, &fb_w, &fb_h);
@@ -584,7 +579,16 @@ void App::frame() {
     // nothing, the frames after an input) is not drawn again, and one that
     // changes a few panels redraws only their rectangles: the software
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
-    if (!renderer_) renderer_ = std::make_unique<DamageRenderer>();
+    if (!renderer_) {
+        renderer_ = std::make_unique<DamageRenderer>();
+        // A run of opaque fills under 1024 px is not worth its draw call (measured).
+        renderer_->set_whole_frame_pass([this](ImDrawData* data) {
+            last_unblended_ =
+                unblend_ ? unblend_opaque_fills(data, ImGui::GetIO().Fonts->TexUvWhitePixel,
+                                                1024.0f, gl_blend_off, gl_blend_on)
+                         : 0;
+        });
+    }
     timespec scan0{}, scan1{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &scan0);
     bool differs = renderer_->prepare(ImGui::GetDrawData(), fb_w, fb_h, bg_color);
