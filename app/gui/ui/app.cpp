@@ -41,6 +41,7 @@
 #include "slowpath/walkthrough.h"
 #include "ui/actions.h"
 #include "ui/fan_order.h"
+#include "ui/opaque_fills.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -530,6 +531,15 @@ void App::wait_until(double limit) {
         glfwPollEvents();
 }
 
+namespace {
+void gl_blend_off(const ImDrawList*, const ImDrawCmd*) {
+    glDisable(GL_BLEND);
+}
+void gl_blend_on(const ImDrawList*, const ImDrawCmd*) {
+    glEnable(GL_BLEND);
+}
+}  // namespace
+
 void App::frame() {
     double now = glfwGetTime();
     last_frame_time_ = now;
@@ -569,7 +579,16 @@ void App::frame() {
     // nothing, the frames after an input) is not drawn again, and one that
     // changes a few panels redraws only their rectangles: the software
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
-    if (!renderer_) renderer_ = std::make_unique<DamageRenderer>();
+    if (!renderer_) {
+        renderer_ = std::make_unique<DamageRenderer>();
+        // A run of opaque fills under 1024 px is not worth its draw call (measured).
+        renderer_->set_whole_frame_pass([this](ImDrawData* data) {
+            last_unblended_ =
+                unblend_ ? unblend_opaque_fills(data, ImGui::GetIO().Fonts->TexUvWhitePixel,
+                                                1024.0f, gl_blend_off, gl_blend_on)
+                         : 0;
+        });
+    }
     timespec scan0{}, scan1{};
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &scan0);
     bool differs = renderer_->prepare(ImGui::GetDrawData(), fb_w, fb_h, bg_color);

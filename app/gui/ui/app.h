@@ -170,6 +170,8 @@ class App {
     bool bench_full_redraw_ = false;  // draw every frame whole (the worst case)
     bool zigzag_ = true;              // zigzag_fans() on each frame (the bench turns it off)
     int last_fans_ = 0;               // fans it turned in the last frame
+    bool unblend_ = true;     // unblend_opaque_fills() on each frame (the bench turns it off)
+    int last_unblended_ = 0;  // runs it drew without blending in the last frame
     FrameTiming last_timing_;
     DamageRenderer::Report last_render_;
     double bench_first_frame_from_exec_ms_ = -1;

@@ -288,6 +288,9 @@ std::vector<ImVec4> DamageRenderer::damage(const std::vector<uint64_t>& before) 
 void DamageRenderer::draw_regions(ImDrawData* data, const std::vector<ImVec4>& regions) {
     const float fb_h = static_cast<float>(h_);
     const ImVec2 off = data->DisplayPos;
+    const ImVec4 whole(0, 0, static_cast<float>(w_), static_cast<float>(h_));
+    if (whole_frame_pass_ && regions.size() == 1 && area(regions[0]) >= area(whole))
+        whole_frame_pass_(data);
     glEnable(GL_SCISSOR_TEST);
     ImVec4 bg = ImGui::ColorConvertU32ToFloat4(clear_);
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
@@ -443,6 +446,7 @@ DamageRenderer::Report DamageRenderer::render(ImDrawData* data, bool full) {
         ImVec4 bg = ImGui::ColorConvertU32ToFloat4(scanned_clear_);
         glClearColor(bg.x, bg.y, bg.z, 1.0f);
         glClear(GL_COLOR_BUFFER_BIT);
+        if (data && whole_frame_pass_) whole_frame_pass_(data);
         if (data) ImGui_ImplOpenGL3_RenderDrawData(data);
         finish({whole});
         valid_ = false;

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,12 @@ class DamageRenderer {
     // The pixels of the last frame drawn (RGBA, bottom-up), from the
     // offscreen copy or the back buffer that still holds it; empty if neither.
     std::vector<unsigned char> read_copy() const;
+    // Run on the draw data before a render() that draws the whole window
+    // (the split of opaque fills pays there; by regions its extra draw calls,
+    // each cut to every region, cost more than it saves).
+    void set_whole_frame_pass(std::function<void(ImDrawData*)> pass) {
+        whole_frame_pass_ = std::move(pass);
+    }
     // The next render() draws everything.
     void invalidate() {
         valid_ = false;
@@ -62,6 +69,7 @@ class DamageRenderer {
     bool marker_found() const;
     void draw_regions(ImDrawData* data, const std::vector<ImVec4>& regions);
 
+    std::function<void(ImDrawData*)> whole_frame_pass_;
     unsigned fbo_ = 0, color_ = 0;  // the offscreen copy of the window
     int fbo_w_ = 0, fbo_h_ = 0;
     int w_ = 0, h_ = 0;  // the window's framebuffer at the last render()
