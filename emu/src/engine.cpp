@@ -214,10 +214,10 @@ void Engine::load_and_boot(const Scenario& scenario) {
 
     // A recording learns which pages are written from the host's page
     // protection (page_guard.h), not a write hook, unless asked to.
-    guard_writes_ = options_.trace && !options_.summary && !std::getenv("SLOWPATH_WRITE_HOOK");
-    install_hooks();
     dirty_since_.assign(SP_RAM_SIZE / kPage, 0);
-    if (guard_writes_) ram_->start(&Engine::on_first_write, this);
+    if (options_.trace && !options_.summary && !std::getenv("SLOWPATH_WRITE_HOOK"))
+        ram_->start(&Engine::on_first_write, this);
+    install_hooks();
     if (options_.trace) {
         for (const auto& inj : scenario.injections)
             if (inj.when == InjectWhen::Now)
@@ -269,7 +269,7 @@ void Engine::install_hooks() {
                  "hook code");
     }
     // The stores are for checkpoints and page versions, which a summary run keeps none of.
-    if (options_.trace && !options_.summary && !guard_writes_) {
+    if (options_.trace && !options_.summary && !ram_->started()) {
         check_uc(uc_hook_add(uc_, &hooks_[4], UC_HOOK_MEM_WRITE,
                              reinterpret_cast<void*>(&Engine::on_write), this, 1, 0),
                  "hook memory writes");
@@ -393,16 +393,15 @@ void Engine::take_checkpoint() {
     // From a checkpoint on, the TLB starts empty both as recorded and as
     // replayed, so the page walks (and the bits they set) come alike.
     uc_ctl_flush_tlb(uc_);
-    // A page written back as it was (a stack frame the same each time round
-    // a loop, a flag set and cleared) needs no new version: its last one
-    // already gives its contents as of this checkpoint.
     if (ram_->lost())
         throw std::runtime_error(
             "the guest wrote more scattered pages between two checkpoints than the host's "
             "vm.max_map_count lets slowpath track; SLOWPATH_WRITE_HOOK=1 records it");
+    // A page written back as it was (a stack frame the same each time round
+    // a loop, a flag set and cleared) needs no new version: its last one
+    // already gives its contents as of this checkpoint.
     for (uint64_t page : dirty_list_) {
-        dirty_since_[page] = 0;
-        if (guard_writes_) ram_->close(page);
+        mark_page_clean(page);
         scratch_.resize(kPage);
         uc_mem_read(uc_, page * kPage, scratch_.data(), kPage);
         const std::vector<uint8_t>* last = last_kept_page(page);
@@ -478,8 +477,7 @@ void Engine::restore_checkpoint(size_t index) {
     mark_changed_tables(index);
     for (uint64_t page : dirty_list_) {
         uc_mem_write(uc_, page * kPage, page_at(page, index).data(), kPage);
-        dirty_since_[page] = 0;
-        if (guard_writes_) ram_->close(page);
+        mark_page_clean(page);
     }
     dirty_list_.clear();
     mem_origin_ = index;

@@ -283,7 +283,8 @@ class Engine : public Machine {
     // memory and checkpoints
     void mark_dirty(uint64_t addr, uint64_t size);
     void mark_page_dirty(uint64_t page);
-    void keep_base_page(uint64_t page);  // its contents at step 0, on first sight
+    void mark_page_clean(uint64_t page);  // as of the checkpoint just taken or restored
+    void keep_base_page(uint64_t page);   // its contents at step 0, on first sight
     void mark_changed_tables(size_t index);
     void take_checkpoint();
     void find_table_pages();
@@ -310,8 +311,9 @@ class Engine : public Machine {
     uint64_t records_revision_ = 0;
     std::unique_ptr<GuestImage> kernel_, user_;
     uc_engine* uc_ = nullptr;
-    std::unique_ptr<PageGuard> ram_;  // the guest's RAM (outlives uc_: ~Engine closes uc_ first)
-    bool guard_writes_ = false;       // a recording: ram_ finds the pages written
+    // The guest's RAM (outlives uc_: ~Engine closes uc_ first); started in a
+    // recording, where it finds the pages written.
+    std::unique_ptr<PageGuard> ram_;
     std::unique_ptr<CpuContext> ctx_;
     HostState host_;
     Trace trace_;

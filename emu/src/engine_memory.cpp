@@ -91,7 +91,12 @@ void Engine::mark_dirty(uint64_t vaddr, uint64_t size) {
 void Engine::mark_page_dirty(uint64_t page) {
     dirty_since_[page] = 1;
     dirty_list_.push_back(page);
-    if (guard_writes_) ram_->open(page);
+    ram_->open(page);  // a recording's guard sees no more of its writes till it is clean
+}
+
+void Engine::mark_page_clean(uint64_t page) {
+    dirty_since_[page] = 0;
+    ram_->close(page);  // its next write is seen again
 }
 
 void Engine::keep_base_page(uint64_t page) {

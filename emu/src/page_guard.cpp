@@ -68,11 +68,7 @@ bool PageGuard::on_fault(void* addr) {
         if (!g) return false;
         uint64_t page = (a - b) / kPage;
         g->first_write_(g->owner_, page);
-        // Whatever the owner did, the store must be able to run.
-        if (mprotect(g->base_ + page * kPage, kPage, PROT_READ | PROT_WRITE) != 0) {
-            g->lost_ = true;
-            mprotect(g->base_, g->bytes_, PROT_READ | PROT_WRITE);  // merges: cannot fail so
-        }
+        g->open(page);  // whatever the owner did, the store must be able to run
         return true;
     }
     return false;
@@ -105,27 +101,29 @@ void PageGuard::start(FirstWrite first_write, void* owner) {
             }
     }
     if (slot_ < 0) throw std::runtime_error("more than 256 guest machines at once");
+    writable_.assign(bytes_ / kPage, 0);
     if (mprotect(base_, bytes_, PROT_READ) != 0)
         throw std::runtime_error(std::string("mprotect of the guest's RAM: ") +
                                  std::strerror(errno));
 }
 
 void PageGuard::open(uint64_t page) {
-    if (lost_) return;
-    if (mprotect(base_ + page * kPage, kPage, PROT_READ | PROT_WRITE) != 0) {
-        lost_ = true;
-        mprotect(base_, bytes_, PROT_READ | PROT_WRITE);
-    }
+    if (!started() || lost_ || writable_[page]) return;
+    if (mprotect(base_ + page * kPage, kPage, PROT_READ | PROT_WRITE) != 0) return give_up();
+    writable_[page] = 1;
 }
 
 void PageGuard::close(uint64_t page) {
-    if (lost_) return;
-    // Refused (too many mappings): the page stays writable and its writes
-    // unseen, which lost() reports.
-    if (mprotect(base_ + page * kPage, kPage, PROT_READ) != 0) {
-        lost_ = true;
-        mprotect(base_, bytes_, PROT_READ | PROT_WRITE);
-    }
+    if (!started() || lost_ || !writable_[page]) return;
+    if (mprotect(base_ + page * kPage, kPage, PROT_READ) != 0) return give_up();
+    writable_[page] = 0;
+}
+
+// The host refused to split its mappings further: the page's writes could
+// no longer be seen (close) or could not run at all (open).
+void PageGuard::give_up() {
+    lost_ = true;
+    mprotect(base_, bytes_, PROT_READ | PROT_WRITE);  // merges the mappings: not refused so
 }
 
 }  // namespace slowpath

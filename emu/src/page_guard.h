@@ -14,6 +14,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace slowpath {
 
@@ -34,7 +35,8 @@ class PageGuard {
     // calls `first_write(owner, page)` before the write happens.
     void start(FirstWrite first_write, void* owner);
     bool started() const { return first_write_ != nullptr; }
-    // A page written since the last checkpoint: writable.
+    // A page written since the last checkpoint: writable. Both are no-ops
+    // before start() (nothing is guarded) and on a page already so.
     void open(uint64_t page);
     // A page as of a checkpoint: read-only again, so its next write is seen.
     void close(uint64_t page);
@@ -46,13 +48,15 @@ class PageGuard {
 
  private:
     static bool on_fault(void* addr);  // true: one of ours, and handled
+    void give_up();                    // every page writable, lost() from now on
 
     uint8_t* base_ = nullptr;
     size_t bytes_ = 0;
     FirstWrite first_write_ = nullptr;
     void* owner_ = nullptr;
     volatile bool lost_ = false;
-    int slot_ = -1;  // in the registry the fault handler searches
+    std::vector<uint8_t> writable_;  // per page, as protected now (after start())
+    int slot_ = -1;                  // in the registry the fault handler searches
 };
 
 }  // namespace slowpath
