@@ -16,6 +16,14 @@
 
 namespace slowpath {
 
+// Unicorn's ids of the general registers in the CPU's own order (the
+// order of its register file, of CpuContext::live_registers and of
+// CpuState::gpr).
+inline constexpr int kGprIds[16] = {UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
+                                    UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
+                                    UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
+                                    UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
+
 class CpuContext {
  public:
     explicit CpuContext(

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 #include <utility>
 
@@ -281,12 +282,8 @@ void Engine::install_hooks() {
 
 CpuState Engine::cpu() const {
     CpuState s;
-    static const int gpr_ids[GPR_COUNT] = {
-        UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-        UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
-        UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
-        UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
-    for (int i = 0; i < GPR_COUNT; i++) s.gpr[i] = reg(gpr_ids[i]);
+    static_assert(GPR_COUNT == std::size(kGprIds));
+    for (int i = 0; i < GPR_COUNT; i++) s.gpr[i] = reg(kGprIds[i]);
     s.rip = reg(UC_X86_REG_RIP);
     s.rflags = reg(UC_X86_REG_RFLAGS);
     s.cs = static_cast<uint16_t>(reg(UC_X86_REG_CS));

@@ -20,11 +20,9 @@ namespace slowpath {
 namespace {
 // A general register's place in the CPU's register file, -1 for the rest.
 int gpr_index(int id) {
-    static constexpr int kLow[8] = {UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-                                    UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI};
-    for (int i = 0; i < 8; i++)
-        if (kLow[i] == id) return i;
-    return id >= UC_X86_REG_R8 && id <= UC_X86_REG_R15 ? 8 + (id - UC_X86_REG_R8) : -1;
+    for (int i = 0; i < 16; i++)
+        if (kGprIds[i] == id) return i;
+    return -1;
 }
 }  // namespace
 

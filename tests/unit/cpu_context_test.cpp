@@ -119,10 +119,7 @@ TEST(CpuContext, LiveRegistersAreTheOnesTheApiReadsAndWrites) {
     CpuContext live(m.uc);
     ASSERT_NE(live.live_registers(), nullptr);
     EXPECT_EQ(image_context(m.uc)->live_registers(), nullptr);
-    const int ids[16] = {UC_X86_REG_RAX, UC_X86_REG_RCX, UC_X86_REG_RDX, UC_X86_REG_RBX,
-                         UC_X86_REG_RSP, UC_X86_REG_RBP, UC_X86_REG_RSI, UC_X86_REG_RDI,
-                         UC_X86_REG_R8,  UC_X86_REG_R9,  UC_X86_REG_R10, UC_X86_REG_R11,
-                         UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15};
+    const int* ids = slowpath::kGprIds;
     for (int i = 0; i < 16; i++) m.set(ids[i], 0xabc000 + static_cast<uint64_t>(i));
     for (int i = 0; i < 16; i++) {
         EXPECT_EQ(live.live_registers()[i], 0xabc000u + static_cast<uint64_t>(i)) << i;
