@@ -709,14 +709,24 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
         trace_.console = trace_.host_io ? program_output(0) : decode_kernel_state(*this).console;
         trace_.program_stdout = program_output(1);
         trace_.program_stderr = program_output(2);
-        build_syscall_records(trace_);
-        // What build_syscall_records would have found in the steps.
-        for (const auto& [k, step] : summary_returns_) {
-            if (static_cast<size_t>(k) >= trace_.syscalls.size()) continue;
-            SyscallRecord& r = trace_.syscalls[static_cast<size_t>(k)];
-            if (r.exit == ExitKind::Iret) r.return_step = step;
-        }
+        if (options_.summary)
+            finish_summary_records();
+        else
+            build_syscall_records(trace_);
     }
+}
+
+// A summary run's records, made as it ran: what build_syscall_records
+// would have added at the end.
+void Engine::finish_summary_records() {
+    for (SyscallRecord& r : trace_.syscalls) r.is_focus = false;
+    if (SyscallRecord* focus = summary_record(trace_.focus)) focus->is_focus = true;
+    // What build_syscall_records would have found in the steps.
+    for (const auto& [k, step] : summary_returns_) {
+        SyscallRecord* r = summary_record(k);
+        if (r && r->exit == ExitKind::Iret) r->return_step = step;
+    }
+    trace_.syscalls.shrink_to_fit();
 }
 
 // One stretch of emulation. A fault it stopped on is delivered through the

@@ -359,22 +359,25 @@ class Engine : public Machine {
                                                                           SP_PAGE_SIZE);
     std::map<uint64_t, std::vector<Note>> notes_by_addr_;
     std::pair<uint64_t, uint64_t> entry_text_{0, 0};
-    // A summary run keeps no steps: what build_syscall_records reads from
-    // them (where a syscall interrupted by a signal is back in user mode)
-    // is followed as it runs instead (summary_step_after_exit).
+    // A summary run keeps no steps and makes no events: its syscall
+    // records are built as it runs (summary_entry, summary_handler_return,
+    // summary_exit), as build_syscall_records would make them from the
+    // events, and where a syscall interrupted by a signal is back in user
+    // mode, which that reads from the steps, is followed as it runs
+    // (summary_step_after_exit).
     void summary_step_after_exit(uint64_t addr, uint64_t rsp);
     void summary_exit(int syscall, bool iret);
-    void summary_entry(int syscall, uint64_t rip, uint64_t rsp) {
-        if (syscall < 0) return;
-        if (summary_entries_.size() <= static_cast<size_t>(syscall))
-            summary_entries_.resize(static_cast<size_t>(syscall) + 1);
-        summary_entries_[static_cast<size_t>(syscall)] = {rip, rsp};
+    void summary_entry(int syscall, long nr, Name name, uint64_t rip, uint64_t rsp);
+    void finish_summary_records();
+    SyscallRecord* summary_record(int syscall) {
+        return syscall >= 0 && static_cast<size_t>(syscall) < trace_.syscalls.size()
+                   ? &trace_.syscalls[static_cast<size_t>(syscall)]
+                   : nullptr;
     }
     struct SummaryReturn {
         int syscall = -1;
         uint64_t rip = 0, rsp = 0;  // the user rip after SYSCALL, and the user rsp
     };
-    std::vector<std::pair<uint64_t, uint64_t>> summary_entries_;  // by syscall: user rip, rsp
     int summary_exited_ = -1;  // the syscall an iretq to ring 3 just ended
     std::vector<SummaryReturn> summary_waiting_;
     std::vector<std::pair<int, uint64_t>> summary_returns_;  // syscall, step back at its rip
@@ -445,9 +448,9 @@ class Engine : public Machine {
     std::vector<std::unique_ptr<BlockInfo>> kernel_block_store_;
     std::unordered_map<uint64_t, BlockInfo> user_blocks_;
     std::array<BlockInfo*, 1024> block_cache_{};  // by address: blocks met lately (block_at)
-    BlockInfo* block_ = nullptr;                  // the block running
-    uint64_t block_step_ = 0;                     // the step of its first instruction
-    bool block_cut_ = true;  // the step is settled: the block did not run to its end
+    BlockInfo* block_ = nullptr;  // the block running
+    uint64_t block_step_ = 0;     // the step of its first instruction
+    bool block_cut_ = true;       // the step is settled: the block did not run to its end
     uint64_t point_done_step_ = UINT64_MAX;  // the last instruction on_point processed
     uint64_t skip_point_step_ = UINT64_MAX;  // processed, run again after a stop: skip it once
     std::unordered_map<uint64_t, uc_hook> point_hooks_;

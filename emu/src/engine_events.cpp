@@ -61,8 +61,10 @@ void Engine::on_syscall(uc_engine*, void* self) {
                   : e->focus_user_addr_         ? rip == e->focus_user_addr_
                                                 : static_cast<long>(nr) == e->scenario_.syscall_nr);
     if (focus) e->host_.focus = index;
-    if (e->options_.summary) e->summary_entry(index, rip, rsp);
-    if (e->options_.trace)
+    if (e->options_.summary)
+        e->summary_entry(index, static_cast<long>(nr),
+                         e->syscall_name_of(static_cast<long>(nr), false), rip, rsp);
+    else if (e->options_.trace)
         e->emit(EventKind::SyscallEntry, rip, e->syscall_name_of(static_cast<long>(nr), false),
                 {nr, rip, rsp, rflags}, {}, true, e->host_.step - 1);
 
@@ -91,8 +93,10 @@ void Engine::begin_compat_syscall(uint64_t rip, uint64_t rsp, uint64_t rflags) {
                  (scenario_.focus_index >= 0 ? index == scenario_.focus_index
                                              : focus_user_addr_ && rip == focus_user_addr_);
     if (focus) host_.focus = index;
-    if (options_.summary) summary_entry(index, rip, rsp);
-    if (options_.trace)
+    if (options_.summary)
+        summary_entry(index, static_cast<long>(nr), syscall_name_of(static_cast<long>(nr), true),
+                      rip, rsp);
+    else if (options_.trace)
         emit(EventKind::SyscallEntry, rip, syscall_name_of(static_cast<long>(nr), true),
              {nr, rip, rsp, rflags},
              "int $0x80: a 32-bit system call, number " + std::to_string(nr) +

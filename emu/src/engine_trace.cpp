@@ -518,6 +518,13 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             if (!recording_) break;
             uint64_t base = pt_regs_base();
             int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
+            if (options_.summary) {
+                if (SyscallRecord* r = summary_record(h.syscall)) {
+                    r->has_ret = true;
+                    r->ret = value;
+                }
+                break;
+            }
             emit(EventKind::HandlerReturn, addr,
                  running_syscall_name(static_cast<long>(read_u64(base + SP_ORIG_RAX))),
                  {static_cast<uint64_t>(value), 0, 0, 0}, {});
@@ -567,14 +574,23 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
     // only stay in ring 3 or fault. Either way the kernel is not leaving.
     if (h.cpl == 3) return;
     if (insn == AddrInfo::Sysret) {
-        uint64_t rcx = reg(UC_X86_REG_RCX), r11 = reg(UC_X86_REG_R11);
         if (h.syscall >= 0 && recording_ && !options_.summary)
             emit(EventKind::Decision, addr, "sysret", {SP_DECISION_SYSRET, 0, 0, 0},
                  decision_reason(true));
-        if (recording_)
-            emit(EventKind::Sysret, addr, kSysretqName, {rcx, rsp, r11, reg(UC_X86_REG_RAX)}, {},
-                 true);
-        if (options_.summary && recording_) summary_exit(h.syscall, false);
+        if (options_.summary && recording_) {
+            if (SyscallRecord* r = summary_record(h.syscall)) {
+                r->exit = ExitKind::Sysret;
+                r->return_step = h.step + 1;
+                if (!r->has_ret) {
+                    r->has_ret = true;
+                    r->ret = static_cast<int64_t>(reg(UC_X86_REG_RAX));
+                }
+            }
+            summary_exit(h.syscall, false);
+        } else if (recording_) {
+            emit(EventKind::Sysret, addr, kSysretqName,
+                 {reg(UC_X86_REG_RCX), rsp, reg(UC_X86_REG_R11), reg(UC_X86_REG_RAX)}, {}, true);
+        }
         h.cpl = 3;
     } else {
         uint64_t frame[5] = {0, 0, 0, 0, 0};
@@ -583,10 +599,16 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
         if (new_cpl == 3 && h.syscall >= 0 && recording_ && !options_.summary)
             emit(EventKind::Decision, addr, "iret", {SP_DECISION_IRET, 0, 0, 0},
                  decision_reason(false) + unsafe_sysret_note(frame[0]));
-        if (recording_)
+        if (options_.summary && recording_ && new_cpl == 3) {
+            if (SyscallRecord* r = summary_record(h.syscall)) {
+                r->exit = ExitKind::Iret;
+                r->return_step = h.step + 1;
+            }
+            summary_exit(h.syscall, true);
+        } else if (recording_ && !options_.summary) {
             emit(EventKind::Iret, addr, kIretqName, {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
-        if (options_.summary && recording_ && new_cpl == 3) summary_exit(h.syscall, true);
+        }
         h.cpl = new_cpl;
     }
     if (h.cpl == 3) {
@@ -617,15 +639,28 @@ void Engine::summary_exit(int k, bool iret) {
     if (iret) summary_exited_ = k;
 }
 
+void Engine::summary_entry(int k, long nr, Name name, uint64_t rip, uint64_t rsp) {
+    if (k < 0) return;
+    if (trace_.syscalls.size() <= static_cast<size_t>(k))
+        trace_.syscalls.resize(static_cast<size_t>(k) + 1);
+    SyscallRecord& r = trace_.syscalls[static_cast<size_t>(k)];
+    r.nr = nr;
+    r.name = name;
+    r.entry_step = host_.step - 1;  // the SYSCALL's, run already
+    r.user_rip = rip;
+    r.user_rsp = rsp;
+    // No events: each record's event range is empty.
+    r.first_event = r.end_event = trace_.events.size();
+}
+
 void Engine::summary_step_after_exit(uint64_t addr, uint64_t rsp) {
     HostState& h = host_;
     if (summary_exited_ >= 0) {
         const int k = summary_exited_;
         summary_exited_ = -1;
-        if (static_cast<size_t>(k) < summary_entries_.size()) {
-            const auto [user_rip, user_rsp] = summary_entries_[static_cast<size_t>(k)];
-            if (addr != user_rip + 2) summary_waiting_.push_back({k, user_rip + 2, user_rsp});
-        }
+        if (const SyscallRecord* r = summary_record(k))
+            if (addr != r->user_rip + 2)
+                summary_waiting_.push_back({k, r->user_rip + 2, r->user_rsp});
     }
     if (h.cpl != 3) return;
     for (size_t i = 0; i < summary_waiting_.size();) {
