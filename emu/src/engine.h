@@ -429,6 +429,8 @@ class Engine : public Machine {
         int index_of(uint64_t a) const;
     };
     static void on_block(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
+    // The rest of on_block, out of line so that its common case stays short.
+    __attribute__((noinline)) void on_block_slow(uint64_t addr, uint32_t size);
     static void on_point(uc_engine* uc, uint64_t addr, uint32_t size, void* self);
     BlockInfo* block_at(uint64_t addr, uint32_t size);
     BlockInfo* decoded_block_at(uint64_t addr, uint32_t size);  // block_at without its cache
@@ -448,6 +450,7 @@ class Engine : public Machine {
     std::vector<std::unique_ptr<BlockInfo>> kernel_block_store_;
     std::unordered_map<uint64_t, BlockInfo> user_blocks_;
     std::array<BlockInfo*, 1024> block_cache_{};  // by address: blocks met lately (block_at)
+    static size_t block_cache_slot(uint64_t addr) { return (addr ^ (addr >> 12)) % 1024; }
     BlockInfo* block_ = nullptr;  // the block running
     uint64_t block_step_ = 0;     // the step of its first instruction
     bool block_cut_ = true;       // the step is settled: the block did not run to its end

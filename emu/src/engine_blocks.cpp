@@ -60,7 +60,7 @@ int Engine::BlockInfo::index_of(uint64_t a) const {
 Engine::BlockInfo* Engine::block_at(uint64_t addr, uint32_t size) {
     // Most blocks are the ones met a moment ago (a loop, the entry path):
     // a small table by address before the page tables and the map.
-    BlockInfo*& cached = block_cache_[(addr ^ (addr >> 12)) % block_cache_.size()];
+    BlockInfo*& cached = block_cache_[block_cache_slot(addr)];
     if (cached && cached->addr == addr && cached->size == size) return cached;
     BlockInfo* b = decoded_block_at(addr, size);
     if (b) cached = b;
@@ -252,71 +252,90 @@ void Engine::on_block(uc_engine*, uint64_t addr, uint32_t size, void* self) {
     auto* e = static_cast<Engine*>(self);
     HostState& h = e->host_;
     if (!e->block_cut_ && e->block_) h.step = e->block_step_ + e->block_->count();
-    e->block_cut_ = false;
-    e->block_ = nullptr;
-    e->tick_assumed_at_ = UINT64_MAX;
-    if (!e->block_fallback_.empty()) {
-        e->block_cut_ = true;
-        uc_emu_stop(e->uc_);
+    // Most blocks: one met lately and hooked already, with nothing due on
+    // arrival or inside it. The checks below, in one pass (this runs for
+    // every block, several times per system call).
+    BlockInfo* cached = e->block_cache_[block_cache_slot(addr)];
+    if (cached && cached->addr == addr && cached->size == size && cached->instrumented &&
+        !e->exact_hook_ && !e->halt_next_ && !e->debug_sync_due_ && !h.debug_pending &&
+        e->summary_exited_ < 0 && e->summary_waiting_.empty() && h.step != e->skip_point_step_ &&
+        e->block_fallback_.empty() &&
+        h.step + cached->count() <= std::min(h.next_tick, e->scenario_.max_steps)) {
+        e->block_cut_ = false;
+        e->block_ = cached;
+        e->block_step_ = h.step;
+        e->tick_assumed_at_ = UINT64_MAX;
         return;
     }
-    BlockInfo* b = e->block_at(addr, size);
-    if (!b) return;
-    e->block_ = b;
-    e->block_step_ = h.step;
-    const bool in_exact =
-        e->exact_hook_ && addr >= e->exact_range_.first && addr < e->exact_range_.second;
-    if (e->exact_hook_ && !in_exact &&
-        (addr + size <= e->exact_range_.first || addr >= e->exact_range_.second)) {
-        // Left the hooked block for one that does not overlap it.
-        uc_hook_del(e->uc_, e->exact_hook_);
-        e->exact_hook_ = 0;
-        uc_ctl_remove_cache(e->uc_, e->exact_range_.first, e->exact_range_.second);
+    e->on_block_slow(addr, size);
+}
+
+// on_block for a block that is new, not hooked yet, or with something due.
+void Engine::on_block_slow(uint64_t addr, uint32_t size) {
+    HostState& h = host_;
+    block_cut_ = false;
+    block_ = nullptr;
+    tick_assumed_at_ = UINT64_MAX;
+    if (!block_fallback_.empty()) {
+        block_cut_ = true;
+        uc_emu_stop(uc_);
+        return;
     }
-    if (!b->instrumented && e->instrument(*b)) {
-        e->block_stop(false);
+    BlockInfo* b = block_at(addr, size);
+    if (!b) return;
+    block_ = b;
+    block_step_ = h.step;
+    const bool in_exact = exact_hook_ && addr >= exact_range_.first && addr < exact_range_.second;
+    if (exact_hook_ && !in_exact &&
+        (addr + size <= exact_range_.first || addr >= exact_range_.second)) {
+        // Left the hooked block for one that does not overlap it.
+        uc_hook_del(uc_, exact_hook_);
+        exact_hook_ = 0;
+        uc_ctl_remove_cache(uc_, exact_range_.first, exact_range_.second);
+    }
+    if (!b->instrumented && instrument(*b)) {
+        block_stop(false);
         return;
     }
     // This instruction was processed before a stop: on_point skips it once.
-    if (h.step == e->skip_point_step_) return;
+    if (h.step == skip_point_step_) return;
     // As on_code, on arrival at the block's first instruction.
-    if (e->halt_next_) {
-        e->stop_reason_ = StopReason::Halt;
-        e->block_stop(false);
+    if (halt_next_) {
+        stop_reason_ = StopReason::Halt;
+        block_stop(false);
         return;
     }
-    if (h.step >= e->scenario_.max_steps) {
-        e->stop_reason_ = StopReason::Limit;
-        e->block_stop(false);
+    if (h.step >= scenario_.max_steps) {
+        stop_reason_ = StopReason::Limit;
+        block_stop(false);
         return;
     }
-    if (e->debug_sync_due_ && e->sync_debug_unit() &&
-        (e->debug_exec_ || !e->debug_hooks_.empty())) {
-        e->give_up_blocks("the program arms a debug register");
+    if (debug_sync_due_ && sync_debug_unit() && (debug_exec_ || !debug_hooks_.empty())) {
+        give_up_blocks("the program arms a debug register");
         return;
     }
     if (h.debug_pending) {
-        e->give_up_blocks("a data breakpoint hit");
+        give_up_blocks("a data breakpoint hit");
         return;
     }
-    if (h.step >= h.next_tick && e->timer_tick_due()) {
-        e->fault_.rip = addr;  // RIP is not this block's yet (block_stop)
-        e->block_stop(false);  // the tick is delivered before the block runs
+    if (h.step >= h.next_tick && timer_tick_due()) {
+        fault_.rip = addr;  // RIP is not this block's yet (block_stop)
+        block_stop(false);  // the tick is delivered before the block runs
         return;
     }
-    if (e->summary_exited_ >= 0 || !e->summary_waiting_.empty())
-        e->summary_step_after_exit(addr, e->reg(UC_X86_REG_RSP));
-    if (e->needs_exact(*b)) {
+    if (summary_exited_ >= 0 || !summary_waiting_.empty())
+        summary_step_after_exit(addr, reg(UC_X86_REG_RSP));
+    if (needs_exact(*b)) {
         if (!in_exact) {
-            e->pending_exact_ = {addr, addr + size};
-            e->block_stop(false);
+            pending_exact_ = {addr, addr + size};
+            block_stop(false);
             return;
         }
     } else if (in_exact) {
         // Nothing more falls due here: the block runs unhooked again.
-        e->pending_exact_ = {0, 0};
-        e->exact_drop_due_ = true;
-        e->block_stop(false);
+        pending_exact_ = {0, 0};
+        exact_drop_due_ = true;
+        block_stop(false);
         return;
     }
 }
