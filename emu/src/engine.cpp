@@ -495,6 +495,7 @@ void Engine::truncate_after(uint64_t step) {
         mem_origin_ = keep - 1;
     }
     checkpoints_.resize(keep);
+    near_.clear();
     for (auto& [page, list] : versions_)
         list.erase(std::remove_if(list.begin(), list.end(),
                                   [&](const auto& v) { return v.first >= keep; }),
@@ -531,7 +532,13 @@ void Engine::seek(uint64_t target) {
     target = std::min<uint64_t>(target, trace_.last_step());
     // Restore when going back, or when a checkpoint lies between here and there.
     size_t best = checkpoint_at_or_before(target);
-    if (target < host_.step || (checkpoints_[best].step > host_.step)) restore_checkpoint(best);
+    // A near checkpoint of the replays before, at or before the target:
+    // going forward, only one far enough ahead to be worth its restore.
+    const uint64_t from = target < host_.step ? 0 : host_.step + kNearInterval;
+    if (const NearCheckpoint* near = near_checkpoint(best, from, target))
+        restore_near_checkpoint(*near);
+    else if (target < host_.step || (checkpoints_[best].step > host_.step))
+        restore_checkpoint(best);
     bool was = recording_;
     recording_ = false;
     run_until(target, true);
@@ -597,6 +604,8 @@ void Engine::run_until(uint64_t target, bool apply_at_target) {
             take_checkpoint();
         else if (!recording_ && options_.trace && host_.step % kCheckpointInterval == 0)
             uc_ctl_flush_tlb(uc_);  // as take_checkpoint did here
+        else if (!recording_ && options_.trace && host_.step % kNearInterval == 0)
+            take_near_checkpoint();
         if (actions_applied_at_ != host_.step && (host_.step < target || apply_at_target)) {
             actions_applied_at_ = host_.step;
             apply_actions_at(host_.step);
@@ -621,6 +630,8 @@ bool Engine::run_slice(uint64_t target) {
     if (recording_ && !options_.summary)
         stop_target_ =
             std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
+    else if (!recording_ && options_.trace)
+        stop_target_ = std::min(target, (host_.step / kNearInterval + 1) * kNearInterval);
     if (recording_ && next_probe_ < probe_steps_.size())
         stop_target_ = std::min(stop_target_, probe_steps_[next_probe_]);
     next_action_step_ = UINT64_MAX;

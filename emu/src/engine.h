@@ -110,6 +110,18 @@ struct IoAnswer {
 // Rebuilds Trace::syscalls from Trace::events.
 void build_syscall_records(Trace& trace);
 
+// A replay's own checkpoint between two of the recording's, kept while the
+// shown step is near it, so that a step back replays a short way: the CPU
+// context (uc_context_save's image, as is), the host state, and every page
+// that differs from the checkpoint it was replayed from (`base`).
+struct NearCheckpoint {
+    uint64_t step = 0;
+    size_t base = 0;
+    std::vector<uint8_t> cpu;
+    HostState host;
+    std::vector<std::pair<uint64_t, std::vector<uint8_t>>> pages;
+};
+
 struct Checkpoint {
     uint64_t step = 0;
     // The CPU context image (uc_context_save's), LZ4-compressed: most of it
@@ -123,6 +135,10 @@ class Engine : public Machine {
     // A checkpoint every this many steps: a seek replays at most this many
     // (about 0.3 ms); the checkpoints cost under 0.1 bytes a step.
     static constexpr uint64_t kCheckpointInterval = 8192;
+    // A replay keeps a near checkpoint every this many steps (the last
+    // kNearKept of them): a step back replays at most this many.
+    static constexpr uint64_t kNearInterval = 512;
+    static constexpr size_t kNearKept = 24;
     struct Options {
         bool trace = true;  // false: no per-instruction hooks (speed runs)
         // With trace: the events and syscall records only (`run --summary`),
@@ -290,6 +306,11 @@ class Engine : public Machine {
     void find_table_pages();
     size_t checkpoint_at_or_before(uint64_t step) const;
     void restore_checkpoint(size_t index);
+    void take_near_checkpoint();
+    // The latest near checkpoint in [from, target] made from checkpoint
+    // `base`, or null.
+    const NearCheckpoint* near_checkpoint(size_t base, uint64_t from, uint64_t target) const;
+    void restore_near_checkpoint(const NearCheckpoint& near);
     const std::vector<uint8_t>& page_at(uint64_t page, size_t index) const;
     const std::vector<uint8_t>* last_kept_page(uint64_t page) const;
     void mark_changed_between(size_t a, size_t b);
@@ -394,6 +415,7 @@ class Engine : public Machine {
     // one before that differ from their last version; base_pages_ holds each
     // page as it was at step 0.
     std::vector<Checkpoint> checkpoints_;
+    std::vector<NearCheckpoint> near_;       // oldest first
     uc_context* context_scratch_ = nullptr;  // a checkpoint's context, decompressed
     std::vector<uint8_t> dirty_since_;       // per page: written since the last checkpoint
     std::vector<uint64_t> dirty_list_;

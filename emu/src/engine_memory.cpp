@@ -5,10 +5,12 @@
 // figure from what its containers have allocated, so the split shows where
 // the bytes per step go.
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "engine.h"
 #include "slowpath/name.h"
+#include "uc_check.h"
 
 namespace slowpath {
 
@@ -76,6 +78,55 @@ RecordingBytes Engine::recording_bytes() const {
 
 // ---------------------------------------------------------------------------
 // Memory tracking for time travel
+
+// On arrival at a multiple of kNearInterval in a replay: RAM is checkpoint
+// mem_origin_ but for the dirty pages, which are kept.
+void Engine::take_near_checkpoint() {
+    if (near_checkpoint(mem_origin_, host_.step, host_.step)) return;
+    NearCheckpoint n;
+    if (near_.size() >= kNearKept) {
+        n = std::move(near_.front());  // its buffers serve again
+        near_.erase(near_.begin());
+    }
+    n.step = host_.step;
+    n.base = mem_origin_;
+    n.host = host_;
+    if (!context_scratch_) check_uc(uc_context_alloc(uc_, &context_scratch_), "uc_context_alloc");
+    check_uc(uc_context_save(uc_, context_scratch_), "uc_context_save");
+    const auto* image = reinterpret_cast<const uint8_t*>(context_scratch_);
+    n.cpu.assign(image, image + uc_context_size(uc_));
+    // The page guard sees the CPU's page walks write accessed and dirty
+    // bits as it sees any store; the write hook does not.
+    if (!ram_->started()) mark_changed_tables(mem_origin_);
+    n.pages.resize(dirty_list_.size());
+    for (size_t i = 0; i < dirty_list_.size(); i++) {
+        n.pages[i].first = dirty_list_[i];
+        n.pages[i].second.resize(SP_PAGE_SIZE);
+        uc_mem_read(uc_, dirty_list_[i] * SP_PAGE_SIZE, n.pages[i].second.data(), SP_PAGE_SIZE);
+    }
+    near_.push_back(std::move(n));
+}
+
+const NearCheckpoint* Engine::near_checkpoint(size_t base, uint64_t from, uint64_t target) const {
+    const NearCheckpoint* best = nullptr;
+    for (const NearCheckpoint& n : near_)
+        if (n.base == base && n.step >= from && n.step <= target && (!best || n.step > best->step))
+            best = &n;
+    return best;
+}
+
+void Engine::restore_near_checkpoint(const NearCheckpoint& n) {
+    restore_checkpoint(n.base);
+    for (const auto& [page, bytes] : n.pages) {
+        if (!dirty_since_[page]) mark_page_dirty(page);
+        check_uc(uc_mem_write(uc_, page * SP_PAGE_SIZE, bytes.data(), SP_PAGE_SIZE),
+                 "restoring a page");
+    }
+    std::memcpy(context_scratch_, n.cpu.data(), n.cpu.size());
+    check_uc(uc_context_restore(uc_, context_scratch_), "uc_context_restore");
+    host_ = n.host;
+    uc_ctl_flush_tlb(uc_);
+}
 
 void Engine::mark_dirty(uint64_t vaddr, uint64_t size) {
     uint64_t addr = sp_user_phys(vaddr);  // the hooks see virtual addresses
