@@ -495,7 +495,7 @@ void Engine::truncate_after(uint64_t step) {
         mem_origin_ = keep - 1;
     }
     checkpoints_.resize(keep);
-    near_.clear();
+    forget_near_checkpoints();
     for (auto& [page, list] : versions_)
         list.erase(std::remove_if(list.begin(), list.end(),
                                   [&](const auto& v) { return v.first >= keep; }),
@@ -525,6 +525,7 @@ void Engine::record_to_end() {
     while (!finished()) run_until(UINT64_MAX - 1, true);
     run_probes();  // the last step
     recording_ = false;
+    if (options_.trace && !options_.summary) reserve_near_checkpoints();
 }
 
 void Engine::seek(uint64_t target) {

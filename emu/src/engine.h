@@ -115,7 +115,9 @@ void build_syscall_records(Trace& trace);
 // context (uc_context_save's image, as is), the host state, and every page
 // that differs from the checkpoint it was replayed from (`base`).
 struct NearCheckpoint {
-    uint64_t step = 0;
+    static constexpr uint64_t kUnused = UINT64_MAX;
+    uint64_t made = 0;  // the order it was taken in; 0: unused
+    uint64_t step = kUnused;
     size_t base = 0;
     std::vector<uint8_t> cpu;
     HostState host;
@@ -306,7 +308,9 @@ class Engine : public Machine {
     void find_table_pages();
     size_t checkpoint_at_or_before(uint64_t step) const;
     void restore_checkpoint(size_t index);
+    void reserve_near_checkpoints();
     void take_near_checkpoint();
+    void forget_near_checkpoints();  // the recording changed after them
     // The latest near checkpoint in [from, target] made from checkpoint
     // `base`, or null.
     const NearCheckpoint* near_checkpoint(size_t base, uint64_t from, uint64_t target) const;
@@ -415,7 +419,8 @@ class Engine : public Machine {
     // one before that differ from their last version; base_pages_ holds each
     // page as it was at step 0.
     std::vector<Checkpoint> checkpoints_;
-    std::vector<NearCheckpoint> near_;       // oldest first
+    std::vector<NearCheckpoint> near_;  // kNearKept once reserved
+    uint64_t near_made_ = 0;
     uc_context* context_scratch_ = nullptr;  // a checkpoint's context, decompressed
     std::vector<uint8_t> dirty_since_;       // per page: written since the last checkpoint
     std::vector<uint64_t> dirty_list_;

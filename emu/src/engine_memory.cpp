@@ -79,19 +79,34 @@ RecordingBytes Engine::recording_bytes() const {
 // ---------------------------------------------------------------------------
 // Memory tracking for time travel
 
+// The near checkpoints' room, made once when a recording pauses or ends:
+// its first large allocation has malloc merge every small block the
+// recording freed (tens of ms after a long one), which a seek should not wait
+// for.
+void Engine::reserve_near_checkpoints() {
+    if (!near_.empty()) return;
+    if (!context_scratch_) check_uc(uc_context_alloc(uc_, &context_scratch_), "uc_context_alloc");
+    near_.resize(kNearKept);
+    for (NearCheckpoint& n : near_) {
+        n.cpu.resize(uc_context_size(uc_));
+        n.pages.reserve(16);
+    }
+}
+
 // On arrival at a multiple of kNearInterval in a replay: RAM is checkpoint
-// mem_origin_ but for the dirty pages, which are kept.
+// mem_origin_ but for the dirty pages, which are kept. Replaces the unused
+// or the oldest one.
 void Engine::take_near_checkpoint() {
     if (near_checkpoint(mem_origin_, host_.step, host_.step)) return;
-    NearCheckpoint n;
-    if (near_.size() >= kNearKept) {
-        n = std::move(near_.front());  // its buffers serve again
-        near_.erase(near_.begin());
-    }
+    reserve_near_checkpoints();
+    NearCheckpoint* slot = &near_[0];
+    for (NearCheckpoint& n : near_)
+        if (n.made < slot->made) slot = &n;
+    NearCheckpoint& n = *slot;
+    n.made = ++near_made_;
     n.step = host_.step;
     n.base = mem_origin_;
     n.host = host_;
-    if (!context_scratch_) check_uc(uc_context_alloc(uc_, &context_scratch_), "uc_context_alloc");
     check_uc(uc_context_save(uc_, context_scratch_), "uc_context_save");
     const auto* image = reinterpret_cast<const uint8_t*>(context_scratch_);
     n.cpu.assign(image, image + uc_context_size(uc_));
@@ -104,13 +119,20 @@ void Engine::take_near_checkpoint() {
         n.pages[i].second.resize(SP_PAGE_SIZE);
         uc_mem_read(uc_, dirty_list_[i] * SP_PAGE_SIZE, n.pages[i].second.data(), SP_PAGE_SIZE);
     }
-    near_.push_back(std::move(n));
+}
+
+void Engine::forget_near_checkpoints() {
+    for (NearCheckpoint& n : near_) {
+        n.made = 0;
+        n.step = NearCheckpoint::kUnused;
+    }
 }
 
 const NearCheckpoint* Engine::near_checkpoint(size_t base, uint64_t from, uint64_t target) const {
     const NearCheckpoint* best = nullptr;
     for (const NearCheckpoint& n : near_)
-        if (n.base == base && n.step >= from && n.step <= target && (!best || n.step > best->step))
+        if (n.made && n.base == base && n.step >= from && n.step <= target &&
+            (!best || n.step > best->step))
             best = &n;
     return best;
 }

@@ -19,6 +19,7 @@ bool Engine::record_more(uint64_t steps, std::chrono::steady_clock::time_point d
     } while (!finished() && host_.step < goal && std::chrono::steady_clock::now() < deadline);
     if (finished()) run_probes();  // the last step, as record_to_end
     recording_ = false;
+    reserve_near_checkpoints();
     if (!finished()) publish_records(false);
     return !finished();
 }
