@@ -19,6 +19,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -42,9 +43,18 @@ struct SizeFigures {
     double bytes_per_step = 0;
     double seek_median_ms = 0, seek_max_ms = 0;
     double back_median_ms = 0, back_max_ms = 0;
+    // The longest step back in this thread's CPU time: on a shared machine
+    // a wall-clock maximum is often one preemption (a 4 ms time slice).
+    double back_cpu_max_ms = 0;
     long peak_rss_kb = 0;
     int outcome = 0;
 };
+
+double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 double median_of(std::vector<double> v) {
     if (v.empty()) return 0;
@@ -100,7 +110,7 @@ SizeFigures measure(const std::string& program, uint64_t rounds, unsigned points
 
     // The same random steps for every size, in proportion to its length.
     std::mt19937_64 random(1);
-    std::vector<double> seeks, backs;
+    std::vector<double> seeks, backs, back_cpu;
     for (unsigned i = 0; i < points; i++) {
         uint64_t target = random() % (session.last_step() + 1);
         auto t = Clock::now();
@@ -110,13 +120,16 @@ SizeFigures measure(const std::string& program, uint64_t rounds, unsigned points
     for (unsigned i = 0; i < points; i++) {
         session.seek(1 + random() % session.last_step());
         auto t = Clock::now();
+        const double cpu0 = thread_cpu_ms();
         session.step_back();
+        back_cpu.push_back(thread_cpu_ms() - cpu0);
         backs.push_back(seconds_since(t) * 1e3);
     }
     f.seek_median_ms = median_of(seeks);
     f.seek_max_ms = *std::max_element(seeks.begin(), seeks.end());
     f.back_median_ms = median_of(backs);
     f.back_max_ms = *std::max_element(backs.begin(), backs.end());
+    f.back_cpu_max_ms = *std::max_element(back_cpu.begin(), back_cpu.end());
 
     struct rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
@@ -222,8 +235,9 @@ int main(int argc, char** argv) {
     std::ostringstream table;
     table << "| instructions | recorded | untraced s | recorded s | recorded/untraced | bytes/insn "
              "| peak RSS MB "
-             "| seek median ms | seek max ms | step back median ms | step back max ms |\n"
-             "|---|---|---|---|---|---|---|---|---|---|---|\n";
+             "| seek median ms | seek max ms | step back median ms | step back max ms "
+             "| step back max CPU ms |\n"
+             "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     std::printf("%s", table.str().c_str());
     double last_bytes_per_step = 0;
     for (uint64_t size : sizes) {
@@ -242,13 +256,14 @@ int main(int argc, char** argv) {
         } else if (!measure_in_child(program, calibration.rounds_for(size), points, f, why)) {
             row << "| - | " << why << " |";
         } else {
-            std::snprintf(cells, sizeof cells,
-                          "| %" PRIu64
-                          " | %.2f | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.3f | %.3f |",
-                          f.steps, f.untraced_s, f.recorded_s,
-                          f.untraced_s > 0 ? f.recorded_s / f.untraced_s : 0, f.bytes_per_step,
-                          static_cast<double>(f.peak_rss_kb) / 1024, f.seek_median_ms,
-                          f.seek_max_ms, f.back_median_ms, f.back_max_ms);
+            std::snprintf(
+                cells, sizeof cells,
+                "| %" PRIu64
+                " | %.2f | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f | %.3f | %.3f | %.3f |",
+                f.steps, f.untraced_s, f.recorded_s,
+                f.untraced_s > 0 ? f.recorded_s / f.untraced_s : 0, f.bytes_per_step,
+                static_cast<double>(f.peak_rss_kb) / 1024, f.seek_median_ms, f.seek_max_ms,
+                f.back_median_ms, f.back_max_ms, f.back_cpu_max_ms);
             row << cells;
             last_bytes_per_step = f.bytes_per_step;
         }
