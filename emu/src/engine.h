@@ -143,8 +143,9 @@ class Engine : public Machine {
     static constexpr size_t kNearKept = 24;
     struct Options {
         bool trace = true;  // false: no per-instruction hooks (speed runs)
-        // With trace: the events and syscall records only (`run --summary`),
-        // no steps, checkpoints or page versions, so nothing can be replayed.
+        // With trace: the syscall records only (`run --summary`), no events
+        // but the outcome's, no steps, checkpoints or page versions, so
+        // nothing can be replayed.
         bool summary = false;
         // With summary: follow the run block by block (engine_blocks.cpp),
         // with hooks only at the instructions the summary reads. Where that

@@ -620,60 +620,6 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
     }
 }
 
-// A summary run: the last exit of syscall k decides its record. After an
-// iretq, the step that follows is the syscall's return when it is at the
-// instruction after SYSCALL; otherwise (a signal's handler runs first) the
-// return is the first step back there in ring 3 with the same rsp, as
-// build_syscall_records looks for it in a recorded run's steps.
-void Engine::summary_exit(int k, bool iret) {
-    summary_exited_ = -1;
-    if (k < 0) return;
-    auto same = [k](int other) { return other == k; };
-    summary_waiting_.erase(std::remove_if(summary_waiting_.begin(), summary_waiting_.end(),
-                                          [&](const SummaryReturn& w) { return same(w.syscall); }),
-                           summary_waiting_.end());
-    summary_returns_.erase(
-        std::remove_if(summary_returns_.begin(), summary_returns_.end(),
-                       [&](const std::pair<int, uint64_t>& r) { return same(r.first); }),
-        summary_returns_.end());
-    if (iret) summary_exited_ = k;
-}
-
-void Engine::summary_entry(int k, long nr, Name name, uint64_t rip, uint64_t rsp) {
-    if (k < 0) return;
-    if (trace_.syscalls.size() <= static_cast<size_t>(k))
-        trace_.syscalls.resize(static_cast<size_t>(k) + 1);
-    SyscallRecord& r = trace_.syscalls[static_cast<size_t>(k)];
-    r.nr = nr;
-    r.name = name;
-    r.entry_step = host_.step - 1;  // the SYSCALL's, run already
-    r.user_rip = rip;
-    r.user_rsp = rsp;
-    // No events: each record's event range is empty.
-    r.first_event = r.end_event = trace_.events.size();
-}
-
-void Engine::summary_step_after_exit(uint64_t addr, uint64_t rsp) {
-    HostState& h = host_;
-    if (summary_exited_ >= 0) {
-        const int k = summary_exited_;
-        summary_exited_ = -1;
-        if (const SyscallRecord* r = summary_record(k))
-            if (addr != r->user_rip + 2)
-                summary_waiting_.push_back({k, r->user_rip + 2, r->user_rsp});
-    }
-    if (h.cpl != 3) return;
-    for (size_t i = 0; i < summary_waiting_.size();) {
-        const SummaryReturn& w = summary_waiting_[i];
-        if (w.rip == addr && w.rsp == rsp) {
-            summary_returns_.push_back({w.syscall, h.step});
-            summary_waiting_.erase(summary_waiting_.begin() + static_cast<std::ptrdiff_t>(i));
-        } else {
-            i++;
-        }
-    }
-}
-
 // An exit to a rip SYSRET must not be given (non-canonical, or the last
 // user page, from which the next instruction is non-canonical).
 std::string Engine::unsafe_sysret_note(uint64_t user_rip) {
