@@ -6,8 +6,8 @@
  * pt_regs the clone stub built) but rax = 0, its own kernel stack, and a
  * first switch that lands in ret_from_fork, which leaves for user mode by
  * the era's own exit path. A thread (CLONE_VM) shares the address space
- * and the open files of its parent; the signal handlers are copied (this
- * kernel keeps them per task, see the README).
+ * and the open files of its parent; CLONE_SIGHAND shares the signal
+ * handlers (a thread's always, another process's when asked).
  */
 #include "desc.h"
 #include "fs.h"
@@ -98,7 +98,7 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
         return -EINVAL; /* pidfds are not implemented either way */
     if (flags & CLONE_PIDFD)
         return -EINVAL;
-    if ((flags & CLONE_PARENT) && current == &init_task)
+    if ((flags & CLONE_PARENT) && current->group_leader == child_reaper)
         return -EINVAL;
 
     struct task_struct *p = alloc_task();
@@ -138,7 +138,12 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     p->pid = ++last_pid;
     p->mm = mm;
     p->files = files;
-    signals_fork(p);
+    if (signals_fork(p, flags & CLONE_SIGHAND)) {
+        p->in_use = false;
+        put_files(files);
+        mm_put(mm);
+        return -ENOMEM;
+    }
     p->task_works = NULL;
     p->mce_pending = 0;
     p->uprobe_hit = 0;
@@ -299,9 +304,9 @@ static void release_process(struct task_struct *leader, long code)
     for_each_task(t)
     {
         if (t->parent == leader && t != leader) {
-            t->parent = &init_task;
+            t->parent = child_reaper;
             if (t->exit_state == EXIT_ZOMBIE)
-                wake_up_chan(&init_task);
+                wake_up_chan(child_reaper);
             if (t->group_leader == t)
                 kill_orphaned_pgrp(t, leader); /* was leader its group's last link? */
         }
@@ -355,7 +360,9 @@ noinline __noreturn void do_exit(long code)
     exit_mm_release(me);
     exit_ptrace(me);
     ptrace_exit_tracee(me, me == leader && !is_thread_group_alive(leader, me));
-    if (leader == &init_task && !is_thread_group_alive(leader, me)) {
+    if (!is_thread_group_alive(leader, me))
+        exit_itimers(leader);
+    if (leader == child_reaper && !is_thread_group_alive(leader, me)) {
         /* pid 1's process is the program: its end is the machine's. */
         int sig = code & 0x7f;
         sp_state.killed_by = sig;

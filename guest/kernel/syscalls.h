@@ -89,6 +89,11 @@
 #define __NR_getdents64 217
 #define __NR_set_tid_address 218
 #define __NR_restart_syscall 219
+#define __NR_timer_create 222
+#define __NR_timer_settime 223
+#define __NR_timer_gettime 224
+#define __NR_timer_getoverrun 225
+#define __NR_timer_delete 226
 #define __NR_clock_gettime 228
 #define __NR_clock_getres 229
 #define __NR_clock_nanosleep 230
@@ -204,6 +209,15 @@ long sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo,
 struct __kernel_old_timeval;
 struct timezone;
 long sys_clock_gettime(long which_clock, struct __kernel_timespec __user *tp);
+struct sigevent;
+struct itimerspec;
+long sys_timer_create(long which_clock, const struct sigevent __user *uevent,
+                      s32 __user *created_timer_id);
+long sys_timer_settime(long timer_id, long flags, const struct itimerspec __user *new_setting,
+                       struct itimerspec __user *old_setting);
+long sys_timer_gettime(long timer_id, struct itimerspec __user *setting);
+long sys_timer_getoverrun(long timer_id);
+long sys_timer_delete(long timer_id);
 long sys_clock_getres(long which_clock, struct __kernel_timespec __user *tp);
 long sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz);
 long sys_time(s64 __user *tloc);
