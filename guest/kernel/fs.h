@@ -16,6 +16,7 @@
 #define FILE_ZERO 4
 #define FILE_HOST 5 /* a file or directory of the --root view */
 #define FILE_PIPE 6 /* an end of a pipe (pipe.c); handle: the pipe's index */
+#define FILE_SIGNALFD 7 /* signalfd.c; handle: the mask of signals it reads */
 
 #define FD_CLOEXEC 1
 
@@ -51,6 +52,10 @@ long pipe_read(struct file *f, char __user *buf, size_t count);
 long pipe_write(struct file *f, const char __user *buf, size_t count);
 /* A write found no reader: SIGPIPE to the writer, as the kernel sends it. */
 void send_sigpipe(void);
+void poll_wake_all(void); /* something a poll may wait for has happened */
+/* signalfd.c */
+long signalfd_read(struct file *f, char __user *buf, size_t count);
+u32 signalfd_poll(struct file *f);
 
 extern struct files_struct init_files;
 

@@ -62,6 +62,11 @@ static struct file *fdget(long fd)
     return f->kind == FILE_NONE ? NULL : f;
 }
 
+void poll_wake_all(void)
+{
+    wake_up_chan(&poll_wait_chan);
+}
+
 static void pipe_changed(struct pipe_inode_info *p)
 {
     wake_up_chan(p);
@@ -373,6 +378,8 @@ struct pollfd {
 
 static u32 file_poll(struct file *f)
 {
+    if (f->kind == FILE_SIGNALFD)
+        return signalfd_poll(f);
     if (f->kind != FILE_PIPE)
         return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* never blocks here */
     struct pipe_inode_info *p = &pipes[f->handle];

@@ -172,6 +172,7 @@ int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p);
  * 0: queued, 1: ignored, -1: nobody to take it. */
 int send_timer_signal(int slot, const siginfo_t *info, struct task_struct *t, bool group);
 bool sigqueue_charge(void); /* a timer's instance, within RLIMIT_SIGPENDING */
+void signalfd_notify(struct task_struct *t); /* signalfd.c: t got a signal */
 void sigqueue_uncharge(void);
 void sigqueue_disown_timer(int slot); /* timer_delete: a queued instance is stale */
 /* posix_timers.c */

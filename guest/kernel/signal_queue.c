@@ -290,6 +290,7 @@ static int __send_signal(int sig, const siginfo_t *info, struct task_struct *t, 
         }
     }
     pending->signal |= sigmask(sig);
+    signalfd_notify(t);
     complete_signal(sig, t, group);
     sync_signal_state(t);
     return 0;

@@ -67,6 +67,8 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_dup3, sys_dup3),
     SYSCALL(__NR_fcntl, sys_fcntl),
     SYSCALL(__NR_poll, sys_poll),
+    SYSCALL(__NR_signalfd, sys_signalfd),
+    SYSCALL(__NR_signalfd4, sys_signalfd4),
     SYSCALL(__NR_kill, sys_kill),
     SYSCALL(__NR_rt_sigpending, sys_rt_sigpending),
     SYSCALL(__NR_rt_sigtimedwait, sys_rt_sigtimedwait),

@@ -106,6 +106,8 @@
 #define __NR_faccessat 269
 #define __NR_set_robust_list 273
 #define __NR_get_robust_list 274
+#define __NR_signalfd 282
+#define __NR_signalfd4 289
 #define __NR_dup3 292
 #define __NR_pipe2 293
 #define __NR_rt_tgsigqueueinfo 297
@@ -218,6 +220,8 @@ long sys_timer_settime(long timer_id, long flags, const struct itimerspec __user
 long sys_timer_gettime(long timer_id, struct itimerspec __user *setting);
 long sys_timer_getoverrun(long timer_id);
 long sys_timer_delete(long timer_id);
+long sys_signalfd4(long ufd, const sigset_t __user *user_mask, size_t sizemask, long flags);
+long sys_signalfd(long ufd, const sigset_t __user *user_mask, size_t sizemask);
 long sys_clock_getres(long which_clock, struct __kernel_timespec __user *tp);
 long sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz);
 long sys_time(s64 __user *tloc);

@@ -81,3 +81,6 @@ native_test(NAME sig_timer PROGRAM sig_timer)
 # handlers shared by clone(CLONE_SIGHAND) without CLONE_THREAD and made
 # its own again by an exec, and clone's flag errors. It execs itself.
 native_test_own_root(sig_exec)
+# signalfd: records of kill, sigqueue, SIGCHLD and a timer's signal; poll;
+# a blocking read in a thread; the descriptor across fork; EINTR; errors.
+native_test(NAME sig_signalfd PROGRAM sig_signalfd)
