@@ -291,6 +291,7 @@ void exit_notify_parent(struct task_struct *leader)
     if (leader->exit_signal > 0)
         send_exit_signal(leader->exit_signal, leader, parent);
     wake_up_chan(parent);
+    poll_wake_all(); /* a pidfd of it is readable */
 }
 
 /* The last thread of a process is gone: its children go to init, and the
@@ -379,6 +380,7 @@ noinline __noreturn void do_exit(long code)
         /* Other threads go on. A leader stays as the process's handle. */
         if (me != leader)
             me->exit_state = EXIT_DEAD;
+        poll_wake_all(); /* a pidfd of the thread is readable */
         exit_schedule();
     }
     if (me != leader)
@@ -537,9 +539,10 @@ static void reap(struct task_struct *t, int kind)
     else if (t->exit_state == EXIT_ZOMBIE && ptrace_reparented(t)) {
         ptrace_release_zombie(t);
         exit_notify_parent(t);
-    } else if (t->exit_state == EXIT_ZOMBIE)
+    } else if (t->exit_state == EXIT_ZOMBIE) {
         t->exit_state = EXIT_DEAD;
-    else
+        poll_wake_all(); /* a pidfd of it hangs up */
+    } else
         t->ptrace_stop_unreported = false;
 }
 

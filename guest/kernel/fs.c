@@ -261,6 +261,8 @@ static long file_read(struct file *f, char __user *buf, size_t count, u64 offset
         return pipe_read(f, buf, count);
     case FILE_SIGNALFD:
         return signalfd_read(f, buf, count);
+    case FILE_PIDFD:
+        return -EINVAL; /* no read */
     default:
         return -EBADF; /* stdout and stderr are write ends */
     }

@@ -17,6 +17,7 @@
 #define FILE_HOST 5 /* a file or directory of the --root view */
 #define FILE_PIPE 6 /* an end of a pipe (pipe.c); handle: the pipe's index */
 #define FILE_SIGNALFD 7 /* signalfd.c; handle: the mask of signals it reads */
+#define FILE_PIDFD 8    /* signal_kill.c; handle: the pid it names */
 
 #define FD_CLOEXEC 1
 
@@ -56,6 +57,7 @@ void poll_wake_all(void); /* something a poll may wait for has happened */
 /* signalfd.c */
 long signalfd_read(struct file *f, char __user *buf, size_t count);
 u32 signalfd_poll(struct file *f);
+u32 pidfd_poll(struct file *f); /* signal_kill.c */
 
 extern struct files_struct init_files;
 

@@ -345,6 +345,8 @@ noinline long sys_fcntl(unsigned long fd, unsigned long cmd, unsigned long arg)
         /* open() keeps every flag but the ones that only act at open
          * time, and forces O_LARGEFILE on 64-bit (pipes have none). */
         u32 fl = f->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+        if (f->kind == FILE_PIDFD)
+            fl |= f->flags & O_EXCL; /* PIDFD_THREAD */
         if (f->kind == FILE_HOST || f->kind == FILE_NULL || f->kind == FILE_ZERO)
             fl |= O_LARGEFILE;
         return fl;
@@ -380,6 +382,8 @@ static u32 file_poll(struct file *f)
 {
     if (f->kind == FILE_SIGNALFD)
         return signalfd_poll(f);
+    if (f->kind == FILE_PIDFD)
+        return pidfd_poll(f);
     if (f->kind != FILE_PIPE)
         return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* never blocks here */
     struct pipe_inode_info *p = &pipes[f->handle];

@@ -123,4 +123,6 @@ const sys_call_ptr_t sys_call_table[__NR_syscall_max + 1] = {
     SYSCALL(__NR_prlimit64, sys_prlimit64),
     SYSCALL(__NR_getrandom, sys_getrandom),
     SYSCALL(__NR_rseq, sys_rseq),
+    SYSCALL(__NR_pidfd_send_signal, sys_pidfd_send_signal),
+    SYSCALL(__NR_pidfd_open, sys_pidfd_open),
 };

@@ -117,6 +117,8 @@
 /* v3.13's table ended at 313 (finit_module); it reaches 6.12's last number
  * (462, mseal) so that the calls of today's C libraries (getrandom, rseq,
  * clone3...) reach a handler or sys_ni_syscall, not badsys. */
+#define __NR_pidfd_send_signal 424
+#define __NR_pidfd_open 434
 #define __NR_syscall_max 462
 
 struct iovec;
@@ -222,6 +224,8 @@ long sys_timer_getoverrun(long timer_id);
 long sys_timer_delete(long timer_id);
 long sys_signalfd4(long ufd, const sigset_t __user *user_mask, size_t sizemask, long flags);
 long sys_signalfd(long ufd, const sigset_t __user *user_mask, size_t sizemask);
+long sys_pidfd_open(long upid, long uflags);
+long sys_pidfd_send_signal(long pidfd, long usig, siginfo_t __user *uinfo, long uflags);
 long sys_clock_getres(long which_clock, struct __kernel_timespec __user *tp);
 long sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz);
 long sys_time(s64 __user *tloc);

@@ -78,10 +78,13 @@ static long file_write(struct file *f, const char __user *buf, size_t count)
     return n;
 }
 
-/* A signalfd is open for writing but has no write (FMODE_CAN_WRITE). */
+/* A signalfd or pidfd is open for writing but has no write (FMODE_CAN_WRITE). */
 static bool cannot_write(unsigned long fd)
 {
-    return fd < NR_OPEN && current->files && current->files->fd[fd].kind == FILE_SIGNALFD;
+    if (fd >= NR_OPEN || !current->files)
+        return false;
+    u32 kind = current->files->fd[fd].kind;
+    return kind == FILE_SIGNALFD || kind == FILE_PIDFD;
 }
 
 noinline long sys_write(unsigned long fd, const char __user *buf, size_t count)

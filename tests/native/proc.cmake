@@ -84,3 +84,6 @@ native_test_own_root(sig_exec)
 # signalfd: records of kill, sigqueue, SIGCHLD and a timer's signal; poll;
 # a blocking read in a thread; the descriptor across fork; EINTR; errors.
 native_test(NAME sig_signalfd PROGRAM sig_signalfd)
+# pidfd_open and pidfd_send_signal: poll on a child's pidfd, signals
+# through it, a thread's pidfd (PIDFD_THREAD), the scope flags, errors.
+native_test(NAME sig_pidfd PROGRAM sig_pidfd)
