@@ -367,6 +367,38 @@ static int de_thread(struct task_struct *me)
     return 0;
 }
 
+/* The process becomes the exec'ing thread's alone: no other threads, a
+ * handler table of its own, no POSIX timers (begin_new_exec). */
+static int exec_become_alone(struct task_struct *me)
+{
+    struct task_struct *old_leader = me->group_leader;
+    int err = de_thread(me);
+    if (!err)
+        err = unshare_sighand(me);
+    if (!err)
+        exit_itimers(old_leader);
+    return err;
+}
+
+/* argv and envp into exec_params; 0 or -errno. */
+static long copy_exec_args(const u64 __user *argv, const u64 __user *envp)
+{
+    long at = copy_strings(argv, &exec_params.argc, 0);
+    if (at >= 0)
+        at = copy_strings(envp, &exec_params.envc, at);
+    if (at < 0)
+        return at;
+    if (!exec_params.argc) {
+        /* Linux gives an empty argv one empty string (6.x, with a warning). */
+        if (at >= SP_BOOT_STRINGS)
+            return -E2BIG;
+        memmove(exec_params.strings + 1, exec_params.strings, (size_t)at);
+        exec_params.strings[0] = 0;
+        exec_params.argc = 1;
+    }
+    return 0;
+}
+
 /* The task's name is the last part of the path it was started by. */
 static void set_comm_from_path(struct task_struct *me, const char *path)
 {
@@ -417,33 +449,15 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
         goto out_close;
 
     /* The arguments, from the old address space. */
-    long at = copy_strings(argv, &exec_params.argc, 0);
-    if (at >= 0)
-        at = copy_strings(envp, &exec_params.envc, at);
-    if (at < 0) {
-        err = at;
+    err = copy_exec_args(argv, envp);
+    if (err)
         goto out_close;
-    }
-    if (!exec_params.argc) {
-        /* Linux gives an empty argv one empty string (6.x, with a warning). */
-        if (at >= SP_BOOT_STRINGS) {
-            err = -E2BIG;
-            goto out_close;
-        }
-        memmove(exec_params.strings + 1, exec_params.strings, (size_t)at);
-        exec_params.strings[0] = 0;
-        exec_params.argc = 1;
-    }
 
     /* ---- the point of no return ---- */
     long old_pid = me->pid; /* PTRACE_EVENT_EXEC's message, before de_thread */
-    struct task_struct *old_leader = me->group_leader;
-    err = de_thread(me);
-    if (!err)
-        err = unshare_sighand(me);
+    err = exec_become_alone(me);
     if (err)
         goto out_close;
-    exit_itimers(old_leader);
     const struct sp_boot_params *boot = (const struct sp_boot_params *)(u64)SP_BOOT_PARAMS;
     exec_params.magic = SP_BOOT_MAGIC;
     exec_params.random[0] = boot->random[0] ^ (u64)me->pid;

@@ -83,22 +83,25 @@ static void copy_thread(struct task_struct *p, u64 newsp, u64 tls, u64 flags)
     p->thread.sp = (u64)sp;
 }
 
-long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
+/* The checks of copy_process(), in its order: every refusal is EINVAL. */
+static bool clone_flags_valid(u64 flags)
 {
     if (flags & CLONE_UNSUPPORTED)
-        return -EINVAL;
-    /* The checks of copy_process(), in its order. */
+        return false;
     if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
-        return -EINVAL;
+        return false;
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
-        return -EINVAL;
+        return false;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
-        return -EINVAL;
-    if ((flags & CLONE_PIDFD) && (flags & (CLONE_DETACHED | CLONE_PARENT_SETTID)))
-        return -EINVAL; /* pidfds are not implemented either way */
+        return false;
     if (flags & CLONE_PIDFD)
-        return -EINVAL;
-    if ((flags & CLONE_PARENT) && current->group_leader == child_reaper)
+        return false; /* CLONE_PIDFD is not implemented (with DETACHED or PARENT_SETTID: invalid) */
+    return !((flags & CLONE_PARENT) && current->group_leader == child_reaper);
+}
+
+long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
+{
+    if (!clone_flags_valid(flags))
         return -EINVAL;
 
     struct task_struct *p = alloc_task();
