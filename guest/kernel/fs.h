@@ -58,6 +58,7 @@ void poll_wake_all(void); /* something a poll may wait for has happened */
 long signalfd_read(struct file *f, char __user *buf, size_t count);
 u32 signalfd_poll(struct file *f);
 u32 pidfd_poll(struct file *f); /* signal_kill.c */
+long anon_inode_getfd(u32 kind, u64 handle, u32 flags, bool cloexec);
 
 extern struct files_struct init_files;
 

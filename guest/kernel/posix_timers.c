@@ -64,7 +64,7 @@ struct k_itimer {
     s64 expires;               /* on the boot counter */
     s64 interval;
     s64 overrun, overrun_last; /* it_overrun, it_overrun_last */
-    u32 signal_seq;            /* each setting and each rearm: a queued signal of another is stale */
+    u32 signal_seq;            /* each setting and rearm: a signal queued before is stale */
 };
 
 static struct k_itimer timers[NR_POSIX_TIMERS];

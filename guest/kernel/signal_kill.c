@@ -182,7 +182,6 @@ noinline long sys_rt_tgsigqueueinfo(long tgid, long pid, long sig, siginfo_t __u
 
 /* ---- pidfds --------------------------------------------------------------------------- */
 
-#define O_RDWR 00000002
 #define O_EXCL 00000200
 #define O_NONBLOCK 00004000
 #define PIDFD_NONBLOCK O_NONBLOCK
@@ -210,17 +209,7 @@ noinline long sys_pidfd_open(long upid, long uflags)
         return -ESRCH;
     if (!(flags & PIDFD_THREAD) && t->group_leader != t)
         return -ENOENT; /* a thread's pid names no process */
-    long fd = alloc_fd_from(0);
-    if (fd < 0)
-        return fd;
-    struct file *f = &current->files->fd[fd];
-    memset(f, 0, sizeof(*f));
-    f->kind = FILE_PIDFD;
-    f->flags = O_RDWR | (flags & (O_NONBLOCK | PIDFD_THREAD));
-    f->handle = (u64)pid;
-    f->mode = 0600;
-    f->fd_flags = FD_CLOEXEC; /* always */
-    return fd;
+    return anon_inode_getfd(FILE_PIDFD, (u64)pid, flags, true); /* always close-on-exec */
 }
 
 /* pidfd_poll: readable once the process (or the thread) has ended; and

@@ -137,24 +137,31 @@ void signalfd_notify(struct task_struct *t)
     poll_wake_all();
 }
 
+/* anon_inode_getfd: a descriptor for a file of no file system (a
+ * signalfd, a pidfd), open for reading and writing. */
+long anon_inode_getfd(u32 kind, u64 handle, u32 flags, bool cloexec)
+{
+    long fd = alloc_fd_from(0);
+    if (fd < 0)
+        return fd;
+    struct file *f = &current->files->fd[fd];
+    memset(f, 0, sizeof(*f));
+    f->kind = kind;
+    f->flags = O_RDWR | flags;
+    f->handle = handle;
+    f->mode = 0600; /* an anonymous inode: no file type */
+    f->fd_flags = cloexec ? FD_CLOEXEC : 0;
+    return fd;
+}
+
 static long do_signalfd4(long ufd, sigset_t mask, long flags)
 {
     if (flags & ~(long)(SFD_CLOEXEC | SFD_NONBLOCK))
         return -EINVAL;
     mask &= ~SIG_UNCATCHABLE;
-    if ((int)ufd == -1) {
-        long fd = alloc_fd_from(0);
-        if (fd < 0)
-            return fd;
-        struct file *f = &current->files->fd[fd];
-        memset(f, 0, sizeof(*f));
-        f->kind = FILE_SIGNALFD;
-        f->flags = O_RDWR | (u32)(flags & O_NONBLOCK);
-        f->handle = mask;
-        f->mode = 0600; /* an anonymous inode: no file type */
-        f->fd_flags = (flags & O_CLOEXEC) ? FD_CLOEXEC : 0;
-        return fd;
-    }
+    if ((int)ufd == -1)
+        return anon_inode_getfd(FILE_SIGNALFD, mask, (u32)(flags & O_NONBLOCK),
+                                flags & O_CLOEXEC);
     int fd = (int)ufd;
     if (fd < 0 || fd >= NR_OPEN || current->files->fd[fd].kind == FILE_NONE)
         return -EBADF;
