@@ -436,6 +436,8 @@ noinline long sys_exit_group(long error_code)
 #define P_ALL 0
 #define P_PID 1
 #define P_PGID 2
+#define P_PIDFD 3
+#define O_NONBLOCK 00004000
 
 struct rusage_words {
     u64 w[18]; /* struct rusage: 144 bytes, all zero (no accounting) */
@@ -593,6 +595,7 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
 {
     u32 opt = (u32)options;
     int type = (int)which;
+    bool nonblock = false;
     if (opt &
         ~(WNOHANG | WNOWAIT | WEXITED | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return -EINVAL;
@@ -608,14 +611,26 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
             return -EINVAL;
         if (!upid)
             upid = current->group_leader->pgid; /* 0: our own group, since Linux 5.4 */
+    } else if (type == P_PIDFD) {
+        /* The pid of a pidfd; a non-blocking one does not wait (EAGAIN). */
+        u32 f_flags;
+        if ((int)upid < 0)
+            return -EINVAL;
+        upid = pidfd_get_pid((int)upid, &f_flags);
+        if (upid < 0)
+            return upid;
+        type = P_PID;
+        nonblock = (f_flags & O_NONBLOCK) && !(opt & WNOHANG);
     } else {
-        return -EINVAL; /* P_PIDFD: no pidfds here */
+        return -EINVAL;
     }
     struct task_struct *t = NULL;
     int kind;
-    long ret = do_wait(type, (int)upid, opt, &t, &kind);
+    long ret = do_wait(type, (int)upid, opt | (nonblock ? WNOHANG : 0), &t, &kind);
     if (ret < 0)
         return ret;
+    if (!ret && nonblock)
+        return -EAGAIN;
     struct waitid_info info;
     memset(&info, 0, sizeof(info));
     if (t && kind != WAIT_TASK) {

@@ -59,6 +59,7 @@ long signalfd_read(struct file *f, char __user *buf, size_t count);
 u32 signalfd_poll(struct file *f);
 u32 pidfd_poll(struct file *f); /* signal_kill.c */
 long anon_inode_getfd(u32 kind, u64 handle, u32 flags, bool cloexec);
+long pidfd_get_pid(long fd, u32 *f_flags); /* signal_kill.c: the pid, or -EBADF */
 
 extern struct files_struct init_files;
 

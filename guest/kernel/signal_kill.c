@@ -212,6 +212,17 @@ noinline long sys_pidfd_open(long upid, long uflags)
     return anon_inode_getfd(FILE_PIDFD, (u64)pid, flags, true); /* always close-on-exec */
 }
 
+/* pidfd_get_pid: the pid a pidfd names and its file's flags; EBADF for a
+ * descriptor that is not open or no pidfd. */
+long pidfd_get_pid(long ufd, u32 *f_flags)
+{
+    int fd = (int)ufd;
+    if (fd < 0 || fd >= NR_OPEN || current->files->fd[fd].kind != FILE_PIDFD)
+        return -EBADF;
+    *f_flags = current->files->fd[fd].flags;
+    return (long)current->files->fd[fd].handle;
+}
+
 /* pidfd_poll: readable once the process (or the thread) has ended; and
  * hung up once it is reaped. */
 u32 pidfd_poll(struct file *f)
@@ -226,7 +237,7 @@ u32 pidfd_poll(struct file *f)
  * group that bears its number. */
 enum { SCOPE_PID, SCOPE_TGID, SCOPE_PGID };
 
-static int pidfd_scope(const struct file *f, u32 flags)
+static int pidfd_scope(u32 f_flags, u32 flags)
 {
     if (flags == PIDFD_SIGNAL_THREAD)
         return SCOPE_PID;
@@ -234,23 +245,21 @@ static int pidfd_scope(const struct file *f, u32 flags)
         return SCOPE_TGID;
     if (flags == PIDFD_SIGNAL_PROCESS_GROUP)
         return SCOPE_PGID;
-    return (f->flags & PIDFD_THREAD) ? SCOPE_PID : SCOPE_TGID;
+    return (f_flags & PIDFD_THREAD) ? SCOPE_PID : SCOPE_TGID;
 }
 
 noinline long sys_pidfd_send_signal(long pidfd, long usig, siginfo_t __user *uinfo, long uflags)
 {
-    u32 flags = (u32)uflags;
-    int sig = (int)usig, fd = (int)pidfd;
+    u32 flags = (u32)uflags, f_flags;
+    int sig = (int)usig;
     const u32 all = PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP;
     u32 scope_flags = flags & all;
     if ((flags & ~all) || (scope_flags & (scope_flags - 1))) /* one scope at most */
         return -EINVAL;
-    if (fd < 0 || fd >= NR_OPEN || current->files->fd[fd].kind == FILE_NONE)
-        return -EBADF;
-    struct file *f = &current->files->fd[fd];
-    if (f->kind != FILE_PIDFD)
-        return -EBADF;
-    int pid = (int)f->handle, scope = pidfd_scope(f, flags);
+    long pid_or_err = pidfd_get_pid(pidfd, &f_flags);
+    if (pid_or_err < 0)
+        return pid_or_err;
+    int pid = (int)pid_or_err, scope = pidfd_scope(f_flags, flags);
     siginfo_t info;
     if (uinfo) {
         long err = siginfo_from_user(-1, &info, uinfo);

@@ -4,8 +4,8 @@
  * the child is gone; a siginfo of the caller's own to itself (SI_QUEUE)
  * and the EPERM of one for another process; a thread's pidfd
  * (PIDFD_THREAD) whose signal is that thread's (SI_TKILL), or its
- * process's with the thread-group scope; the scope flags. Then the errors of both calls, and read
- * and write on a pidfd. */
+ * process's with the thread-group scope; the scope flags; waitid(P_PIDFD).
+ * Then the errors of both calls, and read and write on a pidfd. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +24,7 @@
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
 #endif
+#define P_PIDFD 3
 #define PIDFD_SIGNAL_THREAD 1
 #define PIDFD_SIGNAL_THREAD_GROUP 2
 #define PIDFD_SIGNAL_PROCESS_GROUP 4
@@ -196,6 +197,42 @@ static void a_thread(void) {
     sigprocmask(SIG_UNBLOCK, &usr2, NULL);
 }
 
+/* waitid(P_PIDFD): a pidfd's child; a non-blocking pidfd does not wait. */
+static void waiting_by_pidfd(void) {
+    int go[2];
+    if (pipe(go)) return;
+    pid_t child = fork();
+    if (child == 0) {
+        char c;
+        if (read(go[0], &c, 1) != 1) _exit(1);
+        _exit(6);
+    }
+    long fd = pidfd_open(child, 0), nfd = pidfd_open(child, PIDFD_NONBLOCK);
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    errno = 0;
+    show("waitid, non-blocking pidfd, running", syscall(SYS_waitid, P_PIDFD, nfd, &si, WEXITED, 0));
+    errno = 0;
+    show("waitid, WNOHANG, running", syscall(SYS_waitid, P_PIDFD, fd, &si, WEXITED | WNOHANG, 0));
+    printf("si_pid %d\n", si.si_pid);
+    errno = 0;
+    show("waitid, fd -1", syscall(SYS_waitid, P_PIDFD, -1, &si, WEXITED, 0));
+    errno = 0;
+    show("waitid, fd 999", syscall(SYS_waitid, P_PIDFD, 999, &si, WEXITED, 0));
+    errno = 0;
+    show("waitid, a pipe", syscall(SYS_waitid, P_PIDFD, go[0], &si, WEXITED, 0));
+    long me = pidfd_open(getpid(), 0);
+    errno = 0;
+    show("waitid, myself", syscall(SYS_waitid, P_PIDFD, me, &si, WEXITED, 0));
+    if (write(go[1], "g", 1) != 1) return;
+    errno = 0;
+    show("waitid, blocking", syscall(SYS_waitid, P_PIDFD, fd, &si, WEXITED, 0));
+    printf("the child %s, CLD_EXITED %s, status %d\n", yes(si.si_pid == child),
+           yes(si.si_code == CLD_EXITED), si.si_status);
+    errno = 0;
+    show("waitid again", syscall(SYS_waitid, P_PIDFD, fd, &si, WEXITED, 0));
+}
+
 static void open_errors(void) {
     show("pidfd_open(0)", pidfd_open(0, 0));
     show("pidfd_open(-1)", pidfd_open(-1, 0));
@@ -210,6 +247,7 @@ int main(void) {
     a_child();
     my_own();
     a_thread();
+    waiting_by_pidfd();
     open_errors();
     return 0;
 }
