@@ -291,6 +291,114 @@ static void flush_old_exec_state(struct task_struct *me)
     asm volatile("fxrstorq %0" : : "m"(*(const u8(*)[512])init_fpstate));
 }
 
+/* A thread that exec's zap ends: what it holds goes back, as its own
+ * do_exit would give it back (its tid word is cleared and woken). A
+ * thread that has exited already holds nothing. */
+static void zap_thread(struct task_struct *t, struct task_struct *new_leader)
+{
+    if (t->state != TASK_DEAD) {
+        futex_unqueue(t);
+        flush_sigqueue(&t->pending);
+        exit_mm_release(t);
+        exit_ptrace(t);
+        ptrace_exit_tracee(t, false);
+        mm_put(t->mm);
+        put_files(t->files);
+        t->mm = NULL;
+        t->files = NULL;
+        t->state = TASK_DEAD;
+    }
+    if (t->sighand) {
+        sighand_put(t->sighand);
+        t->sighand = NULL;
+    }
+    t->exit_state = EXIT_DEAD;
+    t->group_leader = new_leader;
+}
+
+/* The process's own state, kept in its leader, moves to the thread that
+ * takes the leader's place; so do the leader's pid and its children. */
+static void take_leadership(struct task_struct *me, struct task_struct *leader)
+{
+    struct task_struct *t;
+    s32 old_pid = me->pid;
+    me->pid = leader->pid;
+    leader->pid = old_pid; /* exchange_tids */
+    me->shared_pending = leader->shared_pending;
+    leader->shared_pending = (struct sigpending){0, NULL};
+    me->curr_target = me;
+    me->group_exit_sig = leader->group_exit_sig;
+    me->signal_flags = leader->signal_flags;
+    me->group_stop_code = leader->group_stop_code;
+    me->pgid = leader->pgid;
+    me->sid = leader->sid;
+    me->session_leader = leader->session_leader;
+    me->fork_noexec = leader->fork_noexec;
+    me->next_timer_id = leader->next_timer_id;
+    me->parent = leader->parent;
+    me->exit_code = 0;
+    for_each_task(t) if (t->parent == leader) t->parent = me;
+    if (child_reaper == leader)
+        child_reaper = me;
+}
+
+/*
+ * de_thread: the other threads of the process end (Linux sends each a
+ * SIGKILL and waits; here every other thread is switched out at a
+ * schedule() point holding nothing, so it simply ends there), and a
+ * thread that is not the leader becomes it, with its pid. EAGAIN when
+ * the process is ending already.
+ */
+static int de_thread(struct task_struct *me)
+{
+    struct task_struct *leader = me->group_leader, *t;
+    if (leader->group_exit_sig || me->group_exiting)
+        return -EAGAIN;
+    for_each_task(t)
+    {
+        if (t != me && t->group_leader == leader && t->exit_state != EXIT_DEAD)
+            zap_thread(t, me);
+    }
+    me->group_leader = me;
+    me->group_stop_count = 0;
+    if (me != leader)
+        take_leadership(me, leader);
+    me->exit_signal = SIGCHLD;
+    return 0;
+}
+
+/* The process becomes the exec'ing thread's alone: no other threads, a
+ * handler table of its own, no POSIX timers (begin_new_exec). */
+static int exec_become_alone(struct task_struct *me)
+{
+    struct task_struct *old_leader = me->group_leader;
+    int err = de_thread(me);
+    if (!err)
+        err = unshare_sighand(me);
+    if (!err)
+        exit_itimers(old_leader);
+    return err;
+}
+
+/* argv and envp into exec_params; 0 or -errno. */
+static long copy_exec_args(const u64 __user *argv, const u64 __user *envp)
+{
+    long at = copy_strings(argv, &exec_params.argc, 0);
+    if (at >= 0)
+        at = copy_strings(envp, &exec_params.envc, at);
+    if (at < 0)
+        return at;
+    if (!exec_params.argc) {
+        /* Linux gives an empty argv one empty string (6.x, with a warning). */
+        if (at >= SP_BOOT_STRINGS)
+            return -E2BIG;
+        memmove(exec_params.strings + 1, exec_params.strings, (size_t)at);
+        exec_params.strings[0] = 0;
+        exec_params.argc = 1;
+    }
+    return 0;
+}
+
 /* The task's name is the last part of the path it was started by. */
 static void set_comm_from_path(struct task_struct *me, const char *path)
 {
@@ -341,25 +449,15 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
         goto out_close;
 
     /* The arguments, from the old address space. */
-    long at = copy_strings(argv, &exec_params.argc, 0);
-    if (at >= 0)
-        at = copy_strings(envp, &exec_params.envc, at);
-    if (at < 0) {
-        err = at;
+    err = copy_exec_args(argv, envp);
+    if (err)
         goto out_close;
-    }
-    if (!exec_params.argc) {
-        /* Linux gives an empty argv one empty string (6.x, with a warning). */
-        if (at >= SP_BOOT_STRINGS) {
-            err = -E2BIG;
-            goto out_close;
-        }
-        memmove(exec_params.strings + 1, exec_params.strings, (size_t)at);
-        exec_params.strings[0] = 0;
-        exec_params.argc = 1;
-    }
 
     /* ---- the point of no return ---- */
+    long old_pid = me->pid; /* PTRACE_EVENT_EXEC's message, before de_thread */
+    err = exec_become_alone(me);
+    if (err)
+        goto out_close;
     const struct sp_boot_params *boot = (const struct sp_boot_params *)(u64)SP_BOOT_PARAMS;
     exec_params.magic = SP_BOOT_MAGIC;
     exec_params.random[0] = boot->random[0] ^ (u64)me->pid;
@@ -412,7 +510,7 @@ noinline long sys_execve(const char __user *path, const u64 __user *argv, const 
     regs->ss = SP_USER_DS;
     set_comm_from_path(me, exec_params.strings);
     me->group_leader->fork_noexec = false; /* its parent may no longer setpgid it */
-    ptrace_exec_notify();
+    ptrace_exec_notify(old_pid);
     return 0;
 
 out_close:

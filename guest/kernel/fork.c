@@ -6,8 +6,8 @@
  * pt_regs the clone stub built) but rax = 0, its own kernel stack, and a
  * first switch that lands in ret_from_fork, which leaves for user mode by
  * the era's own exit path. A thread (CLONE_VM) shares the address space
- * and the open files of its parent; the signal handlers are copied (this
- * kernel keeps them per task, see the README).
+ * and the open files of its parent; CLONE_SIGHAND shares the signal
+ * handlers (a thread's always, another process's when asked).
  */
 #include "desc.h"
 #include "fs.h"
@@ -83,22 +83,25 @@ static void copy_thread(struct task_struct *p, u64 newsp, u64 tls, u64 flags)
     p->thread.sp = (u64)sp;
 }
 
-long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
+/* The checks of copy_process(), in its order: every refusal is EINVAL. */
+static bool clone_flags_valid(u64 flags)
 {
     if (flags & CLONE_UNSUPPORTED)
-        return -EINVAL;
-    /* The checks of copy_process(), in its order. */
+        return false;
     if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
-        return -EINVAL;
+        return false;
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
-        return -EINVAL;
+        return false;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
-        return -EINVAL;
-    if ((flags & CLONE_PIDFD) && (flags & (CLONE_DETACHED | CLONE_PARENT_SETTID)))
-        return -EINVAL; /* pidfds are not implemented either way */
+        return false;
     if (flags & CLONE_PIDFD)
-        return -EINVAL;
-    if ((flags & CLONE_PARENT) && current == &init_task)
+        return false; /* CLONE_PIDFD is not implemented (with DETACHED or PARENT_SETTID: invalid) */
+    return !((flags & CLONE_PARENT) && current->group_leader == child_reaper);
+}
+
+long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
+{
+    if (!clone_flags_valid(flags))
         return -EINVAL;
 
     struct task_struct *p = alloc_task();
@@ -138,7 +141,12 @@ long do_fork(u64 flags, u64 newsp, u64 parent_tid, u64 child_tid, u64 tls)
     p->pid = ++last_pid;
     p->mm = mm;
     p->files = files;
-    signals_fork(p);
+    if (signals_fork(p, flags & CLONE_SIGHAND)) {
+        p->in_use = false;
+        put_files(files);
+        mm_put(mm);
+        return -ENOMEM;
+    }
     p->task_works = NULL;
     p->mce_pending = 0;
     p->uprobe_hit = 0;
@@ -286,6 +294,7 @@ void exit_notify_parent(struct task_struct *leader)
     if (leader->exit_signal > 0)
         send_exit_signal(leader->exit_signal, leader, parent);
     wake_up_chan(parent);
+    poll_wake_all(); /* a pidfd of it is readable */
 }
 
 /* The last thread of a process is gone: its children go to init, and the
@@ -299,9 +308,9 @@ static void release_process(struct task_struct *leader, long code)
     for_each_task(t)
     {
         if (t->parent == leader && t != leader) {
-            t->parent = &init_task;
+            t->parent = child_reaper;
             if (t->exit_state == EXIT_ZOMBIE)
-                wake_up_chan(&init_task);
+                wake_up_chan(child_reaper);
             if (t->group_leader == t)
                 kill_orphaned_pgrp(t, leader); /* was leader its group's last link? */
         }
@@ -355,7 +364,9 @@ noinline __noreturn void do_exit(long code)
     exit_mm_release(me);
     exit_ptrace(me);
     ptrace_exit_tracee(me, me == leader && !is_thread_group_alive(leader, me));
-    if (leader == &init_task && !is_thread_group_alive(leader, me)) {
+    if (!is_thread_group_alive(leader, me))
+        exit_itimers(leader);
+    if (leader == child_reaper && !is_thread_group_alive(leader, me)) {
         /* pid 1's process is the program: its end is the machine's. */
         int sig = code & 0x7f;
         sp_state.killed_by = sig;
@@ -372,6 +383,7 @@ noinline __noreturn void do_exit(long code)
         /* Other threads go on. A leader stays as the process's handle. */
         if (me != leader)
             me->exit_state = EXIT_DEAD;
+        poll_wake_all(); /* a pidfd of the thread is readable */
         exit_schedule();
     }
     if (me != leader)
@@ -424,6 +436,8 @@ noinline long sys_exit_group(long error_code)
 #define P_ALL 0
 #define P_PID 1
 #define P_PGID 2
+#define P_PIDFD 3
+#define O_NONBLOCK 00004000
 
 struct rusage_words {
     u64 w[18]; /* struct rusage: 144 bytes, all zero (no accounting) */
@@ -530,9 +544,10 @@ static void reap(struct task_struct *t, int kind)
     else if (t->exit_state == EXIT_ZOMBIE && ptrace_reparented(t)) {
         ptrace_release_zombie(t);
         exit_notify_parent(t);
-    } else if (t->exit_state == EXIT_ZOMBIE)
+    } else if (t->exit_state == EXIT_ZOMBIE) {
         t->exit_state = EXIT_DEAD;
-    else
+        poll_wake_all(); /* a pidfd of it hangs up */
+    } else
         t->ptrace_stop_unreported = false;
 }
 
@@ -580,6 +595,7 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
 {
     u32 opt = (u32)options;
     int type = (int)which;
+    bool nonblock = false;
     if (opt &
         ~(WNOHANG | WNOWAIT | WEXITED | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return -EINVAL;
@@ -595,14 +611,26 @@ noinline long sys_waitid(long which, long upid, void __user *infop, long options
             return -EINVAL;
         if (!upid)
             upid = current->group_leader->pgid; /* 0: our own group, since Linux 5.4 */
+    } else if (type == P_PIDFD) {
+        /* The pid of a pidfd; a non-blocking one does not wait (EAGAIN). */
+        u32 f_flags;
+        if ((int)upid < 0)
+            return -EINVAL;
+        upid = pidfd_get_pid((int)upid, &f_flags);
+        if (upid < 0)
+            return upid;
+        type = P_PID;
+        nonblock = (f_flags & O_NONBLOCK) && !(opt & WNOHANG);
     } else {
-        return -EINVAL; /* P_PIDFD: no pidfds here */
+        return -EINVAL;
     }
     struct task_struct *t = NULL;
     int kind;
-    long ret = do_wait(type, (int)upid, opt, &t, &kind);
+    long ret = do_wait(type, (int)upid, opt | (nonblock ? WNOHANG : 0), &t, &kind);
     if (ret < 0)
         return ret;
+    if (!ret && nonblock)
+        return -EAGAIN;
     struct waitid_info info;
     memset(&info, 0, sizeof(info));
     if (t && kind != WAIT_TASK) {

@@ -259,6 +259,10 @@ static long file_read(struct file *f, char __user *buf, size_t count, u64 offset
     }
     case FILE_PIPE:
         return pipe_read(f, buf, count);
+    case FILE_SIGNALFD:
+        return signalfd_read(f, buf, count);
+    case FILE_PIDFD:
+        return -EINVAL; /* no read */
     default:
         return -EBADF; /* stdout and stderr are write ends */
     }
@@ -279,7 +283,11 @@ noinline long sys_read(unsigned long fd, char __user *buf, size_t count)
         return -EBADF;
     if (count > MAX_RW_COUNT)
         count = MAX_RW_COUNT;
-    if (!access_ok(buf, count))
+    /* Linux's access_ok checks only the top of the range; this one also
+     * refuses the lowest pages. A signalfd shows the difference (a signal
+     * is taken before the copy to a low address fails, and a count too
+     * small is EINVAL even at NULL): its read checks as it copies. */
+    if (f->kind != FILE_SIGNALFD && !access_ok(buf, count))
         return -EFAULT;
     return file_read(f, buf, count, f->pos, true);
 }
@@ -291,7 +299,7 @@ noinline long sys_pread64(unsigned long fd, char __user *buf, size_t count, long
         return -EBADF;
     if (offset < 0)
         return -EINVAL;
-    if (f->kind == FILE_STDIN || f->kind == FILE_PIPE)
+    if (f->kind == FILE_STDIN || f->kind == FILE_PIPE || f->kind == FILE_SIGNALFD)
         return -ESPIPE;
     if (count > MAX_RW_COUNT)
         count = MAX_RW_COUNT;
@@ -347,7 +355,7 @@ noinline long sys_lseek(unsigned long fd, long offset, unsigned long whence)
     if (whence > SEEK_HOLE)
         return -EINVAL;
     if (f->kind != FILE_HOST)
-        return 0; /* /dev/null and /dev/zero stay at 0 */
+        return 0; /* /dev/null, /dev/zero and a signalfd (noop_llseek) stay at 0 */
     long base = whence == SEEK_CUR ? (long)f->pos : whence == SEEK_SET ? 0 : (long)f->size;
     if (S_ISDIR(f->mode) && whence != SEEK_SET && whence != SEEK_CUR)
         return -EINVAL;
@@ -394,9 +402,9 @@ static long stat_of_file(struct file *f, struct sp_linux_stat *st)
         fill_dev_stat(st, f->kind);
         return 0;
     }
-    if (f->kind == FILE_PIPE) {
+    if (f->kind == FILE_PIPE || f->kind == FILE_SIGNALFD) {
         memset(st, 0, sizeof(*st));
-        st->st_mode = 0010000 | 0600; /* S_IFIFO */
+        st->st_mode = f->kind == FILE_PIPE ? 0010000 | 0600 : 0600; /* S_IFIFO, or anonymous */
         st->st_nlink = 1;
         st->st_blksize = 4096;
         st->st_ino = f->handle + 1;

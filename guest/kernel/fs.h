@@ -16,6 +16,8 @@
 #define FILE_ZERO 4
 #define FILE_HOST 5 /* a file or directory of the --root view */
 #define FILE_PIPE 6 /* an end of a pipe (pipe.c); handle: the pipe's index */
+#define FILE_SIGNALFD 7 /* signalfd.c; handle: the mask of signals it reads */
+#define FILE_PIDFD 8    /* signal_kill.c; handle: the pid it names */
 
 #define FD_CLOEXEC 1
 
@@ -51,6 +53,13 @@ long pipe_read(struct file *f, char __user *buf, size_t count);
 long pipe_write(struct file *f, const char __user *buf, size_t count);
 /* A write found no reader: SIGPIPE to the writer, as the kernel sends it. */
 void send_sigpipe(void);
+void poll_wake_all(void); /* something a poll may wait for has happened */
+/* signalfd.c */
+long signalfd_read(struct file *f, char __user *buf, size_t count);
+u32 signalfd_poll(struct file *f);
+u32 pidfd_poll(struct file *f); /* signal_kill.c */
+long anon_inode_getfd(u32 kind, u64 handle, u32 flags, bool cloexec);
+long pidfd_get_pid(long fd, u32 *f_flags); /* signal_kill.c: the pid, or -EBADF */
 
 extern struct files_struct init_files;
 

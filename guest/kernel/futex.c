@@ -23,11 +23,6 @@
 #define FUTEX_CMD_MASK (~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME))
 #define FUTEX_BITSET_MATCH_ANY 0xffffffffu
 
-struct __kernel_timespec {
-    s64 tv_sec;
-    s64 tv_nsec;
-};
-
 static u64 futex_seq;
 
 void futex_unqueue(struct task_struct *t)

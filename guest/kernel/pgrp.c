@@ -167,7 +167,7 @@ static bool will_become_orphaned(s32 pgid, struct task_struct *ignored)
         if (!in_group(p, pgid) || p == ignored || p->exit_state)
             continue;
         struct task_struct *parent = p->parent;
-        if (!parent || parent == &init_task)
+        if (!parent || parent == child_reaper)
             continue;
         if (parent->pgid != pgid && parent->sid == p->sid)
             return false;

@@ -62,6 +62,11 @@ static struct file *fdget(long fd)
     return f->kind == FILE_NONE ? NULL : f;
 }
 
+void poll_wake_all(void)
+{
+    wake_up_chan(&poll_wait_chan);
+}
+
 static void pipe_changed(struct pipe_inode_info *p)
 {
     wake_up_chan(p);
@@ -340,6 +345,8 @@ noinline long sys_fcntl(unsigned long fd, unsigned long cmd, unsigned long arg)
         /* open() keeps every flag but the ones that only act at open
          * time, and forces O_LARGEFILE on 64-bit (pipes have none). */
         u32 fl = f->flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+        if (f->kind == FILE_PIDFD)
+            fl |= f->flags & O_EXCL; /* PIDFD_THREAD */
         if (f->kind == FILE_HOST || f->kind == FILE_NULL || f->kind == FILE_ZERO)
             fl |= O_LARGEFILE;
         return fl;
@@ -373,6 +380,10 @@ struct pollfd {
 
 static u32 file_poll(struct file *f)
 {
+    if (f->kind == FILE_SIGNALFD)
+        return signalfd_poll(f);
+    if (f->kind == FILE_PIDFD)
+        return pidfd_poll(f);
     if (f->kind != FILE_PIPE)
         return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* never blocks here */
     struct pipe_inode_info *p = &pipes[f->handle];

@@ -115,7 +115,7 @@ bool ptrace_reparented(struct task_struct *t);
 void ptrace_release_zombie(struct task_struct *t);
 void exit_notify_parent(struct task_struct *leader); /* fork.c */
 bool ptrace_traced_by_waiter(struct task_struct *t);
-void ptrace_exec_notify(void);
+void ptrace_exec_notify(long old_pid); /* PTRACE_EVENT_EXEC, with the pid before exec */
 long sys_ptrace(long request, long pid, u64 addr, u64 data);
 /* struct user_regs_struct: pt_regs' 21 words, then the bases and selectors. */
 #define USER_REGS_WORDS 27

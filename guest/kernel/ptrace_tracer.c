@@ -217,10 +217,10 @@ void ptrace_event(int event, u64 message)
 }
 
 /* exec: the event's message is the pid the task had before (a thread that
- * execs would take the leader's; threads here exec as themselves). */
-void ptrace_exec_notify(void)
+ * execs takes the leader's in de_thread). */
+void ptrace_exec_notify(long old_pid)
 {
-    ptrace_event(PTRACE_EVENT_EXEC, (u64)current->pid);
+    ptrace_event(PTRACE_EVENT_EXEC, (u64)old_pid);
 }
 
 /* A seized tracee's PTRACE_EVENT_STOP: the signal it shows is the group

@@ -39,6 +39,7 @@ struct task_struct init_task = {
     .state = TASK_RUNNING,
     .comm = "demo",
     .files = &init_files,
+    .sighand = &init_sighand,
     .in_use = true,
     .group_leader = &init_task,
     .pgid = 1, /* init leads session 1 and its process group 1 */
@@ -52,9 +53,12 @@ struct task_struct kworker_task = {
     .tgid = 2,
     .state = TASK_INTERRUPTIBLE,
     .comm = "kworker/0:1",
+    .sighand = &kworker_sighand,
     .in_use = true,
     .group_leader = &kworker_task,
 };
+
+struct task_struct *child_reaper = &init_task;
 
 static struct task_struct task_pool[NR_TASKS];
 
@@ -92,6 +96,8 @@ struct task_struct *alloc_task(void)
             fpu_owner = NULL; /* its registers are nobody's now */
         flush_sigqueue(&t->pending); /* normally emptied at its exit already */
         flush_sigqueue(&t->shared_pending);
+        if (t->sighand)
+            sighand_put(t->sighand); /* the table the slot's last task held */
         memset(t, 0, sizeof(*t));
         t->stack = &task_stacks[i + 2];
         t->stack->info.task = t;
@@ -306,7 +312,7 @@ bool any_other_runnable(void)
         if (t != current && in_timed_sleep(t))
             return true;
     }
-    return false;
+    return posix_timers_next_expiry() != 0; /* its signal may wake someone */
 }
 
 /* Sleep until someone moves the current task out of `state` (a stop that
@@ -323,9 +329,9 @@ void schedule_while_in(long state)
     }
 }
 
-/* Nothing can run: the timed sleep that ends first ends now, the clock
- * jumping to its end (there is no timer interrupt to wait for). Ties go to
- * the first in the task table. */
+/* Nothing can run: the timed sleep or POSIX timer that ends first ends
+ * now, the clock jumping to its end (there is no timer interrupt to wait
+ * for). Ties go to the timer, then to the first in the task table. */
 static bool expire_first_sleep(void)
 {
     struct task_struct *t, *first = NULL;
@@ -333,6 +339,11 @@ static bool expire_first_sleep(void)
     {
         if (in_timed_sleep(t) && (!first || t->sleep_until < first->sleep_until))
             first = t;
+    }
+    s64 timer_at = posix_timers_next_expiry();
+    if (timer_at && (!first || timer_at <= first->sleep_until)) {
+        clock_advance_to(timer_at); /* it fires: its signal wakes whom it wakes */
+        return true;
     }
     if (!first)
         return false;

@@ -80,11 +80,11 @@ struct task_struct {
     long state;
     char comm[16];
 
-    /* Signals: the thread's own queue and mask; the handlers of the
-     * process are its leader's (sig_action). */
+    /* Signals: the thread's own queue and mask, and the handlers it
+     * shares with its process (and with a CLONE_SIGHAND creator). */
     struct sigpending pending;
     sigset_t blocked;
-    struct k_sigaction action[_NSIG];
+    struct sighand_struct *sighand;
 
     struct callback_head *task_works; /* task_work_add() */
     u32 mce_pending;                  /* machine-check records to report */
@@ -176,6 +176,7 @@ struct task_struct {
     /* rt_sigsuspend: the mask to put back once a signal is dealt with. */
     sigset_t saved_sigmask;
     bool restore_sigmask;
+    s32 next_timer_id; /* posix_timers.c: the leader's (signal->next_posix_timer_id) */
 };
 _Static_assert(offsetof(struct task_struct, thread.sp) == 0, "switch_to.S uses offset 0");
 
@@ -198,6 +199,9 @@ extern struct x86_percpu sp_percpu;
 
 extern struct task_struct init_task;    /* pid 1, runs the user program */
 extern struct task_struct kworker_task; /* pid 2, a kernel thread */
+/* The leader of pid 1's process, which orphans go to: init_task, or the
+ * thread that took its place by an exec (de_thread). */
+extern struct task_struct *child_reaper;
 
 /* Every task slot, in scheduling order: init, the kworker, the pool. The
  * unused pool slots have in_use false. */
@@ -210,11 +214,10 @@ extern struct task_struct *const task_table[NR_ALL_TASKS];
 struct task_struct *find_task_by_pid(long pid);
 struct task_struct *alloc_task(void); /* a free pool slot with its stack, or NULL */
 
-/* The handler of sig in t's process: the threads share them (CLONE_SIGHAND
- * with CLONE_THREAD), kept in the leader. */
+/* The handler of sig for t: the table its process shares (CLONE_SIGHAND). */
 static inline struct k_sigaction *sig_action(struct task_struct *t, int sig)
 {
-    return &t->group_leader->action[sig - 1];
+    return &t->sighand->action[sig - 1];
 }
 
 static inline struct thread_info *task_thread_info(struct task_struct *t)
@@ -268,7 +271,17 @@ void scheduler_tick(void);
 bool any_other_runnable(void);
 void schedule_while_in(long state);
 /* time.c */
+struct __kernel_timespec {
+    s64 tv_sec;
+    s64 tv_nsec;
+};
 void clock_advance_to(s64 boot_ns_end); /* the clock jumps to a sleep's end */
+s64 clock_read_boot_ns(void);           /* a look at the clock: it moves on */
+s64 current_boot_ns(void);              /* the counter, unmoved */
+long timer_clock_offset(long which_clock, s64 *offset);
+bool timespec_valid(const struct __kernel_timespec *ts);
+s64 timespec_to_ns(const struct __kernel_timespec *ts); /* clamped to KTIME_MAX */
+struct __kernel_timespec ns_to_timespec(s64 ns);
 s64 clock_tick(void);                   /* the timer tick: one tick on, the new time */
 void wake_up_chan(void *chan);
 long wait_on_chan(void *chan);

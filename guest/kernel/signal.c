@@ -44,9 +44,9 @@ u32 mxcsr_feature_mask(const struct fxregs_state *fx)
  * and its process's: mirror them on every change. */
 void sync_signal_state(struct task_struct *t)
 {
-    if (t->group_leader == &init_task) {
-        sp_state.pending_signals = task_pending_signals(&init_task);
-        sp_state.blocked_signals = init_task.blocked;
+    if (t->group_leader == child_reaper) {
+        sp_state.pending_signals = task_pending_signals(child_reaper);
+        sp_state.blocked_signals = child_reaper->blocked;
     }
 }
 

@@ -64,6 +64,7 @@
 #define SI_USER 0
 #define SI_KERNEL 0x80
 #define SI_QUEUE (-1)
+#define SI_TIMER (-2)
 #define SI_TKILL (-6)
 #define SI_DETHREAD (-7)
 #define SI_ASYNCNL (-60)
@@ -112,6 +113,12 @@ typedef struct siginfo {
             s32 pad;
             s64 utime, stime;
         } chld; /* SIGCHLD */
+        struct {
+            s32 tid;         /* the timer's id */
+            s32 overrun;     /* expirations it missed */
+            u64 value;       /* sigev_value */
+            s32 sys_private; /* the kernel's: which arming queued it (never shown) */
+        } timer; /* SI_TIMER */
     } fields;
 } siginfo_t;
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo is 128 bytes");
@@ -125,6 +132,8 @@ struct pt_regs;
 /* One pending instance of a signal, with its siginfo (Linux: sigqueue). */
 struct sigqueue {
     struct sigqueue *next;
+    s32 timer;      /* a POSIX timer's own instance: its slot + 1; -1 once deleted */
+    bool uncounted; /* the timer was charged for it (RLIMIT_SIGPENDING), not the queue */
     siginfo_t info;
 };
 
@@ -137,6 +146,18 @@ struct sigpending {
     struct sigqueue *list;
 };
 
+/* The handlers of one or more processes (Linux: sighand_struct): the
+ * threads of a process share them, and so does a process made with
+ * CLONE_SIGHAND without CLONE_THREAD. count: the tasks that hold it. */
+struct sighand_struct {
+    int count;
+    struct k_sigaction action[_NSIG];
+};
+extern struct sighand_struct init_sighand, kworker_sighand;
+struct sighand_struct *sighand_copy(const struct sighand_struct *from); /* count 1, or NULL */
+void sighand_put(struct sighand_struct *sh);
+int unshare_sighand(struct task_struct *t); /* exec: a table of its own */
+
 /* sys_info.c: a soft resource limit. */
 #define RLIMIT_SIGPENDING 11
 u64 rlimit_cur(unsigned int resource);
@@ -146,6 +167,19 @@ int send_signal(int sig, const siginfo_t *info, struct task_struct *t);
 /* To a whole process: its shared queue, taken by any thread that does
  * not block it; p is the thread tried first (kill, SIGCHLD). */
 int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p);
+/* posix_timers.c's send_sigqueue: the timer's own instance (slot), to a
+ * thread or its process; a copy already queued counts an overrun.
+ * 0: queued, 1: ignored, -1: nobody to take it. */
+int send_timer_signal(int slot, const siginfo_t *info, struct task_struct *t, bool group);
+bool sigqueue_charge(void); /* a timer's instance, within RLIMIT_SIGPENDING */
+void signalfd_notify(struct task_struct *t); /* signalfd.c: t got a signal */
+void sigqueue_uncharge(void);
+void sigqueue_disown_timer(int slot); /* timer_delete: a queued instance is stale */
+/* posix_timers.c */
+bool posix_timer_dequeued(int slot, siginfo_t *info); /* false: a stale one, dropped */
+void exit_itimers(struct task_struct *leader);
+s64 posix_timers_next_expiry(void); /* 0: none armed */
+void posix_timers_expire(s64 now);
 struct sigpending *task_shared_pending(struct task_struct *t);
 sigset_t task_pending_signals(struct task_struct *t); /* its own and its process's */
 void flush_sigqueue(struct sigpending *p);
@@ -153,7 +187,7 @@ void flush_sigqueue_mask(struct sigpending *p, sigset_t mask);
 void flush_signals_everywhere(struct task_struct *p, sigset_t mask);
 int dequeue_synchronous_signal(siginfo_t *info);
 void set_current_blocked(sigset_t set);
-void signals_fork(struct task_struct *p);
+int signals_fork(struct task_struct *p, bool share_handlers); /* -ENOMEM */
 void exit_signals(struct task_struct *tsk, bool group_dead);
 /* signal.c */
 bool sig_ignored(struct task_struct *t, int sig);

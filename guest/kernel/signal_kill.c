@@ -3,7 +3,9 @@
  * from one task to a process (its shared queue) or to one thread, with the
  * sender's siginfo (SI_USER, SI_TKILL) or the one the caller wrote
  * (sigqueue's SI_QUEUE and its value). Queueing is signal_queue.c's.
+ * Also pidfds: pidfd_open, and pidfd_send_signal through one.
  */
+#include "fs.h"
 #include "sched.h"
 #include "syscalls.h"
 #include "uaccess.h"
@@ -124,14 +126,16 @@ static bool known_siginfo_layout(int sig, int code)
 }
 
 /* __copy_siginfo_from_user: the kernel's part of the caller's siginfo
- * (the rest reads as zero to whoever takes it), numbered sig. */
+ * (the rest reads as zero to whoever takes it), numbered sig; sig < 0
+ * keeps the caller's number (copy_siginfo_from_user). */
 static long siginfo_from_user(int sig, siginfo_t *info, const siginfo_t __user *uinfo)
 {
     memset(info, 0, sizeof(*info));
     if (copy_from_user(info, uinfo, SI_KERNEL_BYTES))
         return -EFAULT;
-    info->si_signo = sig;
-    if (known_siginfo_layout(sig, info->si_code))
+    if (sig >= 0)
+        info->si_signo = sig;
+    if (known_siginfo_layout(info->si_signo, info->si_code))
         return 0;
     u8 rest[sizeof(siginfo_t) - SI_KERNEL_BYTES];
     if (copy_from_user(rest, (const u8 __user *)uinfo + SI_KERNEL_BYTES, sizeof(rest)))
@@ -174,4 +178,105 @@ noinline long sys_rt_tgsigqueueinfo(long tgid, long pid, long sig, siginfo_t __u
     if (!may_claim_code(&info, pid))
         return -EPERM;
     return send_specific((int)tgid, (int)pid, sig, &info);
+}
+
+/* ---- pidfds --------------------------------------------------------------------------- */
+
+#define O_EXCL 00000200
+#define O_NONBLOCK 00004000
+#define PIDFD_NONBLOCK O_NONBLOCK
+#define PIDFD_THREAD O_EXCL /* the pidfd names a thread, not its process */
+#define PIDFD_SIGNAL_THREAD 1
+#define PIDFD_SIGNAL_THREAD_GROUP 2
+#define PIDFD_SIGNAL_PROCESS_GROUP 4
+#define POLLIN 0x0001
+#define POLLHUP 0x0010
+#define POLLRDNORM 0x0040
+#define ENOENT 2
+
+/* A pidfd holds the pid (f->handle); the task is looked up at each use, as
+ * pid numbers are never given twice here. */
+noinline long sys_pidfd_open(long upid, long uflags)
+{
+    int pid = (int)upid;
+    u32 flags = (u32)uflags;
+    if (flags & ~(u32)(PIDFD_NONBLOCK | PIDFD_THREAD))
+        return -EINVAL;
+    if (pid <= 0)
+        return -EINVAL;
+    struct task_struct *t = find_task_by_pid(pid);
+    if (!t)
+        return -ESRCH;
+    if (!(flags & PIDFD_THREAD) && t->group_leader != t)
+        return -ENOENT; /* a thread's pid names no process */
+    return anon_inode_getfd(FILE_PIDFD, (u64)pid, flags, true); /* always close-on-exec */
+}
+
+/* pidfd_get_pid: the pid a pidfd names and its file's flags; EBADF for a
+ * descriptor that is not open or no pidfd. */
+long pidfd_get_pid(long ufd, u32 *f_flags)
+{
+    int fd = (int)ufd;
+    if (fd < 0 || fd >= NR_OPEN || current->files->fd[fd].kind != FILE_PIDFD)
+        return -EBADF;
+    *f_flags = current->files->fd[fd].flags;
+    return (long)current->files->fd[fd].handle;
+}
+
+/* pidfd_poll: readable once the process (or the thread) has ended; and
+ * hung up once it is reaped. */
+u32 pidfd_poll(struct file *f)
+{
+    struct task_struct *t = find_task_by_pid((long)f->handle);
+    if (!t)
+        return POLLIN | POLLRDNORM | POLLHUP;
+    return t->exit_state ? POLLIN | POLLRDNORM : 0;
+}
+
+/* The scope of a pidfd's signal: its thread, its process, or the process
+ * group that bears its number. */
+enum { SCOPE_PID, SCOPE_TGID, SCOPE_PGID };
+
+static int pidfd_scope(u32 f_flags, u32 flags)
+{
+    if (flags == PIDFD_SIGNAL_THREAD)
+        return SCOPE_PID;
+    if (flags == PIDFD_SIGNAL_THREAD_GROUP)
+        return SCOPE_TGID;
+    if (flags == PIDFD_SIGNAL_PROCESS_GROUP)
+        return SCOPE_PGID;
+    return (f_flags & PIDFD_THREAD) ? SCOPE_PID : SCOPE_TGID;
+}
+
+noinline long sys_pidfd_send_signal(long pidfd, long usig, siginfo_t __user *uinfo, long uflags)
+{
+    u32 flags = (u32)uflags, f_flags;
+    int sig = (int)usig;
+    const u32 all = PIDFD_SIGNAL_THREAD | PIDFD_SIGNAL_THREAD_GROUP | PIDFD_SIGNAL_PROCESS_GROUP;
+    u32 scope_flags = flags & all;
+    if ((flags & ~all) || (scope_flags & (scope_flags - 1))) /* one scope at most */
+        return -EINVAL;
+    long pid_or_err = pidfd_get_pid(pidfd, &f_flags);
+    if (pid_or_err < 0)
+        return pid_or_err;
+    int pid = (int)pid_or_err, scope = pidfd_scope(f_flags, flags);
+    siginfo_t info;
+    if (uinfo) {
+        long err = siginfo_from_user(-1, &info, uinfo);
+        if (err)
+            return err;
+        if (info.si_signo != sig)
+            return -EINVAL;
+        if ((pid != current->pid || scope == SCOPE_PGID) &&
+            (info.si_code >= 0 || info.si_code == SI_TKILL))
+            return -EPERM;
+    } else {
+        fill_user_info(&info, sig, scope == SCOPE_PID ? SI_TKILL : SI_USER);
+    }
+    if (scope == SCOPE_PGID)
+        return kill_pgrp(pid, sig, &info, send_checked_group);
+    struct task_struct *t = find_task_by_pid(pid);
+    if (!t)
+        return -ESRCH;
+    return scope == SCOPE_PID ? send_checked(sig, &info, t) : send_checked_group(sig, &info, t);
 }

@@ -32,23 +32,32 @@ sigset_t task_pending_signals(struct task_struct *t)
     return t->pending.signal | task_shared_pending(t)->signal;
 }
 
-/* __sigqueue_alloc: a real-time signal (or one sent with a negative
- * si_code) needs room under RLIMIT_SIGPENDING; NULL means no room. */
-static struct sigqueue *sigqueue_alloc(int sig, const siginfo_t *info)
+static void sigqueue_pool_init(void)
 {
-    if (!sigqueue_ready) {
-        for (int i = 0; i < NR_SIGQUEUE; i++) {
-            sigqueue_pool[i].next = sigqueue_free;
-            sigqueue_free = &sigqueue_pool[i];
-        }
-        sigqueue_ready = true;
+    if (sigqueue_ready)
+        return;
+    for (int i = 0; i < NR_SIGQUEUE; i++) {
+        sigqueue_pool[i].next = sigqueue_free;
+        sigqueue_free = &sigqueue_pool[i];
     }
-    bool override_rlimit = sig < SIGRTMIN && info->si_code >= 0;
+    sigqueue_ready = true;
+}
+
+/* __sigqueue_alloc: a real-time signal (or one sent with a negative
+ * si_code) needs room under RLIMIT_SIGPENDING; NULL means no room. A
+ * timer's instance (timer_slot >= 0) was charged when the timer was made. */
+static struct sigqueue *sigqueue_alloc(int sig, const siginfo_t *info, int timer_slot)
+{
+    sigqueue_pool_init();
+    bool override_rlimit = timer_slot >= 0 || (sig < SIGRTMIN && info->si_code >= 0);
     if (!sigqueue_free || (!override_rlimit && sigqueue_used >= rlimit_cur(RLIMIT_SIGPENDING)))
         return NULL;
     struct sigqueue *q = sigqueue_free;
     sigqueue_free = q->next;
-    sigqueue_used++;
+    q->uncounted = timer_slot >= 0;
+    if (!q->uncounted)
+        sigqueue_used++;
+    q->timer = timer_slot + 1;
     q->next = NULL;
     q->info = *info;
     return q;
@@ -58,7 +67,42 @@ static void sigqueue_release(struct sigqueue *q)
 {
     q->next = sigqueue_free;
     sigqueue_free = q;
+    if (!q->uncounted)
+        sigqueue_used--;
+}
+
+bool sigqueue_charge(void)
+{
+    if (sigqueue_used >= rlimit_cur(RLIMIT_SIGPENDING))
+        return false;
+    sigqueue_used++;
+    return true;
+}
+
+void sigqueue_uncharge(void)
+{
     sigqueue_used--;
+}
+
+static struct sigqueue *find_timer_instance(struct sigpending *p, int slot)
+{
+    for (struct sigqueue *q = p->list; q; q = q->next)
+        if (q->timer == slot + 1)
+            return q;
+    return NULL;
+}
+
+void sigqueue_disown_timer(int slot)
+{
+    struct task_struct *t;
+    for_each_task(t)
+    {
+        struct sigqueue *q = find_timer_instance(&t->pending, slot);
+        if (!q)
+            q = find_timer_instance(&t->shared_pending, slot);
+        if (q)
+            q->timer = -1;
+    }
 }
 
 /* Drop every instance of the signals in `mask` from one queue. */
@@ -207,32 +251,46 @@ static bool target_gone(struct task_struct *t, bool group)
     return true;
 }
 
-static int __send_signal(int sig, const siginfo_t *info, struct task_struct *t, bool group)
+/* timer_slot >= 0: a POSIX timer's own instance (send_sigqueue), which
+ * is never merged: queued once, it counts the expirations it misses. */
+static int __send_signal(int sig, const siginfo_t *info, struct task_struct *t, bool group,
+                         int timer_slot)
 {
+    bool timer = timer_slot >= 0;
     if (target_gone(t, group))
-        return 0;
+        return timer ? -1 : 0;
     /* A seized tracee's tracer hears of a SIGCONT by a trap first. */
     if (sig == SIGCONT)
         ptrace_sigcont_notify(t);
     jobctl_prepare_signal(sig, t);
     if (sig_ignored(t, sig))
-        return 0;
+        return timer ? 1 : 0;
     struct sigpending *pending = group ? task_shared_pending(t) : &t->pending;
-    if (sig < SIGRTMIN && (pending->signal & sigmask(sig)))
+    if (timer) {
+        struct sigqueue *q = find_timer_instance(pending, timer_slot);
+        if (q) {
+            q->info.fields.timer.overrun++;
+            return 0;
+        }
+    } else if (sig < SIGRTMIN && (pending->signal & sigmask(sig))) {
         return 0; /* a standard signal pending already: merged */
+    }
     /* SIGKILL needs no siginfo (nobody reads it); kernel threads take none. */
     if (sig != SIGKILL) {
-        struct sigqueue *q = sigqueue_alloc(sig, info);
+        struct sigqueue *q = sigqueue_alloc(sig, info, timer_slot);
         if (q) {
             struct sigqueue **link = &pending->list;
             while (*link)
                 link = &(*link)->next;
             *link = q;
+        } else if (timer) {
+            return -1;
         } else if (sig >= SIGRTMIN && info->si_code != SI_USER) {
             return -EAGAIN; /* sigqueue over the limit; kill() still sends */
         }
     }
     pending->signal |= sigmask(sig);
+    signalfd_notify(t);
     complete_signal(sig, t, group);
     sync_signal_state(t);
     return 0;
@@ -241,13 +299,18 @@ static int __send_signal(int sig, const siginfo_t *info, struct task_struct *t, 
 /* To one thread (tkill, a fault, SIGPIPE, a tracer's resume signal). */
 int send_signal(int sig, const siginfo_t *info, struct task_struct *t)
 {
-    return __send_signal(sig, info, t, false);
+    return __send_signal(sig, info, t, false, -1);
 }
 
 /* To p's whole process (kill, SIGCHLD): p is the thread tried first. */
 int group_send_signal(int sig, const siginfo_t *info, struct task_struct *p)
 {
-    return __send_signal(sig, info, p, true);
+    return __send_signal(sig, info, p, true, -1);
+}
+
+int send_timer_signal(int slot, const siginfo_t *info, struct task_struct *t, bool group)
+{
+    return __send_signal(info->si_signo, info, t, group, slot);
 }
 
 /* ---- taking a signal ---------------------------------------------------------------- */
@@ -267,8 +330,9 @@ static int next_signal(const struct sigpending *p, sigset_t allowed)
 }
 
 /* Unlink q (found in p's list) and give its siginfo; the bit goes when no
- * other instance of the signal is left. */
-static void take_instance(struct sigpending *p, struct sigqueue *q, siginfo_t *info)
+ * other instance of the signal is left. False: a POSIX timer's signal
+ * that is stale (the timer was set again or deleted since), dropped. */
+static bool take_instance(struct sigpending *p, struct sigqueue *q, siginfo_t *info)
 {
     int sig = q->info.si_signo;
     bool more = false;
@@ -281,37 +345,43 @@ static void take_instance(struct sigpending *p, struct sigqueue *q, siginfo_t *i
     if (!more)
         p->signal &= ~sigmask(sig);
     *info = q->info;
+    int timer = q->timer;
     sigqueue_release(q);
+    if (!timer)
+        return true;
+    bool deliver = timer > 0 && posix_timer_dequeued(timer - 1, info);
+    info->fields.timer.sys_private = 0;
+    return deliver;
 }
 
 /* collect_signal: the oldest instance of sig; one sent without room for
- * its siginfo reads as a kill() from nobody. */
-static void collect_signal(struct sigpending *p, int sig, siginfo_t *info)
+ * its siginfo reads as a kill() from nobody. False: it was dropped. */
+static bool collect_signal(struct sigpending *p, int sig, siginfo_t *info)
 {
-    for (struct sigqueue *q = p->list; q; q = q->next) {
-        if (q->info.si_signo == sig) {
-            take_instance(p, q, info);
-            return;
-        }
-    }
+    for (struct sigqueue *q = p->list; q; q = q->next)
+        if (q->info.si_signo == sig)
+            return take_instance(p, q, info);
     p->signal &= ~sigmask(sig);
     memset(info, 0, sizeof(*info));
     info->si_signo = sig;
     info->si_code = SI_USER;
+    return true;
 }
 
 /* The next signal of `allowed` for current: its own queue first, then
  * its process's (dequeue_signal). */
 int dequeue_signal_mask(struct task_struct *t, sigset_t allowed, siginfo_t *info)
 {
-    struct sigpending *p = &t->pending;
-    int sig = next_signal(p, allowed);
-    if (!sig) {
-        p = task_shared_pending(t);
+    int sig;
+    struct sigpending *p;
+    do { /* a stale timer signal is dropped: then the next one */
+        p = &t->pending;
         sig = next_signal(p, allowed);
-    }
-    if (sig)
-        collect_signal(p, sig, info);
+        if (!sig) {
+            p = task_shared_pending(t);
+            sig = next_signal(p, allowed);
+        }
+    } while (sig && !collect_signal(p, sig, info));
     recalc_sigpending_tsk(t);
     sync_signal_state(t);
     return sig;
@@ -338,16 +408,62 @@ int dequeue_synchronous_signal(siginfo_t *info)
 
 /* ---- new tasks, masks and exits -------------------------------------------------------------- */
 
+/* Handler tables: one per task at most, so a pool of one per task slot
+ * never runs out. */
+struct sighand_struct init_sighand = {.count = 1}, kworker_sighand = {.count = 1};
+static struct sighand_struct sighand_pool[NR_ALL_TASKS];
+
+struct sighand_struct *sighand_copy(const struct sighand_struct *from)
+{
+    for (int i = 0; i < NR_ALL_TASKS; i++) {
+        struct sighand_struct *sh = &sighand_pool[i];
+        if (sh->count)
+            continue;
+        memcpy(sh->action, from->action, sizeof(sh->action));
+        sh->count = 1;
+        return sh;
+    }
+    return NULL;
+}
+
+void sighand_put(struct sighand_struct *sh)
+{
+    if (sh->count > 0)
+        sh->count--;
+}
+
+/* exec (unshare_sighand): a table shared with another process becomes a
+ * copy of its own, so that the reset of the handlers is its alone. */
+int unshare_sighand(struct task_struct *t)
+{
+    if (t->sighand->count <= 1)
+        return 0;
+    struct sighand_struct *sh = sighand_copy(t->sighand);
+    if (!sh)
+        return -ENOMEM;
+    sighand_put(t->sighand);
+    t->sighand = sh;
+    return 0;
+}
+
 /* fork: nothing is pending for the new task; a new process has a queue of
- * its own and the handlers its creator's process had. */
-void signals_fork(struct task_struct *p)
+ * its own. CLONE_SIGHAND shares its creator's handlers (a thread's, or
+ * another process's), else it gets a copy of them. */
+int signals_fork(struct task_struct *p, bool share_handlers)
 {
     p->pending = (struct sigpending){0, NULL};
     p->shared_pending = (struct sigpending){0, NULL};
     p->curr_target = p;
     p->group_exit_sig = 0;
     p->restore_sigmask = false;
-    memcpy(p->action, current->group_leader->action, sizeof(p->action));
+    p->next_timer_id = 0;
+    if (share_handlers) {
+        p->sighand = current->sighand;
+        p->sighand->count++;
+        return 0;
+    }
+    p->sighand = sighand_copy(current->sighand);
+    return p->sighand ? 0 : -ENOMEM;
 }
 
 /*

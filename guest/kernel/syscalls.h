@@ -89,6 +89,11 @@
 #define __NR_getdents64 217
 #define __NR_set_tid_address 218
 #define __NR_restart_syscall 219
+#define __NR_timer_create 222
+#define __NR_timer_settime 223
+#define __NR_timer_gettime 224
+#define __NR_timer_getoverrun 225
+#define __NR_timer_delete 226
 #define __NR_clock_gettime 228
 #define __NR_clock_getres 229
 #define __NR_clock_nanosleep 230
@@ -101,6 +106,8 @@
 #define __NR_faccessat 269
 #define __NR_set_robust_list 273
 #define __NR_get_robust_list 274
+#define __NR_signalfd 282
+#define __NR_signalfd4 289
 #define __NR_dup3 292
 #define __NR_pipe2 293
 #define __NR_rt_tgsigqueueinfo 297
@@ -110,6 +117,8 @@
 /* v3.13's table ended at 313 (finit_module); it reaches 6.12's last number
  * (462, mseal) so that the calls of today's C libraries (getrandom, rseq,
  * clone3...) reach a handler or sys_ni_syscall, not badsys. */
+#define __NR_pidfd_send_signal 424
+#define __NR_pidfd_open 434
 #define __NR_syscall_max 462
 
 struct iovec;
@@ -204,6 +213,19 @@ long sys_rt_sigtimedwait(const sigset_t __user *uthese, siginfo_t __user *uinfo,
 struct __kernel_old_timeval;
 struct timezone;
 long sys_clock_gettime(long which_clock, struct __kernel_timespec __user *tp);
+struct sigevent;
+struct itimerspec;
+long sys_timer_create(long which_clock, const struct sigevent __user *uevent,
+                      s32 __user *created_timer_id);
+long sys_timer_settime(long timer_id, long flags, const struct itimerspec __user *new_setting,
+                       struct itimerspec __user *old_setting);
+long sys_timer_gettime(long timer_id, struct itimerspec __user *setting);
+long sys_timer_getoverrun(long timer_id);
+long sys_timer_delete(long timer_id);
+long sys_signalfd4(long ufd, const sigset_t __user *user_mask, size_t sizemask, long flags);
+long sys_signalfd(long ufd, const sigset_t __user *user_mask, size_t sizemask);
+long sys_pidfd_open(long upid, long uflags);
+long sys_pidfd_send_signal(long pidfd, long usig, siginfo_t __user *uinfo, long uflags);
 long sys_clock_getres(long which_clock, struct __kernel_timespec __user *tp);
 long sys_gettimeofday(struct __kernel_old_timeval __user *tv, struct timezone __user *tz);
 long sys_time(s64 __user *tloc);

@@ -51,10 +51,6 @@
 #define CLOCK_TAI 11
 #define TIMER_ABSTIME 1
 
-struct __kernel_timespec {
-    s64 tv_sec;
-    s64 tv_nsec;
-};
 
 struct __kernel_old_timeval {
     s64 tv_sec;
@@ -129,25 +125,49 @@ static s64 clock_value(struct kclock kc, s64 now)
 
 static s64 read_clock(struct kclock kc)
 {
-    boot_ns += CLOCK_READ_NS;
-    vvar_refresh();
-    return clock_value(kc, boot_ns);
+    return clock_value(kc, clock_read_boot_ns());
 }
 
-static struct __kernel_timespec ns_to_timespec(s64 ns)
+/* A look at the clock: it moves on, and the POSIX timers it passes fire. */
+s64 clock_read_boot_ns(void)
+{
+    boot_ns += CLOCK_READ_NS;
+    vvar_refresh();
+    posix_timers_expire(boot_ns);
+    return boot_ns;
+}
+
+/* posix_timers.c: the clock a timer counts on, as its offset from the boot
+ * counter now (clock = counter + offset), or why there is no timer on it
+ * (timer_create's errors: no such clock; a clock with no timers). */
+long timer_clock_offset(long which_clock, s64 *offset)
+{
+    int id = (int)which_clock;
+    if (id == CLOCK_REALTIME_ALARM || id == CLOCK_BOOTTIME_ALARM)
+        return -EOPNOTSUPP; /* alarm timers need a real-time-clock device */
+    struct kclock kc = clockid_to_kclock(which_clock);
+    if (kc.kind == CK_NONE)
+        return -EINVAL;
+    if (kc.coarse || (kc.kind == CK_MONOTONIC && !kc.can_sleep))
+        return -EOPNOTSUPP; /* the coarse clocks and MONOTONIC_RAW */
+    *offset = clock_value(kc, boot_ns) - boot_ns;
+    return 0;
+}
+
+struct __kernel_timespec ns_to_timespec(s64 ns)
 {
     return (struct __kernel_timespec){ns / NSEC_PER_SEC, ns % NSEC_PER_SEC};
 }
 
 /* timespec64_valid: no negative seconds, nanoseconds below one second. */
-static bool timespec_valid(const struct __kernel_timespec *ts)
+bool timespec_valid(const struct __kernel_timespec *ts)
 {
     return ts->tv_sec >= 0 && (u64)ts->tv_nsec < (u64)NSEC_PER_SEC;
 }
 
 /* Seconds beyond what nanoseconds in an s64 can hold sleep "forever":
  * clamp as ktime does (KTIME_MAX). */
-static s64 timespec_to_ns(const struct __kernel_timespec *ts)
+s64 timespec_to_ns(const struct __kernel_timespec *ts)
 {
     const s64 max_sec = 0x7fffffffffffffffLL / NSEC_PER_SEC;
     if (ts->tv_sec >= max_sec)
@@ -208,6 +228,7 @@ void clock_advance_to(s64 boot_ns_end)
     if (boot_ns_end > boot_ns) {
         boot_ns = boot_ns_end;
         vvar_refresh();
+        posix_timers_expire(boot_ns);
     }
 }
 
@@ -374,6 +395,12 @@ noinline long sys_clock_nanosleep(long which_clock, long flags,
 
 /* sysinfo() reports the uptime. */
 s64 guest_uptime_ns(void)
+{
+    return boot_ns;
+}
+
+/* The boot counter as it stands, without a look that moves it. */
+s64 current_boot_ns(void)
 {
     return boot_ns;
 }

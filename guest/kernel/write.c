@@ -78,8 +78,19 @@ static long file_write(struct file *f, const char __user *buf, size_t count)
     return n;
 }
 
+/* A signalfd or pidfd is open for writing but has no write (FMODE_CAN_WRITE). */
+static bool cannot_write(unsigned long fd)
+{
+    if (fd >= NR_OPEN || !current->files)
+        return false;
+    u32 kind = current->files->fd[fd].kind;
+    return kind == FILE_SIGNALFD || kind == FILE_PIDFD;
+}
+
 noinline long sys_write(unsigned long fd, const char __user *buf, size_t count)
 {
+    if (cannot_write(fd))
+        return -EINVAL;
     struct file *f = file_for_write(fd);
     if (!f)
         return -EBADF;
@@ -97,6 +108,8 @@ static long writev_one(struct file *f, u64 base, u64 len)
 
 noinline long sys_writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)
 {
+    if (cannot_write(fd))
+        return -EINVAL;
     struct file *f = file_for_write(fd);
     if (!f)
         return -EBADF;

@@ -71,3 +71,19 @@ native_test(NAME sig_threads PROGRAM sig_threads)
 # values, SI_QUEUE/SI_USER/SI_TKILL), standard ones merge; rt_sigqueueinfo,
 # rt_tgsigqueueinfo and the errors of the signal-sending calls.
 native_test(NAME sig_queue PROGRAM sig_queue)
+# POSIX timers on the guest's clock: SIGEV_SIGNAL, SIGEV_NONE,
+# SIGEV_THREAD_ID and the default SIGALRM; relative, absolute and interval
+# settings; the timer's siginfo and overruns; a deleted timer's queued
+# signal; no timers in a fork's child; every call's errors.
+native_test(NAME sig_timer PROGRAM sig_timer)
+# exec in a process of several threads (de_thread: the others end, a
+# thread takes the leader's pid and keeps the process's pending signals),
+# handlers shared by clone(CLONE_SIGHAND) without CLONE_THREAD and made
+# its own again by an exec, and clone's flag errors. It execs itself.
+native_test_own_root(sig_exec)
+# signalfd: records of kill, sigqueue, SIGCHLD and a timer's signal; poll;
+# a blocking read in a thread; the descriptor across fork; EINTR; errors.
+native_test(NAME sig_signalfd PROGRAM sig_signalfd)
+# pidfd_open and pidfd_send_signal: poll on a child's pidfd, signals
+# through it, a thread's pidfd (PIDFD_THREAD), the scope flags, errors.
+native_test(NAME sig_pidfd PROGRAM sig_pidfd)

@@ -371,14 +371,14 @@ struct sp_hostio_request {
 #define SP_TASK_state 592
 #define SP_TASK_comm 600
 #define SP_TASK_COMM_LEN 16
-#define SP_TASK_mm 2712
-#define SP_TASK_kthread_fn 2760
-#define SP_TASK_in_use 2776
-#define SP_TASK_exit_state 2780
-#define SP_TASK_parent 2800
-#define SP_TASK_wait_chan 2888
-#define SP_TASK_futex_queued 2880
-#define SP_TASK_sleep_until 3120 /* nonzero: a timed sleep's end (time.c) */
+#define SP_TASK_mm 672
+#define SP_TASK_kthread_fn 720
+#define SP_TASK_in_use 736
+#define SP_TASK_exit_state 740
+#define SP_TASK_parent 760
+#define SP_TASK_wait_chan 848
+#define SP_TASK_futex_queued 840
+#define SP_TASK_sleep_until 1080 /* nonzero: a timed sleep's end (time.c) */
 
 #ifdef __cplusplus
 } /* namespace slowpath::abi */
