@@ -80,4 +80,24 @@ TEST(OpaqueFills, ACommandWithNothingOpaqueEnoughStaysWhole) {
     EXPECT_EQ(list.CmdBuffer[0].UserCallback, nullptr);
 }
 
+TEST(OpaqueFills, TheCallbacksCarryTheirData) {
+    ImDrawList list(nullptr);
+    add_quad(list, 0, 0, 200, 100, IM_COL32(40, 46, 53, 255), kWhite);
+    ImDrawCmd cmd;
+    cmd.ClipRect = ImVec4(0, 0, 400, 400);
+    cmd.ElemCount = static_cast<unsigned>(list.IdxBuffer.Size);
+    list.CmdBuffer.push_back(cmd);
+    ImDrawList* lists[] = {&list};
+    ImDrawData data;
+    data.CmdLists = lists;
+    data.CmdListsCount = 1;
+    int program = 0;
+    EXPECT_EQ(unblend_opaque_fills(&data, kWhite, 1024, off_callback, on_callback, &program), 1);
+    ASSERT_EQ(list.CmdBuffer.Size, 3);
+    EXPECT_EQ(list.CmdBuffer[0].UserCallback, off_callback);
+    EXPECT_EQ(list.CmdBuffer[0].UserCallbackData, &program);
+    EXPECT_EQ(list.CmdBuffer[2].UserCallback, on_callback);
+    EXPECT_EQ(list.CmdBuffer[2].UserCallbackData, &program);
+}
+
 }  // namespace
