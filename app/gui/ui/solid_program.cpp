@@ -83,6 +83,7 @@ bool SolidProgram::use() {
     GLint current = 0;
     glGetIntegerv(GL_CURRENT_PROGRAM, &current);
     if (current <= 0) return false;
+    if (program_ && static_cast<unsigned>(current) == program_) return true;  // in use already
     imgui_program_ = static_cast<unsigned>(current);
     if (!program_ && !build(imgui_program_)) {
         failed_ = true;
