@@ -32,7 +32,7 @@ void add_quad(ImDrawList& list, float x, float y, float w, float h, ImU32 col, I
 }
 
 // All of `list`'s triangles as one draw command, given to unblend_opaque_fills.
-int unblend_one_command(ImDrawList& list) {
+int unblend_one_command(ImDrawList& list, void* callback_data = nullptr) {
     ImDrawCmd cmd;
     cmd.ClipRect = ImVec4(0, 0, 400, 400);
     cmd.ElemCount = static_cast<unsigned>(list.IdxBuffer.Size);
@@ -41,7 +41,7 @@ int unblend_one_command(ImDrawList& list) {
     ImDrawData data;
     data.CmdLists = lists;
     data.CmdListsCount = 1;
-    return unblend_opaque_fills(&data, kWhite, 1024, off_callback, on_callback);
+    return unblend_opaque_fills(&data, kWhite, 1024, off_callback, on_callback, callback_data);
 }
 
 TEST(OpaqueFills, LargeOpaqueRunsAreDrawnBetweenBlendOffAndOn) {
@@ -78,6 +78,18 @@ TEST(OpaqueFills, ACommandWithNothingOpaqueEnoughStaysWhole) {
     ASSERT_EQ(list.CmdBuffer.Size, 1);
     EXPECT_EQ(list.CmdBuffer[0].ElemCount, 12u);
     EXPECT_EQ(list.CmdBuffer[0].UserCallback, nullptr);
+}
+
+TEST(OpaqueFills, TheCallbacksCarryTheirData) {
+    ImDrawList list(nullptr);
+    add_quad(list, 0, 0, 200, 100, IM_COL32(40, 46, 53, 255), kWhite);
+    int program = 0;
+    EXPECT_EQ(unblend_one_command(list, &program), 1);
+    ASSERT_EQ(list.CmdBuffer.Size, 3);
+    EXPECT_EQ(list.CmdBuffer[0].UserCallback, off_callback);
+    EXPECT_EQ(list.CmdBuffer[0].UserCallbackData, &program);
+    EXPECT_EQ(list.CmdBuffer[2].UserCallback, on_callback);
+    EXPECT_EQ(list.CmdBuffer[2].UserCallbackData, &program);
 }
 
 }  // namespace

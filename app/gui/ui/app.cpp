@@ -42,6 +42,7 @@
 #include "ui/actions.h"
 #include "ui/fan_order.h"
 #include "ui/opaque_fills.h"
+#include "ui/rect_batches.h"
 #include "ui/widgets.h"
 
 namespace slowpath::gui {
@@ -182,7 +183,7 @@ bool App::init_window() {
         host::error("cannot open a window (is there a display? try xvfb-run)");
         return false;
     }
-    const char* glsl = "#version 330 core";
+    const char* glsl = glsl_;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
@@ -202,7 +203,7 @@ bool App::init_window() {
         glfwDefaultWindowHints();
         glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
         glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
-        glsl = "#version 130";
+        glsl = glsl_ = "#version 130";
         window_ = glfwCreateWindow(settings_.window_width, settings_.window_height, "slowpath",
                                    nullptr, nullptr);
     }
@@ -252,6 +253,7 @@ bool App::init_window() {
 void App::shutdown_window() {
     if (!window_) return;
     renderer_.reset();
+    solid_.reset();
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();
@@ -532,11 +534,14 @@ void App::wait_until(double limit) {
 }
 
 namespace {
-void gl_blend_off(const ImDrawList*, const ImDrawCmd*) {
+// The callbacks' data is the solid program, or null for ImGui's own.
+void gl_blend_off(const ImDrawList*, const ImDrawCmd* cmd) {
     glDisable(GL_BLEND);
+    if (auto* solid = static_cast<SolidProgram*>(cmd->UserCallbackData)) solid->use();
 }
-void gl_blend_on(const ImDrawList*, const ImDrawCmd*) {
+void gl_blend_on(const ImDrawList*, const ImDrawCmd* cmd) {
     glEnable(GL_BLEND);
+    if (auto* solid = static_cast<SolidProgram*>(cmd->UserCallbackData)) solid->give_back();
 }
 }  // namespace
 
@@ -581,12 +586,16 @@ void App::frame() {
     // renderer's cost is all in drawing. A screenshot reads what is drawn.
     if (!renderer_) {
         renderer_ = std::make_unique<DamageRenderer>();
-        // A run of opaque fills under 1024 px is not worth its draw call (measured).
+        solid_ = std::make_unique<SolidProgram>(glsl_);
+        // A run of opaque fills under 1024 px is not worth its draw call
+        // (measured); the batches go last, over the commands as cut.
         renderer_->set_whole_frame_pass([this](ImDrawData* data) {
+            const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
             last_unblended_ =
-                unblend_ ? unblend_opaque_fills(data, ImGui::GetIO().Fonts->TexUvWhitePixel,
-                                                1024.0f, gl_blend_off, gl_blend_on)
+                unblend_ ? unblend_opaque_fills(data, white, 1024.0f, gl_blend_off, gl_blend_on,
+                                                solid_fills_ ? solid_.get() : nullptr)
                          : 0;
+            last_batches_ = batch_rects_ ? batch_rects(data) : 0;
         });
     }
     timespec scan0{}, scan1{};

@@ -29,6 +29,7 @@
 #include "ui/damage_renderer.h"
 #include "ui/layout.h"
 #include "ui/panel.h"
+#include "ui/solid_program.h"
 #include "ui/theme.h"
 
 struct GLFWwindow;
@@ -170,8 +171,11 @@ class App {
     bool bench_full_redraw_ = false;  // draw every frame whole (the worst case)
     bool zigzag_ = true;              // zigzag_fans() on each frame (the bench turns it off)
     int last_fans_ = 0;               // fans it turned in the last frame
-    bool unblend_ = true;     // unblend_opaque_fills() on each frame (the bench turns it off)
-    int last_unblended_ = 0;  // runs it drew without blending in the last frame
+    bool unblend_ = true;      // unblend_opaque_fills() on each frame (the bench turns it off)
+    int last_unblended_ = 0;   // runs it drew without blending in the last frame
+    bool solid_fills_ = true;  // those runs drawn by solid_ (the bench turns it off)
+    bool batch_rects_ = true;  // batch_rects() on frames drawn whole (likewise)
+    int last_batches_ = 0;     // the commands it made in the last frame
     FrameTiming last_timing_;
     DamageRenderer::Report last_render_;
     double bench_first_frame_from_exec_ms_ = -1;
@@ -239,6 +243,9 @@ class App {
     // Draws only the regions that changed; owns the offscreen copy (freed
     // before the GL context goes).
     std::unique_ptr<DamageRenderer> renderer_;
+    // The shader without the atlas for the opaque fills (freed with the context).
+    std::unique_ptr<SolidProgram> solid_;
+    const char* glsl_ = "#version 330 core";
     bool must_present_ = true;  // the window lost its pixels: present the next frame
     int frames_pending_ = 3;    // frames still to draw after an input
     double last_input_ = 0.0;   // glfwGetTime() of the last input event

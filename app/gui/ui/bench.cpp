@@ -429,6 +429,31 @@ int App::run_bench() {
             "drawn without blending %.2f ms (process CPU medians)\n",
             stats(blended).median, last_unblended_, stats(unblended).median);
         unblend_ = true;
+        // The same again with the opaque runs drawn by the shader without
+        // the atlas and the commands cut into rectangle batches, each alone
+        // and both, in turns.
+        const char* names[4] = {"as before", "solid shader", "quads batched as rectangles", "both"};
+        std::vector<double> by_way[4];
+        int batches = 0;
+        for (int round = 0; round < 40; round++) {
+            int way = round % 4;
+            solid_fills_ = way & 1;
+            batch_rects_ = way & 2;
+            measure_frames_ = true;
+            frame();
+            measure_frames_ = false;
+            if (way & 2) batches = last_batches_;
+            by_way[way].push_back(draw_cost(ImGui::GetDrawData(), fb_w, fb_h));
+        }
+        std::printf(
+            "    GL cost of the frame drawn whole (process CPU medians, %d commands batched):",
+            batches);
+        for (int way = 0; way < 4; way++)
+            std::printf("%s %s %.2f (min %.2f) ms", way ? "," : "", names[way],
+                        stats(by_way[way]).median,
+                        *std::min_element(by_way[way].begin(), by_way[way].end()));
+        std::printf("\n");
+        solid_fills_ = batch_rects_ = true;
         bench_full_redraw_ = false;
         frame();
         renderer_->invalidate();

@@ -7,9 +7,10 @@ namespace slowpath::gui {
 
 namespace {
 
-ImDrawCmd callback(ImDrawCallback fn) {
+ImDrawCmd callback(ImDrawCallback fn, void* data) {
     ImDrawCmd cmd{};
     cmd.UserCallback = fn;
+    cmd.UserCallbackData = data;
     return cmd;
 }
 
@@ -55,7 +56,7 @@ std::vector<Run> runs_of(const ImDrawList* list, const ImDrawCmd& cmd, ImVec2 wh
 }  // namespace
 
 int unblend_opaque_fills(ImDrawData* data, ImVec2 white, float min_area, ImDrawCallback blend_off,
-                         ImDrawCallback blend_on) {
+                         ImDrawCallback blend_on, void* callback_data) {
     if (!data) return 0;
     int unblended = 0;
     for (int i = 0; i < data->CmdListsCount; i++) {
@@ -67,14 +68,14 @@ int unblend_opaque_fills(ImDrawData* data, ImVec2 white, float min_area, ImDrawC
             if (!cmd.UserCallback) runs = runs_of(list, cmd, white, min_area);
             if (runs.size() <= 1 && (runs.empty() || !runs[0].opaque)) {
                 // A user callback, too, finds ImGui's state (blending on).
-                if (off) out.push_back(callback(blend_on)), off = false;
+                if (off) out.push_back(callback(blend_on, callback_data)), off = false;
                 out.push_back(cmd);
                 continue;
             }
             cut = true;
             for (const Run& run : runs) {
                 if (run.opaque != off) {
-                    out.push_back(callback(run.opaque ? blend_off : blend_on));
+                    out.push_back(callback(run.opaque ? blend_off : blend_on, callback_data));
                     off = run.opaque;
                     unblended += run.opaque;
                 }
@@ -84,7 +85,7 @@ int unblend_opaque_fills(ImDrawData* data, ImVec2 white, float min_area, ImDrawC
                 out.push_back(piece);
             }
         }
-        if (off) out.push_back(callback(blend_on));
+        if (off) out.push_back(callback(blend_on, callback_data));
         if (cut) list->CmdBuffer.swap(out);
     }
     return unblended;

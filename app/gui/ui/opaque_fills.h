@@ -13,8 +13,10 @@ namespace slowpath::gui {
 // corner on the atlas's white pixel `white_uv`, alpha 255) and the rest, and
 // puts the callbacks `blend_off` and `blend_on` around the runs that cover at
 // least `min_area` pixels together (smaller ones are not worth a draw call).
+// Both callbacks get `callback_data` as their UserCallbackData.
 // Returns how many runs it gave to `blend_off`.
 int unblend_opaque_fills(ImDrawData* data, ImVec2 white_uv, float min_area,
-                         ImDrawCallback blend_off, ImDrawCallback blend_on);
+                         ImDrawCallback blend_off, ImDrawCallback blend_on,
+                         void* callback_data = nullptr);
 
 }  // namespace slowpath::gui
