@@ -603,9 +603,9 @@ void Engine::run_until(uint64_t target, bool apply_at_target) {
         if (recording_ && !options_.summary && host_.step % kCheckpointInterval == 0 &&
             (checkpoints_.empty() || checkpoints_.back().step < host_.step))
             take_checkpoint();
-        else if (!recording_ && options_.trace && host_.step % kCheckpointInterval == 0)
+        else if (replaying() && host_.step % kCheckpointInterval == 0)
             uc_ctl_flush_tlb(uc_);  // as take_checkpoint did here
-        else if (!recording_ && options_.trace && host_.step % kNearInterval == 0)
+        else if (replaying() && host_.step % kNearInterval == 0)
             take_near_checkpoint();
         if (actions_applied_at_ != host_.step && (host_.step < target || apply_at_target)) {
             actions_applied_at_ = host_.step;
@@ -631,7 +631,7 @@ bool Engine::run_slice(uint64_t target) {
     if (recording_ && !options_.summary)
         stop_target_ =
             std::min(target, (host_.step / kCheckpointInterval + 1) * kCheckpointInterval);
-    else if (!recording_ && options_.trace)
+    else if (replaying())
         stop_target_ = std::min(target, (host_.step / kNearInterval + 1) * kNearInterval);
     if (recording_ && next_probe_ < probe_steps_.size())
         stop_target_ = std::min(stop_target_, probe_steps_[next_probe_]);
@@ -726,19 +726,6 @@ void Engine::finish(Outcome outcome, const std::string& detail) {
         else
             build_syscall_records(trace_);
     }
-}
-
-// A summary run's records, made as it ran: what build_syscall_records
-// would have added at the end.
-void Engine::finish_summary_records() {
-    for (SyscallRecord& r : trace_.syscalls) r.is_focus = false;
-    if (SyscallRecord* focus = summary_record(trace_.focus)) focus->is_focus = true;
-    // What build_syscall_records would have found in the steps.
-    for (const auto& [k, step] : summary_returns_) {
-        SyscallRecord* r = summary_record(k);
-        if (r && r->exit == ExitKind::Iret) r->return_step = step;
-    }
-    trace_.syscalls.shrink_to_fit();
 }
 
 // One stretch of emulation. A fault it stopped on is delivered through the

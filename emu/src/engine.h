@@ -167,7 +167,9 @@ class Engine : public Machine {
     const HostState& host() const { return host_; }
     uint64_t step() const { return host_.step; }
     bool finished() const { return trace_.outcome != Outcome::Running; }
-    bool halted() const { return (recording_ || !options_.trace) && finished(); }
+    // Re-running recorded steps (a seek), as against recording or a run with no trace.
+    bool replaying() const { return !recording_ && options_.trace; }
+    bool halted() const { return !replaying() && finished(); }
 
     // Steps (ascending) at which recording stops and calls `probe` on
     // arrival, after that step's actions: the state as it was recorded, to
@@ -392,9 +394,10 @@ class Engine : public Machine {
     // mode, which that reads from the steps, is followed as it runs
     // (summary_step_after_exit).
     void summary_step_after_exit(uint64_t addr, uint64_t rsp);
-    void summary_exit(int syscall, bool iret);
     void summary_entry(int syscall, long nr, Name name, uint64_t rip, uint64_t rsp);
-    void finish_summary_records();
+    void summary_handler_return(int syscall, int64_t value);
+    void summary_exit(int syscall, ExitKind exit);  // the kernel's sysretq or iretq to ring 3
+    void finish_summary_records();                  // at the run's end
     SyscallRecord* summary_record(int syscall) {
         return syscall >= 0 && static_cast<size_t>(syscall) < trace_.syscalls.size()
                    ? &trace_.syscalls[static_cast<size_t>(syscall)]

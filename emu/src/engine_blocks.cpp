@@ -440,9 +440,19 @@ void Engine::block_emulation_ended() {
 // instruction after SYSCALL; otherwise (a signal's handler runs first) the
 // return is the first step back there in ring 3 with the same rsp, as
 // build_syscall_records looks for it in a recorded run's steps.
-void Engine::summary_exit(int k, bool iret) {
+void Engine::summary_exit(int k, ExitKind exit) {
     summary_exited_ = -1;
     if (k < 0) return;
+    if (SyscallRecord* r = summary_record(k)) {
+        r->exit = exit;
+        r->return_step = host_.step + 1;
+        // A sysretq's rax is the return value when the handler's return
+        // was not seen.
+        if (exit == ExitKind::Sysret && !r->has_ret) {
+            r->has_ret = true;
+            r->ret = static_cast<int64_t>(reg(UC_X86_REG_RAX));
+        }
+    }
     auto same = [k](int other) { return other == k; };
     summary_waiting_.erase(std::remove_if(summary_waiting_.begin(), summary_waiting_.end(),
                                           [&](const SummaryReturn& w) { return same(w.syscall); }),
@@ -451,7 +461,26 @@ void Engine::summary_exit(int k, bool iret) {
         std::remove_if(summary_returns_.begin(), summary_returns_.end(),
                        [&](const std::pair<int, uint64_t>& r) { return same(r.first); }),
         summary_returns_.end());
-    if (iret) summary_exited_ = k;
+    if (exit == ExitKind::Iret) summary_exited_ = k;
+}
+
+void Engine::summary_handler_return(int k, int64_t value) {
+    if (SyscallRecord* r = summary_record(k)) {
+        r->has_ret = true;
+        r->ret = value;
+    }
+}
+
+// What build_syscall_records would have added at the end.
+void Engine::finish_summary_records() {
+    for (SyscallRecord& r : trace_.syscalls) r.is_focus = false;
+    if (SyscallRecord* focus = summary_record(trace_.focus)) focus->is_focus = true;
+    // What build_syscall_records would have found in the steps.
+    for (const auto& [k, step] : summary_returns_) {
+        SyscallRecord* r = summary_record(k);
+        if (r && r->exit == ExitKind::Iret) r->return_step = step;
+    }
+    trace_.syscalls.shrink_to_fit();
 }
 
 void Engine::summary_entry(int k, long nr, Name name, uint64_t rip, uint64_t rsp) {

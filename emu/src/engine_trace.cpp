@@ -519,10 +519,7 @@ void Engine::on_note(const Note& note, uint64_t addr) {
             uint64_t base = pt_regs_base();
             int64_t value = static_cast<int64_t>(read_u64(base + SP_RAX));
             if (options_.summary) {
-                if (SyscallRecord* r = summary_record(h.syscall)) {
-                    r->has_ret = true;
-                    r->ret = value;
-                }
+                summary_handler_return(h.syscall, value);
                 break;
             }
             emit(EventKind::HandlerReturn, addr,
@@ -578,15 +575,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
             emit(EventKind::Decision, addr, "sysret", {SP_DECISION_SYSRET, 0, 0, 0},
                  decision_reason(true));
         if (options_.summary && recording_) {
-            if (SyscallRecord* r = summary_record(h.syscall)) {
-                r->exit = ExitKind::Sysret;
-                r->return_step = h.step + 1;
-                if (!r->has_ret) {
-                    r->has_ret = true;
-                    r->ret = static_cast<int64_t>(reg(UC_X86_REG_RAX));
-                }
-            }
-            summary_exit(h.syscall, false);
+            summary_exit(h.syscall, ExitKind::Sysret);
         } else if (recording_) {
             emit(EventKind::Sysret, addr, kSysretqName,
                  {reg(UC_X86_REG_RCX), rsp, reg(UC_X86_REG_R11), reg(UC_X86_REG_RAX)}, {}, true);
@@ -600,11 +589,7 @@ void Engine::on_exit_instruction(AddrInfo::Insn insn, uint64_t addr, uint64_t rs
             emit(EventKind::Decision, addr, "iret", {SP_DECISION_IRET, 0, 0, 0},
                  decision_reason(false) + unsafe_sysret_note(frame[0]));
         if (options_.summary && recording_ && new_cpl == 3) {
-            if (SyscallRecord* r = summary_record(h.syscall)) {
-                r->exit = ExitKind::Iret;
-                r->return_step = h.step + 1;
-            }
-            summary_exit(h.syscall, true);
+            summary_exit(h.syscall, ExitKind::Iret);
         } else if (recording_ && !options_.summary) {
             emit(EventKind::Iret, addr, kIretqName, {frame[0], frame[1], frame[2], frame[3]}, {},
                  true);
