@@ -2,9 +2,9 @@
 // Engine::kNearInterval steps), so that a step back restores one close by
 // instead of the checkpoint up to kCheckpointInterval steps before. A step
 // reached that way must be the recorded one: the state (registers, host
-// state and a hash of all guest RAM) is taken at steps probed while the run
-// is recorded, then the replay walks back from the end of a checkpoint's
-// stretch one step at a time, and goes back and forth within it, and must
+// state and a hash of each page of guest RAM: replayed_state.h) is taken at
+// steps probed while the run is recorded, then the replay walks back from
+// the end of a checkpoint's stretch one step at a time, and goes back and forth within it, and must
 // come to the very same state at each probed step. Both with the page guard
 // and with the write hook, which see the CPU's page-table writes differently.
 #include <gtest/gtest.h>
@@ -17,50 +17,19 @@
 #include <string>
 #include <vector>
 
-#include "../../emu/src/engine.h"
+#include "engine.h"
+#include "replayed_state.h"
 #include "slowpath/session.h"
 
 namespace slowpath {
 namespace {
 
-struct Probed {
-    CpuState cpu;
-    uint64_t host_step = 0;
-    int syscall = 0;
-    uint32_t frame_valid = 0;
-    uint64_t ram_hash = 0;
-};
+using test_state::StepState;
 
-uint64_t ram_hash(const Engine& e) {
-    constexpr size_t kChunk = 1 << 20;
-    std::vector<uint64_t> buf(kChunk / 8);
-    uint64_t h = 0;
-    for (uint64_t at = 0; at < SP_RAM_SIZE; at += kChunk) {
-        EXPECT_TRUE(e.read(at, buf.data(), kChunk));
-        for (size_t i = 0; i < buf.size(); i++)
-            if (buf[i]) h = (h ^ (buf[i] + at + i)) * 0x100000001b3ull + (h >> 29) + 1;
-    }
-    return h;
-}
-
-Probed probe(const Engine& e) {
-    return {e.cpu(), e.host().step, e.host().syscall, e.host().frame_valid, ram_hash(e)};
-}
-
-void expect_recorded(const std::map<uint64_t, Probed>& recorded, const Engine& e) {
+void expect_recorded(const std::map<uint64_t, StepState>& recorded, const Engine& e) {
     auto it = recorded.find(e.step());
-    if (it == recorded.end()) return;
-    SCOPED_TRACE("step " + std::to_string(e.step()));
-    const Probed got = probe(e), &want = it->second;
-    EXPECT_EQ(got.host_step, want.host_step);
-    EXPECT_EQ(got.cpu.rip, want.cpu.rip);
-    EXPECT_EQ(got.cpu.rflags, want.cpu.rflags);
-    for (int i = 0; i < GPR_COUNT; i++) EXPECT_EQ(got.cpu.gpr[i], want.cpu.gpr[i]) << i;
-    EXPECT_EQ(got.cpu.cr3, want.cpu.cr3);
-    EXPECT_EQ(got.cpu.cpl, want.cpu.cpl);
-    EXPECT_EQ(got.syscall, want.syscall);
-    EXPECT_EQ(got.frame_valid, want.frame_valid);
-    EXPECT_EQ(got.ram_hash, want.ram_hash) << "guest RAM differs";
+    if (it != recorded.end())
+        test_state::expect_same(it->second, test_state::state_of(e), e.step());
 }
 
 void walk_back_through_near_checkpoints(bool write_hook) {
@@ -80,8 +49,9 @@ void walk_back_through_near_checkpoints(bool write_hook) {
     steps.push_back(last);
     std::sort(steps.begin(), steps.end());  // set_probes takes them in order
     steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
-    std::map<uint64_t, Probed> recorded;
-    engine.set_probes(steps, [&](const Engine& e) { recorded[e.step()] = probe(e); });
+    std::map<uint64_t, StepState> recorded;
+    engine.set_probes(steps,
+                      [&](const Engine& e) { recorded[e.step()] = test_state::state_of(e); });
     engine.record_to_end();
     unsetenv("SLOWPATH_WRITE_HOOK");
     ASSERT_GT(engine.trace().last_step(), 4 * every);
