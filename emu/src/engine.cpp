@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "cpu_model.h"
+#include "lz4_block.h"
 #include "slowpath/decode.h"
 #include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
@@ -324,19 +325,12 @@ uint64_t Engine::pt_regs_base() const {
 // Marks dirty each page-table page whose contents differ from checkpoint
 // `index`'s, reading runs of adjacent pages at once (table_pages_ is sorted).
 void Engine::mark_changed_tables(size_t index) {
-    for (size_t i = 0; i < table_pages_.size();) {
-        size_t n = 1;
-        while (i + n < table_pages_.size() && table_pages_[i + n] == table_pages_[i] + n) n++;
-        scratch_.resize(n * kPage);
-        uc_mem_read(uc_, table_pages_[i] * kPage, scratch_.data(), n * kPage);
-        for (size_t k = 0; k < n; k++) {
-            uint64_t page = table_pages_[i + k];
-            if (!dirty_since_[page] &&
-                std::memcmp(scratch_.data() + k * kPage, page_at(page, index).data(), kPage))
-                mark_page_dirty(page);
-        }
-        i += n;
-    }
+    // Compared where they are: the guest's RAM is the engine's own memory.
+    const uint8_t* ram = ram_->data();
+    for (uint64_t page : table_pages_)
+        if (!dirty_since_[page] &&
+            std::memcmp(ram + page * kPage, page_at(page, index).data(), kPage))
+            mark_page_dirty(page);
 }
 
 void Engine::write_guest(uint64_t addr, const void* data, size_t size) {
@@ -377,9 +371,9 @@ void Engine::take_checkpoint() {
     // the image: kept as bytes, it is restored by copying them back.
     const int raw = static_cast<int>(uc_context_size(uc_));
     c.cpu.resize(static_cast<size_t>(LZ4_compressBound(raw)));
-    const int stored = LZ4_compress_default(reinterpret_cast<const char*>(context_scratch_),
-                                            reinterpret_cast<char*>(c.cpu.data()), raw,
-                                            static_cast<int>(c.cpu.size()));
+    const int stored = compress_lz4_block(reinterpret_cast<const char*>(context_scratch_),
+                                          reinterpret_cast<char*>(c.cpu.data()), raw,
+                                          static_cast<int>(c.cpu.size()));
     if (stored <= 0) throw std::runtime_error("a checkpoint's CPU context does not compress");
     c.cpu.resize(static_cast<size_t>(stored));
     c.cpu.shrink_to_fit();
@@ -399,11 +393,10 @@ void Engine::take_checkpoint() {
     // already gives its contents as of this checkpoint.
     for (uint64_t page : dirty_list_) {
         mark_page_clean(page);
-        scratch_.resize(kPage);
-        uc_mem_read(uc_, page * kPage, scratch_.data(), kPage);
+        const uint8_t* now = ram_->data() + page * kPage;
         const std::vector<uint8_t>* last = last_kept_page(page);
-        if (last && !std::memcmp(last->data(), scratch_.data(), kPage)) continue;
-        versions_[page].emplace_back(index, std::vector<uint8_t>(scratch_.begin(), scratch_.end()));
+        if (last && !std::memcmp(last->data(), now, kPage)) continue;
+        versions_[page].emplace_back(index, std::vector<uint8_t>(now, now + kPage));
     }
     dirty_list_.clear();
     mem_origin_ = index;

@@ -44,9 +44,31 @@ struct Action {
 // What the engine knows about one guest address (filled lazily).
 struct AddrInfo {
     const Symbol* label = nullptr;     // a label of the entry code starting here
+    Name label_name;                   // its name, interned once
     const Symbol* function = nullptr;  // a C function starting here
     std::vector<Note> notes;
     enum Insn : uint8_t { Other, Swapgs, Sysret, Iret, Hlt, Syscall, PortIo } insn = Other;
+};
+
+// What the hooks need to know of a C function, worked out once per
+// function: its name interned, its parameter list as a Call event shows it,
+// and what its return makes (the event kinds on_function_return adds).
+struct FunctionFacts {
+    enum class Role : uint8_t {
+        Plain,
+        ContextSwitch,
+        SetupRtFrame,
+        Audit,
+        PtraceReport,
+        TaskWork,
+        Notifier,
+        Tracepoint,
+        RtSigreturn
+    };
+    Name name;
+    std::string params;  // "(a,b,c)"
+    Role role = Role::Plain;
+    bool modern_path = false;  // one of the modern era's path functions (era_symbols.h)
 };
 
 struct CallFrame {
@@ -273,6 +295,7 @@ class Engine : public Machine {
     bool frame_note(const Note& note);
     static const char* frame_macro(uint32_t kind);
     void on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp);
+    const FunctionFacts& facts_of(const Symbol& fn);
     void on_function_return(const CallFrame& frame, uint64_t addr);
     void on_tif_check(const Note& note, uint64_t addr, uint32_t mask, uint32_t flags,
                       uint32_t result);
@@ -382,6 +405,7 @@ class Engine : public Machine {
     } unmapped_;
 
     std::unordered_map<uint64_t, AddrInfo> addr_info_;
+    std::unordered_map<const Symbol*, FunctionFacts> function_facts_;
     std::vector<std::unique_ptr<std::array<AddrInfo*, SP_PAGE_SIZE>>> info_pages_ =
         std::vector<std::unique_ptr<std::array<AddrInfo*, SP_PAGE_SIZE>>>(SP_RAM_SIZE /
                                                                           SP_PAGE_SIZE);
@@ -431,7 +455,6 @@ class Engine : public Machine {
     // RAM holds checkpoint mem_origin_'s pages but for those in dirty_list_.
     size_t mem_origin_ = 0;
     std::vector<uint64_t> table_pages_;  // page-table pages seen at checkpoints, sorted
-    std::vector<uint8_t> scratch_;
     std::vector<uint8_t> is_table_ = std::vector<uint8_t>(SP_RAM_SIZE / SP_PAGE_SIZE);
     std::unordered_map<uint64_t, std::vector<uint8_t>> base_pages_;
     // page -> (checkpoint index, contents), ascending by index

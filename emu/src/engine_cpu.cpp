@@ -19,10 +19,19 @@ namespace slowpath {
 
 namespace {
 // A general register's place in the CPU's register file, -1 for the rest.
+// Unicorn's register id -> its place in the register file, or -1: a table,
+// since reg() runs at every instruction of a recording (rsp).
+struct GprIndexTable {
+    int8_t of[UC_X86_REG_ENDING];
+    constexpr GprIndexTable() : of() {
+        for (int id = 0; id < UC_X86_REG_ENDING; id++) of[id] = -1;
+        for (int i = 0; i < 16; i++) of[kGprIds[i]] = static_cast<int8_t>(i);
+    }
+};
+constexpr GprIndexTable kGprIndex;
+
 int gpr_index(int id) {
-    for (int i = 0; i < 16; i++)
-        if (kGprIds[i] == id) return i;
-    return -1;
+    return id >= 0 && id < UC_X86_REG_ENDING ? kGprIndex.of[id] : -1;
 }
 }  // namespace
 

@@ -61,7 +61,7 @@ RecordingBytes Engine::recording_bytes() const {
               io_log_.capacity() * sizeof(IoAnswer) + stdin_bytes_.capacity() +
               actions_.capacity() * sizeof(Action) + dirty_list_.capacity() * sizeof(uint64_t) +
               dirty_since_.capacity() + table_pages_.capacity() * sizeof(uint64_t) +
-              scratch_.capacity() + is_table_.capacity();
+              is_table_.capacity();
     for (const IoAnswer& a : io_log_) b.other += a.input.capacity() + a.data.capacity();
     b.other += addr_info_.bucket_count() * sizeof(void*);
     for (const auto& [addr, info] : addr_info_)

@@ -169,9 +169,10 @@ AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
             // Entry-code labels, and the exception table's named fixup
             // targets (bad_from_user, ...): both are places a route passes.
             if ((addr >= entry_text_.first && addr < entry_text_.second) ||
-                kernel_->is_fixup_target(addr))
+                kernel_->is_fixup_target(addr)) {
                 info.label = s;
-            else if (s->is_function)
+                info.label_name = s->name;
+            } else if (s->is_function)
                 info.function = s;
         }
         auto n = notes_by_addr_.find(addr);
@@ -246,7 +247,7 @@ void Engine::process(uint64_t addr, const AddrInfo& info) {
     }
 
     if (info.label && recording_ && !options_.summary)
-        emit(EventKind::Label, addr, info.label->name, {addr, 0, 0, 0}, {});
+        emit(EventKind::Label, addr, info.label_name, {addr, 0, 0, 0}, {});
     if (info.function) on_function_entry(*info.function, addr, rsp);
     for (const Note& n : info.notes) on_note(n, addr);
     switch (info.insn) {
@@ -293,39 +294,58 @@ void Engine::switch_task_state(uint64_t stack_base) {
     h.task_stack = stack_base;
 }
 
+const FunctionFacts& Engine::facts_of(const Symbol& fn) {
+    auto it = function_facts_.find(&fn);
+    if (it != function_facts_.end()) return it->second;
+    using Role = FunctionFacts::Role;
+    FunctionFacts f;
+    f.name = fn.name;
+    // The parameter names only: Event::text() puts the values in.
+    f.params = "(";
+    const FunctionParams* params = kernel_->params_of(fn.name);
+    size_t nargs = params ? std::min<size_t>(params->names.size(), 4) : 0;
+    for (size_t i = 0; i < nargs; i++) {
+        if (i) f.params += ",";
+        f.params += params->names[i];
+    }
+    if (params && params->names.size() > 4) f.params += ",...";
+    const std::string& n = fn.name;
+    f.role = n == "context_switch"                                         ? Role::ContextSwitch
+             : n == "setup_rt_frame"                                       ? Role::SetupRtFrame
+             : n == "__audit_syscall_entry" || n == "__audit_syscall_exit" ? Role::Audit
+             : n == "ptrace_report_syscall"                                ? Role::PtraceReport
+             : n == "task_work_run"                                        ? Role::TaskWork
+             : n == "mce_notify_process" || n == "uprobe_notify_resume" ||
+                     n == "fire_user_return_notifiers"
+                 ? Role::Notifier
+             : n == "trace_sys_enter" || n == "trace_sys_exit" ? Role::Tracepoint
+             : n == "sys_rt_sigreturn"                         ? Role::RtSigreturn
+                                                               : Role::Plain;
+    const EraSymbol* s = era_symbol(Era::Modern, n);
+    f.modern_path = s && s->kind == EraSymbolKind::Function;
+    return function_facts_.emplace(&fn, std::move(f)).first->second;
+}
+
 void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
     uint64_t ret = read_u64(rsp);
     bool from_entry = ret >= entry_text_.first && ret < entry_text_.second;
+    const FunctionFacts& facts = facts_of(fn);
     if (!from_entry && scenario_.era == Era::Modern && !options_.summary) {
         // The modern entry stub calls one C function; the path is what that
         // function calls in turn: a call counts if the callee or its caller
         // is one of the era's path functions (era_symbols.h).
-        auto on_path = [&](const std::string& name) {
-            const EraSymbol* s = era_symbol(Era::Modern, name);
-            return s && s->kind == EraSymbolKind::Function;
-        };
         const Symbol* caller = kernel_->symbol_containing(ret);
-        from_entry = on_path(fn.name) || (caller && caller->is_function && on_path(caller->name));
+        from_entry =
+            facts.modern_path || (caller && caller->is_function && facts_of(*caller).modern_path);
     }
     host_.calls.push_back({ret, rsp + 8, &fn, from_entry});
     if (host_.calls.size() > 256) host_.calls.erase(host_.calls.begin());
     if (!recording_ || options_.summary) return;  // the rest makes events
     uint64_t args[4] = {reg(UC_X86_REG_RDI), reg(UC_X86_REG_RSI), reg(UC_X86_REG_RDX),
                         reg(UC_X86_REG_RCX)};
-    // The parameter names only: Event::text() puts the values in.
-    std::string text = "(";
-    const FunctionParams* params = kernel_->params_of(fn.name);
-    size_t nargs = params ? std::min<size_t>(params->names.size(), 4) : 0;
-    for (size_t i = 0; i < nargs; i++) {
-        if (i) text += ",";
-        text += params->names[i];
-    }
-    if (params && params->names.size() > 4) text += ",...";
-    if (recording_) {
-        emit(EventKind::Call, addr, fn.name, {args[0], args[1], args[2], args[3]}, text);
-        trace_.events.last_pushed().from_entry = from_entry;
-    }
-    if (fn.name == "sys_rt_sigreturn") {
+    emit(EventKind::Call, addr, facts.name, {args[0], args[1], args[2], args[3]}, facts.params);
+    trace_.events.last_pushed().from_entry = from_entry;
+    if (facts.role == FunctionFacts::Role::RtSigreturn) {
         uint64_t frame = read_u64(sp_state_ + offsetof(abi::sp_kernel_state, sigframe_addr));
         emit(EventKind::SignalReturn, addr, "rt_sigreturn", {frame, 0, 0, 0},
              "rt_sigreturn: restore every register from the signal frame at " + hex(frame));
@@ -334,14 +354,16 @@ void Engine::on_function_entry(const Symbol& fn, uint64_t addr, uint64_t rsp) {
 
 void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
     if (!recording_ || options_.summary) return;  // this makes events only
-    const std::string& name = frame.function->name;
+    const FunctionFacts& facts = facts_of(*frame.function);
+    const Name name = facts.name;
+    using Role = FunctionFacts::Role;
     uint64_t rax = reg(UC_X86_REG_RAX);
     // Every call's return, so a lesson can move to the return of a nested
     // call; from_entry marks those the entry code made (the path's).
     emit(EventKind::Return, addr, name, {rax, 0, 0, 0}, {});
     trace_.events.last_pushed().from_entry = frame.from_entry;
     auto field = [&](size_t off) { return sp_state_ + off; };
-    if (name == "context_switch") {
+    if (facts.role == Role::ContextSwitch) {
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, switch_count)));
         if (n) {
             uint64_t rec = field(offsetof(abi::sp_kernel_state, switches)) +
@@ -350,14 +372,14 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
             emit(EventKind::Schedule, addr, "context_switch", {from, to, 0, 0},
                  "context switch: pid " + std::to_string(from) + " -> pid " + std::to_string(to));
         }
-    } else if (name == "setup_rt_frame") {
+    } else if (facts.role == Role::SetupRtFrame) {
         uint64_t at = read_u64(field(offsetof(abi::sp_kernel_state, sigframe_addr)));
         uint32_t sig = read_u32(field(offsetof(abi::sp_kernel_state, sigframe_signo)));
         if (at)
             emit(EventKind::SignalDelivered, addr, "signal", {sig, at, 0, 0},
                  "signal " + std::to_string(sig) + " delivered: rt_sigframe at " + hex(at) +
                      " on the user stack, return to the handler");
-    } else if (name == "__audit_syscall_entry" || name == "__audit_syscall_exit") {
+    } else if (facts.role == Role::Audit) {
         // A call that writes no record (audit saw no entry, or the call is
         // already closed) shows no event.
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, audit_count)));
@@ -372,7 +394,7 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
                  std::string(r.kind == 1 ? "audit entry record: " : "audit exit record: ") +
                      syscall_name(r.nr) + (r.kind == 2 ? " = " + std::to_string(r.value) : ""));
         }
-    } else if (name == "ptrace_report_syscall") {
+    } else if (facts.role == Role::PtraceReport) {
         uint32_t n = read_u32(field(offsetof(abi::sp_kernel_state, tracer_stop_count)));
         if (n) {
             uint64_t rec = field(offsetof(abi::sp_kernel_state, tracer_stops)) +
@@ -386,14 +408,13 @@ void Engine::on_function_return(const CallFrame& frame, uint64_t addr) {
                  std::string("tracer: ") + kinds[r.kind < 4 ? r.kind : 0] + " in " +
                      running_syscall_name(r.nr));
         }
-    } else if (name == "task_work_run") {
+    } else if (facts.role == Role::TaskWork) {
         emit(EventKind::TaskWork, addr, "task_work_run",
              {read_u32(field(offsetof(abi::sp_kernel_state, task_work_runs))), 0, 0, 0},
              "task work ran before the return to user mode");
-    } else if (name == "mce_notify_process" || name == "uprobe_notify_resume" ||
-               name == "fire_user_return_notifiers") {
+    } else if (facts.role == Role::Notifier) {
         emit(EventKind::Notifier, addr, name, {0, 0, 0, 0}, name + " ran");
-    } else if (name == "trace_sys_enter" || name == "trace_sys_exit") {
+    } else if (facts.role == Role::Tracepoint) {
         emit(EventKind::Tracepoint, addr, name, {0, 0, 0, 0}, name + " tracepoint fired");
     }
 }
@@ -616,6 +637,11 @@ std::string Engine::unsafe_sysret_note(uint64_t user_rip) {
 
 // Why this exit takes sysret or iret, told from what happened on the way.
 std::string Engine::decision_reason(bool sysret) const {
+    // Compared by handle: this runs at every exit of a recording.
+    static const Name kSysretCheck("sysret_check"), kIntWithCheck("int_with_check"),
+        kTracesys("tracesys"), kSysretAudit("sysret_audit"),
+        kIntCheckExitWork("int_check_syscall_exit_work"), kSysretUsingIret("sysret_using_iret"),
+        kExitSlowpath("syscall_exit_slowpath");
     const auto& ev = trace_.events;
     size_t first = ev.size();
     while (first > 0 && !(ev[first - 1].kind == EventKind::SyscallEntry &&
@@ -658,17 +684,15 @@ std::string Engine::decision_reason(bool sysret) const {
                 if (!e.check_passed() && !failed_check) failed_check = e;
                 break;
             case EventKind::TifCheck:
-                if (e.name == "sysret_check" || e.name == "int_with_check")
-                    work_seen |= e.tif_result();
+                if (e.name == kSysretCheck || e.name == kIntWithCheck) work_seen |= e.tif_result();
                 break;
             case EventKind::Label:
-                tracesys |= e.name == "tracesys";
-                sysret_audit |= e.name == "sysret_audit";
-                joined_iret |=
-                    e.name == "int_check_syscall_exit_work" || e.name == "sysret_using_iret";
+                tracesys |= e.name == kTracesys;
+                sysret_audit |= e.name == kSysretAudit;
+                joined_iret |= e.name == kIntCheckExitWork || e.name == kSysretUsingIret;
                 break;
             case EventKind::Return:
-                if (e.name == "syscall_exit_slowpath") {
+                if (e.name == kExitSlowpath) {
                     slowpath = true;
                     slowpath_ret = static_cast<int64_t>(static_cast<int32_t>(e.return_value()));
                 }

@@ -14,6 +14,7 @@
 #include <set>
 
 #include "engine.h"
+#include "lz4_block.h"
 #include "slowpath/numbers.h"
 #include "slowpath/syscalls.h"
 #include "slowpath/tif.h"
@@ -332,6 +333,8 @@ size_t Trace::first_event_at_or_after(uint64_t step) const {
 }
 
 void build_syscall_records(Trace& trace) {
+    // Compared by handle: a long run has millions of labels and calls.
+    static const Name kBadsys("badsys"), kIa32Badsys("ia32_badsys"), kNiSyscall("sys_ni_syscall");
     trace.syscalls.clear();
     // Each record's path as names while the events are read (the syscalls
     // of several tasks interleave), then one shared copy per distinct path.
@@ -378,11 +381,11 @@ void build_syscall_records(Trace& trace) {
         switch (e.kind) {
             case EventKind::Label:
                 list_of(paths, k).push_back(e.name);
-                if (e.name == "badsys" || e.name == "ia32_badsys") r.unimplemented = true;
+                if (e.name == kBadsys || e.name == kIa32Badsys) r.unimplemented = true;
                 break;
             case EventKind::Call:
                 if (e.from_entry) list_of(paths, k).push_back(e.name);
-                if (e.name == "sys_ni_syscall") r.unimplemented = true;
+                if (e.name == kNiSyscall) r.unimplemented = true;
                 break;
             case EventKind::TifCheck:
                 list_of(checks, k).push_back({e.name, e.tif_mask(), e.tif_flags(), e.tif_result(),
@@ -450,9 +453,6 @@ uint64_t unzigzag(uint64_t z) {
 // (else the low four bits of its zigzag, the rest in a varint after); two
 // bits say what rsp did; the top bit says a new cpl byte follows. After
 // the byte, in order: the cpl, rip's varint, rsp's varint.
-constexpr uint8_t kRipFar = 0x40, kNewCpl = 0x80;
-constexpr unsigned kRspShift = 4;
-enum RspMove : uint8_t { kRspSame = 0, kRspPush = 1, kRspPop = 2, kRspFar = 3 };
 
 // Reads a block's bytes.
 struct ByteReader {
@@ -486,12 +486,13 @@ void StepStore::put_varint(uint64_t v) {
     put(static_cast<uint8_t>(v));
 }
 
-void StepStore::push_back(const StepRecord& r) {
+void StepStore::push_back_slow(const StepRecord& r) {
     const Slot s{r.rip, r.rsp, r.cpl, r.syscall};
     const size_t b = size_ >> kBlockBits;
     if ((size_ & kBlockMask) == 0) {
         if (!heads_.empty()) seal_open_block();
         heads_.push_back({s, 0, 0, 0});
+        open_decoded_ = false;
     } else {
         const uint64_t rip = s.rip - last_.rip, rsp = s.rsp - last_.rsp;
         const uint64_t rip_far = rip < 16 ? 0 : zigzag(rip);
@@ -529,8 +530,8 @@ void StepStore::seal_open_block() {
         chunks_.emplace_back(kChunkBytes);
     }
     uint8_t* at = chunks_.back().data() + bytes_ % kChunkBytes;
-    int stored = raw ? LZ4_compress_default(reinterpret_cast<const char*>(open_.data()),
-                                            reinterpret_cast<char*>(at), raw, bound)
+    int stored = raw ? compress_lz4_block(reinterpret_cast<const char*>(open_.data()),
+                                          reinterpret_cast<char*>(at), raw, bound)
                      : 0;
     if (stored <= 0 || stored >= raw) {  // kept as it is when that is no larger
         std::memcpy(at, open_.data(), static_cast<size_t>(raw));
@@ -613,6 +614,8 @@ const StepStore::Decoded& StepStore::decode(size_t b) const {
     Decoded& d = decoded_[older_];
     older_ ^= 1;
     d.block = b;
+    open_decoded_ =
+        decoded_[0].block + 1 == heads_.size() || decoded_[1].block + 1 == heads_.size();
     d.slots.reserve(kBlockSize);  // a block still recorded grows into it
     Slot last;
     walk(b, std::min(kBlockSize, size_ - (b << kBlockBits)), &d.slots, last);
@@ -622,6 +625,7 @@ const StepStore::Decoded& StepStore::decode(size_t b) const {
 void StepStore::resize(size_t smaller) {
     if (smaller >= size_) return;
     for (Decoded& d : decoded_) d.block = SIZE_MAX;
+    open_decoded_ = false;
     while (!syscall_changes_.empty() && change_step(syscall_changes_.back()) >= smaller)
         syscall_changes_.pop_back();
     size_ = smaller;
@@ -644,6 +648,8 @@ void StepStore::resize(size_t smaller) {
         chunks_.resize(static_cast<size_t>((bytes_ + kChunkBytes - 1) / kChunkBytes));
     }
     open_.resize(static_cast<size_t>(walk(b, smaller - (b << kBlockBits), nullptr, last_)));
+    last_.syscall = INT32_MIN;  // not known here: the next push checks the changes
+    open_decoded_ = false;
 }
 
 size_t StepStore::bytes_held() const {

@@ -448,7 +448,22 @@ class StepStore {
         r.syscall = s.syscall;
         return r;
     }
-    void push_back(const StepRecord& r);
+    // Inline for the common step (the next instruction or a short jump,
+    // rsp the same or one push or pop away, nothing else changed): one byte.
+    void push_back(const StepRecord& r) {
+        const uint64_t rip = r.rip - last_.rip, rsp = r.rsp - last_.rsp;
+        if ((size_ & kBlockMask) == 0 || rip >= 16 || r.cpl != last_.cpl ||
+            r.syscall != last_.syscall || open_decoded_ ||
+            (rsp != 0 && rsp != uint64_t(0) - 8 && rsp != 8)) {
+            push_back_slow(r);
+            return;
+        }
+        const uint8_t move = rsp == 0 ? kRspSame : rsp == 8 ? kRspPop : kRspPush;
+        open_.push_back(static_cast<uint8_t>(rip | move << kRspShift));
+        last_.rip = r.rip;
+        last_.rsp = r.rsp;
+        size_++;
+    }
     void resize(size_t smaller);  // only shrinks: drops the steps from `smaller` on
     // Heap bytes held, for the figures.
     size_t bytes_held() const;
@@ -485,6 +500,12 @@ class StepStore {
         }
         return decode(b);
     }
+    // A step's first byte: the rip change (0-15, or kRipFar and its low 4
+    // bits), the rsp move, and kNewCpl when the cpl byte follows.
+    static constexpr uint8_t kRipFar = 0x40, kNewCpl = 0x80;
+    static constexpr unsigned kRspShift = 4;
+    enum RspMove : uint8_t { kRspSame = 0, kRspPush = 1, kRspPop = 2, kRspFar = 3 };
+    void push_back_slow(const StepRecord& r);
     const Decoded& decode(size_t b) const;  // into the block decoded longer ago
     // Walks block b's first `count` steps, into `out` when given; gives the
     // offset in the block's bytes after them and leaves the last one in `last`.
@@ -512,6 +533,8 @@ class StepStore {
     static uint64_t change_step(uint64_t c) { return c >> 24; }
     static int32_t change_index(uint64_t c) { return static_cast<int32_t>(c & 0xffffff) - 1; }
     mutable Decoded decoded_[2];
+    // One of decoded_ is the open block: it grows as steps are pushed.
+    mutable bool open_decoded_ = false;
     mutable unsigned older_ = 0;  // which of decoded_ to fill next
 };
 
