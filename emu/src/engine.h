@@ -285,10 +285,19 @@ class Engine : public Machine {
     static void on_write(uc_engine* uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                          void* self);
     static void on_first_write(void* self, uint64_t page);  // PageGuard's
-    void process(uint64_t addr, const AddrInfo& info);
+    [[gnu::always_inline]] inline void process(uint64_t addr, const AddrInfo& info);
     void follow_task_stack(uint64_t rsp);  // switch_task_state when rsp is another task's
     void switch_task_state(uint64_t stack_base);
-    AddrInfo& info_at(uint64_t addr, uint32_t size);
+    // The facts of the instruction at addr, learnt on its first run: a
+    // table per code page in front of the map (this runs at every
+    // instruction of a recording).
+    AddrInfo& info_at(uint64_t addr, uint32_t size) {
+        if (addr < SP_RAM_SIZE)
+            if (const auto& page = info_pages_[addr / SP_PAGE_SIZE])
+                if (AddrInfo* known = (*page)[addr % SP_PAGE_SIZE]) return *known;
+        return learn_info_at(addr, size);
+    }
+    AddrInfo& learn_info_at(uint64_t addr, uint32_t size);
     void emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 4> a,
               std::string_view text, bool by_cpu = false, uint64_t step_override = UINT64_MAX);
     void on_note(const Note& note, uint64_t addr);

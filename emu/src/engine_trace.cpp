@@ -58,8 +58,10 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
         }
         // Injections tied to the focus syscall become actions at this step.
         const int focus_index = e->scenario_.focus_index;
+        // Only a SYSCALL (or the focus address) can be the focus entry.
         bool at_entry =
             !h.entry_fired && h.cpl == 3 &&
+            (info.insn == AddrInfo::Syscall || e->focus_user_addr_) &&
             (focus_index >= 0
                  ? h.focus < 0 && info.insn == AddrInfo::Syscall && h.syscalls == focus_index
              : e->focus_user_addr_
@@ -67,24 +69,26 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
                  : h.focus < 0 && info.insn == AddrInfo::Syscall &&
                        static_cast<long>(e->reg(UC_X86_REG_RAX)) == e->scenario_.syscall_nr);
         bool at_exit = false;
-        if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0)
+        if (!info.notes.empty() && !h.exit_fired && h.focus >= 0 && h.syscall == h.focus &&
+            h.cpl == 0)
             for (const Note& n : info.notes)
                 if (n.kind == SP_NOTE_HANDLER_RETURNED) at_exit = true;
         bool added = false;
-        for (const auto& inj : e->scenario_.injections) {
-            if ((at_entry && inj.when == InjectWhen::Entry) ||
-                (at_exit && inj.when == InjectWhen::Exit)) {
-                Action a;
-                a.step = h.step;
-                a.bit = inj.bit;
-                a.origin = inj.when;
-                auto pos =
-                    std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
-                                     [](uint64_t st, const Action& x) { return st < x.step; });
-                e->actions_.insert(pos, a);
-                added = true;
+        if (at_entry || at_exit)
+            for (const auto& inj : e->scenario_.injections) {
+                if ((at_entry && inj.when == InjectWhen::Entry) ||
+                    (at_exit && inj.when == InjectWhen::Exit)) {
+                    Action a;
+                    a.step = h.step;
+                    a.bit = inj.bit;
+                    a.origin = inj.when;
+                    auto pos =
+                        std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
+                                         [](uint64_t st, const Action& x) { return st < x.step; });
+                    e->actions_.insert(pos, a);
+                    added = true;
+                }
             }
-        }
         // The tracer's own changes: made while the task sits in the
         // syscall-exit stop, i.e. when ptrace_report_syscall comes back
         // from reporting the focus syscall's exit.
@@ -148,9 +152,7 @@ bool Engine::at_syscall_exit_stop_return(uint64_t addr) const {
     return read_u32(rec + offsetof(abi::sp_tracer_stop, kind)) == 2;
 }
 
-AddrInfo& Engine::info_at(uint64_t addr, uint32_t size) {
-    // A direct table per code page in front of the map: this runs for every
-    // instruction of a traced run.
+AddrInfo& Engine::learn_info_at(uint64_t addr, uint32_t size) {
     AddrInfo** slot = nullptr;
     if (addr < SP_RAM_SIZE) {
         auto& page = info_pages_[addr / SP_PAGE_SIZE];
@@ -222,7 +224,8 @@ void Engine::emit(EventKind kind, uint64_t rip, Name name, std::array<uint64_t, 
     trace_.events.push_back(e);
 }
 
-void Engine::process(uint64_t addr, const AddrInfo& info) {
+// Inline: on_code, its only caller, runs it at every instruction.
+inline void Engine::process(uint64_t addr, const AddrInfo& info) {
     HostState& h = host_;
     uint64_t rsp = reg(UC_X86_REG_RSP);
     follow_task_stack(rsp);
