@@ -323,9 +323,8 @@ uint64_t Engine::pt_regs_base() const {
 // Memory tracking for time travel
 
 // Marks dirty each page-table page whose contents differ from checkpoint
-// `index`'s, reading runs of adjacent pages at once (table_pages_ is sorted).
+// `index`'s, compared where they are (the guest's RAM is the engine's own).
 void Engine::mark_changed_tables(size_t index) {
-    // Compared where they are: the guest's RAM is the engine's own memory.
     const uint8_t* ram = ram_->data();
     for (uint64_t page : table_pages_)
         if (!dirty_since_[page] &&

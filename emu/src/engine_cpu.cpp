@@ -18,9 +18,9 @@
 namespace slowpath {
 
 namespace {
-// A general register's place in the CPU's register file, -1 for the rest.
-// Unicorn's register id -> its place in the register file, or -1: a table,
-// since reg() runs at every instruction of a recording (rsp).
+// A general register's place in the CPU's register file, -1 for the rest:
+// a table by Unicorn's id, since reg() runs at every instruction of a
+// recording (rsp).
 struct GprIndexTable {
     int8_t of[UC_X86_REG_ENDING];
     constexpr GprIndexTable() : of() {

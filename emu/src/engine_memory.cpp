@@ -69,6 +69,10 @@ RecordingBytes Engine::recording_bytes() const {
                    info.notes.capacity() * sizeof(Note);
     for (const auto& page : info_pages_)
         if (page) b.other += sizeof(*page);
+    b.other += function_facts_.bucket_count() * sizeof(void*);
+    for (const auto& [fn, facts] : function_facts_)
+        b.other += node_bytes(sizeof(std::pair<const Symbol* const, FunctionFacts>)) +
+                   (facts.params.capacity() > 15 ? facts.params.capacity() + 1 : 0);
     b.other += info_pages_.capacity() * sizeof(info_pages_[0]);
     // The interned names and texts the events refer to (shared by every
     // recording of the process).

@@ -58,10 +58,8 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
         }
         // Injections tied to the focus syscall become actions at this step.
         const int focus_index = e->scenario_.focus_index;
-        // Only a SYSCALL (or the focus address) can be the focus entry.
         bool at_entry =
             !h.entry_fired && h.cpl == 3 &&
-            (info.insn == AddrInfo::Syscall || e->focus_user_addr_) &&
             (focus_index >= 0
                  ? h.focus < 0 && info.insn == AddrInfo::Syscall && h.syscalls == focus_index
              : e->focus_user_addr_
@@ -69,26 +67,24 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
                  : h.focus < 0 && info.insn == AddrInfo::Syscall &&
                        static_cast<long>(e->reg(UC_X86_REG_RAX)) == e->scenario_.syscall_nr);
         bool at_exit = false;
-        if (!info.notes.empty() && !h.exit_fired && h.focus >= 0 && h.syscall == h.focus &&
-            h.cpl == 0)
+        if (!h.exit_fired && h.focus >= 0 && h.syscall == h.focus && h.cpl == 0)
             for (const Note& n : info.notes)
                 if (n.kind == SP_NOTE_HANDLER_RETURNED) at_exit = true;
         bool added = false;
-        if (at_entry || at_exit)
-            for (const auto& inj : e->scenario_.injections) {
-                if ((at_entry && inj.when == InjectWhen::Entry) ||
-                    (at_exit && inj.when == InjectWhen::Exit)) {
-                    Action a;
-                    a.step = h.step;
-                    a.bit = inj.bit;
-                    a.origin = inj.when;
-                    auto pos =
-                        std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
-                                         [](uint64_t st, const Action& x) { return st < x.step; });
-                    e->actions_.insert(pos, a);
-                    added = true;
-                }
+        for (const auto& inj : e->scenario_.injections) {
+            if ((at_entry && inj.when == InjectWhen::Entry) ||
+                (at_exit && inj.when == InjectWhen::Exit)) {
+                Action a;
+                a.step = h.step;
+                a.bit = inj.bit;
+                a.origin = inj.when;
+                auto pos =
+                    std::upper_bound(e->actions_.begin(), e->actions_.end(), h.step,
+                                     [](uint64_t st, const Action& x) { return st < x.step; });
+                e->actions_.insert(pos, a);
+                added = true;
             }
+        }
         // The tracer's own changes: made while the task sits in the
         // syscall-exit stop, i.e. when ptrace_report_syscall comes back
         // from reporting the focus syscall's exit.
@@ -142,8 +138,11 @@ void Engine::on_code(uc_engine* uc, uint64_t addr, uint32_t size, void* self) {
 bool Engine::at_syscall_exit_stop_return(uint64_t addr) const {
     if (host_.calls.empty()) return false;
     const CallFrame& top = host_.calls.back();
-    if (top.return_addr != addr || top.rsp_after != reg(UC_X86_REG_RSP) || !top.function ||
-        top.function->name != "ptrace_report_syscall")
+    if (top.return_addr != addr || top.rsp_after != reg(UC_X86_REG_RSP) || !top.function)
+        return false;
+    // Every frame's function had its facts made on entry.
+    auto facts = function_facts_.find(top.function);
+    if (facts == function_facts_.end() || facts->second.role != FunctionFacts::Role::PtraceReport)
         return false;
     uint32_t n = read_u32(sp_state_ + offsetof(abi::sp_kernel_state, tracer_stop_count));
     if (!n || n > SP_MAX_RECORDS) return false;
@@ -157,8 +156,7 @@ AddrInfo& Engine::learn_info_at(uint64_t addr, uint32_t size) {
     if (addr < SP_RAM_SIZE) {
         auto& page = info_pages_[addr / SP_PAGE_SIZE];
         if (!page) page = std::make_unique<std::array<AddrInfo*, SP_PAGE_SIZE>>();
-        slot = &(*page)[addr % SP_PAGE_SIZE];
-        if (*slot) return **slot;
+        slot = &(*page)[addr % SP_PAGE_SIZE];  // empty: info_at looked
     }
     auto it = addr_info_.find(addr);
     if (it != addr_info_.end()) {

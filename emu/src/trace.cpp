@@ -449,11 +449,6 @@ uint64_t unzigzag(uint64_t z) {
     return (z >> 1) ^ (~(z & 1) + 1);
 }
 
-// A step's first byte: the low four bits are rip's move when it is 0..15
-// (else the low four bits of its zigzag, the rest in a varint after); two
-// bits say what rsp did; the top bit says a new cpl byte follows. After
-// the byte, in order: the cpl, rip's varint, rsp's varint.
-
 // Reads a block's bytes.
 struct ByteReader {
     const uint8_t* p;

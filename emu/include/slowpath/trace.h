@@ -500,8 +500,10 @@ class StepStore {
         }
         return decode(b);
     }
-    // A step's first byte: the rip change (0-15, or kRipFar and its low 4
-    // bits), the rsp move, and kNewCpl when the cpl byte follows.
+    // A step's first byte: the low four bits are rip's move when it is 0..15
+    // (else kRipFar, the low four bits of its zigzag, the rest in a varint
+    // after); two bits say what rsp did; kNewCpl says a new cpl byte
+    // follows. After the byte, in order: the cpl, rip's varint, rsp's varint.
     static constexpr uint8_t kRipFar = 0x40, kNewCpl = 0x80;
     static constexpr unsigned kRspShift = 4;
     enum RspMove : uint8_t { kRspSame = 0, kRspPush = 1, kRspPop = 2, kRspFar = 3 };
