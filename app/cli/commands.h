@@ -31,6 +31,7 @@ struct RunOptions {
     std::string syscall = "getpid";
     std::vector<std::string> injections;
     std::string max_steps = "2000000";
+    std::string memory;  // --memory SIZE: the recording's budget (empty: the default, 1G)
     bool json = false;
     bool summary = false;
     bool summary_recorded =

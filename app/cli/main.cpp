@@ -1,7 +1,8 @@
 // slowpath-cli: run the system-call path headless and print what happened.
 //
 //   slowpath-cli run [--era v3.13|rfc|modern] [--syscall NAME|NUMBER]
-//                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--json]
+//                    [--inject FLAG@entry|FLAG@exit]... [--max-steps N] [--memory SIZE]
+//                    [--json]
 //                    [--tamper REG=VALUE]... [--signal-action handler|ignore|block]
 //                    [-o FILE] [--summary | --memory-split]
 //   slowpath-cli run --program PROG [--root DIR] [-o FILE] [--json] [...] [-- ARGS...]
@@ -139,9 +140,23 @@ static void write_out(const RunOptions& o, bool program,
     }
 }
 
+// The table, and how the run ended when that was not an exit: the counts
+// of a run cut short (a step limit, the memory budget) are not the
+// program's whole story.
 static void write_summary(std::ostream& out, const RunOptions& o, const Trace& trace) {
     Summary summary = summarize(trace);
-    out << (o.json ? summary_json(summary).dump(2) + "\n" : summary_text(summary));
+    if (o.json) {
+        nlohmann::json j = summary_json(summary);
+        j["outcome"] = std::string(outcome_name(trace.outcome));
+        j["detail"] = trace.outcome_detail;
+        make_json_text(j);
+        out << j.dump(2) << "\n";
+        return;
+    }
+    out << summary_text(summary);
+    if (trace.outcome != Outcome::Exited)
+        out << "outcome: " << outcome_name(trace.outcome)
+            << (trace.outcome_detail.empty() ? "" : " (" + trace.outcome_detail + ")") << "\n";
 }
 
 static void write_report(const RunOptions& o, const Session& session, bool program) {
@@ -198,6 +213,11 @@ int run_command(const RunOptions& o) {
             "--max-steps must be a number from 1 to 2^64-1 (decimal or 0x hex), not '" +
             o.max_steps + "'");
     s.max_steps = *max_steps;
+    if (!o.memory.empty()) {
+        auto budget = parse_memory_budget(o.memory);
+        if (!budget) throw UsageError(memory_budget_error(o.memory));
+        s.memory_budget = *budget;
+    }
     s.bad_pointer = o.bad_pointer;
     for (const auto& text : o.tampers) {
         try {
@@ -308,6 +328,9 @@ int cli_main(int argc, char** argv) {
         ->add_option("--max-steps", run.max_steps,
                      "stop after this many instructions (decimal or 0x hex)")
         ->capture_default_str();
+    run_cmd->add_option("--memory", run.memory,
+                        "the most the recording may hold, e.g. 512M or 4G (default 1G): past "
+                        "it old checkpoints are thinned, then the run stops");
     run_cmd->add_flag("--json", run.json, "print one JSON object");
     run_cmd->add_flag("--summary", run.summary,
                       "instead of the report, a table per syscall name (like strace -c)");

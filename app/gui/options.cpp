@@ -94,6 +94,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
     bool presenter = false;
     float zoom = 0.0f;
     std::string max_steps_text;
+    std::string memory_text;
     app.set_version_flag("--version", [] { return version_text("slowpath"); });
     app.set_help_all_flag("--help-all", "print this help and exit (as --help)");
 
@@ -115,6 +116,9 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
                    "how the demo sets up SIGUSR1: handler, ignore (SIG_IGN) or block");
     app.add_option("--max-steps", max_steps_text,
                    "stop the run after this many instructions (decimal or 0x hex)");
+    app.add_option("--memory", memory_text,
+                   "the most a recording may hold, e.g. 512M or 4G (default 1G): past it old "
+                   "checkpoints are thinned, then the run stops");
     app.add_option("--screenshot", options.screenshot, "draw the window, save it as PNG, exit");
     app.add_option("--frames", options.frames, "draw this many frames, then exit");
     app.add_option("--commands", options.commands_text,
@@ -264,6 +268,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code, std:
         options.scenario.max_steps = *max_steps;
     } else {
         options.scenario.max_steps = kGuiMaxSteps;  // a long run records in the background
+    }
+    if (!memory_text.empty()) {
+        auto budget = parse_memory_budget(memory_text);
+        if (!budget) return fail(memory_budget_error(memory_text));
+        options.scenario.memory_budget = *budget;
     }
     if (!size_text.empty() && !parse_size(size_text, options.width, options.height))
         return fail("bad --size '" + size_text + "' (use WIDTHxHEIGHT, e.g. 1600x1000)");

@@ -12,11 +12,10 @@ namespace slowpath::gui {
 // Long runs. The app records a run's first kGuiFirstSlice steps before the
 // window shows it, and the rest in slices between frames. With no
 // --max-steps a run may go on to kGuiMaxSteps (the CLI stops at the
-// Scenario's 2,000,000), and the recording stops when it holds
-// kGuiRecordingBytes (a step takes a few bytes, a checkpoint a few pages).
+// Scenario's 2,000,000); long before that its memory budget (--memory,
+// 1 GiB: some 400 million steps) thins its checkpoints and then stops it.
 constexpr uint64_t kGuiFirstSlice = 262'144;
-constexpr uint64_t kGuiMaxSteps = 200'000'000;
-constexpr size_t kGuiRecordingBytes = size_t(1) << 30;
+constexpr uint64_t kGuiMaxSteps = 10'000'000'000;
 
 struct Options {
     Scenario scenario;

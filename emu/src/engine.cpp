@@ -593,9 +593,10 @@ void Engine::run_until(uint64_t target, bool apply_at_target) {
     // Replays stop at their target; only a recording run ends with the guest.
     while (!halted()) {
         if (recording_ && !options_.summary && host_.step % kCheckpointInterval == 0 &&
-            (checkpoints_.empty() || checkpoints_.back().step < host_.step))
+            (checkpoints_.empty() || checkpoints_.back().step < host_.step)) {
             take_checkpoint();
-        else if (replaying() && host_.step % kCheckpointInterval == 0)
+            if (!keep_to_memory_budget()) return;
+        } else if (replaying() && host_.step % kCheckpointInterval == 0)
             uc_ctl_flush_tlb(uc_);  // as take_checkpoint did here
         else if (replaying() && host_.step % kNearInterval == 0)
             take_near_checkpoint();

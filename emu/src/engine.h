@@ -163,6 +163,14 @@ class Engine : public Machine {
     // kNearKept of them): a step back replays at most this many.
     static constexpr uint64_t kNearInterval = 512;
     static constexpr size_t kNearKept = 24;
+    // Thinning to the memory budget (Scenario::memory_budget) keeps this
+    // many checkpoints at each end of the run (the start, and the steps
+    // just recorded) and spaces the rest no wider than kWidestSpacing
+    // steps, which bounds a seek's replay (some 100 ms).
+    static constexpr size_t kKeptAtEachEnd = 8;
+    static constexpr uint64_t kWidestSpacing = uint64_t(1) << 20;
+    // The budget is checked every this many checkpoints taken.
+    static constexpr size_t kBudgetCheckEvery = 16;
     struct Options {
         bool trace = true;  // false: no per-instruction hooks (speed runs)
         // With trace: the syscall records only (`run --summary`), no events
@@ -232,6 +240,9 @@ class Engine : public Machine {
 
     // The heap the recording holds, by part.
     RecordingBytes recording_bytes() const;
+    size_t checkpoint_count() const { return checkpoints_.size(); }
+    // What the memory budget is held to (held_bytes(false)).
+    size_t budget_bytes() const { return held_bytes(false).total(); }
 
     // A block-level summary run that met something it cannot follow
     // exactly (why), or empty. The run's trace is then not to be used.
@@ -340,6 +351,14 @@ class Engine : public Machine {
     void keep_base_page(uint64_t page);   // its contents at step 0, on first sight
     void mark_changed_tables(size_t index);
     void take_checkpoint();
+    // After a checkpoint: thins old checkpoints while the recording holds
+    // more than its budget; false (the run finished) when none can go.
+    bool keep_to_memory_budget();
+    bool thin_checkpoints();  // one pass; false when none can go
+    // recording_bytes(); without `syscall_lists` (for the budget), a record
+    // per syscall started, built or not, but not the paths and check lists
+    // they share, which would cost a set insert per record at every check.
+    RecordingBytes held_bytes(bool syscall_lists) const;
     void find_table_pages();
     size_t checkpoint_at_or_before(uint64_t step) const;
     void restore_checkpoint(size_t index);
@@ -456,6 +475,7 @@ class Engine : public Machine {
     // one before that differ from their last version; base_pages_ holds each
     // page as it was at step 0.
     std::vector<Checkpoint> checkpoints_;
+    size_t checkpoints_unchecked_ = 0;  // taken since the memory budget was checked
     std::vector<NearCheckpoint> near_;  // kNearKept once reserved
     uint64_t near_made_ = 0;
     uc_context* context_scratch_ = nullptr;  // a checkpoint's context, decompressed

@@ -35,10 +35,19 @@ size_t host_state_heap(const HostState& h) {
 }  // namespace
 
 RecordingBytes Engine::recording_bytes() const {
+    return held_bytes(true);
+}
+
+RecordingBytes Engine::held_bytes(bool syscall_lists) const {
     RecordingBytes b;
     b.events = events_bytes(trace_);
     b.steps = trace_.steps.bytes_held();
-    b.syscalls = syscalls_bytes(trace_);
+    // While recording, the records are built only now and then (or at the
+    // end): a budget counts one for each syscall started.
+    b.syscalls = syscall_lists ? syscalls_bytes(trace_)
+                               : std::max(trace_.syscalls.capacity(),
+                                          static_cast<size_t>(std::max(host_.syscalls, 0))) *
+                                     sizeof(SyscallRecord);
     b.checkpoints = checkpoints_.capacity() * sizeof(Checkpoint) +
                     (context_scratch_ ? uc_context_size(uc_) : 0);
     for (const Checkpoint& c : checkpoints_)

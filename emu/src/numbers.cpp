@@ -33,6 +33,33 @@ std::optional<uint64_t> parse_unsigned(std::string_view text) {
     return value;
 }
 
+std::optional<uint64_t> parse_byte_size(std::string_view text) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    unsigned shift = 0;
+    if (text.size() > 2 && lower(text[text.size() - 2]) == 'i' && lower(text.back()) == 'b')
+        text.remove_suffix(2);  // KiB: then the K must be there
+    else if (text.empty() || (text.back() >= '0' && text.back() <= '9') ||
+             lower(text.back()) < 'g' || lower(text.back()) > 'z')
+        return parse_unsigned(text);  // no unit (a hex digit is no unit either)
+    switch (text.empty() ? 0 : lower(text.back())) {
+        case 'k':
+            shift = 10;
+            break;
+        case 'm':
+            shift = 20;
+            break;
+        case 'g':
+            shift = 30;
+            break;
+        default:
+            return std::nullopt;
+    }
+    text.remove_suffix(1);
+    auto value = parse_unsigned(text);
+    if (!value || *value > (std::numeric_limits<uint64_t>::max() >> shift)) return std::nullopt;
+    return *value << shift;
+}
+
 std::string hex(uint64_t value) {
     char buf[24];
     std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);

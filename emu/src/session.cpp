@@ -111,6 +111,17 @@ std::optional<SignalAction> parse_signal_action(std::string_view text) {
     return std::nullopt;
 }
 
+std::optional<uint64_t> parse_memory_budget(std::string_view text) {
+    auto bytes = parse_byte_size(text);
+    if (!bytes || *bytes < kLeastMemoryBudget) return std::nullopt;
+    return bytes;
+}
+
+std::string memory_budget_error(std::string_view text) {
+    return "--memory must be a size such as 512M or 4G (bytes, or K, M, G), at least " +
+           std::to_string(kLeastMemoryBudget >> 20) + "M, not '" + std::string(text) + "'";
+}
+
 class SessionImpl {
  public:
     explicit SessionImpl(Scenario s, std::optional<RecordInSlices> in_slices = std::nullopt)

@@ -5,7 +5,9 @@
 // child process of its own so that its peak RSS is its own. For each size: the wall time untraced
 // and recorded, the heap the recording holds per instruction, the peak RSS, and the time to seek to
 // random steps and to step back from them. The table is printed and, with
-// --out, saved as Markdown.
+// --out, saved as Markdown. --memory SIZE sets the recording's budget (as
+// slowpath-cli's; default 1G): a run that outgrows it is thinned and then
+// stops, and the table says how many steps it recorded.
 //
 // A size whose recording would not fit in the memory this machine has free
 // (estimated from the bytes per instruction of the size before it) is
@@ -29,6 +31,8 @@
 #include "slowpath/session.h"
 
 namespace {
+
+uint64_t memory_budget = slowpath::kDefaultMemoryBudget;
 
 using Clock = std::chrono::steady_clock;
 
@@ -68,6 +72,7 @@ slowpath::Scenario scaling_scenario(const std::string& program, uint64_t rounds)
     s.user_program = program;
     s.user_args = {std::to_string(rounds)};
     s.max_steps = UINT64_MAX >> 26;  // what a trace can hold: the run ends by itself
+    s.memory_budget = memory_budget;
     return s;
 }
 
@@ -187,7 +192,8 @@ int usage_error(const char* why) {
     std::fprintf(stderr, "scaling_bench: %s\n", why);
     std::fprintf(
         stderr,
-        "usage: scaling_bench [--sizes N,N,...] [--points K] [--program ELF] [--out FILE]\n");
+        "usage: scaling_bench [--sizes N,N,...] [--points K] [--program ELF] [--memory SIZE] "
+        "[--out FILE]\n");
     return 2;
 }
 
@@ -215,6 +221,10 @@ int main(int argc, char** argv) {
             points = static_cast<unsigned>(std::max(1L, std::atol(value.c_str())));
         } else if (arg == "--program") {
             program = value;
+        } else if (arg == "--memory") {
+            auto budget = slowpath::parse_memory_budget(value);
+            if (!budget) return usage_error(slowpath::memory_budget_error(value).c_str());
+            memory_budget = *budget;
         } else if (arg == "--out") {
             out_path = value;
         } else {
@@ -230,8 +240,10 @@ int main(int argc, char** argv) {
                      program.c_str());
         return 1;
     }
-    std::printf("%s: %.1f instructions a round (getpid + write), %.0f to start and exit\n\n",
-                program.c_str(), calibration.per_round, calibration.fixed);
+    std::printf(
+        "%s: %.1f instructions a round (getpid + write), %.0f to start and exit; "
+        "memory budget %" PRIu64 " MiB\n\n",
+        program.c_str(), calibration.per_round, calibration.fixed, memory_budget >> 20);
     std::ostringstream table;
     table << "| instructions | recorded | untraced s | recorded s | recorded/untraced | bytes/insn "
              "| peak RSS MB "
@@ -243,7 +255,11 @@ int main(int argc, char** argv) {
     for (uint64_t size : sizes) {
         std::ostringstream row;
         row << "| " << size_name(size) << " ";
-        double need = last_bytes_per_step * static_cast<double>(size) * 1.2;
+        // The budget bounds what a recording holds (the rest of its RSS is
+        // the guest's RAM and the allocator's slack).
+        double need = std::min(last_bytes_per_step * static_cast<double>(size),
+                               static_cast<double>(memory_budget)) *
+                      1.2;
         double have = available_bytes();
         SizeFigures f;
         std::string why;

@@ -132,7 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadArgs{"run --syscall 0x27x", "0x27x"}, BadArgs{"run --no-such-option", "no-such-option"},
         BadArgs{"run --focus two", "two"}, BadArgs{"run --focus -1", "-1"},
         BadArgs{"run --focus 1000001", "1000001"}, BadArgs{"run --focus 99", "made 5 syscalls"},
-        BadArgs{"", "subcommand"}),
+        BadArgs{"run --memory 1k", "at least 16M"}, BadArgs{"run --memory 2T", "'2T'"},
+        BadArgs{"run --memory -1G", "'-1G'"}, BadArgs{"", "subcommand"}),
     [](const testing::TestParamInfo<BadArgs>& info) {
         std::string name = "case" + std::to_string(info.index) + "_" + info.param.mentions;
         for (char& c : name)
@@ -499,6 +500,30 @@ TEST(CliEnv, BadVariablesAreOneLineAndStatus2) {
 }
 
 #ifdef SLOWPATH_GETPID_LOOP_PROGRAM
+// A program of three million getpid calls, recorded whole (--summary-recorded)
+// into 16 MiB: the recording stops when thinning can free no more, the
+// program did not finish (125), and the summary says which bound it met.
+TEST(Cli, MemoryBudgetStopsALongRunAsAStepLimit) {
+    const std::string program =
+        " --program " + std::string(SLOWPATH_GETPID_LOOP_PROGRAM) + " -- 3000000 0";
+    const std::string run =
+        "run --memory 16M --max-steps 0x10000000000 --summary "
+        "--summary-recorded";
+    Result text = run_cli(run + program);
+    EXPECT_EQ(text.status, 125) << text.err;
+    const std::string budget = "the recording reached its memory budget of 16 MiB (--memory)";
+    EXPECT_NE(text.err.find("outcome: step-limit (stopped at "), std::string::npos) << text.err;
+    EXPECT_NE(text.err.find(budget), std::string::npos) << text.err;
+    Result json = run_cli(run + " --json" + program);
+    EXPECT_EQ(json.status, 125) << json.err;
+    auto j = nlohmann::json::parse(json.out);
+    EXPECT_EQ(j["outcome"], "step-limit");
+    EXPECT_NE(j["detail"].get<std::string>().find(budget), std::string::npos) << j["detail"];
+    // Stopped short of the program's end: fewer calls than it would make.
+    EXPECT_LT(j["total"]["calls"].get<int>(), 3'000'000);
+    EXPECT_GT(j["total"]["calls"].get<int>(), 10'000);
+}
+
 // --summary counts what the run did: a static program making 500 getpid
 // calls and 7 close(-1) calls (EBADF) shows exactly those, beside the few
 // calls musl's start-up and exit make, and the totals add up.

@@ -337,6 +337,8 @@ TEST(GuiCommandLine, BadArgumentsAreOneLineAndStatusTwo) {
              {"--commands", "step; frob"},
              {"--commands", "inject WHAT now"},
              {"--size", "10x10"},
+             {"--memory", "1k"},
+             {"--memory", "lots"},
              {"--no-such-option"},
          }) {
         AppRun r = run_app(args, false);

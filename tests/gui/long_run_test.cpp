@@ -100,3 +100,21 @@ TEST(GuiLongRun, StopClickedEndsTheRecordingThere) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     EXPECT_LE(app.state()["ui"]["frame"].get<uint64_t>(), frame + 3);
 }
+
+// A recording that outgrows its --memory budget in the window: old
+// checkpoints are thinned, then the run stops as a step limit that names the
+// budget, and every step recorded can still be visited.
+TEST(GuiLongRun, MemoryBudgetEndsTheRecordingAndSaysSo) {
+    LiveApp app(
+        {"--memory", "16M", "--program", SLOWPATH_GETPID_LOOP_PROGRAM, "--args", "5000000"});
+    ASSERT_TRUE(app.ready()) << app.error();
+    json done = app.wait_for([](const json& d) { return !d["recording"].get<bool>(); }, 60.0);
+    ASSERT_FALSE(done["recording"].get<bool>()) << "still recording past its budget";
+    EXPECT_EQ(done["outcome"], "step-limit");
+    std::string detail = done["outcome_detail"].get<std::string>();
+    EXPECT_NE(detail.find("the recording reached its memory budget of 16 MiB (--memory)"),
+              std::string::npos)
+        << detail;
+    EXPECT_GT(last_step(done), 2'000'000u);
+    EXPECT_LT(last_step(done), 100'000'000u) << "far from the program's end";
+}

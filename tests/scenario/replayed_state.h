@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 #include <slowpath/abi.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -67,6 +70,25 @@ inline void expect_same(const StepState& recorded, const StepState& replayed, ui
         if (replayed.pages[p] != recorded.pages[p] && count++ < 8)
             differ += " " + hex(p * SP_PAGE_SIZE);
     EXPECT_EQ(count, 0) << "guest RAM pages differ:" << differ;
+}
+
+// Seeks to each probed step in a shuffled order (back and forth, across
+// checkpoints) and demands the state probed there; with `step_back`, also
+// the step before each, where that was probed.
+inline void expect_replays_as_recorded(Engine& engine, std::vector<uint64_t> steps,
+                                       const std::map<uint64_t, StepState>& recorded,
+                                       std::mt19937_64& rng, bool step_back) {
+    std::shuffle(steps.begin(), steps.end(), rng);
+    for (uint64_t s : steps) {
+        engine.seek(s);
+        ASSERT_EQ(engine.step(), s);
+        expect_same(recorded.at(s), state_of(engine), s);
+        // One step back, as the GUI's step back does.
+        if (step_back && s > 0 && recorded.count(s - 1)) {
+            engine.seek(s - 1);
+            expect_same(recorded.at(s - 1), state_of(engine), s - 1);
+        }
+    }
 }
 
 }  // namespace slowpath::test_state

@@ -93,10 +93,11 @@ void recording_progress(UiContext& ctx, const Pane& pane, ImVec2 row, float righ
     float x = std::max(after + gap, right - ImGui::CalcTextSize("stop").x - gap - w);
     uint64_t steps = s.recorded_steps();
     // The bar fills toward whichever bound the run meets first: its step
-    // limit or the app's bound on the recording's size.
+    // limit or its memory budget (which thinning holds it under for a while:
+    // the bar then stays near full).
     double by_steps = static_cast<double>(steps) / static_cast<double>(s.scenario().max_steps);
-    double by_bytes =
-        static_cast<double>(pane.recording_bytes_seen()) / static_cast<double>(kGuiRecordingBytes);
+    double by_bytes = static_cast<double>(pane.recording_bytes_seen()) /
+                      static_cast<double>(s.scenario().memory_budget);
     float fraction = static_cast<float>(std::min(1.0, std::max(by_steps, by_bytes)));
     std::string text = "recording\xe2\x80\xa6 " + short_count(steps) + " steps";
     ImGui::SetCursorScreenPos(ImVec2(x, row.y));
@@ -114,8 +115,8 @@ void recording_progress(UiContext& ctx, const Pane& pane, ImVec2 row, float righ
                 " steps recorded so far, in the background: every panel shows what is "
                 "recorded, and a move to what is not there yet records on to it. The bar fills "
                 "toward the step limit (" +
-                grouped(s.scenario().max_steps) + ") or the app's " +
-                std::to_string(kGuiRecordingBytes >> 20) + " MiB for a recording");
+                grouped(s.scenario().max_steps) + ") or the memory budget (" +
+                std::to_string(s.scenario().memory_budget >> 20) + " MiB, --memory)");
     ImGui::SameLine(0, gap);
     if (link(ctx, "stop", "##stop-recording")) ctx.command("stop-recording");
     ctx.mark("button:stop-recording");

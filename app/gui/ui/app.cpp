@@ -474,11 +474,6 @@ void App::record_on() {
         long_run_.steps += s.recorded_steps() - before;
         if (bytes && !s.recording_finished())
             p->set_recording_bytes_seen(s.recording_bytes().total());
-        if (bytes && !s.recording_finished() && p->recording_bytes_seen() > kGuiRecordingBytes)
-            s.stop_recording("stopped at " + std::to_string(s.recorded_steps()) +
-                             " steps: the recording holds " +
-                             std::to_string(kGuiRecordingBytes >> 20) +
-                             " MiB, the app's bound (--max-steps sets a smaller run)");
         p->grew(records);
     }
 }

@@ -80,6 +80,17 @@ enum class SignalAction : uint8_t {
 std::string_view signal_action_name(SignalAction action);
 std::optional<SignalAction> parse_signal_action(std::string_view text);
 
+// --memory's value, in the CLI and the app: a size as parse_byte_size reads
+// it, at least kLeastMemoryBudget; nullopt otherwise, with
+// memory_budget_error(text) the one line that says so.
+std::optional<uint64_t> parse_memory_budget(std::string_view text);
+std::string memory_budget_error(std::string_view text);
+
+constexpr uint64_t kDefaultMemoryBudget = uint64_t(1) << 30;
+// The smallest budget: a recording's fixed part (the pages as at step 0,
+// the per-address facts) takes a few MiB.
+constexpr uint64_t kLeastMemoryBudget = uint64_t(16) << 20;
+
 struct Scenario {
     Era era = Era::V3_13;
     long syscall_nr = 39;      // getpid
@@ -89,6 +100,10 @@ struct Scenario {
     std::vector<Tamper> tampers;  // non-empty: a tracer (SYSCALL_TRACE@entry) is implied
     SignalAction signal_action = SignalAction::Handler;
     uint64_t max_steps = 2'000'000;
+    // The bytes a recording may hold (--memory). Past them its oldest
+    // checkpoints are thinned (a seek there replays further); when no more
+    // can go, the run stops as a step limit.
+    uint64_t memory_budget = kDefaultMemoryBudget;
     unsigned livelock_bound = 32;  // same check, same flags, this many times in one exit
     unsigned demo_repeat = 0;  // > 0: the demo just makes the syscall this many times (speed runs)
     std::string user_program;  // path of a static x86-64 ELF; empty: the built-in demo
