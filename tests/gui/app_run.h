@@ -39,16 +39,11 @@ inline AppRun run_app(const std::vector<std::string>& args, bool display = true,
     std::remove(dump.c_str());
     std::remove(r.png.c_str());
     std::string err_file = base + ".stderr";
-    // Parallel tests (and other suites) start X servers too: on the rare
-    // clash xvfb-run itself fails ("Xvfb failed to start", or a clean-up
-    // error that hides the app's status); try again on another number.
-    for (int attempt = 0; attempt < 4; attempt++) {
+    // with_xvfb.sh lets the server pick a free display, so parallel tests
+    // do not clash; a server that did not start at all is tried once more.
+    for (int attempt = 0; attempt < 2; attempt++) {
         std::string cmd = env;
-        if (display) {
-            int server = 100 + static_cast<int>((getpid() * 7 + attempt * 131) % 800);
-            cmd += std::string(XVFB_RUN) + " -a -n " + std::to_string(server) +
-                   " -s '-screen 0 1600x1000x24' ";
-        }
+        if (display) cmd += std::string(XVFB_RUN) + " -s '-screen 0 1600x1000x24' ";
         cmd += quote(SLOWPATH_APP);
         for (const std::string& a : args) cmd += " " + quote(a);
         if (display)
@@ -58,7 +53,7 @@ inline AppRun run_app(const std::vector<std::string>& args, bool display = true,
         r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
         std::ifstream err(err_file);
         r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
-        if (r.err.find("xvfb-run: error") == std::string::npos) break;
+        if (r.err.find("with_xvfb: error") == std::string::npos) break;
     }
     std::ifstream in(dump);
     if (in) {

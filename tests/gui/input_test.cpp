@@ -1,5 +1,5 @@
 // The desktop app driven by real X input: each test opens an attended
-// `slowpath` window under its own Xvfb (xvfb-run -a), moves the pointer,
+// `slowpath` window under its own Xvfb (with_xvfb.sh), moves the pointer,
 // clicks, scrolls and taps keys with xdotool, and reads what the app says it
 // shows: --state-live (the --dump-state JSON rewritten after every frame,
 // polled instead of sleeping) and --state-on-quit (written when Ctrl+Q quits).

@@ -18,6 +18,8 @@ import tempfile
 from PIL import Image
 
 failures = []
+# An X server of its own per run (tests/gui/with_xvfb.sh, beside this file).
+WITH_XVFB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "with_xvfb.sh")
 
 
 def fail(message):
@@ -26,7 +28,7 @@ def fail(message):
 
 
 def app_run(app, args, timeout=240):
-    cmd = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", app, "--no-settings",
+    cmd = [WITH_XVFB, "-s", "-screen 0 1600x1000x24", app, "--no-settings",
            "--size", "1280x800"] + args
     # Its own process group: a run that hangs goes with its X server.
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

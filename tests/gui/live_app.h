@@ -1,4 +1,4 @@
-// One attended `slowpath` window under its own Xvfb (xvfb-run -a), driven
+// One attended `slowpath` window under its own Xvfb (with_xvfb.sh), driven
 // by real X input through xdotool, and what it says it shows: --state-live
 // (the --dump-state JSON rewritten after every frame, polled instead of
 // sleeping) and --state-on-quit (written when Ctrl+Q quits). Shared by the
@@ -188,7 +188,7 @@ class LiveApp {
                           quote(live_) + " --state-on-quit " + quote(quit_);
         for (const std::string& a : args) app += " " + quote(a);
         std::string inner = "echo \"$DISPLAY $XAUTHORITY\" > " + quote(env_file) + "; exec " + app;
-        std::string cmd = std::string(XVFB_RUN) + " -a -s " + quote("-screen 0 " + size + "x24") +
+        std::string cmd = std::string(XVFB_RUN) + " -s " + quote("-screen 0 " + size + "x24") +
                           " sh -c " + quote(inner) + " >/dev/null 2>" + quote(err_file);
         pid_ = fork();
         if (pid_ == 0) {
@@ -198,10 +198,10 @@ class LiveApp {
         }
         setpgid(pid_, pid_);
         // The window is up once it has drawn a few frames and X knows it.
-        auto end = Clock::now() + std::chrono::seconds(20);
+        auto end = Clock::now() + std::chrono::seconds(60);  // a loaded machine
         while (Clock::now() < end) {
             int st = 0;
-            if (waitpid(pid_, &st, WNOHANG) == pid_) {  // xvfb-run or the app gave up
+            if (waitpid(pid_, &st, WNOHANG) == pid_) {  // the X server or the app gave up
                 pid_ = -1;
                 err_ = read_text(err_file);
                 return;

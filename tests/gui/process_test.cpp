@@ -171,7 +171,7 @@ TEST(GuiProcess, ProgramOptionOpensOnTheProgram) {
 // status, not a crash.
 TEST(GuiProcess, AProgramThatCannotBeReadIsOneLine) {
     std::string err = testing::TempDir() + "gui_process_bad_program.txt";
-    std::string cmd = std::string(XVFB_RUN) + " -a -s '-screen 0 1280x800x24' " +
+    std::string cmd = std::string(XVFB_RUN) + " -s '-screen 0 1280x800x24' " +
                       gui_test::quote(SLOWPATH_APP) +
                       " --no-settings --frames 5 --commands 'program /no/such/program' "
                       ">/dev/null 2>" +
@@ -184,7 +184,7 @@ TEST(GuiProcess, AProgramThatCannotBeReadIsOneLine) {
     EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
 
     std::string option =
-        std::string(XVFB_RUN) + " -a -s '-screen 0 1280x800x24' " + gui_test::quote(SLOWPATH_APP) +
+        std::string(XVFB_RUN) + " -s '-screen 0 1280x800x24' " + gui_test::quote(SLOWPATH_APP) +
         " --no-settings --frames 5 --program /no/such/program >/dev/null 2>" + gui_test::quote(err);
     st = std::system(option.c_str());
     text = gui_test::read_text(err);

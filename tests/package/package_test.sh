@@ -6,6 +6,7 @@
 #   package_test.sh BUILD_DIR
 set -euo pipefail
 build=$(cd "$1" && pwd)
+with_xvfb="$(cd "$(dirname "$0")/../gui" && pwd)/with_xvfb.sh"  # an X server of its own
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 fail() { echo "package_test: $*" >&2; exit 1; }
@@ -63,7 +64,7 @@ grep -q '"exit"' run.json || fail "run printed no exit"
 app="$root/usr/bin/slowpath"
 "$app" --version >app-version.txt
 grep -qx "data: $data" app-version.txt || fail "the app does not use the package's data"
-xvfb-run -a -s "-screen 0 1400x900x24" "$app" --no-settings --size 1280x720 \
+bash "$with_xvfb" -s "-screen 0 1400x900x24" "$app" --no-settings --size 1280x720 \
   --screenshot "$scratch/demo.png" >app.log 2>&1 || { cat app.log >&2; fail "the app failed"; }
 [ -s "$scratch/demo.png" ] || fail "the app wrote no screenshot"
 echo "package_test: $(basename "$deb") installs and runs ($(wc -c <"$deb") bytes)"
