@@ -275,7 +275,7 @@ int run_command(const RunOptions& o) {
     try {
         if (o.summary && !recorded && s.injections.empty() && s.tampers.empty() &&
             s.focus_index < 0 && o.trace_out.empty())
-            summary_trace.emplace(run_summary(s));
+            summary_trace.emplace(run_summary(s, kSummaryFoldEvery));
         else
             session.emplace(s);
     } catch (const LoadError& e) {

@@ -9,25 +9,32 @@
 namespace slowpath {
 
 Summary summarize(const Trace& trace) {
-    std::map<std::string, SummaryRow> by_name;
+    // The records a summary run folded as it went, then those it kept.
+    std::map<std::string, SyscallTally> by_name;
+    for (const SyscallTally& t : trace.folded_tallies) {
+        SyscallTally& row = by_name.try_emplace(t.name.str(), SyscallTally{t.name}).first->second;
+        row.add(t);
+    }
+    for (const SyscallRecord& call : trace.syscalls)
+        by_name.try_emplace(call.name.str(), SyscallTally{call.name}).first->second.add(call);
     Summary s;
     s.total.name = "total";
-    for (const SyscallRecord& call : trace.syscalls) {
-        SummaryRow& row = by_name[call.name];
-        row.name = call.name;
-        const bool error = call.has_ret && call.ret < 0 && call.ret >= -4095;
-        const bool sysret = call.exit == ExitKind::Sysret, iret = call.exit == ExitKind::Iret;
-        const uint64_t insns =
-            call.return_step > call.entry_step ? call.return_step - call.entry_step : 0;
-        for (SummaryRow* r : {&row, &s.total}) {
-            r->calls++;
-            r->errors += error;
-            r->sysret += sysret;
-            r->iret += iret;
-            r->instructions += insns;
-        }
+    auto row_of = [](const std::string& name, const SyscallTally& t) {
+        SummaryRow r;
+        r.name = name;
+        r.calls = t.calls;
+        r.errors = t.errors;
+        r.sysret = t.sysret;
+        r.iret = t.iret;
+        r.instructions = t.instructions;
+        return r;
+    };
+    SyscallTally total;
+    for (const auto& [name, t] : by_name) {
+        s.rows.push_back(row_of(name, t));
+        total.add(t);
     }
-    for (auto& entry : by_name) s.rows.push_back(entry.second);
+    s.total = row_of("total", total);
     std::stable_sort(s.rows.begin(), s.rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
         return a.instructions > b.instructions;
     });

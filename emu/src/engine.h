@@ -182,6 +182,8 @@ class Engine : public Machine {
         // cannot be exact the engine says so (block_fallback()) and the
         // summary is made again instruction by instruction.
         bool blocks = false;
+        // With summary: fold the records whenever this many are held (0: never).
+        size_t fold_every = 0;
     };
     Engine(const Scenario& scenario, Options options);
     ~Engine() override;
@@ -451,10 +453,16 @@ class Engine : public Machine {
     void summary_exit(int syscall, ExitKind exit);  // the kernel's sysretq or iretq to ring 3
     void finish_summary_records();                  // at the run's end
     SyscallRecord* summary_record(int syscall) {
-        return syscall >= 0 && static_cast<size_t>(syscall) < trace_.syscalls.size()
-                   ? &trace_.syscalls[static_cast<size_t>(syscall)]
+        const uint64_t at = static_cast<uint64_t>(syscall) - trace_.folded;
+        return syscall >= 0 && static_cast<uint64_t>(syscall) >= trace_.folded &&
+                       at < trace_.syscalls.size()
+                   ? &trace_.syscalls[at]
                    : nullptr;
     }
+    // Counts the records at the front that can no longer change into
+    // Trace::folded_tallies and drops them (Options::fold_every).
+    void fold_summary_records();
+    bool summary_record_settled(int syscall) const;
     struct SummaryReturn {
         int syscall = -1;
         uint64_t rip = 0, rsp = 0;  // the user rip after SYSCALL, and the user rsp

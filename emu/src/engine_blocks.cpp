@@ -484,10 +484,12 @@ void Engine::finish_summary_records() {
 }
 
 void Engine::summary_entry(int k, long nr, Name name, uint64_t rip, uint64_t rsp) {
-    if (k < 0) return;
-    if (trace_.syscalls.size() <= static_cast<size_t>(k))
-        trace_.syscalls.resize(static_cast<size_t>(k) + 1);
-    SyscallRecord& r = trace_.syscalls[static_cast<size_t>(k)];
+    if (k < 0 || static_cast<uint64_t>(k) < trace_.folded) return;
+    if (options_.fold_every && trace_.syscalls.size() >= options_.fold_every)
+        fold_summary_records();
+    const size_t at = static_cast<size_t>(static_cast<uint64_t>(k) - trace_.folded);
+    if (trace_.syscalls.size() <= at) trace_.syscalls.resize(at + 1);
+    SyscallRecord& r = trace_.syscalls[at];
     r.nr = nr;
     r.name = name;
     r.entry_step = host_.step - 1;  // the SYSCALL's, run already
@@ -495,6 +497,57 @@ void Engine::summary_entry(int k, long nr, Name name, uint64_t rip, uint64_t rsp
     r.user_rsp = rsp;
     // No events: each record's event range is empty.
     r.first_event = r.end_event = trace_.events.size();
+}
+
+// A record no exit, return value or return step can reach any more: its
+// syscall is in progress in no task, and no return to user mode is awaited.
+bool Engine::summary_record_settled(int k) const {
+    if (k == host_.syscall || k == summary_exited_) return false;
+    for (const auto& [stack, task] : host_.other_tasks)
+        if (task.syscall == k) return false;
+    for (const SummaryReturn& w : summary_waiting_)
+        if (w.syscall == k) return false;
+    return true;
+}
+
+void Engine::fold_summary_records() {
+    // The return steps found so far are the records' own from here on
+    // (finish_summary_records would set them at the end).
+    std::vector<std::pair<int, uint64_t>> kept;
+    for (const auto& [k, step] : summary_returns_) {
+        SyscallRecord* r = summary_record(k);
+        if (r && r->exit == ExitKind::Iret && summary_record_settled(k))
+            r->return_step = step;
+        else
+            kept.emplace_back(k, step);
+    }
+    size_t n = 0;
+    while (n < trace_.syscalls.size() &&
+           summary_record_settled(static_cast<int>(trace_.folded + n)))
+        n++;
+    // A record still open near the front (a task asleep in a syscall) holds
+    // the rest back: fold only when that frees a good part.
+    if (n < options_.fold_every / 2) {
+        summary_returns_.swap(kept);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const SyscallRecord& r = trace_.syscalls[i];
+        auto it = std::find_if(trace_.folded_tallies.begin(), trace_.folded_tallies.end(),
+                               [&](const SyscallTally& t) { return t.name == r.name; });
+        if (it == trace_.folded_tallies.end())
+            it = trace_.folded_tallies.insert(trace_.folded_tallies.end(), SyscallTally{r.name});
+        it->add(r);
+    }
+    trace_.syscalls.erase(trace_.syscalls.begin(),
+                          trace_.syscalls.begin() + static_cast<std::ptrdiff_t>(n));
+    trace_.folded += n;
+    kept.erase(std::remove_if(kept.begin(), kept.end(),
+                              [&](const std::pair<int, uint64_t>& r) {
+                                  return static_cast<uint64_t>(r.first) < trace_.folded;
+                              }),
+               kept.end());
+    summary_returns_.swap(kept);
 }
 
 void Engine::summary_step_after_exit(uint64_t addr, uint64_t rsp) {

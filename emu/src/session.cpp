@@ -494,11 +494,12 @@ CpuState Session::previous_cpu() const {
     return impl_->prev_cpu;
 }
 
-Trace run_summary(const Scenario& scenario) {
+Trace run_summary(const Scenario& scenario, size_t fold_every) {
     if (!scenario.injections.empty() || !scenario.edits.empty() || !scenario.tampers.empty())
         throw std::invalid_argument("a summary run makes no injections, edits or tampers");
     Engine::Options options;
     options.summary = true;
+    options.fold_every = fold_every;
     // SLOWPATH_SUMMARY_PER_INSTRUCTION: the same summary from a hook on every instruction.
     options.blocks = !std::getenv("SLOWPATH_SUMMARY_PER_INSTRUCTION");
     auto engine = std::make_unique<Engine>(scenario, options);

@@ -672,6 +672,22 @@ size_t events_bytes(const Trace& trace) {
 // The lists are shared by every recording of the process: a list two
 // recordings use is counted in both (an upper bound, as a recording alone
 // would hold it).
+void SyscallTally::add(const SyscallRecord& r) {
+    calls++;
+    errors += r.has_ret && r.ret < 0 && r.ret >= -4095;
+    sysret += r.exit == ExitKind::Sysret;
+    iret += r.exit == ExitKind::Iret;
+    instructions += r.return_step > r.entry_step ? r.return_step - r.entry_step : 0;
+}
+
+void SyscallTally::add(const SyscallTally& t) {
+    calls += t.calls;
+    errors += t.errors;
+    sysret += t.sysret;
+    iret += t.iret;
+    instructions += t.instructions;
+}
+
 size_t syscalls_bytes(const Trace& trace) {
     std::set<uint32_t> paths, checks;
     size_t n = trace.syscalls.capacity() * sizeof(SyscallRecord);

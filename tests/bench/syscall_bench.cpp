@@ -68,8 +68,8 @@ void guest_getpid(benchmark::State& state, slowpath::Era era, bool traced, bool 
         if (summary) {
             // The records are freed outside the time, as a recording is.
             auto t0 = Clock::now();
-            auto trace =
-                std::make_unique<slowpath::Trace>(slowpath::run_summary(bench_scenario(era, n)));
+            auto trace = std::make_unique<slowpath::Trace>(
+                slowpath::run_summary(bench_scenario(era, n), slowpath::kSummaryFoldEvery));
             return std::chrono::duration<double>(Clock::now() - t0).count();
         }
         if (!traced) {

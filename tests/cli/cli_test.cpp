@@ -524,6 +524,28 @@ TEST(Cli, MemoryBudgetStopsALongRunAsAStepLimit) {
     EXPECT_GT(j["total"]["calls"].get<int>(), 10'000);
 }
 
+// A long --summary run holds a bounded number of records: the rest are
+// counted per name as it goes, and the counts are the whole run's.
+TEST(CliSummary, ALongRunKeepsABoundedNumberOfRecords) {
+    slowpath::Scenario s;
+    s.user_program = SLOWPATH_GETPID_LOOP_PROGRAM;
+    s.user_args = {"300000", "5"};
+    s.max_steps = 1'000'000'000;
+    const slowpath::Trace t = slowpath::run_summary(s, slowpath::kSummaryFoldEvery);
+    ASSERT_EQ(t.outcome, slowpath::Outcome::Exited) << t.outcome_detail;
+    EXPECT_LE(t.syscalls.size(), slowpath::kSummaryFoldEvery);
+    EXPECT_GE(t.folded, 300'000u - slowpath::kSummaryFoldEvery);
+    uint64_t getpid = 0, close_errors = 0;
+    for (const slowpath::SyscallTally& f : t.folded_tallies)
+        if (f.name.str() == "getpid") getpid += f.calls;
+    for (const slowpath::SyscallRecord& r : t.syscalls) {
+        getpid += r.name.str() == "getpid";
+        close_errors += r.name.str() == "close" && r.ret == -9;  // EBADF
+    }
+    EXPECT_EQ(getpid, 300'000u);
+    EXPECT_EQ(close_errors, 5u) << "the last calls are still records";
+}
+
 // --summary counts what the run did: a static program making 500 getpid
 // calls and 7 close(-1) calls (EBADF) shows exactly those, beside the few
 // calls musl's start-up and exit make, and the totals add up.

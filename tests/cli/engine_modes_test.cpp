@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <array>
+#include <map>
 #include <string>
 
 #include "run_cli.h"
+#include "slowpath/era.h"
 #include "slowpath/session.h"
+#include "slowpath/trace.h"
 
 namespace {
 
@@ -46,6 +50,49 @@ TEST(CliSummary, BlocksCountWhatEveryInstructionCounts) {
     EXPECT_EQ(slowpath::run_summary(s).summary_fallback, "");
     s.user_program = dir + "/proc_hwbreak";
     EXPECT_NE(slowpath::run_summary(s).summary_fallback.find("debug register"), std::string::npos);
+}
+
+// Every name's counts from a summary run, folded records and kept ones.
+std::map<std::string, std::array<uint64_t, 5>> tallies_of(const slowpath::Trace& t) {
+    std::map<std::string, slowpath::SyscallTally> by_name;
+    for (const slowpath::SyscallTally& f : t.folded_tallies) by_name[f.name.str()].add(f);
+    for (const slowpath::SyscallRecord& r : t.syscalls) by_name[r.name.str()].add(r);
+    std::map<std::string, std::array<uint64_t, 5>> out;
+    for (const auto& [name, c] : by_name)
+        out[name] = {c.calls, c.errors, c.sysret, c.iret, c.instructions};
+    return out;
+}
+
+// A summary run that folds its records as it goes (run --summary does,
+// every 65,536) counts what one that keeps them all counts: with programs
+// whose threads sleep in syscalls, take signals and restart calls, folded
+// every few records so that open records sit among the settled ones.
+TEST(CliSummary, FoldedRecordsCountWhatKeptRecordsCount) {
+    const std::string dir = SLOWPATH_TEST_PROGRAMS_DIR;
+    int folded_runs = 0;
+    for (const char* name : {"mm_segv", "proc_threads", "proc_spin", "proc_futex", "sys_int80",
+                             "sig_restart", "fsgsbase_64", "sysret_rip_64"}) {
+        const std::string program = dir + "/" + name;
+        if (access(program.c_str(), X_OK) != 0) continue;
+        for (slowpath::Era era :
+             {slowpath::Era::V3_13, slowpath::Era::Rfc, slowpath::Era::Modern}) {
+            SCOPED_TRACE(std::string(name) + " " + std::string(slowpath::era_info(era).name));
+            slowpath::Scenario s;
+            s.era = era;
+            s.user_program = program;
+            s.max_steps = 50'000'000;
+            const slowpath::Trace all = slowpath::run_summary(s);
+            EXPECT_EQ(all.folded, 0u);
+            for (size_t every : {2, 5}) {
+                const slowpath::Trace folded = slowpath::run_summary(s, every);
+                EXPECT_EQ(folded.outcome, all.outcome);
+                EXPECT_EQ(folded.folded + folded.syscalls.size(), all.syscalls.size());
+                EXPECT_EQ(tallies_of(folded), tallies_of(all));
+                folded_runs += folded.folded > 0;
+            }
+        }
+    }
+    EXPECT_GE(folded_runs, 12) << "the runs folded records";
 }
 
 // SYSCALL, exceptions and interrupts change CPL and the segment caches in

@@ -227,6 +227,12 @@ UntracedResult run_untraced(const Scenario& scenario);
 // and unimplemented mark are left empty).
 // The scenario must have no injections, edits or tampers (throws
 // std::invalid_argument): those are changes a recording makes at its steps.
-Trace run_summary(const Scenario& scenario);
+// With `fold_every` > 0, whenever that many records are held, those of the
+// syscalls that can no longer change (returned to user mode, no return
+// awaited) are counted into Trace::folded_tallies and dropped.
+Trace run_summary(const Scenario& scenario, size_t fold_every = 0);
+// What `run --summary` folds at: it then holds about this many records (72
+// bytes each) whatever the run's length.
+constexpr size_t kSummaryFoldEvery = 65'536;
 
 }  // namespace slowpath

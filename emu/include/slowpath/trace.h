@@ -403,6 +403,17 @@ struct SyscallRecord {
 };
 static_assert(sizeof(SyscallRecord) == 72, "a syscall record is kept in 72 bytes");
 
+// Syscall records counted per name, as `run --summary` (like strace -c)
+// shows them: calls, errors (a return of -4095 to -1), how each returned to
+// user mode, and the guest instructions from each SYSCALL to the first step
+// back in ring 3 (of the calls that returned).
+struct SyscallTally {
+    Name name;
+    uint64_t calls = 0, errors = 0, sysret = 0, iret = 0, instructions = 0;
+    void add(const SyscallRecord& r);
+    void add(const SyscallTally& t);
+};
+
 enum class Outcome : uint8_t { Running, Exited, Livelock, Fault, StepLimit };
 std::string_view outcome_name(Outcome outcome);  // "exited", "livelock", "fault", "step-limit"
 std::string signal_name(unsigned sig);           // "SIGTERM", past the classic 15 "signal 40"
@@ -555,6 +566,11 @@ struct Trace {
     // A summary run followed by blocks that had to be made again instruction by
     // instruction: why (empty when the blocks did it all).
     std::string summary_fallback;
+    // A summary run that folds its records (run_summary's fold_every): the
+    // first `folded` syscalls' records, counted per name and dropped, so
+    // its memory does not grow with the run; syscalls[0] is syscall #folded.
+    std::vector<SyscallTally> folded_tallies;
+    uint64_t folded = 0;
     std::string program_stdout, program_stderr;
 
     uint64_t last_step() const { return steps.empty() ? 0 : steps.size() - 1; }
