@@ -169,7 +169,8 @@ class Engine : public Machine {
     // steps, which bounds a seek's replay (some 100 ms).
     static constexpr size_t kKeptAtEachEnd = 8;
     static constexpr uint64_t kWidestSpacing = uint64_t(1) << 20;
-    // The budget is checked every this many checkpoints taken.
+    // The budget is checked every this many checkpoints taken, or every
+    // 1/64 of those held when that is more.
     static constexpr size_t kBudgetCheckEvery = 16;
     struct Options {
         bool trace = true;  // false: no per-instruction hooks (speed runs)
@@ -243,6 +244,7 @@ class Engine : public Machine {
     // The heap the recording holds, by part.
     RecordingBytes recording_bytes() const;
     size_t checkpoint_count() const { return checkpoints_.size(); }
+    uint64_t checkpoint_step(size_t index) const { return checkpoints_.at(index).step; }
     // What the memory budget is held to (held_bytes(false)).
     size_t budget_bytes() const { return held_bytes(false).total(); }
 

@@ -15,7 +15,11 @@
 namespace slowpath {
 
 bool Engine::keep_to_memory_budget() {
-    if (++checkpoints_unchecked_ < kBudgetCheckEvery) return true;
+    // A check reads every checkpoint and page version: made every 1/64 of
+    // their number (at least kBudgetCheckEvery), it costs the same share of
+    // a run of any length, and the budget is overshot by at most 1/64.
+    if (++checkpoints_unchecked_ < std::max(kBudgetCheckEvery, checkpoints_.size() / 64))
+        return true;
     checkpoints_unchecked_ = 0;
     const uint64_t budget = scenario_.memory_budget;
     while (held_bytes(false).total() > budget)
@@ -32,12 +36,17 @@ bool Engine::thin_checkpoints() {
     const size_t n = checkpoints_.size();
     if (n < 2 * kKeptAtEachEnd + 1) return false;
     const size_t first = kKeptAtEachEnd, end = n - kKeptAtEachEnd;  // [first, end) may go
-    uint64_t least = UINT64_MAX;
-    for (size_t i = first; i < end; i++)
+    // The narrowest gap, and the narrowest a checkpoint's going would leave.
+    uint64_t least = UINT64_MAX, least_left = UINT64_MAX;
+    for (size_t i = first; i < end; i++) {
         least = std::min(least, checkpoints_[i].step - checkpoints_[i - 1].step);
-    const uint64_t widest = std::min(2 * least, kWidestSpacing);
+        least_left = std::min(least_left, checkpoints_[i + 1].step - checkpoints_[i - 1].step);
+    }
+    if (least_left > kWidestSpacing) return false;
+    const uint64_t widest = std::min(std::max(2 * least, least_left), kWidestSpacing);
     // A checkpoint goes when the gap it leaves is no wider than `widest`:
-    // in a run of equal gaps, every other one.
+    // in a run of equal gaps, every other one; at least the one whose
+    // going leaves the narrowest gap.
     std::vector<uint8_t> drop(n, 0);
     bool any = false;
     uint64_t kept_step = checkpoints_[first - 1].step;

@@ -86,17 +86,28 @@ TEST(MemoryBudget, ThinnedCheckpointsStillReplayEveryStepAsRecorded) {
 TEST(MemoryBudget, ARunThatCannotShrinkStopsAtItsBudget) {
     if (std::string(SLOWPATH_GETPID_LOOP_PROGRAM).empty()) GTEST_SKIP() << "no musl-gcc";
     Scenario sc = getpid_loop(2'000'000);
-    sc.memory_budget = kLeastMemoryBudget;
-    Session session(sc);
+    // 32 MiB: enough checkpoints that they are checked only every 1/64 of
+    // their number, and thinned unevenly in between.
+    sc.memory_budget = uint64_t(32) << 20;
+    Engine session(sc, Engine::Options{});
+    session.record_to_end();
     const Trace& t = session.trace();
     ASSERT_EQ(t.outcome, Outcome::StepLimit) << t.outcome_detail;
     EXPECT_EQ(t.outcome_detail, "stopped at " + std::to_string(t.last_step()) +
-                                    " steps: the recording reached its memory budget of 16 MiB "
+                                    " steps: the recording reached its memory budget of 32 MiB "
                                     "(--memory)");
     EXPECT_GT(t.last_step(), 1'000'000u) << "the budget holds more than a million steps";
     EXPECT_LT(t.last_step(), sc.max_steps);
     // Within the budget, give or take what one check interval records.
-    EXPECT_LT(session.recording_bytes().total(), kLeastMemoryBudget + (1u << 20));
+    EXPECT_LT(session.recording_bytes().total(), sc.memory_budget + (1u << 20));
+    // It stopped because no checkpoint could go: each one between the eight
+    // kept at either end would leave a gap wider than the widest allowed.
+    const size_t n = session.checkpoint_count(), ends = Engine::kKeptAtEachEnd;
+    ASSERT_GT(n, 2 * ends);
+    for (size_t i = ends; i + ends < n; i++)
+        EXPECT_GT(session.checkpoint_step(i + 1) - session.checkpoint_step(i - 1),
+                  Engine::kWidestSpacing)
+            << "checkpoint " << i << " of " << n;
     // What was recorded is still there to move about in.
     session.seek(t.last_step() / 3);
     EXPECT_EQ(session.step(), t.last_step() / 3);
