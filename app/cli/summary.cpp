@@ -2,49 +2,27 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 
 #include "slowpath/report.h"
 
 namespace slowpath {
 
 Summary summarize(const Trace& trace) {
-    // The records a summary run folded as it went, then those it kept.
-    std::map<std::string, SyscallTally> by_name;
-    for (const SyscallTally& t : trace.folded_tallies) {
-        SyscallTally& row = by_name.try_emplace(t.name.str(), SyscallTally{t.name}).first->second;
-        row.add(t);
-    }
-    for (const SyscallRecord& call : trace.syscalls)
-        by_name.try_emplace(call.name.str(), SyscallTally{call.name}).first->second.add(call);
     Summary s;
+    s.rows = syscall_tallies(trace);
     s.total.name = "total";
-    auto row_of = [](const std::string& name, const SyscallTally& t) {
-        SummaryRow r;
-        r.name = name;
-        r.calls = t.calls;
-        r.errors = t.errors;
-        r.sysret = t.sysret;
-        r.iret = t.iret;
-        r.instructions = t.instructions;
-        return r;
-    };
-    SyscallTally total;
-    for (const auto& [name, t] : by_name) {
-        s.rows.push_back(row_of(name, t));
-        total.add(t);
-    }
-    s.total = row_of("total", total);
-    std::stable_sort(s.rows.begin(), s.rows.end(), [](const SummaryRow& a, const SummaryRow& b) {
-        return a.instructions > b.instructions;
-    });
+    for (const SyscallTally& t : s.rows) s.total.add(t);
+    std::stable_sort(s.rows.begin(), s.rows.end(),
+                     [](const SyscallTally& a, const SyscallTally& b) {
+                         return a.instructions > b.instructions;
+                     });
     return s;
 }
 
 std::string summary_text(const Summary& s) {
     std::string out;
     char line[160];
-    auto row = [&](const SummaryRow& r) {
+    auto row = [&](const SyscallTally& r) {
         const double share = s.total.instructions
                                  ? 100.0 * double(r.instructions) / double(s.total.instructions)
                                  : 0;
@@ -62,20 +40,20 @@ std::string summary_text(const Summary& s) {
         "----------------\n";
     out += "% insns  instructions insns/call     calls    errors    sysret      iret syscall\n";
     out += rule;
-    for (const SummaryRow& r : s.rows) row(r);
+    for (const SyscallTally& r : s.rows) row(r);
     out += rule;
     row(s.total);
     return out;
 }
 
 nlohmann::json summary_json(const Summary& s) {
-    auto row = [](const SummaryRow& r) {
-        return nlohmann::json{{"name", r.name},     {"calls", r.calls},
-                              {"errors", r.errors}, {"sysret", r.sysret},
-                              {"iret", r.iret},     {"instructions", r.instructions}};
+    auto row = [](const SyscallTally& r) {
+        return nlohmann::json{{"name", r.name.str()}, {"calls", r.calls},
+                              {"errors", r.errors},   {"sysret", r.sysret},
+                              {"iret", r.iret},       {"instructions", r.instructions}};
     };
     nlohmann::json rows = nlohmann::json::array();
-    for (const SummaryRow& r : s.rows) rows.push_back(row(r));
+    for (const SyscallTally& r : s.rows) rows.push_back(row(r));
     return {{"schema", kJsonSchemaVersion}, {"syscalls", rows}, {"total", row(s.total)}};
 }
 

@@ -12,15 +12,11 @@
 
 namespace slowpath {
 
-struct SummaryRow {
-    std::string name;
-    uint64_t calls = 0, errors = 0, sysret = 0, iret = 0;
-    uint64_t instructions = 0;  // of the calls that returned; exit_group never does
-};
-
+// A row is a SyscallTally (trace.h): its instructions are those of the
+// calls that returned (exit_group never does).
 struct Summary {
-    std::vector<SummaryRow> rows;  // most instructions first, then by name
-    SummaryRow total;              // named "total"
+    std::vector<SyscallTally> rows;  // most instructions first, then by name
+    SyscallTally total;              // named "total"
 };
 
 Summary summarize(const Trace& trace);

@@ -13,7 +13,7 @@ namespace slowpath::gui {
 // window shows it, and the rest in slices between frames. With no
 // --max-steps a run may go on to kGuiMaxSteps (the CLI stops at the
 // Scenario's 2,000,000); long before that its memory budget (--memory,
-// 1 GiB: some 400 million steps) thins its checkpoints and then stops it.
+// 1 GiB: some 500 million steps) thins its checkpoints and then stops it.
 constexpr uint64_t kGuiFirstSlice = 262'144;
 constexpr uint64_t kGuiMaxSteps = 10'000'000'000;
 

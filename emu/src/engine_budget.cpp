@@ -3,8 +3,9 @@
 // the page versions between them. Past the budget the oldest stretch of
 // checkpoints is thinned: every other one of the most closely spaced goes,
 // and its page versions pass to the next one kept, so any step can still be
-// reached (by a longer replay). When every gap is as wide as
-// kWidestSpacing the recording cannot shrink, and the run stops there.
+// reached (by a longer replay). When no checkpoint can go without leaving a
+// gap wider than kWidestSpacing the recording cannot shrink, and the run
+// stops there.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -17,7 +18,9 @@ namespace slowpath {
 bool Engine::keep_to_memory_budget() {
     // A check reads every checkpoint and page version: made every 1/64 of
     // their number (at least kBudgetCheckEvery), it costs the same share of
-    // a run of any length, and the budget is overshot by at most 1/64.
+    // a run of any length. The budget is overshot by what is recorded
+    // between two checks, and by a container's growth (a vector's room
+    // grows by half or double at a time).
     if (++checkpoints_unchecked_ < std::max(kBudgetCheckEvery, checkpoints_.size() / 64))
         return true;
     checkpoints_unchecked_ = 0;

@@ -427,6 +427,9 @@ std::string Session::program_output(int fd) const {
 RecordingBytes Session::recording_bytes() const {
     return impl_->engine.recording_bytes();
 }
+size_t Session::budget_bytes() const {
+    return impl_->engine.budget_bytes();
+}
 
 std::optional<uint64_t> Session::first_steps() const {
     if (!impl_->slices) return std::nullopt;

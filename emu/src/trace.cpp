@@ -668,10 +668,6 @@ size_t events_bytes(const Trace& trace) {
     return trace.events.bytes_held();
 }
 
-// The records, and each interned path and TIF check list they use once.
-// The lists are shared by every recording of the process: a list two
-// recordings use is counted in both (an upper bound, as a recording alone
-// would hold it).
 void SyscallTally::add(const SyscallRecord& r) {
     calls++;
     errors += r.has_ret && r.ret < 0 && r.ret >= -4095;
@@ -688,6 +684,23 @@ void SyscallTally::add(const SyscallTally& t) {
     instructions += t.instructions;
 }
 
+std::vector<SyscallTally> syscall_tallies(const Trace& trace) {
+    std::map<std::string, SyscallTally> by_name;
+    auto of = [&](Name name) -> SyscallTally& {
+        return by_name.try_emplace(name.str(), SyscallTally{name}).first->second;
+    };
+    for (const SyscallTally& t : trace.folded_tallies) of(t.name).add(t);
+    for (const SyscallRecord& r : trace.syscalls) of(r.name).add(r);
+    std::vector<SyscallTally> out;
+    out.reserve(by_name.size());
+    for (auto& [name, t] : by_name) out.push_back(t);
+    return out;
+}
+
+// The records, and each interned path and TIF check list they use once.
+// The lists are shared by every recording of the process: a list two
+// recordings use is counted in both (an upper bound, as a recording alone
+// would hold it).
 size_t syscalls_bytes(const Trace& trace) {
     std::set<uint32_t> paths, checks;
     size_t n = trace.syscalls.capacity() * sizeof(SyscallRecord);

@@ -54,12 +54,9 @@ TEST(CliSummary, BlocksCountWhatEveryInstructionCounts) {
 
 // Every name's counts from a summary run, folded records and kept ones.
 std::map<std::string, std::array<uint64_t, 5>> tallies_of(const slowpath::Trace& t) {
-    std::map<std::string, slowpath::SyscallTally> by_name;
-    for (const slowpath::SyscallTally& f : t.folded_tallies) by_name[f.name.str()].add(f);
-    for (const slowpath::SyscallRecord& r : t.syscalls) by_name[r.name.str()].add(r);
     std::map<std::string, std::array<uint64_t, 5>> out;
-    for (const auto& [name, c] : by_name)
-        out[name] = {c.calls, c.errors, c.sysret, c.iret, c.instructions};
+    for (const slowpath::SyscallTally& c : slowpath::syscall_tallies(t))
+        out[c.name.str()] = {c.calls, c.errors, c.sysret, c.iret, c.instructions};
     return out;
 }
 

@@ -135,7 +135,7 @@ class Pane {
     uint64_t generation_ = 0;
     uint64_t trace_revision_ = 0;
     uint64_t records_seen_ = 0;
-    size_t recording_bytes_seen_ = 0;  // the session's recording_revision when last taken in
+    size_t recording_bytes_seen_ = 0;  // the session's budget_bytes() when last read
 };
 
 // Builds the snapshot of a session at its current step (used by refresh and

@@ -13,7 +13,6 @@
 #include "model/fit.h"
 #include "model/model.h"
 #include "model/timeline.h"
-#include "options.h"
 #include "slowpath/era.h"
 #include "slowpath/session.h"
 #include "slowpath/syscalls.h"

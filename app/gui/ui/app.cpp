@@ -472,8 +472,7 @@ void App::record_on() {
         long_run_.seconds +=
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         long_run_.steps += s.recorded_steps() - before;
-        if (bytes && !s.recording_finished())
-            p->set_recording_bytes_seen(s.recording_bytes().total());
+        if (bytes && !s.recording_finished()) p->set_recording_bytes_seen(s.budget_bytes());
         p->grew(records);
     }
 }

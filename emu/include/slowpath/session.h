@@ -191,6 +191,10 @@ class Session {
 
     // The heap the recording holds, by part (trace, checkpoints, page versions...).
     RecordingBytes recording_bytes() const;
+    // The total the memory budget (Scenario::memory_budget) is held to: the
+    // same but for the shared path and check lists the syscall records use,
+    // which are costly to count in a long run.
+    size_t budget_bytes() const;
 
     // Recording in slices. The run's end (trace().outcome) is known once
     // finished; before that trace() holds the steps and events so far, and

@@ -596,6 +596,9 @@ struct RecordingBytes {
 // The parts of a recording the trace itself holds (events, syscalls).
 size_t events_bytes(const Trace& trace);
 size_t syscalls_bytes(const Trace& trace);
+// A summary run's counts per name, in name order: its folded tallies
+// (Trace::folded_tallies) and the records it kept, together.
+std::vector<SyscallTally> syscall_tallies(const Trace& trace);
 
 // The Decision event of syscall k (sysret or iret chosen), or none when that
 // syscall never reached it.
